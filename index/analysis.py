@@ -1,0 +1,217 @@
+"""The one analyzer shared by indexing and querying.
+
+:class:`Analyzer` owns the jieba dictionary (jieba's own plus the domain user
+dictionary) and turns text into
+
+* **words**: jieba words of the *normalized* text, with ordinal positions, used for
+  BM25F ranking and for the relaxed "words" match;
+* **grams**: the distinct character bigrams of the normalized text (plus its last
+  character), used to find candidate passages for exact substring matching. Every
+  string of two or more characters contained in a passage has all its bigrams in
+  that passage, so intersecting the bigrams' passage lists never loses a passage;
+  candidates are then verified against the normalized text.
+
+The Whoosh tokenizers below wrap one Analyzer instance. The Whoosh schema, and with
+it this analyzer and its user dictionary, is pickled into the index, and the search
+side takes the analyzer back from the index it opens, so both sides always agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from importlib import resources
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+
+from .normalize import normalize, normalize_with_offsets
+
+jieba.setLogLevel(logging.WARNING)
+
+DEFAULT_WORD_FREQ = 200_000
+
+
+def read_userdict(text: str) -> list[tuple[str, int | None]]:
+    """Parse a jieba-style user dictionary: ``word [freq] [tag]`` per line, ``#`` comments."""
+    entries: list[tuple[str, int | None]] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        entries.append((parts[0], freq))
+    return entries
+
+
+def default_userdict() -> list[tuple[str, int | None]]:
+    """The domain dictionary shipped with the package, plus every place name of the gazetteer."""
+    data = resources.files("index").joinpath("data")
+    entries = read_userdict(data.joinpath("userdict.txt").read_text(encoding="utf-8"))
+    from .places import Gazetteer  # local import: places imports nothing from here
+
+    for name in Gazetteer.load().all_names():
+        entries.append((name, None))
+    return entries
+
+
+class Analyzer:
+    """jieba segmentation with a domain dictionary, over normalized text."""
+
+    def __init__(self, userdict: list[tuple[str, int | None]] | None = None):
+        self.userdict = list(userdict if userdict is not None else default_userdict())
+        self._tokenizer: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+        self._bigrams: frozenset[str] | None = None
+
+    @classmethod
+    def with_extra_dictionary(cls, path: str | Path | None) -> "Analyzer":
+        entries = default_userdict()
+        if path:
+            entries += read_userdict(Path(path).read_text(encoding="utf-8"))
+        return cls(entries)
+
+    # Pickling (the analyzer travels inside the Whoosh schema): keep the word list only.
+    def __getstate__(self):
+        return {"userdict": self.userdict}
+
+    def __setstate__(self, state):
+        self.__init__(state["userdict"])
+
+    def __eq__(self, other):
+        return isinstance(other, Analyzer) and other.userdict == self.userdict
+
+    def __hash__(self):
+        return hash(tuple(self.userdict))
+
+    @property
+    def jieba(self) -> jieba.Tokenizer:
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    tk = jieba.Tokenizer()
+                    tk.initialize()
+                    for word, freq in self.userdict:
+                        tk.add_word(word, freq or DEFAULT_WORD_FREQ)
+                    self._tokenizer = tk
+        return self._tokenizer
+
+    # --- words -----------------------------------------------------------------
+    def cut(self, normalized: str) -> list[str]:
+        """jieba words of already-normalized text."""
+        return [w for w in self.jieba.cut(normalized, HMM=True) if w and not w.isspace()]
+
+    def words(self, text: str) -> list[str]:
+        """jieba words of ``text`` after normalization."""
+        return self.cut(normalize(text))
+
+    def word_spans(self, text: str) -> list[tuple[str, int, int]]:
+        """(word, start, end) with offsets into the *original* ``text``."""
+        norm, offsets = normalize_with_offsets(text)
+        spans = []
+        for word, start, end in self.jieba.tokenize(norm, HMM=True):
+            if word.isspace():
+                continue
+            spans.append((word, offsets[start], offsets[end - 1] + 1))
+        return spans
+
+    def junction_score(self, left: str, right: str, width: int = 6) -> int:
+        """How strongly ``left`` + ``right`` read as one text cut in the middle of a word
+        (used to tell a paragraph broken by the page layout from two paragraphs):
+        2 when jieba's segmentation puts a word across the junction, 1 when the two characters at the
+        junction occur together inside some dictionary word, else 0."""
+        a, b = normalize(left)[-width:], normalize(right)[:width]
+        if not a or not b:
+            return 0
+        cut = len(a)
+        for word, start, end in self.jieba.tokenize(a + b, HMM=False):
+            if start < cut < end:
+                return 2
+        return 1 if a[-1] + b[0] in self._dictionary_bigrams() else 0
+
+    def _dictionary_bigrams(self) -> frozenset[str]:
+        if self._bigrams is None:
+            self._bigrams = frozenset(
+                word[i : i + 2]
+                for word, freq in self.jieba.FREQ.items()
+                if freq and len(word) > 1
+                for i in range(len(word) - 1)
+            )
+        return self._bigrams
+
+    # --- grams -----------------------------------------------------------------
+    @staticmethod
+    def grams(normalized: str) -> list[str]:
+        """Distinct bigrams of normalized text, plus its last character."""
+        if not normalized:
+            return []
+        grams = {normalized[i : i + 2] for i in range(len(normalized) - 1)}
+        grams.add(normalized[-1])
+        return sorted(grams)
+
+    @staticmethod
+    def query_grams(normalized: str) -> list[str]:
+        """Bigrams a passage must contain to contain ``normalized`` (len >= 2)."""
+        return sorted({normalized[i : i + 2] for i in range(len(normalized) - 1)})
+
+
+class _SharedTokenizer(Tokenizer):
+    def __init__(self, analyzer: Analyzer):
+        self.analyzer = analyzer
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.analyzer == other.analyzer
+
+    def __hash__(self):
+        return hash((type(self).__name__, hash(self.analyzer)))
+
+
+class WordTokenizer(_SharedTokenizer):
+    """Whoosh tokenizer: jieba words with ordinal positions.
+
+    Accepts text, or a list of words already produced by :meth:`Analyzer.words`
+    (the builder segments in worker processes and hands the words over).
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if isinstance(value, (list, tuple)):
+            spans = [(w, None, None) for w in value]
+        elif chars:
+            spans = self.analyzer.word_spans(value)
+        else:
+            spans = [(w, None, None) for w in self.analyzer.words(value)]
+        for pos, (word, start, end) in enumerate(spans):
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = start_pos + pos
+            if chars and start is not None:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class GramTokenizer(_SharedTokenizer):
+    """Whoosh tokenizer: the distinct bigrams of the normalized text (no positions:
+    exactness is checked against the text itself)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        grams = value if isinstance(value, (list, tuple)) else self.analyzer.grams(normalize(value))
+        for pos, gram in enumerate(grams):
+            token.text = gram
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token

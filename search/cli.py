@@ -1,0 +1,305 @@
+"""The ``govsearch`` command: a thin shell over ``index.build`` and ``search.Searcher``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections import OrderedDict
+
+import click
+
+from index import build as build_index
+from index import update as update_index
+from index.errors import GovsearchError
+
+from .engine import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORTS, Searcher
+from .highlight import snippet_text
+
+DEFAULT_INDEX = os.path.join("var", "index")
+DEFAULT_CORPUS = "corpus"
+MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def handle_errors(func):
+    """Typed errors become a message and exit status 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except GovsearchError as exc:
+            click.secho(f"错误 Error: {exc.message}", fg="red", err=True)
+            if exc.hint:
+                click.echo(f"提示 Hint: {exc.hint}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+index_option = click.option(
+    "--index", "index_dir", envvar="GOVSEARCH_INDEX", default=DEFAULT_INDEX, show_default=True,
+    type=click.Path(file_okay=False), help="Index folder (env GOVSEARCH_INDEX).",
+)
+corpus_option = click.option(
+    "--corpus", envvar="GOVSEARCH_CORPUS", default=DEFAULT_CORPUS, show_default=True,
+    type=click.Path(file_okay=False), help="Corpus folder of .txt/.md reports (env GOVSEARCH_CORPUS).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govsearch")
+def main():
+    """govsearch: full-text search of Chinese local-government reports.
+
+    \b
+    Quick start:
+      govsearch index build --corpus corpus
+      govsearch search 五星支部
+      govsearch search 人居环境 --county 新密市 --json
+      govsearch show xinmi-dawei-2022
+    """
+
+
+@main.group("index")
+def index_group():
+    """Build, update and inspect the index."""
+
+
+def _build_options(func):
+    for option in reversed([
+        index_option, corpus_option,
+        click.option("--lexicon", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_LEXICON",
+                     help="Topic lexicon file (default: the one shipped in index/data/topics.txt)."),
+        click.option("--userdict", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_USERDICT",
+                     help="Extra jieba user dictionary, added to the shipped one."),
+        click.option("--workers", type=click.IntRange(1, 64), default=None,
+                     help="Processes that analyze files (default: one per CPU)."),
+        click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json):
+    bar = None
+    progress = None
+    if sys.stderr.isatty() and not as_json:
+        state = {}
+
+        def progress(done, total, rel):
+            nonlocal bar
+            if total < 20:
+                return
+            if bar is None:
+                bar = click.progressbar(length=total, label="分析 analyzing", file=sys.stderr)
+                bar.__enter__()
+            bar.update(1)
+            state["done"] = done
+
+    try:
+        report = fn(corpus, index_dir, lexicon=lexicon, userdict=userdict, workers=workers, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    verb = "Indexed" if report.mode == "build" else "Updated"
+    click.echo(f"{verb} {report.documents} reports ({report.passages} passages, {report.characters:,} characters) "
+               f"in {report.seconds:.1f} s → {report.index} ({report.generation})")
+    if report.mode == "update":
+        click.echo(f"  re-indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}")
+        for rel in report.indexed:
+            click.echo(f"  + {rel}")
+        for rel in report.removed:
+            click.echo(f"  - {rel}")
+    click.echo(f"  indexed {len(report.indexed)} / skipped {len(report.skipped)} / failed {len(report.failed)}")
+    for rel, why in report.skipped:
+        click.secho(f"  skipped {rel}: {why}", fg="yellow", err=True)
+    for rel, why in report.failed:
+        click.secho(f"  failed  {rel}: {why}", fg="red", err=True)
+
+
+@index_group.command("build")
+@_build_options
+@handle_errors
+def index_build(index_dir, corpus, lexicon, userdict, workers, as_json):
+    """Index every .txt/.md report below the corpus folder.
+
+    Writes a new index beside the live one and switches to it atomically: searches
+    running meanwhile keep working. Unreadable files are skipped and listed; the exit
+    status is non-zero only when nothing could be indexed or the index could not be
+    written.
+
+    \b
+    Example:
+      govsearch index build --corpus corpus --index var/index
+    """
+    _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json)
+
+
+@index_group.command("update")
+@_build_options
+@handle_errors
+def index_update(index_dir, corpus, lexicon, userdict, workers, as_json):
+    """Re-index only new and changed reports, and drop removed ones.
+
+    A full build happens instead when there is no index yet, or the dictionary or the
+    topic lexicon changed since the last build.
+
+    \b
+    Example:
+      govsearch index update --corpus corpus
+    """
+    _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json)
+
+
+@index_group.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def index_stats(index_dir, as_json):
+    """Show what the index holds.
+
+    \b
+    Example:
+      govsearch index stats --json
+    """
+    stats = Searcher(index_dir).stats()
+    if as_json:
+        _echo_json(stats)
+        return
+    click.echo(f"index      {stats['index']} ({stats['generation']})")
+    click.echo(f"built at   {stats['built_at']} from {stats['corpus']}")
+    click.echo(f"documents  {stats['documents']}")
+    click.echo(f"passages   {stats['passages']}")
+    click.echo(f"characters {stats['characters']:,}")
+    click.echo(f"topics     {' '.join(stats['topics'])}")
+    click.echo(f"towns      {' '.join(stats['towns'])}")
+    click.echo(f"counties   {' '.join(stats['counties'])}")
+    click.echo(f"years      {' '.join(map(str, stats['years']))}")
+    for item in stats["skipped"]:
+        click.echo(f"skipped    {item['file']}: {item['reason']}")
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--town", multiple=True, help="Only this town (镇/乡/街道); repeat for several.")
+@click.option("--county", multiple=True, help="Only this county-level unit (市/区/县); repeat for several.")
+@click.option("--topic", multiple=True, help="Only this topic (党建, 项目, 民生, 环保 …); repeat for several.")
+@click.option("--year", multiple=True, help="Only this year, or a range such as 2020-2022.")
+@click.option("--limit", "page_size", type=click.IntRange(1, MAX_PAGE_SIZE), default=DEFAULT_PAGE_SIZE,
+              show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Page number.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (same as /api/search).")
+@index_option
+@handle_errors
+def search_command(query, town, county, topic, year, page_size, page, sort, as_json, index_dir):
+    """Search the index. Every passage containing the query is found.
+
+    \b
+    Query syntax:
+      五星支部 人居环境     both must occur (AND)
+      "五星 支部"          exact phrase; never relaxed
+      -来集镇              exclude passages containing it
+      万人助万企 OR 四上   either
+      town:大隗镇 county:新密市 topic:党建 year:2022 (or year:2020-2022)
+    Punctuation, spaces, line breaks, full/half width and traditional characters
+    are ignored when matching: “五星”支部 matches 五星支部.
+
+    \b
+    Examples:
+      govsearch search 五星支部
+      govsearch search 人居环境 --topic 环保 --year 2022
+      govsearch search '万人助万企 OR 四上企业' --json
+    """
+    raw = " ".join(query)
+    results = Searcher(index_dir).search(raw, town=list(town), county=list(county), topic=list(topic),
+                                         year=list(year), page=page, page_size=page_size, sort=sort)
+    if as_json:
+        _echo_json(results.to_dict())
+        return
+    _print_results(results, color=sys.stdout.isatty())
+
+
+def _print_results(results, color: bool) -> None:
+    for w in results.warnings:
+        click.secho(f"注意 note: {w}", fg="yellow", err=True)
+    towns = len({h.town for h in results.hits})
+    click.echo(f"“{results.query}”: {results.total} passages in {results.total_docs} reports"
+               f" (exact {results.total_exact}) — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
+    if results.filters:
+        click.echo("filters: " + "  ".join(f"{k}={','.join(v)}" for k, v in results.filters.items()))
+    if not results.hits:
+        if results.total:
+            click.echo(f"no hits on page {results.page}: there are {results.pages} page(s)")
+        return
+    groups: OrderedDict = OrderedDict()
+    for hit in results.hits:
+        groups.setdefault(hit.town or "(未知乡镇 town unknown)", OrderedDict()).setdefault(hit.doc_id, []).append(hit)
+    on, off = (MARK_ON, MARK_OFF) if color else ("", "")
+    for town, docs in groups.items():
+        first = next(iter(docs.values()))[0]
+        click.echo("")
+        click.secho(f"■ {town}" + (f"（{first.county}）" if first.county else ""), bold=color)
+        for doc_id, hits in docs.items():
+            h0 = hits[0]
+            click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
+            for hit in hits:
+                where = hit.section or "（正文开头）"
+                tag = "" if hit.match == "exact" else "  [词匹配 words]"
+                kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
+                click.echo(f"    § {where}{kind}{tag}")
+                click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")
+    click.echo("")
+
+
+@main.command("show")
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
+@index_option
+@handle_errors
+def show_command(doc_id, as_json, index_dir):
+    """Show one report, passage by passage, from the index.
+
+    \b
+    Example:
+      govsearch show xinmi-dawei-2022
+    """
+    doc = Searcher(index_dir).document(doc_id)
+    if as_json:
+        _echo_json(doc)
+        return
+    click.secho(doc["title"], bold=True)
+    if doc.get("subtitle"):
+        click.echo(doc["subtitle"])
+    click.echo(f"{doc['town'] or '—'} · {doc['county'] or '—'} · {doc['year'] or '年份不详'} · {doc['source']}")
+    section = None
+    for p in doc["passages"]:
+        if p["kind"] == "title":
+            continue
+        if p["kind"] == "heading":
+            click.echo("")
+            click.secho(("  " * p["section"].count(" > ")) + ("## " if not p["section"] else "### ") + p["text"], bold=True)
+            continue
+        if p["section"] != section:
+            section = p["section"]
+        prefix = {"caption": "[图] ", "byline": "[署名] "}.get(p["kind"], "")
+        topics = f"  〔{'、'.join(p['topics'])}〕" if p["topics"] else ""
+        click.echo(f"\n{prefix}{p['text']}{topics}")
+
+
+if __name__ == "__main__":
+    main()

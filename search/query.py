@@ -1,0 +1,178 @@
+"""The query language.
+
+* words separated by spaces must all match (AND);
+* ``"…"`` is an exact phrase (spaces inside are ignored like all punctuation);
+* ``-term`` / ``-"…"`` excludes passages containing it;
+* ``A OR B`` matches either (binds tighter than the implicit AND);
+* ``town:`` ``county:`` ``topic:`` ``year:`` filter (also 镇: 县: 主题: 年: ; ``year:2020-2022``).
+
+Every term is matched as a contiguous string of the normalized text. Nothing here
+raises anything but :class:`QueryError`, with a message meant for the person who
+typed the query; recoverable oddities (a lone ``-``, an unclosed quote, ``*``) become
+warnings and the rest of the query still runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.errors import QueryError
+from index.normalize import normalize
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+
+FILTER_FIELDS = {
+    "town": "town", "镇": "town", "乡镇": "town", "街道": "town",
+    "county": "county", "县": "county", "区县": "county", "县区": "county", "县市区": "county",
+    "topic": "topic", "主题": "topic",
+    "year": "year", "年": "year", "年份": "year",
+}
+_FILTER = re.compile(r"^(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：](?P<value>.*)$")
+_YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
+_SPACE = re.compile(r"\s")
+QUOTES = '"＂'
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as typed (without quotes / minus)
+    norm: str  # normalized: what must occur contiguously
+    quoted: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    clauses: list[list[Term]] = field(default_factory=list)  # AND of ORs
+    excluded: list[Term] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[Term]:
+        return [t for clause in self.clauses for t in clause]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses and not self.filters
+
+
+def _lex(raw: str, warnings: list[str]) -> list[tuple[str, bool, bool]]:
+    """Split into (text, quoted, negated) tokens."""
+    tokens: list[tuple[str, bool, bool]] = []
+    i, n = 0, len(raw)
+    while i < n:
+        if _SPACE.match(raw[i]):
+            i += 1
+            continue
+        negated = False
+        if raw[i] == "-" and i + 1 < n and not _SPACE.match(raw[i + 1]):
+            negated = True
+            i += 1
+        elif raw[i] == "-":
+            warnings.append("忽略了单独的“-”：排除词要紧跟在减号后面，如 -环保 (ignored a lone '-')")
+            i += 1
+            continue
+        if raw[i] in QUOTES:
+            end = next((j for j in range(i + 1, n) if raw[j] in QUOTES), -1)
+            if end < 0:
+                warnings.append("引号没有闭合，已按到结尾的短语处理 (unclosed quote: phrase taken to the end)")
+                tokens.append((raw[i + 1 :], True, negated))
+                break
+            tokens.append((raw[i + 1 : end], True, negated))
+            i = end + 1
+            continue
+        j = i
+        while j < n and not _SPACE.match(raw[j]) and raw[j] not in QUOTES:
+            j += 1
+        tokens.append((raw[i:j], False, negated))
+        i = j
+    return tokens
+
+
+def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> ParsedQuery:
+    """Parse ``raw`` (plus filters given separately, e.g. CLI options)."""
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise QueryError("查询必须是文本 (the query must be text)")
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QueryError(f"查询过长：{len(raw)} 个字符，最多 {MAX_QUERY_CHARS} 个 (query too long: {len(raw)} characters, at most {MAX_QUERY_CHARS})")
+    q = ParsedQuery(raw=raw)
+    for name, values in (filters or {}).items():
+        for value in values or ():
+            if value not in (None, ""):
+                _add_filter(q, name, str(value))
+
+    pending_or = False
+    for text, quoted, negated in _lex(raw, q.warnings):
+        if not quoted and not negated and text == "OR":
+            if not q.clauses:
+                q.warnings.append("忽略了开头的 OR (ignored a leading OR)")
+            else:
+                pending_or = True
+            continue
+        if not quoted:
+            m = _FILTER.match(text)
+            if m and m.group("field").lower() in FILTER_FIELDS and not negated:
+                if m.group("value"):
+                    _add_filter(q, FILTER_FIELDS[m.group("field").lower()], m.group("value"))
+                else:
+                    q.warnings.append(f"筛选条件 {text} 没有值，已忽略 (filter without a value ignored)")
+                pending_or = False
+                continue
+        norm = normalize(text)
+        if not norm:
+            if text.strip():
+                q.warnings.append(f"“{text}”中没有可检索的文字，已忽略；不支持通配符 (no searchable characters in {text!r}; wildcards are not supported)")
+            pending_or = False
+            continue
+        term = Term(text, norm, quoted)
+        if negated:
+            if pending_or:
+                q.warnings.append("OR 后面不能跟排除词，已按排除处理 (an exclusion cannot be an OR alternative)")
+                pending_or = False
+            q.excluded.append(term)
+            continue
+        if pending_or:
+            q.clauses[-1].append(term)
+            pending_or = False
+        else:
+            q.clauses.append([term])
+    if pending_or:
+        q.warnings.append("忽略了结尾的 OR (ignored a trailing OR)")
+    if len(q.terms) + len(q.excluded) > MAX_TERMS:
+        raise QueryError(f"检索词过多：最多 {MAX_TERMS} 个 (too many terms: at most {MAX_TERMS})")
+    if not q.clauses and q.excluded:
+        raise QueryError("只有排除词：请至少给出一个要查找的词 (only exclusions: give at least one term to look for)")
+    return q
+
+
+def _add_filter(q: ParsedQuery, name: str, value: str) -> None:
+    name = FILTER_FIELDS.get(name, name)
+    if name not in ("town", "county", "topic", "year"):
+        raise QueryError(f"未知的筛选字段 {name!r} (unknown filter; use town, county, topic or year)")
+    value = value.strip()
+    if name == "year":
+        for part in re.split(r"[,，]", value):
+            part = part.strip()
+            if part and not _YEAR.match(part):
+                raise QueryError(f"年份应为四位数字或范围，如 2022 或 2020-2022，收到 {part!r} (year must be YYYY or YYYY-YYYY)")
+            if part:
+                q.filters.setdefault("year", []).append(part)
+        return
+    q.filters.setdefault(name, []).extend(v.strip() for v in re.split(r"[,，]", value) if v.strip())
+
+
+def year_matches(year: int | None, specs: list[str]) -> bool:
+    if year is None:
+        return False
+    for spec in specs:
+        m = _YEAR.match(spec)
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) else lo
+        if min(lo, hi) <= year <= max(lo, hi):
+            return True
+    return False

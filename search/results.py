@@ -1,0 +1,62 @@
+"""What a search returns. ``Results.to_dict()`` is the public JSON contract of
+``govsearch search --json`` and ``GET /api/search``: keep field names, add fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    passage_id: str
+    title: str
+    town: str | None
+    county: str | None
+    year: int | None
+    section: str
+    topics: list[str]
+    match: str  # "exact" | "words"
+    passage: str  # plain text, original characters
+    snippet: str  # HTML: escaped text, <mark> around matches
+    score: float
+    kind: str = "body"
+    runs: list[tuple[int, int]] = field(default_factory=list)  # match spans in `passage`
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id, "passage_id": self.passage_id, "title": self.title,
+            "town": self.town, "county": self.county, "year": self.year,
+            "section": self.section, "topics": list(self.topics), "match": self.match,
+            "passage": self.passage, "snippet": self.snippet, "score": self.score,
+            "kind": self.kind, "highlights": [list(r) for r in self.runs],
+        }
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    total_docs: int
+    page: int
+    page_size: int
+    facets: dict[str, dict[str, int]]
+    hits: list[Hit]
+    total_exact: int = 0
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    warnings: list[str] = field(default_factory=list)
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query, "total": self.total, "total_docs": self.total_docs,
+            "page": self.page, "page_size": self.page_size, "facets": self.facets,
+            "hits": [h.to_dict() for h in self.hits],
+            "total_exact": self.total_exact, "pages": self.pages, "filters": self.filters,
+            "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
+        }
