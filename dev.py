@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The two quick-start commands, with nothing but Python 3.11 installed.
+
+    python3 dev.py run     # set up .venv, build the index of corpus/, serve http://127.0.0.1:8000
+    python3 dev.py test    # set up .venv with the test tools (and Chromium where possible), run pytest
+
+Extra arguments after ``test`` go to pytest (``python3 dev.py test -k query``);
+after ``run`` they go to ``govsearch serve`` (``python3 dev.py run --port 8080``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".govsearch-installed"
+
+
+def sh(*cmd, **kw) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kw)
+
+
+def setup(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"govsearch needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        print(f"+ creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = f"{extras}:{(ROOT / 'pyproject.toml').stat().st_mtime_ns}"
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f".[{extras}]" if extras else ".", cwd=ROOT)
+    STAMP.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """Browser tests use Debian's chromium (never a downloaded browser). Install it when
+    we may (root with apt-get); otherwise those tests skip and say why."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return
+    if os.name != "nt" and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        try:
+            sh("apt-get", "update", "-qq", env=env, stdout=subprocess.DEVNULL)
+            sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env, stdout=subprocess.DEVNULL)
+        except subprocess.CalledProcessError as exc:
+            print(f"! could not install chromium ({exc}); browser tests will be skipped", flush=True)
+    else:
+        print("! chromium not found and cannot be installed here (needs root and apt-get); "
+              "browser tests will be skipped. Install Debian's 'chromium' package to run them.", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("run", "test", "setup"):
+        print(__doc__)
+        return 2
+    cmd, rest = argv[0], argv[1:]
+    os.chdir(ROOT)
+    if cmd == "setup":
+        setup("test")
+        return 0
+    if cmd == "test":
+        setup("test")
+        ensure_chromium()
+        return subprocess.call([str(PY), "-m", "pytest", *rest])
+    setup("")
+    govsearch = BIN / ("govsearch.exe" if os.name == "nt" else "govsearch")
+    sh(govsearch, "index", "build", "--corpus", "corpus")
+    return subprocess.call([str(govsearch), "serve", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
