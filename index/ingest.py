@@ -74,8 +74,8 @@ def decode(data: bytes) -> tuple[str, str]:
                 text, encoding = data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
                 best = from_bytes(data).best()
-                if best is None:
-                    raise SkipFile("undecodable: not UTF-8, GB18030 or any encoding charset-normalizer recognizes") from None
+                if best is None or _looks_wrong_cjk(str(best)):
+                    raise SkipFile("undecodable: not UTF-8, GB18030 or another encoding giving readable text") from None
                 text, encoding = str(best), best.encoding
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -83,7 +83,7 @@ def decode(data: bytes) -> tuple[str, str]:
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
         raise SkipFile(f"binary file ({controls} control characters in {len(text)})")
-    if encoding == "gb18030" and _looks_wrong_cjk(text):
+    if encoding != "utf-8" and _looks_wrong_cjk(text):
         raise SkipFile("undecodable: bytes are neither UTF-8 nor meaningful GB18030 text")
     return text, encoding
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis import Analyzer
+from .normalize import normalize
 from .places import Gazetteer
 
 SIDECAR_NAMES = ("metadata.tsv", "MANIFEST.tsv")
@@ -31,9 +32,11 @@ NULL = "-"
 YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19[4-9]|20[0-9])\d)\s*年")
 YEAR_IN_TITLE = re.compile(r"(?<![\d.])((?:19[4-9]|20[0-9])\d)(?![\d.])")
 TOWN_SUFFIXES = ("街道", "镇", "乡")
+OPENING_CHARS = 400
 NOT_TOWNS = frozenset(
     "全镇 该镇 本镇 乡镇 城镇 小镇 集镇 村镇 镇村 重镇 强镇 名镇 大镇 古镇 中心镇 文明镇 卫生镇 特色小镇 "
-    "全乡 该乡 本乡 城乡 家乡 下乡 返乡 回乡 老乡 乡乡 全街道 各街道 该街道 各乡镇 美丽乡".split()
+    "全乡 该乡 本乡 城乡 家乡 下乡 返乡 回乡 老乡 乡乡 全街道 各街道 该街道 各乡镇 美丽乡 "
+    "小城镇 在城镇 新城镇 各城镇 示范镇 重点镇 建制镇 特色镇 上山下乡 城镇化".split()
 )
 
 
@@ -97,12 +100,15 @@ def _town(head: str, text: str, analyzer: Analyzer, gazetteer: Gazetteer) -> str
             counts[town] = n
     if counts:
         return counts.most_common(1)[0][0]
-    # Not in the gazetteer: jieba words ending in 镇/乡/街道, mentioned at least twice.
-    for word in analyzer.cut(head + "。" + text):
+    # Not in the gazetteer: a jieba word ending in 镇/乡/街道 that the title or the
+    # opening of the report names, and that the report mentions at least twice.
+    opening = head + "。" + text[:OPENING_CHARS]
+    for word in set(analyzer.cut(normalize(opening))):
         if 3 <= len(word) <= 6 and word.endswith(TOWN_SUFFIXES) and word not in NOT_TOWNS:
-            counts[word] += 1
-    best = [(n, w) for w, n in counts.items() if n >= 2]
-    return max(best)[1] if best else None
+            n = text.count(word) + 3 * head.count(word)
+            if n >= 2:
+                counts[word] = n
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _county(town: str | None, head: str, text: str, gazetteer: Gazetteer) -> str | None:

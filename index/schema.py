@@ -20,12 +20,14 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
         title=fields.TEXT(analyzer=words, stored=True, phrase=False, field_boost=TITLE_BOOST),
         section=fields.TEXT(analyzer=words, stored=True, phrase=False, field_boost=SECTION_BOOST),
         words=fields.TEXT(analyzer=words, phrase=False),
-        grams=fields.FieldType(formats.Existence(), GramTokenizer(analyzer), scorable=False),
+        # scorable only so that Whoosh keeps a lengths column: without one its segment
+        # writer checks the file system once per posting (most of the build time)
+        grams=fields.FieldType(formats.Existence(), GramTokenizer(analyzer), scorable=True),
         text=fields.STORED(),
         town=fields.ID(stored=True),
         county=fields.ID(stored=True),
         year=fields.STORED(),
-        topics=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        topics=fields.KEYWORD(stored=True, commas=True, scorable=True),
     )
 
 

@@ -103,6 +103,12 @@ def _heading_like(text: str) -> bool:
     )
 
 
+def _standalone_line(text: str) -> bool:
+    """A short line with no punctuation at all (a heading in all but name, e.g. in a
+    Markdown file) stands alone: it is not the first half of a broken paragraph."""
+    return _heading_like(text) and not any(c in text for c in "，、,")
+
+
 def _split_lines(text: str) -> list[Unit]:
     units: list[Unit] = []
     gap = 0
@@ -183,7 +189,12 @@ def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer) -> list[Unit]
     i = 0
     while i < len(units):
         unit = units[i]
-        while unit.kind == "body" and not ends_sentence(unit.text) and len(unit.text) < MAX_JOINED:
+        while (
+            unit.kind == "body"
+            and not ends_sentence(unit.text)
+            and len(unit.text) < MAX_JOINED
+            and not _standalone_line(unit.text)
+        ):
             bodies = []
             for k in range(i + 1, min(len(units), i + 1 + LOOKAHEAD)):
                 kind = units[k].kind

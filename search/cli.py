@@ -303,3 +303,6 @@ def show_command(doc_id, as_json, index_dir):
 
 if __name__ == "__main__":
     main()
+
+from web.cli import serve  # noqa: E402
+main.add_command(serve)
