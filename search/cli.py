@@ -193,8 +193,8 @@ def index_stats(index_dir, as_json):
         click.echo(f"skipped    {item['file']}: {item['reason']}")
 
 
-@main.command("search")
-@click.argument("query", nargs=-1)
+@main.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @click.option("--town", multiple=True, help="Only this town (镇/乡/街道); repeat for several.")
 @click.option("--county", multiple=True, help="Only this county-level unit (市/区/县); repeat for several.")
 @click.option("--topic", multiple=True, help="Only this topic (党建, 项目, 民生, 环保 …); repeat for several.")
@@ -213,7 +213,8 @@ def search_command(query, town, county, topic, year, page_size, page, sort, as_j
     Query syntax:
       五星支部 人居环境     both must occur (AND)
       "五星 支部"          exact phrase; never relaxed
-      -来集镇              exclude passages containing it
+      -来集镇              exclude passages containing it (also as a CLI word:
+                           govsearch search 五星支部 -来集镇)
       万人助万企 OR 四上   either
       town:大隗镇 county:新密市 topic:党建 year:2022 (or year:2020-2022)
     Punctuation, spaces, line breaks, full/half width and traditional characters

@@ -1,0 +1,129 @@
+"""Rebuilds and updates while searching: atomic switches, killed builds, incremental updates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import write_corpus
+from index import build, update
+from search.engine import Searcher
+
+A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"
+B = "来集镇工作总结\n\n来集镇持续深化万人助万企。\n"
+C = "回郭镇工作总结\n\n回郭镇全面推进人居环境整治。\n"
+
+
+def test_searcher_follows_a_rebuild_without_restart(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    build(corpus, tmp_path / "i")
+    searcher = Searcher(tmp_path / "i")
+    assert searcher.search("五星支部").total == 1
+    assert searcher.search("万人助万企").total == 0
+    write_corpus(corpus, {"b.txt": B})
+    build(corpus, tmp_path / "i")
+    assert searcher.search("万人助万企").total == 1
+    assert searcher.stats()["documents"] == 2
+
+
+def test_old_generation_stays_complete_while_a_new_one_is_written(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    build(corpus, tmp_path / "i")
+    first = (tmp_path / "i" / "CURRENT").read_text().strip()
+    write_corpus(corpus, {"b.txt": B})
+    build(corpus, tmp_path / "i")
+    second = (tmp_path / "i" / "CURRENT").read_text().strip()
+    assert first != second
+    assert (tmp_path / "i" / first).is_dir()  # kept for searchers that still have it open
+    build(corpus, tmp_path / "i")
+    gens = sorted(p.name for p in (tmp_path / "i").glob("gen-*"))
+    assert len(gens) == 2 and first not in gens
+
+
+def test_a_killed_build_leaves_the_old_index_serving(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    build(corpus, tmp_path / "i")
+    live = (tmp_path / "i" / "CURRENT").read_text()
+    # a corpus big enough that the build is still running when we kill it
+    for n in range(60):
+        write_corpus(corpus, {f"big{n}.txt": (B + "全镇新增市场主体1367家，新增省级专精特新企业。\n") * 150})
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from index import build; build(sys.argv[1], sys.argv[2], workers=1)",
+                             str(corpus), str(tmp_path / "i")], env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list((tmp_path / "i").glob("gen-*"))) < 2:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (tmp_path / "i" / "CURRENT").read_text() == live
+    searcher = Searcher(tmp_path / "i")
+    assert searcher.search("五星支部").total == 1
+    assert searcher.search("万人助万企").total == 0
+    # the next build clears the leftover and switches
+    shutil.rmtree(corpus)
+    write_corpus(corpus, {"a.txt": A, "b.txt": B})
+    build(corpus, tmp_path / "i")
+    assert searcher.search("万人助万企").total == 1
+    assert len(list((tmp_path / "i").glob("gen-*"))) == 2
+
+
+def test_update_reindexes_only_what_changed(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B})
+    build(corpus, tmp_path / "i")
+    searcher = Searcher(tmp_path / "i")
+    ids_before = {d["source"]: d["doc_id"] for d in searcher.documents()}
+
+    report = update(corpus, tmp_path / "i")
+    assert report.indexed == [] and sorted(report.unchanged) == ["a.txt", "b.txt"]
+
+    (corpus / "b.txt").write_text(B.replace("万人助万企", "四上企业培育"), encoding="utf-8")
+    (corpus / "a.txt").unlink()
+    write_corpus(corpus, {"c.txt": C})
+    report = update(corpus, tmp_path / "i")
+    assert sorted(report.indexed) == ["b.txt", "c.txt"]
+    assert report.removed == ["a.txt"]
+    assert report.unchanged == []
+    assert searcher.search("五星支部").total == 0
+    assert searcher.search("万人助万企").total == 0
+    assert searcher.search("四上企业培育").total == 1
+    assert searcher.search("人居环境").total == 1
+    assert {d["source"]: d["doc_id"] for d in searcher.documents()}["b.txt"] == ids_before["b.txt"]
+    assert searcher.stats()["documents"] == 2
+    # the passage table matches a fresh build of the same corpus
+    fresh = tmp_path / "fresh"
+    build(corpus, fresh)
+    assert Searcher(fresh).stats()["passages"] == searcher.stats()["passages"]
+
+
+def test_update_without_index_builds_one(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    report = update(corpus, tmp_path / "i")
+    assert report.indexed == ["a.txt"] and "no index yet" in " ".join(report.notes)
+
+
+def test_changed_lexicon_means_full_reindex(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B})
+    build(corpus, tmp_path / "i")
+    lexicon = tmp_path / "topics.txt"
+    lexicon.write_text("党建: 五星支部^2\n创新: 万人助万企^2\n", encoding="utf-8")
+    report = update(corpus, tmp_path / "i", lexicon=lexicon)
+    assert sorted(report.indexed) == ["a.txt", "b.txt"]
+    assert any("lexicon" in n for n in report.notes)
+    res = Searcher(tmp_path / "i").search("万人助万企")
+    assert res.hits[0].topics == ["创新"]
+    assert res.facets["topic"] == {"党建": 0, "创新": 1}
+
+
+def test_sidecar_change_is_an_update(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    build(corpus, tmp_path / "i")
+    write_corpus(corpus, {"metadata.tsv": "file\tyear\na.txt\t2023\n"})
+    report = update(corpus, tmp_path / "i")
+    assert report.indexed == ["a.txt"]
+    assert Searcher(tmp_path / "i").search("五星支部", year="2023").total == 1

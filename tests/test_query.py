@@ -1,0 +1,128 @@
+"""The query language, and bad input: a clear message or results, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import all_hits
+from index.errors import BadParameter, GovsearchError, QueryError
+from search.query import parse_query
+
+
+def test_parse_terms_phrases_exclusions_or_filters():
+    q = parse_query('五星支部 "人居 环境" -来集镇 万人助万企 OR 四上 town:大隗镇 县：新密市 topic:党建 year:2020-2022')
+    assert [[t.norm for t in c] for c in q.clauses] == [["五星支部"], ["人居环境"], ["万人助万企", "四上"]]
+    assert [c[0].quoted for c in q.clauses] == [False, True, False]
+    assert [t.norm for t in q.excluded] == ["来集镇"]
+    assert q.filters == {"town": ["大隗镇"], "county": ["新密市"], "topic": ["党建"], "year": ["2020-2022"]}
+    assert q.warnings == []
+
+
+@pytest.mark.parametrize("raw,warning", [
+    ('"五星支部', "quote"),
+    ("五星支部 -", "lone '-'"),
+    ("五星支部 *", "wildcards"),
+    ("OR 五星支部", "leading OR"),
+    ("五星支部 OR", "trailing OR"),
+    ("town: 五星支部", "without a value"),
+])
+def test_recoverable_oddities_become_warnings(sample, raw, warning):
+    res = sample.search(raw)
+    assert any(warning in w for w in res.warnings), res.warnings
+    assert res.total == 3
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("", "empty query"),
+    ("   ", "empty query"),
+    ("*", "empty query"),
+    ("-五星支部", "only exclusions"),
+    ("五" * 10_000, "too long"),
+    ("year:22", "year must be"),
+    (" ".join(f"词{i}" for i in range(40)), "too many terms"),
+])
+def test_bad_queries_give_clear_errors(sample, raw, message):
+    with pytest.raises(QueryError, match=message):
+        sample.search(raw)
+
+
+@pytest.mark.parametrize("kwargs", [{"page": 0}, {"page": "x"}, {"page_size": 0}, {"page_size": 1000}, {"sort": "random"}])
+def test_bad_parameters(sample, kwargs):
+    with pytest.raises(BadParameter):
+        sample.search("五星支部", **kwargs)
+
+
+def test_page_past_the_end_is_empty_not_clamped(sample):
+    res = sample.search("回郭镇", page=99, page_size=10)
+    assert res.page == 99 and res.hits == [] and res.total > 10
+
+
+def test_and_or_exclude_semantics(sample):
+    both = {h.passage_id for h in all_hits(sample, "五星支部 网格")}
+    assert both and all("网格" in h.passage for h in all_hits(sample, "五星支部 网格"))
+    either = {h.passage_id for h in all_hits(sample, "五星支部 OR 万人助万企")}
+    assert either == {h.passage_id for h in all_hits(sample, "五星支部")} | {h.passage_id for h in all_hits(sample, "万人助万企")}
+    without = all_hits(sample, "五星支部 -来集镇")
+    assert {h.town for h in without} == {"大隗镇"}
+
+
+def test_filters_inline_and_as_arguments_agree(sample):
+    inline = sample.search("项目 town:大隗镇 year:2022")
+    args = sample.search("项目", town="大隗镇", year="2022")
+    assert inline.total == args.total > 0
+    assert set(inline.facets["town"]) == {"大隗镇"}
+    assert sample.search("项目", topic="党建").total < sample.search("项目").total
+    assert sample.search("项目", county="新密").total == sample.search("项目", county="新密市").total
+
+
+def test_filters_only_lists_passages(sample):
+    res = sample.search("", topic="环保", town="回郭镇")
+    assert res.total > 0 and all("环保" in h.topics and h.town == "回郭镇" for h in res.hits)
+
+
+def test_words_matches_follow_exact_ones(sample):
+    # 人居环境 and 整治 both occur, contiguously in some passages and apart in others
+    hits = all_hits(sample, "人居环境 治理")
+    kinds = [h.match for h in hits]
+    assert kinds == sorted(kinds)  # "exact" before "words"
+    for h in hits:
+        assert "人居环境" in h.passage and "治理" in h.passage
+    # 项目建设 is two jieba words, 项目 / 建设
+    relaxed = all_hits(sample, "项目建设 推进")
+    assert [h.match for h in relaxed].count("words") == 3
+    for h in relaxed:
+        assert "推进" in h.passage
+        if h.match == "words":
+            assert "项目建设" not in h.passage and "项目" in h.passage and "建设" in h.passage
+            assert "<mark>项目</mark>" in h.snippet
+
+
+def test_quoted_phrases_never_relax(sample):
+    assert all(h.match == "exact" for h in all_hits(sample, '"环境治理" "提升"'))
+
+
+def test_exact_matches_rank_above_word_matches_and_title_boosts(sample):
+    res = sample.search("项目建设 推进")
+    tiers = [h.match for h in res.hits]
+    assert tiers == sorted(tiers)
+    assert res.hits == sorted(res.hits, key=lambda h: (h.match != "exact", -h.score))
+
+
+def test_sort_by_year(sample):
+    years = [h.year or 0 for h in all_hits(sample, "项目", sort="year")]
+    assert years == sorted(years, reverse=True)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(list('五星支部"“”-*:：OR town year 年 ()[]\\\n\t\x00<>&;') + ["OR", " OR ", "year:", "town:", "topic:", "-\"", "\"-", "2022", "-"]), max_size=25).map("".join))
+def test_fuzzed_queries_never_raise_anything_but_query_errors(sample, raw):
+    try:
+        res = sample.search(raw)
+    except GovsearchError as exc:
+        assert exc.status == 400 and exc.message
+        return
+    assert res.total >= 0
+    for h in res.hits:
+        assert "<" not in h.snippet.replace("<mark>", "").replace("</mark>", "")
