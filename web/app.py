@@ -1,0 +1,55 @@
+"""The Flask application factory.
+
+``create_app(config=None)`` reads the settings (see :mod:`web.config`), opens one
+long-lived :class:`search.engine.Searcher` for the index folder, and wires the pages,
+the JSON API, the error handler and the security headers. Everything the app holds
+lives in ``app.extensions["govsearch"]``; nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from search.engine import Searcher
+
+from .config import WebConfig, load_config
+from .prefix import PrefixMiddleware
+
+
+@dataclass
+class GovsearchWeb:
+    """Per-app state."""
+    config: WebConfig
+    searcher: Searcher
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    settings, flask_settings = load_config(config)
+    app = Flask(__name__)
+    app.config.update(flask_settings)
+    app.config["GOVSEARCH"] = settings.as_dict()
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["govsearch"] = GovsearchWeb(settings, Searcher(settings.index))
+
+    from . import api, errors, security, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+
+    wsgi = app.wsgi_app
+    if settings.url_prefix:
+        wsgi = PrefixMiddleware(wsgi, settings.url_prefix)
+    if settings.proxy_hops:
+        n = settings.proxy_hops
+        wsgi = ProxyFix(wsgi, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+    app.wsgi_app = wsgi
+    return app

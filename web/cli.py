@@ -1,0 +1,64 @@
+"""``govsearch serve``: the web app on waitress, a production WSGI server in pure
+Python (it runs on Linux and on the Windows servers of many intranets).
+
+Only click is imported here; Flask, waitress and the engine load when the command runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVSEARCH_HOST",
+              help="Address to listen on; 0.0.0.0 for every interface (env GOVSEARCH_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, envvar="GOVSEARCH_PORT",
+              help="TCP port (env GOVSEARCH_PORT).")
+@click.option("--index", "index_dir", envvar="GOVSEARCH_INDEX", default=None, type=click.Path(file_okay=False),
+              help=f"Index folder (env GOVSEARCH_INDEX; default {os.path.join('var', 'index')}, or the config file's).")
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True, envvar="GOVSEARCH_THREADS",
+              help="Worker threads answering requests (env GOVSEARCH_THREADS).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
+              help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see docs/web.md.")
+def serve(host, port, index_dir, threads, config_file):
+    """Serve the search pages and the JSON API.
+
+    \b
+    Settings come from defaults, the config file, GOVSEARCH_* environment
+    variables, then these options (see docs/web.md).
+
+    \b
+    Example:
+      govsearch serve --port 8000 --index var/index
+      open http://127.0.0.1:8000/
+    """
+    from waitress import serve as waitress_serve
+
+    from web.app import create_app
+    from web.config import ConfigError
+
+    overrides = {}
+    if index_dir:
+        overrides["index"] = index_dir
+    if config_file:
+        overrides["config_file"] = config_file
+    try:
+        app = create_app(overrides)
+    except ConfigError as exc:
+        click.secho(f"错误 Error: {exc}", fg="red", err=True)
+        sys.exit(2)
+    web = app.extensions["govsearch"]
+    try:
+        stats = web.searcher.stats()
+        click.echo(f"index {web.config.index}: {stats['documents']} reports, {stats['passages']} passages ({stats['generation']})")
+    except Exception as exc:  # the app still starts and /healthz says 503 until an index appears
+        click.secho(f"注意 note: {getattr(exc, 'message', exc)} — pages answer 503 until "
+                    f"`govsearch index build --index {web.config.index}` has run", fg="yellow", err=True)
+    prefix = web.config.url_prefix
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"govsearch serving on http://{shown}:{port}{prefix}/ (waitress, {threads} threads; Ctrl+C stops)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="govsearch",
+                   clear_untrusted_proxy_headers=False)

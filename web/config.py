@@ -1,0 +1,228 @@
+"""Web settings: ONE table, read from defaults → config file → ``GOVSEARCH_*`` env → mapping.
+
+Every setting has a name (the key in a config file or in the mapping given to
+``create_app``), an environment variable (``GOVSEARCH_`` + the name in capitals), a
+default and a help text. ``docs/web.md`` lists the same table.
+
+A config file is named by ``GOVSEARCH_CONFIG`` (or the ``config_file`` key of the
+mapping); it is TOML (``.toml``) or JSON (``.json``) holding the same names, either at
+the top level or under a ``[web]`` table. Values are checked once, at start-up, and a
+bad one stops the app with a message saying which setting, from where, and why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from search.engine import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+ENV_PREFIX = "GOVSEARCH_"
+CONFIG_ENV = "GOVSEARCH_CONFIG"
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it and says why."""
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, (str, Path)):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return str(value).strip()
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {value!r}") from None
+
+
+def _positive(value: Any) -> int:
+    n = _int(value)
+    if n < 1:
+        raise ValueError(f"must be 1 or more, got {n}")
+    return n
+
+
+def _hops(value: Any) -> int:
+    n = _int(value)
+    if not 0 <= n <= 10:
+        raise ValueError(f"must be between 0 and 10, got {n}")
+    return n
+
+
+def _list(value: Any) -> list[str]:
+    """A list, or text separated by commas and/or white space."""
+    if isinstance(value, (list, tuple)):
+        items = [_text(v) for v in value]
+    else:
+        items = re.split(r"[,\s]+", _text(value))
+    return [i for i in items if i]
+
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
+
+
+def _origins(value: Any) -> list[str]:
+    origins = _list(value)
+    for o in origins:
+        if o != "*" and not _ORIGIN.match(o):
+            raise ValueError(f"{o!r} is not an origin: write scheme://host[:port] without a path, e.g. http://oa.example.gov.cn")
+    if "*" in origins and len(origins) > 1:
+        raise ValueError("'*' allows every origin: give it alone or list the origins")
+    return [o.rstrip("/") for o in origins]
+
+
+_SOURCE = re.compile(r"^(?:'self'|'none'|\*|https?:|(?:https?://)?(?:\*\.)?[A-Za-z0-9.\-]+(?::(?:\d+|\*))?)$")
+
+
+def _ancestors(value: Any) -> list[str]:
+    sources = [{"self": "'self'", "none": "'none'"}.get(s, s) for s in _list(value)]
+    if not sources:
+        raise ValueError("give at least one source, e.g. 'self' (or 'none' to forbid framing)")
+    for s in sources:
+        if not _SOURCE.match(s):
+            raise ValueError(f"{s!r} is not a CSP source: use 'self', 'none', https://host, http://host:port or *.example.gov.cn")
+    if "'none'" in sources and len(sources) > 1:
+        raise ValueError("'none' cannot be combined with other sources")
+    return sources
+
+
+def _prefix(value: Any) -> str:
+    prefix = _text(value).rstrip("/")
+    if prefix and (not prefix.startswith("/") or not re.fullmatch(r"(/[A-Za-z0-9._~\-]+)+", prefix)):
+        raise ValueError(f"must be a path such as /search (letters, digits, . _ ~ -), got {value!r}")
+    return prefix
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[Any], Any]
+    help: str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("index", "var/index", _text,
+            "Index folder built by `govsearch index build`. The app reopens it by itself when a build or update switches it."),
+    Setting("url_prefix", "", _prefix,
+            "Path the app is mounted under when a reverse proxy forwards it without stripping it, e.g. /search. "
+            "Leave empty when the proxy strips the prefix and sends X-Forwarded-Prefix instead."),
+    Setting("proxy_hops", 1, _hops,
+            "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix headers are trusted; 0 ignores them."),
+    Setting("cors_origins", [], _origins,
+            "Origins (scheme://host[:port]) whose pages may call /api/ from a browser, e.g. the intranet portal using the widget; '*' for any. Empty: none."),
+    Setting("frame_ancestors", ["'self'"], _ancestors,
+            "CSP frame-ancestors for /embed: the pages that may show it in an <iframe> ('self', 'none', https://oa.example.gov.cn, *.example.gov.cn)."),
+    Setting("page_size", DEFAULT_PAGE_SIZE, _positive, "Passages per results page when the URL does not say."),
+    Setting("max_page_size", MAX_PAGE_SIZE, _positive, "Largest page_size a request may ask for (the page size cap)."),
+    Setting("csv_max_rows", 5000, _positive, "Most passages one CSV export holds."),
+    Setting("site_title", "政府工作报告检索", _text, "Name shown in the page header and browser tab."),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    index: str
+    url_prefix: str
+    proxy_hops: int
+    cors_origins: list[str]
+    frame_ancestors: list[str]
+    page_size: int
+    max_page_size: int
+    csv_max_rows: int
+    site_title: str
+    sources: dict[str, str]  # setting name → where its value came from
+
+    def as_dict(self) -> dict[str, Any]:
+        return {s.name: getattr(self, s.name) for s in SETTINGS}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        if path.suffix.lower() == ".toml":
+            import tomllib
+
+            data = tomllib.loads(raw.decode("utf-8-sig"))
+        elif path.suffix.lower() == ".json":
+            data = json.loads(raw.decode("utf-8-sig"))
+        else:
+            raise ConfigError(f"config file {path}: name it .toml or .json")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path}: not valid {path.suffix[1:].upper()}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path}: the top level must be a table of settings")
+    if isinstance(data.get("web"), dict):
+        data = data["web"]
+    return data
+
+
+def _key(name: str) -> str:
+    key = name.lower()
+    return key[len(ENV_PREFIX):] if key.startswith(ENV_PREFIX.lower()) else key
+
+
+def load_config(overrides: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] | None = None) -> tuple[WebConfig, dict[str, Any]]:
+    """Return the checked settings and the Flask settings (upper-case keys such as
+    ``TESTING``) found in ``overrides``."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    flask_extra = {k: overrides.pop(k) for k in list(overrides) if k.isupper() and _key(k) not in BY_NAME
+                   and k != CONFIG_ENV}
+    raw: dict[str, tuple[Any, str]] = {s.name: (s.default, "default") for s in SETTINGS}
+
+    file_path = overrides.pop("config_file", None) or overrides.pop(CONFIG_ENV, None) or environ.get(CONFIG_ENV)
+    if file_path:
+        for name, value in read_config_file(file_path).items():
+            key = _key(name)
+            if key not in BY_NAME:
+                raise ConfigError(f"config file {file_path}: unknown setting {name!r}; known: {', '.join(BY_NAME)}")
+            raw[key] = (value, f"config file {file_path}")
+    for s in SETTINGS:
+        if s.env in environ:
+            raw[s.name] = (environ[s.env], f"environment variable {s.env}")
+    for name, value in overrides.items():
+        key = _key(name)
+        if key not in BY_NAME:
+            raise ConfigError(f"unknown setting {name!r} passed to create_app; known: {', '.join(BY_NAME)}")
+        raw[key] = (value, "create_app()")
+
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        value, source = raw[s.name]
+        try:
+            values[s.name] = s.parse(value)
+        except ValueError as exc:
+            raise ConfigError(f"setting {s.name} ({s.env}) from {source}: {exc}") from None
+    if values["page_size"] > values["max_page_size"]:
+        raise ConfigError(f"setting page_size ({values['page_size']}) is larger than max_page_size ({values['max_page_size']})")
+    if not values["index"]:
+        raise ConfigError("setting index (GOVSEARCH_INDEX): give the index folder")
+    return WebConfig(**values, sources={k: v[1] for k, v in raw.items()}), flask_extra

@@ -1,0 +1,75 @@
+"""One place that turns errors into responses.
+
+Under ``/api/`` and ``/healthz`` every error is JSON ``{"error": {"code", "message"}}``
+with the status of the error (400 bad parameter or query, 404 unknown document, 503 no
+index); HTML pages get a short Chinese explanation with the same status. Never a
+traceback.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from index.errors import GovsearchError
+
+from .security import is_cors_path
+
+HTTP_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+              413: "too_large", 414: "uri_too_long"}
+TITLES = {400: "请求有误", 403: "不允许访问", 404: "找不到页面", 405: "不支持的请求方式",
+          500: "服务器内部错误", 503: "检索服务暂不可用"}
+ADVICE = {
+    "bad_query": "请检查检索词的写法，例如引号是否成对、年份是否为四位数字。",
+    "bad_parameter": "请检查地址中的参数，例如页码应为正整数。",
+    "not_found": "这篇报告可能已从索引中删除，或者链接有误。",
+    "no_index": "索引尚未建立或暂时无法读取，请联系管理员运行 govsearch index build。",
+}
+
+
+def json_error(status: int, code: str, message: str) -> Response:
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+def _wants_json() -> bool:
+    return is_cors_path(request.path)
+
+
+def _html_error(status: int, code: str, message: str):
+    body = render_template("error.html", status=status, title=TITLES.get(status, "出错了"),
+                           message=message, advice=ADVICE.get(code, ""))
+    return body, status
+
+
+def handle_govsearch_error(exc: GovsearchError):
+    if _wants_json():
+        return json_error(exc.status, exc.code, exc.message)
+    return _html_error(exc.status, exc.code, exc.message)
+
+
+def handle_http_error(exc: HTTPException):
+    status = exc.code or 500
+    code = HTTP_CODES.get(status, "http_error")
+    if _wants_json():
+        response = json_error(status, code, exc.description or exc.name)
+        if status == 405 and exc.get_response().headers.get("Allow"):
+            response.headers["Allow"] = exc.get_response().headers["Allow"]
+        return response
+    return _html_error(status, code, exc.description or exc.name)
+
+
+def handle_unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return handle_http_error(exc)
+    current_app.logger.exception("unexpected error on %s", request.path)
+    if _wants_json():
+        return json_error(500, "internal", "内部错误，已记录日志 (internal error; it has been logged)")
+    return _html_error(500, "internal", "内部错误，已记录日志。请稍后再试。")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(GovsearchError, handle_govsearch_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,38 @@
+"""CSV export of search results: town, title, year, section, passage.
+
+UTF-8 with a byte-order mark so that Excel on Windows opens Chinese text correctly.
+A cell that a spreadsheet would take for a formula (starting with ``=`` ``+`` ``-``
+``@``) is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from search.results import Hit
+
+COLUMNS = (("town", "乡镇"), ("title", "标题"), ("year", "年份"), ("section", "章节"), ("passage", "段落"))
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FILENAME = "govsearch-results.csv"
+FILENAME_ZH = "检索结果.csv"
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(hits: Iterable[Hit]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label for _, label in COLUMNS])
+    for hit in hits:
+        writer.writerow([safe_cell(getattr(hit, name)) for name, _ in COLUMNS])
+    return "\ufeff" + out.getvalue()
+
+
+def content_disposition() -> str:
+    return f"attachment; filename=\"{FILENAME}\"; filename*=UTF-8''{quote(FILENAME_ZH)}"

@@ -1,0 +1,247 @@
+/* govsearch widget: a search box with live results for any intranet page.
+
+   <div data-govsearch></div>
+   <script src="https://govsearch.example.gov.cn/static/govsearch-widget.js" defer></script>
+
+   Options, as attributes of the <div>:
+     data-town, data-county, data-topic, data-year   fixed filters (comma-separated for several)
+     data-page-size                                  results shown (default 5, at most 20)
+     data-placeholder                                text in the empty box
+     data-label                                      label of the box (default 检索工作报告)
+     data-target                                     where report links open (default _blank)
+     data-api                                        govsearch address, when not the script's own
+
+   It talks to /api/search only, builds every node with textContent (never innerHTML), and
+   loads its stylesheet from the same server. A page on another origin needs that origin in
+   GOVSEARCH_CORS_ORIGINS, and its own CSP must allow the govsearch origin in script-src,
+   style-src and connect-src. */
+(function () {
+  "use strict";
+
+  var SCRIPT = document.currentScript || (function () {
+    var all = document.querySelectorAll("script[src*='govsearch-widget']");
+    return all[all.length - 1];
+  })();
+  var SCRIPT_URL = SCRIPT ? new URL(SCRIPT.src, document.baseURI) : new URL(document.baseURI);
+  var DEFAULT_BASE = SCRIPT_URL.href.replace(/\/static\/govsearch-widget\.js(?:[?#].*)?$/, "");
+  var DEBOUNCE_MS = 250;
+  var SNIPPET_CHARS = 110;
+  var CONTEXT_BEFORE = 30;
+  var counter = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function loadStylesheet(base) {
+    var href = base + "/static/govsearch-widget.css";
+    var links = document.querySelectorAll("link[rel='stylesheet']");
+    for (var i = 0; i < links.length; i++) if (links[i].href === href) return;
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    document.head.appendChild(link);
+  }
+
+  /* The passage around its first match, with <mark> around each match. `runs` are
+     [start, end) in code points (as the API gives them), so slice by code point. */
+  function snippet(passage, runs) {
+    var chars = Array.from(passage || "");
+    var start = 0, end = chars.length;
+    if (chars.length > SNIPPET_CHARS) {
+      var first = runs && runs.length ? runs[0][0] : 0;
+      start = Math.max(0, first - CONTEXT_BEFORE);
+      end = Math.min(chars.length, start + SNIPPET_CHARS);
+      start = Math.max(0, end - SNIPPET_CHARS);
+    }
+    var frag = document.createDocumentFragment();
+    if (start > 0) frag.appendChild(document.createTextNode("…"));
+    var pos = start;
+    (runs || []).forEach(function (run) {
+      var a = Math.max(run[0], start), b = Math.min(run[1], end);
+      if (a >= b) return;
+      if (a > pos) frag.appendChild(document.createTextNode(chars.slice(pos, a).join("")));
+      frag.appendChild(el("mark", "gsw-mark", chars.slice(a, b).join("")));
+      pos = b;
+    });
+    if (pos < end) frag.appendChild(document.createTextNode(chars.slice(pos, end).join("")));
+    if (end < chars.length) frag.appendChild(document.createTextNode("…"));
+    return frag;
+  }
+
+  function Widget(root) {
+    this.root = root;
+    this.base = (root.getAttribute("data-api") || DEFAULT_BASE).replace(/\/+$/, "");
+    this.pageSize = Math.min(20, Math.max(1, parseInt(root.getAttribute("data-page-size"), 10) || 5));
+    this.target = root.getAttribute("data-target") || "_blank";
+    this.filters = {};
+    var self = this;
+    ["town", "county", "topic", "year"].forEach(function (name) {
+      var value = root.getAttribute("data-" + name);
+      if (value) self.filters[name] = value.split(/[,，]/).map(function (v) { return v.trim(); }).filter(Boolean);
+    });
+    this.timer = null;
+    this.controller = null;
+    this.seq = 0;
+    this.build();
+  }
+
+  Widget.prototype.build = function () {
+    var id = "gsw-" + (++counter);
+    var root = this.root;
+    root.classList.add("gsw");
+    root.setAttribute("role", "search");
+    var form = el("form", "gsw-form");
+    form.setAttribute("action", this.base + "/");
+    form.setAttribute("method", "get");
+    var label = el("label", "gsw-label", root.getAttribute("data-label") || "检索工作报告");
+    label.htmlFor = id + "-q";
+    var row = el("div", "gsw-row");
+    var input = el("input", "gsw-input");
+    input.type = "search";
+    input.name = "q";
+    input.id = id + "-q";
+    input.autocomplete = "off";
+    input.maxLength = 1000;
+    input.placeholder = root.getAttribute("data-placeholder") || "输入检索词，如：五星支部";
+    input.setAttribute("aria-controls", id + "-results");
+    var button = el("button", "gsw-button", "搜索");
+    button.type = "submit";
+    row.appendChild(input);
+    row.appendChild(button);
+    var status = el("p", "gsw-status");
+    status.id = id + "-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", status.id);
+    var results = el("ol", "gsw-results");
+    results.id = id + "-results";
+    var more = el("p", "gsw-more");
+    form.appendChild(label);
+    form.appendChild(row);
+    root.appendChild(form);
+    root.appendChild(status);
+    root.appendChild(results);
+    root.appendChild(more);
+    this.input = input;
+    this.status = status;
+    this.results = results;
+    this.more = more;
+
+    var self = this;
+    input.addEventListener("input", function () {
+      clearTimeout(self.timer);
+      self.timer = setTimeout(function () { self.search(input.value); }, DEBOUNCE_MS);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(self.timer);
+      self.search(input.value);
+    });
+  };
+
+  Widget.prototype.params = function (q, extra) {
+    var params = new URLSearchParams();
+    if (q) params.append("q", q);
+    var filters = this.filters;
+    Object.keys(filters).forEach(function (name) {
+      filters[name].forEach(function (v) { params.append(name, v); });
+    });
+    Object.keys(extra || {}).forEach(function (k) { params.append(k, extra[k]); });
+    return params;
+  };
+
+  Widget.prototype.clear = function (message) {
+    this.results.replaceChildren();
+    this.more.replaceChildren();
+    this.status.textContent = message || "";
+  };
+
+  Widget.prototype.search = function (raw) {
+    var q = (raw || "").trim();
+    var seq = ++this.seq;
+    if (this.controller) this.controller.abort();
+    if (!q) { this.clear(""); this.root.removeAttribute("aria-busy"); return; }
+    this.controller = window.AbortController ? new AbortController() : null;
+    var url = this.base + "/api/search?" + this.params(q, { page_size: this.pageSize });
+    var self = this;
+    this.root.setAttribute("aria-busy", "true");
+    this.status.textContent = "正在检索…";
+    fetch(url, { signal: this.controller ? this.controller.signal : undefined, credentials: "omit",
+                 headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; },
+                                    function () { return { ok: false, body: {} }; });
+      })
+      .then(function (res) {
+        if (seq !== self.seq) return;
+        self.root.removeAttribute("aria-busy");
+        if (!res.ok) {
+          var msg = res.body && res.body.error ? res.body.error.message : "检索服务暂不可用";
+          self.clear("无法检索：" + msg);
+          return;
+        }
+        self.render(q, res.body);
+      })
+      .catch(function (err) {
+        if (err && err.name === "AbortError") return;
+        if (seq !== self.seq) return;
+        self.root.removeAttribute("aria-busy");
+        self.clear("无法连接检索服务");
+      });
+  };
+
+  Widget.prototype.render = function (q, data) {
+    var self = this;
+    this.results.replaceChildren();
+    this.more.replaceChildren();
+    if (!data.total) {
+      this.status.textContent = "没有找到包含“" + q + "”的段落";
+      return;
+    }
+    this.status.textContent = "找到 " + data.total + " 段，分属 " + data.total_docs + " 篇报告";
+    (data.hits || []).forEach(function (hit) {
+      var item = el("li", "gsw-hit" + (hit.match === "words" ? " gsw-words" : ""));
+      var link = el("a", "gsw-title", hit.title || hit.doc_id);
+      link.href = self.base + "/docs/" + encodeURIComponent(hit.doc_id) + "?" + new URLSearchParams({ q: q }) +
+        "#" + encodeURIComponent(hit.passage_id);
+      link.target = self.target;
+      if (self.target === "_blank") link.rel = "noopener";
+      var meta = el("p", "gsw-meta");
+      meta.textContent = [hit.town || "乡镇不详", hit.year ? hit.year + "年" : "年份不详", hit.section || "正文开头"]
+        .join(" · ");
+      if (hit.match === "words") meta.appendChild(el("span", "gsw-badge", "词匹配"));
+      var text = el("p", "gsw-snippet");
+      text.appendChild(snippet(hit.passage, hit.highlights));
+      item.appendChild(link);
+      item.appendChild(meta);
+      item.appendChild(text);
+      self.results.appendChild(item);
+    });
+    if (data.total > (data.hits || []).length) {
+      var all = el("a", "gsw-all", "查看全部 " + data.total + " 段结果");
+      all.href = this.base + "/?" + this.params(q);
+      all.target = this.target;
+      if (this.target === "_blank") all.rel = "noopener";
+      this.more.appendChild(all);
+    }
+  };
+
+  function init() {
+    var base = DEFAULT_BASE;
+    var roots = document.querySelectorAll("[data-govsearch]");
+    if (!roots.length) return;
+    loadStylesheet(roots[0].getAttribute("data-api") ? roots[0].getAttribute("data-api").replace(/\/+$/, "") : base);
+    Array.prototype.forEach.call(roots, function (root) {
+      if (root.getAttribute("data-govsearch-ready")) return;
+      root.setAttribute("data-govsearch-ready", "1");
+      root.govsearch = new Widget(root);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
