@@ -5,13 +5,10 @@ dictionary) and turns text into
 
 * **words**: jieba words of the *normalized* text, with ordinal positions, used for
   BM25F ranking and for the relaxed "words" match;
-* **grams**: the distinct character bigrams of the normalized text (plus its last
-  character), used to find candidate passages for exact substring matching. Every
-  string of two or more characters contained in a passage has all its bigrams in
-  that passage, so intersecting the bigrams' passage lists never loses a passage;
-  candidates are then verified against the normalized text.
+* the same normalized text is what exact matching runs on (see grams.py: character
+  bigrams find candidates, the normalized text verifies them).
 
-The Whoosh tokenizers below wrap one Analyzer instance. The Whoosh schema, and with
+The Whoosh tokenizer below wraps one Analyzer instance. The Whoosh schema, and with
 it this analyzer and its user dictionary, is pickled into the index, and the search
 side takes the analyzer back from the index it opens, so both sides always agree.
 """
@@ -141,21 +138,6 @@ class Analyzer:
             )
         return self._bigrams
 
-    # --- grams -----------------------------------------------------------------
-    @staticmethod
-    def grams(normalized: str) -> list[str]:
-        """Distinct bigrams of normalized text, plus its last character."""
-        if not normalized:
-            return []
-        grams = {normalized[i : i + 2] for i in range(len(normalized) - 1)}
-        grams.add(normalized[-1])
-        return sorted(grams)
-
-    @staticmethod
-    def query_grams(normalized: str) -> list[str]:
-        """Bigrams a passage must contain to contain ``normalized`` (len >= 2)."""
-        return sorted({normalized[i : i + 2] for i in range(len(normalized) - 1)})
-
 
 class _SharedTokenizer(Tokenizer):
     def __init__(self, analyzer: Analyzer):
@@ -196,22 +178,4 @@ class WordTokenizer(_SharedTokenizer):
             if chars and start is not None:
                 token.startchar = start_char + start
                 token.endchar = start_char + end
-            yield token
-
-
-class GramTokenizer(_SharedTokenizer):
-    """Whoosh tokenizer: the distinct bigrams of the normalized text (no positions:
-    exactness is checked against the text itself)."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        grams = value if isinstance(value, (list, tuple)) else self.analyzer.grams(normalize(value))
-        for pos, gram in enumerate(grams):
-            token.text = gram
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
             yield token

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
+from . import grams
 from . import metadata as meta
 from . import store
 from .analysis import Analyzer
@@ -62,8 +63,10 @@ class BuildReport:
 class AnalyzedReport:
     report: Report
     fingerprint: str
-    words: list[list[str]]
-    grams: list[list[str]]
+    words: list[list[str]]  # jieba words of each passage
+    norms: list[str]  # normalized text of each passage (for the bigram index)
+    title_words: list[str]
+    section_words: list[list[str]]
     characters: int
 
 
@@ -92,19 +95,26 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         info = meta.apply_overrides(info, overrides, where=source.relpath)
     passages: list[Passage] = []
     words: list[list[str]] = []
-    grams: list[list[str]] = []
+    norms: list[str] = []
+    section_words: list[list[str]] = []
+    seen_sections: dict[tuple[str, ...], list[str]] = {}
     for n, (kind, section, text) in enumerate(structure.blocks):
         topics = lexicon.classify(text, section)
-        passages.append(Passage(f"{doc_id}:{n}", kind, section, text, topics))
+        passage = Passage(f"{doc_id}:{n}", kind, section, text, topics)
+        passages.append(passage)
         norm = normalize(text)
+        norms.append(norm)
         words.append(analyzer.cut(norm))
-        grams.append(analyzer.grams(norm))
+        if section not in seen_sections:
+            seen_sections[section] = analyzer.words(passage.section_path)
+        section_words.append(seen_sections[section])
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle)
     fingerprint = _fingerprint(source, overrides)
-    return AnalyzedReport(report, fingerprint, words, grams, len(data_text))
+    return AnalyzedReport(report, fingerprint, words, norms, analyzer.words(info.title), section_words,
+                          len(data_text))
 
 
 def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
@@ -176,20 +186,22 @@ def load_sidecars(corpus: Path) -> tuple[dict[str, dict[str, str]], list[tuple[s
 # --------------------------------------------------------------------------- writing
 
 
-def _whoosh_docs(item: AnalyzedReport) -> Iterable[dict]:
+def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
+    """Whoosh documents of one report; text fields arrive already segmented."""
     r = item.report
-    for seq, (p, words, grams) in enumerate(zip(r.passages, item.words, item.grams)):
+    for seq, (p, words, section_words) in enumerate(zip(r.passages, item.words, item.section_words)):
         yield dict(
-            passage_id=p.passage_id, doc_id=r.doc_id, seq=seq, kind=p.kind,
-            title=r.title, section=p.section_path, words=words, grams=grams, text=p.text,
-            town=r.town or "", county=r.county or "", year=r.year,
-            topics=",".join(p.topics),
+            row=first_row + seq, passage_id=p.passage_id, doc_id=r.doc_id, seq=seq, kind=p.kind,
+            title=item.title_words,
+            section=section_words, _stored_section=p.section_path,
+            words=words, text=p.text, topics=",".join(p.topics),
         )
 
 
-def _document_entry(item: AnalyzedReport) -> dict:
+def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
     r = item.report
     return {
+        "rows": [first_row, first_row + len(r.passages)],
         "doc_id": r.doc_id, "title": r.title, "subtitle": r.subtitle, "town": r.town,
         "county": r.county, "year": r.year, "source": r.source, "encoding": r.encoding,
         "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
@@ -270,6 +282,24 @@ def _run(corpus: Path, index_dir: Path, lexicon_path, userdict_path, workers, pr
     return report
 
 
+def _write_grams(gen: Path, manifest: dict, norms: list[str], rows: list[int], next_row: int) -> None:
+    """Add a bigram segment for the passages this run added; merge when there are many."""
+    segments = list(manifest["segments"])
+    if norms:
+        name = f"grams-{len(segments)}-{next_row}"
+        grams.write_segment(gen, name, grams.build_segment(norms, rows))
+        segments.append(name)
+    if len(segments) > grams.MAX_SEGMENTS:
+        merged = grams.merge_segments([grams.read_segment(gen, n) for n in segments])
+        name = f"grams-merged-{next_row}"
+        grams.write_segment(gen, name, merged)
+        for old in segments:
+            for f in grams.segment_files(old):
+                (gen / f).unlink(missing_ok=True)
+        segments = [name]
+    store.write_json(gen / grams.MANIFEST, {"segments": segments, "next_row": next_row})
+
+
 def _discard(gen: Path) -> None:
     import shutil
 
@@ -312,6 +342,13 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             doc_id = make_doc_id(source.relpath, taken)
         tasks.append((source, doc_id, ov))
 
+    grams_manifest = {"segments": [], "next_row": 0}
+    if previous is not None:
+        grams_manifest = store.read_json(previous / grams.MANIFEST)
+    next_row = grams_manifest["next_row"]
+    new_norms: list[str] = []
+    new_rows: list[int] = []
+
     writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:
         for rel, old in old_docs.items():
@@ -327,9 +364,12 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             if problem:
                 (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
                 continue
-            for doc in _whoosh_docs(item):
+            for doc in _whoosh_docs(item, next_row):
                 writer.add_document(**doc)
-            documents[rel] = _document_entry(item)
+            documents[rel] = _document_entry(item, next_row)
+            new_norms.extend(item.norms)
+            new_rows.extend(range(next_row, next_row + len(item.norms)))
+            next_row += len(item.norms)
             report.indexed.append(rel)
         if not documents:
             writer.cancel()
@@ -345,6 +385,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         except Exception:
             pass
         raise
+
+    _write_grams(gen, grams_manifest, new_norms, new_rows, next_row)
 
     ordered = sorted(documents.values(), key=lambda d: d["source"])
     report.documents = len(ordered)

@@ -1,10 +1,13 @@
-"""The Whoosh schema: one Whoosh document per passage."""
+"""The Whoosh schema: one Whoosh document per passage.
+
+Whoosh holds the stored passages and the jieba-word fields that BM25F ranks on; the
+character bigrams for exact matching live beside it as NumPy arrays (grams.py)."""
 
 from __future__ import annotations
 
-from whoosh import fields, formats
+from whoosh import fields
 
-from .analysis import Analyzer, GramTokenizer, WordTokenizer
+from .analysis import Analyzer, WordTokenizer
 
 TITLE_BOOST = 3.0
 SECTION_BOOST = 2.0
@@ -13,20 +16,19 @@ SECTION_BOOST = 2.0
 def make_schema(analyzer: Analyzer) -> fields.Schema:
     words = WordTokenizer(analyzer)
     return fields.Schema(
-        passage_id=fields.ID(stored=True, unique=True),
+        row=fields.STORED(),  # the passage's row in the bigram index (index/grams.py)
+        passage_id=fields.STORED(),
         doc_id=fields.ID(stored=True),
         seq=fields.STORED(),
         kind=fields.ID(stored=True),
-        title=fields.TEXT(analyzer=words, stored=True, phrase=False, field_boost=TITLE_BOOST),
+        # report-level values (title, town, county, year) are stored once per report in
+        # documents.json; here they are only indexed
+        title=fields.TEXT(analyzer=words, phrase=False, field_boost=TITLE_BOOST),
         section=fields.TEXT(analyzer=words, stored=True, phrase=False, field_boost=SECTION_BOOST),
         words=fields.TEXT(analyzer=words, phrase=False),
-        # scorable only so that Whoosh keeps a lengths column: without one its segment
-        # writer checks the file system once per posting (most of the build time)
-        grams=fields.FieldType(formats.Existence(), GramTokenizer(analyzer), scorable=True),
         text=fields.STORED(),
-        town=fields.ID(stored=True),
-        county=fields.ID(stored=True),
-        year=fields.STORED(),
+        # scorable only so that Whoosh keeps a lengths column: without one its segment
+        # writer asks the file system about it once per posting
         topics=fields.KEYWORD(stored=True, commas=True, scorable=True),
     )
 

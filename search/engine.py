@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from index import store
+from index import grams, store
 from index.errors import BadParameter, DocumentNotFound, IndexMissing
 from index.model import SECTION_SEPARATOR
 from index.normalize import normalize
@@ -42,6 +42,7 @@ CACHE_TERMS = 512
 @dataclass(frozen=True)
 class Row:
     """One passage, as the searcher keeps it in memory."""
+    row: int
     docnum: int
     passage_id: str
     doc_id: str
@@ -68,19 +69,21 @@ class _Generation:
         self.analyzer = analyzer_of(self.ix.schema)
         self.info = store.read_json(gen / store.BUILD_INFO)
         self.documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
-        self.rows: list[Row | None] = [None] * self.reader.doc_count_all()
+        self.grams = grams.GramIndex.load(gen)
+        next_row = store.read_json(gen / grams.MANIFEST)["next_row"]
+        self.rows: list[Row | None] = [None] * next_row  # by bigram-index row; None = removed
         self.by_doc: dict[str, list[int]] = {}
         for docnum, f in self.reader.iter_docs():
-            town, county = f.get("town") or None, f.get("county") or None
+            doc = self.documents[f["doc_id"]]
             topics = tuple(t for t in (f.get("topics") or "").split(",") if t)
-            row = Row(docnum, f["passage_id"], f["doc_id"], f["seq"], f["kind"], f.get("title", ""),
-                      f.get("section", ""), f["text"], town, county, f.get("year"), topics,
+            row = Row(f["row"], docnum, f["passage_id"], f["doc_id"], f["seq"], f["kind"], doc["title"],
+                      f.get("section", ""), f["text"], doc["town"], doc["county"], doc["year"], topics,
                       normalize(f["text"]))
-            self.rows[docnum] = row
-            self.by_doc.setdefault(row.doc_id, []).append(docnum)
-        for docnums in self.by_doc.values():
-            docnums.sort(key=lambda d: self.rows[d].seq)
-        self.live = frozenset(d for d, r in enumerate(self.rows) if r is not None)
+            self.rows[row.row] = row
+            self.by_doc.setdefault(row.doc_id, []).append(row.row)
+        for rows in self.by_doc.values():
+            rows.sort(key=lambda r: self.rows[r].seq)
+        self.live = frozenset(r for r, row in enumerate(self.rows) if row is not None)
         self.cache: OrderedDict[str, frozenset[int]] = OrderedDict()
 
     def close(self) -> None:
@@ -132,22 +135,7 @@ class Searcher:
             if cached is not None:
                 g.cache.move_to_end(needle)
                 return cached
-            if len(needle) == 1:
-                candidates: set[int] = set()
-                for term in g.reader.expand_prefix("grams", needle):
-                    candidates.update(g.reader.postings("grams", term).all_ids())
-            else:
-                grams = g.analyzer.query_grams(needle)
-                freqs = [(g.reader.doc_frequency("grams", gram), gram) for gram in grams]
-                if any(f == 0 for f, _ in freqs):
-                    candidates = set()
-                else:
-                    freqs.sort()
-                    candidates = set(g.reader.postings("grams", freqs[0][1]).all_ids())
-                    for _, gram in freqs[1:]:
-                        if len(candidates) < 64:
-                            break  # cheaper to verify the few left than to read more lists
-                        candidates.intersection_update(g.reader.postings("grams", gram).all_ids())
+        candidates = g.grams.candidates(needle).tolist()
         rows = g.rows
         found = frozenset(d for d in candidates if (r := rows[d]) is not None and needle in r.norm)
         with self._lock:
@@ -228,9 +216,11 @@ class Searcher:
         subqueries = [wq.Term(field, w) for w in words for field in ("words", "title", "section")]
         if not subqueries:
             return {}
+        rows = g.rows
+        by_docnum = {rows[r].docnum: r for r in docnums}
         with self._lock:
-            results = g.searcher.search(wq.Or(subqueries), filter=set(docnums), limit=None)
-            return {hit.docnum: hit.score for hit in results}
+            results = g.searcher.search(wq.Or(subqueries), filter=set(by_docnum), limit=None)
+            return {by_docnum[hit.docnum]: hit.score for hit in results}
 
     # ------------------------------------------------------------------ public API
     def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,

@@ -1,0 +1,142 @@
+"""The character-bigram index: which passages contain which bigram, as NumPy arrays.
+
+Every string of two or more characters that a passage contains has all its bigrams
+in that passage, so intersecting the passage lists of a query's bigrams gives a
+superset of the passages containing the query; the search side then verifies each
+candidate against its normalized text. Nothing is lost, whatever jieba does.
+
+A bigram ``ab`` is the key ``ord(a) << 21 | ord(b)``; the last character ``z`` of a
+passage is also recorded as ``ord(z) << 21`` so that every occurrence of every
+character is the first half of some key: the passages containing one character ``c``
+are those under the key range ``[c << 21, (c + 1) << 21)``.
+
+On disk a *segment* is three arrays (sorted unique keys, offsets, passage rows),
+written by one build or update; an update adds a segment for the passages it adds
+(rows are never reused, so a removed passage simply stops being live). Segment files
+are never rewritten, so generations can share them by hard link.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SHIFT = 21  # Unicode code points fit in 21 bits
+MANIFEST = "grams.json"
+MAX_SEGMENTS = 8
+
+
+@dataclass
+class Segment:
+    keys: np.ndarray  # uint64, sorted, unique
+    offsets: np.ndarray  # uint32, len(keys) + 1
+    rows: np.ndarray  # uint32, ascending within each key
+
+    def lookup(self, key: int) -> np.ndarray:
+        i = int(np.searchsorted(self.keys, key))
+        if i < len(self.keys) and self.keys[i] == key:
+            return self.rows[self.offsets[i] : self.offsets[i + 1]]
+        return self.rows[:0]
+
+    def lookup_range(self, lo: int, hi: int) -> np.ndarray:
+        i, j = np.searchsorted(self.keys, [lo, hi])
+        return np.unique(self.rows[self.offsets[i] : self.offsets[j]])
+
+    def count(self, key: int) -> int:
+        i = int(np.searchsorted(self.keys, key))
+        if i < len(self.keys) and self.keys[i] == key:
+            return int(self.offsets[i + 1] - self.offsets[i])
+        return 0
+
+
+def build_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Segment:
+    """Bigram segment of the given normalized passage texts with their row numbers."""
+    rows = np.asarray(rows, dtype=np.uint32)
+    if not len(norm_texts):
+        return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
+    # one array of code points, each passage followed by a 0 separator
+    joined = "\x00".join(norm_texts) + "\x00"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(t) + 1 for t in norm_texts), dtype=np.int64, count=len(norm_texts))
+    row_of = np.repeat(rows, lengths)
+    first, second = codes[:-1], codes[1:]
+    keep = first != 0  # pairs starting at a separator are not in any passage
+    keys = (first[keep] << np.uint64(SHIFT)) | second[keep]  # "z\0" becomes the last-char key
+    owners = row_of[:-1][keep]
+    order = np.argsort(keys, kind="stable")  # rows stay ascending within a key
+    keys, owners = keys[order], owners[order]
+    if len(keys):
+        distinct = np.ones(len(keys), dtype=bool)
+        distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+        keys, owners = keys[distinct], owners[distinct]
+    unique_keys, starts = np.unique(keys, return_index=True)
+    offsets = np.append(starts, len(keys)).astype(np.uint32)
+    return Segment(unique_keys.astype(np.uint64), offsets, owners.astype(np.uint32))
+
+
+def merge_segments(segments: list[Segment]) -> Segment:
+    """One segment holding the postings of several (no texts needed)."""
+    keys = np.concatenate([np.repeat(s.keys, np.diff(s.offsets)) for s in segments])
+    rows = np.concatenate([s.rows for s in segments])
+    order = np.lexsort((rows, keys))
+    keys, rows = keys[order], rows[order]
+    unique_keys, starts = np.unique(keys, return_index=True)
+    return Segment(unique_keys, np.append(starts, len(keys)).astype(np.uint32), rows)
+
+
+def write_segment(folder: Path, name: str, segment: Segment) -> None:
+    for part in ("keys", "offsets", "rows"):
+        np.save(folder / f"{name}.{part}.npy", getattr(segment, part), allow_pickle=False)
+
+
+def read_segment(folder: Path, name: str) -> Segment:
+    parts = [np.load(folder / f"{name}.{part}.npy", mmap_mode="r", allow_pickle=False)
+             for part in ("keys", "offsets", "rows")]
+    return Segment(*parts)
+
+
+def segment_files(name: str) -> list[str]:
+    return [f"{name}.{part}.npy" for part in ("keys", "offsets", "rows")]
+
+
+def needle_keys(needle: str) -> list[int]:
+    return [(ord(a) << SHIFT) | ord(b) for a, b in zip(needle, needle[1:])]
+
+
+class GramIndex:
+    """The segments of one generation."""
+
+    def __init__(self, segments: list[Segment]):
+        self.segments = segments
+
+    @classmethod
+    def load(cls, folder: Path) -> "GramIndex":
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return cls([read_segment(folder, name) for name in manifest["segments"]])
+
+    def candidates(self, needle: str) -> np.ndarray:
+        """Rows that may contain ``needle`` (normalized): all rows that do are included."""
+        if not needle:
+            return np.zeros(0, np.uint32)
+        if len(needle) == 1:
+            lo = ord(needle) << SHIFT
+            parts = [s.lookup_range(lo, lo + (1 << SHIFT)) for s in self.segments]
+            return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+        keys = sorted(set(needle_keys(needle)), key=self.count)
+        found = []
+        for segment in self.segments:
+            rows = None
+            for key in keys:
+                posting = segment.lookup(key)
+                rows = posting if rows is None else np.intersect1d(rows, posting, assume_unique=True)
+                if len(rows) == 0 or len(rows) < 32:
+                    break  # few enough to verify directly
+            if rows is not None and len(rows):
+                found.append(rows)
+        return np.concatenate(found) if found else np.zeros(0, np.uint32)
+
+    def count(self, key: int) -> int:
+        return sum(s.count(key) for s in self.segments)
