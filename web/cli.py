@@ -24,7 +24,7 @@ import click
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
               help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see docs/web.md.")
 def serve(host, port, index_dir, threads, config_file):
-    """Serve the search pages and the JSON API.
+    """Serve the search pages and the JSON API on waitress (a production WSGI server).
 
     \b
     Settings come from defaults, the config file, GOVSEARCH_* environment
@@ -35,8 +35,7 @@ def serve(host, port, index_dir, threads, config_file):
       govsearch serve --port 8000 --index var/index
       open http://127.0.0.1:8000/
     """
-    from waitress import serve as waitress_serve
-
+    from index.errors import GovsearchError
     from web.app import create_app
     from web.config import ConfigError
 
@@ -54,11 +53,32 @@ def serve(host, port, index_dir, threads, config_file):
     try:
         stats = web.searcher.stats()
         click.echo(f"index {web.config.index}: {stats['documents']} reports, {stats['passages']} passages ({stats['generation']})")
-    except Exception as exc:  # the app still starts and /healthz says 503 until an index appears
-        click.secho(f"注意 note: {getattr(exc, 'message', exc)} — pages answer 503 until "
+    except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
+        click.secho(f"注意 note: {exc.message} — pages answer 503 until "
                     f"`govsearch index build --index {web.config.index}` has run", fg="yellow", err=True)
-    prefix = web.config.url_prefix
+    try:
+        server = make_server(app, host, port, threads)
+    except OSError as exc:
+        click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
+                    "(is another server using the port? try --port)", fg="red", err=True)
+        sys.exit(1)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"govsearch serving on http://{shown}:{port}{prefix}/ (waitress, {threads} threads; Ctrl+C stops)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="govsearch",
-                   clear_untrusted_proxy_headers=False)
+    click.echo(f"govsearch serving on http://{shown}:{server.effective_port}{web.config.url_prefix}/ "
+               f"(waitress, {threads} threads; Ctrl+C stops)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.close()
+
+
+def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8):
+    """A waitress server for ``app``, bound and ready to ``run()`` (port 0: any free port).
+
+    X-Forwarded-* headers are passed through to the app, where ProxyFix trusts as
+    many hops as the ``proxy_hops`` setting says (0: none)."""
+    from waitress import create_server
+
+    return create_server(app, host=host, port=port, threads=threads, ident="govsearch",
+                         clear_untrusted_proxy_headers=False)

@@ -1,0 +1,52 @@
+"""The running app picks up a rebuilt or updated index without a restart."""
+
+from __future__ import annotations
+
+from conftest import TINY_REPORTS, write_reports
+
+from index import build, update
+from web import create_app
+
+NEW_REPORT = ("# 青山镇2023年工作报告\n\n## 乡村振兴\n\n青山镇建成智慧农业示范园，带动农户增收。\n")
+
+
+def test_rebuild_into_the_same_folder_is_seen_by_the_same_app(tmp_path):
+    corpus = write_reports(tmp_path / "corpus", TINY_REPORTS)
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir, workers=1)
+    client = create_app({"index": str(index_dir)}).test_client()
+    assert client.get("/api/search?q=智慧农业").get_json()["total"] == 0
+    before = client.get("/healthz").get_json()["generation"]
+
+    write_reports(corpus, {"qingshan-2023.md": NEW_REPORT})
+    (corpus / "lvye-2022.md").unlink()
+    build(corpus, index_dir, workers=1)
+
+    data = client.get("/api/search?q=智慧农业").get_json()
+    assert data["total"] == 1 and data["hits"][0]["doc_id"] == "qingshan-2023"
+    assert client.get("/healthz").get_json()["generation"] != before
+    assert client.get("/api/search?q=五星支部&town=绿野乡").get_json()["total"] == 0
+    assert client.get("/docs/lvye-2022").status_code == 404
+    assert "智慧农业" in client.get("/?q=智慧农业").get_data(as_text=True)
+
+
+def test_incremental_update_is_seen(tmp_path):
+    corpus = write_reports(tmp_path / "corpus", TINY_REPORTS)
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir, workers=1)
+    client = create_app({"index": str(index_dir)}).test_client()
+    assert client.get("/api/stats").get_json()["documents"] == 3
+    write_reports(corpus, {"qingshan-2023.md": NEW_REPORT})
+    update(corpus, index_dir, workers=1)
+    assert client.get("/api/stats").get_json()["documents"] == 4
+    assert client.get("/api/docs/qingshan-2023").status_code == 200
+
+
+def test_index_built_after_start_is_picked_up(tmp_path):
+    index_dir = tmp_path / "index"
+    client = create_app({"index": str(index_dir)}).test_client()
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/?q=五星支部").status_code == 503
+    build(write_reports(tmp_path / "corpus", TINY_REPORTS), index_dir, workers=1)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/search?q=五星支部").get_json()["total"] == 3

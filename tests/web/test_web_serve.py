@@ -1,0 +1,130 @@
+"""`govsearch serve`: options, start-up errors, and the real waitress server."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+import web.cli
+from search.cli import main
+from web import create_app
+from web.cli import make_server
+
+
+@pytest.fixture
+def running(tiny_index):
+    """The app on a real waitress server on a free loopback port."""
+    app = create_app({"index": str(tiny_index)})
+    server = make_server(app, "127.0.0.1", 0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield server.effective_port
+    server.close()
+    thread.join(timeout=10)
+
+
+def get(port: int, path: str, headers: dict | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers=headers or {})
+    r = conn.getresponse()
+    body = r.read().decode("utf-8")
+    conn.close()
+    return r, body
+
+
+def test_waitress_serves_pages_and_api(running):
+    r, body = get(running, "/api/search?q=%E4%BA%94%E6%98%9F%E6%94%AF%E9%83%A8")
+    assert r.status == 200 and json.loads(body)["total"] == 3
+    assert r.getheader("Server") == "govsearch"
+    r, body = get(running, "/healthz")
+    assert r.status == 200
+    r, body = get(running, "/")
+    assert r.status == 200 and "Content-Security-Policy" in dict(r.getheaders())
+
+
+def test_waitress_passes_the_forwarded_prefix_to_the_app(running):
+    r, body = get(running, "/", headers={"X-Forwarded-Prefix": "/search"})
+    assert 'href="/search/static/govsearch.css"' in body
+
+
+def test_serve_command_is_registered_with_its_options():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--index", "--threads", "--config", "waitress"):
+        assert option in result.output
+
+
+def test_serve_runs_waitress_with_the_options(monkeypatch, tiny_index):
+    calls = {}
+
+    class FakeServer:
+        effective_port = 8123
+
+        def run(self):
+            calls["ran"] = True
+
+        def close(self):
+            calls["closed"] = True
+
+    def fake_make_server(app, host, port, threads):
+        calls.update(app=app, host=host, port=port, threads=threads)
+        return FakeServer()
+
+    monkeypatch.setattr(web.cli, "make_server", fake_make_server)
+    result = CliRunner().invoke(main, ["serve", "--port", "8123", "--threads", "3", "--index", str(tiny_index)])
+    assert result.exit_code == 0, result.output
+    assert (calls["host"], calls["port"], calls["threads"]) == ("127.0.0.1", 8123, 3)
+    assert calls["app"].extensions["govsearch"].config.index == str(tiny_index)
+    assert calls["ran"] and calls["closed"]
+    assert "http://127.0.0.1:8123/" in result.output and "3 reports" in result.output
+
+
+def test_serve_defaults_and_env(monkeypatch, tiny_index):
+    seen = {}
+
+    class FakeServer:
+        effective_port = 8000
+        run = close = staticmethod(lambda: None)
+
+    monkeypatch.setattr(web.cli, "make_server", lambda app, host, port, threads: seen.update(
+        host=host, port=port, index=app.extensions["govsearch"].config.index) or FakeServer())
+    result = CliRunner().invoke(main, ["serve"], env={"GOVSEARCH_INDEX": str(tiny_index)})
+    assert result.exit_code == 0, result.output
+    assert seen == {"host": "127.0.0.1", "port": 8000, "index": str(tiny_index)}
+
+
+def test_serve_refuses_bad_settings_with_a_message(monkeypatch, tmp_path):
+    monkeypatch.setattr(web.cli, "make_server", lambda *a, **k: pytest.fail("must not start"))
+    result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path)],
+                                env={"GOVSEARCH_CORS_ORIGINS": "not-an-origin"})
+    assert result.exit_code == 2
+    assert "cors_origins" in result.output and "not an origin" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_without_index_warns_and_still_starts(monkeypatch, tmp_path):
+    started = {}
+
+    class FakeServer:
+        effective_port = 8000
+
+        def run(self):
+            started["yes"] = True
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(web.cli, "make_server", lambda *a, **k: FakeServer())
+    result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 0 and started
+    assert "govsearch index build" in result.output
+
+
+def test_port_in_use_is_a_message(running, tiny_index):
+    result = CliRunner().invoke(main, ["serve", "--port", str(running), "--index", str(tiny_index)])
+    assert result.exit_code == 1
+    assert "cannot listen" in result.output and "Traceback" not in result.output
