@@ -1,10 +1,13 @@
 """Searching an index: query → candidate passages → verified matches → ranked hits.
 
 Exact recall: for each term, the passages holding all of its character bigrams are
-candidates (intersection of the ``grams`` posting lists); a candidate matches when
-its normalized text contains the normalized term. Nothing that contains the term can
-be missed, whatever jieba did to it. Ranking is Whoosh's BM25F over jieba words of
-the passage, its title and its section heading; exact matches rank above word matches.
+candidates (index/grams.py); a candidate matches when its normalized text contains the
+normalized term. Nothing that contains the term can be missed, whatever jieba did to
+it. The relaxed "words" match of multi-term queries uses Whoosh's jieba-word field.
+Ranking is BM25F (search/ranking.py); exact matches rank above word matches.
+
+Match sets are sorted NumPy arrays of passage rows; filters and facets work on the
+passage table's columns (search/table.py).
 
 A :class:`Searcher` is long-lived: it keeps the passage table in memory and reopens
 by itself when a build or update has switched the index to a new generation.
@@ -14,83 +17,28 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from collections import OrderedDict
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
-from index import grams, store
-from index.errors import BadParameter, DocumentNotFound, IndexMissing
-from index.model import SECTION_SEPARATOR
+from index import store
+from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
 from index.normalize import normalize
-from index.schema import analyzer_of
 
 from .highlight import match_runs, snippet
 from .query import ParsedQuery, parse_query, year_matches
+from .ranking import Ranker
 from .results import Hit, Results
+from .table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
 FACETS = ("topic", "town", "county", "year")
 CACHE_TERMS = 512
-
-
-@dataclass(frozen=True)
-class Row:
-    """One passage, as the searcher keeps it in memory."""
-    row: int
-    docnum: int
-    passage_id: str
-    doc_id: str
-    seq: int
-    kind: str
-    title: str
-    section: str
-    text: str
-    town: str | None
-    county: str | None
-    year: int | None
-    topics: tuple[str, ...]
-    norm: str
-
-
-class _Generation:
-    """Everything loaded from one index generation."""
-
-    def __init__(self, gen: Path):
-        self.path = gen
-        self.ix = whoosh_index.open_dir(str(gen))
-        self.searcher = self.ix.searcher(weighting=BM25F())
-        self.reader = self.searcher.reader()
-        self.analyzer = analyzer_of(self.ix.schema)
-        self.info = store.read_json(gen / store.BUILD_INFO)
-        self.documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
-        self.grams = grams.GramIndex.load(gen)
-        next_row = store.read_json(gen / grams.MANIFEST)["next_row"]
-        self.rows: list[Row | None] = [None] * next_row  # by bigram-index row; None = removed
-        self.by_doc: dict[str, list[int]] = {}
-        for docnum, f in self.reader.iter_docs():
-            doc = self.documents[f["doc_id"]]
-            topics = tuple(t for t in (f.get("topics") or "").split(",") if t)
-            row = Row(f["row"], docnum, f["passage_id"], f["doc_id"], f["seq"], f["kind"], doc["title"],
-                      f.get("section", ""), f["text"], doc["town"], doc["county"], doc["year"], topics,
-                      normalize(f["text"]))
-            self.rows[row.row] = row
-            self.by_doc.setdefault(row.doc_id, []).append(row.row)
-        for rows in self.by_doc.values():
-            rows.sort(key=lambda r: self.rows[r].seq)
-        self.live = frozenset(r for r, row in enumerate(self.rows) if row is not None)
-        self.cache: OrderedDict[str, frozenset[int]] = OrderedDict()
-
-    def close(self) -> None:
-        try:
-            self.searcher.close()
-        except Exception:
-            pass
+EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class Searcher:
@@ -99,133 +47,136 @@ class Searcher:
     def __init__(self, index_dir: str | Path):
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
-        self._gen: _Generation | None = None
+        self._table: PassageTable | None = None
+        self._ranker: Ranker | None = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # ------------------------------------------------------------------ lifecycle
-    def _current(self) -> _Generation:
+    def _current(self) -> PassageTable:
         gen_path = store.current_generation(self.index_dir)
         with self._lock:
-            if self._gen is None or self._gen.path != gen_path:
+            if self._table is None or self._table.path != gen_path:
                 try:
-                    fresh = _Generation(gen_path)
-                except (OSError, ValueError, KeyError) as exc:
-                    raise IndexMissing(f"the index at {self.index_dir} cannot be read: {exc}") from None
-                except Exception as exc:  # whoosh raises its own errors for damaged indexes
+                    fresh = PassageTable(gen_path)
+                except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                     raise IndexMissing(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
-                old, self._gen = self._gen, fresh
+                old, self._table = self._table, fresh
+                self._cache = OrderedDict()
+                self._ranker = Ranker(fresh, lambda word, t=fresh: self._containing(t, word))
                 if old is not None:
                     old.close()
-            return self._gen
+            return self._table
 
     def close(self) -> None:
         with self._lock:
-            if self._gen is not None:
-                self._gen.close()
-                self._gen = None
+            if self._table is not None:
+                self._table.close()
+                self._table = None
 
     @property
     def analyzer(self):
         return self._current().analyzer
 
     # ------------------------------------------------------------------ matching
-    def _containing(self, g: _Generation, needle: str) -> frozenset[int]:
-        """Live passages whose normalized text contains ``needle`` (normalized)."""
+    def _containing(self, t: PassageTable, needle: str) -> np.ndarray:
+        """Sorted rows of live passages whose normalized text contains ``needle``."""
+        key = f"{id(t)}:{needle}"
         with self._lock:
-            cached = g.cache.get(needle)
+            cached = self._cache.get(key)
             if cached is not None:
-                g.cache.move_to_end(needle)
+                self._cache.move_to_end(key)
                 return cached
-        candidates = g.grams.candidates(needle).tolist()
-        rows = g.rows
-        found = frozenset(d for d in candidates if (r := rows[d]) is not None and needle in r.norm)
+        rows = t.grams.candidates(needle).astype(np.int64)
+        rows = rows[t.live[rows]]
+        if len(needle) > 2 and len(rows):
+            norms = t.norms
+            keep = np.fromiter((needle in norms[r] for r in rows.tolist()), dtype=bool, count=len(rows))
+            rows = rows[keep]
+        # one- and two-character needles: the bigram (or character range) is the needle itself
         with self._lock:
-            g.cache[needle] = found
-            if len(g.cache) > CACHE_TERMS:
-                g.cache.popitem(last=False)
-        return found
+            self._cache[key] = rows
+            if len(self._cache) > CACHE_TERMS:
+                self._cache.popitem(last=False)
+        return rows
 
-    def _filtered(self, g: _Generation, filters: dict[str, list[str]]) -> frozenset[int] | set[int]:
-        if not filters:
-            return g.live
-        keep = set()
-        towns = [normalize(v) for v in filters.get("town", [])]
-        counties = [normalize(v) for v in filters.get("county", [])]
-        topics = set(filters.get("topic", []))
-        years = filters.get("year", [])
-        for d in g.live:
-            r = g.rows[d]
-            if towns and not (r.town and any(_place_match(r.town, v) for v in towns)):
-                continue
-            if counties and not (r.county and any(_place_match(r.county, v) for v in counties)):
-                continue
-            if topics and not topics.intersection(r.topics):
-                continue
-            if years and not year_matches(r.year, years):
-                continue
-            keep.add(d)
-        return keep
+    def _filter_mask(self, t: PassageTable, filters: dict[str, list[str]]) -> np.ndarray:
+        mask = t.live.copy()
+        if filters.get("town"):
+            mask &= np.isin(t.town, _codes(t.town_names, filters["town"]))
+        if filters.get("county"):
+            mask &= np.isin(t.county, _codes(t.county_names, filters["county"]))
+        if filters.get("topic"):
+            bits = 0
+            for name in filters["topic"]:
+                if name in t.topic_names:
+                    bits |= 1 << t.topic_names.index(name)
+            mask &= (t.topics & np.uint64(bits)) != 0
+        if filters.get("year"):
+            years = np.unique(t.year)
+            wanted = [y for y in years.tolist() if y and year_matches(y, filters["year"])]
+            mask &= np.isin(t.year, wanted)
+        return mask
 
-    def _term_words(self, g: _Generation, norm: str) -> list[str]:
-        words = [w for w in dict.fromkeys(g.analyzer.cut(norm)) if len(w) > 1]
+    def _term_words(self, t: PassageTable, norm: str) -> list[str]:
+        words = [w for w in dict.fromkeys(t.analyzer.cut(norm)) if len(w) > 1]
         return words or [norm]
 
-    def _match(self, g: _Generation, q: ParsedQuery, universe) -> tuple[set[int], set[int]]:
-        """(exact, words-only) passage sets."""
-        excluded: set[int] = set()
+    def _word_matches(self, t: PassageTable, words: list[str]) -> np.ndarray:
+        """Rows whose jieba words include all ``words`` (Whoosh's word field)."""
+        query = wq.And([wq.Term("words", w) for w in words])
+        with self._lock:
+            docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
+        rows = t.row_of_docnum[docnums]
+        return np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+
+    def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(exact, words-only) rows, sorted."""
+        excluded = EMPTY
         for term in q.excluded:
-            excluded |= self._containing(g, term.norm)
+            excluded = np.union1d(excluded, self._containing(t, term.norm))
         if not q.clauses:
-            return set(universe) - excluded, set()
-        exact: set[int] | None = None
+            return np.setdiff1d(np.flatnonzero(mask), excluded, assume_unique=True), EMPTY
+        exact = None
         for clause in q.clauses:
-            alt: set[int] = set()
+            alt = EMPTY
             for term in clause:
-                alt |= self._containing(g, term.norm)
-            exact = alt if exact is None else exact & alt
-            if not exact:
+                alt = np.union1d(alt, self._containing(t, term.norm))
+            exact = alt if exact is None else np.intersect1d(exact, alt, assume_unique=True)
+            if not len(exact):
                 break
-        exact = (exact or set()) & universe
-        exact -= excluded
-        relaxed: set[int] = set()
-        if len(q.terms) > 1 and any(not t.quoted for t in q.terms):
-            words_match: set[int] | None = None
+        exact = exact[mask[exact]]
+        exact = np.setdiff1d(exact, excluded, assume_unique=True)
+        relaxed = EMPTY
+        if len(q.terms) > 1 and any(not t_.quoted for t_ in q.terms):
+            words_match = None
             for clause in q.clauses:
-                alt = set()
+                alt = EMPTY
                 for term in clause:
                     if term.quoted:
-                        alt |= self._containing(g, term.norm)
-                        continue
-                    both: set[int] | None = None
-                    for word in self._term_words(g, term.norm):
-                        hits = self._containing(g, word)
-                        both = set(hits) if both is None else both & hits
-                    alt |= both or set()
-                words_match = alt if words_match is None else words_match & alt
-                if not words_match:
+                        hits = self._containing(t, term.norm)
+                    else:
+                        hits = self._word_matches(t, self._term_words(t, term.norm))
+                    alt = np.union1d(alt, hits)
+                words_match = alt if words_match is None else np.intersect1d(words_match, alt, assume_unique=True)
+                if not len(words_match):
                     break
-            relaxed = ((words_match or set()) & universe) - excluded - exact
+            words_match = words_match[mask[words_match]]
+            relaxed = np.setdiff1d(np.setdiff1d(words_match, excluded, assume_unique=True), exact, assume_unique=True)
         return exact, relaxed
 
-    def _scores(self, g: _Generation, q: ParsedQuery, docnums: set[int]) -> dict[int, float]:
-        if not docnums or not q.clauses:
-            return {}
-        words = []
+    def _query_words(self, t: PassageTable, q: ParsedQuery) -> list[str]:
+        words: list[str] = []
         for term in q.terms:
-            words.extend(g.analyzer.cut(term.norm))
-        words = list(dict.fromkeys(words))
-        subqueries = [wq.Term(field, w) for w in words for field in ("words", "title", "section")]
-        if not subqueries:
-            return {}
-        rows = g.rows
-        by_docnum = {rows[r].docnum: r for r in docnums}
-        with self._lock:
-            results = g.searcher.search(wq.Or(subqueries), filter=set(by_docnum), limit=None)
-            return {by_docnum[hit.docnum]: hit.score for hit in results}
+            cut = t.analyzer.cut(term.norm)
+            longer = [w for w in cut if len(w) > 1]
+            words.extend(longer or cut)
+        return list(dict.fromkeys(words))
 
     # ------------------------------------------------------------------ public API
     def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
                page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
                max_page_size: int = MAX_PAGE_SIZE) -> Results:
+        """Search; filters given here add to those written in the query."""
         started = time.perf_counter()
         page, page_size = _check_paging(page, page_size, max_page_size)
         if sort not in SORTS:
@@ -233,80 +184,107 @@ class Searcher:
         extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
         if q.is_empty:
-            from index.errors import QueryError
-
             raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
-        g = self._current()
-        universe = self._filtered(g, q.filters)
-        exact, relaxed = self._match(g, q, universe)
-        scores = self._scores(g, q, exact | relaxed)
-        rows = g.rows
+        t = self._current()
+        exact, relaxed = self._match(t, q, self._filter_mask(t, q.filters))
+        rows = np.concatenate([exact, relaxed])
+        tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8)])
+        words = self._query_words(t, q)
+        with self._lock:
+            ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
+        scores = ranker.bm25f(rows, words)
 
-        def order(d: int):
-            r = rows[d]
-            return (r.doc_id, r.seq)
-
-        tiered = [(0, d) for d in exact] + [(1, d) for d in relaxed]
-        if sort == "year":
-            tiered.sort(key=lambda t: (-(rows[t[1]].year or 0), t[0], -scores.get(t[1], 0.0), order(t[1])))
-        else:
-            tiered.sort(key=lambda t: (t[0], -scores.get(t[1], 0.0), order(t[1])))
         start = (page - 1) * page_size
-        page_items = tiered[start : start + page_size]
+        keys = [t.reading_order[rows], -scores, tier]  # np.lexsort: last key sorts first
+        if sort == "year":
+            keys.append(-t.year[rows])
+        if start < len(rows):
+            wanted = min(len(rows), start + page_size)
+            candidates = np.arange(len(rows))
+            if len(rows) > 4 * wanted:
+                # only the best `wanted` of each tier can be on this page
+                candidates = _top_candidates(keys, wanted)
+            order = candidates[np.lexsort([k[candidates] for k in keys])]
+            page_items = order[start:wanted]
+        else:
+            page_items = np.zeros(0, dtype=np.int64)
 
-        needles_exact = [t.norm for t in q.terms]
+        needles_exact = [term.norm for term in q.terms]
         needles_words = []
-        for t in q.terms:
-            needles_words.extend([t.norm] if t.quoted else self._term_words(g, t.norm))
+        for term in q.terms:
+            needles_words.extend([term.norm] if term.quoted else self._term_words(t, term.norm))
         hits = []
-        for tier, d in page_items:
-            r = rows[d]
-            runs = match_runs(r.text, needles_exact if tier == 0 else needles_words)
+        for i in page_items.tolist():
+            r = t.rows[int(rows[i])]
+            is_exact = tier[i] == 0
+            runs = match_runs(r.text, needles_exact if is_exact else needles_words)
             hits.append(Hit(
                 doc_id=r.doc_id, passage_id=r.passage_id, title=r.title, town=r.town, county=r.county,
                 year=r.year, section=r.section, topics=list(r.topics),
-                match="exact" if tier == 0 else "words", passage=r.text, snippet=snippet(r.text, runs),
-                score=round(scores.get(d, 0.0), 4), kind=r.kind, runs=runs,
+                match="exact" if is_exact else "words", passage=r.text, snippet=snippet(r.text, runs),
+                score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
             ))
-        all_docs = [d for _, d in tiered]
         return Results(
-            query=q.raw, total=len(all_docs), total_docs=len({rows[d].doc_id for d in all_docs}),
-            page=page, page_size=page_size, facets=_facets(rows, all_docs, g.info.get("topics", [])),
-            hits=hits, total_exact=len(exact), filters=q.filters, sort=sort, warnings=q.warnings,
+            query=q.raw, total=len(rows), total_docs=len(np.unique(t.doc[rows])),
+            page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
+            filters=q.filters, sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
     def document(self, doc_id: str) -> dict:
-        g = self._current()
-        doc = g.documents.get(doc_id) if isinstance(doc_id, str) else None
+        t = self._current()
+        doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
             raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
         passages = []
-        for d in g.by_doc.get(doc_id, []):
-            r = g.rows[d]
-            passages.append({"passage_id": r.passage_id, "section": r.section, "kind": r.kind,
-                             "text": r.text, "topics": list(r.topics)})
+        for r in t.by_doc.get(doc_id, []):
+            row = t.rows[r]
+            passages.append({"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
+                             "text": row.text, "topics": list(row.topics)})
         return {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
                 "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
                 "encoding": doc.get("encoding"), "passages": passages}
 
     def documents(self) -> list[dict]:
-        g = self._current()
+        t = self._current()
         return [{k: d[k] for k in ("doc_id", "title", "town", "county", "year", "source", "passages")}
-                for d in g.documents.values()]
+                for d in t.documents.values()]
 
     def stats(self) -> dict:
-        g = self._current()
-        info = g.info
+        t = self._current()
+        info = t.info
         return {
-            "documents": len(g.documents), "passages": len(g.live), "built_at": info.get("built_at"),
-            "characters": info.get("characters"), "generation": g.path.name, "index": str(self.index_dir),
+            "documents": len(t.documents), "passages": t.count, "built_at": info.get("built_at"),
+            "characters": info.get("characters"), "generation": t.path.name, "index": str(self.index_dir),
             "corpus": info.get("corpus"), "topics": info.get("topics", []), "mode": info.get("mode"),
             "skipped": info.get("skipped", []),
-            "towns": sorted({d["town"] for d in g.documents.values() if d.get("town")}),
-            "counties": sorted({d["county"] for d in g.documents.values() if d.get("county")}),
-            "years": sorted({d["year"] for d in g.documents.values() if d.get("year")}),
+            "towns": sorted({d["town"] for d in t.documents.values() if d.get("town")}),
+            "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
+            "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
+
+
+def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
+    """Indices that can reach the first ``wanted`` places of the full sort order
+    (the primary keys are tier and score, or year, tier and score)."""
+    primary = keys[-1] if len(keys) == 3 else keys[-1] * 4 + keys[-2]  # year*4 + tier, or tier
+    out = []
+    for value in np.unique(primary):
+        members = np.flatnonzero(primary == value)
+        if len(members) > wanted:
+            neg_score = keys[1][members]
+            cut = np.partition(neg_score, wanted - 1)[wanted - 1]
+            members = members[neg_score <= cut]
+        out.append(members)
+        if sum(len(m) for m in out) >= wanted:
+            break
+    return np.concatenate(out)
+
+
+def _codes(names: list[str], wanted: list[str]) -> list[int]:
+    """Codes of the stored values matching any wanted value (exactly, or as a prefix: 大隗 → 大隗镇)."""
+    wanted_norm = [normalize(w) for w in wanted]
+    return [i for i, name in enumerate(names) if any(_place_match(name, w) for w in wanted_norm)]
 
 
 def _place_match(stored: str, wanted: str) -> bool:
@@ -335,25 +313,22 @@ def _check_paging(page, page_size, max_page_size) -> tuple[int, int]:
     return page, page_size
 
 
-def _facets(rows, docnums, topic_names) -> dict[str, dict[str, int]]:
-    topic = Counter({name: 0 for name in topic_names})
-    town, county, year = Counter(), Counter(), Counter()
-    for d in docnums:
-        r = rows[d]
-        topic.update(r.topics)
-        if r.town:
-            town[r.town] += 1
-        if r.county:
-            county[r.county] += 1
-        if r.year is not None:
-            year[str(r.year)] += 1
+def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
+    def count(column: np.ndarray, names: list) -> dict[str, int]:
+        codes = column[rows]
+        codes = codes[codes >= 0]
+        counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), int)
+        pairs = [(str(names[i]), int(n)) for i, n in enumerate(counts) if n]
+        return dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
 
-    def ordered(c: Counter) -> dict[str, int]:
-        return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
-
-    return {"topic": {k: topic[k] for k in topic_names} | ordered(Counter({k: v for k, v in topic.items() if k not in topic_names})),
-            "town": ordered(town), "county": ordered(county),
-            "year": dict(sorted(year.items(), key=lambda kv: kv[0], reverse=True))}
+    bits = t.topics[rows]
+    topic = {name: int(np.count_nonzero(bits & np.uint64(1 << i))) for i, name in enumerate(t.topic_names)}
+    years = t.year[rows]
+    years = years[years > 0]
+    uniq, counts = np.unique(years, return_counts=True)
+    year = {str(y): int(n) for y, n in sorted(zip(uniq.tolist(), counts.tolist()), reverse=True)}
+    return {"topic": topic, "town": count(t.town, t.town_names), "county": count(t.county, t.county_names),
+            "year": year}
 
 
 _SEARCHERS: dict[str, Searcher] = {}
