@@ -65,8 +65,6 @@ class AnalyzedReport:
     fingerprint: str
     words: list[list[str]]  # jieba words of each passage
     norms: list[str]  # normalized text of each passage (for the bigram index)
-    title_words: list[str]
-    section_words: list[list[str]]
     characters: int
 
 
@@ -96,8 +94,6 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     passages: list[Passage] = []
     words: list[list[str]] = []
     norms: list[str] = []
-    section_words: list[list[str]] = []
-    seen_sections: dict[tuple[str, ...], list[str]] = {}
     for n, (kind, section, text) in enumerate(structure.blocks):
         topics = lexicon.classify(text, section)
         passage = Passage(f"{doc_id}:{n}", kind, section, text, topics)
@@ -105,16 +101,12 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         norm = normalize(text)
         norms.append(norm)
         words.append(analyzer.cut(norm))
-        if section not in seen_sections:
-            seen_sections[section] = analyzer.words(passage.section_path)
-        section_words.append(seen_sections[section])
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle)
     fingerprint = _fingerprint(source, overrides)
-    return AnalyzedReport(report, fingerprint, words, norms, analyzer.words(info.title), section_words,
-                          len(data_text))
+    return AnalyzedReport(report, fingerprint, words, norms, len(data_text))
 
 
 def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
@@ -189,11 +181,10 @@ def load_sidecars(corpus: Path) -> tuple[dict[str, dict[str, str]], list[tuple[s
 def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
     """Whoosh documents of one report; text fields arrive already segmented."""
     r = item.report
-    for seq, (p, words, section_words) in enumerate(zip(r.passages, item.words, item.section_words)):
+    for seq, (p, words) in enumerate(zip(r.passages, item.words)):
         yield dict(
             row=first_row + seq, passage_id=p.passage_id, doc_id=r.doc_id, seq=seq, kind=p.kind,
-            title=item.title_words,
-            section=section_words, _stored_section=p.section_path,
+            section=p.section_path,
             words=words, text=p.text, topics=",".join(p.topics),
         )
 
@@ -349,7 +340,11 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     new_norms: list[str] = []
     new_rows: list[int] = []
 
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    if previous is None and workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+        # full build of many files: Whoosh writes segments in parallel sub-processes
+        writer = ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
+    else:
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:
         for rel, old in old_docs.items():
             if rel not in current or rel not in documents:

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.schema import SECTION_BOOST, TITLE_BOOST
-
 from .table import PassageTable
 
+TITLE_BOOST = 3.0
+SECTION_BOOST = 2.0
 K1 = 1.2
 B = 0.75
 CACHED_WORDS = 256
