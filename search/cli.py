@@ -41,6 +41,14 @@ def handle_errors(func):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so plainly; the traceback only on request
+            if os.environ.get("GOVSEARCH_DEBUG"):
+                raise
+            click.secho(f"内部错误 Internal error: {type(exc).__name__}: {exc}", fg="red", err=True)
+            click.echo("提示 Hint: run again with GOVSEARCH_DEBUG=1 for the full traceback, and report it", err=True)
+            sys.exit(1)
 
     return wrapper
 
@@ -93,7 +101,6 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json):
     bar = None
     progress = None
     if sys.stderr.isatty() and not as_json:
-        state = {}
 
         def progress(done, total, rel):
             nonlocal bar
@@ -103,7 +110,6 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json):
                 bar = click.progressbar(length=total, label="分析 analyzing", file=sys.stderr)
                 bar.__enter__()
             bar.update(1)
-            state["done"] = done
 
     try:
         report = fn(corpus, index_dir, lexicon=lexicon, userdict=userdict, workers=workers, progress=progress)

@@ -142,3 +142,18 @@ def test_console_script_runs_as_a_subprocess(built):
     proc = subprocess.run([exe, "search", "五星支部", "--json", "--index", str(index)], capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 3
+
+
+def test_an_unexpected_error_is_a_message(built, runner, monkeypatch):
+    _, index = built
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("search.cli.Searcher.search", broken)
+    monkeypatch.delenv("GOVSEARCH_DEBUG", raising=False)
+    result = runner.invoke(main, ["search", "五星支部", "--index", str(index)])
+    assert result.exit_code == 1
+    assert "Internal error: RuntimeError: disk on fire" in result.output
+    assert "GOVSEARCH_DEBUG=1" in result.output
+    assert "Traceback" not in result.output
