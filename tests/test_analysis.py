@@ -1,0 +1,46 @@
+"""The shared analyzer: domain dictionary, ordinal positions, one-character tokens."""
+
+from __future__ import annotations
+
+from whoosh import index as whoosh_index
+
+from index import store
+from index.analysis import Analyzer, WordTokenizer
+from index.normalize import normalize, normalize_with_offsets
+from index.schema import analyzer_of
+
+
+def test_domain_dictionary_keeps_place_names_and_terms_whole():
+    a = Analyzer()
+    assert a.words("大隗镇扎实推动五星支部创建") == ["大隗镇", "扎实", "推动", "五星支部", "创建"]
+    assert a.words("回郭镇党委")[:2] == ["回郭镇", "党委"]
+    assert "万人助万企" in a.words("持续深化“万人助万企”活动")
+    assert "专精特新" in a.words("新增省级专精特新中小企业")
+
+
+def test_tokenizer_positions_are_ordinal_and_single_characters_are_kept():
+    tokens = [(t.text, t.pos, t.startchar, t.endchar)
+              for t in WordTokenizer(Analyzer())("在“五星”支部 建设中", positions=True, chars=True)]
+    texts = [t[0] for t in tokens]
+    assert texts == ["在", "五星支部", "建设", "中"]
+    assert [t[1] for t in tokens] == [0, 1, 2, 3]
+    # character offsets point into the original text, punctuation included
+    assert tokens[1][2:] == (2, 7)
+
+
+def test_the_analyzer_travels_with_the_index(make_index, tmp_path):
+    extra = tmp_path / "extra.txt"
+    extra.write_text("峡窝模式 1000\n", encoding="utf-8")
+    searcher = make_index({"a.txt": "峡窝镇\n\n推广峡窝模式。\n"}, userdict=extra)
+    gen = store.current_generation(tmp_path / "index")
+    stored = analyzer_of(whoosh_index.open_dir(str(gen)).schema)
+    assert ("峡窝模式", 1000) in stored.userdict
+    assert "峡窝模式" in searcher.analyzer.words("推广峡窝模式")
+
+
+def test_normalization():
+    assert normalize("“五星”支部\n") == "五星支部"
+    assert normalize("ＡＢＣ１２３，鄉村振興") == "abc123乡村振兴"
+    assert normalize("1+4+X") == "1+4+x"
+    norm, offsets = normalize_with_offsets("a “b” c")
+    assert norm == "abc" and offsets == [0, 3, 6]
