@@ -7,6 +7,7 @@ import pytest
 
 from search.engine import Searcher
 from web import create_app
+from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 SEARCH_KEYS = {"query", "total", "total_docs", "page", "page_size", "facets", "hits"}
 HIT_KEYS = {"doc_id", "passage_id", "title", "town", "county", "year", "section", "topics", "match",

@@ -12,6 +12,7 @@ import pytest
 from search.engine import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from web import create_app
 from web.config import SETTINGS, ConfigError, load_config
+from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,6 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from web import create_app
+from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 
 @pytest.fixture

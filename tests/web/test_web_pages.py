@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from webhelpers import assert_no_active_markup, parse
 
 from web.export import safe_cell
+from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 
 def query_of(href: str) -> dict[str, list[str]]:

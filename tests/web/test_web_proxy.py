@@ -5,6 +5,7 @@ from __future__ import annotations
 from webhelpers import parse
 
 from web import create_app
+from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 
 def assert_links_under(html: str, prefix: str) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import TINY_REPORTS, write_reports
 
 from index import build, update
 from web import create_app
+from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 NEW_REPORT = ("# 青山镇2023年工作报告\n\n## 乡村振兴\n\n青山镇建成智慧农业示范园，带动农户增收。\n")
 

@@ -13,6 +13,7 @@ import web.cli
 from search.cli import main
 from web import create_app
 from web.cli import make_server
+from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """Fixtures for the web layer: a tiny index written by the tests (with a hostile report),
-the sample corpus index, and Flask apps on them."""
+the sample corpus index, and Flask apps on them.
+
+Test modules take them with ``from webfixtures import *``. They are not in a
+``conftest.py`` on purpose: other test modules do ``from conftest import …``, and a
+second ``conftest`` module without a package would stand in for theirs."""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ import pytest
 
 from index import build
 from web import create_app
+
+__all__ = ["XSS_IMG", "XSS_SCRIPT", "TINY_REPORTS", "write_reports", "tiny_index", "corpus_index", "app",
+           "client", "corpus_client", "empty_client"]
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CORPUS = ROOT / "corpus"

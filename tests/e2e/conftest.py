@@ -1,0 +1,127 @@
+"""Browser tests: the real app on waitress, driven in Debian's headless Chromium through
+the Python ``playwright`` package. No browser is ever downloaded: without a ``chromium``
+on PATH (``apt-get install chromium``) these tests skip and say so."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+HOSTILE_REPORT = ("# 恶意测试报告<script>alert(1)</script>\n\n## 章节<img src=x onerror=alert(2)>\n\n"
+                  "恶意测试段落<script>alert(3)</script>，另有<img src=x onerror=alert(4)>图片。\n")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "e2e: end-to-end test in a real headless Chromium (Debian's chromium package)")
+
+
+def chromium_executable() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = chromium_executable()
+    if path is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright_api():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
+                                   "(pip install -e '.[test]')")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api, chromium_path):
+    browser = playwright_api.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    """The sample corpus, plus one report full of markup (``hostile``), indexed and
+    served by waitress on a free loopback port."""
+    from index import build
+    from web import create_app
+    from web.cli import make_server
+
+    base = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(ROOT / "corpus", base / "corpus")
+    (base / "corpus" / "hostile.md").write_text(HOSTILE_REPORT, encoding="utf-8")
+    build(base / "corpus", base / "index", workers=1)
+    app = create_app({"index": str(base / "index")})
+    server = make_server(app, "127.0.0.1", 0, threads=4)
+    thread = threading.Thread(target=server.run, name="waitress-e2e", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=10)
+
+
+class PageProblems:
+    """Console errors, CSP violations and uncaught exceptions seen by a page."""
+
+    def __init__(self, page):
+        self.messages: list[str] = []
+        page.on("console", lambda m: self.messages.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.messages.append(f"uncaught: {e}"))
+
+    def assert_none(self):
+        assert not self.messages, self.messages
+
+
+def _page(browser, viewport, **options):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _page(browser, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context, page = _page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def nojs_page(browser):
+    context, page = _page(browser, DESKTOP, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shot():
+    """Save a screenshot into test-artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def save(page, name: str, full_page: bool = True) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        assert path.stat().st_size > 1000
+        return path
+
+    return save
