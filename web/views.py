@@ -137,7 +137,7 @@ def index_summary() -> dict | None:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers():
-        return dict(site_title=_web().config.site_title, state_url=state_url, doc_url=doc_url,
+        return dict(site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
                     FACETS=FACETS, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
                     KIND_LABELS=KIND_LABELS, index_summary=index_summary,
                     facet_entries=facet_entries)

@@ -162,6 +162,8 @@ def test_no_index_html_page_is_friendly_503(empty_client):
     r = empty_client.get("/?q=五星支部")
     assert r.status_code == 503 and r.mimetype == "text/html"
     assert "检索服务暂不可用" in r.get_data(as_text=True)
+    home = empty_client.get("/")
+    assert home.status_code == 200 and "索引尚未建立" in home.get_data(as_text=True)
 
 
 def test_page_size_cap_is_configurable(tiny_index):

@@ -282,3 +282,13 @@ def test_static_assets_are_served_by_the_app(client):
         assert r.status_code == 200 and kind in r.content_type, name
         body = r.get_data(as_text=True)
         assert "http://" not in body.replace("http://www.w3.org", "") and "https://cdn" not in body, name
+
+
+def test_csv_export_is_capped_by_the_setting(tiny_index):
+    from web import create_app
+
+    client = create_app({"index": str(tiny_index), "csv_max_rows": 2}).test_client()
+    r = client.get("/export.csv?q=五星支部")
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True)[1:])))
+    assert len(rows) == 1 + 2 and r.headers["X-Total-Count"] == "3"
+    assert "前 2 段" in client.get("/?q=五星支部").get_data(as_text=True)
