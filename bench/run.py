@@ -116,6 +116,7 @@ def run_child(args: list[str], sample: bool = False, nice: int = 0) -> tuple[dic
     if out.exists():
         out.unlink()
     cmd = [PY, str(BENCH / "worker.py"), *args]
+    busy_before = machine_busy()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, preexec_fn=(lambda: os.nice(nice)) if nice else None)
     sampler = TreeSampler(proc.pid) if sample else None
@@ -127,10 +128,28 @@ def run_child(args: list[str], sample: bool = False, nice: int = 0) -> tuple[dic
         sampler.stop()
     if rc != 0 or not out.exists():
         raise RuntimeError(f"{' '.join(cmd)} failed with exit code {rc}")
-    extra = {"wall": wall}
+    result = json.loads(out.read_text(encoding="utf-8"))
+    extra = {"wall": wall, "machine_busy": machine_busy() - busy_before}
     if sampler:
         extra.update(peak_rss=sampler.peak_rss, peak_pss=sampler.peak_pss, processes=sampler.max_procs)
-    return json.loads(out.read_text(encoding="utf-8")), extra
+    return result, extra
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all processes, all cores)."""
+    import psutil
+
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def other_load(step: dict) -> str:
+    """'ours 55 CPU-s in 30 s wall; other processes 3 CPU-s' for a measured step."""
+    busy, mine, wall = step.get("machine_busy"), step.get("cpu_seconds"), step.get("wall")
+    if busy is None or mine is None:
+        return "—"
+    return (f"{mine:.0f} CPU-s in {wall:.0f} s wall ({mine / wall:.2f} cores); "
+            f"other processes {max(0.0, busy - mine):.0f} CPU-s")
 
 
 def pct(values: list[float], p: float) -> float | None:
@@ -320,7 +339,8 @@ def run_size(size: str, args, peers: list[str]) -> dict | None:
     res["oracle"] = compute_oracle(passages, oracle)
     query_args = ["--workdir", str(ours_dir), "--oracle", str(oracle), "--repeat", str(args.repeat)]
     log(f"query ours ({len(QUERIES)} queries × {args.repeat})")
-    q, _ = run_child(["query", "ours", *query_args, "--out", str(work / "query-ours.json")], nice=args.nice)
+    q, qx = run_child(["query", "ours", *query_args, "--out", str(work / "query-ours.json")], nice=args.nice)
+    q.update(qx)
     res["systems"]["ours"] = {"build": build, "query": q}
     log(f"  ours: p50 {latency(q)['p50']:.1f} ms, p95 {latency(q)['p95']:.1f} ms, recall {recall_summary(q)}")
 
@@ -337,8 +357,9 @@ def run_size(size: str, args, peers: list[str]) -> dict | None:
                 server, url, served_by = start_server(ours_dir / "index")
                 try:
                     log(f"query ours over HTTP at {url} ({served_by})")
-                    hq, _ = run_child(["query", "ours-http", "--url", url, "--no-recall", *query_args,
-                                       "--out", str(work / "query-http.json")], nice=args.nice)
+                    hq, qx = run_child(["query", "ours-http", "--url", url, "--no-recall", *query_args,
+                                        "--out", str(work / "query-http.json")], nice=args.nice)
+                    hq.update(qx)
                 finally:
                     stop_server(server)
                 hq["served_by"] = served_by
@@ -369,9 +390,10 @@ def run_size(size: str, args, peers: list[str]) -> dict | None:
             pb.update(extra)
             log(f"  {name}: {pb['seconds']:.1f} s")
             log(f"query peer {name}")
-            pq, _ = run_child(["query", name, "--passages", str(passages), "--workdir", str(pdir),
-                               "--oracle", str(oracle), "--repeat", str(args.repeat),
-                               "--out", str(work / f"query-{name}.json")], nice=args.nice)
+            pq, qx = run_child(["query", name, "--passages", str(passages), "--workdir", str(pdir),
+                                "--oracle", str(oracle), "--repeat", str(args.repeat),
+                                "--out", str(work / f"query-{name}.json")], nice=args.nice)
+            pq.update(qx)
             res["systems"][name] = {"build": pb, "query": pq}
             log(f"  {name}: p50 {latency(pq)['p50']:.1f} ms, p95 {latency(pq)['p95']:.1f} ms, recall {recall_summary(pq)}")
         except Exception as exc:
@@ -422,7 +444,11 @@ def engine_state() -> str:
     """The commit the engine was at, and which of its files had uncommitted changes."""
     snapshot = os.environ.get("GOVSEARCH_BENCH_ENGINE")
     if snapshot:
-        return f"{snapshot.split(':', 1)[0]} (a `git archive` snapshot of that commit; working-tree changes not included)"
+        sha = snapshot.split(":", 1)[0]
+        last = subprocess.run(["git", "log", "-1", "--format=%h %s", sha, "--", "index", "search", "web"], cwd=ROOT,
+                              capture_output=True, text=True).stdout.strip()
+        return (f"{sha} (a `git archive` snapshot of that commit, working-tree changes not included; last engine "
+                f"change: {last[:90]})")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "index", "search", "web"], cwd=ROOT,
                            capture_output=True, text=True).stdout.split("\n")
@@ -514,6 +540,17 @@ def size_section(res: dict) -> tuple[str, list[str]]:
             rows.append(["*peers:*"] + [""] * (len(head) - 1))
     lines.append(table(head, rows))
     lines.append("")
+    loads = []
+    for name in order:
+        sysres = res["systems"].get(name, {})
+        parts = [f"{step} {other_load(sysres[step])}" for step in ("build", "query") if sysres.get(step)]
+        if parts:
+            loads.append(f"{name}: " + "; ".join(parts))
+    if loads:
+        lines += ["CPU time of each step, and of everything else on the machine meanwhile (other engineers' "
+                  "work shares these 2 cores; figures measured under load are slower than on an idle machine; for ours-http "
+                  "the server's CPU counts as other):", ""]
+        lines += [f"- {x}" for x in loads] + [""]
     http = res["systems"].get("ours-http", {}).get("query")
     if http:
         lines.append(f"HTTP: served by {http.get('served_by')}; totals equal to in-process: "

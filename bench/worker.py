@@ -29,9 +29,10 @@ from queries import QUERIES, WARMUP  # noqa: E402
 
 
 def _maxrss() -> dict:
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"maxrss_self": self_kb * 1024, "maxrss_children": children_kb * 1024}
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"maxrss_self": me.ru_maxrss * 1024, "maxrss_children": kids.ru_maxrss * 1024,
+            "cpu_seconds": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}
 
 
 def do_build(args) -> dict:
