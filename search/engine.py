@@ -44,9 +44,15 @@ EMPTY = np.zeros(0, dtype=np.int64)
 class Searcher:
     """Search one index folder. Safe to share between threads."""
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, *, reload_in_background: bool = False):
+        """``reload_in_background``: after a rebuild has switched the index, keep answering
+        from the previous generation while the new one loads in a thread (for servers
+        with large indexes); otherwise the first query after the switch loads it."""
         self.index_dir = Path(index_dir)
+        self.reload_in_background = reload_in_background
         self._lock = threading.RLock()
+        self._load_lock = threading.Lock()
+        self._loading: threading.Thread | None = None
         self._table: PassageTable | None = None
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -54,18 +60,42 @@ class Searcher:
     # ------------------------------------------------------------------ lifecycle
     def _current(self) -> PassageTable:
         gen_path = store.current_generation(self.index_dir)
-        with self._lock:
-            if self._table is None or self._table.path != gen_path:
-                try:
-                    fresh = PassageTable(gen_path)
-                except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
-                    raise IndexMissing(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
+        table = self._table
+        if table is not None and table.path == gen_path:
+            return table
+        if table is not None and self.reload_in_background:
+            with self._lock:
+                if self._loading is None or not self._loading.is_alive():
+                    self._loading = threading.Thread(target=self._load, args=(gen_path,), daemon=True,
+                                                     name="govsearch-reload")
+                    self._loading.start()
+            return table
+        return self._load(gen_path)
+
+    def _load(self, gen_path: Path) -> PassageTable:
+        with self._load_lock:  # one load at a time; others wait for it
+            table = self._table
+            if table is not None and table.path == gen_path:
+                return table
+            try:
+                fresh = PassageTable(gen_path)
+            except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
+                if table is not None and self.reload_in_background:
+                    return table  # keep serving what we have
+                raise IndexMissing(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
+            with self._lock:
                 old, self._table = self._table, fresh
                 self._cache = OrderedDict()
                 self._ranker = Ranker(fresh, lambda word, t=fresh: self._containing(t, word))
-                if old is not None:
-                    old.close()
-            return self._table
+            if old is not None:
+                old.close()
+            return fresh
+
+    def wait_for_reload(self, timeout: float | None = None) -> None:
+        """Block until a background reload (if any) has finished."""
+        loading = self._loading
+        if loading is not None:
+            loading.join(timeout)
 
     def close(self) -> None:
         with self._lock:

@@ -127,3 +127,17 @@ def test_sidecar_change_is_an_update(tmp_path):
     report = update(corpus, tmp_path / "i")
     assert report.indexed == ["a.txt"]
     assert Searcher(tmp_path / "i").search("五星支部", year="2023").total == 1
+
+
+def test_background_reload_keeps_answering_from_the_old_generation(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    build(corpus, tmp_path / "i")
+    searcher = Searcher(tmp_path / "i", reload_in_background=True)
+    assert searcher.search("五星支部").total == 1  # first load is synchronous
+    write_corpus(corpus, {"b.txt": B})
+    build(corpus, tmp_path / "i")
+    first = searcher.search("万人助万企").total  # answered at once, from whichever table is ready
+    assert first in (0, 1)
+    searcher.wait_for_reload(30)
+    assert searcher.search("万人助万企").total == 1
+    assert searcher.search("五星支部").total == 1
