@@ -82,3 +82,55 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8
 
     return create_server(app, host=host, port=port, threads=threads, ident="govsearch",
                          clear_untrusted_proxy_headers=False)
+
+
+class ServerThread:
+    """The app on waitress in a background thread, stopped cleanly by :meth:`stop`:
+    for tests, and for a Python process (say a Windows service) that hosts govsearch.
+
+        with ServerThread(app) as server:   # port 0: a free port
+            urlopen(server.url + "/healthz")
+    """
+
+    POLL_SECONDS = 0.1
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 4):
+        import threading
+
+        self.server = make_server(app, host, port, threads)
+        self.host = host
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="govsearch-waitress", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.server.effective_port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def _loop(self) -> None:
+        # waitress's own run() loops until its sockets close; closing them from another
+        # thread would pull them from under select(). So poll here, and close here.
+        try:
+            while not self._stop.is_set():
+                self.server.asyncore.loop(timeout=self.POLL_SECONDS, map=self.server._map, count=1)
+        finally:
+            self.server.task_dispatcher.shutdown()
+            self.server.close()
+
+    def start(self) -> "ServerThread":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def __enter__(self) -> "ServerThread":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

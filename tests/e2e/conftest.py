@@ -5,7 +5,6 @@ on PATH (``apt-get install chromium``) these tests skip and say so."""
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -57,19 +56,14 @@ def base_url(tmp_path_factory):
     served by waitress on a free loopback port."""
     from index import build
     from web import create_app
-    from web.cli import make_server
+    from web.cli import ServerThread
 
     base = tmp_path_factory.mktemp("e2e")
     shutil.copytree(ROOT / "corpus", base / "corpus")
     (base / "corpus" / "hostile.md").write_text(HOSTILE_REPORT, encoding="utf-8")
     build(base / "corpus", base / "index", workers=1)
-    app = create_app({"index": str(base / "index")})
-    server = make_server(app, "127.0.0.1", 0, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress-e2e", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=10)
+    with ServerThread(create_app({"index": str(base / "index")}), threads=4) as server:
+        yield server.url
 
 
 class PageProblems:

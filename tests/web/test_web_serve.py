@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 
 import pytest
 from click.testing import CliRunner
@@ -12,20 +11,15 @@ from click.testing import CliRunner
 import web.cli
 from search.cli import main
 from web import create_app
-from web.cli import make_server
+from web.cli import ServerThread
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 
 @pytest.fixture
 def running(tiny_index):
     """The app on a real waitress server on a free loopback port."""
-    app = create_app({"index": str(tiny_index)})
-    server = make_server(app, "127.0.0.1", 0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    thread.join(timeout=10)
+    with ServerThread(create_app({"index": str(tiny_index)}), threads=2) as server:
+        yield server.port
 
 
 def get(port: int, path: str, headers: dict | None = None):
@@ -129,3 +123,13 @@ def test_port_in_use_is_a_message(running, tiny_index):
     result = CliRunner().invoke(main, ["serve", "--port", str(running), "--index", str(tiny_index)])
     assert result.exit_code == 1
     assert "cannot listen" in result.output and "Traceback" not in result.output
+
+
+def test_server_thread_stops_cleanly(tiny_index):
+    server = ServerThread(create_app({"index": str(tiny_index)}), threads=1).start()
+    r, _ = get(server.port, "/healthz")
+    assert r.status == 200
+    server.stop()
+    assert not server._thread.is_alive()
+    with pytest.raises(OSError):
+        get(server.port, "/healthz")
