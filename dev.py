@@ -51,7 +51,9 @@ def ensure_chromium() -> None:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         try:
             sh("apt-get", "update", "-qq", env=env, stdout=subprocess.DEVNULL)
-            sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env, stdout=subprocess.DEVNULL)
+            # fonts-noto-cjk: so that screenshots of the pages show Chinese, not boxes
+            sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-noto-cjk",
+               env=env, stdout=subprocess.DEVNULL)
         except subprocess.CalledProcessError as exc:
             print(f"! could not install chromium ({exc}); browser tests will be skipped", flush=True)
     else:

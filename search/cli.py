@@ -308,8 +308,9 @@ def show_command(doc_id, as_json, index_dir):
         click.echo(f"\n{prefix}{p['text']}{topics}")
 
 
+from web.cli import serve  # noqa: E402  (the web layer adds its command to the same group)
+
+main.add_command(serve)
+
 if __name__ == "__main__":
     main()
-
-from web.cli import serve  # noqa: E402
-main.add_command(serve)

@@ -22,13 +22,13 @@ import click
 @click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True, envvar="GOVSEARCH_THREADS",
               help="Worker threads answering requests (env GOVSEARCH_THREADS).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
-              help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see docs/web.md.")
+              help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see the README, section 'Web'.")
 def serve(host, port, index_dir, threads, config_file):
     """Serve the search pages and the JSON API on waitress (a production WSGI server).
 
     \b
     Settings come from defaults, the config file, GOVSEARCH_* environment
-    variables, then these options (see docs/web.md).
+    variables, then these options (see the README, section "Web").
 
     \b
     Example:

@@ -2,7 +2,7 @@
 
 Every setting has a name (the key in a config file or in the mapping given to
 ``create_app``), an environment variable (``GOVSEARCH_`` + the name in capitals), a
-default and a help text. ``docs/web.md`` lists the same table.
+default and a help text. The README (section "Web") lists the same table.
 
 A config file is named by ``GOVSEARCH_CONFIG`` (or the ``config_file`` key of the
 mapping); it is TOML (``.toml``) or JSON (``.json``) holding the same names, either at

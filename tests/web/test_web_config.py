@@ -123,7 +123,7 @@ def test_create_app_reads_environment_when_called_not_when_imported(monkeypatch,
 
 
 def test_every_setting_is_documented():
-    doc = (ROOT / "docs" / "web.md").read_text(encoding="utf-8")
+    doc = (ROOT / "README.md").read_text(encoding="utf-8")
     for s in SETTINGS:
         assert f"`{s.name}`" in doc and f"`{s.env}`" in doc, s.name
 
