@@ -273,24 +273,6 @@ def _run(corpus: Path, index_dir: Path, lexicon_path, userdict_path, workers, pr
     return report
 
 
-def _write_grams(gen: Path, manifest: dict, norms: list[str], rows: list[int], next_row: int) -> None:
-    """Add a bigram segment for the passages this run added; merge when there are many."""
-    segments = list(manifest["segments"])
-    if norms:
-        name = f"grams-{len(segments)}-{next_row}"
-        grams.write_segment(gen, name, grams.build_segment(norms, rows))
-        segments.append(name)
-    if len(segments) > grams.MAX_SEGMENTS:
-        merged = grams.merge_segments([grams.read_segment(gen, n) for n in segments])
-        name = f"grams-merged-{next_row}"
-        grams.write_segment(gen, name, merged)
-        for old in segments:
-            for f in grams.segment_files(old):
-                (gen / f).unlink(missing_ok=True)
-        segments = [name]
-    store.write_json(gen / grams.MANIFEST, {"segments": segments, "next_row": next_row})
-
-
 def _discard(gen: Path) -> None:
     import shutil
 
@@ -336,9 +318,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     grams_manifest = {"segments": [], "next_row": 0}
     if previous is not None:
         grams_manifest = store.read_json(previous / grams.MANIFEST)
-    next_row = grams_manifest["next_row"]
-    new_norms: list[str] = []
-    new_rows: list[int] = []
+    gram_writer = grams.GramWriter(gen, grams_manifest)
 
     if previous is None and workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         # full build of many files: Whoosh writes segments in parallel sub-processes
@@ -359,12 +339,10 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             if problem:
                 (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
                 continue
-            for doc in _whoosh_docs(item, next_row):
+            first_row = gram_writer.add(item.norms)
+            for doc in _whoosh_docs(item, first_row):
                 writer.add_document(**doc)
-            documents[rel] = _document_entry(item, next_row)
-            new_norms.extend(item.norms)
-            new_rows.extend(range(next_row, next_row + len(item.norms)))
-            next_row += len(item.norms)
+            documents[rel] = _document_entry(item, first_row)
             report.indexed.append(rel)
         if not documents:
             writer.cancel()
@@ -381,7 +359,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             pass
         raise
 
-    _write_grams(gen, grams_manifest, new_norms, new_rows, next_row)
+    gram_writer.finish()
 
     ordered = sorted(documents.values(), key=lambda d: d["source"])
     report.documents = len(ordered)

@@ -27,6 +27,7 @@ import numpy as np
 SHIFT = 21  # Unicode code points fit in 21 bits
 MANIFEST = "grams.json"
 MAX_SEGMENTS = 8
+CHUNK_CHARS = 4_000_000  # characters per segment written by a build: bounds its memory
 
 
 @dataclass
@@ -124,7 +125,7 @@ class GramIndex:
         if len(needle) == 1:
             lo = ord(needle) << SHIFT
             parts = [s.lookup_range(lo, lo + (1 << SHIFT)) for s in self.segments]
-            return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+            return _sorted_union(parts)
         keys = sorted(set(needle_keys(needle)), key=self.count)
         found = []
         for segment in self.segments:
@@ -136,7 +137,64 @@ class GramIndex:
                     break  # few enough to verify directly
             if rows is not None and len(rows):
                 found.append(rows)
-        return np.concatenate(found) if found else np.zeros(0, np.uint32)
+        return _sorted_union(found)
 
     def count(self, key: int) -> int:
         return sum(s.count(key) for s in self.segments)
+
+
+def _sorted_union(parts: list[np.ndarray]) -> np.ndarray:
+    """Rows from several segments (each sorted; rows are never in two segments)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return np.zeros(0, np.uint32)
+    if len(parts) == 1:
+        return np.asarray(parts[0])
+    return np.sort(np.concatenate(parts))
+
+
+class GramWriter:
+    """Writes the bigram segments of one build or update into a generation folder,
+    a segment every :data:`CHUNK_CHARS` characters, then the manifest."""
+
+    def __init__(self, folder: Path, manifest: dict):
+        self.folder = folder
+        self.segments: list[str] = list(manifest["segments"])
+        self.next_row = manifest["next_row"]
+        self._norms: list[str] = []
+        self._rows: list[int] = []
+        self._chars = 0
+
+    def add(self, norms: list[str]) -> int:
+        """Add the passages of one report; return the row of the first one."""
+        first = self.next_row
+        self._norms.extend(norms)
+        self._rows.extend(range(first, first + len(norms)))
+        self.next_row += len(norms)
+        self._chars += sum(map(len, norms))
+        if self._chars >= CHUNK_CHARS:
+            self._flush()
+        return first
+
+    def _flush(self) -> None:
+        if self._norms:
+            name = f"grams-{self._rows[0]}-{self.next_row}"
+            write_segment(self.folder, name, build_segment(self._norms, self._rows))
+            self.segments.append(name)
+        self._norms, self._rows, self._chars = [], [], 0
+
+    def finish(self) -> None:
+        self._flush()
+        if len(self.segments) > MAX_SEGMENTS:
+            # merge the smallest segments into one (those of earlier updates, mostly)
+            sizes = {n: int(np.load(self.folder / f"{n}.rows.npy", mmap_mode="r").shape[0]) for n in self.segments}
+            smallest = sorted(self.segments, key=sizes.get)[: len(self.segments) - MAX_SEGMENTS + 1]
+            merged = merge_segments([read_segment(self.folder, n) for n in smallest])
+            name = f"grams-merged-{self.next_row}"
+            write_segment(self.folder, name, merged)
+            for old in smallest:
+                for f in segment_files(old):
+                    (self.folder / f).unlink(missing_ok=True)
+            self.segments = [n for n in self.segments if n not in smallest] + [name]
+        (self.folder / MANIFEST).write_text(
+            json.dumps({"segments": self.segments, "next_row": self.next_row}), encoding="utf-8")

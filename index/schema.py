@@ -18,15 +18,13 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
         passage_id=fields.STORED(),
         doc_id=fields.ID(stored=True),
         seq=fields.STORED(),
-        kind=fields.ID(stored=True),
+        kind=fields.STORED(),
         # report-level values (title, town, county, year) are stored once per report,
         # in documents.json beside the Whoosh index
         section=fields.STORED(),  # heading path, " > " between levels
         words=fields.TEXT(analyzer=words, phrase=False),
         text=fields.STORED(),
-        # scorable only so that Whoosh keeps a lengths column: without one its segment
-        # writer asks the file system about it once per posting
-        topics=fields.KEYWORD(stored=True, commas=True, scorable=True),
+        topics=fields.STORED(),  # comma-separated; filtered and counted from memory
     )
 
 

@@ -141,3 +141,27 @@ def test_background_reload_keeps_answering_from_the_old_generation(tmp_path):
     searcher.wait_for_reload(30)
     assert searcher.search("万人助万企").total == 1
     assert searcher.search("五星支部").total == 1
+
+
+def test_many_bigram_segments_and_their_merge_keep_exact_recall(tmp_path, monkeypatch):
+    """Small segments (as a big build writes them) and updates that merge them."""
+    from index import grams
+
+    monkeypatch.setattr(grams, "CHUNK_CHARS", 40)
+    monkeypatch.setattr(grams, "MAX_SEGMENTS", 3)
+    files = {f"r{n}.txt": f"第{n}镇工作总结\n\n第{n}镇推进五星支部创建，建设项目{n}个。\n\n人居环境持续改善。\n" for n in range(8)}
+    corpus = write_corpus(tmp_path / "c", files)
+    build(corpus, tmp_path / "i")
+    searcher = Searcher(tmp_path / "i")
+    assert searcher.search("五星支部").total == 8
+    assert searcher.search("设项目").total == 8
+    for n in range(3):  # each update adds a segment; past three they are merged
+        write_corpus(corpus, {f"new{n}.txt": f"新{n}镇\n\n新{n}镇五星支部达标。\n"})
+        update(corpus, tmp_path / "i")
+    gen = (tmp_path / "i" / (tmp_path / "i" / "CURRENT").read_text().strip())
+    import json
+    segments = json.loads((gen / "grams.json").read_text())["segments"]
+    assert len(segments) <= 3 and any("merged" in s for s in segments)
+    assert searcher.search("五星支部").total == 11
+    assert searcher.search("星").total == 11
+    assert {h.passage for h in searcher.search("达标", page_size=100).hits} == {f"新{n}镇五星支部达标。" for n in range(3)}
