@@ -63,7 +63,7 @@ class BuildReport:
 class AnalyzedReport:
     report: Report
     fingerprint: str
-    words: list[list[str]]  # jieba words of each passage
+    words: list[list[str]]  # jieba words of two or more characters, for each passage
     norms: list[str]  # normalized text of each passage (for the bigram index)
     characters: int
 
@@ -100,7 +100,9 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         passages.append(passage)
         norm = normalize(text)
         norms.append(norm)
-        words.append(analyzer.cut(norm))
+        # one-character words are left out of the word field: exact matching, which
+        # finds them, runs on the bigram index; the field serves multi-character words
+        words.append([w for w in analyzer.cut(norm) if len(w) > 1])
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
@@ -183,7 +185,7 @@ def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
     r = item.report
     for seq, (p, words) in enumerate(zip(r.passages, item.words)):
         yield dict(
-            row=first_row + seq, passage_id=p.passage_id, doc_id=r.doc_id, seq=seq, kind=p.kind,
+            row=first_row + seq, doc_id=r.doc_id, seq=seq, kind=p.kind,
             section=p.section_path,
             words=words, text=p.text, topics=",".join(p.topics),
         )

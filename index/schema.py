@@ -6,7 +6,7 @@ arrays (grams.py)."""
 
 from __future__ import annotations
 
-from whoosh import fields
+from whoosh import fields, formats
 
 from .analysis import Analyzer, WordTokenizer
 
@@ -15,14 +15,17 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
     words = WordTokenizer(analyzer)
     return fields.Schema(
         row=fields.STORED(),  # the passage's row in the bigram index (index/grams.py)
-        passage_id=fields.STORED(),
         doc_id=fields.ID(stored=True),
         seq=fields.STORED(),
         kind=fields.STORED(),
         # report-level values (title, town, county, year) are stored once per report,
         # in documents.json beside the Whoosh index
         section=fields.STORED(),  # heading path, " > " between levels
-        words=fields.TEXT(analyzer=words, phrase=False),
+        # which multi-character jieba words a passage has (no frequencies or positions:
+        # exact matching and ranking work from the text itself). "scorable" only keeps a
+        # lengths column, without which Whoosh's writer asks the file system about it
+        # once per posting.
+        words=fields.FieldType(formats.Existence(), words, scorable=True),
         text=fields.STORED(),
         topics=fields.STORED(),  # comma-separated; filtered and counted from memory
     )

@@ -148,11 +148,17 @@ class Searcher:
         return mask
 
     def _term_words(self, t: PassageTable, norm: str) -> list[str]:
+        """The jieba words of a term that the relaxed match requires (two or more
+        characters each); a term without any stands for itself."""
         words = [w for w in dict.fromkeys(t.analyzer.cut(norm)) if len(w) > 1]
         return words or [norm]
 
-    def _word_matches(self, t: PassageTable, words: list[str]) -> np.ndarray:
-        """Rows whose jieba words include all ``words`` (Whoosh's word field)."""
+    def _word_matches(self, t: PassageTable, norm: str) -> np.ndarray:
+        """Rows holding every jieba word of the term (Whoosh's word field), or, for a
+        term without multi-character words, the term itself."""
+        words = [w for w in dict.fromkeys(t.analyzer.cut(norm)) if len(w) > 1]
+        if not words:
+            return self._containing(t, norm)
         query = wq.And([wq.Term("words", w) for w in words])
         with self._lock:
             docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
@@ -185,7 +191,7 @@ class Searcher:
                     if term.quoted:
                         hits = self._containing(t, term.norm)
                     else:
-                        hits = self._word_matches(t, self._term_words(t, term.norm))
+                        hits = self._word_matches(t, term.norm)
                     alt = np.union1d(alt, hits)
                 words_match = alt if words_match is None else np.intersect1d(words_match, alt, assume_unique=True)
                 if not len(words_match):

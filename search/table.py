@@ -90,7 +90,7 @@ class PassageTable:
             topics = tuple(t for t in (f.get("topics") or "").split(",") if t)
             norm = normalize(f["text"])
             r = f["row"]
-            row = Row(r, docnum, f["passage_id"], f["doc_id"], f["seq"], f["kind"], doc["title"],
+            row = Row(r, docnum, f"{f['doc_id']}:{f['seq']}", f["doc_id"], f["seq"], f["kind"], doc["title"],
                       f.get("section", ""), f["text"], doc["town"], doc["county"], doc["year"], topics, norm)
             self.rows[r] = row
             self.norms[r] = norm
