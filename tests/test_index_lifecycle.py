@@ -165,3 +165,13 @@ def test_many_bigram_segments_and_their_merge_keep_exact_recall(tmp_path, monkey
     assert searcher.search("五星支部").total == 11
     assert searcher.search("星").total == 11
     assert {h.passage for h in searcher.search("达标", page_size=100).hits} == {f"新{n}镇五星支部达标。" for n in range(3)}
+
+
+def test_the_corpus_is_not_read_at_query_time(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B})
+    build(corpus, tmp_path / "i")
+    shutil.rmtree(corpus)
+    searcher = Searcher(tmp_path / "i")
+    assert searcher.search("五星支部").total == 1
+    doc = searcher.document(searcher.search("万人助万企").hits[0].doc_id)
+    assert doc["source"] == "b.txt" and "来集镇持续深化万人助万企。" in [p["text"] for p in doc["passages"]]
