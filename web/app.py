@@ -35,7 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["GOVSEARCH"] = settings.as_dict()
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["govsearch"] = GovsearchWeb(settings, Searcher(settings.index))
+    app.extensions["govsearch"] = GovsearchWeb(
+        settings, Searcher(settings.index, reload_in_background=settings.reload_in_background))
 
     from . import api, errors, security, views
 

@@ -62,6 +62,17 @@ def _hops(value: Any) -> int:
     return n
 
 
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(str(value)).lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
 def _list(value: Any) -> list[str]:
     """A list, or text separated by commas and/or white space."""
     if isinstance(value, (list, tuple)):
@@ -134,6 +145,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_page_size", MAX_PAGE_SIZE, _positive, "Largest page_size a request may ask for (the page size cap)."),
     Setting("csv_max_rows", 5000, _positive, "Most passages one CSV export holds."),
     Setting("site_title", "政府工作报告检索", _text, "Name shown in the page header and browser tab."),
+    Setting("reload_in_background", False, _bool,
+            "After a rebuild or update switched the index, keep answering from the previous index while the new one "
+            "loads in a background thread (for large indexes, where loading takes seconds). False: the first request "
+            "after the switch loads it."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -150,6 +165,7 @@ class WebConfig:
     max_page_size: int
     csv_max_rows: int
     site_title: str
+    reload_in_background: bool
     sources: dict[str, str]  # setting name → where its value came from
 
     def as_dict(self) -> dict[str, Any]:

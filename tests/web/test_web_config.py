@@ -132,3 +132,14 @@ def test_importing_the_cli_does_not_load_flask_or_waitress():
     code = "import sys, web.cli; print(sorted(m for m in ('flask', 'waitress', 'web.app') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_reload_in_background_setting(monkeypatch):
+    monkeypatch.setenv("GOVSEARCH_RELOAD_IN_BACKGROUND", "yes")
+    app = create_app({"TESTING": True})
+    assert app.extensions["govsearch"].searcher.reload_in_background is True
+    monkeypatch.setenv("GOVSEARCH_RELOAD_IN_BACKGROUND", "maybe")
+    with pytest.raises(ConfigError, match="reload_in_background"):
+        create_app({"TESTING": True})
+    monkeypatch.delenv("GOVSEARCH_RELOAD_IN_BACKGROUND")
+    assert create_app({"TESTING": True}).extensions["govsearch"].searcher.reload_in_background is False
