@@ -167,32 +167,24 @@ class Searcher:
 
     def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact, words-only) rows, sorted."""
-        excluded = EMPTY
-        for term in q.excluded:
-            excluded = np.union1d(excluded, self._containing(t, term.norm))
+        excluded = _union([self._containing(t, term.norm) for term in q.excluded])
         if not q.clauses:
             return np.setdiff1d(np.flatnonzero(mask), excluded, assume_unique=True), EMPTY
         exact = None
         for clause in q.clauses:
-            alt = EMPTY
-            for term in clause:
-                alt = np.union1d(alt, self._containing(t, term.norm))
+            alt = _union([self._containing(t, term.norm) for term in clause])
             exact = alt if exact is None else np.intersect1d(exact, alt, assume_unique=True)
             if not len(exact):
                 break
         exact = exact[mask[exact]]
-        exact = np.setdiff1d(exact, excluded, assume_unique=True)
+        if len(excluded):
+            exact = np.setdiff1d(exact, excluded, assume_unique=True)
         relaxed = EMPTY
         if len(q.terms) > 1 and any(not t_.quoted for t_ in q.terms):
             words_match = None
             for clause in q.clauses:
-                alt = EMPTY
-                for term in clause:
-                    if term.quoted:
-                        hits = self._containing(t, term.norm)
-                    else:
-                        hits = self._word_matches(t, term.norm)
-                    alt = np.union1d(alt, hits)
+                alt = _union([self._containing(t, term.norm) if term.quoted else self._word_matches(t, term.norm)
+                              for term in clause])
                 words_match = alt if words_match is None else np.intersect1d(words_match, alt, assume_unique=True)
                 if not len(words_match):
                     break
@@ -261,7 +253,7 @@ class Searcher:
                 score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
             ))
         return Results(
-            query=q.raw, total=len(rows), total_docs=len(np.unique(t.doc[rows])),
+            query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
             filters=q.filters, sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -298,6 +290,16 @@ class Searcher:
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
+
+
+def _union(parts: list[np.ndarray]) -> np.ndarray:
+    """Sorted union of sorted row arrays (no work for a single one)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    return np.unique(np.concatenate(parts))
 
 
 def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
@@ -361,8 +363,8 @@ def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
     topic = {name: int(np.count_nonzero(bits & np.uint64(1 << i))) for i, name in enumerate(t.topic_names)}
     years = t.year[rows]
     years = years[years > 0]
-    uniq, counts = np.unique(years, return_counts=True)
-    year = {str(y): int(n) for y, n in sorted(zip(uniq.tolist(), counts.tolist()), reverse=True)}
+    counts = np.bincount(years) if len(years) else np.zeros(0, int)
+    year = {str(y): int(counts[y]) for y in np.flatnonzero(counts)[::-1].tolist()}
     return {"topic": topic, "town": count(t.town, t.town_names), "county": count(t.county, t.county_names),
             "year": year}
 

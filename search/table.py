@@ -122,7 +122,10 @@ class PassageTable:
         self.reading_order = order_key.astype(np.int64) * (1 << 20) + seqs
         self._norm_titles = [normalize(self.documents[d]["title"]) for d in self.doc_ids]
         self._norm_sections = [normalize(s) for s in self.section_names]
-        self.analyzer.jieba  # load the dictionary now, not on the first query
+        # load jieba's dictionary and HMM tables, and NumPy's lazily imported parts, now
+        # rather than on the first query
+        self.analyzer.cut("预热")
+        np.unique(np.array([2, 1, 2]))
 
     def norm_title(self, doc_code: int) -> str:
         return self._norm_titles[doc_code]
