@@ -28,7 +28,7 @@ from .errors import IndexUnwritable, NothingIndexed
 from .ingest import SkipFile, SourceFile, find_files, read
 from .model import Passage, Report
 from .normalize import normalize
-from .schema import analyzer_of, make_schema
+from .schema import make_schema
 from .structure import parse
 from .topics import TopicLexicon
 

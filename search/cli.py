@@ -244,7 +244,6 @@ def search_command(query, town, county, topic, year, page_size, page, sort, as_j
 def _print_results(results, color: bool) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
-    towns = len({h.town for h in results.hits})
     click.echo(f"“{results.query}”: {results.total} passages in {results.total_docs} reports"
                f" (exact {results.total_exact}) — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
     if results.filters:

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from conftest import write_corpus
-from index import build, update
+from index import build
 from index.errors import NothingIndexed
 from search.engine import Searcher
 
