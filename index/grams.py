@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import store
+
 SHIFT = 21  # Unicode code points fit in 21 bits
 MANIFEST = "grams.json"
 MAX_SEGMENTS = 8
@@ -196,5 +198,4 @@ class GramWriter:
                 for f in segment_files(old):
                     (self.folder / f).unlink(missing_ok=True)
             self.segments = [n for n in self.segments if n not in smallest] + [name]
-        (self.folder / MANIFEST).write_text(
-            json.dumps({"segments": self.segments, "next_row": self.next_row}), encoding="utf-8")
+        store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
