@@ -25,7 +25,8 @@ from . import metadata as meta
 from . import store
 from .analysis import Analyzer
 from .errors import IndexUnwritable, NothingIndexed
-from .ingest import SkipFile, SourceFile, find_files, read
+from .formats import hint_values
+from .ingest import SkipFile, SourceFile, extract_source, find_files
 from .model import Passage, Report
 from .normalize import normalize
 from .schema import make_schema
@@ -84,11 +85,17 @@ def make_doc_id(relpath: str, taken: set[str]) -> str:
 
 def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
                    lexicon: TopicLexicon) -> AnalyzedReport:
-    data_text, encoding = read(source)
+    extracted = extract_source(source)
+    data_text, encoding = extracted.text, extracted.encoding
     structure = parse(data_text, analyzer)
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
     fallback = PurePosixPath(source.relpath).stem
     info = meta.extract(structure.title, structure.subtitle, body, fallback, analyzer)
+    if extracted.hints:  # what the file declares (Word/PDF properties, web page meta tags)
+        years = meta.YEAR_IN_TITLE.findall(f"{extracted.hints.get('title', '')} {structure.title} {structure.subtitle}")
+        hinted = hint_values(extracted.hints, int(years[0]) if years else None, info.year)
+        if hinted:
+            info = meta.apply_overrides(info, hinted, where=source.relpath)
     if overrides:
         info = meta.apply_overrides(info, overrides, where=source.relpath)
     passages: list[Passage] = []

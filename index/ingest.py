@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
+from .formats import SUFFIXES, Extracted, SkipFile, extract
+from .formats.text import decode
 
-SUFFIXES = (".txt", ".md", ".markdown")
-
-
-class SkipFile(Exception):
-    """A file that cannot be indexed; the message says why."""
+__all__ = ["SUFFIXES", "Extracted", "SkipFile", "SourceFile", "decode", "extract_source", "find_files", "read"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +23,7 @@ class SourceFile:
 
 
 def find_files(corpus: Path) -> list[SourceFile]:
-    """Every .txt/.md file below ``corpus``, sorted, hidden folders skipped."""
+    """Every file of a supported format (``SUFFIXES``) below ``corpus``, sorted, hidden folders skipped."""
     found = []
     for root, dirs, files in os.walk(corpus):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -40,65 +35,17 @@ def find_files(corpus: Path) -> list[SourceFile]:
     return found
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)``; raise :class:`SkipFile` for empty, binary or
-    undecodable content. Line ends are normalized to ``\\n``."""
-    if not data.strip():
-        raise SkipFile("empty file")
-    text = encoding = None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                text, encoding = data.decode(name), name
-            except UnicodeDecodeError:
-                raise SkipFile(f"starts with a {name} byte-order mark but does not decode as {name}") from None
-            break
-    if text is None:
-        if b"\x00" in data:
-            raise SkipFile("binary file (contains NUL bytes)")
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            try:
-                text, encoding = data.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError:
-                best = from_bytes(data).best()
-                if best is None or _looks_wrong_cjk(str(best)):
-                    raise SkipFile("undecodable: not UTF-8, GB18030 or another encoding giving readable text") from None
-                text, encoding = str(best), best.encoding
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise SkipFile("empty file (only white space)")
-    controls = len(_CONTROL.findall(text))
-    if controls > max(8, len(text) // 100):
-        raise SkipFile(f"binary file ({controls} control characters in {len(text)})")
-    if encoding != "utf-8" and _looks_wrong_cjk(text):
-        raise SkipFile("undecodable: bytes are neither UTF-8 nor meaningful GB18030 text")
-    return text, encoding
-
-
-def _looks_wrong_cjk(text: str) -> bool:
-    """GB18030 decodes almost any byte string; real Chinese text is mostly common
-    CJK characters and ASCII. Reject text dominated by rare code points."""
-    sample = text[:4000]
-    odd = sum(1 for c in sample if not (c.isascii() or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or c in "“”‘’—…·"))
-    return odd > len(sample) * 0.2
-
-
-def read(source: SourceFile) -> tuple[str, str]:
+def extract_source(source: SourceFile) -> Extracted:
+    """The file's text in the structure parser's shape, with its metadata hints
+    (see :mod:`index.formats`); :class:`SkipFile` when it cannot be read."""
     try:
         data = source.path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
-    return decode(data)
+    return extract(source.path, data)
+
+
+def read(source: SourceFile) -> tuple[str, str]:
+    """``(text, encoding)`` of any supported file."""
+    extracted = extract_source(source)
+    return extracted.text, extracted.encoding

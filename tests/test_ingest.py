@@ -47,19 +47,21 @@ def test_broken_files_are_skipped_with_reasons(tmp_path):
         "blank.txt": "\n\n   \n",
         "binary.txt": bytes(range(256)) * 4,
         "sub/nested.md": "# 来集镇\n\n来集镇持续深化“万人助万企”。\n",
-        "notes.docx": b"PK\x03\x04 ignored: not .txt/.md",
+        "notes.docx": b"PK\x03\x04 not a whole Word file",
+        "sheet.xlsx": b"PK\x03\x04 ignored: not a supported format",
     })
     report = build(corpus, tmp_path / "index")
     assert sorted(report.indexed) == ["good.txt", "sub/nested.md"]
     reasons = dict(report.skipped)
-    assert set(reasons) == {"empty.txt", "blank.txt", "binary.txt"}
+    assert set(reasons) == {"empty.txt", "blank.txt", "binary.txt", "notes.docx"}
+    assert "not a valid .docx" in reasons["notes.docx"]
     assert "empty" in reasons["empty.txt"]
     assert "empty" in reasons["blank.txt"]
     assert "binary" in reasons["binary.txt"]
     assert report.failed == []
     searcher = Searcher(tmp_path / "index")
     assert searcher.search("万人助万企").total == 1
-    assert {s["file"] for s in searcher.stats()["skipped"]} == {"empty.txt", "blank.txt", "binary.txt"}
+    assert {s["file"] for s in searcher.stats()["skipped"]} == {"empty.txt", "blank.txt", "binary.txt", "notes.docx"}
 
 
 def test_undecodable_bytes_are_skipped(tmp_path):
