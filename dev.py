@@ -4,6 +4,8 @@
     python3 dev.py run     # set up .venv, build the index of corpus/, serve http://127.0.0.1:8000
     python3 dev.py test    # set up .venv with the test tools (and Chromium where possible), run pytest
 
+Both install Debian's ``antiword`` (reads Word 97–2003 .doc files) when run as root with apt-get.
+
 Extra arguments after ``test`` go to pytest (``python3 dev.py test -k query``);
 after ``run`` they go to ``govsearch serve`` (``python3 dev.py run --port 8080``).
 """
@@ -61,6 +63,29 @@ def ensure_chromium() -> None:
               "browser tests will be skipped. Install Debian's 'chromium' package to run them.", flush=True)
 
 
+def ensure_doc_converter() -> None:
+    """Word 97–2003 (.doc) and WPS files are read through Debian's ``antiword`` (or
+    LibreOffice, when present). Install antiword when we may; otherwise such files are
+    skipped with a reason saying how to convert them."""
+    if shutil.which("antiword") or shutil.which("soffice") or shutil.which("libreoffice"):
+        return
+    if os.name != "nt" and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        try:
+            sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "antiword", env=env, stdout=subprocess.DEVNULL)
+        except subprocess.CalledProcessError:
+            try:  # the package lists may be missing on a fresh machine
+                sh("apt-get", "update", "-qq", env=env, stdout=subprocess.DEVNULL)
+                sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", "antiword", env=env,
+                   stdout=subprocess.DEVNULL)
+            except subprocess.CalledProcessError as exc:
+                print(f"! could not install antiword ({exc}); .doc/.wps files will be skipped", flush=True)
+    else:
+        print("! antiword not found and cannot be installed here (needs root and apt-get); .doc/.wps files "
+              "will be skipped with a reason. Install Debian's 'antiword' package or LibreOffice to read them.",
+              flush=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test", "setup"):
         print(__doc__)
@@ -69,12 +94,15 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     if cmd == "setup":
         setup("test")
+        ensure_doc_converter()
         return 0
     if cmd == "test":
         setup("test")
         ensure_chromium()
+        ensure_doc_converter()
         return subprocess.call([str(PY), "-m", "pytest", *rest])
     setup("")
+    ensure_doc_converter()
     govsearch = BIN / ("govsearch.exe" if os.name == "nt" else "govsearch")
     sh(govsearch, "index", "build", "--corpus", "corpus")
     return subprocess.call([str(govsearch), "serve", *rest])

@@ -131,7 +131,7 @@ class _Reader:
         if name.startswith("toc ") or name in ("toc heading", "header", "footer"):
             return []  # a table of contents repeats the headings
         text = run_text(p)
-        picture = bool(p.xpath(".//w:drawing | .//w:pict", namespaces=NS)) and not text.strip()
+        picture = not text.strip() and any(True for _ in p.iter(_w("drawing"), _w("pict")))
         if picture:
             return [(PICTURE, 0, "")]
         if not text.strip():

@@ -10,6 +10,7 @@ skipped with a reason that says how to convert it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,13 +23,19 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TIMEOUT = 120  # seconds one conversion may take
 
 
+KNOWN = ("soffice", "antiword", "catdoc")
+ENV = "GOVSEARCH_DOC_CONVERTER"
+
+
 def converters() -> list[str]:
-    """Names of the converters found, in the order they are tried."""
+    """Names of the converters found, in the order they are tried. ``GOVSEARCH_DOC_CONVERTER``
+    (``soffice``, ``antiword``, ``catdoc``, comma-separated, or ``none``) picks and orders them."""
+    wanted = [n.strip().lower() for n in os.environ.get(ENV, "").split(",") if n.strip()] or list(KNOWN)
     found = []
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        found.append("soffice")
-    for name in ("antiword", "catdoc"):
-        if shutil.which(name):
+    for name in wanted:
+        if name == "soffice" and (shutil.which("soffice") or shutil.which("libreoffice")):
+            found.append(name)
+        elif name in ("antiword", "catdoc") and shutil.which(name):
             found.append(name)
     return found
 
@@ -92,10 +99,21 @@ def _with_tool(name: str, data: bytes, path: Path) -> Extracted:
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise SkipFile(why[-1] if why else f"exit status {done.returncode}")
-    text = done.stdout.decode("utf-8", "replace")
-    paragraphs = [clean_line(p.replace("\n", "")) if name == "antiword" else clean_line(p)
-                  for p in text.replace("\r", "").replace("\f", "\n\n").split("\n\n")]
-    blocks = [(PARAGRAPH, 0, p) for p in paragraphs if p.strip(" |[]")]
+    text = done.stdout.decode("utf-8", "replace").replace("\r", "").replace("\f", "\n\n")
+    notes = re.search(r"\n-{8,}\n(?=\[\d+\])", text)
+    if notes:  # antiword prints the footnotes after a rule at the end, and [n] marks in the text
+        text = re.sub(r"\[\d+\]", "", text[: notes.start()])
+    blocks = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [line for line in para.split("\n") if line.strip()]
+        if lines and all(line.lstrip().startswith("|") for line in lines):  # a table, one row a line
+            rows = ["｜".join(c.strip() for c in line.strip().strip("|").split("|") if c.strip()) for line in lines]
+            para = "\n".join(r for r in rows if r)
+        else:
+            para = "".join(clean_line(line) for line in lines) if name == "antiword" else \
+                "\n".join(clean_line(line) for line in lines)
+        if para.strip():
+            blocks.append((PARAGRAPH, 0, para))
     if not blocks:
         raise SkipFile("the document has no text")
     kind = path.suffix.lower().lstrip(".")
