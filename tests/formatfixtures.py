@@ -23,7 +23,8 @@ BODY_1 = ("大隗镇坚持以党建为引领，扎实推动“五星支部”创
 BODY_2 = "全镇实施重点项目12个，完成投资5.6亿元，其中“万人助万企”活动帮助企业解决问题47个。"
 BODY_3 = "持续开展人居环境整治，完成道路硬化3.2公里，新建公厕6座，村庄清洁行动常态化开展。"
 FOOTNOTE = "数据来源于大隗镇统计站年报"
-HEADER = "大隗镇人民政府办公室"
+INTRO = "2022年，大隗镇在市委、市政府的坚强领导下，凝心聚力、攻坚克难，各项工作取得新成效。"
+HEADER = "大隗镇党政综合办公室"
 FOOTER = "内部资料注意保存"
 
 
@@ -58,6 +59,7 @@ def make_docx(*, title_property: str | None = "大隗镇2022年度工作总结�
         else:
             d.add_paragraph(text)
 
+    d.add_paragraph(INTRO)
     heading("一、聚焦党建引领", 1)
     heading("（一）五星支部创建", 2)
     p = d.add_paragraph(BODY_1)
@@ -121,19 +123,32 @@ def _add_footnote(document, text: str) -> None:
 
 # --------------------------------------------------------------------------- pdf (Chromium)
 
-LONG = ("大隗镇坚持以党建为引领，扎实推动“五星支部”创建，全镇28个村（社区）全部完成支部标准化建设。"
-        "镇党委聚焦基层组织建设，建立“一村一策”工作台账，选派第一书记和驻村工作队，推动资源力量下沉一线。")
+VILLAGES = ("桧树亭", "老庄", "赵庄", "马庄", "石匣", "炉沟", "刘庄", "新庄", "王沟", "牛寨", "东庄", "菜园",
+            "大隗", "张庄", "西沟", "岗坡", "杨树沟", "李庄")
+ITEMS = ("道路硬化", "污水管网", "公厕改造", "路灯安装", "绿化提升", "坑塘整治", "庭院美化")
+
+
+def varied_paragraph(seed: int, sentences: int) -> str:
+    """Report-like sentences that never repeat, so that every phrase has one place."""
+    out = []
+    for i in range(sentences):
+        k = seed * 31 + i
+        village, item = VILLAGES[k % len(VILLAGES)], ITEMS[(k // 3) % len(ITEMS)]
+        out.append(f"{village}村第{k % 9 + 1}组完成{item}{k * 7 % 97 + 3}处，惠及群众{k * 13 % 389 + 20}人")
+    return "，".join(out) + "。"
+
 PDF_STYLE = ("@page{size:A4;margin:2.6cm 2.4cm}"
              "body{font-family:'Noto Serif CJK SC',serif;font-size:15pt;line-height:1.7;text-align:justify}"
              "p{text-indent:2em;margin:0}h1{text-align:center;font-size:20pt}"
              "h2{text-align:center;font-size:16pt;margin:0.6em 0}")
 
 
-def report_html(title: str = "大隗镇2022年工作总结") -> str:
+def report_html(title: str = "大隗镇2022年工作总结（印发稿）", heading: str = "大隗镇2022年工作总结") -> str:
+    """The report as a web page; Chromium prints ``title`` into the PDF's Title property."""
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>{PDF_STYLE}</style></head>"
-            f"<body><h1>{title}</h1><h2>一、聚焦党建引领</h2>"
-            f"<p>{LONG * 5}群众满意度明显提升。</p>"
-            f"<p>{LONG * 6}全镇人居环境持续改善，村庄清洁行动常态化开展。</p>"
+            f"<body><h1>{heading}</h1><p>{INTRO}</p><h2>一、聚焦党建引领</h2>"
+            f"<p>大隗镇坚持以党建为引领，扎实推动“五星支部”创建。{varied_paragraph(1, 14)}群众满意度明显提升。</p>"
+            f"<p>全镇人居环境持续改善。{varied_paragraph(2, 30)}村庄清洁行动常态化开展。</p>"
             "<h2>二、推进项目建设</h2>"
             f"<p>全镇实施重点项目12个，完成投资5.6亿元，including ABC Company 2023 plan，“万人助万企”活动帮助企业解决问题47个。</p>"
             "</body></html>")
@@ -180,19 +195,20 @@ def chromium_available() -> str | None:
 
 # --------------------------------------------------------------------------- html
 
-def gov_page(*, charset: str = "utf-8", meta: bool = True, container: str = "TRS_Editor") -> str:
+def gov_page(*, charset: str = "utf-8", meta: bool = True, container: str = "TRS_Editor",
+             title: str = "大隗镇2022年工作总结") -> str:
     """An article page as a county government CMS publishes it."""
     nav = "".join(f"<li><a href='/{i}/'>{name}</a></li>" for i, name in enumerate(
         ("首页", "政务公开", "政务服务", "互动交流", "走进新密", "五星支部专栏", "乡镇动态")))
     related = "".join(f"<li><a href='/n/{i}.html'>{t}</a></li>" for i, t in enumerate(
         ("来集镇召开人居环境整治推进会", "超化镇“万人助万企”活动综述", "曲梁镇五星支部创建观摩会召开")))
-    metas = ("<meta name='ArticleTitle' content='大隗镇2022年工作总结'>"
+    metas = (f"<meta name='ArticleTitle' content='{title}'>"
              "<meta name='PubDate' content='2023-01-10 09:30'>"
              "<meta name='ContentSource' content='新密市大隗镇人民政府'>"
              "<meta name='description' content='大隗镇2022年工作总结和2023年工作打算'>") if meta else ""
     return f"""<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
-<title>大隗镇2022年工作总结_乡镇动态_新密市人民政府</title>{metas}
+<title>{title}_乡镇动态_新密市人民政府</title>{metas}
 <link rel="stylesheet" href="/css/main.css">
 <style>.TRS_Editor p{{text-indent:2em}} .nav li{{float:left}}</style>
 <script>var siteName = "新密市人民政府网站统计代码五星支部"; document.write("");</script>
@@ -204,7 +220,7 @@ def gov_page(*, charset: str = "utf-8", meta: bool = True, container: str = "TRS
 <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/xzdt/">乡镇动态</a></div>
 <div class="main">
  <div class="article">
-  <h1>大隗镇2022年工作总结</h1>
+  <h1>{title}</h1>
   <div class="info">发布时间：2023-01-10 09:30　来源：新密市大隗镇　浏览次数：1024　【字体：<a>大</a> <a>中</a> <a>小</a>】</div>
   <div class="{container}">
    <p>　　2022年，大隗镇在市委、市政府的坚强领导下，凝心聚力、攻坚克难，各项工作取得新成效。</p>

@@ -41,6 +41,17 @@ _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’
 SENTENCE_END = "。！？!?；;：:…."
 
 
+CELL_SEPARATOR = "｜"
+ROW_END = "；"
+
+
+def table_text(rows: list[list[str]]) -> str:
+    """A table as text: a row a line, cells separated by ``｜``, each row closed by ``；``
+    so that the structure rules never take a row for a heading or run rows together."""
+    lines = [CELL_SEPARATOR.join(c for c in row if c) for row in rows]
+    return "\n".join(line + ROW_END for line in lines if line)
+
+
 def clean_line(text: str) -> str:
     """Collapse runs of spaces; tabs between table cells are kept."""
     return "\t".join(_SPACES.sub(" ", part).strip() for part in text.split("\t")).strip()

@@ -16,13 +16,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from .base import HEADING, PARAGRAPH, PICTURE, Extracted, SkipFile, clean_line, render, useful_title
+from .base import HEADING, PARAGRAPH, PICTURE, Extracted, SkipFile, clean_line, render, table_text, useful_title
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NS = {"w": W, "mc": MC}
 SUFFIXES = (".docx",)
-CELL_SEPARATOR = "｜"
 
 
 def _w(tag: str) -> str:
@@ -116,7 +115,7 @@ class _Reader:
             elif child.tag == _w("tbl"):
                 rows = self._table(child)
                 if rows:
-                    out.append((PARAGRAPH, 0, "\n".join(rows)))
+                    out.append((PARAGRAPH, 0, table_text(rows)))
             elif child.tag == _w("sdt"):
                 content = child.find(_w("sdtContent"))
                 if content is not None:
@@ -154,7 +153,7 @@ class _Reader:
             return [(HEADING, level + 1, " ".join(text.split()))]
         return [(PARAGRAPH, 0, "\n".join(clean_line(line) for line in text.split("\n")))]
 
-    def _table(self, tbl) -> list[str]:
+    def _table(self, tbl) -> list[list[str]]:
         rows = []
         for tr in tbl.findall(_w("tr")):
             cells = []
@@ -171,7 +170,7 @@ class _Reader:
                 if cell:
                     cells.append(cell)
             if cells:
-                rows.append(CELL_SEPARATOR.join(cells))
+                rows.append(cells)
         return rows
 
 

@@ -20,11 +20,11 @@ import codecs
 import re
 from pathlib import Path
 
-from .base import HEADING, PARAGRAPH, PICTURE, Extracted, SkipFile, clean_line, iso_date, render, useful_title
+from .base import HEADING, PARAGRAPH, PICTURE, Extracted, SkipFile, clean_line, iso_date, render, table_text, useful_title
 from .text import looks_wrong_cjk
 
 SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
-CELL_SEPARATOR = "｜"
+MAX_CELL = 150  # a table whose cells hold more, or hold paragraphs, lays out the page: it is no data table
 MIN_BODY_CHARS = 20
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
@@ -265,6 +265,14 @@ def _drop_junk(container) -> None:
             el.drop_tree()
 
 
+def _data_table(table) -> bool:
+    for cell in table.iter("td", "th"):
+        if any(True for _ in cell.iter("p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4")) or \
+                len(cell.text_content().strip()) > MAX_CELL:
+            return False
+    return True
+
+
 def _blocks(container) -> list[tuple[str, int, str]]:
     blocks: list[tuple[str, int, str]] = []
     buf: list[str] = []
@@ -284,16 +292,15 @@ def _blocks(container) -> list[tuple[str, int, str]]:
             text = clean_line(el.text_content())
             if text:
                 blocks.append((HEADING, HEADING_TAGS[tag], text))
-        elif tag == "table":
+        elif tag == "table" and _data_table(el):
             flush()
             rows = []
             for tr in el.iter("tr"):
                 cells = [clean_line(c.text_content()) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-                cells = [c for c in cells if c]
-                if cells:
-                    rows.append(CELL_SEPARATOR.join(cells))
-            if rows:
-                blocks.append((PARAGRAPH, 0, "\n".join(rows)))
+                rows.append([c for c in cells if c])
+            text = table_text(rows)
+            if text:
+                blocks.append((PARAGRAPH, 0, text))
         elif tag == "img":
             if not "".join(buf).strip():
                 flush()

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .base import PARAGRAPH, Extracted, SkipFile, clean_line, render
+from .base import PARAGRAPH, Extracted, SkipFile, clean_line, render, table_text
 
 SUFFIXES = (".doc", ".wps")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -107,8 +107,7 @@ def _with_tool(name: str, data: bytes, path: Path) -> Extracted:
     for para in re.split(r"\n\s*\n", text):
         lines = [line for line in para.split("\n") if line.strip()]
         if lines and all(line.lstrip().startswith("|") for line in lines):  # a table, one row a line
-            rows = ["｜".join(c.strip() for c in line.strip().strip("|").split("|") if c.strip()) for line in lines]
-            para = "\n".join(r for r in rows if r)
+            para = table_text([[c.strip() for c in line.strip().strip("|").split("|")] for line in lines])
         else:
             para = "".join(clean_line(line) for line in lines) if name == "antiword" else \
                 "\n".join(clean_line(line) for line in lines)
