@@ -253,3 +253,35 @@ def plain_page() -> str:
     return (f"<html><head><meta charset='utf-8'><title>曲梁镇2021年工作总结 - 某某县人民政府</title></head><body>"
             f"<div id='m1'>{links}</div><div id='b7'><div id='c9'><h2>曲梁镇2021年工作总结</h2>{paragraphs}</div>"
             f"<div id='r2'>{links}</div></div><div id='f0'>版权所有 某某县人民政府 联系我们 网站地图</div></body></html>")
+
+
+def make_long_docx() -> bytes:
+    """A several-page report as offices type it: centered title, numbered headings typed
+    as text, justified paragraphs with a two-character first-line indent, a running
+    header and a ``- PAGE -`` footer field. Printed to PDF by LibreOffice for
+    ``fixtures/formats/report-libreoffice.pdf``."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.shared import Pt
+
+    d = docx.Document()
+    section = d.sections[0]
+    section.header.paragraphs[0].text = HEADER
+    footer = section.footer.paragraphs[0]
+    footer.text = "- "
+    footer._p.append(parse_xml('<w:fldSimple xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                               'w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    footer.add_run(" -")
+    footer.alignment = 1
+    d.core_properties.title = "曲梁镇2021年工作总结"
+    d.add_paragraph("曲梁镇2021年工作总结").alignment = 1
+    d.add_paragraph(INTRO.replace("2022", "2021").replace("大隗镇", "曲梁镇"))
+    for i in range(6):
+        d.add_paragraph(f"{'一二三四五六'[i]}、第{'一二三四五六'[i]}方面工作")
+        for j in range(2):
+            p = d.add_paragraph(varied_paragraph(i * 2 + j, 9))
+            p.paragraph_format.first_line_indent = Pt(24)
+            p.alignment = 3  # justified
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()

@@ -243,6 +243,40 @@ def test_broken_pdfs_are_skipped_with_reasons(tmp_path, pdfs):
     assert report.failed == []
 
 
+def test_pdf_printed_by_libreoffice(make_index):
+    """A second layout engine: Writer's PDF export of a Word report (a header part, a
+    ``- PAGE -`` footer field, justified paragraphs with first-line indents)."""
+    data = (FIXTURES / "report-libreoffice.pdf").read_bytes()
+    pages = raw_pages(data)
+    assert len(pages) >= 2 and all(fx.HEADER in page for page in pages)
+    src = unicodedata.normalize("NFKC", "\n".join(
+        fx.varied_paragraph(i * 2 + j, 9) for i in range(6) for j in range(2)))
+    searcher = make_index({"lo.pdf": data})
+    doc = document(searcher, "lo.pdf")
+    assert doc["title"] == "曲梁镇2021年工作总结" and doc["year"] == 2021
+    headings = [p["text"] for p in doc["passages"] if p["kind"] == "heading"]
+    assert headings == [f"{n}、第{n}方面工作" for n in "一二三四五六"]
+    texts = [unicodedata.normalize("NFKC", p["text"]) for p in doc["passages"]]
+    breaks = set()
+    for before, after in zip(pages, pages[1:]):
+        last = [ln for ln in before if len(ln) > 15 and ln in src][-1]
+        first = [ln for ln in after if len(ln) > 15 and ln in src][0]
+        phrase = last[-5:] + first[:5]
+        if phrase in src:  # a paragraph runs over this page break: found as one phrase
+            breaks.add("inside a paragraph")
+            assert src.count(phrase) == 1 and all_hits(searcher, f'"{phrase}"')
+        else:  # the page ends a paragraph: the next page's paragraph is not glued to it
+            breaks.add("between paragraphs")
+            assert any(t.endswith(last[-8:]) for t in texts) and any(t.startswith(first[:8]) for t in texts)
+    assert breaks == {"inside a paragraph", "between paragraphs"}
+    for p in doc["passages"]:
+        assert fx.HEADER not in p["text"] and not re.fullmatch(r"-\s*\d+\s*-", p["text"])
+        assert not CJK_SPACE.search(p["text"]), p["text"]
+    bodies = [p for p in doc["passages"] if p["kind"] == "body"]
+    assert len(bodies) == 13  # the opening paragraph and two under each heading, none cut or run together
+    assert all(p["text"].endswith("。") for p in bodies)
+
+
 # --------------------------------------------------------------------------- html
 
 def test_html_article_body_only_with_headings_and_caption(make_index):

@@ -130,8 +130,22 @@ def _read_pages(document) -> list[list[Line]]:
 
         for item in layout:
             visit(item)
-        pages.append(lines)
+        pages.append(reading_order(lines))
     return pages
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Top to bottom on a one-column page (pdfminer's box order can put a left-aligned
+    line before a centered title above it); pdfminer's column-aware order when lines
+    stand side by side at the same height (a page in columns)."""
+    side_by_side = 0
+    by_height = sorted(lines, key=lambda ln: (-round(ln.y1), ln.x0))
+    for a, b in zip(by_height, by_height[1:]):
+        if abs(a.y1 - b.y1) < 0.5 * max(a.size, 1) and (b.x0 > a.x1 or a.x0 > b.x1):
+            side_by_side += 1
+    if side_by_side >= 3:
+        return lines
+    return by_height
 
 
 def line_text(chars) -> str:
