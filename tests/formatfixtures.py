@@ -36,7 +36,6 @@ def make_docx(*, title_property: str | None = "大隗镇2022年度工作总结�
     import docx
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
-    from docx.oxml.ns import qn
 
     d = docx.Document()
     section = d.sections[0]
@@ -99,7 +98,6 @@ def make_docx(*, title_property: str | None = "大隗镇2022年度工作总结�
         p._p.get_or_add_pPr().append(parse_xml(
             '<w:outlineLvl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:val="0"/>'))
     d.add_paragraph("2023年，大隗镇将持续深化“五星支部”创建，推动乡村振兴取得新成效。")
-    del qn
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
@@ -119,6 +117,34 @@ def _add_footnote(document, text: str) -> None:
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
                 xml.encode("utf-8"), document.part.package)
     document.part.relate_to(part, RT.FOOTNOTES)
+
+
+def tiny_png() -> bytes:
+    """A valid 2×2 grey PNG, for a photo in a Word file."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x80\x80" for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def make_photo_docx() -> bytes:
+    """A news-style report: a photo in its own paragraph and its caption under it."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("大隗镇召开五星支部创建推进会")
+    d.add_paragraph("本报讯 3月8日，大隗镇召开五星支部创建推进会，全镇各村党支部书记参加会议。")
+    d.add_paragraph().add_run().add_picture(io.BytesIO(tiny_png()))
+    d.add_paragraph("推进会现场")
+    d.add_paragraph("会议要求，各村要对标对表，确保年底前全部达到三星以上标准。")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- pdf (Chromium)
@@ -179,11 +205,14 @@ def scanned_pdf(browser) -> bytes:
         page.close()
 
 
-def encrypted_pdf(data: bytes, password: str = "secret") -> bytes:
+def encrypted_pdf(data: bytes, password: str = "secret", algorithm: str = "RC4-128") -> bytes:
+    """Encrypted with pypdf. ``password=""``: anyone may open it, only copying and
+    printing are restricted (an owner password), as many offices publish PDFs."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="RC4-128")
+    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm=algorithm,
+                   permissions_flag=-3904)
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
@@ -285,3 +314,36 @@ def make_long_docx() -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+def print_pdfs(folder) -> None:
+    """Print the test PDFs into ``folder`` with Debian's Chromium (run in a process of its
+    own: the browser tests keep a Playwright session open in the test process)."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(folder)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_available(), args=["--no-sandbox", "--disable-gpu"],
+                                    headless=True)
+        try:
+            made = {
+                "report": chromium_pdf(browser, report_html(), header="大隗镇党委政府文件",
+                                       footer="第<span class='pageNumber'></span>页 共<span class='totalPages'></span>页"),
+                "dashes": chromium_pdf(browser, report_html("来集镇2021年工作总结", "来集镇2021年工作总结"),
+                                       header="来集镇党政办公室印", footer="- <span class='pageNumber'></span> -"),
+                "slash": chromium_pdf(browser, report_html("超化镇2020年工作总结", "超化镇2020年工作总结"), header="",
+                                      footer="<span class='pageNumber'></span>/<span class='totalPages'></span>"),
+                "scanned": scanned_pdf(browser),
+            }
+        finally:
+            browser.close()
+    for name, data in made.items():
+        (folder / f"{name}.pdf").write_bytes(data)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print_pdfs(sys.argv[1])

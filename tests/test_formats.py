@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -115,15 +117,24 @@ def test_docx_without_heading_styles_goes_through_the_text_rules(make_index):
     assert only_hit(searcher, "村庄清洁行动").section == "三、改善人居环境"
 
 
+def test_docx_photo_caption_reads_as_a_caption(make_index):
+    searcher = make_index({"news.docx": fx.make_photo_docx()})
+    kinds = {p["text"]: p["kind"] for p in passages(searcher, "news.docx")}
+    assert kinds["推进会现场"] == "caption"
+    assert kinds["会议要求，各村要对标对表，确保年底前全部达到三星以上标准。"] == "body"
+
+
 def test_broken_docx_is_skipped_with_a_reason(tmp_path):
     good = fx.make_docx()
     corpus = write_corpus(tmp_path / "c", {"good.docx": good, "truncated.docx": good[: len(good) // 2],
-                                           "fake.docx": b"PK\x03\x04 this is no zip"})
+                                           "fake.docx": b"PK\x03\x04 this is no zip",
+                                           "~$good.docx": b"\x0cAdministrator" + b"\x00" * 40})
     report = build(corpus, tmp_path / "i")
     assert report.indexed == ["good.docx"]
     reasons = dict(report.skipped)
-    assert set(reasons) == {"truncated.docx", "fake.docx"}
-    assert all("not a valid .docx" in r for r in reasons.values()), reasons
+    assert set(reasons) == {"truncated.docx", "fake.docx", "~$good.docx"}
+    assert "not a valid .docx" in reasons["truncated.docx"] and "not a valid .docx" in reasons["fake.docx"]
+    assert "lock file" in reasons["~$good.docx"]
 
 
 # --------------------------------------------------------------------------- pdf
@@ -134,21 +145,15 @@ def pdfs(tmp_path_factory):
     chromium = fx.chromium_available()
     if chromium is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium): PDF fixtures cannot be printed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"], headless=True)
-        try:
-            report = fx.chromium_pdf(browser, fx.report_html(), header="大隗镇党委政府文件",
-                                     footer="第<span class='pageNumber'></span>页 共<span class='totalPages'></span>页")
-            dashes = fx.chromium_pdf(browser, fx.report_html("来集镇2021年工作总结", "来集镇2021年工作总结"),
-                                     header="来集镇党政办公室印", footer="- <span class='pageNumber'></span> -")
-            slash = fx.chromium_pdf(browser, fx.report_html("超化镇2020年工作总结", "超化镇2020年工作总结"),
-                                    header="", footer="<span class='pageNumber'></span>/<span class='totalPages'></span>")
-            scanned = fx.scanned_pdf(browser)
-        finally:
-            browser.close()
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    folder = tmp_path_factory.mktemp("pdfs")
+    done = subprocess.run([sys.executable, str(Path(fx.__file__)), str(folder)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    report, dashes, slash, scanned = (
+        (folder / f"{name}.pdf").read_bytes() for name in ("report", "dashes", "slash", "scanned"))
     return {"report": report, "dashes": dashes, "slash": slash, "scanned": scanned,
-            "encrypted": fx.encrypted_pdf(report)}
+            "encrypted": fx.encrypted_pdf(report), "restricted": fx.encrypted_pdf(report, "", "AES-128")}
 
 
 def raw_pages(data: bytes) -> list[list[str]]:
@@ -229,11 +234,12 @@ def test_pdf_headings_metadata_hints_and_sidecar(make_index, pdfs):
 def test_broken_pdfs_are_skipped_with_reasons(tmp_path, pdfs):
     good = pdfs["report"]
     corpus = write_corpus(tmp_path / "c", {
-        "good.pdf": good, "scanned.pdf": pdfs["scanned"], "encrypted.pdf": pdfs["encrypted"],
+        "good.pdf": good, "restricted.pdf": pdfs["restricted"],
+        "scanned.pdf": pdfs["scanned"], "encrypted.pdf": pdfs["encrypted"],
         "truncated.pdf": good[: len(good) // 2], "garbage.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n",
     })
     report = build(corpus, tmp_path / "i")
-    assert report.indexed == ["good.pdf"]
+    assert report.indexed == ["good.pdf", "restricted.pdf"]  # a copy-protected PDF opens without a password
     reasons = dict(report.skipped)
     assert set(reasons) == {"scanned.pdf", "encrypted.pdf", "truncated.pdf", "garbage.pdf"}, reasons
     assert "no text layer" in reasons["scanned.pdf"]

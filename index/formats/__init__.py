@@ -30,6 +30,8 @@ def extract(path: Path, data: bytes) -> Extracted:
     extractor = EXTRACTORS.get(suffix)
     if extractor is None:
         raise SkipFile(f"unsupported file type {suffix or '(no suffix)'}")
+    if path.name.startswith("~$"):
+        raise SkipFile("an Office lock file (~$…), left beside a document while it is open: not a report")
     return extractor(data, path)
 
 

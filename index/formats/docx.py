@@ -19,8 +19,6 @@ from pathlib import Path
 from .base import HEADING, PARAGRAPH, PICTURE, Extracted, SkipFile, clean_line, render, table_text, useful_title
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-NS = {"w": W, "mc": MC}
 SUFFIXES = (".docx",)
 
 

@@ -51,7 +51,7 @@ def extract(data: bytes, path: Path) -> Extracted:
             raise SkipFile(f"this {path.suffix.lower()} file is really a .docx (ZIP) file: rename it to .docx")
         if data.lstrip()[:5].lower() in (b"<html", b"<!doc", b"{\\rtf"):
             raise SkipFile(f"this {path.suffix.lower()} file is really a web page or RTF file, not a Word document")
-        raise SkipFile(f"not a Word 97–2003/WPS document (no OLE header): truncated or corrupt")
+        raise SkipFile("not a Word 97–2003/WPS document (no OLE header): truncated or corrupt")
     available = converters()
     if not available:
         raise SkipFile(how_to_convert(path))

@@ -79,8 +79,10 @@ def extract(data: bytes, path: Path) -> Extracted:
         raise SkipFile("encrypted PDF: it needs a password to open") from None
     except PDFEncryptionError as exc:
         raise SkipFile(f"encrypted PDF that cannot be opened ({exc})") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+    except (PDFSyntaxError, PSException) as exc:
         raise SkipFile(f"corrupt PDF ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # pdfminer's own errors on damaged trailers and encryption dictionaries
+        raise SkipFile(f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from None
     try:
         pages = _read_pages(document)
     except SkipFile:
