@@ -111,6 +111,28 @@ def test_docx_creation_year_is_used_only_when_the_text_names_none(make_index):
     assert document(searcher, "some.docx")["year"] == 2020
 
 
+def test_docx_opening_with_a_numbered_heading_keeps_it_as_a_section(make_index):
+    import docx
+
+    def make(title):
+        d = docx.Document()
+        d.core_properties.title = title
+        d.add_heading("一、聚焦党建引领", 1)
+        d.add_paragraph(fx.BODY_1)
+        d.add_heading("二、推进项目建设", 1)
+        d.add_paragraph(fx.BODY_2)
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+
+    searcher = make_index({"a.docx": make("大隗镇2022年工作总结"), "b.docx": make("")})
+    a = document(searcher, "a.docx")
+    assert a["title"] == "大隗镇2022年工作总结"
+    assert [p["text"] for p in a["passages"] if p["kind"] == "heading"] == ["一、聚焦党建引领", "二、推进项目建设"]
+    sections = {h.doc_id: h.section for h in all_hits(searcher, "基层战斗堡垒")}
+    assert sections[a["doc_id"]] == "一、聚焦党建引领"
+
+
 def test_docx_without_heading_styles_goes_through_the_text_rules(make_index):
     searcher = make_index({"plain.docx": fx.make_docx(styled=False)})
     assert only_hit(searcher, "基层战斗堡垒").section == "一、聚焦党建引领 > （一）五星支部创建"

@@ -62,15 +62,24 @@ def squeeze_cjk(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
-def render(blocks: list[tuple[str, int, str]]) -> str:
+NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|第[一二三四五六七八九十\d]+[章节部分])")
+
+
+def render(blocks: list[tuple[str, int, str]], title: str | None = None) -> str:
     """``[(kind, level, text)]`` → text. Markdown headings are written only when the
     format marked some: otherwise every block is a plain paragraph and the structure
     parser decides from the text, as for a .txt file. In a document with marked headings
-    a short first paragraph (a title typed in big bold letters) becomes the title."""
+    a short first paragraph (a title typed in big bold letters) becomes the title; when
+    the document starts right away with a numbered heading (``一、…``), the declared
+    ``title`` (if any) is put above it, so that heading stays a section."""
     blocks = [(k, lv, t.strip()) for k, lv, t in blocks if k == PICTURE or t.strip()]
     headings = [lv for k, lv, _ in blocks if k == HEADING]
     if headings:
         first = next((i for i, b in enumerate(blocks) if b[0] != PICTURE), None)
+        starts_numbered = first is not None and blocks[first][0] == HEADING and \
+            bool(NUMBERED_HEADING.match(blocks[first][2]))
+        if starts_numbered and title:
+            blocks.insert(first, (PARAGRAPH, 0, title))
         if first is not None and blocks[first][0] == PARAGRAPH and _title_like(blocks[first][2]):
             shift = 1 if min(headings) <= 1 else 0
             blocks = [(k, lv + shift if k == HEADING else lv, t) for k, lv, t in blocks]

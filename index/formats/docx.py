@@ -49,7 +49,7 @@ def extract(data: bytes, path: Path) -> Extracted:
         hints["title"] = title
     if props.created is not None:
         hints["created"] = props.created.strftime("%Y-%m-%d")
-    return Extracted(render(blocks), "docx", "docx", hints)
+    return Extracted(render(blocks, title), "docx", "docx", hints)
 
 
 class _Reader:
