@@ -180,6 +180,18 @@ def report_html(title: str = "大隗镇2022年工作总结（印发稿）", head
             "</body></html>")
 
 
+COLUMN_PARAGRAPHS = (varied_paragraph(3, 40), varied_paragraph(4, 6))
+
+
+def columns_html() -> str:
+    """A bulletin printed in two columns; the first paragraph runs down the first
+    column, up into the second and over the page break."""
+    paragraphs = "".join(f"<p>{t}</p>" for t in COLUMN_PARAGRAPHS)
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>大隗镇工作简报</title>"
+            f"<style>{PDF_STYLE} .cols{{column-count:2;column-gap:2.5em}}</style></head>"
+            f"<body><h1>大隗镇工作简报</h1><div class='cols'>{paragraphs}</div></body></html>")
+
+
 def chromium_pdf(browser, html: str, *, header: str, footer: str) -> bytes:
     page = browser.new_page()
     try:
@@ -336,6 +348,8 @@ def print_pdfs(folder) -> None:
                 "slash": chromium_pdf(browser, report_html("超化镇2020年工作总结", "超化镇2020年工作总结"), header="",
                                       footer="<span class='pageNumber'></span>/<span class='totalPages'></span>"),
                 "scanned": scanned_pdf(browser),
+                "columns": chromium_pdf(browser, columns_html(), header="大隗镇工作简报",
+                                        footer="- <span class='pageNumber'></span> -"),
             }
         finally:
             browser.close()

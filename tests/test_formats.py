@@ -172,9 +172,9 @@ def pdfs(tmp_path_factory):
     done = subprocess.run([sys.executable, str(Path(fx.__file__)), str(folder)], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    report, dashes, slash, scanned = (
-        (folder / f"{name}.pdf").read_bytes() for name in ("report", "dashes", "slash", "scanned"))
-    return {"report": report, "dashes": dashes, "slash": slash, "scanned": scanned,
+    report, dashes, slash, scanned, columns = (
+        (folder / f"{name}.pdf").read_bytes() for name in ("report", "dashes", "slash", "scanned", "columns"))
+    return {"report": report, "dashes": dashes, "slash": slash, "scanned": scanned, "columns": columns,
             "encrypted": fx.encrypted_pdf(report), "restricted": fx.encrypted_pdf(report, "", "AES-128")}
 
 
@@ -251,6 +251,15 @@ def test_pdf_headings_metadata_hints_and_sidecar(make_index, pdfs):
     assert headings == ["一、聚焦党建引领", "二、推进项目建设"]
     hit = all_hits(searcher, "万人助万企", town="大隗镇")
     assert [h.section for h in hit] == ["二、推进项目建设"]
+
+
+def test_pdf_in_two_columns_is_read_column_by_column(make_index, pdfs):
+    pages = raw_pages(pdfs["columns"])
+    assert len(pages) >= 2
+    searcher = make_index({"bulletin.pdf": pdfs["columns"]})
+    texts = [p["text"] for p in passages(searcher, "bulletin.pdf")]
+    # each paragraph whole, in order, across the column break and the page break
+    assert texts == ["大隗镇工作简报", *fx.COLUMN_PARAGRAPHS]
 
 
 def test_broken_pdfs_are_skipped_with_reasons(tmp_path, pdfs):

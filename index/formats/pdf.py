@@ -26,6 +26,7 @@ from .base import Extracted, SkipFile, iso_date, useful_title
 
 SUFFIXES = (".pdf",)
 MIN_TEXT_CHARS = 10  # fewer readable characters in the whole file: no text layer
+RUNNING_TOLERANCE = 6.0  # points: a running header/footer stands at the same height on every page
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
 DATA = Path(__file__).resolve().parent.parent / "data" / "cjk_radicals.txt"
 
@@ -61,6 +62,8 @@ class Line:
     y1: float
     size: float
     page: int
+    left: float | None = None  # margins of the line's column, on a page in columns
+    right: float | None = None
 
 
 def extract(data: bytes, path: Path) -> Extracted:
@@ -110,7 +113,7 @@ def _read_pages(document) -> list[list[Line]]:
     from pdfminer.pdfpage import PDFPage
 
     manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=LAParams(line_margin=0.5, char_margin=2.0, all_texts=True))
+    device = PDFPageAggregator(manager, laparams=LAParams(line_margin=1.0, char_margin=1.5, all_texts=True))
     interpreter = PDFPageInterpreter(manager, device)
     radicals = _radicals()
     pages: list[list[Line]] = []
@@ -145,9 +148,14 @@ def reading_order(lines: list[Line]) -> list[Line]:
     for a, b in zip(by_height, by_height[1:]):
         if abs(a.y1 - b.y1) < 0.5 * max(a.size, 1) and (b.x0 > a.x1 or a.x0 > b.x1):
             side_by_side += 1
-    if side_by_side >= 3:
-        return lines
-    return by_height
+    if side_by_side < 3:
+        return by_height
+    for ln in lines:  # each line's column: the lines that share most of its width
+        peers = [o for o in lines if min(o.x1, ln.x1) - max(o.x0, ln.x0) > 0.5 * min(o.x1 - o.x0, ln.x1 - ln.x0)]
+        ln.left = _mode(o.x0 for o in peers)
+        widths = sorted(o.x1 for o in peers)
+        ln.right = widths[int(len(widths) * 0.9) if len(widths) > 1 else 0]
+    return lines
 
 
 def line_text(chars) -> str:
@@ -184,19 +192,27 @@ def _key(text: str) -> str:
 
 
 def remove_running_lines(pages: list[list[Line]]) -> list[Line]:
-    """Drop running headers/footers and page numbers from the edges of each page."""
+    """Drop running headers/footers and page numbers from the edges of each page: a
+    line at the top or bottom whose text (digits aside) comes back at the same height on
+    at least half of the pages, or that reads as a page number."""
     edges: list[list[Line]] = []
     for lines in pages:
         ordered = sorted(lines, key=lambda ln: -ln.y1)
         edges.append(ordered[:EDGE_LINES] + ordered[-EDGE_LINES:] if len(ordered) > EDGE_LINES else ordered)
-    counts: dict[str, int] = {}
+    heights: dict[str, list[float]] = {}
     for edge in edges:
-        for key in {_key(ln.text) for ln in edge}:
-            counts[key] = counts.get(key, 0) + 1
+        for ln in edge:
+            heights.setdefault(_key(ln.text), []).append(ln.y1)
     need = max(2, (len(pages) + 1) // 2)
+
+    def running(ln: Line) -> bool:
+        ys = heights[_key(ln.text)]
+        mid = statistics.median(ys)
+        return abs(ln.y1 - mid) <= RUNNING_TOLERANCE and sum(abs(y - mid) <= RUNNING_TOLERANCE for y in ys) >= need
+
     out: list[Line] = []
     for lines, edge in zip(pages, edges):
-        drop = {id(ln) for ln in edge if PAGE_NUMBER.match(ln.text) or (len(pages) > 1 and counts[_key(ln.text)] >= need)}
+        drop = {id(ln) for ln in edge if PAGE_NUMBER.match(ln.text) or (len(pages) > 1 and running(ln))}
         out.extend(ln for ln in lines if id(ln) not in drop)
     return out
 
@@ -214,11 +230,13 @@ def join_paragraphs(lines: list[Line]) -> list[str]:
     paragraphs: list[list[str]] = []
     prev: Line | None = None
     for ln in lines:
+        # a page break or a jump up to the next column: only the line ends and indents tell
+        same_flow = prev is not None and ln.page == prev.page and ln.y0 < prev.y0
         new = prev is None or (
-            prev.x1 < right - 1.0 * em  # the line above ended short of the margin
-            or ln.x0 > left + 0.8 * em  # first-line indent (or a centered line)
+            prev.x1 < (prev.right or right) - 1.0 * em  # the line above ended short of the margin
+            or ln.x0 > (ln.left or left) + 0.8 * em  # first-line indent (or a centered line)
             or abs(ln.size - prev.size) > 0.15 * em  # another font size: a heading
-            or (ln.page == prev.page and (prev.y0 - ln.y0 > 1.45 * pitch or ln.y0 > prev.y0))  # a gap, or a new column
+            or (same_flow and prev.y0 - ln.y0 > 1.45 * pitch)  # a wider vertical gap
         )
         if new:
             paragraphs.append([ln.text])
