@@ -274,6 +274,7 @@ def gov_page(*, charset: str = "utf-8", meta: bool = True, container: str = "TRS
    <table border="1"><tr><td>项目</td><td>单位</td><td>完成量</td></tr><tr><td>道路硬化</td><td>公里</td><td>3.2</td></tr></table>
    <h3>三、改善人居环境</h3>
    <p>　　{BODY_3}<br>下一步，大隗镇将持续巩固提升。</p>
+   <div><p>上一篇：<a href="/n/1.html">曲梁镇召开三级干部大会</a></p><p>下一篇：<a href="/n/3.html">牛店镇开展安全生产检查</a></p></div>
   </div>
   <div class="share">分享到：<a class="weixin">微信</a><a class="weibo">微博</a><a class="qzone">QQ空间</a></div>
   <div class="print">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</div>

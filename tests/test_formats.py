@@ -327,7 +327,7 @@ def test_html_article_body_only_with_headings_and_caption(make_index):
     caption = only_hit(searcher, "创建观摩现场")
     assert caption.kind == "caption"
     # navigation, breadcrumb, info bar, share and print buttons, related links, footer, scripts
-    for text in ("政务服务", "当前位置", "浏览次数", "分享到", "打印本页", "关闭窗口", "相关新闻",
+    for text in ("政务服务", "当前位置", "浏览次数", "分享到", "打印本页", "关闭窗口", "相关新闻", "上一篇", "牛店镇",
                  "超化镇", "主办单位", "豫ICP备", "网站统计代码", "请输入关键词"):
         assert searcher.search(text).total == 0, text
     assert fx.gov_page().count("超化镇") == 1  # present on the page, only in a related link

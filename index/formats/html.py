@@ -26,6 +26,7 @@ from .text import looks_wrong_cjk
 SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 MAX_CELL = 150  # a table whose cells hold more, or hold paragraphs, lays out the page: it is no data table
 MIN_BODY_CHARS = 20
+LINK_LABEL = 6  # characters of plain text a list of links may carry (上一篇：, 相关链接：)
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.I)
@@ -265,6 +266,16 @@ def _drop_junk(container) -> None:
             el.drop_tree()
 
 
+def _link_block(el) -> bool:
+    """A block whose text is nearly all link text, or links behind a short label
+    (``上一篇：<a>…</a>``)."""
+    links = _link_len(el)
+    if not links or any(True for _ in el.iter(*HEADING_TAGS)):
+        return False
+    total = _text_len(el)
+    return links >= 0.8 * total or total - links <= LINK_LABEL
+
+
 def _data_table(table) -> bool:
     for cell in table.iter("td", "th"):
         if any(True for _ in cell.iter("p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4")) or \
@@ -309,6 +320,8 @@ def _blocks(container) -> list[tuple[str, int, str]]:
             buf.append("\n")
         else:
             block = tag in BLOCK_TAGS
+            if block and el is not container and _link_block(el):
+                return  # a list of links (上一篇/下一篇, related articles) inside the body
             if block:
                 flush()
             if el.text:
