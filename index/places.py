@@ -17,7 +17,7 @@ are looked up in a set there (the longest name ending at a position wins).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -235,7 +235,3 @@ def short_name(province: str) -> str:
         if province.endswith(suffix) and len(province) > len(suffix) + 1:
             return province[: -len(suffix)]
     return province
-
-
-def names_in(mentions: Iterable[Mention]) -> list[str]:
-    return [m.name for m in mentions]
