@@ -55,6 +55,7 @@ NOT_TOWNS = frozenset(
 # Who the report speaks for, in its opening: "我代表国务院", "我代表省人民政府",
 # "在河南省第十四届人民代表大会…上".
 # (matched on normalized text: punctuation dropped, traditional characters simplified)
+NATIONAL_IN_TITLE = re.compile(r"国务院|中华人民共和国|全国人民代表大会|中共中央|党中央")  # a title naming no place
 NATIONAL_EVIDENCE = re.compile(r"代表国务院|代表中央人民政府|国务院总理|中华人民共和国国务院|全国人民代表大会第"
                                r"|中共中央和国务院|各省自治区直辖市|国务院各部委|国务院办公厅")
 SPEAKER = re.compile(r"代表([\u4e00-\u9fff]{0,10}?)(自治区|自治州|自治县|自治旗|街道|地区|[省市州盟县旗区镇乡])(?:人民)?政府")
@@ -256,10 +257,11 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
        is the subject (``2026年安徽省政府工作报告`` → 安徽省, ``郑州市金水区丰产路街道…`` →
        丰产路街道), unless the text shows it is a town's report (more 全镇/本镇 than
        全县/全市) about a town under it.
-    2. Else the opening says who speaks (``我代表国务院`` → national, ``我代表省人民政府``
-       → province).
-    3. Else the most mentioned town (twice or more), then county, city, province
-       (three times or more).
+    2. Else the title or opening says who speaks (``国务院`` in the title, ``我代表国务院``
+       → national; ``我代表省人民政府`` → province).
+    3. Else the level the text clearly speaks for most (全国/我国, 全省, 全市, 全县, 全镇),
+       then the most mentioned town (twice or more), county, city, province (three
+       times or more).
 
     A name several places share (新华路街道, 城关镇, 鼓楼区) is resolved by the unit written
     right before it (``巩义市回郭镇``), else by which of their counties, cities or provinces
@@ -319,7 +321,7 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
                 return town, "township"
         return from_head
     opening = head + " " + text[:OPENING_CHARS]
-    if NATIONAL_EVIDENCE.search(opening):
+    if NATIONAL_IN_TITLE.search(head) or NATIONAL_EVIDENCE.search(opening):
         return "", NATIONAL
     speaker = SPEAKER.search(opening)
     if speaker:

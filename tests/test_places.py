@@ -124,6 +124,11 @@ def test_a_national_report(make_index):
     assert one(make_index, "n.txt", text) == (None, None, None, None, "national")
 
 
+def test_a_national_title(make_index):
+    text = "2010年国务院政府工作报告\n\n一、2009年工作回顾\n\n过去一年，经济平稳较快发展，深圳市、郑州市等地加快发展。\n"
+    assert one(make_index, "n.txt", text) == (None, None, None, None, "national")
+
+
 def test_a_report_with_no_place_has_none(make_index):
     text = "关于加强档案管理的通知\n\n各单位要进一步规范档案管理，做好归档工作。\n"
     assert one(make_index, "x.txt", text) == (None, None, None, None, None)
