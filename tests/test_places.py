@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REAL_CORPUS, write_corpus
-from index import build
+from index import build, update
 from index.places import Gazetteer
 from search.cli import main
 from search.engine import Searcher
@@ -112,6 +112,16 @@ def test_the_path_decides(make_index):
     assert places["other/新华路街道2022.txt"][:2] == ("新华路街道", None)
 
 
+def test_only_what_the_candidates_share_is_kept(make_index):
+    text = "城关镇2022年工作总结\n\n城关镇全镇上下团结一致，城关镇经济平稳发展。\n"
+    g = Gazetteer.load()
+    in_gansu = {g.chain(u.code)["county"] for u in g.units("城关镇") if g.chain(u.code)["province"] == "甘肃省"}
+    assert len(in_gansu) > 1
+    places = places_of(make_index({"甘肃省/城关镇2022.txt": text, "城关镇2022.txt": text}))
+    assert places["甘肃省/城关镇2022.txt"] == ("城关镇", None, None, "甘肃省", "township")
+    assert places["城关镇2022.txt"] == ("城关镇", None, None, None, "township")
+
+
 def test_a_province_report_is_not_about_a_town_it_mentions(make_index):
     text = ("2026年安徽省政府工作报告\n\n各位代表：\n\n现在，我代表省人民政府向大会报告工作。"
             "全省经济持续回升，小岗村所在的小溪河镇发展乡村旅游，小溪河镇游客倍增。\n")
@@ -183,6 +193,16 @@ def test_manifest_region_and_level_columns(make_index):
     assert places["sd.txt"] == (None, None, None, "山东省", "province")
     docs = {d["source"]: d for d in searcher.documents()}
     assert (docs["anhui_2026_gwr.txt"]["title"], docs["anhui_2026_gwr.txt"]["year"]) == ("2026年安徽省政府工作报告", 2026)
+
+
+def test_update_reindexes_a_changed_region_cell(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": REPORT, "MANIFEST.tsv": "file\tregion\tlevel\na.txt\tanhui\tprovince\n"})
+    build(corpus, tmp_path / "i")
+    assert places_of(Searcher(tmp_path / "i"))["a.txt"][3] == "安徽省"
+    (corpus / "MANIFEST.tsv").write_text("file\tregion\tlevel\na.txt\thenan\tprovince\n", encoding="utf-8")
+    report = update(corpus, tmp_path / "i")
+    assert report.indexed == ["a.txt"]
+    assert places_of(Searcher(tmp_path / "i"))["a.txt"] == (None, None, None, "河南省", "province")
 
 
 def test_one_bad_cell_is_reported_and_ignored(tmp_path):
