@@ -90,14 +90,14 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     structure = parse(data_text, analyzer)
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
     fallback = PurePosixPath(source.relpath).stem
-    info = meta.extract(structure.title, structure.subtitle, body, fallback, analyzer)
+    info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
+                         path=source.relpath, overrides=overrides)
     if extracted.hints:  # what the file declares (Word/PDF properties, web page meta tags)
         years = meta.YEAR_IN_TITLE.findall(f"{extracted.hints.get('title', '')} {structure.title} {structure.subtitle}")
         hinted = hint_values(extracted.hints, int(years[0]) if years else None, info.year)
-        if hinted:
-            info = meta.apply_overrides(info, hinted, where=source.relpath)
-    if overrides:
-        info = meta.apply_overrides(info, overrides, where=source.relpath)
+        if hinted:  # the file's hints apply before the sidecar's overrides, which win
+            info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
+                                 path=source.relpath, overrides={**hinted, **(overrides or {})})
     passages: list[Passage] = []
     words: list[list[str]] = []
     norms: list[str] = []
@@ -113,7 +113,7 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
-                    passages, structure.subtitle)
+                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
     fingerprint = _fingerprint(source, overrides)
     return AnalyzedReport(report, fingerprint, words, norms, len(data_text))
 
@@ -163,8 +163,10 @@ def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: 
 # --------------------------------------------------------------------------- sidecars
 
 
-def load_sidecars(corpus: Path) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
-    """``{relpath: overrides}`` from every sidecar table in the corpus, and problems found."""
+def load_sidecars(corpus: Path, notes: list[str] | None = None) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
+    """``{relpath: overrides}`` from every sidecar table in the corpus, and problems found
+    (a table that cannot be read). Cells that cannot be used and rows naming no file are
+    left out, each with a line in ``notes``."""
     overrides: dict[str, dict[str, str]] = {}
     problems: list[tuple[str, str]] = []
     for root, dirs, files in os.walk(corpus):
@@ -174,7 +176,11 @@ def load_sidecars(corpus: Path) -> tuple[dict[str, dict[str, str]], list[tuple[s
                 path = Path(root) / name
                 folder = Path(root).relative_to(corpus).as_posix()
                 try:
-                    table = meta.read_sidecar(path)
+                    cells: list[str] = []
+                    table = meta.read_sidecar(path, cells)
+                    if notes is not None:
+                        where = "" if folder == "." else f"{folder}/"
+                        notes.extend(f"sidecar {where}{problem}" for problem in cells)
                 except (meta.SidecarError, UnicodeDecodeError, OSError) as exc:
                     problems.append((path.relative_to(corpus).as_posix(), str(exc)))
                     continue
@@ -203,7 +209,8 @@ def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
     return {
         "rows": [first_row, first_row + len(r.passages)],
         "doc_id": r.doc_id, "title": r.title, "subtitle": r.subtitle, "town": r.town,
-        "county": r.county, "year": r.year, "source": r.source, "encoding": r.encoding,
+        "county": r.county, "city": r.city, "province": r.province, "level": r.level,
+        "year": r.year, "source": r.source, "encoding": r.encoding,
         "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
     }
 
@@ -292,7 +299,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                       lexicon: TopicLexicon, signature: str, workers: int,
                       progress: Progress | None, report: BuildReport) -> None:
     sources = find_files(corpus)
-    overrides, sidecar_problems = load_sidecars(corpus)
+    overrides, sidecar_problems = load_sidecars(corpus, report.notes)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
     old_docs: dict[str, dict] = {}

@@ -274,12 +274,14 @@ class Searcher:
             passages.append({"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
                              "text": row.text, "topics": list(row.topics)})
         return {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
+                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
                 "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
                 "encoding": doc.get("encoding"), "passages": passages}
 
     def documents(self) -> list[dict]:
         t = self._current()
-        return [{k: d[k] for k in ("doc_id", "title", "town", "county", "year", "source", "passages")}
+        return [{k: d.get(k) for k in ("doc_id", "title", "town", "county", "city", "province", "level", "year",
+                                       "source", "passages")}
                 for d in t.documents.values()]
 
     def stats(self) -> dict:

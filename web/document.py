@@ -87,10 +87,16 @@ def build_view(doc: dict, needles: list[str]) -> DocumentView:
             block.first_match = first_seen = True
         total += len(runs)
         (titles if p["kind"] == "title" else blocks).append(block)
-    if titles:
+    first_line = next((p["text"] for p in doc["passages"] if p["kind"] == "title"), None)
+    if titles and (not doc["title"] or normalize(first_line) == normalize(doc["title"])):
         title_html, subtitles = titles[0].html, titles[1:]
     else:
-        title_html, subtitles = Markup(mark(doc["title"] or doc["doc_id"], [])), []
+        # the report's title is not its first line (a sidecar sets it, e.g. when the first
+        # line is a photo caption): the page is headed by that title, as results, CSV and
+        # API show it, and the first lines follow it as they stand in the report
+        title = doc["title"] or doc["doc_id"]
+        title_html = Markup(mark(title, match_runs(title, needles) if needles else []))
+        subtitles = titles
     toc = [b for b in blocks if b.kind == "heading"]
     texts = {p["passage_id"]: p["text"] for p in doc["passages"]}
     for h in toc:
