@@ -3,7 +3,8 @@
 What the search side's did-you-mean, pinyin search and suggestions-as-you-type draw
 from (search/spelling.py, search/pinyin_query.py, search/suggest.py):
 
-* **words**: the multi-character jieba words of the passages (normalized text);
+* **words**: the multi-character jieba words of the passages (normalized text) found
+  in at least :data:`MIN_WORD_PASSAGES` passages (or in the dictionary);
 * **headings**: the pieces of title and heading lines between spaces and punctuation
   (``聚焦党建引领 把稳高质量发展方向`` → 聚焦党建引领, 把稳高质量发展方向);
 * **dictionary terms**: words of the domain dictionary (and gazetteer) that occur;
@@ -43,6 +44,7 @@ WORD, HEADING, DICTIONARY, PHRASE = 1, 2, 4, 8
 KIND_NAMES = {WORD: "word", HEADING: "heading", DICTIONARY: "dictionary", PHRASE: "phrase"}
 
 MIN_PHRASE_PASSAGES = 3
+MIN_WORD_PASSAGES = 2
 MAX_TERM_CHARS = 16
 MAX_PHRASE_CHARS = 8
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -124,7 +126,9 @@ class VocabularyBuilder:
             phrases.update(contribution["p"])
         out: dict[str, tuple[int, int]] = {}
         for term, n in words.items():
-            out[term] = (n, WORD | (DICTIONARY if term in self.dictionary else 0))
+            in_dictionary = term in self.dictionary
+            if n >= MIN_WORD_PASSAGES or in_dictionary:  # a word seen once is mostly segmentation noise
+                out[term] = (n, WORD | (DICTIONARY if in_dictionary else 0))
         for term, n in heads.items():
             freq, kinds = out.get(term, (0, 0))
             out[term] = (max(freq, n), kinds | HEADING | (DICTIONARY if term in self.dictionary else 0))

@@ -22,6 +22,7 @@ with more than :data:`FEW` hits is taken as meant and never corrected.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -43,6 +44,7 @@ BONUS = {"homophone": 4.0, "near-homophone": 3.0, "transposition": 3.0,
          "deletion": 1.5, "insertion": 1.5, "substitution": 0.5}
 
 
+@functools.lru_cache(maxsize=4096)
 def fuzzy(syllable: str) -> str:
     """A syllable's fuzzy-pinyin key: zh→z ch→c sh→s, l→n, ang→an eng→en ing→in."""
     s = syllable.replace("v", "u")
@@ -104,9 +106,8 @@ class _Tables:
         self.deletions: dict[str, list[int]] = {}
         for i, (term, p) in enumerate(zip(vocab.terms, vocab.pinyin)):
             if p:
-                syl = p.split()
-                self.by_pinyin.setdefault(" ".join(syl), []).append(i)
-                self.by_fuzzy.setdefault(" ".join(fuzzy(s) for s in syl), []).append(i)
+                self.by_pinyin.setdefault(p, []).append(i)
+                self.by_fuzzy.setdefault(" ".join(map(fuzzy, p.split())), []).append(i)
             if 3 <= len(term) <= MAX_WINDOW + 1:
                 self.deletions.setdefault(term, []).append(i)
                 for k in range(len(term)):

@@ -108,10 +108,27 @@ def vocabulary_of(gen: Path) -> Vocabulary:
     except (OSError, ValueError, KeyError):
         vocab = Vocabulary.empty()
     with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
         if len(_CACHE) >= 4:  # old generations
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = vocab
+    if len(vocab):
+        threading.Thread(target=_warm, args=(vocab,), daemon=True, name="govsearch-vocabulary").start()
     return vocab
+
+
+def _warm(vocab: Vocabulary) -> None:
+    """Build the lookup tables (pinyin keys, spelling tables, pypinyin's dictionary)
+    in the background, so that the first suggestion does not wait for them."""
+    from . import spelling
+
+    try:
+        vocab.pinyin_keys()
+        spelling.readings("预热")
+        spelling.tables(vocab)
+    except Exception:  # a warm-up only; the first real use builds them and reports errors
+        pass
 
 
 def _weight(vocab: Vocabulary, i: int) -> float:
