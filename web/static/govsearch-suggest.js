@@ -6,7 +6,7 @@
    highlighted one and searches, Esc closes the list. Screen readers hear the input as a
    combobox, the list as a listbox and the count in a polite live region. Requests are
    debounced (DEBOUNCE_MS) and a newer one aborts the older; answers are cached.
-   Without JavaScript the box is a plain form field. Nothing here uses innerHTML.
+   Without JavaScript the box is a plain form field. Every node is built with textContent.
 
    The widget (govsearch-widget.js) calls window.GovsearchSuggest.attach(input, url). */
 (function () {
