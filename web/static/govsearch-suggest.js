@@ -60,7 +60,6 @@
     this.list.hidden = true;
     wrap.appendChild(this.list);
     this.live = el("span", "gss-live");
-    this.live.setAttribute("role", "status");
     this.live.setAttribute("aria-live", "polite");
     wrap.appendChild(this.live);
     input.setAttribute("role", "combobox");
