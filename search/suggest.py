@@ -176,6 +176,25 @@ def complete(searcher, prefix: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
     return out
 
 
+def _terms_of(vocab: Vocabulary, words: list[str]) -> set[str]:
+    """Vocabulary terms of a cut text; two adjacent words that form a vocabulary
+    phrase count as that phrase (高效办成一件事: 办成一件, not 办成 and 一件)."""
+    out: set[str] = set()
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words):
+            pair = words[i] + words[i + 1]
+            k = vocab.index.get(pair)
+            if k is not None and vocab.kinds[k] & PHRASE:
+                out.add(pair)
+                i += 2
+                continue
+        if len(words[i]) > 1 and words[i] in vocab.index:
+            out.add(words[i])
+        i += 1
+    return out
+
+
 def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], passages: int,
             limit: int = 8) -> list[str]:
     """Terms that stand out in ``texts`` (normalized passages a query matched): in at
@@ -185,7 +204,7 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
         return []
     seen: Counter = Counter()
     for text in texts:
-        seen.update({w for w in analyzer.cut(text) if len(w) > 1 and w in vocab.index})
+        seen.update(_terms_of(vocab, analyzer.cut(text)))
     passages = max(passages, 1)
     scored = []
     for term, c in seen.items():
@@ -194,6 +213,8 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
         df = vocab.frequency(term)
         if df > passages * 0.05 and df > 20:  # everywhere: 工作, 发展
             continue
-        scored.append((c * math.log(1 + passages / max(df, 1)), term))
+        i = vocab.index[term]
+        bonus = 1.5 if vocab.kinds[i] & (DICTIONARY | PHRASE | HEADING) else 1.0
+        scored.append((bonus * c * math.log(1 + passages / max(df, 1)), term))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [term for _, term in scored[:limit]]
