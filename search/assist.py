@@ -24,12 +24,13 @@ from .query import ParsedQuery, Term
 MAX_DID_YOU_MEAN = 3
 
 
-def after_search(searcher, q: ParsedQuery, results, run, *, related: bool = False):
+def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True, did_you_mean: bool = True,
+                 related: bool = False):
     """``run(parsed_query)`` searches again with the same options (no assistance)."""
     gen = searcher.generation_path()
     vocab = suggest.vocabulary_of(gen)
     terms = q.terms
-    if results.total == 0 and terms and all(not t.quoted and pinyin_query.is_pinyin(t.text) for t in terms):
+    if pinyin and results.total == 0 and terms and all(not t.quoted and pinyin_query.is_pinyin(t.text) for t in terms):
         converted = pinyin_query.convert(vocab, [t.text for t in terms])
         if converted:
             chinese, alternatives = converted
@@ -40,8 +41,8 @@ def after_search(searcher, q: ParsedQuery, results, run, *, related: bool = Fals
                 "typed": " ".join(t.text for t in terms), "searched": " ".join(chinese),
                 "alternatives": alternatives})
             results = found
-    if results.total <= spelling.FEW and not results.expanded.get("pinyin"):
-        results.did_you_mean = did_you_mean(searcher, vocab, q, results.total, run)
+    if did_you_mean and results.total <= spelling.FEW and not results.expanded.get("pinyin"):
+        results.did_you_mean = corrections(searcher, vocab, q, results.total, run)
     if related and results.hits:
         texts = [normalize(h.passage) for h in results.hits]
         exclude = {t.norm for t in results_terms(q, results)}
@@ -58,7 +59,7 @@ def results_terms(q: ParsedQuery, results) -> list[Term]:
     return q.terms
 
 
-def did_you_mean(searcher, vocab, q: ParsedQuery, total: int, run) -> list[dict]:
+def corrections(searcher, vocab, q: ParsedQuery, total: int, run) -> list[dict]:
     """Up to three corrected queries, each ``{"query", "total"}``, best first."""
     if not len(vocab):
         return []

@@ -242,7 +242,7 @@ def search_command(query, town, county, topic, year, page_size, page, sort, as_j
     raw = " ".join(query)
     results = Searcher(index_dir, synonyms_file=synonyms_file).search(
         raw, town=list(town), county=list(county), topic=list(topic), year=list(year), page=page,
-        page_size=page_size, sort=sort, synonyms=synonyms)
+        page_size=page_size, sort=sort, synonyms=synonyms, pinyin=True)
     if as_json:
         _echo_json(results.to_dict())
         return

@@ -18,7 +18,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +28,10 @@ from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryErro
 from index.normalize import normalize
 
 from .highlight import match_runs, snippet
-from .query import ParsedQuery, Term, parse_query, year_matches
+from .query import ParsedQuery, parse_query, year_matches
 from .ranking import Ranker
 from . import assist as _assist
-from .synonyms import SynonymSource
+from .synonyms import SynonymSource, expand_query
 from .results import Hit, Results
 from .table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
 
@@ -212,17 +211,23 @@ class Searcher:
 
     # ------------------------------------------------------------------ public API
     def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
-               synonyms: bool = True, assist: bool = True, related: bool = False, **options) -> Results:
+               synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
+               **options) -> Results:
         """Search; filters given here add to those written in the query. ``options``:
-        ``page``, ``page_size``, ``sort``, ``max_page_size``. ``synonyms``: also search
-        the synonyms of the terms; ``assist``: pinyin reading and did-you-mean
-        (search/assist.py); ``related``: fill ``suggestions`` with related searches."""
+        ``page``, ``page_size``, ``sort``, ``max_page_size``.
+
+        Query assistance (search/assist.py): ``synonyms`` also searches the synonyms of
+        the terms; ``pinyin`` reads a Latin-letter query without literal hits as pinyin;
+        ``did_you_mean`` fills ``did_you_mean`` for a query with (almost) no hits;
+        ``related`` fills ``suggestions`` with related searches. The first two change
+        the hits, so they are off by default here (a query finds exactly the passages
+        containing it); the CLI and the web app turn them on."""
         extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
         results = self._search(q, synonyms=synonyms, **options)
-        if assist:
+        if pinyin or did_you_mean or related:
             results = _assist.after_search(self, q, results, lambda q2: self._search(q2, synonyms=synonyms, **options),
-                                           related=related)
+                                           pinyin=pinyin, did_you_mean=did_you_mean, related=related)
         return results
 
     def generation_path(self) -> Path:
@@ -251,7 +256,7 @@ class Searcher:
         t = self._current()
         mask = self._filter_mask(t, q.filters)
         exact, relaxed = self._match(t, q, mask)
-        q_syn, applied = expand_synonyms(q, self.synonyms)
+        q_syn, applied = expand_query(q, self.synonyms)
         synonym_rows = EMPTY
         if synonyms and applied:  # rows found only through a synonym come last (tier 2)
             more, _ = self._match(t, q_syn, mask)
@@ -335,31 +340,6 @@ class Searcher:
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
-
-
-def expand_synonyms(q: ParsedQuery, source: SynonymSource | None) -> tuple[ParsedQuery, list[dict]]:
-    """The query with each unquoted term's synonyms added to its OR clause (as exact
-    phrases), and ``[{"term", "synonyms"}]`` for what was added. Quoted phrases are
-    never expanded."""
-    if source is None:
-        return q, []
-    applied: list[dict] = []
-    clauses = []
-    for clause in q.clauses:
-        out = list(clause)
-        present = {term.norm for term in clause}
-        for term in clause:
-            if term.quoted:
-                continue
-            alts = [a for a in source.expand(term.norm) if a not in present]
-            if alts:
-                present.update(alts)
-                out.extend(Term(a, a, True) for a in alts)
-                applied.append({"term": term.text, "synonyms": alts})
-        clauses.append(out)
-    if not applied:
-        return q, []
-    return replace(q, clauses=clauses), applied
 
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:

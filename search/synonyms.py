@@ -17,11 +17,14 @@ from __future__ import annotations
 import os
 import re
 import threading
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from index.errors import GovsearchError
 from index.normalize import normalize
+
+from .query import ParsedQuery, Term
 
 
 class SynonymError(GovsearchError):
@@ -101,3 +104,28 @@ class SynonymSource:
 
     def expand(self, norm: str) -> list[str]:
         return list(self.table().get(norm, ()))
+
+
+def expand_query(q: ParsedQuery, source: SynonymSource | None) -> tuple[ParsedQuery, list[dict]]:
+    """The query with each unquoted term's synonyms added to its OR clause (as exact
+    phrases), and ``[{"term", "synonyms"}]`` for what was added. Quoted phrases are
+    never expanded."""
+    if source is None:
+        return q, []
+    applied: list[dict] = []
+    clauses = []
+    for clause in q.clauses:
+        out = list(clause)
+        present = {term.norm for term in clause}
+        for term in clause:
+            if term.quoted:
+                continue
+            alts = [a for a in source.expand(term.norm) if a not in present]
+            if alts:
+                present.update(alts)
+                out.extend(Term(a, a, True) for a in alts)
+                applied.append({"term": term.text, "synonyms": alts})
+        clauses.append(out)
+    if not applied:
+        return q, []
+    return replace(q, clauses=clauses), applied

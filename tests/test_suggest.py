@@ -119,7 +119,7 @@ def test_no_suggestion_for_a_correct_query(s, query):
 
 
 def test_did_you_mean_only_when_asked(s):
-    assert s.search("五心支部", assist=False).did_you_mean == []
+    assert s.search("五心支部", did_you_mean=False).did_you_mean == []
 
 
 # --------------------------------------------------------------------------- pinyin
@@ -127,7 +127,7 @@ def test_did_you_mean_only_when_asked(s):
 
 @pytest.mark.parametrize("typed", ["wuxingzhibu", "wu xing zhi bu", "wǔxīng zhībù", "wu3xing1zhi1bu4", "WXZB", "wxzb"])
 def test_pinyin_finds_what_the_chinese_finds(s, typed):
-    res = s.search(typed, synonyms=False)
+    res = s.search(typed, pinyin=True)
     assert ids(res) == ids(s.search("五星支部", synonyms=False)) and res.total == 3
     assert res.expanded["pinyin"]["searched"] == "五星支部"
     assert res.query == typed  # the query stays what was typed; expanded says what was searched
@@ -136,7 +136,7 @@ def test_pinyin_finds_what_the_chinese_finds(s, typed):
 
 @pytest.mark.parametrize("typed,chinese", [("yinhang", "银行"), ("chongqing", "重庆")])
 def test_polyphones_follow_the_word(s, typed, chinese):
-    res = s.search(typed)
+    res = s.search(typed, pinyin=True)
     assert res.expanded["pinyin"]["searched"] == chinese
     assert res.total == s.passage_count(chinese) > 0
 
@@ -145,19 +145,19 @@ def test_pinyin_only_for_latin_queries_without_literal_hits(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"a.md": "# 甲\n\n推广ppp模式，五星支部领办。\n\n五星支部创建。\n"})
     build(corpus, tmp_path / "i", workers=1)
     s = Searcher(tmp_path / "i")
-    res = s.search("ppp")
+    res = s.search("ppp", pinyin=True)
     assert res.total == 1 and res.expanded["pinyin"] is None  # literal hits first
-    nothing = s.search("xqzvk")
+    nothing = s.search("xqzvk", pinyin=True)
     assert nothing.total == 0 and nothing.expanded["pinyin"] is None
-    assert s.search("wuxingzhibu", assist=False).total == 0
-    assert s.search('"wuxingzhibu"').expanded["pinyin"] is None  # a quoted phrase is text
+    assert s.search("wuxingzhibu").total == 0  # the Python API's default: literal
+    assert s.search('"wuxingzhibu"', pinyin=True).expanded["pinyin"] is None  # a quoted phrase is text
 
 
 # --------------------------------------------------------------------------- synonyms
 
 
 def test_synonyms_find_more_marked_and_ranked_after_the_literal_hits(s):
-    res = s.search("河长制", page_size=100)
+    res = s.search("河长制", synonyms=True, page_size=100)
     literal = s.search("河长制", synonyms=False, page_size=100)
     assert literal.total == 1 and res.total == 1 + 2
     assert res.total_exact == 1  # literal exact matches only
@@ -169,11 +169,17 @@ def test_synonyms_find_more_marked_and_ranked_after_the_literal_hits(s):
     assert res.total_docs == 2 and res.facets["topic"]["环保"] >= 1  # facets count every hit shown
 
 
+def test_the_python_api_is_literal_unless_asked(s):
+    plain = s.search("河长制")
+    assert plain.total == 1 and plain.expanded["synonym_hits"] == 0 and plain.expanded["synonyms_off"] is True
+    assert s.search("wuxingzhibu").total == 0 and s.search("wuxingzhibu").expanded["pinyin"] is None
+
+
 def test_synonyms_off_and_quoted_phrases_are_not_expanded(s):
     off = s.search("河长制", synonyms=False)
     assert off.total == 1 and off.expanded["synonyms_off"] is True
     assert off.expanded["synonyms"][0]["synonyms"] == ["河湖长制"]  # what would have been added
-    quoted = s.search('"河长制"')
+    quoted = s.search('"河长制"', synonyms=True)
     assert quoted.total == 1 and quoted.expanded["synonyms"] == [] and quoted.expanded["synonym_hits"] == 0
 
 
@@ -181,12 +187,12 @@ def test_a_custom_synonym_file_applies_at_query_time_without_rebuild(index_dir, 
     table = tmp_path / "syn.txt"
     table.write_text("# mine\n重庆 = 渝\n", encoding="utf-8")
     s = Searcher(index_dir, synonyms_file=table)
-    assert s.search("河长制").total == 1  # the shipped table is not used
-    assert s.search("重庆").expanded["synonyms"] == [{"term": "重庆", "synonyms": ["渝"]}]
+    assert s.search("河长制", synonyms=True).total == 1  # the shipped table is not used
+    assert s.search("重庆", synonyms=True).expanded["synonyms"] == [{"term": "重庆", "synonyms": ["渝"]}]
     table.write_text("河长制 = 河湖长制\n", encoding="utf-8")
     os.utime(table, ns=(1, 10**18))  # a later modification time
-    assert s.search("河长制").total == 3
-    assert s.search("重庆").expanded["synonyms"] == []
+    assert s.search("河长制", synonyms=True).total == 3
+    assert s.search("重庆", synonyms=True).expanded["synonyms"] == []
 
 
 def test_synonym_table_format_and_errors(tmp_path):

@@ -24,7 +24,7 @@ def search():
     web = _web()
     state = SearchState.from_args(request.args)
     related = request.args.get("related", "").strip().lower() in ("1", "true", "on", "yes")
-    results = web.searcher.search(state.q, related=related,
+    results = web.searcher.search(state.q, pinyin=True, related=related,
                                   **state.engine_kwargs(web.config.page_size, web.config.max_page_size))
     if results.page == 1:
         web.query_log.record(state.q, results.total)

@@ -52,7 +52,7 @@ def run_search(state: SearchState, page_size: int | None = None, related: bool =
     kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
     if page_size is not None:
         kwargs.update(page=1, page_size=page_size, max_page_size=page_size)
-    results = web.searcher.search(state.q, related=related, **kwargs)
+    results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
     if results.page == 1 and page_size is None:
         web.query_log.record(state.q, results.total)
     return results
