@@ -23,6 +23,7 @@ from whoosh import index as whoosh_index
 from . import grams
 from . import metadata as meta
 from . import store
+from . import vocabulary
 from .analysis import Analyzer
 from .errors import IndexUnwritable, NothingIndexed
 from .formats import hint_values
@@ -335,6 +336,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         grams_manifest = store.read_json(previous / grams.MANIFEST)
     gram_writer = grams.GramWriter(gen, grams_manifest)
+    vocab = vocabulary.VocabularyBuilder(analyzer, previous)
 
     if previous is None and workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         # full build of many files: Whoosh writes segments in parallel sub-processes
@@ -356,6 +358,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
                 continue
             first_row = gram_writer.add(item.norms)
+            vocab.add(rel, item.report.passages, item.norms, item.words)
             for doc in _whoosh_docs(item, first_row):
                 writer.add_document(**doc)
             documents[rel] = _document_entry(item, first_row)
@@ -376,6 +379,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         raise
 
     gram_writer.finish()
+    vocab.write(gen, unchanged=report.unchanged)
 
     ordered = sorted(documents.values(), key=lambda d: d["source"])
     report.documents = len(ordered)

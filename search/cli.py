@@ -57,6 +57,10 @@ index_option = click.option(
     "--index", "index_dir", envvar="GOVSEARCH_INDEX", default=DEFAULT_INDEX, show_default=True,
     type=click.Path(file_okay=False), help="Index folder (env GOVSEARCH_INDEX).",
 )
+synonyms_file_option = click.option(
+    "--synonyms-file", envvar="GOVSEARCH_SYNONYMS", default=None, type=click.Path(dir_okay=False, exists=True),
+    help="Synonym table to use instead of the shipped index/data/synonyms.txt (env GOVSEARCH_SYNONYMS).",
+)
 corpus_option = click.option(
     "--corpus", envvar="GOVSEARCH_CORPUS", default=DEFAULT_CORPUS, show_default=True,
     type=click.Path(file_okay=False), help="Corpus folder of .txt/.md reports (env GOVSEARCH_CORPUS).",
@@ -210,9 +214,12 @@ def index_stats(index_dir, as_json):
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Page number.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (same as /api/search).")
+@click.option("--synonyms/--no-synonyms", default=True, show_default=True,
+              help="Also search the synonyms of the terms (the synonym table).")
+@synonyms_file_option
 @index_option
 @handle_errors
-def search_command(query, town, county, topic, year, page_size, page, sort, as_json, index_dir):
+def search_command(query, town, county, topic, year, page_size, page, sort, as_json, synonyms, synonyms_file, index_dir):
     """Search the index. Every passage containing the query is found.
 
     \b
@@ -233,8 +240,9 @@ def search_command(query, town, county, topic, year, page_size, page, sort, as_j
       govsearch search '万人助万企 OR 四上企业' --json
     """
     raw = " ".join(query)
-    results = Searcher(index_dir).search(raw, town=list(town), county=list(county), topic=list(topic),
-                                         year=list(year), page=page, page_size=page_size, sort=sort)
+    results = Searcher(index_dir, synonyms_file=synonyms_file).search(
+        raw, town=list(town), county=list(county), topic=list(topic), year=list(year), page=page,
+        page_size=page_size, sort=sort, synonyms=synonyms, pinyin=True)
     if as_json:
         _echo_json(results.to_dict())
         return
@@ -248,6 +256,8 @@ def _print_results(results, color: bool) -> None:
                f" (exact {results.total_exact}) — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
     if results.filters:
         click.echo("filters: " + "  ".join(f"{k}={','.join(v)}" for k, v in results.filters.items()))
+    for line in assist_lines(results):
+        click.echo(line)
     if not results.hits:
         if results.total:
             click.echo(f"no hits on page {results.page}: there are {results.pages} page(s)")
@@ -270,6 +280,52 @@ def _print_results(results, color: bool) -> None:
                 click.echo(f"    § {where}{kind}{tag}")
                 click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")
     click.echo("")
+
+
+def assist_lines(results) -> list[str]:
+    """What query assistance adds under the summary line (pinyin, synonyms, did you mean)."""
+    lines = []
+    pinyin = results.expanded.get("pinyin")
+    if pinyin:
+        lines.append(f"按拼音检索了 searched as pinyin: {pinyin['searched']}"
+                     + (f"（也可以是 or: {'、'.join(pinyin['alternatives'])}）" if pinyin["alternatives"] else ""))
+    applied = results.expanded.get("synonyms") or []
+    if applied and not results.expanded.get("synonyms_off"):
+        also = "、".join(s for item in applied for s in item["synonyms"])
+        lines.append(f"同时搜索了 also searched: {also}（{results.expanded['synonym_hits']} passages; --no-synonyms to turn off）")
+    for item in results.did_you_mean[:1]:
+        lines.append(f"您是不是要找 did you mean: {item['query']}  ({item['total']} passages)")
+    return lines
+
+
+@main.command("suggest")
+@click.argument("prefix", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 20), default=8, show_default=True, help="Most suggestions.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as /api/suggest).")
+@index_option
+@handle_errors
+def suggest_command(prefix, limit, as_json, index_dir):
+    """Complete a search term from the index's vocabulary (headings, dictionary terms,
+    frequent phrases), with the number of passages each finds. A prefix of Latin
+    letters is also read as pinyin or pinyin initials.
+
+    \b
+    Examples:
+      govsearch suggest 人居
+      govsearch suggest wxzb --json
+    """
+    from .suggest import complete
+
+    text = " ".join(prefix)
+    items = complete(Searcher(index_dir), text, limit)
+    if as_json:
+        _echo_json({"query": text, "suggestions": items})
+        return
+    if not items:
+        click.echo(f"no suggestions for “{text}”")
+        return
+    for item in items:
+        click.echo(f"{item['text']}\t{item['count']}")
 
 
 @main.command("show")

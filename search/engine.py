@@ -30,6 +30,8 @@ from index.normalize import normalize
 from .highlight import match_runs, snippet
 from .query import ParsedQuery, parse_query, year_matches
 from .ranking import Ranker
+from . import assist as _assist
+from .synonyms import SynonymSource, expand_query
 from .results import Hit, Results
 from .table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
 
@@ -44,11 +46,14 @@ EMPTY = np.zeros(0, dtype=np.int64)
 class Searcher:
     """Search one index folder. Safe to share between threads."""
 
-    def __init__(self, index_dir: str | Path, *, reload_in_background: bool = False):
+    def __init__(self, index_dir: str | Path, *, reload_in_background: bool = False,
+                 synonyms_file: str | Path | None = None):
         """``reload_in_background``: after a rebuild has switched the index, keep answering
         from the previous generation while the new one loads in a thread (for servers
-        with large indexes); otherwise the first query after the switch loads it."""
+        with large indexes); otherwise the first query after the switch loads it.
+        ``synonyms_file``: the synonym table (default: the shipped one, see search/synonyms.py)."""
         self.index_dir = Path(index_dir)
+        self.synonyms = SynonymSource(synonyms_file)
         self.reload_in_background = reload_in_background
         self._lock = threading.RLock()
         self._load_lock = threading.Lock()
@@ -206,9 +211,40 @@ class Searcher:
 
     # ------------------------------------------------------------------ public API
     def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
-               page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
-               max_page_size: int = MAX_PAGE_SIZE) -> Results:
-        """Search; filters given here add to those written in the query."""
+               synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
+               **options) -> Results:
+        """Search; filters given here add to those written in the query. ``options``:
+        ``page``, ``page_size``, ``sort``, ``max_page_size``.
+
+        Query assistance (search/assist.py): ``synonyms`` also searches the synonyms of
+        the terms; ``pinyin`` reads a Latin-letter query without literal hits as pinyin;
+        ``did_you_mean`` fills ``did_you_mean`` for a query with (almost) no hits;
+        ``related`` fills ``suggestions`` with related searches. The first two change
+        the hits, so they are off by default here (a query finds exactly the passages
+        containing it); the CLI and the web app turn them on."""
+        extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
+        q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
+        results = self._search(q, synonyms=synonyms, **options)
+        if pinyin or did_you_mean or related:
+            results = _assist.after_search(self, q, results, lambda q2: self._search(q2, synonyms=synonyms, **options),
+                                           pinyin=pinyin, did_you_mean=did_you_mean, related=related)
+        return results
+
+    def generation_path(self) -> Path:
+        """The folder of the index generation being searched."""
+        return self._current().path
+
+    def passage_count(self, text: str) -> int:
+        """How many passages contain ``text`` (after normalization)."""
+        norm = normalize(text)
+        return int(len(self._containing(self._current(), norm))) if norm else 0
+
+    def passage_total(self) -> int:
+        return self._current().count
+
+    def _search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
+                page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
+                max_page_size: int = MAX_PAGE_SIZE, synonyms: bool = True) -> Results:
         started = time.perf_counter()
         page, page_size = _check_paging(page, page_size, max_page_size)
         if sort not in SORTS:
@@ -218,10 +254,17 @@ class Searcher:
         if q.is_empty:
             raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
         t = self._current()
-        exact, relaxed = self._match(t, q, self._filter_mask(t, q.filters))
-        rows = np.concatenate([exact, relaxed])
-        tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8)])
-        words = self._query_words(t, q)
+        mask = self._filter_mask(t, q.filters)
+        exact, relaxed = self._match(t, q, mask)
+        q_syn, applied = expand_query(q, self.synonyms)
+        synonym_rows = EMPTY
+        if synonyms and applied:  # rows found only through a synonym come last (tier 2)
+            more, _ = self._match(t, q_syn, mask)
+            synonym_rows = np.setdiff1d(more, np.union1d(exact, relaxed), assume_unique=True)
+        rows = np.concatenate([exact, relaxed, synonym_rows])
+        tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8),
+                               np.full(len(synonym_rows), 2, np.int8)])
+        words = self._query_words(t, q_syn if synonyms and applied else q)
         with self._lock:
             ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
         scores = ranker.bm25f(rows, words)
@@ -245,15 +288,16 @@ class Searcher:
         needles_words = []
         for term in q.terms:
             needles_words.extend([term.norm] if term.quoted else self._term_words(t, term.norm))
+        needles_synonym = [term.norm for term in q_syn.terms]
         hits = []
         for i in page_items.tolist():
             r = t.rows[int(rows[i])]
             is_exact = tier[i] == 0
-            runs = match_runs(r.text, needles_exact if is_exact else needles_words)
+            runs = match_runs(r.text, needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym)
             hits.append(Hit(
                 doc_id=r.doc_id, passage_id=r.passage_id, title=r.title, town=r.town, county=r.county,
                 year=r.year, section=r.section, topics=list(r.topics),
-                match="exact" if is_exact else "words", passage=r.text, snippet=snippet(r.text, runs),
+                match=("exact", "words", "synonym")[tier[i]], passage=r.text, snippet=snippet(r.text, runs),
                 score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
             ))
         return Results(
@@ -261,6 +305,8 @@ class Searcher:
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
             filters=q.filters, sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
+            expanded={"synonyms": applied, "synonym_hits": int(len(synonym_rows)), "synonyms_off": bool(applied) and not synonyms,
+                      "pinyin": None},
         )
 
     def document(self, doc_id: str) -> dict:

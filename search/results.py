@@ -16,7 +16,7 @@ class Hit:
     year: int | None
     section: str
     topics: list[str]
-    match: str  # "exact" | "words"
+    match: str  # "exact" | "words" | "synonym" (found only through a synonym)
     passage: str  # plain text, original characters
     snippet: str  # HTML: escaped text, <mark> around matches
     score: float
@@ -47,6 +47,11 @@ class Results:
     sort: str = "relevance"
     warnings: list[str] = field(default_factory=list)
     took_ms: float = 0.0
+    # query assistance (search/assist.py): corrections, what else was searched, related searches
+    did_you_mean: list[dict] = field(default_factory=list)
+    expanded: dict = field(default_factory=lambda: {"synonyms": [], "synonym_hits": 0, "synonyms_off": False,
+                                                     "pinyin": None})
+    suggestions: list[dict] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -59,4 +64,5 @@ class Results:
             "hits": [h.to_dict() for h in self.hits],
             "total_exact": self.total_exact, "pages": self.pages, "filters": self.filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
+            "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import GovsearchError
+from index.errors import BadParameter, GovsearchError
 
 from .document import check_doc_id
 from .openapi import openapi_document
@@ -23,8 +23,30 @@ def _web():
 def search():
     web = _web()
     state = SearchState.from_args(request.args)
-    results = web.searcher.search(state.q, **state.engine_kwargs(web.config.page_size, web.config.max_page_size))
+    related = request.args.get("related", "").strip().lower() in ("1", "true", "on", "yes")
+    results = web.searcher.search(state.q, pinyin=True, related=related,
+                                  **state.engine_kwargs(web.config.page_size, web.config.max_page_size))
+    if results.page == 1:
+        web.query_log.record(state.q, results.total)
     return jsonify(results.to_dict())
+
+
+@bp.get("/api/suggest")
+def suggest():
+    """Completions of ``q`` while typing, and the hot queries."""
+    from search.suggest import MAX_LIMIT, complete
+
+    web = _web()
+    q = request.args.get("q", "")
+    raw_limit = request.args.get("limit", "8").strip()
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        raise BadParameter(f"limit must be a whole number between 1 and {MAX_LIMIT}, not {raw_limit!r}")
+    if len(q) > 100:
+        raise BadParameter(f"q is too long for a suggestion: {len(q)} characters, at most 100")
+    items = complete(web.searcher, q, int(raw_limit)) if q.strip() else []
+    response = jsonify({"query": q, "suggestions": items, "hot": web.query_log.hot()})
+    response.headers["Cache-Control"] = "private, max-age=30"
+    return response
 
 
 @bp.get("/api/docs/<doc_id>")

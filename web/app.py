@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.engine import Searcher
+from search.querylog import QueryLog
 
 from .config import WebConfig, load_config
 from .prefix import PrefixMiddleware
@@ -26,6 +27,7 @@ class GovsearchWeb:
     """Per-app state."""
     config: WebConfig
     searcher: Searcher
+    query_log: QueryLog
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -36,7 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["govsearch"] = GovsearchWeb(
-        settings, Searcher(settings.index, reload_in_background=settings.reload_in_background))
+        settings, Searcher(settings.index, reload_in_background=settings.reload_in_background,
+                           synonyms_file=settings.synonyms_file or None),
+        QueryLog(settings.query_log, settings.query_log_days, settings.query_log_file or None))
 
     from . import api, errors, security, views
 

@@ -149,6 +149,15 @@ SETTINGS: tuple[Setting, ...] = (
             "After a rebuild or update switched the index, keep answering from the previous index while the new one "
             "loads in a background thread (for large indexes, where loading takes seconds). False: the first request "
             "after the switch loads it."),
+    Setting("synonyms_file", "", _text,
+            "Synonym table used at query time (format in the README, section Query assistance); empty: the shipped "
+            "index/data/synonyms.txt. Re-read when it changes, no rebuild or restart."),
+    Setting("query_log", True, _bool,
+            "Keep anonymous per-day counts of the queries searched (text only: no address, user or time of day) "
+            "for the 热门搜索 (hot queries) list. False: nothing is recorded and no hot queries are shown."),
+    Setting("query_log_days", 30, _positive, "Days the query counts are kept; older days are dropped."),
+    Setting("query_log_file", "", _text,
+            "JSON file the query counts are saved to and read back from at start-up; empty: kept in memory only."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -166,6 +175,10 @@ class WebConfig:
     csv_max_rows: int
     site_title: str
     reload_in_background: bool
+    synonyms_file: str
+    query_log: bool
+    query_log_days: int
+    query_log_file: str
     sources: dict[str, str]  # setting name → where its value came from
 
     def as_dict(self) -> dict[str, Any]:
@@ -239,6 +252,13 @@ def load_config(overrides: Mapping[str, Any] | None = None,
             raise ConfigError(f"setting {s.name} ({s.env}) from {source}: {exc}") from None
     if values["page_size"] > values["max_page_size"]:
         raise ConfigError(f"setting page_size ({values['page_size']}) is larger than max_page_size ({values['max_page_size']})")
+    if values["synonyms_file"]:
+        from search.synonyms import SynonymError, SynonymSource
+
+        try:
+            SynonymSource(values["synonyms_file"])
+        except SynonymError as exc:
+            raise ConfigError(f"setting synonyms_file (GOVSEARCH_SYNONYMS_FILE) from {raw['synonyms_file'][1]}: {exc.message}") from None
     if not values["index"]:
         raise ConfigError("setting index (GOVSEARCH_INDEX): give the index folder")
     return WebConfig(**values, sources={k: v[1] for k, v in raw.items()}), flask_extra

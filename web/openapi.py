@@ -49,8 +49,9 @@ SCHEMAS: dict[str, dict] = {
             "year": NULLABLE_INT,
             "section": {"type": "string", "description": "Heading path, parts joined by ' > '; empty before the first heading."},
             "topics": STRINGS,
-            "match": {"type": "string", "enum": ["exact", "words"],
-                      "description": "exact: every term occurs as written; words: only its words occur."},
+            "match": {"type": "string", "enum": ["exact", "words", "synonym"],
+                      "description": "exact: every term occurs as written; words: only its words occur; "
+                                     "synonym: found only through the synonym table (ranked after the others)."},
             "passage": {"type": "string", "description": "Plain text of the passage."},
             "snippet": {"type": "string", "description": "HTML: escaped text around the first match; the only markup is <mark>."},
             "score": {"type": "number"},
@@ -78,6 +79,41 @@ SCHEMAS: dict[str, dict] = {
             "sort": {"type": "string", "enum": ["relevance", "year"]},
             "warnings": STRINGS,
             "took_ms": {"type": "number"},
+            "did_you_mean": {"type": "array", "description": "Corrections for a query with no or very few hits "
+                             "(at most 2), best first; the hits stay those of the query as typed.",
+                             "items": {"type": "object", "required": ["query", "total"],
+                                       "properties": {"query": {"type": "string"},
+                                                      "total": {"type": "integer", "minimum": 1}}}},
+            "expanded": {"type": "object", "description": "What was searched besides the query as typed.",
+                         "properties": {
+                             "synonyms": {"type": "array", "items": {
+                                 "type": "object", "required": ["term", "synonyms"],
+                                 "properties": {"term": {"type": "string"}, "synonyms": STRINGS}},
+                                 "description": "Synonyms added for each term (what would be added when synonyms_off)."},
+                             "synonym_hits": {"type": "integer", "minimum": 0,
+                                              "description": "Hits found only through synonyms; they are included in total, not in total_exact."},
+                             "synonyms_off": {"type": "boolean", "description": "True when synonyms=0 turned the table off."},
+                             "pinyin": {"type": ["object", "null"], "description": "Set when a Latin-letter query without literal hits was read as pinyin.",
+                                        "properties": {"typed": {"type": "string"}, "searched": {"type": "string"},
+                                                       "alternatives": STRINGS}},
+                         }},
+            "suggestions": {"type": "array", "description": "Related searches (相关搜索) when related=1.",
+                            "items": {"type": "object", "required": ["query"],
+                                      "properties": {"query": {"type": "string"}, "kind": {"type": "string", "enum": ["related"]}}}},
+        },
+    },
+    "Suggestions": {
+        "type": "object", "required": ["query", "suggestions", "hot"],
+        "properties": {
+            "query": {"type": "string"},
+            "suggestions": {"type": "array", "items": {
+                "type": "object", "required": ["text", "count", "kind"],
+                "properties": {"text": {"type": "string"},
+                               "count": {"type": "integer", "minimum": 1, "description": "Passages a search for text finds."},
+                               "kind": {"type": "array", "items": {"type": "string", "enum": ["word", "heading", "dictionary", "phrase"]}}}}},
+            "hot": {"type": "array", "description": "Hot queries (热门搜索) from the anonymous query log; empty when it is off.",
+                    "items": {"type": "object", "required": ["query", "count"],
+                              "properties": {"query": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}}},
         },
     },
     "Passage": {
@@ -144,6 +180,10 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
          "schema": {"type": "integer", "minimum": 1, "maximum": config.max_page_size, "default": config.page_size}},
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": ["relevance", "year"], "default": "relevance"}},
+        {"name": "synonyms", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"], "default": "1"},
+         "description": "0: do not search the synonyms of the terms (the synonym table)."},
+        {"name": "related", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
+         "description": "1: fill suggestions with related searches."},
     ]
     return {
         "openapi": "3.1.0",
@@ -157,6 +197,17 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
                 "parameters": search_params,
                 "responses": {"200": _json("SearchResults", "One page of hits, with facet counts over all of them."),
                               **ERRORS},
+            }},
+            "/api/suggest": {"get": {
+                "operationId": "suggest", "summary": "Completions while typing, and the hot queries.",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100},
+                     "description": "What has been typed: Chinese, or Latin letters read as pinyin or initials (wxzb). "
+                                    "Empty: no completions, only the hot queries.", "example": "人居"},
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}},
+                ],
+                "responses": {"200": _json("Suggestions", "Completions with their passage counts, and hot queries."), **ERRORS},
             }},
             "/api/docs/{doc_id}": {"get": {
                 "operationId": "document", "summary": "One report with all its passages.",

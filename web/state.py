@@ -26,6 +26,7 @@ class SearchState:
     sort: str = "relevance"
     page: str = "1"  # kept as text: the engine checks it and says what is wrong
     page_size: str = ""  # empty: the configured default
+    synonyms: bool = True  # False: ?synonyms=0, the synonym table is not applied
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -44,6 +45,7 @@ class SearchState:
             sort=args.get("sort", "").strip() or "relevance",
             page=args.get("page", "").strip() or "1",
             page_size=args.get("page_size", "").strip(),
+            synonyms=args.get("synonyms", "").strip().lower() not in ("0", "false", "off", "no"),
         )
 
     @property
@@ -72,7 +74,15 @@ class SearchState:
             out["page"] = self.page
         if self.page_size:
             out["page_size"] = self.page_size
+        if not self.synonyms:
+            out["synonyms"] = "0"
         return out
+
+    def with_synonyms(self, on: bool) -> "SearchState":
+        return replace(self, synonyms=on, page="1")
+
+    def with_query(self, q: str) -> "SearchState":
+        return replace(self, q=q, page="1")
 
     def filter_params(self) -> dict[str, object]:
         """Only the query and filters: what a document page needs to come back."""
@@ -96,7 +106,7 @@ class SearchState:
     def engine_kwargs(self, default_page_size: int, max_page_size: int) -> dict:
         return dict(town=list(self.town), county=list(self.county), topic=list(self.topic), year=list(self.year),
                     page=self.page, page_size=self.page_size or default_page_size, sort=self.sort,
-                    max_page_size=max_page_size)
+                    max_page_size=max_page_size, synonyms=self.synonyms)
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:

@@ -47,12 +47,15 @@ def group_hits(hits: list[Hit]) -> list[ReportGroup]:
     return list(groups.values())
 
 
-def run_search(state: SearchState, page_size: int | None = None) -> Results:
+def run_search(state: SearchState, page_size: int | None = None, related: bool = False) -> Results:
     web = _web()
     kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
     if page_size is not None:
         kwargs.update(page=1, page_size=page_size, max_page_size=page_size)
-    return web.searcher.search(state.q, **kwargs)
+    results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
+    if results.page == 1 and page_size is None:
+        web.query_log.record(state.q, results.total)
+    return results
 
 
 def _results_page(template: str, endpoint: str):
@@ -62,7 +65,7 @@ def _results_page(template: str, endpoint: str):
     results = groups = error = None
     if not state.is_empty:
         try:
-            results = run_search(state)
+            results = run_search(state, related=endpoint == "views.search")
         except (QueryError, BadParameter) as exc:
             error = exc
         else:
@@ -137,7 +140,7 @@ def index_summary() -> dict | None:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers():
-        return dict(site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
+        return dict(hot_queries=_web().query_log.hot, site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
                     FACETS=FACETS, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
                     KIND_LABELS=KIND_LABELS, index_summary=index_summary,
                     facet_entries=facet_entries)

@@ -130,6 +130,7 @@
     this.status = status;
     this.results = results;
     this.more = more;
+    this.attachSuggestions(input);
 
     var self = this;
     input.addEventListener("input", function () {
@@ -140,6 +141,23 @@
       event.preventDefault();
       clearTimeout(self.timer);
       self.search(input.value);
+    });
+  };
+
+  /* Suggestions as you type (govsearch-suggest.js, loaded from the same server). */
+  Widget.prototype.attachSuggestions = function (input) {
+    var url = this.base + "/api/suggest";
+    if (window.GovsearchSuggest) { window.GovsearchSuggest.attach(input, url); return; }
+    var src = this.base + "/static/govsearch-suggest.js";
+    var script = document.querySelector("script[src='" + src + "']");
+    if (!script) {
+      script = document.createElement("script");
+      script.src = src;
+      script.defer = true;
+      document.head.appendChild(script);
+    }
+    script.addEventListener("load", function () {
+      if (window.GovsearchSuggest) window.GovsearchSuggest.attach(input, url);
     });
   };
 
@@ -198,11 +216,20 @@
     var self = this;
     this.results.replaceChildren();
     this.more.replaceChildren();
+    var dym = (data.did_you_mean || [])[0];
+    if (dym) {
+      var fix = el("button", "gsw-dym", "您是不是要找：" + dym.query + "（" + dym.total + " 段）");
+      fix.type = "button";
+      fix.addEventListener("click", function () { self.input.value = dym.query; self.search(dym.query); });
+      this.more.appendChild(fix);
+    }
     if (!data.total) {
       this.status.textContent = "没有找到包含“" + q + "”的段落";
       return;
     }
-    this.status.textContent = "找到 " + data.total + " 段，分属 " + data.total_docs + " 篇报告";
+    var pinyin = data.expanded && data.expanded.pinyin;
+    this.status.textContent = (pinyin ? "按拼音检索了“" + pinyin.searched + "”：" : "") +
+      "找到 " + data.total + " 段，分属 " + data.total_docs + " 篇报告";
     (data.hits || []).forEach(function (hit) {
       var item = el("li", "gsw-hit" + (hit.match === "words" ? " gsw-words" : ""));
       var link = el("a", "gsw-title", hit.title || hit.doc_id);

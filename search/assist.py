@@ -1,0 +1,105 @@
+"""Query assistance around one search: pinyin, did-you-mean, related searches.
+
+Called by :meth:`search.engine.Searcher.search` after the literal search (synonyms
+are applied inside the engine, see search/synonyms.py):
+
+1. **pinyin** — a query of Latin letters without literal hits is read as pinyin
+   (search/pinyin_query.py) and the Chinese is searched; ``expanded.pinyin`` says
+   what was searched;
+2. **did you mean** — a query with at most :data:`spelling.FEW` hits gets corrections
+   (search/spelling.py) in ``did_you_mean``, each with the number of passages it finds;
+   the results stay those of the query as typed;
+3. **related** (on request) — ``suggestions``: terms that stand out in the hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from index.normalize import normalize
+
+from . import pinyin_query, spelling, suggest
+from .query import ParsedQuery, Term
+
+MAX_DID_YOU_MEAN = 3
+
+
+def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True, did_you_mean: bool = True,
+                 related: bool = False):
+    """``run(parsed_query)`` searches again with the same options (no assistance)."""
+    gen = searcher.generation_path()
+    vocab = suggest.vocabulary_of(gen)
+    terms = q.terms
+    if pinyin and results.total == 0 and terms and all(not t.quoted and pinyin_query.is_pinyin(t.text) for t in terms):
+        converted = pinyin_query.convert(vocab, [t.text for t in terms])
+        if converted:
+            chinese, alternatives = converted
+            q2 = replace(q, clauses=[[Term(c, normalize(c))] for c in chinese], warnings=list(q.warnings))
+            found = run(q2)
+            found.query = q.raw
+            found.expanded = dict(found.expanded, pinyin={
+                "typed": " ".join(t.text for t in terms), "searched": " ".join(chinese),
+                "alternatives": alternatives})
+            results = found
+    if did_you_mean and results.total <= spelling.FEW and not results.expanded.get("pinyin"):
+        results.did_you_mean = corrections(searcher, vocab, q, results.total, run)
+    if related and results.hits:
+        texts = [normalize(h.passage) for h in results.hits]
+        exclude = {t.norm for t in results_terms(q, results)}
+        results.suggestions = [{"query": term, "kind": "related"}
+                               for term in suggest.related(vocab, searcher.analyzer, texts, exclude,
+                                                           searcher.passage_total())]
+    return results
+
+
+def results_terms(q: ParsedQuery, results) -> list[Term]:
+    pinyin = results.expanded.get("pinyin")
+    if pinyin:
+        return [Term(c, normalize(c)) for c in pinyin["searched"].split()]
+    return q.terms
+
+
+def corrections(searcher, vocab, q: ParsedQuery, total: int, run) -> list[dict]:
+    """Up to three corrected queries, each ``{"query", "total"}``, best first."""
+    if not len(vocab):
+        return []
+    fixes: dict[Term, list[tuple[str, int]]] = {}
+    for term in q.terms:
+        own = searcher.passage_count(term.norm)
+        if own > spelling.FEW:
+            continue
+        corrections = spelling.correct_term(searcher, vocab, term.norm, own)
+        if corrections:
+            fixes[term] = corrections
+    if not fixes:
+        return []
+    first, *others = fixes
+    options = []
+    for alt, _ in fixes[first]:
+        chosen = {first: alt, **{t: fixes[t][0][0] for t in others}}
+        options.append(chosen)
+    out: list[dict] = []
+    seen = set()
+    for chosen in options:
+        clauses = [[Term(chosen[t], chosen[t], t.quoted) if t in chosen else t for t in clause]
+                   for clause in q.clauses]
+        raw = _rewrite(q.raw, chosen)
+        if raw in seen:
+            continue
+        seen.add(raw)
+        found = run(replace(q, raw=raw, clauses=clauses, warnings=[]))
+        if found.total > total:
+            out.append({"query": raw, "total": found.total})
+        if len(out) >= MAX_DID_YOU_MEAN:
+            break
+    return out
+
+
+def _rewrite(raw: str, chosen: dict[Term, str]) -> str:
+    """The query as typed with each corrected term replaced (filters, quotes and
+    operators kept)."""
+    out = raw
+    for term, corrected in chosen.items():
+        if term.text in out:
+            out = out.replace(term.text, corrected, 1)
+    return out

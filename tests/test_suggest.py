@@ -1,0 +1,258 @@
+"""Query assistance through the Python API: vocabulary, did-you-mean, pinyin, synonyms,
+completions, related searches (search/assist.py and friends), on a tiny corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import write_corpus
+from index import build, update
+from index.vocabulary import HEADING, read_vocabulary
+from search import Searcher
+from search.suggest import complete
+from search.synonyms import SynonymError, SynonymSource, parse
+
+REPORTS = {
+    "hongxing.md": (
+        "# 红星镇2021年工作总结\n\n"
+        "## 党建引领 凝聚发展合力\n\n"
+        "红星镇扎实推动五星支部创建，五星支部覆盖全部村庄。\n\n"
+        "各村开展五星支部创建评比，人居环境明显改善。\n\n"
+        "## 生态环保\n\n"
+        "全面落实河长制，河道保洁常态化。\n\n"
+        "持续整治人居环境，建设美丽乡村。\n\n"
+        "农商银行为企业发放贷款，银行网点覆盖各村。\n\n"
+        "重庆客商来镇投资。\n"
+    ),
+    "lvye.md": (
+        "# 绿野乡2022年工作报告\n\n"
+        "## 河湖治理\n\n"
+        "绿野乡深化河湖长制，河湖长制巡河三百次。\n\n"
+        "推进河湖长制与网格化结合，人居环境整治见效。\n\n"
+        "赴重庆考察学习，与重庆企业签约两个项目。\n\n"
+        "引进银行资金，支持五星支部建设。\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("assist") / "corpus", REPORTS)
+
+
+@pytest.fixture(scope="module")
+def index_dir(corpus_dir):
+    index = corpus_dir.parent / "index"
+    build(corpus_dir, index, workers=1)
+    return index
+
+
+@pytest.fixture(scope="module")
+def s(index_dir):
+    return Searcher(index_dir)
+
+
+def ids(results):
+    return [h.passage_id for h in results.hits]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def test_build_writes_the_vocabulary_with_frequencies_and_word_pinyin(s):
+    vocab = read_vocabulary(s.generation_path())
+    table = {t: (f, k, p) for t, f, k, p in zip(vocab["terms"], vocab["freq"], vocab["kinds"], vocab["pinyin"])}
+    assert table["五星支部"][0] == 3  # passages with it as a jieba word
+    assert table["五星支部"][2] == "wu xing zhi bu"
+    assert table["银行"][2] == "yin hang"  # polyphone 行 read by the word
+    assert table["重庆"][2] == "chong qing"  # polyphone 重 read by the word
+    assert table["凝聚发展合力"][1] & HEADING  # a heading piece
+    assert "红星镇2021年工作总结" not in table or table["红星镇2021年工作总结"][2] == ""  # digits: no pinyin
+    assert "的" not in table  # one character: not a term
+
+
+def test_update_keeps_unchanged_reports_terms_and_drops_removed_ones(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.md": "# 甲\n\n重庆火锅很好。\n\n重庆火锅很辣。\n",
+                                           "b.md": "# 乙\n\n五星支部创建。\n\n五星支部评比。\n"})
+    build(corpus, tmp_path / "i", workers=1)
+    (corpus / "a.md").write_text("# 甲\n\n成都小吃很好。\n\n成都小吃很辣。\n", encoding="utf-8")
+    update(corpus, tmp_path / "i", workers=1)
+    terms = set(read_vocabulary(Searcher(tmp_path / "i").generation_path())["terms"])
+    assert "五星支部" in terms  # b.md was not re-analyzed, its terms were carried over
+    assert "成都" in terms and "重庆" not in terms
+    (corpus / "b.md").unlink()
+    update(corpus, tmp_path / "i", workers=1)
+    assert "五星支部" not in set(read_vocabulary(Searcher(tmp_path / "i").generation_path())["terms"])
+
+
+# --------------------------------------------------------------------------- did you mean
+
+
+@pytest.mark.parametrize("typo,fixed", [
+    ("五心支部", "五星支部"),   # near homophone xin/xing
+    ("人居环竟", "人居环境"),   # homophone
+    ("五星支支部", "五星支部"),  # doubled character
+    ("五支星部", "五星支部"),   # swapped characters
+    ("人居坏境", "人居环境"),   # wrong character
+])
+def test_did_you_mean_corrects_typos_without_rewriting_the_results(s, typo, fixed):
+    res = s.search(typo)
+    assert res.total == 0 and res.hits == []  # the results stay those of the query as typed
+    assert res.did_you_mean, typo
+    first = res.did_you_mean[0]
+    assert first["query"] == fixed
+    assert first["total"] == s.search(fixed, synonyms=False).total > 0
+
+
+def test_did_you_mean_keeps_the_rest_of_the_query(s):
+    res = s.search("五心支部 -银行")
+    assert res.did_you_mean[0]["query"] == "五星支部 -银行"
+    assert res.did_you_mean[0]["total"] == 2
+
+
+@pytest.mark.parametrize("query", ["五星支部", "人居环境", "量子纠缠", "火星探测车", "银行 重庆"])
+def test_no_suggestion_for_a_correct_query(s, query):
+    assert s.search(query).did_you_mean == []
+
+
+def test_did_you_mean_only_when_asked(s):
+    assert s.search("五心支部", did_you_mean=False).did_you_mean == []
+
+
+# --------------------------------------------------------------------------- pinyin
+
+
+@pytest.mark.parametrize("typed", ["wuxingzhibu", "wu xing zhi bu", "wǔxīng zhībù", "wu3xing1zhi1bu4", "WXZB", "wxzb"])
+def test_pinyin_finds_what_the_chinese_finds(s, typed):
+    res = s.search(typed, pinyin=True)
+    assert ids(res) == ids(s.search("五星支部", synonyms=False)) and res.total == 3
+    assert res.expanded["pinyin"]["searched"] == "五星支部"
+    assert res.query == typed  # the query stays what was typed; expanded says what was searched
+    assert res.to_dict()["expanded"]["pinyin"]["typed"]
+
+
+@pytest.mark.parametrize("typed,chinese", [("yinhang", "银行"), ("chongqing", "重庆")])
+def test_polyphones_follow_the_word(s, typed, chinese):
+    res = s.search(typed, pinyin=True)
+    assert res.expanded["pinyin"]["searched"] == chinese
+    assert res.total == s.passage_count(chinese) > 0
+
+
+def test_pinyin_only_for_latin_queries_without_literal_hits(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.md": "# 甲\n\n推广ppp模式，五星支部领办。\n\n五星支部创建。\n"})
+    build(corpus, tmp_path / "i", workers=1)
+    s = Searcher(tmp_path / "i")
+    res = s.search("ppp", pinyin=True)
+    assert res.total == 1 and res.expanded["pinyin"] is None  # literal hits first
+    nothing = s.search("xqzvk", pinyin=True)
+    assert nothing.total == 0 and nothing.expanded["pinyin"] is None
+    assert s.search("wuxingzhibu").total == 0  # the Python API's default: literal
+    assert s.search('"wuxingzhibu"', pinyin=True).expanded["pinyin"] is None  # a quoted phrase is text
+
+
+# --------------------------------------------------------------------------- synonyms
+
+
+def test_synonyms_find_more_marked_and_ranked_after_the_literal_hits(s):
+    res = s.search("河长制", synonyms=True, page_size=100)
+    literal = s.search("河长制", synonyms=False, page_size=100)
+    assert literal.total == 1 and res.total == 1 + 2
+    assert res.total_exact == 1  # literal exact matches only
+    assert res.expanded["synonyms"] == [{"term": "河长制", "synonyms": ["河湖长制"]}]
+    assert res.expanded["synonym_hits"] == 2 and res.expanded["synonyms_off"] is False
+    assert [h.match for h in res.hits] == ["exact", "synonym", "synonym"]
+    assert all("河湖长制" in h.passage for h in res.hits[1:])
+    assert all(h["match"] in ("exact", "synonym") for h in res.to_dict()["hits"])
+    assert res.total_docs == 2 and res.facets["topic"]["环保"] >= 1  # facets count every hit shown
+
+
+def test_the_python_api_is_literal_unless_asked(s):
+    plain = s.search("河长制")
+    assert plain.total == 1 and plain.expanded["synonym_hits"] == 0 and plain.expanded["synonyms_off"] is True
+    assert s.search("wuxingzhibu").total == 0 and s.search("wuxingzhibu").expanded["pinyin"] is None
+
+
+def test_synonyms_off_and_quoted_phrases_are_not_expanded(s):
+    off = s.search("河长制", synonyms=False)
+    assert off.total == 1 and off.expanded["synonyms_off"] is True
+    assert off.expanded["synonyms"][0]["synonyms"] == ["河湖长制"]  # what would have been added
+    quoted = s.search('"河长制"', synonyms=True)
+    assert quoted.total == 1 and quoted.expanded["synonyms"] == [] and quoted.expanded["synonym_hits"] == 0
+
+
+def test_a_custom_synonym_file_applies_at_query_time_without_rebuild(index_dir, tmp_path):
+    table = tmp_path / "syn.txt"
+    table.write_text("# mine\n重庆 = 渝\n", encoding="utf-8")
+    s = Searcher(index_dir, synonyms_file=table)
+    assert s.search("河长制", synonyms=True).total == 1  # the shipped table is not used
+    assert s.search("重庆", synonyms=True).expanded["synonyms"] == [{"term": "重庆", "synonyms": ["渝"]}]
+    table.write_text("河长制 = 河湖长制\n", encoding="utf-8")
+    os.utime(table, ns=(1, 10**18))  # a later modification time
+    assert s.search("河长制", synonyms=True).total == 3
+    assert s.search("重庆", synonyms=True).expanded["synonyms"] == []
+
+
+def test_synonym_table_format_and_errors(tmp_path):
+    assert parse("甲 = 乙 = 丙\n丁 => 戊 己  # one way\n") == {
+        "甲": ["乙", "丙"], "乙": ["甲", "丙"], "丙": ["甲", "乙"], "丁": ["戊", "己"]}
+    assert parse("鄉村振興 = 乡村全面振兴") == {"乡村振兴": ["乡村全面振兴"], "乡村全面振兴": ["乡村振兴"]}
+    with pytest.raises(SynonymError, match="line 2"):
+        parse("甲 = 乙\n孤单\n")
+    with pytest.raises(SynonymError, match="both sides"):
+        parse("甲 =>\n")
+    with pytest.raises(SynonymError, match="cannot read"):
+        SynonymSource(tmp_path / "missing.txt")
+
+
+# --------------------------------------------------------------------------- completions and related
+
+
+def test_completions_come_from_the_vocabulary_with_real_counts(s):
+    items = complete(s, "五星")
+    assert items[0]["text"] == "五星支部"
+    assert items[0]["count"] == s.search("五星支部", synonyms=False).total
+    assert "dictionary" in items[0]["kind"]
+    assert all(i["text"].startswith("五星") for i in items)
+    assert complete(s, "wxzb")[0]["text"] == "五星支部"
+    assert complete(s, "yinh")[0]["text"] == "银行"
+    assert len(complete(s, "人", limit=2)) <= 2
+
+
+@pytest.mark.parametrize("prefix", ["", "   ", "！？", "量子", "zzzzqx"])
+def test_no_completions_for_nothing_or_unknown_prefixes(s, prefix):
+    assert complete(s, prefix) == []
+
+
+def test_related_searches_come_from_the_hits_and_leave_out_the_query(s):
+    res = s.search("五星支部", related=True)
+    terms = [r["query"] for r in res.suggestions]
+    assert terms and all("五星支部" not in t for t in terms)
+    text = "".join(h.passage for h in res.hits)
+    assert all(t in text for t in terms)
+    assert s.search("五星支部").suggestions == []  # only on request
+    assert s.search("量子纠缠", related=True).suggestions == []
+
+
+def test_json_contract_gains_fields_and_keeps_the_old_ones(s):
+    d = s.search("五心支部").to_dict()
+    for key in ("query", "total", "total_docs", "page", "page_size", "facets", "hits", "total_exact", "pages",
+                "filters", "sort", "warnings", "took_ms"):
+        assert key in d
+    assert d["did_you_mean"][0]["query"] == "五星支部"
+    assert set(d["expanded"]) == {"synonyms", "synonym_hits", "synonyms_off", "pinyin"}
+    assert d["suggestions"] == []
+    json.dumps(d)
+
+
+def test_an_index_without_vocabulary_still_searches(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.md": "# 甲\n\n五星支部创建。\n"})
+    build(corpus, tmp_path / "i", workers=1)
+    s = Searcher(tmp_path / "i")
+    (s.generation_path() / "vocabulary.json").unlink()
+    s2 = Searcher(tmp_path / "i")
+    res = s2.search("五心支部")
+    assert res.total == 0 and res.did_you_mean == []
+    assert complete(s2, "五星") == []
