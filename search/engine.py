@@ -224,7 +224,7 @@ class Searcher:
         words = self._query_words(t, q)
         with self._lock:
             ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
-        scores = ranker.bm25f(rows, words)
+        scores = ranker.score(rows, words, [term.norm for term in q.terms], tier)
 
         start = (page - 1) * page_size
         keys = [t.reading_order[rows], -scores, tier]  # np.lexsort: last key sorts first
