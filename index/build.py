@@ -28,6 +28,7 @@ from .errors import IndexUnwritable, NothingIndexed
 from .ingest import SkipFile, SourceFile, find_files, read
 from .model import Passage, Report
 from .normalize import normalize
+from .normalize import signature as normalize_signature
 from .schema import make_schema
 from .structure import parse
 from .topics import TopicLexicon
@@ -204,6 +205,7 @@ def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
 def _config_signature(analyzer: Analyzer, lexicon: TopicLexicon) -> str:
     h = hashlib.sha1(json.dumps(analyzer.userdict, ensure_ascii=False).encode("utf-8"))
     h.update(json.dumps(lexicon.topics, ensure_ascii=False).encode("utf-8"))
+    h.update(normalize_signature().encode())  # the folding table: what a bigram means
     return h.hexdigest()
 
 

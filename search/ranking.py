@@ -43,6 +43,7 @@ from .table import PassageTable
 
 K1 = 1.2
 B = 0.75
+LENGTH_FLOOR = 1.0  # passages shorter than this × the average length are normalized as if that long
 PHRASE_WEIGHT = 1.0
 CONTEXT_WEIGHT = 0.5  # × idf of each word named in the section path or title, at most once per word
 KIND_WEIGHTS = {"body": 1.0, "heading": 0.45, "title": 0.45, "caption": 0.4, "byline": 0.2}
@@ -156,7 +157,7 @@ class Ranker:
         scores = np.zeros(len(rows), dtype=np.float64)
         if not len(rows) or not words:
             return scores
-        length = np.maximum(t.length[rows], t.avg_length)  # never reward being short
+        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)  # never reward being short
         saturation = K1 * (1.0 - B + B * length / t.avg_length)
         doc_codes, section_codes = t.doc[rows], t.section[rows]
         for word in words:
@@ -176,7 +177,7 @@ class Ranker:
         scores = self.bm25f(rows, words)
         if not len(rows):
             return scores
-        length = np.maximum(t.length[rows], t.avg_length)
+        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)
         saturation = K1 * (1.0 - B + B * length / t.avg_length)
         phrases = [p for p in dict.fromkeys(phrases) if p]
         idfs = []
