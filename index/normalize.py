@@ -12,7 +12,8 @@ functions, so that "what matches" has exactly one definition:
 * punctuation, quotes, spaces, line breaks and invisible format characters dropped
   (so “五星”支部, 五星\\n支部 and 五星支部 are the same string).
 
-Symbols such as ``+`` ``%`` ``×`` are kept: "1+4+X" does not match "14X".
+Symbols such as ``+`` ``×`` are kept: "1+4+X" does not match "14X" (``%`` is punctuation
+in Unicode and is dropped).
 
 The mapping is done one source character at a time, so every normalized character
 can be traced back to the source character it came from (see

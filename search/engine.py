@@ -27,6 +27,7 @@ from index import store
 from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
 from index.normalize import normalize
 
+from . import boundaries
 from .highlight import match_runs, snippet
 from .query import ParsedQuery, parse_query, year_matches
 from .ranking import Ranker
@@ -123,6 +124,9 @@ class Searcher:
             keep = np.fromiter((needle in norms[r] for r in rows.tolist()), dtype=bool, count=len(rows))
             rows = rows[keep]
         # one- and two-character needles: the bigram (or character range) is the needle itself
+        if boundaries.bounded(needle) and len(rows):  # Latin letters / digits: word boundaries
+            rows = rows[np.fromiter((boundaries.contains(_text(t, r), needle) for r in rows.tolist()),
+                                    dtype=bool, count=len(rows))]
         with self._lock:
             self._cache[key] = rows
             if len(self._cache) > CACHE_TERMS:
@@ -294,6 +298,12 @@ class Searcher:
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
+
+
+def _text(t: PassageTable, r: int) -> str:
+    """The original text of passage row ``r`` (through the table's accessor when it has one)."""
+    text = getattr(t, "text", None)
+    return text(r) if callable(text) else t.rows[r].text
 
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:

@@ -11,6 +11,8 @@ from html import escape
 
 from index.normalize import normalize_with_offsets
 
+from . import boundaries
+
 SNIPPET_CHARS = 160
 CONTEXT_BEFORE = 50
 ELLIPSIS = "…"
@@ -23,11 +25,9 @@ def match_runs(text: str, needles: list[str]) -> list[tuple[int, int]]:
     norm, offsets = normalize_with_offsets(text)
     hit = bytearray(len(text))
     for needle in {n for n in needles if n}:
-        start = norm.find(needle)
-        while start >= 0:
+        for start in boundaries.find_all(norm, offsets, needle):
             for k in range(start, start + len(needle)):
                 hit[offsets[k]] = 1
-            start = norm.find(needle, start + 1)
     runs: list[tuple[int, int]] = []
     i, n = 0, len(text)
     while i < n:

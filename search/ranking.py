@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import boundaries
 from .table import PassageTable
 
 K1 = 1.2
@@ -72,6 +73,14 @@ class WordStats:
 def _norm_text(t: PassageTable, r: int) -> str:
     norm = getattr(t, "norm", None)
     return norm(r) if callable(norm) else t.norms[r]
+
+
+def _count(t: PassageTable, r: int, word: str) -> int:
+    """Occurrences of ``word`` in passage ``r`` (Latin words and numbers at word boundaries)."""
+    if boundaries.bounded(word):
+        text = getattr(t, "text", None)
+        return boundaries.count(text(r) if callable(text) else t.rows[r].text, word)
+    return _norm_text(t, r).count(word)
 
 
 def kind_codes(t: PassageTable) -> tuple[np.ndarray, list[str]]:
@@ -139,10 +148,10 @@ class Ranker:
         a common word); otherwise counted once for all of them and kept."""
         t = self.table
         if s.tf is None and len(rows) * 4 < len(s.rows):
-            return np.fromiter((_norm_text(t, r).count(word) for r in rows.tolist()), dtype=np.float64,
+            return np.fromiter((_count(t, r, word) for r in rows.tolist()), dtype=np.float64,
                                count=len(rows))
         if s.tf is None:
-            s.tf = np.fromiter((_norm_text(t, r).count(word) for r in s.rows.tolist()), dtype=np.float64,
+            s.tf = np.fromiter((_count(t, r, word) for r in s.rows.tolist()), dtype=np.float64,
                                count=len(s.rows))
         tf = np.zeros(len(rows), dtype=np.float64)
         if len(s.rows):
