@@ -85,7 +85,7 @@ def ensure_index(rebuild: bool) -> Path:
     if rebuild or not stamp.exists() or stamp.read_text() != fp:
         print(f"building the index of {corpus} …", file=sys.stderr)
         report = build(corpus, index_dir)
-        print(f"  {report.indexed if hasattr(report, 'indexed') else report}", file=sys.stderr)
+        print(f"  {len(getattr(report, 'indexed', []) or [])} files indexed", file=sys.stderr)
         stamp.write_text(fp)
     return index_dir
 
