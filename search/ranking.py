@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.normalize import normalize
+
 from . import boundaries
 from .table import PassageTable
 
@@ -50,6 +52,9 @@ CONTEXT_WEIGHT = 0.5  # × idf of each word named in the section path or title, 
 KIND_WEIGHTS = {"body": 1.0, "heading": 0.45, "title": 0.45, "caption": 0.4, "byline": 0.2}
 SHORT_CHARS = 50  # body passages shorter than this are scaled by (length / SHORT_CHARS) ** SHORT_POWER
 SHORT_POWER = 0.5
+LEAD_WEIGHT = 2.0  # × idf of each term in the lead sentence of a body paragraph that goes on after it
+LEAD_ENDS = "。！？；：!?;:"
+LEAD_REST = 20  # characters the paragraph must go on after its lead sentence
 PROXIMITY_WEIGHT = 1.0  # × mean idf, for all terms within PROXIMITY_CHARS of each other
 PROXIMITY_CHARS = 30
 COVERAGE_WEIGHT = 1.0  # × mean idf × share of the terms found as written (word matches)
@@ -78,8 +83,7 @@ def _norm_text(t: PassageTable, r: int) -> str:
 def _count(t: PassageTable, r: int, word: str) -> int:
     """Occurrences of ``word`` in passage ``r`` (Latin words and numbers at word boundaries)."""
     if boundaries.bounded(word):
-        text = getattr(t, "text", None)
-        return boundaries.count(text(r) if callable(text) else t.rows[r].text, word)
+        return boundaries.count(_source_text(t, r), word)
     return _norm_text(t, r).count(word)
 
 
@@ -197,30 +201,55 @@ class Ranker:
                 continue  # already counted as a word
             tf = self._text_frequencies(s, phrase, rows)
             scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + saturation)
-        if len(phrases) > 1:
-            scores += self._multi_term(rows, scores, phrases, float(np.mean(idfs)), tier)
+        scores += self._rerank(rows, scores, phrases, idfs, tier)
         weight = self.kind_weight()[rows]
         short = np.minimum(1.0, t.length[rows] / SHORT_CHARS) ** SHORT_POWER
         weight = np.where(weight == KIND_WEIGHTS["body"], weight * short, weight)
         return scores * weight
 
-    def _multi_term(self, rows, scores, phrases, mean_idf, tier) -> np.ndarray:
+    def _rerank(self, rows, scores, phrases, idfs, tier) -> np.ndarray:
+        """Lead, coverage and proximity bonuses for the best ``RERANK`` rows of each tier."""
         bonus = np.zeros(len(rows), dtype=np.float64)
+        if not phrases or not len(rows):
+            return bonus
         tier = np.zeros(len(rows), np.int8) if tier is None else tier
         t = self.table
+        kinds = self.kind_weight()
+        body = KIND_WEIGHTS["body"]
+        mean_idf = float(np.mean(idfs))
         for value in np.unique(tier).tolist():
             members = np.flatnonzero(tier == value)
             if len(members) > RERANK:
                 members = members[np.argsort(-scores[members], kind="stable")[:RERANK]]
             for i in members.tolist():
-                text = _norm_text(t, int(rows[i]))
+                r = int(rows[i])
+                text = _norm_text(t, r)
                 found = [p for p in phrases if p in text]
-                if value != 0:
-                    bonus[i] += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
-                span = shortest_span(text, found) if len(found) > 1 else None
-                if span is not None:
-                    bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
+                if LEAD_WEIGHT and kinds[r] == body:
+                    lead = lead_sentence(_source_text(t, r))
+                    if lead:
+                        bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in zip(phrases, idfs) if p in lead)
+                if len(phrases) > 1:
+                    if value != 0:
+                        bonus[i] += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
+                    span = shortest_span(text, found) if len(found) > 1 else None
+                    if span is not None:
+                        bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
         return bonus
+
+
+def _source_text(t: PassageTable, r: int) -> str:
+    text = getattr(t, "text", None)
+    return text(r) if callable(text) else t.rows[r].text
+
+
+def lead_sentence(text: str) -> str:
+    """The normalized first sentence of a paragraph that goes on after it ("" if it
+    does not: a one-sentence passage is a heading in all but name)."""
+    end = min((i for i in (text.find(c) for c in LEAD_ENDS) if i >= 0), default=-1)
+    if end < 0 or len(text) - end - 1 < LEAD_REST:
+        return ""
+    return normalize(text[:end])
 
 
 def shortest_span(text: str, needles: list[str]) -> int | None:
