@@ -94,8 +94,11 @@ def load_judged() -> list[dict]:
     return json.loads(JUDGED.read_text(encoding="utf-8"))["needs"]
 
 
+GROUP = "none"
+
+
 def ranked_keys(searcher, need: dict, depth: int = DEPTH) -> list[tuple[str, object]]:
-    res = searcher.search(need["q"], page_size=depth, **need.get("filters", {}))
+    res = searcher.search(need["q"], page_size=depth, group=GROUP, **need.get("filters", {}))
     return [(passage_key(h.doc_id, h.passage), h) for h in res.hits]
 
 
@@ -122,6 +125,8 @@ def main(argv=None) -> int:
     ap.add_argument("--save-baseline", action="store_true", help="store the current top 20 as the baseline")
     ap.add_argument("--dump", metavar="FILE", help="write every unjudged top-20 passage as JSON lines (for judging)")
     ap.add_argument("--only", help="comma-separated need ids")
+    ap.add_argument("--group", choices=("none", "report"), default="none",
+                    help="score the hit list as the engine groups it (default none: the ranking itself)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a constant of search/ranking.py for this run (experiments)")
     args = ap.parse_args(argv)
@@ -136,6 +141,8 @@ def main(argv=None) -> int:
         name, _, value = item.partition("=")
         setattr(ranking, name, json.loads(value))
 
+    global GROUP
+    GROUP = args.group
     searcher = Searcher(ensure_index(args.rebuild))
     needs = load_judged()
     if args.only:

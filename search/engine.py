@@ -27,7 +27,7 @@ from index import store
 from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
 from index.normalize import normalize
 
-from . import boundaries
+from . import boundaries, grouping
 from .highlight import match_runs, snippet
 from .query import ParsedQuery, parse_query, year_matches
 from .ranking import Ranker
@@ -37,6 +37,7 @@ from .table import PassageTable, Row  # noqa: F401  (Row is part of the public A
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
+GROUPS = ("none", "report")
 FACETS = ("topic", "town", "county", "year")
 CACHE_TERMS = 512
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -211,12 +212,15 @@ class Searcher:
     # ------------------------------------------------------------------ public API
     def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
                page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
-               max_page_size: int = MAX_PAGE_SIZE) -> Results:
-        """Search; filters given here add to those written in the query."""
+               max_page_size: int = MAX_PAGE_SIZE, group: str = "none") -> Results:
+        """Search; filters given here add to those written in the query. ``group="report"``
+        lists passages by report and shows identical passages once (search/grouping.py)."""
         started = time.perf_counter()
         page, page_size = _check_paging(page, page_size, max_page_size)
         if sort not in SORTS:
             raise BadParameter(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if group not in GROUPS:
+            raise BadParameter(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
         extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
         if q.is_empty:
@@ -234,7 +238,13 @@ class Searcher:
         keys = [t.reading_order[rows], -scores, tier]  # np.lexsort: last key sorts first
         if sort == "year":
             keys.append(-t.year[rows])
-        if start < len(rows):
+        listed = None
+        if group == "report":
+            order = np.lexsort(keys) if len(rows) else np.zeros(0, dtype=np.int64)
+            listed, n_listed = grouping.report_groups(t, rows, order, needed=start + page_size)
+            page_listed = listed[start:start + page_size]
+            page_items = np.array([item.index for item in page_listed], dtype=np.int64)
+        elif start < len(rows):
             wanted = min(len(rows), start + page_size)
             candidates = np.arange(len(rows))
             if len(rows) > 4 * wanted:
@@ -250,19 +260,25 @@ class Searcher:
         for term in q.terms:
             needles_words.extend([term.norm] if term.quoted else self._term_words(t, term.norm))
         hits = []
-        for i in page_items.tolist():
+        for n, i in enumerate(page_items.tolist()):
             r = t.rows[int(rows[i])]
             is_exact = tier[i] == 0
-            runs = match_runs(r.text, needles_exact if is_exact else needles_words)
+            needles = needles_exact if is_exact else needles_words
+            runs = match_runs(r.text, needles)
             hits.append(Hit(
                 doc_id=r.doc_id, passage_id=r.passage_id, title=r.title, town=r.town, county=r.county,
                 year=r.year, section=r.section, topics=list(r.topics),
-                match="exact" if is_exact else "words", passage=r.text, snippet=snippet(r.text, runs),
+                match="exact" if is_exact else "words", passage=r.text, snippet=snippet(r.text, runs, needles=needles),
                 score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
             ))
+            if listed is not None:
+                item = page_listed[n]
+                hits[-1].more_in_report = item.more_in_report
+                hits[-1].also_in = [_report_ref(t.rows[int(rows[j])]) for j in item.also_in]
         return Results(
             query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
+            total_words=len(relaxed), group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
@@ -298,6 +314,12 @@ class Searcher:
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
+
+
+def _report_ref(row) -> dict:
+    """Where else an identical passage stands (``also_in`` of a grouped hit)."""
+    return {"doc_id": row.doc_id, "passage_id": row.passage_id, "title": row.title, "town": row.town,
+            "county": row.county, "year": row.year}
 
 
 def _text(t: PassageTable, r: int) -> str:

@@ -58,7 +58,7 @@ LEAD_REST = 20  # characters the paragraph must go on after its lead sentence
 PROXIMITY_WEIGHT = 0.0  # × mean idf, for all terms within PROXIMITY_CHARS of each other
 PROXIMITY_CHARS = 30
 COVERAGE_WEIGHT = 1.0  # × mean idf × share of the terms found as written (word matches)
-RERANK = 1000  # how many of the best passages of a tier get the proximity / coverage signals
+RERANK = 300  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
 
 # Kept for anyone who imported them; the context signal replaced the two boosts.
@@ -116,6 +116,7 @@ class Ranker:
         self._stats: OrderedDict[str, WordStats] = OrderedDict()
         self._lock = threading.Lock()
         self._kind_weight: np.ndarray | None = None
+        self._lead: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -137,6 +138,17 @@ class Ranker:
             if len(self._stats) > CACHED_WORDS:
                 self._stats.popitem(last=False)
         return stats
+
+    def lead_length(self, r: int) -> int:
+        """Length, in normalized characters, of passage ``r``'s lead sentence (0: none);
+        worked out once per passage and kept."""
+        if self._lead is None:
+            self._lead = np.full(len(self.table.live), -1, dtype=np.int32)
+        n = int(self._lead[r])
+        if n < 0:
+            n = len(lead_sentence(_source_text(self.table, r)))
+            self._lead[r] = n
+        return n
 
     def kind_weight(self) -> np.ndarray:
         """Per row, the weight of its passage kind (computed once per generation)."""
@@ -226,8 +238,9 @@ class Ranker:
                 text = _norm_text(t, r)
                 found = [p for p in phrases if p in text]
                 if LEAD_WEIGHT and kinds[r] == body:
-                    lead = lead_sentence(_source_text(t, r))
-                    if lead:
+                    n = self.lead_length(r)
+                    if n > 0:
+                        lead = text[:n]
                         bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in zip(phrases, idfs) if p in lead)
                 if len(phrases) > 1:
                     if value != 0:

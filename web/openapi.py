@@ -58,6 +58,15 @@ SCHEMAS: dict[str, dict] = {
             "highlights": {"type": "array", "description": "[start, end) character spans of matches in passage.",
                            "items": {"type": "array", "items": {"type": "integer", "minimum": 0},
                                      "minItems": 2, "maxItems": 2}},
+            "more_in_report": {"type": "integer", "minimum": 0,
+                               "description": "group=report: matching passages of this report that are not listed "
+                                              "(the report page opened at its matches shows them); 0 otherwise."},
+            "also_in": {"type": "array", "description": "group=report: the same passage (identical normalized "
+                                                        "text) in other reports, shown once; empty otherwise.",
+                        "items": {"type": "object", "required": ["doc_id", "passage_id", "title"],
+                                  "properties": {"doc_id": {"type": "string"}, "passage_id": {"type": "string"},
+                                                 "title": {"type": "string"}, "town": NULLABLE_STRING,
+                                                 "county": NULLABLE_STRING, "year": NULLABLE_INT}}},
         },
     },
     "SearchResults": {
@@ -73,7 +82,13 @@ SCHEMAS: dict[str, dict] = {
             "facets": {"type": "object", "required": ["topic", "town", "county", "year"],
                        "properties": {k: COUNTS for k in ("topic", "town", "county", "year")}},
             "hits": {"type": "array", "items": _ref("Hit")},
-            "total_exact": {"type": "integer", "minimum": 0},
+            "total_exact": {"type": "integer", "minimum": 0, "description": "Passages holding every term as written (match: exact)."},
+            "total_words": {"type": "integer", "minimum": 0,
+                            "description": "Passages found by the words of the terms only (match: words); total = total_exact + total_words."},
+            "group": {"type": "string", "enum": ["none", "report"]},
+            "listed": {"type": "integer", "minimum": 0,
+                       "description": "Length of the hit list the pages cut: total for group=none; with group=report, "
+                                      "at most 3 passages per report, identical passages once."},
             "filters": {"type": "object", "additionalProperties": STRINGS},
             "sort": {"type": "string", "enum": ["relevance", "year"]},
             "warnings": STRINGS,
@@ -141,6 +156,11 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
          "schema": {"type": "integer", "minimum": 1, "maximum": config.max_page_size, "default": config.page_size}},
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": ["relevance", "year"], "default": "relevance"}},
+        {"name": "group", "in": "query", "required": False,
+         "description": "report: reports in the order of their best passage, at most 3 passages each "
+                        "(more_in_report counts the rest), identical passages of several reports once (also_in); "
+                        "none: every matching passage in ranking order.",
+         "schema": {"type": "string", "enum": ["none", "report"], "default": "none"}},
     ]
     return {
         "openapi": "3.1.0",

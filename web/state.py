@@ -26,6 +26,7 @@ class SearchState:
     sort: str = "relevance"
     page: str = "1"  # kept as text: the engine checks it and says what is wrong
     page_size: str = ""  # empty: the configured default
+    group: str = ""  # empty: the endpoint's default (report on the pages, none in the API)
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -44,6 +45,7 @@ class SearchState:
             sort=args.get("sort", "").strip() or "relevance",
             page=args.get("page", "").strip() or "1",
             page_size=args.get("page_size", "").strip(),
+            group=args.get("group", "").strip(),
         )
 
     @property
@@ -72,6 +74,8 @@ class SearchState:
             out["page"] = self.page
         if self.page_size:
             out["page_size"] = self.page_size
+        if self.group:
+            out["group"] = self.group
         return out
 
     def filter_params(self) -> dict[str, object]:
@@ -93,10 +97,10 @@ class SearchState:
     def at_page(self, page: int) -> "SearchState":
         return replace(self, page=str(page))
 
-    def engine_kwargs(self, default_page_size: int, max_page_size: int) -> dict:
+    def engine_kwargs(self, default_page_size: int, max_page_size: int, default_group: str = "none") -> dict:
         return dict(town=list(self.town), county=list(self.county), topic=list(self.topic), year=list(self.year),
                     page=self.page, page_size=self.page_size or default_page_size, sort=self.sort,
-                    max_page_size=max_page_size)
+                    max_page_size=max_page_size, group=self.group or default_group)
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
