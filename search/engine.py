@@ -27,7 +27,7 @@ from index import store
 from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
 from index.normalize import normalize
 
-from . import boundaries, grouping
+from . import boundaries, grouping, relaxed
 from .highlight import match_runs, snippet
 from .query import ParsedQuery, parse_query, year_matches
 from .ranking import Ranker
@@ -163,16 +163,23 @@ class Searcher:
         return self._multichar_words(t, norm) or [norm]
 
     def _word_matches(self, t: PassageTable, norm: str) -> np.ndarray:
-        """Rows holding every jieba word of the term (Whoosh's word field), or, for a
-        term without multi-character words, the term itself."""
-        words = self._multichar_words(t, norm)
+        """Rows holding the term by its words (search/relaxed.py): every jieba word of
+        two or more characters (Whoosh's word field), each one-character part beside
+        its word; a term without multi-character words matches only as written."""
+        term_parts = relaxed.parts(t.analyzer.cut, norm)
+        words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:
             return self._containing(t, norm)
         query = wq.And([wq.Term("words", w) for w in words])
         with self._lock:
             docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
         rows = t.row_of_docnum[docnums]
-        return np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+        rows = np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+        if any(len(p) == 1 for p in term_parts):
+            for char in {p for p in term_parts if len(p) == 1}:
+                rows = np.intersect1d(rows, self._containing(t, char), assume_unique=True)
+            rows = relaxed.filter_rows(rows, lambda r: t.norms[r], term_parts)
+        return rows
 
     def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact, words-only) rows, sorted."""

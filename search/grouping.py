@@ -57,6 +57,7 @@ def report_groups(t, rows: np.ndarray, order: np.ndarray, needed: int | None = N
 
     listed: list[Listed] = []
     by_text: dict[str, Listed] = {}
+    capped: dict[str, list[int]] = {}  # passages over their report's limit, by text
     shown: dict[int, int] = {}  # report code → passages listed (or folded into a copy)
     per_doc_items: dict[int, list[Listed]] = {}
     partial = needed is not None and len(order) > FULL_WALK
@@ -72,8 +73,9 @@ def report_groups(t, rows: np.ndarray, order: np.ndarray, needed: int | None = N
             shown[d] = shown.get(d, 0) + 1
             continue
         if shown.get(d, 0) >= per_report:
+            capped.setdefault(text, []).append(i)  # not listed here; a copy listed later names it
             continue
-        item = Listed(i)
+        item = Listed(i, [j for j in capped.pop(text, []) if int(t.doc[rows[j]]) != d])
         listed.append(item)
         by_text.setdefault(text, item)
         shown[d] = shown.get(d, 0) + 1
