@@ -52,7 +52,7 @@ SCHEMAS: dict[str, dict] = {
             "match": {"type": "string", "enum": ["exact", "words"],
                       "description": "exact: every term occurs as written; words: only its words occur."},
             "passage": {"type": "string", "description": "Plain text of the passage."},
-            "snippet": {"type": "string", "description": "HTML: escaped text around the first match; the only markup is <mark>."},
+            "snippet": {"type": "string", "description": "HTML: escaped text, 100-200 characters cut at clause boundaries, showing every query term when they fit (pieces joined with …); the only markup is <mark>."},
             "score": {"type": "number"},
             "kind": {"type": "string", "enum": ["title", "heading", "body", "caption", "byline"]},
             "highlights": {"type": "array", "description": "[start, end) character spans of matches in passage.",
