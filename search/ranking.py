@@ -47,17 +47,18 @@ from .table import PassageTable
 K1 = 2.0
 B = 0.3
 LENGTH_FLOOR = 1.5  # passages shorter than this × the average length are normalized as if that long
-PHRASE_WEIGHT = 0.0  # measured: no gain over the words (README "Ranking"); kept as a knob
+PHRASE_WEIGHT = 1.0  # × idf, BM25 of each whole term as written (when it is not a single jieba word)
 CONTEXT_WEIGHT = 0.25  # × idf of each word named in the section path or title, at most once per word
 KIND_WEIGHTS = {"body": 1.0, "heading": 0.45, "title": 0.45, "caption": 0.4, "byline": 0.2}
 SHORT_CHARS = 50  # body passages shorter than this are scaled by (length / SHORT_CHARS) ** SHORT_POWER
 SHORT_POWER = 0.5
-LEAD_WEIGHT = 1.5  # × idf of each term in the lead sentence of a body paragraph that goes on after it
+LEAD_WEIGHT = 2.0  # × idf of each term in the lead sentence of a body paragraph that goes on after it
 LEAD_ENDS = "。！？；：!?;:"
 LEAD_REST = 20  # characters the paragraph must go on after its lead sentence
+LEAD_MAX = 30  # a lead sentence longer than this (normalized characters) is not a topic sentence
 PROXIMITY_WEIGHT = 0.0  # × mean idf, for all terms within PROXIMITY_CHARS of each other
 PROXIMITY_CHARS = 30
-COVERAGE_WEIGHT = 1.0  # × mean idf × share of the terms found as written (word matches)
+COVERAGE_WEIGHT = 0.0  # × mean idf × share of the terms found as written (word matches)
 RERANK = 300  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
 
@@ -262,7 +263,8 @@ def lead_sentence(text: str) -> str:
     end = min((i for i in (text.find(c) for c in LEAD_ENDS) if i >= 0), default=-1)
     if end < 0 or len(text) - end - 1 < LEAD_REST:
         return ""
-    return normalize(text[:end])
+    lead = normalize(text[:end])
+    return lead if len(lead) <= LEAD_MAX else ""
 
 
 def shortest_span(text: str, needles: list[str]) -> int | None:
