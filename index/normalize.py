@@ -68,14 +68,22 @@ def _normalize_char(char: str) -> str:
 # only, so translate() leaves them alone.
 _TABLE: dict[int, str] = {}
 _SEEN: set[str] = set()
+_DROPPED: set[str] = set()  # characters that normalize to nothing
+_MULTI: set[str] = set()  # characters that normalize to several (NFKC: ㎓ → ghz)
 
 
 def _learn(text: str) -> None:
+    if _SEEN.issuperset(text):
+        return
     new = set(text) - _SEEN
     for char in new:
         mapped = _normalize_char(char)
         if mapped != char:
             _TABLE[ord(char)] = mapped
+            if not mapped:
+                _DROPPED.add(char)
+            elif len(mapped) > 1:
+                _MULTI.add(char)
         _SEEN.add(char)
 
 
@@ -90,6 +98,12 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     of the source character that produced ``normalized[i]``."""
     _learn(text)
     table = _TABLE
+    if _MULTI.isdisjoint(text):  # every character gives one or none: the fast way
+        norm = text.translate(table)
+        if len(norm) == len(text):
+            return norm, list(range(len(text)))
+        dropped = _DROPPED
+        return norm, [i for i, char in enumerate(text) if char not in dropped]
     parts: list[str] = []
     offsets: list[int] = []
     for i, char in enumerate(text):

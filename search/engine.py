@@ -28,7 +28,7 @@ from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryErro
 from index.normalize import normalize
 
 from . import boundaries, grouping, relaxed
-from .highlight import match_runs, snippet
+from .highlight import match_runs, snippet, spans  # noqa: F401  (match_runs: public API)
 from .query import ParsedQuery, parse_query, year_matches
 from .ranking import Ranker
 from .results import Hit, Results
@@ -271,11 +271,11 @@ class Searcher:
             r = t.rows[int(rows[i])]
             is_exact = tier[i] == 0
             needles = needles_exact if is_exact else needles_words
-            runs = match_runs(r.text, needles)
+            runs, groups = spans(r.text, needles)
             hits.append(Hit(
                 doc_id=r.doc_id, passage_id=r.passage_id, title=r.title, town=r.town, county=r.county,
                 year=r.year, section=r.section, topics=list(r.topics),
-                match="exact" if is_exact else "words", passage=r.text, snippet=snippet(r.text, runs, needles=needles),
+                match="exact" if is_exact else "words", passage=r.text, snippet=snippet(r.text, runs, needles=needles, groups=groups),
                 score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
             ))
             if listed is not None:

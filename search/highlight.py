@@ -18,11 +18,21 @@ CONTEXT_BEFORE = 50
 ELLIPSIS = "…"
 
 
+def spans(text: str, needles: list[str]) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
+    """``(match_runs(text, needles), term_runs(text, needles))`` with one normalization."""
+    norm, offsets = normalize_with_offsets(text)
+    return _runs(text, norm, offsets, needles), _term_runs(norm, offsets, needles)
+
+
 def match_runs(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """Sorted, merged ``[start, end)`` runs of source characters that belong to a match
     of any needle (normalized strings). Punctuation inside a match is left out, so a
     match written “五星”支部 gives two runs, 五星 and 支部."""
     norm, offsets = normalize_with_offsets(text)
+    return _runs(text, norm, offsets, needles)
+
+
+def _runs(text, norm, offsets, needles) -> list[tuple[int, int]]:
     hit = bytearray(len(text))
     for needle in {n for n in needles if n}:
         for start in boundaries.find_all(norm, offsets, needle):
@@ -61,6 +71,10 @@ def mark(text: str, runs: list[tuple[int, int]], start: int = 0, end: int | None
 def term_runs(text: str, needles: list[str]) -> list[list[tuple[int, int]]]:
     """Per needle, the ``[start, end)`` source spans of its matches (boundaries kept)."""
     norm, offsets = normalize_with_offsets(text)
+    return _term_runs(norm, offsets, needles)
+
+
+def _term_runs(norm, offsets, needles) -> list[list[tuple[int, int]]]:
     out = []
     for needle in dict.fromkeys(n for n in needles if n):
         spans = [(offsets[k], offsets[k + len(needle) - 1] + 1) for k in boundaries.find_all(norm, offsets, needle)]
@@ -151,7 +165,8 @@ def _cover(groups: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
 
 
 def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None = None,
-              width: int = SNIPPET_CHARS) -> list[tuple[int, int]]:
+              width: int = SNIPPET_CHARS, groups: list[list[tuple[int, int]]] | None = None
+              ) -> list[tuple[int, int]]:
     """The ``[start, end)`` pieces of ``text`` a snippet shows: one piece of about
     ``SNIPPET_MIN``–``SNIPPET_MAX`` characters holding a match of every term when they
     fit, else one clause around a match of each term; pieces start and end at clause
@@ -160,7 +175,8 @@ def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None 
     n = len(text)
     if n <= max(width, SNIPPET_MAX):
         return [(0, n)]
-    groups = term_runs(text, needles) if needles else []
+    if groups is None:
+        groups = term_runs(text, needles) if needles else []
     if not groups:
         groups = [[r] for r in runs[:1]] if runs else []
     if not groups:
@@ -227,9 +243,10 @@ def _render(text, pieces, piece) -> str:
 
 
 def snippet(text: str, runs: list[tuple[int, int]], width: int = SNIPPET_CHARS,
-            needles: list[str] | None = None) -> str:
-    """Escaped and marked pieces of ``text`` (see :func:`fragments`), joined with …."""
-    pieces = fragments(text, runs, needles, width)
+            needles: list[str] | None = None, groups: list[list[tuple[int, int]]] | None = None) -> str:
+    """Escaped and marked pieces of ``text`` (see :func:`fragments`), joined with …;
+    ``groups`` (from :func:`spans`) saves normalizing the text again."""
+    pieces = fragments(text, runs, needles, width, groups)
     return _render(text, pieces, lambda a, b: mark(text, runs, a, b))
 
 

@@ -59,7 +59,7 @@ LEAD_MAX = 30  # a lead sentence longer than this (normalized characters) is not
 PROXIMITY_WEIGHT = 0.0  # × mean idf, for all terms within PROXIMITY_CHARS of each other
 PROXIMITY_CHARS = 30
 COVERAGE_WEIGHT = 0.0  # × mean idf × share of the terms found as written (word matches)
-RERANK = 300  # how many of the best passages of a tier get the proximity / coverage signals
+RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
 
 # Kept for anyone who imported them; the context signal replaced the two boosts.
@@ -140,17 +140,6 @@ class Ranker:
                 self._stats.popitem(last=False)
         return stats
 
-    def lead_length(self, r: int) -> int:
-        """Length, in normalized characters, of passage ``r``'s lead sentence (0: none);
-        worked out once per passage and kept."""
-        if self._lead is None:
-            self._lead = np.full(len(self.table.live), -1, dtype=np.int32)
-        n = int(self._lead[r])
-        if n < 0:
-            n = len(lead_sentence(_source_text(self.table, r)))
-            self._lead[r] = n
-        return n
-
     def kind_weight(self) -> np.ndarray:
         """Per row, the weight of its passage kind (computed once per generation)."""
         if self._kind_weight is None:
@@ -225,31 +214,47 @@ class Ranker:
         bonus = np.zeros(len(rows), dtype=np.float64)
         if not phrases or not len(rows):
             return bonus
+        multi = len(phrases) > 1 and (COVERAGE_WEIGHT or PROXIMITY_WEIGHT)
+        if not LEAD_WEIGHT and not multi:
+            return bonus
         tier = np.zeros(len(rows), np.int8) if tier is None else tier
         t = self.table
-        kinds = self.kind_weight()
-        body = KIND_WEIGHTS["body"]
+        is_body = self.kind_weight() == KIND_WEIGHTS["body"]
         mean_idf = float(np.mean(idfs))
+        pairs = list(zip(phrases, idfs))
         for value in np.unique(tier).tolist():
             members = np.flatnonzero(tier == value)
             if len(members) > RERANK:
                 members = members[np.argsort(-scores[members], kind="stable")[:RERANK]]
-            for i in members.tolist():
-                r = int(rows[i])
+            member_rows = rows[members]
+            leads = self.lead_lengths(member_rows[is_body[member_rows]]) if LEAD_WEIGHT else {}
+            for i, r in zip(members.tolist(), member_rows.tolist()):
+                n = leads.get(r, 0)
+                if not n and not multi:
+                    continue
                 text = _norm_text(t, r)
-                found = [p for p in phrases if p in text]
-                if LEAD_WEIGHT and kinds[r] == body:
-                    n = self.lead_length(r)
-                    if n > 0:
-                        lead = text[:n]
-                        bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in zip(phrases, idfs) if p in lead)
-                if len(phrases) > 1:
+                if n:
+                    lead = text[:n]
+                    bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
+                if multi:
+                    found = [p for p in phrases if p in text]
                     if value != 0:
                         bonus[i] += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
-                    span = shortest_span(text, found) if len(found) > 1 else None
+                    span = shortest_span(text, found) if len(found) > 1 and PROXIMITY_WEIGHT else None
                     if span is not None:
                         bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
         return bonus
+
+    def lead_lengths(self, rows: np.ndarray) -> dict[int, int]:
+        """``{row: lead length}`` for the rows that have a lead sentence."""
+        if self._lead is None:
+            self._lead = np.full(len(self.table.live), -1, dtype=np.int32)
+        known = self._lead[rows]
+        for r in rows[known < 0].tolist():
+            self._lead[r] = len(lead_sentence(_source_text(self.table, r)))
+        values = self._lead[rows]
+        keep = values > 0
+        return dict(zip(rows[keep].tolist(), values[keep].tolist()))
 
 
 def _source_text(t: PassageTable, r: int) -> str:
