@@ -30,6 +30,7 @@ from .formats import hint_values
 from .ingest import SkipFile, SourceFile, extract_source, find_files
 from .model import Passage, Report
 from .normalize import normalize
+from .normalize import signature as normalize_signature
 from .schema import make_schema
 from .structure import parse
 from .topics import TopicLexicon
@@ -219,6 +220,7 @@ def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
 def _config_signature(analyzer: Analyzer, lexicon: TopicLexicon) -> str:
     h = hashlib.sha1(json.dumps(analyzer.userdict, ensure_ascii=False).encode("utf-8"))
     h.update(json.dumps(lexicon.topics, ensure_ascii=False).encode("utf-8"))
+    h.update(normalize_signature().encode())  # the folding table: what a bigram means
     return h.hexdigest()
 
 

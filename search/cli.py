@@ -14,7 +14,7 @@ from index import build as build_index
 from index import update as update_index
 from index.errors import GovsearchError
 
-from .engine import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORTS, Searcher
+from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import snippet_text
 
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -213,13 +213,16 @@ def index_stats(index_dir, as_json):
               show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Page number.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--group", type=click.Choice(GROUPS), default="none", show_default=True,
+              help="report: at most 3 passages per report, reports in the order of their best passage, "
+                   "identical passages of several reports once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (same as /api/search).")
 @click.option("--synonyms/--no-synonyms", default=True, show_default=True,
               help="Also search the synonyms of the terms (the synonym table).")
 @synonyms_file_option
 @index_option
 @handle_errors
-def search_command(query, town, county, topic, year, page_size, page, sort, as_json, synonyms, synonyms_file, index_dir):
+def search_command(query, town, county, topic, year, page_size, page, sort, group, as_json, synonyms, synonyms_file, index_dir):
     """Search the index. Every passage containing the query is found.
 
     \b
@@ -242,7 +245,7 @@ def search_command(query, town, county, topic, year, page_size, page, sort, as_j
     raw = " ".join(query)
     results = Searcher(index_dir, synonyms_file=synonyms_file).search(
         raw, town=list(town), county=list(county), topic=list(topic), year=list(year), page=page,
-        page_size=page_size, sort=sort, synonyms=synonyms, pinyin=True)
+        page_size=page_size, sort=sort, synonyms=synonyms, pinyin=True, group=group)
     if as_json:
         _echo_json(results.to_dict())
         return
@@ -253,7 +256,8 @@ def _print_results(results, color: bool) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
     click.echo(f"“{results.query}”: {results.total} passages in {results.total_docs} reports"
-               f" (exact {results.total_exact}) — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
+               f" (exact {results.total_exact}, words only {results.total_words})"
+               f" — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
     if results.filters:
         click.echo("filters: " + "  ".join(f"{k}={','.join(v)}" for k, v in results.filters.items()))
     for line in assist_lines(results):
@@ -279,6 +283,10 @@ def _print_results(results, color: bool) -> None:
                 kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
                 click.echo(f"    § {where}{kind}{tag}")
                 click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")
+                if hit.also_in:
+                    click.echo("      = also in: " + ", ".join(f"{a['title']} [{a['doc_id']}]" for a in hit.also_in))
+            if hits[-1].more_in_report:
+                click.echo(f"    … {hits[-1].more_in_report} more in this report: govsearch show {doc_id}")
     click.echo("")
 
 

@@ -27,7 +27,8 @@ from index import store
 from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
 from index.normalize import normalize
 
-from .highlight import match_runs, snippet
+from . import boundaries, grouping, relaxed
+from .highlight import match_runs, snippet, spans  # noqa: F401  (match_runs: public API)
 from .query import ParsedQuery, parse_query, year_matches
 from .ranking import Ranker
 from . import assist as _assist
@@ -38,6 +39,7 @@ from .table import PassageTable, Row  # noqa: F401  (Row is part of the public A
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
+GROUPS = ("none", "report")
 FACETS = ("topic", "town", "county", "year")
 CACHE_TERMS = 512
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -128,6 +130,9 @@ class Searcher:
             keep = np.fromiter((needle in norms[r] for r in rows.tolist()), dtype=bool, count=len(rows))
             rows = rows[keep]
         # one- and two-character needles: the bigram (or character range) is the needle itself
+        if boundaries.bounded(needle) and len(rows):  # Latin letters / digits: word boundaries
+            rows = rows[np.fromiter((boundaries.contains(_text(t, r), needle) for r in rows.tolist()),
+                                    dtype=bool, count=len(rows))]
         with self._lock:
             self._cache[key] = rows
             if len(self._cache) > CACHE_TERMS:
@@ -163,16 +168,23 @@ class Searcher:
         return self._multichar_words(t, norm) or [norm]
 
     def _word_matches(self, t: PassageTable, norm: str) -> np.ndarray:
-        """Rows holding every jieba word of the term (Whoosh's word field), or, for a
-        term without multi-character words, the term itself."""
-        words = self._multichar_words(t, norm)
+        """Rows holding the term by its words (search/relaxed.py): every jieba word of
+        two or more characters (Whoosh's word field), each one-character part beside
+        its word; a term without multi-character words matches only as written."""
+        term_parts = relaxed.parts(t.analyzer.cut, norm)
+        words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:
             return self._containing(t, norm)
         query = wq.And([wq.Term("words", w) for w in words])
         with self._lock:
             docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
         rows = t.row_of_docnum[docnums]
-        return np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+        rows = np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+        if any(len(p) == 1 for p in term_parts):
+            for char in {p for p in term_parts if len(p) == 1}:
+                rows = np.intersect1d(rows, self._containing(t, char), assume_unique=True)
+            rows = relaxed.filter_rows(rows, lambda r: _norm(t, r), term_parts)
+        return rows
 
     def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact, words-only) rows, sorted."""
@@ -214,7 +226,7 @@ class Searcher:
                synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
                **options) -> Results:
         """Search; filters given here add to those written in the query. ``options``:
-        ``page``, ``page_size``, ``sort``, ``max_page_size``.
+        ``page``, ``page_size``, ``sort``, ``max_page_size``, ``group``.
 
         Query assistance (search/assist.py): ``synonyms`` also searches the synonyms of
         the terms; ``pinyin`` reads a Latin-letter query without literal hits as pinyin;
@@ -244,11 +256,15 @@ class Searcher:
 
     def _search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
                 page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
-                max_page_size: int = MAX_PAGE_SIZE, synonyms: bool = True) -> Results:
+                max_page_size: int = MAX_PAGE_SIZE, synonyms: bool = True, group: str = "none") -> Results:
+        """``group="report"`` lists passages by report and shows identical passages once
+        (search/grouping.py)."""
         started = time.perf_counter()
         page, page_size = _check_paging(page, page_size, max_page_size)
         if sort not in SORTS:
             raise BadParameter(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if group not in GROUPS:
+            raise BadParameter(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
         extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
         if q.is_empty:
@@ -267,13 +283,19 @@ class Searcher:
         words = self._query_words(t, q_syn if synonyms and applied else q)
         with self._lock:
             ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
-        scores = ranker.bm25f(rows, words)
+        scores = ranker.score(rows, words, [term.norm for term in q.terms], tier)
 
         start = (page - 1) * page_size
         keys = [t.reading_order[rows], -scores, tier]  # np.lexsort: last key sorts first
         if sort == "year":
             keys.append(-t.year[rows])
-        if start < len(rows):
+        listed = None
+        if group == "report":
+            order = np.lexsort(keys) if len(rows) else np.zeros(0, dtype=np.int64)
+            listed, n_listed = grouping.report_groups(t, rows, order, needed=start + page_size)
+            page_listed = listed[start:start + page_size]
+            page_items = np.array([item.index for item in page_listed], dtype=np.int64)
+        elif start < len(rows):
             wanted = min(len(rows), start + page_size)
             candidates = np.arange(len(rows))
             if len(rows) > 4 * wanted:
@@ -290,19 +312,26 @@ class Searcher:
             needles_words.extend([term.norm] if term.quoted else self._term_words(t, term.norm))
         needles_synonym = [term.norm for term in q_syn.terms]
         hits = []
-        for i in page_items.tolist():
+        for n, i in enumerate(page_items.tolist()):
             r = t.rows[int(rows[i])]
             is_exact = tier[i] == 0
-            runs = match_runs(r.text, needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym)
+            needles = needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym
+            runs, groups = spans(r.text, needles)
             hits.append(Hit(
                 doc_id=r.doc_id, passage_id=r.passage_id, title=r.title, town=r.town, county=r.county,
                 year=r.year, section=r.section, topics=list(r.topics),
-                match=("exact", "words", "synonym")[tier[i]], passage=r.text, snippet=snippet(r.text, runs),
+                match=("exact", "words", "synonym")[tier[i]], passage=r.text,
+                snippet=snippet(r.text, runs, needles=needles, groups=groups),
                 score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
             ))
+            if listed is not None:
+                item = page_listed[n]
+                hits[-1].more_in_report = item.more_in_report
+                hits[-1].also_in = [_report_ref(t.rows[int(rows[j])]) for j in item.also_in]
         return Results(
             query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
+            total_words=len(relaxed), group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             expanded={"synonyms": applied, "synonym_hits": int(len(synonym_rows)), "synonyms_off": bool(applied) and not synonyms,
@@ -342,6 +371,24 @@ class Searcher:
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
+
+
+def _report_ref(row) -> dict:
+    """Where else an identical passage stands (``also_in`` of a grouped hit)."""
+    return {"doc_id": row.doc_id, "passage_id": row.passage_id, "title": row.title, "town": row.town,
+            "county": row.county, "year": row.year}
+
+
+def _norm(t: PassageTable, r: int) -> str:
+    """The normalized text of passage row ``r`` (through the table's accessor when it has one)."""
+    norm = getattr(t, "norm", None)
+    return norm(r) if callable(norm) else t.norms[r]
+
+
+def _text(t: PassageTable, r: int) -> str:
+    """The original text of passage row ``r`` (through the table's accessor when it has one)."""
+    text = getattr(t, "text", None)
+    return text(r) if callable(text) else t.rows[r].text
 
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:

@@ -11,9 +11,17 @@ from html import escape
 
 from index.normalize import normalize_with_offsets
 
+from . import boundaries
+
 SNIPPET_CHARS = 160
 CONTEXT_BEFORE = 50
 ELLIPSIS = "…"
+
+
+def spans(text: str, needles: list[str]) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
+    """``(match_runs(text, needles), term_runs(text, needles))`` with one normalization."""
+    norm, offsets = normalize_with_offsets(text)
+    return _runs(text, norm, offsets, needles), _term_runs(norm, offsets, needles)
 
 
 def match_runs(text: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -21,13 +29,15 @@ def match_runs(text: str, needles: list[str]) -> list[tuple[int, int]]:
     of any needle (normalized strings). Punctuation inside a match is left out, so a
     match written “五星”支部 gives two runs, 五星 and 支部."""
     norm, offsets = normalize_with_offsets(text)
+    return _runs(text, norm, offsets, needles)
+
+
+def _runs(text, norm, offsets, needles) -> list[tuple[int, int]]:
     hit = bytearray(len(text))
     for needle in {n for n in needles if n}:
-        start = norm.find(needle)
-        while start >= 0:
+        for start in boundaries.find_all(norm, offsets, needle):
             for k in range(start, start + len(needle)):
                 hit[offsets[k]] = 1
-            start = norm.find(needle, start + 1)
     runs: list[tuple[int, int]] = []
     i, n = 0, len(text)
     while i < n:
@@ -58,35 +68,203 @@ def mark(text: str, runs: list[tuple[int, int]], start: int = 0, end: int | None
     return "".join(out)
 
 
+def term_runs(text: str, needles: list[str]) -> list[list[tuple[int, int]]]:
+    """Per needle, the ``[start, end)`` source spans of its matches (boundaries kept)."""
+    norm, offsets = normalize_with_offsets(text)
+    return _term_runs(norm, offsets, needles)
+
+
+def _term_runs(norm, offsets, needles) -> list[list[tuple[int, int]]]:
+    out = []
+    for needle in dict.fromkeys(n for n in needles if n):
+        spans = [(offsets[k], offsets[k + len(needle) - 1] + 1) for k in boundaries.find_all(norm, offsets, needle)]
+        if spans:
+            out.append(spans)
+    return out
+
+
+# ---------------------------------------------------------------- snippet windows
+
+SENTENCE_ENDS = "。！？；!?;\n"
+CLAUSE_ENDS = SENTENCE_ENDS + "，、：,:…"
+SNIPPET_MIN = 100
+SNIPPET_MAX = 200
+
+
+def _alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _cut_ok(text: str, p: int) -> bool:
+    """Cutting before ``text[p]`` does not split a Latin word or a number."""
+    if p <= 0 or p >= len(text):
+        return True
+    a, b = text[p - 1], text[p]
+    if _alnum(a) and _alnum(b):
+        return False
+    if (a.isdigit() or a in ".,") and (b.isdigit() or b in ".%") and (a.isdigit() or b.isdigit()):
+        return False  # 12.75, 1,000, 50%
+    return True
+
+
+def _stops(text: str) -> list[int]:
+    """Clause boundaries: 0, len(text) and every position just after a clause end."""
+    out = {0, len(text)}
+    for i, c in enumerate(text):
+        if c in CLAUSE_ENDS:
+            out.add(i + 1)
+    return sorted(out)
+
+
+def _stop_before(stops, text, a, limit):
+    """The latest clause boundary at or before ``a`` no further than ``limit`` back,
+    else a safe cut about that far back (never inside a Latin word or a number)."""
+    cands = [p for p in stops if p <= a and a - p <= limit]
+    if cands:
+        return cands[-1] if a - cands[-1] <= limit else cands[0]
+    p = max(0, a - limit // 2)
+    while p < a and not _cut_ok(text, p):
+        p += 1
+    return p
+
+
+def _stop_after(stops, text, b, limit):
+    cands = [p for p in stops if p >= b and p - b <= limit]
+    if cands:
+        return cands[0]
+    p = min(len(text), b + limit // 2)
+    while p > b and not _cut_ok(text, p):
+        p -= 1
+    return p
+
+
+def _cover(groups: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """One match of every term, as close together as possible (shortest window)."""
+    events = sorted((a, b, g) for g, spans in enumerate(groups) for a, b in spans)
+    need, have, count = len(groups), 0, [0] * len(groups)
+    best, lo = None, 0
+    for hi in range(len(events)):
+        g = events[hi][2]
+        have += count[g] == 0
+        count[g] += 1
+        while have == need:
+            window = events[lo:hi + 1]
+            span = max(e[1] for e in window) - events[lo][0]
+            if best is None or span < best[0]:
+                chosen, seen = [], set()
+                for a, b, gg in window:
+                    if gg not in seen:
+                        seen.add(gg)
+                        chosen.append((a, b))
+                best = (span, chosen)
+            gl = events[lo][2]
+            count[gl] -= 1
+            have -= count[gl] == 0
+            lo += 1
+    return best[1] if best else []
+
+
+def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None = None,
+              width: int = SNIPPET_CHARS, groups: list[list[tuple[int, int]]] | None = None
+              ) -> list[tuple[int, int]]:
+    """The ``[start, end)`` pieces of ``text`` a snippet shows: one piece of about
+    ``SNIPPET_MIN``–``SNIPPET_MAX`` characters holding a match of every term when they
+    fit, else one clause around a match of each term; pieces start and end at clause
+    boundaries (sentence ends, commas, enumeration commas, colons), never inside a
+    Latin word or a number."""
+    n = len(text)
+    if n <= max(width, SNIPPET_MAX):
+        return [(0, n)]
+    if groups is None:
+        groups = term_runs(text, needles) if needles else []
+    if not groups:
+        groups = [[r] for r in runs[:1]] if runs else []
+    if not groups:
+        groups = [[(0, 0)]]
+    chosen = sorted(_cover(groups))
+    stops = _stops(text)
+    a, b = chosen[0][0], max(e for _, e in chosen)
+    if b - a <= SNIPPET_MAX - 20:
+        start = _stop_before(stops, text, a, min(60, SNIPPET_MAX - (b - a)))
+        end = _stop_after(stops, text, b, SNIPPET_MAX - (b - start))
+        pieces = [(start, end)]
+    else:  # terms far apart: a clause around each, joined with …
+        share = max(40, SNIPPET_MAX // len(chosen))
+        pieces = []
+        for x, y in chosen:
+            s0 = _stop_before(stops, text, x, share // 2)
+            e0 = _stop_after(stops, text, y, max(10, share - (y - s0)))
+            if pieces and s0 <= pieces[-1][1]:
+                pieces[-1] = (pieces[-1][0], max(e0, pieces[-1][1]))
+            else:
+                pieces.append((s0, e0))
+        return pieces
+    # grow to about SNIPPET_MIN with whole clauses: the following ones first, then before
+    start, end = pieces[0]
+    while end - start < min(width, SNIPPET_MIN * 3 // 2) and (start > 0 or end < n):
+        nxt = next((p for p in stops if p > end), None)
+        prv = next((p for p in reversed(stops) if p < start), None)
+        if nxt is not None and nxt - start <= SNIPPET_MAX:
+            end = nxt
+        elif prv is not None and end - prv <= SNIPPET_MAX:
+            start = prv
+        else:
+            break
+    if end - start < SNIPPET_MIN:  # clauses too long to add whole: a safe cut instead
+        end = _stop_after([], text, end, 2 * (SNIPPET_MIN - (end - start)))
+    return [(start, end)]
+
+
+def _lstrip(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
 def window(text: str, runs: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> tuple[int, int]:
-    """``(start, end)`` of about ``width`` characters around the first match."""
-    if len(text) <= width:
-        return 0, len(text)
-    first = runs[0][0] if runs else 0
-    start = max(0, first - CONTEXT_BEFORE)
-    end = min(len(text), start + width)
-    return max(0, end - width), end
+    """``(start, end)`` of the single piece around the first match (kept for callers
+    of the earlier API; :func:`fragments` gives the pieces a snippet shows)."""
+    pieces = fragments(text, runs, None, width)
+    return pieces[0][0], pieces[-1][1]
 
 
-def snippet(text: str, runs: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
-    """About ``width`` characters around the first match, escaped and marked."""
-    start, end = window(text, runs, width)
-    html = mark(text, runs, start, end)
-    return (ELLIPSIS if start > 0 else "") + html + (ELLIPSIS if end < len(text) else "")
+def _render(text, pieces, piece) -> str:
+    out = []
+    for k, (a, b) in enumerate(pieces):
+        a = _lstrip(text, a, b)
+        if k == 0 and a > 0:
+            out.append(ELLIPSIS)
+        elif k > 0:
+            out.append(ELLIPSIS)
+        out.append(piece(a, b))
+    if pieces and pieces[-1][1] < len(text):
+        out.append(ELLIPSIS)
+    return "".join(out)
+
+
+def snippet(text: str, runs: list[tuple[int, int]], width: int = SNIPPET_CHARS,
+            needles: list[str] | None = None, groups: list[list[tuple[int, int]]] | None = None) -> str:
+    """Escaped and marked pieces of ``text`` (see :func:`fragments`), joined with …;
+    ``groups`` (from :func:`spans`) saves normalizing the text again."""
+    pieces = fragments(text, runs, needles, width, groups)
+    return _render(text, pieces, lambda a, b: mark(text, runs, a, b))
 
 
 def snippet_text(text: str, runs: list[tuple[int, int]], before: str = "", after: str = "",
-                 width: int = SNIPPET_CHARS) -> str:
-    """The same window as plain text, each match wrapped in ``before``/``after``
+                 width: int = SNIPPET_CHARS, needles: list[str] | None = None) -> str:
+    """The same pieces as plain text, each match wrapped in ``before``/``after``
     (terminal colour codes, or nothing)."""
-    start, end = window(text, runs, width)
-    out, pos = [], start
-    for a, b in runs:
-        a, b = max(a, start), min(b, end)
-        if a >= b:
-            continue
-        out += [text[pos:a], before, text[a:b], after]
-        pos = b
-    out.append(text[pos:end])
-    body = "".join(out).replace("\n", " ")
-    return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")
+    pieces = fragments(text, runs, needles, width)
+
+    def piece(a, b):
+        out, pos = [], a
+        for x, y in runs:
+            x, y = max(x, a), min(y, b)
+            if x >= y:
+                continue
+            out += [text[pos:x], before, text[x:y], after]
+            pos = y
+        out.append(text[pos:b])
+        return "".join(out).replace("\n", " ")
+
+    return _render(text, pieces, piece)

@@ -1,13 +1,32 @@
-"""BM25F ranking of matched passages.
+"""Ranking of matched passages: which of them a reader wants first.
 
-The query's jieba words are weighed by BM25 over three fields of each passage: its
-text, the report title (×3) and its section heading (×2), combined BM25F-style (the
-weighted term frequencies are summed before saturation). Term frequencies are counted
-in the *normalized* text, exactly the form the match was made on, so a word jieba cut
-differently in the passage (设 in 建设) still counts; document frequencies come from
-the same matching machinery, so idf agrees with what a search for the word returns.
+A passage's score adds up evidence, each signal with its weight (the constants below;
+README "Ranking" lists them with the figures each one was measured at):
 
-Per-word statistics are computed once per index generation and kept (LRU).
+* **text** — BM25 of the query's jieba words in the passage's *normalized* text (the
+  form the match was made on, so a word jieba cut differently in the passage still
+  counts), with a length normalization that never rewards being short: a passage
+  shorter than the average is normalized as if it had the average length, so a bare
+  heading gets no more for its one occurrence than a paragraph does.
+* **phrase** — BM25 of each whole query term as written (``稳就业`` as one string), so
+  passages that repeat the phrase itself come before those that only hold its words.
+* **context** — a body passage under a section heading (or in a report whose title)
+  naming a query word gets a bounded bonus: the heading says what its passages are
+  about, it is not a match of its own.
+* **kind** — the score is multiplied by the passage kind's weight: a body paragraph
+  that discusses the phrase comes before the heading, caption or title naming it,
+  which reads better as the section of its passages.
+* **brevity** — a body passage shorter than ``SHORT_CHARS`` (a one-line lead such as
+  ``（三）加快发展新质生产力。``) is scaled down in proportion, as it is a heading in
+  all but name.
+* **coverage and proximity** — for queries of several terms, the share of the terms
+  found as written and how close together the terms stand (the shortest stretch of
+  text holding one occurrence of each) add to the score of the best candidates.
+
+Exact matches still come before word matches whatever the score (the engine sorts by
+match tier first). Document frequencies come from the same matching machinery, so idf
+agrees with what a search for the word returns. Per-word statistics are computed once
+per index generation and kept (LRU).
 """
 
 from __future__ import annotations
@@ -20,13 +39,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.normalize import normalize
+
+from . import boundaries
 from .table import PassageTable
 
+K1 = 2.0
+B = 0.3
+LENGTH_FLOOR = 1.5  # passages shorter than this × the average length are normalized as if that long
+PHRASE_WEIGHT = 1.0  # × idf, BM25 of each whole term as written (when it is not a single jieba word)
+CONTEXT_WEIGHT = 0.25  # × idf of each word named in the section path or title, at most once per word
+KIND_WEIGHTS = {"body": 1.0, "heading": 0.45, "title": 0.45, "caption": 0.4, "byline": 0.2}
+SHORT_CHARS = 50  # body passages shorter than this are scaled by (length / SHORT_CHARS) ** SHORT_POWER
+SHORT_POWER = 0.5
+LEAD_WEIGHT = 2.0  # × idf of each term in the lead sentence of a body paragraph that goes on after it
+LEAD_ENDS = "。！？；：!?;:"
+LEAD_REST = 20  # characters the paragraph must go on after its lead sentence
+LEAD_MAX = 30  # a lead sentence longer than this (normalized characters) is not a topic sentence
+PROXIMITY_WEIGHT = 0.0  # × mean idf, for all terms within PROXIMITY_CHARS of each other
+PROXIMITY_CHARS = 30
+COVERAGE_WEIGHT = 0.0  # × mean idf × share of the terms found as written (word matches)
+RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
+CACHED_WORDS = 256
+
+# Kept for anyone who imported them; the context signal replaced the two boosts.
 TITLE_BOOST = 3.0
 SECTION_BOOST = 2.0
-K1 = 1.2
-B = 0.75
-CACHED_WORDS = 256
 
 
 @dataclass
@@ -38,12 +76,48 @@ class WordStats:
     idf: float
 
 
+def _norm_text(t: PassageTable, r: int) -> str:
+    norm = getattr(t, "norm", None)
+    return norm(r) if callable(norm) else t.norms[r]
+
+
+def _count(t: PassageTable, r: int, word: str) -> int:
+    """Occurrences of ``word`` in passage ``r`` (Latin words and numbers at word boundaries)."""
+    if boundaries.bounded(word):
+        return boundaries.count(_source_text(t, r), word)
+    return _norm_text(t, r).count(word)
+
+
+def kind_codes(t: PassageTable) -> tuple[np.ndarray, list[str]]:
+    """Per row, the code of its passage kind, and the kind names (from the table's
+    ``kind`` column when it has one, else read from its rows)."""
+    kinds = getattr(t, "kind", None)
+    names = getattr(t, "kind_names", None)
+    if isinstance(kinds, np.ndarray) and names is not None:
+        return kinds, list(names)
+    names = list(KIND_WEIGHTS)
+    code = {k: i for i, k in enumerate(names)}
+    size = len(t.live)
+    out = np.zeros(size, dtype=np.int8)
+    row_of = getattr(t, "row", None)
+    for r in np.flatnonzero(t.live).tolist():
+        row = row_of(r) if callable(row_of) else t.rows[r]
+        kind = row.kind
+        if kind not in code:
+            code[kind] = len(names)
+            names.append(kind)
+        out[r] = code[kind]
+    return out, names
+
+
 class Ranker:
     def __init__(self, table: PassageTable, containing: Callable[[str], np.ndarray]):
         self.table = table
         self.containing = containing
         self._stats: OrderedDict[str, WordStats] = OrderedDict()
         self._lock = threading.Lock()
+        self._kind_weight: np.ndarray | None = None
+        self._lead: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -66,15 +140,24 @@ class Ranker:
                 self._stats.popitem(last=False)
         return stats
 
+    def kind_weight(self) -> np.ndarray:
+        """Per row, the weight of its passage kind (computed once per generation)."""
+        if self._kind_weight is None:
+            codes, names = kind_codes(self.table)
+            weights = np.array([KIND_WEIGHTS.get(n, 1.0) for n in names] or [1.0], dtype=np.float64)
+            self._kind_weight = weights[codes]
+        return self._kind_weight
+
     def _text_frequencies(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
         """Occurrences of ``word`` in the text of each of ``rows``. Counted directly when
         the rows are few compared with the passages holding the word (a rare phrase with
         a common word); otherwise counted once for all of them and kept."""
-        norms = self.table.norms
+        t = self.table
         if s.tf is None and len(rows) * 4 < len(s.rows):
-            return np.fromiter((norms[r].count(word) for r in rows.tolist()), dtype=np.float64, count=len(rows))
+            return np.fromiter((_count(t, r, word) for r in rows.tolist()), dtype=np.float64,
+                               count=len(rows))
         if s.tf is None:
-            s.tf = np.fromiter((norms[r].count(word) for r in s.rows.tolist()), dtype=np.float64,
+            s.tf = np.fromiter((_count(t, r, word) for r in s.rows.tolist()), dtype=np.float64,
                                count=len(s.rows))
         tf = np.zeros(len(rows), dtype=np.float64)
         if len(s.rows):
@@ -84,16 +167,140 @@ class Ranker:
         return tf
 
     def bm25f(self, rows: np.ndarray, words: list[str]) -> np.ndarray:
-        """Scores of ``rows`` (an int array) for the query ``words`` (normalized)."""
+        """Text and context evidence of ``rows`` for the query ``words`` (normalized)."""
         t = self.table
         scores = np.zeros(len(rows), dtype=np.float64)
         if not len(rows) or not words:
             return scores
-        saturation = K1 * (1.0 - B + B * t.length[rows] / t.avg_length)
+        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)  # never reward being short
+        saturation = K1 * (1.0 - B + B * length / t.avg_length)
         doc_codes, section_codes = t.doc[rows], t.section[rows]
         for word in words:
             s = self.stats(word)
             tf = self._text_frequencies(s, word, rows)
-            tf += TITLE_BOOST * s.in_title[doc_codes] + SECTION_BOOST * s.in_section[section_codes]
             scores += s.idf * tf * (K1 + 1.0) / (tf + saturation)
+            named = (s.in_title[doc_codes] + s.in_section[section_codes]) > 0
+            scores += CONTEXT_WEIGHT * s.idf * named
         return scores
+
+    def score(self, rows: np.ndarray, words: list[str], phrases: list[str], tier: np.ndarray | None = None
+              ) -> np.ndarray:
+        """The ranking score of ``rows``: ``words`` are the query's jieba words,
+        ``phrases`` its terms as written (normalized); ``tier`` the match tier of each
+        row (0 exact, 1 words), whose best ``RERANK`` rows get proximity and coverage."""
+        t = self.table
+        scores = self.bm25f(rows, words)
+        if not len(rows):
+            return scores
+        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)
+        saturation = K1 * (1.0 - B + B * length / t.avg_length)
+        phrases = [p for p in dict.fromkeys(phrases) if p]
+        idfs = []
+        for phrase in phrases:
+            s = self.stats(phrase)
+            idfs.append(s.idf)
+            if phrase in words:
+                continue  # already counted as a word
+            tf = self._text_frequencies(s, phrase, rows)
+            scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + saturation)
+        scores += self._rerank(rows, scores, phrases, idfs, tier)
+        weight = self.kind_weight()[rows]
+        short = np.minimum(1.0, t.length[rows] / SHORT_CHARS) ** SHORT_POWER
+        weight = np.where(weight == KIND_WEIGHTS["body"], weight * short, weight)
+        return scores * weight
+
+    def _rerank(self, rows, scores, phrases, idfs, tier) -> np.ndarray:
+        """Lead, coverage and proximity bonuses for the best ``RERANK`` rows of each tier."""
+        bonus = np.zeros(len(rows), dtype=np.float64)
+        if not phrases or not len(rows):
+            return bonus
+        multi = len(phrases) > 1 and (COVERAGE_WEIGHT or PROXIMITY_WEIGHT)
+        if not LEAD_WEIGHT and not multi:
+            return bonus
+        tier = np.zeros(len(rows), np.int8) if tier is None else tier
+        t = self.table
+        is_body = self.kind_weight() == KIND_WEIGHTS["body"]
+        mean_idf = float(np.mean(idfs))
+        pairs = list(zip(phrases, idfs))
+        for value in np.unique(tier).tolist():
+            members = np.flatnonzero(tier == value)
+            if len(members) > RERANK:
+                members = members[np.argsort(-scores[members], kind="stable")[:RERANK]]
+            member_rows = rows[members]
+            leads = self.lead_lengths(member_rows[is_body[member_rows]]) if LEAD_WEIGHT else {}
+            for i, r in zip(members.tolist(), member_rows.tolist()):
+                n = leads.get(r, 0)
+                if not n and not multi:
+                    continue
+                text = _norm_text(t, r)
+                if n:
+                    lead = text[:n]
+                    bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
+                if multi:
+                    found = [p for p in phrases if p in text]
+                    if value != 0:
+                        bonus[i] += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
+                    span = shortest_span(text, found) if len(found) > 1 and PROXIMITY_WEIGHT else None
+                    if span is not None:
+                        bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
+        return bonus
+
+    def lead_lengths(self, rows: np.ndarray) -> dict[int, int]:
+        """``{row: lead length}`` for the rows that have a lead sentence."""
+        if self._lead is None:
+            self._lead = np.full(len(self.table.live), -1, dtype=np.int32)
+        known = self._lead[rows]
+        for r in rows[known < 0].tolist():
+            self._lead[r] = len(lead_sentence(_source_text(self.table, r)))
+        values = self._lead[rows]
+        keep = values > 0
+        return dict(zip(rows[keep].tolist(), values[keep].tolist()))
+
+
+def _source_text(t: PassageTable, r: int) -> str:
+    text = getattr(t, "text", None)
+    return text(r) if callable(text) else t.rows[r].text
+
+
+def lead_sentence(text: str) -> str:
+    """The normalized first sentence of a paragraph that goes on after it ("" if it
+    does not: a one-sentence passage is a heading in all but name)."""
+    end = min((i for i in (text.find(c) for c in LEAD_ENDS) if i >= 0), default=-1)
+    if end < 0 or len(text) - end - 1 < LEAD_REST:
+        return ""
+    lead = normalize(text[:end])
+    return lead if len(lead) <= LEAD_MAX else ""
+
+
+def shortest_span(text: str, needles: list[str]) -> int | None:
+    """Length of the shortest stretch of ``text`` holding an occurrence of every needle
+    (None if one is missing)."""
+    events: list[tuple[int, int, int]] = []  # (start, end, needle)
+    for k, needle in enumerate(needles):
+        start = text.find(needle)
+        if start < 0:
+            return None
+        while start >= 0:
+            events.append((start, start + len(needle), k))
+            start = text.find(needle, start + 1)
+    events.sort()
+    need = len(needles)
+    count = [0] * need
+    have = 0
+    best = None
+    lo = 0
+    for hi in range(len(events)):
+        k = events[hi][2]
+        if count[k] == 0:
+            have += 1
+        count[k] += 1
+        while have == need:
+            end = max(e[1] for e in events[lo:hi + 1])
+            span = end - events[lo][0]
+            best = span if best is None or span < best else best
+            kl = events[lo][2]
+            count[kl] -= 1
+            if count[kl] == 0:
+                have -= 1
+            lo += 1
+    return best

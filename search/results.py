@@ -22,6 +22,8 @@ class Hit:
     score: float
     kind: str = "body"
     runs: list[tuple[int, int]] = field(default_factory=list)  # match spans in `passage`
+    more_in_report: int = 0  # group="report": matching passages of this report not listed
+    also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
 
     def to_dict(self) -> dict:
         return {
@@ -30,6 +32,7 @@ class Hit:
             "section": self.section, "topics": list(self.topics), "match": self.match,
             "passage": self.passage, "snippet": self.snippet, "score": self.score,
             "kind": self.kind, "highlights": [list(r) for r in self.runs],
+            "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
         }
 
 
@@ -43,6 +46,9 @@ class Results:
     facets: dict[str, dict[str, int]]
     hits: list[Hit]
     total_exact: int = 0
+    total_words: int = 0  # passages found by their words only ("match": "words"); total = exact + words
+    group: str = "none"
+    listed: int | None = None  # group="report": length of the grouped list (what the pages cut)
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: str = "relevance"
     warnings: list[str] = field(default_factory=list)
@@ -55,14 +61,17 @@ class Results:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        count = self.total if self.listed is None else self.listed
+        return max(1, -(-count // self.page_size))
 
     def to_dict(self) -> dict:
         return {
             "query": self.query, "total": self.total, "total_docs": self.total_docs,
             "page": self.page, "page_size": self.page_size, "facets": self.facets,
             "hits": [h.to_dict() for h in self.hits],
-            "total_exact": self.total_exact, "pages": self.pages, "filters": self.filters,
+            "total_exact": self.total_exact, "total_words": self.total_words, "group": self.group,
+            "listed": self.total if self.listed is None else self.listed,
+            "pages": self.pages, "filters": self.filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
             "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
         }

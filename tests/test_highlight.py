@@ -36,3 +36,73 @@ def test_full_width_and_case_are_marked():
     text = "ＡＢＣ公司与abc公司"
     runs = match_runs(text, ["abc"])
     assert [text[a:b] for a, b in runs] == ["ＡＢＣ", "abc"]
+
+
+# ---------------------------------------------------------------- snippet windows
+
+from search.highlight import fragments  # noqa: E402
+
+STOPS = "。！？；，、：!?;,:\n"
+
+
+def _plain(html: str) -> str:
+    return html.replace("<mark>", "").replace("</mark>", "")
+
+
+def _long_report_paragraph() -> str:
+    parts = [f"第{i}项工作扎实推进，完成投资{i}.75亿元，同比增长{i}%" for i in range(1, 12)]
+    return "。".join(parts[:5]) + "。五星支部创建成效明显，全镇评定五星支部3个。" + "。".join(parts[5:]) + "。"
+
+
+def test_snippet_starts_and_ends_at_clause_boundaries():
+    text = _long_report_paragraph()
+    pieces = fragments(text, match_runs(text, ["五星支部"]), ["五星支部"])
+    assert len(pieces) == 1
+    start, end = pieces[0]
+    assert start == 0 or text[start - 1] in STOPS
+    assert end == len(text) or text[end - 1] in STOPS
+    assert 100 <= end - start <= 200
+    assert "五星支部" in text[start:end]
+
+
+def test_snippet_never_cuts_a_number_or_a_latin_word():
+    text = "甲" * 150 + "投资12.75亿元建设5G基站和GDP监测平台" + "乙" * 150  # no punctuation to cut at
+    pieces = fragments(text, match_runs(text, ["5g"]), ["5g"])
+    for a, b in pieces:
+        for p in (a, b):
+            if 0 < p < len(text):
+                assert not (text[p - 1].isascii() and text[p - 1].isalnum() and text[p].isascii() and text[p].isalnum())
+                assert not (text[p - 1].isdigit() and text[p] in ".%") and not (text[p - 1] == "." and text[p].isdigit())
+
+
+def test_snippet_shows_every_term_when_they_fit():
+    text = "全镇扎实推进基层党建工作，" + "围绕中心服务大局，" * 6 + "持续开展人居环境整治，" + "落实落细各项任务，" * 20
+    html = snippet(text, match_runs(text, ["党建", "人居环境"]), needles=["党建", "人居环境"])
+    assert "<mark>党建</mark>" in html and "<mark>人居环境</mark>" in html
+    assert "…" not in _plain(html)[:-1]  # one piece (only the trailing ellipsis)
+
+
+def test_snippet_joins_far_apart_terms_with_an_ellipsis():
+    text = "全镇扎实推进基层党建工作，" + "围绕中心服务大局，" * 40 + "持续开展人居环境整治，" + "落实落细各项任务，" * 20
+    html = snippet(text, match_runs(text, ["党建", "人居环境"]), needles=["党建", "人居环境"])
+    assert "<mark>党建</mark>" in html and "<mark>人居环境</mark>" in html
+    assert "…" in _plain(html).strip("…")  # two pieces joined
+    assert len(_plain(html)) <= 230
+
+
+def test_snippet_of_first_match_only_when_no_needles_given():
+    text = _long_report_paragraph()
+    html = snippet(text, match_runs(text, ["五星支部"]))
+    assert "<mark>五星支部</mark>" in html
+
+
+def test_short_passage_is_shown_whole():
+    text = "持续开展人居环境整治活动"
+    assert snippet(text, match_runs(text, ["人居环境"]), needles=["人居环境"]) == "持续开展<mark>人居环境</mark>整治活动"
+
+
+def test_engine_snippets_show_both_terms_of_an_and_query(make_index):
+    para = "全镇扎实推进基层党建工作，" + "围绕中心服务大局，" * 6 + "持续开展人居环境整治，" + "落实落细各项任务，" * 20
+    s = make_index({"a.txt": "甲镇2022年工作总结\n\n" + para + "\n"})
+    hit = s.search("党建 人居环境").hits[0]
+    assert "<mark>党建</mark>" in hit.snippet and "<mark>人居环境</mark>" in hit.snippet

@@ -53,12 +53,21 @@ SCHEMAS: dict[str, dict] = {
                       "description": "exact: every term occurs as written; words: only its words occur; "
                                      "synonym: found only through the synonym table (ranked after the others)."},
             "passage": {"type": "string", "description": "Plain text of the passage."},
-            "snippet": {"type": "string", "description": "HTML: escaped text around the first match; the only markup is <mark>."},
+            "snippet": {"type": "string", "description": "HTML: escaped text, 100-200 characters cut at clause boundaries, showing every query term when they fit (pieces joined with …); the only markup is <mark>."},
             "score": {"type": "number"},
             "kind": {"type": "string", "enum": ["title", "heading", "body", "caption", "byline"]},
             "highlights": {"type": "array", "description": "[start, end) character spans of matches in passage.",
                            "items": {"type": "array", "items": {"type": "integer", "minimum": 0},
                                      "minItems": 2, "maxItems": 2}},
+            "more_in_report": {"type": "integer", "minimum": 0,
+                               "description": "group=report: matching passages of this report that are not listed "
+                                              "(the report page opened at its matches shows them); 0 otherwise."},
+            "also_in": {"type": "array", "description": "group=report: the same passage (identical normalized "
+                                                        "text) in other reports, shown once; empty otherwise.",
+                        "items": {"type": "object", "required": ["doc_id", "passage_id", "title"],
+                                  "properties": {"doc_id": {"type": "string"}, "passage_id": {"type": "string"},
+                                                 "title": {"type": "string"}, "town": NULLABLE_STRING,
+                                                 "county": NULLABLE_STRING, "year": NULLABLE_INT}}},
         },
     },
     "SearchResults": {
@@ -74,7 +83,13 @@ SCHEMAS: dict[str, dict] = {
             "facets": {"type": "object", "required": ["topic", "town", "county", "year"],
                        "properties": {k: COUNTS for k in ("topic", "town", "county", "year")}},
             "hits": {"type": "array", "items": _ref("Hit")},
-            "total_exact": {"type": "integer", "minimum": 0},
+            "total_exact": {"type": "integer", "minimum": 0, "description": "Passages holding every term as written (match: exact)."},
+            "total_words": {"type": "integer", "minimum": 0,
+                            "description": "Passages found by the words of the terms only (match: words); total = total_exact + total_words."},
+            "group": {"type": "string", "enum": ["none", "report"]},
+            "listed": {"type": "integer", "minimum": 0,
+                       "description": "Length of the hit list the pages cut: total for group=none; with group=report, "
+                                      "at most 3 passages per report, identical passages once."},
             "filters": {"type": "object", "additionalProperties": STRINGS},
             "sort": {"type": "string", "enum": ["relevance", "year"]},
             "warnings": STRINGS,
@@ -184,6 +199,11 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
          "description": "0: do not search the synonyms of the terms (the synonym table)."},
         {"name": "related", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
          "description": "1: fill suggestions with related searches."},
+        {"name": "group", "in": "query", "required": False,
+         "description": "report: reports in the order of their best passage, at most 3 passages each "
+                        "(more_in_report counts the rest), identical passages of several reports once (also_in); "
+                        "none: every matching passage in ranking order.",
+         "schema": {"type": "string", "enum": ["none", "report"], "default": "none"}},
     ]
     return {
         "openapi": "3.1.0",

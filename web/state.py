@@ -27,6 +27,7 @@ class SearchState:
     page: str = "1"  # kept as text: the engine checks it and says what is wrong
     page_size: str = ""  # empty: the configured default
     synonyms: bool = True  # False: ?synonyms=0, the synonym table is not applied
+    group: str = ""  # empty: the endpoint's default (report on the pages, none in the API)
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -46,6 +47,7 @@ class SearchState:
             page=args.get("page", "").strip() or "1",
             page_size=args.get("page_size", "").strip(),
             synonyms=args.get("synonyms", "").strip().lower() not in ("0", "false", "off", "no"),
+            group=args.get("group", "").strip(),
         )
 
     @property
@@ -76,6 +78,8 @@ class SearchState:
             out["page_size"] = self.page_size
         if not self.synonyms:
             out["synonyms"] = "0"
+        if self.group:
+            out["group"] = self.group
         return out
 
     def with_synonyms(self, on: bool) -> "SearchState":
@@ -103,10 +107,10 @@ class SearchState:
     def at_page(self, page: int) -> "SearchState":
         return replace(self, page=str(page))
 
-    def engine_kwargs(self, default_page_size: int, max_page_size: int) -> dict:
+    def engine_kwargs(self, default_page_size: int, max_page_size: int, default_group: str = "none") -> dict:
         return dict(town=list(self.town), county=list(self.county), topic=list(self.topic), year=list(self.year),
                     page=self.page, page_size=self.page_size or default_page_size, sort=self.sort,
-                    max_page_size=max_page_size, synonyms=self.synonyms)
+                    max_page_size=max_page_size, synonyms=self.synonyms, group=self.group or default_group)
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:

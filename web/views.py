@@ -48,8 +48,11 @@ def group_hits(hits: list[Hit]) -> list[ReportGroup]:
 
 
 def run_search(state: SearchState, page_size: int | None = None, related: bool = False) -> Results:
+    """The pages list passages by report, identical passages once (group=report); the
+    CSV export (``page_size`` given) lists every passage (group=none) unless the URL says."""
     web = _web()
-    kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
+    kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size,
+                                 default_group="report" if page_size is None else "none")
     if page_size is not None:
         kwargs.update(page=1, page_size=page_size, max_page_size=page_size)
     results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)

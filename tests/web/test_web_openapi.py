@@ -52,7 +52,7 @@ def test_every_api_route_is_described(app, spec):
 
 def test_search_parameters_are_the_ones_the_api_reads(spec, client):
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "town", "county", "topic", "year", "page", "page_size", "sort", "synonyms", "related"}
+    assert names == {"q", "town", "county", "topic", "year", "page", "page_size", "sort", "synonyms", "related", "group"}
     page_size = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "page_size")
     assert page_size["schema"]["maximum"] == 100
     r = client.get("/api/search?q=五星支部&page_size=100")
