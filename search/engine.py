@@ -147,6 +147,15 @@ class Searcher:
             mask &= np.isin(t.year, wanted)
         return mask
 
+    def selection_mask(self, t: PassageTable, q: ParsedQuery, fixed: dict | None = None,
+                       without: str | None = None) -> np.ndarray:
+        """Rows passing the query's filters (but the facet ``without``) and the fixed ones."""
+        filters = {k: v for k, v in q.filters.items() if k != without} if without else q.filters
+        mask = self._filter_mask(t, filters)
+        if fixed:
+            mask &= self._filter_mask(t, {k: list(v) for k, v in fixed.items() if v})
+        return mask
+
     @staticmethod
     def _multichar_words(t: PassageTable, norm: str) -> list[str]:
         """The distinct jieba words of two or more characters in a normalized term."""
@@ -207,18 +216,20 @@ class Searcher:
     # ------------------------------------------------------------------ public API
     def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
                page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
-               max_page_size: int = MAX_PAGE_SIZE) -> Results:
-        """Search; filters given here add to those written in the query."""
+               max_page_size: int = MAX_PAGE_SIZE, fixed: dict | None = None) -> Results:
+        """Search; filters given here add to those written in the query. ``fixed``
+        filters ({"town": [...], ...}, e.g. an embed's) are ANDed on top: a filter typed
+        in the query can narrow them but never widen them."""
         started = time.perf_counter()
         page, page_size = _check_paging(page, page_size, max_page_size)
         if sort not in SORTS:
             raise BadParameter(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
-        if q.is_empty:
+        if q.is_empty and not any((fixed or {}).values()):
             raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
         t = self._current()
-        exact, relaxed = self._match(t, q, self._filter_mask(t, q.filters))
+        exact, relaxed = self._match(t, q, self.selection_mask(t, q, fixed))
         rows = np.concatenate([exact, relaxed])
         tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8)])
         words = self._query_words(t, q)
