@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from index.errors import GovsearchError
 
+from .compare_view import run_compare
 from .document import check_doc_id
 from .openapi import openapi_document
 from .state import SearchState
@@ -25,6 +26,13 @@ def search():
     state = SearchState.from_args(request.args)
     results = web.searcher.search(state.q, **state.engine_kwargs(web.config.page_size, web.config.max_page_size))
     return jsonify(results.to_dict())
+
+
+@bp.get("/api/compare")
+def compare():
+    """The cross-tab of the whole result set (see search/compare.py)."""
+    state = SearchState.from_args(request.args)
+    return jsonify(run_compare(_web().searcher, state).to_dict())
 
 
 @bp.get("/api/docs/<doc_id>")
