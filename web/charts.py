@@ -71,11 +71,12 @@ def line_chart(chart_id: str, x_labels: list[str], series: list[tuple[str, list[
                unit: str = "段") -> Markup:
     """One line per (label, values aligned with x_labels), with a marker per point,
     the value above it and the series name at the line's end."""
-    left, right, top, bottom = 44, 130, 20, 34
-    step = 64 if len(x_labels) > 1 else 0
-    plot_w = max(step * (len(x_labels) - 1), 64)
+    left, right, top, bottom = 44, 110, 20, 34
+    plot_w = min(560, max(260, 48 * (len(x_labels) - 1)))
+    step = plot_w / (len(x_labels) - 1) if len(x_labels) > 1 else 0
     plot_h = 180
-    width, height = left + plot_w + right, top + plot_h + bottom
+    width = int(left + plot_w + right)
+    height = int(top + plot_h + bottom + max(0, 14 * len(series) - plot_h / 2))
     peak = max((v for _, values in series for v in values), default=0) or 1
     ticks = sorted({0, peak, round(peak / 2)}) if peak > 1 else [0, 1]
     parts = []
@@ -98,6 +99,13 @@ def line_chart(chart_id: str, x_labels: list[str], series: list[tuple[str, list[
         x, _ = xy(i, 0)
         out.append(f'<text class="tick" x="{x:.1f}" y="{top + plot_h + 20}" text-anchor="middle">{escape(x_label)}</text>')
     out.append("</g>")
+    # series names at the lines' ends, moved apart so that none overlaps another
+    ends = sorted(((xy(len(v) - 1, v[-1])[1] if v else top + plot_h, n) for n, (_, v) in enumerate(series)))
+    label_y: dict[int, float] = {}
+    last = -1e9
+    for y, n in ends:
+        y = max(y + 4, last + 14)
+        label_y[n] = last = y
     for n, (label, values) in enumerate(series):
         cls = f"series-{n % SERIES}"
         coords = [xy(i, v) for i, v in enumerate(values)]
@@ -107,7 +115,7 @@ def line_chart(chart_id: str, x_labels: list[str], series: list[tuple[str, list[
             out.append(_marker(MARKERS[n % len(MARKERS)], x, y, cls))
         if coords:
             x, y = coords[-1]
-            out.append(f'<text class="series-label {cls}-text" x="{x + 10:.1f}" y="{y + 4 + 12 * (n % 2):.1f}">{escape(_clip(label, 7))}</text>')
+            out.append(f'<text class="series-label {cls}-text" x="{x + 10:.1f}" y="{label_y[n]:.1f}">{escape(_clip(label, 7))}</text>')
         out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))

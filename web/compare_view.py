@@ -23,6 +23,7 @@ UNKNOWN = {"town": "乡镇不详", "county": "县市区不详", "city": "地市�
 DEFAULT_PICKS = 3
 MAX_PICKS = 6
 MAX_BARS = 30
+MAX_YEARS = 40  # the line chart's x axis: every year from first to last, up to this many
 
 
 def run_compare(searcher, state: SearchState, fixed_default_all: bool = False) -> Comparison:
@@ -59,9 +60,12 @@ def build_view(comparison: Comparison, state: SearchState) -> CompareView:
     picks = picks_for(comparison, state)
     line = None
     if col_field == "year":
-        cols = [(i, c) for i, c in enumerate(comparison.columns) if c.value is not None]
-        series = [(p, [comparison.row(p).cells[i].passages for i, _ in cols]) for p in picks]
-        line = charts.line_chart("chart-line", [c.value for _, c in cols], series,
+        index = {int(c.value): i for i, c in enumerate(comparison.columns) if c.value is not None}
+        years = list(range(min(index), max(index) + 1)) if index else []
+        if len(years) > MAX_YEARS:  # a stray year far off: only the years with matches
+            years = sorted(index)
+        series = [(p, [comparison.row(p).cells[index[y]].passages if y in index else 0 for y in years]) for p in picks]
+        line = charts.line_chart("chart-line", [str(y) for y in years], series,
                                  f"逐年提及段落数：{'、'.join(picks) if picks else '未选择'}")
     return CompareView(comparison, row_field, col_field, picks, bar, line, len(rows))
 

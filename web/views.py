@@ -193,6 +193,7 @@ class FacetEntry:
     count: int  # passages of this value in the result (for a value not chosen in an active facet: what it adds)
     active: bool
     adds: bool = False  # count is what choosing this value too would add
+    included: bool = False  # not chosen, but its passages are all in the result already (e.g. by the year range)
 
 
 def facet_entries(results: Results, state: SearchState, facet: str, multi: dict | None = None) -> list[FacetEntry]:
@@ -213,7 +214,11 @@ def facet_entries(results: Results, state: SearchState, facet: str, multi: dict 
         entries = {}
         for v, n in counts.items():
             chosen = state.is_active(facet, v)
-            entries[v] = FacetEntry(v, n if chosen else info["added"].get(v, 0), chosen, adds=not chosen)
+            added = info["added"].get(v, 0)
+            if chosen or (n and not added):
+                entries[v] = FacetEntry(v, n, chosen, included=not chosen)
+            else:
+                entries[v] = FacetEntry(v, added, False, adds=True)
     for value in getattr(state, facet):
         if value not in entries:
             entries[value] = FacetEntry(value, 0, True)
