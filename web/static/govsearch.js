@@ -23,6 +23,9 @@
   function applyFacetsOnChange() {
     var form = document.querySelector("form.facets");
     if (!form) return;
+    // back/forward: the browser may bring the page back with the boxes as they were
+    // ticked before leaving; show the state of this page's URL instead
+    window.addEventListener("pageshow", function () { form.reset(); });
     form.addEventListener("change", function (event) {
       if (event.target && event.target.type === "checkbox") form.requestSubmit ? form.requestSubmit() : form.submit();
     });
