@@ -13,7 +13,8 @@ single-valued columns of the passage table (``town``, ``county``, ``year``, and
 passages can carry several topics (a passage is then counted under each, so a row of
 topics does not add up to the total — the totals are always distinct passages).
 Passages without a value (town unknown, year unknown) are counted in a ``None`` row or
-column so that nothing is lost.
+column so that nothing is lost. When no passage of the result has any place (provincial
+or national reports), ``auto`` rows fall back to years × topics, with a warning.
 """
 
 from __future__ import annotations
@@ -237,6 +238,7 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
     exact, relaxed = searcher._match(t, q, searcher.selection_mask(t, q, fixed))
     rows = np.concatenate([exact, relaxed]).astype(np.int64)
     auto = AUTO in by
+    no_place = False
     resolved = []
     for b in by:
         if b == AUTO:
@@ -246,7 +248,12 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
                 rest = [lv for lv in PLACE_LEVELS if lv in allowed and lv != other]
                 level = rest[0] if rest else "year"
             b = level
+            no_place = level in PLACE_LEVELS and not np.any(getattr(t, level)[rows] >= 0) if len(rows) else False
         resolved.append(b)
+    if no_place and by[0] == AUTO and resolved[1] == "year":
+        # no report of the result has a place (provincial or national reports): a row of
+        # "unknown" tells nothing, so compare years by topic instead
+        resolved = ["year", "topic"]
     lines, columns = crosstab(t, rows, resolved[0], resolved[1])
     total_docs = int(len(np.unique(t.doc[rows]))) if len(rows) else 0
     filters = {k: list(v) for k, v in q.filters.items()}
@@ -254,8 +261,12 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
         if v:
             filters.setdefault(k, [])
             filters[k] = list(dict.fromkeys([*filters[k], *v]))
+    warnings = list(q.warnings)
+    if no_place and resolved == ["year", "topic"]:
+        warnings.append("结果中的报告都没有地区信息（如省级、全国报告），改按年份、主题对比 "
+                        "(no place known for these reports: compared by year and topic)")
     return Comparison(query=q.raw, by=resolved, auto=auto, rows=lines, columns=columns, total=len(rows),
-                      total_docs=total_docs, filters=filters, fields=allowed, warnings=list(q.warnings),
+                      total_docs=total_docs, filters=filters, fields=allowed, warnings=warnings,
                       took_ms=round((time.perf_counter() - started) * 1000, 2))
 
 

@@ -109,3 +109,28 @@ def test_real_corpus_rural_revitalisation_by_county_and_year(real_corpus_slice):
     if "province" in c.fields:  # once the index carries provinces (places/fields helpers)
         p = assert_matches_search(s, "乡村振兴", "province", "year")
         assert len([r for r in p.rows if r.value]) >= 2
+
+
+def test_any_place_column_of_the_index_is_a_dimension(sample_index):
+    """A column the index gains (province, from the places/fields work) is comparable as
+    soon as the passage table has it as ``<name>`` codes plus ``<name>_names``: here a
+    province column is added by hand to a table of the samples."""
+    import numpy as np
+
+    from search import Searcher
+
+    s = Searcher(sample_index)
+    t = s._current()
+    names = ["河南省", "某省"]
+    county = [t.county_names[c] if c >= 0 else None for c in t.county.tolist()]
+    t.province = np.array([0 if c == "新密市" else (1 if c else -1) for c in county], dtype=np.int32)
+    t.province_names = names
+    c = compare(s, "人居环境", by=["province", "year"])
+    assert "province" in c.fields and c.by == ["province", "year"]
+    assert {r.value: r.passages for r in c.rows} == {"河南省": 4, "某省": 1}
+    hits = all_hits(s, "人居环境")
+    assert c.row("河南省").passages == sum(1 for h in hits if h.county == "新密市")
+    # auto still picks the finest level with two values: towns
+    assert compare(s, "人居环境").by[0] == "town"
+    # one town, one county: … the finest level that has a value
+    assert compare(s, "人居环境", town="大隗镇").by[0] == "town"
