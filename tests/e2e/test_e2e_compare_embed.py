@@ -171,9 +171,9 @@ class HostPages:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def add(self, path: str, script_base: str, api: str, attrs: str = "") -> str:
+    def add(self, path: str, script_base: str, api: str, attrs: str = "", head: str = "") -> str:
         self.pages[path] = (
-            '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>内网门户</title></head><body>'
+            f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">{head}<link rel="icon" href="data:,"><title>内网门户</title></head><body>'
             f'<main><h1>内网门户</h1><div data-govsearch data-api="{api}" {attrs}></div></main>'
             f'<script src="{script_base}/static/govsearch-widget.js" defer></script></body></html>')
         return self.origin + path
@@ -258,6 +258,15 @@ def test_widget_tells_a_network_failure(page, hosts, base_url):
     expect(status).to_have_attribute("data-error", "network")
     expect(status).to_contain_text("无法连接检索服务")
     expect(status).not_to_contain_text("cors_origins")
+
+
+def test_widget_tells_a_csp_block_of_the_host_page(page, hosts, allowed_url):
+    csp = (f'<meta http-equiv="Content-Security-Policy" content="script-src {allowed_url}; '
+           f'style-src {allowed_url}; connect-src \'self\'">')
+    status = widget_says(page, hosts.add("/csp.html", allowed_url, allowed_url, head=csp))
+    expect(status).to_have_attribute("data-error", "csp")
+    expect(status).to_contain_text("内容安全策略（CSP）")
+    expect(status).to_contain_text("connect-src")
 
 
 def test_widget_tells_a_server_error(page, hosts, broken_url):

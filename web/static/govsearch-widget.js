@@ -39,13 +39,29 @@
   var DEFAULT_BASE = SCRIPT_URL.href.replace(/\/static\/govsearch-widget\.js(?:[?#].*)?$/, "");
   var DEBOUNCE_MS = 250;
   var FILTER_LABELS = { town: "乡镇", county: "县市区", topic: "主题", year: "年份" };
-  var cspBlocked = {};  // govsearch base address → true once this page's CSP blocked a request to it
-  document.addEventListener("securitypolicyviolation", function (event) {
+  var CSP_WAIT_MS = 400;  // a CSP violation event may arrive a little after fetch() has failed
+  var cspBlocked = {};  // govsearch origin → true once this page's CSP blocked a request to it
+  var cspWaiters = [];
+  window.addEventListener("securitypolicyviolation", function (event) {
     var uri = event.blockedURI || "";
-    Object.keys(cspBlocked).forEach(function (base) {
-      if (uri.indexOf(base) === 0) cspBlocked[base] = true;
+    Object.keys(cspBlocked).forEach(function (origin) {
+      if (uri === origin || uri.indexOf(origin + "/") === 0) cspBlocked[origin] = true;
     });
-  });
+    cspWaiters.splice(0).forEach(function (wake) { wake(); });
+  }, true);
+
+  function originOf(base) {
+    try { return new URL(base, document.baseURI).origin; } catch (e) { return base; }
+  }
+
+  /* Resolve with true when this page's CSP blocked `origin`, waiting briefly for the event. */
+  function blockedByCsp(origin) {
+    return new Promise(function (resolve) {
+      if (cspBlocked[origin]) { resolve(true); return; }
+      var timer = setTimeout(function () { resolve(!!cspBlocked[origin]); }, CSP_WAIT_MS);
+      cspWaiters.push(function () { clearTimeout(timer); resolve(!!cspBlocked[origin]); });
+    });
+  }
   var SNIPPET_CHARS = 110;
   var CONTEXT_BEFORE = 30;
   var counter = 0;
@@ -107,7 +123,8 @@
     this.timer = null;
     this.controller = null;
     this.seq = 0;
-    cspBlocked[this.base] = cspBlocked[this.base] || false;
+    this.origin = originOf(this.base);
+    cspBlocked[this.origin] = cspBlocked[this.origin] || false;
     this.build();
   }
 
@@ -225,9 +242,10 @@
   /* fetch() failed without an answer: tell a CORS refusal from an unreachable server. */
   Widget.prototype.diagnose = function (seq) {
     var self = this;
-    if (cspBlocked[this.base]) { this.root.removeAttribute("aria-busy"); this.fail("csp"); return; }
     fetch(this.base + "/healthz?probe=" + Date.now(), { mode: "no-cors", credentials: "omit", cache: "no-store" })
-      .then(function () { return "cors"; }, function () { return cspBlocked[self.base] ? "csp" : "network"; })
+      .then(function () { return "cors"; }, function () {
+        return blockedByCsp(self.origin).then(function (csp) { return csp ? "csp" : "network"; });
+      })
       .then(function (kind) {
         if (seq !== self.seq) return;
         self.root.removeAttribute("aria-busy");
