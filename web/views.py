@@ -107,7 +107,7 @@ def embed():
 def export_csv():
     state = SearchState.from_args(request.args)
     cap = _web().config.csv_max_rows
-    results = run_search(state, page_size=cap)
+    results = run_search(state, page_size=cap, embed=request.args.get("embed") == "1")
     body = export.to_csv(results.hits)
     if results.total > len(results.hits):
         body += truncation_row(len(results.hits), results.total)
@@ -145,16 +145,22 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
             view = compare_view.build_view(compare_view.run_compare(_web().searcher, state, embed), state)
         except (QueryError, BadParameter) as exc:
             error = exc
-    body = render_template(template, state=state, view=view, error=error, endpoint=endpoint,
+    body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
                            fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=compare_view.FIELD_LABELS,
                            field_label=compare_view.label)
     return body, error.status if error else 200
 
 
+@bp.get("/embed/compare")
+def embed_compare():
+    """The comparison view for an <iframe>: no site chrome; filters in the src fixed."""
+    return _compare_page("compare.html", "views.embed_compare", embed=True)
+
+
 @bp.get("/compare.csv")
 def compare_csv():
     state = SearchState.from_args(request.args)
-    comparison = compare_view.run_compare(_web().searcher, state)
+    comparison = compare_view.run_compare(_web().searcher, state, fixed_default_all=request.args.get("embed") == "1")
     response = Response(compare_view.to_csv(comparison), mimetype="text/csv")
     response.headers["Content-Disposition"] = export.content_disposition().replace(
         export.FILENAME, "govsearch-compare.csv")

@@ -282,7 +282,7 @@ def test_widget_tells_a_server_error(page, hosts, broken_url):
 @pytest.mark.parametrize("path", ["/", "/?q=五星支部", "/?q=五星支部&town=大隗镇&topic=党建", "/?q=没有这个词",
                                   "/?q=五星支部&page=9&page_size=1", "/compare", "/compare?q=人居环境&by=county&by=topic",
                                   "/docs/xinmi-dawei-2022?q=五星支部", "/docs/xinmi-laiji", "/embed",
-                                  "/embed?q=五星支部&county=新密市&fixed=county", "/docs/no-such-report",
+                                  "/embed?q=五星支部&county=新密市&fixed=county", "/embed/compare?q=人居环境&county=新密市", "/docs/no-such-report",
                                   "/static/example-host.html"])
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_axe_finds_no_violations(browser, base_url, axe, path, viewport):

@@ -130,3 +130,19 @@ def test_api_compare(corpus_client):
     bad = corpus_client.get("/api/compare?q=五星支部&by=planet")
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "bad_parameter"
     assert corpus_client.get("/api/compare?q=\"").get_json()["error"]["code"] == "bad_query"
+
+
+def test_embed_compare_has_no_chrome_fixed_filters_and_may_be_framed(client):
+    r = client.get("/embed/compare?q=五星支部&county=东山县")
+    assert r.status_code == 200
+    assert "frame-ancestors 'self' https://portal.example.gov.cn" in r.headers["Content-Security-Policy"]
+    doc = parse(r.get_data(as_text=True))
+    assert not doc.find_all("header", cls="site-header") and not doc.find_all("nav", cls="view-tabs")
+    assert set(table_of(doc)) == {"红星镇", "白云镇"}
+    assert "县市区：东山县" in doc.find("span", cls="chip-fixed").text() and not doc.find_all("a", cls="chip")
+    links = doc.find("table", cls="compare-table").find_all("a")
+    assert links and all(a.attrs.get("target") == "_blank" for a in links)
+    # a typed county cannot widen the fixed one
+    doc = parse(client.get("/embed/compare?q=五星支部 county:西河县&county=东山县").get_data(as_text=True))
+    assert "没有找到" in doc.find("p", cls="summary").text()
+    assert "frame-ancestors 'self';" in client.get("/compare?q=五星支部").headers["Content-Security-Policy"] + ";"
