@@ -3,13 +3,28 @@ list (1, 2, 3 … under each heading) instead of one count running through every
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# a heading that carries its own number: 一、 （一） 1. 1、 (1) 第一 …
+SELF_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．)]|第[一二三四五六七八九十百\d]+[章节部分条篇])")
 
 
 @dataclass
 class TocNode:
     heading: object  # a web.document.Block of kind "heading"
     children: list["TocNode"] = field(default_factory=list)
+
+    @property
+    def self_numbered(self) -> bool:
+        html = self.heading.html
+        text = html.striptags() if hasattr(html, "striptags") else str(html)
+        return bool(SELF_NUMBERED.match(text))
+
+
+def list_is_self_numbered(nodes: list[TocNode]) -> bool:
+    """Most headings of this list carry their own numbers: the list adds none."""
+    return bool(nodes) and sum(n.self_numbered for n in nodes) * 2 > len(nodes)
 
 
 def toc_tree(headings: list) -> list[TocNode]:

@@ -19,7 +19,7 @@ from search.results import Hit, Results
 
 from . import compare_view, export
 from .document import KIND_LABELS, build_view, check_doc_id, needles_for
-from .toc import toc_tree
+from .toc import list_is_self_numbered, toc_tree
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("views", __name__)
@@ -255,4 +255,5 @@ def init_app(app: Flask) -> None:
         return dict(site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
                     FACETS=FACETS, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
                     KIND_LABELS=KIND_LABELS, index_summary=index_summary,
-                    facet_entries=facet_entries, filter_label=filter_label, toc_tree=toc_tree)
+                    facet_entries=facet_entries, filter_label=filter_label, toc_tree=toc_tree,
+                    toc_self_numbered=list_is_self_numbered)

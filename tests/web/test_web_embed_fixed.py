@@ -117,3 +117,20 @@ def test_table_of_contents_numbers_each_level_on_its_own(tiny_index, tmp_path):
     first_sub = items[0].find("ol")
     assert [a.text() for a in first_sub.find_all("a")] == ["小节甲", "小节乙"]
     assert [a.text() for a in items[1].find("ol").find_all("a")] == ["小节丙"]  # numbered 1 again, under 2
+
+
+def test_headings_with_their_own_numbers_get_no_second_number(tmp_path):
+    from index import build
+    from web import create_app
+
+    from webfixtures import write_reports
+
+    corpus = write_reports(tmp_path / "corpus", {"numbered.md": (
+        "# 某镇2022年工作总结\n\n## 一、主要工作\n\n正文一。\n\n### （一）党建引领\n\n正文二。\n\n"
+        "### （二）项目建设\n\n正文三。\n\n## 二、明年打算\n\n正文四。\n\n## 三、保障措施\n\n正文五。\n")})
+    build(corpus, tmp_path / "index", workers=1)
+    doc = parse(create_app({"index": str(tmp_path / "index")}).test_client().get("/docs/numbered").get_data(as_text=True))
+    lists = doc.find("nav", cls="toc").find_all("ol")
+    assert len(lists) == 2 and all("self-numbered" in ol.classes for ol in lists)
+    plain = parse(create_app({"index": str(tmp_path / "index")}).test_client().get("/docs/numbered").get_data(as_text=True))
+    assert plain.find("nav", cls="toc").find("ol").find("a").text() == "一、主要工作"
