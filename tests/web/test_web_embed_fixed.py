@@ -134,3 +134,13 @@ def test_headings_with_their_own_numbers_get_no_second_number(tmp_path):
     assert len(lists) == 2 and all("self-numbered" in ol.classes for ol in lists)
     plain = parse(create_app({"index": str(tmp_path / "index")}).test_client().get("/docs/numbered").get_data(as_text=True))
     assert plain.find("nav", cls="toc").find("ol").find("a").text() == "一、主要工作"
+
+
+def test_fixed_filters_on_the_search_page_cannot_be_unticked(client):
+    doc = parse(client.get("/?q=五星支部&county=东山县&fixed=county").get_data(as_text=True))
+    form = doc.find("form", cls="facets")
+    boxes = [i for i in form.find_all("input", type="checkbox") if i.attrs.get("value") == "东山县"]
+    assert boxes and "disabled" in boxes[0].attrs and "checked" in boxes[0].attrs
+    hidden = {(i.attrs["name"], i.attrs["value"]) for i in form.find_all("input", type="hidden")}
+    assert ("county", "东山县") in hidden and ("fixed", "county") in hidden
+    assert doc.find("span", cls="chip-fixed")
