@@ -14,9 +14,9 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 BAR_GAP = 8
-LABEL_WIDTH = 120
-BAR_AREA = 360
-VALUE_WIDTH = 70
+LABEL_WIDTH = 104  # small enough that on a phone the text is scaled down little
+BAR_AREA = 250
+VALUE_WIDTH = 50
 SERIES = 6  # colour classes .series-0 … .series-5
 MARKERS = ("circle", "square", "diamond", "triangle", "circle", "square")
 
