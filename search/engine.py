@@ -157,6 +157,15 @@ class Searcher:
             mask &= np.isin(t.year, wanted)
         return mask
 
+    def selection_mask(self, t: PassageTable, q: ParsedQuery, fixed: dict | None = None,
+                       without: str | None = None) -> np.ndarray:
+        """Rows passing the query's filters (but the facet ``without``) and the fixed ones."""
+        filters = {k: v for k, v in q.filters.items() if k != without} if without else q.filters
+        mask = self._filter_mask(t, filters)
+        if fixed:
+            mask &= self._filter_mask(t, {k: list(v) for k, v in fixed.items() if v})
+        return mask
+
     @staticmethod
     def _multichar_words(t: PassageTable, norm: str) -> list[str]:
         """The distinct jieba words of two or more characters in a normalized term."""
@@ -226,7 +235,7 @@ class Searcher:
                synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
                **options) -> Results:
         """Search; filters given here add to those written in the query. ``options``:
-        ``page``, ``page_size``, ``sort``, ``max_page_size``, ``group``.
+        ``page``, ``page_size``, ``sort``, ``max_page_size``, ``group``, ``fixed``.
 
         Query assistance (search/assist.py): ``synonyms`` also searches the synonyms of
         the terms; ``pinyin`` reads a Latin-letter query without literal hits as pinyin;
@@ -256,9 +265,11 @@ class Searcher:
 
     def _search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
                 page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
-                max_page_size: int = MAX_PAGE_SIZE, synonyms: bool = True, group: str = "none") -> Results:
+                max_page_size: int = MAX_PAGE_SIZE, synonyms: bool = True, group: str = "none",
+                fixed: dict | None = None) -> Results:
         """``group="report"`` lists passages by report and shows identical passages once
-        (search/grouping.py)."""
+        (search/grouping.py). ``fixed`` filters ({"town": [...], ...}, e.g. an embed's) are
+        ANDed on top: a filter typed in the query can narrow them but never widen them."""
         started = time.perf_counter()
         page, page_size = _check_paging(page, page_size, max_page_size)
         if sort not in SORTS:
@@ -267,10 +278,10 @@ class Searcher:
             raise BadParameter(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
         extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
-        if q.is_empty:
+        if q.is_empty and not any((fixed or {}).values()):
             raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
         t = self._current()
-        mask = self._filter_mask(t, q.filters)
+        mask = self.selection_mask(t, q, fixed)
         exact, relaxed = self._match(t, q, mask)
         q_syn, applied = expand_query(q, self.synonyms)
         synonym_rows = EMPTY

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from index.errors import BadParameter, GovsearchError
 
+from .compare_view import run_compare
 from .document import check_doc_id
 from .openapi import openapi_document
 from .state import SearchState
@@ -47,6 +48,13 @@ def suggest():
     response = jsonify({"query": q, "suggestions": items, "hot": web.query_log.hot()})
     response.headers["Cache-Control"] = "private, max-age=30"
     return response
+
+
+@bp.get("/api/compare")
+def compare():
+    """The cross-tab of the whole result set (see search/compare.py)."""
+    state = SearchState.from_args(request.args)
+    return jsonify(run_compare(_web().searcher, state).to_dict())
 
 
 @bp.get("/api/docs/<doc_id>")

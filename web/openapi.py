@@ -131,6 +131,36 @@ SCHEMAS: dict[str, dict] = {
                               "properties": {"query": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}}},
         },
     },
+    "CompareLine": {
+        "type": "object", "required": ["value", "passages", "reports"],
+        "properties": {
+            "value": {"type": ["string", "null"], "description": "The town, county, year … of this row or column; null: passages without a value."},
+            "passages": {"type": "integer", "minimum": 0, "description": "Distinct matching passages."},
+            "reports": {"type": "integer", "minimum": 0, "description": "Distinct reports they are in."},
+            "cells": {"type": "array", "description": "Rows only: one cell per column, in the order of columns.",
+                      "items": {"type": "object", "required": ["passages", "reports"],
+                                "properties": {"passages": {"type": "integer", "minimum": 0},
+                                               "reports": {"type": "integer", "minimum": 0}}}},
+        },
+    },
+    "Comparison": {
+        "type": "object",
+        "required": ["query", "by", "auto", "total", "total_docs", "columns", "rows", "filters", "fields"],
+        "properties": {
+            "query": {"type": "string"},
+            "by": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2,
+                   "description": "The row field and the column field used."},
+            "auto": {"type": "boolean", "description": "The row field was picked automatically: the finest place level with two or more values."},
+            "total": {"type": "integer", "minimum": 0, "description": "Matching passages (the whole result set)."},
+            "total_docs": {"type": "integer", "minimum": 0},
+            "columns": {"type": "array", "items": _ref("CompareLine")},
+            "rows": {"type": "array", "items": _ref("CompareLine")},
+            "filters": {"type": "object", "additionalProperties": STRINGS},
+            "fields": {"type": "array", "items": {"type": "string"}, "description": "Fields this index can compare by."},
+            "warnings": STRINGS,
+            "took_ms": {"type": "number"},
+        },
+    },
     "Passage": {
         "type": "object", "required": ["passage_id", "section", "kind", "text", "topics"],
         "properties": {"passage_id": {"type": "string"}, "section": {"type": "string"},
@@ -180,6 +210,20 @@ def _filter_param(name: str, description: str, example: str) -> dict:
             "example": [example]}
 
 
+FIXED_PARAM = {
+    "name": "fixed", "in": "query", "required": False,
+    "description": "Filter fields whose values are fixed (comma-separated, e.g. town,county): they are ANDed with "
+                   "any filter written in q, which can narrow them but never widen them (the widget sends it).",
+    "schema": {"type": "string"}, "example": "town",
+}
+YEAR_RANGE_PARAMS = [
+    {"name": "year_from", "in": "query", "required": False, "description": "Year range start (YYYY); ORed with year values.",
+     "schema": {"type": "string", "pattern": "^[0-9]{4}$"}},
+    {"name": "year_to", "in": "query", "required": False, "description": "Year range end (YYYY).",
+     "schema": {"type": "string", "pattern": "^[0-9]{4}$"}},
+]
+
+
 def openapi_document(script_root: str, config: WebConfig) -> dict:
     search_params = [
         {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 1000},
@@ -204,7 +248,16 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
                         "(more_in_report counts the rest), identical passages of several reports once (also_in); "
                         "none: every matching passage in ranking order.",
          "schema": {"type": "string", "enum": ["none", "report"], "default": "none"}},
+        FIXED_PARAM, *YEAR_RANGE_PARAMS,
     ]
+    filter_params = [p for p in search_params if p["name"] not in ("page", "page_size", "sort")]
+    compare_params = [*filter_params,
+                      {"name": "by", "in": "query", "required": False, "style": "form", "explode": True,
+                       "description": "Row field, then column field (repeat: by=town&by=year). auto (the default for rows): "
+                                      "the finest place level (town, county, city, province) with two or more values; columns "
+                                      "default to year. Any facet field of the index: town, county, year, topic, and "
+                                      "province, city, level when the index has them.",
+                       "schema": {"type": "array", "items": {"type": "string"}, "maxItems": 2}, "example": ["town", "year"]}]
     return {
         "openapi": "3.1.0",
         "info": {"title": "govsearch API", "version": "1",
@@ -228,6 +281,12 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
                      "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}},
                 ],
                 "responses": {"200": _json("Suggestions", "Completions with their passage counts, and hot queries."), **ERRORS},
+            }},
+            "/api/compare": {"get": {
+                "operationId": "compare",
+                "summary": "Passages and reports per place × year (or any two facet fields) over the whole result set.",
+                "parameters": compare_params,
+                "responses": {"200": _json("Comparison", "The cross-tab; counts are exact."), **ERRORS},
             }},
             "/api/docs/{doc_id}": {"get": {
                 "operationId": "document", "summary": "One report with all its passages.",

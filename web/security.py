@@ -14,6 +14,7 @@ from .config import WebConfig
 
 CORS_PATHS = ("/api/", "/healthz")
 CORS_MAX_AGE = "600"
+EMBED_ENDPOINTS = ("views.embed", "views.embed_compare")  # the pages frame_ancestors may frame
 
 
 def csp(frame_ancestors: list[str]) -> str:
@@ -57,7 +58,7 @@ def preflight() -> Response | None:
 
 def add_headers(response: Response) -> Response:
     settings = _settings()
-    embed = request.endpoint == "views.embed"
+    embed = request.endpoint in EMBED_ENDPOINTS
     ancestors = settings.frame_ancestors if embed else ["'self'"]
     response.headers["Content-Security-Policy"] = csp(ancestors)
     if not embed or ancestors == ["'self'"]:

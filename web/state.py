@@ -7,6 +7,7 @@ and a bookmark always show the same results.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from werkzeug.datastructures import MultiDict
@@ -16,6 +17,10 @@ FACET_LABELS = {"topic": "主题", "town": "乡镇", "county": "县市区", "yea
 SORT_LABELS = {"relevance": "相关度", "year": "年份（新→旧）"}
 
 
+YEAR_RANGE_MIN, YEAR_RANGE_MAX = "1000", "9999"  # an open end of the from–to range
+NO_FIXED = "none"
+
+
 @dataclass(frozen=True)
 class SearchState:
     q: str = ""
@@ -23,11 +28,16 @@ class SearchState:
     town: tuple[str, ...] = ()
     county: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
+    year_from: str = ""  # year as a range: from–to inputs (either may be empty)
+    year_to: str = ""
     sort: str = "relevance"
     page: str = "1"  # kept as text: the engine checks it and says what is wrong
     page_size: str = ""  # empty: the configured default
     synonyms: bool = True  # False: ?synonyms=0, the synonym table is not applied
     group: str = ""  # empty: the endpoint's default (report on the pages, none in the API)
+    fixed: tuple[str, ...] | None = None  # facets that cannot be removed or widened; None: not given
+    by: tuple[str, ...] = ()  # comparison view: rows, columns
+    pick: tuple[str, ...] = ()  # comparison view: row values drawn as lines
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -40,27 +50,54 @@ class SearchState:
                     seen[v] = None
             return tuple(seen)
 
+        fixed = None
+        if "fixed" in args:
+            names = [n.strip() for v in args.getlist("fixed") for n in re.split(r"[,，\s]+", v) if n.strip()]
+            fixed = tuple(dict.fromkeys(n for n in names if n in FACETS))
         return cls(
             q=args.get("q", "").strip(),
             topic=values("topic"), town=values("town"), county=values("county"), year=values("year"),
+            year_from=args.get("year_from", "").strip(), year_to=args.get("year_to", "").strip(),
             sort=args.get("sort", "").strip() or "relevance",
             page=args.get("page", "").strip() or "1",
             page_size=args.get("page_size", "").strip(),
             synonyms=args.get("synonyms", "").strip().lower() not in ("0", "false", "off", "no"),
             group=args.get("group", "").strip(),
+            fixed=fixed, by=values("by"), pick=values("pick"),
         )
 
     @property
+    def year_range(self) -> str:
+        """The from–to inputs as a year filter (``2020-2022``), or empty."""
+        if not self.year_from and not self.year_to:
+            return ""
+        return f"{self.year_from or YEAR_RANGE_MIN}-{self.year_to or YEAR_RANGE_MAX}"
+
+    def values_of(self, facet: str) -> tuple[str, ...]:
+        """Every filter value of a facet, the year range included."""
+        values = getattr(self, facet)
+        if facet == "year" and self.year_range:
+            values = (*values, self.year_range)
+        return values
+
+    @property
     def is_empty(self) -> bool:
-        return not self.q and not any(getattr(self, f) for f in FACETS)
+        return not self.q and not any(self.values_of(f) for f in FACETS)
 
     @property
     def active(self) -> list[tuple[str, str]]:
-        """(facet, value) for every filter given in the URL."""
-        return [(f, v) for f in FACETS for v in getattr(self, f)]
+        """(facet, value) for every filter given in the URL (the year range is one)."""
+        return [(f, v) for f in FACETS for v in self.values_of(f)]
+
+    def fixed_facets(self, default_all: bool = False) -> tuple[str, ...]:
+        """The facets whose filters are fixed: those named by ``fixed=`` (``fixed=none``:
+        none); without it, every facet with a filter when ``default_all`` (an embed)."""
+        if self.fixed is None:
+            return tuple(f for f in FACETS if self.values_of(f)) if default_all else ()
+        return self.fixed
 
     def is_active(self, facet: str, value: str) -> bool:
-        return value in getattr(self, facet)
+        return value in self.values_of(facet)
 
     def params(self) -> dict[str, object]:
         """URL parameters, defaults left out."""
@@ -70,6 +107,12 @@ class SearchState:
         for f in FACETS:
             if getattr(self, f):
                 out[f] = list(getattr(self, f))
+        if self.year_from:
+            out["year_from"] = self.year_from
+        if self.year_to:
+            out["year_to"] = self.year_to
+        if self.fixed is not None:
+            out["fixed"] = ",".join(self.fixed) or NO_FIXED
         if self.sort != "relevance":
             out["sort"] = self.sort
         if self.page != "1":
@@ -80,6 +123,10 @@ class SearchState:
             out["synonyms"] = "0"
         if self.group:
             out["group"] = self.group
+        if self.by:
+            out["by"] = list(self.by)
+        if self.pick:
+            out["pick"] = list(self.pick)
         return out
 
     def with_synonyms(self, on: bool) -> "SearchState":
@@ -90,16 +137,23 @@ class SearchState:
 
     def filter_params(self) -> dict[str, object]:
         """Only the query and filters: what a document page needs to come back."""
-        return {k: v for k, v in self.params().items() if k in ("q", *FACETS)}
+        return {k: v for k, v in self.params().items() if k in ("q", *FACETS, "year_from", "year_to", "fixed")}
 
     def toggled(self, facet: str, value: str) -> "SearchState":
-        """The state with ``value`` added to or removed from a facet, back on page 1."""
+        """The state with ``value`` added to or removed from a facet, back on page 1
+        (the year range, given as its value, is removed as a whole)."""
+        if facet == "year" and value == self.year_range and value not in self.year:
+            return replace(self, year_from="", year_to="", page="1")
         current = getattr(self, facet)
         new = tuple(v for v in current if v != value) if value in current else (*current, value)
         return replace(self, **{facet: new}, page="1")
 
-    def without_filters(self) -> "SearchState":
-        return replace(self, topic=(), town=(), county=(), year=(), page="1")
+    def without_filters(self, keep: tuple[str, ...] = ()) -> "SearchState":
+        """No filters but those of the facets in ``keep`` (the fixed ones)."""
+        cleared = {f: () for f in FACETS if f not in keep}
+        if "year" not in keep:
+            cleared.update(year_from="", year_to="")
+        return replace(self, **cleared, page="1")
 
     def sorted_by(self, sort: str) -> "SearchState":
         return replace(self, sort=sort, page="1")
@@ -107,10 +161,26 @@ class SearchState:
     def at_page(self, page: int) -> "SearchState":
         return replace(self, page=str(page))
 
-    def engine_kwargs(self, default_page_size: int, max_page_size: int, default_group: str = "none") -> dict:
-        return dict(town=list(self.town), county=list(self.county), topic=list(self.topic), year=list(self.year),
-                    page=self.page, page_size=self.page_size or default_page_size, sort=self.sort,
-                    max_page_size=max_page_size, synonyms=self.synonyms, group=self.group or default_group)
+    def with_only(self, **values) -> "SearchState":
+        """The state with these facets set to exactly one value each (a comparison cell)."""
+        changes = {f: (str(v),) for f, v in values.items() if f in FACETS}
+        if "year" in changes:
+            changes.update(year_from="", year_to="")
+        return replace(self, **changes, page="1", by=(), pick=())
+
+    def engine_kwargs(self, default_page_size: int, max_page_size: int, fixed_default_all: bool = False,
+                      default_group: str = "none") -> dict:
+        fixed_names = self.fixed_facets(fixed_default_all)
+        kwargs = {f: [] if f in fixed_names else list(self.values_of(f)) for f in FACETS}
+        fixed = {f: list(self.values_of(f)) for f in fixed_names if self.values_of(f)}
+        return dict(**kwargs, page=self.page, page_size=self.page_size or default_page_size, sort=self.sort,
+                    max_page_size=max_page_size, fixed=fixed or None, synonyms=self.synonyms,
+                    group=self.group or default_group)
+
+    def filter_kwargs(self, fixed_default_all: bool = False) -> dict:
+        """Only the filters (and fixed filters), for the comparison and the facet counts."""
+        kwargs = self.engine_kwargs(1, 1, fixed_default_all)
+        return {k: kwargs[k] for k in (*FACETS, "fixed")}
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:

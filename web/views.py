@@ -6,16 +6,20 @@ in the URL (see :mod:`web.state`).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 
 from index.errors import BadParameter, IndexMissing, QueryError
+from search.facets import multi_select_facets
 from search.results import Hit, Results
 
-from . import export
+from . import compare_view, export
 from .document import KIND_LABELS, build_view, check_doc_id, needles_for
+from .toc import list_is_self_numbered, toc_tree
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("views", __name__)
@@ -47,11 +51,12 @@ def group_hits(hits: list[Hit]) -> list[ReportGroup]:
     return list(groups.values())
 
 
-def run_search(state: SearchState, page_size: int | None = None, related: bool = False) -> Results:
+def run_search(state: SearchState, page_size: int | None = None, embed: bool = False,
+               related: bool = False) -> Results:
     """The pages list passages by report, identical passages once (group=report); the
     CSV export (``page_size`` given) lists every passage (group=none) unless the URL says."""
     web = _web()
-    kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size,
+    kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size, fixed_default_all=embed,
                                  default_group="report" if page_size is None else "none")
     if page_size is not None:
         kwargs.update(page=1, page_size=page_size, max_page_size=page_size)
@@ -61,21 +66,38 @@ def run_search(state: SearchState, page_size: int | None = None, related: bool =
     return results
 
 
-def _results_page(template: str, endpoint: str):
+def _require_index() -> None:
+    """Every page answers 503 with the same notice while there is no index (the search
+    box alone would only lead to that notice)."""
+    _web().searcher.stats()
+
+
+def _results_page(template: str, endpoint: str, embed: bool = False):
     """A results page; a query the engine refuses is explained on the page itself
     (status 400), a missing index goes to the error handler (503)."""
     state = SearchState.from_args(request.args)
-    results = groups = error = None
-    if not state.is_empty:
+    results = groups = error = multi = None
+    if state.is_empty:
+        _require_index()
+    else:
         try:
-            results = run_search(state, related=endpoint == "views.search")
+            results = run_search(state, embed=embed, related=endpoint == "views.search")
+            if not embed and state.active:
+                multi = multi_select_facets(_web().searcher, state.q, **_facet_args(state))
         except (QueryError, BadParameter) as exc:
             error = exc
         else:
             groups = group_hits(results.hits)
+    fixed = state.fixed_facets(default_all=embed)
     body = render_template(template, state=state, results=results, groups=groups, endpoint=endpoint, error=error,
-                           pages=page_window(results.page, results.pages) if results else [])
+                           pages=page_window(results.page, results.pages) if results else [], multi=multi or {},
+                           fixed=fixed)
     return body, error.status if error else 200
+
+
+def _facet_args(state: SearchState, embed: bool = False) -> dict:
+    kwargs = state.filter_kwargs(embed)
+    return {"filters": {f: kwargs[f] for f in FACETS if kwargs[f]}, "fixed": kwargs["fixed"]}
 
 
 @bp.get("/")
@@ -85,16 +107,70 @@ def search():
 
 @bp.get("/embed")
 def embed():
-    return _results_page("embed.html", "views.embed")
+    return _results_page("embed.html", "views.embed", embed=True)
 
 
 @bp.get("/export.csv")
 def export_csv():
     state = SearchState.from_args(request.args)
-    results = run_search(state, page_size=_web().config.csv_max_rows)
-    response = Response(export.to_csv(results.hits), mimetype="text/csv")
+    cap = _web().config.csv_max_rows
+    results = run_search(state, page_size=cap, embed=request.args.get("embed") == "1")
+    body = export.to_csv(results.hits)
+    if results.total > len(results.hits):
+        body += truncation_row(len(results.hits), results.total)
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = export.content_disposition()
     response.headers["X-Total-Count"] = str(results.total)
+    response.headers["X-Govsearch-Truncated"] = "true" if results.total > len(results.hits) else "false"
+    return response
+
+
+TRUNCATED_MARK = "（已截断）"
+
+
+def truncation_row(rows: int, total: int) -> str:
+    """The last CSV row of a capped export: says how many passages it leaves out."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(
+        [TRUNCATED_MARK, f"本文件只含前 {rows} 段，共 {total} 段匹配；请加筛选条件分批导出 "
+                         f"(truncated: {rows} of {total} passages, csv_max_rows)", "", "", ""])
+    return out.getvalue()
+
+
+@bp.get("/compare")
+def compare_page():
+    return _compare_page("compare.html", "views.compare_page")
+
+
+def _compare_page(template: str, endpoint: str, embed: bool = False):
+    state = SearchState.from_args(request.args)
+    view = error = None
+    if state.is_empty:
+        _require_index()
+    else:
+        try:
+            view = compare_view.build_view(compare_view.run_compare(_web().searcher, state, embed), state)
+        except (QueryError, BadParameter) as exc:
+            error = exc
+    body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
+                           fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=compare_view.FIELD_LABELS,
+                           field_label=compare_view.label)
+    return body, error.status if error else 200
+
+
+@bp.get("/embed/compare")
+def embed_compare():
+    """The comparison view for an <iframe>: no site chrome; filters in the src fixed."""
+    return _compare_page("compare.html", "views.embed_compare", embed=True)
+
+
+@bp.get("/compare.csv")
+def compare_csv():
+    state = SearchState.from_args(request.args)
+    comparison = compare_view.run_compare(_web().searcher, state, fixed_default_all=request.args.get("embed") == "1")
+    response = Response(compare_view.to_csv(comparison), mimetype="text/csv")
+    response.headers["Content-Disposition"] = export.content_disposition().replace(
+        export.FILENAME, "govsearch-compare.csv")
     return response
 
 
@@ -124,13 +200,53 @@ def doc_url(doc_id: str, state: SearchState | None = None, anchor: str | None = 
     return url_for("views.document", doc_id=doc_id, **params, _anchor=anchor)
 
 
-def facet_entries(results: Results, state: SearchState, facet: str) -> list[tuple[str, int, bool]]:
-    """(value, passages, active) for one facet; an active value with no passages is
-    kept, so it can still be removed."""
-    counts = dict(results.facets.get(facet, {}))
+@dataclass
+class FacetEntry:
+    value: str
+    count: int  # passages of this value in the result (for a value not chosen in an active facet: what it adds)
+    active: bool
+    adds: bool = False  # count is what choosing this value too would add
+    included: bool = False  # not chosen, but its passages are all in the result already (e.g. by the year range)
+
+
+def facet_entries(results: Results, state: SearchState, facet: str, multi: dict | None = None) -> list[FacetEntry]:
+    """The values of one facet. When the facet has a filter, every value keeps its
+    count with that filter removed (multi-select: choosing another adds it); a value
+    not chosen shows how many passages it would add. An active value with no passages
+    is kept, so it can still be removed."""
+    info = (multi or {}).get(facet)
+    if info is None:
+        counts = dict(results.facets.get(facet, {}))
+        entries = {v: FacetEntry(v, n, False) for v, n in counts.items()}
+    else:
+        counts = info["counts"]
+        if facet == "topic":  # every topic of the lexicon, as the plain counts list them
+            counts = {v: counts.get(v, 0) for v in results.facets.get("topic", {})} | counts
+        if facet == "year":
+            counts = dict(sorted(counts.items(), key=lambda kv: kv[0], reverse=True))
+        entries = {}
+        for v, n in counts.items():
+            chosen = state.is_active(facet, v)
+            added = info["added"].get(v, 0)
+            if chosen or (n and not added):
+                entries[v] = FacetEntry(v, n, chosen, included=not chosen)
+            else:
+                entries[v] = FacetEntry(v, added, False, adds=True)
     for value in getattr(state, facet):
-        counts.setdefault(value, 0)
-    return [(value, count, state.is_active(facet, value)) for value, count in counts.items()]
+        if value not in entries:
+            entries[value] = FacetEntry(value, 0, True)
+        entries[value].active = True
+        entries[value].adds = False
+    return list(entries.values())
+
+
+def filter_label(state: SearchState, facet: str, value: str) -> str:
+    """A filter value as the chips show it; the from–to year range in words."""
+    if facet == "year" and value == state.year_range and value not in state.year:
+        if state.year_from and state.year_to:
+            return f"{state.year_from}–{state.year_to} 年"
+        return f"{state.year_from} 年起" if state.year_from else f"至 {state.year_to} 年"
+    return value
 
 
 def index_summary() -> dict | None:
@@ -146,4 +262,5 @@ def init_app(app: Flask) -> None:
         return dict(hot_queries=_web().query_log.hot, site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
                     FACETS=FACETS, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
                     KIND_LABELS=KIND_LABELS, index_summary=index_summary,
-                    facet_entries=facet_entries)
+                    facet_entries=facet_entries, filter_label=filter_label, toc_tree=toc_tree,
+                    toc_self_numbered=list_is_self_numbered)

@@ -51,19 +51,40 @@ def browser(playwright_api, chromium_path):
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory):
-    """The sample corpus, plus one report full of markup (``hostile``), indexed and
-    served by waitress on a free loopback port."""
+def e2e_index(tmp_path_factory) -> Path:
+    """The sample corpus, plus one report full of markup (``hostile``), indexed."""
     from index import build
-    from web import create_app
-    from web.cli import ServerThread
 
     base = tmp_path_factory.mktemp("e2e")
     shutil.copytree(ROOT / "corpus", base / "corpus")
     (base / "corpus" / "hostile.md").write_text(HOSTILE_REPORT, encoding="utf-8")
     build(base / "corpus", base / "index", workers=1)
-    with ServerThread(create_app({"index": str(base / "index")}), threads=4) as server:
+    return base / "index"
+
+
+@pytest.fixture(scope="session")
+def base_url(e2e_index):
+    """That index served by waitress on a free loopback port."""
+    from web import create_app
+    from web.cli import ServerThread
+
+    with ServerThread(create_app({"index": str(e2e_index)}), threads=4) as server:
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe-core (shipped inside the axe-playwright-python package; never from a CDN):
+    ``axe(page)`` returns the violations on the page as readable text, empty when none."""
+    sync = pytest.importorskip("axe_playwright_python.sync_playwright",
+                               reason="axe-playwright-python is not installed (pip install -e '.[test]')")
+    engine = sync.Axe()
+
+    def check(page) -> str:
+        results = engine.run(page)
+        return results.generate_report() if results.violations_count else ""
+
+    return check
 
 
 class PageProblems:

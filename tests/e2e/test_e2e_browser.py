@@ -44,30 +44,30 @@ def test_search_five_star_branch_shows_three_passages_in_two_towns(page, base_ur
 
 def test_topic_facet_filters_and_unfilters_through_the_url(page, base_url, shot):
     search_for(page, base_url, "五星支部")
-    facet = page.locator("nav.facets a.facet-value", has_text="党建")
-    expect(facet).not_to_have_attribute("aria-current", "true")
-    facet.click()
-    page.wait_for_load_state()
+    facets = page.locator("form.facets")
+    box = facets.get_by_label("党建")
+    expect(box).not_to_be_checked()
+    box.check()  # with JavaScript a tick applies at once
+    page.wait_for_url("**topic=*")
     assert url_params(page.url) == {"q": ["五星支部"], "topic": ["党建"]}
-    active = page.locator("nav.facets a.facet-value", has_text="党建")
-    expect(active).to_have_attribute("aria-current", "true")
+    expect(page.locator("form.facets").get_by_label("党建")).to_be_checked()
     expect(page.locator(".active-filters .chip")).to_contain_text("主题：党建")
     expect(page.locator("li.passage")).to_have_count(3)
     shot(page, "facet-active")
 
-    active.click()
-    page.wait_for_load_state()
+    page.locator("form.facets").get_by_label("党建").uncheck()
+    page.wait_for_url(lambda url: "topic=" not in url)
     assert url_params(page.url) == {"q": ["五星支部"]}
-    expect(page.locator("nav.facets a.facet-value", has_text="党建")).not_to_have_attribute("aria-current", "true")
+    expect(page.locator("form.facets").get_by_label("党建")).not_to_be_checked()
     expect(page.locator(".active-filters")).to_have_count(0)
 
     page.go_back()
     page.wait_for_load_state()
     assert url_params(page.url)["topic"] == ["党建"]
-    expect(page.locator("nav.facets a.facet-value", has_text="党建")).to_have_attribute("aria-current", "true")
+    expect(page.locator("form.facets").get_by_label("党建")).to_be_checked()
 
-    page.locator("nav.facets a.facet-value", has_text="大隗镇").click()
-    page.wait_for_load_state()
+    page.locator("form.facets").get_by_label("大隗镇").check()
+    page.wait_for_url("**town=*")
     assert url_params(page.url) == {"q": ["五星支部"], "topic": ["党建"], "town": ["大隗镇"]}
     expect(page.locator("li.passage")).to_have_count(2)
     page.problems.assert_none()
@@ -136,7 +136,8 @@ def test_search_works_without_javascript(nojs_page, base_url):
     page = nojs_page
     search_for(page, base_url, "五星支部")
     expect(page.locator("li.passage")).to_have_count(3)
-    page.locator("nav.facets a.facet-value", has_text="来集镇").click()
+    page.locator("form.facets").get_by_label("来集镇").check()  # no script: nothing happens until the button
+    page.get_by_role("button", name="应用筛选").click()
     page.wait_for_load_state()
     expect(page.locator("li.passage")).to_have_count(1)
     page.locator("nav.sort a", has_text="年份").click()
@@ -155,7 +156,7 @@ def test_phone_layout(phone_page, base_url, shot):
     expect(page.locator("li.report").first).to_be_in_viewport()
     shot(page, "search-phone")
     panel.locator("summary").click()
-    expect(page.locator("nav.facets a.facet-value", has_text="党建")).to_be_visible()
+    expect(page.locator("form.facets").get_by_label("党建")).to_be_visible()
     page.goto(base_url + "/docs/xinmi-dawei-2022?q=五星支部#first-match")
     expect(page.locator("mark#first-match")).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

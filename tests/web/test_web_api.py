@@ -162,8 +162,18 @@ def test_no_index_html_page_is_friendly_503(empty_client):
     r = empty_client.get("/?q=五星支部")
     assert r.status_code == 503 and r.mimetype == "text/html"
     assert "检索服务暂不可用" in r.get_data(as_text=True)
-    home = empty_client.get("/")
-    assert home.status_code == 200 and "索引尚未建立" in home.get_data(as_text=True)
+
+def test_no_index_is_the_same_503_notice_on_every_page(empty_client):
+    """Without an index every page answers 503 with one notice, the home page included."""
+    bodies = []
+    for url in ("/", "/?q=五星支部", "/embed", "/embed?q=五星支部&town=大隗镇", "/compare", "/compare?q=五星支部",
+                "/docs/xinmi-dawei-2022"):
+        r = empty_client.get(url)
+        assert r.status_code == 503, url
+        body = r.get_data(as_text=True)
+        assert "检索服务暂不可用" in body and "索引尚未建立" in body, url
+        bodies.append(body)
+    assert empty_client.get("/api/compare?q=五星支部").get_json()["error"]["code"] == "no_index"
 
 
 def test_page_size_cap_is_configurable(tiny_index):

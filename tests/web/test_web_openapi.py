@@ -47,16 +47,27 @@ def test_every_api_route_is_described(app, spec):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in spec["paths"][path], (path, method)
     assert routes == set(spec["paths"])
-    assert routes >= {"/api/search", "/api/docs/{doc_id}", "/api/stats", "/api/openapi.json", "/healthz"}
+    assert routes >= {"/api/search", "/api/compare", "/api/docs/{doc_id}", "/api/stats", "/api/openapi.json", "/healthz"}
 
 
 def test_search_parameters_are_the_ones_the_api_reads(spec, client):
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "town", "county", "topic", "year", "page", "page_size", "sort", "synonyms", "related", "group"}
+    assert names == {"q", "town", "county", "topic", "year", "page", "page_size", "sort", "synonyms", "related", "group", "fixed", "year_from", "year_to"}
     page_size = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "page_size")
     assert page_size["schema"]["maximum"] == 100
     r = client.get("/api/search?q=五星支部&page_size=100")
     assert r.status_code == 200 and client.get("/api/search?q=五星支部&page_size=101").status_code == 400
+
+
+def test_compare_responses_validate(spec, client, empty_client):
+    body = check(spec, "/api/compare", client.get("/api/compare?q=五星支部"))
+    assert body["total"] == 3 and body["by"] == ["town", "year"]
+    check(spec, "/api/compare", client.get("/api/compare?q=五星支部&by=county&by=topic"))
+    check(spec, "/api/compare", client.get("/api/compare?q=没有这个词"))
+    assert check(spec, "/api/compare", client.get("/api/compare?q=五星支部&by=nonsense")).get("error")
+    assert empty_client.get("/api/compare?q=x").status_code == 503
+    names = {p["name"] for p in spec["paths"]["/api/compare"]["get"]["parameters"]}
+    assert names == {"q", "town", "county", "topic", "year", "fixed", "year_from", "year_to", "by"}
 
 
 def test_search_responses_validate(spec, client):

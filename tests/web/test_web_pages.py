@@ -73,25 +73,114 @@ def test_exact_match_has_no_word_match_label(client):
     assert not doc.find_all("span", cls="badge-words")
 
 
-def test_facets_have_counts_and_toggle_through_the_url(client):
+def facet_boxes(doc, facet: str) -> dict[str, tuple]:
+    """{value: (checkbox, count text)} of one facet of the filter form."""
+    fieldset = doc.find("fieldset", cls="facet", id=f"facet-{facet}")
+    out = {}
+    for li in fieldset.find_all("li"):
+        box = li.find_all("input", type="checkbox")
+        if box:
+            label = li.find("label")
+            out[label.find("span", cls="name").text()] = (box[0], label.find("span", cls="count").text())
+    return out
+
+
+def submit(form, **changes) -> str:
+    """The URL a browser would GET for this form, with checkboxes ticked (True) or
+    cleared (False) by value, and text inputs set by name."""
+    from urllib.parse import urlencode
+
+    pairs = []
+    for e in form.iter():
+        if e.tag != "input":
+            continue
+        name, value, kind = e.attrs.get("name"), e.attrs.get("value", ""), e.attrs.get("type", "text")
+        if not name:
+            continue
+        if kind == "checkbox":
+            checked = "checked" in e.attrs
+            checked = changes.get(value, checked)
+            if checked and "disabled" not in e.attrs:
+                pairs.append((name, value))
+        elif kind == "hidden":
+            pairs.append((name, value))
+        else:
+            pairs.append((name, changes.get(name, value)))
+    return form.attrs["action"] + "?" + urlencode(pairs)
+
+
+def test_facets_have_counts_and_toggle_through_the_form(client):
     doc = parse(client.get("/?q=五星支部").get_data(as_text=True))
-    topic = doc.find("section", cls="facet", **{"aria-labelledby": "facet-topic"})
-    entries = {a.find("span", cls="name").text(): a for a in topic.find_all(cls="facet-value")}
-    assert set(entries) >= {"党建", "项目", "民生", "环保"}
-    assert entries["党建"].find("span", cls="count").text().startswith("3")
-    assert entries["民生"].tag == "span"  # no passages: shown, not a link
-    on_href = entries["党建"].attrs["href"]
+    topics = facet_boxes(doc, "topic")
+    assert set(topics) >= {"党建", "项目", "民生", "环保"}
+    assert topics["党建"][1].startswith("3")
+    assert "disabled" in topics["民生"][0].attrs  # no passages: shown, cannot be ticked
+    assert "checked" not in topics["党建"][0].attrs
+    form = doc.find("form", cls="facets")
+    assert form.attrs["method"] == "get" and form.attrs["action"] == "/"
+    on_href = submit(form, 党建=True)
     assert query_of(on_href) == {"q": ["五星支部"], "topic": ["党建"]}
 
     doc = parse(client.get(on_href).get_data(as_text=True))
-    active = doc.find("a", cls="facet-value", **{"aria-current": "true"})
-    assert active.find("span", cls="name").text() == "党建"
+    assert "checked" in facet_boxes(doc, "topic")["党建"][0].attrs
     chip = doc.find("a", cls="chip")
     assert "主题：党建" in chip.text()
-    assert query_of(active.attrs["href"]) == {"q": ["五星支部"]}
     assert query_of(chip.attrs["href"]) == {"q": ["五星支部"]}
+    assert query_of(submit(doc.find("form", cls="facets"), 党建=False)) == {"q": ["五星支部"]}
     form = doc.find("form", role="search")
     assert form.find("input", type="hidden", name="topic").attrs["value"] == "党建"
+
+
+def test_several_values_of_a_facet_are_ored_and_facets_anded(client):
+    doc = parse(client.get("/?q=五星支部&town=红星镇").get_data(as_text=True))
+    towns = facet_boxes(doc, "town")
+    # the other towns keep their counts, as what choosing them too would add
+    assert towns["红星镇"][1].startswith("1") and "checked" in towns["红星镇"][0].attrs
+    assert towns["绿野乡"][1].startswith("+1") and towns["白云镇"][1].startswith("+1")
+    both = submit(doc.find("form", cls="facets"), 绿野乡=True)
+    assert query_of(both)["town"] == ["红星镇", "绿野乡"]
+    doc = parse(client.get(both).get_data(as_text=True))
+    assert {s.text() for s in doc.find_all("span", cls="town")} == {"红星镇", "绿野乡"}
+    assert "找到 2 段" in doc.find("p", cls="summary").text()
+    # AND across facets: the two towns, but only 2021
+    doc = parse(client.get(both + "&year=2021").get_data(as_text=True))
+    assert [s.text() for s in doc.find_all("span", cls="town")] == ["红星镇"]
+    assert facet_boxes(doc, "town")["绿野乡"][1].startswith("0")  # in the result's town list, none in 2021
+    # a topic facet counts what is really added (a passage may have several topics)
+    doc = parse(client.get("/?q=五星支部&topic=党建").get_data(as_text=True))
+    topics = facet_boxes(doc, "topic")
+    assert topics["党建"][1].startswith("3")
+
+
+def test_facet_counts_with_a_filter_are_the_counts_without_it(client, tiny_index):
+    """Disjunctive counts: a facet's counts are those of the search without its own filter."""
+    from search import Searcher
+
+    s = Searcher(tiny_index)
+    plain = s.search("五星支部").facets["town"]
+    doc = parse(client.get("/?q=五星支部&town=白云镇").get_data(as_text=True))
+    shown = {v: int(c.lstrip("+").split()[0].rstrip("段")) for v, (_, c) in facet_boxes(doc, "town").items()}
+    assert shown == plain
+
+
+def test_year_range_inputs(client):
+    doc = parse(client.get("/?q=五星支部").get_data(as_text=True))
+    form = doc.find("form", cls="facets")
+    assert form.find("input", name="year_from") and form.find("input", name="year_to")
+    href = submit(form, year_from="2021", year_to="2022")
+    doc = parse(client.get(href).get_data(as_text=True))
+    assert sorted(s.text() for s in doc.find_all("span", cls="year")) == ["2021年", "2022年"]
+    chip = doc.find("a", cls="chip")
+    assert "年份：2021–2022 年" in chip.text()
+    assert query_of(chip.attrs["href"]) == {"q": ["五星支部"]}
+    doc = parse(client.get("/?q=五星支部&year_from=2022").get_data(as_text=True))
+    assert [s.text() for s in doc.find_all("span", cls="year")] == ["2022年"]
+    assert "2022 年起" in doc.find("a", cls="chip").text()
+    # a range ORs with ticked years
+    doc = parse(client.get("/?q=五星支部&year_from=2022&year=2020").get_data(as_text=True))
+    assert sorted(s.text() for s in doc.find_all("span", cls="year")) == ["2020年", "2022年"]
+    r = client.get("/?q=五星支部&year_from=20")
+    assert r.status_code == 400 and "年份" in parse(r.get_data(as_text=True)).find("div", role="alert").text()
 
 
 def test_town_county_and_year_facets_filter(client):
@@ -108,8 +197,8 @@ def test_town_county_and_year_facets_filter(client):
 
 def test_active_filter_without_hits_stays_removable(client):
     doc = parse(client.get("/?q=五星支部&topic=环保").get_data(as_text=True))
-    active = doc.find("a", cls="facet-value", **{"aria-current": "true"})
-    assert active.find("span", cls="name").text() == "环保"
+    box = facet_boxes(doc, "topic")["环保"][0]
+    assert "checked" in box.attrs and "disabled" not in box.attrs
     assert "没有找到" in doc.find("div", cls="empty").text()
 
 
@@ -290,5 +379,13 @@ def test_csv_export_is_capped_by_the_setting(tiny_index):
     client = create_app({"index": str(tiny_index), "csv_max_rows": 2}).test_client()
     r = client.get("/export.csv?q=五星支部")
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True)[1:])))
-    assert len(rows) == 1 + 2 and r.headers["X-Total-Count"] == "3"
-    assert "前 2 段" in client.get("/?q=五星支部").get_data(as_text=True)
+    assert len(rows) == 1 + 2 + 1 and r.headers["X-Total-Count"] == "3"
+    assert r.headers["X-Govsearch-Truncated"] == "true"
+    assert rows[-1][0] == "（已截断）" and "前 2 段，共 3 段" in rows[-1][1]
+    note = parse(client.get("/?q=五星支部").get_data(as_text=True)).find("p", cls="export-note")
+    assert "导出上限 2 段" in note.text() and "共 3 段" in note.text()  # visible, above the link
+    whole = client.get("/export.csv?q=五星支部&town=红星镇")
+    assert whole.headers["X-Govsearch-Truncated"] == "false"
+    assert "（已截断）" not in whole.get_data(as_text=True)
+    assert "CSV 含全部 1 段" in parse(client.get("/?q=五星支部&town=红星镇").get_data(as_text=True)).find(
+        "p", cls="export-note").text()

@@ -11,10 +11,23 @@
      data-target                                     where report links open (default _blank)
      data-api                                        govsearch address, when not the script's own
 
+   The filters given as attributes are fixed: shown above the results, sent with fixed=…
+   so that a filter typed in the box (town:来集镇) narrows them but never widens them.
+
    It talks to /api/search only, builds every node with textContent (never innerHTML), and
    loads its stylesheet from the same server. A page on another origin needs that origin in
    GOVSEARCH_CORS_ORIGINS, and its own CSP must allow the govsearch origin in script-src,
-   style-src and connect-src. */
+   style-src and connect-src.
+
+   When a search fails it says why, because each cause has a different remedy:
+     - the server answered with an error (HTTP 4xx/5xx): its message;
+     - the browser refused the answer because this page's origin is not in cors_origins:
+       fetch() rejects with a TypeError, exactly as for a network failure, so the widget
+       then probes GET /healthz with mode "no-cors" (no CORS check, an opaque answer): if
+       that probe gets an answer, the server is reachable and the refusal was CORS;
+     - the probe fails too: the server cannot be reached (network, server down);
+     - this page's own Content-Security-Policy blocked the request (a
+       securitypolicyviolation event names the govsearch address). */
 (function () {
   "use strict";
 
@@ -25,6 +38,30 @@
   var SCRIPT_URL = SCRIPT ? new URL(SCRIPT.src, document.baseURI) : new URL(document.baseURI);
   var DEFAULT_BASE = SCRIPT_URL.href.replace(/\/static\/govsearch-widget\.js(?:[?#].*)?$/, "");
   var DEBOUNCE_MS = 250;
+  var FILTER_LABELS = { town: "乡镇", county: "县市区", topic: "主题", year: "年份" };
+  var CSP_WAIT_MS = 400;  // a CSP violation event may arrive a little after fetch() has failed
+  var cspBlocked = {};  // govsearch origin → true once this page's CSP blocked a request to it
+  var cspWaiters = [];
+  window.addEventListener("securitypolicyviolation", function (event) {
+    var uri = event.blockedURI || "";
+    Object.keys(cspBlocked).forEach(function (origin) {
+      if (uri === origin || uri.indexOf(origin + "/") === 0) cspBlocked[origin] = true;
+    });
+    cspWaiters.splice(0).forEach(function (wake) { wake(); });
+  }, true);
+
+  function originOf(base) {
+    try { return new URL(base, document.baseURI).origin; } catch (e) { return base; }
+  }
+
+  /* Resolve with true when this page's CSP blocked `origin`, waiting briefly for the event. */
+  function blockedByCsp(origin) {
+    return new Promise(function (resolve) {
+      if (cspBlocked[origin]) { resolve(true); return; }
+      var timer = setTimeout(function () { resolve(!!cspBlocked[origin]); }, CSP_WAIT_MS);
+      cspWaiters.push(function () { clearTimeout(timer); resolve(!!cspBlocked[origin]); });
+    });
+  }
   var SNIPPET_CHARS = 110;
   var CONTEXT_BEFORE = 30;
   var counter = 0;
@@ -86,6 +123,8 @@
     this.timer = null;
     this.controller = null;
     this.seq = 0;
+    this.origin = originOf(this.base);
+    cspBlocked[this.origin] = cspBlocked[this.origin] || false;
     this.build();
   }
 
@@ -117,11 +156,16 @@
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
     input.setAttribute("aria-describedby", status.id);
+    var names = Object.keys(this.filters);
+    var scope = names.length ? el("p", "gsw-scope", "检索范围（固定）：" + names.map(function (name) {
+      return (FILTER_LABELS[name] || name) + " " + this.filters[name].join("、");
+    }, this).join("；")) : null;
     var results = el("ol", "gsw-results");
     results.id = id + "-results";
     var more = el("p", "gsw-more");
     form.appendChild(label);
     form.appendChild(row);
+    if (scope) form.appendChild(scope);
     root.appendChild(form);
     root.appendChild(status);
     root.appendChild(results);
@@ -161,13 +205,14 @@
     });
   };
 
-  Widget.prototype.params = function (q, extra) {
+  Widget.prototype.params = function (q, extra, unfixed) {
     var params = new URLSearchParams();
     if (q) params.append("q", q);
     var filters = this.filters;
     Object.keys(filters).forEach(function (name) {
       filters[name].forEach(function (v) { params.append(name, v); });
     });
+    if (!unfixed && Object.keys(filters).length) params.append("fixed", Object.keys(filters).join(","));
     Object.keys(extra || {}).forEach(function (k) { params.append(k, extra[k]); });
     return params;
   };
@@ -176,6 +221,8 @@
     this.results.replaceChildren();
     this.more.replaceChildren();
     this.status.textContent = message || "";
+    this.status.removeAttribute("data-error");
+    this.root.classList.remove("gsw-failed");
   };
 
   Widget.prototype.search = function (raw) {
@@ -191,15 +238,14 @@
     fetch(url, { signal: this.controller ? this.controller.signal : undefined, credentials: "omit",
                  headers: { Accept: "application/json" } })
       .then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; },
-                                    function () { return { ok: false, body: {} }; });
+        return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; },
+                                    function () { return { ok: false, status: response.status, body: {} }; });
       })
       .then(function (res) {
         if (seq !== self.seq) return;
         self.root.removeAttribute("aria-busy");
         if (!res.ok) {
-          var msg = res.body && res.body.error ? res.body.error.message : "检索服务暂不可用";
-          self.clear("无法检索：" + msg);
+          self.fail("server", res.status, res.body && res.body.error ? res.body.error.message : "");
           return;
         }
         self.render(q, res.body);
@@ -207,9 +253,40 @@
       .catch(function (err) {
         if (err && err.name === "AbortError") return;
         if (seq !== self.seq) return;
-        self.root.removeAttribute("aria-busy");
-        self.clear("无法连接检索服务");
+        self.diagnose(seq);
       });
+  };
+
+  /* fetch() failed without an answer: tell a CORS refusal from an unreachable server. */
+  Widget.prototype.diagnose = function (seq) {
+    var self = this;
+    fetch(this.base + "/healthz?probe=" + Date.now(), { mode: "no-cors", credentials: "omit", cache: "no-store" })
+      .then(function () { return "cors"; }, function () {
+        return blockedByCsp(self.origin).then(function (csp) { return csp ? "csp" : "network"; });
+      })
+      .then(function (kind) {
+        if (seq !== self.seq) return;
+        self.root.removeAttribute("aria-busy");
+        self.fail(kind);
+      });
+  };
+
+  Widget.prototype.fail = function (kind, status, message) {
+    var text;
+    if (kind === "cors") {
+      text = "无法检索：此页面的来源（" + location.origin + "）未被允许调用检索服务。管理员须把它加入检索服务的 " +
+        "cors_origins 设置（GOVSEARCH_CORS_ORIGINS）。";
+    } else if (kind === "csp") {
+      text = "无法检索：本页的内容安全策略（CSP）不允许连接 " + this.base + "。管理员须在本页 CSP 的 connect-src 中加入它。";
+    } else if (kind === "network") {
+      text = "无法连接检索服务（" + this.base + "）：网络故障，或服务未启动。请稍后再试；持续出现请联系管理员。";
+    } else {
+      text = "检索服务出错（HTTP " + status + "）" + (message ? "：" + message : "") +
+        (status >= 500 ? "。请稍后再试；持续出现请联系管理员。" : "");
+    }
+    this.clear(text);
+    this.status.setAttribute("data-error", kind);
+    this.root.classList.add("gsw-failed");
   };
 
   Widget.prototype.render = function (q, data) {
@@ -250,7 +327,7 @@
     });
     if (data.total > (data.hits || []).length) {
       var all = el("a", "gsw-all", "查看全部 " + data.total + " 段结果");
-      all.href = this.base + "/?" + this.params(q);
+      all.href = this.base + "/?" + this.params(q, null, true);  // on the full site the filters may be removed
       all.target = this.target;
       if (this.target === "_blank") all.rel = "noopener";
       this.more.appendChild(all);

@@ -1,0 +1,278 @@
+"""Comparison of a query's matches across places and years: a cross-tab.
+
+``compare(searcher, "五星支部")`` counts, over the FULL result set (every matching
+passage, not one page), how many passages and reports fall in each (row value, column
+value) cell — by default rows are the finest place level the results span with at
+least two values (town, else county, city, province) and columns are years. The
+matches are exactly those of :meth:`Searcher.search` (same terms, relaxed word
+matches, filters, fixed filters): both use the engine's own matching.
+
+Any facet field the index has can be a dimension (``by=("county", "year")``):
+single-valued columns of the passage table (``town``, ``county``, ``year``, and
+``province``, ``city``, ``level`` once the index holds them) and ``topic``, whose
+passages can carry several topics (a passage is then counted under each, so a row of
+topics does not add up to the total — the totals are always distinct passages).
+Passages without a value (town unknown, year unknown) are counted in a ``None`` row or
+column so that nothing is lost. When no passage of the result has any place (provincial
+or national reports), ``auto`` rows fall back to years × topics, with a warning.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.errors import BadParameter, QueryError
+
+from .query import ParsedQuery, parse_query
+
+#: place levels, finest first: ``auto`` picks the first with two or more values
+PLACE_LEVELS = ("town", "county", "city", "province")
+AUTO = "auto"
+MAX_DIMENSIONS = 2
+
+
+@dataclass
+class Cell:
+    passages: int = 0
+    reports: int = 0
+
+    def to_dict(self) -> dict:
+        return {"passages": self.passages, "reports": self.reports}
+
+
+@dataclass
+class Line:
+    """One row (or the column totals) of the cross-tab."""
+    value: str | None  # None: passages without a value for this field
+    passages: int
+    reports: int
+    cells: list[Cell] = field(default_factory=list)  # aligned with Comparison.columns
+
+    def to_dict(self) -> dict:
+        out = {"value": self.value, "passages": self.passages, "reports": self.reports}
+        if self.cells:
+            out["cells"] = [c.to_dict() for c in self.cells]
+        return out
+
+
+@dataclass
+class Comparison:
+    query: str
+    by: list[str]  # [row field, column field]
+    auto: bool  # the row field was picked automatically
+    rows: list[Line]
+    columns: list[Line]
+    total: int
+    total_docs: int
+    filters: dict[str, list[str]]
+    fields: list[str]  # the fields `by` may name in this index
+    warnings: list[str] = field(default_factory=list)
+    took_ms: float = 0.0
+
+    def row(self, value) -> Line:
+        return next(r for r in self.rows if r.value == value)
+
+    def cell(self, row_value, column_value) -> Cell:
+        i = next(i for i, c in enumerate(self.columns) if c.value == column_value)
+        return self.row(row_value).cells[i]
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query, "by": list(self.by), "auto": self.auto, "total": self.total,
+            "total_docs": self.total_docs,
+            "columns": [c.to_dict() for c in self.columns], "rows": [r.to_dict() for r in self.rows],
+            "filters": self.filters, "fields": list(self.fields), "warnings": list(self.warnings),
+            "took_ms": self.took_ms,
+        }
+
+
+# --------------------------------------------------------------------------- dimensions
+
+
+def dimension_fields(t) -> list[str]:
+    """Facet fields of this passage table that can be a dimension."""
+    out = []
+    for name in (*PLACE_LEVELS, "level", "year", "topic"):
+        if name in ("year", "topic") or (hasattr(t, name) and hasattr(t, f"{name}_names")):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def _pairs(t, name: str, rows: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
+    """For positions ``idx`` into ``rows``: (positions, value codes, labels) with one pair
+    per (passage, value). Code ``len(labels)`` … stands for "no value" (label None)."""
+    r = rows[idx]
+    if name == "topic":
+        bits = t.topics[r]
+        pos, codes = [], []
+        names = list(t.topic_names)
+        for i in range(len(names)):
+            has = (bits & np.uint64(1 << i)) != 0
+            pos.append(idx[has])
+            codes.append(np.full(int(has.sum()), i, dtype=np.int64))
+        none = bits == 0
+        pos.append(idx[none])
+        codes.append(np.full(int(none.sum()), len(names), dtype=np.int64))
+        return np.concatenate(pos), np.concatenate(codes), [*names, None]
+    if name == "year":
+        years = t.year[r].astype(np.int64)
+        labels = sorted({int(y) for y in np.unique(years).tolist() if y > 0})
+        lookup = {y: i for i, y in enumerate(labels)}
+        codes = np.fromiter((lookup.get(int(y), len(labels)) for y in years.tolist()), dtype=np.int64, count=len(years))
+        return idx, codes, [str(y) for y in labels] + [None]
+    column = getattr(t, name)
+    names = list(getattr(t, f"{name}_names"))
+    codes = column[r].astype(np.int64)
+    codes = np.where(codes < 0, len(names), codes)
+    return idx, codes, [*names, None]
+
+
+def pick_level(t, rows: np.ndarray) -> str:
+    """The finest place level whose values among ``rows`` number two or more."""
+    present = [lv for lv in PLACE_LEVELS if hasattr(t, lv) and hasattr(t, f"{lv}_names")]
+    for level in present:
+        codes = getattr(t, level)[rows]
+        if len(np.unique(codes[codes >= 0])) >= 2:
+            return level
+    for level in present:  # one value only: still the finest that has one
+        if np.any(getattr(t, level)[rows] >= 0):
+            return level
+    return present[0] if present else "year"
+
+
+def _check_by(by, allowed: list[str]) -> list[str]:
+    if by is None or isinstance(by, str):
+        by = [by] if by else []
+    by = [str(b).strip() for b in by if b is not None and str(b).strip()]
+    if len(by) > MAX_DIMENSIONS:
+        raise BadParameter(f"by takes at most {MAX_DIMENSIONS} fields (rows, columns), got {len(by)}")
+    for b in by:
+        if b != AUTO and b not in allowed:
+            raise BadParameter(f"by must be one of {AUTO}, {', '.join(allowed)}; not {b!r}")
+    if len(by) == 2 and by[0] == by[1] and by[0] != AUTO:
+        raise BadParameter(f"by names {by[0]!r} twice: give two different fields")
+    while len(by) < 2:
+        by.append(AUTO if not by else ("year" if by[0] != "year" else AUTO))
+    return by
+
+
+# --------------------------------------------------------------------------- the cross-tab
+
+
+def _distinct_docs(doc_codes: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Number of distinct reports per group."""
+    if not len(groups):
+        return np.zeros(n_groups, dtype=np.int64)
+    pairs = np.unique(groups.astype(np.int64) * (int(doc_codes.max()) + 1) + doc_codes)
+    return np.bincount(pairs // (int(doc_codes.max()) + 1), minlength=n_groups)
+
+
+def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[Line], list[Line]]:
+    """Row lines (each with cells aligned to the column lines) and column lines."""
+    idx = np.arange(len(rows), dtype=np.int64)
+    docs = t.doc[rows].astype(np.int64)
+    a_pos, a_code, a_labels = _pairs(t, row_field, rows, idx)
+    b_pos, b_code, b_labels = _pairs(t, col_field, rows, idx)
+    na, nb = len(a_labels), len(b_labels)
+
+    # join the two dimensions on the passage (position into rows)
+    if col_field == "topic":
+        # b has several pairs per passage: join through a per-position list
+        order = np.argsort(b_pos, kind="stable")
+        b_pos_s, b_code_s = b_pos[order], b_code[order]
+        starts = np.searchsorted(b_pos_s, a_pos, side="left")
+        ends = np.searchsorted(b_pos_s, a_pos, side="right")
+        reps = ends - starts
+        j_pos = np.repeat(a_pos, reps)
+        j_a = np.repeat(a_code, reps)
+        j_b = b_code_s[np.concatenate([np.arange(s, e) for s, e in zip(starts.tolist(), ends.tolist())])] \
+            if len(a_pos) else np.zeros(0, dtype=np.int64)
+    else:
+        b_of = np.empty(len(rows), dtype=np.int64)
+        b_of[b_pos] = b_code
+        j_pos, j_a, j_b = a_pos, a_code, b_of[a_pos]
+    j_b = j_b.astype(np.int64)
+    cell = j_a * nb + j_b
+    cell_passages = np.bincount(cell, minlength=na * nb)
+    cell_reports = _distinct_docs(docs[j_pos], cell, na * nb) if len(cell) else np.zeros(na * nb, dtype=np.int64)
+    row_passages = np.bincount(a_code, minlength=na)
+    row_reports = _distinct_docs(docs[a_pos], a_code, na) if len(a_code) else np.zeros(na, dtype=np.int64)
+    col_passages = np.bincount(b_code, minlength=nb)
+    col_reports = _distinct_docs(docs[b_pos], b_code, nb) if len(b_code) else np.zeros(nb, dtype=np.int64)
+
+    def order_of(labels, passages, field_name):
+        present = [i for i in range(len(labels)) if passages[i]]
+        known = [i for i in present if labels[i] is not None]
+        unknown = [i for i in present if labels[i] is None]
+        if field_name == "year":
+            known.sort(key=lambda i: labels[i])
+        else:
+            known.sort(key=lambda i: (-int(passages[i]), str(labels[i])))
+        return known + unknown
+
+    col_order = order_of(b_labels, col_passages, col_field)
+    columns = [Line(b_labels[j], int(col_passages[j]), int(col_reports[j])) for j in col_order]
+    lines = []
+    for i in order_of(a_labels, row_passages, row_field):
+        cells = [Cell(int(cell_passages[i * nb + j]), int(cell_reports[i * nb + j])) for j in col_order]
+        lines.append(Line(a_labels[i], int(row_passages[i]), int(row_reports[i]), cells))
+    return lines, columns
+
+
+def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, county=None, topic=None, year=None,
+            fixed: dict | None = None, **other_filters) -> Comparison:
+    """The cross-tab of every passage ``searcher.search`` would return for these arguments."""
+    started = time.perf_counter()
+    extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year),
+                                          *other_filters.items())}
+    q = query if isinstance(query, ParsedQuery) else parse_query(query, {k: v for k, v in extra.items() if v})
+    if q.is_empty and not any((fixed or {}).values()):
+        raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
+    t = searcher._current()
+    allowed = dimension_fields(t)
+    by = _check_by(by, allowed)
+    exact, relaxed = searcher._match(t, q, searcher.selection_mask(t, q, fixed))
+    rows = np.concatenate([exact, relaxed]).astype(np.int64)
+    auto = AUTO in by
+    no_place = False
+    resolved = []
+    for b in by:
+        if b == AUTO:
+            other = next((x for x in by if x != AUTO), None)
+            level = pick_level(t, rows) if len(rows) else "town"
+            if level == other:  # e.g. by=town&by=auto: the next level up
+                rest = [lv for lv in PLACE_LEVELS if lv in allowed and lv != other]
+                level = rest[0] if rest else "year"
+            b = level
+            no_place = level in PLACE_LEVELS and not np.any(getattr(t, level)[rows] >= 0) if len(rows) else False
+        resolved.append(b)
+    if no_place and by[0] == AUTO and resolved[1] == "year":
+        # no report of the result has a place (provincial or national reports): a row of
+        # "unknown" tells nothing, so compare years by topic instead
+        resolved = ["year", "topic"]
+    lines, columns = crosstab(t, rows, resolved[0], resolved[1])
+    total_docs = int(len(np.unique(t.doc[rows]))) if len(rows) else 0
+    filters = {k: list(v) for k, v in q.filters.items()}
+    for k, v in (fixed or {}).items():
+        if v:
+            filters.setdefault(k, [])
+            filters[k] = list(dict.fromkeys([*filters[k], *v]))
+    warnings = list(q.warnings)
+    if no_place and resolved == ["year", "topic"]:
+        warnings.append("结果中的报告都没有地区信息（如省级、全国报告），改按年份、主题对比 "
+                        "(no place known for these reports: compared by year and topic)")
+    return Comparison(query=q.raw, by=resolved, auto=auto, rows=lines, columns=columns, total=len(rows),
+                      total_docs=total_docs, filters=filters, fields=allowed, warnings=warnings,
+                      took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value if v not in (None, "")]
+    return [str(value)] if str(value) != "" else []

@@ -1,0 +1,93 @@
+"""The comparison view (``/compare``, ``/compare.csv``, ``/api/compare``): the cross-tab of
+:mod:`search.compare` as a table whose cells link to their hits, a bar chart of passages
+per row value and a line chart per year for the row values the user picked."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from search.compare import Comparison, compare
+
+from . import charts
+from .export import safe_cell
+from .state import SearchState
+
+FIELD_LABELS = {"town": "乡镇", "county": "县市区", "city": "地市", "province": "省份", "level": "级别",
+                "year": "年份", "topic": "主题"}
+UNKNOWN = {"town": "乡镇不详", "county": "县市区不详", "city": "地市不详", "province": "省份不详", "level": "级别不详",
+           "year": "年份不详", "topic": "无主题"}
+DEFAULT_PICKS = 3
+MAX_PICKS = 6
+MAX_BARS = 30
+MAX_YEARS = 40  # the line chart's x axis: every year from first to last, up to this many
+
+
+def run_compare(searcher, state: SearchState, fixed_default_all: bool = False) -> Comparison:
+    return compare(searcher, state.q, by=list(state.by) or None, **state.filter_kwargs(fixed_default_all))
+
+
+def label(field: str, value) -> str:
+    return UNKNOWN.get(field, "不详") if value is None else str(value)
+
+
+@dataclass
+class CompareView:
+    comparison: Comparison
+    row_field: str
+    col_field: str
+    picks: list[str]
+    bar: Markup
+    line: Markup | None
+    bars_shown: int
+
+
+def picks_for(comparison: Comparison, state: SearchState) -> list[str]:
+    known = [r.value for r in comparison.rows if r.value is not None]
+    chosen = [p for p in state.pick if p in known][:MAX_PICKS]
+    return chosen if state.pick else known[:DEFAULT_PICKS]
+
+
+def build_view(comparison: Comparison, state: SearchState) -> CompareView:
+    row_field, col_field = comparison.by
+    rows = comparison.rows[:MAX_BARS]
+    bar = charts.bar_chart(
+        "chart-bar", [(label(row_field, r.value), r.passages) for r in rows],
+        f"各{FIELD_LABELS.get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
+    picks = picks_for(comparison, state)
+    line = None
+    if col_field == "year":
+        index = {int(c.value): i for i, c in enumerate(comparison.columns) if c.value is not None}
+        years = list(range(min(index), max(index) + 1)) if index else []
+        if len(years) > MAX_YEARS:  # a stray year far off: only the years with matches
+            years = sorted(index)
+        series = [(p, [comparison.row(p).cells[index[y]].passages if y in index else 0 for y in years]) for p in picks]
+        line = charts.line_chart("chart-line", [str(y) for y in years], series,
+                                 f"逐年提及段落数：{'、'.join(picks) if picks else '未选择'}")
+    return CompareView(comparison, row_field, col_field, picks, bar, line, len(rows))
+
+
+def to_csv(comparison: Comparison) -> str:
+    """The cross-tab as CSV (UTF-8 with BOM): one line per row value, two columns per
+    column value (passages, reports), then the totals."""
+    row_field, col_field = comparison.by
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    head = [FIELD_LABELS.get(row_field, row_field)]
+    for c in comparison.columns:
+        name = label(col_field, c.value)
+        head += [f"{name} 段落", f"{name} 报告"]
+    writer.writerow(head + ["合计 段落", "合计 报告"])
+    for r in comparison.rows:
+        cells = []
+        for c in r.cells:
+            cells += [c.passages, c.reports]
+        writer.writerow([safe_cell(label(row_field, r.value)), *cells, r.passages, r.reports])
+    totals = []
+    for c in comparison.columns:
+        totals += [c.passages, c.reports]
+    writer.writerow(["合计", *totals, comparison.total, comparison.total_docs])
+    return "\ufeff" + out.getvalue()
