@@ -1,50 +1,81 @@
 """Report text → title, sections and passages.
 
-The input is one decoded report. Each non-blank line is a *unit*; the number of blank
-lines before it (its *gap*) is kept, because in these news-style reports a photo
-leaves a gap of several blank lines and its caption follows.
+The input is one decoded report. Its layout (blank-line paragraphs, one paragraph per
+line, hard-wrapped at a fixed width, Markdown) is detected from the document itself
+(:mod:`index.layout`); hard-wrapped lines are re-joined into paragraphs first, so the
+same text gives the same passages in every layout. Then each non-blank line is a
+*unit*; the number of blank lines before it (its *gap*) is kept, because in
+news-style reports a photo leaves a gap of several blank lines and its caption follows.
 
 Every unit is classified as one of:
 
-* ``heading``  – a Markdown heading (``#`` … ``######``), or, in files without
-  Markdown headings, a short standalone line without sentence punctuation
-  (``转型升级 建设一流强镇``); a short line right under a heading is its sub-heading;
-  numbered lines (``一、`` ``（一）`` ``1.``) give their own level;
+* ``heading``  – a Markdown heading (``#`` … ``######``); a numbered line
+  (``第一章`` ``第一节`` ``一、`` ``（一）`` ``1.`` ``（1）``, at these levels); or, in
+  files without Markdown headings, a short standalone line without sentence punctuation
+  (``转型升级 建设一流强镇``), a short line right under a heading being its sub-heading.
+  A numbered line that goes on after a short first sentence (``（一）指导思想。坚持…``)
+  stays one body passage, whose section is that heading;
 * ``caption``  – a short line without sentence punctuation after an image gap
   (two or more blank lines), e.g. ``巩义市产业集聚区(回郭镇)俯瞰``;
-* ``byline``   – ``记者 … 通讯员 … 文/图`` lines, ``来源：`` lines, and a lone name
-  closing the report; a byline at the end of a paragraph is split off it;
-* ``body``     – everything else.
+* ``byline``   – ``记者 … 通讯员 … 文/图`` lines, ``来源：`` lines, speaker lines
+  (``国务院总理 李克强``), and a lone name closing the report; a byline at the end of a
+  paragraph is split off it;
+* ``body``     – everything else. Never headings: enumerations (``一是`` ``第一，``),
+  articles (``第一条``), dates, a line that continues an unfinished sentence (a link or
+  quote fragment such as ``》，制定《``, a line after one that does not end a sentence),
+  and lines repeated across many documents of the corpus (``boilerplate``: licence
+  notes, footers).
 
 The heading lines before the first other unit are the title (first line) and
-subtitle. Captions and bylines never become a section heading; they are kept as
-passages of their own kind.
+subtitle; a numbered line, or one shaped like the document's later headings, is a
+section, not a subtitle. Captions and bylines never become a section heading; they are
+kept as passages of their own kind.
 
 Paragraphs cut by the page layout are joined: a body unit that does not end a
 sentence continues in the next body unit (captions and bylines in between are
 skipped). When the next paragraph is complete in itself but the one after it
 continues a word across the cut (…建成生产 | 2018年… | 车间2栋…), the latter is taken.
+A unit that opens with closing punctuation (``》，`` ``”`` ``、``) always continues the
+one before. So no passage boundary falls inside a sentence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import layout as layouts
 from .analysis import Analyzer
+from .normalize import normalize
 
 SENTENCE_END = set("。！？!?…；;：:.")
 CLOSERS = "”’」』）)》】\"' \t\u3000"
 HARD_PUNCT = re.compile(r"[。！？!?；;]")
-MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+MD_HEADING = layouts.MD_HEADING
+CN_NUM = "一二三四五六七八九十百零〇两"
+# numbered headings: pattern, rank (章 above 节 above 一、 above （一） above 1. above （1）)
 NUMBERED = (
-    (re.compile(r"^[一二三四五六七八九十百]+[、.．]"), 1),
-    (re.compile(r"^[（(][一二三四五六七八九十百]+[)）]"), 2),
-    (re.compile(r"^\d{1,2}[.．、](?!\d)"), 3),
-    (re.compile(r"^[（(]\d{1,2}[)）]"), 4),
+    (re.compile(rf"^第[{CN_NUM}\d]+[章编](?![^\s\u3000]{{0,2}}[，,])"), 0),
+    (re.compile(rf"^第[{CN_NUM}\d]+节"), 1),
+    (re.compile(rf"^[{CN_NUM}]+[、.．](?!\d)"), 2),
+    (re.compile(rf"^[（(][{CN_NUM}]+[)）]"), 3),
+    (re.compile(r"^\d{1,2}(?:[.．、](?!\d)|\s*[)）])"), 4),
+    (re.compile(r"^[（(]\d{1,2}[)）]"), 5),
 )
+CHAPTER_RANKS = 2  # ranks 0 and 1 (章, 节) only take a level when the document has them
+# never a heading
+ENUMERATION = re.compile(
+    rf"^(?:[{CN_NUM}]+是|第[{CN_NUM}]+[，,、：:]|第[{CN_NUM}\d]+条|首先|其次|再次|最后|另外|此外)"
+)
+DATE_LINE = re.compile(
+    rf"^[\d{CN_NUM}]{{2,4}}\s*[年\-./]\s*[\d{CN_NUM}]{{1,2}}\s*[月\-./]\s*[\d{CN_NUM}]{{1,3}}\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?|\s*\d{1,2}时\d{1,2}分)?$"
+)
+OFFICE = r"(?:总理|副总理|主席|副主席|省长|代省长|副省长|市长|代市长|副市长|县长|代县长|区长|代区长|州长|镇长|乡长|书记|主任)"
+SPEAKER = re.compile(rf"^[\u4e00-\u9fff]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·]{{2,5}})?$")
 BYLINE = re.compile(
-    r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|供稿[:：])"
+    r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
     r"|(?:文/图|文／图|摄影?|图/文|图／文)$"
 )
 TRAILING_BYLINE = re.compile(
@@ -55,9 +86,15 @@ TRAILING_BYLINE = re.compile(
 SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# a unit opening with one of these continues the unit before it
+CONTINUES = "，,、。．；;：:》」』”’）)】%％"
+OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
+INLINE_END = re.compile(r"[。！？；：:!?;]|\.(?!\d)")
+SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
 
 MAX_HEADING = 40
 MAX_NUMBERED_HEADING = 60
+MAX_INLINE_HEADING = 30
 MAX_CAPTION = 100
 CAPTION_GAP = 2
 MAX_JOINED = 6000
@@ -70,6 +107,13 @@ class Unit:
     gap: int
     kind: str = "body"
     level: int = 0
+    indent: bool = False
+    # a numbered heading opening this (body) unit: ``（一）指导思想`` of ``（一）指导思想。坚持…``
+    inline: str = ""
+    # opens with closing punctuation: always continues the unit before
+    glued: bool = False
+    # follows a body unit that does not end a sentence
+    cont: bool = False
 
 
 @dataclass
@@ -80,16 +124,50 @@ class Structure:
     blocks: list[tuple[str, tuple[str, ...], str]]
 
 
+def _strip_trailing_notes(text: str) -> str:
+    """``…加强领导。（牵头单位：省科技厅）`` → ``…加强领导。``: a parenthesis closing a line
+    after a finished sentence is a note; what counts is the sentence before it."""
+    stripped = text.rstrip(" \t\u3000")
+    for _ in range(3):
+        if stripped[-1:] not in "）)":
+            break
+        depth = 0
+        for k in range(len(stripped) - 1, -1, -1):
+            c = stripped[k]
+            if c in "）)":
+                depth += 1
+            elif c in "（(":
+                depth -= 1
+                if depth == 0:
+                    break
+        else:
+            break
+        before = stripped[:k].rstrip(" \t\u3000")
+        if not before or before.rstrip(CLOSERS)[-1:] not in SENTENCE_END:
+            break
+        stripped = before
+    return stripped
+
+
 def ends_sentence(text: str) -> bool:
-    stripped = text.rstrip(CLOSERS)
+    stripped = _strip_trailing_notes(text).rstrip(CLOSERS)
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def _is_numbered(text: str) -> int:
-    for pattern, level in NUMBERED:
+def _numbered_rank(text: str) -> int | None:
+    for pattern, rank in NUMBERED:
         if pattern.match(text):
-            return level
-    return 0
+            return rank
+    return None
+
+
+def _is_numbered(text: str) -> bool:
+    return _numbered_rank(text) is not None
+
+
+def _unbalanced(text: str) -> bool:
+    """An opening quote or bracket left open: the sentence goes on in the next line."""
+    return any(text.count(a) > text.count(b) for a, b in OPENERS)
 
 
 def _heading_like(text: str) -> bool:
@@ -103,36 +181,108 @@ def _heading_like(text: str) -> bool:
     )
 
 
+def _numbered_heading(text: str) -> bool:
+    """A numbered line that is a heading by itself (``（一）用改革的办法…。`` may end
+    with a full stop)."""
+    if not _is_numbered(text) or ENUMERATION.match(text):
+        return False
+    core = text.rstrip(CLOSERS)
+    if core[-1:] in "。.":
+        core = core[:-1]
+    return _heading_like(core)
+
+
+def _inline_heading(text: str) -> str:
+    """``（一）指导思想。坚持…`` → ``（一）指导思想``: a numbered line whose first sentence is
+    a short phrase without commas, followed by more text; else empty."""
+    if not _is_numbered(text) or ENUMERATION.match(text):
+        return ""
+    m = INLINE_END.search(text)
+    if not m or m.end() >= len(text.rstrip(CLOSERS)):
+        return ""
+    head = text[: m.start()]
+    if "，" in head or "," in head or _unbalanced(head) or not CJK.search(head):
+        return ""
+    number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
+    phrase = head[number.end():].strip()
+    if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):
+        return ""
+    return head.strip()
+
+
 def _standalone_line(text: str) -> bool:
     """A short line with no punctuation at all (a heading in all but name, e.g. in a
     Markdown file) stands alone: it is not the first half of a broken paragraph."""
     return _heading_like(text) and not any(c in text for c in "，、,")
 
 
+def _shape(text: str) -> tuple:
+    """What a heading looks like: its numbering and whether it is two phrases side by side."""
+    if SUBTITLE_MARK.match(text):
+        return ("mark",)
+    return (_numbered_rank(text), len(re.split(r"[\s\u3000]+", text.strip())) > 1)
+
+
 def _split_lines(text: str) -> list[Unit]:
-    units: list[Unit] = []
+    lines: list[str] = []
+    gaps: list[int] = []
+    indents: list[bool] = []
     gap = 0
     for line in text.split("\n"):
         stripped = line.strip(" \t\u3000\u00a0\ufeff")
         if not stripped:
             gap += 1
             continue
-        units.append(Unit(stripped, gap))
+        lines.append(stripped)
+        gaps.append(gap)
+        indents.append(line[:1] in (" ", "\t", "\u3000", "\u00a0"))
         gap = 0
-    return units
+    layout = layouts.detect(lines, gaps)
+    lines, gaps, indents = layouts.rejoin(lines, gaps, indents, layout, _is_numbered)
+    return [Unit(t, g, indent=i) for t, g, i in zip(lines, gaps, indents)]
 
 
-def _classify(units: list[Unit]) -> bool:
+def _normalized_line(text: str) -> str:
+    return normalize(text)
+
+
+def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float = 0.1) -> frozenset[str]:
+    """Lines (normalized) that occur in at least ``min_files`` of the given documents and
+    in at least ``min_share`` of them: licence notes, footers, web-page chrome. Pass the
+    result to :func:`parse` as ``boilerplate``."""
+    counts: dict[str, int] = {}
+    n = 0
+    for text in texts:
+        n += 1
+        for line in {_normalized_line(x) for x in text.split("\n")}:
+            if len(line) >= 2:
+                counts[line] = counts.get(line, 0) + 1
+    threshold = max(min_files, min_share * n)
+    return frozenset(line for line, c in counts.items() if c >= threshold)
+
+
+def _classify(units: list[Unit], boilerplate: frozenset[str]) -> bool:
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
     last = len(units) - 1
     for i, unit in enumerate(units):
         prev = units[i - 1] if i else None
+        nxt = units[i + 1] if i < last else None
         md = MD_HEADING.match(unit.text)
         if md:
             unit.kind, unit.level, unit.text = "heading", len(md.group(1)), md.group(2).strip()
             continue
+        unit.glued = prev is not None and (unit.text[0] in CONTINUES or (
+            prev.kind == "body" and _unbalanced(prev.text) and not _is_numbered(unit.text)))
+        unit.cont = prev is not None and prev.kind == "body" and not ends_sentence(prev.text)
+        if unit.glued:
+            continue
         if BYLINE.search(unit.text) and len(unit.text) <= 80 and not HARD_PUNCT.search(unit.text):
+            unit.kind = "byline"
+            continue
+        if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
+            prev is not None and prev.kind == "byline" and LONE_NAME.match(unit.text)
+        ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and _heading_like(unit.text)):
             unit.kind = "byline"
             continue
         if i == last and i > 0 and LONE_NAME.match(unit.text):
@@ -144,28 +294,61 @@ def _classify(units: list[Unit]) -> bool:
             and len(unit.text) <= MAX_CAPTION
             and not HARD_PUNCT.search(unit.text)
             and unit.text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",")
+            and not (nxt is not None and nxt.text[0] in CONTINUES)
         ):
             unit.kind = "caption"
             continue
-        if markdown or i == last or not _heading_like(unit.text):
+        if markdown or i == last:
             continue
-        # a line that continues a broken paragraph is no heading
-        # (unless a sub-heading follows: then it is a heading group after an unfinished line)
-        nxt = units[i + 1]
-        if prev is not None and prev.kind == "body" and not ends_sentence(prev.text) and not _heading_like(nxt.text):
+        if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text):
             continue
-        numbered = _is_numbered(unit.text)
+        if i > 0 and _normalized_line(unit.text) in boilerplate and not _numbered_heading(unit.text):
+            continue
+        if nxt.text[0] in CONTINUES or _unbalanced(unit.text):
+            continue  # a fragment of a sentence that goes on in the next line
+        numbered = _numbered_heading(unit.text)
+        if not numbered:
+            unit.inline = _inline_heading(unit.text)
+            if unit.inline:
+                continue
+        if not (numbered or _heading_like(unit.text)):
+            continue
+        # a line that continues a broken paragraph is no heading (the first line of a
+        # report may be an unfinished headline with the heading group after it)
+        if prev is not None and prev.kind == "body" and not ends_sentence(prev.text) and not numbered:
+            headline = not prev.cont and not HARD_PUNCT.search(prev.text) and not any(c in prev.text for c in "，,")
+            if not (headline and _heading_like(nxt.text)):
+                continue
         after_heading = prev is not None and prev.kind == "heading"
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
             continue
         unit.kind = "heading"
         if numbered:
-            unit.level = numbered
+            unit.level = -1  # set below, once the document's numbering styles are known
         elif after_heading and prev.level < 6:
             unit.level = prev.level + 1
         else:
             unit.level = 1
+    _number_levels(units)
     return markdown
+
+
+def _number_levels(units: list[Unit]) -> None:
+    """Levels of numbered headings: 一、 1, （一） 2, 1. 3, （1） 4, pushed down by one
+    for each of 第…章 and 第…节 the document uses."""
+    ranks = [_numbered_rank(u.inline or u.text) for u in units if u.level == -1 or u.inline]
+    chapters = sorted({r for r in ranks if r is not None and r < CHAPTER_RANKS})
+    for unit in units:
+        if unit.level == -1 or unit.inline:
+            rank = _numbered_rank(unit.inline or unit.text)
+            if rank < CHAPTER_RANKS:
+                level = chapters.index(rank) + 1
+            else:
+                level = len(chapters) + rank - CHAPTER_RANKS + 1
+            if unit.inline:
+                unit.level = level
+            else:
+                unit.level = level
 
 
 def _split_trailing_bylines(units: list[Unit]) -> list[Unit]:
@@ -173,7 +356,7 @@ def _split_trailing_bylines(units: list[Unit]) -> list[Unit]:
     for unit in units:
         m = TRAILING_BYLINE.search(unit.text) if unit.kind == "body" else None
         if m and m.start(1) > 0:
-            out.append(Unit(unit.text[: m.start()].rstrip(), unit.gap, "body"))
+            out.append(Unit(unit.text[: m.start()].rstrip(), unit.gap, "body", inline=unit.inline))
             out.append(Unit(m.group(1), 0, "byline"))
         else:
             out.append(unit)
@@ -182,6 +365,18 @@ def _split_trailing_bylines(units: list[Unit]) -> list[Unit]:
 
 def _joiner(left: str, right: str) -> str:
     return " " if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum() else ""
+
+
+def _glue(units: list[Unit]) -> list[Unit]:
+    """Units opening with closing punctuation join the unit before them."""
+    out: list[Unit] = []
+    for unit in units:
+        if unit.glued and out and out[-1].kind in ("body", "caption", "byline"):
+            out[-1].text += unit.text
+            out[-1].kind = "body"
+        else:
+            out.append(unit)
+    return out
 
 
 def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
@@ -193,7 +388,8 @@ def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer) -> list[Unit]
             unit.kind == "body"
             and not ends_sentence(unit.text)
             and len(unit.text) < MAX_JOINED
-            and not _standalone_line(unit.text)
+            and (not _standalone_line(unit.text) or i + 1 < len(units) and units[i + 1].kind == "body"
+                 and (units[i + 1].glued or _unbalanced(unit.text)))
         ):
             bodies = []
             for k in range(i + 1, min(len(units), i + 1 + LOOKAHEAD)):
@@ -221,30 +417,54 @@ def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer) -> list[Unit]
     return units
 
 
-def parse(text: str, analyzer: Analyzer) -> Structure:
-    units = _split_lines(text)
-    markdown = _classify(units)
-    units = _split_trailing_bylines(units)
-
-    # Title block: the heading lines before anything else (in Markdown, the top
-    # heading only; the headings after it are sections).
+def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[str]:
+    """The title lines at the top (title, then subtitle lines); units used are marked
+    ``title``."""
     title_lines: list[str] = []
     headings = [u.level for u in units if u.kind == "heading"]
     if markdown:
         if units and units[0].kind == "heading" and units[0].level == min(headings):
             title_lines.append(units[0].text)
-    else:
-        for unit in units:
-            if unit.kind != "heading":
+            units[0].kind = "title"
+        return title_lines
+    later_shapes = None
+    for n, unit in enumerate(units):
+        if unit.kind != "heading":
+            break
+        if title_lines:
+            previous = title_lines[-1]
+            if _unbalanced(previous) or analyzer.junction_score(previous, unit.text) == 2 and len(unit.text) <= 4:
+                # a title wrapped over two lines: 政府工作报 / 告
+                title_lines[-1] = previous + layouts.joiner(previous, unit.text) + unit.text
+                unit.kind = "title"
+                continue
+            if _is_numbered(unit.text):
                 break
-            title_lines.append(unit.text)
-        if not title_lines and units and units[0].kind == "body":
-            first = units[0].text
-            if len(first) <= 2 * MAX_HEADING and _heading_like(first.replace("，", " ").replace("、", " ")) or (
-                len(first) <= 2 * MAX_HEADING and not HARD_PUNCT.search(first) and first[-1:] not in "，、,：:"
-            ):
-                title_lines.append(first)
-    units = _join_broken_paragraphs(units[len(title_lines):], analyzer)
+            if later_shapes is None:
+                later_shapes = {_shape(u.text) for u in units[n + 1:] if u.kind == "heading"}
+            if _shape(unit.text) in later_shapes:
+                break  # shaped like the report's section headings: its first section
+        title_lines.append(unit.text)
+        unit.kind = "title"
+    if not title_lines and units and units[0].kind == "body":
+        first = units[0].text
+        if len(first) <= 2 * MAX_HEADING and _heading_like(first.replace("，", " ").replace("、", " ")) or (
+            len(first) <= 2 * MAX_HEADING and not HARD_PUNCT.search(first) and first[-1:] not in "，、,：:"
+        ):
+            title_lines.append(first)
+            units[0].kind = "title"
+    return title_lines
+
+
+def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
+    """Title, subtitle and passages of one report. ``boilerplate``: normalized lines
+    repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
+    units = _split_lines(text)
+    markdown = _classify(units, frozenset(boilerplate))
+    units = _split_trailing_bylines(units)
+    title_lines = _title_block(units, markdown, analyzer)
+    units = [u for u in units if u.kind != "title"]
+    units = _join_broken_paragraphs(_glue(units), analyzer)
 
     blocks: list[tuple[str, tuple[str, ...], str]] = [("title", (), line) for line in title_lines]
     path: list[tuple[int, str]] = []
@@ -255,6 +475,10 @@ def parse(text: str, analyzer: Analyzer) -> Structure:
             blocks.append(("heading", tuple(h for _, h in path), unit.text))
             path.append((unit.level, unit.text))
         else:
+            if unit.inline:
+                while path and path[-1][0] >= unit.level:
+                    path.pop()
+                path.append((unit.level, unit.inline))
             blocks.append((unit.kind, tuple(h for _, h in path), unit.text))
     title = title_lines[0] if title_lines else ""
     subtitle = " ".join(title_lines[1:])
