@@ -30,7 +30,7 @@ CLOSERS = "”’」』）)》】\"' \t\u3000"
 
 MIN_WRAP_WIDTH = 12
 MAX_WRAP_WIDTH = 80
-WRAP_BELOW = 2  # a line this much shorter than the width still fills it (lost indent)
+WRAP_BELOW = 3  # a line this much shorter than the width still fills it (lost indent)
 WRAP_ABOVE = 4  # half-width digits and Latin letters make full lines longer
 MIN_WRAP_SHARE = 0.45  # of the lines of ≥ MIN_WRAP_WIDTH characters
 MAX_FINAL_SHARE = 0.5  # a wrapped text rarely ends its lines with a sentence

@@ -58,7 +58,7 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 NUMBERED = (
     (re.compile(rf"^第[{CN_NUM}\d]+[章编](?![^\s\u3000]{{0,2}}[，,])"), 0),
     (re.compile(rf"^第[{CN_NUM}\d]+节"), 1),
-    (re.compile(rf"^[{CN_NUM}]+[、.．](?!\d)"), 2),
+    (re.compile(rf"^[{CN_NUM}]+(?:、|[.．](?!\d))"), 2),
     (re.compile(rf"^[（(][{CN_NUM}]+[)）]"), 3),
     (re.compile(r"^\d{1,2}(?:[.．、](?!\d)|\s*[)）])"), 4),
     (re.compile(r"^[（(]\d{1,2}[)）]"), 5),
@@ -197,13 +197,13 @@ def _inline_heading(text: str) -> str:
     a short phrase without commas, followed by more text; else empty."""
     if not _is_numbered(text) or ENUMERATION.match(text):
         return ""
-    m = INLINE_END.search(text)
+    number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
+    m = INLINE_END.search(text, number.end())
     if not m or m.end() >= len(text.rstrip(CLOSERS)):
         return ""
     head = text[: m.start()]
     if "，" in head or "," in head or _unbalanced(head) or not CJK.search(head):
         return ""
-    number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
     phrase = head[number.end():].strip()
     if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):
         return ""
@@ -261,9 +261,17 @@ def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float
     return frozenset(line for line, c in counts.items() if c >= threshold)
 
 
-def _classify(units: list[Unit], boilerplate: frozenset[str]) -> bool:
+def _fragmented(units: list[Unit]) -> bool:
+    """Whether the document's lines are cut at links and quotes (text saved from a web
+    page): several lines open with closing punctuation or leave a bracket open."""
+    cut = sum(1 for u in units if u.text[0] in CONTINUES) + sum(1 for u in units if _unbalanced(u.text))
+    return cut >= 3
+
+
+def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer) -> bool:
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
+    fragmented = _fragmented(units)
     last = len(units) - 1
     for i, unit in enumerate(units):
         prev = units[i - 1] if i else None
@@ -298,7 +306,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str]) -> bool:
         ):
             unit.kind = "caption"
             continue
-        if markdown or i == last:
+        if markdown:
+            continue
+        if i == last:
+            unit.inline = _inline_heading(unit.text)
             continue
         if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text):
             continue
@@ -319,6 +330,11 @@ def _classify(units: list[Unit], boilerplate: frozenset[str]) -> bool:
             headline = not prev.cont and not HARD_PUNCT.search(prev.text) and not any(c in prev.text for c in "，,")
             if not (headline and _heading_like(nxt.text)):
                 continue
+        if not numbered:
+            if analyzer.junction_score(unit.text, nxt.text) == 2:
+                continue  # a word runs on into the next line: 各领域改 / 革，…
+            if fragmented and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
+                continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
         after_heading = prev is not None and prev.kind == "heading"
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
             continue
@@ -384,12 +400,13 @@ def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer) -> list[Unit]
     i = 0
     while i < len(units):
         unit = units[i]
+        standalone = _standalone_line(unit.text) and not (
+            i + 1 < len(units) and units[i + 1].kind == "body" and (units[i + 1].cont or _unbalanced(unit.text)))
         while (
             unit.kind == "body"
             and not ends_sentence(unit.text)
             and len(unit.text) < MAX_JOINED
-            and (not _standalone_line(unit.text) or i + 1 < len(units) and units[i + 1].kind == "body"
-                 and (units[i + 1].glued or _unbalanced(unit.text)))
+            and not standalone
         ):
             bodies = []
             for k in range(i + 1, min(len(units), i + 1 + LOOKAHEAD)):
@@ -433,8 +450,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             break
         if title_lines:
             previous = title_lines[-1]
-            if _unbalanced(previous) or analyzer.junction_score(previous, unit.text) == 2 and len(unit.text) <= 4:
-                # a title wrapped over two lines: 政府工作报 / 告
+            if _unbalanced(previous):
+                # a title wrapped over two lines: 关于印发《…与 / 示范…》的通知
                 title_lines[-1] = previous + layouts.joiner(previous, unit.text) + unit.text
                 unit.kind = "title"
                 continue
@@ -456,11 +473,26 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
     return title_lines
 
 
+def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
+    """A title wrapped over two lines is one line: ``政府工作报`` / ``告``, or a first line
+    that leaves a bracket open (``关于印发《…与`` / ``示范…》的通知``)."""
+    while len(units) > 1:
+        first, second = units[0], units[1]
+        if len(first.text) > MAX_HEADING or HARD_PUNCT.search(first.text) or MD_HEADING.match(first.text):
+            break
+        if not (_unbalanced(first.text) and len(second.text) <= MAX_HEADING
+                or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2):
+            break
+        first.text += layouts.joiner(first.text, second.text) + second.text
+        del units[1]
+    return units
+
+
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
     """Title, subtitle and passages of one report. ``boilerplate``: normalized lines
     repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
-    units = _split_lines(text)
-    markdown = _classify(units, frozenset(boilerplate))
+    units = _rejoin_title(_split_lines(text), analyzer)
+    markdown = _classify(units, frozenset(boilerplate), analyzer)
     units = _split_trailing_bylines(units)
     title_lines = _title_block(units, markdown, analyzer)
     units = [u for u in units if u.kind != "title"]
