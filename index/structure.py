@@ -89,12 +89,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # a unit opening with one of these continues the unit before it
 CONTINUES = "，,、。．；;：:》」』”’）)】%％"
 OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
-INLINE_END = re.compile(r"[。！？；：:!?;]|\.(?!\d)")
+INLINE_END = re.compile(r"[。！？：:!?]|\.(?!\d)")
 SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
 
 MAX_HEADING = 40
 MAX_NUMBERED_HEADING = 60
-MAX_INLINE_HEADING = 30
+MAX_INLINE_HEADING = 40
 MAX_CAPTION = 100
 CAPTION_GAP = 2
 MAX_JOINED = 6000
@@ -202,11 +202,16 @@ def _inline_heading(text: str) -> str:
     if not m or m.end() >= len(text.rstrip(CLOSERS)):
         return ""
     head = text[: m.start()]
-    if "，" in head or "," in head or _unbalanced(head) or not CJK.search(head):
+    if _unbalanced(head) or not CJK.search(head):
         return ""
     phrase = head[number.end():].strip()
     if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):
         return ""
+    if "，" in phrase or "," in phrase:
+        # two parallel phrases (（一）着力…，在…上开新局。) head a long paragraph under
+        # 一、 and （一）; a numbered sentence with a comma is just a numbered paragraph
+        if _numbered_rank(text) not in (2, 3) or len(text) < 3 * len(head) or phrase.count("，") + phrase.count(",") > 1:
+            return ""
     return head.strip()
 
 
@@ -281,7 +286,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind, unit.level, unit.text = "heading", len(md.group(1)), md.group(2).strip()
             continue
         unit.glued = prev is not None and (unit.text[0] in CONTINUES or (
-            prev.kind == "body" and _unbalanced(prev.text) and not _is_numbered(unit.text)))
+            prev.kind == "body" and _unbalanced(prev.text) and not ends_sentence(prev.text)
+            and not _is_numbered(unit.text)))
         unit.cont = prev is not None and prev.kind == "body" and not ends_sentence(prev.text)
         if unit.glued:
             continue
@@ -315,7 +321,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if i > 0 and _normalized_line(unit.text) in boilerplate and not _numbered_heading(unit.text):
             continue
-        if nxt.text[0] in CONTINUES or _unbalanced(unit.text):
+        if nxt.text[0] in CONTINUES or _unbalanced(unit.text) and not ends_sentence(unit.text):
             continue  # a fragment of a sentence that goes on in the next line
         numbered = _numbered_heading(unit.text)
         if not numbered:
