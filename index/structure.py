@@ -312,7 +312,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         ):
             unit.kind = "caption"
             continue
-        if markdown:
+        if markdown or i == last:
+            unit.inline = _inline_heading(unit.text)
             continue
         if i == last:
             unit.inline = _inline_heading(unit.text)
@@ -360,17 +361,25 @@ def _number_levels(units: list[Unit]) -> None:
     for each of 第…章 and 第…节 the document uses."""
     ranks = [_numbered_rank(u.inline or u.text) for u in units if u.level == -1 or u.inline]
     chapters = sorted({r for r in ranks if r is not None and r < CHAPTER_RANKS})
+    seen: dict[int, int] = {}  # numbering rank → level of the last heading numbered so
     for unit in units:
+        if unit.kind == "heading" and unit.level > 0:
+            rank = _numbered_rank(unit.text)
+            if rank is not None:
+                seen[rank] = unit.level
+            continue
+        if unit.inline and _numbered_rank(unit.inline) in seen:
+            unit.level = seen[_numbered_rank(unit.inline)]
+            continue
         if unit.level == -1 or unit.inline:
             rank = _numbered_rank(unit.inline or unit.text)
             if rank < CHAPTER_RANKS:
                 level = chapters.index(rank) + 1
             else:
                 level = len(chapters) + rank - CHAPTER_RANKS + 1
-            if unit.inline:
-                unit.level = level
-            else:
-                unit.level = level
+            unit.level = level
+            if unit.kind == "heading":
+                seen[rank] = level
 
 
 def _split_trailing_bylines(units: list[Unit]) -> list[Unit]:
