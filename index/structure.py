@@ -410,13 +410,14 @@ def _glue(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
+def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer, fragmented: bool = False) -> list[Unit]:
     units = list(units)
     i = 0
     while i < len(units):
         unit = units[i]
         standalone = _standalone_line(unit.text) and not (
-            i + 1 < len(units) and units[i + 1].kind == "body" and (units[i + 1].cont or _unbalanced(unit.text)))
+            i + 1 < len(units) and units[i + 1].kind == "body"
+            and (units[i + 1].glued or _unbalanced(unit.text) or fragmented and units[i + 1].cont))
         while (
             unit.kind == "body"
             and not ends_sentence(unit.text)
@@ -507,11 +508,12 @@ def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset(
     """Title, subtitle and passages of one report. ``boilerplate``: normalized lines
     repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
     units = _rejoin_title(_split_lines(text), analyzer)
+    fragmented = _fragmented(units)
     markdown = _classify(units, frozenset(boilerplate), analyzer)
     units = _split_trailing_bylines(units)
     title_lines = _title_block(units, markdown, analyzer)
     units = [u for u in units if u.kind != "title"]
-    units = _join_broken_paragraphs(_glue(units), analyzer)
+    units = _join_broken_paragraphs(_glue(units), analyzer, fragmented)
 
     blocks: list[tuple[str, tuple[str, ...], str]] = [("title", (), line) for line in title_lines]
     path: list[tuple[int, str]] = []
