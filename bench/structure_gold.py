@@ -28,6 +28,7 @@ GOLD = ROOT / "tests" / "fixtures" / "structure_gold"
 REAL = ROOT.parent / "shared" / "corpus-real"
 SAMPLES = ROOT / "corpus"
 PREFIX = 12
+WINDOW = 40  # a gold passage is looked for among the next this many parsed passages
 
 
 def load_gold() -> list[dict]:
@@ -72,14 +73,15 @@ def score(gold: dict, structure) -> dict:
             remaining.remove(h)
             hit += 1
     right = 0
-    pool = list(passages)
+    at = 0  # passages are matched in reading order
     for prefix, section in gold["passages"]:
-        match = next((p for p in pool if p[0] == prefix), None)
-        if match is None:
-            match = next((p for p in pool if p[0].startswith(prefix) or prefix.startswith(p[0]) and p[0]), None)
-        if match is not None:
-            pool.remove(match)
-            if match[1] == section:
+        window = range(at, min(len(passages), at + WINDOW))
+        found = next((k for k in window if passages[k][0] == prefix), None)
+        if found is None and len(prefix) == PREFIX:  # the parser's passage starts a little before
+            found = next((k for k in window if len(passages[k][0]) >= 4 and prefix.startswith(passages[k][0])), None)
+        if found is not None:
+            at = found + 1
+            if passages[found][1] == section:
                 right += 1
     return {"file": gold["file"], "gold_headings": len(want), "found_headings": len(got), "heading_hits": hit,
             "gold_passages": len(gold["passages"]), "right_section": right}

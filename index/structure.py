@@ -85,6 +85,10 @@ TRAILING_BYLINE = re.compile(
 # a paragraph that opens like this starts a new sentence, it does not continue one
 SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+# a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
+FIGURE = re.compile(r"^(?:附图|附表|图|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
+# a name or office spelled out with spaces, as under a letter: 科 技 部, 中 国 证 监 会
+SPACED_SIGNATURE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,7}$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # a unit opening with one of these continues the unit before it
 CONTINUES = "，,、。．；;：:》」』”’）)】%％"
@@ -188,6 +192,8 @@ def _numbered_heading(text: str) -> bool:
         return False
     core = text.rstrip(CLOSERS)
     if core[-1:] in "。.":
+        if "，" in core or "," in core:
+            return False  # a numbered sentence: 7. 申报项目受理后，原则上不能更改…。
         core = core[:-1]
     return _heading_like(core)
 
@@ -210,7 +216,7 @@ def _inline_heading(text: str) -> str:
     if "，" in phrase or "," in phrase:
         # two parallel phrases (（一）着力…，在…上开新局。) head a long paragraph under
         # 一、 and （一）; a numbered sentence with a comma is just a numbered paragraph
-        if _numbered_rank(text) not in (2, 3) or len(text) < 3 * len(head) or phrase.count("，") + phrase.count(",") > 1:
+        if _numbered_rank(text) not in (2, 3) or len(text) < 2 * len(head) or phrase.count("，") + phrase.count(",") > 1:
             return ""
     return head.strip()
 
@@ -223,7 +229,7 @@ def _standalone_line(text: str) -> bool:
 
 def _shape(text: str) -> tuple:
     """What a heading looks like: its numbering and whether it is two phrases side by side."""
-    if SUBTITLE_MARK.match(text):
+    if SUBTITLE_MARK.match(text) and not _is_numbered(text):
         return ("mark",)
     return (_numbered_rank(text), len(re.split(r"[\s\u3000]+", text.strip())) > 1)
 
@@ -299,6 +305,12 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and _heading_like(unit.text)):
             unit.kind = "byline"
             continue
+        if i > 0 and SPACED_SIGNATURE.match(unit.text) and (i == last or ends_sentence(prev.text)):
+            unit.kind = "byline"
+            continue
+        if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
+            unit.kind = "caption"
+            continue
         if i == last and i > 0 and LONE_NAME.match(unit.text):
             unit.kind = "byline"
             continue
@@ -340,7 +352,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if not numbered:
             if analyzer.junction_score(unit.text, nxt.text) == 2:
                 continue  # a word runs on into the next line: 各领域改 / 革，…
-            if fragmented and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
+            if fragmented and i > 0 and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
                 continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
         after_heading = prev is not None and prev.kind == "heading"
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
