@@ -75,7 +75,8 @@ def score(gold: dict, structure) -> dict:
     right = 0
     at = 0  # passages are matched in reading order
     for prefix, section in gold["passages"]:
-        window = range(at, min(len(passages), at + WINDOW))
+        # a short passage (各位代表：) is ambiguous: looked for just ahead
+        window = range(at, min(len(passages), at + (WINDOW if len(prefix) == PREFIX else 3)))
         found = next((k for k in window if passages[k][0] == prefix), None)
         if found is None and len(prefix) == PREFIX:  # the parser's passage starts a little before
             found = next((k for k in window if len(passages[k][0]) >= 4 and prefix.startswith(passages[k][0])), None)

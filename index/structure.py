@@ -154,6 +154,8 @@ def _strip_trailing_notes(text: str) -> str:
 
 
 def ends_sentence(text: str) -> bool:
+    if text[:1] in "（(" and text[-1:] in "）)" and not _unbalanced(text[1:-1]):
+        return True  # a line that is one note: （责任单位：市经济和信息化委）
     stripped = _strip_trailing_notes(text).rstrip(CLOSERS)
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
@@ -171,7 +173,7 @@ def _is_numbered(text: str) -> bool:
 
 def _unbalanced(text: str) -> bool:
     """An opening quote or bracket left open: the sentence goes on in the next line."""
-    return any(text.count(a) > text.count(b) for a, b in OPENERS)
+    return any(text.count(a) > text.count(b) + (text.count('"') if a == "“" else 0) for a, b in OPENERS)
 
 
 def _heading_like(text: str) -> bool:
@@ -205,8 +207,8 @@ def _inline_heading(text: str) -> str:
         return ""
     number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
     m = INLINE_END.search(text, number.end())
-    if not m or m.end() >= len(text.rstrip(CLOSERS)):
-        return ""
+    if not m or m.end() >= len(_strip_trailing_notes(text).rstrip(CLOSERS)):
+        return ""  # nothing after the first sentence but a note: a numbered sentence
     head = text[: m.start()]
     if _unbalanced(head) or not CJK.search(head):
         return ""
@@ -216,7 +218,10 @@ def _inline_heading(text: str) -> str:
     if "，" in phrase or "," in phrase:
         # two parallel phrases (（一）着力…，在…上开新局。) head a long paragraph under
         # 一、 and （一）; a numbered sentence with a comma is just a numbered paragraph
-        if _numbered_rank(text) not in (2, 3) or len(text) < 2 * len(head) or phrase.count("，") + phrase.count(",") > 1:
+        parts = re.split(r"[，,]", phrase)
+        if len(parts) > 2 or len(text) < 2 * len(head):
+            return ""
+        if _numbered_rank(text) not in (2, 3) and max(map(len, parts)) > 10:
             return ""
     return head.strip()
 
@@ -305,7 +310,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and _heading_like(unit.text)):
             unit.kind = "byline"
             continue
-        if i > 0 and SPACED_SIGNATURE.match(unit.text) and (i == last or ends_sentence(prev.text)):
+        if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
             unit.kind = "byline"
             continue
         if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
@@ -441,7 +446,7 @@ def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer, fragmented: b
                 kind = units[k].kind
                 if kind in ("caption", "byline"):
                     continue
-                if kind != "body":
+                if kind != "body" or units[k].inline:
                     break
                 bodies.append(k)
                 if len(bodies) == 2:
