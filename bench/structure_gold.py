@@ -6,7 +6,8 @@ section, per file and overall, for the current parser (or another structure modu
 
 The gold files are tests/fixtures/structure_gold/*.json (hand-annotated: see README
 "Structure gold set"); the real reports are read from ../shared/corpus-real/ and the
-samples from corpus/.
+samples from corpus/. Files marked "held_out" were annotated after the rules were
+written and are reported apart.
 """
 
 from __future__ import annotations
@@ -130,12 +131,21 @@ def main() -> None:
     args = ap.parse_args()
     if not REAL.is_dir():
         print(f"note: {REAL} is absent; only the samples are measured")
-    rows = run(load_parser(args.parser), load_gold(), Analyzer())
+    golds = load_gold()
+    samples = {g["file"] for g in golds if g.get("sample")}
+    rows = run(load_parser(args.parser), golds, Analyzer())
     print(f"{'file':34s} {'P':>6s} {'R':>6s} {'sect':>6s}  headings(gold/found/hit)  passages(gold/right)")
     for r in rows:
         t = totals([r])
         print(f"{r['file']:34s} {t['precision']:6.3f} {t['recall']:6.3f} {t['sections']:6.3f}  "
               f"{r['gold_headings']:4d}/{r['found_headings']:4d}/{r['heading_hits']:4d}          {r['gold_passages']:4d}/{r['right_section']:4d}")
+    held = {g["file"] for g in golds if g.get("held_out")}
+    for label, subset in (("samples", [r for r in rows if r["file"] in samples]),
+                          ("real, developed on", [r for r in rows if r["file"] not in held and r["file"] not in samples]),
+                          ("real, held out", [r for r in rows if r["file"] in held])):
+        if subset:
+            t = totals(subset)
+            print(f"{label + ' (' + str(len(subset)) + ')':34s} {t['precision']:6.3f} {t['recall']:6.3f} {t['sections']:6.3f}")
     t = totals(rows)
     print(f"{'overall (' + str(len(rows)) + ' files)':34s} {t['precision']:6.3f} {t['recall']:6.3f} {t['sections']:6.3f}  "
           f"{t['gold_headings']:4d}/{t['found_headings']:4d}/{t['heading_hits']:4d}          {t['gold_passages']:4d}/{t['right_section']:4d}")
