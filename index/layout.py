@@ -42,7 +42,13 @@ class Layout:
     width: int = 0  # wrap width, for hard-wrapped documents
 
     def is_full(self, text: str) -> bool:
-        return self.kind == "hard-wrapped" and len(text) >= self.width - WRAP_BELOW
+        return self.kind == "hard-wrapped" and width_of(text) >= self.width - WRAP_BELOW
+
+
+def width_of(text: str) -> int:
+    """How wide a line prints, in Chinese characters: digits and Latin letters are
+    half as wide."""
+    return round(sum(0.5 if ord(c) < 0x2E80 else 1 for c in text))
 
 
 def _final(text: str) -> bool:
@@ -66,7 +72,7 @@ def detect(lines: list[str], gaps: list[int]) -> Layout:
 
 def wrap_width(lines: list[str]) -> int:
     """The width the lines are wrapped at, or 0 when they are not hard-wrapped."""
-    lengths = [len(line) for line in lines if len(line) >= MIN_WRAP_WIDTH and not PAGE_NUMBER.match(line)]
+    lengths = [width_of(line) for line in lines if width_of(line) >= MIN_WRAP_WIDTH and not PAGE_NUMBER.match(line)]
     if len(lengths) < 8:
         return 0
     counts = Counter(lengths)
@@ -78,7 +84,7 @@ def wrap_width(lines: list[str]) -> int:
             best, best_count = w, c
     if best_count < MIN_WRAP_SHARE * len(lengths):
         return 0
-    in_band = [line for line in lines if best - WRAP_BELOW <= len(line) <= best + WRAP_ABOVE]
+    in_band = [line for line in lines if best - WRAP_BELOW <= width_of(line) <= best + WRAP_ABOVE]
     if sum(map(_final, in_band)) > MAX_FINAL_SHARE * len(in_band):
         return 0
     # the width itself: the commonest length in that band
@@ -94,8 +100,10 @@ def rejoin(lines: list[str], gaps: list[int], indents: list[bool], layout: Layou
     """Join the lines of a hard-wrapped document into paragraphs.
 
     A line that fills the width continues in the next line, unless the next line is
-    indented or starts a block of its own (``starts_block(text)``: a numbered heading)
-    after a finished sentence. A page number between two lines is dropped.
+    indented or starts a block of its own: ``starts_block(text)`` is 2 for a line
+    numbered like a heading (``一、`` ``（一）`` ``第…章``), 1 for one numbered ``1.``
+    (a block only after a finished sentence), else 0. A page number between two lines
+    is dropped.
     """
     if layout.kind != "hard-wrapped":
         return lines, gaps, indents
@@ -106,7 +114,8 @@ def rejoin(lines: list[str], gaps: list[int], indents: list[bool], layout: Layou
     for line, gap, indent in zip(lines, gaps, indents):
         if PAGE_NUMBER.match(line):
             continue
-        if joining and not (indent or (_final(out_lines[-1]) and starts_block(line))):
+        block = starts_block(line)  # 0: no; 1: a numbered heading; 2: one numbered 一、 （一） 第…章
+        if joining and not (indent or block == 2 or block and _final(out_lines[-1])):
             out_lines[-1] = out_lines[-1] + joiner(out_lines[-1], line) + line
         else:
             out_lines.append(line)

@@ -94,6 +94,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTINUES = "，,、。．；;：:》」』”’）)】%％"
 OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
 INLINE_END = re.compile(r"[。！？：:!?]|\.(?!\d)")
+# "shall", "must", "must not": a numbered rule, not a heading
+MODAL = re.compile(r"应当|应该|必须|不得|(?<![响供适相对反效])应(?=[及依按在将由从予向与为经具确严切有明制建加做])")
 SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
 
 MAX_HEADING = 40
@@ -215,6 +217,10 @@ def _inline_heading(text: str) -> str:
     phrase = head[number.end():].strip()
     if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):
         return ""
+    if MODAL.search(phrase):
+        return ""  # a rule, not a title: （二）检测机构应及时将…报告提交通信主管部门。
+    if len(_strip_trailing_notes(text).rstrip(CLOSERS)) - m.end() < len(phrase):
+        return ""  # a label and its value: （一）车载或便携无线电设备：26dBm；
     if "，" in phrase or "," in phrase:
         # two parallel phrases (（一）着力…，在…上开新局。) head a long paragraph under
         # 一、 and （一）; a numbered sentence with a comma is just a numbered paragraph
@@ -254,8 +260,16 @@ def _split_lines(text: str) -> list[Unit]:
         indents.append(line[:1] in (" ", "\t", "\u3000", "\u00a0"))
         gap = 0
     layout = layouts.detect(lines, gaps)
-    lines, gaps, indents = layouts.rejoin(lines, gaps, indents, layout, _is_numbered)
+    lines, gaps, indents = layouts.rejoin(lines, gaps, indents, layout, _block_start)
     return [Unit(t, g, indent=i) for t, g, i in zip(lines, gaps, indents)]
+
+
+def _block_start(text: str) -> int:
+    """How surely a line starts a block of its own in a hard-wrapped text (see layout.rejoin)."""
+    rank = _numbered_rank(text)
+    if rank is None or ENUMERATION.match(text):
+        return 0
+    return 2 if rank <= 3 else 1
 
 
 def _normalized_line(text: str) -> str:
@@ -288,6 +302,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
     fragmented = _fragmented(units)
+    numbered_document = sum(1 for u in units if _numbered_heading(u.text)) >= 2
+    seen_heading = False
     last = len(units) - 1
     for i, unit in enumerate(units):
         prev = units[i - 1] if i else None
@@ -342,6 +358,11 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if nxt.text[0] in CONTINUES or _unbalanced(unit.text) and not ends_sentence(unit.text):
             continue  # a fragment of a sentence that goes on in the next line
         numbered = _numbered_heading(unit.text)
+        if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
+            prev.text.rstrip(CLOSERS)[-1:] in "：:；;"
+            or prev.kind == "body" and not prev.inline and _numbered_rank(prev.text) == _numbered_rank(unit.text)
+        ):
+            continue  # an item of a list the line before opened or goes on: （九）含有…的。
         if not numbered:
             unit.inline = _inline_heading(unit.text)
             if unit.inline:
@@ -351,7 +372,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         # a line that continues a broken paragraph is no heading (the first line of a
         # report may be an unfinished headline with the heading group after it)
         if prev is not None and prev.kind == "body" and not ends_sentence(prev.text) and not numbered:
-            headline = not prev.cont and not HARD_PUNCT.search(prev.text) and not any(c in prev.text for c in "，,")
+            headline = (not seen_heading and not prev.cont and not HARD_PUNCT.search(prev.text)
+                        and not any(c in prev.text for c in "，,"))
             if not (headline and _heading_like(nxt.text)):
                 continue
         if not numbered:
@@ -360,9 +382,12 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             if fragmented and i > 0 and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
                 continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
         after_heading = prev is not None and prev.kind == "heading"
+        if not numbered and after_heading and numbered_document and i > 1:
+            continue  # under a numbered heading a short line is a label or a table cell, not a sub-heading
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
             continue
         unit.kind = "heading"
+        seen_heading = seen_heading or i > 0
         if numbered:
             unit.level = -1  # set below, once the document's numbering styles are known
         elif after_heading and prev.level < 6:
@@ -492,7 +517,7 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 break
             if later_shapes is None:
                 later_shapes = {_shape(u.text) for u in units[n + 1:] if u.kind == "heading"}
-            if _shape(unit.text) in later_shapes:
+            if _shape(unit.text) in later_shapes and _shape(unit.text) != (None, False):
                 break  # shaped like the report's section headings: its first section
         title_lines.append(unit.text)
         unit.kind = "title"
