@@ -42,6 +42,7 @@ one before. So no passage boundary falls inside a sentence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,12 +67,15 @@ NUMBERED = (
 CHAPTER_RANKS = 2  # ranks 0 and 1 (章, 节) only take a level when the document has them
 # never a heading
 ENUMERATION = re.compile(
-    rf"^(?:[{CN_NUM}]+是|第[{CN_NUM}]+[，,、：:]|第[{CN_NUM}\d]+条|首先|其次|再次|最后|另外|此外)"
+    rf"^(?:[{CN_NUM}]+[是要](?![求点])|第[{CN_NUM}]+[，,、：:]|第[{CN_NUM}\d]+条|首先|其次|再次|最后|另外|此外)"
 )
 DATE_LINE = re.compile(
     rf"^[\d{CN_NUM}]{{2,4}}\s*[年\-./]\s*[\d{CN_NUM}]{{1,2}}\s*[月\-./]\s*[\d{CN_NUM}]{{1,3}}\s*日?"
     r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?|\s*\d{1,2}时\d{1,2}分)?$"
+    rf"|^[\d{CN_NUM}]{{4}}\s*年\s*[\d{CN_NUM}]{{1,2}}\s*月$"
 )
+# contact details, stamps and form boxes: never headings
+CONTACT = re.compile(r"\d{3,4}-\d{7,8}|[\w.]+@[\w.]+|https?://|www\.|(?:邮编|传真|电话|邮箱|地址|联系人)[:：]|[（(]盖[^）)]{0,8}章[)）]|[（(]签[字名章][)）]|[:：][\s\u3000]{2,}|年[\s\u3000]{2,}月|□")
 OFFICE = r"(?:总理|副总理|主席|副主席|省长|代省长|副省长|市长|代市长|副市长|县长|代县长|区长|代区长|州长|镇长|乡长|书记|主任)"
 SPEAKER = re.compile(rf"^[\u4e00-\u9fff]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·]{{2,5}})?$")
 BYLINE = re.compile(
@@ -102,6 +106,7 @@ MAX_HEADING = 40
 MAX_NUMBERED_HEADING = 60
 MAX_INLINE_HEADING = 40
 MAX_CAPTION = 100
+MAX_CELL = 12  # a line this short among others like it is a table cell
 CAPTION_GAP = 2
 MAX_JOINED = 6000
 LOOKAHEAD = 4
@@ -298,11 +303,29 @@ def _fragmented(units: list[Unit]) -> bool:
     return cut >= 3
 
 
+def _short_cell(unit: Unit) -> bool:
+    return len(unit.text) <= MAX_CELL and not HARD_PUNCT.search(unit.text) and not _is_numbered(unit.text) and not MD_HEADING.match(unit.text)
+
+
+def _in_table(units: list[Unit], i: int) -> bool:
+    """Whether the unit is one of three or more short lines in a row: the cells of a
+    table or a figure laid out one per line, not headings."""
+    run = 1
+    k = i - 1
+    while k >= 0 and _short_cell(units[k]) and run < 3:
+        run, k = run + 1, k - 1
+    k = i + 1
+    while k < len(units) and _short_cell(units[k]) and run < 3:
+        run, k = run + 1, k + 1
+    return _short_cell(units[i]) and run >= 3
+
+
 def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer) -> bool:
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
     fragmented = _fragmented(units)
     numbered_document = sum(1 for u in units if _numbered_heading(u.text)) >= 2
+    repeated = Counter(_normalized_line(u.text) for u in units)
     seen_heading = False
     last = len(units) - 1
     for i, unit in enumerate(units):
@@ -351,8 +374,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if i == last:
             unit.inline = _inline_heading(unit.text)
             continue
-        if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text):
+        if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text) or CONTACT.search(unit.text):
             continue
+        if _in_table(units, i) or repeated[_normalized_line(unit.text)] >= 3 and not _is_numbered(unit.text):
+            continue  # table cells; a line repeated in the document (法宝联想：…)
         if i > 0 and _normalized_line(unit.text) in boilerplate and not _numbered_heading(unit.text):
             continue
         if nxt.text[0] in CONTINUES or _unbalanced(unit.text) and not ends_sentence(unit.text):
