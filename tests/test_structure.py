@@ -167,3 +167,43 @@ def test_gold_set_on_real_reports():
     assert t["precision"] >= 0.94, t
     assert t["recall"] >= 0.95, t
     assert t["sections"] >= 0.95, t
+
+
+def test_tables_forms_contacts_and_list_items_are_never_headings():
+    text = "\n".join([
+        "关于开展试点工作的通知",
+        "一、试点内容",
+        "各单位应按下列要求申报：",
+        "（一）应登记申报单位的真实身份和联系方式。",
+        "（二）应建立项目管理制度，明确责任分工。",
+        "六、频谱发射模板要求",
+        "距信道边缘偏移",
+        "频率",
+        "20MHz 带宽",
+        "发射功率限值",
+        "七、联系方式",
+        "联系电话：010-68205241",
+        "承诺时间：    年   月   日",
+        "（二）检测机构应及时将检测报告提交主管部门。主管部门依据报告要求企业整改。",
+    ]) + "\n"
+    blocks = parse(text, ANALYZER).blocks
+    assert [t for k, _, t in blocks if k == "heading"] == ["一、试点内容", "六、频谱发射模板要求", "七、联系方式"]
+    assert all(s[-1:] != ("（二）检测机构应及时将检测报告提交主管部门",) for _, s, _ in blocks)
+
+
+def test_numbered_heading_line_is_never_swallowed_by_a_wrapped_paragraph():
+    para = "为深入贯彻落实党中央国务院关于加快发展人工智能的部署要求进一步加强人工智能标准化工作系统谋划加快构建满足产业高质量发展需求的标准体系"
+    lines = [para[i:i + 26] for i in range(0, len(para), 26)] * 4  # a hard-wrapped text
+    lines.insert(5, "二、总体要求")
+    blocks = parse("\n".join(lines) + "\n", ANALYZER).blocks
+    assert ("heading", (), "二、总体要求") in blocks
+
+
+def test_build_passes_corpus_boilerplate_to_the_parser(make_index):
+    footer = "本作品在全世界都属于公有领域\n\n来源：某某网\n"
+    files = {f"r{n}.txt": f"第{n}号报告\n\n全年完成投资{n}亿元。\n\n{footer}" for n in range(6)}
+    searcher = make_index(files)
+    for doc in searcher.documents():
+        kinds = {p["text"]: p["kind"] for p in searcher.document(doc["doc_id"])["passages"]}
+        assert kinds["本作品在全世界都属于公有领域"] == "body"
+    assert searcher.search("公有领域").total == 6
