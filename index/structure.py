@@ -77,7 +77,7 @@ DATE_LINE = re.compile(
 # contact details, stamps and form boxes: never headings
 CONTACT = re.compile(r"\d{3,4}-\d{7,8}|[\w.]+@[\w.]+|https?://|www\.|(?:邮编|传真|电话|邮箱|地址|联系人)[:：]|[（(]盖[^）)]{0,8}章[)）]|[（(]签[字名章][)）]|[:：][\s\u3000]{2,}|年[\s\u3000]{2,}月|□")
 OFFICE = r"(?:总理|副总理|主席|副主席|省长|代省长|副省长|市长|代市长|副市长|县长|代县长|区长|代区长|州长|镇长|乡长|书记|主任)"
-SPEAKER = re.compile(rf"^[\u4e00-\u9fff]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·]{{2,5}})?$")
+SPEAKER = re.compile(rf"^[\u4e00-\u9fff]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·](?:[\s\u3000]?[\u4e00-\u9fff·]){{1,4}})?$")
 BYLINE = re.compile(
     r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
     r"|(?:文/图|文／图|摄影?|图/文|图／文)$"
@@ -98,6 +98,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTINUES = "，,、。．；;：:》」』”’）)】%％"
 OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
 INLINE_END = re.compile(r"[。！？：:!?]|\.(?!\d)")
+# a phrase opening like this is a sentence (本办法…, 该项目…, 各单位…), not a title
+SENTENCE_SUBJECT = re.compile(r"^(?:本|该|各|凡|如|若|对于|经|由于)")
 # "shall", "must", "must not": a numbered rule, not a heading
 MODAL = re.compile(r"应当|应该|必须|不得|(?<![响供适相对反效])应(?=[及依按在将由从予向与为经具确严切有明制建加做])")
 SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
@@ -222,7 +224,7 @@ def _inline_heading(text: str) -> str:
     phrase = head[number.end():].strip()
     if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):
         return ""
-    if MODAL.search(phrase):
+    if MODAL.search(phrase) or SENTENCE_SUBJECT.match(phrase):
         return ""  # a rule, not a title: （二）检测机构应及时将…报告提交通信主管部门。
     if len(_strip_trailing_notes(text).rstrip(CLOSERS)) - m.end() < len(phrase):
         return ""  # a label and its value: （一）车载或便携无线电设备：26dBm；
@@ -384,10 +386,12 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue  # a fragment of a sentence that goes on in the next line
         numbered = _numbered_heading(unit.text)
         if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
-            prev.text.rstrip(CLOSERS)[-1:] in "：:；;"
-            or prev.kind == "body" and not prev.inline and _numbered_rank(prev.text) == _numbered_rank(unit.text)
+            prev.text.rstrip(CLOSERS)[-1:] in "；;"
+            or (prev.text.rstrip(CLOSERS)[-1:] in "：:"
+                or prev.kind == "body" and not prev.inline and _numbered_rank(prev.text) == _numbered_rank(unit.text))
+            and _numbered_rank(nxt.text) == _numbered_rank(unit.text)
         ):
-            continue  # an item of a list the line before opened or goes on: （九）含有…的。
+            continue  # an item of a list: （九）含有…的。 after （八）…； or between its siblings
         if not numbered:
             unit.inline = _inline_heading(unit.text)
             if unit.inline:
@@ -529,8 +533,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         return title_lines
     later_shapes = None
     for n, unit in enumerate(units):
-        if unit.kind != "heading":
-            break
+        if unit.kind != "heading" or _is_numbered(unit.text):
+            break  # a numbered line is a section, never the title or subtitle
         if title_lines:
             previous = title_lines[-1]
             if _unbalanced(previous):
