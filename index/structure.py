@@ -41,75 +41,41 @@ one before. So no passage boundary falls inside a sentence.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import layout as layouts
+from .layout import MD_HEADING
 from .analysis import Analyzer
+from .lines import (
+    BYLINE,
+    CHAPTER_RANKS,
+    CLOSERS,
+    CONTACT,
+    CONTINUES,
+    DATE_LINE,
+    ENUMERATION,
+    FIGURE,
+    HARD_PUNCT,
+    LONE_NAME,
+    MAX_HEADING,
+    SENTENCE_OPENER,
+    SPACED_SIGNATURE,
+    SPEAKER,
+    TRAILING_BYLINE,
+    ends_sentence,
+    heading_like,
+    inline_heading,
+    is_numbered,
+    numbered_heading,
+    numbered_rank,
+    shape,
+    standalone_line,
+    unbalanced,
+)
 from .normalize import normalize
 
-SENTENCE_END = set("。！？!?…；;：:.")
-CLOSERS = "”’」』）)》】\"' \t\u3000"
-HARD_PUNCT = re.compile(r"[。！？!?；;]")
-MD_HEADING = layouts.MD_HEADING
-CN_NUM = "一二三四五六七八九十百零〇两"
-# numbered headings: pattern, rank (章 above 节 above 一、 above （一） above 1. above （1）)
-NUMBERED = (
-    (re.compile(rf"^第[{CN_NUM}\d]+[章编](?![^\s\u3000]{{0,2}}[，,])"), 0),
-    (re.compile(rf"^第[{CN_NUM}\d]+节"), 1),
-    (re.compile(rf"^[{CN_NUM}]+(?:、|[.．](?!\d))"), 2),
-    (re.compile(rf"^[（(][{CN_NUM}]+[)）]"), 3),
-    (re.compile(r"^\d{1,2}(?:[.．、](?!\d)|\s*[)）])"), 4),
-    (re.compile(r"^[（(]\d{1,2}[)）]"), 5),
-)
-CHAPTER_RANKS = 2  # ranks 0 and 1 (章, 节) only take a level when the document has them
-# never a heading
-ENUMERATION = re.compile(
-    rf"^(?:[{CN_NUM}]+[是要](?![求点])|第[{CN_NUM}]+[，,、：:]|第[{CN_NUM}\d]+条|首先|其次|再次|最后|另外|此外)"
-)
-DATE_LINE = re.compile(
-    rf"^[\d{CN_NUM}]{{2,4}}\s*[年\-./]\s*[\d{CN_NUM}]{{1,2}}\s*[月\-./]\s*[\d{CN_NUM}]{{1,3}}\s*日?"
-    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?|\s*\d{1,2}时\d{1,2}分)?$"
-    rf"|^[\d{CN_NUM}]{{4}}\s*年\s*[\d{CN_NUM}]{{1,2}}\s*月$"
-)
-# contact details, stamps and form boxes: never headings
-CONTACT = re.compile(r"\d{3,4}-\d{7,8}|[\w.]+@[\w.]+|https?://|www\.|(?:邮编|传真|电话|邮箱|地址|联系人)[:：]|[（(]盖[^）)]{0,8}章[)）]|[（(]签[字名章][)）]|[:：][\s\u3000]{2,}|年[\s\u3000]{2,}月|□")
-OFFICE = r"(?:总理|副总理|主席|副主席|省长|代省长|副省长|市长|代市长|副市长|县长|代县长|区长|代区长|州长|镇长|乡长|书记|主任)"
-SPEAKER = re.compile(
-    rf"^[\u4e00-\u9fff]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·](?:[\s\u3000]?[\u4e00-\u9fff·]){{1,4}})?$"
-    r"|^[\u4e00-\u9fff]{0,16}(?:总理|省长|市长|县长|区长|主席|主任)[\u4e00-\u9fff]{2,3}$"
-)
-BYLINE = re.compile(
-    r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
-    r"|(?:文/图|文／图|摄影?|图/文|图／文)$"
-)
-TRAILING_BYLINE = re.compile(
-    r"(?<=[。！？”])\s*((?:本报)?记者[\s\u3000]*[\u4e00-\u9fff]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,8})*"
-    r"(?:[\s\u3000]*(?:文/图|文／图|摄|报道))?)\s*$"
-)
-# a paragraph that opens like this starts a new sentence, it does not continue one
-SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
-LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
-# a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
-FIGURE = re.compile(r"^(?:附图|附表|图|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
-# a name or office spelled out with spaces, as under a letter: 科 技 部, 中 国 证 监 会
-SPACED_SIGNATURE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,7}$")
-CJK = re.compile(r"[\u4e00-\u9fff]")
-# a unit opening with one of these continues the unit before it
-CONTINUES = "，,、。．；;：:》」』”’）)】%％"
-OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
-INLINE_END = re.compile(r"[。！？：:!?]|\.(?!\d)")
-# a phrase opening like this is a sentence (本办法…, 该项目…, 各单位…), not a title
-SENTENCE_SUBJECT = re.compile(r"^(?:本|该|各|凡|如|若|对于|经|由于)")
-# "shall", "must", "must not": a numbered rule, not a heading
-MODAL = re.compile(r"应当|应该|必须|不得|(?<![响供适相对反效])应(?=[及依按在将由从予向与为经具确严切有明制建加做])")
-SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
-
-MAX_HEADING = 40
-MAX_NUMBERED_HEADING = 60
-MAX_INLINE_HEADING = 40
 MAX_CAPTION = 100
 MAX_CELL = 12  # a line this short among others like it is a table cell
 CAPTION_GAP = 2
@@ -140,121 +106,6 @@ class Structure:
     blocks: list[tuple[str, tuple[str, ...], str]]
 
 
-def _strip_trailing_notes(text: str) -> str:
-    """``…加强领导。（牵头单位：省科技厅）`` → ``…加强领导。``: a parenthesis closing a line
-    after a finished sentence is a note; what counts is the sentence before it."""
-    stripped = text.rstrip(" \t\u3000")
-    for _ in range(3):
-        if stripped[-1:] not in "）)":
-            break
-        depth = 0
-        for k in range(len(stripped) - 1, -1, -1):
-            c = stripped[k]
-            if c in "）)":
-                depth += 1
-            elif c in "（(":
-                depth -= 1
-                if depth == 0:
-                    break
-        else:
-            break
-        before = stripped[:k].rstrip(" \t\u3000")
-        if not before or before.rstrip(CLOSERS)[-1:] not in SENTENCE_END:
-            break
-        stripped = before
-    return stripped
-
-
-def ends_sentence(text: str) -> bool:
-    if text[:1] in "（(" and text[-1:] in "）)" and not _unbalanced(text[1:-1]):
-        return True  # a line that is one note: （责任单位：市经济和信息化委）
-    stripped = _strip_trailing_notes(text).rstrip(CLOSERS)
-    return bool(stripped) and stripped[-1] in SENTENCE_END
-
-
-def _numbered_rank(text: str) -> int | None:
-    for pattern, rank in NUMBERED:
-        if pattern.match(text):
-            return rank
-    return None
-
-
-def _is_numbered(text: str) -> bool:
-    return _numbered_rank(text) is not None
-
-
-def _unbalanced(text: str) -> bool:
-    """An opening quote or bracket left open: the sentence goes on in the next line."""
-    return any(text.count(a) > text.count(b) + (text.count('"') if a == "“" else 0) for a, b in OPENERS)
-
-
-def _heading_like(text: str) -> bool:
-    """Short, no sentence punctuation, not ending like a clause, some Chinese."""
-    limit = MAX_NUMBERED_HEADING if _is_numbered(text) else MAX_HEADING
-    return (
-        2 <= len(text) <= limit
-        and not HARD_PUNCT.search(text)
-        and text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",", "：", ":", "—", "…")
-        and bool(CJK.search(text))
-    )
-
-
-def _numbered_heading(text: str) -> bool:
-    """A numbered line that is a heading by itself (``（一）用改革的办法…。`` may end
-    with a full stop)."""
-    if not _is_numbered(text) or ENUMERATION.match(text):
-        return False
-    core = text.rstrip(CLOSERS)
-    if core[-1:] in "。.":
-        if "，" in core or "," in core:
-            return False  # a numbered sentence: 7. 申报项目受理后，原则上不能更改…。
-        core = core[:-1]
-    return _heading_like(core)
-
-
-def _inline_heading(text: str) -> str:
-    """``（一）指导思想。坚持…`` → ``（一）指导思想``: a numbered line whose first sentence is
-    a short phrase without commas, followed by more text; else empty."""
-    if not _is_numbered(text) or ENUMERATION.match(text):
-        return ""
-    number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
-    m = INLINE_END.search(text, number.end())
-    if not m or m.end() >= len(_strip_trailing_notes(text).rstrip(CLOSERS)):
-        return ""  # nothing after the first sentence but a note: a numbered sentence
-    head = text[: m.start()]
-    if _unbalanced(head) or not CJK.search(head):
-        return ""
-    phrase = head[number.end():].strip()
-    if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):
-        return ""
-    if MODAL.search(phrase) or SENTENCE_SUBJECT.match(phrase):
-        return ""  # a rule, not a title: （二）检测机构应及时将…报告提交通信主管部门。
-    if len(_strip_trailing_notes(text).rstrip(CLOSERS)) - m.end() < len(phrase):
-        return ""  # a label and its value: （一）车载或便携无线电设备：26dBm；
-    if "，" in phrase or "," in phrase:
-        # two parallel phrases (（一）着力…，在…上开新局。) head a long paragraph under
-        # 一、 and （一）; a numbered sentence with a comma is just a numbered paragraph
-        parts = re.split(r"[，,]", phrase)
-        if len(parts) > 2 or len(text) < 2 * len(head):
-            return ""
-        if _numbered_rank(text) not in (2, 3) and max(map(len, parts)) > 10:
-            return ""
-    return head.strip()
-
-
-def _standalone_line(text: str) -> bool:
-    """A short line with no punctuation at all (a heading in all but name, e.g. in a
-    Markdown file) stands alone: it is not the first half of a broken paragraph."""
-    return _heading_like(text) and not any(c in text for c in "，、,")
-
-
-def _shape(text: str) -> tuple:
-    """What a heading looks like: its numbering and whether it is two phrases side by side."""
-    if SUBTITLE_MARK.match(text) and not _is_numbered(text):
-        return ("mark",)
-    return (_numbered_rank(text), len(re.split(r"[\s\u3000]+", text.strip())) > 1)
-
-
 def _split_lines(text: str) -> list[Unit]:
     lines: list[str] = []
     gaps: list[int] = []
@@ -276,7 +127,7 @@ def _split_lines(text: str) -> list[Unit]:
 
 def _block_start(text: str) -> int:
     """How surely a line starts a block of its own in a hard-wrapped text (see layout.rejoin)."""
-    rank = _numbered_rank(text)
+    rank = numbered_rank(text)
     if rank is None or ENUMERATION.match(text):
         return 0
     return 2 if rank <= 3 else 1
@@ -304,12 +155,13 @@ def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float
 def _fragmented(units: list[Unit]) -> bool:
     """Whether the document's lines are cut at links and quotes (text saved from a web
     page): several lines open with closing punctuation or leave a bracket open."""
-    cut = sum(1 for u in units if u.text[0] in CONTINUES) + sum(1 for u in units if _unbalanced(u.text))
+    cut = sum(1 for u in units if u.text[0] in CONTINUES) + sum(1 for u in units if unbalanced(u.text))
     return cut >= 3
 
 
 def _short_cell(unit: Unit) -> bool:
-    return len(unit.text) <= MAX_CELL and not HARD_PUNCT.search(unit.text) and not _is_numbered(unit.text) and not MD_HEADING.match(unit.text)
+    text = unit.text
+    return len(text) <= MAX_CELL and not HARD_PUNCT.search(text) and not is_numbered(text) and not MD_HEADING.match(text)
 
 
 def _in_table(units: list[Unit], i: int) -> bool:
@@ -329,7 +181,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
     fragmented = _fragmented(units)
-    numbered_document = sum(1 for u in units if _numbered_heading(u.text)) >= 2
+    numbered_document = sum(1 for u in units if numbered_heading(u.text)) >= 2
     repeated = Counter(_normalized_line(u.text) for u in units)
     seen_heading = False
     last = len(units) - 1
@@ -341,8 +193,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind, unit.level, unit.text = "heading", len(md.group(1)), md.group(2).strip()
             continue
         unit.glued = prev is not None and (unit.text[0] in CONTINUES or (
-            prev.kind == "body" and _unbalanced(prev.text) and not ends_sentence(prev.text)
-            and not _is_numbered(unit.text)))
+            prev.kind == "body" and unbalanced(prev.text) and not ends_sentence(prev.text)
+            and not is_numbered(unit.text)))
         unit.cont = prev is not None and prev.kind == "body" and not ends_sentence(prev.text)
         if unit.glued:
             continue
@@ -351,7 +203,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
             prev is not None and prev.kind == "byline" and LONE_NAME.match(unit.text)
-        ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and _heading_like(unit.text)):
+        ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and heading_like(unit.text)):
             unit.kind = "byline"
             continue
         if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
@@ -374,39 +226,39 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind = "caption"
             continue
         if markdown or i == last:
-            unit.inline = _inline_heading(unit.text)
+            unit.inline = inline_heading(unit.text)
             continue
         if i == last:
-            unit.inline = _inline_heading(unit.text)
+            unit.inline = inline_heading(unit.text)
             continue
         if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text) or CONTACT.search(unit.text):
             continue
-        if _in_table(units, i) or repeated[_normalized_line(unit.text)] >= 3 and not _is_numbered(unit.text):
+        if _in_table(units, i) or repeated[_normalized_line(unit.text)] >= 3 and not is_numbered(unit.text):
             continue  # table cells; a line repeated in the document (法宝联想：…)
-        if i > 0 and _normalized_line(unit.text) in boilerplate and not _numbered_heading(unit.text):
+        if i > 0 and _normalized_line(unit.text) in boilerplate and not numbered_heading(unit.text):
             continue
-        if nxt.text[0] in CONTINUES or _unbalanced(unit.text) and not ends_sentence(unit.text):
+        if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
             continue  # a fragment of a sentence that goes on in the next line
-        numbered = _numbered_heading(unit.text)
+        numbered = numbered_heading(unit.text)
         if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
             prev.text.rstrip(CLOSERS)[-1:] in "；;"
             or (prev.text.rstrip(CLOSERS)[-1:] in "：:"
-                or prev.kind == "body" and not prev.inline and _numbered_rank(prev.text) == _numbered_rank(unit.text))
-            and _numbered_rank(nxt.text) == _numbered_rank(unit.text)
+                or prev.kind == "body" and not prev.inline and numbered_rank(prev.text) == numbered_rank(unit.text))
+            and numbered_rank(nxt.text) == numbered_rank(unit.text)
         ):
             continue  # an item of a list: （九）含有…的。 after （八）…； or between its siblings
         if not numbered:
-            unit.inline = _inline_heading(unit.text)
+            unit.inline = inline_heading(unit.text)
             if unit.inline:
                 continue
-        if not (numbered or _heading_like(unit.text)):
+        if not (numbered or heading_like(unit.text)):
             continue
         # a line that continues a broken paragraph is no heading (the first line of a
         # report may be an unfinished headline with the heading group after it)
         if prev is not None and prev.kind == "body" and not ends_sentence(prev.text) and not numbered:
             headline = (not seen_heading and not prev.cont and not HARD_PUNCT.search(prev.text)
                         and not any(c in prev.text for c in "，,"))
-            if not (headline and _heading_like(nxt.text)):
+            if not (headline and heading_like(nxt.text)):
                 continue
         if not numbered:
             if analyzer.junction_score(unit.text, nxt.text) == 2:
@@ -433,20 +285,20 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
 def _number_levels(units: list[Unit]) -> None:
     """Levels of numbered headings: 一、 1, （一） 2, 1. 3, （1） 4, pushed down by one
     for each of 第…章 and 第…节 the document uses."""
-    ranks = [_numbered_rank(u.inline or u.text) for u in units if u.level == -1 or u.inline]
+    ranks = [numbered_rank(u.inline or u.text) for u in units if u.level == -1 or u.inline]
     chapters = sorted({r for r in ranks if r is not None and r < CHAPTER_RANKS})
     seen: dict[int, int] = {}  # numbering rank → level of the last heading numbered so
     for unit in units:
         if unit.kind == "heading" and unit.level > 0:
-            rank = _numbered_rank(unit.text)
+            rank = numbered_rank(unit.text)
             if rank is not None:
                 seen[rank] = unit.level
             continue
-        if unit.inline and _numbered_rank(unit.inline) in seen:
-            unit.level = seen[_numbered_rank(unit.inline)]
+        if unit.inline and numbered_rank(unit.inline) in seen:
+            unit.level = seen[numbered_rank(unit.inline)]
             continue
         if unit.level == -1 or unit.inline:
-            rank = _numbered_rank(unit.inline or unit.text)
+            rank = numbered_rank(unit.inline or unit.text)
             if rank < CHAPTER_RANKS:
                 level = chapters.index(rank) + 1
             else:
@@ -489,9 +341,9 @@ def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer, fragmented: b
     i = 0
     while i < len(units):
         unit = units[i]
-        standalone = _standalone_line(unit.text) and not (
+        standalone = standalone_line(unit.text) and not (
             i + 1 < len(units) and units[i + 1].kind == "body"
-            and (units[i + 1].glued or _unbalanced(unit.text) or fragmented and units[i + 1].cont))
+            and (units[i + 1].glued or unbalanced(unit.text) or fragmented and units[i + 1].cont))
         while (
             unit.kind == "body"
             and not ends_sentence(unit.text)
@@ -536,26 +388,26 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         return title_lines
     later_shapes = None
     for n, unit in enumerate(units):
-        if unit.kind != "heading" or _is_numbered(unit.text):
+        if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
         if title_lines:
             previous = title_lines[-1]
-            if _unbalanced(previous):
+            if unbalanced(previous):
                 # a title wrapped over two lines: 关于印发《…与 / 示范…》的通知
                 title_lines[-1] = previous + layouts.joiner(previous, unit.text) + unit.text
                 unit.kind = "title"
                 continue
-            if _is_numbered(unit.text):
+            if is_numbered(unit.text):
                 break
             if later_shapes is None:
-                later_shapes = {_shape(u.text) for u in units[n + 1:] if u.kind == "heading"}
-            if _shape(unit.text) in later_shapes and _shape(unit.text) != (None, False):
+                later_shapes = {shape(u.text) for u in units[n + 1:] if u.kind == "heading"}
+            if shape(unit.text) in later_shapes and shape(unit.text) != (None, False):
                 break  # shaped like the report's section headings: its first section
         title_lines.append(unit.text)
         unit.kind = "title"
     if not title_lines and units and units[0].kind == "body":
         first = units[0].text
-        if len(first) <= 2 * MAX_HEADING and _heading_like(first.replace("，", " ").replace("、", " ")) or (
+        if len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
             len(first) <= 2 * MAX_HEADING and not HARD_PUNCT.search(first) and first[-1:] not in "，、,：:"
         ):
             title_lines.append(first)
@@ -570,7 +422,7 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
         first, second = units[0], units[1]
         if len(first.text) > MAX_HEADING or HARD_PUNCT.search(first.text) or MD_HEADING.match(first.text):
             break
-        if not (_unbalanced(first.text) and len(second.text) <= MAX_HEADING
+        if not (unbalanced(first.text) and len(second.text) <= MAX_HEADING
                 or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2):
             break
         first.text += layouts.joiner(first.text, second.text) + second.text
