@@ -229,3 +229,21 @@ def test_numbered_first_line_is_a_section_and_headings_after_a_colon_stay_headin
     headings = [(sec, t) for k, sec, t in s.blocks if k == "heading"]
     assert headings == [((), "第一章　总　则"), ((), "第二章　工作职责"),
                         (("第二章　工作职责",), "1.深度学习的表示理论。"), (("第二章　工作职责",), "2.深度学习的训练方法。")]
+
+
+def _real(name: str) -> str:
+    if not REAL_CORPUS.is_dir():
+        pytest.skip(f"{REAL_CORPUS} is absent: the real corpus ships beside the project only on developer machines")
+    return (REAL_CORPUS / name).read_text(encoding="utf-8-sig")
+
+
+def test_real_reports_named_in_the_issue():
+    s = parse(_real("china_2004_gwr.txt"), ANALYZER)
+    assert sum("贯彻《中华人民共和国传染病防治法》" in t for _, _, t in s.blocks) == 1
+    assert not any(t.startswith("》") for k, _, t in s.blocks if k == "heading")
+    policy = parse(_real("shandong_2024_policy-055.txt"), ANALYZER)
+    assert max(len(t) for _, _, t in policy.blocks) < 1000
+    assert {sec for k, sec, _ in policy.blocks if k == "body"} >= {("一、主要目标",), ("二、重点任务", "（一）实施软硬协同“策源攀高”创新行动", "1.强化前沿基础研究和技术预见")}
+    assert parse(_real("china_2017_gwr.txt"), ANALYZER).title == "政府工作报告"
+    enumerated = parse(_real("china_1997_gwr.txt"), ANALYZER)
+    assert not any(t in ("一是", "二是", "三是") for k, _, t in enumerated.blocks if k == "heading")
