@@ -145,6 +145,21 @@ def numbered_heading(text: str) -> bool:
     return heading_like(core)
 
 
+def parallel_heading(text: str) -> bool:
+    """A numbered line of two short phrases ending with a full stop,
+    ``（四）加强顶层设计，科学谋划煤矿智能化建设。``: a heading when it is not an item of a
+    list (the caller looks at the lines around it)."""
+    if not is_numbered(text) or ENUMERATION.match(text):
+        return False
+    core = text.rstrip(CLOSERS)
+    if core[-1:] not in "。." or len(core) > MAX_HEADING:
+        return False
+    number = next(p.match(core) for p, _ in NUMBERED if p.match(core))
+    parts = re.split(r"[，,]", core[number.end():-1].strip())
+    return (len(parts) == 2 and all(2 <= len(x) <= 20 for x in parts) and heading_like(core[:-1].replace("，", " "))
+            and not MODAL.search(core) and not SENTENCE_SUBJECT.match(parts[0]))
+
+
 def inline_heading(text: str) -> str:
     """``（一）指导思想。坚持…`` → ``（一）指导思想``: a numbered line whose first sentence is
     a short phrase without commas, followed by more text; else empty."""

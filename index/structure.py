@@ -70,6 +70,7 @@ from .lines import (
     is_numbered,
     numbered_heading,
     numbered_rank,
+    parallel_heading,
     shape,
     standalone_line,
     unbalanced,
@@ -112,13 +113,13 @@ def _split_lines(text: str) -> list[Unit]:
     indents: list[bool] = []
     gap = 0
     for line in text.split("\n"):
-        stripped = line.strip(" \t\u3000\u00a0\ufeff")
+        stripped = line.strip().strip("\ufeff").strip()  # any Unicode space: \u3000, \u2003, \u00a0 …
         if not stripped:
             gap += 1
             continue
         lines.append(stripped)
         gaps.append(gap)
-        indents.append(line[:1] in (" ", "\t", "\u3000", "\u00a0"))
+        indents.append(line[:1].isspace())
         gap = 0
     layout = layouts.detect(lines, gaps)
     lines, gaps, indents = layouts.rejoin(lines, gaps, indents, layout, _block_start)
@@ -239,7 +240,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
             continue  # a fragment of a sentence that goes on in the next line
-        numbered = numbered_heading(unit.text)
+        numbered = numbered_heading(unit.text) or parallel_heading(unit.text) and not (
+            numbered_rank(nxt.text) == numbered_rank(unit.text)
+            or prev is not None and prev.kind == "body" and numbered_rank(prev.text) == numbered_rank(unit.text))
         if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
             prev.text.rstrip(CLOSERS)[-1:] in "；;"
             or (prev.text.rstrip(CLOSERS)[-1:] in "：:"

@@ -247,3 +247,19 @@ def test_real_reports_named_in_the_issue():
     assert parse(_real("china_2017_gwr.txt"), ANALYZER).title == "政府工作报告"
     enumerated = parse(_real("china_1997_gwr.txt"), ANALYZER)
     assert not any(t in ("一是", "二是", "三是") for k, _, t in enumerated.blocks if k == "heading")
+
+
+def test_any_unicode_indent_and_parallel_numbered_headings():
+    text = "\n".join([
+        "\u2003\u2003一、主要任务",
+        "\u2003\u2003（一）加强顶层设计，科学谋划智能化建设。",
+        "\u2003\u2003研究制定智能化发展行动计划，明确行动方向和政策措施。",
+        "\u2003\u2003（二）强化标准引领，提升建设水平。",
+        "\u2003\u2003结合部门职责分工，协同推进标准体系建设。",
+        "二、申报要求",
+        "7. 申报项目受理后，原则上不能更改申报单位。",
+        "8. 项目的具体申报要求，详见项目申报指南。",
+        "各申报单位应认真做好申报工作。",
+    ]) + "\n"
+    headings = [t for k, _, t in parse(text, ANALYZER).blocks if k == "heading"]
+    assert headings == ["一、主要任务", "（一）加强顶层设计，科学谋划智能化建设。", "（二）强化标准引领，提升建设水平。", "二、申报要求"]
