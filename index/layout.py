@@ -26,6 +26,7 @@ MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # a page number standing alone: "12", "- 3 -", "— 2 —", "第3页"
 PAGE_NUMBER = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 SENTENCE_FINAL = set("。！？!?；;…")
+NARROW = re.compile(r"[\u0000-\u2e7f]")  # printed half as wide as a Chinese character
 CLOSERS = "”’」』）)》】\"' \t\u3000"
 
 MIN_WRAP_WIDTH = 12
@@ -48,7 +49,7 @@ class Layout:
 def width_of(text: str) -> int:
     """How wide a line prints, in Chinese characters: digits and Latin letters are
     half as wide."""
-    return round(sum(0.5 if ord(c) < 0x2E80 else 1 for c in text))
+    return round(len(text) - 0.5 * len(NARROW.findall(text)))
 
 
 def _final(text: str) -> bool:
@@ -72,7 +73,8 @@ def detect(lines: list[str], gaps: list[int]) -> Layout:
 
 def wrap_width(lines: list[str]) -> int:
     """The width the lines are wrapped at, or 0 when they are not hard-wrapped."""
-    lengths = [width_of(line) for line in lines if width_of(line) >= MIN_WRAP_WIDTH and not PAGE_NUMBER.match(line)]
+    widths = [width_of(line) for line in lines]
+    lengths = [w for w, line in zip(widths, lines) if w >= MIN_WRAP_WIDTH and not PAGE_NUMBER.match(line)]
     if len(lengths) < 8:
         return 0
     counts = Counter(lengths)
@@ -84,7 +86,7 @@ def wrap_width(lines: list[str]) -> int:
             best, best_count = w, c
     if best_count < MIN_WRAP_SHARE * len(lengths):
         return 0
-    in_band = [line for line in lines if best - WRAP_BELOW <= width_of(line) <= best + WRAP_ABOVE]
+    in_band = [line for w, line in zip(widths, lines) if best - WRAP_BELOW <= w <= best + WRAP_ABOVE]
     if sum(map(_final, in_band)) > MAX_FINAL_SHARE * len(in_band):
         return 0
     # the width itself: the commonest length in that band

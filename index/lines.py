@@ -61,7 +61,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # a unit opening with one of these continues the unit before it
 CONTINUES = "，,、。．；;：:》」』”’）)】%％"
 OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
-INLINE_END = re.compile(r"[。！？：:!?]|\.(?!\d)")
+INLINE_END = re.compile(r"[。！？!?]|[：:](?!//)|\.(?![\da-zA-Z])")  # not inside 1.5, https://, nsfc.gov
 # a phrase opening like this is a sentence (本办法…, 该项目…, 各单位…), not a title
 SENTENCE_SUBJECT = re.compile(r"^(?:本|该|各|凡|如|若|对于|经|由于)")
 # "shall", "must", "must not": a numbered rule, not a heading
@@ -118,7 +118,7 @@ def is_numbered(text: str) -> bool:
 
 def unbalanced(text: str) -> bool:
     """An opening quote or bracket left open: the sentence goes on in the next line."""
-    return any(text.count(a) > text.count(b) + (text.count('"') if a == "“" else 0) for a, b in OPENERS)
+    return any(a in text and text.count(a) > text.count(b) + (text.count('"') if a == "“" else 0) for a, b in OPENERS)
 
 
 def heading_like(text: str) -> bool:
@@ -170,7 +170,7 @@ def inline_heading(text: str) -> str:
     if not m or m.end() >= len(strip_trailing_notes(text).rstrip(CLOSERS)):
         return ""  # nothing after the first sentence but a note: a numbered sentence
     head = text[: m.start()]
-    if unbalanced(head) or not CJK.search(head):
+    if unbalanced(head) or not CJK.search(head) or CONTACT.search(head):
         return ""
     phrase = head[number.end():].strip()
     if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):

@@ -60,6 +60,7 @@ from .lines import (
     HARD_PUNCT,
     LONE_NAME,
     MAX_HEADING,
+    MAX_NUMBERED_HEADING,
     SENTENCE_OPENER,
     SPACED_SIGNATURE,
     SPEAKER,
@@ -183,7 +184,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
     markdown = any(MD_HEADING.match(u.text) for u in units)
     fragmented = _fragmented(units)
     numbered_document = sum(1 for u in units if numbered_heading(u.text)) >= 2
-    repeated = Counter(_normalized_line(u.text) for u in units)
+    repeated = Counter(u.text for u in units)
     seen_heading = False
     last = len(units) - 1
     for i, unit in enumerate(units):
@@ -199,7 +200,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         unit.cont = prev is not None and prev.kind == "body" and not ends_sentence(prev.text)
         if unit.glued:
             continue
-        if BYLINE.search(unit.text) and len(unit.text) <= 80 and not HARD_PUNCT.search(unit.text):
+        if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
             continue
         if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
@@ -229,14 +230,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if markdown or i == last:
             unit.inline = inline_heading(unit.text)
             continue
-        if i == last:
-            unit.inline = inline_heading(unit.text)
-            continue
-        if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text) or CONTACT.search(unit.text):
-            continue
-        if _in_table(units, i) or repeated[_normalized_line(unit.text)] >= 3 and not is_numbered(unit.text):
-            continue  # table cells; a line repeated in the document (法宝联想：…)
-        if i > 0 and _normalized_line(unit.text) in boilerplate and not numbered_heading(unit.text):
+        if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text) or (
+                len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
             continue
         if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
             continue  # a fragment of a sentence that goes on in the next line
@@ -256,6 +251,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
                 continue
         if not (numbered or heading_like(unit.text)):
             continue
+        if _in_table(units, i) or repeated[unit.text] >= 3 and not is_numbered(unit.text):
+            continue  # table cells; a line repeated in the document (法宝联想：…)
+        if boilerplate and i > 0 and _normalized_line(unit.text) in boilerplate and not numbered_heading(unit.text):
+            continue  # repeated across the corpus: licence notes, footers
         # a line that continues a broken paragraph is no heading (the first line of a
         # report may be an unfinished headline with the heading group after it)
         if prev is not None and prev.kind == "body" and not ends_sentence(prev.text) and not numbered:
