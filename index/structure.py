@@ -76,7 +76,6 @@ from .lines import (
     standalone_line,
     unbalanced,
 )
-from .normalize import normalize
 
 MAX_CAPTION = 100
 MAX_CELL = 12  # a line this short among others like it is a table cell
@@ -135,19 +134,20 @@ def _block_start(text: str) -> int:
     return 2 if rank <= 3 else 1
 
 
-def _normalized_line(text: str) -> str:
-    return normalize(text)
+def _line_key(text: str) -> str:
+    """A line as compared across documents: as written, without the spaces around it."""
+    return text.strip().strip("\ufeff").strip()
 
 
 def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float = 0.1) -> frozenset[str]:
-    """Lines (normalized) that occur in at least ``min_files`` of the given documents and
-    in at least ``min_share`` of them: licence notes, footers, web-page chrome. Pass the
-    result to :func:`parse` as ``boilerplate``."""
+    """Lines (as written, spaces around them ignored) that occur in at least
+    ``min_files`` of the given documents and in at least ``min_share`` of them: licence
+    notes, footers, web-page chrome. Pass the result to :func:`parse` as ``boilerplate``."""
     counts: dict[str, int] = {}
     n = 0
     for text in texts:
         n += 1
-        for line in {_normalized_line(x) for x in text.split("\n")}:
+        for line in {_line_key(x) for x in text.split("\n")}:
             if len(line) >= 2:
                 counts[line] = counts.get(line, 0) + 1
     threshold = max(min_files, min_share * n)
@@ -253,7 +253,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if _in_table(units, i) or repeated[unit.text] >= 3 and not is_numbered(unit.text):
             continue  # table cells; a line repeated in the document (法宝联想：…)
-        if boilerplate and i > 0 and _normalized_line(unit.text) in boilerplate and not numbered_heading(unit.text):
+        if boilerplate and i > 0 and unit.text in boilerplate and not numbered_heading(unit.text):
             continue  # repeated across the corpus: licence notes, footers
         # a line that continues a broken paragraph is no heading (the first line of a
         # report may be an unfinished headline with the heading group after it)
@@ -433,7 +433,7 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
 
 
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
-    """Title, subtitle and passages of one report. ``boilerplate``: normalized lines
+    """Title, subtitle and passages of one report. ``boilerplate``: lines
     repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
     units = _rejoin_title(_split_lines(text), analyzer)
     fragmented = _fragmented(units)
