@@ -27,12 +27,13 @@ from . import vocabulary
 from .analysis import Analyzer
 from .errors import IndexUnwritable, NothingIndexed
 from .formats import hint_values
-from .ingest import SkipFile, SourceFile, extract_source, find_files
+from .formats.text import SUFFIXES as TEXT_SUFFIXES
+from .ingest import SkipFile, SourceFile, extract_source, find_files, read
 from .model import Passage, Report
 from .normalize import normalize
 from .normalize import signature as normalize_signature
 from .schema import make_schema
-from .structure import parse
+from .structure import boilerplate_lines, parse
 from .topics import TopicLexicon
 
 WRITER_MEMORY_MB = 256
@@ -86,10 +87,10 @@ def make_doc_id(relpath: str, taken: set[str]) -> str:
 
 
 def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
-                   lexicon: TopicLexicon) -> AnalyzedReport:
+                   lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> AnalyzedReport:
     extracted = extract_source(source)
     data_text, encoding = extracted.text, extracted.encoding
-    structure = parse(data_text, analyzer)
+    structure = parse(data_text, analyzer, boilerplate=boilerplate)
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
     fallback = PurePosixPath(source.relpath).stem
     info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
@@ -134,15 +135,17 @@ def quick_fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
 _WORKER: dict = {}
 
 
-def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon) -> None:
+def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> None:
     _WORKER["analyzer"] = analyzer
     _WORKER["lexicon"] = lexicon
+    _WORKER["boilerplate"] = boilerplate
 
 
 def _analyze_task(task: tuple[SourceFile, str, dict[str, str]]):
     source, doc_id, overrides = task
     try:
-        return source.relpath, analyze_source(source, doc_id, overrides, _WORKER["analyzer"], _WORKER["lexicon"]), None
+        return source.relpath, analyze_source(source, doc_id, overrides, _WORKER["analyzer"], _WORKER["lexicon"],
+                                              _WORKER.get("boilerplate", frozenset())), None
     except SkipFile as exc:
         return source.relpath, None, ("skipped", str(exc))
     except Exception as exc:  # one broken file never stops a build
@@ -150,16 +153,35 @@ def _analyze_task(task: tuple[SourceFile, str, dict[str, str]]):
 
 
 def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: Analyzer,
-                 lexicon: TopicLexicon, workers: int) -> Iterator:
-    _init_worker(analyzer, lexicon)
+                 lexicon: TopicLexicon, workers: int, boilerplate: frozenset[str] = frozenset()) -> Iterator:
+    _init_worker(analyzer, lexicon, boilerplate)
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         yield from map(_analyze_task, tasks)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     analyzer.jieba  # load the dictionary once, before forking
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate)) as pool:
         yield from pool.imap(_analyze_task, tasks, chunksize=4)
+
+
+def corpus_boilerplate(sources: list[SourceFile]) -> frozenset[str]:
+    """Lines repeated across many files of the corpus (licence notes, footers): never
+    headings (see structure.boilerplate_lines). Only plain-text files are read for this
+    (cheap to decode; extracting Word, PDF and web files twice would double their cost,
+    and their extractors drop running headers and page furniture themselves).
+    Unreadable files are left out here; they are reported when they are analyzed."""
+
+    def texts():
+        for source in sources:
+            if not source.relpath.lower().endswith(TEXT_SUFFIXES):
+                continue
+            try:
+                yield read(source)[0]
+            except Exception:
+                continue
+
+    return boilerplate_lines(texts())
 
 
 # --------------------------------------------------------------------------- sidecars
@@ -352,7 +374,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 if rel not in current:
                     report.removed.append(rel)
         done = 0
-        for rel, item, problem in _analyze_all(tasks, analyzer, lexicon, workers):
+        boilerplate = corpus_boilerplate(sources) if tasks else frozenset()
+        for rel, item, problem in _analyze_all(tasks, analyzer, lexicon, workers, boilerplate):
             done += 1
             if progress:
                 progress(done, len(tasks), rel)
