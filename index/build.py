@@ -260,16 +260,32 @@ DEFAULT_CORPUS = "corpus"
 
 def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
     """The live generation and its build.json, or ``(gen or None, None)`` when there is
-    none or it cannot be read. Never raises."""
+    none or it cannot be read. When the live build.json is damaged (or CURRENT is),
+    the newest readable build.json of another generation says where the index came
+    from. Never raises."""
     try:
         gen = store.current_generation(index_dir)
     except GovsearchError:
-        return None, None
+        gen = None
+    if gen is not None:
+        info = _read_info(gen)
+        if info is not None:
+            return gen, info
+    others = sorted((g for g in index_dir.glob("gen-*") if g.is_dir() and g != gen),
+                    key=lambda g: g.stat().st_mtime, reverse=True) if index_dir.is_dir() else []
+    for other in others:
+        info = _read_info(other)
+        if info is not None:
+            return gen, info
+    return gen, None
+
+
+def _read_info(gen: Path) -> dict | None:
     try:
         info = store.read_json(gen / store.BUILD_INFO)
     except (OSError, ValueError):
-        return gen, None
-    return gen, info if isinstance(info, dict) else None
+        return None
+    return info if isinstance(info, dict) else None
 
 
 def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: str):

@@ -65,7 +65,7 @@ def is_complete(gen: Path) -> bool:
 def write_manifest(gen: Path) -> None:
     """Record the name and size of every file of a finished generation (written last)."""
     files = {p.name: p.stat().st_size for p in sorted(gen.iterdir()) if p.is_file() and p.name != MANIFEST
-             and not p.name.endswith((".lock", ".tmp"))}
+             and not p.name.endswith((".lock", ".tmp", "WRITELOCK"))}
     write_json(gen / MANIFEST, {"files": files})
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from index import store
-from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
+from index.errors import BadParameter, DocumentNotFound, IndexDamaged, QueryError
 from index.normalize import normalize
 
 from .highlight import match_runs, snippet
@@ -82,7 +82,7 @@ class Searcher:
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if table is not None and self.reload_in_background:
                     return table  # keep serving what we have
-                raise IndexMissing(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
+                raise IndexDamaged(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
             with self._lock:
                 old, self._table = self._table, fresh
                 self._cache = OrderedDict()
