@@ -73,7 +73,10 @@ def main(argv: list[str]) -> int:
     if cmd == "test":
         setup("test")
         ensure_chromium()
-        return subprocess.call([str(PY), "-m", "pytest", *rest])
+        # every test, slow ones included (a bare `pytest` leaves out those marked slow),
+        # unless the arguments choose markers themselves
+        markers = [] if any(a == "-m" or a.startswith("-m") for a in rest) else ["-m", ""]
+        return subprocess.call([str(PY), "-m", "pytest", *markers, *rest])
     setup("")
     govsearch = BIN / ("govsearch.exe" if os.name == "nt" else "govsearch")
     sh(govsearch, "index", "build", "--corpus", "corpus")

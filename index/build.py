@@ -399,6 +399,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
                                   sources, sources_info)
                 store.write_manifest(gen)
+                lifecycle.check_stop()
             except NothingIndexed:
                 _discard(gen)
                 raise
@@ -475,6 +476,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         done = 0
         analyzed = _analyze_all(tasks, analyzer, lexicon, workers)
         for rel, item, problem in analyzed:
+            lifecycle.check_stop()
             done += 1
             if progress:
                 progress(done, len(tasks), rel)
@@ -493,7 +495,9 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 + ("no .txt or .md files found" if not sources else f"{len(sources)} file(s) found, none readable"),
                 "see the skipped files above",
             )
+        lifecycle.check_stop()
         writer.commit(merge=True)
+        lifecycle.check_stop()
     except BaseException:
         lifecycle.stop_writer(writer)
         raise

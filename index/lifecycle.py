@@ -5,7 +5,7 @@
   to kill it when its parent dies (``PR_SET_PDEATHSIG`` on Linux), closes its copy of
   the build lock (so an orphan can never keep the index locked), and leaves SIGINT and
   SIGTERM to the parent, which stops them.
-* SIGTERM and SIGHUP end a build like Ctrl+C does: the new generation is discarded,
+* SIGINT (Ctrl+C), SIGTERM and SIGHUP end a build: the new generation is discarded,
   workers are stopped, the lock is released and the live index is left as it was.
 """
 
@@ -23,11 +23,11 @@ from contextlib import contextmanager
 from . import store
 
 PR_SET_PDEATHSIG = 1
-STOP_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
+STOP_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
 
 
 class BuildInterrupted(KeyboardInterrupt):
-    """A build stopped by a signal (SIGTERM, SIGHUP); SIGINT gives KeyboardInterrupt."""
+    """A build stopped by a signal (SIGINT, SIGTERM, SIGHUP)."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -81,15 +81,35 @@ _GUARD = _Guard()  # a strong reference: the after-fork registry holds it weakly
 multiprocessing.util.register_after_fork(_GUARD, _in_child)
 
 
+_PENDING: dict[str, int] = {}
+_FORKING = [False]  # set around os.fork(): a raise there would be swallowed by Python's at-fork hooks
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=lambda: _FORKING.__setitem__(0, True),
+                        after_in_parent=lambda: _FORKING.__setitem__(0, False),
+                        after_in_child=lambda: _FORKING.__setitem__(0, False))
+
+
+def check_stop() -> None:
+    """Raise BuildInterrupted if a stop signal arrived (its first raise may have been
+    swallowed where Python ignores exceptions, e.g. in an at-fork or finalizer hook)."""
+    signum = _PENDING.get("signum")
+    if signum is not None:
+        raise BuildInterrupted(signum)
+
+
 @contextmanager
 def stop_on_signals():
-    """While the block runs (in the main thread), SIGTERM/SIGHUP raise BuildInterrupted."""
+    """While the block runs (in the main thread), SIGINT/SIGTERM/SIGHUP raise BuildInterrupted
+    (at once, and again at every :func:`check_stop`)."""
+    _PENDING.clear()
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum, frame):
-        raise BuildInterrupted(signum)
+        _PENDING["signum"] = signum
+        if not _FORKING[0]:  # otherwise the next check_stop() raises it
+            raise BuildInterrupted(signum)
 
     previous = {}
     for signum in STOP_SIGNALS:
@@ -100,6 +120,7 @@ def stop_on_signals():
     try:
         yield
     finally:
+        _PENDING.clear()
         for signum, old in previous.items():
             try:
                 signal.signal(signum, old)
@@ -108,16 +129,22 @@ def stop_on_signals():
 
 
 def stop_writer(writer) -> None:
-    """Cancel a Whoosh writer and stop its sub-writer processes (Whoosh's own cancel
-    only flags them in the parent's memory, leaving them blocked on their queue)."""
+    """Stop a Whoosh writer's sub-writer processes, then cancel it (Whoosh's own cancel
+    only flags them in the parent's memory, leaving them blocked on their queue, and
+    removes the job files they may be reading)."""
+    tasks = list(getattr(writer, "tasks", None) or [])
+    for task in tasks:
+        try:
+            if task.is_alive():
+                task.terminate()
+        except Exception:
+            pass
+    for task in tasks:
+        try:
+            task.join(5)
+        except Exception:
+            pass
     try:
         writer.cancel()
     except Exception:
         pass
-    for task in getattr(writer, "tasks", None) or []:
-        try:
-            if task.is_alive():
-                task.terminate()
-            task.join(5)
-        except Exception:
-            pass
