@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import GovsearchError
+from index.errors import GovsearchError, QueryError
+from search.results import Results
 
 from .document import check_doc_id
 from .openapi import openapi_document
@@ -19,11 +20,28 @@ def _web():
     return current_app.extensions["govsearch"]
 
 
+SEARCH_PARAMETERS = {"q", "town", "county", "topic", "year", "page", "page_size", "sort"}
+
+
 @bp.get("/api/search")
 def search():
     web = _web()
     state = SearchState.from_args(request.args)
-    results = web.searcher.search(state.q, **state.engine_kwargs(web.config.page_size, web.config.max_page_size))
+    kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
+    try:
+        results = web.searcher.search(state.q, **kwargs)
+    except QueryError as exc:
+        if not state.is_empty:
+            raise
+        # nothing to search for (say only `sort`): every parameter is optional in the
+        # OpenAPI document, so this is an empty answer that says why, not an error
+        results = Results(query="", total=0, total_docs=0, page=int(state.page) if state.page.isdigit() else 1,
+                          page_size=int(kwargs["page_size"]), facets={k: {} for k in ("topic", "town", "county", "year")},
+                          hits=[], sort=state.sort, warnings=[exc.message])
+    unknown = sorted(set(request.args) - SEARCH_PARAMETERS)
+    if unknown:
+        results.warnings.append(f"忽略了未知参数 {', '.join(unknown)} (unknown parameters ignored: {', '.join(unknown)}; "
+                                f"known: {', '.join(sorted(SEARCH_PARAMETERS))})")
     return jsonify(results.to_dict())
 
 

@@ -80,8 +80,12 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8
     many hops as the ``proxy_hops`` setting says (0: none)."""
     from waitress import create_server
 
-    return create_server(app, host=host, port=port, threads=threads, ident="govsearch",
-                         clear_untrusted_proxy_headers=False)
+    from .waitress_channel import install
+
+    server = create_server(app, host=host, port=port, threads=threads, ident="govsearch",
+                           clear_untrusted_proxy_headers=False)
+    install(server)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
+    return server
 
 
 class ServerThread:
