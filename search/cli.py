@@ -318,6 +318,19 @@ def search_command(query, town, county, topic, year, page_size, page, sort, as_j
     _print_results(results, color=sys.stdout.isatty())
 
 
+def _marked(text: str, runs, color: bool) -> str:
+    """``text`` with its highlight runs in colour on a terminal, 【】 around them elsewhere."""
+    if not runs:
+        return text
+    on, off = (MARK_ON, MARK_OFF) if color else ("【", "】")
+    out, last = [], 0
+    for start, end in runs:
+        out += [text[last:start], on, text[start:end], off]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _print_results(results, color: bool) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
@@ -351,17 +364,20 @@ def _print_results(results, color: bool) -> None:
 
 @main.command("show")
 @click.argument("doc_id")
+@click.option("--query", "-q", default=None,
+              help="Mark every match of this query (the JSON gets each passage's \"highlights\").")
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
 @index_option
 @handle_errors
-def show_command(doc_id, as_json, index_dir):
+def show_command(doc_id, query, as_json, index_dir):
     """Show one report, passage by passage, from the index.
 
     \b
     Example:
       govsearch show xinmi-dawei-2022
+      govsearch show xinmi-dawei-2022 --query 五星支部
     """
-    doc = Searcher(index_dir).document(doc_id)
+    doc = Searcher(index_dir).document(doc_id, query=query or None)
     if as_json:
         _echo_json(doc)
         return
@@ -369,19 +385,23 @@ def show_command(doc_id, as_json, index_dir):
     if doc.get("subtitle"):
         click.echo(doc["subtitle"])
     click.echo(f"{doc['town'] or '—'} · {doc['county'] or '—'} · {doc['year'] or '年份不详'} · {doc['source']}")
+    color = sys.stdout.isatty()
+    if query:
+        click.echo(f"“{query}”: {doc['matches']} matches")
     section = None
     for p in doc["passages"]:
         if p["kind"] == "title":
             continue
         if p["kind"] == "heading":
             click.echo("")
-            click.secho(("  " * p["section"].count(" > ")) + ("## " if not p["section"] else "### ") + p["text"], bold=True)
+            click.secho(("  " * p["section"].count(" > ")) + ("## " if not p["section"] else "### ")
+                        + _marked(p["text"], p.get("highlights"), color), bold=True)
             continue
         if p["section"] != section:
             section = p["section"]
         prefix = {"caption": "[图] ", "byline": "[署名] "}.get(p["kind"], "")
         topics = f"  〔{'、'.join(p['topics'])}〕" if p["topics"] else ""
-        click.echo(f"\n{prefix}{p['text']}{topics}")
+        click.echo(f"\n{prefix}{_marked(p['text'], p.get('highlights'), color)}{topics}")
 
 
 if __name__ == "__main__":

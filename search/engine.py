@@ -263,19 +263,33 @@ class Searcher:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
-    def document(self, doc_id: str) -> dict:
+    def document(self, doc_id: str, query: str | None = None) -> dict:
+        """A whole report. With ``query``, every passage also gets ``highlights``, the
+        ``[start, end)`` spans of the query's matches in its text (the same marking for
+        the document page, ``/api/docs/<id>?q=`` and ``govsearch show --query``), and
+        the report gets ``query``, ``needles`` and ``matches``."""
         t = self._current()
         doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
             raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
+        rows = [t.rows[r] for r in t.by_doc.get(doc_id, [])]
+        needles = document_needles(query, [row.norm for row in rows], t.analyzer.cut) if query else []
         passages = []
-        for r in t.by_doc.get(doc_id, []):
-            row = t.rows[r]
-            passages.append({"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
-                             "text": row.text, "topics": list(row.topics)})
-        return {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
-                "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
-                "encoding": doc.get("encoding"), "passages": passages}
+        matches = 0
+        for row in rows:
+            passage = {"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
+                       "text": row.text, "topics": list(row.topics)}
+            if query is not None:
+                runs = match_runs(row.text, needles) if needles else []
+                passage["highlights"] = [[a, b] for a, b in runs]
+                matches += len(runs)
+            passages.append(passage)
+        out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
+               "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
+               "encoding": doc.get("encoding"), "passages": passages}
+        if query is not None:
+            out.update(query=query, needles=needles, matches=matches)
+        return out
 
     def documents(self) -> list[dict]:
         t = self._current()
@@ -294,6 +308,23 @@ class Searcher:
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
+
+
+def document_needles(query: str, norms: list[str], cut) -> list[str]:
+    """Normalized strings to mark in a report (its passages' normalized texts ``norms``)
+    for ``query``: each term where it occurs as written; a term found nowhere as written
+    word by word, as the engine relaxes it for a word match (``cut``: the analyzer)."""
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return []
+    needles: list[str] = []
+    for term in parsed.terms:
+        if term.quoted or any(term.norm in n for n in norms):
+            needles.append(term.norm)
+        else:
+            needles.extend(w for w in cut(term.norm) if len(w) > 1 and any(w in n for n in norms))
+    return list(dict.fromkeys(n for n in needles if n))
 
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:

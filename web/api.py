@@ -47,7 +47,8 @@ def search():
 
 @bp.get("/api/docs/<doc_id>")
 def document(doc_id: str):
-    return jsonify(_web().searcher.document(check_doc_id(doc_id)))
+    query = request.args.get("q", "").strip() or None
+    return jsonify(_web().searcher.document(check_doc_id(doc_id), query=query))
 
 
 @bp.get("/api/stats")

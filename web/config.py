@@ -144,6 +144,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", DEFAULT_PAGE_SIZE, _positive, "Passages per results page when the URL does not say."),
     Setting("max_page_size", MAX_PAGE_SIZE, _positive, "Largest page_size a request may ask for (the page size cap)."),
     Setting("csv_max_rows", 5000, _positive, "Most passages one CSV export holds."),
+    Setting("document_max_passages", 20000, _positive,
+            "Most passages one report page (/docs/<id>) shows; a longer report shows its first ones and says how "
+            "many more there are (the whole report stays available at /api/docs/<id> and `govsearch show`)."),
     Setting("site_title", "政府工作报告检索", _text, "Name shown in the page header and browser tab."),
     Setting("reload_in_background", False, _bool,
             "After a rebuild or update switched the index, keep answering from the previous index while the new one "
@@ -164,6 +167,7 @@ class WebConfig:
     page_size: int
     max_page_size: int
     csv_max_rows: int
+    document_max_passages: int
     site_title: str
     reload_in_background: bool
     sources: dict[str, str]  # setting name → where its value came from

@@ -15,7 +15,7 @@ from index.errors import BadParameter, IndexMissing, QueryError
 from search.results import Hit, Results
 
 from . import export
-from .document import KIND_LABELS, build_view, check_doc_id, needles_for
+from .document import KIND_LABELS, build_view, check_doc_id
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("views", __name__)
@@ -100,9 +100,9 @@ def favicon():
 @bp.get("/docs/<doc_id>")
 def document(doc_id: str):
     state = SearchState.from_args(request.args)
-    searcher = _web().searcher
-    doc = searcher.document(check_doc_id(doc_id))
-    view = build_view(doc, needles_for(state.q, doc, searcher.analyzer.cut))
+    web = _web()
+    doc = web.searcher.document(check_doc_id(doc_id), query=state.q or None)
+    view = build_view(doc, max_passages=web.config.document_max_passages)
     return render_template("document.html", state=state, view=view, doc=doc)
 
 
