@@ -61,6 +61,26 @@ def ensure_chromium() -> None:
               "browser tests will be skipped. Install Debian's 'chromium' package to run them.", flush=True)
 
 
+def ensure_nginx() -> None:
+    """The deploy/ test checks the sample nginx config with `nginx -t` (Debian's
+    nginx-light, or nginx). Install it when we may; otherwise that test skips."""
+    if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
+        return
+    if os.name != "nt" and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for package in ("nginx-light", "nginx"):
+            try:
+                sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", package, env=env,
+                   stdout=subprocess.DEVNULL)
+                return
+            except subprocess.CalledProcessError as exc:
+                print(f"! could not install {package} ({exc})", flush=True)
+        print("! nginx not installed; the nginx config test will be skipped", flush=True)
+    else:
+        print("! nginx not found and cannot be installed here (needs root and apt-get); "
+              "the nginx config test will be skipped. Install Debian's 'nginx-light' to run it.", flush=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test", "setup"):
         print(__doc__)
@@ -73,6 +93,7 @@ def main(argv: list[str]) -> int:
     if cmd == "test":
         setup("test")
         ensure_chromium()
+        ensure_nginx()
         # every test, slow ones included (a bare `pytest` leaves out those marked slow),
         # unless the arguments choose markers themselves
         markers = [] if any(a == "-m" or a.startswith("-m") for a in rest) else ["-m", ""]

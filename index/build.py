@@ -410,7 +410,15 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                 _discard(gen)
                 raise
             store.switch_to(index_dir, gen)
+            store.record_last_build(index_dir, "ok", report.mode, gen.name)
             store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
+    except KeyboardInterrupt:
+        store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
+        raise
+    except Exception as exc:
+        if not isinstance(exc, (CorpusMismatch,)):
+            store.record_last_build(index_dir, "failed", "update" if incremental else "build", message=str(exc))
+        raise
     finally:
         lock.__exit__(None, None, None)
     report.seconds = round(time.perf_counter() - started, 3)

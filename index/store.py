@@ -222,3 +222,25 @@ def build_lock(index_dir: Path):
         if f in _HELD:
             _HELD.remove(f)
         f.close()
+
+
+LAST_BUILD = "last-build.json"
+
+
+def record_last_build(index_dir: Path, result: str, mode: str, generation: str | None = None,
+                      message: str = "") -> None:
+    """Say how the last build or update ended (for /metrics); never fails the build."""
+    try:
+        write_json(Path(index_dir) / LAST_BUILD, {
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "result": result, "mode": mode,
+            "generation": generation, "message": message})
+    except OSError:
+        pass
+
+
+def last_build(index_dir) -> dict | None:
+    try:
+        data = read_json(Path(index_dir) / LAST_BUILD)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

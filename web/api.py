@@ -11,6 +11,7 @@ from search.results import Results
 
 from .document import check_doc_id
 from .openapi import openapi_document
+from .ops import note_hits
 from .state import SearchState
 
 bp = Blueprint("api", __name__)
@@ -42,6 +43,7 @@ def search():
     if unknown:
         results.warnings.append(f"忽略了未知参数 {', '.join(unknown)} (unknown parameters ignored: {', '.join(unknown)}; "
                                 f"known: {', '.join(sorted(SEARCH_PARAMETERS))})")
+    note_hits(results.total)
     return jsonify(results.to_dict())
 
 

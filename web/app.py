@@ -38,13 +38,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["govsearch"] = GovsearchWeb(
         settings, Searcher(settings.index, reload_in_background=settings.reload_in_background))
 
-    from . import api, errors, security, views
+    from . import api, errors, ops, security, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
     security.init_app(app)
     views.init_app(app)
+    ops.init_app(app)
 
     wsgi = app.wsgi_app
     if settings.url_prefix:

@@ -50,6 +50,9 @@ def serve(host, port, index_dir, threads, config_file):
         click.secho(f"错误 Error: {exc}", fg="red", err=True)
         sys.exit(2)
     web = app.extensions["govsearch"]
+    from web.ops import log_to_stderr
+
+    log_to_stderr()
     try:
         stats = web.searcher.stats()
         click.echo(f"index {web.config.index}: {stats['documents']} reports, {stats['passages']} passages ({stats['generation']})")

@@ -16,6 +16,7 @@ from search.results import Hit, Results
 
 from . import export
 from .document import KIND_LABELS, build_view, check_doc_id
+from .ops import note_hits
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("views", __name__)
@@ -52,7 +53,9 @@ def run_search(state: SearchState, page_size: int | None = None) -> Results:
     kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
     if page_size is not None:
         kwargs.update(page=1, page_size=page_size, max_page_size=page_size)
-    return web.searcher.search(state.q, **kwargs)
+    results = web.searcher.search(state.q, **kwargs)
+    note_hits(results.total)
+    return results
 
 
 def _results_page(template: str, endpoint: str):
