@@ -280,7 +280,8 @@ class Searcher:
             passage = {"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
                        "text": row.text, "topics": list(row.topics)}
             if query is not None:
-                runs = match_runs(row.text, needles) if needles else []
+                # only passages holding a needle are mapped back to source characters
+                runs = match_runs(row.text, needles) if needles and any(n in row.norm for n in needles) else []
                 passage["highlights"] = [[a, b] for a, b in runs]
                 matches += len(runs)
             passages.append(passage)

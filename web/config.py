@@ -144,7 +144,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", DEFAULT_PAGE_SIZE, _positive, "Passages per results page when the URL does not say."),
     Setting("max_page_size", MAX_PAGE_SIZE, _positive, "Largest page_size a request may ask for (the page size cap)."),
     Setting("csv_max_rows", 5000, _positive, "Most passages one CSV export holds."),
-    Setting("document_max_passages", 20000, _positive,
+    Setting("document_max_passages", 5000, _positive,
             "Most passages one report page (/docs/<id>) shows; a longer report shows its first ones and says how "
             "many more there are (the whole report stays available at /api/docs/<id> and `govsearch show`)."),
     Setting("site_title", "政府工作报告检索", _text, "Name shown in the page header and browser tab."),

@@ -35,6 +35,11 @@ class Block:
     first_match: bool = False
     section_matches: int = 0  # for a heading: matches in it and in the section it opens
 
+    @property
+    def toc_depth(self) -> int:
+        """Indentation class of the table of contents (0…3)."""
+        return min(self.depth, 3)
+
 
 @dataclass
 class DocumentView:
