@@ -111,3 +111,13 @@ def test_missing_index_is_a_failure_with_no_json_on_stdout(tmp_path):
         proc = subprocess.run(govsearch(*args, "--index", str(tmp_path / "none")), capture_output=True, env=ENV)
         assert proc.returncode == 1 and proc.stdout == b""
         assert "no index" in proc.stderr.decode()
+
+
+def test_the_search_package_does_not_import_the_web_layer():
+    """No search ↔ web import cycle: `serve` is loaded only when it is run or listed."""
+    code = ("import sys, search.cli; bad = sorted(m for m in sys.modules if m == 'web' or m.startswith('web.')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    listed = subprocess.run(govsearch("--help"), capture_output=True, text=True, env=ENV)
+    assert "serve" in listed.stdout
