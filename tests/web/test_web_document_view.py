@@ -98,7 +98,7 @@ def test_a_report_with_thousands_of_headings_opens(tmp_path):
     for n in range(3000):
         lines += [f"## 第{n}部分", "", f"第{n}部分推进五星支部。" if n % 100 == 0 else f"第{n}部分内容。", ""]
     build(write_corpus(tmp_path / "c", {"big.md": "\n".join(lines)}), tmp_path / "i", workers=1)
-    client = create_app({"index": str(tmp_path / "i"), "TESTING": True}).test_client()
+    client = create_app({"index": str(tmp_path / "i"), "TESTING": True, "document_max_passages": 10_000}).test_client()
     page = client.get("/docs/big?q=五星支部")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
