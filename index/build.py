@@ -20,15 +20,15 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from . import grams
+from . import grams, lifecycle
 from . import metadata as meta
 from . import store
 from . import vocabulary
 from .analysis import Analyzer
-from .errors import IndexUnwritable, NothingIndexed
+from .errors import CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed
 from .formats import hint_values
 from .formats.text import SUFFIXES as TEXT_SUFFIXES
-from .ingest import SkipFile, SourceFile, extract_source, find_files, read
+from .ingest import SkipFile, SourceFile, WalkOptions, extract_source, read, walk_corpus
 from .model import Passage, Report
 from .normalize import normalize
 from .normalize import signature as normalize_signature
@@ -55,6 +55,7 @@ class BuildReport:
     characters: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    corpus: str = ""  # the corpus folder (absolute) the generation was built from
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -75,15 +76,30 @@ class AnalyzedReport:
 # --------------------------------------------------------------------------- analysis
 
 
+MAX_DOC_ID = 120  # characters; longer slugs are cut and made unique by a digest
+
+
 def make_doc_id(relpath: str, taken: set[str]) -> str:
     """A stable, URL-safe id from the file's path in the corpus."""
     stem = str(PurePosixPath(relpath).with_suffix(""))
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem.replace("/", "--")).strip("-.").lower()
-    if not slug or not stem.isascii() or slug in taken:
+    if len(slug) > MAX_DOC_ID - 9:
+        slug = slug[: MAX_DOC_ID - 9].rstrip("-.")
+        digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{digest}"
+    elif not slug or not stem.isascii() or slug in taken:
         digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:8]
         slug = f"{slug}-{digest}" if slug else f"doc-{digest}"
     taken.add(slug)
     return slug
+
+
+def assign_doc_ids(relpaths: Iterable[str]) -> dict[str, str]:
+    """Ids of every file of the corpus, a function of the set of paths only (so an
+    update gives the same ids as a full build of the same folder). Paths are taken in
+    order; on a clash the later path gets a digest."""
+    taken: set[str] = set()
+    return {rel: make_doc_id(rel, taken) for rel in sorted(relpaths)}
 
 
 def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
@@ -161,8 +177,13 @@ def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     analyzer.jieba  # load the dictionary once, before forking
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate)) as pool:
+    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate))
+    try:
         yield from pool.imap(_analyze_task, tasks, chunksize=4)
+        pool.close()
+    finally:
+        pool.terminate()  # also when the build is interrupted or fails: no worker outlives it
+        pool.join()
 
 
 def corpus_boilerplate(sources: list[SourceFile]) -> frozenset[str]:
@@ -249,26 +270,140 @@ def _config_signature(analyzer: Analyzer, lexicon: TopicLexicon) -> str:
 Progress = Callable[[int, int, str], None]  # (files done, files to analyze, file)
 
 
-def build(corpus: str | Path, index_dir: str | Path, *, lexicon: str | Path | None = None,
+def build(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
           userdict: str | Path | None = None, workers: int | None = None,
-          progress: Progress | None = None) -> BuildReport:
-    """Index every report below ``corpus`` into a new generation and switch to it."""
-    return _run(Path(corpus), Path(index_dir), lexicon, userdict, workers, progress, incremental=False)
+          progress: Progress | None = None, replace_corpus: bool = False,
+          walk: WalkOptions | None = None) -> BuildReport:
+    """Index every report below ``corpus`` into a new generation and switch to it.
+
+    ``corpus=None`` (and ``lexicon``/``userdict`` None) reuse what the index was built
+    from. An index built from another folder is refused (:class:`CorpusMismatch`,
+    saying what would be removed) unless ``replace_corpus`` is true."""
+    return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=False,
+                replace_corpus=replace_corpus, walk=walk)
 
 
-def update(corpus: str | Path, index_dir: str | Path, *, lexicon: str | Path | None = None,
+def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
            userdict: str | Path | None = None, workers: int | None = None,
-           progress: Progress | None = None) -> BuildReport:
+           progress: Progress | None = None, replace_corpus: bool = False,
+           walk: WalkOptions | None = None) -> BuildReport:
     """Re-index new and changed files, drop removed ones; a full build when there is no
-    index yet or the dictionary or topic lexicon changed."""
-    return _run(Path(corpus), Path(index_dir), lexicon, userdict, workers, progress, incremental=True)
+    index yet, the current one is damaged, or the dictionary or topic lexicon changed.
+    Same corpus rules as :func:`build`."""
+    return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
+                replace_corpus=replace_corpus, walk=walk)
 
 
-def _run(corpus: Path, index_dir: Path, lexicon_path, userdict_path, workers, progress,
-         incremental: bool) -> BuildReport:
+DEFAULT_CORPUS = "corpus"
+
+
+def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
+    """The live generation and its build.json, or ``(gen or None, None)`` when there is
+    none or it cannot be read. When the live build.json is damaged (or CURRENT is),
+    the newest readable build.json of another generation says where the index came
+    from. Never raises."""
+    try:
+        gen = store.current_generation(index_dir)
+    except GovsearchError:
+        gen = None
+    if gen is not None:
+        info = _read_info(gen)
+        if info is not None:
+            return gen, info
+    others = sorted((g for g in index_dir.glob("gen-*") if g.is_dir() and g != gen),
+                    key=lambda g: g.stat().st_mtime, reverse=True) if index_dir.is_dir() else []
+    for other in others:
+        info = _read_info(other)
+        if info is not None:
+            return gen, info
+    return gen, None
+
+
+def _read_info(gen: Path) -> dict | None:
+    try:
+        info = store.read_json(gen / store.BUILD_INFO)
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: str):
+    """An option given now, or the file the index was built with."""
+    if given is not None or not info or not info.get(key):
+        return given
+    path = Path(info[key])
+    if path.is_file():
+        return path
+    notes.append(f"the {what} the index was built with ({path}) is gone: using the shipped one")
+    return None
+
+
+def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: Path | None,
+                       sources: list[SourceFile], incremental: bool) -> None:
+    recorded = (info or {}).get("corpus")
+    if not recorded or Path(recorded) == corpus.resolve():
+        return
+    try:
+        old = [d["source"] for d in store.read_json(live / store.DOCUMENTS)] if live else []
+    except (OSError, ValueError, KeyError, TypeError):
+        old = []
+    new = {s.relpath for s in sources}
+    gone = [rel for rel in old if rel not in new]
+    shown = ", ".join(gone[:10]) + (f" … and {len(gone) - 10} more" if len(gone) > 10 else "")
+    verb = "update" if incremental else "build"
+    raise CorpusMismatch(
+        f"the index at {index_dir} was built from {recorded} ({len(old)} reports), not from {corpus.resolve()}: "
+        f"this {verb} would remove {len(gone)} of them" + (f" ({shown})" if gone else "")
+        + f" and index {len(new)} file(s) from {corpus.resolve()}",
+        f"leave out --corpus to use {recorded}, or add --replace-corpus to replace the index's reports "
+        f"with those of {corpus}",
+    )
+
+
+def _usable_previous(index_dir: Path, notes: list[str]) -> Path | None:
+    """The live generation when it is complete and readable; otherwise None and a note
+    saying why everything is re-indexed."""
+    try:
+        gen = store.current_generation(index_dir)
+    except IndexMissing as exc:
+        if (index_dir / store.CURRENT).exists():
+            notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
+        else:
+            notes.append("no index yet: building one")
+        return None
+    try:
+        store.verify_generation(gen)
+        for name in (grams.MANIFEST,):
+            store.read_json(gen / name)
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            ix.doc_count_all()
+        finally:
+            ix.close()
+    except IndexDamaged as exc:
+        notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
+        return None
+    except Exception as exc:  # Whoosh's own errors for a damaged segment, bad JSON …
+        notes.append(f"the index is damaged ({gen.name}: {type(exc).__name__}: {exc}): rebuilding it from scratch")
+        return None
+    return gen
+
+
+def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
+         incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None) -> BuildReport:
     started = time.perf_counter()
+    notes: list[str] = []
+    _, info = recorded_build(index_dir)
+    if corpus_arg is None:
+        corpus = Path(info["corpus"]) if info and info.get("corpus") else Path(DEFAULT_CORPUS)
+    else:
+        corpus = Path(corpus_arg)
     if not corpus.is_dir():
-        raise NothingIndexed(f"corpus folder {corpus} does not exist", "pass --corpus or set GOVSEARCH_CORPUS")
+        raise NothingIndexed(f"corpus folder {corpus} does not exist"
+                             + (" (recorded in the index)" if corpus_arg is None and info else ""),
+                             "pass --corpus or set GOVSEARCH_CORPUS")
+    lexicon_path = _recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
+    userdict_path = _recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
     analyzer = Analyzer.with_extra_dictionary(userdict_path)
     lexicon = TopicLexicon.load(lexicon_path)
     signature = _config_signature(analyzer, lexicon)
@@ -279,35 +414,50 @@ def _run(corpus: Path, index_dir: Path, lexicon_path, userdict_path, workers, pr
     except OSError as exc:
         raise IndexUnwritable(f"cannot write the index folder {index_dir}: {exc.strerror or exc}") from None
     try:
-        previous = None
-        if incremental:
+        with lifecycle.stop_on_signals():
+            live, info = recorded_build(index_dir)  # again, under the lock
+            sources, walk_skipped = walk_corpus(corpus, walk)
+            if not replace_corpus:
+                _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
+            previous = _usable_previous(index_dir, notes) if incremental else None
+            if previous is not None:
+                old_info = store.read_json(previous / store.BUILD_INFO)
+                if old_info.get("signature") != signature:
+                    notes.append("the dictionary or topic lexicon changed: every file is re-indexed")
+                    previous = None
             try:
-                previous = store.current_generation(index_dir)
-            except Exception:
-                previous = None
-        notes: list[str] = []
-        if previous is not None:
-            info = store.read_json(previous / store.BUILD_INFO)
-            if info.get("signature") != signature:
-                notes.append("the dictionary or topic lexicon changed: every file is re-indexed")
-                previous = None
-        elif incremental:
-            notes.append("no index yet: building one")
-        try:
-            gen = store.new_generation(index_dir)
-        except OSError as exc:
-            raise IndexUnwritable(f"cannot write the index folder {index_dir}: {exc.strerror or exc}") from None
-        report = BuildReport(str(index_dir), gen.name, "update" if incremental else "build", notes=notes)
-        try:
-            _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report)
-        except NothingIndexed:
-            _discard(gen)
-            raise
-        except OSError as exc:
-            _discard(gen)
-            raise IndexUnwritable(f"cannot write the index in {gen}: {exc.strerror or exc}") from None
-        store.switch_to(index_dir, gen)
-        store.remove_old_generations(index_dir)
+                gen = store.new_generation(index_dir)
+            except OSError as exc:
+                raise IndexUnwritable(f"cannot write the index folder {index_dir}: {exc.strerror or exc}") from None
+            report = BuildReport(str(index_dir), gen.name, "update" if incremental else "build", notes=notes)
+            report.skipped.extend(walk_skipped)
+            report.corpus = str(corpus.resolve())
+            sources_info = {"lexicon": str(Path(lexicon_path).resolve()) if lexicon_path else None,
+                            "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
+            try:
+                _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
+                                  sources, sources_info)
+                store.write_manifest(gen)
+                lifecycle.check_stop()
+            except NothingIndexed:
+                _discard(gen)
+                raise
+            except OSError as exc:
+                _discard(gen)
+                raise IndexUnwritable(f"cannot write the index in {gen}: {exc.strerror or exc}") from None
+            except BaseException:  # interrupted (Ctrl+C, SIGTERM) or a bug: the live index stays as it was
+                _discard(gen)
+                raise
+            store.switch_to(index_dir, gen)
+            store.record_last_build(index_dir, "ok", report.mode, gen.name)
+            store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
+    except KeyboardInterrupt:
+        store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
+        raise
+    except Exception as exc:
+        if not isinstance(exc, (CorpusMismatch,)):
+            store.record_last_build(index_dir, "failed", "update" if incremental else "build", message=str(exc))
+        raise
     finally:
         lock.__exit__(None, None, None)
     report.seconds = round(time.perf_counter() - started, 3)
@@ -322,8 +472,8 @@ def _discard(gen: Path) -> None:
 
 def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: Analyzer,
                       lexicon: TopicLexicon, signature: str, workers: int,
-                      progress: Progress | None, report: BuildReport) -> None:
-    sources = find_files(corpus)
+                      progress: Progress | None, report: BuildReport, sources: list[SourceFile],
+                      sources_info: dict) -> None:
     overrides, sidecar_problems = load_sidecars(corpus, report.notes)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
@@ -335,14 +485,15 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     else:
         ix = whoosh_index.create_in(str(gen), make_schema(analyzer))
 
-    taken = {d["doc_id"] for d in old_docs.values()}
+    ids = assign_doc_ids(s.relpath for s in sources)
     tasks = []
     documents: dict[str, dict] = {}
     current = {s.relpath for s in sources}
     for source in sources:
         ov = overrides.get(source.relpath, {})
         old = old_docs.get(source.relpath)
-        if old is not None:
+        doc_id = ids[source.relpath]
+        if old is not None and old["doc_id"] == doc_id:
             try:
                 fp = quick_fingerprint(source, ov)
             except OSError:
@@ -351,9 +502,6 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 documents[source.relpath] = old
                 report.unchanged.append(source.relpath)
                 continue
-            doc_id = old["doc_id"]
-        else:
-            doc_id = make_doc_id(source.relpath, taken)
         tasks.append((source, doc_id, ov))
 
     grams_manifest = {"segments": [], "next_row": 0}
@@ -375,7 +523,9 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                     report.removed.append(rel)
         done = 0
         boilerplate = corpus_boilerplate(sources) if tasks else frozenset()
-        for rel, item, problem in _analyze_all(tasks, analyzer, lexicon, workers, boilerplate):
+        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate)
+        for rel, item, problem in analyzed:
+            lifecycle.check_stop()
             done += 1
             if progress:
                 progress(done, len(tasks), rel)
@@ -395,13 +545,15 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 + ("no .txt or .md files found" if not sources else f"{len(sources)} file(s) found, none readable"),
                 "see the skipped files above",
             )
+        lifecycle.check_stop()
         writer.commit(merge=True)
+        lifecycle.check_stop()
     except BaseException:
-        try:
-            writer.cancel()
-        except Exception:
-            pass
+        lifecycle.stop_writer(writer)
         raise
+    finally:
+        if "analyzed" in locals():
+            analyzed.close()  # stops the worker pool now, not when garbage-collected
 
     gram_writer.finish()
     vocab.write(gen, unchanged=report.unchanged)
@@ -414,6 +566,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     store.write_json(gen / store.BUILD_INFO, {
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus": str(corpus.resolve()),
+        "lexicon": sources_info.get("lexicon"),
+        "userdict": sources_info.get("userdict"),
         "signature": signature,
         "topics": lexicon.names,
         "documents": report.documents,

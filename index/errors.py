@@ -24,6 +24,17 @@ class IndexMissing(GovsearchError):
     hint = "run `govsearch index build` first"
 
 
+class IndexDamaged(IndexMissing):
+    """A generation with a missing, truncated or unreadable file."""
+    hint = "run `govsearch index build` to rebuild it"
+
+
+class CorpusMismatch(GovsearchError):
+    """An index would be rebuilt or updated from another corpus folder than its own."""
+    status = 409
+    code = "corpus_mismatch"
+
+
 class IndexUnwritable(GovsearchError):
     status = 500
     code = "index_unwritable"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,17 +24,127 @@ class SourceFile:
         return hashlib.sha1(self.path.read_bytes()).hexdigest()
 
 
-def find_files(corpus: Path) -> list[SourceFile]:
+DEFAULT_MAX_FILE_MB = 64  # a report larger than this is skipped (and said so)
+SYMLINK_POLICIES = ("inside", "never", "any")
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    """How the corpus folder is walked.
+
+    ``max_file_mb``: files larger than this are skipped with a reason (0: no cap).
+    ``follow_symlinks``: ``inside`` follows links whose target is inside the corpus
+    folder, ``never`` follows none, ``any`` follows every link. Loops are never
+    followed twice."""
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+    follow_symlinks: str = "inside"
+
+    def __post_init__(self):
+        if self.follow_symlinks not in SYMLINK_POLICIES:
+            raise ValueError(f"follow_symlinks must be one of {', '.join(SYMLINK_POLICIES)}, not {self.follow_symlinks!r}")
+        if self.max_file_mb < 0:
+            raise ValueError("max_file_mb must be 0 (no cap) or more")
+
+
+def find_files(corpus: Path, options: WalkOptions | None = None) -> list[SourceFile]:
     """Every file of a supported format (``SUFFIXES``) below ``corpus``, sorted, hidden folders skipped."""
-    found = []
-    for root, dirs, files in os.walk(corpus):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+    return walk_corpus(corpus, options)[0]
+
+
+def _is_report_name(name: str) -> bool:
+    return not name.startswith(".") and name.lower().endswith(SUFFIXES)
+
+
+def walk_corpus(corpus: Path, options: WalkOptions | None = None) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """``(files, skipped)``: the regular report files below ``corpus`` (sorted by path)
+    and ``(relpath, reason)`` of those left out — FIFOs, devices, sockets, files over
+    the size cap, dangling links, links out of the corpus, loops, unreadable folders.
+    Never opens a file, so it cannot hang on a FIFO or read a device."""
+    options = options or WalkOptions()
+    corpus = Path(corpus)
+    root = corpus.resolve()
+    cap = int(options.max_file_mb * 1024 * 1024) if options.max_file_mb else 0
+    found: list[SourceFile] = []
+    skipped: list[tuple[str, str]] = []
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def inside(target: Path) -> bool:
+        return target == root or root in target.parents
+
+    def link_refusal(path: Path) -> str | None:
+        """Why a symbolic link is not followed, or None when it may be."""
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "dangling or looping symbolic link"
+        if options.follow_symlinks == "never":
+            return "symbolic link (not followed: follow_symlinks is 'never')"
+        if options.follow_symlinks == "inside" and not inside(target):
+            return f"symbolic link to {target}, outside the corpus folder (see --follow-symlinks)"
+        return None
+
+    def walk(folder: Path, rel: str) -> None:
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            skipped.append((rel or ".", f"cannot read folder: {exc.strerror or exc}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            skipped.append((rel, "folder already walked (symbolic link loop or duplicate)"))
+            return
+        seen_dirs.add(key)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append((rel or ".", f"cannot read folder: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(root) / name
-            found.append(SourceFile(path, path.relative_to(corpus).as_posix()))
-    return found
+            relpath = f"{rel}/{name}" if rel else name
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_link, is_dir = True, False
+            if is_dir:
+                if is_link:
+                    why = link_refusal(path)
+                    if why:
+                        skipped.append((relpath, why))
+                        continue
+                walk(path, relpath)
+                continue
+            if not _is_report_name(name):
+                continue
+            if is_link:
+                why = link_refusal(path)
+                if why:
+                    skipped.append((relpath, why))
+                    continue
+            try:
+                st = path.stat()
+            except OSError as exc:
+                skipped.append((relpath, f"cannot read: {exc.strerror or exc}"))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                kind = ("FIFO" if stat.S_ISFIFO(st.st_mode) else "device" if stat.S_ISCHR(st.st_mode) or
+                        stat.S_ISBLK(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "special file")
+                skipped.append((relpath, f"not a regular file ({kind})"))
+                continue
+            if cap and st.st_size > cap:
+                skipped.append((relpath, f"larger than the size cap: {st.st_size / 1048576:.1f} MB > "
+                                         f"{options.max_file_mb:g} MB (raise --max-file-mb / GOVSEARCH_MAX_FILE_MB)"))
+                continue
+            found.append(SourceFile(path, relpath))
+
+    walk(corpus, "")
+    found.sort(key=lambda s: s.relpath)
+    return found, skipped
 
 
 def extract_source(source: SourceFile) -> Extracted:

@@ -4,41 +4,100 @@ Layout::
 
     <index>/CURRENT        name of the live generation (replaced atomically)
     <index>/gen-<stamp>/   a complete Whoosh index + documents.json + build.json
-    <index>/build.lock     held while a build or update runs
+                           + manifest.json (written last: name → size of every file)
+    <index>/build.lock     locked (flock) while a build or update runs; the kernel
+                           releases it when the holder dies
 
 A build writes a new generation beside the live one and only then replaces
 ``CURRENT``; a searcher reading meanwhile keeps using the old generation, and a
 build killed midway leaves ``CURRENT`` untouched. Older generations are removed by
-later builds (the previous one is kept for searchers that still have it open).
+later builds (the previous complete one is kept for searchers that still have it
+open); a generation without ``manifest.json`` is a leftover of a killed build.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BuildLocked, IndexMissing
+from .errors import BuildLocked, IndexDamaged, IndexMissing
 
 CURRENT = "CURRENT"
 LOCK = "build.lock"
 DOCUMENTS = "documents.json"
 BUILD_INFO = "build.json"
+MANIFEST = "manifest.json"
+_GEN_NAME = re.compile(r"gen-[A-Za-z0-9_.-]{1,200}")
 
 
 def current_generation(index_dir: Path) -> Path:
     pointer = index_dir / CURRENT
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
+        raw = pointer.read_bytes()
     except FileNotFoundError:
         raise IndexMissing(f"no index at {index_dir}") from None
+    except OSError as exc:
+        raise IndexMissing(f"cannot read {pointer}: {exc.strerror or exc}") from None
+    try:
+        name = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        name = None
+    if name is None or not _GEN_NAME.fullmatch(name):
+        raise IndexMissing(f"the index at {index_dir} is damaged: {pointer} does not name a generation "
+                           f"({raw[:40]!r})")
     gen = index_dir / name
-    if not name or not gen.is_dir():
+    if not gen.is_dir():
         raise IndexMissing(f"the index at {index_dir} points to a missing generation {name!r}")
     return gen
+
+
+def is_complete(gen: Path) -> bool:
+    """A generation whose build finished (the manifest is written last; indexes made
+    before manifests existed count when their build.json is there)."""
+    return (gen / MANIFEST).is_file() or (gen / BUILD_INFO).is_file()
+
+
+def write_manifest(gen: Path) -> None:
+    """Record the name and size of every file of a finished generation (written last)."""
+    files = {p.name: p.stat().st_size for p in sorted(gen.iterdir()) if p.is_file() and p.name != MANIFEST
+             and not p.name.endswith((".lock", ".tmp", "WRITELOCK"))}
+    write_json(gen / MANIFEST, {"files": files})
+
+
+def verify_generation(gen: Path) -> None:
+    """Raise :class:`IndexDamaged` naming the first missing, truncated or unreadable file."""
+    for name in (BUILD_INFO, DOCUMENTS):
+        try:
+            read_json(gen / name)
+        except FileNotFoundError:
+            raise IndexDamaged(f"{gen / name} is missing") from None
+        except (OSError, ValueError) as exc:
+            raise IndexDamaged(f"{gen / name} cannot be read: {exc}") from None
+    try:
+        manifest = read_json(gen / MANIFEST)
+        files = dict(manifest["files"])
+    except FileNotFoundError:
+        files = None  # an index older than manifests: only the JSON files above are checked
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexDamaged(f"{gen / MANIFEST} cannot be read: {exc}") from None
+    for name, size in (files or {}).items():
+        path = gen / name
+        try:
+            actual = path.stat().st_size
+        except FileNotFoundError:
+            raise IndexDamaged(f"{path} is missing") from None
+        if actual != size:
+            raise IndexDamaged(f"{path} has {actual} bytes, {size} were written (truncated or replaced)")
+        if name.endswith(".json"):
+            try:
+                read_json(path)
+            except (OSError, ValueError) as exc:
+                raise IndexDamaged(f"{path} cannot be read: {exc}") from None
 
 
 def new_generation(index_dir: Path) -> Path:
@@ -63,17 +122,39 @@ def switch_to(index_dir: Path, gen: Path) -> None:
     os.replace(tmp, index_dir / CURRENT)
 
 
-def remove_old_generations(index_dir: Path, keep: int = 2) -> None:
-    """Remove generations other than the live one and the ``keep - 1`` newest others
-    (including leftovers of killed builds)."""
+def remove_old_generations(index_dir: Path, keep: int = 2, previous: str | None = None) -> list[str]:
+    """Remove leftovers of killed builds (generations without a manifest) and complete
+    generations beyond the live one and the ``keep - 1`` most recently finished others.
+    ``previous`` (the generation that was live before this build switched) is always
+    kept: searchers may still have it open. Call it holding the build lock. Returns
+    the names removed."""
     try:
         live = current_generation(index_dir).name
     except IndexMissing:
         live = None
-    gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
-    others = [g for g in gens if g.name != live]
-    for gen in others[keep - 1 :]:
+    complete, leftovers = [], []
+    for gen in index_dir.glob("gen-*"):
+        if not gen.is_dir() or gen.name == live:
+            continue
+        (complete if is_complete(gen) else leftovers).append(gen)
+
+    def finished(gen: Path) -> float:
+        for name in (MANIFEST, BUILD_INFO):
+            try:
+                return (gen / name).stat().st_mtime
+            except OSError:
+                continue
+        return 0.0
+
+    complete.sort(key=finished, reverse=True)
+    kept = {g.name for g in complete[: max(keep - 1, 0)]}
+    if previous:
+        kept.add(previous)
+    removed = []
+    for gen in leftovers + [g for g in complete if g.name not in kept]:
         shutil.rmtree(gen, ignore_errors=True)
+        removed.append(gen.name)
+    return removed
 
 
 def link_copy(src: Path, dst: Path) -> None:
@@ -88,7 +169,10 @@ def link_copy(src: Path, dst: Path) -> None:
 
 def write_json(path: Path, data) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(data, ensure_ascii=False, indent=1))
+        f.flush()
+        os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
@@ -96,9 +180,25 @@ def read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# the file object of the build lock held by this process (closed in forked workers,
+# so that a worker outliving its parent can never keep the index locked)
+_HELD: list = []
+
+
+def close_inherited_lock() -> None:
+    """In a forked child: close the parent's lock file (the parent keeps the lock)."""
+    for f in _HELD:
+        try:
+            os.close(f.fileno())
+        except OSError:
+            pass
+    _HELD.clear()
+
+
 @contextmanager
 def build_lock(index_dir: Path):
-    """One build or update at a time per index folder."""
+    """One build or update at a time per index folder: ``flock`` on ``build.lock``,
+    which the kernel releases when the holder dies (however it dies)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     f = open(index_dir / LOCK, "a+")
     try:
@@ -116,6 +216,31 @@ def build_lock(index_dir: Path):
                 msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
             except OSError:
                 raise BuildLocked(f"another build or update is running on {index_dir}") from None
+        _HELD.append(f)
         yield
     finally:
+        if f in _HELD:
+            _HELD.remove(f)
         f.close()
+
+
+LAST_BUILD = "last-build.json"
+
+
+def record_last_build(index_dir: Path, result: str, mode: str, generation: str | None = None,
+                      message: str = "") -> None:
+    """Say how the last build or update ended (for /metrics); never fails the build."""
+    try:
+        write_json(Path(index_dir) / LAST_BUILD, {
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "result": result, "mode": mode,
+            "generation": generation, "message": message})
+    except OSError:
+        pass
+
+
+def last_build(index_dir) -> dict | None:
+    try:
+        data = read_json(Path(index_dir) / LAST_BUILD)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

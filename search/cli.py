@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import importlib
 import json
 import os
 import sys
@@ -12,7 +14,9 @@ import click
 
 from index import build as build_index
 from index import update as update_index
-from index.errors import GovsearchError
+from index.errors import BadParameter, GovsearchError, QueryError
+from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
+from index.lifecycle import BuildInterrupted
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import snippet_text
@@ -20,37 +24,69 @@ from .highlight import snippet_text
 DEFAULT_INDEX = os.path.join("var", "index")
 DEFAULT_CORPUS = "corpus"
 MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
 def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """The whole document is serialized before the first byte is written: the output
+    is complete, or (on an error) absent."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    click.echo(text, nl=False)
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (``| head``): stop writing, and exit 0 as grep does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(EXIT_OK)
 
 
 def handle_errors(func):
-    """Typed errors become a message and exit status 1, never a traceback."""
+    """Typed errors become a message and exit status 1 (2 for a bad query or
+    parameter: a usage error), never a traceback; a closed pipe ends quietly with 0."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # a broken pipe shows here, not at interpreter exit
+            return result
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                _quiet_broken_pipe()
+            return _unexpected(exc)
         except GovsearchError as exc:
             click.secho(f"错误 Error: {exc.message}", fg="red", err=True)
             if exc.hint:
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
-            sys.exit(1)
+            sys.exit(EXIT_USAGE if isinstance(exc, (QueryError, BadParameter)) else EXIT_FAILURE)
+        except BuildInterrupted as exc:
+            click.echo(f"stopped by {exc.signal_name}: the index was left as it was", err=True)
+            sys.exit(128 + exc.signum)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo("interrupted: the index was left as it was", err=True)
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
-        except Exception as exc:  # a bug: say so plainly; the traceback only on request
-            if os.environ.get("GOVSEARCH_DEBUG"):
-                raise
-            click.secho(f"内部错误 Internal error: {type(exc).__name__}: {exc}", fg="red", err=True)
-            click.echo("提示 Hint: run again with GOVSEARCH_DEBUG=1 for the full traceback, and report it", err=True)
-            sys.exit(1)
+        except Exception as exc:
+            return _unexpected(exc)
 
     return wrapper
+
+
+def _unexpected(exc: Exception):
+    """A bug: say so plainly; the traceback only on request."""
+    if os.environ.get("GOVSEARCH_DEBUG"):
+        raise exc
+    click.secho(f"内部错误 Internal error: {type(exc).__name__}: {exc}", fg="red", err=True)
+    click.echo("提示 Hint: run again with GOVSEARCH_DEBUG=1 for the full traceback, and report it", err=True)
+    sys.exit(EXIT_FAILURE)
 
 
 index_option = click.option(
@@ -62,12 +98,32 @@ synonyms_file_option = click.option(
     help="Synonym table to use instead of the shipped index/data/synonyms.txt (env GOVSEARCH_SYNONYMS).",
 )
 corpus_option = click.option(
-    "--corpus", envvar="GOVSEARCH_CORPUS", default=DEFAULT_CORPUS, show_default=True,
-    type=click.Path(file_okay=False), help="Corpus folder of .txt/.md reports (env GOVSEARCH_CORPUS).",
+    "--corpus", envvar="GOVSEARCH_CORPUS", default=None, type=click.Path(file_okay=False),
+    help="Corpus folder of .txt/.md reports (env GOVSEARCH_CORPUS; default: the folder the index "
+         f"was built from, else {DEFAULT_CORPUS}).",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group; commands of other layers (``serve`` of the web layer) are
+    imported only when they are run or listed, so this module imports nothing of
+    ``web`` (no import cycle between the search and web packages)."""
+
+    LAZY = {"serve": "web.cli:serve"}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None and name in self.LAZY:
+            module, attr = self.LAZY[name].split(":")
+            cmd = getattr(importlib.import_module(module), attr)
+            self.add_command(cmd, name)
+        return cmd
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govsearch")
 def main():
     """govsearch: full-text search of Chinese local-government reports.
@@ -95,13 +151,24 @@ def _build_options(func):
                      help="Extra jieba user dictionary, added to the shipped one."),
         click.option("--workers", type=click.IntRange(1, 64), default=None,
                      help="Processes that analyze files (default: one per CPU)."),
+        click.option("--replace-corpus", "--force", "replace_corpus", is_flag=True,
+                     help="Allow replacing an index built from another corpus folder (its reports not in "
+                          "the new folder are removed)."),
+        click.option("--max-file-mb", type=click.FloatRange(0), default=DEFAULT_MAX_FILE_MB, show_default=True,
+                     envvar="GOVSEARCH_MAX_FILE_MB",
+                     help="Skip (and list) files larger than this; 0: no cap (env GOVSEARCH_MAX_FILE_MB)."),
+        click.option("--follow-symlinks", type=click.Choice(SYMLINK_POLICIES), default="inside", show_default=True,
+                     envvar="GOVSEARCH_FOLLOW_SYMLINKS",
+                     help="Symbolic links followed: those pointing inside the corpus folder, none, or any "
+                          "(env GOVSEARCH_FOLLOW_SYMLINKS)."),
         click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON."),
     ]):
         func = option(func)
     return func
 
 
-def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json):
+def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus=False,
+               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside"):
     bar = None
     progress = None
     if sys.stderr.isatty() and not as_json:
@@ -116,7 +183,9 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json):
             bar.update(1)
 
     try:
-        report = fn(corpus, index_dir, lexicon=lexicon, userdict=userdict, workers=workers, progress=progress)
+        report = fn(corpus, index_dir, lexicon=lexicon, userdict=userdict, workers=workers, progress=progress,
+                    replace_corpus=replace_corpus,
+                    walk=WalkOptions(max_file_mb=max_file_mb, follow_symlinks=follow_symlinks))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -128,6 +197,7 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json):
     verb = "Indexed" if report.mode == "build" else "Updated"
     click.echo(f"{verb} {report.documents} reports ({report.passages} passages, {report.characters:,} characters) "
                f"in {report.seconds:.1f} s → {report.index} ({report.generation})")
+    click.echo(f"  from {report.corpus}")
     if report.mode == "update":
         click.echo(f"  re-indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}")
         for rel in report.indexed:
@@ -144,35 +214,42 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json):
 @index_group.command("build")
 @_build_options
 @handle_errors
-def index_build(index_dir, corpus, lexicon, userdict, workers, as_json):
+def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
+                as_json):
     """Index every .txt/.md report below the corpus folder.
 
     Writes a new index beside the live one and switches to it atomically: searches
     running meanwhile keep working. Unreadable files are skipped and listed; the exit
     status is non-zero only when nothing could be indexed or the index could not be
-    written.
+    written. Without --corpus, the folder the index was built from is used; an index
+    built from another folder is refused unless --replace-corpus is given.
 
     \b
     Example:
       govsearch index build --corpus corpus --index var/index
     """
-    _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json)
+    _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
+               follow_symlinks)
 
 
 @index_group.command("update")
 @_build_options
 @handle_errors
-def index_update(index_dir, corpus, lexicon, userdict, workers, as_json):
+def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
+                 as_json):
     """Re-index only new and changed reports, and drop removed ones.
 
-    A full build happens instead when there is no index yet, or the dictionary or the
-    topic lexicon changed since the last build.
+    A full build happens instead when there is no index yet, the current one is
+    damaged, or the dictionary or the topic lexicon changed since the last build.
+    Without --corpus (and --lexicon, --userdict), the ones the index was built with are
+    used; another corpus folder is refused unless --replace-corpus is given.
 
     \b
     Example:
       govsearch index update --corpus corpus
     """
-    _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json)
+    _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
+               follow_symlinks)
 
 
 @index_group.command("stats")
@@ -250,6 +327,19 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
         _echo_json(results.to_dict())
         return
     _print_results(results, color=sys.stdout.isatty())
+
+
+def _marked(text: str, runs, color: bool) -> str:
+    """``text`` with its highlight runs in colour on a terminal, 【】 around them elsewhere."""
+    if not runs:
+        return text
+    on, off = (MARK_ON, MARK_OFF) if color else ("【", "】")
+    out, last = [], 0
+    for start, end in runs:
+        out += [text[last:start], on, text[start:end], off]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _print_results(results, color: bool) -> None:
@@ -338,17 +428,20 @@ def suggest_command(prefix, limit, as_json, index_dir):
 
 @main.command("show")
 @click.argument("doc_id")
+@click.option("--query", "-q", default=None,
+              help="Mark every match of this query (the JSON gets each passage's \"highlights\").")
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
 @index_option
 @handle_errors
-def show_command(doc_id, as_json, index_dir):
+def show_command(doc_id, query, as_json, index_dir):
     """Show one report, passage by passage, from the index.
 
     \b
     Example:
       govsearch show xinmi-dawei-2022
+      govsearch show xinmi-dawei-2022 --query 五星支部
     """
-    doc = Searcher(index_dir).document(doc_id)
+    doc = Searcher(index_dir).document(doc_id, query=query or None)
     if as_json:
         _echo_json(doc)
         return
@@ -356,24 +449,24 @@ def show_command(doc_id, as_json, index_dir):
     if doc.get("subtitle"):
         click.echo(doc["subtitle"])
     click.echo(f"{doc['town'] or '—'} · {doc['county'] or '—'} · {doc['year'] or '年份不详'} · {doc['source']}")
+    color = sys.stdout.isatty()
+    if query:
+        click.echo(f"“{query}”: {doc['matches']} matches")
     section = None
     for p in doc["passages"]:
         if p["kind"] == "title":
             continue
         if p["kind"] == "heading":
             click.echo("")
-            click.secho(("  " * p["section"].count(" > ")) + ("## " if not p["section"] else "### ") + p["text"], bold=True)
+            click.secho(("  " * p["section"].count(" > ")) + ("## " if not p["section"] else "### ")
+                        + _marked(p["text"], p.get("highlights"), color), bold=True)
             continue
         if p["section"] != section:
             section = p["section"]
         prefix = {"caption": "[图] ", "byline": "[署名] "}.get(p["kind"], "")
         topics = f"  〔{'、'.join(p['topics'])}〕" if p["topics"] else ""
-        click.echo(f"\n{prefix}{p['text']}{topics}")
+        click.echo(f"\n{prefix}{_marked(p['text'], p.get('highlights'), color)}{topics}")
 
-
-from web.cli import serve  # noqa: E402  (the web layer adds its command to the same group)
-
-main.add_command(serve)
 
 if __name__ == "__main__":
     main()

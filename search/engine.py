@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from index import store
-from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
+from index.errors import BadParameter, DocumentNotFound, IndexDamaged, QueryError
 from index.normalize import normalize
 
 from . import boundaries, grouping, relaxed
@@ -89,7 +89,7 @@ class Searcher:
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if table is not None and self.reload_in_background:
                     return table  # keep serving what we have
-                raise IndexMissing(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
+                raise IndexDamaged(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
             with self._lock:
                 old, self._table = self._table, fresh
                 self._cache = OrderedDict()
@@ -349,20 +349,35 @@ class Searcher:
                       "pinyin": None},
         )
 
-    def document(self, doc_id: str) -> dict:
+    def document(self, doc_id: str, query: str | None = None) -> dict:
+        """A whole report. With ``query``, every passage also gets ``highlights``, the
+        ``[start, end)`` spans of the query's matches in its text (the same marking for
+        the document page, ``/api/docs/<id>?q=`` and ``govsearch show --query``), and
+        the report gets ``query``, ``needles`` and ``matches``."""
         t = self._current()
         doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
             raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
+        rows = [t.rows[r] for r in t.by_doc.get(doc_id, [])]
+        needles = document_needles(query, [row.norm for row in rows], t.analyzer.cut) if query else []
         passages = []
-        for r in t.by_doc.get(doc_id, []):
-            row = t.rows[r]
-            passages.append({"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
-                             "text": row.text, "topics": list(row.topics)})
-        return {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
-                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
-                "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
-                "encoding": doc.get("encoding"), "passages": passages}
+        matches = 0
+        for row in rows:
+            passage = {"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
+                       "text": row.text, "topics": list(row.topics)}
+            if query is not None:
+                # only passages holding a needle are mapped back to source characters
+                runs = match_runs(row.text, needles) if needles and any(n in row.norm for n in needles) else []
+                passage["highlights"] = [[a, b] for a, b in runs]
+                matches += len(runs)
+            passages.append(passage)
+        out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
+               "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
+               "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
+               "encoding": doc.get("encoding"), "passages": passages}
+        if query is not None:
+            out.update(query=query, needles=needles, matches=matches)
+        return out
 
     def documents(self) -> list[dict]:
         t = self._current()
@@ -400,6 +415,23 @@ def _text(t: PassageTable, r: int) -> str:
     """The original text of passage row ``r`` (through the table's accessor when it has one)."""
     text = getattr(t, "text", None)
     return text(r) if callable(text) else t.rows[r].text
+
+
+def document_needles(query: str, norms: list[str], cut) -> list[str]:
+    """Normalized strings to mark in a report (its passages' normalized texts ``norms``)
+    for ``query``: each term where it occurs as written; a term found nowhere as written
+    word by word, as the engine relaxes it for a word match (``cut``: the analyzer)."""
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return []
+    needles: list[str] = []
+    for term in parsed.terms:
+        if term.quoted or any(term.norm in n for n in norms):
+            needles.append(term.norm)
+        else:
+            needles.extend(w for w in cut(term.norm) if len(w) > 1 and any(w in n for n in norms))
+    return list(dict.fromkeys(n for n in needles if n))
 
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:

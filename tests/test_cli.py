@@ -89,9 +89,9 @@ def test_stats_json(built, runner):
 
 
 @pytest.mark.parametrize("args,code,message", [
-    (["search", "*"], 1, "empty query"),
-    (["search", "-五星"], 1, "only exclusions"),
-    (["search", "五" * 10_000], 1, "too long"),
+    (["search", "*"], 2, "empty query"),  # a bad query is a usage error
+    (["search", "-五星"], 2, "only exclusions"),
+    (["search", "五" * 10_000], 2, "too long"),
     (["show", "no-such-doc"], 1, "no document"),
     (["search", "五星", "--page", "0"], 2, "Invalid value"),
 ])

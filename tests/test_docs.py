@@ -14,7 +14,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group: click.Group, prefix=()):
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # commands loaded on demand (serve) included
+        cmd = group.get_command(ctx, name)
         path = (*prefix, name)
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, path)

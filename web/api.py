@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import BadParameter, GovsearchError
+from index.errors import BadParameter, GovsearchError, QueryError
+from search.results import Results
 
 from .compare_view import run_compare
 from .document import check_doc_id
 from .openapi import openapi_document
+from .ops import note_hits
 from .state import SearchState
 
 bp = Blueprint("api", __name__)
@@ -20,15 +22,34 @@ def _web():
     return current_app.extensions["govsearch"]
 
 
+SEARCH_PARAMETERS = {"q", "town", "county", "topic", "year", "page", "page_size", "sort", "synonyms", "related",
+                     "group", "fixed", "year_from", "year_to"}
+
+
 @bp.get("/api/search")
 def search():
     web = _web()
     state = SearchState.from_args(request.args)
     related = request.args.get("related", "").strip().lower() in ("1", "true", "on", "yes")
-    results = web.searcher.search(state.q, pinyin=True, related=related,
-                                  **state.engine_kwargs(web.config.page_size, web.config.max_page_size))
-    if results.page == 1:
-        web.query_log.record(state.q, results.total)
+    kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
+    try:
+        results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
+    except QueryError as exc:
+        if not state.is_empty:
+            raise
+        # nothing to search for (say only `sort`): every parameter is optional in the
+        # OpenAPI document, so this is an empty answer that says why, not an error
+        results = Results(query="", total=0, total_docs=0, page=int(state.page) if state.page.isdigit() else 1,
+                          page_size=int(kwargs["page_size"]), facets={k: {} for k in ("topic", "town", "county", "year")},
+                          hits=[], sort=state.sort, warnings=[exc.message])
+    else:
+        if results.page == 1:
+            web.query_log.record(state.q, results.total)
+    unknown = sorted(set(request.args) - SEARCH_PARAMETERS)
+    if unknown:
+        results.warnings.append(f"忽略了未知参数 {', '.join(unknown)} (unknown parameters ignored: {', '.join(unknown)}; "
+                                f"known: {', '.join(sorted(SEARCH_PARAMETERS))})")
+    note_hits(results.total)
     return jsonify(results.to_dict())
 
 
@@ -59,7 +80,8 @@ def compare():
 
 @bp.get("/api/docs/<doc_id>")
 def document(doc_id: str):
-    return jsonify(_web().searcher.document(check_doc_id(doc_id)))
+    query = request.args.get("q", "").strip() or None
+    return jsonify(_web().searcher.document(check_doc_id(doc_id), query=query))
 
 
 @bp.get("/api/stats")

@@ -42,13 +42,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                            synonyms_file=settings.synonyms_file or None),
         QueryLog(settings.query_log, settings.query_log_days, settings.query_log_file or None))
 
-    from . import api, errors, security, views
+    from . import api, errors, ops, security, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
     security.init_app(app)
     views.init_app(app)
+    ops.init_app(app)
 
     wsgi = app.wsgi_app
     if settings.url_prefix:

@@ -50,6 +50,9 @@ def serve(host, port, index_dir, threads, config_file):
         click.secho(f"错误 Error: {exc}", fg="red", err=True)
         sys.exit(2)
     web = app.extensions["govsearch"]
+    from web.ops import log_to_stderr
+
+    log_to_stderr()
     try:
         stats = web.searcher.stats()
         click.echo(f"index {web.config.index}: {stats['documents']} reports, {stats['passages']} passages ({stats['generation']})")
@@ -80,8 +83,12 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8
     many hops as the ``proxy_hops`` setting says (0: none)."""
     from waitress import create_server
 
-    return create_server(app, host=host, port=port, threads=threads, ident="govsearch",
-                         clear_untrusted_proxy_headers=False)
+    from .waitress_channel import install
+
+    server = create_server(app, host=host, port=port, threads=threads, ident="govsearch",
+                           clear_untrusted_proxy_headers=False)
+    install(server)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
+    return server
 
 
 class ServerThread:

@@ -144,7 +144,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", DEFAULT_PAGE_SIZE, _positive, "Passages per results page when the URL does not say."),
     Setting("max_page_size", MAX_PAGE_SIZE, _positive, "Largest page_size a request may ask for (the page size cap)."),
     Setting("csv_max_rows", 5000, _positive, "Most passages one CSV export holds."),
+    Setting("document_max_passages", 5000, _positive,
+            "Most passages one report page (/docs/<id>) shows; a longer report shows its first ones and says how "
+            "many more there are (the whole report stays available at /api/docs/<id> and `govsearch show`)."),
     Setting("site_title", "政府工作报告检索", _text, "Name shown in the page header and browser tab."),
+    Setting("request_log", True, _bool,
+            "Log one line per search request (logger govsearch.requests): time, route, status, latency, hits. "
+            "Never the client's address."),
+    Setting("log_queries", False, _bool, "Add the query text to the request log line (off: queries may be personal)."),
+    Setting("metrics", False, _bool,
+            "Serve GET /metrics in Prometheus text format (requests, latency histogram, index generation, documents, "
+            "last build time and result). Off: 404."),
     Setting("reload_in_background", False, _bool,
             "After a rebuild or update switched the index, keep answering from the previous index while the new one "
             "loads in a background thread (for large indexes, where loading takes seconds). False: the first request "
@@ -173,7 +183,11 @@ class WebConfig:
     page_size: int
     max_page_size: int
     csv_max_rows: int
+    document_max_passages: int
     site_title: str
+    request_log: bool
+    log_queries: bool
+    metrics: bool
     reload_in_background: bool
     synonyms_file: str
     query_log: bool

@@ -1,10 +1,11 @@
 """A report, ready for its page: headings with anchors, a table of contents, and every
 match of the query marked.
 
-Each query term is marked wherever it occurs in the report. A term that occurs
-nowhere as written is marked word by word (as the engine relaxes it for a word
-match), so a report reached through a word match still shows why. All text goes
+The marks are the ``highlights`` that :meth:`search.Searcher.document` gives with a
+query (shared with ``/api/docs/<id>?q=`` and ``govsearch show --query``). All text goes
 through :func:`search.highlight.mark`, which escapes it; ``<mark>`` is the only markup.
+Building the view is linear in the number of passages (a 40,000-heading report opens
+in about a second), and a page shows at most ``max_passages`` of them, saying so.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from index.errors import DocumentNotFound, QueryError
+from index.errors import DocumentNotFound
 from index.model import SECTION_SEPARATOR
-from index.normalize import normalize
-from search import parse_query
-from search.highlight import mark, match_runs
+from search.highlight import mark
 
 FIRST_MATCH = "first-match"  # id of the first <mark> in a report: links from results scroll there
 KIND_LABELS = {"caption": "图片说明", "byline": "署名", "heading": "标题", "title": "题目", "body": "正文"}
@@ -36,6 +35,11 @@ class Block:
     first_match: bool = False
     section_matches: int = 0  # for a heading: matches in it and in the section it opens
 
+    @property
+    def toc_depth(self) -> int:
+        """Indentation class of the table of contents (0…3)."""
+        return min(self.depth, 3)
+
 
 @dataclass
 class DocumentView:
@@ -46,25 +50,8 @@ class DocumentView:
     toc: list[Block]
     matches: int
     needles: list[str] = field(default_factory=list)
-
-
-def needles_for(query: str, doc: dict, cut) -> list[str]:
-    """Normalized strings to mark in ``doc`` for ``query``; ``cut`` splits a normalized
-    term into words (the engine's analyzer)."""
-    if not query:
-        return []
-    try:
-        parsed = parse_query(query)
-    except QueryError:
-        return []
-    whole = normalize("\n".join(p["text"] for p in doc["passages"]))
-    needles: list[str] = []
-    for term in parsed.terms:
-        if term.norm in whole or term.quoted:
-            needles.append(term.norm)
-        else:
-            needles.extend(w for w in cut(term.norm) if len(w) > 1 and w in whole)
-    return list(dict.fromkeys(n for n in needles if n))
+    shown: int = 0  # passages on the page
+    omitted: int = 0  # passages beyond max_passages, not on the page
 
 
 def heading_depth(passage: dict) -> int:
@@ -72,13 +59,20 @@ def heading_depth(passage: dict) -> int:
     return 0 if not section else section.count(SECTION_SEPARATOR) + 1
 
 
-def build_view(doc: dict, needles: list[str]) -> DocumentView:
+def build_view(doc: dict, max_passages: int | None = None) -> DocumentView:
+    """``doc`` as :meth:`Searcher.document` returns it (with ``highlights`` when it was
+    asked with a query)."""
+    passages = doc["passages"]
+    omitted = 0
+    if max_passages is not None and len(passages) > max_passages:
+        omitted = len(passages) - max_passages
+        passages = passages[:max_passages]
     blocks: list[Block] = []
     titles: list[Block] = []
     total = 0
     first_seen = False
-    for p in doc["passages"]:
-        runs = match_runs(p["text"], needles) if needles else []
+    for p in passages:
+        runs = [tuple(r) for r in p.get("highlights") or ()]
         block = Block(p["passage_id"], p["kind"], p["section"], heading_depth(p) if p["kind"] == "heading" else 0,
                       Markup(mark(p["text"], runs)), len(runs), list(p.get("topics", [])))
         if runs and not first_seen:
@@ -98,15 +92,24 @@ def build_view(doc: dict, needles: list[str]) -> DocumentView:
         title_html = Markup(mark(title, match_runs(title, needles) if needles else []))
         subtitles = titles
     toc = [b for b in blocks if b.kind == "heading"]
-    texts = {p["passage_id"]: p["text"] for p in doc["passages"]}
+    # matches below each section path, summed once per passage over its ancestors
+    # (linear in passages × depth; comparing every heading with every passage was quadratic)
+    below: dict[str, int] = {}
+    for b in blocks:
+        if b.matches and b.section:
+            parts = b.section.split(SECTION_SEPARATOR)
+            for k in range(1, len(parts) + 1):
+                path = SECTION_SEPARATOR.join(parts[:k])
+                below[path] = below.get(path, 0) + b.matches
+    texts = {p["passage_id"]: p["text"] for p in passages}
     for h in toc:
         path = (h.section + SECTION_SEPARATOR if h.section else "") + texts[h.passage_id]
-        h.section_matches = h.matches + sum(
-            b.matches for b in blocks if b.section == path or b.section.startswith(path + SECTION_SEPARATOR))
-    return DocumentView(doc, title_html, subtitles, blocks, toc, total, needles)
+        h.section_matches = h.matches + below.get(path, 0)
+    return DocumentView(doc, title_html, subtitles, blocks, toc, total, list(doc.get("needles") or []),
+                        shown=len(passages), omitted=omitted)
 
 
-DOC_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$")
+DOC_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$")
 
 
 def check_doc_id(doc_id: str) -> str:

@@ -2,13 +2,15 @@
 
 UTF-8 with a byte-order mark so that Excel on Windows opens Chinese text correctly.
 A cell that a spreadsheet would take for a formula (starting with ``=`` ``+`` ``-``
-``@``) is prefixed with an apostrophe.
+``@``, tab or carriage return — also in their full-width or small forms such as
+``＝HYPERLINK(…)``, and after leading spaces) is prefixed with an apostrophe.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -20,9 +22,16 @@ FILENAME = "govsearch-results.csv"
 FILENAME_ZH = "检索结果.csv"
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula: its first character after
+    spaces, once full-width and compatibility forms are folded (NFKC: ＝ → =), starts one."""
+    start = text.lstrip(" \u3000\u00a0")[:2]
+    return unicodedata.normalize("NFKC", start).lstrip(" ").startswith(FORMULA_START) or text.startswith(FORMULA_START)
+
+
 def safe_cell(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def to_csv(hits: Iterable[Hit]) -> str:

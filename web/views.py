@@ -18,7 +18,8 @@ from search.facets import multi_select_facets
 from search.results import Hit, Results
 
 from . import compare_view, export
-from .document import KIND_LABELS, build_view, check_doc_id, needles_for
+from .document import KIND_LABELS, build_view, check_doc_id
+from .ops import note_hits
 from .toc import list_is_self_numbered, toc_tree
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
 
@@ -63,6 +64,7 @@ def run_search(state: SearchState, page_size: int | None = None, embed: bool = F
     results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
     if results.page == 1 and page_size is None:
         web.query_log.record(state.q, results.total)
+    note_hits(results.total)
     return results
 
 
@@ -182,9 +184,9 @@ def favicon():
 @bp.get("/docs/<doc_id>")
 def document(doc_id: str):
     state = SearchState.from_args(request.args)
-    searcher = _web().searcher
-    doc = searcher.document(check_doc_id(doc_id))
-    view = build_view(doc, needles_for(state.q, doc, searcher.analyzer.cut))
+    web = _web()
+    doc = web.searcher.document(check_doc_id(doc_id), query=state.q or None)
+    view = build_view(doc, max_passages=web.config.document_max_passages)
     return render_template("document.html", state=state, view=view, doc=doc)
 
 

@@ -90,9 +90,26 @@ def test_healthz_ok(client):
     assert body["status"] == "ok" and body["documents"] == 3 and body["generation"].startswith("gen-")
 
 
+@pytest.mark.parametrize("url", ["/api/search?q=", "/api/search", "/api/search?sort=year", "/api/search?page_size=5"])
+def test_nothing_to_search_is_an_empty_answer_with_a_warning(client, url):
+    """Every parameter is optional in the OpenAPI document, so no parameter is no error."""
+    r = client.get(url)
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["total"] == 0 and body["hits"] == [] and "empty query" in body["warnings"][0]
+
+
+def test_unknown_filters_and_parameters_are_warnings(client):
+    body = client.get("/api/search", query_string={"q": "foo:bar"}).get_json()
+    assert body["total"] == 0 and any("unknown filter 'foo'" in w for w in body["warnings"])
+    body = client.get("/api/search", query_string={"q": "五星支部", "bogus": "1", "limit": "5"}).get_json()
+    assert body["total"] > 0 and any("unknown parameters ignored: bogus, limit" in w for w in body["warnings"])
+    assert client.get("/api/search?q=*").status_code == 400  # a query with nothing searchable stays an error
+
+
 @pytest.mark.parametrize("url, status, code", [
-    ("/api/search?q=", 400, "bad_query"),
-    ("/api/search", 400, "bad_query"),
+    ("/api/search?q=*", 400, "bad_query"),
+    ("/api/search?sort=random", 400, "bad_parameter"),
     ("/api/search?q=五星支部&page=0", 400, "bad_parameter"),
     ("/api/search?q=五星支部&page=x", 400, "bad_parameter"),
     ("/api/search?q=五星支部&page_size=101", 400, "bad_parameter"),
