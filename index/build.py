@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from . import grams
+from . import columns, grams
+from . import fields as field_model
 from . import metadata as meta
 from . import store
 from .analysis import Analyzer
@@ -28,7 +29,7 @@ from .errors import IndexUnwritable, NothingIndexed
 from .ingest import SkipFile, SourceFile, find_files, read
 from .model import Passage, Report
 from .normalize import normalize
-from .schema import make_schema
+from .schema import FORMAT, make_schema
 from .structure import parse
 from .topics import TopicLexicon
 
@@ -64,6 +65,7 @@ class AnalyzedReport:
     report: Report
     fingerprint: str
     words: list[list[str]]  # jieba words of two or more characters, for each passage
+    section_words: list[list[str]]  # jieba words of each passage's heading path (Whoosh "section")
     norms: list[str]  # normalized text of each passage (for the bigram index)
     characters: int
 
@@ -93,7 +95,9 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         info = meta.apply_overrides(info, overrides, where=source.relpath)
     passages: list[Passage] = []
     words: list[list[str]] = []
+    section_words: list[list[str]] = []
     norms: list[str] = []
+    heading_words: dict[str, list[str]] = {}  # a report's passages share few heading paths
     for n, (kind, section, text) in enumerate(structure.blocks):
         topics = lexicon.classify(text, section)
         passage = Passage(f"{doc_id}:{n}", kind, section, text, topics)
@@ -103,22 +107,23 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         # one-character words are left out of the word field: exact matching, which
         # finds them, runs on the bigram index; the field serves multi-character words
         words.append([w for w in analyzer.cut(norm) if len(w) > 1])
+        path = passage.section_path
+        cut = heading_words.get(path)
+        if cut is None:
+            cut = heading_words[path] = analyzer.words(path) if path else []
+        section_words.append(cut)
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle)
     fingerprint = _fingerprint(source, overrides)
-    return AnalyzedReport(report, fingerprint, words, norms, len(data_text))
+    return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text))
 
 
 def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
     h = hashlib.sha1(source.path.read_bytes())
     h.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
-
-
-def quick_fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
-    return _fingerprint(source, overrides)
 
 
 # Worker-process state (set by _init_worker; inherited as is under fork).
@@ -181,14 +186,21 @@ def load_sidecars(corpus: Path) -> tuple[dict[str, dict[str, str]], list[tuple[s
 
 
 def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
-    """Whoosh documents of one report; text fields arrive already segmented."""
+    """Whoosh documents of one report (index/fields.py); text fields arrive already
+    segmented, the heading path is stored as text."""
     r = item.report
-    for seq, (p, words) in enumerate(zip(r.passages, item.words)):
-        yield dict(
-            row=first_row + seq, doc_id=r.doc_id, seq=seq, kind=p.kind,
-            section=p.section_path,
-            words=words, text=p.text, topics=",".join(p.topics),
-        )
+    for seq, (p, words, section_words) in enumerate(zip(r.passages, item.words, item.section_words)):
+        doc = field_model.whoosh_document(r, p, first_row + seq, seq, words, section_words)
+        doc["_stored_section"] = p.section_path
+        yield doc
+
+
+def _add_columns(writer: columns.ColumnWriter, item: AnalyzedReport, first_row: int) -> None:
+    if writer.rows != first_row:
+        raise RuntimeError(f"column rows out of step: {writer.rows} != {first_row}")
+    r = item.report
+    for seq, (p, norm) in enumerate(zip(r.passages, item.norms)):
+        writer.add(columns.row_values(r, p, seq), p.text, norm)
 
 
 def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
@@ -198,12 +210,14 @@ def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
         "doc_id": r.doc_id, "title": r.title, "subtitle": r.subtitle, "town": r.town,
         "county": r.county, "year": r.year, "source": r.source, "encoding": r.encoding,
         "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
+        **field_model.report_values(r),
     }
 
 
 def _config_signature(analyzer: Analyzer, lexicon: TopicLexicon) -> str:
     h = hashlib.sha1(json.dumps(analyzer.userdict, ensure_ascii=False).encode("utf-8"))
     h.update(json.dumps(lexicon.topics, ensure_ascii=False).encode("utf-8"))
+    h.update(f"format {FORMAT} {columns.FORMAT}".encode())
     return h.hexdigest()
 
 
@@ -250,7 +264,7 @@ def _run(corpus: Path, index_dir: Path, lexicon_path, userdict_path, workers, pr
         if previous is not None:
             info = store.read_json(previous / store.BUILD_INFO)
             if info.get("signature") != signature:
-                notes.append("the dictionary or topic lexicon changed: every file is re-indexed")
+                notes.append("the dictionary, the topic lexicon or the index format changed: every file is re-indexed")
                 previous = None
         elif incremental:
             notes.append("no index yet: building one")
@@ -305,7 +319,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         old = old_docs.get(source.relpath)
         if old is not None:
             try:
-                fp = quick_fingerprint(source, ov)
+                fp = _fingerprint(source, ov)
             except OSError:
                 fp = None
             if fp == old["fingerprint"]:
@@ -321,6 +335,14 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         grams_manifest = store.read_json(previous / grams.MANIFEST)
     gram_writer = grams.GramWriter(gen, grams_manifest)
+    column_writer = columns.ColumnWriter(gen, lexicon.names)
+    if previous is not None:
+        keep = {d["doc_id"] for d in documents.values()}
+        old_columns = columns.Columns(previous)
+        try:
+            columns.copy_rows(column_writer, old_columns, keep)
+        finally:
+            old_columns.close()
 
     if previous is None and workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         # full build of many files: Whoosh writes segments in parallel sub-processes
@@ -342,6 +364,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
                 continue
             first_row = gram_writer.add(item.norms)
+            _add_columns(column_writer, item, first_row)
             for doc in _whoosh_docs(item, first_row):
                 writer.add_document(**doc)
             documents[rel] = _document_entry(item, first_row)
@@ -362,6 +385,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         raise
 
     gram_writer.finish()
+    column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
 
     ordered = sorted(documents.values(), key=lambda d: d["source"])
     report.documents = len(ordered)

@@ -35,3 +35,6 @@ class Report:
     encoding: str
     passages: list[Passage]
     subtitle: str = ""
+    province: str | None = None
+    city: str | None = None
+    level: str | None = None

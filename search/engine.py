@@ -24,6 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from index import store
+from index.fields import FACETS, PLACE_FILTERS
 from index.errors import BadParameter, DocumentNotFound, IndexMissing, QueryError
 from index.normalize import normalize
 
@@ -36,7 +37,6 @@ from .table import PassageTable, Row  # noqa: F401  (Row is part of the public A
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
-FACETS = ("topic", "town", "county", "year")
 CACHE_TERMS = 512
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -119,9 +119,7 @@ class Searcher:
         rows = t.grams.candidates(needle).astype(np.int64)
         rows = rows[t.live[rows]]
         if len(needle) > 2 and len(rows):
-            norms = t.norms
-            keep = np.fromiter((needle in norms[r] for r in rows.tolist()), dtype=bool, count=len(rows))
-            rows = rows[keep]
+            rows = rows[t.contains(rows, needle)]
         # one- and two-character needles: the bigram (or character range) is the needle itself
         with self._lock:
             self._cache[key] = rows
@@ -130,11 +128,10 @@ class Searcher:
         return rows
 
     def _filter_mask(self, t: PassageTable, filters: dict[str, list[str]]) -> np.ndarray:
-        mask = t.live.copy()
-        if filters.get("town"):
-            mask &= np.isin(t.town, _codes(t.town_names, filters["town"]))
-        if filters.get("county"):
-            mask &= np.isin(t.county, _codes(t.county_names, filters["county"]))
+        mask = np.array(t.live, dtype=bool)
+        for name in PLACE_FILTERS:  # town, county, city, province, level
+            if filters.get(name):
+                mask &= np.isin(getattr(t, name), _codes(getattr(t, f"{name}_names"), filters[name]))
         if filters.get("topic"):
             bits = 0
             for name in filters["topic"]:
@@ -145,6 +142,24 @@ class Searcher:
             years = np.unique(t.year)
             wanted = [y for y in years.tolist() if y and year_matches(y, filters["year"])]
             mask &= np.isin(t.year, wanted)
+        if filters.get("section"):
+            mask &= self._section_mask(t, filters["section"])
+        return mask
+
+    def _section_mask(self, t: PassageTable, values: list[str]) -> np.ndarray:
+        """Passages under a heading containing any of ``values`` (the whole heading path
+        is searched), and the headings and titles that contain it themselves."""
+        mask = np.zeros(len(t.live), dtype=bool)
+        headings = np.isin(t.kind, [i for i, k in enumerate(t.kind_names) if k in ("heading", "title")])
+        for value in values:
+            needle = normalize(value)
+            if not needle:
+                continue
+            codes = [c for c, s in enumerate(t.section_names) if needle in t.norm_section(c)]
+            if codes:
+                mask |= np.isin(t.section, codes)
+            rows = self._containing(t, needle)
+            mask[rows[headings[rows]]] = True
         return mask
 
     @staticmethod
@@ -166,7 +181,7 @@ class Searcher:
         query = wq.And([wq.Term("words", w) for w in words])
         with self._lock:
             docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
-        rows = t.row_of_docnum[docnums]
+            rows = t.rows_of_docnums(docnums.tolist())
         return np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
 
     def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -218,6 +233,7 @@ class Searcher:
         if q.is_empty:
             raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
         t = self._current()
+        t.verify()
         exact, relaxed = self._match(t, q, self._filter_mask(t, q.filters))
         rows = np.concatenate([exact, relaxed])
         tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8)])
@@ -247,15 +263,11 @@ class Searcher:
             needles_words.extend([term.norm] if term.quoted else self._term_words(t, term.norm))
         hits = []
         for i in page_items.tolist():
-            r = t.rows[int(rows[i])]
+            r = t.row(int(rows[i]))
             is_exact = tier[i] == 0
             runs = match_runs(r.text, needles_exact if is_exact else needles_words)
-            hits.append(Hit(
-                doc_id=r.doc_id, passage_id=r.passage_id, title=r.title, town=r.town, county=r.county,
-                year=r.year, section=r.section, topics=list(r.topics),
-                match="exact" if is_exact else "words", passage=r.text, snippet=snippet(r.text, runs),
-                score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
-            ))
+            hits.append(Hit.from_row(r, match="exact" if is_exact else "words", snippet=snippet(r.text, runs),
+                                     score=round(float(scores[i]), 4), runs=runs))
         return Results(
             query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
@@ -270,7 +282,7 @@ class Searcher:
             raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
         passages = []
         for r in t.by_doc.get(doc_id, []):
-            row = t.rows[r]
+            row = t.row(r)
             passages.append({"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
                              "text": row.text, "topics": list(row.topics)})
         return {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
@@ -369,8 +381,11 @@ def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
     years = years[years > 0]
     counts = np.bincount(years) if len(years) else np.zeros(0, int)
     year = {str(y): int(counts[y]) for y in np.flatnonzero(counts)[::-1].tolist()}
-    return {"topic": topic, "town": count(t.town, t.town_names), "county": count(t.county, t.county_names),
-            "year": year}
+    out = {"topic": topic}
+    for name in PLACE_FILTERS:  # town, county, city, province, level
+        out[name] = count(getattr(t, name), getattr(t, f"{name}_names"))
+    out["year"] = year
+    return {k: out[k] for k in FACETS}
 
 
 _SEARCHERS: dict[str, Searcher] = {}
