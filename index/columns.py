@@ -394,8 +394,10 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
     stored: dict[int, dict] = {}
     ix = whoosh_index.open_dir(str(gen))
     with ix.searcher() as s:
-        for _, f in s.reader().iter_docs():
-            stored[f["row"]] = f
+        reader = s.reader()
+        row_of = reader.column_reader("row")
+        for docnum, f in reader.iter_docs():
+            stored[row_of[docnum]] = f
     writer = ColumnWriter(folder, info.get("topics", []))
     report_fields = [f for f in COLUMNS if f.level == "report" and f.name != "doc_id"]
     for r in range(size):

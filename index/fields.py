@@ -60,7 +60,8 @@ class Field:
     filter: str | None = None  # filter and facet name
     aliases: tuple[str, ...] = ()  # other names of the filter in queries
     facet: bool = False
-    description: str = ""
+    description: str = ""  # of the filter, for the OpenAPI description
+    example: str = ""
 
     @property
     def column_attr(self) -> str:
@@ -78,7 +79,7 @@ def _report_attr(name: str) -> Callable:
 def _place(name: str, label: str, aliases: tuple[str, ...], example: str) -> Field:
     return Field(name, "report", lambda a: wf.ID(), _report_attr(name), column="code", json=name,
                  schema=NULLABLE_STRING, filter=name, aliases=aliases, facet=True,
-                 description=f"{label} (e.g. {example})")
+                 description=label, example=example)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -93,11 +94,11 @@ FIELDS: tuple[Field, ...] = (
     Field("section", "passage",
           lambda a: wf.TEXT(analyzer=_words(a), stored=True, field_boost=SECTION_BOOST),
           lambda r, p: p.section_path, column="code", json="section", filter="section", aliases=("标题", "章节"),
-          description="words in the heading path (标题检索), e.g. 党建",
+          description="heading path (标题检索: words in the headings)", example="党建",
           schema={"type": "string", "description": "Heading path, parts joined by ' > '; empty before the first heading."}),
     Field("topics", "passage", lambda a: wf.KEYWORD(stored=True, commas=True, scorable=True),
           lambda r, p: ",".join(p.topics), column="bits", names="topic_names", json="topics", schema=STRINGS,
-          filter="topic", aliases=("主题",), facet=True, description="topic of the lexicon (e.g. 党建)"),
+          filter="topic", aliases=("主题",), facet=True, description="topic of the lexicon", example="党建"),
     _place("town", "town 镇/乡/街道", ("镇", "乡镇", "街道"), "大隗镇"),
     _place("county", "county-level unit 市/区/县", ("县", "区县", "县区", "县市区"), "新密市"),
     _place("city", "prefecture-level city 地级市", ("市", "地市", "城市"), "郑州市"),
@@ -105,7 +106,7 @@ FIELDS: tuple[Field, ...] = (
     _place("level", "administrative level 级别", ("级别", "层级"), "乡镇"),
     Field("year", "report", lambda a: wf.NUMERIC(int), _report_attr("year"), column="year", json="year",
           schema=NULLABLE_INT, filter="year", aliases=("年", "年份"), facet=True,
-          description="year (YYYY) or range (YYYY-YYYY)"),
+          description="year (YYYY) or range (YYYY-YYYY)", example="2022"),
     Field("title", "report", None, json="title", schema=STRING),  # kept once per report (documents.json)
     # which multi-character jieba words a passage has (existence only: exact matching and
     # ranking work from the text itself); "scorable" only keeps a lengths column, without
