@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from . import columns, grams
+from . import columns, grams, wordtable
 from . import fields as field_model
 from . import metadata as meta
 from . import store
@@ -386,6 +386,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
 
     gram_writer.finish()
     column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
+    wordtable.copy_or_write(gen, previous, analyzer)
 
     ordered = sorted(documents.values(), key=lambda d: d["source"])
     report.documents = len(ordered)

@@ -104,7 +104,8 @@ FIELDS: tuple[Field, ...] = (
     _place("city", "prefecture-level city 地级市", ("市", "地市", "城市"), "郑州市"),
     _place("province", "province 省", ("省", "省份"), "河南省"),
     _place("level", "administrative level 级别", ("级别", "层级"), "乡镇"),
-    Field("year", "report", lambda a: wf.NUMERIC(int), _report_attr("year"), column="year", json="year",
+    # one term per passage (no range tiers: the query side filters years from its column)
+    Field("year", "report", lambda a: wf.NUMERIC(int, bits=16, shift_step=16), _report_attr("year"), column="year", json="year",
           schema=NULLABLE_INT, filter="year", aliases=("年", "年份"), facet=True,
           description="year (YYYY) or range (YYYY-YYYY)", example="2022"),
     Field("title", "report", None, json="title", schema=STRING),  # kept once per report (documents.json)

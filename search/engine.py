@@ -162,20 +162,15 @@ class Searcher:
             mask[rows[headings[rows]]] = True
         return mask
 
-    @staticmethod
-    def _multichar_words(t: PassageTable, norm: str) -> list[str]:
-        """The distinct jieba words of two or more characters in a normalized term."""
-        return [w for w in dict.fromkeys(t.analyzer.cut(norm)) if len(w) > 1]
-
     def _term_words(self, t: PassageTable, norm: str) -> list[str]:
         """The jieba words of a term that the relaxed match requires (two or more
-        characters each); a term without any stands for itself."""
-        return self._multichar_words(t, norm) or [norm]
+        characters each, index.analysis.multichar_words); a term without any stands for itself."""
+        return t.analyzer.term_words(norm) or [norm]
 
     def _word_matches(self, t: PassageTable, norm: str) -> np.ndarray:
         """Rows holding every jieba word of the term (Whoosh's word field), or, for a
         term without multi-character words, the term itself."""
-        words = self._multichar_words(t, norm)
+        words = t.analyzer.term_words(norm)
         if not words:
             return self._containing(t, norm)
         query = wq.And([wq.Term("words", w) for w in words])

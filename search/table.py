@@ -22,10 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index import grams, store
+from index import grams, store, wordtable
+from index.analysis import multichar_words
 from index.columns import Columns
 from index.errors import IndexMissing
 from index.fields import COLUMNS
+from index.normalize import normalize
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,22 @@ class _RowsByDoc(Mapping):
 
     def __len__(self) -> int:
         return len(self._documents)
+
+
+class _QueryAnalyzer:
+    """``cut`` and ``term_words`` of the index's analyzer, from its mapped dictionary."""
+
+    def __init__(self, table: wordtable.WordTable):
+        self.table = table
+
+    def cut(self, normalized: str) -> list[str]:
+        return self.table.cut(normalized)
+
+    def words(self, text: str) -> list[str]:
+        return self.cut(normalize(text))
+
+    def term_words(self, norm: str) -> list[str]:
+        return multichar_words(self.cut, norm)
 
 
 class PassageTable:
@@ -192,6 +210,11 @@ class PassageTable:
 
     @cached_property
     def analyzer(self):
+        """What the query side segments with: the index's own copy of jieba's dictionary,
+        mapped (index/wordtable.py; no dictionary load), or the analyzer stored in the
+        Whoosh schema for an index without it."""
+        if wordtable.present(self.path):
+            return _QueryAnalyzer(wordtable.WordTable(self.path))
         from index.schema import analyzer_of
 
         return analyzer_of(self.whoosh[0].schema)

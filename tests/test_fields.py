@@ -235,3 +235,27 @@ def test_columns_are_mapped_not_read(tmp_path):
     c = Columns(_gen(tmp_path / "i"))
     assert isinstance(c.array("town"), np.memmap)
     assert c.norm(1) and c.text(1) and c.rows == len(c.array("live"))
+
+
+# --------------------------------------------------------------------------- the mapped dictionary
+
+
+def test_query_segmentation_from_the_mapped_dictionary_equals_jieba(sample_index):
+    from index.analysis import Analyzer
+    from index.normalize import normalize
+    from index.wordtable import WordTable
+
+    gen = _gen(sample_index)
+    table = WordTable(gen)
+    full = Analyzer()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    samples = [normalize(line) for text in texts for line in text.splitlines() if line.strip()][:400]
+    samples += ["五星支部", "万人助万企", "回郭镇党委", "大隗镇", "设项目", "乡村振兴abc123", "专精特新企业", "x"]
+    assert len(samples) > 100
+    for s in samples:
+        assert table.cut(s) == full.cut(s), s
+    assert table.get("五星支部") and table.get("不是词语的一串字") is None
+    # a searcher segments queries with it, without loading jieba's dictionary
+    searcher = Searcher(sample_index)
+    assert searcher.search("五星支部 网格").total >= 1
+    assert searcher.analyzer.cut("回郭镇党委") == ["回郭镇", "党委"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from index.analysis import multichar_words
 from index.errors import DocumentNotFound, QueryError
 from index.model import SECTION_SEPARATOR
 from index.normalize import normalize
@@ -63,7 +64,7 @@ def needles_for(query: str, doc: dict, cut) -> list[str]:
         if term.norm in whole or term.quoted:
             needles.append(term.norm)
         else:
-            needles.extend(w for w in cut(term.norm) if len(w) > 1 and w in whole)
+            needles.extend(w for w in multichar_words(cut, term.norm) if w in whole)
     return list(dict.fromkeys(n for n in needles if n))
 
 
