@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -22,9 +21,6 @@ class SkipFile(Exception):
 class SourceFile:
     path: Path
     relpath: str  # "/"-separated, relative to the corpus folder
-
-    def fingerprint(self) -> str:
-        return hashlib.sha1(self.path.read_bytes()).hexdigest()
 
 
 def find_files(corpus: Path) -> list[SourceFile]:
