@@ -184,24 +184,14 @@ class Searcher:
         excluded = _union([self._containing(t, term.norm) for term in q.excluded])
         if not q.clauses:
             return np.setdiff1d(np.flatnonzero(mask), excluded, assume_unique=True), EMPTY
-        exact = None
-        for clause in q.clauses:
-            alt = _union([self._containing(t, term.norm) for term in clause])
-            exact = alt if exact is None else np.intersect1d(exact, alt, assume_unique=True)
-            if not len(exact):
-                break
+        exact = _evaluate(q.clauses, lambda term: self._containing(t, term.norm))
         exact = exact[mask[exact]]
         if len(excluded):
             exact = np.setdiff1d(exact, excluded, assume_unique=True)
         relaxed = EMPTY
         if len(q.terms) > 1 and any(not t_.quoted for t_ in q.terms):
-            words_match = None
-            for clause in q.clauses:
-                alt = _union([self._containing(t, term.norm) if term.quoted else self._word_matches(t, term.norm)
-                              for term in clause])
-                words_match = alt if words_match is None else np.intersect1d(words_match, alt, assume_unique=True)
-                if not len(words_match):
-                    break
+            words_match = _evaluate(q.clauses, lambda term: self._containing(t, term.norm) if term.quoted
+                                    else self._word_matches(t, term.norm))
             words_match = words_match[mask[words_match]]
             relaxed = np.setdiff1d(np.setdiff1d(words_match, excluded, assume_unique=True), exact, assume_unique=True)
         return exact, relaxed
@@ -301,6 +291,18 @@ class Searcher:
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
         }
+
+
+def _evaluate(clauses, rows_of) -> np.ndarray:
+    """Sorted rows matching an AND of OR clauses, ``rows_of(term)`` giving each term's
+    sorted rows; stops as soon as the intersection is empty."""
+    result = None
+    for clause in clauses:
+        alternatives = _union([rows_of(term) for term in clause])
+        result = alternatives if result is None else np.intersect1d(result, alternatives, assume_unique=True)
+        if not len(result):
+            break
+    return EMPTY if result is None else result
 
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:

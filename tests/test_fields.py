@@ -259,3 +259,32 @@ def test_query_segmentation_from_the_mapped_dictionary_equals_jieba(sample_index
     searcher = Searcher(sample_index)
     assert searcher.search("五星支部 网格").total >= 1
     assert searcher.analyzer.cut("回郭镇党委") == ["回郭镇", "党委"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps (Linux)")
+@pytest.mark.parametrize("background", [False, True])
+def test_reloads_release_the_previous_generations_maps(tmp_path, background):
+    """After each switch only the live generation stays mapped: memory returns to its
+    baseline instead of growing with every reload."""
+    write_corpus(tmp_path / "c", {"a.txt": REPORT, "b.txt": OTHER})
+    build(tmp_path / "c", tmp_path / "i")
+    s = Searcher(tmp_path / "i", reload_in_background=background)
+    index_dir = str((tmp_path / "i").resolve())
+
+    def mapped_generations() -> set[str]:
+        gens = set()
+        for line in Path("/proc/self/maps").read_text().splitlines():
+            path = line.split(maxsplit=5)[-1] if len(line.split(maxsplit=5)) == 6 else ""
+            if path.startswith(index_dir + "/"):
+                gens.add(path[len(index_dir) + 1 :].split("/")[0])
+        return gens
+
+    assert s.search("五星支部 支部书记").total >= 1 and s.search("项目").total >= 1
+    assert mapped_generations() == {_gen(tmp_path / "i").name}
+    for n in range(4):
+        write_corpus(tmp_path / "c", {f"n{n}.txt": f"新镇{n}\n\n第{n}份报告提到五星支部。\n"})
+        update(tmp_path / "c", tmp_path / "i")
+        s.search("五星支部")
+        s.wait_for_reload(30)
+        assert s.search("五星支部 支部书记").total >= 1 and s.search("五星支部").total == n + 2
+        assert mapped_generations() == {_gen(tmp_path / "i").name}
