@@ -120,6 +120,15 @@ class ColumnWriter:
         self.text.add(text)
         self.norm.add(norm)
 
+    def add_encoded(self, values: dict, text: bytes, norm: bytes, length: int) -> None:
+        """:meth:`add` for text already encoded (rows copied from a previous generation)."""
+        for name, cells in self.cells.items():
+            cells.append(values.get(name))
+        self.live.append(True)
+        self.lengths.append(length)
+        self.text.add_bytes(text)
+        self.norm.add_bytes(norm)
+
     def add_dead(self) -> None:
         for cells in self.cells.values():
             cells.append(None)
@@ -235,6 +244,10 @@ def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None
         table = old.strings("sections") if f.name == "section" else old.values.get(f.names_attr)
         columns.append((f.name, f.column, old.array(f.column_attr).tolist(), table))
     live, docs, doc_ids = old.array("live"), old.array("doc").tolist(), old.values["doc_ids"]
+    lengths = old.array("length").tolist()
+    text, text_offsets = old.blob("text")
+    norm, norm_offsets = old.blob("norm")
+    text_offsets, norm_offsets = text_offsets.tolist(), norm_offsets.tolist()
     for r in range(old.rows):
         if not live[r] or docs[r] < 0 or doc_ids[docs[r]] not in keep_docs:
             writer.add_dead()
@@ -250,7 +263,8 @@ def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None
                 values[name] = code or None
             else:
                 values[name] = code
-        writer.add(values, old.text(r), old.norm(r))
+        writer.add_encoded(values, text[text_offsets[r] : text_offsets[r + 1]],
+                           norm[norm_offsets[r] : norm_offsets[r + 1]], lengths[r])
 
 
 # --------------------------------------------------------------------------- reading
