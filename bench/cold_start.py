@@ -227,6 +227,8 @@ def main(argv=None) -> int:
     ap.add_argument("--port", type=int, default=8140)
     ap.add_argument("--no-serve", action="store_true", help="only the CLI figures")
     ap.add_argument("--json", help="also write the raw figures to this file")
+    ap.add_argument("--write", action="store_true",
+                    help="write the table to bench/cold_start.md (and into BENCHMARKS.md, before the analysis)")
     args = ap.parse_args(argv)
     results = {}
     for spec in args.indexes:
@@ -241,8 +243,43 @@ def main(argv=None) -> int:
         print(f"{label}: {json.dumps(r)}", file=sys.stderr)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
-    print(render(results))
+    text = render(results)
+    print(text)
+    if args.write:
+        write_report(text, argv_text=" ".join(sys.argv[1:]))
     return 0
+
+
+def write_report(table: str, argv_text: str) -> None:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    section = "\n".join([
+        "## Cold start (`bench/cold_start.py`)",
+        "",
+        f"Measured on {when}, engine commit `{commit}`, with `python bench/cold_start.py {argv_text}` "
+        f"(load average {load:.1f} at the end: the machine was shared). `search` and `--version` are fresh "
+        f"processes (`govsearch search {QUERY} --json`, median); the ratio is the issue-10 target (≤ 1.5×, "
+        "the same at 3 MB and 100 MB). *First query after switch*: a running `govsearch serve`, `CURRENT` "
+        "pointed at the other of the two newest generations. Throughput: `GET /api/search` over the "
+        "benchmark's 57 queries in turn, keep-alive clients in one process on the same 2-core machine.",
+        "",
+        table,
+    ])
+    (ROOT / "bench" / "cold_start.md").write_text(section + "\n", encoding="utf-8")
+    report = ROOT / "BENCHMARKS.md"
+    text = report.read_text(encoding="utf-8")
+    start = text.find("## Cold start")
+    analysis = text.find("## Analysis")
+    if start >= 0:
+        end = analysis if analysis > start else len(text)
+        text = text[:start] + section + "\n\n" + text[end:]
+    elif analysis >= 0:
+        text = text[:analysis] + section + "\n\n" + text[analysis:]
+    else:
+        text += "\n" + section + "\n"
+    report.write_text(text, encoding="utf-8")
 
 
 def render(results: dict) -> str:

@@ -66,6 +66,20 @@ class _Texts:
         return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
 
 
+class _Rows:
+    """``t.rows[r]``: the passage of a row as a :class:`Row` (None for a removed one),
+    for code written before the accessors; prefer ``t.row(r)``."""
+
+    def __init__(self, table: "PassageTable"):
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table.live)
+
+    def __getitem__(self, r: int) -> Row | None:
+        return self._table.row(r) if self._table.live[r] else None
+
+
 class _RowsByDoc(Mapping):
     """doc_id → its live rows in reading order (a report's rows are consecutive)."""
 
@@ -121,6 +135,7 @@ class PassageTable:
         self.by_doc = _RowsByDoc(self.documents, self.live)
         self.norms = _Texts(c, "norm")
         self.texts = _Texts(c, "text")
+        self.rows = _Rows(self)
         self._whoosh_lock = threading.Lock()
         self._whoosh = None
 
