@@ -135,11 +135,14 @@ class PassageTable:
         self.by_doc = _RowsByDoc(self.documents, self.live)
         self.norms = _Texts(c, "norm")
         self.texts = _Texts(c, "text")
-        self.rows = _Rows(self)
         self._whoosh_lock = threading.Lock()
         self._whoosh = None
 
     # ---------------------------------------------------------------- passages
+    @property
+    def rows(self) -> _Rows:
+        return _Rows(self)  # made on each use: no reference cycle keeps a table's maps alive
+
     def text(self, r: int) -> str:
         return self.texts[r]
 
