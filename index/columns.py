@@ -105,10 +105,58 @@ class ColumnWriter:
         self.lengths: list[int] = []
         self.text = _BlobWriter(folder, "text")
         self.norm = _BlobWriter(folder, "norm")
+        self.base: tuple[Columns, np.ndarray] | None = None  # (previous generation, rows kept)
+        self.base_rows = 0
 
     @property
     def rows(self) -> int:
-        return len(self.live)
+        return self.base_rows + len(self.live)
+
+    def copy_base(self, old: "Columns", keep: np.ndarray) -> None:
+        """Start with every row of a previous generation, those where ``keep`` is true as
+        they were, the others dead (column arithmetic and byte copies, no row loop)."""
+        if self.rows:
+            raise RuntimeError("the previous generation's rows come first")
+        self.base, self.base_rows = (old, keep), old.rows
+        for blob, writer in (("text", self.text), ("norm", self.norm)):
+            data, offsets = old.blob(blob)
+            offsets = np.asarray(offsets, dtype=np.int64)
+            sizes = np.diff(offsets) * keep
+            # copy runs of consecutive kept rows in one write each
+            edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
+            for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()):
+                writer.file.write(data[int(offsets[a]) : int(offsets[b])])
+            writer.offsets = (np.concatenate([[0], np.cumsum(sizes)]) + writer.size).tolist()
+            writer.size = writer.offsets[-1]
+
+    def _base_column(self, f: Field, table: list | None, names: list | None) -> np.ndarray:
+        old, keep = self.base
+        column = np.asarray(old.array(f.column_attr))
+        if f.column == "code":
+            old_table = old.strings("sections") if f.name == "section" else old.values[f.names_attr]
+            index = {v: i for i, v in enumerate(table)}
+            remap = np.asarray([index.get(v, -1) for v in old_table] + [-1], dtype=np.int32)
+            return np.where(keep & (column >= 0), remap[column], -1).astype(np.int32)
+        if f.column == "bits":
+            out = np.zeros(len(column), dtype=np.uint64)
+            for i, name in enumerate(old.values[f.names_attr]):
+                if name in names:  # the others are used by dead rows only
+                    out |= ((column >> np.uint64(i)) & np.uint64(1)) << np.uint64(names.index(name))
+            return np.where(keep, out, np.uint64(0)).astype(np.uint64)
+        return np.where(keep, column, 0).astype(np.int32)
+
+    def _base_values(self, f: Field) -> list:
+        """The values of a code/bits column used by the kept rows of the base."""
+        if self.base is None:
+            return []
+        old, keep = self.base
+        column = np.asarray(old.array(f.column_attr))
+        if f.column == "bits":
+            used = int(np.bitwise_or.reduce(column[keep])) if keep.any() else 0
+            return [n for i, n in enumerate(old.values[f.names_attr]) if used >> i & 1]
+        table = old.strings("sections") if f.name == "section" else old.values[f.names_attr]
+        codes = np.unique(column[keep & (column >= 0)]).tolist()
+        return [table[c] for c in codes]
 
     def add(self, values: dict, text: str, norm: str | None = None) -> None:
         if norm is None:
@@ -145,13 +193,17 @@ class ColumnWriter:
         values: dict[str, list] = {}
         arrays: dict[str, np.ndarray] = {}
         n = self.rows
+        new = len(self.live)
         for f in _array_columns():
             cells = self.cells[f.name]
             if f.column == "code":
-                table = _value_table(f, cells)
+                table = _value_table(f, cells + self._base_values(f))
                 index = {v: i for i, v in enumerate(table)}
                 arrays[f.column_attr] = np.fromiter((-1 if v is None else index[v] for v in cells),
-                                                    dtype=np.int32, count=n)
+                                                    dtype=np.int32, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, table, None),
+                                                            arrays[f.column_attr]])
                 if f.name != "section":
                     values[f.names_attr] = table
                 else:
@@ -159,21 +211,28 @@ class ColumnWriter:
                     _write_strings(self.folder, "sections_norm", [normalize(s) for s in table])
             elif f.column == "bits":
                 names = list(self.topic_names)
-                for v in cells:
+                for v in [*cells, ",".join(self._base_values(f))]:
                     for t in (v or "").split(","):
                         if t and t not in names:
                             names.append(t)
                 bit = {t: 1 << i for i, t in enumerate(names)}
                 arrays[f.column_attr] = np.fromiter(
-                    (sum(bit[t] for t in (v or "").split(",") if t) for v in cells), dtype=np.uint64, count=n)
+                    (sum(bit[t] for t in (v or "").split(",") if t) for v in cells), dtype=np.uint64, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, names), arrays[f.column_attr]])
                 values[f.names_attr] = names
-            elif f.column == "year":
-                arrays[f.column_attr] = np.fromiter((v or 0 for v in cells), dtype=np.int32, count=n)
-            else:
-                arrays[f.column_attr] = np.fromiter((v or 0 for v in cells), dtype=np.int32, count=n)
+            else:  # year, int
+                arrays[f.column_attr] = np.fromiter((v or 0 for v in cells), dtype=np.int32, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, None), arrays[f.column_attr]])
         live = np.asarray(self.live, dtype=np.bool_)
+        length = np.asarray(self.lengths, dtype=np.int32)
+        if self.base is not None:
+            old, keep = self.base
+            live = np.concatenate([keep, live])
+            length = np.concatenate([np.where(keep, np.asarray(old.array("length")), 0).astype(np.int32), length])
         arrays["live"] = live
-        arrays["length"] = np.asarray(self.lengths, dtype=np.int32)
+        arrays["length"] = length
         doc, seq = arrays["doc"], arrays["seq"]
         # report codes are the ranks of the sorted report ids: reading order is code, then position
         arrays["reading_order"] = np.where(doc >= 0, doc.astype(np.int64) << ORDER_SHIFT | seq, DEAD_ORDER)
@@ -237,34 +296,12 @@ def row_values(report, passage, seq: int) -> dict:
 
 
 def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None:
-    """Add the rows of a previous generation to ``writer``: those of the reports in
+    """Start ``writer`` with the rows of a previous generation: those of the reports in
     ``keep_docs`` as they were, the others as dead rows."""
-    columns = []
-    for f in _array_columns():
-        table = old.strings("sections") if f.name == "section" else old.values.get(f.names_attr)
-        columns.append((f.name, f.column, old.array(f.column_attr).tolist(), table))
-    live, docs, doc_ids = old.array("live"), old.array("doc").tolist(), old.values["doc_ids"]
-    lengths = old.array("length").tolist()
-    text, text_offsets = old.blob("text")
-    norm, norm_offsets = old.blob("norm")
-    text_offsets, norm_offsets = text_offsets.tolist(), norm_offsets.tolist()
-    for r in range(old.rows):
-        if not live[r] or docs[r] < 0 or doc_ids[docs[r]] not in keep_docs:
-            writer.add_dead()
-            continue
-        values = {}
-        for name, kind, column, table in columns:
-            code = column[r]
-            if kind == "code":
-                values[name] = None if code < 0 else table[code]
-            elif kind == "bits":
-                values[name] = ",".join(t for i, t in enumerate(table) if code >> i & 1)
-            elif kind == "year":
-                values[name] = code or None
-            else:
-                values[name] = code
-        writer.add_encoded(values, text[text_offsets[r] : text_offsets[r + 1]],
-                           norm[norm_offsets[r] : norm_offsets[r + 1]], lengths[r])
+    doc = np.asarray(old.array("doc"))
+    kept_codes = np.asarray([d in keep_docs for d in old.values["doc_ids"]] + [False], dtype=bool)
+    keep = np.asarray(old.array("live")) & kept_codes[np.where(doc >= 0, doc, len(kept_codes) - 1)]
+    writer.copy_base(old, keep)
 
 
 # --------------------------------------------------------------------------- reading

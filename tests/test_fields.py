@@ -288,3 +288,16 @@ def test_reloads_release_the_previous_generations_maps(tmp_path, background):
         s.wait_for_reload(30)
         assert s.search("五星支部 支部书记").total >= 1 and s.search("五星支部").total == n + 2
         assert mapped_generations() == {_gen(tmp_path / "i").name}
+
+
+def test_columns_after_an_update_that_removes_a_report_equal_a_rebuild(tmp_path):
+    write_corpus(tmp_path / "c", {"a.txt": REPORT, "b.txt": OTHER, "e.md": "# 标题\n\n## 环保督察\n\n整改到位。\n"})
+    build(tmp_path / "c", tmp_path / "i")
+    (tmp_path / "c" / "a.txt").unlink()
+    report = update(tmp_path / "c", tmp_path / "i")
+    assert report.removed == ["a.txt"]
+    gen = _gen(tmp_path / "i")
+    assert _column_files(gen) == _column_files(rebuild_from_whoosh(gen, tmp_path / "rebuilt"))
+    s = Searcher(tmp_path / "i")
+    assert s.search("五星支部").total == 0 and s.search("整改到位").total == 1
+    assert s.search("section:环保").total >= 1 and s.search("section:党建").total == 0
