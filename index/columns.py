@@ -168,15 +168,6 @@ class ColumnWriter:
         self.text.add(text)
         self.norm.add(norm)
 
-    def add_encoded(self, values: dict, text: bytes, norm: bytes, length: int) -> None:
-        """:meth:`add` for text already encoded (rows copied from a previous generation)."""
-        for name, cells in self.cells.items():
-            cells.append(values.get(name))
-        self.live.append(True)
-        self.lengths.append(length)
-        self.text.add_bytes(text)
-        self.norm.add_bytes(norm)
-
     def add_dead(self) -> None:
         for cells in self.cells.values():
             cells.append(None)

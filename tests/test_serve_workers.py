@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_CORPUS, write_corpus  # noqa: F401
+from conftest import SAMPLE_CORPUS
 from index import build
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self").exists(),
