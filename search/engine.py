@@ -79,6 +79,7 @@ class Searcher:
                 return table
             try:
                 fresh = PassageTable(gen_path)
+                np.unique(np.array([2, 1, 2]))  # NumPy imports parts of itself on first use: now, not in a query
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if table is not None and self.reload_in_background:
                     return table  # keep serving what we have
