@@ -263,6 +263,7 @@ class Searcher:
 
     def document(self, doc_id: str) -> dict:
         t = self._current()
+        t.verify()
         doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
             raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
