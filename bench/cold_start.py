@@ -288,7 +288,7 @@ def write_report(table: str, argv_text: str) -> None:
 
 def render(results: dict) -> str:
     lines = ["| index | index MB | `search` s | `--version` s | ratio | took_ms | first query after switch ms, "
-             "background reload (default) | same, reload in the request |",
+             "`reload_in_background` on | same, off (the default: the request opens the new generation) |",
              "|---|---|---|---|---|---|---|---|"]
 
     def pair(r, key):
