@@ -50,6 +50,7 @@ from queries import CATEGORIES, QUERIES  # noqa: E402
 OUT = BENCH / "out"
 REPORT = ROOT / "BENCHMARKS.md"
 ANALYSIS = BENCH / "analysis.md"
+COLD_START = BENCH / "cold_start.md"  # written by bench/cold_start.py --write
 PY = sys.executable
 GOVSEARCH = Path(PY).with_name("govsearch")
 SIZE_ORDER = ["sample", "real", "10mb", "100mb"]
@@ -720,6 +721,8 @@ def render(results: dict[str, dict]) -> str:
                     row.append("—")
             rows.append(row)
         parts += [table(head, rows), ""]
+    if COLD_START.exists():
+        parts += [COLD_START.read_text(encoding="utf-8").strip(), ""]
     if ANALYSIS.exists():
         parts += [ANALYSIS.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(parts)

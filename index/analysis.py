@@ -16,16 +16,42 @@ side takes the analyzer back from the index it opens, so both sides always agree
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from importlib import resources
 from pathlib import Path
 
-import jieba
 from whoosh.analysis import Token, Tokenizer
 
-from .normalize import normalize, normalize_with_offsets
+from .normalize import normalize
 
-jieba.setLogLevel(logging.WARNING)
+
+def import_jieba():
+    """jieba, imported without ``pkg_resources``, which jieba uses only to find its own
+    files (it falls back to their path) and which takes a third of a second to import."""
+    module = sys.modules.get("jieba")
+    if module is not None:
+        return module
+    absent = "pkg_resources" not in sys.modules
+    if absent:
+        sys.modules["pkg_resources"] = None  # makes `import pkg_resources` fail inside jieba
+    try:
+        import jieba as module
+    finally:
+        if absent and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    module.setLogLevel(logging.WARNING)
+    return module
+
+
+jieba = import_jieba()
+
+
+def multichar_words(cut, norm: str) -> list[str]:
+    """The rule for a term's words: the distinct jieba words of two or more characters
+    of a normalized term (``cut``: an analyzer's ``cut``). Used by the relaxed match, its
+    highlighting and the document page."""
+    return [w for w in dict.fromkeys(cut(norm)) if len(w) > 1]
 
 DEFAULT_WORD_FREQ = 200_000
 
@@ -104,15 +130,9 @@ class Analyzer:
         """jieba words of ``text`` after normalization."""
         return self.cut(normalize(text))
 
-    def word_spans(self, text: str) -> list[tuple[str, int, int]]:
-        """(word, start, end) with offsets into the *original* ``text``."""
-        norm, offsets = normalize_with_offsets(text)
-        spans = []
-        for word, start, end in self.jieba.tokenize(norm, HMM=True):
-            if word.isspace():
-                continue
-            spans.append((word, offsets[start], offsets[end - 1] + 1))
-        return spans
+    def term_words(self, norm: str) -> list[str]:
+        """See :func:`multichar_words`."""
+        return multichar_words(self.cut, norm)
 
     def junction_score(self, left: str, right: str, width: int = 6) -> int:
         """How strongly ``left`` + ``right`` read as one text cut in the middle of a word
@@ -151,7 +171,8 @@ class _SharedTokenizer(Tokenizer):
 
 
 class WordTokenizer(_SharedTokenizer):
-    """Whoosh tokenizer: jieba words with ordinal positions.
+    """Whoosh tokenizer: jieba words with ordinal positions (no character offsets:
+    highlighting works on the normalized text, not on Whoosh's).
 
     Accepts text, or a list of words already produced by :meth:`Analyzer.words`
     (the builder segments in worker processes and hands the words over).
@@ -161,13 +182,8 @@ class WordTokenizer(_SharedTokenizer):
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if isinstance(value, (list, tuple)):
-            spans = [(w, None, None) for w in value]
-        elif chars:
-            spans = self.analyzer.word_spans(value)
-        else:
-            spans = [(w, None, None) for w in self.analyzer.words(value)]
-        for pos, (word, start, end) in enumerate(spans):
+        words = value if isinstance(value, (list, tuple)) else self.analyzer.words(value)
+        for pos, word in enumerate(words):
             token.text = word
             token.boost = 1.0
             token.stopped = False
@@ -175,7 +191,4 @@ class WordTokenizer(_SharedTokenizer):
                 token.original = word
             if positions:
                 token.pos = start_pos + pos
-            if chars and start is not None:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
             yield token

@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from . import grams, lifecycle
+from . import columns, grams, lifecycle, wordtable
+from . import fields as field_model
 from . import metadata as meta
 from . import store
 from . import vocabulary
@@ -32,7 +33,7 @@ from .ingest import SkipFile, SourceFile, WalkOptions, extract_source, read, wal
 from .model import Passage, Report
 from .normalize import normalize
 from .normalize import signature as normalize_signature
-from .schema import make_schema
+from .schema import FORMAT, make_schema
 from .structure import boilerplate_lines, parse
 from .topics import TopicLexicon
 
@@ -69,6 +70,7 @@ class AnalyzedReport:
     report: Report
     fingerprint: str
     words: list[list[str]]  # jieba words of two or more characters, for each passage
+    section_words: list[list[str]]  # jieba words of each passage's heading path (Whoosh "section")
     norms: list[str]  # normalized text of each passage (for the bigram index)
     characters: int
 
@@ -119,7 +121,9 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
                                  path=source.relpath, overrides={**hinted, **(overrides or {})})
     passages: list[Passage] = []
     words: list[list[str]] = []
+    section_words: list[list[str]] = []
     norms: list[str] = []
+    heading_words: dict[str, list[str]] = {}  # a report's passages share few heading paths
     for n, (kind, section, text) in enumerate(structure.blocks):
         topics = lexicon.classify(text, section)
         passage = Passage(f"{doc_id}:{n}", kind, section, text, topics)
@@ -129,22 +133,23 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         # one-character words are left out of the word field: exact matching, which
         # finds them, runs on the bigram index; the field serves multi-character words
         words.append([w for w in analyzer.cut(norm) if len(w) > 1])
+        path = passage.section_path
+        cut = heading_words.get(path)
+        if cut is None:
+            cut = heading_words[path] = analyzer.words(path) if path else []
+        section_words.append(cut)
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
     fingerprint = _fingerprint(source, overrides)
-    return AnalyzedReport(report, fingerprint, words, norms, len(data_text))
+    return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text))
 
 
 def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
     h = hashlib.sha1(source.path.read_bytes())
     h.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
-
-
-def quick_fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
-    return _fingerprint(source, overrides)
 
 
 # Worker-process state (set by _init_worker; inherited as is under fork).
@@ -239,14 +244,21 @@ def load_sidecars(corpus: Path, notes: list[str] | None = None) -> tuple[dict[st
 
 
 def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
-    """Whoosh documents of one report; text fields arrive already segmented."""
+    """Whoosh documents of one report (index/fields.py); text fields arrive already
+    segmented, the heading path is stored as text."""
     r = item.report
-    for seq, (p, words) in enumerate(zip(r.passages, item.words)):
-        yield dict(
-            row=first_row + seq, doc_id=r.doc_id, seq=seq, kind=p.kind,
-            section=p.section_path,
-            words=words, text=p.text, topics=",".join(p.topics),
-        )
+    for seq, (p, words, section_words) in enumerate(zip(r.passages, item.words, item.section_words)):
+        doc = field_model.whoosh_document(r, p, first_row + seq, seq, words, section_words)
+        doc["_stored_section"] = p.section_path
+        yield doc
+
+
+def _add_columns(writer: columns.ColumnWriter, item: AnalyzedReport, first_row: int) -> None:
+    if writer.rows != first_row:
+        raise RuntimeError(f"column rows out of step: {writer.rows} != {first_row}")
+    r = item.report
+    for seq, (p, norm) in enumerate(zip(r.passages, item.norms)):
+        writer.add(columns.row_values(r, p, seq), p.text, norm)
 
 
 def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
@@ -257,6 +269,7 @@ def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
         "county": r.county, "city": r.city, "province": r.province, "level": r.level,
         "year": r.year, "source": r.source, "encoding": r.encoding,
         "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
+        **field_model.report_values(r),
     }
 
 
@@ -264,6 +277,7 @@ def _config_signature(analyzer: Analyzer, lexicon: TopicLexicon) -> str:
     h = hashlib.sha1(json.dumps(analyzer.userdict, ensure_ascii=False).encode("utf-8"))
     h.update(json.dumps(lexicon.topics, ensure_ascii=False).encode("utf-8"))
     h.update(normalize_signature().encode())  # the folding table: what a bigram means
+    h.update(f"format {FORMAT} {columns.FORMAT}".encode())
     return h.hexdigest()
 
 
@@ -495,7 +509,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         doc_id = ids[source.relpath]
         if old is not None and old["doc_id"] == doc_id:
             try:
-                fp = quick_fingerprint(source, ov)
+                fp = _fingerprint(source, ov)
             except OSError:
                 fp = None
             if fp == old["fingerprint"]:
@@ -509,6 +523,14 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         grams_manifest = store.read_json(previous / grams.MANIFEST)
     gram_writer = grams.GramWriter(gen, grams_manifest)
     vocab = vocabulary.VocabularyBuilder(analyzer, previous)
+    column_writer = columns.ColumnWriter(gen, lexicon.names)
+    if previous is not None:
+        keep = {d["doc_id"] for d in documents.values()}
+        old_columns = columns.Columns(previous)
+        try:
+            columns.copy_rows(column_writer, old_columns, keep)
+        finally:
+            old_columns.close()
 
     if previous is None and workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         # full build of many files: Whoosh writes segments in parallel sub-processes
@@ -534,6 +556,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 continue
             first_row = gram_writer.add(item.norms)
             vocab.add(rel, item.report.passages, item.norms, item.words)
+            _add_columns(column_writer, item, first_row)
             for doc in _whoosh_docs(item, first_row):
                 writer.add_document(**doc)
             documents[rel] = _document_entry(item, first_row)
@@ -557,6 +580,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
 
     gram_writer.finish()
     vocab.write(gen, unchanged=report.unchanged)
+    column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
+    wordtable.copy_or_write(gen, previous, analyzer)
 
     ordered = sorted(documents.values(), key=lambda d: d["source"])
     report.documents = len(ordered)

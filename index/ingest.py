@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +17,6 @@ __all__ = ["SUFFIXES", "Extracted", "SkipFile", "SourceFile", "decode", "extract
 class SourceFile:
     path: Path
     relpath: str  # "/"-separated, relative to the corpus folder
-
-    def fingerprint(self) -> str:
-        return hashlib.sha1(self.path.read_bytes()).hexdigest()
 
 
 DEFAULT_MAX_FILE_MB = 64  # a report larger than this is skipped (and said so)

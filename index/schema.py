@@ -1,34 +1,27 @@
-"""The Whoosh schema: one Whoosh document per passage.
+"""The Whoosh schema: one Whoosh document per passage, derived from the field model
+(index/fields.py).
 
-Whoosh holds the stored passages and their jieba words (the field the relaxed "words"
-match runs on); the character bigrams for exact matching live beside it as NumPy
-arrays (grams.py)."""
+Whoosh is the index of record: it holds the stored passages (text, heading path,
+kind, topics), indexes the heading path with the shared jieba analyzer (``section``),
+the topics as keywords, the places and the year, and the passage's multi-character
+jieba words (``words``, the field the relaxed "words" match runs on). The character
+bigrams for exact matching (grams.py) and the memory-mapped columns the query side
+reads (columns.py) live beside it and are derived from the same field model.
+"""
 
 from __future__ import annotations
 
-from whoosh import fields, formats
+from whoosh import fields
 
-from .analysis import Analyzer, WordTokenizer
+from .analysis import Analyzer
+from .fields import WHOOSH_FIELDS
+
+# Bumped whenever the schema or the files beside Whoosh change: an update then rebuilds.
+FORMAT = 3
 
 
 def make_schema(analyzer: Analyzer) -> fields.Schema:
-    words = WordTokenizer(analyzer)
-    return fields.Schema(
-        row=fields.STORED(),  # the passage's row in the bigram index (index/grams.py)
-        doc_id=fields.ID(stored=True),
-        seq=fields.STORED(),
-        kind=fields.STORED(),
-        # report-level values (title, town, county, year) are stored once per report,
-        # in documents.json beside the Whoosh index
-        section=fields.STORED(),  # heading path, " > " between levels
-        # which multi-character jieba words a passage has (no frequencies or positions:
-        # exact matching and ranking work from the text itself). "scorable" only keeps a
-        # lengths column, without which Whoosh's writer asks the file system about it
-        # once per posting.
-        words=fields.FieldType(formats.Existence(), words, scorable=True),
-        text=fields.STORED(),
-        topics=fields.STORED(),  # comma-separated; filtered and counted from memory
-    )
+    return fields.Schema(**{f.name: f.whoosh(analyzer) for f in WHOOSH_FIELDS})
 
 
 def analyzer_of(schema: fields.Schema) -> Analyzer:

@@ -24,7 +24,9 @@ import numpy as np
 from whoosh import query as wq
 
 from index import store
+from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, IndexDamaged, QueryError
+from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
 
 from . import boundaries, grouping, relaxed
@@ -40,7 +42,6 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
 GROUPS = ("none", "report")
-FACETS = ("topic", "town", "county", "year")
 CACHE_TERMS = 512
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -86,6 +87,7 @@ class Searcher:
                 return table
             try:
                 fresh = PassageTable(gen_path)
+                np.unique(np.array([2, 1, 2]))  # NumPy imports parts of itself on first use: now, not in a query
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if table is not None and self.reload_in_background:
                     return table  # keep serving what we have
@@ -126,9 +128,7 @@ class Searcher:
         rows = t.grams.candidates(needle).astype(np.int64)
         rows = rows[t.live[rows]]
         if len(needle) > 2 and len(rows):
-            norms = t.norms
-            keep = np.fromiter((needle in norms[r] for r in rows.tolist()), dtype=bool, count=len(rows))
-            rows = rows[keep]
+            rows = rows[t.contains(rows, needle)]
         # one- and two-character needles: the bigram (or character range) is the needle itself
         if boundaries.bounded(needle) and len(rows):  # Latin letters / digits: word boundaries
             rows = rows[np.fromiter((boundaries.contains(_text(t, r), needle) for r in rows.tolist()),
@@ -140,11 +140,10 @@ class Searcher:
         return rows
 
     def _filter_mask(self, t: PassageTable, filters: dict[str, list[str]]) -> np.ndarray:
-        mask = t.live.copy()
-        if filters.get("town"):
-            mask &= np.isin(t.town, _codes(t.town_names, filters["town"]))
-        if filters.get("county"):
-            mask &= np.isin(t.county, _codes(t.county_names, filters["county"]))
+        mask = np.array(t.live, dtype=bool)
+        for name in PLACE_FILTERS:  # town, county, city, province, level
+            if filters.get(name):
+                mask &= np.isin(getattr(t, name), _codes(getattr(t, f"{name}_names"), filters[name]))
         if filters.get("topic"):
             bits = 0
             for name in filters["topic"]:
@@ -155,6 +154,8 @@ class Searcher:
             years = np.unique(t.year)
             wanted = [y for y in years.tolist() if y and year_matches(y, filters["year"])]
             mask &= np.isin(t.year, wanted)
+        if filters.get("section"):
+            mask &= self._section_mask(t, filters["section"])
         return mask
 
     def selection_mask(self, t: PassageTable, q: ParsedQuery, fixed: dict | None = None,
@@ -166,15 +167,26 @@ class Searcher:
             mask &= self._filter_mask(t, {k: list(v) for k, v in fixed.items() if v})
         return mask
 
-    @staticmethod
-    def _multichar_words(t: PassageTable, norm: str) -> list[str]:
-        """The distinct jieba words of two or more characters in a normalized term."""
-        return [w for w in dict.fromkeys(t.analyzer.cut(norm)) if len(w) > 1]
+    def _section_mask(self, t: PassageTable, values: list[str]) -> np.ndarray:
+        """Passages under a heading containing any of ``values`` (the whole heading path
+        is searched), and the headings and titles that contain it themselves."""
+        mask = np.zeros(len(t.live), dtype=bool)
+        headings = np.isin(t.kind, [i for i, k in enumerate(t.kind_names) if k in ("heading", "title")])
+        for value in values:
+            needle = normalize(value)
+            if not needle:
+                continue
+            codes = [c for c, s in enumerate(t.section_names) if needle in t.norm_section(c)]
+            if codes:
+                mask |= np.isin(t.section, codes)
+            rows = self._containing(t, needle)
+            mask[rows[headings[rows]]] = True
+        return mask
 
     def _term_words(self, t: PassageTable, norm: str) -> list[str]:
         """The jieba words of a term that the relaxed match requires (two or more
-        characters each); a term without any stands for itself."""
-        return self._multichar_words(t, norm) or [norm]
+        characters each, index.analysis.multichar_words); a term without any stands for itself."""
+        return t.analyzer.term_words(norm) or [norm]
 
     def _word_matches(self, t: PassageTable, norm: str) -> np.ndarray:
         """Rows holding the term by its words (search/relaxed.py): every jieba word of
@@ -187,7 +199,7 @@ class Searcher:
         query = wq.And([wq.Term("words", w) for w in words])
         with self._lock:
             docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
-        rows = t.row_of_docnum[docnums]
+        rows = t.rows_of_docnums(docnums.tolist())
         rows = np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
         if any(len(p) == 1 for p in term_parts):
             for char in {p for p in term_parts if len(p) == 1}:
@@ -200,24 +212,14 @@ class Searcher:
         excluded = _union([self._containing(t, term.norm) for term in q.excluded])
         if not q.clauses:
             return np.setdiff1d(np.flatnonzero(mask), excluded, assume_unique=True), EMPTY
-        exact = None
-        for clause in q.clauses:
-            alt = _union([self._containing(t, term.norm) for term in clause])
-            exact = alt if exact is None else np.intersect1d(exact, alt, assume_unique=True)
-            if not len(exact):
-                break
+        exact = _evaluate(q.clauses, lambda term: self._containing(t, term.norm))
         exact = exact[mask[exact]]
         if len(excluded):
             exact = np.setdiff1d(exact, excluded, assume_unique=True)
         relaxed = EMPTY
         if len(q.terms) > 1 and any(not t_.quoted for t_ in q.terms):
-            words_match = None
-            for clause in q.clauses:
-                alt = _union([self._containing(t, term.norm) if term.quoted else self._word_matches(t, term.norm)
-                              for term in clause])
-                words_match = alt if words_match is None else np.intersect1d(words_match, alt, assume_unique=True)
-                if not len(words_match):
-                    break
+            words_match = _evaluate(q.clauses, lambda term: self._containing(t, term.norm) if term.quoted
+                                    else self._word_matches(t, term.norm))
             words_match = words_match[mask[words_match]]
             relaxed = np.setdiff1d(np.setdiff1d(words_match, excluded, assume_unique=True), exact, assume_unique=True)
         return exact, relaxed
@@ -281,6 +283,7 @@ class Searcher:
         if q.is_empty and not any((fixed or {}).values()):
             raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
         t = self._current()
+        t.verify()
         mask = self.selection_mask(t, q, fixed)
         exact, relaxed = self._match(t, q, mask)
         q_syn, applied = expand_query(q, self.synonyms)
@@ -324,21 +327,17 @@ class Searcher:
         needles_synonym = [term.norm for term in q_syn.terms]
         hits = []
         for n, i in enumerate(page_items.tolist()):
-            r = t.rows[int(rows[i])]
+            r = t.row(int(rows[i]))
             is_exact = tier[i] == 0
             needles = needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym
             runs, groups = spans(r.text, needles)
-            hits.append(Hit(
-                doc_id=r.doc_id, passage_id=r.passage_id, title=r.title, town=r.town, county=r.county,
-                year=r.year, section=r.section, topics=list(r.topics),
-                match=("exact", "words", "synonym")[tier[i]], passage=r.text,
-                snippet=snippet(r.text, runs, needles=needles, groups=groups),
-                score=round(float(scores[i]), 4), kind=r.kind, runs=runs,
-            ))
+            hits.append(Hit.from_row(r, match=("exact", "words", "synonym")[tier[i]],
+                                     snippet=snippet(r.text, runs, needles=needles, groups=groups),
+                                     score=round(float(scores[i]), 4), runs=runs))
             if listed is not None:
                 item = page_listed[n]
                 hits[-1].more_in_report = item.more_in_report
-                hits[-1].also_in = [_report_ref(t.rows[int(rows[j])]) for j in item.also_in]
+                hits[-1].also_in = [_report_ref(t.row(int(rows[j]))) for j in item.also_in]
         return Results(
             query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
@@ -355,6 +354,7 @@ class Searcher:
         the document page, ``/api/docs/<id>?q=`` and ``govsearch show --query``), and
         the report gets ``query``, ``needles`` and ``matches``."""
         t = self._current()
+        t.verify()
         doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
             raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
@@ -430,8 +430,20 @@ def document_needles(query: str, norms: list[str], cut) -> list[str]:
         if term.quoted or any(term.norm in n for n in norms):
             needles.append(term.norm)
         else:
-            needles.extend(w for w in cut(term.norm) if len(w) > 1 and any(w in n for n in norms))
+            needles.extend(w for w in multichar_words(cut, term.norm) if any(w in n for n in norms))
     return list(dict.fromkeys(n for n in needles if n))
+
+
+def _evaluate(clauses, rows_of) -> np.ndarray:
+    """Sorted rows matching an AND of OR clauses, ``rows_of(term)`` giving each term's
+    sorted rows; stops as soon as the intersection is empty."""
+    result = None
+    for clause in clauses:
+        alternatives = _union([rows_of(term) for term in clause])
+        result = alternatives if result is None else np.intersect1d(result, alternatives, assume_unique=True)
+        if not len(result):
+            break
+    return EMPTY if result is None else result
 
 
 def _union(parts: list[np.ndarray]) -> np.ndarray:
@@ -507,8 +519,11 @@ def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
     years = years[years > 0]
     counts = np.bincount(years) if len(years) else np.zeros(0, int)
     year = {str(y): int(counts[y]) for y in np.flatnonzero(counts)[::-1].tolist()}
-    return {"topic": topic, "town": count(t.town, t.town_names), "county": count(t.county, t.county_names),
-            "year": year}
+    out = {"topic": topic}
+    for name in PLACE_FILTERS:  # town, county, city, province, level
+        out[name] = count(getattr(t, name), getattr(t, f"{name}_names"))
+    out["year"] = year
+    return {k: out[k] for k in FACETS}
 
 
 _SEARCHERS: dict[str, Searcher] = {}

@@ -4,7 +4,11 @@
 * ``"…"`` is an exact phrase (spaces inside are ignored like all punctuation);
 * ``-term`` / ``-"…"`` excludes passages containing it;
 * ``A OR B`` matches either (binds tighter than the implicit AND);
-* ``town:`` ``county:`` ``topic:`` ``year:`` filter (also 镇: 县: 主题: 年: ; ``year:2020-2022``).
+* ``town:`` ``county:`` ``city:`` ``province:`` ``level:`` ``topic:`` ``year:`` filter (also 镇: 县:
+  市: 省: 级别: 主题: 年: ; ``year:2020-2022``); the names come from the field model
+  (index/fields.py);
+* ``section:`` (``标题:``) keeps passages under a heading containing the value, and
+  headings containing it (标题检索).
 
 Every term is matched as a contiguous string of the normalized text. Nothing here
 raises anything but :class:`QueryError`, with a message meant for the person who
@@ -18,17 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 from index.errors import QueryError
+from index.fields import filter_names
 from index.normalize import normalize
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 
-FILTER_FIELDS = {
-    "town": "town", "镇": "town", "乡镇": "town", "街道": "town",
-    "county": "county", "县": "county", "区县": "county", "县区": "county", "县市区": "county",
-    "topic": "topic", "主题": "topic",
-    "year": "year", "年": "year", "年份": "year",
-}
+FILTER_FIELDS = filter_names()  # town/镇/乡镇/街道 → town, 县 → county, 省 → province, 标题 → section …
+FILTERS = tuple(dict.fromkeys(FILTER_FIELDS.values()))
 _FILTER = re.compile(r"^(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：](?P<value>.*)$")
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
 _SPACE = re.compile(r"\s")
@@ -156,8 +157,8 @@ def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> Parsed
 
 def _add_filter(q: ParsedQuery, name: str, value: str) -> None:
     name = FILTER_FIELDS.get(name, name)
-    if name not in ("town", "county", "topic", "year"):
-        raise QueryError(f"未知的筛选字段 {name!r} (unknown filter; use town, county, topic or year)")
+    if name not in FILTERS:
+        raise QueryError(f"未知的筛选字段 {name!r} (unknown filter; use {', '.join(FILTERS)})")
     value = value.strip()
     if name == "year":
         for part in re.split(r"[,，]", value):

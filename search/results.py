@@ -1,9 +1,18 @@
 """What a search returns. ``Results.to_dict()`` is the public JSON contract of
-``govsearch search --json`` and ``GET /api/search``: keep field names, add fields."""
+``govsearch search --json`` and ``GET /api/search``: keep field names, add fields.
+
+A hit's field values and their JSON names come from the field model
+(index/fields.py); ``match``, ``snippet``, ``score`` and ``highlights`` are the
+search's own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from index.fields import FIELDS
+
+# JSON name → Hit attribute, for the fields of the field model that a hit carries
+HIT_FIELDS: dict[str, str] = {f.json: ("passage" if f.name == "text" else f.name) for f in FIELDS if f.json}
 
 
 @dataclass
@@ -22,18 +31,27 @@ class Hit:
     score: float
     kind: str = "body"
     runs: list[tuple[int, int]] = field(default_factory=list)  # match spans in `passage`
+    city: str | None = None
+    province: str | None = None
+    level: str | None = None
     more_in_report: int = 0  # group="report": matching passages of this report not listed
     also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
 
+    @classmethod
+    def from_row(cls, row, *, match: str, snippet: str, score: float, runs) -> "Hit":
+        """A hit for a passage of the table (search/table.py ``Row``)."""
+        values = {attr: getattr(row, "text" if attr == "passage" else attr) for attr in HIT_FIELDS.values()}
+        values["topics"] = list(values["topics"])
+        return cls(passage_id=row.passage_id, match=match, snippet=snippet, score=score, runs=runs, **values)
+
     def to_dict(self) -> dict:
-        return {
-            "doc_id": self.doc_id, "passage_id": self.passage_id, "title": self.title,
-            "town": self.town, "county": self.county, "year": self.year,
-            "section": self.section, "topics": list(self.topics), "match": self.match,
-            "passage": self.passage, "snippet": self.snippet, "score": self.score,
-            "kind": self.kind, "highlights": [list(r) for r in self.runs],
-            "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
-        }
+        out = {"doc_id": self.doc_id, "passage_id": self.passage_id}
+        out.update({name: getattr(self, attr) for name, attr in HIT_FIELDS.items()})
+        out["topics"] = list(self.topics)
+        out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
+                    "highlights": [list(r) for r in self.runs],
+                    "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in]})
+        return out
 
 
 @dataclass

@@ -1,30 +1,40 @@
-"""The passage table: one index generation, loaded for searching.
+"""The passage table: one index generation, opened for searching in constant time.
 
-Passages are numbered by their *row* in the bigram index (index/grams.py). The table
-keeps, per row, the passage as a :class:`Row` (text, normalized text, section …) and
-NumPy columns for the things every query touches — liveness, report, town, county,
-year, topics, length, reading order — so that filtering, facet counting and ranking
-work on arrays instead of Python loops.
+Passages are numbered by their *row* in the bigram index (index/grams.py). The
+table maps, rather than reads, what queries need (index/columns.py): NumPy columns
+for liveness, report, kind, section, town, county, city, province, level, year,
+topics, length and reading order, and the original and normalized passage texts as
+blobs. Opening costs a few small JSON reads and ``mmap`` calls whatever the size of
+the index; the OS page cache shares the mapped files between processes.
+
+Passage text and fields are read through accessors: ``t.text(r)``, ``t.norm(r)`` and
+``t.row(r)`` (a :class:`Row` with the passage's fields). Whoosh (the index of record)
+is opened only when a query needs its word field.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
-from index import grams, store
+from index import grams, store, wordtable
+from index.analysis import multichar_words
+from index.columns import Columns
+from index.errors import IndexMissing
+from index.fields import COLUMNS
 from index.normalize import normalize
-from index.schema import analyzer_of
 
 
 @dataclass(frozen=True)
 class Row:
     """One passage."""
     row: int
-    docnum: int  # Whoosh document number
+    docnum: int  # kept for compatibility: -1 (Whoosh document numbers are not kept)
     passage_id: str
     doc_id: str
     seq: int
@@ -37,95 +47,150 @@ class Row:
     year: int | None
     topics: tuple[str, ...]
     norm: str
+    city: str | None = None
+    province: str | None = None
+    level: str | None = None
 
 
-class _Codes:
-    """Values ↔ small integer codes (for NumPy columns)."""
+class _Texts:
+    """Passage texts by row, read from a mapped blob (``t.norms[r]``)."""
 
-    def __init__(self):
-        self.values: list = []
-        self.code: dict = {}
+    def __init__(self, columns: Columns, name: str):
+        self.data, self.offsets = columns.blob(name)
 
-    def __call__(self, value) -> int:
-        if value is None:
-            return -1
-        c = self.code.get(value)
-        if c is None:
-            c = self.code[value] = len(self.values)
-            self.values.append(value)
-        return c
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, r: int) -> str:
+        o = self.offsets
+        return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
+
+
+class _Rows:
+    """``t.rows[r]``: the passage of a row as a :class:`Row` (None for a removed one),
+    for code written before the accessors; prefer ``t.row(r)``."""
+
+    def __init__(self, table: "PassageTable"):
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table.live)
+
+    def __getitem__(self, r: int) -> Row | None:
+        return self._table.row(r) if self._table.live[r] else None
+
+
+class _RowsByDoc(Mapping):
+    """doc_id → its live rows in reading order (a report's rows are consecutive)."""
+
+    def __init__(self, documents: dict[str, dict], live: np.ndarray):
+        self._documents, self._live = documents, live
+
+    def __getitem__(self, doc_id: str) -> list[int]:
+        doc = self._documents[doc_id]
+        first, end = doc["rows"]
+        rows = np.arange(first, end)
+        return rows[self._live[first:end]].tolist()
+
+    def __iter__(self):
+        return iter(self._documents)
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+
+class _QueryAnalyzer:
+    """``cut`` and ``term_words`` of the index's analyzer, from its mapped dictionary."""
+
+    def __init__(self, table: wordtable.WordTable):
+        self.table = table
+
+    def cut(self, normalized: str) -> list[str]:
+        return self.table.cut(normalized)
+
+    def words(self, text: str) -> list[str]:
+        return self.cut(normalize(text))
+
+    def term_words(self, norm: str) -> list[str]:
+        return multichar_words(self.cut, norm)
 
 
 class PassageTable:
     def __init__(self, gen: Path):
         self.path = gen
-        self.ix = whoosh_index.open_dir(str(gen))
-        self.searcher = self.ix.searcher()
-        self.reader = self.searcher.reader()
-        self.analyzer = analyzer_of(self.ix.schema)
         self.info = store.read_json(gen / store.BUILD_INFO)
         self.documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
-        self.grams = grams.GramIndex.load(gen)
-        size = store.read_json(gen / grams.MANIFEST)["next_row"]
+        self.columns = c = Columns(gen)
+        self.grams = _map_grams(gen, c)
+        for f in COLUMNS:
+            if f.column in ("code", "bits", "year", "int"):
+                setattr(self, f.column_attr, c.array(f.column_attr))
+                if f.column in ("code", "bits") and f.name != "section":
+                    setattr(self, f.names_attr, c.values[f.names_attr])
+        self.live = c.array("live")
+        self.length = c.array("length")
+        self.reading_order = c.array("reading_order")
+        self.count = int(c.manifest["live"])
+        self.avg_length = float(c.manifest["avg_length"]) or 1.0
+        self.by_doc = _RowsByDoc(self.documents, self.live)
+        self.norms = _Texts(c, "norm")
+        self.texts = _Texts(c, "text")
+        self._whoosh_lock = threading.Lock()
+        self._whoosh = None
 
-        self.rows: list[Row | None] = [None] * size
-        self.norms: list[str] = [""] * size
-        towns, counties, docs, sections = _Codes(), _Codes(), _Codes(), _Codes()
-        topic_codes = _Codes()
-        for name in self.info.get("topics", []):
-            topic_codes(name)
-        self.live = np.zeros(size, dtype=bool)
-        self.doc = np.full(size, -1, dtype=np.int32)
-        self.town = np.full(size, -1, dtype=np.int32)
-        self.county = np.full(size, -1, dtype=np.int32)
-        self.year = np.zeros(size, dtype=np.int32)  # 0 = unknown
-        self.topics = np.zeros(size, dtype=np.uint64)  # bit i = topic_names[i]
-        self.section = np.full(size, -1, dtype=np.int32)
-        self.length = np.zeros(size, dtype=np.float64)
-        self.row_of_docnum = np.full(self.reader.doc_count_all(), -1, dtype=np.int64)
-        seqs = np.zeros(size, dtype=np.int64)
-        self.by_doc: dict[str, list[int]] = {}
-        for docnum, f in self.reader.iter_docs():
-            doc = self.documents[f["doc_id"]]
-            topics = tuple(t for t in (f.get("topics") or "").split(",") if t)
-            norm = normalize(f["text"])
-            r = f["row"]
-            row = Row(r, docnum, f"{f['doc_id']}:{f['seq']}", f["doc_id"], f["seq"], f["kind"], doc["title"],
-                      f.get("section", ""), f["text"], doc["town"], doc["county"], doc["year"], topics, norm)
-            self.rows[r] = row
-            self.norms[r] = norm
-            self.live[r] = True
-            self.doc[r] = docs(row.doc_id)
-            self.town[r] = towns(row.town)
-            self.county[r] = counties(row.county)
-            self.year[r] = row.year or 0
-            bits = 0
-            for t in topics:
-                bits |= 1 << topic_codes(t)
-            self.topics[r] = bits
-            self.section[r] = sections(row.section)
-            self.length[r] = len(norm)
-            self.row_of_docnum[docnum] = r
-            seqs[r] = row.seq
-            self.by_doc.setdefault(row.doc_id, []).append(r)
-        for rows in self.by_doc.values():
-            rows.sort(key=lambda r: self.rows[r].seq)
-        self.town_names, self.county_names = towns.values, counties.values
-        self.doc_ids, self.section_names = docs.values, sections.values
-        self.topic_names = topic_codes.values
-        self.live_rows = np.flatnonzero(self.live).astype(np.int64)
-        self.count = len(self.live_rows)
-        self.avg_length = float(self.length[self.live].mean()) if self.count else 1.0
-        # reading order: by report id, then position in the report
-        doc_rank = np.argsort(np.argsort(np.array(self.doc_ids, dtype=object))) if self.doc_ids else np.zeros(0)
-        order_key = np.where(self.doc >= 0, doc_rank[np.maximum(self.doc, 0)] if len(doc_rank) else 0, 1 << 40)
-        self.reading_order = order_key.astype(np.int64) * (1 << 20) + seqs
-        self._norm_titles = [normalize(self.documents[d]["title"]) for d in self.doc_ids]
-        self._norm_sections = [normalize(s) for s in self.section_names]
-        # load jieba's dictionary and HMM tables, and NumPy's lazily imported parts, now
-        # rather than on the first query
-        self.analyzer.cut("预热")
-        np.unique(np.array([2, 1, 2]))
+    # ---------------------------------------------------------------- passages
+    @property
+    def rows(self) -> _Rows:
+        return _Rows(self)  # made on each use: no reference cycle keeps a table's maps alive
+
+    def text(self, r: int) -> str:
+        return self.texts[r]
+
+    def norm(self, r: int) -> str:
+        return self.norms[r]
+
+    def row(self, r: int) -> Row:
+        r = int(r)
+        doc_id = self.doc_ids[int(self.doc[r])]
+        doc = self.documents[doc_id]
+        seq = int(self.seq[r])
+        bits = int(self.topics[r])
+        topics = tuple(name for i, name in enumerate(self.topic_names) if bits >> i & 1)
+        return Row(r, -1, f"{doc_id}:{seq}", doc_id, seq, self._name(self.kind_names, self.kind[r]) or "body",
+                   doc["title"], self.section_names[int(self.section[r])] if self.section[r] >= 0 else "",
+                   self.text(r), doc.get("town"), doc.get("county"), doc.get("year"), topics, self.norm(r),
+                   doc.get("city"), doc.get("province"), doc.get("level"))
+
+    @staticmethod
+    def _name(names: list, code) -> str | None:
+        code = int(code)
+        return names[code] if code >= 0 else None
+
+    def contains(self, rows: np.ndarray, needle: str) -> np.ndarray:
+        """Which of ``rows`` have ``needle`` in their normalized text (a byte search in
+        the mapped blob: UTF-8 matches only at character boundaries)."""
+        data, offsets = self.norms.data, self.norms.offsets
+        nb = needle.encode("utf-8")
+        find = data.find
+        starts, ends = offsets[rows].tolist(), offsets[rows + 1].tolist()
+        return np.fromiter((find(nb, a, b) >= 0 for a, b in zip(starts, ends)), dtype=bool, count=len(rows))
+
+    @cached_property
+    def live_rows(self) -> np.ndarray:
+        return np.flatnonzero(self.live).astype(np.int64)
+
+    # ---------------------------------------------------------------- headings, titles
+    @cached_property
+    def section_names(self) -> list[str]:
+        return self.columns.strings("sections")
+
+    @cached_property
+    def _norm_sections(self) -> list[str]:
+        return self.columns.strings("sections_norm")
+
+    @cached_property
+    def _norm_titles(self) -> list[str]:
+        return self.columns.strings("titles_norm")
 
     def norm_title(self, doc_code: int) -> str:
         return self._norm_titles[doc_code]
@@ -133,8 +198,75 @@ class PassageTable:
     def norm_section(self, section_code: int) -> str:
         return self._norm_sections[section_code]
 
+    # ---------------------------------------------------------------- Whoosh, the analyzer
+    @property
+    def whoosh(self):
+        """Whoosh searcher of this generation, opened on first use (without mmap: a
+        damaged file is an error, not a crash)."""
+        if self._whoosh is None:
+            with self._whoosh_lock:
+                if self._whoosh is None:
+                    from whoosh.filedb.filestore import FileStorage
+
+                    try:
+                        ix = FileStorage(str(self.path), supports_mmap=False, readonly=True).open_index()
+                        searcher = ix.searcher()
+                        rows = searcher.reader().column_reader("row")
+                    except Exception as exc:
+                        raise IndexMissing(f"the Whoosh index in {self.path} cannot be read: {type(exc).__name__}: {exc}",
+                                           "rebuild it with `govsearch index build`") from None
+                    self._whoosh = (ix, searcher, rows)
+        return self._whoosh
+
+    @property
+    def searcher(self):
+        return self.whoosh[1]
+
+    def rows_of_docnums(self, docnums) -> np.ndarray:
+        column = self.whoosh[2]
+        return np.fromiter((column[d] for d in docnums), dtype=np.int64)
+
+    @cached_property
+    def analyzer(self):
+        """What the query side segments with: the index's own copy of jieba's dictionary,
+        mapped (index/wordtable.py; no dictionary load), or the analyzer stored in the
+        Whoosh schema for an index without it."""
+        if wordtable.present(self.path):
+            return _QueryAnalyzer(wordtable.WordTable(self.path))
+        from index.schema import analyzer_of
+
+        return analyzer_of(self.whoosh[0].schema)
+
+    def verify(self) -> None:
+        """Raise IndexMissing if a mapped file was truncated under us (see Columns.verify)."""
+        self.columns.verify()
+
     def close(self) -> None:
-        try:
-            self.searcher.close()
-        except Exception:
-            pass
+        """Release this generation's files. Mapped arrays are unmapped once the last
+        query still using them has finished (they are dropped, not closed under it)."""
+        w, self._whoosh = self._whoosh, None
+        if w is not None:
+            try:
+                w[1].close()
+            except Exception:
+                pass
+        self.columns.close()
+
+
+def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
+    """The bigram segments, mapped with their sizes checked (a truncated segment is an
+    IndexMissing error naming the file)."""
+    manifest = store.read_json(gen / grams.MANIFEST)
+    segments = []
+    for name in manifest["segments"]:
+        parts = []
+        for part in grams.segment_files(name):
+            path = gen / part
+            c._expected.setdefault(part, path.stat().st_size if path.exists() else -1)
+            parts.append(c._load_npy(part))
+        keys, offsets, rows = parts
+        if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(rows)):
+            raise IndexMissing(f"the index files of bigram segment {gen / name} do not match",
+                               "rebuild it with `govsearch index build`")
+        segments.append(grams.Segment(keys, offsets, rows))
+    return grams.GramIndex(segments)

@@ -44,7 +44,7 @@ def test_search_json_contract(built, runner):
     data = json.loads(result.output)
     assert {"query", "total", "total_docs", "page", "page_size", "facets", "hits"} <= data.keys()
     assert data["query"] == "五星支部" and data["total"] == 3 and data["total_docs"] == 2
-    assert set(data["facets"]) == {"topic", "town", "county", "year"}
+    assert set(data["facets"]) == {"topic", "town", "county", "city", "province", "level", "year"}
     assert data["facets"]["year"] == {"2022": 2}
     hit = data["hits"][0]
     assert {"doc_id", "passage_id", "title", "town", "county", "year", "section", "topics", "match",

@@ -7,10 +7,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from conftest import write_corpus
 from index import build, update
+from search import engine
 from search.engine import Searcher
 
 A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"
@@ -129,15 +131,24 @@ def test_sidecar_change_is_an_update(tmp_path):
     assert Searcher(tmp_path / "i").search("五星支部", year="2023").total == 1
 
 
-def test_background_reload_keeps_answering_from_the_old_generation(tmp_path):
+def test_background_reload_keeps_answering_from_the_old_generation(tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path / "c", {"a.txt": A})
     build(corpus, tmp_path / "i")
     searcher = Searcher(tmp_path / "i", reload_in_background=True)
     assert searcher.search("五星支部").total == 1  # first load is synchronous
     write_corpus(corpus, {"b.txt": B})
     build(corpus, tmp_path / "i")
-    first = searcher.search("万人助万企").total  # answered at once, from whichever table is ready
-    assert first in (0, 1)
+    # hold the new generation's load until the old one has answered
+    release = threading.Event()
+    real_table = engine.PassageTable
+
+    def slow_table(gen):
+        release.wait(30)
+        return real_table(gen)
+
+    monkeypatch.setattr(engine, "PassageTable", slow_table)
+    assert searcher.search("万人助万企").total == 0  # answered at once, from the previous generation
+    release.set()
     searcher.wait_for_reload(30)
     assert searcher.search("万人助万企").total == 1
     assert searcher.search("五星支部").total == 1

@@ -123,6 +123,7 @@ def test_fuzzed_queries_never_raise_anything_but_query_errors(sample, raw):
     except GovsearchError as exc:
         assert exc.status == 400 and exc.message
         return
-    assert res.total >= 0
+    assert res.total_exact <= res.total and len(res.hits) <= res.total and res.total_docs <= res.total
+    assert sum(res.facets["year"].values()) <= res.total
     for h in res.hits:
         assert "<" not in h.snippet.replace("<mark>", "").replace("</mark>", "")

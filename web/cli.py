@@ -7,7 +7,10 @@ Only click is imported here; Flask, waitress and the engine load when the comman
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sys
+import time
 
 import click
 
@@ -21,9 +24,13 @@ import click
               help=f"Index folder (env GOVSEARCH_INDEX; default {os.path.join('var', 'index')}, or the config file's).")
 @click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True, envvar="GOVSEARCH_THREADS",
               help="Worker threads answering requests (env GOVSEARCH_THREADS).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, envvar="GOVSEARCH_WORKERS",
+              help="Processes answering requests on one listening socket, each with --threads threads; "
+                   "they share the memory-mapped index through the OS page cache (env GOVSEARCH_WORKERS; "
+                   "more than 1 needs a POSIX system).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
               help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see the README, section 'Web'.")
-def serve(host, port, index_dir, threads, config_file):
+def serve(host, port, index_dir, threads, workers, config_file):
     """Serve the search pages and the JSON API on waitress (a production WSGI server).
 
     \b
@@ -33,6 +40,7 @@ def serve(host, port, index_dir, threads, config_file):
     \b
     Example:
       govsearch serve --port 8000 --index var/index
+      govsearch serve --workers 2 --threads 8     # one process per core
       open http://127.0.0.1:8000/
     """
     from index.errors import GovsearchError
@@ -59,6 +67,8 @@ def serve(host, port, index_dir, threads, config_file):
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
         click.secho(f"注意 note: {exc.message} — pages answer 503 until "
                     f"`govsearch index build --index {web.config.index}` has run", fg="yellow", err=True)
+    if workers > 1:
+        sys.exit(_serve_workers(app, host, port, workers, threads, web.config.url_prefix))
     try:
         server = make_server(app, host, port, threads)
     except OSError as exc:
@@ -76,7 +86,138 @@ def serve(host, port, index_dir, threads, config_file):
         server.close()
 
 
-def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8):
+def _listen_error(host, port, exc) -> None:
+    click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
+                "(is another server using the port? try --port)", fg="red", err=True)
+
+
+def _serve_workers(app, host: str, port: int, workers: int, threads: int, prefix: str) -> int:
+    """A pre-forking master: one listening socket, ``workers`` child processes each
+    running waitress with ``threads`` threads on it. SIGTERM or Ctrl+C stops the
+    children and then the master; a child that dies is replaced."""
+    if not hasattr(os, "fork"):
+        click.secho("错误 Error: --workers above 1 needs a POSIX system (fork); use --threads here", fg="red", err=True)
+        return 2
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.create_server((host, port), family=family, backlog=1024, reuse_port=False)
+    except OSError as exc:
+        _listen_error(host, port, exc)
+        return 1
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"govsearch serving on http://{shown}:{sock.getsockname()[1]}{prefix}/ "
+               f"(waitress, {workers} processes × {threads} threads; Ctrl+C stops)")
+    sys.stdout.flush()
+    master = Master(app, sock, workers, threads)
+    return master.run()
+
+
+class _Stop(Exception):
+    pass
+
+
+class Master:
+    """Runs and supervises the worker processes of ``govsearch serve --workers N``."""
+
+    GRACE_SECONDS = 10
+    MAX_RESTARTS = 20
+
+    def __init__(self, app, sock, workers: int, threads: int):
+        self.app, self.sock, self.workers, self.threads = app, sock, workers, threads
+        self.children: set[int] = set()
+
+    def _spawn(self) -> None:
+        pid = os.fork()
+        if pid:
+            self.children.add(pid)
+            return
+        code = 0
+        try:  # the child
+            _die_with_parent()
+            signal.signal(signal.SIGTERM, _raise_stop)
+            signal.signal(signal.SIGINT, _raise_stop)
+            server = make_server(self.app, threads=self.threads, sockets=[self.sock])
+            try:
+                server.run()
+            except _Stop:
+                pass
+            finally:
+                server.task_dispatcher.shutdown()  # let the requests being answered finish
+                server.close()
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, _raise_stop)
+        signal.signal(signal.SIGINT, _raise_stop)
+        restarts = 0
+        try:
+            for _ in range(self.workers):
+                self._spawn()
+            while self.children:
+                pid, _status = os.wait()
+                self.children.discard(pid)
+                if restarts < self.MAX_RESTARTS:
+                    restarts += 1
+                    click.secho(f"注意 note: worker {pid} ended; starting another", fg="yellow", err=True)
+                    self._spawn()
+            return 1
+        except _Stop:
+            pass
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            self._stop_children()
+            self.sock.close()
+        click.echo("stopped")
+        return 0
+
+    def _stop_children(self) -> None:
+        for pid in list(self.children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                self.children.discard(pid)
+        deadline = time.monotonic() + self.GRACE_SECONDS
+        while self.children:
+            for pid in list(self.children):
+                try:
+                    done, _ = os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    done = pid
+                if done:
+                    self.children.discard(pid)
+            if time.monotonic() > deadline:
+                for pid in self.children:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+                    except (ProcessLookupError, ChildProcessError):
+                        pass
+                self.children.clear()
+            time.sleep(0.05)
+
+
+def _raise_stop(signum, frame):
+    raise _Stop()
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGTERM when the master dies, even by kill -9."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(0)
+    except Exception:
+        pass
+
+
+def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8, sockets=None):
     """A waitress server for ``app``, bound and ready to ``run()`` (port 0: any free port).
 
     X-Forwarded-* headers are passed through to the app, where ProxyFix trusts as
@@ -85,8 +226,12 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8
 
     from .waitress_channel import install
 
-    server = create_server(app, host=host, port=port, threads=threads, ident="govsearch",
-                           clear_untrusted_proxy_headers=False)
+    if sockets is not None:  # already listening (inherited from the master of --workers)
+        server = create_server(app, sockets=sockets, threads=threads, ident="govsearch",
+                               clear_untrusted_proxy_headers=False)
+    else:
+        server = create_server(app, host=host, port=port, threads=threads, ident="govsearch",
+                               clear_untrusted_proxy_headers=False)
     install(server)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
     return server
 

@@ -17,7 +17,8 @@ from markupsafe import Markup
 
 from index.errors import DocumentNotFound
 from index.model import SECTION_SEPARATOR
-from search.highlight import mark
+from index.normalize import normalize
+from search.highlight import mark, match_runs
 
 FIRST_MATCH = "first-match"  # id of the first <mark> in a report: links from results scroll there
 KIND_LABELS = {"caption": "图片说明", "byline": "署名", "heading": "标题", "title": "题目", "body": "正文"}
@@ -89,6 +90,7 @@ def build_view(doc: dict, max_passages: int | None = None) -> DocumentView:
         # line is a photo caption): the page is headed by that title, as results, CSV and
         # API show it, and the first lines follow it as they stand in the report
         title = doc["title"] or doc["doc_id"]
+        needles = list(doc.get("needles") or [])
         title_html = Markup(mark(title, match_runs(title, needles) if needles else []))
         subtitles = titles
     toc = [b for b in blocks if b.kind == "heading"]

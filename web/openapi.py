@@ -6,6 +6,8 @@ them; a test also checks that every ``/api/`` route and ``/healthz`` is describe
 
 from __future__ import annotations
 
+from index.fields import FACETS, FIELDS, FILTERS
+
 from .config import WebConfig
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -41,21 +43,14 @@ SCHEMAS: dict[str, dict] = {
         "required": ["doc_id", "passage_id", "title", "town", "county", "year", "section", "topics", "match",
                      "passage", "snippet", "score"],
         "properties": {
-            "doc_id": {"type": "string"},
             "passage_id": {"type": "string"},
-            "title": {"type": "string"},
-            "town": NULLABLE_STRING,
-            "county": NULLABLE_STRING,
-            "year": NULLABLE_INT,
-            "section": {"type": "string", "description": "Heading path, parts joined by ' > '; empty before the first heading."},
-            "topics": STRINGS,
+            # the fields of the field model (index/fields.py), by their JSON names
+            **{f.json: f.schema for f in FIELDS if f.json},
             "match": {"type": "string", "enum": ["exact", "words", "synonym"],
                       "description": "exact: every term occurs as written; words: only its words occur; "
                                      "synonym: found only through the synonym table (ranked after the others)."},
-            "passage": {"type": "string", "description": "Plain text of the passage."},
             "snippet": {"type": "string", "description": "HTML: escaped text, 100-200 characters cut at clause boundaries, showing every query term when they fit (pieces joined with …); the only markup is <mark>."},
             "score": {"type": "number"},
-            "kind": {"type": "string", "enum": ["title", "heading", "body", "caption", "byline"]},
             "highlights": {"type": "array", "description": "[start, end) character spans of matches in passage.",
                            "items": {"type": "array", "items": {"type": "integer", "minimum": 0},
                                      "minItems": 2, "maxItems": 2}},
@@ -81,7 +76,7 @@ SCHEMAS: dict[str, dict] = {
             "page_size": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 1},
             "facets": {"type": "object", "required": ["topic", "town", "county", "year"],
-                       "properties": {k: COUNTS for k in ("topic", "town", "county", "year")}},
+                       "properties": {k: COUNTS for k in FACETS}},
             "hits": {"type": "array", "items": _ref("Hit")},
             "total_exact": {"type": "integer", "minimum": 0, "description": "Passages holding every term as written (match: exact)."},
             "total_words": {"type": "integer", "minimum": 0,
@@ -207,6 +202,10 @@ SCHEMAS: dict[str, dict] = {
 }
 
 
+# the filters the API takes as parameters (web/state.py); the others work inside q
+API_FILTERS = ("town", "county", "topic", "year")
+
+
 def _filter_param(name: str, description: str, example: str) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description + " Repeat it, or separate values with commas, for several (any of them).",
             "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True,
@@ -231,12 +230,11 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
     search_params = [
         {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 1000},
          "description": 'Query: words separated by spaces must all occur; "..." exact phrase; -word excludes; '
-                        "A OR B either; town:/county:/topic:/year: filter inside the query. Either q or a filter is required.",
+                        "A OR B either; " + "/".join(f"{f.filter}:" for f in FILTERS)
+                        + " filter inside the query (section: searches the headings). Either q or a filter is required.",
          "example": "五星支部"},
-        _filter_param("town", "Only passages of this town (镇/乡/街道).", "大隗镇"),
-        _filter_param("county", "Only this county-level unit (市/区/县).", "新密市"),
-        _filter_param("topic", "Only passages of this topic.", "党建"),
-        _filter_param("year", "Only this year (YYYY) or range (YYYY-YYYY).", "2022"),
+        *(_filter_param(f.filter, f"Only passages of this {f.description}.", f.example)
+          for f in FILTERS if f.filter in API_FILTERS),
         {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
         {"name": "page_size", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": config.max_page_size, "default": config.page_size}},

@@ -25,7 +25,7 @@ def test_search_returns_exactly_the_engine_contract(client, tiny_index):
     expected = Searcher(tiny_index).search("五星支部", topic=["党建"], page_size=2, sort="year").to_dict()
     assert without_timing(data) == without_timing(expected)
     assert SEARCH_KEYS <= set(data) and all(HIT_KEYS <= set(h) for h in data["hits"])
-    assert set(data["facets"]) == {"topic", "town", "county", "year"}
+    assert set(data["facets"]) == {"topic", "town", "county", "city", "province", "level", "year"}
     assert data["total"] == 3 and data["total_docs"] == 3 and len(data["hits"]) == 2
 
 

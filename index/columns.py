@@ -1,0 +1,457 @@
+"""The query side's files, written beside Whoosh: columns the OS maps instead of parsing.
+
+For every passage row (the row of the bigram index, grams.py) a generation holds
+
+* one ``.npy`` array per column of the field model (index/fields.py): report, kind,
+  section, town, county, city, province, level (``int32`` codes into value tables),
+  topics (``uint64`` bit sets), year (``int32``, 0 = unknown), position in the
+  report, length of the normalized text, reading order and liveness;
+* the original and the normalized passage text, each as one UTF-8 blob with an
+  ``int64`` offsets array (``text.bin``, ``norm.bin``), the heading paths (original
+  and normalized) and the normalized report titles the same way;
+* the value tables (``values.json``: report ids, kinds, places, topics) and a
+  manifest (``columns.json``) giving the size of every file.
+
+Opening is ``np.load(..., mmap_mode="r")``, ``mmap`` and two small JSON reads: no
+iteration over stored documents, no normalization. Every file's size is checked
+against the manifest before it is mapped, so a truncated file is reported by name
+(:class:`~index.errors.IndexMissing`) instead of crashing the process with SIGBUS.
+Files are written once into a new generation and never modified (they are made
+read-only); an update writes a complete new set.
+
+Whoosh stays the index of record: :func:`rebuild_from_whoosh` derives the same files
+from the stored Whoosh documents and ``documents.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import store
+from .errors import IndexMissing
+from .fields import COLUMNS, Field
+from .model import KINDS
+from .normalize import normalize
+
+MANIFEST = "columns.json"
+VALUES = "values.json"
+FORMAT = 1
+ORDER_SHIFT = 20  # reading order = report rank << 20 | position in the report
+DEAD_ORDER = 1 << 40
+
+# the string blobs: name -> (blob file, offsets file)
+BLOBS = ("text", "norm", "sections", "sections_norm", "titles_norm")
+
+_DTYPES = {"code": np.int32, "bits": np.uint64, "year": np.int32, "int": np.int32}
+EXTRA_COLUMNS = {"live": np.bool_, "length": np.int32, "reading_order": np.int64}
+
+
+def column_file(name: str) -> str:
+    return f"col.{name}.npy"
+
+
+def blob_files(name: str) -> tuple[str, str]:
+    return f"{name}.bin", f"{name}.offsets.npy"
+
+
+def _array_columns() -> list[Field]:
+    return [f for f in COLUMNS if f.column in _DTYPES]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _BlobWriter:
+    def __init__(self, folder: Path, name: str):
+        self.folder, self.name = folder, name
+        blob, _ = blob_files(name)
+        self.file = open(_fresh(folder / blob), "wb")
+        self.offsets = [0]
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.file.write(data)
+        self.size += len(data)
+        self.offsets.append(self.size)
+
+    def add_bytes(self, data) -> None:
+        self.file.write(data)
+        self.size += len(data)
+        self.offsets.append(self.size)
+
+    def close(self) -> None:
+        self.file.close()
+        np.save(_fresh(self.folder / blob_files(self.name)[1]), np.asarray(self.offsets, dtype=np.int64), allow_pickle=False)
+
+
+class ColumnWriter:
+    """Writes the columns of one generation. Rows are added in order, from 0; a row
+    without a passage (removed by an update) is added with :meth:`add_dead`.
+
+    ``values`` of a row are those the Whoosh writer gets (index/fields.py):
+    ``topics`` comma-separated, report-level values included."""
+
+    def __init__(self, folder: Path, topic_names: list[str]):
+        self.folder = folder
+        self.topic_names = list(topic_names)
+        self.cells: dict[str, list] = {f.name: [] for f in _array_columns()}
+        self.live: list[bool] = []
+        self.lengths: list[int] = []
+        self.text = _BlobWriter(folder, "text")
+        self.norm = _BlobWriter(folder, "norm")
+        self.base: tuple[Columns, np.ndarray] | None = None  # (previous generation, rows kept)
+        self.base_rows = 0
+
+    @property
+    def rows(self) -> int:
+        return self.base_rows + len(self.live)
+
+    def copy_base(self, old: "Columns", keep: np.ndarray) -> None:
+        """Start with every row of a previous generation, those where ``keep`` is true as
+        they were, the others dead (column arithmetic and byte copies, no row loop)."""
+        if self.rows:
+            raise RuntimeError("the previous generation's rows come first")
+        self.base, self.base_rows = (old, keep), old.rows
+        for blob, writer in (("text", self.text), ("norm", self.norm)):
+            data, offsets = old.blob(blob)
+            offsets = np.asarray(offsets, dtype=np.int64)
+            sizes = np.diff(offsets) * keep
+            # copy runs of consecutive kept rows in one write each
+            edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
+            for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()):
+                writer.file.write(data[int(offsets[a]) : int(offsets[b])])
+            writer.offsets = (np.concatenate([[0], np.cumsum(sizes)]) + writer.size).tolist()
+            writer.size = writer.offsets[-1]
+
+    def _base_column(self, f: Field, table: list | None, names: list | None) -> np.ndarray:
+        old, keep = self.base
+        column = np.asarray(old.array(f.column_attr))
+        if f.column == "code":
+            old_table = old.strings("sections") if f.name == "section" else old.values[f.names_attr]
+            index = {v: i for i, v in enumerate(table)}
+            remap = np.asarray([index.get(v, -1) for v in old_table] + [-1], dtype=np.int32)
+            return np.where(keep & (column >= 0), remap[column], -1).astype(np.int32)
+        if f.column == "bits":
+            out = np.zeros(len(column), dtype=np.uint64)
+            for i, name in enumerate(old.values[f.names_attr]):
+                if name in names:  # the others are used by dead rows only
+                    out |= ((column >> np.uint64(i)) & np.uint64(1)) << np.uint64(names.index(name))
+            return np.where(keep, out, np.uint64(0)).astype(np.uint64)
+        return np.where(keep, column, 0).astype(np.int32)
+
+    def _base_values(self, f: Field) -> list:
+        """The values of a code/bits column used by the kept rows of the base."""
+        if self.base is None:
+            return []
+        old, keep = self.base
+        column = np.asarray(old.array(f.column_attr))
+        if f.column == "bits":
+            used = int(np.bitwise_or.reduce(column[keep])) if keep.any() else 0
+            return [n for i, n in enumerate(old.values[f.names_attr]) if used >> i & 1]
+        table = old.strings("sections") if f.name == "section" else old.values[f.names_attr]
+        codes = np.unique(column[keep & (column >= 0)]).tolist()
+        return [table[c] for c in codes]
+
+    def add(self, values: dict, text: str, norm: str | None = None) -> None:
+        if norm is None:
+            norm = normalize(text)
+        for name, cells in self.cells.items():
+            cells.append(values.get(name))
+        self.live.append(True)
+        self.lengths.append(len(norm))
+        self.text.add(text)
+        self.norm.add(norm)
+
+    def add_dead(self) -> None:
+        for cells in self.cells.values():
+            cells.append(None)
+        self.live.append(False)
+        self.lengths.append(0)
+        self.text.add("")
+        self.norm.add("")
+
+    def finish(self, titles: dict[str, str]) -> None:
+        """Write everything; ``titles`` maps each report id to its title."""
+        self.text.close()
+        self.norm.close()
+        files: dict[str, str] = {}
+        values: dict[str, list] = {}
+        arrays: dict[str, np.ndarray] = {}
+        n = self.rows
+        new = len(self.live)
+        for f in _array_columns():
+            cells = self.cells[f.name]
+            if f.column == "code":
+                table = _value_table(f, cells + self._base_values(f))
+                index = {v: i for i, v in enumerate(table)}
+                arrays[f.column_attr] = np.fromiter((-1 if v is None else index[v] for v in cells),
+                                                    dtype=np.int32, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, table, None),
+                                                            arrays[f.column_attr]])
+                if f.name != "section":
+                    values[f.names_attr] = table
+                else:
+                    _write_strings(self.folder, "sections", table)
+                    _write_strings(self.folder, "sections_norm", [normalize(s) for s in table])
+            elif f.column == "bits":
+                names = list(self.topic_names)
+                for v in [*cells, ",".join(self._base_values(f))]:
+                    for t in (v or "").split(","):
+                        if t and t not in names:
+                            names.append(t)
+                bit = {t: 1 << i for i, t in enumerate(names)}
+                arrays[f.column_attr] = np.fromiter(
+                    (sum(bit[t] for t in (v or "").split(",") if t) for v in cells), dtype=np.uint64, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, names), arrays[f.column_attr]])
+                values[f.names_attr] = names
+            else:  # year, int
+                arrays[f.column_attr] = np.fromiter((v or 0 for v in cells), dtype=np.int32, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, None), arrays[f.column_attr]])
+        live = np.asarray(self.live, dtype=np.bool_)
+        length = np.asarray(self.lengths, dtype=np.int32)
+        if self.base is not None:
+            old, keep = self.base
+            live = np.concatenate([keep, live])
+            length = np.concatenate([np.where(keep, np.asarray(old.array("length")), 0).astype(np.int32), length])
+        arrays["live"] = live
+        arrays["length"] = length
+        doc, seq = arrays["doc"], arrays["seq"]
+        # report codes are the ranks of the sorted report ids: reading order is code, then position
+        arrays["reading_order"] = np.where(doc >= 0, doc.astype(np.int64) << ORDER_SHIFT | seq, DEAD_ORDER)
+        _write_strings(self.folder, "titles_norm", [normalize(titles.get(d) or "") for d in values["doc_ids"]])
+        for name, array in arrays.items():
+            np.save(_fresh(self.folder / column_file(name)), array, allow_pickle=False)
+        store.write_json(self.folder / VALUES, values)
+        for name in arrays:
+            files[column_file(name)] = None
+        for name in BLOBS:
+            for part in blob_files(name):
+                files[part] = None
+        files[VALUES] = None
+        for name in files:
+            path = self.folder / name
+            files[name] = path.stat().st_size
+            _read_only(path)
+        lengths = arrays["length"][live]
+        store.write_json(self.folder / MANIFEST, {
+            "format": FORMAT, "rows": n, "live": int(live.sum()),
+            "avg_length": float(lengths.mean()) if len(lengths) else 1.0, "files": files,
+        })
+        _read_only(self.folder / MANIFEST)
+
+
+def _value_table(f: Field, cells: list) -> list:
+    present = {v for v in cells if v is not None}
+    if f.name == "kind":
+        return [k for k in KINDS if k in present] + sorted(present - set(KINDS))
+    return sorted(present)
+
+
+def _write_strings(folder: Path, name: str, strings: list[str]) -> None:
+    w = _BlobWriter(folder, name)
+    for s in strings:
+        w.add(s)
+    w.close()
+
+
+def _fresh(path: Path) -> Path:
+    """``path``, with any file of that name removed first: a generation's files may be
+    hard links to the previous generation's, which must never be written through."""
+    path.unlink(missing_ok=True)
+    return path
+
+
+def _read_only(path: Path) -> None:
+    try:
+        os.chmod(path, 0o444)
+    except OSError:
+        pass
+
+
+def row_values(report, passage, seq: int) -> dict:
+    """A passage's column values, as the Whoosh writer takes them."""
+    values = {"seq": seq}
+    for f in COLUMNS:
+        if f.take is not None and f.name != "text":
+            values[f.name] = f.take(report, passage)
+    return values
+
+
+def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None:
+    """Start ``writer`` with the rows of a previous generation: those of the reports in
+    ``keep_docs`` as they were, the others as dead rows."""
+    doc = np.asarray(old.array("doc"))
+    kept_codes = np.asarray([d in keep_docs for d in old.values["doc_ids"]] + [False], dtype=bool)
+    keep = np.asarray(old.array("live")) & kept_codes[np.where(doc >= 0, doc, len(kept_codes) - 1)]
+    writer.copy_base(old, keep)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class Columns:
+    """The mapped columns of one generation (see the module docstring)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        manifest_path = folder / MANIFEST
+        try:
+            self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            expected = self.manifest["files"]
+            self.rows = int(self.manifest["rows"])
+        except FileNotFoundError:
+            raise IndexMissing(f"the index generation {folder} has no {MANIFEST}",
+                               "rebuild it with `govsearch index build`") from None
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise IndexMissing(f"the index file {manifest_path} is damaged ({exc})",
+                               "rebuild it with `govsearch index build`") from None
+        self._expected = expected
+        self._watched: list[tuple[Path, int, int]] = []  # (file, inode, size) of mapped files
+        for name, size in expected.items():
+            self._check_size(name, size)
+        self.values = json.loads((folder / VALUES).read_text(encoding="utf-8"))
+        self._arrays: dict[str, np.ndarray] = {}
+        self._blobs: dict[str, tuple[object, np.ndarray]] = {}
+        self._strings: dict[str, list[str]] = {}
+
+    def _check_size(self, name: str, size: int) -> int:
+        """Check a file's size against the manifest; return its inode."""
+        path = self.folder / name
+        try:
+            st = path.stat()
+        except OSError:
+            raise IndexMissing(f"the index file {path} is missing", "rebuild it with `govsearch index build`") from None
+        if st.st_size != size:
+            raise IndexMissing(f"the index file {path} is damaged: {st.st_size} bytes, {size} expected",
+                               "rebuild it with `govsearch index build`")
+        return st.st_ino
+
+    def _watch(self, name: str, inode: int) -> None:
+        self._watched.append((self.folder / name, inode, self._expected[name]))
+
+    def verify(self) -> None:
+        """Raise :class:`IndexMissing` if a mapped file has shrunk since it was mapped
+        (someone truncated a file of the live generation): reading it would crash the
+        process with SIGBUS. Costs one ``stat`` per mapped file; a file removed or
+        replaced by another is harmless (the mapping keeps the old one)."""
+        for path, inode, size in self._watched:
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if st.st_ino == inode and st.st_size < size:
+                raise IndexMissing(f"the index file {path} has changed under the server: "
+                                   f"{st.st_size} bytes, {size} expected", "rebuild it with `govsearch index build`")
+
+    def array(self, name: str) -> np.ndarray:
+        a = self._arrays.get(name)
+        if a is None:
+            a = self._arrays[name] = self._load_npy(column_file(name), (self.rows,))
+        return a
+
+    def _load_npy(self, name: str, shape: tuple | None = None) -> np.ndarray:
+        path = self.folder / name
+        inode = self._check_size(name, self._expected[name])
+        try:
+            a = np.load(path, mmap_mode="r", allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            raise IndexMissing(f"the index file {path} is damaged ({exc})",
+                               "rebuild it with `govsearch index build`") from None
+        if shape is not None and a.shape != shape:
+            raise IndexMissing(f"the index file {path} has shape {a.shape}, {shape} expected",
+                               "rebuild it with `govsearch index build`")
+        if a.size:
+            self._watch(name, inode)
+        return a
+
+    def blob(self, name: str) -> tuple[object, np.ndarray]:
+        """(bytes-like data, offsets) of a string blob."""
+        got = self._blobs.get(name)
+        if got is None:
+            blob_name, offsets_name = blob_files(name)
+            offsets = self._load_npy(offsets_name)
+            size = self._expected[blob_name]
+            if len(offsets) == 0 or int(offsets[-1]) != size:
+                raise IndexMissing(f"the index file {self.folder / offsets_name} does not match {blob_name}",
+                                   "rebuild it with `govsearch index build`")
+            inode = self._check_size(blob_name, size)
+            if size:
+                with open(self.folder / blob_name, "rb") as f:
+                    if os.fstat(f.fileno()).st_size != size:
+                        raise IndexMissing(f"the index file {self.folder / blob_name} is damaged",
+                                           "rebuild it with `govsearch index build`")
+                    data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+                self._watch(blob_name, inode)
+            else:
+                data = b""
+            got = self._blobs[name] = (data, offsets)
+        return got
+
+    def strings(self, name: str) -> list[str]:
+        """A small blob (headings, titles) decoded as a list, once."""
+        got = self._strings.get(name)
+        if got is None:
+            data, offsets = self.blob(name)
+            raw = bytes(data[: int(offsets[-1])]) if len(offsets) else b""
+            o = offsets.tolist()
+            got = self._strings[name] = [raw[a:b].decode("utf-8") for a, b in zip(o, o[1:])]
+        return got
+
+    def text(self, r: int) -> str:
+        data, offsets = self.blob("text")
+        return data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8")
+
+    def norm(self, r: int) -> str:
+        data, offsets = self.blob("norm")
+        return data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8")
+
+    def close(self) -> None:
+        """Nothing to close: the mappings go when the last array or blob using them does."""
+
+
+# --------------------------------------------------------------------------- from Whoosh
+
+
+def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
+    """Write the columns of generation ``gen`` again, from its Whoosh index (the index
+    of record) and ``documents.json``, into ``folder`` (default: ``gen``)."""
+    from whoosh import index as whoosh_index
+
+    folder = folder or gen
+    folder.mkdir(parents=True, exist_ok=True)
+    from . import grams
+
+    info = store.read_json(gen / store.BUILD_INFO)
+    documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
+    size = store.read_json(gen / grams.MANIFEST)["next_row"]
+    stored: dict[int, dict] = {}
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.searcher() as s:
+        reader = s.reader()
+        row_of = reader.column_reader("row")
+        for docnum, f in reader.iter_docs():
+            stored[row_of[docnum]] = f
+    writer = ColumnWriter(folder, info.get("topics", []))
+    report_fields = [f for f in COLUMNS if f.level == "report" and f.name != "doc_id"]
+    for r in range(size):
+        f = stored.get(r)
+        if f is None:
+            writer.add_dead()
+            continue
+        doc = documents[f["doc_id"]]
+        values = {"doc_id": f["doc_id"], "seq": f["seq"], "kind": f["kind"], "section": f.get("section", ""),
+                  "topics": f.get("topics", "")}
+        for rf in report_fields:
+            values[rf.name] = doc.get(rf.name)
+        writer.add(values, f["text"])
+    writer.finish({d: doc["title"] for d, doc in documents.items()})
+    return folder

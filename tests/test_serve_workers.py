@@ -1,0 +1,109 @@
+"""`govsearch serve --workers N`: several processes on one socket, stopped cleanly."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_CORPUS
+from index import build
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self").exists(),
+                                reason="--workers needs fork; the test reads /proc (Linux)")
+
+GOVSEARCH = Path(sys.executable).parent / "govsearch"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def _get(port: int, path: str):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    r = conn.getresponse()
+    body = r.read().decode("utf-8")
+    conn.close()
+    return r.status, body
+
+
+@pytest.fixture
+def workers_server(tmp_path):
+    build(SAMPLE_CORPUS, tmp_path / "index", workers=1)
+    port = _free_port()
+    proc = subprocess.Popen([str(GOVSEARCH), "serve", "--workers", "2", "--threads", "2", "--port", str(port),
+                             "--index", str(tmp_path / "index")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = ""
+        while "serving on" not in line:
+            line = proc.stdout.readline()
+            assert line, "the server ended before serving"
+        assert "2 processes" in line
+        assert _wait_for(lambda: len(_children(proc.pid)) == 2)
+        yield proc, port
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+
+
+def test_workers_answer_and_stop_cleanly_on_sigterm(workers_server):
+    proc, port = workers_server
+    children = _children(proc.pid)
+    for _ in range(6):
+        status, body = _get(port, "/api/search?q=%E4%BA%94%E6%98%9F%E6%94%AF%E9%83%A8")
+        assert status == 200 and json.loads(body)["total"] == 3
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(60) == 0
+    assert "stopped" in proc.stdout.read()
+    assert not any(_alive(c) for c in children)
+    with pytest.raises(OSError):
+        _get(port, "/healthz")
+
+
+def test_a_killed_worker_is_replaced_and_workers_die_with_the_master(workers_server):
+    proc, port = workers_server
+    first, second = _children(proc.pid)
+    os.kill(first, signal.SIGKILL)
+    assert _wait_for(lambda: len(_children(proc.pid)) == 2 and first not in _children(proc.pid))
+    assert _get(port, "/healthz")[0] == 200
+    children = _children(proc.pid)
+    proc.kill()  # SIGKILL: the master cannot stop them itself
+    proc.wait(30)
+    assert _wait_for(lambda: not any(_alive(c) for c in children))
