@@ -69,6 +69,29 @@ def write_manifest(gen: Path) -> None:
     write_json(gen / MANIFEST, {"files": files})
 
 
+def check_file_sizes(gen: Path) -> list[str]:
+    """Raise :class:`IndexDamaged` naming the first file of the generation's manifest
+    that is missing or has another size than was written (one ``stat`` per file: cheap
+    enough for every open); return the names checked (none for an index older than
+    manifests)."""
+    try:
+        manifest = read_json(gen / MANIFEST)
+        files = dict(manifest["files"])
+    except FileNotFoundError:
+        return []  # an index older than manifests
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexDamaged(f"{gen / MANIFEST} cannot be read: {exc}") from None
+    for name, size in files.items():
+        path = gen / name
+        try:
+            actual = path.stat().st_size
+        except FileNotFoundError:
+            raise IndexDamaged(f"{path} is missing") from None
+        if actual != size:
+            raise IndexDamaged(f"{path} has {actual} bytes, {size} were written (truncated or replaced)")
+    return list(files)
+
+
 def verify_generation(gen: Path) -> None:
     """Raise :class:`IndexDamaged` naming the first missing, truncated or unreadable file."""
     for name in (BUILD_INFO, DOCUMENTS):
@@ -78,21 +101,8 @@ def verify_generation(gen: Path) -> None:
             raise IndexDamaged(f"{gen / name} is missing") from None
         except (OSError, ValueError) as exc:
             raise IndexDamaged(f"{gen / name} cannot be read: {exc}") from None
-    try:
-        manifest = read_json(gen / MANIFEST)
-        files = dict(manifest["files"])
-    except FileNotFoundError:
-        files = None  # an index older than manifests: only the JSON files above are checked
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IndexDamaged(f"{gen / MANIFEST} cannot be read: {exc}") from None
-    for name, size in (files or {}).items():
+    for name in check_file_sizes(gen):
         path = gen / name
-        try:
-            actual = path.stat().st_size
-        except FileNotFoundError:
-            raise IndexDamaged(f"{path} is missing") from None
-        if actual != size:
-            raise IndexDamaged(f"{path} has {actual} bytes, {size} were written (truncated or replaced)")
         if name.endswith(".json"):
             try:
                 read_json(path)

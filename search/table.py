@@ -118,6 +118,9 @@ class _QueryAnalyzer:
 class PassageTable:
     def __init__(self, gen: Path):
         self.path = gen
+        # every file of the generation as it was written (Whoosh's segments too, which
+        # queries open lazily): a truncated or missing one is reported now, by name
+        store.check_file_sizes(gen)
         self.info = store.read_json(gen / store.BUILD_INFO)
         self.documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
         self.columns = c = Columns(gen)
