@@ -223,6 +223,9 @@ def _chains(named: dict[str, str], gazetteer: Gazetteer) -> list[dict[str, str]]
 # --------------------------------------------------------------------------- extraction
 
 
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
 def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer: Analyzer, *,
              path: str = "", overrides: dict[str, str] | None = None,
              gazetteer: Gazetteer | None = None) -> Metadata:
@@ -231,6 +234,11 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
     gazetteer = gazetteer or Gazetteer.load()
     overrides = overrides or {}
     sidecar_title = overrides.get("title", "")
+    if sidecar_title and sidecar_title != NULL and not _HAS_CJK.search(sidecar_title) and _HAS_CJK.search(title or ""):
+        # a title without one Chinese character (a catalogue's English translation, as
+        # in corpus-real's MANIFEST.tsv) does not replace the report's own Chinese title
+        overrides = {k: v for k, v in overrides.items() if k != "title"}
+        sidecar_title = ""
     head_title = sidecar_title if sidecar_title and sidecar_title != NULL else title
     info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path)
     info = replace(info, title=title or fallback_title)

@@ -195,6 +195,22 @@ def test_manifest_region_and_level_columns(make_index):
     assert (docs["anhui_2026_gwr.txt"]["title"], docs["anhui_2026_gwr.txt"]["year"]) == ("2026年安徽省政府工作报告", 2026)
 
 
+def test_a_sidecar_title_without_chinese_keeps_the_reports_chinese_title(make_index):
+    searcher = make_index({
+        "sd.txt": "山东省人民政府办公厅关于开展智慧山东试点工作的意见\n\n各市人民政府要加快智慧城市建设。\n",
+        "en.txt": "Annual report\n\nThe county built 12 new schools.\n",
+        "MANIFEST.tsv": "file\ttitle\tregion\n"
+                        "sd.txt\tOpinions on Launching the Pilot Work of Smart Shandong\tshandong\n"
+                        "en.txt\tCounty Annual Report 2020\t\n",
+    })
+    titles = {d["source"]: d["title"] for d in searcher.documents()}
+    assert titles["sd.txt"] == "山东省人民政府办公厅关于开展智慧山东试点工作的意见"
+    # no Chinese title in the report: the sidecar's title is used as given
+    assert titles["en.txt"] == "County Annual Report 2020"
+    hit = searcher.search("智慧城市").hits[0]
+    assert hit.title == titles["sd.txt"]
+
+
 def test_update_reindexes_a_changed_region_cell(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"a.txt": REPORT, "MANIFEST.tsv": "file\tregion\tlevel\na.txt\tanhui\tprovince\n"})
     build(corpus, tmp_path / "i")
