@@ -3,7 +3,9 @@
 The oracle reads the engine's own passages through its public API (``Searcher``'s
 ``documents()`` / ``document(id)``), so that "relevant" is about exactly the text the
 engine holds: a passage is relevant to a query when ``normalize(text)`` contains
-``normalize(term)`` for every term of the query and the passage passes the filters
+``normalize(term)`` for every term of the query — a term that starts or ends with a
+Latin letter or digit only at a word/number boundary there (the rule in the README,
+checked by the tests' reference implementation) — and the passage passes the filters
 (town / county / year of its document, topics of the passage).
 """
 
@@ -11,11 +13,17 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.normalize import normalize
+
+# the tests' reference implementation of the word/number boundary rule for Latin letters
+# and digits (it shares no code with search/boundaries.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import reference_normalize as reference  # noqa: E402
 
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
 
@@ -119,14 +127,16 @@ class Oracle:
         self.norms = [normalize(t) for t in passages.texts]
 
     def match(self, q: str, filters: dict[str, list[str]]) -> list[int]:
-        terms = [normalize(t) for t in q.split()]
-        terms = [t for t in terms if t]
+        raw = [t for t in q.split() if normalize(t)]
+        terms = [normalize(t) for t in raw]
+        bounded = [reference.bounded(t) for t in raw]  # Latin letters/digits at an end
         mask = filter_mask(self.p, filters)
         out = []
         for i, s in enumerate(self.norms):
             if mask is not None and not mask[i]:
                 continue
-            if all(t in s for t in terms):
+            if all(t in s and (not b or reference.contains(self.p.texts[i], r))
+                   for t, b, r in zip(terms, bounded, raw)):
                 out.append(i)
         return out
 
