@@ -234,7 +234,7 @@ class Searcher:
 
     # ------------------------------------------------------------------ public API
     def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
-               synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
+               province=None, city=None, level=None, synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
                **options) -> Results:
         """Search; filters given here add to those written in the query. ``options``:
         ``page``, ``page_size``, ``sort``, ``max_page_size``, ``group``, ``fixed``.
@@ -245,7 +245,8 @@ class Searcher:
         ``related`` fills ``suggestions`` with related searches. The first two change
         the hits, so they are off by default here (a query finds exactly the passages
         containing it); the CLI and the web app turn them on."""
-        extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
+        extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year),
+                                             ("province", province), ("city", city), ("level", level))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
         results = self._search(q, synonyms=synonyms, **options)
         if pinyin or did_you_mean or related:

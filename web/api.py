@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from index.errors import BadParameter, GovsearchError, QueryError
+from index.fields import FACETS as FIELD_FACETS
 from search.results import Results
 
 from .compare_view import run_compare
@@ -22,8 +23,8 @@ def _web():
     return current_app.extensions["govsearch"]
 
 
-SEARCH_PARAMETERS = {"q", "town", "county", "topic", "year", "page", "page_size", "sort", "synonyms", "related",
-                     "group", "fixed", "year_from", "year_to"}
+SEARCH_PARAMETERS = {"q", "town", "county", "city", "province", "level", "topic", "year", "page", "page_size", "sort",
+                     "synonyms", "related", "group", "fixed", "year_from", "year_to"}
 
 
 @bp.get("/api/search")
@@ -40,7 +41,7 @@ def search():
         # nothing to search for (say only `sort`): every parameter is optional in the
         # OpenAPI document, so this is an empty answer that says why, not an error
         results = Results(query="", total=0, total_docs=0, page=int(state.page) if state.page.isdigit() else 1,
-                          page_size=int(kwargs["page_size"]), facets={k: {} for k in ("topic", "town", "county", "year")},
+                          page_size=int(kwargs["page_size"]), facets={k: {} for k in FIELD_FACETS},
                           hits=[], sort=state.sort, warnings=[exc.message])
     else:
         if results.page == 1:

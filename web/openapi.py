@@ -203,7 +203,7 @@ SCHEMAS: dict[str, dict] = {
 
 
 # the filters the API takes as parameters (web/state.py); the others work inside q
-API_FILTERS = ("town", "county", "topic", "year")
+API_FILTERS = ("town", "county", "city", "province", "level", "topic", "year")
 
 
 def _filter_param(name: str, description: str, example: str) -> dict:
@@ -251,7 +251,7 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
          "schema": {"type": "string", "enum": ["none", "report"], "default": "none"}},
         FIXED_PARAM, *YEAR_RANGE_PARAMS,
     ]
-    filter_params = [p for p in search_params if p["name"] not in ("page", "page_size", "sort")]
+    filter_params = [p for p in search_params if p["name"] not in ("page", "page_size", "sort", "synonyms", "related", "group")]
     compare_params = [*filter_params,
                       {"name": "by", "in": "query", "required": False, "style": "form", "explode": True,
                        "description": "Row field, then column field (repeat: by=town&by=year). auto (the default for rows): "

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from werkzeug.datastructures import MultiDict
 
-FACETS = ("topic", "town", "county", "year")
-FACET_LABELS = {"topic": "主题", "town": "乡镇", "county": "县市区", "year": "年份"}
+FACETS = ("topic", "province", "city", "county", "town", "level", "year")
+FACET_LABELS = {"topic": "主题", "province": "省份", "city": "地市", "county": "县市区", "town": "乡镇",
+                "level": "级别", "year": "年份"}
 SORT_LABELS = {"relevance": "相关度", "year": "年份（新→旧）"}
 
 
@@ -27,6 +28,9 @@ class SearchState:
     topic: tuple[str, ...] = ()
     town: tuple[str, ...] = ()
     county: tuple[str, ...] = ()
+    province: tuple[str, ...] = ()
+    city: tuple[str, ...] = ()
+    level: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
     year_from: str = ""  # year as a range: from–to inputs (either may be empty)
     year_to: str = ""
@@ -57,6 +61,7 @@ class SearchState:
         return cls(
             q=args.get("q", "").strip(),
             topic=values("topic"), town=values("town"), county=values("county"), year=values("year"),
+            province=values("province"), city=values("city"), level=values("level"),
             year_from=args.get("year_from", "").strip(), year_to=args.get("year_to", "").strip(),
             sort=args.get("sort", "").strip() or "relevance",
             page=args.get("page", "").strip() or "1",

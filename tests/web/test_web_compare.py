@@ -146,3 +146,19 @@ def test_embed_compare_has_no_chrome_fixed_filters_and_may_be_framed(client):
     doc = parse(client.get("/embed/compare?q=五星支部 county:西河县&county=东山县").get_data(as_text=True))
     assert "没有找到" in doc.find("p", cls="summary").text()
     assert "frame-ancestors 'self';" in client.get("/compare?q=五星支部").headers["Content-Security-Policy"] + ";"
+
+
+def test_province_city_and_level_are_filters_of_the_api_and_the_comparison(corpus_client):
+    """The place hierarchy above the county (from the national gazetteer) narrows the
+    API like town and county do, and a comparison by province links to its hits."""
+    body = corpus_client.get("/api/search?q=五星支部&province=河南省&city=郑州市&level=township").get_json()
+    assert body["total"] == 3 and not any("unknown" in w for w in body["warnings"])
+    assert body["facets"]["province"] == {"河南省": 3} and body["facets"]["city"] == {"郑州市": 3}
+    assert corpus_client.get("/api/search?q=五星支部&province=安徽省").get_json()["total"] == 0
+    assert corpus_client.get("/api/search?q=五星支部&level=province").get_json()["total"] == 0
+    compare = corpus_client.get("/api/compare?q=五星支部&by=province&by=year").get_json()
+    assert [row["value"] for row in compare["rows"]] == ["河南省"] and compare["rows"][0]["passages"] == 3
+    doc = parse(corpus_client.get("/compare?q=五星支部&by=province&by=year").get_data(as_text=True))
+    links = [a.attrs.get("href", "") for a in doc.find("table", cls="compare-table").find_all("a")]
+    cell = [query_of(h) for h in links if "province" in query_of(h) and "year" in query_of(h)]
+    assert cell and cell[0]["province"] == ["河南省"] and cell[0]["year"] == ["2022"]

@@ -52,7 +52,8 @@ def test_every_api_route_is_described(app, spec):
 
 def test_search_parameters_are_the_ones_the_api_reads(spec, client):
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "town", "county", "topic", "year", "page", "page_size", "sort", "synonyms", "related", "group", "fixed", "year_from", "year_to"}
+    assert names == {"q", "town", "county", "city", "province", "level", "topic", "year", "page", "page_size", "sort",
+                     "synonyms", "related", "group", "fixed", "year_from", "year_to"}
     page_size = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "page_size")
     assert page_size["schema"]["maximum"] == 100
     r = client.get("/api/search?q=五星支部&page_size=100")
@@ -67,7 +68,7 @@ def test_compare_responses_validate(spec, client, empty_client):
     assert check(spec, "/api/compare", client.get("/api/compare?q=五星支部&by=nonsense")).get("error")
     assert empty_client.get("/api/compare?q=x").status_code == 503
     names = {p["name"] for p in spec["paths"]["/api/compare"]["get"]["parameters"]}
-    assert names == {"q", "town", "county", "topic", "year", "fixed", "year_from", "year_to", "by"}
+    assert names == {"q", "town", "county", "city", "province", "level", "topic", "year", "fixed", "year_from", "year_to", "by"}
 
 
 def test_search_responses_validate(spec, client):
