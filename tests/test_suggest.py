@@ -9,7 +9,7 @@ import os
 import pytest
 
 from conftest import write_corpus
-from index import build, update
+from index import build, store, update
 from index.vocabulary import HEADING, read_vocabulary
 from search import Searcher
 from search.suggest import complete
@@ -251,7 +251,12 @@ def test_an_index_without_vocabulary_still_searches(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"a.md": "# 甲\n\n五星支部创建。\n"})
     build(corpus, tmp_path / "i", workers=1)
     s = Searcher(tmp_path / "i")
-    (s.generation_path() / "vocabulary.json").unlink()
+    gen = s.generation_path()
+    # an index built before vocabularies existed: no file, and its manifest never listed one
+    (gen / "vocabulary.json").unlink()
+    manifest = store.read_json(gen / store.MANIFEST)
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("vocabulary")}
+    store.write_json(gen / store.MANIFEST, manifest)
     s2 = Searcher(tmp_path / "i")
     res = s2.search("五心支部")
     assert res.total == 0 and res.did_you_mean == []
