@@ -26,6 +26,7 @@ import numpy as np
 
 from index.errors import BadParameter, QueryError
 
+from .engine import _as_list
 from .query import ParsedQuery, parse_query
 
 #: place levels, finest first: ``auto`` picks the first with two or more values
@@ -268,11 +269,3 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
     return Comparison(query=q.raw, by=resolved, auto=auto, rows=lines, columns=columns, total=len(rows),
                       total_docs=total_docs, filters=filters, fields=allowed, warnings=warnings,
                       took_ms=round((time.perf_counter() - started) * 1000, 2))
-
-
-def _as_list(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set)):
-        return [str(v) for v in value if v not in (None, "")]
-    return [str(value)] if str(value) != "" else []
