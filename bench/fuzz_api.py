@@ -110,7 +110,7 @@ def fuzzed_request(rng: random.Random) -> tuple[str, bytes]:
                                    b"If-Modified-Since: yesterday", b"Content-Length: 5", b"Transfer-Encoding: chunked",
                                    b"Accept-Encoding: " + b"x," * 1000]))
     line = method.encode() + b" " + target + (b" " + version if version else b"")
-    body = b"abcde" if b"Content-Length: 5" in headers else b""
+    body = b"abcde" if b"Content-Length: 5" in headers else b"0\r\n\r\n" if b"Transfer-Encoding: chunked" in headers else b""
     return route, line + b"\r\n" + b"\r\n".join(headers) + b"\r\n\r\n" + body
 
 

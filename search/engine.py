@@ -31,7 +31,7 @@ from index.normalize import normalize
 
 from . import boundaries, grouping, relaxed
 from .highlight import match_runs, snippet, spans  # noqa: F401  (match_runs: public API)
-from .query import ParsedQuery, parse_query, year_matches
+from .query import ParsedQuery, check_years, parse_query, year_matches
 from .ranking import Ranker
 from . import assist as _assist
 from .synonyms import SynonymSource, expand_query
@@ -151,6 +151,7 @@ class Searcher:
                     bits |= 1 << t.topic_names.index(name)
             mask &= (t.topics & np.uint64(bits)) != 0
         if filters.get("year"):
+            check_years(filters["year"])
             years = np.unique(t.year)
             wanted = [y for y in years.tolist() if y and year_matches(y, filters["year"])]
             mask &= np.isin(t.year, wanted)

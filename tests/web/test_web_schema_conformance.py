@@ -50,3 +50,12 @@ def test_compare_by_lists_only_the_fields_of_this_index(corpus_client):
     assert by["schema"]["uniqueItems"] is True
 
 
+
+
+@pytest.mark.parametrize("url", ["/embed?year_from=%b1", "/embed?q=五星支部&year_to=20x2", "/embed?year_from=abcd&fixed=year"])
+def test_a_bad_year_range_on_the_widget_is_a_clear_400(corpus_client, url):
+    """Found by bench/fuzz_api.py: the widget's fixed year range reached the engine
+    unchecked and a bad year crashed it (500)."""
+    r = corpus_client.get(url)
+    assert r.status_code == 400
+    assert "year must be YYYY" in r.get_data(as_text=True)
