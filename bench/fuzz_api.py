@@ -171,8 +171,9 @@ def main() -> int:
         if not args.index:
             subprocess.run([*CLI, "index", "build", "--corpus", str(ROOT / "corpus"), "--index", index], check=True,
                            stdout=subprocess.DEVNULL, env=env)
+        log = open(Path(tmp) / "server.log", "w+b")  # a file, not a pipe: a full pipe would block the server
         server = subprocess.Popen([*CLI, "serve", "--index", index, "--port", str(args.port), "--threads", "4"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                                  stdout=subprocess.DEVNULL, stderr=log, env=env)
         try:
             wait_for(args.port, server)
             print(f"# govsearch fuzz ({time.strftime('%Y-%m-%d %H:%M')}, index of {index if args.index else 'corpus/'})")
@@ -214,11 +215,16 @@ def main() -> int:
         finally:
             server.terminate()
             try:
-                _, err = server.communicate(timeout=20)
+                server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-                _, err = server.communicate()
-            tracebacks = err.decode("utf-8", "replace").count("Traceback")
+                server.wait()
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
+            log.close()
+            tracebacks = err.count("Traceback")
+            if tracebacks:
+                print(err[err.index("Traceback"):][:3000])
             print(f"tracebacks in the server log: {tracebacks}")
     return 1 if failed or tracebacks else 0
 
