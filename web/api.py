@@ -37,7 +37,9 @@ def check_choices(path: str) -> None:
         choices, longest = schema.get("enum"), schema.get("maxLength")
         for value in request.args.getlist(param["name"]):
             if longest is not None and len(value) > longest:
-                raise BadParameter(f"{param['name']} is too long: {len(value)} characters, at most {longest}")
+                # an over-long query stays bad_query, as the engine has always said it
+                error = QueryError if param["name"] == "q" else BadParameter
+                raise error(f"{param['name']} is too long: {len(value)} characters, at most {longest}")
             if choices is not None and value not in choices:
                 raise BadParameter(f"{param['name']} must be one of {', '.join(choices)}, not {value!r}")
 
