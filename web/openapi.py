@@ -260,7 +260,8 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
          "schema": {"type": "string", "enum": ["none", "report"], "default": "none"}},
         FIXED_PARAM, *YEAR_RANGE_PARAMS,
     ]
-    filter_params = [p for p in search_params if p["name"] not in ("page", "page_size", "sort")]
+    # what /api/compare reads: the query and the filters (not paging, order, grouping or the switches)
+    filter_params = [p for p in search_params if p["name"] not in ("page", "page_size", "sort", "synonyms", "related", "group")]
     compare_params = [*filter_params,
                       {"name": "by", "in": "query", "required": False, "style": "form", "explode": True,
                        "description": "Row field, then column field (repeat: by=town&by=year). auto (the default for rows): "
