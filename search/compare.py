@@ -154,7 +154,7 @@ def _check_by(by, allowed: list[str]) -> list[str]:
     for b in by:
         if b != AUTO and b not in allowed:
             raise BadParameter(f"by must be one of {AUTO}, {', '.join(allowed)}; not {b!r}")
-    if len(by) == 2 and by[0] == by[1] and by[0] != AUTO:
+    if len(by) == 2 and by[0] == by[1]:
         raise BadParameter(f"by names {by[0]!r} twice: give two different fields")
     while len(by) < 2:
         by.append(AUTO if not by else ("year" if by[0] != "year" else AUTO))
@@ -222,6 +222,16 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
         cells = [Cell(int(cell_passages[i * nb + j]), int(cell_reports[i * nb + j])) for j in col_order]
         lines.append(Line(a_labels[i], int(row_passages[i]), int(row_reports[i]), cells))
     return lines, columns
+
+
+def empty_comparison(searcher, by=None, warning: str = "") -> Comparison:
+    """What :func:`compare` answers when there is nothing to compare (no term, no
+    filter) and the caller wants an empty answer rather than an error (``/api/compare``,
+    whose parameters are all optional): ``by`` is still checked."""
+    allowed = dimension_fields(searcher._current())
+    by = _check_by(by, allowed)
+    return Comparison(query="", by=by, auto=AUTO in by, rows=[], columns=[], total=0, total_docs=0, filters={},
+                      fields=allowed, warnings=[warning] if warning else [])
 
 
 def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, county=None, topic=None, year=None,

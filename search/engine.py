@@ -31,7 +31,7 @@ from index.normalize import normalize
 
 from . import boundaries, grouping, relaxed
 from .highlight import match_runs, snippet, spans  # noqa: F401  (match_runs: public API)
-from .query import ParsedQuery, parse_query, year_matches
+from .query import ParsedQuery, check_years, parse_query, year_matches
 from .ranking import Ranker
 from . import assist as _assist
 from .synonyms import SynonymSource, expand_query
@@ -151,6 +151,7 @@ class Searcher:
                     bits |= 1 << t.topic_names.index(name)
             mask &= (t.topics & np.uint64(bits)) != 0
         if filters.get("year"):
+            check_years(filters["year"])
             years = np.unique(t.year)
             wanted = [y for y in years.tolist() if y and year_matches(y, filters["year"])]
             mask &= np.isin(t.year, wanted)
@@ -359,19 +360,22 @@ class Searcher:
         doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
             raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
-        rows = [t.rows[r] for r in t.by_doc.get(doc_id, [])]
-        needles = document_needles(query, [row.norm for row in rows], t.analyzer.cut) if query else []
-        passages = []
+        bulk = getattr(t, "document_passages", None)
+        if bulk is not None and "rows" in doc:
+            passages, norms = bulk(*doc["rows"])  # the report's consecutive rows, read in bulk
+        else:
+            rows = [t.rows[r] for r in t.by_doc.get(doc_id, [])]
+            passages = [{"passage_id": row.passage_id, "section": row.section, "kind": row.kind, "text": row.text,
+                         "topics": list(row.topics)} for row in rows]
+            norms = [row.norm for row in rows]
+        needles = document_needles(query, norms, t.analyzer.cut) if query else []
         matches = 0
-        for row in rows:
-            passage = {"passage_id": row.passage_id, "section": row.section, "kind": row.kind,
-                       "text": row.text, "topics": list(row.topics)}
-            if query is not None:
+        if query is not None:
+            for passage, norm in zip(passages, norms):
                 # only passages holding a needle are mapped back to source characters
-                runs = match_runs(row.text, needles) if needles and any(n in row.norm for n in needles) else []
+                runs = match_runs(passage["text"], needles) if needles and any(n in norm for n in needles) else []
                 passage["highlights"] = [[a, b] for a, b in runs]
                 matches += len(runs)
-            passages.append(passage)
         out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
                "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),

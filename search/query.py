@@ -171,6 +171,14 @@ def _add_filter(q: ParsedQuery, name: str, value: str) -> None:
     q.filters.setdefault(name, []).extend(v.strip() for v in re.split(r"[,，]", value) if v.strip())
 
 
+def check_years(specs: list[str]) -> None:
+    """Year filter values that did not come through :func:`parse_query` (fixed filters,
+    the year range of the pages) are checked the same way: a clear QueryError."""
+    for spec in specs:
+        if not isinstance(spec, str) or not _YEAR.match(spec):
+            raise QueryError(f"年份应为四位数字或范围，如 2022 或 2020-2022，收到 {spec!r} (year must be YYYY or YYYY-YYYY)")
+
+
 def year_matches(year: int | None, specs: list[str]) -> bool:
     if year is None:
         return False

@@ -66,6 +66,15 @@ class _Texts:
         return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
 
 
+def _slice_texts(texts: _Texts, first: int, end: int) -> list[str]:
+    """The texts of rows ``[first, end)``: one copy out of the mapped blob, then one
+    decode per row."""
+    o = texts.offsets[first : end + 1].tolist()
+    base = o[0]
+    chunk = bytes(texts.data[base : o[-1]])
+    return [chunk[a - base : b - base].decode("utf-8") for a, b in zip(o, o[1:])]
+
+
 class _Rows:
     """``t.rows[r]``: the passage of a row as a :class:`Row` (None for a removed one),
     for code written before the accessors; prefer ``t.row(r)``."""
@@ -163,6 +172,35 @@ class PassageTable:
                    doc["title"], self.section_names[int(self.section[r])] if self.section[r] >= 0 else "",
                    self.text(r), doc.get("town"), doc.get("county"), doc.get("year"), topics, self.norm(r),
                    doc.get("city"), doc.get("province"), doc.get("level"))
+
+    def document_passages(self, first: int, end: int) -> tuple[list[dict], list[str]]:
+        """The live passages of rows ``[first, end)`` (one report's rows are consecutive)
+        as the document view gives them (passage_id, section, kind, text, topics), and
+        their normalized texts; read in bulk: one slice of each column and of each text
+        blob, not one lookup per field and row as :meth:`row` does."""
+        first, end = int(first), int(end)
+        if end <= first:
+            return [], []
+        keep = np.flatnonzero(np.asarray(self.live[first:end])).tolist()
+        texts = _slice_texts(self.texts, first, end)
+        norms = _slice_texts(self.norms, first, end)
+        docs, seqs = self.doc[first:end].tolist(), self.seq[first:end].tolist()
+        kinds, sections = self.kind[first:end].tolist(), self.section[first:end].tolist()
+        bits = self.topics[first:end].tolist()
+        section_names, kind_names, topic_names, doc_ids = (self.section_names, self.kind_names, self.topic_names,
+                                                          self.doc_ids)
+        topic_sets: dict[int, tuple[str, ...]] = {}
+        out = []
+        for i in keep:
+            b = bits[i]
+            topics = topic_sets.get(b)
+            if topics is None:
+                topics = topic_sets[b] = tuple(name for k, name in enumerate(topic_names) if b >> k & 1)
+            out.append({"passage_id": f"{doc_ids[docs[i]]}:{seqs[i]}",
+                        "section": section_names[sections[i]] if sections[i] >= 0 else "",
+                        "kind": kind_names[kinds[i]] if kinds[i] >= 0 else "body", "text": texts[i],
+                        "topics": list(topics)})
+        return out, [norms[i] for i in keep]
 
     @staticmethod
     def _name(names: list, code) -> str | None:

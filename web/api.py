@@ -27,8 +27,27 @@ SEARCH_PARAMETERS = {"q", "town", "county", "city", "province", "level", "topic"
                      "synonyms", "related", "group", "fixed", "year_from", "year_to"}
 
 
+def check_choices(path: str) -> None:
+    """Parameters with a fixed set of values in the OpenAPI document (synonyms, related,
+    group, sort) take one of them as written, nothing else, and ``maxLength`` holds:
+    400 ``bad_parameter``."""
+    for param in openapi_document("", _web().config)["paths"][path]["get"]["parameters"]:
+        schema = param["schema"]
+        if schema.get("type") != "string":
+            continue
+        choices, longest = schema.get("enum"), schema.get("maxLength")
+        for value in request.args.getlist(param["name"]):
+            if longest is not None and len(value) > longest:
+                # an over-long query stays bad_query, as the engine has always said it
+                error = QueryError if param["name"] == "q" else BadParameter
+                raise error(f"{param['name']} is too long: {len(value)} characters, at most {longest}")
+            if choices is not None and value not in choices:
+                raise BadParameter(f"{param['name']} must be one of {', '.join(choices)}, not {value!r}")
+
+
 @bp.get("/api/search")
 def search():
+    check_choices("/api/search")
     web = _web()
     state = SearchState.from_args(request.args)
     related = request.args.get("related", "").strip().lower() in ("1", "true", "on", "yes")
@@ -75,8 +94,22 @@ def suggest():
 @bp.get("/api/compare")
 def compare():
     """The cross-tab of the whole result set (see search/compare.py)."""
+    from search.compare import empty_comparison
+
+    check_choices("/api/compare")
+    by = request.args.getlist("by")
+    if len(set(by)) < len(by):
+        raise BadParameter(f"by names a field twice ({', '.join(by)}): give two different fields")
     state = SearchState.from_args(request.args)
-    return jsonify(run_compare(_web().searcher, state).to_dict())
+    try:
+        comparison = run_compare(_web().searcher, state)
+    except QueryError as exc:
+        if not state.is_empty:
+            raise
+        # nothing to compare (say only `synonyms=0`): every parameter is optional in the
+        # OpenAPI document, so this is an empty answer that says why, as /api/search does
+        comparison = empty_comparison(_web().searcher, list(state.by) or None, exc.message)
+    return jsonify(comparison.to_dict())
 
 
 @bp.get("/api/docs/<doc_id>")
@@ -92,7 +125,14 @@ def stats():
 
 @bp.get("/api/openapi.json")
 def openapi():
-    return jsonify(openapi_document(request.script_root, _web().config))
+    from search.compare import dimension_fields
+
+    web = _web()
+    try:
+        dimensions = dimension_fields(web.searcher._current())
+    except GovsearchError:  # no index yet: the document lists every field
+        dimensions = None
+    return jsonify(openapi_document(request.script_root, web.config, dimensions))
 
 
 @bp.get("/healthz")

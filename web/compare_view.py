@@ -79,7 +79,7 @@ def to_csv(comparison: Comparison) -> str:
     head = [FIELD_LABELS.get(row_field, row_field)]
     for c in comparison.columns:
         name = label(col_field, c.value)
-        head += [f"{name} 段落", f"{name} 报告"]
+        head += [safe_cell(f"{name} 段落"), safe_cell(f"{name} 报告")]  # column values are report text too
     writer.writerow(head + ["合计 段落", "合计 报告"])
     for r in comparison.rows:
         cells = []

@@ -208,8 +208,8 @@ API_FILTERS = ("town", "county", "city", "province", "level", "topic", "year")
 
 def _filter_param(name: str, description: str, example: str) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description + " Repeat it, or separate values with commas, for several (any of them).",
-            "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True,
-            "example": [example]}
+            "schema": {"type": "array", "items": {"type": "string", **({"pattern": YEAR_PATTERN} if name == "year" else {})}},
+            "style": "form", "explode": True, "example": [example]}
 
 
 FIXED_PARAM = {
@@ -219,14 +219,23 @@ FIXED_PARAM = {
     "schema": {"type": "string"}, "example": "town",
 }
 YEAR_RANGE_PARAMS = [
-    {"name": "year_from", "in": "query", "required": False, "description": "Year range start (YYYY); ORed with year values.",
-     "schema": {"type": "string", "pattern": "^[0-9]{4}$"}},
-    {"name": "year_to", "in": "query", "required": False, "description": "Year range end (YYYY).",
-     "schema": {"type": "string", "pattern": "^[0-9]{4}$"}},
+    {"name": "year_from", "in": "query", "required": False, "description": "Year range start (YYYY; empty: no bound); ORed with year values.",
+     "schema": {"type": "string", "pattern": "^([0-9]{4})?$"}},
+    {"name": "year_to", "in": "query", "required": False, "description": "Year range end (YYYY; empty: no bound).",
+     "schema": {"type": "string", "pattern": "^([0-9]{4})?$"}},
 ]
 
 
-def openapi_document(script_root: str, config: WebConfig) -> dict:
+# what the API takes for an on/off parameter (web/api.py refuses anything else)
+SWITCH_VALUES = ("0", "1", "true", "false", "on", "off", "yes", "no")
+# a year filter value: YYYY or YYYY-YYYY, several separated by commas (search/query.py)
+_YEAR_ITEM = "[0-9]{4}( *- *[0-9]{4})?"
+YEAR_PATTERN = f"^ *({_YEAR_ITEM})? *((,|，) *({_YEAR_ITEM})? *)*$"
+DIMENSIONS = ("auto", "town", "county", "city", "province", "level", "year", "topic")
+
+
+def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] | None = None) -> dict:
+    """``dimensions``: the fields ``by`` of /api/compare may name in this index (default: all)."""
     search_params = [
         {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 1000},
          "description": 'Query: words separated by spaces must all occur; "..." exact phrase; -word excludes; '
@@ -240,9 +249,9 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
          "schema": {"type": "integer", "minimum": 1, "maximum": config.max_page_size, "default": config.page_size}},
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": ["relevance", "year"], "default": "relevance"}},
-        {"name": "synonyms", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"], "default": "1"},
+        {"name": "synonyms", "in": "query", "required": False, "schema": {"type": "string", "enum": list(SWITCH_VALUES), "default": "1"},
          "description": "0: do not search the synonyms of the terms (the synonym table)."},
-        {"name": "related", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
+        {"name": "related", "in": "query", "required": False, "schema": {"type": "string", "enum": list(SWITCH_VALUES), "default": "0"},
          "description": "1: fill suggestions with related searches."},
         {"name": "group", "in": "query", "required": False,
          "description": "report: reports in the order of their best passage, at most 3 passages each "
@@ -251,6 +260,7 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
          "schema": {"type": "string", "enum": ["none", "report"], "default": "none"}},
         FIXED_PARAM, *YEAR_RANGE_PARAMS,
     ]
+    # what /api/compare reads: the query and the filters (not paging, order, grouping or the switches)
     filter_params = [p for p in search_params if p["name"] not in ("page", "page_size", "sort", "synonyms", "related", "group")]
     compare_params = [*filter_params,
                       {"name": "by", "in": "query", "required": False, "style": "form", "explode": True,
@@ -258,7 +268,8 @@ def openapi_document(script_root: str, config: WebConfig) -> dict:
                                       "the finest place level (town, county, city, province) with two or more values; columns "
                                       "default to year. Any facet field of the index: town, county, year, topic, and "
                                       "province, city, level when the index has them.",
-                       "schema": {"type": "array", "items": {"type": "string"}, "maxItems": 2}, "example": ["town", "year"]}]
+                       "schema": {"type": "array", "items": {"type": "string", "enum": ["auto", *(dimensions or DIMENSIONS[1:])]},
+                                  "maxItems": 2, "uniqueItems": True}, "example": ["town", "year"]}]
     return {
         "openapi": "3.1.0",
         "info": {"title": "govsearch API", "version": "1",

@@ -103,3 +103,30 @@ def test_a_report_with_thousands_of_headings_opens(tmp_path):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert html.split("</nav>", 1)[1].count("<mark") == 30 and html.count("（1 处匹配）") == 30
+
+
+def test_document_read_in_bulk_equals_a_fresh_build_after_updates(tmp_path):
+    """Searcher.document reads a report's consecutive rows in bulk; after updates that
+    change, remove and add reports (rows of removed reports stay in the table, dead)
+    every report reads exactly as in a fresh build of the same corpus."""
+    from index import update
+
+    corpus = write_corpus(tmp_path / "c", {"a.md": REPORT, "b.md": REPORT.replace("红星镇", "白云镇"),
+                                          "c.md": REPORT.replace("红星镇", "青山镇")})
+    build(corpus, tmp_path / "i")
+    (corpus / "b.md").write_text(REPORT.replace("红星镇", "白云镇") + "\n## 新增一节\n\n白云镇五星支部再添一个。\n",
+                                 encoding="utf-8")
+    (corpus / "a.md").unlink()
+    write_corpus(corpus, {"d.md": REPORT.replace("红星镇", "绿水镇")})
+    update(corpus, tmp_path / "i")
+    build(corpus, tmp_path / "fresh")
+    updated, fresh = Searcher(tmp_path / "i"), Searcher(tmp_path / "fresh")
+    ids = sorted(d["doc_id"] for d in fresh.documents())
+    assert ids == sorted(d["doc_id"] for d in updated.documents()) and len(ids) == 3
+    for doc_id in ids:
+        for query in (None, "五星支部"):
+            got, want = updated.document(doc_id, query=query), fresh.document(doc_id, query=query)
+            assert got == want
+            assert [p["passage_id"] for p in got["passages"]] == [f"{doc_id}:{n}" for n in range(len(got["passages"]))]
+    assert any("再添一个" in p["text"] for p in updated.document("b", query="五星支部")["passages"])
+    assert updated.document("b", query="五星支部")["matches"] == updated.document("c", query="五星支部")["matches"] + 1
