@@ -34,6 +34,23 @@ def _echo_json(data) -> None:
     click.echo(text, nl=False)
 
 
+def _exit_now(status: int) -> None:
+    """End an interrupted command at once: the build has already removed its unfinished
+    generation, and the kernel releases the build lock. Interpreter shutdown would join
+    worker processes first (multiprocessing's exit handler), which can block when one
+    was stopped mid-task; so children still alive are killed and the process exits."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        try:
+            child.kill()
+        except Exception:
+            pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def _quiet_broken_pipe() -> None:
     """The reader went away (``| head``): stop writing, and exit 0 as grep does."""
     try:
@@ -68,10 +85,10 @@ def handle_errors(func):
             sys.exit(EXIT_USAGE if isinstance(exc, (QueryError, BadParameter)) else EXIT_FAILURE)
         except BuildInterrupted as exc:
             click.echo(f"stopped by {exc.signal_name}: the index was left as it was", err=True)
-            sys.exit(128 + exc.signum)
+            _exit_now(128 + exc.signum)
         except KeyboardInterrupt:
             click.echo("interrupted: the index was left as it was", err=True)
-            sys.exit(130)
+            _exit_now(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
         except Exception as exc:

@@ -228,10 +228,12 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8
 
     if sockets is not None:  # already listening (inherited from the master of --workers)
         server = create_server(app, sockets=sockets, threads=threads, ident="govsearch",
-                               clear_untrusted_proxy_headers=False)
+                               clear_untrusted_proxy_headers=False, asyncore_use_poll=True)
     else:
+        # poll(), not select(): a process with a large memory-mapped index holds many
+        # file descriptors, and select() fails on any numbered 1024 or more
         server = create_server(app, host=host, port=port, threads=threads, ident="govsearch",
-                               clear_untrusted_proxy_headers=False)
+                               clear_untrusted_proxy_headers=False, asyncore_use_poll=True)
     install(server)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
     return server
 
