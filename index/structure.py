@@ -139,19 +139,37 @@ def _line_key(text: str) -> str:
     return text.strip().strip("\ufeff").strip()
 
 
+BLOCK_LINES = 2  # boilerplate comes in blocks: this many repeated lines in a row
+
+
 def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float = 0.1) -> frozenset[str]:
     """Lines (as written, spaces around them ignored) that occur in at least
-    ``min_files`` of the given documents and in at least ``min_share`` of them: licence
-    notes, footers, web-page chrome. Pass the result to :func:`parse` as ``boilerplate``."""
+    ``min_files`` of the given documents and in at least ``min_share`` of them, and
+    stand there in a block of such lines (``BLOCK_LINES`` or more in a row, in most of
+    the documents that have them): licence notes, footers, web-page chrome. Pass the
+    result to :func:`parse` as ``boilerplate``. A line that many reports share between
+    lines of their own — a section heading of a common template (``党建引领
+    筑牢战斗堡垒`` in every town's report) — is not boilerplate: it stays a heading."""
+    docs = [[key for key in (_line_key(x) for x in text.split("\n")) if key] for text in texts]
     counts: dict[str, int] = {}
-    n = 0
-    for text in texts:
-        n += 1
-        for line in {_line_key(x) for x in text.split("\n")}:
+    for lines in docs:
+        for line in set(lines):
             if len(line) >= 2:
                 counts[line] = counts.get(line, 0) + 1
-    threshold = max(min_files, min_share * n)
-    return frozenset(line for line, c in counts.items() if c >= threshold)
+    threshold = max(min_files, min_share * len(docs))
+    repeated = {line for line, c in counts.items() if c >= threshold}
+    in_block: dict[str, int] = {}
+    for lines in docs:
+        run: list[str] = []
+        for line in [*lines, ""]:  # "" closes the last run
+            if line in repeated:
+                run.append(line)
+                continue
+            if len(run) >= BLOCK_LINES:
+                for member in set(run):
+                    in_block[member] = in_block.get(member, 0) + 1
+            run = []
+    return frozenset(line for line in repeated if 2 * in_block.get(line, 0) >= counts[line])
 
 
 def _fragmented(units: list[Unit]) -> bool:

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL_CORPUS, ROOT
+from index import build
 from index.analysis import Analyzer
 from index.structure import boilerplate_lines, parse
+from search.engine import Searcher
 
 sys.path.insert(0, str(ROOT / "bench"))
 import structure_gold  # noqa: E402
@@ -139,6 +141,22 @@ def test_boilerplate_lines_are_never_headings():
     without = [k for k, _, t in parse(docs[0], ANALYZER).blocks if "公有领域" in t]
     with_set = [k for k, _, t in parse(docs[0], ANALYZER, boilerplate=repeated).blocks if "公有领域" in t]
     assert without == ["heading"] and with_set == ["body"]
+
+
+def test_template_headings_shared_by_many_reports_stay_headings(tmp_path):
+    """Towns write their reports from one template: its section headings stand in every
+    report, each between lines of the town's own. They are headings, not boilerplate."""
+    docs = {f"t{n}.txt": (f"第{n}镇2022年工作总结\n\n党建引领 筑牢战斗堡垒\n\n第{n}镇推进五星支部创建，成效明显。\n\n"
+                          f"产业发展 夯实经济基础\n\n第{n}镇项目建设加快，新增企业{n + 3}家。\n\n"
+                          "本作品在全世界都属于公有领域\n\n来源：某某网\n") for n in range(8)}
+    assert boilerplate_lines(docs.values()) == {"本作品在全世界都属于公有领域", "来源：某某网"}
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, text in docs.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build(corpus, tmp_path / "i", workers=1)
+    hits = Searcher(tmp_path / "i").search("五星支部 section:党建引领").hits
+    assert len(hits) == 8 and {h.section for h in hits} == {"党建引领 筑牢战斗堡垒"}
 
 
 # --------------------------------------------------------------------------- gold set
