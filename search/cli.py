@@ -336,6 +336,9 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
       govsearch search 人居环境 --topic 环保 --year 2022
       govsearch search '万人助万企 OR 四上企业' --json
     """
+    unknown = [word for word in query if word.startswith("--") and len(word) > 2]
+    if unknown:  # -word excludes a word; --word is a mistyped option, not query text
+        raise click.UsageError(f"no such option: {unknown[0]} (an exclusion is written with one dash: -来集镇)")
     raw = " ".join(query)
     results = Searcher(index_dir, synonyms_file=synonyms_file).search(
         raw, town=list(town), county=list(county), topic=list(topic), year=list(year), page=page,

@@ -93,6 +93,8 @@ def test_json_output_is_complete(big_index):
     (["search", "*", "--json"], 2, "empty query"),
     (["search", "五星", "--limit", "0"], 2, "Invalid value"),
     (["index", "stats", "--no-such-option"], 2, "No such option"),
+    (["search", "五星支部", "--limt", "5"], 2, "no such option: --limt"),
+    (["search", "五星支部", "-来集镇", "--json"], 0, ""),
     (["show", "no-such-doc", "--json"], 1, "no document"),
     (["nonsense"], 2, "No such command"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else str(v))
