@@ -129,6 +129,9 @@ def main(argv: list[str]) -> int:
     ensure_doc_converter()
     govsearch = BIN / ("govsearch.exe" if os.name == "nt" else "govsearch")
     sh(govsearch, "index", "build", "--corpus", "corpus")
+    if os.name != "nt":  # the server takes this process's place: a signal to it stops the server
+        sys.stdout.flush()
+        os.execv(str(govsearch), [str(govsearch), "serve", *rest])
     return subprocess.call([str(govsearch), "serve", *rest])
 
 
