@@ -366,7 +366,9 @@ def _print_results(results, color: bool) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
     click.echo(f"“{results.query}”: {results.total} passages in {results.total_docs} reports"
-               f" (exact {results.total_exact}, words only {results.total_words})"
+               f" (exact {results.total_exact}, words only {results.total_words}"
+               + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words) else "")
+               + ")"
                f" — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
     if results.filters:
         click.echo("filters: " + "  ".join(f"{k}={','.join(v)}" for k, v in results.filters.items()))
@@ -389,7 +391,7 @@ def _print_results(results, color: bool) -> None:
             click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
             for hit in hits:
                 where = hit.section or "（正文开头）"
-                tag = "" if hit.match == "exact" else "  [词匹配 words]"
+                tag = {"exact": "", "synonym": "  [同义词 synonym]"}.get(hit.match, "  [词匹配 words]")
                 kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
                 click.echo(f"    § {where}{kind}{tag}")
                 click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")

@@ -55,6 +55,7 @@ def test_pinyin_and_synonym_lines_and_the_switch(index, tmp_path):
     assert "按拼音检索了 searched as pinyin: 五星支部" in r.output and "3 passages" in r.output
     syn = run("search", "河长制", "--index", index)
     assert "同时搜索了 also searched: 河湖长制" in syn.output and "2 passages" in syn.output
+    assert "synonyms only 1" in syn.output and "[同义词 synonym]" in syn.output and "[词匹配 words]" not in syn.output
     off = run("search", "河长制", "--no-synonyms", "--index", index)
     assert "1 passages" in off.output and "同时搜索了" not in off.output
     table = tmp_path / "syn.txt"
