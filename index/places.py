@@ -24,6 +24,14 @@ from importlib import resources
 
 LEVELS = ("township", "county", "city", "province", "national")
 PLACE_LEVELS = LEVELS[:4]  # levels that have places in the gazetteer, lowest first
+# what users write for a level in a filter (level:乡镇, 级别:省级) → the stored value
+LEVEL_ALIASES = {alias: level for level, aliases in {
+    "township": ("乡镇", "镇", "乡", "街道", "乡镇级", "乡级", "镇级"),
+    "county": ("县", "县级", "区县", "县区", "县市区", "县级市"),
+    "city": ("市", "地市", "市级", "地级", "地级市"),
+    "province": ("省", "省级", "省份"),
+    "national": ("全国", "国家", "国家级", "中央"),
+}.items() for alias in aliases}
 NATIONAL = "national"
 
 # Names that are real places but also everyday words ("新城区建设", "城区", "和县域经济"):

@@ -28,6 +28,7 @@ from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, IndexDamaged, QueryError
 from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
+from index.places import LEVEL_ALIASES
 
 from . import boundaries, grouping, relaxed
 from .highlight import match_runs, snippet, spans  # noqa: F401  (match_runs: public API)
@@ -143,7 +144,10 @@ class Searcher:
         mask = np.array(t.live, dtype=bool)
         for name in PLACE_FILTERS:  # town, county, city, province, level
             if filters.get(name):
-                mask &= np.isin(getattr(t, name), _codes(getattr(t, f"{name}_names"), filters[name]))
+                wanted = filters[name]
+                if name == "level":  # level:乡镇 = level:township
+                    wanted = [LEVEL_ALIASES.get(normalize(v), v) for v in wanted]
+                mask &= np.isin(getattr(t, name), _codes(getattr(t, f"{name}_names"), wanted))
         if filters.get("topic"):
             bits = 0
             for name in filters["topic"]:

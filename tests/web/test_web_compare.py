@@ -156,6 +156,10 @@ def test_province_city_and_level_are_filters_of_the_api_and_the_comparison(corpu
     assert body["facets"]["province"] == {"河南省": 3} and body["facets"]["city"] == {"郑州市": 3}
     assert corpus_client.get("/api/search?q=五星支部&province=安徽省").get_json()["total"] == 0
     assert corpus_client.get("/api/search?q=五星支部&level=province").get_json()["total"] == 0
+    # levels as users write them (the README's level:乡镇), in the query and as a parameter
+    assert corpus_client.get("/api/search?q=五星支部 level:乡镇").get_json()["total"] == 3
+    assert corpus_client.get("/api/search?q=五星支部 级别:省级").get_json()["total"] == 0
+    assert corpus_client.get("/api/search?q=五星支部&level=乡镇").get_json()["total"] == 3
     compare = corpus_client.get("/api/compare?q=五星支部&by=province&by=year").get_json()
     assert [row["value"] for row in compare["rows"]] == ["河南省"] and compare["rows"][0]["passages"] == 3
     doc = parse(corpus_client.get("/compare?q=五星支部&by=province&by=year").get_data(as_text=True))
