@@ -116,7 +116,7 @@ synonyms_file_option = click.option(
 )
 corpus_option = click.option(
     "--corpus", envvar="GOVSEARCH_CORPUS", default=None, type=click.Path(file_okay=False),
-    help="Corpus folder of .txt/.md reports (env GOVSEARCH_CORPUS; default: the folder the index "
+    help="Corpus folder of reports (.txt .md .docx .pdf .html .doc .wps) (env GOVSEARCH_CORPUS; default: the folder the index "
          f"was built from, else {DEFAULT_CORPUS}).",
 )
 
@@ -233,7 +233,7 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
 @handle_errors
 def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
                 as_json):
-    """Index every .txt/.md report below the corpus folder.
+    """Index every report (.txt .md .docx .pdf .html .doc .wps) below the corpus folder.
 
     Writes a new index beside the live one and switches to it atomically: searches
     running meanwhile keep working. Unreadable files are skipped and listed; the exit
