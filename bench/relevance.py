@@ -77,6 +77,7 @@ def _fingerprint(corpus: Path) -> str:
 
 def ensure_index(rebuild: bool) -> Path:
     from index import build
+    from index.ingest import WalkOptions
 
     corpus = _link_corpus()
     index_dir = OUT / "index"
@@ -84,7 +85,8 @@ def ensure_index(rebuild: bool) -> Path:
     fp = _fingerprint(corpus)
     if rebuild or not stamp.exists() or stamp.read_text() != fp:
         print(f"building the index of {corpus} …", file=sys.stderr)
-        report = build(corpus, index_dir)
+        # the corpus folder is made of symbolic links to the two corpora (outside it)
+        report = build(corpus, index_dir, walk=WalkOptions(follow_symlinks="any"))
         print(f"  {len(getattr(report, 'indexed', []) or [])} files indexed", file=sys.stderr)
         stamp.write_text(fp)
     return index_dir
