@@ -145,8 +145,8 @@ class Searcher:
         for name in PLACE_FILTERS:  # town, county, city, province, level
             if filters.get(name):
                 wanted = filters[name]
-                if name == "level":  # level:乡镇 = level:township
-                    wanted = [LEVEL_ALIASES.get(normalize(v), v) for v in wanted]
+                if name == "level":  # level:乡镇 also finds level township
+                    wanted = [*wanted, *(LEVEL_ALIASES[normalize(v)] for v in wanted if normalize(v) in LEVEL_ALIASES)]
                 mask &= np.isin(getattr(t, name), _codes(getattr(t, f"{name}_names"), wanted))
         if filters.get("topic"):
             bits = 0
