@@ -132,7 +132,7 @@ class Searcher:
             rows = rows[t.contains(rows, needle)]
         # one- and two-character needles: the bigram (or character range) is the needle itself
         if boundaries.bounded(needle) and len(rows):  # Latin letters / digits: word boundaries
-            rows = rows[np.fromiter((boundaries.contains(_text(t, r), needle) for r in rows.tolist()),
+            rows = rows[np.fromiter((boundaries.contains(t.text(r), needle) for r in rows.tolist()),
                                     dtype=bool, count=len(rows))]
         with self._lock:
             self._cache[key] = rows
@@ -209,7 +209,7 @@ class Searcher:
         if any(len(p) == 1 for p in term_parts):
             for char in {p for p in term_parts if len(p) == 1}:
                 rows = np.intersect1d(rows, self._containing(t, char), assume_unique=True)
-            rows = relaxed.filter_rows(rows, lambda r: _norm(t, r), term_parts)
+            rows = relaxed.filter_rows(rows, t.norm, term_parts)
         return rows
 
     def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -412,18 +412,6 @@ def _report_ref(row) -> dict:
     """Where else an identical passage stands (``also_in`` of a grouped hit)."""
     return {"doc_id": row.doc_id, "passage_id": row.passage_id, "title": row.title, "town": row.town,
             "county": row.county, "year": row.year}
-
-
-def _norm(t: PassageTable, r: int) -> str:
-    """The normalized text of passage row ``r`` (through the table's accessor when it has one)."""
-    norm = getattr(t, "norm", None)
-    return norm(r) if callable(norm) else t.norms[r]
-
-
-def _text(t: PassageTable, r: int) -> str:
-    """The original text of passage row ``r`` (through the table's accessor when it has one)."""
-    text = getattr(t, "text", None)
-    return text(r) if callable(text) else t.rows[r].text
 
 
 def document_needles(query: str, norms: list[str], cut) -> list[str]:

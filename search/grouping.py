@@ -34,11 +34,6 @@ class Listed:
     more_in_report: int = 0  # matching passages of this report that are not listed
 
 
-def _norm(t, r: int) -> str:
-    norm = getattr(t, "norm", None)
-    return norm(r) if callable(norm) else t.norms[r]
-
-
 def report_groups(t, rows: np.ndarray, order: np.ndarray, needed: int | None = None,
                   per_report: int = PER_REPORT) -> tuple[list[Listed], int]:
     """``(grouped list, its full length)``; ``order`` is the full ranking order
@@ -66,7 +61,7 @@ def report_groups(t, rows: np.ndarray, order: np.ndarray, needed: int | None = N
             break
         r = int(rows[i])
         d = int(t.doc[r])
-        text = _norm(t, r)
+        text = t.norm(r)
         copy = by_text.get(text)
         if copy is not None and int(t.doc[rows[copy.index]]) != d:
             copy.also_in.append(i)

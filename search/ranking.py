@@ -76,38 +76,11 @@ class WordStats:
     idf: float
 
 
-def _norm_text(t: PassageTable, r: int) -> str:
-    norm = getattr(t, "norm", None)
-    return norm(r) if callable(norm) else t.norms[r]
-
-
 def _count(t: PassageTable, r: int, word: str) -> int:
     """Occurrences of ``word`` in passage ``r`` (Latin words and numbers at word boundaries)."""
     if boundaries.bounded(word):
-        return boundaries.count(_source_text(t, r), word)
-    return _norm_text(t, r).count(word)
-
-
-def kind_codes(t: PassageTable) -> tuple[np.ndarray, list[str]]:
-    """Per row, the code of its passage kind, and the kind names (from the table's
-    ``kind`` column when it has one, else read from its rows)."""
-    kinds = getattr(t, "kind", None)
-    names = getattr(t, "kind_names", None)
-    if isinstance(kinds, np.ndarray) and names is not None:
-        return kinds, list(names)
-    names = list(KIND_WEIGHTS)
-    code = {k: i for i, k in enumerate(names)}
-    size = len(t.live)
-    out = np.zeros(size, dtype=np.int8)
-    row_of = getattr(t, "row", None)
-    for r in np.flatnonzero(t.live).tolist():
-        row = row_of(r) if callable(row_of) else t.rows[r]
-        kind = row.kind
-        if kind not in code:
-            code[kind] = len(names)
-            names.append(kind)
-        out[r] = code[kind]
-    return out, names
+        return boundaries.count(t.text(r), word)
+    return t.norm(r).count(word)
 
 
 class Ranker:
@@ -143,7 +116,7 @@ class Ranker:
     def kind_weight(self) -> np.ndarray:
         """Per row, the weight of its passage kind (computed once per generation)."""
         if self._kind_weight is None:
-            codes, names = kind_codes(self.table)
+            codes, names = self.table.kind, list(self.table.kind_names)
             weights = np.array([KIND_WEIGHTS.get(n, 1.0) for n in names] or [1.0], dtype=np.float64)
             self._kind_weight = weights[codes]
         return self._kind_weight
@@ -232,7 +205,7 @@ class Ranker:
                 n = leads.get(r, 0)
                 if not n and not multi:
                     continue
-                text = _norm_text(t, r)
+                text = t.norm(r)
                 if n:
                     lead = text[:n]
                     bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
@@ -251,15 +224,10 @@ class Ranker:
             self._lead = np.full(len(self.table.live), -1, dtype=np.int32)
         known = self._lead[rows]
         for r in rows[known < 0].tolist():
-            self._lead[r] = len(lead_sentence(_source_text(self.table, r)))
+            self._lead[r] = len(lead_sentence(self.table.text(r)))
         values = self._lead[rows]
         keep = values > 0
         return dict(zip(rows[keep].tolist(), values[keep].tolist()))
-
-
-def _source_text(t: PassageTable, r: int) -> str:
-    text = getattr(t, "text", None)
-    return text(r) if callable(text) else t.rows[r].text
 
 
 def lead_sentence(text: str) -> str:
