@@ -130,6 +130,12 @@ class Analyzer:
         """jieba words of ``text`` after normalization."""
         return self.cut(normalize(text))
 
+    def passage_words(self, norm: str) -> list[str]:
+        """The words of a passage's ``words`` field and of the vocabulary: its jieba
+        words of two or more characters, in order (one-character words are found by
+        exact matching, on the bigram index)."""
+        return [w for w in self.cut(norm) if len(w) > 1]
+
     def term_words(self, norm: str) -> list[str]:
         """See :func:`multichar_words`."""
         return multichar_words(self.cut, norm)

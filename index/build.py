@@ -130,9 +130,7 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         passages.append(passage)
         norm = normalize(text)
         norms.append(norm)
-        # one-character words are left out of the word field: exact matching, which
-        # finds them, runs on the bigram index; the field serves multi-character words
-        words.append([w for w in analyzer.cut(norm) if len(w) > 1])
+        words.append(analyzer.passage_words(norm))
         path = passage.section_path
         cut = heading_words.get(path)
         if cut is None:
@@ -389,6 +387,11 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> Path | None:
         store.verify_generation(gen)
         for name in (grams.MANIFEST,):
             store.read_json(gen / name)
+        if not (gen / vocabulary.COUNTS).is_file():
+            notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
+                         f"{vocabulary.COUNTS}): every file is re-indexed")
+            return None
+        vocabulary.read_counts(gen)  # an update starts from them
         ix = whoosh_index.open_dir(str(gen))
         try:
             ix.doc_count_all()
@@ -529,6 +532,9 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         old_columns = columns.Columns(previous)
         try:
             columns.copy_rows(column_writer, old_columns, keep)
+            for rel, old in old_docs.items():  # dropped or re-indexed: its terms leave the vocabulary
+                if rel not in documents:
+                    vocab.remove(columns.stored_passages(old_columns, *old["rows"]))
         finally:
             old_columns.close()
 
@@ -555,7 +561,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
                 continue
             first_row = gram_writer.add(item.norms)
-            vocab.add(rel, item.report.passages, item.norms, item.words)
+            vocab.add(item.report.passages, item.norms, item.words)
             _add_columns(column_writer, item, first_row)
             for doc in _whoosh_docs(item, first_row):
                 writer.add_document(**doc)
@@ -579,7 +585,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             analyzed.close()  # stops the worker pool now, not when garbage-collected
 
     gram_writer.finish()
-    vocab.write(gen, unchanged=report.unchanged)
+    vocab.write(gen)
     column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
     wordtable.copy_or_write(gen, previous, analyzer)
 

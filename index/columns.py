@@ -28,13 +28,14 @@ from __future__ import annotations
 import json
 import mmap
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from . import store
 from .errors import IndexMissing
-from .fields import COLUMNS, Field
+from .fields import BY_NAME, COLUMNS, Field
 from .model import KINDS
 from .normalize import normalize
 
@@ -293,6 +294,15 @@ def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None
     kept_codes = np.asarray([d in keep_docs for d in old.values["doc_ids"]] + [False], dtype=bool)
     keep = np.asarray(old.array("live")) & kept_codes[np.where(doc >= 0, doc, len(kept_codes) - 1)]
     writer.copy_base(old, keep)
+
+
+def stored_passages(old: "Columns", first: int, last: int) -> Iterator[tuple[str, str, str]]:
+    """``(kind, text, norm)`` of the rows ``first`` … ``last - 1`` of a generation."""
+    kinds = np.asarray(old.array("kind"))
+    names = old.values[BY_NAME["kind"].names_attr]
+    for r in range(first, last):
+        code = int(kinds[r])
+        yield (names[code] if code >= 0 else "body"), old.text(r), old.norm(r)
 
 
 # --------------------------------------------------------------------------- reading

@@ -21,8 +21,12 @@ Two files go into the generation folder:
 * ``vocabulary.json``: the table the search side loads — columns ``terms``, ``freq``,
   ``kinds`` (bit flags, :data:`WORD` …) and ``pinyin`` (syllables separated by spaces,
   empty for terms with other characters), sorted by term;
-* ``vocabulary-docs.json.gz``: each report's contribution, so that ``index update``
-  re-analyzes only the changed reports and still writes the whole vocabulary.
+* ``vocabulary-counts.json.gz``: the raw passage counts of every candidate term (as a
+  word, a heading piece and a phrase, before the thresholds), so that ``index update``
+  starts from them, subtracts what the changed and removed reports contributed (their
+  passages are read back from the previous generation and cut again with the same
+  dictionary) and adds what the re-analyzed ones contribute: the result is the
+  vocabulary a full build would write, without keeping each report's share.
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ from pathlib import Path
 from .normalize import normalize
 
 VOCABULARY = "vocabulary.json"
-CONTRIBUTIONS = "vocabulary-docs.json.gz"
+COUNTS = "vocabulary-counts.json.gz"
 VERSION = 1
+COUNTS_VERSION = 1
+KINDS = ("w", "h", "p")  # word, heading piece, phrase candidate
 
 WORD, HEADING, DICTIONARY, PHRASE = 1, 2, 4, 8
 KIND_NAMES = {WORD: "word", HEADING: "heading", DICTIONARY: "dictionary", PHRASE: "phrase"}
@@ -81,49 +87,59 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
 
 
 class VocabularyBuilder:
-    """Collects each report's terms during a build; :meth:`write` writes the files."""
+    """Counts terms during a build; :meth:`write` writes the files. An update starts
+    from the previous generation's counts (:func:`read_counts`), calls :meth:`remove`
+    for every report it drops or re-indexes and :meth:`add` for every report it
+    analyzes."""
 
-    def __init__(self, analyzer, previous: Path | None = None):
+    def __init__(self, analyzer, previous: Path | None = None, counts: dict | None = None):
+        self.analyzer = analyzer
         self.dictionary = {normalize(w) for w, _ in analyzer.userdict}
-        self.docs: dict[str, dict[str, dict[str, int]]] = {}
-        self._previous_docs: dict = {}
+        self.counts: dict[str, Counter] = {k: Counter() for k in KINDS}
         self._pinyin_cache: dict[str, str] = {}
         if previous is not None:
-            self._previous_docs = _read_contributions(previous)
+            self.counts = counts if counts is not None else read_counts(previous)
             try:
                 old = read_vocabulary(previous)
                 self._pinyin_cache = {t: p for t, p in zip(old["terms"], old["pinyin"]) if p}
             except (OSError, ValueError, KeyError):
                 pass
 
-    def add(self, source: str, passages, norms: list[str], words: list[list[str]]) -> None:
-        """One analyzed report: its passages (with ``kind`` and ``text``), their
-        normalized texts and multi-character jieba words."""
+    def _terms(self, passages, norms: list[str], words: list[list[str]]) -> tuple[Counter, Counter, Counter]:
         w, h, p = Counter(), Counter(), Counter()
         for passage, norm, ws in zip(passages, norms, words):
             a, b, c = passage_terms(passage.kind, passage.text, norm, ws)
             w.update(a)
             h.update(b)
             p.update(c)
-        self.docs[source] = {"w": dict(w), "h": dict(h), "p": dict(p)}
+        return w, h, p
 
-    def keep(self, source: str) -> bool:
-        """An unchanged report of an update: carry its terms over from the previous
-        generation. False when they are not there (the report then counts for nothing
-        here until it is re-indexed)."""
-        old = self._previous_docs.get(source)
-        if old is None:
-            return False
-        self.docs[source] = old
-        return True
+    def add(self, passages, norms: list[str], words: list[list[str]]) -> None:
+        """One analyzed report: its passages (with ``kind`` and ``text``), their
+        normalized texts and multi-character jieba words."""
+        for kind, counter in zip(KINDS, self._terms(passages, norms, words)):
+            self.counts[kind].update(counter)
+
+    def remove(self, passages) -> None:
+        """A report of the previous generation that the update drops or re-indexes:
+        ``passages`` are ``(kind, text, norm)`` as stored; their words are cut again
+        (the dictionary is the one they were cut with: a changed dictionary rebuilds)."""
+        passages = list(passages)
+        rows = [_Stored(kind, text) for kind, text, _ in passages]
+        norms = [norm for _, _, norm in passages]
+        words = [self.analyzer.passage_words(norm) for norm in norms]
+        for kind, counter in zip(KINDS, self._terms(rows, norms, words)):
+            counts = self.counts[kind]
+            for term, n in counter.items():
+                left = counts.get(term, 0) - n
+                if left > 0:
+                    counts[term] = left
+                else:
+                    counts.pop(term, None)
 
     def totals(self) -> dict[str, tuple[int, int]]:
         """term → (passage frequency, kinds)."""
-        words, heads, phrases = Counter(), Counter(), Counter()
-        for contribution in self.docs.values():
-            words.update(contribution["w"])
-            heads.update(contribution["h"])
-            phrases.update(contribution["p"])
+        words, heads, phrases = (self.counts[k] for k in KINDS)
         out: dict[str, tuple[int, int]] = {}
         for term, n in words.items():
             in_dictionary = term in self.dictionary
@@ -139,20 +155,51 @@ class VocabularyBuilder:
             out[term] = (max(freq, n), kinds | PHRASE)
         return out
 
-    def write(self, gen: Path, unchanged: list[str] = ()) -> int:
-        """Write both files into ``gen`` (``unchanged``: the reports an update kept as
-        they were); returns the number of terms."""
-        for source in unchanged:
-            self.keep(source)
+    def write(self, gen: Path) -> int:
+        """Write both files into ``gen``; returns the number of terms."""
         totals = self.totals()
         terms = sorted(totals)
         pinyin = _pinyin_all(terms, self._pinyin_cache)
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
         _write_atomic(gen / VOCABULARY, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        _write_atomic(gen / CONTRIBUTIONS, gzip.compress(
-            json.dumps(self.docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=5))
+        every = sorted(set().union(*(self.counts[k] for k in KINDS)))
+        raw = {"version": COUNTS_VERSION, "terms": every}
+        for kind in KINDS:
+            counts = self.counts[kind]
+            raw[kind] = [counts.get(t, 0) for t in every]
+        _write_atomic(gen / COUNTS, gzip.compress(
+            json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=3))
         return len(terms)
+
+
+class _Stored:
+    """A stored passage as :func:`passage_terms` reads it."""
+
+    __slots__ = ("kind", "text")
+
+    def __init__(self, kind: str, text: str):
+        self.kind, self.text = kind, text
+
+
+def read_counts(gen: Path) -> dict[str, Counter]:
+    """The raw term counts of a generation (see the module docstring); ValueError or
+    OSError when they are missing or damaged."""
+    try:
+        raw = json.loads(gzip.decompress((Path(gen) / COUNTS).read_bytes()).decode("utf-8"))
+    except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
+        raise ValueError(f"{COUNTS} is damaged ({exc})") from None
+    if not isinstance(raw, dict) or raw.get("version") != COUNTS_VERSION:
+        raise ValueError(f"{COUNTS}: version {raw.get('version') if isinstance(raw, dict) else None!r}, "
+                         f"expected {COUNTS_VERSION}")
+    terms = raw["terms"]
+    out: dict[str, Counter] = {}
+    for kind in KINDS:
+        values = raw[kind]
+        if len(values) != len(terms):
+            raise ValueError(f"{COUNTS}: {kind} has {len(values)} counts for {len(terms)} terms")
+        out[kind] = Counter({t: n for t, n in zip(terms, values) if n})
+    return out
 
 
 def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:
@@ -174,13 +221,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def _read_contributions(gen: Path) -> dict:
-    try:
-        return json.loads(gzip.decompress((gen / CONTRIBUTIONS).read_bytes()).decode("utf-8"))
-    except (OSError, ValueError, EOFError):
-        return {}
 
 
 def read_vocabulary(gen: Path) -> dict:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import write_corpus
 from index import build, store, update
-from index.vocabulary import HEADING, read_vocabulary
+from index.vocabulary import COUNTS, HEADING, read_counts, read_vocabulary
 from search import Searcher
 from search.suggest import complete
 from search.synonyms import SynonymError, SynonymSource, parse
@@ -86,6 +86,40 @@ def test_update_keeps_unchanged_reports_terms_and_drops_removed_ones(tmp_path):
     (corpus / "b.md").unlink()
     update(corpus, tmp_path / "i", workers=1)
     assert "五星支部" not in set(read_vocabulary(Searcher(tmp_path / "i").generation_path())["terms"])
+
+
+def test_update_writes_the_vocabulary_a_full_build_writes(tmp_path):
+    """An update starts from the previous counts, takes out what the changed and removed
+    reports had, adds the new ones: the same files as a build from scratch."""
+    corpus = write_corpus(tmp_path / "c", dict(REPORTS, **{
+        "extra.md": "# 青山镇2020年工作总结\n\n## 人居环境\n\n人居环境整治，五星支部创建。\n\n人居环境整治见效。\n"}))
+    build(corpus, tmp_path / "u", workers=1)
+    (corpus / "lvye.md").write_text(REPORTS["lvye.md"].replace("重庆", "成都"), encoding="utf-8")
+    (corpus / "extra.md").unlink()
+    (corpus / "new.md").write_text("# 白云乡2023年工作报告\n\n## 生态环保\n\n河湖长制落实到位，人居环境整治。\n",
+                                   encoding="utf-8")
+    report = update(corpus, tmp_path / "u", workers=1)
+    assert sorted(report.indexed) == ["lvye.md", "new.md"] and report.removed == ["extra.md"]
+    build(corpus, tmp_path / "b", workers=1)
+    updated, built = Searcher(tmp_path / "u").generation_path(), Searcher(tmp_path / "b").generation_path()
+    assert read_vocabulary(updated) == read_vocabulary(built)
+    assert read_counts(updated) == read_counts(built)
+    words = read_counts(updated)["w"]
+    assert words["成都"] == 1 and words["重庆"] == 1  # lvye's 重庆 went, hongxing's stays
+
+
+def test_an_update_of_an_index_with_damaged_counts_rebuilds_it(tmp_path):
+    corpus = write_corpus(tmp_path / "c", REPORTS)
+    build(corpus, tmp_path / "i", workers=1)
+    gen = Searcher(tmp_path / "i").generation_path()
+    counts = gen / COUNTS
+    os.chmod(counts, 0o644)
+    data = counts.read_bytes()
+    counts.write_bytes(b"\x1f\x8b" + bytes(len(data) - 2))  # same size, garbage inside
+    report = update(corpus, tmp_path / "i", workers=1)
+    assert any("damaged" in n for n in report.notes)
+    assert sorted(report.indexed) == sorted(REPORTS)  # everything re-indexed, nothing lost
+    assert read_counts(Searcher(tmp_path / "i").generation_path())["w"]["五星支部"] >= 3
 
 
 # --------------------------------------------------------------------------- did you mean
