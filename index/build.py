@@ -372,9 +372,9 @@ def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: P
     )
 
 
-def _usable_previous(index_dir: Path, notes: list[str]) -> Path | None:
-    """The live generation when it is complete and readable; otherwise None and a note
-    saying why everything is re-indexed."""
+def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, dict | None]:
+    """The live generation and its vocabulary counts when it is complete and readable;
+    otherwise ``(None, None)`` and a note saying why everything is re-indexed."""
     try:
         gen = store.current_generation(index_dir)
     except IndexMissing as exc:
@@ -382,7 +382,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> Path | None:
             notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
         else:
             notes.append("no index yet: building one")
-        return None
+        return None, None
     try:
         store.verify_generation(gen)
         for name in (grams.MANIFEST,):
@@ -390,8 +390,8 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> Path | None:
         if not (gen / vocabulary.COUNTS).is_file():
             notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
                          f"{vocabulary.COUNTS}): every file is re-indexed")
-            return None
-        vocabulary.read_counts(gen)  # an update starts from them
+            return None, None
+        counts = vocabulary.read_counts(gen)  # an update starts from them
         ix = whoosh_index.open_dir(str(gen))
         try:
             ix.doc_count_all()
@@ -399,11 +399,11 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> Path | None:
             ix.close()
     except IndexDamaged as exc:
         notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
-        return None
+        return None, None
     except Exception as exc:  # Whoosh's own errors for a damaged segment, bad JSON …
         notes.append(f"the index is damaged ({gen.name}: {type(exc).__name__}: {exc}): rebuilding it from scratch")
-        return None
-    return gen
+        return None, None
+    return gen, counts
 
 
 def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
@@ -436,7 +436,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             sources, walk_skipped = walk_corpus(corpus, walk)
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
-            previous = _usable_previous(index_dir, notes) if incremental else None
+            previous, counts = _usable_previous(index_dir, notes) if incremental else (None, None)
             if previous is not None:
                 old_info = store.read_json(previous / store.BUILD_INFO)
                 if old_info.get("signature") != signature:
@@ -453,7 +453,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                             "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
-                                  sources, sources_info)
+                                  sources, sources_info, counts)
                 store.write_manifest(gen)
                 lifecycle.check_stop()
             except NothingIndexed:
@@ -490,7 +490,7 @@ def _discard(gen: Path) -> None:
 def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: Analyzer,
                       lexicon: TopicLexicon, signature: str, workers: int,
                       progress: Progress | None, report: BuildReport, sources: list[SourceFile],
-                      sources_info: dict) -> None:
+                      sources_info: dict, previous_counts: dict | None = None) -> None:
     overrides, sidecar_problems = load_sidecars(corpus, report.notes)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
@@ -525,7 +525,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         grams_manifest = store.read_json(previous / grams.MANIFEST)
     gram_writer = grams.GramWriter(gen, grams_manifest)
-    vocab = vocabulary.VocabularyBuilder(analyzer, previous)
+    vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts)
     column_writer = columns.ColumnWriter(gen, lexicon.names)
     if previous is not None:
         keep = {d["doc_id"] for d in documents.values()}

@@ -203,16 +203,22 @@ def read_counts(gen: Path) -> dict[str, Counter]:
 
 
 def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
-
+    """Pinyin of each term (empty unless all Chinese characters); ``cache``: what the
+    previous generation computed (an update imports pypinyin only for new terms)."""
+    reading = None
     out = []
     for term in terms:
-        if not _ALL_CJK.match(term):
-            out.append("")
-            continue
         p = cache.get(term)
         if p is None:
-            p = " ".join(lazy_pinyin(term, style=Style.NORMAL, errors="ignore"))
+            if not _ALL_CJK.match(term):
+                p = ""
+            else:
+                if reading is None:
+                    from pypinyin import Style, lazy_pinyin
+
+                    def reading(t, lazy_pinyin=lazy_pinyin, style=Style.NORMAL):
+                        return " ".join(lazy_pinyin(t, style=style, errors="ignore"))
+                p = reading(term)
         out.append(p)
     return out
 
