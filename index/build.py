@@ -39,6 +39,7 @@ from .topics import TopicLexicon
 
 WRITER_MEMORY_MB = 256
 PARALLEL_THRESHOLD = 24  # files; below this one process is faster than starting workers
+PARALLEL_BYTES = 4 << 20  # or this much to read: Whoosh's writer then runs in sub-processes
 
 
 @dataclass
@@ -481,6 +482,13 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     return report
 
 
+def _size(source: SourceFile) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _discard(gen: Path) -> None:
     import shutil
 
@@ -538,8 +546,10 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         finally:
             old_columns.close()
 
-    if previous is None and workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
-        # full build of many files: Whoosh writes segments in parallel sub-processes
+    if previous is None and workers > 1 and (len(tasks) >= PARALLEL_THRESHOLD
+                                             or sum(_size(t[0]) for t in tasks) >= PARALLEL_BYTES):
+        # full build of many files (or of a few large ones): Whoosh writes segments in
+        # parallel sub-processes
         writer = ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
     else:
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)

@@ -28,10 +28,13 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
                  related: bool = False):
     """``run(parsed_query)`` searches again with the same options (no assistance)."""
     gen = searcher.generation_path()
-    vocab = suggest.vocabulary_of(gen)
+
+    def vocabulary():  # read only when a step needs it: most searches need none
+        return suggest.vocabulary_of(gen)
+
     terms = q.terms
     if pinyin and results.total == 0 and terms and all(not t.quoted and pinyin_query.is_pinyin(t.text) for t in terms):
-        converted = pinyin_query.convert(vocab, [t.text for t in terms])
+        converted = pinyin_query.convert(vocabulary(), [t.text for t in terms])
         if converted:
             chinese, alternatives = converted
             q2 = replace(q, clauses=[[Term(c, normalize(c))] for c in chinese], warnings=list(q.warnings))
@@ -42,12 +45,12 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
                 "alternatives": alternatives})
             results = found
     if did_you_mean and results.total <= spelling.FEW and not results.expanded.get("pinyin"):
-        results.did_you_mean = corrections(searcher, vocab, q, results.total, run)
+        results.did_you_mean = corrections(searcher, vocabulary(), q, results.total, run)
     if related and results.hits:
         texts = [normalize(h.passage) for h in results.hits]
         exclude = {t.norm for t in results_terms(q, results)}
         results.suggestions = [{"query": term, "kind": "related"}
-                               for term in suggest.related(vocab, searcher.analyzer, texts, exclude,
+                               for term in suggest.related(vocabulary(), searcher.analyzer, texts, exclude,
                                                            searcher.passage_total())]
     return results
 

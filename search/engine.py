@@ -44,6 +44,7 @@ MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
 GROUPS = ("none", "report")
 CACHE_TERMS = 512
+RELOAD_WAIT = 0.25  # seconds a query waits for a background reload before the previous generation answers it
 EMPTY = np.zeros(0, dtype=np.int64)
 
 
@@ -52,9 +53,12 @@ class Searcher:
 
     def __init__(self, index_dir: str | Path, *, reload_in_background: bool = False,
                  synonyms_file: str | Path | None = None):
-        """``reload_in_background``: after a rebuild has switched the index, keep answering
-        from the previous generation while the new one loads in a thread (for servers
-        with large indexes); otherwise the first query after the switch loads it.
+        """``reload_in_background``: after a rebuild has switched the index, the first
+        query starts loading the new generation in a thread and waits for it at most
+        :data:`RELOAD_WAIT` seconds (opening a generation maps its files: usually tens of
+        milliseconds); if it is not ready by then, that query and the following ones are
+        answered from the previous generation until it is (what servers use: a switch never
+        holds up a request for long). Otherwise the first query after the switch loads it.
         ``synonyms_file``: the synonym table (default: the shipped one, see search/synonyms.py)."""
         self.index_dir = Path(index_dir)
         self.synonyms = SynonymSource(synonyms_file)
@@ -74,11 +78,14 @@ class Searcher:
             return table
         if table is not None and self.reload_in_background:
             with self._lock:
-                if self._loading is None or not self._loading.is_alive():
-                    self._loading = threading.Thread(target=self._load, args=(gen_path,), daemon=True,
-                                                     name="govsearch-reload")
-                    self._loading.start()
-            return table
+                loading = self._loading
+                if loading is None or not loading.is_alive():
+                    loading = self._loading = threading.Thread(target=self._load, args=(gen_path,), daemon=True,
+                                                               name="govsearch-reload")
+                    loading.start()
+            loading.join(RELOAD_WAIT)
+            fresh = self._table
+            return fresh if fresh is not None else table
         return self._load(gen_path)
 
     def _load(self, gen_path: Path) -> PassageTable:

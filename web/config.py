@@ -155,10 +155,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("metrics", False, _bool,
             "Serve GET /metrics in Prometheus text format (requests, latency histogram, index generation, documents, "
             "last build time and result). Off: 404."),
-    Setting("reload_in_background", False, _bool,
-            "After a rebuild or update switched the index, keep answering from the previous index while the new one "
-            "loads in a background thread (for large indexes, where loading takes seconds). False: the first request "
-            "after the switch loads it."),
+    Setting("reload_in_background", True, _bool,
+            "After a rebuild or update switched the index, the first request loads the new index in a background "
+            "thread and waits for it at most 0.25 s; until it is ready, requests are answered from the previous index "
+            "(a switch never holds a request up for long). False: the first request after the switch waits until the "
+            "new index is open."),
     Setting("synonyms_file", "", _text,
             "Synonym table used at query time (format in the README, section Query assistance); empty: the shipped "
             "index/data/synonyms.txt. Re-read when it changes, no rebuild or restart."),

@@ -135,11 +135,11 @@ def test_importing_the_cli_does_not_load_flask_or_waitress():
 
 
 def test_reload_in_background_setting(monkeypatch):
-    monkeypatch.setenv("GOVSEARCH_RELOAD_IN_BACKGROUND", "yes")
+    monkeypatch.setenv("GOVSEARCH_RELOAD_IN_BACKGROUND", "no")
     app = create_app({"TESTING": True})
-    assert app.extensions["govsearch"].searcher.reload_in_background is True
+    assert app.extensions["govsearch"].searcher.reload_in_background is False
     monkeypatch.setenv("GOVSEARCH_RELOAD_IN_BACKGROUND", "maybe")
     with pytest.raises(ConfigError, match="reload_in_background"):
         create_app({"TESTING": True})
     monkeypatch.delenv("GOVSEARCH_RELOAD_IN_BACKGROUND")
-    assert create_app({"TESTING": True}).extensions["govsearch"].searcher.reload_in_background is False
+    assert create_app({"TESTING": True}).extensions["govsearch"].searcher.reload_in_background is True  # the default
