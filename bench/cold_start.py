@@ -91,9 +91,11 @@ class Server:
             children = []
         return [pid, *children]
 
-    def memory_mb(self) -> tuple[float, float]:
-        """(RSS, PSS) summed over the server's processes, in MiB."""
-        rss = pss = 0
+    def memory_mb(self) -> tuple[float, float, float]:
+        """(RSS, PSS, anonymous) summed over the server's processes, in MiB. Anonymous
+        memory is the processes' own heap; the rest of RSS is pages of the mapped index
+        files, which the OS page cache holds once for every process and can drop."""
+        rss = pss = anon = 0
         for pid in self.pids():
             try:
                 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -101,9 +103,11 @@ class Server:
                         rss += int(line.split()[1])
                     elif line.startswith("Pss:"):
                         pss += int(line.split()[1])
+                    elif line.startswith("Anonymous:"):
+                        anon += int(line.split()[1])
             except OSError:
                 pass
-        return rss / 1024, pss / 1024
+        return rss / 1024, pss / 1024, anon / 1024
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -168,6 +172,7 @@ def load(port: int, clients: int, seconds: float) -> dict:
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
     errors = [0]
+    kinds: dict[str, int] = {}
 
     def client(k: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -176,8 +181,11 @@ def load(port: int, clients: int, seconds: float) -> dict:
         while time.perf_counter() < stop_at:
             try:
                 mine.append(_get(conn, paths[i % len(paths)]))
-            except Exception:
-                errors[0] += 1
+            except Exception as exc:  # counted by kind: a status, a reset, a timeout
+                with lock:
+                    errors[0] += 1
+                    kind = f"{type(exc).__name__}: {exc}"[:120]
+                    kinds[kind] = kinds.get(kind, 0) + 1
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             i += 1
@@ -194,7 +202,7 @@ def load(port: int, clients: int, seconds: float) -> dict:
     elapsed = time.perf_counter() - started
     latencies.sort()
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000 if latencies else float("nan")
-    return {"rps": len(latencies) / elapsed, "p95_ms": p95, "errors": errors[0]}
+    return {"rps": len(latencies) / elapsed, "p95_ms": p95, "errors": errors[0], "error_kinds": kinds}
 
 
 def serve_figures(index: Path, port: int, workers: int, seconds: float) -> dict:
@@ -203,12 +211,12 @@ def serve_figures(index: Path, port: int, workers: int, seconds: float) -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         _get(conn, f"/api/search?q={quote(QUERY)}")
         conn.close()
-        rss_load, pss_load = server.memory_mb()
-        out = {"rss_after_load_mb": rss_load, "pss_after_load_mb": pss_load}
+        rss_load, pss_load, anon_load = server.memory_mb()
+        out = {"rss_after_load_mb": rss_load, "pss_after_load_mb": pss_load, "anon_after_load_mb": anon_load}
         for clients in (1, 8):
             load(port, clients, min(3.0, seconds))  # warm every query in every worker
             out[f"c{clients}"] = load(port, clients, seconds)
-        out["rss_after_queries_mb"], out["pss_after_queries_mb"] = server.memory_mb()
+        out["rss_after_queries_mb"], out["pss_after_queries_mb"], out["anon_after_queries_mb"] = server.memory_mb()
     finally:
         server.stop()
     return out
@@ -288,7 +296,8 @@ def write_report(table: str, argv_text: str) -> None:
 
 def render(results: dict) -> str:
     lines = ["| index | index MB | `search` s | `--version` s | ratio | took_ms | first query after switch ms, "
-             "`reload_in_background` on | same, off (the default: the request opens the new generation) |",
+             "`reload_in_background` on (the default: waits ≤ 0.25 s, then the old generation answers) | "
+             "same, off (the request opens the new generation) |",
              "|---|---|---|---|---|---|---|---|"]
 
     def pair(r, key):
@@ -298,18 +307,24 @@ def render(results: dict) -> str:
         lines.append(f"| {label} | {r['index_mb']:.0f} | {r['search_s']:.2f} | {r['version_s']:.2f} | "
                      f"{r['ratio']:.2f}× | {r['took_ms']:.1f} | {pair(r, 'after_switch')} | {pair(r, 'after_switch_fg')} |")
     if any("workers1" in r for r in results.values()):
-        lines += ["", "| index | serve | RSS / PSS after load MiB | RSS / PSS after queries MiB | req/s 1 client (p95 ms) | "
-                      "req/s 8 clients (p95 ms) | 8 clients / 1 client |", "|---|---|---|---|---|---|---|"]
+        lines += ["", "| index | serve | RSS / PSS / heap after load MiB | RSS / PSS / heap after queries MiB | "
+                      "req/s 1 client (p95 ms) | req/s 8 clients (p95 ms) | 8 clients / 1 client | failed requests |",
+                  "|---|---|---|---|---|---|---|---|"]
         for label, r in results.items():
             for key, name in (("workers1", "--workers 1"), ("workers2", "--workers 2")):
                 w = r.get(key)
                 if not w:
                     continue
+                failed = w['c1'].get('errors', 0) + w['c8'].get('errors', 0)
+                kinds = {**w['c1'].get('error_kinds', {}), **w['c8'].get('error_kinds', {})}
+                why = "; ".join(f"{n}× {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:2])
                 lines.append(
-                    f"| {label} | `{name}` | {w['rss_after_load_mb']:.0f} / {w['pss_after_load_mb']:.0f} | "
-                    f"{w['rss_after_queries_mb']:.0f} / {w['pss_after_queries_mb']:.0f} | "
+                    f"| {label} | `{name}` | {w['rss_after_load_mb']:.0f} / {w['pss_after_load_mb']:.0f} / "
+                    f"{w.get('anon_after_load_mb', float('nan')):.0f} | "
+                    f"{w['rss_after_queries_mb']:.0f} / {w['pss_after_queries_mb']:.0f} / "
+                    f"{w.get('anon_after_queries_mb', float('nan')):.0f} | "
                     f"{w['c1']['rps']:.0f} ({w['c1']['p95_ms']:.1f}) | {w['c8']['rps']:.0f} ({w['c8']['p95_ms']:.1f}) | "
-                    f"{w['c8']['rps'] / w['c1']['rps']:.2f}× |")
+                    f"{w['c8']['rps'] / w['c1']['rps']:.2f}× | {failed}{' (' + why + ')' if why else ''} |")
     return "\n".join(lines)
 
 

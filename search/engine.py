@@ -209,9 +209,9 @@ class Searcher:
         if not words:
             return self._containing(t, norm)
         query = wq.And([wq.Term("words", w) for w in words])
-        with self._lock:
+        with self._lock:  # Whoosh's postings and its row column are read through shared file objects
             docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
-        rows = t.rows_of_docnums(docnums.tolist())
+            rows = t.rows_of_docnums(docnums.tolist())
         rows = np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
         if any(len(p) == 1 for p in term_parts):
             for char in {p for p in term_parts if len(p) == 1}:

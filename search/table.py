@@ -264,6 +264,8 @@ class PassageTable:
         return self.whoosh[1]
 
     def rows_of_docnums(self, docnums) -> np.ndarray:
+        """Rows of Whoosh document numbers. Not thread-safe: Whoosh reads the column
+        through a file object (seek, then read); callers hold the searcher's lock."""
         column = self.whoosh[2]
         return np.fromiter((column[d] for d in docnums), dtype=np.int64)
 

@@ -127,3 +127,38 @@ def test_fuzzed_queries_never_raise_anything_but_query_errors(sample, raw):
     assert sum(res.facets["year"].values()) <= res.total
     for h in res.hits:
         assert "<" not in h.snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_concurrent_word_matches_give_the_single_threaded_answers(sample_index):
+    """Whoosh reads postings and its row column through file objects that are not safe
+    to share between threads (seek, then read): a server's threads must still get
+    exactly what one thread gets. (Each call starts from a fresh Searcher and repeats
+    the queries so that the threads overlap.)"""
+    import threading
+
+    from search import Searcher
+
+    queries = ["企业 环保", "乡村振兴 党建", "人居环境", "项目建设 企业", "五星支部 党建"]
+    expected = {q: [h.passage_id for h in Searcher(sample_index).search(q, page_size=100).hits] for q in queries}
+    assert any(expected.values())
+    shared = Searcher(sample_index)
+    wrong: list = []
+    errors: list = []
+
+    def client(k: int) -> None:
+        for i in range(60):
+            q = queries[(k + i) % len(queries)]
+            try:
+                got = [h.passage_id for h in shared.search(q, page_size=100).hits]
+            except Exception as exc:  # noqa: BLE001 — what the test is about
+                errors.append(f"{q}: {type(exc).__name__}: {exc}")
+                continue
+            if got != expected[q]:
+                wrong.append(q)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and wrong == []
