@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from index.vocabulary import DICTIONARY, HEADING
 
+from .keyindex import KeyIndex
 from .suggest import Vocabulary
 
 FEW = 2  # a query with at most this many hits may get a suggestion
@@ -101,17 +102,18 @@ class _Tables:
 
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
-        self.by_pinyin: dict[str, list[int]] = {}
-        self.by_fuzzy: dict[str, list[int]] = {}
-        self.deletions: dict[str, list[int]] = {}
-        for i, (term, p) in enumerate(zip(vocab.terms, vocab.pinyin)):
-            if p:
-                self.by_pinyin.setdefault(p, []).append(i)
-                self.by_fuzzy.setdefault(" ".join(map(fuzzy, p.split())), []).append(i)
-            if 3 <= len(term) <= MAX_WINDOW + 1:
-                self.deletions.setdefault(term, []).append(i)
-                for k in range(len(term)):
-                    self.deletions.setdefault(term[:k] + term[k + 1:], []).append(i)
+        with_pinyin = [(i, p) for i, p in enumerate(vocab.pinyin) if p]
+        self.by_pinyin = KeyIndex((p, i) for i, p in with_pinyin)
+        self.by_fuzzy = KeyIndex((" ".join(map(fuzzy, p.split())), i) for i, p in with_pinyin)
+
+        def deletions():
+            for i, term in enumerate(vocab.terms):
+                if 3 <= len(term) <= MAX_WINDOW + 1:
+                    yield term, i
+                    for shorter in dict.fromkeys(term[:k] + term[k + 1:] for k in range(len(term))):
+                        yield shorter, i
+
+        self.deletions = KeyIndex(deletions())
 
 
 _TABLES: dict[int, _Tables] = {}

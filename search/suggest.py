@@ -26,6 +26,8 @@ from pathlib import Path
 from index.normalize import normalize
 from index.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
 
+from .keyindex import KeyIndex, PrefixIndex, SortedTerms
+
 MAX_PREFIX_CHARS = 40
 DEFAULT_LIMIT = 8
 MAX_LIMIT = 20
@@ -40,7 +42,7 @@ class Vocabulary:
         self.freq: list[int] = data["freq"]
         self.kinds: list[int] = data["kinds"]
         self.pinyin: list[str] = data["pinyin"]
-        self.index = {t: i for i, t in enumerate(self.terms)}
+        self.index = SortedTerms(self.terms)  # term → id, by binary search (the terms are sorted)
         self._lock = threading.Lock()
         self._pinyin_keys: tuple | None = None
 
@@ -62,26 +64,25 @@ class Vocabulary:
         return [name for bit, name in KIND_NAMES.items() if self.kinds[i] & bit]
 
     # --- pinyin keys (built on first use) -----------------------------------------
+    def full_pinyin(self, i: int) -> str:
+        return self.pinyin[i].replace(" ", "")
+
+    def pinyin_initials(self, i: int) -> str:
+        return "".join(x[0] for x in self.pinyin[i].split())
+
     def pinyin_keys(self):
-        """(sorted (full pinyin, id), sorted (initials, id), full → ids, initials → ids)."""
+        """(ids by full pinyin, ids by initials — :class:`PrefixIndex` —, full → ids,
+        initials → ids — :class:`KeyIndex`)."""
         if self._pinyin_keys is None:
             with self._lock:
                 if self._pinyin_keys is None:
-                    full, initials = [], []
-                    by_full: dict[str, list[int]] = {}
-                    by_initials: dict[str, list[int]] = {}
-                    for i, p in enumerate(self.pinyin):
-                        if not p:
-                            continue
-                        syl = p.split()
-                        f, s = "".join(syl), "".join(x[0] for x in syl)
-                        full.append((f, i))
-                        initials.append((s, i))
-                        by_full.setdefault(f, []).append(i)
-                        by_initials.setdefault(s, []).append(i)
-                    full.sort()
-                    initials.sort()
-                    self._pinyin_keys = (full, initials, by_full, by_initials)
+                    with_pinyin = [i for i, p in enumerate(self.pinyin) if p]
+                    self._pinyin_keys = (
+                        PrefixIndex(with_pinyin, self.full_pinyin),
+                        PrefixIndex(with_pinyin, self.pinyin_initials),
+                        KeyIndex((self.full_pinyin(i), i) for i in with_pinyin),
+                        KeyIndex((self.pinyin_initials(i), i) for i in with_pinyin),
+                    )
         return self._pinyin_keys
 
     # --- prefix ranges ------------------------------------------------------------
@@ -151,9 +152,7 @@ def completion_ids(vocab: Vocabulary, prefix: str, limit: int) -> list[int]:
     if _LATIN.match(key) and len(key) >= 2:
         full, initials, _, _ = vocab.pinyin_keys()
         for table in (full, initials):
-            lo = bisect.bisect_left(table, (key, -1))
-            hi = bisect.bisect_left(table, (key + "{", -1))
-            pool.update(i for _, i in table[lo:hi])
+            pool.update(table.with_prefix(key))
     ranked = heapq.nlargest(limit, pool, key=lambda i: (_weight(vocab, i), -len(vocab.terms[i])))
     return ranked
 
