@@ -79,6 +79,7 @@ def handle_errors(func):
                 _quiet_broken_pipe()
             return _unexpected(exc)
         except GovsearchError as exc:
+            exc.for_index(kwargs.get("index_dir"))  # hints name --index when it is not the default
             click.secho(f"错误 Error: {exc.message}", fg="red", err=True)
             if exc.hint:
                 click.echo(f"提示 Hint: {exc.hint}", err=True)

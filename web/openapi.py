@@ -35,7 +35,9 @@ SCHEMAS: dict[str, dict] = {
         "properties": {"error": {
             "type": "object", "required": ["code", "message"],
             "properties": {"code": {"type": "string", "examples": ["bad_parameter", "bad_query", "not_found", "no_index"]},
-                           "message": {"type": "string"}},
+                           "message": {"type": "string"},
+                           "hint": {"type": "string", "description": "The next step, when there is one (e.g. for "
+                                    "no_index the `govsearch index build --index <folder>` that repairs it)."}},
         }},
     },
     "Hit": {
