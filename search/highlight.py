@@ -32,6 +32,34 @@ def match_runs(text: str, needles: list[str]) -> list[tuple[int, int]]:
     return _runs(text, norm, offsets, needles)
 
 
+def runs_and_count(text: str, needles: list[str]) -> tuple[list[tuple[int, int]], int]:
+    """``(match_runs(text, needles), match_count(text, needles))`` with one normalization."""
+    norm, offsets = normalize_with_offsets(text)
+    return _runs(text, norm, offsets, needles), _count(norm, offsets, needles)
+
+
+def match_count(text: str, needles: list[str]) -> int:
+    """How many matches ``text`` holds: occurrences of the needles in the normalized
+    text, overlapping ones (of one needle or of several) counted once. A match that
+    punctuation splits in the source (“五星”支部: two runs of :func:`match_runs`) is
+    one match; two matches side by side (五星支部五星支部: one run) are two."""
+    norm, offsets = normalize_with_offsets(text)
+    return _count(norm, offsets, needles)
+
+
+def _count(norm, offsets, needles) -> int:
+    intervals = sorted((start, start + len(needle)) for needle in {n for n in needles if n}
+                       for start in boundaries.find_all(norm, offsets, needle))
+    count, end = 0, -1
+    for a, b in intervals:
+        if a >= end:  # starts after the last match ended: a new one
+            count += 1
+            end = b
+        else:
+            end = max(end, b)
+    return count
+
+
 def _runs(text, norm, offsets, needles) -> list[tuple[int, int]]:
     hit = bytearray(len(text))
     for needle in {n for n in needles if n}:

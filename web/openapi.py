@@ -164,7 +164,10 @@ SCHEMAS: dict[str, dict] = {
                        "kind": {"type": "string", "enum": ["title", "heading", "body", "caption", "byline"]},
                        "text": {"type": "string"}, "topics": STRINGS,
                        "highlights": {"type": "array", "description": "With ?q=: [start, end) spans of the matches in text.",
-                                      "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}}},
+                                      "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}},
+                       "matches": {"type": "integer", "minimum": 0,
+                                   "description": "With ?q=: how many matches the passage holds. A match that "
+                                                  "punctuation splits (“五星”支部) has two highlights but counts once."}},
     },
     "Document": {
         "type": "object",
@@ -176,7 +179,9 @@ SCHEMAS: dict[str, dict] = {
                        "year": NULLABLE_INT, "source": {"type": "string"},
                        "subtitle": {"type": "string"}, "encoding": NULLABLE_STRING,
                        "passages": {"type": "array", "items": _ref("Passage")},
-                       "query": {"type": "string"}, "needles": STRINGS, "matches": {"type": "integer", "minimum": 0}},
+                       "query": {"type": "string"}, "needles": STRINGS,
+                       "matches": {"type": "integer", "minimum": 0,
+                                   "description": "With ?q=: the matches in the report (the sum of its passages' matches)."}},
     },
     "Stats": {
         "type": "object",
