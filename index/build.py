@@ -37,6 +37,7 @@ from .normalize import signature as normalize_signature
 from .schema import FORMAT, make_schema
 from .structure import boilerplate_lines, parse
 from .topics import TopicLexicon
+from .wording import count
 
 WRITER_MEMORY_MB = 256
 PARALLEL_THRESHOLD = 24  # files; below this one process is faster than starting workers
@@ -385,9 +386,9 @@ def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: P
     shown = ", ".join(gone[:10]) + (f" … and {len(gone) - 10} more" if len(gone) > 10 else "")
     verb = "update" if incremental else "build"
     raise CorpusMismatch(
-        f"the index at {index_dir} was built from {recorded} ({len(old)} reports), not from {corpus.resolve()}: "
+        f"the index at {index_dir} was built from {recorded} ({count(len(old), 'report')}), not from {corpus.resolve()}: "
         f"this {verb} would remove {len(gone)} of them" + (f" ({shown})" if gone else "")
-        + f" and index {len(new)} file(s) from {corpus.resolve()}",
+        + f" and index {count(len(new), 'file')} from {corpus.resolve()}",
         f"leave out --corpus to use {recorded}, or add --replace-corpus to replace the index's reports "
         f"with those of {corpus}",
     )
@@ -583,7 +584,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             writer.cancel()
             raise NothingIndexed(
                 f"nothing could be indexed in {corpus}: "
-                + ("no report files found (" + " ".join(SUFFIXES) + ")" if not sources else f"{len(sources)} file(s) found, none readable"),
+                + ("no report files found (" + " ".join(SUFFIXES) + ")" if not sources else f"{count(len(sources), 'file')} found, none readable"),
                 "see the skipped files above",
             )
         lifecycle.check_stop()

@@ -20,6 +20,7 @@ from index.lifecycle import BuildInterrupted
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import snippet_text
+from index.wording import count, plural
 
 DEFAULT_INDEX = os.path.join("var", "index")
 DEFAULT_CORPUS = "corpus"
@@ -213,7 +214,8 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
     for note in report.notes:
         click.echo(f"note: {note}")
     verb = "Indexed" if report.mode == "build" else "Updated"
-    click.echo(f"{verb} {report.documents} reports ({report.passages} passages, {report.characters:,} characters) "
+    click.echo(f"{verb} {count(report.documents, 'report')} ({count(report.passages, 'passage')}, "
+               f"{count(report.characters, 'character', fmt=',')}) "
                f"in {report.seconds:.1f} s → {report.index} ({report.generation})")
     click.echo(f"  from {report.corpus}")
     if report.mode == "update":
@@ -366,7 +368,7 @@ def _marked(text: str, runs, color: bool) -> str:
 def _print_results(results, color: bool) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
-    click.echo(f"“{results.query}”: {results.total} passages in {results.total_docs} reports"
+    click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
                f" (exact {results.total_exact}, words only {results.total_words}"
                + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words) else "")
                + ")"
@@ -377,7 +379,8 @@ def _print_results(results, color: bool) -> None:
         click.echo(line)
     if not results.hits:
         if results.total:
-            click.echo(f"no hits on page {results.page}: there are {results.pages} page(s)")
+            click.echo(f"no hits on page {results.page}: there {plural(results.pages, 'is')} "
+                       f"{count(results.pages, 'page')}")
         return
     groups: OrderedDict = OrderedDict()
     for hit in results.hits:
@@ -413,9 +416,10 @@ def assist_lines(results) -> list[str]:
     applied = results.expanded.get("synonyms") or []
     if applied and not results.expanded.get("synonyms_off"):
         also = "、".join(s for item in applied for s in item["synonyms"])
-        lines.append(f"同时搜索了 also searched: {also}（{results.expanded['synonym_hits']} passages; --no-synonyms to turn off）")
+        lines.append(f"同时搜索了 also searched: {also}（{count(results.expanded['synonym_hits'], 'passage')}; "
+                     "--no-synonyms to turn off）")
     for item in results.did_you_mean[:1]:
-        lines.append(f"您是不是要找 did you mean: {item['query']}  ({item['total']} passages)")
+        lines.append(f"您是不是要找 did you mean: {item['query']}  ({count(item['total'], 'passage')})")
     return lines
 
 
@@ -474,7 +478,7 @@ def show_command(doc_id, query, as_json, index_dir):
     click.echo(f"{doc['town'] or '—'} · {doc['county'] or '—'} · {doc['year'] or '年份不详'} · {doc['source']}")
     color = sys.stdout.isatty()
     if query:
-        click.echo(f"“{query}”: {doc['matches']} matches")
+        click.echo(f"“{query}”: {count(doc['matches'], 'match')}")
     section = None
     for p in doc["passages"]:
         if p["kind"] == "title":

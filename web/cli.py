@@ -14,6 +14,8 @@ import time
 
 import click
 
+from index.wording import count
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVSEARCH_HOST",
@@ -63,7 +65,8 @@ def serve(host, port, index_dir, threads, workers, config_file):
     log_to_stderr()
     try:
         stats = web.searcher.stats()
-        click.echo(f"index {web.config.index}: {stats['documents']} reports, {stats['passages']} passages ({stats['generation']})")
+        click.echo(f"index {web.config.index}: {count(stats['documents'], 'report')}, "
+                   f"{count(stats['passages'], 'passage')} ({stats['generation']})")
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
         click.secho(f"注意 note: {exc.message} — pages answer 503 until "
                     f"`govsearch index build --index {web.config.index}` has run", fg="yellow", err=True)
