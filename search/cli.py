@@ -17,6 +17,7 @@ from index import update as update_index
 from index.errors import BadParameter, GovsearchError, QueryError
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
+from index.places import level_label
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import snippet_text
@@ -352,6 +353,11 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
     _print_results(results, color=sys.stdout.isatty())
 
 
+def _shown(field: str, value: str) -> str:
+    """A filter value as people read it: a stored level in Chinese (township → 乡镇/街道)."""
+    return (level_label(value) or value) if field == "level" else value
+
+
 def _marked(text: str, runs, color: bool) -> str:
     """``text`` with its highlight runs in colour on a terminal, 【】 around them elsewhere."""
     if not runs:
@@ -374,7 +380,7 @@ def _print_results(results, color: bool) -> None:
                + ")"
                f" — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
     if results.filters:
-        click.echo("filters: " + "  ".join(f"{k}={','.join(v)}" for k, v in results.filters.items()))
+        click.echo("filters: " + "  ".join(f"{k}={','.join(_shown(k, x) for x in v)}" for k, v in results.filters.items()))
     for line in assist_lines(results):
         click.echo(line)
     if not results.hits:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.errors import BadParameter, QueryError
+from index.places import level_label
 
 from .engine import _as_list
 from .query import ParsedQuery, parse_query
@@ -52,8 +53,11 @@ class Line:
     reports: int
     cells: list[Cell] = field(default_factory=list)  # aligned with Comparison.columns
 
-    def to_dict(self) -> dict:
-        out = {"value": self.value, "passages": self.passages, "reports": self.reports}
+    def to_dict(self, field: str | None = None) -> dict:
+        """``field``: the dimension this line is a value of (its ``label`` is the value as
+        people read it: 乡镇/街道 for the level township, else the value itself)."""
+        out = {"value": self.value, "label": level_label(self.value) if field == "level" else self.value,
+               "passages": self.passages, "reports": self.reports}
         if self.cells:
             out["cells"] = [c.to_dict() for c in self.cells]
         return out
@@ -84,7 +88,7 @@ class Comparison:
         return {
             "query": self.query, "by": list(self.by), "auto": self.auto, "total": self.total,
             "total_docs": self.total_docs,
-            "columns": [c.to_dict() for c in self.columns], "rows": [r.to_dict() for r in self.rows],
+            "columns": [c.to_dict(self.by[1]) for c in self.columns], "rows": [r.to_dict(self.by[0]) for r in self.rows],
             "filters": self.filters, "fields": list(self.fields), "warnings": list(self.warnings),
             "took_ms": self.took_ms,
         }

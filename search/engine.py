@@ -28,7 +28,7 @@ from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, IndexDamaged, QueryError
 from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
-from index.places import LEVEL_ALIASES
+from index.places import LEVEL_ALIASES, level_label
 
 from . import boundaries, grouping, relaxed
 from .highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
@@ -387,7 +387,7 @@ class Searcher:
         out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
                "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
-               "encoding": doc.get("encoding"), "passages": passages}
+               "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level"))}
         if query is not None:
             out.update(query=query, needles=needles, matches=matches)
         return out

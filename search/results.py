@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.fields import FIELDS
+from index.places import level_label
 
 # JSON name → Hit attribute, for the fields of the field model that a hit carries
 HIT_FIELDS: dict[str, str] = {f.json: ("passage" if f.name == "text" else f.name) for f in FIELDS if f.json}
@@ -48,6 +49,7 @@ class Hit:
         out = {"doc_id": self.doc_id, "passage_id": self.passage_id}
         out.update({name: getattr(self, attr) for name, attr in HIT_FIELDS.items()})
         out["topics"] = list(self.topics)
+        out["level_label"] = level_label(self.level)  # 乡镇/街道 for township …: for display
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
                     "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in]})
@@ -92,4 +94,6 @@ class Results:
             "pages": self.pages, "filters": self.filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
             "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
+            # display labels of facet values whose stored form is not for people (level)
+            "facet_labels": {"level": {v: level_label(v) for v in self.facets.get("level", {})}},
         }

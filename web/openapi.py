@@ -7,6 +7,7 @@ them; a test also checks that every ``/api/`` route and ``/healthz`` is describe
 from __future__ import annotations
 
 from index.fields import FACETS, FIELDS, FILTERS
+from index.places import LEVEL_LABELS
 
 from .config import WebConfig
 
@@ -51,6 +52,9 @@ SCHEMAS: dict[str, dict] = {
             "match": {"type": "string", "enum": ["exact", "words", "synonym"],
                       "description": "exact: every term occurs as written; words: only its words occur; "
                                      "synonym: found only through the synonym table (ranked after the others)."},
+            "level_label": {"type": ["string", "null"], "enum": [*LEVEL_LABELS.values(), None],
+                            "description": "The level as people read it (township 乡镇/街道, county 县级, city 地级, "
+                                           "province 省级, national 全国); level keeps the stored value."},
             "snippet": {"type": "string", "description": "HTML: escaped text, 100-200 characters cut at clause boundaries, showing every query term when they fit (pieces joined with …); the only markup is <mark>."},
             "score": {"type": "number"},
             "highlights": {"type": "array", "description": "[start, end) character spans of matches in passage.",
@@ -112,6 +116,9 @@ SCHEMAS: dict[str, dict] = {
             "suggestions": {"type": "array", "description": "Related searches (相关搜索) when related=1.",
                             "items": {"type": "object", "required": ["query"],
                                       "properties": {"query": {"type": "string"}, "kind": {"type": "string", "enum": ["related"]}}}},
+            "facet_labels": {"type": "object", "description": "For each value in facets.level, its label as people "
+                             "read it ({\"level\": {\"township\": \"乡镇/街道\"}}); facets keep the stored values.",
+                             "properties": {"level": {"type": "object", "additionalProperties": {"type": "string"}}}},
         },
     },
     "Suggestions": {
@@ -132,6 +139,8 @@ SCHEMAS: dict[str, dict] = {
         "type": "object", "required": ["value", "passages", "reports"],
         "properties": {
             "value": {"type": ["string", "null"], "description": "The town, county, year … of this row or column; null: passages without a value."},
+            "label": {"type": ["string", "null"], "description": "The value as people read it: for by=level the "
+                      "Chinese label (township 乡镇/街道 …), else the value itself."},
             "passages": {"type": "integer", "minimum": 0, "description": "Distinct matching passages."},
             "reports": {"type": "integer", "minimum": 0, "description": "Distinct reports they are in."},
             "cells": {"type": "array", "description": "Rows only: one cell per column, in the order of columns.",
@@ -177,6 +186,7 @@ SCHEMAS: dict[str, dict] = {
                        "level": {"type": ["string", "null"],
                                  "enum": ["township", "county", "city", "province", "national", None]},
                        "year": NULLABLE_INT, "source": {"type": "string"},
+                       "level_label": {"type": ["string", "null"], "description": "The level as people read it (乡镇/街道 …)."},
                        "subtitle": {"type": "string"}, "encoding": NULLABLE_STRING,
                        "passages": {"type": "array", "items": _ref("Passage")},
                        "query": {"type": "string"}, "needles": STRINGS,
