@@ -72,10 +72,11 @@ class Comparison:
     columns: list[Line]
     total: int
     total_docs: int
-    filters: dict[str, list[str]]
+    filters: dict[str, list[str]]  # every filter that applied, the fixed ones included
     fields: list[str]  # the fields `by` may name in this index
     warnings: list[str] = field(default_factory=list)
     took_ms: float = 0.0
+    fixed_filters: dict[str, list[str]] = field(default_factory=dict)  # those of ``filters`` that were fixed
 
     def row(self, value) -> Line:
         return next(r for r in self.rows if r.value == value)
@@ -89,7 +90,8 @@ class Comparison:
             "query": self.query, "by": list(self.by), "auto": self.auto, "total": self.total,
             "total_docs": self.total_docs,
             "columns": [c.to_dict(self.by[1]) for c in self.columns], "rows": [r.to_dict(self.by[0]) for r in self.rows],
-            "filters": self.filters, "fields": list(self.fields), "warnings": list(self.warnings),
+            "filters": self.filters, "fixed_filters": self.fixed_filters, "fields": list(self.fields),
+            "warnings": list(self.warnings),
             "took_ms": self.took_ms,
         }
 
@@ -282,4 +284,5 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
                         "(no place known for these reports: compared by year and topic)")
     return Comparison(query=q.raw, by=resolved, auto=auto, rows=lines, columns=columns, total=len(rows),
                       total_docs=total_docs, filters=filters, fields=allowed, warnings=warnings,
+                      fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
                       took_ms=round((time.perf_counter() - started) * 1000, 2))

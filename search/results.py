@@ -69,7 +69,9 @@ class Results:
     total_words: int = 0  # passages found by their words only ("match": "words"); total = exact + words
     group: str = "none"
     listed: int | None = None  # group="report": length of the grouped list (what the pages cut)
-    filters: dict[str, list[str]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # typed in the query or given as parameters
+    # fixed filters (an embed's, ``fixed=``): ANDed with ``filters``; every filter that applied is in one of the two
+    fixed_filters: dict[str, list[str]] = field(default_factory=dict)
     sort: str = "relevance"
     warnings: list[str] = field(default_factory=list)
     took_ms: float = 0.0
@@ -91,7 +93,7 @@ class Results:
             "hits": [h.to_dict() for h in self.hits],
             "total_exact": self.total_exact, "total_words": self.total_words, "group": self.group,
             "listed": self.total if self.listed is None else self.listed,
-            "pages": self.pages, "filters": self.filters,
+            "pages": self.pages, "filters": self.filters, "fixed_filters": self.fixed_filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
             "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
             # display labels of facet values whose stored form is not for people (level)

@@ -91,7 +91,11 @@ SCHEMAS: dict[str, dict] = {
             "listed": {"type": "integer", "minimum": 0,
                        "description": "Length of the hit list the pages cut: total for group=none; with group=report, "
                                       "at most 3 passages per report, identical passages once."},
-            "filters": {"type": "object", "additionalProperties": STRINGS},
+            "filters": {"type": "object", "additionalProperties": STRINGS,
+                        "description": "Filters typed in q or given as parameters (town=, level= …), not fixed."},
+            "fixed_filters": {"type": "object", "additionalProperties": STRINGS,
+                              "description": "Filters fixed with fixed= (an embed's): ANDed with filters. Every "
+                                             "filter that applied is in filters or fixed_filters."},
             "sort": {"type": "string", "enum": ["relevance", "year"]},
             "warnings": STRINGS,
             "took_ms": {"type": "number"},
@@ -161,7 +165,10 @@ SCHEMAS: dict[str, dict] = {
             "total_docs": {"type": "integer", "minimum": 0},
             "columns": {"type": "array", "items": _ref("CompareLine")},
             "rows": {"type": "array", "items": _ref("CompareLine")},
-            "filters": {"type": "object", "additionalProperties": STRINGS},
+            "filters": {"type": "object", "additionalProperties": STRINGS,
+                        "description": "Every filter that applied, the fixed ones included."},
+            "fixed_filters": {"type": "object", "additionalProperties": STRINGS,
+                              "description": "The filters of filters that were fixed with fixed=."},
             "fields": {"type": "array", "items": {"type": "string"}, "description": "Fields this index can compare by."},
             "warnings": STRINGS,
             "took_ms": {"type": "number"},
@@ -232,7 +239,8 @@ def _filter_param(name: str, description: str, example: str) -> dict:
 FIXED_PARAM = {
     "name": "fixed", "in": "query", "required": False,
     "description": "Filter fields whose values are fixed (comma-separated, e.g. town,county): they are ANDed with "
-                   "any filter written in q, which can narrow them but never widen them (the widget sends it).",
+                   "any filter written in q, which can narrow them but never widen them (the widget sends it). "
+                   "The answer lists them in fixed_filters.",
     "schema": {"type": "string"}, "example": "town",
 }
 YEAR_RANGE_PARAMS = [
