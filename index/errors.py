@@ -25,14 +25,20 @@ def is_default_index(index_dir) -> bool:
         return False
 
 
-def index_command(verb: str, index_dir=None, *more: str, always: bool = False) -> str:
-    """``govsearch index <verb> …`` as the user must type it for ``index_dir``: with
+def command(*words: str, index_dir=None, always: bool = False) -> str:
+    """``govsearch <words>`` as the user must type it for ``index_dir``: with
     ``--index <path>`` unless it is the default index (see :func:`is_default_index`;
-    ``always``: in any case)."""
-    parts = ["govsearch", "index", verb, *more]
+    ``always``: in any case). ``words`` are written as given (placeholders such as
+    ``<folder>`` stay readable); the index path is quoted for the shell."""
+    parts = ["govsearch", *words]
     if index_dir is not None and (always or not is_default_index(index_dir)):
         parts += ["--index", shlex.quote(str(index_dir))]
     return " ".join(parts)
+
+
+def index_command(verb: str, index_dir=None, *more: str, always: bool = False) -> str:
+    """``govsearch index <verb> …`` for ``index_dir`` (see :func:`command`)."""
+    return command("index", verb, *more, index_dir=index_dir, always=always)
 
 
 class GovsearchError(Exception):

@@ -14,7 +14,7 @@ import click
 
 from index import build as build_index
 from index import update as update_index
-from index.errors import BadParameter, GovsearchError, QueryError
+from index.errors import BadParameter, GovsearchError, QueryError, command
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
 from index.places import level_label
@@ -350,7 +350,7 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
     if as_json:
         _echo_json(results.to_dict())
         return
-    _print_results(results, color=sys.stdout.isatty())
+    _print_results(results, color=sys.stdout.isatty(), index_dir=index_dir)
 
 
 def _shown(field: str, value: str) -> str:
@@ -371,7 +371,7 @@ def _marked(text: str, runs, color: bool) -> str:
     return "".join(out)
 
 
-def _print_results(results, color: bool) -> None:
+def _print_results(results, color: bool, index_dir=None) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
     click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
@@ -408,7 +408,8 @@ def _print_results(results, color: bool) -> None:
                 if hit.also_in:
                     click.echo("      = also in: " + ", ".join(f"{a['title']} [{a['doc_id']}]" for a in hit.also_in))
             if hits[-1].more_in_report:
-                click.echo(f"    … {hits[-1].more_in_report} more in this report: govsearch show {doc_id}")
+                click.echo(f"    … {hits[-1].more_in_report} more in this report: "
+                           f"{command('show', doc_id, index_dir=index_dir)}")
     click.echo("")
 
 

@@ -123,3 +123,29 @@ def test_errors_without_a_hint_carry_none(client_on_sample):
 @pytest.fixture
 def client_on_sample(sample_index):
     return create_app({"TESTING": True, "index": str(sample_index)}).test_client()
+
+
+def test_more_in_this_report_names_the_index(runner, tmp_path):
+    body = "".join(f"第{n}项：推进五星支部创建，成效明显。\n\n" for n in range(1, 7))
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "many.md").write_text("# 青山镇工作总结\n\n" + body, encoding="utf-8")
+    index = tmp_path / "idx"
+    assert runner.invoke(main, ["index", "build", "--corpus", str(tmp_path / "c"), "--index", str(index)]).exit_code == 0
+    result = runner.invoke(main, ["search", "五星支部", "--group", "report", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert f"more in this report: govsearch show many --index {index}" in result.output
+
+
+
+def test_serve_start_note_names_the_index_quoted(monkeypatch, tmp_path):
+    import web.cli
+
+    class FakeServer:
+        effective_port = 8301
+        run = close = staticmethod(lambda: None)
+
+    monkeypatch.setattr(web.cli, "make_server", lambda app, host, port, threads: FakeServer())
+    index = tmp_path / "no index"
+    result = CliRunner().invoke(main, ["serve", "--port", "8301", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert f"`govsearch index build --index '{index}'` has run" in result.output

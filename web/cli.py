@@ -14,6 +14,7 @@ import time
 
 import click
 
+from index.errors import index_command
 from index.wording import count
 
 
@@ -69,7 +70,7 @@ def serve(host, port, index_dir, threads, workers, config_file):
                    f"{count(stats['passages'], 'passage')} ({stats['generation']})")
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
         click.secho(f"注意 note: {exc.message} — pages answer 503 until "
-                    f"`govsearch index build --index {web.config.index}` has run", fg="yellow", err=True)
+                    f"`{index_command('build', web.config.index, always=True)}` has run", fg="yellow", err=True)
     if workers > 1:
         sys.exit(_serve_workers(app, host, port, workers, threads, web.config.url_prefix))
     try:
