@@ -34,8 +34,10 @@ def index_dir(tmp_path_factory):
 def test_split_match_counts_once_side_by_side_twice():
     assert len(match_runs("“五星”支部", ["五星支部"])) == 2  # two highlights …
     assert match_count("“五星”支部", ["五星支部"]) == 1  # … one match
-    assert len(match_runs("五星支部五星支部", ["五星支部"])) == 1
-    assert match_count("五星支部五星支部", ["五星支部"]) == 2
+    assert len(match_runs("五星支部五星支部", ["五星支部"])) == 1  # touching: one mark …
+    assert match_count("五星支部五星支部", ["五星支部"]) == 2  # … but a repeat
+    assert match_count("五星支部，五星支部", ["五星支部"]) == 2
+    assert match_count("“五星”“支部”", ["五星", "支部"]) == 1  # the words of a word match, side by side
     assert match_count("五星支部", ["五星支", "星支部"]) == 1  # overlapping needles: one match
     assert match_count("没有", ["五星支部"]) == 0
 
