@@ -275,8 +275,9 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     the report names most; when nothing decides, only what they have in common is kept
     (the town's name, and e.g. the province if all are in one).
     """
-    unlisted = town_names.find(head, text, gazetteer)
+    raw_head, raw_text = head, text
     head, text = normalize(head), normalize(text)
+    unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text)
     stem = normalize(str(PurePosixPath(path).with_suffix(""))) if path else ""
     head_mentions = gazetteer.scan(head) + gazetteer.scan(stem)
     body_mentions = gazetteer.scan(text)

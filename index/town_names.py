@@ -73,10 +73,13 @@ class _Candidate:
     trimmed: bool  # a title word in front was left out
 
 
-def find(head: str, text: str, gazetteer: Gazetteer) -> UnlistedTown | None:
+def find(head: str, text: str, gazetteer: Gazetteer, norm_head: str | None = None,
+         norm_text: str | None = None) -> UnlistedTown | None:
     """The best-supported town name of the title, subtitle or opening lines (raw text,
-    not normalized), mentioned at least :data:`MIN_MENTIONS` times; None if there is none."""
-    norm_head, norm_text = normalize(head), normalize(text)
+    not normalized), mentioned at least :data:`MIN_MENTIONS` times; None if there is none.
+    ``norm_head``/``norm_text``: their normalized forms, when the caller has them."""
+    norm_head = normalize(head) if norm_head is None else norm_head
+    norm_text = normalize(text) if norm_text is None else norm_text
     candidates: list[_Candidate] = []
     for part, in_head in ((head, True), (text[:OPENING_CHARS], False)):
         candidates.extend(_candidates(part, in_head, gazetteer))
