@@ -116,8 +116,7 @@ def _candidates(raw: str, in_head: bool, gazetteer: Gazetteer) -> list[_Candidat
             starts[mention.end] = mention.name
     out = []
     for start, after in starts.items():
-        stretch = NAME.match(norm, start)
-        if not stretch:
+        if not NAME.match(norm, start):  # no two Chinese characters here
             continue
         for begin, trimmed in [(start, False)] + [(start + len(w), True) for w in LEAD_WORDS
                                                      if norm.startswith(w, start)]:
