@@ -26,8 +26,9 @@ from . import metadata as meta
 from . import store
 from . import vocabulary
 from .analysis import Analyzer
-from .errors import CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed
-from .formats import hint_values
+from .errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
+                     index_command)
+from .formats import SUFFIXES, hint_values
 from .formats.text import SUFFIXES as TEXT_SUFFIXES
 from .ingest import SkipFile, SourceFile, WalkOptions, extract_source, read, walk_corpus
 from .model import Passage, Report
@@ -36,6 +37,7 @@ from .normalize import signature as normalize_signature
 from .schema import FORMAT, make_schema
 from .structure import boilerplate_lines, parse
 from .topics import TopicLexicon
+from .wording import count
 
 WRITER_MEMORY_MB = 256
 PARALLEL_THRESHOLD = 24  # files; below this one process is faster than starting workers
@@ -351,6 +353,24 @@ def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: s
     return None
 
 
+def _missing_corpus(corpus: Path, given: bool, recorded: bool, index_dir: Path, verb: str) -> NothingIndexed:
+    """The error for a corpus folder that is not there, with a hint that fits how it was
+    chosen: given (``--corpus``/``GOVSEARCH_CORPUS``), recorded in the index, or the default."""
+    what = "is not a folder" if corpus.exists() else "does not exist"
+    where = "" if corpus.is_absolute() else f" (relative to the current folder {Path.cwd()})"
+    if given:
+        return NothingIndexed(f"corpus folder {corpus} {what}",
+                              f"the folder {corpus} given as the corpus (--corpus or GOVSEARCH_CORPUS) {what}{where}: "
+                              "check its name")
+    if recorded:
+        return NothingIndexed(f"corpus folder {corpus} {what} (recorded in the index)",
+                              "if the reports have moved, name their new folder: "
+                              f"`{index_command(verb, index_dir, '--corpus', '<folder>', '--replace-corpus')}`")
+    return NothingIndexed(f"corpus folder {corpus} {what}{where}",
+                          f"name the folder of reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
+                          "(or set GOVSEARCH_CORPUS)")
+
+
 def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: Path | None,
                        sources: list[SourceFile], incremental: bool) -> None:
     recorded = (info or {}).get("corpus")
@@ -365,9 +385,9 @@ def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: P
     shown = ", ".join(gone[:10]) + (f" … and {len(gone) - 10} more" if len(gone) > 10 else "")
     verb = "update" if incremental else "build"
     raise CorpusMismatch(
-        f"the index at {index_dir} was built from {recorded} ({len(old)} reports), not from {corpus.resolve()}: "
+        f"the index at {index_dir} was built from {recorded} ({count(len(old), 'report')}), not from {corpus.resolve()}: "
         f"this {verb} would remove {len(gone)} of them" + (f" ({shown})" if gone else "")
-        + f" and index {len(new)} file(s) from {corpus.resolve()}",
+        + f" and index {count(len(new), 'file')} from {corpus.resolve()}",
         f"leave out --corpus to use {recorded}, or add --replace-corpus to replace the index's reports "
         f"with those of {corpus}",
     )
@@ -417,9 +437,8 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     else:
         corpus = Path(corpus_arg)
     if not corpus.is_dir():
-        raise NothingIndexed(f"corpus folder {corpus} does not exist"
-                             + (" (recorded in the index)" if corpus_arg is None and info else ""),
-                             "pass --corpus or set GOVSEARCH_CORPUS")
+        raise _missing_corpus(corpus, corpus_arg is not None, bool(info and info.get("corpus")), index_dir,
+                              "update" if incremental else "build")
     lexicon_path = _recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
     userdict_path = _recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
     analyzer = Analyzer.with_extra_dictionary(userdict_path)
@@ -581,7 +600,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             writer.cancel()
             raise NothingIndexed(
                 f"nothing could be indexed in {corpus}: "
-                + ("no .txt or .md files found" if not sources else f"{len(sources)} file(s) found, none readable"),
+                + ("no report files found (" + " ".join(SUFFIXES) + ")" if not sources else f"{count(len(sources), 'file')} found, none readable"),
                 "see the skipped files above",
             )
         lifecycle.check_stop()

@@ -2,6 +2,44 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+from pathlib import Path
+
+DEFAULT_INDEX = os.path.join("var", "index")  # the CLI's default --index, relative to the current folder
+_COMMAND = re.compile(r"`govsearch index (build|update)([^`]*)`")
+
+
+def is_default_index(index_dir) -> bool:
+    """True when a bare ``govsearch index …`` (no ``--index``, as typed in this shell)
+    works on ``index_dir``: it is ``var/index`` of the current folder and
+    ``GOVSEARCH_INDEX`` does not point elsewhere."""
+    try:
+        here = Path(index_dir).resolve()
+        if here != Path(DEFAULT_INDEX).resolve():
+            return False
+        env = os.environ.get("GOVSEARCH_INDEX")
+        return not env or Path(env).resolve() == here
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def command(*words: str, index_dir=None, always: bool = False) -> str:
+    """``govsearch <words>`` as the user must type it for ``index_dir``: with
+    ``--index <path>`` unless it is the default index (see :func:`is_default_index`;
+    ``always``: in any case). ``words`` are written as given (placeholders such as
+    ``<folder>`` stay readable); the index path is quoted for the shell."""
+    parts = ["govsearch", *words]
+    if index_dir is not None and (always or not is_default_index(index_dir)):
+        parts += ["--index", shlex.quote(str(index_dir))]
+    return " ".join(parts)
+
+
+def index_command(verb: str, index_dir=None, *more: str, always: bool = False) -> str:
+    """``govsearch index <verb> …`` for ``index_dir`` (see :func:`command`)."""
+    return command("index", verb, *more, index_dir=index_dir, always=always)
+
 
 class GovsearchError(Exception):
     status = 500
@@ -13,6 +51,19 @@ class GovsearchError(Exception):
         self.message = message
         if hint is not None:
             self.hint = hint
+
+    def for_index(self, index_dir, always: bool = False) -> "GovsearchError":
+        """Make every `govsearch index build`/`update` command in the hint name
+        ``--index <index_dir>`` when that is not the default index (``always``: in any
+        case, for a reader in another folder, e.g. a server's administrator), so that
+        the command works when copied. Returns the error itself."""
+        if self.hint and index_dir is not None:
+            if not always and is_default_index(index_dir):
+                return self
+            flag = f" --index {shlex.quote(str(index_dir))}"
+            self.hint = _COMMAND.sub(lambda m: m.group(0) if "--index" in m.group(2) else m.group(0)[:-1] + flag + "`",
+                                     self.hint)
+        return self
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message

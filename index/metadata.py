@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from . import town_names
 from .analysis import Analyzer
 from .normalize import normalize
 from .places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
@@ -42,16 +43,10 @@ NULL = "-"
 
 YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19[4-9]|20[0-9])\d)\s*年")
 YEAR_IN_TITLE = re.compile(r"(?<![\d.])((?:19[4-9]|20[0-9])\d)(?![\d.])")
-TOWN_SUFFIXES = ("街道", "镇", "乡")
 OPENING_CHARS = 400
 HEAD_WEIGHT = 3  # a name in the title, subtitle or path counts as much as three in the text
 MIN_TOWN_MENTIONS = 2  # a town only the body names must be named at least twice
 MIN_PLACE_MENTIONS = 3  # … a county, city or province at least three times
-NOT_TOWNS = frozenset(
-    "全镇 该镇 本镇 乡镇 城镇 小镇 集镇 村镇 镇村 重镇 强镇 名镇 大镇 古镇 中心镇 文明镇 卫生镇 特色小镇 "
-    "全乡 该乡 本乡 城乡 家乡 下乡 返乡 回乡 老乡 乡乡 全街道 各街道 该街道 各乡镇 美丽乡 "
-    "小城镇 在城镇 新城镇 各城镇 示范镇 重点镇 建制镇 特色镇 上山下乡 城镇化".split()
-)
 # Who the report speaks for, in its opening: "我代表国务院", "我代表省人民政府",
 # "在河南省第十四届人民代表大会…上".
 # (matched on normalized text: punctuation dropped, traditional characters simplified)
@@ -271,15 +266,24 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
        then the most mentioned town (twice or more), county, city, province (three
        times or more).
 
+    A town the gazetteer does not list is found by the shape of its name in the title or
+    the opening lines (index/town_names.py; see :func:`_unlisted_wins` for when it is the
+    subject). ``analyzer`` is not needed for that any more (kept for callers).
+
     A name several places share (新华路街道, 城关镇, 鼓楼区) is resolved by the unit written
     right before it (``巩义市回郭镇``), else by which of their counties, cities or provinces
     the report names most; when nothing decides, only what they have in common is kept
     (the town's name, and e.g. the province if all are in one).
     """
+    raw_head, raw_text = head, text
     head, text = normalize(head), normalize(text)
+    unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text)
     stem = normalize(str(PurePosixPath(path).with_suffix(""))) if path else ""
     head_mentions = gazetteer.scan(head) + gazetteer.scan(stem)
     body_mentions = gazetteer.scan(text)
+    if unlisted:  # 金果园街道 is not the listed 果园街道 when that is never named on its own
+        head_mentions = [m for m in head_mentions if not _only_inside(m.name, unlisted.name, head + text)]
+        body_mentions = [m for m in body_mentions if not _only_inside(m.name, unlisted.name, head + text)]
     counts: Counter[str] = Counter()
     for m in head_mentions:
         counts[m.name] += HEAD_WEIGHT
@@ -292,18 +296,46 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
 
     result: dict[str, str | None] = {"town": None, "county": None, "city": None, "province": None, "level": None}
     name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer)
+    if unlisted and _unlisted_wins(unlisted, name, level, {m.name for m in head_mentions}, text):
+        county = unlisted.after if unlisted.after and "county" in gazetteer.level_of(unlisted.after) else None
+        result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + text),
+                      level="township")
+        if result["county"]:
+            result.update(_complete_county(result["county"], counts, gazetteer))
+        elif unlisted.after:  # a city or province right before the town
+            located = _locate(unlisted.after, min(gazetteer.level_of(unlisted.after), key=PLACE_LEVELS.index),
+                              counts, qualified, gazetteer)
+            result.update({k: v for k, v in located.items() if k in ("city", "province") and v})
+        return result
     if name:
         result["level"] = level
         result.update({k: v for k, v in _locate(name, level, counts, qualified, gazetteer).items() if v})
         return result
-    town = _unlisted_town(head, text, analyzer) if analyzer and level in (None, "township") else None
-    if town:
-        result.update(town=town, county=_county_before(town, head + text), level="township")
-        if result["county"]:
-            result.update(_complete_county(result["county"], counts, gazetteer))
-    else:
-        result["level"] = level
+    result["level"] = level
     return result
+
+
+def _only_inside(listed: str, unlisted: str, text: str) -> bool:
+    """``listed`` (果园街道) is a proper end of ``unlisted`` (金果园街道) and never occurs
+    in ``text`` but as part of it."""
+    return listed != unlisted and unlisted.endswith(listed) and text.count(listed) == text.count(unlisted)
+
+
+def _unlisted_wins(town: town_names.UnlistedTown, name: str, level: str | None, head_names: set[str],
+                   text: str) -> bool:
+    """Whether a town the gazetteer does not list is the report's subject: the title
+    decides first (a listed town in it wins; a listed county, city or province wins
+    unless the town is written right after it, ``新密市青石沟镇``, or the text speaks
+    for a town: more 全镇/本镇 than 全县/全市); a town named only in the opening lines
+    counts when nothing else is known but, at most, that it is a town's report."""
+    from_head = bool(name) and name in head_names
+    if from_head and level == "township":
+        return False
+    if town.in_head:
+        if from_head:
+            return town.after == name or len(SELF_TOWN.findall(text)) > len(SELF_ABOVE.findall(text))
+        return level != NATIONAL or not name
+    return not name and level in (None, "township")
 
 
 def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts: Counter,
@@ -395,19 +427,6 @@ def _locate(name: str, level: str, counts: Counter, qualified: dict[str, set[str
 def _complete_county(county: str, counts: Counter, gazetteer: Gazetteer) -> dict[str, str | None]:
     located = _locate(county, "county", counts, {}, gazetteer) if gazetteer.units(county, "county") else {}
     return {k: v for k, v in located.items() if k in ("city", "province") and v}
-
-
-def _unlisted_town(head: str, text: str, analyzer: Analyzer) -> str | None:
-    """A town the gazetteer does not know: a jieba word ending in 镇/乡/街道 that the title
-    or the opening names and that the report mentions at least twice."""
-    counts: Counter[str] = Counter()
-    opening = head + "。" + text[:OPENING_CHARS]
-    for word in set(analyzer.cut(normalize(opening))):
-        if 3 <= len(word) <= 6 and word.endswith(TOWN_SUFFIXES) and word not in NOT_TOWNS:
-            n = text.count(word) + HEAD_WEIGHT * head.count(word)
-            if n >= 2:
-                counts[word] = n
-    return counts.most_common(1)[0][0] if counts else None
 
 
 def _county_before(town: str, text: str) -> str | None:

@@ -33,6 +33,16 @@ LEVEL_ALIASES = {alias: level for level, aliases in {
     "national": ("全国", "国家", "国家级", "中央"),
 }.items() for alias in aliases}
 NATIONAL = "national"
+# how a stored level is shown to people (pages, CLI, comparison, CSV); JSON keeps the stored value
+LEVEL_LABELS = {"township": "乡镇/街道", "county": "县级", "city": "地级", "province": "省级", "national": "全国"}
+
+
+def level_label(value: str | None) -> str | None:
+    """The Chinese label of a stored level (``township`` → 乡镇/街道); a value that is no
+    stored level (a filter as a user wrote it, 乡镇) is shown as it is; None stays None."""
+    if value is None:
+        return None
+    return LEVEL_LABELS.get(value, value)
 
 # Names that are real places but also everyday words ("新城区建设", "城区", "和县域经济"):
 # found only right after the name of their county, city or province (桐乡市乌镇,

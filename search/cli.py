@@ -14,12 +14,14 @@ import click
 
 from index import build as build_index
 from index import update as update_index
-from index.errors import BadParameter, GovsearchError, QueryError
+from index.errors import BadParameter, GovsearchError, QueryError, command
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
+from index.places import level_label
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import snippet_text
+from index.wording import count, plural
 
 DEFAULT_INDEX = os.path.join("var", "index")
 DEFAULT_CORPUS = "corpus"
@@ -79,6 +81,7 @@ def handle_errors(func):
                 _quiet_broken_pipe()
             return _unexpected(exc)
         except GovsearchError as exc:
+            exc.for_index(kwargs.get("index_dir"))  # hints name --index when it is not the default
             click.secho(f"错误 Error: {exc.message}", fg="red", err=True)
             if exc.hint:
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
@@ -212,7 +215,8 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
     for note in report.notes:
         click.echo(f"note: {note}")
     verb = "Indexed" if report.mode == "build" else "Updated"
-    click.echo(f"{verb} {report.documents} reports ({report.passages} passages, {report.characters:,} characters) "
+    click.echo(f"{verb} {count(report.documents, 'report')} ({count(report.passages, 'passage')}, "
+               f"{count(report.characters, 'character', fmt=',')}) "
                f"in {report.seconds:.1f} s → {report.index} ({report.generation})")
     click.echo(f"  from {report.corpus}")
     if report.mode == "update":
@@ -346,7 +350,12 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
     if as_json:
         _echo_json(results.to_dict())
         return
-    _print_results(results, color=sys.stdout.isatty())
+    _print_results(results, color=sys.stdout.isatty(), index_dir=index_dir)
+
+
+def _shown(field: str, value: str) -> str:
+    """A filter value as people read it: a stored level in Chinese (township → 乡镇/街道)."""
+    return (level_label(value) or value) if field == "level" else value
 
 
 def _marked(text: str, runs, color: bool) -> str:
@@ -362,21 +371,22 @@ def _marked(text: str, runs, color: bool) -> str:
     return "".join(out)
 
 
-def _print_results(results, color: bool) -> None:
+def _print_results(results, color: bool, index_dir=None) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
-    click.echo(f"“{results.query}”: {results.total} passages in {results.total_docs} reports"
+    click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
                f" (exact {results.total_exact}, words only {results.total_words}"
                + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words) else "")
                + ")"
                f" — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
     if results.filters:
-        click.echo("filters: " + "  ".join(f"{k}={','.join(v)}" for k, v in results.filters.items()))
+        click.echo("filters: " + "  ".join(f"{k}={','.join(_shown(k, x) for x in v)}" for k, v in results.filters.items()))
     for line in assist_lines(results):
         click.echo(line)
     if not results.hits:
         if results.total:
-            click.echo(f"no hits on page {results.page}: there are {results.pages} page(s)")
+            click.echo(f"no hits on page {results.page}: there {plural(results.pages, 'is')} "
+                       f"{count(results.pages, 'page')}")
         return
     groups: OrderedDict = OrderedDict()
     for hit in results.hits:
@@ -398,7 +408,8 @@ def _print_results(results, color: bool) -> None:
                 if hit.also_in:
                     click.echo("      = also in: " + ", ".join(f"{a['title']} [{a['doc_id']}]" for a in hit.also_in))
             if hits[-1].more_in_report:
-                click.echo(f"    … {hits[-1].more_in_report} more in this report: govsearch show {doc_id}")
+                click.echo(f"    … {hits[-1].more_in_report} more in this report: "
+                           f"{command('show', doc_id, index_dir=index_dir)}")
     click.echo("")
 
 
@@ -412,9 +423,10 @@ def assist_lines(results) -> list[str]:
     applied = results.expanded.get("synonyms") or []
     if applied and not results.expanded.get("synonyms_off"):
         also = "、".join(s for item in applied for s in item["synonyms"])
-        lines.append(f"同时搜索了 also searched: {also}（{results.expanded['synonym_hits']} passages; --no-synonyms to turn off）")
+        lines.append(f"同时搜索了 also searched: {also}（{count(results.expanded['synonym_hits'], 'passage')}; "
+                     "--no-synonyms to turn off）")
     for item in results.did_you_mean[:1]:
-        lines.append(f"您是不是要找 did you mean: {item['query']}  ({item['total']} passages)")
+        lines.append(f"您是不是要找 did you mean: {item['query']}  ({count(item['total'], 'passage')})")
     return lines
 
 
@@ -473,7 +485,7 @@ def show_command(doc_id, query, as_json, index_dir):
     click.echo(f"{doc['town'] or '—'} · {doc['county'] or '—'} · {doc['year'] or '年份不详'} · {doc['source']}")
     color = sys.stdout.isatty()
     if query:
-        click.echo(f"“{query}”: {doc['matches']} matches")
+        click.echo(f"“{query}”: {count(doc['matches'], 'match')}")
     section = None
     for p in doc["passages"]:
         if p["kind"] == "title":

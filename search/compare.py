@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.errors import BadParameter, QueryError
+from index.places import level_label
 
 from .engine import _as_list
 from .query import ParsedQuery, parse_query
@@ -52,8 +53,11 @@ class Line:
     reports: int
     cells: list[Cell] = field(default_factory=list)  # aligned with Comparison.columns
 
-    def to_dict(self) -> dict:
-        out = {"value": self.value, "passages": self.passages, "reports": self.reports}
+    def to_dict(self, field: str | None = None) -> dict:
+        """``field``: the dimension this line is a value of (its ``label`` is the value as
+        people read it: 乡镇/街道 for the level township, else the value itself)."""
+        out = {"value": self.value, "label": level_label(self.value) if field == "level" else self.value,
+               "passages": self.passages, "reports": self.reports}
         if self.cells:
             out["cells"] = [c.to_dict() for c in self.cells]
         return out
@@ -68,10 +72,11 @@ class Comparison:
     columns: list[Line]
     total: int
     total_docs: int
-    filters: dict[str, list[str]]
+    filters: dict[str, list[str]]  # every filter that applied, the fixed ones included
     fields: list[str]  # the fields `by` may name in this index
     warnings: list[str] = field(default_factory=list)
     took_ms: float = 0.0
+    fixed_filters: dict[str, list[str]] = field(default_factory=dict)  # those of ``filters`` that were fixed
 
     def row(self, value) -> Line:
         return next(r for r in self.rows if r.value == value)
@@ -84,8 +89,9 @@ class Comparison:
         return {
             "query": self.query, "by": list(self.by), "auto": self.auto, "total": self.total,
             "total_docs": self.total_docs,
-            "columns": [c.to_dict() for c in self.columns], "rows": [r.to_dict() for r in self.rows],
-            "filters": self.filters, "fields": list(self.fields), "warnings": list(self.warnings),
+            "columns": [c.to_dict(self.by[1]) for c in self.columns], "rows": [r.to_dict(self.by[0]) for r in self.rows],
+            "filters": self.filters, "fixed_filters": self.fixed_filters, "fields": list(self.fields),
+            "warnings": list(self.warnings),
             "took_ms": self.took_ms,
         }
 
@@ -278,4 +284,5 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
                         "(no place known for these reports: compared by year and topic)")
     return Comparison(query=q.raw, by=resolved, auto=auto, rows=lines, columns=columns, total=len(rows),
                       total_docs=total_docs, filters=filters, fields=allowed, warnings=warnings,
+                      fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
                       took_ms=round((time.perf_counter() - started) * 1000, 2))

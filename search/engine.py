@@ -28,10 +28,10 @@ from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, IndexDamaged, QueryError
 from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
-from index.places import LEVEL_ALIASES
+from index.places import LEVEL_ALIASES, level_label
 
 from . import boundaries, grouping, relaxed
-from .highlight import match_runs, snippet, spans  # noqa: F401  (match_runs: public API)
+from .highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
 from .query import ParsedQuery, check_years, parse_query, year_matches
 from .ranking import Ranker
 from . import assist as _assist
@@ -355,7 +355,8 @@ class Searcher:
             query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
             total_words=len(relaxed), group=group, listed=n_listed if listed is not None else None,
-            filters=q.filters, sort=sort, warnings=q.warnings,
+            filters=q.filters, fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
+            sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             expanded={"synonyms": applied, "synonym_hits": int(len(synonym_rows)), "synonyms_off": bool(applied) and not synonyms,
                       "pinyin": None},
@@ -364,8 +365,10 @@ class Searcher:
     def document(self, doc_id: str, query: str | None = None) -> dict:
         """A whole report. With ``query``, every passage also gets ``highlights``, the
         ``[start, end)`` spans of the query's matches in its text (the same marking for
-        the document page, ``/api/docs/<id>?q=`` and ``govsearch show --query``), and
-        the report gets ``query``, ``needles`` and ``matches``."""
+        the document page, ``/api/docs/<id>?q=`` and ``govsearch show --query``) and
+        ``matches``, how many matches it holds (a match that punctuation splits into two
+        highlights counts once), and the report gets ``query``, ``needles`` and ``matches``
+        (their sum)."""
         t = self._current()
         t.verify()
         doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
@@ -384,13 +387,15 @@ class Searcher:
         if query is not None:
             for passage, norm in zip(passages, norms):
                 # only passages holding a needle are mapped back to source characters
-                runs = match_runs(passage["text"], needles) if needles and any(n in norm for n in needles) else []
+                runs, count = (runs_and_count(passage["text"], needles) if needles and any(n in norm for n in needles)
+                               else ([], 0))
                 passage["highlights"] = [[a, b] for a, b in runs]
-                matches += len(runs)
+                passage["matches"] = count  # a match split by punctuation is two runs but one match
+                matches += count
         out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
                "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
-               "encoding": doc.get("encoding"), "passages": passages}
+               "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level"))}
         if query is not None:
             out.update(query=query, needles=needles, matches=matches)
         return out

@@ -32,6 +32,37 @@ def match_runs(text: str, needles: list[str]) -> list[tuple[int, int]]:
     return _runs(text, norm, offsets, needles)
 
 
+def runs_and_count(text: str, needles: list[str]) -> tuple[list[tuple[int, int]], int]:
+    """``(match_runs(text, needles), match_count(text, needles))`` with one normalization."""
+    norm, offsets = normalize_with_offsets(text)
+    return _runs(text, norm, offsets, needles), _count(norm, offsets, needles)
+
+
+def match_count(text: str, needles: list[str]) -> int:
+    """How many matches ``text`` holds, counted in the normalized text (where
+    punctuation, quotes and spaces are gone): each occurrence of a needle is one match,
+    so one that punctuation splits in the source (“五星”支部: two runs of
+    :func:`match_runs`, two marks) counts once, and a repeat counts again (五星支部五星支部,
+    五星支部，五星支部: two). Overlapping occurrences are one match, and so are different
+    needles that touch (the words 五星 + 支部 of a word match)."""
+    norm, offsets = normalize_with_offsets(text)
+    return _count(norm, offsets, needles)
+
+
+def _count(norm, offsets, needles) -> int:
+    intervals = sorted((start, start + len(needle), needle) for needle in {n for n in needles if n}
+                       for start in boundaries.find_all(norm, offsets, needle))
+    count, end, last = 0, -1, None
+    for a, b, needle in intervals:
+        if a > end or (a == end and needle == last):  # apart, or the same needle again: a new match
+            count += 1
+            end = b
+        else:  # overlapping, or another needle touching it: the same match
+            end = max(end, b)
+        last = needle
+    return count
+
+
 def _runs(text, norm, offsets, needles) -> list[tuple[int, int]]:
     hit = bytearray(len(text))
     for needle in {n for n in needles if n}:

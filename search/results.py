@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.fields import FIELDS
+from index.places import level_label
 
 # JSON name → Hit attribute, for the fields of the field model that a hit carries
 HIT_FIELDS: dict[str, str] = {f.json: ("passage" if f.name == "text" else f.name) for f in FIELDS if f.json}
@@ -48,6 +49,7 @@ class Hit:
         out = {"doc_id": self.doc_id, "passage_id": self.passage_id}
         out.update({name: getattr(self, attr) for name, attr in HIT_FIELDS.items()})
         out["topics"] = list(self.topics)
+        out["level_label"] = level_label(self.level)  # 乡镇/街道 for township …: for display
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
                     "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in]})
@@ -67,7 +69,9 @@ class Results:
     total_words: int = 0  # passages found by their words only ("match": "words"); total = exact + words
     group: str = "none"
     listed: int | None = None  # group="report": length of the grouped list (what the pages cut)
-    filters: dict[str, list[str]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # typed in the query or given as parameters
+    # fixed filters (an embed's, ``fixed=``): ANDed with ``filters``; every filter that applied is in one of the two
+    fixed_filters: dict[str, list[str]] = field(default_factory=dict)
     sort: str = "relevance"
     warnings: list[str] = field(default_factory=list)
     took_ms: float = 0.0
@@ -89,7 +93,9 @@ class Results:
             "hits": [h.to_dict() for h in self.hits],
             "total_exact": self.total_exact, "total_words": self.total_words, "group": self.group,
             "listed": self.total if self.listed is None else self.listed,
-            "pages": self.pages, "filters": self.filters,
+            "pages": self.pages, "filters": self.filters, "fixed_filters": self.fixed_filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
             "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
+            # display labels of facet values whose stored form is not for people (level)
+            "facet_labels": {"level": {v: level_label(v) for v in self.facets.get("level", {})}},
         }

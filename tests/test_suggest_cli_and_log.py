@@ -57,7 +57,7 @@ def test_pinyin_and_synonym_lines_and_the_switch(index, tmp_path):
     assert "同时搜索了 also searched: 河湖长制" in syn.output and "2 passages" in syn.output
     assert "synonyms only 1" in syn.output and "[同义词 synonym]" in syn.output and "[词匹配 words]" not in syn.output
     off = run("search", "河长制", "--no-synonyms", "--index", index)
-    assert "1 passages" in off.output and "同时搜索了" not in off.output
+    assert "1 passage in 1 report" in off.output and "同时搜索了" not in off.output
     table = tmp_path / "syn.txt"
     table.write_text("五星支部 = 河湖长制\n", encoding="utf-8")
     mine = json.loads(run("search", "河长制", "--json", "--synonyms-file", str(table), "--index", index).output)

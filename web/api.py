@@ -11,6 +11,7 @@ from index.fields import FACETS as FIELD_FACETS
 from search.results import Results
 
 from .compare_view import run_compare
+from .errors import explain
 from .document import check_doc_id
 from .openapi import openapi_document
 from .ops import note_hits
@@ -141,7 +142,9 @@ def healthz():
     try:
         stats = _web().searcher.stats()
     except GovsearchError as exc:
-        response = jsonify({"status": "unavailable", "error": {"code": exc.code, "message": exc.message}})
+        explain(exc)
+        error = {"code": exc.code, "message": exc.message, **({"hint": exc.hint} if exc.hint else {})}
+        response = jsonify({"status": "unavailable", "error": error})
         response.status_code = exc.status if exc.status >= 500 else 503
         return response
     return jsonify({"status": "ok", "documents": stats["documents"], "passages": stats["passages"],

@@ -14,6 +14,9 @@ import time
 
 import click
 
+from index.errors import index_command
+from index.wording import count
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVSEARCH_HOST",
@@ -63,10 +66,11 @@ def serve(host, port, index_dir, threads, workers, config_file):
     log_to_stderr()
     try:
         stats = web.searcher.stats()
-        click.echo(f"index {web.config.index}: {stats['documents']} reports, {stats['passages']} passages ({stats['generation']})")
+        click.echo(f"index {web.config.index}: {count(stats['documents'], 'report')}, "
+                   f"{count(stats['passages'], 'passage')} ({stats['generation']})")
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
         click.secho(f"注意 note: {exc.message} — pages answer 503 until "
-                    f"`govsearch index build --index {web.config.index}` has run", fg="yellow", err=True)
+                    f"`{index_command('build', web.config.index, always=True)}` has run", fg="yellow", err=True)
     if workers > 1:
         sys.exit(_serve_workers(app, host, port, workers, threads, web.config.url_prefix))
     try:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from index.places import level_label
 from search.compare import Comparison, compare
 
 from . import charts
@@ -31,7 +32,11 @@ def run_compare(searcher, state: SearchState, fixed_default_all: bool = False) -
 
 
 def label(field: str, value) -> str:
-    return UNKNOWN.get(field, "不详") if value is None else str(value)
+    """A row or column value as people read it: the level township as 乡镇/街道, a
+    missing value as 乡镇不详 …"""
+    if value is None:
+        return UNKNOWN.get(field, "不详")
+    return level_label(str(value)) if field == "level" else str(value)
 
 
 @dataclass
@@ -43,6 +48,7 @@ class CompareView:
     bar: Markup
     line: Markup | None
     bars_shown: int
+    picks_shown: list[str] = field(default_factory=list)  # the picks as people read them (labels)
 
 
 def picks_for(comparison: Comparison, state: SearchState) -> list[str]:
@@ -65,9 +71,12 @@ def build_view(comparison: Comparison, state: SearchState) -> CompareView:
         if len(years) > MAX_YEARS:  # a stray year far off: only the years with matches
             years = sorted(index)
         series = [(p, [comparison.row(p).cells[index[y]].passages if y in index else 0 for y in years]) for p in picks]
+        series = [(label(row_field, p), values) for p, values in series]
+        shown = [label(row_field, p) for p in picks]
         line = charts.line_chart("chart-line", [str(y) for y in years], series,
-                                 f"逐年提及段落数：{'、'.join(picks) if picks else '未选择'}")
-    return CompareView(comparison, row_field, col_field, picks, bar, line, len(rows))
+                                 f"逐年提及段落数：{'、'.join(shown) if shown else '未选择'}")
+    return CompareView(comparison, row_field, col_field, picks, bar, line, len(rows),
+                       [label(row_field, p) for p in picks])
 
 
 def to_csv(comparison: Comparison) -> str:

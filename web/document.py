@@ -75,12 +75,12 @@ def build_view(doc: dict, max_passages: int | None = None) -> DocumentView:
     for p in passages:
         runs = [tuple(r) for r in p.get("highlights") or ()]
         block = Block(p["passage_id"], p["kind"], p["section"], heading_depth(p) if p["kind"] == "heading" else 0,
-                      Markup(mark(p["text"], runs)), len(runs), list(p.get("topics", [])))
+                      Markup(mark(p["text"], runs)), p.get("matches", len(runs)), list(p.get("topics", [])))
         if runs and not first_seen:
             # mark() escaped every character of the text, so the first "<mark>" is ours
             block.html = Markup(str(block.html).replace("<mark>", f'<mark id="{FIRST_MATCH}">', 1))
             block.first_match = first_seen = True
-        total += len(runs)
+        total += block.matches
         (titles if p["kind"] == "title" else blocks).append(block)
     first_line = next((p["text"] for p in doc["passages"] if p["kind"] == "title"), None)
     if titles and (not doc["title"] or normalize(first_line) == normalize(doc["title"])):

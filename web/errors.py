@@ -1,6 +1,7 @@
 """One place that turns errors into responses.
 
 Under ``/api/`` and ``/healthz`` every error is JSON ``{"error": {"code", "message"}}``
+(and ``"hint"``, the next step, when there is one)
 with the status of the error (400 bad parameter or query, 404 unknown document, 503 no
 index); HTML pages get a short Chinese explanation with the same status. Never a
 traceback.
@@ -8,10 +9,12 @@ traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from index.errors import GovsearchError
+from index.errors import GovsearchError, index_command
 
 from .security import is_cors_path
 
@@ -27,8 +30,11 @@ ADVICE = {
 }
 
 
-def json_error(status: int, code: str, message: str) -> Response:
-    response = jsonify({"error": {"code": code, "message": message}})
+def json_error(status: int, code: str, message: str, hint: str = "") -> Response:
+    error = {"code": code, "message": message}
+    if hint:
+        error["hint"] = hint
+    response = jsonify({"error": error})
     response.status_code = status
     return response
 
@@ -37,16 +43,33 @@ def _wants_json() -> bool:
     return is_cors_path(request.path)
 
 
-def _html_error(status: int, code: str, message: str):
+def _html_error(status: int, code: str, message: str, advice: str | None = None):
     body = render_template("error.html", status=status, title=TITLES.get(status, "出错了"),
-                           message=message, advice=ADVICE.get(code, ""))
+                           message=message, advice=ADVICE.get(code, "") if advice is None else advice)
     return body, status
 
 
+def server_index() -> str | None:
+    """The index folder of this app, absolute: hints name it for an administrator,
+    whose shell need not be in the server's folder."""
+    web = current_app.extensions.get("govsearch")
+    index = getattr(getattr(web, "config", None), "index", None)
+    return str(Path(index).resolve()) if index else None
+
+
+def explain(exc: GovsearchError) -> GovsearchError:
+    """The error with its hint's `govsearch index …` commands naming this app's index."""
+    return exc.for_index(server_index(), always=True)
+
+
 def handle_govsearch_error(exc: GovsearchError):
+    explain(exc)
     if _wants_json():
-        return json_error(exc.status, exc.code, exc.message)
-    return _html_error(exc.status, exc.code, exc.message)
+        return json_error(exc.status, exc.code, exc.message, exc.hint)
+    advice = None
+    if exc.code == "no_index" and server_index():
+        advice = f"索引尚未建立或暂时无法读取，请联系管理员运行 {index_command('build', server_index(), always=True)}。"
+    return _html_error(exc.status, exc.code, exc.message, advice)
 
 
 def handle_http_error(exc: HTTPException):

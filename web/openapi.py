@@ -7,6 +7,7 @@ them; a test also checks that every ``/api/`` route and ``/healthz`` is describe
 from __future__ import annotations
 
 from index.fields import FACETS, FIELDS, FILTERS
+from index.places import LEVEL_LABELS
 
 from .config import WebConfig
 
@@ -35,7 +36,9 @@ SCHEMAS: dict[str, dict] = {
         "properties": {"error": {
             "type": "object", "required": ["code", "message"],
             "properties": {"code": {"type": "string", "examples": ["bad_parameter", "bad_query", "not_found", "no_index"]},
-                           "message": {"type": "string"}},
+                           "message": {"type": "string"},
+                           "hint": {"type": "string", "description": "The next step, when there is one (e.g. for "
+                                    "no_index the `govsearch index build --index <folder>` that repairs it)."}},
         }},
     },
     "Hit": {
@@ -49,6 +52,9 @@ SCHEMAS: dict[str, dict] = {
             "match": {"type": "string", "enum": ["exact", "words", "synonym"],
                       "description": "exact: every term occurs as written; words: only its words occur; "
                                      "synonym: found only through the synonym table (ranked after the others)."},
+            "level_label": {"type": ["string", "null"], "enum": [*LEVEL_LABELS.values(), None],
+                            "description": "The level as people read it (township 乡镇/街道, county 县级, city 地级, "
+                                           "province 省级, national 全国); level keeps the stored value."},
             "snippet": {"type": "string", "description": "HTML: escaped text, 100-200 characters cut at clause boundaries, showing every query term when they fit (pieces joined with …); the only markup is <mark>."},
             "score": {"type": "number"},
             "highlights": {"type": "array", "description": "[start, end) character spans of matches in passage.",
@@ -85,7 +91,11 @@ SCHEMAS: dict[str, dict] = {
             "listed": {"type": "integer", "minimum": 0,
                        "description": "Length of the hit list the pages cut: total for group=none; with group=report, "
                                       "at most 3 passages per report, identical passages once."},
-            "filters": {"type": "object", "additionalProperties": STRINGS},
+            "filters": {"type": "object", "additionalProperties": STRINGS,
+                        "description": "Filters typed in q or given as parameters (town=, level= …), not fixed."},
+            "fixed_filters": {"type": "object", "additionalProperties": STRINGS,
+                              "description": "Filters fixed with fixed= (an embed's): ANDed with filters. Every "
+                                             "filter that applied is in filters or fixed_filters."},
             "sort": {"type": "string", "enum": ["relevance", "year"]},
             "warnings": STRINGS,
             "took_ms": {"type": "number"},
@@ -110,6 +120,9 @@ SCHEMAS: dict[str, dict] = {
             "suggestions": {"type": "array", "description": "Related searches (相关搜索) when related=1.",
                             "items": {"type": "object", "required": ["query"],
                                       "properties": {"query": {"type": "string"}, "kind": {"type": "string", "enum": ["related"]}}}},
+            "facet_labels": {"type": "object", "description": "For each value in facets.level, its label as people "
+                             "read it ({\"level\": {\"township\": \"乡镇/街道\"}}); facets keep the stored values.",
+                             "properties": {"level": {"type": "object", "additionalProperties": {"type": "string"}}}},
         },
     },
     "Suggestions": {
@@ -130,6 +143,8 @@ SCHEMAS: dict[str, dict] = {
         "type": "object", "required": ["value", "passages", "reports"],
         "properties": {
             "value": {"type": ["string", "null"], "description": "The town, county, year … of this row or column; null: passages without a value."},
+            "label": {"type": ["string", "null"], "description": "The value as people read it: for by=level the "
+                      "Chinese label (township 乡镇/街道 …), else the value itself."},
             "passages": {"type": "integer", "minimum": 0, "description": "Distinct matching passages."},
             "reports": {"type": "integer", "minimum": 0, "description": "Distinct reports they are in."},
             "cells": {"type": "array", "description": "Rows only: one cell per column, in the order of columns.",
@@ -150,7 +165,10 @@ SCHEMAS: dict[str, dict] = {
             "total_docs": {"type": "integer", "minimum": 0},
             "columns": {"type": "array", "items": _ref("CompareLine")},
             "rows": {"type": "array", "items": _ref("CompareLine")},
-            "filters": {"type": "object", "additionalProperties": STRINGS},
+            "filters": {"type": "object", "additionalProperties": STRINGS,
+                        "description": "Every filter that applied, the fixed ones included."},
+            "fixed_filters": {"type": "object", "additionalProperties": STRINGS,
+                              "description": "The filters of filters that were fixed with fixed=."},
             "fields": {"type": "array", "items": {"type": "string"}, "description": "Fields this index can compare by."},
             "warnings": STRINGS,
             "took_ms": {"type": "number"},
@@ -162,7 +180,10 @@ SCHEMAS: dict[str, dict] = {
                        "kind": {"type": "string", "enum": ["title", "heading", "body", "caption", "byline"]},
                        "text": {"type": "string"}, "topics": STRINGS,
                        "highlights": {"type": "array", "description": "With ?q=: [start, end) spans of the matches in text.",
-                                      "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}}},
+                                      "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}},
+                       "matches": {"type": "integer", "minimum": 0,
+                                   "description": "With ?q=: how many matches the passage holds. A match that "
+                                                  "punctuation splits (“五星”支部) has two highlights but counts once."}},
     },
     "Document": {
         "type": "object",
@@ -172,9 +193,12 @@ SCHEMAS: dict[str, dict] = {
                        "level": {"type": ["string", "null"],
                                  "enum": ["township", "county", "city", "province", "national", None]},
                        "year": NULLABLE_INT, "source": {"type": "string"},
+                       "level_label": {"type": ["string", "null"], "description": "The level as people read it (乡镇/街道 …)."},
                        "subtitle": {"type": "string"}, "encoding": NULLABLE_STRING,
                        "passages": {"type": "array", "items": _ref("Passage")},
-                       "query": {"type": "string"}, "needles": STRINGS, "matches": {"type": "integer", "minimum": 0}},
+                       "query": {"type": "string"}, "needles": STRINGS,
+                       "matches": {"type": "integer", "minimum": 0,
+                                   "description": "With ?q=: the matches in the report (the sum of its passages' matches)."}},
     },
     "Stats": {
         "type": "object",
@@ -215,7 +239,8 @@ def _filter_param(name: str, description: str, example: str) -> dict:
 FIXED_PARAM = {
     "name": "fixed", "in": "query", "required": False,
     "description": "Filter fields whose values are fixed (comma-separated, e.g. town,county): they are ANDed with "
-                   "any filter written in q, which can narrow them but never widen them (the widget sends it).",
+                   "any filter written in q, which can narrow them but never widen them (the widget sends it). "
+                   "The answer lists them in fixed_filters.",
     "schema": {"type": "string"}, "example": "town",
 }
 YEAR_RANGE_PARAMS = [

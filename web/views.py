@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 
 from index.errors import BadParameter, IndexMissing, QueryError
+from index.places import level_label
 from search.facets import multi_select_facets
 from search.results import Hit, Results
 
@@ -209,6 +210,10 @@ class FacetEntry:
     active: bool
     adds: bool = False  # count is what choosing this value too would add
     included: bool = False  # not chosen, but its passages are all in the result already (e.g. by the year range)
+    label: str = ""  # the value as people read it (乡镇/街道 for the level township); the value itself by default
+
+    def __post_init__(self):
+        self.label = self.label or self.value
 
 
 def facet_entries(results: Results, state: SearchState, facet: str, multi: dict | None = None) -> list[FacetEntry]:
@@ -239,7 +244,16 @@ def facet_entries(results: Results, state: SearchState, facet: str, multi: dict 
             entries[value] = FacetEntry(value, 0, True)
         entries[value].active = True
         entries[value].adds = False
+    if facet == "level":
+        for entry in entries.values():
+            entry.label = shown_level(entry.value)
     return list(entries.values())
+
+
+def shown_level(value: str) -> str:
+    """A level as people read it, whether stored (township → 乡镇/街道) or written as a
+    user writes it (乡镇, 县级: shown as written)."""
+    return level_label(value) or value
 
 
 def filter_label(state: SearchState, facet: str, value: str) -> str:
@@ -248,6 +262,8 @@ def filter_label(state: SearchState, facet: str, value: str) -> str:
         if state.year_from and state.year_to:
             return f"{state.year_from}–{state.year_to} 年"
         return f"{state.year_from} 年起" if state.year_from else f"至 {state.year_to} 年"
+    if facet == "level":
+        return shown_level(value)
     return value
 
 

@@ -49,7 +49,8 @@ def index(tmp_path_factory):
 def test_highlights_are_the_same_for_api_cli_and_engine(index):
     doc = Searcher(index).document("hx", query="五星支部")
     marked = {p["passage_id"]: p["highlights"] for p in doc["passages"] if p["highlights"]}
-    assert doc["matches"] == sum(len(h) for h in marked.values()) and doc["needles"] == ["五星支部"]
+    assert doc["matches"] == sum(p["matches"] for p in doc["passages"]) == 4 and doc["needles"] == ["五星支部"]
+    assert sum(len(h) for h in marked.values()) == 5  # “五星”支部: two runs, one match
     texts = {p["passage_id"]: p["text"] for p in doc["passages"]}
     for pid, runs in marked.items():
         assert "".join(texts[pid][a:b] for a, b in runs).count("五星") >= 1
@@ -66,20 +67,21 @@ def test_page_marks_exactly_the_runs_and_counts_matches_per_section(index):
     page = client.get("/docs/hx?q=五星支部").get_data(as_text=True)
     doc = Searcher(index).document("hx", query="五星支部")
     toc, body = page.split('<nav class="toc"', 1)[1].split("</nav>", 1)
-    assert body.count("<mark") == doc["matches"]
+    assert body.count("<mark") == sum(len(p["highlights"]) for p in doc["passages"])
+    assert f"共 <strong>{doc['matches']}</strong> 处" in page
     toc = re.sub(r"</?mark[^>]*>", "", toc)
     counts = dict(re.findall(r'<a href="#[^"]+">([^<]+)</a> <span class="toc-hits">（(\d+) 处匹配）', toc))
-    # brute force: a heading counts the match runs in itself and in every passage below it
+    # brute force: a heading counts the matches in itself and in every passage below it
     expected = {}
     for h in doc["passages"]:
         if h["kind"] != "heading":
             continue
         path = (h["section"] + " > " if h["section"] else "") + h["text"]
-        n = len(h["highlights"]) + sum(len(p["highlights"]) for p in doc["passages"]
+        n = h["matches"] + sum(p["matches"] for p in doc["passages"]
                                        if p["section"] == path or p["section"].startswith(path + " > "))
         if n:
             expected[h["text"]] = str(n)
-    assert counts == expected == {"党建引领": "4", "五星支部": "4", "项目建设": "1"}  # “五星”支部 is two runs
+    assert counts == expected == {"党建引领": "3", "五星支部": "3", "项目建设": "1"}  # “五星”支部: two runs, one match
 
 
 def test_a_page_renders_at_most_document_max_passages_and_says_so(index):

@@ -1,0 +1,58 @@
+"""English counts in the CLI agree with their number: "1 passage", "2 passages"."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import write_corpus
+from index.wording import count
+from search.cli import main
+
+REPORTS = {
+    "a.md": "# 青山镇2022年工作总结\n\n## 党建\n\n青山镇推进五星支部创建。\n\n人居环境整治。\n",
+    "b.md": "# 绿水乡2022年工作总结\n\n## 环保\n\n绿水乡人居环境持续改善。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("wording")
+    write_corpus(base / "corpus", {"a.md": REPORTS["a.md"]})
+    result = CliRunner().invoke(main, ["index", "build", "--corpus", str(base / "corpus"), "--index",
+                                       str(base / "one"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return base, result.output
+
+
+def test_count_helper():
+    assert count(1, "report") == "1 report" and count(0, "report") == "0 reports"
+    assert count(2, "match") == "2 matches" and count(1, "match") == "1 match"
+    assert count(1234, "character", fmt=",") == "1,234 characters"
+
+
+def test_build_summary_of_one_report(built):
+    _, output = built
+    assert "Indexed 1 report (" in output and "1 reports" not in output
+
+
+def test_search_summary_singular_and_plural(built, tmp_path):
+    base, _ = built
+    runner = CliRunner()
+    one = runner.invoke(main, ["search", "五星支部", "--index", str(base / "one")])
+    assert one.exit_code == 0, one.output
+    assert "“五星支部”: 1 passage in 1 report" in one.output
+    page2 = runner.invoke(main, ["search", "五星支部", "--page", "2", "--index", str(base / "one")])
+    assert "there is 1 page" in page2.output and "page(s)" not in page2.output
+    write_corpus(tmp_path / "corpus", REPORTS)
+    assert runner.invoke(main, ["index", "build", "--corpus", str(tmp_path / "corpus"), "--index",
+                                str(tmp_path / "two"), "--workers", "1"]).exit_code == 0
+    two = runner.invoke(main, ["search", "人居环境", "--index", str(tmp_path / "two")])
+    assert "“人居环境”: 2 passages in 2 reports" in two.output
+
+
+def test_show_one_match(built):
+    base, _ = built
+    result = CliRunner().invoke(main, ["show", "a", "--query", "五星支部", "--index", str(base / "one")])
+    assert result.exit_code == 0, result.output
+    assert "“五星支部”: 1 match" in result.output and "1 matches" not in result.output
