@@ -80,15 +80,15 @@ class Searcher:
             with self._lock:
                 loading = self._loading
                 if loading is None or not loading.is_alive():
-                    loading = self._loading = threading.Thread(target=self._load, args=(gen_path,), daemon=True,
-                                                               name="govsearch-reload")
+                    loading = self._loading = threading.Thread(target=self._load, args=(gen_path, True),
+                                                               daemon=True, name="govsearch-reload")
                     loading.start()
             loading.join(RELOAD_WAIT)
             fresh = self._table
             return fresh if fresh is not None else table
         return self._load(gen_path)
 
-    def _load(self, gen_path: Path) -> PassageTable:
+    def _load(self, gen_path: Path, warm: bool = False) -> PassageTable:
         with self._load_lock:  # one load at a time; others wait for it
             table = self._table
             if table is not None and table.path == gen_path:
@@ -96,6 +96,8 @@ class Searcher:
             try:
                 fresh = PassageTable(gen_path)
                 np.unique(np.array([2, 1, 2]))  # NumPy imports parts of itself on first use: now, not in a query
+                if warm:  # a background reload also opens Whoosh (the relaxed match's postings) before the switch
+                    fresh.searcher
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if table is not None and self.reload_in_background:
                     return table  # keep serving what we have

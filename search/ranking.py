@@ -83,6 +83,13 @@ def _count(t: PassageTable, r: int, word: str) -> int:
     return t.norm(r).count(word)
 
 
+def _counts(t: PassageTable, rows: np.ndarray, word: str) -> np.ndarray:
+    """:func:`_count` for each of ``rows``."""
+    if boundaries.bounded(word):
+        return np.fromiter((_count(t, r, word) for r in rows.tolist()), dtype=np.float64, count=len(rows))
+    return t.occurrences(rows, word)
+
+
 class Ranker:
     def __init__(self, table: PassageTable, containing: Callable[[str], np.ndarray]):
         self.table = table
@@ -100,10 +107,7 @@ class Ranker:
                 return cached
         t = self.table
         rows = self.containing(word)
-        in_title = np.fromiter((t.norm_title(c).count(word) for c in range(len(t.doc_ids))), dtype=np.float64,
-                               count=len(t.doc_ids))
-        in_section = np.fromiter((t.norm_section(c).count(word) for c in range(len(t.section_names))),
-                                 dtype=np.float64, count=len(t.section_names))
+        in_title, in_section = t.heading_occurrences(word)
         df = len(rows)
         idf = math.log(1.0 + (t.count - df + 0.5) / (df + 0.5))
         stats = WordStats(rows, None, in_title, in_section, idf)
@@ -127,11 +131,9 @@ class Ranker:
         a common word); otherwise counted once for all of them and kept."""
         t = self.table
         if s.tf is None and len(rows) * 4 < len(s.rows):
-            return np.fromiter((_count(t, r, word) for r in rows.tolist()), dtype=np.float64,
-                               count=len(rows))
+            return _counts(t, rows, word)
         if s.tf is None:
-            s.tf = np.fromiter((_count(t, r, word) for r in s.rows.tolist()), dtype=np.float64,
-                               count=len(s.rows))
+            s.tf = _counts(t, s.rows, word)
         tf = np.zeros(len(rows), dtype=np.float64)
         if len(s.rows):
             pos = np.minimum(np.searchsorted(s.rows, rows), len(s.rows) - 1)

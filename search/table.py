@@ -66,6 +66,30 @@ class _Texts:
         return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
 
 
+def _joined(texts: list[str]) -> tuple[str, np.ndarray]:
+    """The texts joined by NUL (which normalized text never holds), and where each starts."""
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    if texts:
+        np.cumsum([len(x) + 1 for x in texts], out=starts[1:])
+    return "\0".join(texts), starts
+
+
+def _occurrences_in(joined: tuple[str, np.ndarray], needle: str) -> np.ndarray:
+    """Per text of a :func:`_joined` list, the occurrences of ``needle`` in it."""
+    text, starts = joined
+    n = len(starts) - 1
+    if not needle or "\0" in needle or n <= 0:
+        return np.zeros(max(n, 0), dtype=np.float64)
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + len(needle))
+    if not found:
+        return np.zeros(n, dtype=np.float64)
+    which = np.searchsorted(starts, np.asarray(found, dtype=np.int64), side="right") - 1
+    return np.bincount(which, minlength=n).astype(np.float64)
+
+
 def _slice_texts(texts: _Texts, first: int, end: int) -> list[str]:
     """The texts of rows ``[first, end)``: one copy out of the mapped blob, then one
     decode per row."""
@@ -215,6 +239,28 @@ class PassageTable:
         find = data.find
         starts, ends = offsets[rows].tolist(), offsets[rows + 1].tolist()
         return np.fromiter((find(nb, a, b) >= 0 for a, b in zip(starts, ends)), dtype=bool, count=len(rows))
+
+    def occurrences(self, rows: np.ndarray, needle: str) -> np.ndarray:
+        """How often ``needle`` occurs (without overlaps, as ``str.count``) in the
+        normalized text of each of ``rows``: counted in the mapped bytes, nothing decoded
+        (UTF-8 matches only at character boundaries, so the counts are the same)."""
+        data, offsets = self.norms.data, self.norms.offsets
+        nb = needle.encode("utf-8")
+        starts, ends = offsets[rows].tolist(), offsets[rows + 1].tolist()
+        return np.fromiter((data[a:b].count(nb) for a, b in zip(starts, ends)), dtype=np.float64, count=len(rows))
+
+    def heading_occurrences(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
+        """Occurrences of ``needle`` in each report title (by report code) and in each
+        heading path (by section code), normalized: one search over each list joined."""
+        return (_occurrences_in(self._joined_titles, needle), _occurrences_in(self._joined_sections, needle))
+
+    @cached_property
+    def _joined_titles(self) -> tuple[str, np.ndarray]:
+        return _joined(self._norm_titles)
+
+    @cached_property
+    def _joined_sections(self) -> tuple[str, np.ndarray]:
+        return _joined(self._norm_sections)
 
     @cached_property
     def live_rows(self) -> np.ndarray:
