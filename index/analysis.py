@@ -15,6 +15,8 @@ side takes the analyzer back from the index it opens, so both sides always agree
 
 from __future__ import annotations
 
+from sys import intern
+
 import logging
 import sys
 import threading
@@ -84,10 +86,20 @@ class Analyzer:
     """jieba segmentation with a domain dictionary, over normalized text."""
 
     def __init__(self, userdict: list[tuple[str, int | None]] | None = None):
-        self.userdict = list(userdict if userdict is not None else default_userdict())
+        self._userdict: list[tuple[str, int | None]] | None = list(
+            userdict if userdict is not None else default_userdict())
+        self._userdict_text: str | None = None
         self._tokenizer: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
         self._bigrams: frozenset[str] | None = None
+
+    @property
+    def userdict(self) -> list[tuple[str, int | None]]:
+        """The dictionary entries ``(word, frequency or None)`` added to jieba's."""
+        if self._userdict is None:
+            self._userdict = [(w, int(f) if f else None)
+                              for w, _, f in (line.partition("\t") for line in self._userdict_text.split("\n") if line)]
+        return self._userdict
 
     @classmethod
     def with_extra_dictionary(cls, path: str | Path | None) -> "Analyzer":
@@ -96,12 +108,22 @@ class Analyzer:
             entries += read_userdict(Path(path).read_text(encoding="utf-8"))
         return cls(entries)
 
-    # Pickling (the analyzer travels inside the Whoosh schema): keep the word list only.
+    # Pickling (the analyzer travels inside the Whoosh schema, which Whoosh unpickles
+    # whenever it opens the index): the word list only, as one string ("word<TAB>freq"
+    # lines) that is parsed when something asks for it — unpickling tens of thousands
+    # of tuples cost each query process 30 ms; one string costs nothing.
     def __getstate__(self):
-        return {"userdict": self.userdict}
+        entries = self.userdict
+        if any("\t" in w or "\n" in w for w, _ in entries):  # cannot be lines: keep the list
+            return {"userdict": entries}
+        return {"userdict_text": "\n".join(f"{w}\t{'' if f is None else f}" for w, f in entries)}
 
     def __setstate__(self, state):
-        self.__init__(state["userdict"])
+        if "userdict" in state:  # also what indexes written before this form hold
+            self.__init__(state["userdict"])
+            return
+        self.__init__([])
+        self._userdict, self._userdict_text = None, state["userdict_text"]
 
     def __eq__(self, other):
         return isinstance(other, Analyzer) and other.userdict == self.userdict
@@ -133,8 +155,10 @@ class Analyzer:
     def passage_words(self, norm: str) -> list[str]:
         """The words of a passage's ``words`` field and of the vocabulary: its jieba
         words of two or more characters, in order (one-character words are found by
-        exact matching, on the bigram index)."""
-        return [w for w in self.cut(norm) if len(w) > 1]
+        exact matching, on the bigram index). Interned: a corpus repeats a few tens of
+        thousands of words millions of times, and one object each keeps a large report's
+        words (and their pickles from the worker processes) small."""
+        return [intern(w) for w in self.cut(norm) if len(w) > 1]
 
     def term_words(self, norm: str) -> list[str]:
         """See :func:`multichar_words`."""

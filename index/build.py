@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from . import columns, grams, lifecycle, wordtable
+from . import columns, grams, lifecycle, wordrows, wordtable
 from . import fields as field_model
 from . import metadata as meta
 from . import store
@@ -406,7 +406,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
         return None, None
     try:
         store.verify_generation(gen)
-        for name in (grams.MANIFEST,):
+        for name in (grams.MANIFEST, wordrows.MANIFEST):
             store.read_json(gen / name)
         if not (gen / vocabulary.COUNTS).is_file():
             notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
@@ -552,6 +552,10 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         grams_manifest = store.read_json(previous / grams.MANIFEST)
     gram_writer = grams.GramWriter(gen, grams_manifest)
+    word_manifest = None
+    if previous is not None:
+        word_manifest = store.read_json(previous / wordrows.MANIFEST)
+    word_writer = wordrows.WordRowsWriter(gen, word_manifest)
     vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts)
     column_writer = columns.ColumnWriter(gen, lexicon.names)
     if previous is not None:
@@ -590,6 +594,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
                 continue
             first_row = gram_writer.add(item.norms)
+            word_writer.add(first_row, item.words)
             vocab.add(item.report.passages, item.norms, item.words)
             _add_columns(column_writer, item, first_row)
             for doc in _whoosh_docs(item, first_row):
@@ -614,6 +619,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
             analyzed.close()  # stops the worker pool now, not when garbage-collected
 
     gram_writer.finish()
+    word_writer.finish(gram_writer.next_row)
     vocab.write(gen)
     column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
     wordtable.copy_or_write(gen, previous, analyzer)

@@ -17,7 +17,7 @@ from .analysis import Analyzer
 from .fields import WHOOSH_FIELDS
 
 # Bumped whenever the schema or the files beside Whoosh change: an update then rebuilds.
-FORMAT = 5
+FORMAT = 6
 
 
 def make_schema(analyzer: Analyzer) -> fields.Schema:

@@ -210,11 +210,15 @@ class Searcher:
         words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:
             return self._containing(t, norm)
-        query = wq.And([wq.Term("words", w) for w in words])
-        with self._lock:  # Whoosh's postings and its row column are read through shared file objects
-            docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
-            rows = t.rows_of_docnums(docnums.tolist())
-        rows = np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+        if t.word_rows is not None:  # the mapped copy of Whoosh's word postings (index/wordrows.py)
+            rows = t.word_rows.rows_with_all(words).astype(np.int64)
+            rows = rows[t.live[rows]]
+        else:  # an index written before it: Whoosh itself
+            query = wq.And([wq.Term("words", w) for w in words])
+            with self._lock:  # Whoosh's postings and its row column are read through shared file objects
+                docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
+                rows = t.rows_of_docnums(docnums.tolist())
+            rows = np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
         if any(len(p) == 1 for p in term_parts):
             for char in {p for p in term_parts if len(p) == 1}:
                 rows = np.intersect1d(rows, self._containing(t, char), assume_unique=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import grams, store, wordtable
+from index import grams, store, wordrows, wordtable
 from index.analysis import multichar_words
 from index.columns import Columns
 from index.errors import IndexMissing
@@ -158,6 +158,7 @@ class PassageTable:
         self.documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
         self.columns = c = Columns(gen)
         self.grams = _map_grams(gen, c)
+        self.word_rows = _map_word_rows(gen, c)
         for f in COLUMNS:
             if f.column in ("code", "bits", "year", "int"):
                 setattr(self, f.column_attr, c.array(f.column_attr))
@@ -345,7 +346,18 @@ class PassageTable:
 def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
     """The bigram segments, mapped with their sizes checked (a truncated segment is an
     IndexMissing error naming the file)."""
-    manifest = store.read_json(gen / grams.MANIFEST)
+    return grams.GramIndex(_map_segments(gen, c, store.read_json(gen / grams.MANIFEST)))
+
+
+def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows | None:
+    """The word segments (index/wordrows.py), mapped like the bigram ones; None for an
+    index written before them (the relaxed match then reads Whoosh's postings)."""
+    if not (gen / wordrows.MANIFEST).is_file():
+        return None
+    return wordrows.WordRows(_map_segments(gen, c, store.read_json(gen / wordrows.MANIFEST)))
+
+
+def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:
     segments = []
     for name in manifest["segments"]:
         parts = []
@@ -355,7 +367,7 @@ def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
             parts.append(c._load_npy(part))
         keys, offsets, rows = parts
         if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(rows)):
-            raise IndexMissing(f"the index files of bigram segment {gen / name} do not match",
+            raise IndexMissing(f"the index files of segment {gen / name} do not match",
                                "rebuild it with `govsearch index build`")
         segments.append(grams.Segment(keys, offsets, rows))
-    return grams.GramIndex(segments)
+    return segments
