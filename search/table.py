@@ -66,28 +66,28 @@ class _Texts:
         return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
 
 
-def _joined(texts: list[str]) -> tuple[str, np.ndarray]:
-    """The texts joined by NUL (which normalized text never holds), and where each starts."""
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
-    if texts:
-        np.cumsum([len(x) + 1 for x in texts], out=starts[1:])
-    return "\0".join(texts), starts
-
-
-def _occurrences_in(joined: tuple[str, np.ndarray], needle: str) -> np.ndarray:
-    """Per text of a :func:`_joined` list, the occurrences of ``needle`` in it."""
-    text, starts = joined
-    n = len(starts) - 1
-    if not needle or "\0" in needle or n <= 0:
-        return np.zeros(max(n, 0), dtype=np.float64)
-    found, at = [], text.find(needle)
+def _occurrences_in(blob, needle: str) -> np.ndarray:
+    """Per string of a mapped blob (``(data, offsets)``), how often ``needle`` occurs in
+    it without overlaps (``str.count``); a match that runs from one string into the next
+    does not count, and the search goes on at the next string's start."""
+    data, offsets = blob
+    n = len(offsets) - 1
+    counts = np.zeros(max(n, 0), dtype=np.float64)
+    nb = needle.encode("utf-8")
+    if n <= 0 or not nb:
+        return counts
+    end = int(offsets[-1])
+    find = data.find
+    at = find(nb, 0, end)
     while at >= 0:
-        found.append(at)
-        at = text.find(needle, at + len(needle))
-    if not found:
-        return np.zeros(n, dtype=np.float64)
-    which = np.searchsorted(starts, np.asarray(found, dtype=np.int64), side="right") - 1
-    return np.bincount(which, minlength=n).astype(np.float64)
+        i = int(np.searchsorted(offsets, at, side="right")) - 1
+        stop = int(offsets[i + 1])
+        if at + len(nb) <= stop:
+            counts[i] += 1
+            at = find(nb, at + len(nb), end)
+        else:
+            at = find(nb, stop, end)
+    return counts
 
 
 def _slice_texts(texts: _Texts, first: int, end: int) -> list[str]:
@@ -252,16 +252,10 @@ class PassageTable:
 
     def heading_occurrences(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """Occurrences of ``needle`` in each report title (by report code) and in each
-        heading path (by section code), normalized: one search over each list joined."""
-        return (_occurrences_in(self._joined_titles, needle), _occurrences_in(self._joined_sections, needle))
-
-    @cached_property
-    def _joined_titles(self) -> tuple[str, np.ndarray]:
-        return _joined(self._norm_titles)
-
-    @cached_property
-    def _joined_sections(self) -> tuple[str, np.ndarray]:
-        return _joined(self._norm_sections)
+        heading path (by section code), normalized: one byte search over each mapped
+        list, nothing decoded."""
+        return (_occurrences_in(self.columns.blob("titles_norm"), needle),
+                _occurrences_in(self.columns.blob("sections_norm"), needle))
 
     @cached_property
     def live_rows(self) -> np.ndarray:

@@ -4,6 +4,8 @@ public Searcher API and the web page, on tiny corpora made here."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from conftest import all_hits
 from index import build
@@ -169,3 +171,19 @@ def test_substantive_paragraph_before_heading_caption_and_lead(make_index):
     kinds = [h.kind for h in hits]
     assert "heading" in kinds and "caption" in kinds  # they still match, just later
     assert kinds.index("heading") > 1 and kinds.index("caption") > 1
+
+
+@given(st.lists(st.text(alphabet="乡村振兴aé", max_size=8), max_size=8), st.text(alphabet="乡村振兴aé", min_size=1, max_size=3))
+@example(["a", "aa"], "aa")  # a match across the boundary must not hide the next string's own
+@example(["乡村", "振兴乡村振兴"], "乡村振兴")
+def test_heading_counts_in_the_mapped_list_equal_str_count(strings, needle):
+    """The title and heading counts that ranking uses are read from the mapped list of
+    strings with a byte search: the same as counting in each string, also when a match
+    would run from one string into the next."""
+    import numpy as np
+
+    from search.table import _occurrences_in
+
+    data = "".join(strings).encode("utf-8")
+    offsets = np.cumsum([0] + [len(x.encode("utf-8")) for x in strings])
+    assert _occurrences_in((data, offsets), needle).tolist() == [float(x.count(needle)) for x in strings]
