@@ -53,6 +53,7 @@ MIN_PHRASE_PASSAGES = 3
 MIN_WORD_PASSAGES = 2
 MAX_TERM_CHARS = 16
 MAX_PHRASE_CHARS = 8
+LONG_PASSAGE = 20_000  # characters: see passage_terms
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ALL_CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _PIECES = re.compile(r"[\s\u3000,，.。、;；:：!！?？()（）\[\]【】《》<>“”\"'‘’·…—\-_/|]+")
@@ -75,13 +76,25 @@ def heading_pieces(text: str) -> list[str]:
 
 
 def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[set[str], set[str], set[str]]:
-    """(words, heading pieces, phrase candidates) of one passage."""
+    """(words, heading pieces, phrase candidates) of one passage.
+
+    A phrase candidate is two consecutive words of ``words`` (the passage's words of two
+    or more characters, in order, cut from ``norm``) whose concatenation stands in the
+    text: where the first one is (found by walking ``norm`` from left to right) or, in a
+    passage of at most :data:`LONG_PASSAGE` characters, anywhere in it. Looking anywhere
+    in a passage of millions of characters would cost a scan of it per pair."""
     ws = {w for w in words if _useful(w)}
     heads = set(heading_pieces(text)) if kind in ("heading", "title") else set()
     phrases = set()
+    short = len(norm) <= LONG_PASSAGE
+    cursor = 0
     for a, b in zip(words, words[1:]):
+        at = norm.find(a, cursor)
+        if at >= 0:
+            cursor = at + len(a)
         p = a + b
-        if len(p) <= MAX_PHRASE_CHARS and _useful(p) and p in norm:
+        if len(p) <= MAX_PHRASE_CHARS and _useful(p) and (
+                (at >= 0 and norm.startswith(b, cursor)) or (short and p in norm)):
             phrases.add(p)
     return ws, heads, phrases
 

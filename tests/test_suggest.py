@@ -295,3 +295,26 @@ def test_an_index_without_vocabulary_still_searches(tmp_path):
     res = s2.search("五心支部")
     assert res.total == 0 and res.did_you_mean == []
     assert complete(s2, "五星") == []
+
+
+@pytest.mark.parametrize("norm", ["人居环境整治见效", "推进人居环境 整治", "五星支部创建五星支部评比", "河湖长制与网格化结合"])
+def test_phrase_candidates_are_adjacent_words_of_the_text(norm):
+    """In an ordinary passage a phrase candidate is two consecutive words whose
+    concatenation stands in the text (the rule as first written, here as an oracle)."""
+    from index.analysis import Analyzer
+    from index.vocabulary import MAX_PHRASE_CHARS, _useful, passage_terms
+
+    words = Analyzer().passage_words(norm)
+    expected = {a + b for a, b in zip(words, words[1:]) if len(a + b) <= MAX_PHRASE_CHARS and _useful(a + b)
+                and a + b in norm}
+    assert passage_terms("body", norm, norm, words)[2] == expected
+
+
+def test_phrases_of_a_very_long_passage_are_found_where_the_words_stand():
+    from index.vocabulary import LONG_PASSAGE, passage_terms
+
+    norm = "五星支部创建" + "很长的一行" * (LONG_PASSAGE // 5 + 10)
+    words = ["五星", "支部", "创建"] + ["很长", "一行"] * (LONG_PASSAGE // 5 + 10)
+    phrases = passage_terms("body", norm, norm, words)[2]
+    assert {"五星支部", "支部创建"} <= phrases  # adjacent where they stand
+    assert "很长一行" not in phrases and "一行很长" in phrases  # 的 stands between 很长 and 一行
