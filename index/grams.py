@@ -187,15 +187,20 @@ class GramWriter:
 
     def finish(self) -> None:
         self._flush()
-        if len(self.segments) > MAX_SEGMENTS:
-            # merge the smallest segments into one (those of earlier updates, mostly)
-            sizes = {n: int(np.load(self.folder / f"{n}.rows.npy", mmap_mode="r").shape[0]) for n in self.segments}
-            smallest = sorted(self.segments, key=sizes.get)[: len(self.segments) - MAX_SEGMENTS + 1]
-            merged = merge_segments([read_segment(self.folder, n) for n in smallest])
-            name = f"grams-merged-{self.next_row}"
-            write_segment(self.folder, name, merged)
-            for old in smallest:
-                for f in segment_files(old):
-                    (self.folder / f).unlink(missing_ok=True)
-            self.segments = [n for n in self.segments if n not in smallest] + [name]
+        self.segments = merge_smallest(self.folder, self.segments, f"grams-merged-{self.next_row}")
         store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
+
+
+def merge_smallest(folder: Path, segments: list[str], name: str) -> list[str]:
+    """At most :data:`MAX_SEGMENTS` segments: the smallest ones (those of earlier
+    updates, mostly) merged into one called ``name``, their files removed (hard links:
+    the previous generation keeps its own)."""
+    if len(segments) <= MAX_SEGMENTS:
+        return segments
+    sizes = {n: int(np.load(folder / f"{n}.rows.npy", mmap_mode="r").shape[0]) for n in segments}
+    smallest = sorted(segments, key=sizes.get)[: len(segments) - MAX_SEGMENTS + 1]
+    write_segment(folder, name, merge_segments([read_segment(folder, n) for n in smallest]))
+    for old in smallest:
+        for f in segment_files(old):
+            (folder / f).unlink(missing_ok=True)
+    return [n for n in segments if n not in smallest] + [name]

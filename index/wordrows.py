@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from . import store
-from .grams import MAX_SEGMENTS, Segment, merge_segments, read_segment, segment_files, write_segment
+from .grams import Segment, merge_smallest, read_segment, write_segment
 
 MANIFEST = "wordrows.json"
 CHUNK_POSTINGS = 4_000_000
@@ -90,16 +90,7 @@ class WordRowsWriter:
             self._flush()
             self.next_row = self._first = next_row
         self._flush()
-        if len(self.segments) > MAX_SEGMENTS:
-            sizes = {n: int(np.load(self.folder / f"{n}.rows.npy", mmap_mode="r").shape[0]) for n in self.segments}
-            smallest = sorted(self.segments, key=sizes.get)[: len(self.segments) - MAX_SEGMENTS + 1]
-            merged = merge_segments([read_segment(self.folder, n) for n in smallest])
-            name = f"wordrows-merged-{self.next_row}"
-            write_segment(self.folder, name, merged)
-            for old in smallest:
-                for f in segment_files(old):
-                    (self.folder / f).unlink(missing_ok=True)
-            self.segments = [n for n in self.segments if n not in smallest] + [name]
+        self.segments = merge_smallest(self.folder, self.segments, f"wordrows-merged-{self.next_row}")
         store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
 
 

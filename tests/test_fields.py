@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, write_corpus
-from index import build, update
+from index import build, store, update
 from index.columns import MANIFEST, Columns, blob_files, column_file, rebuild_from_whoosh
 from index.errors import IndexMissing, QueryError
 from index.fields import FACETS, FIELDS
@@ -345,6 +345,11 @@ def test_word_rows_follow_updates(tmp_path):
     (corpus / "n.txt").write_text("新镇\n\n新镇推进乡村振兴，建设美丽乡村。\n", encoding="utf-8")
     (corpus / "b.txt").unlink()
     update(corpus, tmp_path / "i")
+    for n in range(9):  # more segments than MAX_SEGMENTS: the smallest are merged
+        (corpus / f"u{n}.txt").write_text(f"第{n}镇\n\n第{n}镇建设美丽乡村，项目建设提速。\n", encoding="utf-8")
+        update(corpus, tmp_path / "i")
+    segments = store.read_json(_gen(tmp_path / "i") / "wordrows.json")["segments"]
+    assert len(segments) <= 8 and any("merged" in name for name in segments)
     build(corpus, tmp_path / "full")
     found = 0
     for q in RELAXED_QUERIES + ["美丽乡村 振兴"]:
