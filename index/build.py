@@ -574,6 +574,11 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         # full build of many files (or of a few large ones): Whoosh writes segments in
         # parallel sub-processes
         writer = ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
+        # Whoosh forks its sub-writers when the first batch of documents is ready, by
+        # which time this process may hold a large report's passages, which the forked
+        # copies would then carry (and slowly duplicate); start them now, while small.
+        while hasattr(writer, "_new_task") and len(getattr(writer, "tasks", ())) < getattr(writer, "procs", 0):
+            writer._new_task()
     else:
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:

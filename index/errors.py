@@ -107,6 +107,17 @@ class QueryError(GovsearchError):
     code = "bad_query"
 
 
+class EmptyQuery(QueryError):
+    """Nothing to search for: no term and no filter value once the query is parsed
+    (``q=，，``, ``town=,``). The CLI reports it as a usage error; the JSON API answers
+    it with an empty result and a warning, as for a request without parameters."""
+
+    EMPTY_MESSAGE = "请输入检索词或筛选条件 (empty query: give a term or a filter)"
+
+    def __init__(self, message: str = EMPTY_MESSAGE, hint: str | None = None):
+        super().__init__(message, hint)
+
+
 class BadParameter(GovsearchError):
     status = 400
     code = "bad_parameter"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.errors import BadParameter, QueryError
+from index.errors import BadParameter, EmptyQuery, QueryError
 from index.places import level_label
 
 from .engine import _as_list
@@ -248,7 +248,7 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
                                           *other_filters.items())}
     q = query if isinstance(query, ParsedQuery) else parse_query(query, {k: v for k, v in extra.items() if v})
     if q.is_empty and not any((fixed or {}).values()):
-        raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
+        raise EmptyQuery()
     t = searcher._current()
     allowed = dimension_fields(t)
     by = _check_by(by, allowed)

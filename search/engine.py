@@ -25,7 +25,7 @@ from whoosh import query as wq
 
 from index import store
 from index.analysis import multichar_words
-from index.errors import BadParameter, DocumentNotFound, IndexDamaged, QueryError
+from index.errors import BadParameter, DocumentNotFound, EmptyQuery, IndexDamaged, QueryError
 from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
 from index.places import LEVEL_ALIASES, level_label
@@ -300,7 +300,7 @@ class Searcher:
         extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
         q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
         if q.is_empty and not any((fixed or {}).values()):
-            raise QueryError("请输入检索词或筛选条件 (empty query: give a term or a filter)")
+            raise EmptyQuery()
         t = self._current()
         t.verify()
         mask = self.selection_mask(t, q, fixed)

@@ -168,7 +168,9 @@ def _add_filter(q: ParsedQuery, name: str, value: str) -> None:
             if part:
                 q.filters.setdefault("year", []).append(part)
         return
-    q.filters.setdefault(name, []).extend(v.strip() for v in re.split(r"[,，]", value) if v.strip())
+    values = [v.strip() for v in re.split(r"[,，]", value) if v.strip()]
+    if values:  # "town=," names no town: no filter, as "town=" (and "year=," before)
+        q.filters.setdefault(name, []).extend(values)
 
 
 def check_years(specs: list[str]) -> None:

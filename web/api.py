@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import BadParameter, GovsearchError, QueryError
+from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
 from index.fields import FACETS as FIELD_FACETS
 from search.results import Results
 
@@ -55,11 +55,11 @@ def search():
     kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
     try:
         results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
-    except QueryError as exc:
-        if not state.is_empty:
-            raise
-        # nothing to search for (say only `sort`): every parameter is optional in the
-        # OpenAPI document, so this is an empty answer that says why, not an error
+    except EmptyQuery as exc:
+        if state.q:
+            raise  # a query typed with nothing searchable in it (q=*) is a bad query
+        # nothing to search for (say only `sort`, or `town=,`): every parameter is optional
+        # in the OpenAPI document, so this is an empty answer that says why, not an error
         results = Results(query="", total=0, total_docs=0, page=int(state.page) if state.page.isdigit() else 1,
                           page_size=int(kwargs["page_size"]), facets={k: {} for k in FIELD_FACETS},
                           hits=[], sort=state.sort, warnings=[exc.message])
@@ -104,8 +104,8 @@ def compare():
     state = SearchState.from_args(request.args)
     try:
         comparison = run_compare(_web().searcher, state)
-    except QueryError as exc:
-        if not state.is_empty:
+    except EmptyQuery as exc:
+        if state.q:
             raise
         # nothing to compare (say only `synonyms=0`): every parameter is optional in the
         # OpenAPI document, so this is an empty answer that says why, as /api/search does

@@ -47,11 +47,14 @@ class SearchState:
     @classmethod
     def from_args(cls, args: MultiDict) -> "SearchState":
         def values(name: str) -> tuple[str, ...]:
+            """A filter's values, each parameter split at commas as the query language
+            splits ``town:甲,乙`` (so that ``town=,`` names no town, like ``town=``)."""
             seen: dict[str, None] = {}
             for v in args.getlist(name):
-                v = v.strip()
-                if v:
-                    seen[v] = None
+                for piece in re.split(r"[,，]", v) if name not in ("by", "pick") else (v,):
+                    piece = piece.strip()
+                    if piece:
+                        seen[piece] = None
             return tuple(seen)
 
         fixed = None

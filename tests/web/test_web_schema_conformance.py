@@ -66,3 +66,30 @@ def test_a_bad_year_range_on_the_widget_is_a_clear_400(corpus_client, url):
     r = corpus_client.get(url)
     assert r.status_code == 400
     assert "year must be YYYY" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [
+    "/api/search?town=,", "/api/search?town=%EF%BC%8C", "/api/search?year=%EF%BC%8C",
+    "/api/search?year=+%EF%BC%8C%EF%BC%8C+&year=+",
+    "/api/compare?by=year&by=topic&fixed=year_from&year=+%EF%BC%8C%EF%BC%8C+++++++++&year=+",
+])
+def test_filters_and_queries_that_name_nothing_are_an_empty_answer(corpus_client, url):
+    """Found by schemathesis: filter values of separators only were the whole index
+    (town=,), a 400 (year=，) or an empty answer (town=) depending on the filter. All
+    name nothing: an empty answer with the empty-query warning."""
+    r = corpus_client.get(url)
+    assert r.status_code == 200, r.get_json()
+    data = r.get_json()
+    assert data.get("total", 0) == 0 and any("empty query" in w for w in data["warnings"])
+
+
+def test_a_typed_query_with_nothing_searchable_stays_a_bad_query(corpus_client):
+    r = corpus_client.get("/api/search?q=%EF%BC%8C%EF%BC%8C&town=,")
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_query"
+
+
+def test_a_comma_in_a_filter_value_separates_values_as_in_the_query(corpus_client):
+    one = corpus_client.get("/api/search?q=五星支部&town=大隗镇").get_json()["total"]
+    assert one > 0
+    assert corpus_client.get("/api/search?q=五星支部&town=大隗镇,").get_json()["total"] == one
+    assert corpus_client.get("/api/search?q=五星支部&town=,大隗镇，").get_json()["total"] == one
