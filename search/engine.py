@@ -15,6 +15,7 @@ by itself when a build or update has switched the index to a new generation.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -25,7 +26,7 @@ from whoosh import query as wq
 
 from index import store
 from index.analysis import multichar_words
-from index.errors import BadParameter, DocumentNotFound, EmptyQuery, IndexDamaged, QueryError
+from index.errors import BadParameter, DocumentNotFound, EmptyQuery, GovsearchError, IndexDamaged, QueryError
 from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
 from index.places import LEVEL_ALIASES, level_label
@@ -44,6 +45,7 @@ MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
 GROUPS = ("none", "report")
 CACHE_TERMS = 512
+_log = logging.getLogger("govsearch")
 RELOAD_WAIT = 0.25  # seconds a query waits for a background reload before the previous generation answers it
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -69,6 +71,7 @@ class Searcher:
         self._table: PassageTable | None = None
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._problem: tuple[Path, GovsearchError] | None = None  # a generation that failed to open
 
     # ------------------------------------------------------------------ lifecycle
     def _current(self) -> PassageTable:
@@ -99,9 +102,17 @@ class Searcher:
                 if warm:  # a background reload also opens Whoosh (the relaxed match's postings) before the switch
                     fresh.searcher
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
+                if isinstance(exc, GovsearchError):
+                    error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {exc.message}", exc.hint or None)
+                else:
+                    error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}")
                 if table is not None and self.reload_in_background:
-                    return table  # keep serving what we have
-                raise IndexDamaged(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from None
+                    if self._problem is None or self._problem[0] != gen_path:
+                        _log.error("%s; still answering from %s", error, table.path.name)
+                    self._problem = (gen_path, error)
+                    return table  # keep serving what we have; problem() tells /healthz
+                raise error from None
+            self._problem = None
             with self._lock:
                 old, self._table = self._table, fresh
                 self._cache = OrderedDict()
@@ -109,6 +120,19 @@ class Searcher:
             if old is not None:
                 old.close()
             return fresh
+
+    def problem(self) -> GovsearchError | None:
+        """Why the live generation (the one ``CURRENT`` names) could not be opened while
+        an older one still answers (background reload), or None: health checks report it."""
+        self._current()
+        problem = self._problem
+        if problem is None:
+            return None
+        try:
+            live = store.current_generation(self.index_dir)
+        except GovsearchError as exc:
+            return exc
+        return problem[1] if live == problem[0] else None
 
     def wait_for_reload(self, timeout: float | None = None) -> None:
         """Block until a background reload (if any) has finished."""

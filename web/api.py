@@ -56,10 +56,9 @@ def search():
     try:
         results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
     except EmptyQuery as exc:
-        if state.q:
-            raise  # a query typed with nothing searchable in it (q=*) is a bad query
-        # nothing to search for (say only `sort`, or `town=,`): every parameter is optional
-        # in the OpenAPI document, so this is an empty answer that says why, not an error
+        # nothing to search for (only `sort`, `town=,`, or a q with nothing searchable such
+        # as q=*): every parameter is optional in the OpenAPI document, so this is an empty
+        # answer that says why, not an error
         results = Results(query="", total=0, total_docs=0, page=int(state.page) if state.page.isdigit() else 1,
                           page_size=int(kwargs["page_size"]), facets={k: {} for k in FIELD_FACETS},
                           hits=[], sort=state.sort, warnings=[exc.message])
@@ -105,8 +104,6 @@ def compare():
     try:
         comparison = run_compare(_web().searcher, state)
     except EmptyQuery as exc:
-        if state.q:
-            raise
         # nothing to compare (say only `synonyms=0`): every parameter is optional in the
         # OpenAPI document, so this is an empty answer that says why, as /api/search does
         comparison = empty_comparison(_web().searcher, list(state.by) or None, exc.message)
@@ -140,7 +137,11 @@ def openapi():
 def healthz():
     """200 when the index can be read and searched, 503 with the reason when not."""
     try:
-        stats = _web().searcher.stats()
+        searcher = _web().searcher
+        stats = searcher.stats()
+        problem = searcher.problem()  # the live generation is damaged; an older one still answers
+        if problem is not None:
+            raise problem
     except GovsearchError as exc:
         explain(exc)
         error = {"code": exc.code, "message": exc.message, **({"hint": exc.hint} if exc.hint else {})}

@@ -50,3 +50,37 @@ def test_index_built_after_start_is_picked_up(tmp_path):
     build(write_reports(tmp_path / "corpus", TINY_REPORTS), index_dir, workers=1)
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/search?q=五星支部").get_json()["total"] == 3
+
+
+def test_a_damaged_new_generation_is_reported_while_the_old_one_answers(tmp_path):
+    """Background reload (the default): CURRENT pointing at a damaged generation keeps
+    the searches answered from the previous one, and /healthz says what is wrong, with
+    a rebuild command that names this index."""
+    import os
+    import shutil
+
+    from index import store
+
+    corpus = write_reports(tmp_path / "corpus", TINY_REPORTS)
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir, workers=1)
+    client = create_app({"index": str(index_dir)}).test_client()
+    before = client.get("/api/search?q=五星支部").get_json()["total"]
+    assert before > 0 and client.get("/healthz").status_code == 200
+    good = store.current_generation(index_dir)
+    bad = index_dir / (good.name + "-copy")
+    shutil.copytree(good, bad)
+    os.chmod(bad / "text.bin", 0o644)
+    with open(bad / "text.bin", "r+b") as f:
+        f.truncate(10)
+    store.switch_to(index_dir, bad)
+
+    assert client.get("/api/search?q=五星支部").get_json()["total"] == before  # the old generation answers
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    error = health.get_json()["error"]
+    assert "text.bin" in error["message"] and "IndexDamaged" not in error["message"]
+    assert "`" not in error["message"] and f"--index {index_dir}" in error["hint"]
+
+    store.switch_to(index_dir, good)
+    assert client.get("/healthz").status_code == 200
