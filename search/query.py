@@ -125,9 +125,9 @@ def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> Parsed
                 pending_or = False
                 continue
             if m and m.group("field").isascii() and m.group("value") and not m.group("value").startswith("//"):
-                q.warnings.append(f"未知的筛选条件 {m.group('field')}:，已按文字检索；可用 town: county: topic: year: "
-                                  f"(unknown filter {m.group('field')!r}: searched as text; "
-                                  f"filters are town: county: topic: year:)")
+                known = " ".join(f"{f}:" for f in FILTERS)
+                q.warnings.append(f"未知的筛选条件 {m.group('field')}:，已按文字检索；可用 {known} "
+                                  f"(unknown filter {m.group('field')!r}: searched as text; filters are {known})")
         norm = normalize(text)
         if not norm:
             if text.strip():
