@@ -166,9 +166,11 @@ def _build_options(func):
     for option in reversed([
         index_option, corpus_option,
         click.option("--lexicon", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_LEXICON",
-                     help="Topic lexicon file (default: the one shipped in index/data/topics.txt)."),
+                     help="Topic lexicon file (env GOVSEARCH_LEXICON; default: the one the index was built with, "
+                          "else the shipped index/data/topics.txt)."),
         click.option("--userdict", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_USERDICT",
-                     help="Extra jieba user dictionary, added to the shipped one."),
+                     help="Extra jieba user dictionary, added to the shipped one (env GOVSEARCH_USERDICT; "
+                          "default: the one the index was built with, if any)."),
         click.option("--workers", type=click.IntRange(1, 64), default=None,
                      help="Processes that analyze files (default: one per CPU)."),
         click.option("--replace-corpus", "--force", "replace_corpus", is_flag=True,
