@@ -99,8 +99,8 @@ class Searcher:
             try:
                 fresh = PassageTable(gen_path)
                 np.unique(np.array([2, 1, 2]))  # NumPy imports parts of itself on first use: now, not in a query
-                if warm:  # a background reload also opens Whoosh (the relaxed match's postings) before the switch
-                    fresh.searcher
+                if warm and fresh.word_rows is None:  # an older index: its relaxed match reads Whoosh,
+                    fresh.searcher  # which a background reload opens before the switch
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if isinstance(exc, GovsearchError):
                     error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {exc.message}", exc.hint or None)
