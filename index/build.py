@@ -406,12 +406,13 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
         return None, None
     try:
         store.verify_generation(gen)
+        absent = [name for name in (vocabulary.COUNTS, wordrows.MANIFEST) if not (gen / name).is_file()]
+        if absent:
+            notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
+                         f"{' or '.join(absent)}): every file is re-indexed")
+            return None, None
         for name in (grams.MANIFEST, wordrows.MANIFEST):
             store.read_json(gen / name)
-        if not (gen / vocabulary.COUNTS).is_file():
-            notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
-                         f"{vocabulary.COUNTS}): every file is re-indexed")
-            return None, None
         counts = vocabulary.read_counts(gen)  # an update starts from them
         ix = whoosh_index.open_dir(str(gen))
         try:
