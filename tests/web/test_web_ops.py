@@ -22,7 +22,7 @@ def test_metrics_in_prometheus_text_format(tmp_path):
     client = create_app({"index": str(tmp_path / "i"), "TESTING": True, "metrics": True}).test_client()
     client.get("/api/search?q=五星支部")
     client.get("/api/search?q=五星支部")
-    client.get("/api/search?q=*")
+    client.get("/api/search?q=-五星支部")  # exclusions only: a 400
     client.get("/?q=五星支部")
     r = client.get("/metrics")
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
