@@ -14,7 +14,7 @@ Prints a Markdown table (and ``--json`` the raw figures) for each index given:
   ``serve --workers 1`` and ``--workers 2``.
 
 Usage (indexes built beforehand, e.g. from ``bench/scale_corpus.py`` corpora; an index
-needs two generations for the switch measurement — an ``index update`` makes one)::
+needs two generations for the switch measurement — an ``index update`` after a change makes one)::
 
     .venv/bin/python bench/cold_start.py 3mb=bench/out/cold-3mb 100mb=bench/out/cold-100mb
 

@@ -486,9 +486,17 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             except BaseException:  # interrupted (Ctrl+C, SIGTERM) or a bug: the live index stays as it was
                 _discard(gen)
                 raise
-            store.switch_to(index_dir, gen)
-            store.record_last_build(index_dir, "ok", report.mode, gen.name)
-            store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
+            if previous is not None and _nothing_changed(previous, report):
+                # an update that found nothing to do (as from cron): no new generation,
+                # so servers keep their loaded index and caches
+                _discard(gen)
+                report.generation = previous.name
+                report.notes.append(f"nothing changed since {previous.name}: the index stays as it is")
+                store.record_last_build(index_dir, "ok", report.mode, previous.name)
+            else:
+                store.switch_to(index_dir, gen)
+                store.record_last_build(index_dir, "ok", report.mode, gen.name)
+                store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
     except KeyboardInterrupt:
         store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
         raise
@@ -500,6 +508,17 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
         lock.__exit__(None, None, None)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _nothing_changed(previous: Path, report: BuildReport) -> bool:
+    """True when an update kept every report of ``previous`` as it was and added none."""
+    if report.indexed or report.removed or report.failed:
+        return False
+    try:
+        before = len(store.read_json(previous / store.DOCUMENTS))
+    except (OSError, ValueError, TypeError):
+        return False
+    return len(report.unchanged) == before == report.documents
 
 
 def _size(source: SourceFile) -> int:

@@ -186,3 +186,23 @@ def test_the_corpus_is_not_read_at_query_time(tmp_path):
     assert searcher.search("五星支部").total == 1
     doc = searcher.document(searcher.search("万人助万企").hits[0].doc_id)
     assert doc["source"] == "b.txt" and "来集镇持续深化万人助万企。" in [p["text"] for p in doc["passages"]]
+
+
+def test_an_update_that_finds_nothing_to_do_keeps_the_generation(tmp_path):
+    """As from cron: no new generation when nothing changed, so servers keep their
+    loaded index; the next real change switches as usual."""
+    from index import store
+
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    build(corpus, tmp_path / "i")
+    live = store.current_generation(tmp_path / "i")
+    report = update(corpus, tmp_path / "i")
+    assert report.generation == live.name and report.unchanged == ["a.txt"] and not report.indexed
+    assert any("nothing changed" in n for n in report.notes)
+    assert store.current_generation(tmp_path / "i") == live
+    assert [g.name for g in (tmp_path / "i").glob("gen-*")] == [live.name]
+    assert Searcher(tmp_path / "i").search("五星支部").total == 1
+    write_corpus(corpus, {"b.txt": B})
+    report = update(corpus, tmp_path / "i")
+    assert report.indexed == ["b.txt"] and store.current_generation(tmp_path / "i") != live
+    assert Searcher(tmp_path / "i").search("万人助万企").total == 1
