@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from . import store
-from .grams import Segment, merge_smallest, read_segment, write_segment
+from .grams import Segment, _sorted_union, merge_smallest, read_segment, write_segment
 
 MANIFEST = "wordrows.json"
 CHUNK_POSTINGS = 4_000_000
@@ -112,11 +112,7 @@ class WordRows:
     def rows(self, word: str) -> np.ndarray:
         """Sorted rows whose passage has ``word`` among its jieba words."""
         key = word_key(word)
-        parts = [s.lookup(key) for s in self.segments]
-        parts = [p for p in parts if len(p)]
-        if not parts:
-            return np.zeros(0, np.uint32)
-        return np.asarray(parts[0]) if len(parts) == 1 else np.sort(np.concatenate(parts))
+        return _sorted_union([s.lookup(key) for s in self.segments])
 
     def rows_with_all(self, words: list[str]) -> np.ndarray:
         """Sorted rows holding every one of ``words``."""

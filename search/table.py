@@ -270,13 +270,6 @@ class PassageTable:
     def _norm_sections(self) -> list[str]:
         return self.columns.strings("sections_norm")
 
-    @cached_property
-    def _norm_titles(self) -> list[str]:
-        return self.columns.strings("titles_norm")
-
-    def norm_title(self, doc_code: int) -> str:
-        return self._norm_titles[doc_code]
-
     def norm_section(self, section_code: int) -> str:
         return self._norm_sections[section_code]
 
