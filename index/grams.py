@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store
+from . import rowsets, store
 
 SHIFT = 21  # Unicode code points fit in 21 bits
 MANIFEST = "grams.json"
@@ -46,7 +46,7 @@ class Segment:
 
     def lookup_range(self, lo: int, hi: int) -> np.ndarray:
         i, j = np.searchsorted(self.keys, [lo, hi])
-        return np.unique(self.rows[self.offsets[i] : self.offsets[j]])
+        return rowsets.unique(self.rows[self.offsets[i] : self.offsets[j]])
 
     def count(self, key: int) -> int:
         i = int(np.searchsorted(self.keys, key))
@@ -75,19 +75,44 @@ def build_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Segmen
         distinct = np.ones(len(keys), dtype=bool)
         distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
         keys, owners = keys[distinct], owners[distinct]
-    unique_keys, starts = np.unique(keys, return_index=True)
+    unique_keys, starts = rowsets.run_starts(keys)
     offsets = np.append(starts, len(keys)).astype(np.uint32)
     return Segment(unique_keys.astype(np.uint64), offsets, owners.astype(np.uint32))
 
 
 def merge_segments(segments: list[Segment]) -> Segment:
-    """One segment holding the postings of several (no texts needed)."""
-    keys = np.concatenate([np.repeat(s.keys, np.diff(s.offsets)) for s in segments])
-    rows = np.concatenate([s.rows for s in segments])
-    order = np.lexsort((rows, keys))
-    keys, rows = keys[order], rows[order]
-    unique_keys, starts = np.unique(keys, return_index=True)
-    return Segment(unique_keys, np.append(starts, len(keys)).astype(np.uint32), rows)
+    """One segment holding the postings of several (no texts needed). Segments whose
+    rows lie in ranges one after the other (those of one build, or of updates in turn)
+    are merged in linear time: each key's rows are its rows in each segment, in
+    segment order; others are sorted again."""
+    segments = [s for s in segments if len(s.rows)]
+    if not segments:
+        return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
+    bounds = sorted((int(s.rows.min()), int(s.rows.max()), k) for k, s in enumerate(segments))
+    if any(a[1] >= b[0] for a, b in zip(bounds, bounds[1:])):  # row ranges interleave
+        keys = np.concatenate([np.repeat(s.keys, np.diff(s.offsets)) for s in segments])
+        rows = np.concatenate([s.rows for s in segments])
+        order = np.lexsort((rows, keys))
+        keys, rows = keys[order], rows[order]
+        unique_keys, starts = rowsets.run_starts(keys)
+        return Segment(unique_keys, np.append(starts, len(keys)).astype(np.uint32), rows)
+    segments = [segments[k] for _, _, k in bounds]
+    keys = rowsets.unique(np.concatenate([np.asarray(s.keys) for s in segments]))
+    where = [np.searchsorted(keys, s.keys) for s in segments]
+    counts = np.zeros(len(keys), dtype=np.int64)
+    for s, pos in zip(segments, where):
+        counts[pos] += np.diff(np.asarray(s.offsets, dtype=np.int64))  # a key once per segment
+    offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    rows = np.empty(int(offsets[-1]), dtype=np.uint32)
+    filled = offsets[:-1].copy()  # where each key's next rows go
+    for s, pos in zip(segments, where):
+        seg_offsets = np.asarray(s.offsets, dtype=np.int64)
+        lengths = np.diff(seg_offsets)
+        shift = filled[pos] - seg_offsets[:-1]  # destination minus source, per key
+        rows[np.arange(len(s.rows), dtype=np.int64) + np.repeat(shift, lengths)] = s.rows
+        filled[pos] += lengths
+    return Segment(keys.astype(np.uint64), offsets.astype(np.uint32), rows)
 
 
 def write_segment(folder: Path, name: str, segment: Segment) -> None:
@@ -162,6 +187,7 @@ class GramWriter:
     def __init__(self, folder: Path, manifest: dict):
         self.folder = folder
         self.segments: list[str] = list(manifest["segments"])
+        self._full = not self.segments  # a full build: its chunks become one segment at the end
         self.next_row = manifest["next_row"]
         self._norms: list[str] = []
         self._rows: list[int] = []
@@ -187,18 +213,20 @@ class GramWriter:
 
     def finish(self) -> None:
         self._flush()
-        self.segments = merge_smallest(self.folder, self.segments, f"grams-merged-{self.next_row}")
+        self.segments = merge_smallest(self.folder, self.segments, f"grams-merged-{self.next_row}",
+                                       keep=1 if self._full else MAX_SEGMENTS)
         store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
 
 
-def merge_smallest(folder: Path, segments: list[str], name: str) -> list[str]:
-    """At most :data:`MAX_SEGMENTS` segments: the smallest ones (those of earlier
-    updates, mostly) merged into one called ``name``, their files removed (hard links:
-    the previous generation keeps its own)."""
-    if len(segments) <= MAX_SEGMENTS:
+def merge_smallest(folder: Path, segments: list[str], name: str, keep: int = MAX_SEGMENTS) -> list[str]:
+    """At most ``keep`` segments: the smallest ones (those of earlier updates, mostly)
+    merged into one called ``name``, their files removed (hard links: the previous
+    generation keeps its own). A full build keeps one: a query then looks each key up
+    once, not once per segment."""
+    if len(segments) <= keep:
         return segments
     sizes = {n: int(np.load(folder / f"{n}.rows.npy", mmap_mode="r").shape[0]) for n in segments}
-    smallest = sorted(segments, key=sizes.get)[: len(segments) - MAX_SEGMENTS + 1]
+    smallest = sorted(segments, key=sizes.get)[: len(segments) - keep + 1]
     write_segment(folder, name, merge_segments([read_segment(folder, n) for n in smallest]))
     for old in smallest:
         for f in segment_files(old):

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from . import store
-from .grams import Segment, _sorted_union, merge_smallest, read_segment, write_segment
+from . import rowsets
+from .grams import MAX_SEGMENTS, Segment, _sorted_union, merge_smallest, read_segment, write_segment
 
 MANIFEST = "wordrows.json"
 CHUNK_POSTINGS = 4_000_000
@@ -41,7 +42,7 @@ def build_segment(keys: np.ndarray, rows: np.ndarray) -> Segment:
         return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
     order = np.lexsort((rows, keys))
     keys, rows = keys[order], rows[order]
-    unique_keys, starts = np.unique(keys, return_index=True)
+    unique_keys, starts = rowsets.run_starts(keys)
     return Segment(unique_keys.astype(np.uint64), np.append(starts, len(keys)).astype(np.uint32),
                    rows.astype(np.uint32))
 
@@ -54,6 +55,7 @@ class WordRowsWriter:
         manifest = manifest or {"segments": [], "next_row": 0}
         self.folder = folder
         self.segments: list[str] = list(manifest["segments"])
+        self._full = not self.segments  # a full build: its chunks become one segment at the end
         self.next_row = int(manifest["next_row"])
         self._keys, self._rows = array("Q"), array("I")
         self._first = self.next_row
@@ -90,7 +92,8 @@ class WordRowsWriter:
             self._flush()
             self.next_row = self._first = next_row
         self._flush()
-        self.segments = merge_smallest(self.folder, self.segments, f"wordrows-merged-{self.next_row}")
+        self.segments = merge_smallest(self.folder, self.segments, f"wordrows-merged-{self.next_row}",
+                                       keep=1 if self._full else MAX_SEGMENTS)
         store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from index import store
+from index import rowsets, store
 from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, EmptyQuery, GovsearchError, IndexDamaged, QueryError
 from index.fields import FACETS, PLACE_FILTERS
@@ -98,7 +98,6 @@ class Searcher:
                 return table
             try:
                 fresh = PassageTable(gen_path)
-                np.unique(np.array([2, 1, 2]))  # NumPy imports parts of itself on first use: now, not in a query
                 if warm and fresh.word_rows is None:  # an older index: its relaxed match reads Whoosh,
                     fresh.searcher  # which a background reload opens before the switch
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
@@ -189,7 +188,7 @@ class Searcher:
             mask &= (t.topics & np.uint64(bits)) != 0
         if filters.get("year"):
             check_years(filters["year"])
-            years = np.unique(t.year)
+            years = rowsets.unique(t.year)
             wanted = [y for y in years.tolist() if y and year_matches(y, filters["year"])]
             mask &= np.isin(t.year, wanted)
         if filters.get("section"):
@@ -214,8 +213,8 @@ class Searcher:
             needle = normalize(value)
             if not needle:
                 continue
-            codes = [c for c, s in enumerate(t.section_names) if needle in t.norm_section(c)]
-            if codes:
+            codes = t.sections_containing(needle)
+            if len(codes):
                 mask |= np.isin(t.section, codes)
             rows = self._containing(t, needle)
             mask[rows[headings[rows]]] = True
@@ -242,7 +241,7 @@ class Searcher:
             with self._lock:  # Whoosh's postings and its row column are read through shared file objects
                 docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
                 rows = t.rows_of_docnums(docnums.tolist())
-            rows = np.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+            rows = rowsets.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
         if any(len(p) == 1 for p in term_parts):
             for char in {p for p in term_parts if len(p) == 1}:
                 rows = np.intersect1d(rows, self._containing(t, char), assume_unique=True)
@@ -333,7 +332,7 @@ class Searcher:
         synonym_rows = EMPTY
         if synonyms and applied:  # rows found only through a synonym come last (tier 2)
             more, _ = self._match(t, q_syn, mask)
-            synonym_rows = np.setdiff1d(more, np.union1d(exact, relaxed), assume_unique=True)
+            synonym_rows = np.setdiff1d(more, _union([exact, relaxed]), assume_unique=True)
         rows = np.concatenate([exact, relaxed, synonym_rows])
         tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8),
                                np.full(len(synonym_rows), 2, np.int8)])
@@ -492,7 +491,7 @@ def _union(parts: list[np.ndarray]) -> np.ndarray:
         return EMPTY
     if len(parts) == 1:
         return parts[0]
-    return np.unique(np.concatenate(parts))
+    return rowsets.unique(np.concatenate(parts))
 
 
 def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
@@ -500,7 +499,7 @@ def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
     (the primary keys are tier and score, or year, tier and score)."""
     primary = keys[-1] if len(keys) == 3 else keys[-1] * 4 + keys[-2]  # year*4 + tier, or tier
     out = []
-    for value in np.unique(primary):
+    for value in rowsets.unique(primary):
         members = np.flatnonzero(primary == value)
         if len(members) > wanted:
             neg_score = keys[1][members]

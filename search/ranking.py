@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index import rowsets
 from index.normalize import normalize
 
 from . import boundaries
@@ -197,7 +198,7 @@ class Ranker:
         is_body = self.kind_weight() == KIND_WEIGHTS["body"]
         mean_idf = float(np.mean(idfs))
         pairs = list(zip(phrases, idfs))
-        for value in np.unique(tier).tolist():
+        for value in rowsets.unique(tier).tolist():
             members = np.flatnonzero(tier == value)
             if len(members) > RERANK:
                 members = members[np.argsort(-scores[members], kind="stable")[:RERANK]]

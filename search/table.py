@@ -65,6 +65,9 @@ class _Texts:
         o = self.offsets
         return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
 
+    def __iter__(self):
+        return (self[r] for r in range(len(self)))
+
 
 def _occurrences_in(blob, needle: str) -> np.ndarray:
     """Per string of a mapped blob (``(data, offsets)``), how often ``needle`` occurs in
@@ -263,15 +266,22 @@ class PassageTable:
 
     # ---------------------------------------------------------------- headings, titles
     @cached_property
-    def section_names(self) -> list[str]:
-        return self.columns.strings("sections")
+    def section_names(self) -> _Texts:
+        """Heading paths by section code, each decoded when asked for (a query shows a
+        page of hits: decoding all of them would cost more than the search)."""
+        return _Texts(self.columns, "sections")
 
     @cached_property
-    def _norm_sections(self) -> list[str]:
-        return self.columns.strings("sections_norm")
+    def _norm_sections(self) -> _Texts:
+        return _Texts(self.columns, "sections_norm")
 
     def norm_section(self, section_code: int) -> str:
         return self._norm_sections[section_code]
+
+    def sections_containing(self, needle: str) -> np.ndarray:
+        """Codes of the heading paths whose normalized form contains ``needle`` (a byte
+        search over the mapped list)."""
+        return np.flatnonzero(_occurrences_in(self.columns.blob("sections_norm"), needle))
 
     # ---------------------------------------------------------------- Whoosh, the analyzer
     @property

@@ -1,0 +1,80 @@
+"""Posting segments (bigram index and word rows): merging them loses and adds nothing,
+and a full build leaves one segment of each."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import write_corpus
+from index import build, grams, rowsets, update, wordrows
+from search.engine import Searcher
+
+
+def _segment(postings: dict[int, list[int]]) -> grams.Segment:
+    keys = sorted(k for k, rows in postings.items() if rows)
+    offsets = np.cumsum([0] + [len(set(postings[k])) for k in keys]).astype(np.uint32)
+    rows = np.array([r for k in keys for r in sorted(set(postings[k]))], dtype=np.uint32)
+    return grams.Segment(np.array(keys, dtype=np.uint64), offsets, rows)
+
+
+def _as_dict(segment: grams.Segment) -> dict[int, list[int]]:
+    o = segment.offsets.tolist()
+    return {int(k): segment.rows[o[i]:o[i + 1]].tolist() for i, k in enumerate(segment.keys.tolist())}
+
+
+postings = st.dictionaries(st.integers(0, 30), st.lists(st.integers(0, 20), max_size=6), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(postings, min_size=1, max_size=5), st.booleans())
+def test_merged_segments_hold_exactly_the_postings_of_their_parts(parts, in_ranges):
+    if in_ranges:  # as a build writes them: each segment's rows after the previous one's
+        parts = [{k: [r + 100 * n for r in rows] for k, rows in p.items()} for n, p in enumerate(parts)]
+    else:  # rows of different segments interleave, but a row is in one segment only
+        parts = [{k: [r * len(parts) + n for r in rows] for k, rows in p.items()} for n, p in enumerate(parts)]
+    expected: dict[int, set[int]] = {}
+    for p in parts:
+        for k, rows in p.items():
+            expected.setdefault(k, set()).update(rows)
+    merged = grams.merge_segments([_segment(p) for p in parts[::-1]])  # any order of segments
+    got = _as_dict(merged)
+    assert got == {k: sorted(v) for k, v in sorted(expected.items()) if v}
+    assert merged.keys.tolist() == sorted(got)  # keys sorted and unique
+    assert int(merged.offsets[-1]) == len(merged.rows)
+
+
+@given(st.lists(st.integers(-5, 50)))
+def test_rowsets_unique_is_numpy_unique(values):
+    a = np.array(values, dtype=np.int64)
+    assert rowsets.unique(a).tolist() == np.unique(a).tolist()
+    s = np.sort(a)
+    keys, starts = rowsets.run_starts(s)
+    expected_keys, expected_starts = np.unique(s, return_index=True)
+    assert keys.tolist() == expected_keys.tolist() and starts.tolist() == expected_starts.tolist()
+
+
+def test_a_full_build_leaves_one_segment_and_updates_add_their_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(grams, "CHUNK_CHARS", 40)  # many chunks while building
+    monkeypatch.setattr(wordrows, "CHUNK_POSTINGS", 20)
+    files = {f"r{n}.txt": f"第{n}镇工作总结\n\n第{n}镇推进五星支部创建，建设项目{n}个。\n\n人居环境持续改善。\n" for n in range(12)}
+    corpus = write_corpus(tmp_path / "c", files)
+    build(corpus, tmp_path / "i")
+    gen = tmp_path / "i" / (tmp_path / "i" / "CURRENT").read_text().strip()
+    for manifest in (grams.MANIFEST, wordrows.MANIFEST):
+        segments = json.loads((gen / manifest).read_text())["segments"]
+        assert len(segments) == 1, (manifest, segments)
+        assert len(list(gen.glob("*.rows.npy"))) == 2  # the chunks' files are gone
+    searcher = Searcher(tmp_path / "i")
+    assert searcher.search("五星支部").total == 12
+    assert searcher.search("推进 改善").total_words == 0 and searcher.search("推进 改善").total == 0
+    assert searcher.search("第3镇 创建").total == 1
+    write_corpus(corpus, {"new.txt": "新镇\n\n新镇五星支部达标。\n"})
+    update(corpus, tmp_path / "i")
+    gen = tmp_path / "i" / (tmp_path / "i" / "CURRENT").read_text().strip()
+    assert len(json.loads((gen / grams.MANIFEST).read_text())["segments"]) == 2  # an update adds one
+    assert searcher.search("五星支部").total == 13
+    assert searcher.search("星").total == 13
