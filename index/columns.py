@@ -46,7 +46,7 @@ ORDER_SHIFT = 20  # reading order = report rank << 20 | position in the report
 DEAD_ORDER = 1 << 40
 
 # the string blobs: name -> (blob file, offsets file)
-BLOBS = ("text", "norm", "sections", "sections_norm", "titles_norm")
+BLOBS = ("text", "norm", "sections", "sections_norm", "titles_norm", "titles")
 
 _DTYPES = {"code": np.int32, "bits": np.uint64, "year": np.int32, "int": np.int32}
 EXTRA_COLUMNS = {"live": np.bool_, "length": np.int32, "reading_order": np.int64}
@@ -229,6 +229,7 @@ class ColumnWriter:
         # report codes are the ranks of the sorted report ids: reading order is code, then position
         arrays["reading_order"] = np.where(doc >= 0, doc.astype(np.int64) << ORDER_SHIFT | seq, DEAD_ORDER)
         _write_strings(self.folder, "titles_norm", [normalize(titles.get(d) or "") for d in values["doc_ids"]])
+        _write_strings(self.folder, "titles", [titles.get(d) or "" for d in values["doc_ids"]])
         for name, array in arrays.items():
             np.save(_fresh(self.folder / column_file(name)), array, allow_pickle=False)
         store.write_json(self.folder / VALUES, values)
@@ -381,7 +382,13 @@ class Columns:
                                "rebuild it with `govsearch index build`")
         if a.size:
             self._watch(name, inode)
-        return a
+        # a plain ndarray over the same mapping: np.memmap's Python-level __getitem__
+        # costs a microsecond per index, which the query side pays thousands of times
+        return a.view(np.ndarray) if isinstance(a, np.memmap) else a
+
+    def has_blob(self, name: str) -> bool:
+        """Whether this generation has the blob (``titles`` is newer than the others)."""
+        return blob_files(name)[0] in self._expected
 
     def blob(self, name: str) -> tuple[object, np.ndarray]:
         """(bytes-like data, offsets) of a string blob."""

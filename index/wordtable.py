@@ -69,8 +69,8 @@ class WordTable:
 
         info = json.loads((folder / INFO).read_text(encoding="utf-8"))
         size = (folder / BLOB).stat().st_size
-        offsets = np.load(folder / OFFSETS, mmap_mode="r", allow_pickle=False)
-        self.freqs = np.load(folder / FREQS, mmap_mode="r", allow_pickle=False)
+        offsets = np.load(folder / OFFSETS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        self.freqs = np.load(folder / FREQS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         if size != info["bytes"] or len(offsets) != info["entries"] + 1 or len(self.freqs) != info["entries"] \
                 or int(offsets[-1]) != size:
             raise IndexMissing(f"the dictionary files {folder / BLOB} do not match {folder / INFO}",

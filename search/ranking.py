@@ -71,7 +71,7 @@ SECTION_BOOST = 2.0
 @dataclass
 class WordStats:
     rows: np.ndarray  # sorted rows whose text contains the word
-    tf: np.ndarray | None  # occurrences in each of those rows' text (counted when first needed)
+    tf: np.ndarray | None  # occurrences in each of those rows' text, -1 until a query needs it
     in_title: np.ndarray  # occurrences in each report title, by report code
     in_section: np.ndarray  # occurrences in each section heading path, by section code
     idf: float
@@ -127,19 +127,27 @@ class Ranker:
         return self._kind_weight
 
     def _text_frequencies(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
-        """Occurrences of ``word`` in the text of each of ``rows``. Counted directly when
-        the rows are few compared with the passages holding the word (a rare phrase with
-        a common word); otherwise counted once for all of them and kept."""
-        t = self.table
-        if s.tf is None and len(rows) * 4 < len(s.rows):
-            return _counts(t, rows, word)
-        if s.tf is None:
-            s.tf = _counts(t, s.rows, word)
+        """Occurrences of ``word`` in the text of each of ``rows`` (0 for rows without
+        it). Each passage is counted the first time a query needs it and remembered with
+        the word's statistics, so a fresh process counts only the rows it ranks and a
+        server soon counts nothing."""
         tf = np.zeros(len(rows), dtype=np.float64)
-        if len(s.rows):
-            pos = np.minimum(np.searchsorted(s.rows, rows), len(s.rows) - 1)
-            present = s.rows[pos] == rows
-            tf[present] = s.tf[pos[present]]
+        if not len(s.rows) or not len(rows):
+            return tf
+        pos = np.minimum(np.searchsorted(s.rows, rows), len(s.rows) - 1)
+        present = s.rows[pos] == rows
+        pos = pos[present]
+        with self._lock:
+            if s.tf is None:
+                s.tf = np.full(len(s.rows), -1.0)
+            known = s.tf[pos]
+        missing = known < 0
+        if missing.any():
+            counted = _counts(self.table, rows[present][missing], word)
+            known[missing] = counted
+            with self._lock:
+                s.tf[pos[missing]] = counted
+        tf[present] = known
         return tf
 
     def bm25f(self, rows: np.ndarray, words: list[str]) -> np.ndarray:
@@ -201,7 +209,7 @@ class Ranker:
         for value in rowsets.unique(tier).tolist():
             members = np.flatnonzero(tier == value)
             if len(members) > RERANK:
-                members = members[np.argsort(-scores[members], kind="stable")[:RERANK]]
+                members = _best(members, scores[members], RERANK)
             member_rows = rows[members]
             leads = self.lead_lengths(member_rows[is_body[member_rows]]) if LEAD_WEIGHT else {}
             for i, r in zip(members.tolist(), member_rows.tolist()):
@@ -231,6 +239,17 @@ class Ranker:
         values = self._lead[rows]
         keep = values > 0
         return dict(zip(rows[keep].tolist(), values[keep].tolist()))
+
+
+def _best(members: np.ndarray, member_scores: np.ndarray, n: int) -> np.ndarray:
+    """The ``n`` members of highest score, best first, ties in member order (as a stable
+    sort by descending score would give them), without sorting all of them."""
+    cut = np.partition(member_scores, len(member_scores) - n)[len(member_scores) - n]  # the n-th best score
+    above = np.flatnonzero(member_scores > cut)
+    tied = np.flatnonzero(member_scores == cut)[: n - len(above)]
+    chosen = np.concatenate([above, tied])
+    chosen = chosen[np.lexsort((chosen, -member_scores[chosen]))]
+    return members[chosen]
 
 
 def lead_sentence(text: str) -> str:

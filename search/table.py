@@ -79,8 +79,24 @@ def _occurrences_in(blob, needle: str) -> np.ndarray:
     nb = needle.encode("utf-8")
     if n <= 0 or not nb:
         return counts
-    end = int(offsets[-1])
-    find = data.find
+    end, size, find = int(offsets[-1]), len(nb), data.find
+    found = []
+    at = find(nb, 0, end)
+    while at >= 0:
+        found.append(at)
+        at = find(nb, at + size, end)
+    if not found:
+        return counts
+    starts = np.array(found, dtype=np.int64)
+    owner = np.searchsorted(offsets, starts, side="right") - 1
+    if np.any(starts + size > offsets[owner + 1]):
+        return _occurrences_one_by_one(data, offsets, nb, counts)  # a match across two strings
+    # no match crosses a boundary: the scan found exactly each string's own matches
+    return np.bincount(owner, minlength=n).astype(np.float64)
+
+
+def _occurrences_one_by_one(data, offsets, nb: bytes, counts: np.ndarray) -> np.ndarray:
+    end, find = int(offsets[-1]), data.find
     at = find(nb, 0, end)
     while at >= 0:
         i = int(np.searchsorted(offsets, at, side="right")) - 1
@@ -158,7 +174,6 @@ class PassageTable:
         # queries open lazily): a truncated or missing one is reported now, by name
         store.check_file_sizes(gen)
         self.info = store.read_json(gen / store.BUILD_INFO)
-        self.documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
         self.columns = c = Columns(gen)
         self.grams = _map_grams(gen, c)
         self.word_rows = _map_word_rows(gen, c)
@@ -172,11 +187,21 @@ class PassageTable:
         self.reading_order = c.array("reading_order")
         self.count = int(c.manifest["live"])
         self.avg_length = float(c.manifest["avg_length"]) or 1.0
-        self.by_doc = _RowsByDoc(self.documents, self.live)
         self.norms = _Texts(c, "norm")
         self.texts = _Texts(c, "text")
+        self._titles = _Texts(c, "titles") if c.has_blob("titles") else None
         self._whoosh_lock = threading.Lock()
         self._whoosh = None
+
+    @cached_property
+    def documents(self) -> dict[str, dict]:
+        """doc_id → the report's record (documents.json), read when first needed: the
+        hits of a search are made from the columns alone."""
+        return {d["doc_id"]: d for d in store.read_json(self.path / store.DOCUMENTS)}
+
+    @cached_property
+    def by_doc(self) -> "_RowsByDoc":
+        return _RowsByDoc(self.documents, self.live)
 
     # ---------------------------------------------------------------- passages
     @property
@@ -191,15 +216,24 @@ class PassageTable:
 
     def row(self, r: int) -> Row:
         r = int(r)
-        doc_id = self.doc_ids[int(self.doc[r])]
-        doc = self.documents[doc_id]
+        code = int(self.doc[r])
+        doc_id = self.doc_ids[code]
         seq = int(self.seq[r])
         bits = int(self.topics[r])
         topics = tuple(name for i, name in enumerate(self.topic_names) if bits >> i & 1)
+        if self._titles is not None:  # the report's values from the columns (no documents.json)
+            title = self._titles[code]
+            town, county, city, province, level = (self._name(getattr(self, f"{n}_names"), getattr(self, n)[r])
+                                                   for n in ("town", "county", "city", "province", "level"))
+            year = int(self.year[r]) or None
+        else:  # an index written before the titles blob
+            doc = self.documents[doc_id]
+            title, town, county, city, province, level, year = (
+                doc["title"], doc.get("town"), doc.get("county"), doc.get("city"), doc.get("province"),
+                doc.get("level"), doc.get("year"))
         return Row(r, -1, f"{doc_id}:{seq}", doc_id, seq, self._name(self.kind_names, self.kind[r]) or "body",
-                   doc["title"], self.section_names[int(self.section[r])] if self.section[r] >= 0 else "",
-                   self.text(r), doc.get("town"), doc.get("county"), doc.get("year"), topics, self.norm(r),
-                   doc.get("city"), doc.get("province"), doc.get("level"))
+                   title, self.section_names[int(self.section[r])] if self.section[r] >= 0 else "",
+                   self.text(r), town, county, year, topics, self.norm(r), city, province, level)
 
     def document_passages(self, first: int, end: int) -> tuple[list[dict], list[str]]:
         """The live passages of rows ``[first, end)`` (one report's rows are consecutive)

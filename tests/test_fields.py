@@ -233,7 +233,8 @@ def test_columns_are_mapped_not_read(tmp_path):
     write_corpus(tmp_path / "c", {"a.txt": REPORT})
     build(tmp_path / "c", tmp_path / "i")
     c = Columns(_gen(tmp_path / "i"))
-    assert isinstance(c.array("town"), np.memmap)
+    town = c.array("town")
+    assert isinstance(town.base, np.memmap) and not town.flags.owndata  # a view of the mapping, not a copy
     assert c.norm(1) and c.text(1) and c.rows == len(c.array("live"))
 
 
@@ -357,3 +358,31 @@ def test_word_rows_follow_updates(tmp_path):
         assert a.total == b.total and sorted(h.passage for h in a.hits) == sorted(h.passage for h in b.hits), q
         found += a.total
     assert found > 0 and Searcher(tmp_path / "i").search("乡村振兴").total >= 1
+
+
+def test_hits_take_report_values_from_the_columns_as_documents_json_has_them(tmp_path, monkeypatch):
+    """A search reads the report's title, places and year from the mapped columns (not
+    documents.json, which is read only for the document view): the same values; an
+    index written before the titles blob still answers from documents.json."""
+    write_corpus(tmp_path / "c", {"a.txt": REPORT.replace("某某镇", "新密市大隗镇"), "b.txt": OTHER,
+                                  "x/无年份.txt": "无名文件\n\n党建工作有进步。\n"})
+    build(tmp_path / "c", tmp_path / "i")
+    gen = _gen(tmp_path / "i")
+    documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
+
+    def check(searcher):
+        hits = searcher.search("党建", page_size=50).hits
+        assert len({h.doc_id for h in hits}) == 3
+        for h in hits:
+            d = documents[h.doc_id]
+            assert (h.title, h.town, h.county, h.year) == (d["title"], d["town"], d["county"], d["year"])
+            assert (h.city, h.province, h.level) == (d.get("city"), d.get("province"), d.get("level"))
+        return hits
+
+    s = Searcher(tmp_path / "i")
+    new = check(s)
+    assert "documents" not in vars(s._current())  # documents.json not parsed by a search
+    assert any(h.year is None for h in new) and any(h.town for h in new)
+    monkeypatch.setattr(Columns, "has_blob", lambda self, name: name != "titles")  # as an older index has it
+    old = check(Searcher(tmp_path / "i"))
+    assert [h.to_dict() for h in old] == [h.to_dict() for h in new]

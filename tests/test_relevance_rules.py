@@ -187,3 +187,17 @@ def test_heading_counts_in_the_mapped_list_equal_str_count(strings, needle):
     data = "".join(strings).encode("utf-8")
     offsets = np.cumsum([0] + [len(x.encode("utf-8")) for x in strings])
     assert _occurrences_in((data, offsets), needle).tolist() == [float(x.count(needle)) for x in strings]
+
+
+@given(st.lists(st.integers(0, 4), min_size=2, max_size=300), st.integers(1, 299))
+def test_the_best_rows_for_the_rerank_are_those_of_a_stable_sort(scores, n):
+    """The rerank takes the best RERANK rows of a tier without sorting them all: the
+    same rows in the same order as a stable descending sort, ties included."""
+    import numpy as np
+
+    from search.ranking import _best
+
+    n = min(n, len(scores) - 1)
+    s = np.array(scores, dtype=np.float64)
+    members = np.arange(len(s)) * 3
+    assert _best(members, s, n).tolist() == members[np.argsort(-s, kind="stable")[:n]].tolist()
