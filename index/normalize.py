@@ -23,9 +23,11 @@ can be traced back to the source character it came from (see
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 # Unicode categories that never take part in matching.
 _DROPPED_CATEGORIES = frozenset(
@@ -87,6 +89,18 @@ def _learn(text: str) -> None:
         _SEEN.add(char)
 
 
+_PATTERN: list = [0, None]  # (how many dropped characters it covers, compiled pattern)
+
+
+def _dropped_pattern() -> re.Pattern:
+    """A character class of every character known to normalize to nothing."""
+    if _PATTERN[0] != len(_DROPPED) or _PATTERN[1] is None:
+        chars = sorted(_DROPPED)
+        _PATTERN[1] = re.compile("[" + "".join(re.escape(c) for c in chars) + "]") if chars else re.compile("(?!)")
+        _PATTERN[0] = len(chars)
+    return _PATTERN[1]
+
+
 def normalize(text: str) -> str:
     """Return the matching form of ``text`` (see module docstring)."""
     _learn(text)
@@ -102,8 +116,10 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         norm = text.translate(table)
         if len(norm) == len(text):
             return norm, list(range(len(text)))
-        dropped = _DROPPED
-        return norm, [i for i, char in enumerate(text) if char not in dropped]
+        # the source positions between the dropped characters, as ranges (C speed)
+        gaps = [m.start() for m in _dropped_pattern().finditer(text)]
+        starts = [0] + [g + 1 for g in gaps]
+        return norm, list(chain.from_iterable(map(range, starts, gaps + [len(text)])))
     parts: list[str] = []
     offsets: list[int] = []
     for i, char in enumerate(text):

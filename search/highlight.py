@@ -7,6 +7,7 @@ character of the document is HTML-escaped; the only markup produced is ``<mark>`
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from index.normalize import normalize_with_offsets
@@ -64,23 +65,16 @@ def _count(norm, offsets, needles) -> int:
 
 
 def _runs(text, norm, offsets, needles) -> list[tuple[int, int]]:
-    hit = bytearray(len(text))
-    for needle in {n for n in needles if n}:
-        for start in boundaries.find_all(norm, offsets, needle):
-            for k in range(start, start + len(needle)):
-                hit[offsets[k]] = 1
-    runs: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        if hit[i]:
-            j = i
-            while j < n and hit[j]:
-                j += 1
-            runs.append((i, j))
-            i = j
+    covered = sorted({offsets[k] for needle in {n for n in needles if n}
+                      for start in boundaries.find_all(norm, offsets, needle)
+                      for k in range(start, start + len(needle))})
+    runs: list[list[int]] = []
+    for p in covered:  # consecutive source positions form one run
+        if runs and runs[-1][1] == p:
+            runs[-1][1] = p + 1
         else:
-            i += 1
-    return runs
+            runs.append([p, p + 1])
+    return [(a, b) for a, b in runs]
 
 
 def mark(text: str, runs: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -138,12 +132,13 @@ def _cut_ok(text: str, p: int) -> bool:
     return True
 
 
+_CLAUSE_END = re.compile("[" + re.escape(CLAUSE_ENDS) + "]")
+
+
 def _stops(text: str) -> list[int]:
     """Clause boundaries: 0, len(text) and every position just after a clause end."""
     out = {0, len(text)}
-    for i, c in enumerate(text):
-        if c in CLAUSE_ENDS:
-            out.add(i + 1)
+    out.update(m.end() for m in _CLAUSE_END.finditer(text))
     return sorted(out)
 
 

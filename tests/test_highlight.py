@@ -106,3 +106,54 @@ def test_engine_snippets_show_both_terms_of_an_and_query(make_index):
     s = make_index({"a.txt": "甲镇2022年工作总结\n\n" + para + "\n"})
     hit = s.search("党建 人居环境").hits[0]
     assert "<mark>党建</mark>" in hit.snippet and "<mark>人居环境</mark>" in hit.snippet
+
+
+# ---------------------------------------------------------------- against plain references
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = "五星支部乡村振兴“”，。、 \n\t-AIai5GＡ㎓鄉\u200b（）"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_offsets_map_each_normalized_character_to_its_source(text):
+    """Each normalized character comes from the source character its offset names
+    (normalizing that character alone gives it), in order, every kept character once."""
+    from index.normalize import normalize, normalize_with_offsets
+
+    norm, offsets = normalize_with_offsets(text)
+    assert norm == normalize(text) and len(offsets) == len(norm)
+    assert offsets == sorted(offsets)
+    rebuilt = "".join(normalize(text[i]) for i in dict.fromkeys(offsets))
+    assert rebuilt == norm
+    assert all(normalize(c) == "" for i, c in enumerate(text) if i not in set(offsets))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40), st.lists(st.sampled_from(["五星", "支部", "星支", "ai", "5g", "乡村振兴"]),
+                                                           min_size=1, max_size=3))
+def test_runs_are_the_maximal_stretches_of_marked_source_characters(text, needles):
+    """match_runs against a plain reference: mark every source character of every
+    match a character at a time, then read off the stretches."""
+    from index.normalize import normalize_with_offsets
+    from search import boundaries
+
+    norm, offsets = normalize_with_offsets(text)
+    marked = [False] * len(text)
+    for needle in needles:
+        for start in boundaries.find_all(norm, offsets, needle):
+            for k in range(start, start + len(needle)):
+                marked[offsets[k]] = True
+    expected, i = [], 0
+    while i < len(text):
+        if marked[i]:
+            j = i
+            while j < len(text) and marked[j]:
+                j += 1
+            expected.append((i, j))
+            i = j
+        else:
+            i += 1
+    assert match_runs(text, needles) == expected
