@@ -107,6 +107,9 @@ def ensure_nginx() -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
     if not argv or argv[0] not in ("run", "test", "setup"):
         print(__doc__)
         return 2

@@ -91,6 +91,31 @@ class _BlobWriter:
         np.save(_fresh(self.folder / blob_files(self.name)[1]), np.asarray(self.offsets, dtype=np.int64), allow_pickle=False)
 
 
+def _copy_runs(source: Path, data, runs: list[tuple[int, int]], out) -> None:
+    """Append the byte ranges ``runs`` of ``source`` (mapped as ``data``) to the open
+    file ``out``: with ``os.copy_file_range`` where the system has it (no copy through
+    Python), else through the mapping."""
+    out.flush()
+    copy = getattr(os, "copy_file_range", None)
+    if copy is not None and runs:
+        try:
+            with open(source, "rb") as f:
+                src, dst = f.fileno(), out.fileno()
+                for a, b in runs:
+                    while a < b:
+                        n = copy(src, dst, b - a, a)
+                        if n <= 0:
+                            raise OSError("copy_file_range copied nothing")
+                        a += n
+            out.seek(0, os.SEEK_END)
+            return
+        except OSError:  # not supported here (some file systems, containers): copy through Python
+            out.seek(0)
+            out.truncate()
+    for a, b in runs:
+        out.write(data[a:b])
+
+
 class ColumnWriter:
     """Writes the columns of one generation. Rows are added in order, from 0; a row
     without a passage (removed by an update) is added with :meth:`add_dead`.
@@ -123,10 +148,10 @@ class ColumnWriter:
             data, offsets = old.blob(blob)
             offsets = np.asarray(offsets, dtype=np.int64)
             sizes = np.diff(offsets) * keep
-            # copy runs of consecutive kept rows in one write each
+            # copy runs of consecutive kept rows in one call each, file to file in the kernel
             edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
-            for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()):
-                writer.file.write(data[int(offsets[a]) : int(offsets[b])])
+            runs = [(int(offsets[a]), int(offsets[b])) for a, b in zip(edges[::2].tolist(), edges[1::2].tolist())]
+            _copy_runs(old.folder / blob_files(blob)[0], data, runs, writer.file)
             writer.offsets = (np.concatenate([[0], np.cumsum(sizes)]) + writer.size).tolist()
             writer.size = writer.offsets[-1]
 

@@ -34,6 +34,8 @@ CHUNK_CHARS = 4_000_000  # characters per segment written by a build: bounds its
 
 @dataclass
 class Segment:
+    """Postings as plain arrays (what a build makes and a merge works on; also how an
+    index written before gap coding keeps them on disk)."""
     keys: np.ndarray  # uint64, sorted, unique
     offsets: np.ndarray  # uint32, len(keys) + 1
     rows: np.ndarray  # uint32, ascending within each key
@@ -53,6 +55,104 @@ class Segment:
         if i < len(self.keys) and self.keys[i] == key:
             return int(self.offsets[i + 1] - self.offsets[i])
         return 0
+
+    def raw(self) -> "Segment":
+        return self
+
+
+# Gap coding: a posting list is stored as the differences between its rows (the first
+# row + 1 for the first), one uint16 each; a difference above GAP_MAX is written as
+# three values: 0 (which no difference is), then ``d // GAP_MAX`` and ``d % GAP_MAX + 1``
+# (neither is 0, so a 0 always starts an escape). Halves the postings of a large index.
+GAP_MAX = 65535
+
+
+def pack(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(packed offsets, uint16 gaps) of posting lists given as row offsets and rows."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    rows = np.asarray(rows, dtype=np.int64)
+    if not len(rows):
+        return np.zeros(len(offsets), dtype=np.uint32), np.zeros(0, dtype=np.uint16)
+    if int(rows.max()) >= GAP_MAX * GAP_MAX - 1:
+        raise ValueError("rows too large for gap coding")
+    previous = np.empty(len(rows), dtype=np.int64)
+    previous[0] = -1
+    previous[1:] = rows[:-1]
+    starts = offsets[:-1][np.diff(offsets) > 0]
+    previous[starts] = -1  # each list starts afresh
+    gaps = rows - previous
+    wide = gaps > GAP_MAX
+    sizes = np.where(wide, 3, 1)
+    ends = np.cumsum(sizes)
+    at = ends - sizes
+    out = np.zeros(int(ends[-1]), dtype=np.uint16)
+    out[at[~wide]] = gaps[~wide]
+    w, big = at[wide], gaps[wide]
+    out[w + 1] = big // GAP_MAX
+    out[w + 2] = big % GAP_MAX + 1
+    return np.concatenate([[0], ends])[offsets].astype(np.uint32), out
+
+
+def _unpack(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, kept) of a stretch of gaps whose lists start at ``starts`` (positions in
+    ``values``, the first one 0): the rows in order, and per value whether it is a
+    gap (not the second or third value of an escape)."""
+    v = values.astype(np.int64)
+    kept = None
+    escapes = np.flatnonzero(v == 0)
+    if len(escapes):
+        v[escapes] = v[escapes + 1] * GAP_MAX + v[escapes + 2] - 1
+        kept = np.ones(len(v), dtype=bool)
+        kept[escapes + 1] = False
+        kept[escapes + 2] = False
+        v[~kept] = 0
+    total = np.cumsum(v)
+    if len(starts) > 1:  # subtract what the lists before each one summed to
+        before = np.concatenate([[0], total[starts[1:] - 1]])
+        total -= np.repeat(before, np.diff(np.append(starts, len(v))))
+    rows = total - 1
+    return (rows if kept is None else rows[kept]).astype(np.uint32), kept
+
+
+@dataclass
+class PackedSegment:
+    """Postings gap-coded (see :func:`pack`), decoded per lookup."""
+    keys: np.ndarray  # uint64, sorted, unique
+    offsets: np.ndarray  # uint32, len(keys) + 1, into gaps
+    gaps: np.ndarray  # uint16
+
+    def _find(self, key: int) -> int:
+        i = int(np.searchsorted(self.keys, key))
+        return i if i < len(self.keys) and self.keys[i] == key else -1
+
+    def lookup(self, key: int) -> np.ndarray:
+        i = self._find(key)
+        if i < 0:
+            return np.zeros(0, dtype=np.uint32)
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        return _unpack(self.gaps[a:b], np.zeros(1, dtype=np.int64))[0]
+
+    def lookup_range(self, lo: int, hi: int) -> np.ndarray:
+        i, j = (int(x) for x in np.searchsorted(self.keys, [lo, hi]))
+        if i >= j:
+            return np.zeros(0, dtype=np.uint32)
+        starts = np.asarray(self.offsets[i:j], dtype=np.int64)
+        a, b = int(starts[0]), int(self.offsets[j])
+        return rowsets.unique(_unpack(self.gaps[a:b], starts - a)[0])
+
+    def count(self, key: int) -> int:
+        """About how many rows the key has (exact unless its list has long gaps): for
+        ordering keys by how selective they are."""
+        i = self._find(key)
+        return int(self.offsets[i + 1] - self.offsets[i]) if i >= 0 else 0
+
+    def raw(self) -> Segment:
+        """The whole segment decoded (for a merge)."""
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        rows, kept = _unpack(np.asarray(self.gaps), offsets[:-1][np.diff(offsets) > 0])
+        if kept is not None:
+            offsets = np.concatenate([[0], np.cumsum(kept)])[offsets]
+        return Segment(np.asarray(self.keys), offsets.astype(np.uint32), rows)
 
 
 def build_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Segment:
@@ -85,7 +185,7 @@ def merge_segments(segments: list[Segment]) -> Segment:
     rows lie in ranges one after the other (those of one build, or of updates in turn)
     are merged in linear time: each key's rows are its rows in each segment, in
     segment order; others are sorted again."""
-    segments = [s for s in segments if len(s.rows)]
+    segments = [raw for raw in (s.raw() for s in segments) if len(raw.rows)]
     if not segments:
         return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
     bounds = sorted((int(s.rows.min()), int(s.rows.max()), k) for k, s in enumerate(segments))
@@ -116,18 +216,28 @@ def merge_segments(segments: list[Segment]) -> Segment:
 
 
 def write_segment(folder: Path, name: str, segment: Segment) -> None:
-    for part in ("keys", "offsets", "rows"):
-        np.save(folder / f"{name}.{part}.npy", getattr(segment, part), allow_pickle=False)
+    """Write a segment gap-coded: ``name.keys.npy``, ``name.offsets.npy``, ``name.gaps.npy``."""
+    offsets, gaps = pack(segment.offsets, segment.rows)
+    np.save(folder / f"{name}.keys.npy", np.asarray(segment.keys, dtype=np.uint64), allow_pickle=False)
+    np.save(folder / f"{name}.offsets.npy", offsets, allow_pickle=False)
+    np.save(folder / f"{name}.gaps.npy", gaps, allow_pickle=False)
 
 
-def read_segment(folder: Path, name: str) -> Segment:
-    parts = [np.load(folder / f"{name}.{part}.npy", mmap_mode="r", allow_pickle=False)
-             for part in ("keys", "offsets", "rows")]
-    return Segment(*parts)
+def segment_of(keys: np.ndarray, offsets: np.ndarray, data: np.ndarray) -> "Segment | PackedSegment":
+    """The segment of its three arrays: gap-coded if ``data`` is uint16, else plain rows."""
+    return PackedSegment(keys, offsets, data) if data.dtype == np.uint16 else Segment(keys, offsets, data)
 
 
-def segment_files(name: str) -> list[str]:
-    return [f"{name}.{part}.npy" for part in ("keys", "offsets", "rows")]
+def read_segment(folder: Path, name: str) -> "Segment | PackedSegment":
+    parts = [np.load(folder / part, mmap_mode="r", allow_pickle=False) for part in segment_files(name, folder)]
+    return segment_of(*parts)
+
+
+def segment_files(name: str, folder: Path | None = None) -> list[str]:
+    """The files of a segment: keys, offsets and gaps (or rows, in an index written
+    before gap coding; ``folder`` tells which)."""
+    last = "rows" if folder is not None and (Path(folder) / f"{name}.rows.npy").exists() else "gaps"
+    return [f"{name}.{part}.npy" for part in ("keys", "offsets", last)]
 
 
 def needle_keys(needle: str) -> list[int]:
@@ -225,10 +335,10 @@ def merge_smallest(folder: Path, segments: list[str], name: str, keep: int = MAX
     once, not once per segment."""
     if len(segments) <= keep:
         return segments
-    sizes = {n: int(np.load(folder / f"{n}.rows.npy", mmap_mode="r").shape[0]) for n in segments}
+    sizes = {n: int(np.load(folder / segment_files(n, folder)[2], mmap_mode="r").shape[0]) for n in segments}
     smallest = sorted(segments, key=sizes.get)[: len(segments) - keep + 1]
     write_segment(folder, name, merge_segments([read_segment(folder, n) for n in smallest]))
     for old in smallest:
-        for f in segment_files(old):
+        for f in segment_files(old, folder):
             (folder / f).unlink(missing_ok=True)
     return [n for n in segments if n not in smallest] + [name]

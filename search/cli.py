@@ -114,8 +114,10 @@ index_option = click.option(
     type=click.Path(file_okay=False), help="Index folder (env GOVSEARCH_INDEX).",
 )
 synonyms_file_option = click.option(
-    "--synonyms-file", envvar="GOVSEARCH_SYNONYMS", default=None, type=click.Path(dir_okay=False, exists=True),
-    help="Synonym table to use instead of the shipped index/data/synonyms.txt (env GOVSEARCH_SYNONYMS).",
+    "--synonyms-file", envvar=["GOVSEARCH_SYNONYMS_FILE", "GOVSEARCH_SYNONYMS"], default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Synonym table to use instead of the shipped index/data/synonyms.txt (env GOVSEARCH_SYNONYMS_FILE, "
+         "the server's setting too; GOVSEARCH_SYNONYMS is still read).",
 )
 corpus_option = click.option(
     "--corpus", envvar="GOVSEARCH_CORPUS", default=None, type=click.Path(file_okay=False),
@@ -344,7 +346,9 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
     """
     unknown = [word for word in query if word.startswith("--") and len(word) > 2]
     if unknown:  # -word excludes a word; --word is a mistyped option, not query text
-        raise click.UsageError(f"no such option: {unknown[0]} (an exclusion is written with one dash: -来集镇)")
+        word = unknown[0]
+        hint = "" if word[2:].isascii() else f" (an exclusion is written with one dash: -{word[2:]})"
+        raise click.UsageError(f"no such option: {word}{hint}; see `govsearch search --help`")
     raw = " ".join(query)
     results = Searcher(index_dir, synonyms_file=synonyms_file).search(
         raw, town=list(town), county=list(county), topic=list(topic), year=list(year), page=page,
@@ -380,7 +384,8 @@ def _print_results(results, color: bool, index_dir=None) -> None:
                f" (exact {results.total_exact}, words only {results.total_words}"
                + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words) else "")
                + ")"
-               f" — page {results.page}/{results.pages}, {results.took_ms:.0f} ms")
+               + (f" — page {results.page}/{results.pages}" if results.page <= max(results.pages, 1) else "")
+               + f", {results.took_ms:.0f} ms")
     if results.filters:
         click.echo("filters: " + "  ".join(f"{k}={','.join(_shown(k, x) for x in v)}" for k, v in results.filters.items()))
     for line in assist_lines(results):

@@ -392,13 +392,13 @@ def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:
     segments = []
     for name in manifest["segments"]:
         parts = []
-        for part in grams.segment_files(name):
+        for part in grams.segment_files(name, gen):
             path = gen / part
             c._expected.setdefault(part, path.stat().st_size if path.exists() else -1)
             parts.append(c._load_npy(part))
-        keys, offsets, rows = parts
-        if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(rows)):
+        keys, offsets, data = parts
+        if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(data)):
             raise IndexMissing(f"the index files of segment {gen / name} do not match",
                                "rebuild it with `govsearch index build`")
-        segments.append(grams.Segment(keys, offsets, rows))
+        segments.append(grams.segment_of(keys, offsets, data))
     return segments

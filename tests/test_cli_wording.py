@@ -56,3 +56,48 @@ def test_show_one_match(built):
     result = CliRunner().invoke(main, ["show", "a", "--query", "五星支部", "--index", str(base / "one")])
     assert result.exit_code == 0, result.output
     assert "“五星支部”: 1 match" in result.output and "1 matches" not in result.output
+
+
+def test_a_page_past_the_last_says_how_many_pages_there_are(built):
+    base, _ = built
+    result = CliRunner().invoke(main, ["search", "五星支部", "--index", str(base / "one"), "--page", "5"])
+    assert result.exit_code == 0, result.output
+    assert "page 5/1" not in result.output and "no hits on page 5: there is 1 page" in result.output
+    first = CliRunner().invoke(main, ["search", "五星支部", "--index", str(base / "one")])
+    assert "page 1/1" in first.output
+
+
+def test_a_mistyped_option_gets_the_exclusion_hint_only_when_it_reads_as_a_word(built):
+    base, _ = built
+    option = CliRunner().invoke(main, ["search", "五星支部", "--corpus", "x", "--index", str(base / "one")])
+    assert option.exit_code == 2 and "no such option: --corpus" in option.output
+    assert "exclusion" not in option.output
+    word = CliRunner().invoke(main, ["search", "五星支部", "--青山镇", "--index", str(base / "one")])
+    assert word.exit_code == 2 and "-青山镇" in word.output and "exclusion" in word.output
+
+
+@pytest.mark.parametrize("variable", ["GOVSEARCH_SYNONYMS_FILE", "GOVSEARCH_SYNONYMS"])
+def test_the_cli_reads_the_synonym_table_under_the_servers_name_too(built, tmp_path, variable):
+    base, _ = built
+    table = tmp_path / "syn.txt"
+    table.write_text("五星支部 = 红旗支部\n", encoding="utf-8")
+    write_corpus(tmp_path / "c", {"r.md": "# 青山镇2022年工作总结\n\n红旗支部建设有力。\n"})
+    assert CliRunner().invoke(main, ["index", "build", "--corpus", str(tmp_path / "c"), "--index",
+                                     str(tmp_path / "i"), "--workers", "1"]).exit_code == 0
+    plain = CliRunner().invoke(main, ["search", "五星支部", "--index", str(tmp_path / "i"), "--json"])
+    assert '"total": 0' in plain.output
+    result = CliRunner().invoke(main, ["search", "五星支部", "--index", str(tmp_path / "i"), "--json"],
+                                env={variable: str(table)})
+    assert result.exit_code == 0, result.output
+    assert '"total": 1' in result.output
+
+
+def test_dev_py_help_exits_zero():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, str(ROOT / "dev.py"), "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "dev.py run" in done.stdout
+    assert subprocess.run([sys.executable, str(ROOT / "dev.py"), "nonsense"], capture_output=True).returncode == 2

@@ -315,6 +315,7 @@ def _word_postings(folder: Path) -> dict[int, set[int]]:
 
     out: dict[int, set[int]] = {}
     for seg in WordRows.load(folder).segments:
+        seg = seg.raw()
         for i, key in enumerate(seg.keys.tolist()):
             out.setdefault(key, set()).update(seg.rows[seg.offsets[i] : seg.offsets[i + 1]].tolist())
     return out
