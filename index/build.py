@@ -407,6 +407,8 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
     try:
         store.verify_generation(gen)
         absent = [name for name in (vocabulary.COUNTS, wordrows.MANIFEST) if not (gen / name).is_file()]
+        if "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
+            absent.append("edits.bin")
         if absent:
             notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
                          f"{' or '.join(absent)}): every file is re-indexed")

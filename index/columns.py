@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store
+from . import source_text, store
 from .errors import IndexMissing
 from .fields import BY_NAME, COLUMNS, Field
 from .model import KINDS
@@ -46,7 +46,7 @@ ORDER_SHIFT = 20  # reading order = report rank << 20 | position in the report
 DEAD_ORDER = 1 << 40
 
 # the string blobs: name -> (blob file, offsets file)
-BLOBS = ("text", "norm", "sections", "sections_norm", "titles_norm", "titles")
+BLOBS = ("edits", "norm", "sections", "sections_norm", "titles_norm", "titles")
 
 _DTYPES = {"code": np.int32, "bits": np.uint64, "year": np.int32, "int": np.int32}
 EXTRA_COLUMNS = {"live": np.bool_, "length": np.int32, "reading_order": np.int64}
@@ -129,7 +129,7 @@ class ColumnWriter:
         self.cells: dict[str, list] = {f.name: [] for f in _array_columns()}
         self.live: list[bool] = []
         self.lengths: list[int] = []
-        self.text = _BlobWriter(folder, "text")
+        self.edits = _BlobWriter(folder, "edits")  # the source text: norm + edits (index/source_text.py)
         self.norm = _BlobWriter(folder, "norm")
         self.base: tuple[Columns, np.ndarray] | None = None  # (previous generation, rows kept)
         self.base_rows = 0
@@ -144,7 +144,7 @@ class ColumnWriter:
         if self.rows:
             raise RuntimeError("the previous generation's rows come first")
         self.base, self.base_rows = (old, keep), old.rows
-        for blob, writer in (("text", self.text), ("norm", self.norm)):
+        for blob, writer in (("edits", self.edits), ("norm", self.norm)):
             data, offsets = old.blob(blob)
             offsets = np.asarray(offsets, dtype=np.int64)
             sizes = np.diff(offsets) * keep
@@ -191,7 +191,7 @@ class ColumnWriter:
             cells.append(values.get(name))
         self.live.append(True)
         self.lengths.append(len(norm))
-        self.text.add(text)
+        self.edits.add(source_text.edits(text))
         self.norm.add(norm)
 
     def add_dead(self) -> None:
@@ -199,12 +199,12 @@ class ColumnWriter:
             cells.append(None)
         self.live.append(False)
         self.lengths.append(0)
-        self.text.add("")
+        self.edits.add("")
         self.norm.add("")
 
     def finish(self, titles: dict[str, str]) -> None:
         """Write everything; ``titles`` maps each report id to its title."""
-        self.text.close()
+        self.edits.close()
         self.norm.close()
         files: dict[str, str] = {}
         values: dict[str, list] = {}
@@ -449,8 +449,11 @@ class Columns:
         return got
 
     def text(self, r: int) -> str:
-        data, offsets = self.blob("text")
-        return data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8")
+        if not self.has_blob("edits"):  # written before the edit records: the text itself
+            data, offsets = self.blob("text")
+            return data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8")
+        data, offsets = self.blob("edits")
+        return source_text.restore(self.norm(r), data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8"))
 
     def norm(self, r: int) -> str:
         data, offsets = self.blob("norm")

@@ -67,21 +67,44 @@ class Segment:
 GAP_MAX = 65535
 
 
+PACK_CHUNK = 2_000_000  # postings gap-coded at a time: bounds the memory of a build's final merge
+
+
 def pack(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(packed offsets, uint16 gaps) of posting lists given as row offsets and rows."""
     offsets = np.asarray(offsets, dtype=np.int64)
-    rows = np.asarray(rows, dtype=np.int64)
     if not len(rows):
         return np.zeros(len(offsets), dtype=np.uint32), np.zeros(0, dtype=np.uint16)
+    packed_offsets = np.zeros(len(offsets), dtype=np.uint32)
+    pieces, done, k = [], 0, 0  # done: gaps written so far; k: lists packed so far
+    while k < len(offsets) - 1:
+        # whole lists, about PACK_CHUNK postings (at least one list)
+        stop = max(k + 1, int(np.searchsorted(offsets, offsets[k] + PACK_CHUNK, side="right")) - 1)
+        stop = min(stop, len(offsets) - 1)
+        local = offsets[k : stop + 1] - offsets[k]
+        chunk_offsets, gaps = _pack_lists(local, np.asarray(rows[offsets[k] : offsets[stop]]))
+        packed_offsets[k : stop + 1] = chunk_offsets.astype(np.int64) + done
+        pieces.append(gaps)
+        done += len(gaps)
+        k = stop
+    return packed_offsets, np.concatenate(pieces)
+
+
+def _pack_lists(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows = rows.astype(np.int64)
+    if not len(rows):
+        return np.zeros(len(offsets), dtype=np.int64), np.zeros(0, dtype=np.uint16)
     if int(rows.max()) >= GAP_MAX * GAP_MAX - 1:
         raise ValueError("rows too large for gap coding")
-    previous = np.empty(len(rows), dtype=np.int64)
-    previous[0] = -1
-    previous[1:] = rows[:-1]
+    gaps = np.empty(len(rows), dtype=np.int64)
+    gaps[0] = rows[0] + 1
+    np.subtract(rows[1:], rows[:-1], out=gaps[1:])
     starts = offsets[:-1][np.diff(offsets) > 0]
-    previous[starts] = -1  # each list starts afresh
-    gaps = rows - previous
+    gaps[starts] = rows[starts] + 1  # each list starts afresh, from -1
+    del rows
     wide = gaps > GAP_MAX
+    if not wide.any():
+        return offsets, gaps.astype(np.uint16)
     sizes = np.where(wide, 3, 1)
     ends = np.cumsum(sizes)
     at = ends - sizes
@@ -90,7 +113,7 @@ def pack(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     w, big = at[wide], gaps[wide]
     out[w + 1] = big // GAP_MAX
     out[w + 2] = big % GAP_MAX + 1
-    return np.concatenate([[0], ends])[offsets].astype(np.uint32), out
+    return np.concatenate([[0], ends])[offsets], out
 
 
 def _unpack(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

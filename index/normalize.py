@@ -82,23 +82,31 @@ def _learn(text: str) -> None:
         mapped = _normalize_char(char)
         if mapped != char:
             _TABLE[ord(char)] = mapped
+            _MARKS[ord(char)] = "\x00"
             if not mapped:
                 _DROPPED.add(char)
+                _DROP_MARKS[ord(char)] = "\x00"
             elif len(mapped) > 1:
                 _MULTI.add(char)
         _SEEN.add(char)
 
 
-_PATTERN: list = [0, None]  # (how many dropped characters it covers, compiled pattern)
+_MARKS: dict[int, str] = {}  # every character that normalization changes -> "\x00"
+_DROP_MARKS: dict[int, str] = {}  # every character that it drops -> "\x00"
+_ZERO = re.compile("\x00")
+_RUN = re.compile("\x00+")
 
 
-def _dropped_pattern() -> re.Pattern:
-    """A character class of every character known to normalize to nothing."""
-    if _PATTERN[0] != len(_DROPPED) or _PATTERN[1] is None:
-        chars = sorted(_DROPPED)
-        _PATTERN[1] = re.compile("[" + "".join(re.escape(c) for c in chars) + "]") if chars else re.compile("(?!)")
-        _PATTERN[0] = len(chars)
-    return _PATTERN[1]
+def changed_runs(text: str):
+    """``(start, end)`` of each run of characters of ``text`` that normalization
+    changes (drops, folds or expands)."""
+    _learn(text)
+    return (m.span() for m in _RUN.finditer(text.translate(_MARKS)))
+
+
+def translate(text: str) -> str:
+    """:func:`normalize` of a text whose characters have all been seen already."""
+    return text.translate(_TABLE)
 
 
 def normalize(text: str) -> str:
@@ -117,7 +125,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         if len(norm) == len(text):
             return norm, list(range(len(text)))
         # the source positions between the dropped characters, as ranges (C speed)
-        gaps = [m.start() for m in _dropped_pattern().finditer(text)]
+        gaps = [m.start() for m in _ZERO.finditer(text.translate(_DROP_MARKS))]
         starts = [0] + [g + 1 for g in gaps]
         return norm, list(chain.from_iterable(map(range, starts, gaps + [len(text)])))
     parts: list[str] = []

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import grams, store, wordrows, wordtable
+from index import grams, source_text, store, wordrows, wordtable
 from index.analysis import multichar_words
 from index.columns import Columns
 from index.errors import IndexMissing
@@ -109,13 +109,30 @@ def _occurrences_one_by_one(data, offsets, nb: bytes, counts: np.ndarray) -> np.
     return counts
 
 
-def _slice_texts(texts: _Texts, first: int, end: int) -> list[str]:
+def _slice_texts(texts, first: int, end: int) -> list[str]:
     """The texts of rows ``[first, end)``: one copy out of the mapped blob, then one
     decode per row."""
+    if isinstance(texts, _SourceTexts):
+        return [source_text.restore(n, e) for n, e in zip(_slice_texts(texts.norms, first, end),
+                                                          _slice_texts(texts.edits, first, end))]
     o = texts.offsets[first : end + 1].tolist()
     base = o[0]
     chunk = bytes(texts.data[base : o[-1]])
     return [chunk[a - base : b - base].decode("utf-8") for a, b in zip(o, o[1:])]
+
+
+class _SourceTexts:
+    """Source texts by row, put back together from the normalized text and the edit
+    record of each passage (index/source_text.py)."""
+
+    def __init__(self, norms: _Texts, edits: _Texts):
+        self.norms, self.edits = norms, edits
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def __getitem__(self, r: int) -> str:
+        return source_text.restore(self.norms[r], self.edits[r])
 
 
 class _Rows:
@@ -188,7 +205,7 @@ class PassageTable:
         self.count = int(c.manifest["live"])
         self.avg_length = float(c.manifest["avg_length"]) or 1.0
         self.norms = _Texts(c, "norm")
-        self.texts = _Texts(c, "text")
+        self.texts = _SourceTexts(self.norms, _Texts(c, "edits")) if c.has_blob("edits") else _Texts(c, "text")
         self._titles = _Texts(c, "titles") if c.has_blob("titles") else None
         self._whoosh_lock = threading.Lock()
         self._whoosh = None

@@ -202,7 +202,7 @@ def test_generation_files_are_never_written_through_hard_links(tmp_path):
     assert after == before  # the previous generation is untouched by the update
 
 
-@pytest.mark.parametrize("victim", [column_file("town"), blob_files("norm")[0], blob_files("text")[1], MANIFEST])
+@pytest.mark.parametrize("victim", [column_file("town"), blob_files("norm")[0], blob_files("edits")[1], MANIFEST])
 def test_a_truncated_column_file_is_an_index_error_naming_it(tmp_path, victim):
     write_corpus(tmp_path / "c", {"a.txt": REPORT})
     build(tmp_path / "c", tmp_path / "i")

@@ -92,6 +92,13 @@ def test_gap_coded_segments_answer_as_the_plain_ones(postings, key, hi):
     gives the same rows for every lookup, range and full decode as the plain arrays."""
     plain = _segment(postings)
     offsets, gaps = grams.pack(plain.offsets, plain.rows)
+    saved = grams.PACK_CHUNK
+    try:  # packed a few lists at a time (as a large build does): the same arrays
+        grams.PACK_CHUNK = 3
+        chunked = grams.pack(plain.offsets, plain.rows)
+    finally:
+        grams.PACK_CHUNK = saved
+    assert chunked[0].tolist() == offsets.tolist() and chunked[1].tolist() == gaps.tolist()
     assert gaps.dtype == np.uint16 and (len(gaps) <= 3 * len(plain.rows))
     packed = grams.segment_of(plain.keys, offsets, gaps)
     assert isinstance(packed, grams.PackedSegment)

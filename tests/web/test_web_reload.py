@@ -70,8 +70,8 @@ def test_a_damaged_new_generation_is_reported_while_the_old_one_answers(tmp_path
     good = store.current_generation(index_dir)
     bad = index_dir / (good.name + "-copy")
     shutil.copytree(good, bad)
-    os.chmod(bad / "text.bin", 0o644)
-    with open(bad / "text.bin", "r+b") as f:
+    os.chmod(bad / "norm.bin", 0o644)
+    with open(bad / "norm.bin", "r+b") as f:
         f.truncate(10)
     store.switch_to(index_dir, bad)
 
@@ -79,7 +79,7 @@ def test_a_damaged_new_generation_is_reported_while_the_old_one_answers(tmp_path
     health = client.get("/healthz")
     assert health.status_code == 503
     error = health.get_json()["error"]
-    assert "text.bin" in error["message"] and "IndexDamaged" not in error["message"]
+    assert "norm.bin" in error["message"] and "IndexDamaged" not in error["message"]
     assert "`" not in error["message"] and f"--index {index_dir}" in error["hint"]
 
     store.switch_to(index_dir, good)

@@ -1,0 +1,44 @@
+"""A passage's source text is kept as its normalized text plus an edit record
+(index/source_text.py): putting it back together gives the text exactly."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from conftest import write_corpus
+from index import build, update
+from index.normalize import normalize
+from index.source_text import edits, restore
+from search.engine import Searcher
+
+REPORTISH = "五星支部乡村振兴鄉村振興“”‘’，。、；：！？（）《》【】 \u3000\n\t\r\u200b-—…·ＡＢａｂ１２AIai5G㎓ßﬁ\x00"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(alphabet=REPORTISH, max_size=60), st.text(max_size=60)))
+@example("x" * 70_000 + "，" + "y")  # a distance that takes more than one character to write
+@example("，" * 3)
+@example("")
+def test_restore_gives_back_the_source_text(text):
+    record = edits(text)
+    assert restore(normalize(text), record) == text
+    record.encode("utf-8")  # a record is valid UTF-8 (it goes into a UTF-8 blob)
+    if normalize(text) == text:
+        assert record == ""
+
+
+def test_hits_documents_and_updates_show_the_source_text(tmp_path):
+    report = ("青山镇2022年工作总结\n\n一、党建引领\n“五星”支部创建有力，ＡＩ赋能；鄉村振興取得實效。\n\n"
+              "二、民生\n改造道路 12.5 公里（含村道）。\n")
+    corpus = write_corpus(tmp_path / "c", {"a.txt": report, "b.txt": "绿水乡总结\n\n绿水乡五星支部达标。\n"})
+    build(corpus, tmp_path / "i")
+    s = Searcher(tmp_path / "i")
+    hit = s.search("五星支部").hits
+    assert "“五星”支部创建有力，ＡＩ赋能；鄉村振興取得實效。" in [h.passage for h in hit]
+    doc = s.document(next(h.doc_id for h in hit if "ＡＩ" in h.passage))
+    assert "改造道路 12.5 公里（含村道）。" in [p["text"] for p in doc["passages"]]
+    write_corpus(corpus, {"b.txt": "绿水乡总结\n\n绿水乡五星支部达标，“好”。\n"})
+    update(corpus, tmp_path / "i")
+    texts = {h.passage for h in s.search("五星支部").hits}
+    assert texts == {"“五星”支部创建有力，ＡＩ赋能；鄉村振興取得實效。", "绿水乡五星支部达标，“好”。"}
