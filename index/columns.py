@@ -6,9 +6,11 @@ For every passage row (the row of the bigram index, grams.py) a generation holds
   section, town, county, city, province, level (``int32`` codes into value tables),
   topics (``uint64`` bit sets), year (``int32``, 0 = unknown), position in the
   report, length of the normalized text, reading order and liveness;
-* the original and the normalized passage text, each as one UTF-8 blob with an
-  ``int64`` offsets array (``text.bin``, ``norm.bin``), the heading paths (original
-  and normalized) and the normalized report titles the same way;
+* the normalized passage text as one UTF-8 blob with an ``int64`` offsets array
+  (``norm.bin``), and the source text as an edit record per passage on top of it
+  (``edits.bin``, about a fifth of the text's size; index/source_text.py — an index
+  written before keeps the source text itself in ``text.bin``); the heading paths
+  (source and normalized) and the report titles (source and normalized) the same way;
 * the value tables (``values.json``: report ids, kinds, places, topics) and a
   manifest (``columns.json``) giving the size of every file.
 

@@ -18,7 +18,8 @@ pypinyin, whose phrase dictionary reads polyphones by the word (银行 = yin han
 
 Two files go into the generation folder:
 
-* ``vocabulary.json``: the table the search side loads — columns ``terms``, ``freq``,
+* ``vocabulary.json.gz``: the table the search side loads (gzip: read only when a query
+  needs query assistance; an index written before has it as ``vocabulary.json``) — columns ``terms``, ``freq``,
   ``kinds`` (bit flags, :data:`WORD` …) and ``pinyin`` (syllables separated by spaces,
   empty for terms with other characters), sorted by term;
 * ``vocabulary-counts.json.gz``: the raw passage counts of every candidate term (as a
@@ -41,7 +42,8 @@ from pathlib import Path
 
 from .normalize import normalize
 
-VOCABULARY = "vocabulary.json"
+VOCABULARY = "vocabulary.json.gz"
+PLAIN_VOCABULARY = "vocabulary.json"  # what an index written before kept (not compressed)
 COUNTS = "vocabulary-counts.json.gz"
 VERSION = 1
 COUNTS_VERSION = 1
@@ -176,7 +178,8 @@ class VocabularyBuilder:
         pinyin = _pinyin_all(terms, self._pinyin_cache)
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
-        _write_atomic(gen / VOCABULARY, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        _write_atomic(gen / VOCABULARY, gzip.compress(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
         # the counters hold their terms mostly in order already (read back sorted): fast to sort
         every = sorted(dict.fromkeys(chain.from_iterable(self.counts[k] for k in KINDS)))
         raw = {"version": COUNTS_VERSION, "terms": every}
@@ -246,7 +249,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def read_vocabulary(gen: Path) -> dict:
     """The vocabulary table of a generation (raises OSError when it has none)."""
-    data = json.loads((Path(gen) / VOCABULARY).read_text(encoding="utf-8"))
+    path = Path(gen) / VOCABULARY
+    if path.is_file():
+        try:
+            raw = gzip.decompress(path.read_bytes())
+        except (EOFError, gzip.BadGzipFile) as exc:
+            raise ValueError(f"{VOCABULARY} is damaged ({exc})") from None
+    else:
+        raw = (Path(gen) / PLAIN_VOCABULARY).read_bytes()
+    data = json.loads(raw.decode("utf-8"))
     if data.get("version") != VERSION:
         raise ValueError(f"vocabulary version {data.get('version')!r}, expected {VERSION}")
     return data

@@ -287,7 +287,9 @@ def test_an_index_without_vocabulary_still_searches(tmp_path):
     s = Searcher(tmp_path / "i")
     gen = s.generation_path()
     # an index built before vocabularies existed: no file, and its manifest never listed one
-    (gen / "vocabulary.json").unlink()
+    from index.vocabulary import VOCABULARY
+
+    (gen / VOCABULARY).unlink()
     manifest = store.read_json(gen / store.MANIFEST)
     manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("vocabulary")}
     store.write_json(gen / store.MANIFEST, manifest)
@@ -318,3 +320,20 @@ def test_phrases_of_a_very_long_passage_are_found_where_the_words_stand():
     phrases = passage_terms("body", norm, norm, words)[2]
     assert {"五星支部", "支部创建"} <= phrases  # adjacent where they stand
     assert "很长一行" not in phrases and "一行很长" in phrases  # 的 stands between 很长 and 一行
+
+
+def test_the_vocabulary_is_written_compressed_and_an_older_plain_one_still_reads(tmp_path):
+    import gzip
+
+    from index.vocabulary import PLAIN_VOCABULARY, VOCABULARY
+
+    corpus = write_corpus(tmp_path / "c", {"a.md": "# 甲镇\n\n五星支部创建。\n\n五星支部评比。\n"})
+    build(corpus, tmp_path / "i", workers=1)
+    gen = Searcher(tmp_path / "i").generation_path()
+    assert (gen / VOCABULARY).is_file() and not (gen / PLAIN_VOCABULARY).exists()
+    vocab = read_vocabulary(gen)
+    assert "五星支部" in vocab["terms"]
+    older = tmp_path / "older"
+    older.mkdir()
+    (older / PLAIN_VOCABULARY).write_bytes(gzip.decompress((gen / VOCABULARY).read_bytes()))
+    assert read_vocabulary(older) == vocab
