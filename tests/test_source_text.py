@@ -42,3 +42,50 @@ def test_hits_documents_and_updates_show_the_source_text(tmp_path):
     update(corpus, tmp_path / "i")
     texts = {h.passage for h in s.search("五星支部").hits}
     assert texts == {"“五星”支部创建有力，ＡＩ赋能；鄉村振興取得實效。", "绿水乡五星支部达标，“好”。"}
+
+
+def _as_older_index(gen):
+    """Turn a generation into what an index written before edit records has: the
+    source texts in text.bin, no edits.bin (manifests rewritten to match)."""
+    import json
+    import os
+
+    import numpy as np
+
+    from index import store
+    from index.columns import MANIFEST, Columns, blob_files
+
+    c = Columns(gen)
+    texts = [c.text(r).encode("utf-8") for r in range(c.rows)]
+    blob, offsets = blob_files("text")
+    (gen / blob).write_bytes(b"".join(texts))
+    np.save(gen / offsets, np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64))
+    manifest = json.loads((gen / MANIFEST).read_text())
+    for part in blob_files("edits"):
+        (gen / part).unlink()
+        del manifest["files"][part]
+    manifest["files"][blob] = (gen / blob).stat().st_size
+    manifest["files"][offsets] = (gen / offsets).stat().st_size
+    os.chmod(gen / MANIFEST, 0o644)
+    (gen / MANIFEST).write_text(json.dumps(manifest))
+    store.write_manifest(gen)
+
+
+def test_an_index_with_the_text_itself_still_searches_and_its_update_rebuilds(tmp_path):
+    from index import store
+
+    report = "青山镇2022年工作总结\n\n“五星”支部创建有力，ＡＩ赋能。\n"
+    corpus = write_corpus(tmp_path / "c", {"a.txt": report})
+    build(corpus, tmp_path / "i")
+    before = [h.passage for h in Searcher(tmp_path / "i").search("五星支部").hits]
+    gen = store.current_generation(tmp_path / "i")
+    _as_older_index(gen)
+    assert not (gen / "edits.bin").exists()
+    s = Searcher(tmp_path / "i")
+    assert [h.passage for h in s.search("五星支部").hits] == before == ["“五星”支部创建有力，ＡＩ赋能。"]
+    write_corpus(corpus, {"b.txt": "绿水乡总结\n\n绿水乡五星支部达标。\n"})
+    result = update(corpus, tmp_path / "i")
+    assert any("older version" in n and "edits.bin" in n for n in result.notes), result.notes
+    assert sorted(result.indexed) == ["a.txt", "b.txt"]  # everything re-indexed
+    assert (store.current_generation(tmp_path / "i") / "edits.bin").is_file()
+    assert {h.passage for h in s.search("五星支部").hits} == {before[0], "绿水乡五星支部达标。"}
