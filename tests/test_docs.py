@@ -31,8 +31,9 @@ def test_every_command_and_option_is_documented(path, cmd):
     for param in cmd.params:
         if isinstance(param, click.Option) and param.name not in ("help",):
             assert any(opt in docs for opt in param.opts), f"{' '.join(path)} {param.opts} is not in the docs"
-            if param.envvar:
-                assert param.envvar in docs
+            names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or [])
+            for name in names:  # every environment variable an option reads is documented
+                assert name in docs, f"{' '.join(path)}: {name} is not in the docs"
 
 
 def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
