@@ -56,24 +56,34 @@ def restore(norm: str, record: str) -> str:
     if not record:
         return norm
     out: list[str] = []
+    append = out.append
     i, n, pos = 0, len(record), 0
     while i < n:
-        values = []
-        for _ in range(3):
-            c = ord(record[i])
-            i += 1
-            if c >= _BASE:
-                v = 0
-                for _ in range(c - _BASE):
-                    v = v * _BASE + ord(record[i])
-                    i += 1
-                c = v
-            values.append(c)
-        gap, mapped, length = values
+        gap, mapped, length = ord(record[i]), ord(record[i + 1]), ord(record[i + 2])
+        if gap < _BASE and mapped < _BASE and length < _BASE:  # three one-character numbers: nearly always
+            i += 3
+        else:
+            (gap, mapped, length), i = _numbers(record, i)
         start = pos + gap
-        out.append(norm[pos:start])
-        out.append(record[i : i + length])
+        append(norm[pos:start])
+        append(record[i : i + length])
         i += length
         pos = start + mapped
-    out.append(norm[pos:])
+    append(norm[pos:])
     return "".join(out)
+
+
+def _numbers(record: str, i: int) -> tuple[tuple[int, int, int], int]:
+    """Three numbers of a record from position ``i``, and the position after them."""
+    values = []
+    for _ in range(3):
+        c = ord(record[i])
+        i += 1
+        if c >= _BASE:
+            v = 0
+            for _ in range(c - _BASE):
+                v = v * _BASE + ord(record[i])
+                i += 1
+            c = v
+        values.append(c)
+    return (values[0], values[1], values[2]), i
