@@ -20,23 +20,27 @@ import numpy as np
 class KeyIndex:
     """``key → ids``, built from ``(key, id)`` pairs, ids in the order they came.
 
-    Keys are kept as their 64-bit ``hash()`` (stable within one process, which is where
-    the table lives). Two keys with the same hash would share their ids; at one chance
-    in 2**64 per pair that does not happen in practice, and every caller checks what it
-    gets against the text it is correcting."""
+    Keys are kept as a 64-bit polynomial hash of their code points (:func:`string_hash`,
+    computed for all keys at once with NumPy). Two keys with the same hash would share
+    their ids; at about one chance in 2**64 per pair that does not happen in practice,
+    and every caller checks what it gets against the text it is correcting."""
 
-    def __init__(self, pairs: Iterable[tuple[str, int]]):
-        hashes, ids = array("q"), array("i")
-        for key, i in pairs:
-            hashes.append(hash(key))
-            ids.append(i)
-        h = np.frombuffer(hashes, dtype=np.int64) if len(hashes) else np.zeros(0, dtype=np.int64)
+    def __init__(self, pairs: Iterable[tuple[str, int]] = (), *, keys: list[str] | None = None,
+                 ids: Sequence[int] | None = None):
+        """From ``pairs``, or from the lists ``keys`` and ``ids`` (no loop over them)."""
+        if keys is None:
+            keys, ids = [], array("i")
+            for key, i in pairs:
+                keys.append(key)
+                ids.append(i)
+        ids = np.asarray(ids, dtype=np.int32) if len(ids) else np.zeros(0, dtype=np.int32)
+        h = strings_hash(keys)
         order = np.argsort(h, kind="stable")
         self._hashes = h[order]
-        self._ids = (np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, dtype=np.int32))[order]
+        self._ids = ids[order]
 
     def get(self, key: str, default=()) -> Sequence[int]:
-        h = hash(key)
+        h = _signed(string_hash(key))
         lo = int(np.searchsorted(self._hashes, h, side="left"))
         if lo >= len(self._hashes) or self._hashes[lo] != h:
             return default
@@ -45,6 +49,89 @@ class KeyIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+def strings_hash(keys: list[str]) -> np.ndarray:
+    """:func:`string_hash` of every key (as int64), computed together."""
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    codes = np.frombuffer(("".join(keys) + "\x00").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    powers = np.ones(max(int(lengths.max()), 1), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(1, len(powers)):
+            powers[i] = powers[i - 1] * np.uint64(_P)
+        position = np.arange(len(codes) - 1, dtype=np.int64) - np.repeat(starts, lengths)
+        terms = np.append(codes[:-1] * powers[position], np.uint64(0))  # a last 0: reduceat's end
+        h = np.add.reduceat(terms, starts, dtype=np.uint64)
+    h[lengths == 0] = 0  # reduceat gives the element at an empty range's start
+    return h.view(np.int64)
+
+
+_P = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_MASK = (1 << 64) - 1
+
+
+def string_hash(text: str) -> int:
+    """A polynomial hash of the code points, modulo 2**64 (the same in every process,
+    and computable for many strings at once with NumPy: :class:`DeletionIndex`)."""
+    h, power = 0, 1
+    for c in text:
+        h = (h + ord(c) * power) & _MASK
+        power = (power * _P) & _MASK
+    return h
+
+
+class DeletionIndex:
+    """``key → ids`` of every term and every string one character shorter than a term
+    (the term with one character left out), for terms of ``min_len`` … ``max_len``
+    characters: the one-edit table of the spelling correction. Built with array
+    arithmetic over the terms' code points instead of making each shorter string:
+    the hash of a term without its character ``k`` is its prefix hash up to ``k`` plus
+    its rest from ``k + 1`` shifted down one power."""
+
+    def __init__(self, terms: Sequence[str], min_len: int, max_len: int):
+        hashes, ids = [], []
+        lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+        with np.errstate(over="ignore"):
+            for n in range(min_len, max_len + 1):
+                members = np.flatnonzero(lengths == n)
+                if not len(members):
+                    continue
+                codes = np.frombuffer("".join(terms[i] for i in members.tolist()).encode("utf-32-le"),
+                                      dtype=np.uint32).reshape(len(members), n).astype(np.uint64)
+                powers = np.ones(n, dtype=np.uint64)
+                for i in range(1, n):
+                    powers[i] = powers[i - 1] * np.uint64(_P)
+                hashes.append((codes * powers).sum(axis=1, dtype=np.uint64))
+                ids.append(members)
+                for k in range(n):  # the term without its character k
+                    # leaving out any character of a run of equal ones gives the same
+                    # string (aab without either a): only the first of a run counts
+                    first = slice(None) if k == 0 else codes[:, k] != codes[:, k - 1]
+                    weights = np.concatenate([powers[:k], np.zeros(1, dtype=np.uint64), powers[k : n - 1]])
+                    hashes.append((codes[first] * weights).sum(axis=1, dtype=np.uint64))
+                    ids.append(members[first])
+        h = np.concatenate(hashes).view(np.int64) if hashes else np.zeros(0, dtype=np.int64)
+        i = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
+        order = np.argsort(h)
+        self._hashes, self._ids = h[order], i[order]
+
+    def get(self, key: str, default=()) -> Sequence[int]:
+        h = _signed(string_hash(key))
+        lo = int(np.searchsorted(self._hashes, h, side="left"))
+        if lo >= len(self._hashes) or self._hashes[lo] != h:
+            return default
+        hi = int(np.searchsorted(self._hashes, h, side="right"))
+        return self._ids[lo:hi].tolist()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def _signed(h: int) -> int:
+    return h - (1 << 64) if h >= 1 << 63 else h
 
 
 class PrefixIndex:

@@ -22,6 +22,8 @@ with more than :data:`FEW` hits is taken as meant and never corrected.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import functools
 import itertools
 import math
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 
 from index.vocabulary import DICTIONARY, HEADING
 
-from .keyindex import KeyIndex
+from .keyindex import DeletionIndex, KeyIndex
 from .suggest import Vocabulary
 
 FEW = 2  # a query with at most this many hits may get a suggestion
@@ -46,6 +48,7 @@ BONUS = {"homophone": 4.0, "near-homophone": 3.0, "transposition": 3.0,
 
 
 @functools.lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def fuzzy(syllable: str) -> str:
     """A syllable's fuzzy-pinyin key: zh→z ch→c sh→s, l→n, ang→an eng→en ing→in."""
     s = syllable.replace("v", "u")
@@ -56,6 +59,24 @@ def fuzzy(syllable: str) -> str:
     if s.endswith("ng") and len(s) > 2 and s[-3] in "aei":
         s = s[:-1]
     return s
+
+
+def fuzzy_all(readings: list[str]) -> list[str]:
+    """:func:`fuzzy` of every syllable of every reading (syllables separated by
+    spaces), by string replacements over all of them at once (a syllable starts after
+    a space or a line break and ends before one)."""
+    if not readings:
+        return []
+    s = "\n" + "\n".join(readings).replace("v", "u") + "\n"
+    for sep in (" ", "\n"):
+        for a in "zcs":
+            s = s.replace(sep + a + "h", sep + a)
+    for sep in (" ", "\n"):
+        s = s.replace(sep + "l", sep + "n")
+    for end in (" ", "\n"):
+        for vowel in "aei":
+            s = s.replace(vowel + "ng" + end, vowel + "n" + end)
+    return s[1:-1].split("\n")
 
 
 def readings(term: str) -> list[list[str]]:
@@ -102,18 +123,13 @@ class _Tables:
 
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
-        with_pinyin = [(i, p) for i, p in enumerate(vocab.pinyin) if p]
-        self.by_pinyin = KeyIndex((p, i) for i, p in with_pinyin)
-        self.by_fuzzy = KeyIndex((" ".join(map(fuzzy, p.split())), i) for i, p in with_pinyin)
+        ids = [i for i, p in enumerate(vocab.pinyin) if p]
+        readings = [vocab.pinyin[i] for i in ids]
+        self.by_pinyin = KeyIndex(keys=readings, ids=ids)
+        self.by_fuzzy = KeyIndex(keys=fuzzy_all(readings), ids=ids)
 
-        def deletions():
-            for i, term in enumerate(vocab.terms):
-                if 3 <= len(term) <= MAX_WINDOW + 1:
-                    yield term, i
-                    for shorter in dict.fromkeys(term[:k] + term[k + 1:] for k in range(len(term))):
-                        yield shorter, i
-
-        self.deletions = KeyIndex(deletions())
+        # every term of 3 … MAX_WINDOW + 1 characters and each of it with one character left out
+        self.deletions = DeletionIndex(vocab.terms, 3, MAX_WINDOW + 1)
 
 
 _TABLES: dict[int, _Tables] = {}

@@ -337,3 +337,41 @@ def test_the_vocabulary_is_written_compressed_and_an_older_plain_one_still_reads
     older.mkdir()
     (older / PLAIN_VOCABULARY).write_bytes(gzip.decompress((gen / VOCABULARY).read_bytes()))
     assert read_vocabulary(older) == vocab
+
+
+
+def test_the_one_edit_table_holds_each_term_and_its_shorter_forms():
+    """search.keyindex.DeletionIndex (array arithmetic over code points) against the
+    strings themselves: every term of 3 to 9 characters, and it with one character left
+    out, finds the term; nothing else does."""
+    import random
+
+    from search.keyindex import DeletionIndex
+
+    rng = random.Random(7)
+    alphabet = "五星支部乡村振兴人居环境党建aé𠀀"
+    terms = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 11))) for _ in range(3000)})
+    index = DeletionIndex(terms, 3, 9)
+    expected: dict[str, set[int]] = {}
+    for i, term in enumerate(terms):
+        if 3 <= len(term) <= 9:
+            for key in {term, *(term[:k] + term[k + 1:] for k in range(len(term)))}:
+                expected.setdefault(key, set()).add(i)
+    for key, ids in expected.items():
+        got = index.get(key)
+        assert sorted(got) == sorted(ids) and len(got) == len(set(got)), key
+    for probe in ["五星", "不在其中的词语", "", "aé𠀀aé𠀀aé𠀀aé𠀀"]:
+        assert set(index.get(probe)) == expected.get(probe, set())
+
+
+def test_fuzzy_keys_of_all_readings_at_once_equal_syllable_by_syllable():
+    import itertools
+
+    from search.spelling import fuzzy, fuzzy_all
+
+    syllables = ["zhang", "chang", "shang", "lang", "ang", "eng", "ing", "ling", "lv", "nv", "zhi", "shi", "li",
+                 "long", "leng", "sheng", "zheng", "an", "en", "in", "ong", "xiang", "guang", "ying", "lue", "lve",
+                 "ng", "n", "l", "zh"]
+    readings = [" ".join(c) for c in itertools.product(syllables, repeat=2)] + syllables + [""]
+    assert fuzzy_all(readings) == [" ".join(map(fuzzy, r.split())) for r in readings]
+    assert fuzzy_all([]) == []
