@@ -4,7 +4,8 @@ search/suggest.py, search/pinyin_query.py).
 A vocabulary of a large index has hundreds of thousands of terms, and the spelling
 tables hold several keys per term (each term with one character deleted): as Python
 dicts of lists they took about 1 GB per server process on the 100 MB scaled corpus.
-Here a table is two NumPy arrays — 12 bytes per (key, id) pair — and a sorted index of
+Here a table is two NumPy arrays — 12 bytes per (key, id) pair, the key as a 64-bit
+polynomial hash of its code points that NumPy computes for all keys at once — and a sorted index of
 term ids is one ``int32`` array searched with :func:`bisect.bisect_left`.
 """
 
@@ -17,7 +18,29 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 
-class KeyIndex:
+_P = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_MASK = (1 << 64) - 1
+
+
+class _HashTable:
+    """Sorted key hashes (int64) and the ids beside them; ``get`` looks a key up."""
+
+    _hashes: np.ndarray
+    _ids: np.ndarray
+
+    def get(self, key: str, default=()) -> Sequence[int]:
+        h = _signed(string_hash(key))
+        lo = int(np.searchsorted(self._hashes, h, side="left"))
+        if lo >= len(self._hashes) or self._hashes[lo] != h:
+            return default
+        hi = int(np.searchsorted(self._hashes, h, side="right"))
+        return self._ids[lo:hi].tolist()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class KeyIndex(_HashTable):
     """``key → ids``, built from ``(key, id)`` pairs, ids in the order they came.
 
     Keys are kept as a 64-bit polynomial hash of their code points (:func:`string_hash`,
@@ -39,17 +62,6 @@ class KeyIndex:
         self._hashes = h[order]
         self._ids = ids[order]
 
-    def get(self, key: str, default=()) -> Sequence[int]:
-        h = _signed(string_hash(key))
-        lo = int(np.searchsorted(self._hashes, h, side="left"))
-        if lo >= len(self._hashes) or self._hashes[lo] != h:
-            return default
-        hi = int(np.searchsorted(self._hashes, h, side="right"))
-        return self._ids[lo:hi].tolist()
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
 
 def strings_hash(keys: list[str]) -> np.ndarray:
     """:func:`string_hash` of every key (as int64), computed together."""
@@ -69,10 +81,6 @@ def strings_hash(keys: list[str]) -> np.ndarray:
     return h.view(np.int64)
 
 
-_P = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
-_MASK = (1 << 64) - 1
-
-
 def string_hash(text: str) -> int:
     """A polynomial hash of the code points, modulo 2**64 (the same in every process,
     and computable for many strings at once with NumPy: :class:`DeletionIndex`)."""
@@ -83,7 +91,7 @@ def string_hash(text: str) -> int:
     return h
 
 
-class DeletionIndex:
+class DeletionIndex(_HashTable):
     """``key → ids`` of every term and every string one character shorter than a term
     (the term with one character left out), for terms of ``min_len`` … ``max_len``
     characters: the one-edit table of the spelling correction. Built with array
@@ -117,17 +125,6 @@ class DeletionIndex:
         i = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
         order = np.argsort(h)
         self._hashes, self._ids = h[order], i[order]
-
-    def get(self, key: str, default=()) -> Sequence[int]:
-        h = _signed(string_hash(key))
-        lo = int(np.searchsorted(self._hashes, h, side="left"))
-        if lo >= len(self._hashes) or self._hashes[lo] != h:
-            return default
-        hi = int(np.searchsorted(self._hashes, h, side="right"))
-        return self._ids[lo:hi].tolist()
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
 
 def _signed(h: int) -> int:
