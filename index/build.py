@@ -407,7 +407,9 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
     try:
         store.verify_generation(gen)
         absent = [name for name in (vocabulary.COUNTS, wordrows.MANIFEST) if not (gen / name).is_file()]
-        if "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
+        if not (gen / columns.MANIFEST).is_file():
+            absent.append(columns.MANIFEST)
+        elif "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
             absent.append("edits.bin")
         if absent:
             notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
