@@ -328,9 +328,10 @@ def stored_passages(old: "Columns", first: int, last: int) -> Iterator[tuple[str
     """``(kind, text, norm)`` of the rows ``first`` … ``last - 1`` of a generation."""
     kinds = np.asarray(old.array("kind"))
     names = old.values[BY_NAME["kind"].names_attr]
+    texts, norms = old.source_texts(), old.texts("norm")
     for r in range(first, last):
         code = int(kinds[r])
-        yield (names[code] if code >= 0 else "body"), old.text(r), old.norm(r)
+        yield (names[code] if code >= 0 else "body"), texts[r], norms[r]
 
 
 # --------------------------------------------------------------------------- reading
@@ -450,19 +451,56 @@ class Columns:
             got = self._strings[name] = [raw[a:b].decode("utf-8") for a, b in zip(o, o[1:])]
         return got
 
+    def texts(self, name: str) -> "Texts":
+        """The strings of a blob by row, each decoded when asked for."""
+        return Texts(self, name)
+
+    def source_texts(self) -> "Texts | SourceTexts":
+        """The passages' source texts by row: put back together from the normalized
+        text and the edit records, or (an index written before them) ``text.bin``."""
+        if self.has_blob("edits"):
+            return SourceTexts(self.texts("norm"), self.texts("edits"))
+        return self.texts("text")
+
     def text(self, r: int) -> str:
-        if not self.has_blob("edits"):  # written before the edit records: the text itself
-            data, offsets = self.blob("text")
-            return data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8")
-        data, offsets = self.blob("edits")
-        return source_text.restore(self.norm(r), data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8"))
+        return self.source_texts()[r]
 
     def norm(self, r: int) -> str:
-        data, offsets = self.blob("norm")
-        return data[int(offsets[r]) : int(offsets[r + 1])].decode("utf-8")
+        return self.texts("norm")[r]
 
     def close(self) -> None:
         """Nothing to close: the mappings go when the last array or blob using them does."""
+
+
+class Texts:
+    """The strings of a mapped blob by row (``texts[r]``), decoded one at a time."""
+
+    def __init__(self, columns: Columns, name: str):
+        self.data, self.offsets = columns.blob(name)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, r: int) -> str:
+        o = self.offsets
+        return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
+
+    def __iter__(self):
+        return (self[r] for r in range(len(self)))
+
+
+class SourceTexts:
+    """Source texts by row, put back together from the normalized text and the edit
+    record of each passage (index/source_text.py)."""
+
+    def __init__(self, norms: Texts, edits: Texts):
+        self.norms, self.edits = norms, edits
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def __getitem__(self, r: int) -> str:
+        return source_text.restore(self.norms[r], self.edits[r])
 
 
 # --------------------------------------------------------------------------- from Whoosh

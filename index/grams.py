@@ -59,6 +59,21 @@ class Segment:
     def raw(self) -> "Segment":
         return self
 
+    @staticmethod
+    def empty() -> "Segment":
+        return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
+
+
+def segment_of_postings(keys: np.ndarray, rows: np.ndarray) -> Segment:
+    """A segment of ``(key, row)`` postings in any order (each pair once)."""
+    if not len(keys):
+        return Segment.empty()
+    order = np.lexsort((rows, keys))
+    keys, rows = keys[order], rows[order]
+    unique_keys, starts = rowsets.run_starts(keys)
+    return Segment(unique_keys.astype(np.uint64), np.append(starts, len(keys)).astype(np.uint32),
+                   rows.astype(np.uint32))
+
 
 # Gap coding: a posting list is stored as the differences between its rows (the first
 # row + 1 for the first), one uint16 each; a difference above GAP_MAX is written as
@@ -182,7 +197,7 @@ def build_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Segmen
     """Bigram segment of the given normalized passage texts with their row numbers."""
     rows = np.asarray(rows, dtype=np.uint32)
     if not len(norm_texts):
-        return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
+        return Segment.empty()
     # one array of code points, each passage followed by a 0 separator
     joined = "\x00".join(norm_texts) + "\x00"
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -210,15 +225,11 @@ def merge_segments(segments: list[Segment]) -> Segment:
     segment order; others are sorted again."""
     segments = [raw for raw in (s.raw() for s in segments) if len(raw.rows)]
     if not segments:
-        return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
+        return Segment.empty()
     bounds = sorted((int(s.rows.min()), int(s.rows.max()), k) for k, s in enumerate(segments))
     if any(a[1] >= b[0] for a, b in zip(bounds, bounds[1:])):  # row ranges interleave
-        keys = np.concatenate([np.repeat(s.keys, np.diff(s.offsets)) for s in segments])
-        rows = np.concatenate([s.rows for s in segments])
-        order = np.lexsort((rows, keys))
-        keys, rows = keys[order], rows[order]
-        unique_keys, starts = rowsets.run_starts(keys)
-        return Segment(unique_keys, np.append(starts, len(keys)).astype(np.uint32), rows)
+        return segment_of_postings(np.concatenate([np.repeat(s.keys, np.diff(s.offsets)) for s in segments]),
+                                   np.concatenate([s.rows for s in segments]))
     segments = [segments[k] for _, _, k in bounds]
     keys = rowsets.unique(np.concatenate([np.asarray(s.keys) for s in segments]))
     where = [np.searchsorted(keys, s.keys) for s in segments]

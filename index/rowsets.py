@@ -11,13 +11,7 @@ import numpy as np
 
 def unique(values: np.ndarray) -> np.ndarray:
     """The distinct values of ``values``, sorted (as ``np.unique``)."""
-    values = np.sort(np.asarray(values), kind="stable")
-    if len(values) < 2:
-        return values
-    keep = np.empty(len(values), dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
+    return run_starts(np.sort(np.asarray(values)))[0]
 
 
 def run_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from . import store
-from . import rowsets
-from .grams import MAX_SEGMENTS, Segment, _sorted_union, merge_smallest, read_segment, write_segment
+from .grams import (MAX_SEGMENTS, Segment, _sorted_union, merge_smallest, read_segment, segment_of_postings,
+                    write_segment)
 
 MANIFEST = "wordrows.json"
 CHUNK_POSTINGS = 4_000_000
@@ -34,17 +34,6 @@ CHUNK_POSTINGS = 4_000_000
 
 def word_key(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
-
-
-def build_segment(keys: np.ndarray, rows: np.ndarray) -> Segment:
-    """A segment of ``(key, row)`` postings (each pair once)."""
-    if not len(keys):
-        return Segment(np.zeros(0, np.uint64), np.zeros(1, np.uint32), np.zeros(0, np.uint32))
-    order = np.lexsort((rows, keys))
-    keys, rows = keys[order], rows[order]
-    unique_keys, starts = rowsets.run_starts(keys)
-    return Segment(unique_keys.astype(np.uint64), np.append(starts, len(keys)).astype(np.uint32),
-                   rows.astype(np.uint32))
 
 
 class WordRowsWriter:
@@ -80,7 +69,7 @@ class WordRowsWriter:
     def _flush(self) -> None:
         if len(self._keys):
             name = f"wordrows-{self._first}-{self.next_row}"
-            write_segment(self.folder, name, build_segment(np.frombuffer(self._keys, dtype=np.uint64),
+            write_segment(self.folder, name, segment_of_postings(np.frombuffer(self._keys, dtype=np.uint64),
                                                            np.frombuffer(self._rows, dtype=np.uint32)))
             self.segments.append(name)
         self._keys, self._rows = array("Q"), array("I")
@@ -156,7 +145,7 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
     for old in folder.glob("wordrows-*.npy"):
         old.unlink()
     name = f"wordrows-rebuilt-{size}"
-    write_segment(folder, name, build_segment(np.frombuffer(keys, dtype=np.uint64) if len(keys) else np.zeros(0, np.uint64),
+    write_segment(folder, name, segment_of_postings(np.frombuffer(keys, dtype=np.uint64) if len(keys) else np.zeros(0, np.uint64),
                                               np.frombuffer(rows, dtype=np.uint32) if len(rows) else np.zeros(0, np.uint32)))
     store.write_json(folder / MANIFEST, {"segments": [name], "next_row": size})
     return folder

@@ -22,8 +22,6 @@ with more than :data:`FEW` hits is taken as meant and never corrected.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import functools
 import itertools
 import math
@@ -48,7 +46,6 @@ BONUS = {"homophone": 4.0, "near-homophone": 3.0, "transposition": 3.0,
 
 
 @functools.lru_cache(maxsize=4096)
-@lru_cache(maxsize=4096)
 def fuzzy(syllable: str) -> str:
     """A syllable's fuzzy-pinyin key: zh→z ch→c sh→s, l→n, ang→an eng→en ing→in."""
     s = syllable.replace("v", "u")
@@ -124,9 +121,9 @@ class _Tables:
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
         ids = [i for i, p in enumerate(vocab.pinyin) if p]
-        readings = [vocab.pinyin[i] for i in ids]
-        self.by_pinyin = KeyIndex(keys=readings, ids=ids)
-        self.by_fuzzy = KeyIndex(keys=fuzzy_all(readings), ids=ids)
+        pinyins = [vocab.pinyin[i] for i in ids]
+        self.by_pinyin = KeyIndex(keys=pinyins, ids=ids)
+        self.by_fuzzy = KeyIndex(keys=fuzzy_all(pinyins), ids=ids)
 
         # every term of 3 … MAX_WINDOW + 1 characters and each of it with one character left out
         self.deletions = DeletionIndex(vocab.terms, 3, MAX_WINDOW + 1)

@@ -24,7 +24,7 @@ import numpy as np
 
 from index import grams, source_text, store, wordrows, wordtable
 from index.analysis import multichar_words
-from index.columns import Columns
+from index.columns import Columns, SourceTexts, Texts
 from index.errors import IndexMissing
 from index.fields import COLUMNS
 from index.normalize import normalize
@@ -50,23 +50,6 @@ class Row:
     city: str | None = None
     province: str | None = None
     level: str | None = None
-
-
-class _Texts:
-    """Passage texts by row, read from a mapped blob (``t.norms[r]``)."""
-
-    def __init__(self, columns: Columns, name: str):
-        self.data, self.offsets = columns.blob(name)
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    def __getitem__(self, r: int) -> str:
-        o = self.offsets
-        return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
-
-    def __iter__(self):
-        return (self[r] for r in range(len(self)))
 
 
 def _occurrences_in(blob, needle: str) -> np.ndarray:
@@ -112,27 +95,13 @@ def _occurrences_one_by_one(data, offsets, nb: bytes, counts: np.ndarray) -> np.
 def _slice_texts(texts, first: int, end: int) -> list[str]:
     """The texts of rows ``[first, end)``: one copy out of the mapped blob, then one
     decode per row."""
-    if isinstance(texts, _SourceTexts):
+    if isinstance(texts, SourceTexts):
         return [source_text.restore(n, e) for n, e in zip(_slice_texts(texts.norms, first, end),
                                                           _slice_texts(texts.edits, first, end))]
     o = texts.offsets[first : end + 1].tolist()
     base = o[0]
     chunk = bytes(texts.data[base : o[-1]])
     return [chunk[a - base : b - base].decode("utf-8") for a, b in zip(o, o[1:])]
-
-
-class _SourceTexts:
-    """Source texts by row, put back together from the normalized text and the edit
-    record of each passage (index/source_text.py)."""
-
-    def __init__(self, norms: _Texts, edits: _Texts):
-        self.norms, self.edits = norms, edits
-
-    def __len__(self) -> int:
-        return len(self.norms)
-
-    def __getitem__(self, r: int) -> str:
-        return source_text.restore(self.norms[r], self.edits[r])
 
 
 class _Rows:
@@ -204,9 +173,9 @@ class PassageTable:
         self.reading_order = c.array("reading_order")
         self.count = int(c.manifest["live"])
         self.avg_length = float(c.manifest["avg_length"]) or 1.0
-        self.norms = _Texts(c, "norm")
-        self.texts = _SourceTexts(self.norms, _Texts(c, "edits")) if c.has_blob("edits") else _Texts(c, "text")
-        self._titles = _Texts(c, "titles") if c.has_blob("titles") else None
+        self.texts = c.source_texts()
+        self.norms = self.texts.norms if isinstance(self.texts, SourceTexts) else c.texts("norm")
+        self._titles = c.texts("titles") if c.has_blob("titles") else None
         self._whoosh_lock = threading.Lock()
         self._whoosh = None
 
@@ -317,17 +286,10 @@ class PassageTable:
 
     # ---------------------------------------------------------------- headings, titles
     @cached_property
-    def section_names(self) -> _Texts:
+    def section_names(self) -> Texts:
         """Heading paths by section code, each decoded when asked for (a query shows a
         page of hits: decoding all of them would cost more than the search)."""
-        return _Texts(self.columns, "sections")
-
-    @cached_property
-    def _norm_sections(self) -> _Texts:
-        return _Texts(self.columns, "sections_norm")
-
-    def norm_section(self, section_code: int) -> str:
-        return self._norm_sections[section_code]
+        return self.columns.texts("sections")
 
     def sections_containing(self, needle: str) -> np.ndarray:
         """Codes of the heading paths whose normalized form contains ``needle`` (a byte
