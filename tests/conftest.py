@@ -15,6 +15,14 @@ SAMPLE_CORPUS = ROOT / "corpus"
 REAL_CORPUS = ROOT.parent / "shared" / "corpus-real"
 
 
+def docs_text() -> str:
+    """The README and the docs/ tree, read as one text: a command, option, setting or
+    example may be documented in either."""
+    parts = [(ROOT / "README.md").read_text(encoding="utf-8")]
+    parts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md"))]
+    return "\n".join(parts)
+
+
 def write_corpus(folder: Path, files: dict[str, str | bytes]) -> Path:
     """Write ``{relative name: text or bytes}`` into ``folder`` (text as UTF-8)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,10 +7,11 @@ import re
 import click
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, docs_text
 from search.cli import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = docs_text()
 
 
 def _commands(group: click.Group, prefix=()):
@@ -26,7 +27,7 @@ def _commands(group: click.Group, prefix=()):
 
 @pytest.mark.parametrize("path,cmd", list(_commands(main)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
 def test_every_command_and_option_is_documented(path, cmd):
-    docs = README
+    docs = DOCS
     assert f"govsearch {' '.join(path)}" in docs
     for param in cmd.params:
         if isinstance(param, click.Option) and param.name not in ("help",):

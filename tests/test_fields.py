@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, write_corpus
+from conftest import ROOT, docs_text, write_corpus
 from index import build, store, update
 from index.columns import MANIFEST, Columns, blob_files, column_file, rebuild_from_whoosh
 from index.errors import IndexMissing, QueryError
@@ -46,8 +46,8 @@ OTHER = """另一镇2021年工作总结
 
 
 def readme_block(marker: str) -> str:
-    """The fenced Python block of the README that contains ``marker``."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The fenced Python block of the README or docs/ that contains ``marker``."""
+    text = docs_text()
     for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
         if marker in block:
             return block

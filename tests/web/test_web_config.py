@@ -12,6 +12,7 @@ import pytest
 from search.engine import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from web import create_app
 from web.config import SETTINGS, ConfigError, load_config
+from conftest import docs_text
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +124,7 @@ def test_create_app_reads_environment_when_called_not_when_imported(monkeypatch,
 
 
 def test_every_setting_is_documented():
-    doc = (ROOT / "README.md").read_text(encoding="utf-8")
+    doc = docs_text()
     for s in SETTINGS:
         assert f"`{s.name}`" in doc and f"`{s.env}`" in doc, s.name
 
