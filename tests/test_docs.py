@@ -37,6 +37,12 @@ def test_every_command_and_option_is_documented(path, cmd):
                 assert name in docs, f"{' '.join(path)}: {name} is not in the docs"
 
 
+def test_readme_is_short_and_points_to_every_docs_file():
+    assert len(README.splitlines()) <= 250
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        assert f"docs/{path.name}" in README, f"the README does not point to docs/{path.name}"
+
+
 def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     block = README.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
@@ -48,9 +54,9 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
 def test_json_contract_fields_are_documented():
     for field in ("query", "total", "total_docs", "page", "page_size", "facets", "hits", "doc_id", "passage_id",
                   "title", "town", "county", "year", "section", "topics", "match", "passage", "snippet", "score"):
-        assert f'"{field}"' in README
+        assert f'"{field}"' in DOCS
 
 
 def test_shipped_data_files_are_documented():
     for name in ("topics.txt", "userdict.txt", "places.txt", "metadata.tsv"):
-        assert name in README
+        assert name in DOCS
