@@ -4,7 +4,8 @@
     python3 dev.py run     # set up .venv, build the index of corpus/, serve http://127.0.0.1:8000
     python3 dev.py test    # set up .venv with the test tools (and Chromium where possible), run pytest
 
-Both install Debian's ``antiword`` (reads Word 97–2003 .doc files) when run as root with apt-get.
+Both install Debian's ``antiword`` (reads Word 97–2003 .doc files) and the OCR tools for scans
+(``tesseract-ocr``, ``tesseract-ocr-chi-sim``, ``poppler-utils``) when run as root with apt-get.
 
 Extra arguments after ``test`` go to pytest (``python3 dev.py test -k query``);
 after ``run`` they go to ``govsearch serve`` (``python3 dev.py run --port 8080``).
@@ -86,6 +87,42 @@ def ensure_doc_converter() -> None:
               flush=True)
 
 
+OCR_PACKAGES = ("tesseract-ocr", "tesseract-ocr-chi-sim", "poppler-utils")
+
+
+def _has_ocr_tools() -> bool:
+    if not (shutil.which("tesseract") and shutil.which("pdftoppm")):
+        return False
+    try:
+        langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "chi_sim" in langs.split()
+
+
+def ensure_ocr() -> None:
+    """Scanned PDFs and images are read by Tesseract with its simplified-Chinese model,
+    pages rendered by poppler's pdftoppm (docs/ocr.md). Install them when we may;
+    otherwise scans are skipped with a reason naming the packages (and OCR tests skip)."""
+    if _has_ocr_tools():
+        return
+    if os.name != "nt" and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *OCR_PACKAGES]
+        try:
+            sh(*install, env=env, stdout=subprocess.DEVNULL)
+        except subprocess.CalledProcessError:
+            try:  # the package lists may be missing on a fresh machine
+                sh("apt-get", "update", "-qq", env=env, stdout=subprocess.DEVNULL)
+                sh(*install, env=env, stdout=subprocess.DEVNULL)
+            except subprocess.CalledProcessError as exc:
+                print(f"! could not install the OCR tools ({exc}); scans will be skipped with a reason", flush=True)
+    else:
+        print("! Tesseract (with chi_sim) or pdftoppm not found and cannot be installed here (needs root and "
+              "apt-get); scanned PDFs and images will be skipped with a reason. Install Debian's "
+              + ", ".join(OCR_PACKAGES) + " to read them.", flush=True)
+
+
 def ensure_nginx() -> None:
     """The deploy/ test checks the sample nginx config with `nginx -t` (Debian's
     nginx-light, or nginx). Install it when we may; otherwise that test skips."""
@@ -118,11 +155,13 @@ def main(argv: list[str]) -> int:
     if cmd == "setup":
         setup("test")
         ensure_doc_converter()
+        ensure_ocr()
         return 0
     if cmd == "test":
         setup("test")
         ensure_chromium()
         ensure_doc_converter()
+        ensure_ocr()
         ensure_nginx()
         # every test, slow ones included (a bare `pytest` leaves out those marked slow),
         # unless the arguments choose markers themselves
@@ -130,6 +169,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PY), "-m", "pytest", *markers, *rest])
     setup("")
     ensure_doc_converter()
+    ensure_ocr()
     govsearch = BIN / ("govsearch.exe" if os.name == "nt" else "govsearch")
     sh(govsearch, "index", "build", "--corpus", "corpus")
     if os.name != "nt":  # the server takes this process's place: a signal to it stops the server

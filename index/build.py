@@ -15,7 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
@@ -29,6 +29,8 @@ from .analysis import Analyzer
 from .errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
                      index_command)
 from .formats import SUFFIXES, hint_values
+from .formats import ocr as ocr_reader
+from .formats.image import SUFFIXES as IMAGE_SUFFIXES
 from .formats.text import SUFFIXES as TEXT_SUFFIXES
 from .ingest import SkipFile, SourceFile, WalkOptions, extract_source, read, walk_corpus
 from .model import Passage, Report
@@ -42,6 +44,8 @@ from .wording import count
 WRITER_MEMORY_MB = 256
 PARALLEL_THRESHOLD = 24  # files; below this one process is faster than starting workers
 PARALLEL_BYTES = 4 << 20  # or this much to read: Whoosh's writer then runs in sub-processes
+OCR_CACHE = "ocr-cache"  # folder of the index: OCR results by file content (index/formats/ocr.py)
+OCR_DOCUMENTS = "ocr.json"
 
 
 @dataclass
@@ -60,6 +64,11 @@ class BuildReport:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     corpus: str = ""  # the corpus folder (absolute) the generation was built from
+    # scans read by OCR in this run: pages OCR'd, pages taken from the OCR cache, and the
+    # pages whose mean confidence is under ocr.LOW_PAGE_CONFIDENCE ({"file", "page", "confidence"})
+    ocr_pages: int = 0
+    ocr_cached: int = 0
+    low_confidence: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -76,6 +85,7 @@ class AnalyzedReport:
     section_words: list[list[str]]  # jieba words of each passage's heading path (Whoosh "section")
     norms: list[str]  # normalized text of each passage (for the bigram index)
     characters: int
+    ocr: dict | None = None  # OcrInfo.to_dict() of a scan read by OCR
 
 
 # --------------------------------------------------------------------------- analysis
@@ -144,7 +154,8 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
     fingerprint = _fingerprint(source, overrides)
-    return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text))
+    ocr_info = extracted.ocr.to_dict() if extracted.ocr is not None else None
+    return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text), ocr_info)
 
 
 def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
@@ -157,7 +168,9 @@ def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
 _WORKER: dict = {}
 
 
-def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> None:
+def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset(),
+                 ocr: ocr_reader.OcrOptions | None = None) -> None:
+    ocr_reader.configure(ocr)
     _WORKER["analyzer"] = analyzer
     _WORKER["lexicon"] = lexicon
     _WORKER["boilerplate"] = boilerplate
@@ -175,17 +188,29 @@ def _analyze_task(task: tuple[SourceFile, str, dict[str, str]]):
 
 
 def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: Analyzer,
-                 lexicon: TopicLexicon, workers: int, boilerplate: frozenset[str] = frozenset()) -> Iterator:
-    _init_worker(analyzer, lexicon, boilerplate)
-    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+                 lexicon: TopicLexicon, workers: int, boilerplate: frozenset[str] = frozenset(),
+                 ocr: ocr_reader.OcrOptions | None = None) -> Iterator:
+    before = ocr_reader.options()
+    try:
+        _init_worker(analyzer, lexicon, boilerplate, ocr)
+        yield from _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr)
+    finally:
+        ocr_reader.configure(before)  # this build's cache folder is no default for later reads
+
+
+def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr) -> Iterator:
+    images = sum(t[0].relpath.lower().endswith(IMAGE_SUFFIXES) for t in tasks)
+    # an image costs seconds of OCR: two of them are worth starting workers for
+    if workers <= 1 or (len(tasks) < PARALLEL_THRESHOLD and not (ocr and ocr.enabled and images >= 2)):
         yield from map(_analyze_task, tasks)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     analyzer.jieba  # load the dictionary once, before forking
-    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate))
+    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, ocr))
     try:
-        yield from pool.imap(_analyze_task, tasks, chunksize=4)
+        # a few scans: one at a time, so that each worker OCRs its own
+        yield from pool.imap(_analyze_task, tasks, chunksize=4 if len(tasks) >= PARALLEL_THRESHOLD else 1)
         pool.close()
     finally:
         pool.terminate()  # also when the build is interrupted or fails: no worker outlives it
@@ -271,6 +296,7 @@ def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
         "year": r.year, "source": r.source, "encoding": r.encoding,
         "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
         **field_model.report_values(r),
+        "text_source": "ocr" if item.ocr else "file", **({"ocr": item.ocr} if item.ocr else {}),
     }
 
 
@@ -288,25 +314,25 @@ Progress = Callable[[int, int, str], None]  # (files done, files to analyze, fil
 def build(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
           userdict: str | Path | None = None, workers: int | None = None,
           progress: Progress | None = None, replace_corpus: bool = False,
-          walk: WalkOptions | None = None) -> BuildReport:
+          walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
     """Index every report below ``corpus`` into a new generation and switch to it.
 
     ``corpus=None`` (and ``lexicon``/``userdict`` None) reuse what the index was built
     from. An index built from another folder is refused (:class:`CorpusMismatch`,
     saying what would be removed) unless ``replace_corpus`` is true."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=False,
-                replace_corpus=replace_corpus, walk=walk)
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr)
 
 
 def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
            userdict: str | Path | None = None, workers: int | None = None,
            progress: Progress | None = None, replace_corpus: bool = False,
-           walk: WalkOptions | None = None) -> BuildReport:
+           walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
     """Re-index new and changed files, drop removed ones; a full build when there is no
     index yet, the current one is damaged, or the dictionary or topic lexicon changed.
     Same corpus rules as :func:`build`."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
-                replace_corpus=replace_corpus, walk=walk)
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr)
 
 
 DEFAULT_CORPUS = "corpus"
@@ -433,8 +459,12 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
 
 
 def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
-         incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None) -> BuildReport:
+         incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None,
+         ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
     started = time.perf_counter()
+    ocr = ocr or ocr_reader.OcrOptions()
+    if ocr.cache_dir is None:  # beside the generations: builds and updates share it
+        ocr = replace(ocr, cache_dir=index_dir / OCR_CACHE)
     notes: list[str] = []
     _, info = recorded_build(index_dir)
     if corpus_arg is None:
@@ -478,7 +508,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                             "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
-                                  sources, sources_info, counts)
+                                  sources, sources_info, counts, ocr)
                 store.write_manifest(gen)
                 lifecycle.check_stop()
             except NothingIndexed:
@@ -541,7 +571,8 @@ def _discard(gen: Path) -> None:
 def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: Analyzer,
                       lexicon: TopicLexicon, signature: str, workers: int,
                       progress: Progress | None, report: BuildReport, sources: list[SourceFile],
-                      sources_info: dict, previous_counts: dict | None = None) -> None:
+                      sources_info: dict, previous_counts: dict | None = None,
+                      ocr: ocr_reader.OcrOptions | None = None) -> None:
     overrides, sidecar_problems = load_sidecars(corpus, report.notes)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
@@ -613,7 +644,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                     report.removed.append(rel)
         done = 0
         boilerplate = corpus_boilerplate(sources) if tasks else frozenset()
-        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate)
+        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate, ocr)
         for rel, item, problem in analyzed:
             lifecycle.check_stop()
             done += 1
@@ -630,6 +661,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 writer.add_document(**doc)
             documents[rel] = _document_entry(item, first_row)
             report.indexed.append(rel)
+            if item.ocr:
+                _count_ocr(report, rel, item.ocr)
         if not documents:
             writer.cancel()
             raise NothingIndexed(
@@ -658,6 +691,9 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     report.passages = sum(d["passages"] for d in ordered)
     report.characters = sum(d["characters"] for d in ordered)
     store.write_json(gen / store.DOCUMENTS, ordered)
+    # the OCR'd reports (doc_id → mean confidence): small, read with the columns, so a
+    # hit says where its text came from without documents.json
+    store.write_json(gen / OCR_DOCUMENTS, {d["doc_id"]: d["ocr"]["confidence"] for d in ordered if d.get("ocr")})
     store.write_json(gen / store.BUILD_INFO, {
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus": str(corpus.resolve()),
@@ -671,3 +707,11 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         "skipped": [{"file": f, "reason": r} for f, r in report.skipped + report.failed],
         "mode": report.mode,
     })
+
+
+def _count_ocr(report: BuildReport, rel: str, info: dict) -> None:
+    report.ocr_pages += len(info["pages"])
+    report.ocr_cached += info["cached"]
+    for page, confidence in info["page_confidence"].items():
+        if confidence < ocr_reader.LOW_PAGE_CONFIDENCE:
+            report.low_confidence.append({"file": rel, "page": int(page), "confidence": confidence})

@@ -9,12 +9,14 @@ import json
 import os
 import sys
 from collections import OrderedDict
+from pathlib import Path
 
 import click
 
 from index import build as build_index
 from index import update as update_index
 from index.errors import BadParameter, GovsearchError, QueryError, command
+from index.formats.ocr import OcrOptions
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
 from index.places import level_label
@@ -185,6 +187,12 @@ def _build_options(func):
                      envvar="GOVSEARCH_FOLLOW_SYMLINKS",
                      help="Symbolic links followed: those pointing inside the corpus folder, none, or any "
                           "(env GOVSEARCH_FOLLOW_SYMLINKS)."),
+        click.option("--ocr/--no-ocr", "ocr", default=True, show_default=True, envvar="GOVSEARCH_OCR",
+                     help="Read scanned PDF pages and images (.png .jpg .tif) by OCR with Tesseract; --no-ocr "
+                          "skips them as before (env GOVSEARCH_OCR=0). See docs/ocr.md."),
+        click.option("--ocr-cache", type=click.Path(file_okay=False), default=None, envvar="GOVSEARCH_OCR_CACHE",
+                     help="Folder of OCR results kept by file content, so that an unchanged scan is never "
+                          "read twice (env GOVSEARCH_OCR_CACHE; default: ocr-cache/ in the index folder)."),
         click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON."),
     ]):
         func = option(func)
@@ -192,7 +200,7 @@ def _build_options(func):
 
 
 def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus=False,
-               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside"):
+               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside", ocr=True, ocr_cache=None):
     bar = None
     progress = None
     if sys.stderr.isatty() and not as_json:
@@ -209,7 +217,9 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
     try:
         report = fn(corpus, index_dir, lexicon=lexicon, userdict=userdict, workers=workers, progress=progress,
                     replace_corpus=replace_corpus,
-                    walk=WalkOptions(max_file_mb=max_file_mb, follow_symlinks=follow_symlinks))
+                    walk=WalkOptions(max_file_mb=max_file_mb, follow_symlinks=follow_symlinks),
+                    ocr=OcrOptions(enabled=ocr, cache_dir=Path(ocr_cache) if ocr_cache else None,
+                                   progress=not as_json))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -230,6 +240,12 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
         for rel in report.removed:
             click.echo(f"  - {rel}")
     click.echo(f"  indexed {len(report.indexed)} / skipped {len(report.skipped)} / failed {len(report.failed)}")
+    if report.ocr_pages:
+        click.echo(f"  OCR: {count(report.ocr_pages, 'page')} read from scans, {report.ocr_cached} of them "
+                   "from the OCR cache")
+    for low in report.low_confidence:
+        click.echo(f"  low OCR confidence: {low['file']} page {low['page']} ({low['confidence']:.0f}%): "
+                   "check its text")
     for rel, why in report.skipped:
         click.secho(f"  skipped {rel}: {why}", fg="yellow", err=True)
     for rel, why in report.failed:
@@ -240,8 +256,8 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
 @_build_options
 @handle_errors
 def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
-                as_json):
-    """Index every report (.txt .md .docx .pdf .html .doc .wps) below the corpus folder.
+                ocr, ocr_cache, as_json):
+    """Index every report (.txt .md .docx .pdf .html .doc .wps, scans by OCR) below the corpus folder.
 
     Writes a new index beside the live one and switches to it atomically: searches
     running meanwhile keep working. Unreadable files are skipped and listed; the exit
@@ -254,14 +270,14 @@ def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, m
       govsearch index build --corpus corpus --index var/index
     """
     _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
-               follow_symlinks)
+               follow_symlinks, ocr, ocr_cache)
 
 
 @index_group.command("update")
 @_build_options
 @handle_errors
 def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
-                 as_json):
+                 ocr, ocr_cache, as_json):
     """Re-index only new and changed reports, and drop removed ones.
 
     A full build happens instead when there is no index yet, the current one is
@@ -274,7 +290,7 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
       govsearch index update --corpus corpus
     """
     _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
-               follow_symlinks)
+               follow_symlinks, ocr, ocr_cache)
 
 
 @index_group.command("stats")
@@ -490,6 +506,9 @@ def show_command(doc_id, query, as_json, index_dir):
     if doc.get("subtitle"):
         click.echo(doc["subtitle"])
     click.echo(f"{doc['town'] or '—'} · {doc['county'] or '—'} · {doc['year'] or '年份不详'} · {doc['source']}")
+    if doc.get("ocr"):
+        click.echo(f"text read by OCR from pages {', '.join(map(str, doc['ocr']['pages']))} "
+                   f"(mean confidence {doc['ocr']['confidence']:.0f}%, {len(doc['ocr']['uncertain'])} uncertain words)")
     color = sys.stdout.isatty()
     if query:
         click.echo(f"“{query}”: {count(doc['matches'], 'match')}")

@@ -368,6 +368,7 @@ class Searcher:
             needles_words.extend([term.norm] if term.quoted else self._term_words(t, term.norm))
         needles_synonym = [term.norm for term in q_syn.terms]
         hits = []
+        ocr_documents = getattr(t, "ocr_documents", {})
         for n, i in enumerate(page_items.tolist()):
             r = t.row(int(rows[i]))
             is_exact = tier[i] == 0
@@ -376,6 +377,8 @@ class Searcher:
             hits.append(Hit.from_row(r, match=("exact", "words", "synonym")[tier[i]],
                                      snippet=snippet(r.text, runs, needles=needles, groups=groups),
                                      score=round(float(scores[i]), 4), runs=runs))
+            if r.doc_id in ocr_documents:
+                hits[-1].text_source, hits[-1].ocr_confidence = "ocr", ocr_documents[r.doc_id]
             if listed is not None:
                 item = page_listed[n]
                 hits[-1].more_in_report = item.more_in_report
@@ -424,7 +427,8 @@ class Searcher:
         out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
                "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
-               "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level"))}
+               "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level")),
+               "text_source": doc.get("text_source", "file"), "ocr": doc.get("ocr")}
         if query is not None:
             out.update(query=query, needles=needles, matches=matches)
         return out

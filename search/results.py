@@ -37,6 +37,8 @@ class Hit:
     level: str | None = None
     more_in_report: int = 0  # group="report": matching passages of this report not listed
     also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
+    text_source: str = "file"  # "ocr": the report's text was read from a scan by OCR
+    ocr_confidence: float | None = None  # its mean OCR confidence (0–100), for "ocr"
 
     @classmethod
     def from_row(cls, row, *, match: str, snippet: str, score: float, runs) -> "Hit":
@@ -52,7 +54,8 @@ class Hit:
         out["level_label"] = level_label(self.level)  # 乡镇/街道 for township …: for display
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
-                    "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in]})
+                    "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
+                    "text_source": self.text_source, "ocr_confidence": self.ocr_confidence})
         return out
 
 

@@ -186,6 +186,15 @@ class PassageTable:
         return {d["doc_id"]: d for d in store.read_json(self.path / store.DOCUMENTS)}
 
     @cached_property
+    def ocr_documents(self) -> dict[str, float]:
+        """doc_id → mean OCR confidence of the reports read from scans (ocr.json; an
+        index written before OCR has none)."""
+        try:
+            return store.read_json(self.path / "ocr.json")
+        except FileNotFoundError:
+            return {}
+
+    @cached_property
     def by_doc(self) -> "_RowsByDoc":
         return _RowsByDoc(self.documents, self.live)
 

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 import formatfixtures as fx
 from conftest import all_hits, write_corpus
 from index import build
+from index.formats.ocr import OcrOptions
 from search.cli import main
 from search.engine import Searcher
 
@@ -269,7 +270,7 @@ def test_broken_pdfs_are_skipped_with_reasons(tmp_path, pdfs):
         "scanned.pdf": pdfs["scanned"], "encrypted.pdf": pdfs["encrypted"],
         "truncated.pdf": good[: len(good) // 2], "garbage.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n",
     })
-    report = build(corpus, tmp_path / "i")
+    report = build(corpus, tmp_path / "i", ocr=OcrOptions(enabled=False))  # scans by OCR: tests/test_ocr.py
     assert report.indexed == ["good.pdf", "restricted.pdf"]  # a copy-protected PDF opens without a password
     reasons = dict(report.skipped)
     assert set(reasons) == {"scanned.pdf", "encrypted.pdf", "truncated.pdf", "garbage.pdf"}, reasons
@@ -425,6 +426,7 @@ def test_doc_without_a_converter_is_skipped_with_how_to_convert(tmp_path, monkey
 
 def test_mixed_folder_builds_and_the_summary_names_every_skipped_file(tmp_path, pdfs, monkeypatch):
     monkeypatch.setenv("GOVSEARCH_DOC_CONVERTER", "none")
+    monkeypatch.setenv("GOVSEARCH_OCR", "0")  # the scan is skipped as before (read by OCR: tests/test_ocr.py)
     good_docx = fx.make_docx()
     corpus = write_corpus(tmp_path / "corpus", {
         "notes.txt": "来集镇工作总结\n\n来集镇持续深化“万人助万企”活动，服务企业120家。\n",

@@ -14,6 +14,8 @@ from .config import WebConfig
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INT = {"type": ["integer", "null"]}
 STRINGS = {"type": "array", "items": {"type": "string"}}
+TEXT_SOURCE = {"type": "string", "enum": ["file", "ocr"],
+               "description": "Where the report's text comes from: the file itself, or OCR of a scan (see ocr)."}
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 
 
@@ -69,6 +71,9 @@ SCHEMAS: dict[str, dict] = {
                                   "properties": {"doc_id": {"type": "string"}, "passage_id": {"type": "string"},
                                                  "title": {"type": "string"}, "town": NULLABLE_STRING,
                                                  "county": NULLABLE_STRING, "year": NULLABLE_INT}}},
+            "text_source": TEXT_SOURCE,
+            "ocr_confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 100,
+                               "description": "For text_source ocr: the report's mean OCR confidence (0-100)."},
         },
     },
     "SearchResults": {
@@ -195,6 +200,11 @@ SCHEMAS: dict[str, dict] = {
                        "year": NULLABLE_INT, "source": {"type": "string"},
                        "level_label": {"type": ["string", "null"], "description": "The level as people read it (乡镇/街道 …)."},
                        "subtitle": {"type": "string"}, "encoding": NULLABLE_STRING,
+                       "text_source": TEXT_SOURCE,
+                       "ocr": {"type": ["object", "null"],
+                               "description": "For a scan read by OCR: pages (OCR'd, 1-based), confidence (mean, "
+                                              "0-100), page_confidence (per page), uncertain (words read with a low "
+                                              "confidence, with their page), cached, seconds."},
                        "passages": {"type": "array", "items": _ref("Passage")},
                        "query": {"type": "string"}, "needles": STRINGS,
                        "matches": {"type": "integer", "minimum": 0,

@@ -5,6 +5,7 @@ as Markdown ``#`` headings), plus metadata hints.
 ``extract(path, data)`` picks the extractor by the file's suffix; ``SUFFIXES`` lists
 every suffix read. Each extractor raises :class:`SkipFile` with a reason for a file it
 cannot read (truncated, corrupt, encrypted, no text layer, wrong charset, no converter).
+Scans (image-only PDF pages, .png/.jpg/.tif images) are read by OCR (:mod:`.ocr`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import docx, html, legacy, pdf, text
+from . import docx, html, image, legacy, pdf, text
 from .base import Extracted, SkipFile
 
 EXTRACTORS: dict[str, Callable[[bytes, Path], Extracted]] = {}
-for _module in (text, docx, pdf, html, legacy):
+for _module in (text, docx, pdf, html, legacy, image):
     for _suffix in _module.SUFFIXES:
         EXTRACTORS[_suffix] = _module.extract
 

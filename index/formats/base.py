@@ -22,12 +22,15 @@ class Extracted:
     ``hints``: metadata the file itself declares: ``title``, ``date`` (publication date,
     ``YYYY-MM-DD``), ``created`` (``YYYY-MM-DD``), ``source``, ``description``. Sidecar
     values override them.
+    ``ocr``: for a scan, what OCR read (``index.formats.ocr.OcrInfo``); None when all
+    the text came from the file itself.
     """
 
     text: str
     encoding: str
     format: str
     hints: dict[str, str] = field(default_factory=dict)
+    ocr: object | None = None
 
 
 # --------------------------------------------------------------------------- blocks → text

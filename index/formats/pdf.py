@@ -18,14 +18,18 @@ import io
 import logging
 import re
 import statistics
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import ocr
 from .base import Extracted, SkipFile, iso_date, useful_title
 
 SUFFIXES = (".pdf",)
-MIN_TEXT_CHARS = 10  # fewer readable characters in the whole file: no text layer
+MIN_TEXT_CHARS = 10  # fewer readable characters in the whole file (or on a page with a picture): no text layer
+NO_TEXT_LAYER = "no text layer (a scanned PDF: add one with OCR first, e.g. ocrmypdf -l chi_sim)"
 RUNNING_TOLERANCE = 6.0  # points: a running header/footer stands at the same height on every page
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
 DATA = Path(__file__).resolve().parent.parent / "data" / "cjk_radicals.txt"
@@ -36,6 +40,10 @@ PAGE_NUMBER = re.compile(
     r"|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$",
     re.I,
 )
+
+
+# a line numbered like a heading of the first two levels: never the rest of a paragraph
+HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十百\d]+[章节部分])")
 
 
 def _cjk(ch: str) -> bool:
@@ -87,28 +95,70 @@ def extract(data: bytes, path: Path) -> Extracted:
     except Exception as exc:  # pdfminer's own errors on damaged trailers and encryption dictionaries
         raise SkipFile(f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from None
     try:
-        pages = _read_pages(document)
+        pages, pictured = _read_pages(document)
     except SkipFile:
         raise
     except Exception as exc:  # a damaged page stream
         raise SkipFile(f"corrupt PDF: cannot read its pages ({type(exc).__name__}: {exc})") from None
     if not pages:
         raise SkipFile("corrupt PDF: no pages")
-    lines = [line for page in pages for line in page]
-    readable = sum(len(re.sub(r"\(cid:\d+\)|\s", "", line.text)) for line in lines)
+    counts = [sum(len(re.sub(r"\(cid:\d+\)|\s", "", line.text)) for line in page) for page in pages]
+    # a page with (almost) no text but a picture is a scanned page: read by OCR
+    scanned = [n for n, (chars, picture) in enumerate(zip(counts, pictured)) if chars < MIN_TEXT_CHARS and picture]
+    readable = sum(counts)
+    info = None
+    if scanned:
+        why = ocr.unavailable_reason("a scanned PDF", data, [n + 1 for n in scanned], pdf=True)
+        if why is None:
+            info = ocr.OcrInfo()
+            for n in scanned:
+                pages[n] = ocr.ocr_page(data, n + 1, lambda n=n: _render(data, n + 1), info, path.name, len(pages),
+                                         ocr.DPI)
+            readable += info.characters
+        elif readable < MIN_TEXT_CHARS:
+            raise SkipFile(f"{NO_TEXT_LAYER}; {why.split(': ', 1)[1]}")
     if readable < MIN_TEXT_CHARS:
-        raise SkipFile("no text layer (a scanned PDF: add one with OCR first, e.g. ocrmypdf -l chi_sim)")
+        raise SkipFile(NO_TEXT_LAYER)
+    lines = [line for page in pages for line in page]
     cids = sum(len(re.findall(r"\(cid:\d+\)", line.text)) for line in lines)
     if cids > readable:
         raise SkipFile("no usable text layer: its fonts carry no character map (text comes out as glyph numbers)")
+    if info is not None and 0 in scanned:
+        kept = {id(ln) for ln in ocr.drop_red_letter_head(lines)}
+        pages = [[ln for ln in page if id(ln) in kept] for page in pages]
     body = remove_running_lines(pages)
     text = "\n\n".join(join_paragraphs(body)) + "\n"
-    return Extracted(text, "pdf", "pdf", _hints(document))
+    return Extracted(text, "pdf", "pdf", _hints(document), info)
 
 
-def _read_pages(document) -> list[list[Line]]:
+def _render(data: bytes, page: int):
+    """One page of a PDF as a Pillow image, rendered by poppler's pdftoppm."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory(prefix="govsearch-ocr-") as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(data)
+        try:
+            done = subprocess.run(["pdftoppm", "-r", str(ocr.DPI), "-f", str(page), "-l", str(page), "-png",
+                                   "-singlefile", str(source), str(Path(tmp) / "page")],
+                                  capture_output=True, timeout=300)
+        except FileNotFoundError:
+            raise SkipFile("OCR of a scanned PDF needs pdftoppm (not installed): install Debian's poppler-utils") from None
+        except subprocess.TimeoutExpired:
+            raise SkipFile(f"rendering page {page} for OCR took more than 5 minutes") from None
+        out = Path(tmp) / "page.png"
+        if done.returncode != 0 or not out.is_file():
+            raise SkipFile(f"cannot render page {page} for OCR (pdftoppm: "
+                           f"{done.stderr.decode('utf-8', 'replace').strip()[-200:]})")
+        with Image.open(out) as image:
+            image.load()
+            return image.copy()
+
+
+def _read_pages(document) -> tuple[list[list[Line]], list[bool]]:
+    """The lines of each page, and whether each page shows a picture."""
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLineHorizontal
+    from pdfminer.layout import LAParams, LTChar, LTImage, LTTextBox, LTTextLineHorizontal
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
@@ -117,13 +167,17 @@ def _read_pages(document) -> list[list[Line]]:
     interpreter = PDFPageInterpreter(manager, device)
     radicals = _radicals()
     pages: list[list[Line]] = []
+    pictured: list[bool] = []
     for number, page in enumerate(PDFPage.create_pages(document)):
         interpreter.process_page(page)
         layout = device.get_result()
         lines: list[Line] = []
+        picture = [False]
 
         def visit(item):
-            if isinstance(item, LTTextLineHorizontal):
+            if isinstance(item, LTImage):
+                picture[0] = True
+            elif isinstance(item, LTTextLineHorizontal):
                 chars = [c for c in item if isinstance(c, LTChar)]
                 text = line_text(chars).translate(radicals)
                 if text.strip():
@@ -136,7 +190,8 @@ def _read_pages(document) -> list[list[Line]]:
         for item in layout:
             visit(item)
         pages.append(reading_order(lines))
-    return pages
+        pictured.append(picture[0])
+    return pages, pictured
 
 
 def reading_order(lines: list[Line]) -> list[Line]:
@@ -237,6 +292,7 @@ def join_paragraphs(lines: list[Line]) -> list[str]:
             or ln.x0 > (ln.left or left) + 0.8 * em  # first-line indent (or a centered line)
             or abs(ln.size - prev.size) > 0.15 * em  # another font size: a heading
             or (same_flow and prev.y0 - ln.y0 > 1.45 * pitch)  # a wider vertical gap
+            or HEADING_NUMBER.match(ln.text) is not None  # 一、 （一） 第…章 start a block (as layout.rejoin)
         )
         if new:
             paragraphs.append([ln.text])
@@ -250,7 +306,9 @@ def _join_lines(parts: list[str]) -> str:
     text = parts[0]
     for part in parts[1:]:
         a, b = text[-1:], part[:1]
-        text += (" " if a.isascii() and b.isascii() and (a.isalnum() or a in ",.;:") and b.isalnum() else "") + part
+        decimal = a == "." and text[-2:-1].isdigit() and b.isdigit()  # 6. | 2% is 6.2%, cut by the line end
+        text += (" " if a.isascii() and b.isascii() and (a.isalnum() or a in ",.;:") and b.isalnum() and not decimal
+                 else "") + part
     return text
 
 

@@ -1,0 +1,78 @@
+"""OCR speed per page and accuracy on the scan fixtures (tests/fixtures/ocr/).
+
+    .venv/bin/python bench/ocr.py [--workers 1]
+
+Builds an index of the fixtures with an empty OCR cache (every page OCR'd), then again
+(every page from the cache), and prints the seconds per page and, for each fixture,
+the share of its source characters recovered (1 - edit distance / length of the
+source text, whitespace left out) — the figures of docs/ocr.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index.build import build  # noqa: E402
+from index.formats.ocr import OcrOptions  # noqa: E402
+from search.engine import Searcher  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "ocr"
+
+
+def distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        for name in ("scan.pdf", "photo.png"):
+            shutil.copy(FIXTURES / name, corpus / name)
+        options = OcrOptions(cache_dir=Path(tmp) / "cache")
+        started = time.perf_counter()
+        first = build(corpus, Path(tmp) / "index", workers=args.workers, ocr=options)
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        second = build(corpus, Path(tmp) / "index", workers=args.workers, ocr=options)
+        warm = time.perf_counter() - started
+        docs = json.loads(next((Path(tmp) / "index").glob("gen-*/documents.json")).read_text(encoding="utf-8"))
+        searcher = Searcher(Path(tmp) / "index")
+        print(f"build, empty cache: {cold:.1f} s for {first.ocr_pages} pages ({cold / first.ocr_pages:.1f} s a page, "
+              "jieba and the index included)")
+        print(f"build, cached:      {warm:.1f} s ({second.ocr_cached} of {second.ocr_pages} pages from the cache)")
+        for d in docs:
+            o = d["ocr"]
+            truth = (FIXTURES / f"{Path(d['source']).stem}.truth.txt").read_text(encoding="utf-8")
+            doc = searcher.document(d["doc_id"])
+            got = re.sub(r"\s", "", doc["title"] + "".join(p["text"] for p in doc["passages"] if p["kind"] != "title"))
+            want = re.sub(r"\s", "", truth)
+            accuracy = 1 - distance(got, want) / len(want)
+            print(f"{d['source']}: {len(o['pages'])} pages, OCR {o['seconds']:.1f} s "
+                  f"({o['seconds'] / len(o['pages']):.1f} s a page), confidence {o['confidence']}, "
+                  f"characters recovered {accuracy:.1%} ({len(want)} in the source), "
+                  f"uncertain words {len(o['uncertain'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,377 @@
+"""Scanned reports read by OCR (index/formats/ocr.py, image.py, the scanned pages of pdf.py).
+
+The fixtures (tests/fixtures/ocr/, made by make_scans.py from report text written for
+them) are a two-page image-only PDF printed with a red-letter head and a seal (the
+second page askew and speckled) and a photographed one-page notice in grey. One
+build OCRs them (a few seconds a page); the other tests read its index, its OCR cache
+or their own cache entries, so Tesseract runs only once per session.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from index.build import build
+from index.formats import ocr
+from index.formats.base import SkipFile
+from index.formats.ocr import OcrOptions
+from search.cli import main
+from search.engine import Searcher
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ocr"
+HEADINGS = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+PHRASES = ["地区生产总值18.6亿元", "一般公共预算收入", "高标准农田", "青禾毛尖品牌", "古村落保护修缮工程",
+           "乡村卫生室", "家庭医生签约服务", "职业技能培训", "城乡居民基本养老保险", "网格护林员"]
+
+needs_tesseract = pytest.mark.skipif(bool(ocr.missing_tools(pdf=True)),
+                                     reason="OCR tools not installed (tesseract-ocr, tesseract-ocr-chi-sim, "
+                                            "poppler-utils; python3 dev.py test installs them)")
+
+
+def _corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "scan.pdf", folder / "scan.pdf")
+    shutil.copy(FIXTURES / "photo.png", folder / "photo.png")
+    (folder / "typed.txt").write_text("青禾镇2022年工作要点\n\n一、抓好春耕生产\n\n全镇落实春耕备耕各项措施。\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if ocr.missing_tools(pdf=True):
+        pytest.skip("OCR tools not installed (tesseract-ocr, tesseract-ocr-chi-sim, poppler-utils)")
+    root = tmp_path_factory.mktemp("ocr")
+    corpus = _corpus(root / "corpus")
+    report = build(corpus, root / "index", workers=2, ocr=OcrOptions(cache_dir=root / "cache"))
+    engine = Searcher(root / "index")
+    return root, corpus, report, engine
+
+
+def _body(engine: Searcher, doc_id: str) -> list[dict]:
+    return engine.document(doc_id)["passages"]
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _accuracy(engine: Searcher, doc_id: str, truth: str) -> float:
+    doc = engine.document(doc_id)
+    got = re.sub(r"\s", "", doc["title"] + "".join(p["text"] for p in doc["passages"] if p["kind"] != "title"))
+    want = re.sub(r"\s", "", truth)
+    return 1 - _distance(got, want) / len(want)
+
+
+@needs_tesseract
+def test_scans_are_indexed_with_their_source_and_confidence(built):
+    root, corpus, report, engine = built
+    assert sorted(report.indexed) == ["photo.png", "scan.pdf", "typed.txt"], report.skipped
+    assert report.ocr_pages == 3 and report.ocr_cached == 0
+    docs = {d["source"]: d for d in json.loads(next((root / "index").glob("gen-*/documents.json")).read_text())}
+    assert docs["typed.txt"]["text_source"] == "file" and "ocr" not in docs["typed.txt"]
+    for name in ("scan.pdf", "photo.png"):
+        assert docs[name]["text_source"] == "ocr"
+        assert 0 < docs[name]["ocr"]["confidence"] <= 100
+    assert docs["scan.pdf"]["ocr"]["pages"] == [1, 2]
+
+
+@needs_tesseract
+def test_at_least_95_percent_of_the_characters_are_recovered(built):
+    _, _, _, engine = built
+    scan = _accuracy(engine, "scan", (FIXTURES / "scan.truth.txt").read_text(encoding="utf-8"))
+    assert scan >= 0.95, scan
+    # the photo loses its signature and date under the seal; the rest reads as well
+    photo = _accuracy(engine, "photo", (FIXTURES / "photo.truth.txt").read_text(encoding="utf-8"))
+    assert photo >= 0.85, photo
+
+
+@needs_tesseract
+def test_every_numbered_heading_is_a_heading(built):
+    _, _, _, engine = built
+    for doc_id in ("scan", "photo"):
+        truth = (FIXTURES / f"{doc_id}.truth.txt").read_text(encoding="utf-8").splitlines()
+        expected = [line for line in truth if HEADINGS.match(line)]
+        headings = [p["text"] for p in _body(engine, doc_id) if p["kind"] == "heading"]
+        assert expected and headings == expected, (doc_id, headings)
+    sections = {p["section"] for p in _body(engine, "scan")}
+    assert "二、民生保障持续加强 > 2.就业社保" in sections, sections
+
+
+@needs_tesseract
+def test_phrases_of_the_source_are_found_by_search(built):
+    _, _, _, engine = built
+    for phrase in PHRASES:
+        results = engine.search(f'"{phrase}"')
+        hits = [h for h in results.hits if h.match == "exact"]
+        assert hits and hits[0].doc_id in ("scan", "photo"), phrase
+        data = hits[0].to_dict()
+        assert data["text_source"] == "ocr" and 0 < data["ocr_confidence"] <= 100
+    typed = engine.search("春耕").hits[0].to_dict()
+    assert typed["text_source"] == "file" and typed["ocr_confidence"] is None
+
+
+@needs_tesseract
+def test_the_red_letter_head_and_the_seal_stay_out_of_the_body(built):
+    _, _, _, engine = built
+    for doc_id in ("scan", "photo"):  # the scan in colour (red ink), the photo in grey
+        text = "\n".join(p["text"] for p in _body(engine, doc_id))
+        assert "文件" not in text, text
+        assert not re.search(r"\d{4}\D{0,2}1[25]号", text), text
+    assert engine.document("scan")["title"] == "青禾镇人民政府2023年工作总结"
+    assert engine.document("photo")["title"] == "关于做好2024年春季森林防火工作的通知"
+
+
+@needs_tesseract
+def test_no_spaces_inside_chinese_text_and_full_width_marks(built):
+    _, _, _, engine = built
+    for doc_id in ("scan", "photo"):
+        for p in _body(engine, doc_id):
+            assert not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", p["text"]), p["text"]
+            assert not re.search(r"[\u4e00-\u9fff][,;:]|[,;:][\u4e00-\u9fff]", p["text"]), p["text"]
+    texts = [p["text"] for p in _body(engine, "scan")]
+    # a paragraph printed over three lines (and one over the page break) is one passage again
+    assert any(t.startswith("2023年，全镇实现") and t.endswith("工业企业3家。") for t in texts), texts
+    assert any(t.startswith("开展职业技能培训") and t.endswith("以上。") for t in texts), texts
+
+
+@needs_tesseract
+def test_the_second_build_takes_every_page_from_the_cache(built, monkeypatch, capsys):
+    root, corpus, _, _ = built
+    # without Tesseract on the PATH: only the cache can give the text
+    monkeypatch.setenv("PATH", str(root / "no-tools"))
+    ocr._languages.cache_clear()
+    try:
+        again = build(corpus, root / "index", workers=1, ocr=OcrOptions(cache_dir=root / "cache"))
+    finally:
+        ocr._languages.cache_clear()
+    assert sorted(again.indexed) == ["photo.png", "scan.pdf", "typed.txt"], again.skipped
+    assert again.ocr_pages == again.ocr_cached == 3
+
+
+@needs_tesseract
+def test_the_cli_shows_ocr_progress_per_page_and_low_confidence_pages(built, monkeypatch):
+    root, corpus, _, _ = built
+    monkeypatch.setattr(ocr, "LOW_PAGE_CONFIDENCE", 101)  # every page counts as low
+    result = CliRunner().invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(root / "cli"),
+                                       "--ocr-cache", str(root / "cache"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "OCR: 3 pages read from scans, 3 of them from the OCR cache" in result.output
+    for page in (1, 2):
+        assert re.search(rf"low OCR confidence: scan.pdf page {page} \(\d+%\)", result.output), result.output
+        assert f"OCR scan.pdf page {page}/2: confidence" in result.stderr
+    assert "low OCR confidence: photo.png page 1" in result.output
+
+
+@needs_tesseract
+def test_the_document_page_and_the_result_card_say_ocr(built):
+    from web.app import create_app
+
+    root, _, _, _ = built
+    client = create_app({"index": str(root / "index"), "TESTING": True}).test_client()
+    page = client.get("/?q=网格护林员").get_data(as_text=True)
+    assert "OCR 识别（置信度" in page
+    typed = client.get("/?q=春耕备耕").get_data(as_text=True)
+    assert "春耕备耕" in typed and "OCR 识别" not in typed
+    doc = client.get("/docs/photo").get_data(as_text=True)
+    assert "文字由 OCR 识别" in doc
+    data = client.get("/api/docs/scan").get_json()
+    assert data["text_source"] == "ocr" and data["ocr"]["pages"] == [1, 2]
+    shown = CliRunner().invoke(main, ["show", "--index", str(root / "index"), "scan"])
+    assert "text read by OCR from pages 1, 2 (mean confidence" in shown.output, shown.output
+
+
+def test_no_ocr_keeps_the_old_skip_reasons(tmp_path):
+    corpus = _corpus(tmp_path / "corpus")
+    result = CliRunner().invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"),
+                                       "--no-ocr"])
+    assert result.exit_code == 0, result.output
+    assert "skipped scan.pdf: no text layer (a scanned PDF: add one with OCR first" in result.stderr
+    assert "skipped photo.png: an image (read only by OCR): OCR is off" in result.stderr
+    assert not (tmp_path / "i" / "ocr-cache").exists()
+
+
+def test_the_setting_switches_ocr_off_too(tmp_path, monkeypatch):
+    corpus = _corpus(tmp_path / "corpus")
+    monkeypatch.setenv("GOVSEARCH_OCR", "0")
+    result = CliRunner().invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"),
+                                       "--json"])
+    skipped = {s["file"]: s["reason"] for s in json.loads(result.stdout)["skipped"]}
+    assert skipped["scan.pdf"].startswith("no text layer") and "OCR is off" in skipped["photo.png"]
+
+
+def test_without_tesseract_scans_are_skipped_naming_the_package(tmp_path, monkeypatch):
+    corpus = _corpus(tmp_path / "corpus")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    ocr._languages.cache_clear()
+    try:
+        report = build(corpus, tmp_path / "i", workers=1)
+    finally:
+        ocr._languages.cache_clear()
+    skipped = dict(report.skipped)
+    assert report.indexed == ["typed.txt"]
+    for name in ("scan.pdf", "photo.png"):
+        assert "tesseract-ocr" in skipped[name] and "tesseract-ocr-chi-sim" in skipped[name], skipped[name]
+    assert skipped["scan.pdf"].startswith("no text layer") and "poppler-utils" in skipped["scan.pdf"]
+
+
+# --------------------------------------------------------------------------- rules at their edges
+# Pages are given through the OCR cache (its entries are what Tesseract's TSV said), so
+# these tests need neither Tesseract nor time.
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (width, height), 255).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _cache_page(cache: Path, data: bytes, lines: list[tuple[str, float]], page: int = 1, width: int = 1000,
+                height: int = 1400, top: int = 100, left: int = 100, line_height: int = 40) -> None:
+    """A cache entry for a page of ``lines`` (text, confidence), one word a line."""
+    words, boxes = [], []
+    for n, (text, conf) in enumerate(lines):
+        y = top + n * int(line_height * 1.5)
+        words.append([text, left, y, 30 * len(text), line_height, conf, 1, n, 0])
+        boxes.append([1, n, 0, left, y, 30 * len(text), line_height])
+    key = ocr.page_cache_key(data, page)
+    path = cache / key[:2] / f"{key}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"format": ocr.CACHE_FORMAT, "width": width, "height": height, "words": words,
+                                "lines": boxes}), encoding="utf-8")
+
+
+def _read_image(tmp_path, data: bytes, name: str = "page.png"):
+    from index.formats import extract
+
+    ocr.configure(OcrOptions(cache_dir=tmp_path / "cache"))
+    try:
+        return extract(Path(name), data)
+    finally:
+        ocr.configure(None)
+
+
+def test_an_image_smaller_than_a_page_is_skipped_before_ocr(tmp_path):
+    small = _png(ocr.MIN_IMAGE_SIDE - 1, 800)
+    with pytest.raises(SkipFile, match="too small to be a scanned page"):
+        _read_image(tmp_path, small)
+    edge = _png(ocr.MIN_IMAGE_SIDE, 800)
+    _cache_page(tmp_path / "cache", edge, [("青禾镇春耕生产工作安排", 90)])
+    assert "青禾镇春耕生产工作安排" in _read_image(tmp_path, edge).text
+
+
+def test_an_image_needs_min_image_chars_to_be_a_report(tmp_path):
+    few = _png(600, 800)
+    _cache_page(tmp_path / "cache", few, [("九" * (ocr.MIN_IMAGE_CHARS - 1), 90)])
+    with pytest.raises(SkipFile, match="no readable text"):
+        _read_image(tmp_path, few)
+    enough = _png(601, 800)
+    _cache_page(tmp_path / "cache", enough, [("九" * ocr.MIN_IMAGE_CHARS, 90)])
+    assert _read_image(tmp_path, enough).ocr.characters == ocr.MIN_IMAGE_CHARS
+
+
+def test_a_line_under_min_line_confidence_is_dropped_and_words_under_min_word_confidence_are_marked(tmp_path):
+    data = _png(700, 900)
+    _cache_page(tmp_path / "cache", data, [
+        ("全镇落实春耕备耕各项措施。", ocr.MIN_LINE_CONFIDENCE),  # kept, and uncertain
+        ("青禾镇人民政府印章文字", ocr.MIN_LINE_CONFIDENCE - 0.1),  # seal text: dropped
+        ("新建茶叶加工厂两座。", ocr.MIN_WORD_CONFIDENCE),  # kept, certain
+        ("改造乡村卫生室八个。", ocr.MIN_WORD_CONFIDENCE - 0.1),  # kept, uncertain
+    ])
+    extracted = _read_image(tmp_path, data)
+    assert "全镇落实春耕备耕各项措施" in extracted.text and "新建茶叶加工厂两座" in extracted.text
+    assert "改造乡村卫生室八个" in extracted.text and "印章" not in extracted.text
+    uncertain = [word for _, word, _ in extracted.ocr.uncertain]
+    assert uncertain == ["全镇落实春耕备耕各项措施。", "改造乡村卫生室八个。"]
+
+
+def test_a_page_is_low_below_low_page_confidence(tmp_path):
+    low = _png(700, 901)
+    _cache_page(tmp_path / "cache", low, [("全镇落实春耕备耕各项措施。", ocr.LOW_PAGE_CONFIDENCE - 0.1)])
+    edge = _png(700, 902)
+    _cache_page(tmp_path / "cache", edge, [("全镇落实春耕备耕各项措施。", ocr.LOW_PAGE_CONFIDENCE)])
+    assert _read_image(tmp_path, low).ocr.low_pages() == [(1, ocr.LOW_PAGE_CONFIDENCE - 0.1)]
+    assert _read_image(tmp_path, edge).ocr.low_pages() == []
+
+
+def test_the_red_letter_head_is_dropped_only_above_a_document_number_in_the_first_lines(tmp_path):
+    head = [("青禾镇人民政府文件", 90), ("青政〔2023〕12号", 90)]
+    body = [("关于春耕生产的通知", 90), ("全镇落实春耕备耕各项措施。", 90)]
+    at_edge = _png(700, 903)  # the number on line HEAD_LINES: a head
+    _cache_page(tmp_path / "cache", at_edge, [("青禾镇人民政府文件", 90)] + [("一行说明文字", 90)] *
+                (ocr.HEAD_LINES - 2) + [("青政〔2023〕12号", 90)] + body)
+    text = _read_image(tmp_path, at_edge).text
+    assert "文件" not in text and "12号" not in text
+    beyond = _png(700, 904)  # one line further down: a number quoted in the text, kept
+    _cache_page(tmp_path / "cache", beyond, [("青禾镇人民政府文件", 90)] + [("一行说明文字", 90)] *
+                (ocr.HEAD_LINES - 1) + [("青政〔2023〕12号", 90)] + body)
+    text = _read_image(tmp_path, beyond).text
+    assert "青禾镇人民政府文件" in text and "青政〔2023〕12号" in text
+    no_number = _png(700, 905)  # without a document number a line ending in 文件 is a title
+    _cache_page(tmp_path / "cache", no_number, [("关于转发省政府文件", 90)] + body)
+    assert "关于转发省政府文件" in _read_image(tmp_path, no_number).text
+    both = _png(700, 906)
+    _cache_page(tmp_path / "cache", both, head + body)
+    assert _read_image(tmp_path, both).text.startswith("关于春耕生产的通知")
+
+
+def test_a_line_size_jump_times_the_usual_height_is_a_bigger_face(tmp_path):
+    from index.formats.ocr import OcrInfo, Word, page_lines
+
+    def sizes(factor):
+        words = [Word("关于春耕生产的通知", 100, 100, 300, round(40 * factor), 90, (1, 0, 0))]
+        boxes = {(1, 0, 0): (100, 100, 300, round(40 * factor))}
+        for n in range(1, 4):
+            words.append(Word("全镇落实春耕备耕各项措施", 100, 100 + 60 * n + 40, 500, 40, 90, (1, n, 0)))
+            boxes[(1, n, 0)] = (100, 100 + 60 * n + 40, 500, 40)
+        lines, _ = page_lines(words, boxes, 1000, 1000, 0, OcrInfo())
+        return [round(ln.size, 3) for ln in lines]
+
+    usual = round(40 * ocr.PAGE_HEIGHT / 1000, 3)
+    assert sizes(ocr.SIZE_JUMP - 0.05) == [usual] * 4  # a skewed long line: as tall, same face
+    assert sizes(ocr.SIZE_JUMP)[0] == round(60 * ocr.PAGE_HEIGHT / 1000, 3)
+
+
+def test_the_left_margin_is_where_margin_lines_start():
+    # two indented first lines and two continuation lines: the continuation lines' start
+    assert ocr.left_margin([112.0, 80.0, 112.0, 80.4], em=15) == 80.0
+    # a lone speck further left is no margin
+    assert ocr.left_margin([20.0, 80.0, 112.0, 80.4], em=15) == 80.0
+    # half a character apart still starts at the same place; more is another place
+    assert ocr.left_margin([80.0, 87.5, 200.0, 205.0], em=15) == 80.0
+    assert ocr.left_margin([80.0, 87.6, 200.0, 205.0], em=15) == 200.0
+
+
+def test_ocr_line_clean_up():
+    assert ocr.clean_text("全 镇 落实 春耕 , 备耕 措施 .") == "全镇落实春耕，备耕措施。"
+    assert ocr.clean_text("各村 ( 社区 ) : 2023 年") == "各村（社区）：2023年"
+    assert ocr.clean_text("GDP growth 6.2 %") == "GDP growth 6.2 %"
+    assert ocr.clean_text("1.教育医疗") == "1.教育医疗"
+
+
+def test_speckled_pages_are_despeckled_from_the_share_of_isolated_dark_pixels():
+    from PIL import Image, ImageDraw
+
+    assert ocr.needs_despeckling(ocr.SPECKLE_SHARE) and not ocr.needs_despeckling(ocr.SPECKLE_SHARE - 0.001)
+    clean = Image.new("L", (400, 400), 255)
+    ImageDraw.Draw(clean).rectangle((50, 50, 350, 80), fill=0)  # a thick stroke: nothing isolated
+    stroke = 301 * 31
+    assert ocr.speckle_share(clean) == pytest.approx(4 / stroke)  # only its four corner pixels
+    specks = clean.copy()
+    for n in range(40):
+        specks.putpixel((20 + 9 * n, 300), 0)  # isolated dots
+    assert ocr.speckle_share(specks) == pytest.approx((40 + 4) / (stroke + 40))
