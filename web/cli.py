@@ -225,20 +225,24 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8
     """A waitress server for ``app``, bound and ready to ``run()`` (port 0: any free port).
 
     X-Forwarded-* headers are passed through to the app, where ProxyFix trusts as
-    many hops as the ``proxy_hops`` setting says (0: none)."""
+    many hops as the ``proxy_hops`` setting says (0: none). Idle connections are closed
+    after the ``channel_timeout`` setting; those over ``connection_limit`` are answered
+    503 (web/waitress_channel.py)."""
     from waitress import create_server
 
-    from .waitress_channel import install
+    from .waitress_channel import cleanup_interval, install, overflow_band
 
+    config = app.extensions["govsearch"].config
+    options = dict(threads=threads, ident="govsearch", clear_untrusted_proxy_headers=False, asyncore_use_poll=True,
+                   channel_timeout=config.channel_timeout, cleanup_interval=cleanup_interval(config.channel_timeout),
+                   connection_limit=config.connection_limit + overflow_band(config.connection_limit))
     if sockets is not None:  # already listening (inherited from the master of --workers)
-        server = create_server(app, sockets=sockets, threads=threads, ident="govsearch",
-                               clear_untrusted_proxy_headers=False, asyncore_use_poll=True)
+        server = create_server(app, sockets=sockets, **options)
     else:
         # poll(), not select(): a process with a large memory-mapped index holds many
         # file descriptors, and select() fails on any numbered 1024 or more
-        server = create_server(app, host=host, port=port, threads=threads, ident="govsearch",
-                               clear_untrusted_proxy_headers=False, asyncore_use_poll=True)
-    install(server)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
+        server = create_server(app, host=host, port=port, **options)
+    install(server, config.connection_limit)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
     return server
 
 

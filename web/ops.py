@@ -102,6 +102,13 @@ def log_to_stderr() -> None:
         LOG.propagate = False
 
 
+def visitor_key() -> str:
+    """What tells visitors apart for the hot queries: the client's address (as the
+    trusted proxies say, see proxy_hops) and its browser. The query log keeps only a
+    salted hash of it."""
+    return f"{request.remote_addr or ''}|{request.headers.get('User-Agent', '')}"
+
+
 def note_hits(total: int) -> None:
     """Called by a search route: the number of hits for the request log."""
     g.govsearch_hits = total
