@@ -7,9 +7,11 @@ Only click is imported here; Flask, waitress and the engine load when the comman
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 
 import click
@@ -129,6 +131,8 @@ class Master:
     def __init__(self, app, sock, workers: int, threads: int):
         self.app, self.sock, self.workers, self.threads = app, sock, workers, threads
         self.children: set[int] = set()
+        # each worker's /metrics counters, summed by whichever worker answers /metrics
+        self.metrics_dir = tempfile.mkdtemp(prefix="govsearch-metrics-")
 
     def _spawn(self) -> None:
         pid = os.fork()
@@ -140,6 +144,7 @@ class Master:
             _die_with_parent()
             signal.signal(signal.SIGTERM, _raise_stop)
             signal.signal(signal.SIGINT, _raise_stop)
+            self.app.extensions["govsearch_metrics"].share(self.metrics_dir)
             server = make_server(self.app, threads=self.threads, sockets=[self.sock])
             try:
                 server.run()
@@ -175,6 +180,7 @@ class Master:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             self._stop_children()
             self.sock.close()
+            shutil.rmtree(self.metrics_dir, ignore_errors=True)
         click.echo("stopped")
         return 0
 
