@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def workers_server(tmp_path):
     port = _free_port()
     proc = subprocess.Popen([str(GOVSEARCH), "serve", "--workers", "2", "--threads", "2", "--port", str(port),
                              "--index", str(tmp_path / "index")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, GOVSEARCH_METRICS="true", GOVSEARCH_REQUEST_LOG="false"))
     try:
         line = ""
         while "serving on" not in line:
@@ -107,3 +109,31 @@ def test_a_killed_worker_is_replaced_and_workers_die_with_the_master(workers_ser
     proc.kill()  # SIGKILL: the master cannot stop them itself
     proc.wait(30)
     assert _wait_for(lambda: not any(_alive(c) for c in children))
+
+
+def _metric(text: str, name: str) -> int:
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return int(float(line.split()[-1]))
+    return 0
+
+
+def test_metrics_count_the_requests_of_every_worker(workers_server):
+    proc, port = workers_server
+    searches = 'govsearch_requests_total{route="/api/search",status="200"}'
+    for _ in range(20):  # a new connection each: the kernel hands them to either worker
+        assert _get(port, "/api/search?q=%E4%BA%94%E6%98%9F%E6%94%AF%E9%83%A8")[0] == 200
+    time.sleep(1.5)  # each worker writes its counters at most every second
+    seen = set()
+    for _ in range(6):  # whichever worker answers /metrics, it counts all 20
+        status, text = _get(port, "/metrics")
+        assert status == 200
+        seen.add(_metric(text, searches))
+    assert seen == {20}
+    workers = {f"worker-{pid}.json" for pid in _children(proc.pid)}
+    shared = [p for p in Path(tempfile.gettempdir()).glob("govsearch-metrics-*")
+              if workers & {f.name for f in p.iterdir()}]
+    assert len(shared) == 1
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(60) == 0
+    assert not shared[0].exists()  # the master removes the folder when it stops

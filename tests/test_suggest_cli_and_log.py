@@ -75,29 +75,34 @@ class Clock:
 def test_query_log_counts_anonymously_with_retention(tmp_path):
     clock = Clock(date(2026, 1, 1))
     path = tmp_path / "log.json"
-    log = QueryLog(days=7, path=path, today=clock)
-    for q in ("五星支部", "五星支部", " 五星支部 ", "人居环境"):
-        log.record(q, total=3)
-    log.record("量子纠缠", total=0)  # no hits: not recorded
-    log.record("很长" * 30, total=5)  # long text: not recorded
-    assert log.hot() == [{"query": "五星支部", "count": 3}]  # 人居环境 once: below the minimum
+    log = QueryLog(enabled=True, days=7, path=path, min_visitors=2, today=clock)
+    for q, who in (("五星支部", "10.0.0.1|ua"), ("五星支部", "10.0.0.2|ua"), (" 五星支部 ", "10.0.0.2|ua"),
+                   ("人居环境", "10.0.0.1|ua"), ("人居环境", "10.0.0.1|ua")):
+        log.record(q, total=3, visitor=who)
+    log.record("量子纠缠", total=0, visitor="10.0.0.3|ua")  # no hits: not recorded
+    log.record("很长" * 30, total=5, visitor="10.0.0.3|ua")  # long text: not recorded
+    assert log.hot() == [{"query": "五星支部", "count": 3}]  # 人居环境: twice, but by one visitor
     log.flush()
-    saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved == {"days": {"2026-01-01": {"五星支部": 3, "人居环境": 1}}}  # only text and counts
+    saved = path.read_text(encoding="utf-8")
+    assert "10.0.0." not in saved and "ua" not in saved  # only text, counts and salted hashes
+    days = json.loads(saved)["days"]
+    assert list(days) == ["2026-01-01"] and sorted(days["2026-01-01"]) == ["五星支部", "人居环境"]
+    assert days["2026-01-01"]["五星支部"]["count"] == 3 and len(days["2026-01-01"]["五星支部"]["visitors"]) == 2
+    again = QueryLog(enabled=True, days=7, path=path, min_visitors=2, today=clock)
+    assert again.hot() == [{"query": "五星支部", "count": 3}]  # read back at start-up
     clock.day = date(2026, 1, 8)
-    again = QueryLog(days=7, path=path, today=clock)
     assert again.hot() == []  # older than seven days: dropped
-    off = QueryLog(enabled=False, path=tmp_path / "off.json")
-    off.record("五星支部", 3)
-    off.record("五星支部", 3)
+    off = QueryLog(enabled=False, path=tmp_path / "off.json", min_visitors=1)
+    off.record("五星支部", 3, "a")
     off.flush()
     assert off.hot() == [] and not (tmp_path / "off.json").exists()
+    assert QueryLog().enabled is False  # off unless turned on
 
 
 def test_query_log_survives_a_damaged_file(tmp_path):
     path = tmp_path / "log.json"
     path.write_text("{not json", encoding="utf-8")
-    log = QueryLog(path=path)
-    log.record("五星支部", 1)
-    log.record("五星支部", 1)
+    log = QueryLog(enabled=True, path=path, min_visitors=2)
+    log.record("五星支部", 1, "a")
+    log.record("五星支部", 1, "b")
     assert log.hot() == [{"query": "五星支部", "count": 2}]

@@ -14,7 +14,7 @@ from .compare_view import run_compare
 from .errors import explain
 from .document import check_doc_id
 from .openapi import openapi_document
-from .ops import note_hits
+from .ops import note_hits, visitor_key
 from .state import SearchState
 
 bp = Blueprint("api", __name__)
@@ -64,7 +64,7 @@ def search():
                           hits=[], sort=state.sort, warnings=[exc.message])
     else:
         if results.page == 1:
-            web.query_log.record(state.q, results.total)
+            web.query_log.record(state.q, results.total, visitor_key())
     unknown = sorted(set(request.args) - SEARCH_PARAMETERS)
     if unknown:
         results.warnings.append(f"忽略了未知参数 {', '.join(unknown)} (unknown parameters ignored: {', '.join(unknown)}; "
@@ -135,13 +135,9 @@ def openapi():
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the index can be read and searched, 503 with the reason when not."""
+    """200 when a search would succeed, 503 with the reason when not (search/health.py)."""
     try:
-        searcher = _web().searcher
-        stats = searcher.stats()
-        problem = searcher.problem()  # the live generation is damaged; an older one still answers
-        if problem is not None:
-            raise problem
+        stats = _web().health.check()
     except GovsearchError as exc:
         explain(exc)
         error = {"code": exc.code, "message": exc.message, **({"hint": exc.hint} if exc.hint else {})}

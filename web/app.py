@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.engine import Searcher
+from search.health import HealthCheck
 from search.querylog import QueryLog
 
 from .config import WebConfig, load_config
@@ -28,6 +29,11 @@ class GovsearchWeb:
     config: WebConfig
     searcher: Searcher
     query_log: QueryLog
+    health: HealthCheck | None = None
+
+    def __post_init__(self):
+        if self.health is None:
+            self.health = HealthCheck(self.searcher)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -40,7 +46,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["govsearch"] = GovsearchWeb(
         settings, Searcher(settings.index, reload_in_background=settings.reload_in_background,
                            synonyms_file=settings.synonyms_file or None),
-        QueryLog(settings.query_log, settings.query_log_days, settings.query_log_file or None))
+        QueryLog(settings.query_log, settings.query_log_days, settings.query_log_file or None,
+                 min_visitors=settings.hot_queries_min_visitors, max_chars=settings.hot_queries_max_chars,
+                 blocked=settings.hot_queries_block))
 
     from . import api, errors, ops, security, views
 

@@ -7,9 +7,11 @@ Only click is imported here; Flask, waitress and the engine load when the comman
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 
 import click
@@ -129,6 +131,8 @@ class Master:
     def __init__(self, app, sock, workers: int, threads: int):
         self.app, self.sock, self.workers, self.threads = app, sock, workers, threads
         self.children: set[int] = set()
+        # each worker's /metrics counters, summed by whichever worker answers /metrics
+        self.metrics_dir = tempfile.mkdtemp(prefix="govsearch-metrics-")
 
     def _spawn(self) -> None:
         pid = os.fork()
@@ -140,6 +144,7 @@ class Master:
             _die_with_parent()
             signal.signal(signal.SIGTERM, _raise_stop)
             signal.signal(signal.SIGINT, _raise_stop)
+            self.app.extensions["govsearch_metrics"].share(self.metrics_dir)
             server = make_server(self.app, threads=self.threads, sockets=[self.sock])
             try:
                 server.run()
@@ -175,6 +180,7 @@ class Master:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             self._stop_children()
             self.sock.close()
+            shutil.rmtree(self.metrics_dir, ignore_errors=True)
         click.echo("stopped")
         return 0
 
@@ -225,20 +231,24 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8
     """A waitress server for ``app``, bound and ready to ``run()`` (port 0: any free port).
 
     X-Forwarded-* headers are passed through to the app, where ProxyFix trusts as
-    many hops as the ``proxy_hops`` setting says (0: none)."""
+    many hops as the ``proxy_hops`` setting says (0: none). Idle connections are closed
+    after the ``channel_timeout`` setting; those over ``connection_limit`` are answered
+    503 (web/waitress_channel.py)."""
     from waitress import create_server
 
-    from .waitress_channel import install
+    from .waitress_channel import cleanup_interval, install, overflow_band
 
+    config = app.extensions["govsearch"].config
+    options = dict(threads=threads, ident="govsearch", clear_untrusted_proxy_headers=False, asyncore_use_poll=True,
+                   channel_timeout=config.channel_timeout, cleanup_interval=cleanup_interval(config.channel_timeout),
+                   connection_limit=config.connection_limit + overflow_band(config.connection_limit))
     if sockets is not None:  # already listening (inherited from the master of --workers)
-        server = create_server(app, sockets=sockets, threads=threads, ident="govsearch",
-                               clear_untrusted_proxy_headers=False, asyncore_use_poll=True)
+        server = create_server(app, sockets=sockets, **options)
     else:
         # poll(), not select(): a process with a large memory-mapped index holds many
         # file descriptors, and select() fails on any numbered 1024 or more
-        server = create_server(app, host=host, port=port, threads=threads, ident="govsearch",
-                               clear_untrusted_proxy_headers=False, asyncore_use_poll=True)
-    install(server)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
+        server = create_server(app, host=host, port=port, **options)
+    install(server, config.connection_limit)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
     return server
 
 

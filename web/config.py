@@ -135,8 +135,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("url_prefix", "", _prefix,
             "Path the app is mounted under when a reverse proxy forwards it without stripping it, e.g. /search. "
             "Leave empty when the proxy strips the prefix and sends X-Forwarded-Prefix instead."),
-    Setting("proxy_hops", 1, _hops,
-            "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix headers are trusted; 0 ignores them."),
+    Setting("proxy_hops", 0, _hops,
+            "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix headers are trusted; "
+            "0 (the default) ignores them, as a server reached directly must: set 1 behind the nginx sample."),
     Setting("cors_origins", [], _origins,
             "Origins (scheme://host[:port]) whose pages may call /api/ from a browser, e.g. the intranet portal using the widget; '*' for any. Empty: none."),
     Setting("frame_ancestors", ["'self'"], _ancestors,
@@ -154,7 +155,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_queries", False, _bool, "Add the query text to the request log line (off: queries may be personal)."),
     Setting("metrics", False, _bool,
             "Serve GET /metrics in Prometheus text format (requests, latency histogram, index generation, documents, "
-            "last build time and result). Off: 404."),
+            "last build time and result), summed over the processes of --workers. Off: 404."),
+    Setting("metrics_token", "", _text,
+            "Bearer token a scraper must send (Authorization: Bearer <token>) to read /metrics. Empty: only clients "
+            "on this machine (loopback) that did not come through a proxy (no X-Forwarded-For) may; others get 404."),
     Setting("reload_in_background", True, _bool,
             "After a rebuild or update switched the index, the first request loads the new index in a background "
             "thread and waits for it at most 0.25 s; until it is ready, requests are answered from the previous index "
@@ -163,12 +167,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("synonyms_file", "", _text,
             "Synonym table used at query time (format in the README, section Query assistance); empty: the shipped "
             "index/data/synonyms.txt. Re-read when it changes, no rebuild or restart."),
-    Setting("query_log", True, _bool,
-            "Keep anonymous per-day counts of the queries searched (text only: no address, user or time of day) "
-            "for the 热门搜索 (hot queries) list. False: nothing is recorded and no hot queries are shown."),
+    Setting("query_log", False, _bool,
+            "Hot queries (热门搜索): keep anonymous per-day counts of the queries that found results (the text and "
+            "salted hashes of the visitors, never an address) and list those typed by hot_queries_min_visitors "
+            "different visitors. Off (the default): nothing is recorded and no hot queries are shown."),
+    Setting("hot_queries_min_visitors", 3, _positive,
+            "Different visitors (address + browser, hashed) who must have searched a query before it is listed "
+            "as a hot query; behind a proxy set proxy_hops, or every visitor is the proxy."),
+    Setting("hot_queries_max_chars", 20, _positive,
+            "Longest query (in characters, spaces collapsed) that is counted for the hot queries; longer ones never are."),
+    Setting("hot_queries_block", [], _list,
+            "Words (comma or space separated) an operator keeps off the hot queries list: a query containing one "
+            "(after normalization: case, width, traditional characters) is neither counted nor listed."),
     Setting("query_log_days", 30, _positive, "Days the query counts are kept; older days are dropped."),
     Setting("query_log_file", "", _text,
             "JSON file the query counts are saved to and read back from at start-up; empty: kept in memory only."),
+    Setting("channel_timeout", 30, _positive,
+            "Seconds a connection may stay silent (no request, or a request that stops arriving) before the "
+            "server closes it, so slow or idle clients cannot hold connections."),
+    Setting("connection_limit", 500, _positive,
+            "Open connections one process serves at once; a connection over the limit gets 503 JSON "
+            "(code too_many_connections) and is closed, instead of waiting."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -194,6 +213,12 @@ class WebConfig:
     query_log: bool
     query_log_days: int
     query_log_file: str
+    metrics_token: str
+    hot_queries_min_visitors: int
+    hot_queries_max_chars: int
+    hot_queries_block: list[str]
+    channel_timeout: int
+    connection_limit: int
     sources: dict[str, str]  # setting name → where its value came from
 
     def as_dict(self) -> dict[str, Any]:

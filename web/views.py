@@ -20,7 +20,7 @@ from search.results import Hit, Results
 
 from . import compare_view, export
 from .document import KIND_LABELS, build_view, check_doc_id
-from .ops import note_hits
+from .ops import note_hits, visitor_key
 from .toc import list_is_self_numbered, toc_tree
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
 
@@ -64,7 +64,7 @@ def run_search(state: SearchState, page_size: int | None = None, embed: bool = F
         kwargs.update(page=1, page_size=page_size, max_page_size=page_size)
     results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
     if results.page == 1 and page_size is None:
-        web.query_log.record(state.q, results.total)
+        web.query_log.record(state.q, results.total, visitor_key())
     note_hits(results.total)
     return results
 

@@ -119,13 +119,14 @@ def test_synonym_line_and_its_off_switch(ac):
 
 
 def test_hot_queries_from_the_anonymous_log(assist_index):
-    client = create_app({"TESTING": True, "index": str(assist_index)}).test_client()
+    client = create_app({"TESTING": True, "index": str(assist_index), "query_log": True,
+                         "hot_queries_min_visitors": 2}).test_client()
     assert client.get("/api/suggest").get_json()["hot"] == []
-    for _ in range(2):
-        client.get("/?q=五星支部")
-    client.get("/?q=人居环境")  # once: not shown
-    client.get("/?q=量子纠缠")  # no hits: never recorded
-    client.get("/?q=量子纠缠")
+    for ua in ("browser-a", "browser-b"):
+        client.get("/?q=五星支部", headers={"User-Agent": ua})
+    client.get("/?q=人居环境", headers={"User-Agent": "browser-a"})  # one visitor: not shown
+    for ua in ("browser-a", "browser-b"):
+        client.get("/?q=量子纠缠", headers={"User-Agent": ua})  # no hits: never recorded
     hot = client.get("/api/suggest").get_json()["hot"]
     assert hot == [{"query": "五星支部", "count": 2}]
     home = parse(client.get("/").get_data(as_text=True))
@@ -133,11 +134,13 @@ def test_hot_queries_from_the_anonymous_log(assist_index):
 
 
 def test_hot_queries_off_switch(assist_index):
-    client = create_app({"TESTING": True, "index": str(assist_index), "query_log": False}).test_client()
-    for _ in range(3):
-        client.get("/?q=五星支部")
-    assert client.get("/api/suggest").get_json()["hot"] == []
-    assert not parse(client.get("/").get_data(as_text=True)).find_all("nav", "hot")
+    for settings in ({"query_log": False}, {}):  # off, and off by default
+        client = create_app({"TESTING": True, "index": str(assist_index), "hot_queries_min_visitors": 1,
+                             **settings}).test_client()
+        for ua in ("a", "b", "c"):
+            client.get("/?q=五星支部", headers={"User-Agent": ua})
+        assert client.get("/api/suggest").get_json()["hot"] == []
+        assert not parse(client.get("/").get_data(as_text=True)).find_all("nav", "hot")
 
 
 def test_related_searches_on_the_search_page(ac):

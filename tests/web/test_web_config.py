@@ -23,7 +23,9 @@ def test_defaults():
     assert cfg.index == "var/index"
     assert cfg.url_prefix == "" and cfg.cors_origins == [] and cfg.frame_ancestors == ["'self'"]
     assert (cfg.page_size, cfg.max_page_size) == (DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    assert cfg.proxy_hops == 1 and extra == {}
+    assert cfg.proxy_hops == 0 and extra == {}  # no proxy trusted unless the operator says so
+    assert cfg.query_log is False and cfg.metrics is False and cfg.metrics_token == ""  # nothing published by default
+    assert (cfg.channel_timeout, cfg.connection_limit) == (30, 500)
     assert set(cfg.sources.values()) == {"default"}
 
 

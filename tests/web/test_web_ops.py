@@ -78,3 +78,28 @@ def test_queries_are_logged_only_when_asked(tiny_index, caplog):
     with caplog.at_level(logging.INFO, logger="govsearch.requests"):
         quiet.get("/api/search?q=五星支部")
     assert not [r for r in caplog.records if r.name == "govsearch.requests"]
+
+
+def test_metrics_only_for_this_machine_without_a_proxy(tiny_index):
+    client = create_app({"index": str(tiny_index), "TESTING": True, "metrics": True, "proxy_hops": 1}).test_client()
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.0.0.5"}).status_code == 404
+    # through a local proxy (nginx on the same machine): the public's request, refused
+    proxied = client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                         headers={"X-Forwarded-For": "203.0.113.7"})
+    assert proxied.status_code == 404
+    # a client claiming to be local through the header is not believed either
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.0.0.5"},
+                      headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 404
+
+
+def test_metrics_with_a_token(tiny_index):
+    client = create_app({"index": str(tiny_index), "TESTING": True, "metrics": True,
+                         "metrics_token": "s3cret-token"}).test_client()
+    remote = {"REMOTE_ADDR": "10.0.0.5"}
+    assert client.get("/metrics", environ_base=remote,
+                      headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+    assert client.get("/metrics", environ_base=remote, headers={"Authorization": "Bearer s3cret-toke"}).status_code == 404
+    assert client.get("/metrics", environ_base=remote, headers={"Authorization": "Basic s3cret-token"}).status_code == 404
+    assert client.get("/metrics").status_code == 404  # with a token, loopback alone is not enough

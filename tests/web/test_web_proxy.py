@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from webhelpers import parse
 
 from web import create_app
@@ -18,7 +19,14 @@ def assert_links_under(html: str, prefix: str) -> None:
     assert not bad, bad
 
 
-def test_x_forwarded_prefix(client):
+@pytest.fixture
+def proxied(tiny_index):
+    """The app behind one trusted proxy (proxy_hops = 1, as with the nginx sample)."""
+    return create_app({"TESTING": True, "index": str(tiny_index), "proxy_hops": 1}).test_client()
+
+
+def test_x_forwarded_prefix(proxied):
+    client = proxied
     r = client.get("/?q=五星支部", headers={"X-Forwarded-Prefix": "/search"})
     html = r.get_data(as_text=True)
     assert_links_under(html, "/search")
@@ -28,7 +36,8 @@ def test_x_forwarded_prefix(client):
     assert doc.find("h3", cls="report-title").find("a").attrs["href"].startswith("/search/docs/")
 
 
-def test_x_forwarded_prefix_on_document_embed_and_openapi(client):
+def test_x_forwarded_prefix_on_document_embed_and_openapi(proxied):
+    client = proxied
     headers = {"X-Forwarded-Prefix": "/gov/search"}
     assert_links_under(client.get("/docs/hongxing-2021?q=五星支部", headers=headers).get_data(as_text=True), "/gov/search")
     assert_links_under(client.get("/embed?q=五星支部", headers=headers).get_data(as_text=True), "/gov/search")
@@ -48,6 +57,19 @@ def test_forwarded_headers_ignored_when_no_proxy_is_trusted(tiny_index):
     html = client.get("/", headers={"X-Forwarded-Prefix": "/evil"}).get_data(as_text=True)
     assert "/evil" not in html
     assert_links_under(html, "")
+
+
+def test_no_proxy_is_trusted_by_default(tiny_index):
+    """A server reached directly must not let a client choose its links or redirects."""
+    client = create_app({"index": str(tiny_index)}).test_client()
+    r = client.get("/favicon.ico", headers={"X-Forwarded-Prefix": "//evil.example", "X-Forwarded-Host": "evil.example"})
+    assert r.status_code in (301, 302, 308)
+    assert "evil" not in r.headers["Location"]
+    assert r.headers["Location"].endswith("/static/favicon.svg")
+    html = client.get("/", headers={"X-Forwarded-Prefix": "//evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in html
+    forwarded = client.get("/", headers={"X-Forwarded-For": "203.0.113.9"}, environ_overrides={"REMOTE_ADDR": "127.0.0.1"})
+    assert forwarded.request.remote_addr == "127.0.0.1"
 
 
 def test_configured_url_prefix(tiny_index):

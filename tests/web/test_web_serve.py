@@ -41,9 +41,15 @@ def test_waitress_serves_pages_and_api(running):
     assert r.status == 200 and "Content-Security-Policy" in dict(r.getheaders())
 
 
-def test_waitress_passes_the_forwarded_prefix_to_the_app(running):
-    r, body = get(running, "/", headers={"X-Forwarded-Prefix": "/search"})
+def test_waitress_passes_the_forwarded_prefix_to_the_app(tiny_index):
+    with ServerThread(create_app({"index": str(tiny_index), "proxy_hops": 1}), threads=2) as server:
+        r, body = get(server.port, "/", headers={"X-Forwarded-Prefix": "/search"})
     assert 'href="/search/static/govsearch.css"' in body
+
+
+def test_waitress_ignores_the_forwarded_prefix_by_default(running):
+    r, body = get(running, "/", headers={"X-Forwarded-Prefix": "/search"})
+    assert 'href="/static/govsearch.css"' in body and "/search/static" not in body
 
 
 def test_serve_command_is_registered_with_its_options():

@@ -1,0 +1,144 @@
+"""Whether a search would succeed right now: what ``/healthz`` answers.
+
+The check goes the way a search goes, so that it says "unavailable" whenever a search
+would fail or answer wrongly:
+
+1. open the live generation (the one ``CURRENT`` names) as the searcher does, and
+   report a generation that failed to open while an older one still answers;
+2. check every file of the generation against its manifest (present, the size that
+   was written) and that none was modified after the generation was finished (its
+   modification time is later than the manifest's, which the build writes last):
+   a generation's files are written once, so a change means damage, even one that
+   keeps the size; the JSON records are parsed again when their file changed;
+3. check the files the searcher has mapped have not shrunk under it;
+4. run tiny real searches: a phrase taken from the first and the last live passage
+   must be found (total ≥ 1, with hits), through the same query parser, bigram index,
+   ranking and snippets as any search.
+
+Steps 2–3 cost one ``stat`` per file; their verdict is kept until a file's inode,
+size or modification time changes (reading and parsing happen only then). Step 4
+costs a couple of small searches (see docs/RELIABILITY.md for the measured time).
+What is not detected: a same-size change of a file whose modification time was
+forged back (``touch -d``) that no probe query touches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+from index import store
+from index.errors import GovsearchError, IndexDamaged
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+PROBE_CHARS = 4  # long enough to be rare, short enough to sit inside any passage's run of characters
+_HINT = "run `govsearch index update` to repair it, or `govsearch index build` to rebuild it"
+
+
+class HealthCheck:
+    """One per searcher; safe to share between threads."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self._lock = threading.Lock()
+        self._files_ok: tuple | None = None  # signature of the generation's files last found sound
+        self._probes: tuple[str, list[tuple[str, str]]] | None = None  # (generation, [(phrase, doc_id)])
+
+    def check(self) -> dict:
+        """The live index's figures; raises :class:`GovsearchError` saying why a search
+        would fail (status 503 for anything about the index)."""
+        searcher = self.searcher
+        stats = searcher.stats()
+        problem = searcher.problem()  # the live generation is damaged; an older one still answers
+        if problem is not None:
+            raise problem
+        table = searcher._current()
+        gen = table.path
+        self._check_files(gen)
+        table.verify()
+        self._probe(table)
+        return stats
+
+    # ------------------------------------------------------------------ files
+    def _check_files(self, gen: Path) -> None:
+        signature = _signature(gen)
+        if signature == self._files_ok:
+            return
+        manifest = gen / store.MANIFEST
+        names = store.check_file_sizes(gen)  # missing or resized: IndexDamaged naming the file
+        if names:
+            finished = manifest.stat().st_mtime_ns
+            for name in names:
+                path = gen / name
+                if path.stat().st_mtime_ns > finished:
+                    raise IndexDamaged(f"the index file {path} has changed under the server "
+                                       "(modified after its generation was written)", _HINT)
+            for name in names:
+                if name.endswith(".json"):
+                    _parse_json(gen / name)
+        else:  # an index older than manifests: its records at least
+            for name in (store.BUILD_INFO, store.DOCUMENTS):
+                _parse_json(gen / name)
+        with self._lock:
+            self._files_ok = signature
+
+    # ------------------------------------------------------------------ probes
+    def _probe(self, table) -> None:
+        probes = self._probes
+        if probes is None or probes[0] != table.path.name:
+            probes = self._probes = (table.path.name, _probe_phrases(table))
+        for phrase, doc_id in probes[1]:
+            try:
+                results = self.searcher.search(f'"{phrase}"', page_size=20, group="none")
+                # the same rows the CLI and the API read to show a hit
+                hits = results.hits
+            except GovsearchError as exc:
+                raise IndexDamaged(f"a test search for {phrase!r} failed: {exc.message}", exc.hint or _HINT) from None
+            except Exception as exc:  # what would be a 500 for a user
+                raise IndexDamaged(f"a test search for {phrase!r} failed: {type(exc).__name__}: {exc}", _HINT) from None
+            if results.total < 1 or not hits:
+                raise IndexDamaged(f"a test search for {phrase!r}, taken from report {doc_id}, found nothing: "
+                                   "the index answers wrongly", _HINT)
+
+
+def _probe_phrases(table) -> list[tuple[str, str]]:
+    """A phrase of :data:`PROBE_CHARS` Chinese characters from the first and the last
+    live passage that have one, with the report holding it."""
+    import numpy as np
+
+    live = np.flatnonzero(table.live)
+    out: list[tuple[str, str]] = []
+    for candidates in (live[:50], live[::-1][:50]):
+        for r in candidates.tolist():
+            run = next((m.group() for m in _CJK_RUN.finditer(table.norm(int(r))) if len(m.group()) >= PROBE_CHARS), None)
+            if run:
+                row = table.row(int(r))
+                out.append((run[:PROBE_CHARS], row.doc_id))
+                break
+    return list(dict.fromkeys(out))
+
+
+def _signature(gen: Path) -> tuple:
+    """(name, inode, size, mtime) of every file of the generation, the manifest included."""
+    out = []
+    try:
+        with os.scandir(gen) as entries:
+            for e in entries:
+                if e.is_file(follow_symlinks=False):
+                    st = e.stat(follow_symlinks=False)
+                    out.append((e.name, st.st_ino, st.st_size, st.st_mtime_ns))
+    except OSError as exc:
+        raise IndexDamaged(f"the index generation {gen} cannot be listed: {exc.strerror or exc}", _HINT) from None
+    return (str(gen), tuple(sorted(out)))
+
+
+def _parse_json(path: Path) -> None:
+    try:
+        json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise IndexDamaged(f"the index file {path} is missing", _HINT) from None
+    except (OSError, ValueError) as exc:
+        raise IndexDamaged(f"the index file {path} cannot be read: {exc}", _HINT) from None
