@@ -335,6 +335,10 @@ def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
 
 
 def _read_info(gen: Path) -> dict | None:
+    """A generation's build.json when it is as written (size and checksum against the
+    manifest): a damaged record never names the corpus."""
+    if not store.record_is_sound(gen, store.BUILD_INFO):
+        return None
     try:
         info = store.read_json(gen / store.BUILD_INFO)
     except (OSError, ValueError):
@@ -351,6 +355,25 @@ def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: s
         return path
     notes.append(f"the {what} the index was built with ({path}) is gone: using the shipped one")
     return None
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds an index (a CURRENT pointer or a generation), however
+    damaged: then the corpus is never guessed."""
+    try:
+        return (index_dir / store.CURRENT).exists() or any(g.is_dir() for g in index_dir.glob("gen-*"))
+    except OSError:
+        return True
+
+
+def _unknown_corpus(index_dir: Path, verb: str) -> IndexDamaged:
+    """An existing index whose record of its corpus (build.json) is damaged everywhere:
+    rebuilding from a guessed folder (./corpus) could replace every report with a few."""
+    return IndexDamaged(
+        f"the index at {index_dir} cannot say which corpus folder it was built from: its record "
+        f"({store.BUILD_INFO}) is missing or damaged, and no folder was given",
+        f"name the folder of its reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
+        "(or set GOVSEARCH_CORPUS)")
 
 
 def _missing_corpus(corpus: Path, given: bool, recorded: bool, index_dir: Path, verb: str) -> NothingIndexed:
@@ -438,7 +461,12 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     notes: list[str] = []
     _, info = recorded_build(index_dir)
     if corpus_arg is None:
-        corpus = Path(info["corpus"]) if info and info.get("corpus") else Path(DEFAULT_CORPUS)
+        if info and info.get("corpus"):
+            corpus = Path(info["corpus"])
+        elif index_exists(index_dir):
+            raise _unknown_corpus(index_dir, "update" if incremental else "build")
+        else:
+            corpus = Path(DEFAULT_CORPUS)
     else:
         corpus = Path(corpus_arg)
     if not corpus.is_dir():
