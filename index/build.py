@@ -30,7 +30,8 @@ from .errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing,
                      index_command)
 from .formats import SUFFIXES, hint_values
 from .formats.text import SUFFIXES as TEXT_SUFFIXES
-from .ingest import SkipFile, SourceFile, WalkOptions, extract_source, read, walk_corpus
+from .formats import extract
+from .ingest import SkipFile, SourceFile, WalkOptions, read, walk_tree
 from .model import Passage, Report
 from .normalize import normalize
 from .normalize import signature as normalize_signature
@@ -109,7 +110,8 @@ def assign_doc_ids(relpaths: Iterable[str]) -> dict[str, str]:
 
 def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
                    lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> AnalyzedReport:
-    extracted = extract_source(source)
+    data = source.read_bytes()  # once: the bytes analyzed are the bytes fingerprinted
+    extracted = extract(source.path, data)
     data_text, encoding = extracted.text, extracted.encoding
     structure = parse(data_text, analyzer, boilerplate=boilerplate)
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
@@ -143,12 +145,12 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
-    fingerprint = _fingerprint(source, overrides)
+    fingerprint = _fingerprint(data, overrides)
     return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text))
 
 
-def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
-    h = hashlib.sha1(source.path.read_bytes())
+def _fingerprint(data: bytes, overrides: dict[str, str]) -> str:
+    h = hashlib.sha1(data)
     h.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
@@ -214,30 +216,31 @@ def corpus_boilerplate(sources: list[SourceFile]) -> frozenset[str]:
 # --------------------------------------------------------------------------- sidecars
 
 
-def load_sidecars(corpus: Path, notes: list[str] | None = None) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
-    """``{relpath: overrides}`` from every sidecar table in the corpus, and problems found
-    (a table that cannot be read). Cells that cannot be used and rows naming no file are
-    left out, each with a line in ``notes``."""
+def load_sidecars(corpus: Path, notes: list[str] | None = None, tables: list[SourceFile] | None = None,
+                  ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
+    """``{relpath: overrides}`` from every sidecar table in the corpus (``tables``, as the
+    walk found them: by the same rules as reports), and problems found (a table that
+    cannot be read). Cells that cannot be used and rows naming no file are left out,
+    each with a line in ``notes``."""
+    if tables is None:
+        tables = walk_tree(corpus).sidecars
     overrides: dict[str, dict[str, str]] = {}
     problems: list[tuple[str, str]] = []
-    for root, dirs, files in os.walk(corpus):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name in meta.SIDECAR_NAMES:
-                path = Path(root) / name
-                folder = Path(root).relative_to(corpus).as_posix()
-                try:
-                    cells: list[str] = []
-                    table = meta.read_sidecar(path, cells)
-                    if notes is not None:
-                        where = "" if folder == "." else f"{folder}/"
-                        notes.extend(f"sidecar {where}{problem}" for problem in cells)
-                except (meta.SidecarError, UnicodeDecodeError, OSError) as exc:
-                    problems.append((path.relative_to(corpus).as_posix(), str(exc)))
-                    continue
-                for file, values in table.items():
-                    rel = file if folder == "." else f"{folder}/{file}"
-                    overrides.setdefault(rel, {}).update(values)
+    for table_file in tables:
+        folder = PurePosixPath(table_file.relpath).parent.as_posix()
+        try:
+            text = table_file.read_bytes().decode("utf-8-sig")
+            cells: list[str] = []
+            table = meta.read_sidecar(table_file.path, cells, text=text)
+            if notes is not None:
+                where = "" if folder == "." else f"{folder}/"
+                notes.extend(f"sidecar {where}{problem}" for problem in cells)
+        except (meta.SidecarError, UnicodeDecodeError, SkipFile) as exc:
+            problems.append((table_file.relpath, str(exc)))
+            continue
+        for file, values in table.items():
+            rel = file if folder == "." else f"{folder}/{file}"
+            overrides.setdefault(rel, {}).update(values)
     return overrides, problems
 
 
@@ -486,7 +489,8 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     try:
         with lifecycle.stop_on_signals():
             live, info = recorded_build(index_dir)  # again, under the lock
-            sources, walk_skipped = walk_corpus(corpus, walk)
+            walked = walk_tree(corpus, walk)
+            sources, walk_skipped = walked.files, walked.skipped
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
             previous, counts = _usable_previous(index_dir, notes) if incremental else (None, None)
@@ -506,7 +510,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                             "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
-                                  sources, sources_info, counts)
+                                  sources, sources_info, counts, walked.sidecars)
                 store.write_manifest(gen)
                 lifecycle.check_stop()
             except NothingIndexed:
@@ -569,8 +573,9 @@ def _discard(gen: Path) -> None:
 def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: Analyzer,
                       lexicon: TopicLexicon, signature: str, workers: int,
                       progress: Progress | None, report: BuildReport, sources: list[SourceFile],
-                      sources_info: dict, previous_counts: dict | None = None) -> None:
-    overrides, sidecar_problems = load_sidecars(corpus, report.notes)
+                      sources_info: dict, previous_counts: dict | None = None,
+                      sidecars: list[SourceFile] | None = None) -> None:
+    overrides, sidecar_problems = load_sidecars(corpus, report.notes, sidecars)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
     old_docs: dict[str, dict] = {}
@@ -591,9 +596,9 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         doc_id = ids[source.relpath]
         if old is not None and old["doc_id"] == doc_id:
             try:
-                fp = _fingerprint(source, ov)
-            except OSError:
-                fp = None
+                fp = _fingerprint(source.read_bytes(), ov)
+            except SkipFile:
+                fp = None  # analyzed below, where the reason is reported
             if fp == old["fingerprint"]:
                 documents[source.relpath] = old
                 report.unchanged.append(source.relpath)

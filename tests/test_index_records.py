@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,19 +45,27 @@ def _flip_byte(path: Path, at: int | None = None) -> None:
         f.write(bytes([b[0] ^ 0x5A]))
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("records")
+    corpus = write_corpus(base / "c", {"a.txt": A, "b.txt": B, "c.txt": C})
+    build(corpus, base / "idx", workers=1)
+    return corpus, base / "idx"
+
+
 @pytest.fixture
-def three(tmp_path):
-    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B, "c.txt": C})
-    index = tmp_path / "idx"
-    build(corpus, index, workers=1)
-    return corpus, index
+def three(built, tmp_path):
+    """A copy of a built index of three reports (building is the slow part)."""
+    corpus, index = built
+    shutil.copytree(index, tmp_path / "idx", symlinks=True)
+    return corpus, tmp_path / "idx"
 
 
 # ----------------------------------------------------------------- the record (item 1)
 
 
-@pytest.mark.parametrize("verb", ["update", "build"])
-@pytest.mark.parametrize("damage", ["truncate -s 150", "same size"])
+@pytest.mark.parametrize("verb, damage", [("update", "truncate -s 150"), ("build", "truncate -s 150"),
+                                          ("update", "same size")])
 def test_a_damaged_build_json_never_makes_a_build_guess_the_corpus(three, tmp_path, monkeypatch, verb, damage):
     corpus, index = three
     gen = _live(index)
@@ -91,8 +100,10 @@ def test_an_empty_folder_still_defaults_to_the_corpus_folder_here(tmp_path, monk
     assert Searcher(tmp_path / "idx").stats()["documents"] == 1
 
 
-def test_a_damaged_live_record_falls_back_to_a_sound_one_of_another_generation(three, monkeypatch, tmp_path):
-    corpus, index = three
+def test_a_damaged_live_record_falls_back_to_a_sound_one_of_another_generation(monkeypatch, tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B, "c.txt": C})
+    index = tmp_path / "idx"
+    build(corpus, index, workers=1)
     (corpus / "d.txt").write_text(C.replace("青山", "绿水"), encoding="utf-8")
     update(corpus, index, workers=1)  # two generations now, both naming the corpus
     os.truncate(_live(index) / "build.json", 150)
@@ -127,13 +138,20 @@ def test_a_mapped_file_damaged_under_a_live_searcher_is_a_named_error(three, nam
 
 
 @pytest.mark.parametrize("how", ["truncated", "same size"])
-@pytest.mark.parametrize("name", MAPPED + ["build.json", "columns.json", "grams.json"])
-def test_a_damaged_file_is_named_at_open_and_repaired_by_update(three, name, how, tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", MAPPED + ["build.json", "columns.json", "grams.json", "documents.json"])
+def test_a_damaged_file_is_named_at_open(three, name, how):
+    _, index = three
+    _damage(_live(index) / name, how)
+    with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):
+        Searcher(index).search("五星支部")
+
+
+@pytest.mark.parametrize("name, how", [("jieba.bin", "same size"), ("col.doc.npy", "truncated"),
+                                       ("build.json", "same size")])
+def test_update_repairs_a_damaged_file(three, name, how, tmp_path, monkeypatch):
     corpus, index = three
     gen = _live(index)
     _damage(gen / name, how)
-    with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):
-        Searcher(index).search("五星支部")
     args = ["index", "update", "--index", str(index)]
     if name == "build.json":
         args += ["--corpus", str(corpus)]  # the record itself is what was damaged
