@@ -32,7 +32,8 @@ from .formats import SUFFIXES, hint_values
 from .formats import ocr as ocr_reader
 from .formats.image import SUFFIXES as IMAGE_SUFFIXES
 from .formats.text import SUFFIXES as TEXT_SUFFIXES
-from .ingest import SkipFile, SourceFile, WalkOptions, extract_source, read, walk_corpus
+from .formats import extract
+from .ingest import SkipFile, SourceFile, WalkOptions, read, walk_tree
 from .model import Passage, Report
 from .normalize import normalize
 from .normalize import signature as normalize_signature
@@ -119,7 +120,8 @@ def assign_doc_ids(relpaths: Iterable[str]) -> dict[str, str]:
 
 def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
                    lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> AnalyzedReport:
-    extracted = extract_source(source)
+    data = source.read_bytes()  # once: the bytes analyzed are the bytes fingerprinted
+    extracted = extract(source.path, data)
     data_text, encoding = extracted.text, extracted.encoding
     structure = parse(data_text, analyzer, boilerplate=boilerplate)
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
@@ -153,13 +155,13 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
-    fingerprint = _fingerprint(source, overrides)
+    fingerprint = _fingerprint(data, overrides)
     ocr_info = extracted.ocr.to_dict() if extracted.ocr is not None else None
     return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text), ocr_info)
 
 
-def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
-    h = hashlib.sha1(source.path.read_bytes())
+def _fingerprint(data: bytes, overrides: dict[str, str]) -> str:
+    h = hashlib.sha1(data)
     h.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
@@ -239,30 +241,31 @@ def corpus_boilerplate(sources: list[SourceFile]) -> frozenset[str]:
 # --------------------------------------------------------------------------- sidecars
 
 
-def load_sidecars(corpus: Path, notes: list[str] | None = None) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
-    """``{relpath: overrides}`` from every sidecar table in the corpus, and problems found
-    (a table that cannot be read). Cells that cannot be used and rows naming no file are
-    left out, each with a line in ``notes``."""
+def load_sidecars(corpus: Path, notes: list[str] | None = None, tables: list[SourceFile] | None = None,
+                  ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
+    """``{relpath: overrides}`` from every sidecar table in the corpus (``tables``, as the
+    walk found them: by the same rules as reports), and problems found (a table that
+    cannot be read). Cells that cannot be used and rows naming no file are left out,
+    each with a line in ``notes``."""
+    if tables is None:
+        tables = walk_tree(corpus).sidecars
     overrides: dict[str, dict[str, str]] = {}
     problems: list[tuple[str, str]] = []
-    for root, dirs, files in os.walk(corpus):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name in meta.SIDECAR_NAMES:
-                path = Path(root) / name
-                folder = Path(root).relative_to(corpus).as_posix()
-                try:
-                    cells: list[str] = []
-                    table = meta.read_sidecar(path, cells)
-                    if notes is not None:
-                        where = "" if folder == "." else f"{folder}/"
-                        notes.extend(f"sidecar {where}{problem}" for problem in cells)
-                except (meta.SidecarError, UnicodeDecodeError, OSError) as exc:
-                    problems.append((path.relative_to(corpus).as_posix(), str(exc)))
-                    continue
-                for file, values in table.items():
-                    rel = file if folder == "." else f"{folder}/{file}"
-                    overrides.setdefault(rel, {}).update(values)
+    for table_file in tables:
+        folder = PurePosixPath(table_file.relpath).parent.as_posix()
+        try:
+            text = table_file.read_bytes().decode("utf-8-sig")
+            cells: list[str] = []
+            table = meta.read_sidecar(table_file.path, cells, text=text)
+            if notes is not None:
+                where = "" if folder == "." else f"{folder}/"
+                notes.extend(f"sidecar {where}{problem}" for problem in cells)
+        except (meta.SidecarError, UnicodeDecodeError, SkipFile) as exc:
+            problems.append((table_file.relpath, str(exc)))
+            continue
+        for file, values in table.items():
+            rel = file if folder == "." else f"{folder}/{file}"
+            overrides.setdefault(rel, {}).update(values)
     return overrides, problems
 
 
@@ -361,6 +364,10 @@ def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
 
 
 def _read_info(gen: Path) -> dict | None:
+    """A generation's build.json when it is as written (size and checksum against the
+    manifest): a damaged record never names the corpus."""
+    if not store.record_is_sound(gen, store.BUILD_INFO):
+        return None
     try:
         info = store.read_json(gen / store.BUILD_INFO)
     except (OSError, ValueError):
@@ -377,6 +384,25 @@ def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: s
         return path
     notes.append(f"the {what} the index was built with ({path}) is gone: using the shipped one")
     return None
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds an index (a CURRENT pointer or a generation), however
+    damaged: then the corpus is never guessed."""
+    try:
+        return (index_dir / store.CURRENT).exists() or any(g.is_dir() for g in index_dir.glob("gen-*"))
+    except OSError:
+        return True
+
+
+def _unknown_corpus(index_dir: Path, verb: str) -> IndexDamaged:
+    """An existing index whose record of its corpus (build.json) is damaged everywhere:
+    rebuilding from a guessed folder (./corpus) could replace every report with a few."""
+    return IndexDamaged(
+        f"the index at {index_dir} cannot say which corpus folder it was built from: its record "
+        f"({store.BUILD_INFO}) is missing or damaged, and no folder was given",
+        f"name the folder of its reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
+        "(or set GOVSEARCH_CORPUS)")
 
 
 def _missing_corpus(corpus: Path, given: bool, recorded: bool, index_dir: Path, verb: str) -> NothingIndexed:
@@ -468,7 +494,12 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     notes: list[str] = []
     _, info = recorded_build(index_dir)
     if corpus_arg is None:
-        corpus = Path(info["corpus"]) if info and info.get("corpus") else Path(DEFAULT_CORPUS)
+        if info and info.get("corpus"):
+            corpus = Path(info["corpus"])
+        elif index_exists(index_dir):
+            raise _unknown_corpus(index_dir, "update" if incremental else "build")
+        else:
+            corpus = Path(DEFAULT_CORPUS)
     else:
         corpus = Path(corpus_arg)
     if not corpus.is_dir():
@@ -488,7 +519,8 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     try:
         with lifecycle.stop_on_signals():
             live, info = recorded_build(index_dir)  # again, under the lock
-            sources, walk_skipped = walk_corpus(corpus, walk)
+            walked = walk_tree(corpus, walk)
+            sources, walk_skipped = walked.files, walked.skipped
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
             previous, counts = _usable_previous(index_dir, notes) if incremental else (None, None)
@@ -508,7 +540,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                             "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
-                                  sources, sources_info, counts, ocr)
+                                  sources, sources_info, counts, ocr, walked.sidecars)
                 store.write_manifest(gen)
                 lifecycle.check_stop()
             except NothingIndexed:
@@ -572,8 +604,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                       lexicon: TopicLexicon, signature: str, workers: int,
                       progress: Progress | None, report: BuildReport, sources: list[SourceFile],
                       sources_info: dict, previous_counts: dict | None = None,
-                      ocr: ocr_reader.OcrOptions | None = None) -> None:
-    overrides, sidecar_problems = load_sidecars(corpus, report.notes)
+                      ocr: ocr_reader.OcrOptions | None = None, sidecars: list[SourceFile] | None = None) -> None:
+    overrides, sidecar_problems = load_sidecars(corpus, report.notes, sidecars)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
     old_docs: dict[str, dict] = {}
@@ -594,9 +626,9 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         doc_id = ids[source.relpath]
         if old is not None and old["doc_id"] == doc_id:
             try:
-                fp = _fingerprint(source, ov)
-            except OSError:
-                fp = None
+                fp = _fingerprint(source.read_bytes(), ov)
+            except SkipFile:
+                fp = None  # analyzed below, where the reason is reported
             if fp == old["fingerprint"]:
                 documents[source.relpath] = old
                 report.unchanged.append(source.relpath)

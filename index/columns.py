@@ -354,7 +354,7 @@ class Columns:
             raise IndexMissing(f"the index file {manifest_path} is damaged ({exc})",
                                "rebuild it with `govsearch index build`") from None
         self._expected = expected
-        self._watched: list[tuple[Path, int, int]] = []  # (file, inode, size) of mapped files
+        self._watched: list[tuple[Path, int, int, int]] = []  # (file, inode, size, mtime) of mapped files
         for name, size in expected.items():
             self._check_size(name, size)
         self.values = json.loads((folder / VALUES).read_text(encoding="utf-8"))
@@ -375,21 +375,20 @@ class Columns:
         return st.st_ino
 
     def _watch(self, name: str, inode: int) -> None:
-        self._watched.append((self.folder / name, inode, self._expected[name]))
+        path = self.folder / name
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except OSError:
+            mtime = 0
+        self._watched.append((path, inode, self._expected[name], mtime))
 
     def verify(self) -> None:
-        """Raise :class:`IndexMissing` if a mapped file has shrunk since it was mapped
-        (someone truncated a file of the live generation): reading it would crash the
-        process with SIGBUS. Costs one ``stat`` per mapped file; a file removed or
-        replaced by another is harmless (the mapping keeps the old one)."""
-        for path, inode, size in self._watched:
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            if st.st_ino == inode and st.st_size < size:
-                raise IndexMissing(f"the index file {path} has changed under the server: "
-                                   f"{st.st_size} bytes, {size} expected", "rebuild it with `govsearch index build`")
+        """Raise :class:`IndexMissing` if a mapped file has shrunk (someone truncated a
+        file of the live generation: reading it would crash the process with SIGBUS) or
+        was written in place since it was mapped (see :func:`store.check_watched`).
+        Costs one ``stat`` per mapped file."""
+        for watched in self._watched:
+            store.check_watched(watched)
 
     def array(self, name: str) -> np.ndarray:
         a = self._arrays.get(name)

@@ -9,14 +9,28 @@ from pathlib import Path
 
 from .formats import SUFFIXES, Extracted, SkipFile, extract
 from .formats.text import decode
+from .metadata import SIDECAR_NAMES
+from .safe_open import read_file
 
-__all__ = ["SUFFIXES", "Extracted", "SkipFile", "SourceFile", "decode", "extract_source", "find_files", "read"]
+__all__ = ["SUFFIXES", "Extracted", "SkipFile", "SourceFile", "Walk", "decode", "extract_source", "find_files",
+           "read", "walk_corpus", "walk_tree"]
 
 
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
     relpath: str  # "/"-separated, relative to the corpus folder
+    real: Path | None = None  # its real path when walked (links resolved)
+    root: Path | None = None  # the corpus folder (resolved) when ``real`` lies below it
+    cap: int = 0  # most bytes read (0: no cap)
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes, opened once and safely (index/safe_open.py): no link
+        followed below the corpus folder, a FIFO or device refused, the size cap held
+        on the opened descriptor. :class:`SkipFile` with the reason otherwise."""
+        if self.real is not None and self.root is not None:
+            return read_file(self.real, self.root, self.cap)
+        return read_file(self.real or self.path, None, self.cap)
 
 
 DEFAULT_MAX_FILE_MB = 64  # a report larger than this is skipped (and said so)
@@ -50,57 +64,80 @@ def _is_report_name(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(SUFFIXES)
 
 
+@dataclass
+class Walk:
+    files: list[SourceFile]  # report files, sorted by relpath
+    sidecars: list[SourceFile]  # metadata.tsv / MANIFEST.tsv tables, sorted by relpath
+    skipped: list[tuple[str, str]]  # (relpath, reason)
+
+
 def walk_corpus(corpus: Path, options: WalkOptions | None = None) -> tuple[list[SourceFile], list[tuple[str, str]]]:
     """``(files, skipped)``: the regular report files below ``corpus`` (sorted by path)
+    and ``(relpath, reason)`` of those left out (see :func:`walk_tree`)."""
+    walked = walk_tree(corpus, options)
+    return walked.files, walked.skipped
+
+
+def walk_tree(corpus: Path, options: WalkOptions | None = None) -> Walk:
+    """The report files and sidecar tables below ``corpus``, walked by the same rules,
     and ``(relpath, reason)`` of those left out — FIFOs, devices, sockets, files over
     the size cap, dangling links, links out of the corpus, loops, unreadable folders.
-    Never opens a file, so it cannot hang on a FIFO or read a device."""
+    Never opens a file, so it cannot hang on a FIFO or read a device; walks folders
+    from a list, not by recursion, so any depth is fine."""
     options = options or WalkOptions()
     corpus = Path(corpus)
     root = corpus.resolve()
     cap = int(options.max_file_mb * 1024 * 1024) if options.max_file_mb else 0
     found: list[SourceFile] = []
+    sidecars: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
 
     def inside(target: Path) -> bool:
         return target == root or root in target.parents
 
-    def link_refusal(path: Path) -> str | None:
-        """Why a symbolic link is not followed, or None when it may be."""
+    def link_target(path: Path) -> tuple[Path | None, str | None]:
+        """(resolved target, None) when a symbolic link may be followed, else (None, why)."""
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            return "dangling or looping symbolic link"
+            return None, "dangling or looping symbolic link"
         if options.follow_symlinks == "never":
-            return "symbolic link (not followed: follow_symlinks is 'never')"
+            return None, "symbolic link (not followed: follow_symlinks is 'never')"
         if options.follow_symlinks == "inside" and not inside(target):
-            return f"symbolic link to {target}, outside the corpus folder (see --follow-symlinks)"
-        return None
+            return None, f"symbolic link to {target}, outside the corpus folder (see --follow-symlinks)"
+        return target, None
 
-    def walk(folder: Path, rel: str) -> None:
+    def source(path: Path, relpath: str, real: Path) -> SourceFile:
+        return SourceFile(path, relpath, real, root if inside(real) else None, cap)
+
+    pending: list[tuple[Path, str, Path]] = [(corpus, "", root)]  # (folder, relpath, real path)
+    while pending:
+        folder, rel, real_folder = pending.pop()
         try:
             st = folder.stat()
         except OSError as exc:
             skipped.append((rel or ".", f"cannot read folder: {exc.strerror or exc}"))
-            return
+            continue
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
             skipped.append((rel, "folder already walked (symbolic link loop or duplicate)"))
-            return
+            continue
         seen_dirs.add(key)
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             skipped.append((rel or ".", f"cannot read folder: {exc.strerror or exc}"))
-            return
+            continue
+        subfolders: list[tuple[Path, str, Path]] = []
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             relpath = f"{rel}/{name}" if rel else name
             path = Path(entry.path)
+            real = real_folder / name
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=True)
@@ -108,16 +145,17 @@ def walk_corpus(corpus: Path, options: WalkOptions | None = None) -> tuple[list[
                 is_link, is_dir = True, False
             if is_dir:
                 if is_link:
-                    why = link_refusal(path)
+                    real, why = link_target(path)
                     if why:
                         skipped.append((relpath, why))
                         continue
-                walk(path, relpath)
+                subfolders.append((path, relpath, real))
                 continue
-            if not _is_report_name(name):
+            is_sidecar = name in SIDECAR_NAMES
+            if not is_sidecar and not _is_report_name(name):
                 continue
             if is_link:
-                why = link_refusal(path)
+                real, why = link_target(path)
                 if why:
                     skipped.append((relpath, why))
                     continue
@@ -135,21 +173,17 @@ def walk_corpus(corpus: Path, options: WalkOptions | None = None) -> tuple[list[
                 skipped.append((relpath, f"larger than the size cap: {st.st_size / 1048576:.1f} MB > "
                                          f"{options.max_file_mb:g} MB (raise --max-file-mb / GOVSEARCH_MAX_FILE_MB)"))
                 continue
-            found.append(SourceFile(path, relpath))
-
-    walk(corpus, "")
+            (sidecars if is_sidecar else found).append(source(path, relpath, real))
+        pending.extend(reversed(subfolders))  # depth first, in name order, as a recursive walk would
     found.sort(key=lambda s: s.relpath)
-    return found, skipped
+    sidecars.sort(key=lambda s: s.relpath)
+    return Walk(found, sidecars, skipped)
 
 
 def extract_source(source: SourceFile) -> Extracted:
     """The file's text in the structure parser's shape, with its metadata hints
     (see :mod:`index.formats`); :class:`SkipFile` when it cannot be read."""
-    try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
-    return extract(source.path, data)
+    return extract(source.path, source.read_bytes())
 
 
 def read(source: SourceFile) -> tuple[str, str]:

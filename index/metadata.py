@@ -85,10 +85,12 @@ class Metadata:
 
 
 def read_sidecar(path: Path, problems: list[str] | None = None,
-                 gazetteer: Gazetteer | None = None) -> dict[str, dict[str, str]]:
-    """``{file name: {field: value}}`` for one sidecar table. Cells that cannot be used
-    are left out, each with a line in ``problems`` (``metadata.tsv line 3: …``)."""
-    text = path.read_text(encoding="utf-8-sig")
+                 gazetteer: Gazetteer | None = None, text: str | None = None) -> dict[str, dict[str, str]]:
+    """``{file name: {field: value}}`` for one sidecar table (``text``: its content, as
+    the build read it safely; else read from ``path``). Cells that cannot be used are
+    left out, each with a line in ``problems`` (``metadata.tsv line 3: …``)."""
+    if text is None:
+        text = path.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
     if not rows or "file" not in [c.strip() for c in rows[0]]:
         raise SidecarError(f"{path}: the first row must name the columns and include 'file'")

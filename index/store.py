@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,24 +64,65 @@ def is_complete(gen: Path) -> bool:
 
 
 def write_manifest(gen: Path) -> None:
-    """Record the name and size of every file of a finished generation (written last)."""
-    files = {p.name: p.stat().st_size for p in sorted(gen.iterdir()) if p.is_file() and p.name != MANIFEST
-             and not p.name.endswith((".lock", ".tmp", "WRITELOCK"))}
-    write_json(gen / MANIFEST, {"files": files})
+    """Record the name, size and CRC-32 of every file of a finished generation (written
+    last): sizes catch a truncated file with one ``stat``; checksums catch one damaged
+    in place at the same size, which a mapped read would otherwise serve silently."""
+    files, crcs = {}, {}
+    for p in sorted(gen.iterdir()):
+        if p.is_file() and p.name != MANIFEST and not p.name.endswith((".lock", ".tmp", "WRITELOCK")):
+            files[p.name] = p.stat().st_size
+            crcs[p.name] = file_crc32(p)
+    write_json(gen / MANIFEST, {"files": files, "crc32": crcs})
 
 
-def check_file_sizes(gen: Path) -> list[str]:
-    """Raise :class:`IndexDamaged` naming the first file of the generation's manifest
-    that is missing or has another size than was written (one ``stat`` per file: cheap
-    enough for every open); return the names checked (none for an index older than
-    manifests)."""
+CRC_BLOCK = 1 << 20
+CHECKSUMS_ENV = "GOVSEARCH_CHECKSUMS"
+
+
+def verify_checksums() -> bool:
+    """Whether opening a generation checks every file's CRC-32 (``GOVSEARCH_CHECKSUMS``,
+    default on; ``0`` leaves only the size checks, for an index too large to read
+    through at every switch)."""
+    return os.environ.get(CHECKSUMS_ENV, "1").strip().lower() not in ("0", "no", "off", "false")
+
+
+def file_crc32(path: Path) -> int:
+    """CRC-32 of a whole file (zlib's: hundreds of MB a second, see docs/RELIABILITY.md)."""
+    crc = 0
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(CRC_BLOCK)
+            if not block:
+                return crc
+            crc = zlib.crc32(block, crc)
+
+
+def read_manifest(gen: Path) -> dict | None:
+    """The generation's manifest, None for an index older than manifests;
+    :class:`IndexDamaged` when it cannot be read."""
     try:
         manifest = read_json(gen / MANIFEST)
         files = dict(manifest["files"])
+        crcs = dict(manifest.get("crc32") or {})
     except FileNotFoundError:
-        return []  # an index older than manifests
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise IndexDamaged(f"{gen / MANIFEST} cannot be read: {exc}") from None
+    return {"files": files, "crc32": crcs}
+
+
+def check_file_sizes(gen: Path, checksums: bool = False, only: tuple[str, ...] | None = None) -> list[str]:
+    """Raise :class:`IndexDamaged` naming the first file of the generation's manifest
+    that is missing or has another size than was written (one ``stat`` per file: cheap
+    enough for every open) or, with ``checksums``, other bytes (its CRC-32 differs);
+    ``only``: just these files. Return the names checked (none for an index older
+    than manifests)."""
+    manifest = read_manifest(gen)
+    if manifest is None:
+        return []
+    files = manifest["files"]
+    if only is not None:
+        files = {name: size for name, size in files.items() if name in only}
     for name, size in files.items():
         path = gen / name
         try:
@@ -89,11 +131,39 @@ def check_file_sizes(gen: Path) -> list[str]:
             raise IndexDamaged(f"{path} is missing") from None
         if actual != size:
             raise IndexDamaged(f"{path} has {actual} bytes, {size} were written (truncated or replaced)")
+    if checksums:
+        crcs = manifest["crc32"]
+        for name in files:
+            expected = crcs.get(name)
+            if expected is None:
+                continue  # written before checksums were recorded
+            try:
+                actual = file_crc32(gen / name)
+            except OSError as exc:
+                raise IndexDamaged(f"{gen / name} cannot be read: {exc.strerror or exc}") from None
+            if actual != expected:
+                raise IndexDamaged(f"{gen / name} is damaged: its checksum differs from the one written "
+                                   "(same size, other bytes)")
     return list(files)
 
 
+def record_is_sound(gen: Path, name: str) -> bool:
+    """Whether a record file of the generation (``build.json`` …) is as it was written,
+    by the manifest's size and checksum; an index older than manifests has nothing to
+    check it against, so its record counts when it parses."""
+    try:
+        manifest = read_manifest(gen)
+        if manifest is not None and name not in manifest["files"]:
+            return False
+        check_file_sizes(gen, checksums=True, only=(name,))
+    except IndexDamaged:
+        return False
+    return True
+
+
 def verify_generation(gen: Path) -> None:
-    """Raise :class:`IndexDamaged` naming the first missing, truncated or unreadable file."""
+    """Raise :class:`IndexDamaged` naming the first missing, truncated, damaged (by its
+    checksum) or unreadable file."""
     for name in (BUILD_INFO, DOCUMENTS):
         try:
             read_json(gen / name)
@@ -101,13 +171,42 @@ def verify_generation(gen: Path) -> None:
             raise IndexDamaged(f"{gen / name} is missing") from None
         except (OSError, ValueError) as exc:
             raise IndexDamaged(f"{gen / name} cannot be read: {exc}") from None
-    for name in check_file_sizes(gen):
+    for name in check_file_sizes(gen, checksums=True):
         path = gen / name
         if name.endswith(".json"):
             try:
                 read_json(path)
             except (OSError, ValueError) as exc:
                 raise IndexDamaged(f"{path} cannot be read: {exc}") from None
+
+
+def watch(path: Path) -> tuple[Path, int, int, int]:
+    """What :func:`check_watched` compares: a mapped file's inode, size and mtime now."""
+    st = os.stat(path)
+    return path, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def check_watched(watched: tuple[Path, int, int, int]) -> None:
+    """Raise :class:`IndexDamaged` when a mapped file has shrunk (reading it would crash
+    the process with SIGBUS) or was written in place (its mapped bytes are no longer
+    those the manifest vouched for) since :func:`watch`. The files of a generation are
+    written once and never modified, so any change of size or mtime is damage; a file
+    removed or replaced by another (another inode) is harmless: the mapping keeps the
+    old one."""
+    path, inode, size, mtime = watched
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if st.st_ino != inode:
+        return
+    if st.st_size < size:
+        raise IndexDamaged(f"the index file {path} has changed under the server: {st.st_size} bytes, {size} expected",
+                           "rebuild it with `govsearch index update` (it repairs damaged files)")
+    if st.st_size != size or st.st_mtime_ns != mtime:
+        raise IndexDamaged(f"the index file {path} was written to under the server (its bytes may differ from "
+                           "those checked when it was opened)",
+                           "rebuild it with `govsearch index update` (it repairs damaged files)")
 
 
 def new_generation(index_dir: Path) -> Path:

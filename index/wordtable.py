@@ -65,22 +65,43 @@ class WordTable:
     """The mapped dictionary of one index generation."""
 
     def __init__(self, folder: Path):
+        from . import store
         from .errors import IndexMissing
 
-        info = json.loads((folder / INFO).read_text(encoding="utf-8"))
-        size = (folder / BLOB).stat().st_size
-        offsets = np.load(folder / OFFSETS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-        self.freqs = np.load(folder / FREQS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        # sizes against the generation's manifest before anything is mapped: reading
+        # past the end of a truncated mapped file kills the process (SIGBUS)
+        store.check_file_sizes(folder, only=FILES)
+        try:
+            info = json.loads((folder / INFO).read_text(encoding="utf-8"))
+            size = (folder / BLOB).stat().st_size
+            offsets = np.load(folder / OFFSETS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            self.freqs = np.load(folder / FREQS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            data = b""
+            if size:
+                with open(folder / BLOB, "rb") as f:
+                    if os.fstat(f.fileno()).st_size != size:
+                        raise ValueError(f"{BLOB} changed while it was opened")
+                    data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexMissing(f"the dictionary files in {folder} cannot be read ({exc})",
+                               "rebuild the index with `govsearch index build`") from None
         if size != info["bytes"] or len(offsets) != info["entries"] + 1 or len(self.freqs) != info["entries"] \
                 or int(offsets[-1]) != size:
             raise IndexMissing(f"the dictionary files {folder / BLOB} do not match {folder / INFO}",
                                "rebuild the index with `govsearch index build`")
-        with open(folder / BLOB, "rb") as f:
-            data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else b""
+        self._watched = [store.watch(folder / name) for name in (BLOB, OFFSETS, FREQS)]
         self.total = info["total"]
         self._offsets = offsets
         self._keys = _Keys(data, offsets)
         self._cache: dict[str, int | None] = {}
+
+    def verify(self) -> None:
+        """Raise IndexMissing naming a mapped file that was truncated or written in place
+        since it was mapped (one ``stat`` each)."""
+        from . import store
+
+        for watched in self._watched:
+            store.check_watched(watched)
 
     def get(self, word: str) -> int | None:
         """The frequency of ``word`` in jieba's prefix dictionary (0 for a prefix that is

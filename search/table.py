@@ -158,7 +158,7 @@ class PassageTable:
         self.path = gen
         # every file of the generation as it was written (Whoosh's segments too, which
         # queries open lazily): a truncated or missing one is reported now, by name
-        store.check_file_sizes(gen)
+        store.check_file_sizes(gen, checksums=store.verify_checksums())
         self.info = store.read_json(gen / store.BUILD_INFO)
         self.columns = c = Columns(gen)
         self.grams = _map_grams(gen, c)
@@ -347,8 +347,12 @@ class PassageTable:
         return analyzer_of(self.whoosh[0].schema)
 
     def verify(self) -> None:
-        """Raise IndexMissing if a mapped file was truncated under us (see Columns.verify)."""
+        """Raise IndexMissing if a mapped file was truncated or written under us (see
+        Columns.verify), the dictionary table's included once it is mapped."""
         self.columns.verify()
+        analyzer = self.__dict__.get("analyzer")
+        if isinstance(analyzer, _QueryAnalyzer):
+            analyzer.table.verify()
 
     def close(self) -> None:
         """Release this generation's files. Mapped arrays are unmapped once the last

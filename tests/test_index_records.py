@@ -1,0 +1,219 @@
+"""A generation's record and mapped files are checked like its data: a damaged
+build.json never makes a build guess the corpus; a mapped file truncated or written in
+place under a live searcher (or server) is an error naming it, never a SIGBUS; `index
+update` repairs what it finds damaged."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import write_corpus
+from index import build, store, update
+from index.errors import IndexMissing
+from search.cli import main
+from search.engine import Searcher
+
+A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"
+B = "来集镇工作总结\n\n来集镇持续深化万人助万企。\n"
+C = "青山镇工作总结\n\n青山镇全面推进人居环境整治。\n"
+GOVSEARCH = Path(sys.executable).parent / "govsearch"
+
+
+def _live(index: Path) -> Path:
+    return index / (index / "CURRENT").read_text().strip()
+
+
+def _flip_byte(path: Path, at: int | None = None) -> None:
+    """Change one byte in place: same size, other bytes."""
+    size = path.stat().st_size
+    at = size // 2 if at is None else at
+    with open(path, "r+b") as f:
+        f.seek(at)
+        b = f.read(1)
+        f.seek(at)
+        f.write(bytes([b[0] ^ 0x5A]))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("records")
+    corpus = write_corpus(base / "c", {"a.txt": A, "b.txt": B, "c.txt": C})
+    build(corpus, base / "idx", workers=1)
+    return corpus, base / "idx"
+
+
+@pytest.fixture
+def three(built, tmp_path):
+    """A copy of a built index of three reports (building is the slow part)."""
+    corpus, index = built
+    shutil.copytree(index, tmp_path / "idx", symlinks=True)
+    return corpus, tmp_path / "idx"
+
+
+# ----------------------------------------------------------------- the record (item 1)
+
+
+@pytest.mark.parametrize("verb, damage", [("update", "truncate -s 150"), ("build", "truncate -s 150"),
+                                          ("update", "same size")])
+def test_a_damaged_build_json_never_makes_a_build_guess_the_corpus(three, tmp_path, monkeypatch, verb, damage):
+    corpus, index = three
+    gen = _live(index)
+    if damage == "same size":  # still valid JSON, another corpus path: only the checksum tells
+        info = (gen / "build.json").read_text(encoding="utf-8")
+        (gen / "build.json").write_text(info.replace(str(corpus), str(corpus)[:-1] + "X"), encoding="utf-8")
+    else:
+        os.truncate(gen / "build.json", 150)
+    # a ./corpus in the current folder with one report: the old fallback would index it alone
+    elsewhere = write_corpus(tmp_path / "cwd" / "corpus", {"x.txt": A})
+    monkeypatch.chdir(elsewhere.parent)
+    monkeypatch.delenv("GOVSEARCH_CORPUS", raising=False)
+    result = CliRunner().invoke(main, ["index", verb, "--index", str(index)])
+    assert result.exit_code == 1, result.output
+    assert "cannot say which corpus folder it was built from" in result.output
+    assert f"govsearch index {verb} --corpus <folder> --index {index}" in result.output
+    assert _live(index) == gen  # nothing switched
+    assert len(store.read_json(gen / "documents.json")) == 3
+    # given the folder, the update repairs the generation
+    result = CliRunner().invoke(main, ["index", verb, "--corpus", str(corpus), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert Searcher(index).stats()["documents"] == 3
+    store.verify_generation(_live(index))
+
+
+def test_an_empty_folder_still_defaults_to_the_corpus_folder_here(tmp_path, monkeypatch):
+    write_corpus(tmp_path / "corpus", {"a.txt": A})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOVSEARCH_CORPUS", raising=False)
+    result = CliRunner().invoke(main, ["index", "build", "--index", str(tmp_path / "idx")])
+    assert result.exit_code == 0, result.output
+    assert Searcher(tmp_path / "idx").stats()["documents"] == 1
+
+
+def test_a_damaged_live_record_falls_back_to_a_sound_one_of_another_generation(monkeypatch, tmp_path):
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B, "c.txt": C})
+    index = tmp_path / "idx"
+    build(corpus, index, workers=1)
+    (corpus / "d.txt").write_text(C.replace("青山", "绿水"), encoding="utf-8")
+    update(corpus, index, workers=1)  # two generations now, both naming the corpus
+    os.truncate(_live(index) / "build.json", 150)
+    monkeypatch.chdir(tmp_path)
+    report = update(None, index, workers=1)
+    assert report.corpus == str(corpus.resolve()) and report.documents == 4
+
+
+# ----------------------------------------------------------------- mapped files (item 3)
+
+MAPPED = ["jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "norm.bin", "col.doc.npy"]
+
+
+def _damage(path: Path, how: str) -> None:
+    if how == "truncated":
+        os.truncate(path, path.stat().st_size // 2)
+    else:
+        _flip_byte(path, path.stat().st_size - 1)
+
+
+@pytest.mark.parametrize("how", ["truncated", "same size"])
+@pytest.mark.parametrize("name", MAPPED)
+def test_a_mapped_file_damaged_under_a_live_searcher_is_a_named_error(three, name, how):
+    _, index = three
+    searcher = Searcher(index)
+    assert searcher.search("五星支部").total == 1  # every file mapped, the dictionary table included
+    path = _live(index) / name
+    time.sleep(0.01)  # a later mtime than the build's, on file systems with coarse clocks
+    _damage(path, how)
+    with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):
+        searcher.search("五星支部")
+
+
+@pytest.mark.parametrize("how", ["truncated", "same size"])
+@pytest.mark.parametrize("name", MAPPED + ["build.json", "columns.json", "grams.json", "documents.json"])
+def test_a_damaged_file_is_named_at_open(three, name, how):
+    _, index = three
+    _damage(_live(index) / name, how)
+    with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):
+        Searcher(index).search("五星支部")
+
+
+@pytest.mark.parametrize("name, how", [("jieba.bin", "same size"), ("col.doc.npy", "truncated"),
+                                       ("build.json", "same size")])
+def test_update_repairs_a_damaged_file(three, name, how, tmp_path, monkeypatch):
+    corpus, index = three
+    gen = _live(index)
+    _damage(gen / name, how)
+    args = ["index", "update", "--index", str(index)]
+    if name == "build.json":
+        args += ["--corpus", str(corpus)]  # the record itself is what was damaged
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "damaged" in result.output and name in result.output
+    assert Searcher(index).search("五星支部").total == 1
+    store.verify_generation(_live(index))
+
+
+def test_checksums_at_open_can_be_turned_off(three, monkeypatch):
+    _, index = three
+    _flip_byte(_live(index) / "jieba.freq.npy", (_live(index) / "jieba.freq.npy").stat().st_size - 1)
+    monkeypatch.setenv("GOVSEARCH_CHECKSUMS", "0")
+    Searcher(index).search("五星支部")  # sizes alone: the damage goes unseen, as documented
+    monkeypatch.setenv("GOVSEARCH_CHECKSUMS", "1")
+    with pytest.raises(IndexMissing, match="jieba"):
+        Searcher(index).search("五星支部")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    r = conn.getresponse()
+    body = r.read().decode("utf-8")
+    conn.close()
+    return r.status, body
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGBUS on a truncated mapping is a Linux case")
+def test_truncating_jieba_bin_under_a_running_server_is_a_503_not_a_crash(three):
+    _, index = three
+    port = _free_port()
+    proc = subprocess.Popen([str(GOVSEARCH), "serve", "--port", str(port), "--threads", "2", "--index", str(index)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = ""
+        while "serving on" not in line:
+            line = proc.stdout.readline()
+            assert line, "the server ended before serving"
+        query = "/api/search?q=%E4%BA%94%E6%98%9F%E6%94%AF%E9%83%A8"  # 五星支部
+        status, body = _get(port, query)
+        assert status == 200 and json.loads(body)["total"] == 1
+        time.sleep(0.01)
+        os.truncate(_live(index) / "jieba.bin", 10)
+        status, body = _get(port, query + "%E5%88%9B%E5%BB%BA")  # another query: not from a cache
+        assert status == 503, body
+        assert "jieba.bin" in json.loads(body)["error"]["message"]
+        time.sleep(0.2)
+        assert proc.poll() is None  # still running
+        status, _ = _get(port, query)
+        assert status in (200, 503)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
