@@ -183,6 +183,9 @@ def completion(truth: Truth, gazetteer) -> dict:
     if not units and lowest != "province":  # 芷江县 for 芷江侗族自治县
         units = [p for p in gazetteer.places.values()
                  if p.level == level and AUTONOMOUS.sub("", p.name) == truth.values[lowest]]
+    named = {f: truth.values[f] for f in PLACES if truth.values[f] and f != lowest}
+    units = [u for u in units if all(same_place(gazetteer.chain(u.code).get({"town": "township"}.get(f, f)), v)
+                                     for f, v in named.items())]
     if len(units) != 1:
         return {}
     chain = gazetteer.chain(units[0].code)

@@ -115,13 +115,14 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
     fallback = PurePosixPath(source.relpath).stem
     info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
-                         path=source.relpath, overrides=overrides)
+                         path=source.relpath, overrides=overrides, chrome="\n".join(structure.chrome))
     if extracted.hints:  # what the file declares (Word/PDF properties, web page meta tags)
         years = meta.YEAR_IN_TITLE.findall(f"{extracted.hints.get('title', '')} {structure.title} {structure.subtitle}")
         hinted = hint_values(extracted.hints, int(years[0]) if years else None, info.year)
         if hinted:  # the file's hints apply before the sidecar's overrides, which win
             info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
-                                 path=source.relpath, overrides={**hinted, **(overrides or {})})
+                                 path=source.relpath, overrides={**hinted, **(overrides or {})},
+                                 chrome="\n".join(structure.chrome))
     passages: list[Passage] = []
     words: list[list[str]] = []
     section_words: list[list[str]] = []

@@ -223,9 +223,10 @@ _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 
 def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer: Analyzer, *,
              path: str = "", overrides: dict[str, str] | None = None,
-             gazetteer: Gazetteer | None = None) -> Metadata:
+             gazetteer: Gazetteer | None = None, chrome: str = "") -> Metadata:
     """The metadata of one report: extracted (a sidecar title counts as the title's
-    evidence), then the sidecar's values applied."""
+    evidence), then the sidecar's values applied. ``chrome``: the page's site chrome
+    (index/chrome.py), evidence of the place only (a site's posting dates are no year)."""
     gazetteer = gazetteer or Gazetteer.load()
     overrides = overrides or {}
     sidecar_title = overrides.get("title", "")
@@ -235,7 +236,7 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
         overrides = {k: v for k, v in overrides.items() if k != "title"}
         sidecar_title = ""
     head_title = sidecar_title if sidecar_title and sidecar_title != NULL else title
-    info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path)
+    info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path, chrome=chrome)
     info = replace(info, title=title or fallback_title)
     if overrides:
         info = apply_overrides(info, overrides, where=path, gazetteer=gazetteer)
@@ -243,10 +244,10 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
 
 
 def extract(title: str, subtitle: str, text: str, fallback_title: str, analyzer: Analyzer,
-            gazetteer: Gazetteer | None = None, path: str = "") -> Metadata:
+            gazetteer: Gazetteer | None = None, path: str = "", chrome: str = "") -> Metadata:
     gazetteer = gazetteer or Gazetteer.load()
     head = f"{title} {subtitle}"
-    places = resolve_places(head, text, path, gazetteer, analyzer)
+    places = resolve_places(head, f"{text}\n{chrome}" if chrome else text, path, gazetteer, analyzer)
     year = _year(head, text)
     return Metadata(title or fallback_title, places["town"], places["county"], year,
                     places["province"], places["city"], places["level"])

@@ -43,8 +43,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from . import chrome
 from . import layout as layouts
 from .layout import MD_HEADING
 from .analysis import Analyzer
@@ -105,17 +106,32 @@ class Structure:
     subtitle: str
     # (kind, section path, text) in reading order; kind as in model.KINDS
     blocks: list[tuple[str, tuple[str, ...], str]]
+    # lines of site chrome left out of the passages (index/chrome.py): evidence of place only
+    chrome: list[str] = field(default_factory=list)
 
 
-def _split_lines(text: str) -> list[Unit]:
+def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
+    """Non-blank lines as units, site chrome left out (into ``chrome_out``)."""
     lines: list[str] = []
     gaps: list[int] = []
     indents: list[bool] = []
     gap = 0
-    for line in text.split("\n"):
-        stripped = line.strip().strip("\ufeff").strip()  # any Unicode space: \u3000, \u2003, \u00a0 …
+    raw = text.split("\n")
+    cleaned = [chrome.clean(line.strip().strip("\ufeff").strip()) for line in raw]  # any Unicode space
+    tables = chrome.has_tables(cleaned)
+    # a publication line the byline rules know (来源：…, 作者：…) stays, as a byline
+    site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
+    kept = [i for i, c in enumerate(cleaned) if c and i not in site]
+    repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
+    left_out = set(range(len(raw))) - set(kept) | repeats
+    for i, (line, stripped) in enumerate(zip(raw, cleaned)):
         if not stripped:
             gap += 1
+            continue
+        if i in left_out:
+            if chrome_out is not None:
+                chrome_out.append(stripped)
+            gap = 0  # blank lines around a chrome line are no image gap
             continue
         lines.append(stripped)
         gaps.append(gap)
@@ -408,6 +424,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         return title_lines
     later_shapes = None
     for n, unit in enumerate(units):
+        if unit.kind == "byline" and not title_lines and n < LOOKAHEAD:
+            continue  # a page's publication line (来源：… 发布时间：…) above its title
         if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
         if title_lines:
@@ -453,7 +471,8 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
     """Title, subtitle and passages of one report. ``boilerplate``: lines
     repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
-    units = _rejoin_title(_split_lines(text), analyzer)
+    chrome_lines: list[str] = []
+    units = _rejoin_title(_split_lines(text, chrome_lines), analyzer)
     fragmented = _fragmented(units)
     markdown = _classify(units, frozenset(boilerplate), analyzer)
     units = _split_trailing_bylines(units)
@@ -477,4 +496,4 @@ def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset(
             blocks.append((unit.kind, tuple(h for _, h in path), unit.text))
     title = title_lines[0] if title_lines else ""
     subtitle = " ".join(title_lines[1:])
-    return Structure(title, subtitle, blocks)
+    return Structure(title, subtitle, blocks, chrome_lines)
