@@ -143,7 +143,8 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
-                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
+                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level,
+                    review_year=info.review_year if info.year is not None else None)
     fingerprint = _fingerprint(source, overrides)
     return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text))
 

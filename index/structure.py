@@ -264,7 +264,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if markdown or i == last:
             unit.inline = inline_heading(unit.text)
             continue
-        if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text) or (
+        if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
+            unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
+            continue
+        if ENUMERATION.match(unit.text) or (
                 len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
             continue
         if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
