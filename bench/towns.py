@@ -20,9 +20,10 @@ public build, and read back through the public search API:
   :data:`PREFIX` normalized characters; precision and recall;
 * phrases across a line break inside a sentence: for every line break in the raw text
   where the line before ends with no punctuation, is not a heading or the title of
-  truth, and the sentence goes on (see :func:`broken_phrases`), the :data:`SIDE`
-  characters before and after the break, searched as an exact phrase; share found in
-  that file's passages.
+  truth, and the sentence goes on to a full stop (not a colon: a speaker line and
+  各位代表：) or the two lines are one session line (see :func:`broken_phrases`), the
+  :data:`SIDE` characters before and after the break, searched as an exact phrase;
+  share found in that file's passages.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from index.chrome import is_chrome  # noqa: E402
 from index.normalize import normalize  # noqa: E402
 
 TOWNS = ROOT.parent / "shared" / "corpus-towns"
@@ -47,6 +49,7 @@ PREFIX = 8  # normalized characters compared when matching a heading to truth
 SIDE = 4  # characters taken on each side of a line break
 HEADING_SEP = " ‖ "
 SENTENCE_END = "。！？!?；;"
+WRAPPED_SESSION = re.compile(r"\d\s*日\s*在[^。！？\n]*?(?:会议|會議)")
 PLAIN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -96,10 +99,15 @@ def broken_phrases(raw: str, truth: Truth) -> list[str]:
             continue
         if plain(before)[:PREFIX] in marks or plain(after)[:PREFIX] in marks:
             continue  # a heading or the title: the line ends there
-        # the sentence goes on: it ends with a full stop before the next blank line
+        if is_chrome(before) or is_chrome(after):
+            continue  # site chrome (index/chrome.py) is no sentence
+        # the sentence goes on: it ends with a full stop, not a colon (各位代表：after a
+        # session line and a speaker), within the next lines; a session line wrapped
+        # over two lines counts too
         rest = "".join(x.strip() for x in lines[i + 1:i + 6])
-        stop = next((k for k, c in enumerate(rest) if c in SENTENCE_END), None)
-        if stop is None:
+        stop = next((k for k, c in enumerate(rest) if c in SENTENCE_END + "：:"), None)
+        session = WRAPPED_SESSION.search(before + after) and not WRAPPED_SESSION.search(before)
+        if not session and (stop is None or rest[stop] in "：:"):
             continue
         left = "".join(x.strip() for x in lines[max(0, i - 5):i + 1])
         left_side, right_side = left[-SIDE:], rest[:SIDE]
@@ -162,13 +170,17 @@ def _same_heading(a: str, b: str) -> bool:
     return bool(a) and (a == b)
 
 
-AUTONOMOUS = re.compile(r"(?:[\u4e00-\u9fff]{1,4}族)+自治(?=[县州旗])")
 PLACES = ("town", "county", "city", "province")
 
 
 def same_place(a: str | None, b: str | None) -> bool:
     """芷江侗族自治县 is 芷江县: truth writes the short form of autonomous units."""
-    return (a or None) == (b or None) or bool(a and b) and AUTONOMOUS.sub("", a) == AUTONOMOUS.sub("", b)
+    if (a or None) == (b or None):
+        return True
+    if not (a and b):
+        return False
+    short, full = sorted((a, b), key=len)
+    return full.startswith(short[:-1]) and full.endswith("自治" + short[-1]) and len(short) >= 2
 
 
 def completion(truth: Truth, gazetteer) -> dict:
@@ -182,7 +194,7 @@ def completion(truth: Truth, gazetteer) -> dict:
     units = gazetteer.units(truth.values[lowest], level)
     if not units and lowest != "province":  # 芷江县 for 芷江侗族自治县
         units = [p for p in gazetteer.places.values()
-                 if p.level == level and AUTONOMOUS.sub("", p.name) == truth.values[lowest]]
+                 if p.level == level and p.name != truth.values[lowest] and same_place(p.name, truth.values[lowest])]
     named = {f: truth.values[f] for f in PLACES if truth.values[f] and f != lowest}
     units = [u for u in units if all(same_place(gazetteer.chain(u.code).get({"town": "township"}.get(f, f)), v)
                                      for f, v in named.items())]

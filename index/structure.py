@@ -64,6 +64,9 @@ from .lines import (
     MAX_NUMBERED_HEADING,
     SENTENCE_OPENER,
     SPACED_SIGNATURE,
+    MAX_SESSION,
+    SESSION_LINE,
+    SESSION_START,
     SPEAKER,
     TRAILING_BYLINE,
     ends_sentence,
@@ -236,6 +239,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
+            continue
+        if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION:
+            unit.kind = "byline"  # when and where a report was given: never a heading
             continue
         if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
             prev is not None and prev.kind == "byline" and LONE_NAME.match(unit.text)
@@ -456,6 +462,20 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
     return title_lines
 
 
+def _join_session_lines(units: list[Unit]) -> list[Unit]:
+    """A session line wrapped over two lines (``——2024年1月23日在某某镇第二十届`` /
+    ``人民代表大会第八次会议上``) is one line."""
+    out: list[Unit] = []
+    for unit in units:
+        if out and SESSION_START.match(out[-1].text) and not SESSION_LINE.match(out[-1].text):
+            joined = out[-1].text + unit.text
+            if SESSION_LINE.match(joined) and len(joined) <= MAX_SESSION:
+                out[-1].text = joined
+                continue
+        out.append(unit)
+    return out
+
+
 def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
     """A title wrapped over two lines is one line: ``政府工作报`` / ``告``, or a first line
     that leaves a bracket open (``关于印发《…与`` / ``示范…》的通知``)."""
@@ -475,7 +495,7 @@ def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset(
     """Title, subtitle and passages of one report. ``boilerplate``: lines
     repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
     chrome_lines: list[str] = []
-    units = _rejoin_title(_split_lines(text, chrome_lines), analyzer)
+    units = _rejoin_title(_join_session_lines(_split_lines(text, chrome_lines)), analyzer)
     fragmented = _fragmented(units)
     markdown = _classify(units, frozenset(boilerplate), analyzer)
     units = _split_trailing_bylines(units)
