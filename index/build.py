@@ -127,13 +127,14 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
     fallback = PurePosixPath(source.relpath).stem
     info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
-                         path=source.relpath, overrides=overrides)
+                         path=source.relpath, overrides=overrides, chrome="\n".join(structure.chrome))
     if extracted.hints:  # what the file declares (Word/PDF properties, web page meta tags)
         years = meta.YEAR_IN_TITLE.findall(f"{extracted.hints.get('title', '')} {structure.title} {structure.subtitle}")
         hinted = hint_values(extracted.hints, int(years[0]) if years else None, info.year)
         if hinted:  # the file's hints apply before the sidecar's overrides, which win
             info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
-                                 path=source.relpath, overrides={**hinted, **(overrides or {})})
+                                 path=source.relpath, overrides={**hinted, **(overrides or {})},
+                                 chrome="\n".join(structure.chrome))
     passages: list[Passage] = []
     words: list[list[str]] = []
     section_words: list[list[str]] = []
@@ -154,7 +155,8 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
-                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
+                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level,
+                    review_year=info.review_year if info.year is not None else None)
     fingerprint = _fingerprint(data, overrides)
     ocr_info = extracted.ocr.to_dict() if extracted.ocr is not None else None
     return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text), ocr_info)

@@ -108,6 +108,9 @@ FIELDS: tuple[Field, ...] = (
     Field("year", "report", lambda a: wf.NUMERIC(int, bits=16, shift_step=16), _report_attr("year"), column="year", json="year",
           schema=NULLABLE_INT, filter="year", aliases=("年", "年份"), facet=True,
           description="year (YYYY) or range (YYYY-YYYY)", example="2022"),
+    # the year a report looks back on (a 2019 session reviewing 2018): documents.json and
+    # the document view only
+    Field("review_year", "report", None, _report_attr("review_year")),
     Field("title", "report", None, json="title", schema=STRING),  # kept once per report (documents.json)
     # which multi-character jieba words a passage has (existence only: exact matching and
     # ranking work from the text itself); "scorable" only keeps a lengths column, without

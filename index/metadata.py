@@ -79,6 +79,7 @@ class Metadata:
     province: str | None = None
     city: str | None = None
     level: str | None = None
+    review_year: int | None = None  # the year the report looks back on, where its session year differs
 
 
 # --------------------------------------------------------------------------- sidecars
@@ -161,10 +162,14 @@ def apply_overrides(meta: Metadata, overrides: dict[str, str], where: str = "",
         given.add(key)
         if raw == NULL:
             values[key] = "" if key == "title" else None
+            if key == "year":
+                values["review_year"] = None
         elif key == "year":
             if not re.fullmatch(r"\d{4}", raw):
                 raise SidecarError(f"{where}: year must be four digits or '-', got {raw!r}")
             values["year"] = int(raw)
+            if values["review_year"] is None or values["review_year"] > values["year"]:
+                values["review_year"] = values["year"]
         else:
             values[key] = raw
     if given & set(PLACE_FIELDS) or "level" in given:
@@ -225,9 +230,10 @@ _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 
 def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer: Analyzer, *,
              path: str = "", overrides: dict[str, str] | None = None,
-             gazetteer: Gazetteer | None = None) -> Metadata:
+             gazetteer: Gazetteer | None = None, chrome: str = "") -> Metadata:
     """The metadata of one report: extracted (a sidecar title counts as the title's
-    evidence), then the sidecar's values applied."""
+    evidence), then the sidecar's values applied. ``chrome``: the page's site chrome
+    (index/chrome.py), evidence of the place only (a site's posting dates are no year)."""
     gazetteer = gazetteer or Gazetteer.load()
     overrides = overrides or {}
     sidecar_title = overrides.get("title", "")
@@ -237,7 +243,7 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
         overrides = {k: v for k, v in overrides.items() if k != "title"}
         sidecar_title = ""
     head_title = sidecar_title if sidecar_title and sidecar_title != NULL else title
-    info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path)
+    info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path, chrome=chrome)
     info = replace(info, title=title or fallback_title)
     if overrides:
         info = apply_overrides(info, overrides, where=path, gazetteer=gazetteer)
@@ -245,13 +251,13 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
 
 
 def extract(title: str, subtitle: str, text: str, fallback_title: str, analyzer: Analyzer,
-            gazetteer: Gazetteer | None = None, path: str = "") -> Metadata:
+            gazetteer: Gazetteer | None = None, path: str = "", chrome: str = "") -> Metadata:
     gazetteer = gazetteer or Gazetteer.load()
     head = f"{title} {subtitle}"
-    places = resolve_places(head, text, path, gazetteer, analyzer)
-    year = _year(head, text)
+    places = resolve_places(head, f"{text}\n{chrome}" if chrome else text, path, gazetteer, analyzer)
+    year, review_year = years(head, text)
     return Metadata(title or fallback_title, places["town"], places["county"], year,
-                    places["province"], places["city"], places["level"])
+                    places["province"], places["city"], places["level"], review_year)
 
 
 def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
@@ -312,6 +318,11 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     if name:
         result["level"] = level
         result.update({k: v for k, v in _locate(name, level, counts, qualified, gazetteer).items() if v})
+        if level == "township" and not result["county"]:
+            county = _county_written_before(name, head + " " + text, gazetteer)
+            if county:
+                result["county"] = county
+                result.update(_complete_county(county, counts, gazetteer))
         return result
     result["level"] = level
     return result
@@ -385,7 +396,25 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         top = _top(body_mentions, counts, level, gazetteer, least)
         if top:
             return top, level
+        if level == "township":
+            once = _named_once(body_mentions, text, gazetteer)
+            if once:
+                return once, level
     return "", None
+
+
+def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> str | None:
+    """The one town a report names, named once, when that is enough: the gazetteer has a
+    single town of that name, or the unit written right before it (荥阳市高山镇) is
+    above one of its towns, and the text does not speak for a higher level (no more
+    全县/全市 than 全镇/本乡)."""
+    towns = {m.name for m in mentions if "township" in gazetteer.level_of(m.name)}
+    if len(towns) != 1 or len(SELF_ABOVE.findall(text)) > len(SELF_TOWN.findall(text)):
+        return None
+    name = towns.pop()
+    if len(gazetteer.units(name, "township")) == 1 or gazetteer.qualified_codes(mentions):
+        return name
+    return None
 
 
 def _top(mentions: list[Mention], counts: Counter, level: str, gazetteer: Gazetteer, least: int) -> str | None:
@@ -431,20 +460,67 @@ def _complete_county(county: str, counts: Counter, gazetteer: Gazetteer) -> dict
     return {k: v for k, v in located.items() if k in ("city", "province") and v}
 
 
+def _county_written_before(town: str, text: str, gazetteer: Gazetteer) -> str | None:
+    """A county of the town written right before it, however short (淇县 in 鹤壁淇县西岗镇,
+    a two-character name the scan only takes after its city's full name)."""
+    counties = {gazetteer.chain(u.code).get("county") for u in gazetteer.units(town, "township")}
+    for m in re.finditer(re.escape(town), text):
+        for length in range(2, 8):
+            before = text[max(0, m.start() - length):m.start()]
+            if len(before) == length and before in counties:
+                return before
+    return None
+
+
 def _county_before(town: str, text: str) -> str | None:
     """"巩义市回郭镇": the unit written right before the town."""
     before = Counter(re.findall(r"([\u4e00-\u9fff]{2,4}[市区县])" + re.escape(town), text))
     return before.most_common(1)[0][0] if before else None
 
 
-def _year(head: str, text: str) -> int | None:
-    in_title = YEAR_IN_TITLE.findall(head)
-    if in_title:
-        return int(in_title[0])
+# The date a report was given or a meeting held, written in its opening: a session line
+# (2024年1月23日在某某镇第二十届人民代表大会第八次会议上, 于2015年5月19日顺利召开), a dated line
+# (（2019年6月）) or a date standing alone (2024-12-28). Posting dates of sites are chrome
+# (index/chrome.py) and never reach this text.
+_DATE = r"((?:19[4-9]|20[0-9])\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+SESSION_LINE = re.compile(_DATE + r"[^。！？\n]{0,40}?(?:会议|大会|會議|大會|届|屆|召开|召開|举行|舉行|开幕|開幕)")
+DATED_LINE = re.compile(r"^[\s•·—\-–]*[（(]\s*((?:19[4-9]|20[0-9])\d)\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$"
+                        r"|^[\s•·—\-–]*((?:19[4-9]|20[0-9])\d)[-./]\d{1,2}[-./]\d{1,2}\s*$"
+                        r"|^[\s•·]*时间\s*[:：]\s*((?:19[4-9]|20[0-9])\d)\s*年", re.M)
+SESSION_CHARS = OPENING_CHARS  # where the opening ends: a date later on is part of the text
+
+
+def session_year(head: str, text: str) -> int | None:
+    """The year of the session or date line in the title lines or the opening, if any."""
+    for part in (head, text[:SESSION_CHARS]):
+        for pattern in (SESSION_LINE, DATED_LINE):
+            m = pattern.search(part)
+            if m:
+                return int(next(g for g in m.groups() if g))
+    return None
+
+
+def years(head: str, text: str) -> tuple[int | None, int | None]:
+    """``(year, review_year)``: a report is labelled by its session or date line, else by
+    the first year of its title, else by the year it mentions most (on a tie the
+    earlier one: the later is usually next year's plan). ``review_year`` is the year it
+    looks back on: the title's year, else the most mentioned year before the session
+    year, else the same year."""
+    in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
+    session = session_year(head, text)
     counts = Counter(int(y) for y in YEAR_IN_TEXT.findall(text))
-    if not counts:
-        return None
-    top = max(counts.values())
-    # a report looks back on the year it reports; on a tie the earlier year wins
-    # (the later one is usually next year's plan)
-    return min(y for y, n in counts.items() if n == top)
+    counted = None
+    if counts:
+        top = max(counts.values())
+        counted = min(y for y, n in counts.items() if n == top)
+    year = session or (in_title[0] if in_title else counted)
+    if year is None:
+        return None, None
+    reviewed = [y for y in in_title if y <= year]
+    if reviewed:
+        return year, reviewed[0]
+    earlier = [y for y in counts if y < year]
+    if session and earlier and counted is not None and counted < year:
+        return year, counted
+    return year, year
+

@@ -38,3 +38,4 @@ class Report:
     province: str | None = None
     city: str | None = None
     level: str | None = None
+    review_year: int | None = None  # the year the report looks back on (its session year is ``year``)

@@ -43,8 +43,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from . import chrome
 from . import layout as layouts
 from .layout import MD_HEADING
 from .analysis import Analyzer
@@ -63,6 +64,9 @@ from .lines import (
     MAX_NUMBERED_HEADING,
     SENTENCE_OPENER,
     SPACED_SIGNATURE,
+    MAX_SESSION,
+    SESSION_LINE,
+    SESSION_START,
     SPEAKER,
     TRAILING_BYLINE,
     ends_sentence,
@@ -105,17 +109,32 @@ class Structure:
     subtitle: str
     # (kind, section path, text) in reading order; kind as in model.KINDS
     blocks: list[tuple[str, tuple[str, ...], str]]
+    # lines of site chrome left out of the passages (index/chrome.py): evidence of place only
+    chrome: list[str] = field(default_factory=list)
 
 
-def _split_lines(text: str) -> list[Unit]:
+def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
+    """Non-blank lines as units, site chrome left out (into ``chrome_out``)."""
     lines: list[str] = []
     gaps: list[int] = []
     indents: list[bool] = []
     gap = 0
-    for line in text.split("\n"):
-        stripped = line.strip().strip("\ufeff").strip()  # any Unicode space: \u3000, \u2003, \u00a0 …
+    raw = text.split("\n")
+    cleaned = [chrome.clean(line.strip().strip("\ufeff").strip()) for line in raw]  # any Unicode space
+    tables = chrome.has_tables(cleaned)
+    # a publication line the byline rules know (来源：…, 作者：…) stays, as a byline
+    site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
+    kept = [i for i, c in enumerate(cleaned) if c and i not in site]
+    repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
+    left_out = set(range(len(raw))) - set(kept) | repeats
+    for i, (line, stripped) in enumerate(zip(raw, cleaned)):
         if not stripped:
             gap += 1
+            continue
+        if i in left_out:
+            if chrome_out is not None:
+                chrome_out.append(stripped)
+            gap = 0  # blank lines around a chrome line are no image gap
             continue
         lines.append(stripped)
         gaps.append(gap)
@@ -221,6 +240,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
             continue
+        if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION:
+            unit.kind = "byline"  # when and where a report was given: never a heading
+            continue
         if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
             prev is not None and prev.kind == "byline" and LONE_NAME.match(unit.text)
         ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and heading_like(unit.text)):
@@ -248,7 +270,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if markdown or i == last:
             unit.inline = inline_heading(unit.text)
             continue
-        if ENUMERATION.match(unit.text) or DATE_LINE.match(unit.text) or (
+        if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
+            unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
+            continue
+        if ENUMERATION.match(unit.text) or (
                 len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
             continue
         if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
@@ -408,6 +433,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         return title_lines
     later_shapes = None
     for n, unit in enumerate(units):
+        if unit.kind == "byline" and not title_lines and n < LOOKAHEAD:
+            continue  # a page's publication line (来源：… 发布时间：…) above its title
         if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
         if title_lines:
@@ -435,6 +462,20 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
     return title_lines
 
 
+def _join_session_lines(units: list[Unit]) -> list[Unit]:
+    """A session line wrapped over two lines (``——2024年1月23日在某某镇第二十届`` /
+    ``人民代表大会第八次会议上``) is one line."""
+    out: list[Unit] = []
+    for unit in units:
+        if out and SESSION_START.match(out[-1].text) and not SESSION_LINE.match(out[-1].text):
+            joined = out[-1].text + unit.text
+            if SESSION_LINE.match(joined) and len(joined) <= MAX_SESSION:
+                out[-1].text = joined
+                continue
+        out.append(unit)
+    return out
+
+
 def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
     """A title wrapped over two lines is one line: ``政府工作报`` / ``告``, or a first line
     that leaves a bracket open (``关于印发《…与`` / ``示范…》的通知``)."""
@@ -453,7 +494,8 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
     """Title, subtitle and passages of one report. ``boilerplate``: lines
     repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
-    units = _rejoin_title(_split_lines(text), analyzer)
+    chrome_lines: list[str] = []
+    units = _rejoin_title(_join_session_lines(_split_lines(text, chrome_lines)), analyzer)
     fragmented = _fragmented(units)
     markdown = _classify(units, frozenset(boilerplate), analyzer)
     units = _split_trailing_bylines(units)
@@ -477,4 +519,4 @@ def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset(
             blocks.append((unit.kind, tuple(h for _, h in path), unit.text))
     title = title_lines[0] if title_lines else ""
     subtitle = " ".join(title_lines[1:])
-    return Structure(title, subtitle, blocks)
+    return Structure(title, subtitle, blocks, chrome_lines)

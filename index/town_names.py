@@ -10,7 +10,9 @@ the name is found by its pattern instead: 2–4 Chinese characters and ``镇``, 
 * right after a county, city or province the gazetteer knows (``新密市青石沟镇``),
 * right after ``中共`` or ``代表`` (``中共青石沟镇委员会``, ``我代表青石沟镇人民政府``).
 
-Everyday words of the same shape are not names: 城乡, 乡镇, 全镇, 各乡镇, 新型城镇,
+A name never starts with a function word (是我镇, 在本镇) and never holds a pronoun or a
+word of dates and numbering (上半年某乡, 第一篇岗镇). Everyday words of the same shape are
+not names: 城乡, 乡镇, 全镇, 各乡镇, 新型城镇,
 美丽乡村, 特色小镇 … (a first character such as 全/各/本/该, an ending such as 城镇/城乡/
 乡镇/集镇, 乡 followed by 村, a word in :data:`index.places.GENERIC_NAMES`). A leading
 word (推进, 关于, 美丽, 为 …) is tried without it too; the count of mentions decides, and on a
@@ -48,7 +50,11 @@ LEAD_WORDS = tuple(
     "开展 做好 抓好 服务 发展 振兴 美丽 文明 和谐 平安 幸福 魅力 生态 特色 重点 中心 示范 引领 同时 也是 "
     "致 在 对 为 向 从 到 也 是 和 与 及 把 将 让 使 由 给 跟 同 以 图 文 讯".split()
 )
-NUMERALS = frozenset("一二三四五六七八九十百千两")  # 建设“一镇五区”: not a name
+NUMERALS = frozenset("一二三四五六七八九十百千两")
+# a name never starts with a function word (是我镇, 在本镇, 的乡) and never holds a pronoun
+# or a word of dates and numbering (上半年某乡, 第一篇岗镇)
+FUNCTION_FIRST = frozenset("是在的了和与及对为向从到把将被让使由给跟同以于和而并")
+NOT_INSIDE = frozenset("我本该某其此这那年月日篇第届次")  # 建设“一镇五区”: not a name
 NOT_TOWNS = frozenset(
     "全镇 该镇 本镇 乡镇 城镇 小镇 集镇 村镇 镇村 重镇 强镇 名镇 大镇 古镇 中心镇 文明镇 卫生镇 特色小镇 "
     "全乡 该乡 本乡 城乡 家乡 下乡 返乡 回乡 老乡 乡乡 全街道 各街道 该街道 各乡镇 美丽乡 "
@@ -142,7 +148,9 @@ def _names_at(norm: str, begin: int, in_head: bool, after: str | None, trimmed: 
 
 def _plausible(name: str, suffix: str, following: str, gazetteer: Gazetteer) -> bool:
     whole = name + ("街道" if suffix == "街道办事处" else suffix)
-    if name[0] in NOT_FIRST or name[-1] in NUMERALS:
+    if name[0] in NOT_FIRST or name[0] in FUNCTION_FIRST or name[-1] in NUMERALS:
+        return False
+    if any(ch in NOT_INSIDE for ch in name):
         return False
     if any(whole[k:] in NOT_TOWNS for k in range(len(whole) - 1)):  # 国家卫生镇 (卫生镇), 创建全镇 (全镇)
         return False

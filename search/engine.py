@@ -426,7 +426,8 @@ class Searcher:
                 matches += count
         out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
-               "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
+               "year": doc["year"], "review_year": doc.get("review_year"), "source": doc["source"],
+               "subtitle": doc.get("subtitle", ""),
                "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level")),
                "text_source": doc.get("text_source", "file"), "ocr": doc.get("ocr")}
         if query is not None:
@@ -436,7 +437,7 @@ class Searcher:
     def documents(self) -> list[dict]:
         t = self._current()
         return [{k: d.get(k) for k in ("doc_id", "title", "town", "county", "city", "province", "level", "year",
-                                       "source", "passages")}
+                                       "review_year", "source", "passages")}
                 for d in t.documents.values()]
 
     def stats(self) -> dict:

@@ -1,0 +1,155 @@
+"""Site chrome: the lines of a saved web page that belong to the site, not the report.
+
+Text saved from government sites and document-sharing sites keeps the page around the
+report: navigation, breadcrumbs, publication data, share and print buttons, page
+thumbnails. Such a line is recognised by its own shape, in any format (.txt, .html,
+PDF text), never by which site it came from:
+
+* **site vocabulary** — a short line (at most :data:`MAX_CHROME_LINE` characters) that
+  is nothing but site words (首页, 关怀版, 无障碍, 打印, 分享到, 扫一扫在手机打开当前页,
+  返回 下载 相关 举报 …) and separators (``•`` ``|`` ``>`` ``/`` ``【】`` spaces);
+* **breadcrumbs** — ``您的位置:`` / ``当前位置:`` lines, and short cells joined by two or
+  more ``>``; a site's welcome line (``欢迎访问…网站``);
+* **``|`` rows** — a line cut by ``|`` into cells that are all short
+  (:data:`MAX_CELL` characters or fewer): ``中央人民政府网站 | 省委 | 省人大``,
+  ``[ 主题分类 ] | 综合政务 |``, ``浏览量:1 | |``;
+* **publication data** — a line of ``key: value`` pairs whose keys are publication
+  fields (索引号, 发布机构, 发文日期, 来源, 发布时间, 浏览次数, 上传人, 文档编号 …): two
+  keys or more, or one key on a line without a full stop;
+* **page names** — ``…_第1页``, ``第1页 / 共13页``.
+
+A repeated page name (the report's title written again as the page's name, or
+``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
+lines of the opening together.
+
+Chrome lines are kept out of the title, the headings and the passages; their text is
+still evidence of the place a page is about (``欢迎访问常州市金坛区人民政府网站``), so the
+caller hands it to the metadata rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_CHROME_LINE = 40  # a line of site words is short
+MAX_CELL = 12  # the cells of a | row of navigation or publication data are short
+# words of site navigation, buttons and widgets (simplified and traditional)
+SITE_WORDS = (
+    "首页 首頁 关怀版 關懷版 无障碍 無障礙 政务微信 政務微信 政务微博 网站支持IPv6 網站支持IPv6 扫一扫在手机打开当前页 "
+    "扫一扫在手机上查看当前页面 分享到 分享 打印正文 打印本页 打印整页 打印页面 打印 關閉 关闭 关闭窗口 关闭本页 收藏 "
+    "字体 字號 字号 大 中 小 返回 返回顶部 下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
+    "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
+    "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页"
+).split()
+_WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
+SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*-—_="
+ONLY_SITE_WORDS = re.compile(rf"^(?:(?:{_WORDS})|[{SEPARATORS}])+$")
+SITE_WORD = re.compile(_WORDS)
+BREADCRUMB = re.compile(r"^[\s•·]*(?:您的位置|您所在的位置|当前位置|所在位置|当前的位置|您现在的位置)\s*[:：]")
+WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
+CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
+PIPE = re.compile(r"[|｜]")
+# publication fields of government open-information pages and document-sharing sites
+PUBLICATION_KEYS = (
+    "索引号 发布机构 发文机关 发文机构 发文日期 成文日期 发布日期 发布时间 公开方式 组配分类 主题分类 "
+    "文件编号 信息来源 来源 作者 编辑 责任编辑 审核人 浏览次数 浏览量 阅读次数 点击数 访问量 "
+    "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办"
+).split()
+# a key may be spaced out (索 引 号); longer keys first
+_KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
+KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+# notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
+SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
+                            r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
+MAX_NOTICE = 120
+TITLE_FIELD = re.compile(r"^[|｜\s]*标题\s*[:：]\s*(.+?)[|｜\s]*$")
+FULL_STOP = re.compile(r"[。！？!?]")
+PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def clean(line: str) -> str:
+    """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``), and
+    a page's ``| 标题:… |`` field as its value."""
+    if "<" in line:
+        line = HTML_TAG.sub(" ", line).strip()
+    m = TITLE_FIELD.match(line)
+    return m.group(1) if m else line
+
+
+def is_chrome(line: str, tables: bool = False) -> bool:
+    """Whether one line is site chrome (see the module doc). ``tables``: the document
+    has Markdown tables, whose ``|`` rows are content."""
+    text = line.strip()
+    if not text:
+        return False
+    if PAGE_NAME.search(text):
+        return True
+    if BREADCRUMB.match(text) or WELCOME.match(text):
+        return True
+    if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
+        return True
+    crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
+    if len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text):
+        return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇
+    if len(text) <= MAX_NOTICE and SHARING_NOTICE.search(text):
+        return True
+    if PIPE.search(text) and not tables:
+        cells = [c.strip() for c in PIPE.split(text)]
+        if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
+            return True
+    keys = KEY_VALUE.findall(text)
+    if len(keys) >= 2 or KEY_FIRST.match(text) and not FULL_STOP.search(text) and len(text) <= 2 * MAX_CHROME_LINE:
+        return True
+    return False
+
+
+MAX_VALUE = 24
+
+
+def key_values(lines: list[str], tables: bool = False) -> set[int]:
+    """Indexes of chrome lines, with the value standing on the line after a bare key
+    (``• 索引号:`` / ``6107280000/2024-001005``)."""
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        if not line or not is_chrome(line, tables):
+            continue
+        out.add(i)
+        bare = KEY_FIRST.match(line)
+        if bare and not line[bare.end():].strip() and i + 1 < len(lines):
+            value = lines[i + 1].strip()
+            if value and len(value) <= MAX_VALUE and not FULL_STOP.search(value) and not KEY_FIRST.match(value):
+                out.add(i + 1)
+    return out
+
+
+MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*\|")
+
+
+def has_tables(lines: list[str]) -> bool:
+    """Whether the text has a Markdown table (a ``|---|`` rule line)."""
+    return any(MD_TABLE_RULE.match(line.strip()) for line in lines)
+
+
+def page_names(lines: list[str], window: int = 6) -> set[int]:
+    """Indexes of lines in the opening that only repeat the page's name: a line equal to
+    an earlier one (the title written again), or one that is a later line with a
+    site's name joined before it by ``-`` ``_`` ``|`` (``永顺县人民政府-2016年…报告``)."""
+    out: set[int] = set()
+    first: dict[str, int] = {}
+    for i, line in enumerate(lines[: window * 2]):
+        key = re.sub(r"\s+", "", line)
+        if not key:
+            continue
+        if key in first and len(key) >= 4 and CJK.search(key):
+            out.add(i)
+            continue
+        first.setdefault(key, i)
+        for later in lines[i + 1: i + 1 + window]:
+            other = re.sub(r"\s+", "", later)
+            if len(other) >= 6 and key != other and key.endswith(other) and key[-len(other) - 1] in "-_|｜—–":
+                out.add(i)
+                break
+    return out

@@ -1,0 +1,115 @@
+"""Site chrome of saved web pages (index/chrome.py) kept out of title, headings and
+passages. Fixtures are invented pages in the style of town government sites."""
+
+from __future__ import annotations
+
+from index.analysis import Analyzer
+from index.chrome import MAX_CELL, MAX_CHROME_LINE, MAX_VALUE, is_chrome, page_names
+from index.structure import parse
+
+ANALYZER = Analyzer()
+
+PAGE = """• 关怀版
+  • 无障碍
+您的位置: 首页 > 政务公开 > 乡镇动态
+索引号: 0011/2023-00082 发布机构: 青禾镇
+[ 主题分类 ] | 综合政务 |
+青禾镇2023年工作总结
+浏览量:1 | |
+
+一、经济运行稳中有进
+
+全年完成固定资产投资3.2亿元，同比增长8%。
+
+二、民生事业扎实推进
+
+新建村级卫生室4所。
+
+扫一扫在手机打开当前页
+【打印正文】
+"""
+
+
+def kinds_of(text: str) -> dict[str, list[str]]:
+    s = parse(text, ANALYZER)
+    out: dict[str, list[str]] = {"title": [s.title], "title lines": []}
+    for kind, _, t in s.blocks:
+        kind = "title lines" if kind == "title" else kind
+        out.setdefault(kind, []).append(t)
+    out["chrome"] = s.chrome
+    return out
+
+
+def test_chrome_is_out_of_title_headings_and_passages():
+    got = kinds_of(PAGE)
+    assert got["title"] == ["青禾镇2023年工作总结"]
+    assert got["heading"] == ["一、经济运行稳中有进", "二、民生事业扎实推进"]
+    passages = " ".join(t for k, ts in got.items() if k not in ("chrome",) for t in ts)
+    for word in ("关怀版", "索引号", "主题分类", "浏览量", "扫一扫", "打印正文", "您的位置"):
+        assert word not in passages
+    assert "索引号: 0011/2023-00082 发布机构: 青禾镇" in got["chrome"]
+
+
+def test_site_word_line_length_edge():
+    exact = "首页" * (MAX_CHROME_LINE // 2)
+    assert len(exact) == MAX_CHROME_LINE and is_chrome(exact)
+    assert not is_chrome(exact + "大")  # site words still, but one character past the edge
+    assert is_chrome("• 关怀版  • 无障碍  政务微信")
+    assert not is_chrome("首页建设")  # a word beside a site word: content
+    # a line of separators alone (a stray 、) is no chrome: it glues to the sentence before
+    assert not is_chrome("、")
+    assert is_chrome("欢迎访问青禾县人民政府网站!")
+
+
+def test_pipe_row_cell_length_edge():
+    cell = "镇" * MAX_CELL
+    assert is_chrome(f"{cell} | 省委 | 省政府")
+    assert not is_chrome(f"{cell}镇 | 省委 | 省政府")
+    # a Markdown table's rows are content
+    assert not is_chrome("| 指标 | 数值 |", tables=True)
+    assert not is_chrome("青禾镇位于县城东部 | 全镇共有12个行政村。")
+
+
+def test_publication_lines():
+    assert is_chrome("来源:青禾镇人民政府 作者:张某 发布时间:2023-11-02 08:36")  # two keys
+    assert is_chrome("发文日期: 2023-01-25")  # one key opening a line without a full stop
+    assert not is_chrome("发文日期: 2023-01-25，会议决定批准这个报告。")
+    assert not is_chrome("经济运行来源于工业增长")  # a key word inside a sentence is no key
+
+
+def test_bare_key_takes_its_value_from_the_next_line():
+    value = "1" * MAX_VALUE
+    got = kinds_of(f"青禾镇工作规则\n• 索引号:\n{value}\n第一章 总则\n本规则依据有关法律制定。\n")
+    assert value in got["chrome"]
+    longer = "1" * (MAX_VALUE + 1)
+    got = kinds_of(f"青禾镇工作规则\n• 索引号:\n{longer}\n第一章 总则\n本规则依据有关法律制定。\n")
+    assert longer not in got["chrome"]
+
+
+def test_page_names_of_sharing_sites():
+    assert is_chrome("青禾镇工作汇报_第3页")
+    assert is_chrome("第3页 / 共13页")
+    assert not is_chrome("第3页的表格列出了各村数据。")
+    # the page's name: the site's name joined to the title, and the title written again
+    lines = ["某县人民政府-青禾镇2023年工作总结", "青禾镇2023年工作总结", "青禾镇2023年工作总结", "全年完成投资3亿元。"]
+    assert page_names(lines) == {0, 2}
+    assert page_names(["某县人民政府 青禾镇2023年工作总结", "青禾镇2023年工作总结"]) == set()
+
+
+def test_html_tags_and_title_field():
+    got = kinds_of("| 标题:青禾镇民族团结工作汇报 |\n|\n各位领导：我乡是全县唯一的民族乡。\n")
+    assert got["title"] == ["青禾镇民族团结工作汇报"]
+    got = kinds_of("<p>青禾镇召开人代会</p>\n<p>会议听取了政府工作报告。</p>\n")
+    assert got["title"] == ["青禾镇召开人代会"]
+    assert "会议听取了政府工作报告。" in got["body"]
+
+
+def test_chrome_names_the_place_but_not_the_year(make_index):
+    page = ("欢迎访问青禾县人民政府网站!\n发布时间:2020-08-03 浏览次数:12\n"
+            "镇人大开展民生实事督查\n\n为掌握民生实事项目推进情况，镇人大组织代表进行专项督查。\n")
+    searcher = make_index({"page.txt": page})
+    doc = searcher.documents()[0]
+    assert doc["title"] == "镇人大开展民生实事督查"
+    assert doc["year"] is None
+    hits = searcher.search("欢迎访问")
+    assert hits.total == 0

@@ -1,0 +1,54 @@
+"""Places of town reports: a unit written before a shared town name resolves it (in
+either script), a town named once counts when that is enough, shape-guessed names never
+start with a function word. Invented report text; real gazetteer names."""
+
+from __future__ import annotations
+
+from index.analysis import Analyzer
+from index.metadata import extract
+from index.places import Gazetteer
+
+ANALYZER = Analyzer()
+GAZ = Gazetteer.load()
+
+
+def places(title: str, text: str) -> dict:
+    m = extract(title, "", text, "fallback", ANALYZER, GAZ)
+    return {"town": m.town, "county": m.county, "level": m.level}
+
+
+def test_shared_town_with_its_county_before_it():
+    assert len(GAZ.units("高山镇", "township")) > 1  # the name is shared: the county decides
+    got = places("荥阳市高山镇2021年工作总结", "全镇上下团结一心，完成各项任务。")
+    assert got == {"town": "高山镇", "county": "荥阳市", "level": "township"}
+    # traditional script: 鶴壁淇縣西崗鎮 is 淇县's 西岗镇, not a town named 淇县西岗镇
+    got = places("鶴壁淇縣西崗鎮工作總結", "全鎮上下團結一心。")
+    assert got["town"] == "西岗镇" and got["county"] == "淇县"
+
+
+def test_town_named_once_when_unique_in_the_gazetteer():
+    assert len(GAZ.units("相公庄街道", "township")) == 1
+    got = places("", "相公庄街道召开半年工作总结会，会议总结了上半年工作。")
+    assert got["town"] == "相公庄街道" and got["level"] == "township"
+
+
+def test_shared_town_named_once_stays_unresolved_without_its_county():
+    assert len(GAZ.units("高山镇", "township")) > 1
+    got = places("", "高山镇召开半年工作总结会，会议总结了上半年工作。")
+    assert got["town"] is None
+    got = places("", "荥阳市高山镇召开半年工作总结会，会议总结了上半年工作。")
+    assert got["town"] == "高山镇" and got["county"] == "荥阳市"
+
+
+def test_town_named_once_does_not_win_a_county_report():
+    text = "相公庄街道召开会议。全县经济稳中有进，全县财政收入增长，全县新建学校。"
+    assert places("", text)["town"] is None
+
+
+def test_shape_guessed_names_never_start_with_a_function_word():
+    text = "过去的五年，是我镇发展极不平凡的五年。在本镇党委领导下，全镇上下团结一心。" * 2
+    assert places("", text)["town"] is None
+    assert places("上半年某乡政府工作总结", "今年以来，全乡上下团结一心。")["town"] is None
+    # the same shape without the function word is a name (a town no gazetteer lists)
+    got = places("青禾坪镇2021年工作总结", "青禾坪镇全年完成投资。全镇上下团结一心。")
+    assert got["town"] == "青禾坪镇"

@@ -1,0 +1,64 @@
+"""Structure of town reports: session lines and speakers are bylines in either script,
+a session line wrapped over two lines is one. Invented text in the style of town reports."""
+
+from __future__ import annotations
+
+from index.analysis import Analyzer
+from index.lines import MAX_SESSION
+from index.structure import parse
+
+ANALYZER = Analyzer()
+
+
+def blocks(text: str) -> list[tuple[str, str]]:
+    return [(k, t) for k, _, t in parse(text, ANALYZER).blocks]
+
+
+REPORT = """青禾镇政府工作报告
+——2024年1月23日在青禾镇第二十届
+人民代表大会第八次会议上
+镇委副书记、镇长 李青山
+各位代表：
+现在，我代表镇人民政府向大会报告工作，请予审议。
+一、2023年工作回顾
+全年完成固定资产投资3.2亿元。
+"""
+
+
+def test_wrapped_session_line_is_one_byline():
+    got = blocks(REPORT)
+    assert ("byline", "——2024年1月23日在青禾镇第二十届人民代表大会第八次会议上") in got
+    assert ("byline", "镇委副书记、镇长 李青山") in got
+    assert [t for k, t in got if k == "heading"] == ["一、2023年工作回顾"]
+    assert parse(REPORT, ANALYZER).title == "青禾镇政府工作报告"
+
+
+def test_session_line_length_edge():
+    head = "2024年1月23日在"
+    tail = "人民代表大会第八次会议上"
+    fill = "青" * (MAX_SESSION - len(head) - len(tail))
+    exact = head + fill + tail
+    assert len(exact) == MAX_SESSION
+    text = f"青禾镇政府工作报告\n{exact}\n各位代表：\n现在，我代表镇人民政府报告工作。\n"
+    assert ("byline", exact) in blocks(text)
+    longer = head + fill + "青" + tail
+    text = f"青禾镇政府工作报告\n{longer}\n各位代表：\n现在，我代表镇人民政府报告工作。\n"
+    assert ("byline", longer) not in blocks(text)
+
+
+def test_a_line_starting_like_a_session_is_not_joined_to_a_sentence():
+    text = "青禾镇工作总结\n2024年1月23日在青禾镇\n召开了全镇经济工作会议，部署全年工作。\n"
+    assert ("byline", "2024年1月23日在青禾镇召开了全镇经济工作会议，部署全年工作。") not in blocks(text)
+
+
+def test_traditional_speaker_and_spaced_office_are_bylines():
+    text = "政 府 工 作 報 告\n青禾鄉鄉長 張青山\n各位代表：\n現在，我代表鄉人民政府報告工作。\n"
+    assert ("byline", "青禾鄉鄉長 張青山") in blocks(text)
+    text = "政 府 工 作 报 告\n乡 长 张 青\n各位代表：\n现在，我代表乡人民政府报告工作。\n"
+    assert ("byline", "乡 长 张 青") in blocks(text)
+
+
+def test_wrapped_session_phrase_is_found(make_index):
+    searcher = make_index({"qinghe.txt": REPORT})
+    res = searcher.search('"青禾镇第二十届人民代表大会第八次会议"')
+    assert res.total == 1 and res.hits[0].kind == "byline"
