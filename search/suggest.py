@@ -45,6 +45,7 @@ class Vocabulary:
         self.index = SortedTerms(self.terms)  # term → id, by binary search (the terms are sorted)
         self._lock = threading.Lock()
         self._pinyin_keys: tuple | None = None
+        self._reversed: list[tuple[str, int]] | None = None
 
     @classmethod
     def empty(cls) -> "Vocabulary":
@@ -84,6 +85,18 @@ class Vocabulary:
                         KeyIndex((self.pinyin_initials(i), i) for i in with_pinyin),
                     )
         return self._pinyin_keys
+
+    def with_suffix(self, suffix: str) -> list[tuple[int, str]]:
+        """``(id, term)`` of the terms ending with ``suffix`` (a reversed sorted copy of the
+        terms, built on first use)."""
+        if self._reversed is None:
+            with self._lock:
+                if self._reversed is None:
+                    self._reversed = sorted((t[::-1], i) for i, t in enumerate(self.terms))
+        key = suffix[::-1]
+        lo = bisect.bisect_left(self._reversed, (key,))
+        hi = bisect.bisect_left(self._reversed, (key + "\U0010ffff",))
+        return [(i, self.terms[i]) for _, i in self._reversed[lo:hi]]
 
     # --- prefix ranges ------------------------------------------------------------
     def with_prefix(self, prefix: str) -> range:
@@ -144,6 +157,64 @@ def _weight(vocab: Vocabulary, i: int) -> float:
     return w
 
 
+# what a suggestion may be: a term of the domain dictionary, a whole heading piece, a
+# jieba word of at least WHOLE_WORD_CHARS characters, or a phrase that is no fragment;
+# a two-character word alone (创建, 开展, 国家, 理念) is filler, not a search anyone clicks
+WHOLE_WORD_CHARS = 3
+# a phrase (two adjacent words) is a fragment when its last word goes on into a longer
+# term at least this often, compared with the phrase itself (乡村全面 of 乡村全面振兴:
+# 全面振兴 is at least as frequent as 乡村全面)
+FRAGMENT_SHARE = 1.0
+
+
+def is_fragment(vocab: Vocabulary, i: int, cut) -> bool:
+    """Whether phrase ``i`` stops inside a longer expression: its last word (``cut``: the
+    analyzer's jieba cut) starts a vocabulary term that is at least ``FRAGMENT_SHARE``
+    times as frequent as the phrase."""
+    term = vocab.terms[i]
+    words = cut(term)
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    need = FRAGMENT_SHARE * vocab.freq[i]
+    for j in vocab.with_prefix(last):
+        longer = vocab.terms[j]
+        if len(longer) > len(last) and not term.endswith(longer) and vocab.freq[j] >= need:
+            return True
+    return False
+
+
+def is_tail(vocab: Vocabulary, i: int, cut) -> bool:
+    """Whether phrase ``i`` starts inside a longer expression: its first word ends a
+    longer vocabulary term at least ``FRAGMENT_SHARE`` times as frequent (万元新建 of
+    投资万元新建 …)."""
+    term = vocab.terms[i]
+    words = cut(term)
+    if len(words) < 2:
+        return False
+    first = words[0]
+    need = FRAGMENT_SHARE * vocab.freq[i]
+    return any(len(longer) > len(first) and not term.startswith(longer) and vocab.freq[j] >= need
+               for j, longer in vocab.with_suffix(first))
+
+
+def is_place(term: str) -> bool:
+    """A place name of the gazetteer: a filter (the facets list it), not a related search."""
+    from index.places import Gazetteer
+
+    return bool(Gazetteer.load().level_of(term))
+
+
+def is_suggestible(vocab: Vocabulary, i: int, cut) -> bool:
+    """Whether term ``i`` is something a user would click as a search of its own."""
+    kinds = vocab.kinds[i]
+    if kinds & (DICTIONARY | HEADING):
+        return True
+    if kinds & PHRASE:
+        return not is_fragment(vocab, i, cut) and not is_tail(vocab, i, cut)
+    return len(vocab.terms[i]) >= WHOLE_WORD_CHARS
+
+
 def completion_ids(vocab: Vocabulary, prefix: str, limit: int) -> list[int]:
     """Ids of the best terms starting with ``prefix`` (normalized text), or, for a
     prefix of Latin letters, whose pinyin or pinyin initials start with it."""
@@ -165,8 +236,11 @@ def complete(searcher, prefix: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
     vocab = vocabulary_of(searcher.generation_path())
+    cut = searcher.analyzer.cut
     out = []
-    for i in completion_ids(vocab, norm, limit * 2):
+    for i in completion_ids(vocab, norm, limit * 3):
+        if vocab.terms[i] != norm and not is_suggestible(vocab, i, cut):
+            continue
         count = searcher.passage_count(vocab.terms[i])
         if count:
             out.append({"text": vocab.terms[i], "count": count, "kind": vocab.kind_names(i)})
@@ -208,6 +282,8 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
     scored = []
     for term, c in seen.items():
         if c < 2 or any(term in q or q in term for q in exclude):
+            continue
+        if not is_suggestible(vocab, vocab.index[term], analyzer.cut) or is_place(term):
             continue
         df = vocab.frequency(term)
         if df > passages * 0.05 and df > 20:  # everywhere: 工作, 发展

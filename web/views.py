@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, render_temp
 from index.errors import BadParameter, IndexMissing, QueryError
 from index.places import level_label
 from search.facets import multi_select_facets
+from search.places_label import place_label, places_above
 from search.results import Hit, Results
 
 from . import compare_view, export
@@ -40,6 +41,8 @@ class ReportGroup:
     county: str | None
     year: int | None
     hits: list[Hit] = field(default_factory=list)
+    place: str = ""  # the finest place with its level (大隗镇, 河南省, 全国): search/places_label.py
+    above: str = ""  # the places above it, for telling places of one name apart (新密市 · 郑州市)
 
 
 def group_hits(hits: list[Hit]) -> list[ReportGroup]:
@@ -48,7 +51,8 @@ def group_hits(hits: list[Hit]) -> list[ReportGroup]:
     for h in hits:
         group = groups.get(h.doc_id)
         if group is None:
-            group = groups[h.doc_id] = ReportGroup(h.doc_id, h.title, h.town, h.county, h.year)
+            group = groups[h.doc_id] = ReportGroup(h.doc_id, h.title, h.town, h.county, h.year,
+                                                   place=place_label(h), above=places_above(h))
         group.hits.append(h)
     return list(groups.values())
 
@@ -118,7 +122,8 @@ def export_csv():
     state = SearchState.from_args(request.args)
     cap = _web().config.csv_max_rows
     results = run_search(state, page_size=cap, embed=request.args.get("embed") == "1")
-    body = export.to_csv(results.hits)
+    body = export.to_csv(results.hits, lambda hit: url_for("views.document", doc_id=hit.doc_id, q=state.q or None,
+                                                           _anchor=hit.passage_id, _external=True))
     if results.total > len(results.hits):
         body += truncation_row(len(results.hits), results.total)
     response = Response(body, mimetype="text/csv")
@@ -136,7 +141,7 @@ def truncation_row(rows: int, total: int) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(
         [TRUNCATED_MARK, f"本文件只含前 {rows} 段，共 {total} 段匹配；请加筛选条件分批导出 "
-                         f"(truncated: {rows} of {total} passages, csv_max_rows)", "", "", ""])
+                         f"(truncated: {rows} of {total} passages, csv_max_rows)"] + [""] * (len(export.COLUMNS) - 2))
     return out.getvalue()
 
 
@@ -152,7 +157,8 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
         _require_index()
     else:
         try:
-            view = compare_view.build_view(compare_view.run_compare(_web().searcher, state, embed), state)
+            view = compare_view.build_view(compare_view.run_compare(_web().searcher, state, embed), state,
+                                           documents=_web().searcher.documents())
         except (QueryError, BadParameter) as exc:
             error = exc
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
