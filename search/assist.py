@@ -56,7 +56,8 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
         exclude = {t.norm for t in results_terms(q, results)}
         results.suggestions = [{"query": term, "kind": "related"}
                                for term in suggest.related(vocabulary(), searcher.analyzer, texts, exclude,
-                                                           searcher.passage_total())]
+                                                           searcher.passage_total(),
+                                                           places=suggest.place_names(searcher))]
     return results
 
 

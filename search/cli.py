@@ -162,7 +162,15 @@ def main():
 
 @main.group("index")
 def index_group():
-    """Build, update and inspect the index."""
+    """Build, update and inspect the index.
+
+    \b
+    Examples:
+      govsearch index build --corpus corpus          # the first time, or to start over
+      govsearch index update                          # after adding, changing or removing reports
+      govsearch index stats                           # reports, places, levels and years it holds
+      govsearch index build --corpus /data/reports --index /srv/govsearch/index --workers 2
+    """
 
 
 def _build_options(func):

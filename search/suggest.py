@@ -16,6 +16,7 @@ pinyin search (search/pinyin_query.py).
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import math
 import re
@@ -141,6 +142,7 @@ def _warm(vocab: Vocabulary) -> None:
         vocab.pinyin_keys()
         spelling.readings("预热")
         spelling.tables(vocab)
+        _tags("预热")  # jieba's part-of-speech tables, for telling filler apart
     except Exception:  # a warm-up only; the first real use builds them and reports errors
         pass
 
@@ -161,6 +163,9 @@ def _weight(vocab: Vocabulary, i: int) -> float:
 # jieba word of at least WHOLE_WORD_CHARS characters, or a phrase that is no fragment;
 # a two-character word alone (创建, 开展, 国家, 理念) is filler, not a search anyone clicks
 WHOLE_WORD_CHARS = 3
+# a heading piece this long is a title of its own (聚焦党建引领), whatever its words; a
+# shorter one (组织实施, 工作措施) is judged as any other term
+HEADING_WHOLE_CHARS = 5
 # a phrase (two adjacent words) is a fragment when its last word goes on into a longer
 # term at least this often, compared with the phrase itself (乡村全面 of 乡村全面振兴:
 # 全面振兴 is at least as frequent as 乡村全面)
@@ -198,21 +203,63 @@ def is_tail(vocab: Vocabulary, i: int, cut) -> bool:
                for j, longer in vocab.with_suffix(first))
 
 
-def is_place(term: str) -> bool:
-    """A place name of the gazetteer: a filter (the facets list it), not a related search."""
-    from index.places import Gazetteer
+def place_names(searcher) -> frozenset[str]:
+    """The place names of the index's reports (towns, counties, cities, provinces): filters
+    (the facets list them), not related searches or examples."""
+    key = str(searcher.generation_path())
+    names = _PLACES.get(key)
+    if names is None:
+        stats = searcher.stats()
+        names = frozenset(n for k in ("towns", "counties", "cities", "provinces") for n in stats.get(k, ()))
+        if len(_PLACES) > 8:  # old generations
+            _PLACES.clear()
+        _PLACES[key] = names
+    return names
 
-    return bool(Gazetteer.load().level_of(term))
+
+_PLACES: dict[str, frozenset[str]] = {}
+
+
+# parts of speech (jieba) of filler: a phrase that is a modifier or verb followed by a
+# verb (扎实推进, 加快建设, 组织实施, 持续优化) says how, not what; a word that is a
+# number, adverb, pronoun … (万公里, 进一步, 各村) is not a subject either
+FILLER_HEAD = frozenset("a ad d vd v r".split())
+FILLER_TAIL = frozenset("v vd vn".split())
+FILLER_WORD = frozenset("m mq q d a ad v vd r c p u f".split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _tags(term: str) -> tuple[str, ...]:
+    import jieba.posseg
+
+    return tuple(w.flag for w in jieba.posseg.lcut(term, HMM=False))
+
+
+def is_filler(term: str, kinds: int) -> bool:
+    """Whether a term says how rather than what (by the parts of speech of its words)."""
+    tags = _tags(term)
+    if not tags:
+        return True
+    if len(tags) == 1:
+        return tags[0] in FILLER_WORD
+    return tags[0] in FILLER_HEAD and tags[-1] in FILLER_TAIL
 
 
 def is_suggestible(vocab: Vocabulary, i: int, cut) -> bool:
-    """Whether term ``i`` is something a user would click as a search of its own."""
+    """Whether term ``i`` is something a user would click as a search of its own: a
+    dictionary term, or a term of at least WHOLE_WORD_CHARS characters that is neither
+    a fragment nor filler."""
     kinds = vocab.kinds[i]
-    if kinds & (DICTIONARY | HEADING):
+    term = vocab.terms[i]
+    if kinds & DICTIONARY:
         return True
-    if kinds & PHRASE:
-        return not is_fragment(vocab, i, cut) and not is_tail(vocab, i, cut)
-    return len(vocab.terms[i]) >= WHOLE_WORD_CHARS
+    if len(term) < WHOLE_WORD_CHARS:
+        return False
+    if kinds & HEADING and len(term) >= HEADING_WHOLE_CHARS:
+        return True
+    if kinds & PHRASE and not kinds & HEADING and (is_fragment(vocab, i, cut) or is_tail(vocab, i, cut)):
+        return False
+    return not is_filler(term, kinds)
 
 
 def completion_ids(vocab: Vocabulary, prefix: str, limit: int) -> list[int]:
@@ -269,7 +316,7 @@ def _terms_of(vocab: Vocabulary, words: list[str]) -> set[str]:
 
 
 def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], passages: int,
-            limit: int = 8) -> list[str]:
+            limit: int = 8, places: frozenset[str] = frozenset()) -> list[str]:
     """Terms that stand out in ``texts`` (normalized passages a query matched): in at
     least two of them, and frequent there compared with the whole index (tf·idf);
     the query's own words and their parts are left out."""
@@ -283,7 +330,7 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
     for term, c in seen.items():
         if c < 2 or any(term in q or q in term for q in exclude):
             continue
-        if not is_suggestible(vocab, vocab.index[term], analyzer.cut) or is_place(term):
+        if term in places or not is_suggestible(vocab, vocab.index[term], analyzer.cut):
             continue
         df = vocab.frequency(term)
         if df > passages * 0.05 and df > 20:  # everywhere: 工作, 发展
@@ -293,3 +340,41 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
         scored.append((bonus * c * math.log(1 + passages / max(df, 1)), term))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [term for _, term in scored[:limit]]
+
+
+EXAMPLE_MIN_CHARS = 3
+EXAMPLE_MAX_SHARE = 0.2  # a term in more than this share of passages is too common to show what search does
+_EXAMPLES: dict[tuple[str, int], list[str]] = {}
+
+
+def example_terms(searcher, limit: int = 4) -> list[str]:
+    """Distinctive terms of the index to offer as example queries: dictionary terms of
+    at least EXAMPLE_MIN_CHARS characters that are no place name, found in at least two
+    passages and in at most EXAMPLE_MAX_SHARE of them, the most frequent first (cached
+    per generation)."""
+    gen = searcher.generation_path()
+    key = (str(gen), limit)
+    if key in _EXAMPLES:
+        return list(_EXAMPLES[key])
+    out = pick_examples(vocabulary_of(gen), searcher.passage_total(), limit, place_names(searcher))
+    if len(_EXAMPLES) > 8:
+        _EXAMPLES.clear()
+    _EXAMPLES[key] = out
+    return list(out)
+
+
+def pick_examples(vocab: Vocabulary, passages: int, limit: int, places: frozenset[str] = frozenset()) -> list[str]:
+    """The example terms of a vocabulary over ``passages`` passages (see :func:`example_terms`)."""
+    total = max(passages, 1)
+    pool = [i for i in range(len(vocab)) if vocab.kinds[i] & DICTIONARY and len(vocab.terms[i]) >= EXAMPLE_MIN_CHARS
+            and 2 <= vocab.freq[i] <= EXAMPLE_MAX_SHARE * total]
+    pool.sort(key=lambda i: (-vocab.freq[i], vocab.terms[i]))
+    out: list[str] = []
+    for i in pool:
+        term = vocab.terms[i]
+        if term in places or any(term in o or o in term for o in out):
+            continue
+        out.append(term)
+        if len(out) >= limit:
+            break
+    return out

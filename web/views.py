@@ -11,15 +11,15 @@ import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
 
-from index.errors import BadParameter, IndexMissing, QueryError
+from index.errors import BadParameter, GovsearchError, IndexMissing, QueryError
 from index.places import level_label
 from search.facets import multi_select_facets
 from search.places_label import place_label, places_above
 from search.results import Hit, Results
 
-from . import compare_view, export
+from . import compare_view, export, home
 from .document import KIND_LABELS, build_view, check_doc_id
 from .ops import note_hits
 from .toc import list_is_self_numbered, toc_tree
@@ -280,11 +280,24 @@ def index_summary() -> dict | None:
         return None
 
 
+def home_texts() -> home.Home:
+    """Subtitle, counts and example queries of the index (or of the settings)."""
+    if "govsearch_home" in g:  # the header, the search box and the welcome text ask once per page
+        return g.govsearch_home
+    web = _web()
+    try:
+        texts = home.home_of(web.searcher, web.searcher.stats(), web.config)
+    except GovsearchError:  # no index, or one that cannot be read: the settings' texts only
+        texts = home.home_of(web.searcher, None, web.config)
+    g.govsearch_home = texts
+    return texts
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return dict(hot_queries=_web().query_log.hot, site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
                     FACETS=FACETS, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
-                    KIND_LABELS=KIND_LABELS, index_summary=index_summary,
+                    KIND_LABELS=KIND_LABELS, index_summary=index_summary, home_texts=home_texts,
                     facet_entries=facet_entries, filter_label=filter_label, toc_tree=toc_tree,
                     toc_self_numbered=list_is_self_numbered)
