@@ -235,14 +235,48 @@ def _tags(term: str) -> tuple[str, ...]:
     return tuple(w.flag for w in jieba.posseg.lcut(term, HMM=False))
 
 
-def is_filler(term: str, kinds: int) -> bool:
-    """Whether a term says how rather than what (by the parts of speech of its words)."""
-    tags = _tags(term)
-    if not tags:
+# the words of government reports' style that open or close a phrase saying how, not
+# what (进一步加强, 全面推进, 严格落实, 各位代表, 形成一批): a phrase opening or closing with
+# one is filler whatever jieba's part of speech for it
+STYLE_HEADS = frozenset("""进一步 全面 着力 积极 严格 加快 加大 大力 深入 切实 扎实 持续 不断 基本 努力 认真 坚决
+    毫不 稳步 有效 逐步 各位 帮助 形成 年均 以下 实际 政府 更加 不断 重点 主要 全力 广泛 充分 继续 依法""".split())
+STYLE_TAILS = frozenset("""推进 落实 实施 实现 加强 构建 见效 稳妥 情况 工作 代表 他们 一批 增长 简称 松懈 走实 并举
+    提高 提升 完善 开展 推动 发展 建设 改善 加快 做好 抓好""".split())
+
+
+def is_filler(term: str, kinds: int, words: list[str] | None = None) -> bool:
+    """Whether a term says how rather than what: by the parts of speech of its words,
+    or a first or last word (``words``: its jieba cut) of the reports' style."""
+    if words and len(words) > 1 and (words[0] in STYLE_HEADS or words[-1] in STYLE_TAILS):
         return True
-    if len(tags) == 1:
-        return tags[0] in FILLER_WORD
-    return tags[0] in FILLER_HEAD and tags[-1] in FILLER_TAIL
+    tags = _tags(term)
+    if not tags or all(t in FILLER_WORD for t in tags):
+        return True
+    return len(tags) > 1 and tags[0] in FILLER_HEAD and tags[-1] in FILLER_TAIL
+
+
+def cut_off(term: str, texts: list[str]) -> bool:
+    """Whether ``term`` is cut out of a longer expression in ``texts`` (normalized
+    passages): it occurs at least twice, and every occurrence has the same character
+    right after it (粤港澳大湾 → 区) or the same character right before it (足迹管理体系 ← 碳)."""
+    after: set[str] = set()
+    before: set[str] = set()
+    n = 0
+    for text in texts:
+        start = text.find(term)
+        while start >= 0:
+            n += 1
+            end = start + len(term)
+            after.add(text[end] if end < len(text) else "")
+            before.add(text[start - 1] if start else "")
+            start = text.find(term, start + 1)
+    if n < 2:
+        return False
+    return any(len(side) == 1 and next(iter(side)) != "" and _is_cjk(next(iter(side))) for side in (after, before))
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
 
 
 def is_suggestible(vocab: Vocabulary, i: int, cut) -> bool:
@@ -259,7 +293,7 @@ def is_suggestible(vocab: Vocabulary, i: int, cut) -> bool:
         return True
     if kinds & PHRASE and not kinds & HEADING and (is_fragment(vocab, i, cut) or is_tail(vocab, i, cut)):
         return False
-    return not is_filler(term, kinds)
+    return not is_filler(term, kinds, cut(term))
 
 
 def completion_ids(vocab: Vocabulary, prefix: str, limit: int) -> list[int]:
@@ -286,7 +320,7 @@ def complete(searcher, prefix: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
     cut = searcher.analyzer.cut
     out = []
     for i in completion_ids(vocab, norm, limit * 3):
-        if vocab.terms[i] != norm and not is_suggestible(vocab, i, cut):
+        if not is_suggestible(vocab, i, cut):  # the typed text itself too: 营商 is no search, 营商环境 is
             continue
         count = searcher.passage_count(vocab.terms[i])
         if count:
@@ -331,6 +365,9 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
         if c < 2 or any(term in q or q in term for q in exclude):
             continue
         if term in places or not is_suggestible(vocab, vocab.index[term], analyzer.cut):
+            continue
+        i = vocab.index[term]
+        if vocab.kinds[i] & PHRASE and not vocab.kinds[i] & (DICTIONARY | HEADING) and cut_off(term, texts):
             continue
         df = vocab.frequency(term)
         if df > passages * 0.05 and df > 20:  # everywhere: 工作, 发展

@@ -159,3 +159,24 @@ def test_line_chart_leaves_gaps_for_years_without_a_report():
     path = re.search(r'class="series-0 line" d="([^"]+)"', svg).group(1)
     assert path.count("M") == 2 and "L" not in path  # two separate points, no line through 2020
     assert "2020 年 无报告" in svg and svg.count("marker") == 2
+
+
+def test_bench_counts_unjudged_suggestions_apart_never_as_clicked(index_dir, tmp_path, capsys):
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_assist", ROOT / "bench" / "assist.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    (tmp_path / "q.txt").write_text("# a comment\n人居环境\n", encoding="utf-8")
+    seen = bench.shown(Searcher(index_dir), "人居环境")
+    assert seen and {k for k, _ in seen} <= {"related", "complete"}
+    first_kind, first = seen[0]
+    (tmp_path / "judged.tsv").write_text(f"# header\n人居环境\t{first_kind}\t{first}\t1\n", encoding="utf-8")
+    bench.main(["--index", str(index_dir), "--queries", str(tmp_path / "q.txt"), "--judged", str(tmp_path / "judged.tsv"),
+                "--write-unjudged", str(tmp_path / "new.tsv")])
+    out = capsys.readouterr().out
+    assert f"all       1/1 (100%); unjudged {len(seen) - 1}" in out
+    if len(seen) > 1:
+        assert len((tmp_path / "new.tsv").read_text(encoding="utf-8").splitlines()) == len(seen) - 1
