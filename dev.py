@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """The two quick-start commands, with nothing but Python 3.11 installed.
 
-    python3 dev.py run     # set up .venv, build the index of corpus/, serve http://127.0.0.1:8000
-    python3 dev.py test    # set up .venv with the test tools (and Chromium where possible), run pytest
+    python3 dev.py run     # set up .venv, index corpus/ (or update the index), serve http://127.0.0.1:8000
+    python3 dev.py test    # set up .venv with the test tools, run every test and say how long it took
 
-Both install Debian's ``antiword`` (reads Word 97–2003 .doc files) and the OCR tools for scans
+Both reuse .venv once it is set up (pip runs again only when pyproject.toml changes), and
+install Debian's ``antiword`` (reads Word 97–2003 .doc files) and the OCR tools for scans
 (``tesseract-ocr``, ``tesseract-ocr-chi-sim``, ``poppler-utils``) when run as root with apt-get.
+``run`` updates an existing index (only new, changed and removed reports are read).
+``test`` also installs, when run as root with apt-get and each is missing: ``chromium`` and
+``fonts-noto-cjk`` (browser tests) and ``nginx-light`` (the deploy config check); it says
+which before it starts. Without them those tests skip and say why.
 
 Extra arguments after ``test`` go to pytest (``python3 dev.py test -k query``);
 after ``run`` they go to ``govsearch serve`` (``python3 dev.py run --port 8080``).
@@ -17,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -39,10 +45,32 @@ def setup(extras: str) -> None:
         print(f"+ creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     wanted = f"{extras}:{(ROOT / 'pyproject.toml').stat().st_mtime_ns}"
-    if STAMP.exists() and STAMP.read_text() == wanted:
+    if STAMP.exists() and installed_covers(STAMP.read_text(), wanted):
+        print(f"= {VENV.name} is set up (pip skipped: pyproject.toml unchanged)", flush=True)
         return
     sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f".[{extras}]" if extras else ".", cwd=ROOT)
     STAMP.write_text(wanted)
+
+
+def installed_covers(stamp: str, wanted: str) -> bool:
+    """Whether what is installed (``extras:mtime``) serves what is wanted: the same
+    pyproject.toml, and the wanted extras ("" for run) among those installed ("test"
+    includes the plain package), so that `run` after `test` does not reinstall."""
+    have_extras, _, have_time = stamp.partition(":")
+    want_extras, _, want_time = wanted.partition(":")
+    return have_time == want_time and (want_extras == have_extras or not want_extras)
+
+
+def missing_tools() -> list[str]:
+    """The Debian packages `dev.py test` would install, with what they are for."""
+    out = []
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        out.append("chromium + fonts-noto-cjk (browser tests)")
+    if not (shutil.which("antiword") or shutil.which("soffice") or shutil.which("libreoffice")):
+        out.append("antiword (.doc/.wps files)")
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        out.append("nginx-light (the deploy config check)")
+    return out
 
 
 def ensure_chromium() -> None:
@@ -143,6 +171,11 @@ def ensure_nginx() -> None:
               "the nginx config test will be skipped. Install Debian's 'nginx-light' to run it.", flush=True)
 
 
+def format_duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help", "help"):
         print(__doc__)
@@ -158,6 +191,9 @@ def main(argv: list[str]) -> int:
         ensure_ocr()
         return 0
     if cmd == "test":
+        missing = missing_tools()
+        if missing:
+            print("= dev.py test installs, where it may (root with apt-get): " + "; ".join(missing), flush=True)
         setup("test")
         ensure_chromium()
         ensure_doc_converter()
@@ -166,12 +202,18 @@ def main(argv: list[str]) -> int:
         # every test, slow ones included (a bare `pytest` leaves out those marked slow),
         # unless the arguments choose markers themselves
         markers = [] if any(a == "-m" or a.startswith("-m") for a in rest) else ["-m", ""]
-        return subprocess.call([str(PY), "-m", "pytest", *markers, *rest])
+        print("= running the tests; `python3 dev.py test tests/test_query.py` runs one file", flush=True)
+        started = time.monotonic()
+        status = subprocess.call([str(PY), "-m", "pytest", *markers, *rest])
+        print(f"= the tests took {format_duration(time.monotonic() - started)}", flush=True)
+        return status
     setup("")
     ensure_doc_converter()
     ensure_ocr()
     govsearch = BIN / ("govsearch.exe" if os.name == "nt" else "govsearch")
-    sh(govsearch, "index", "build", "--corpus", "corpus")
+    # an existing index is updated (only new, changed and removed reports are read); the
+    # first run builds it (update builds when there is no index)
+    sh(govsearch, "index", "update", "--corpus", "corpus")
     if os.name != "nt":  # the server takes this process's place: a signal to it stops the server
         sys.stdout.flush()
         os.execv(str(govsearch), [str(govsearch), "serve", *rest])

@@ -9,7 +9,9 @@ are applied inside the engine, see search/synonyms.py):
 2. **did you mean** — a query with at most :data:`spelling.FEW` hits gets corrections
    (search/spelling.py) in ``did_you_mean``, each with the number of passages it finds;
    the results stay those of the query as typed;
-3. **related** (on request) — ``suggestions``: terms that stand out in the hits.
+3. **widen** — a query of several terms that finds nothing gets ``widen``: the query
+   without each one of its terms, with the number of passages each finds;
+4. **related** (on request) — ``suggestions``: terms that stand out in the hits.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from . import pinyin_query, spelling, suggest
 from .query import ParsedQuery, Term
 
 MAX_DID_YOU_MEAN = 3
+MAX_WIDEN = 4  # a query of more terms than this is not widened term by term (each is a search)
 
 
 def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True, did_you_mean: bool = True,
@@ -46,12 +49,15 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
             results = found
     if did_you_mean and results.total <= spelling.FEW and not results.expanded.get("pinyin"):
         results.did_you_mean = corrections(searcher, vocabulary(), q, results.total, run)
+    if results.total == 0 and len(q.clauses) > 1:
+        results.widen = widen(q, run)
     if related and results.hits:
         texts = [normalize(h.passage) for h in results.hits]
         exclude = {t.norm for t in results_terms(q, results)}
         results.suggestions = [{"query": term, "kind": "related"}
                                for term in suggest.related(vocabulary(), searcher.analyzer, texts, exclude,
-                                                           searcher.passage_total())]
+                                                           searcher.passage_total(),
+                                                           places=suggest.place_names(searcher))]
     return results
 
 
@@ -106,3 +112,21 @@ def _rewrite(raw: str, chosen: dict[Term, str]) -> str:
         if term.text in out:
             out = out.replace(term.text, corrected, 1)
     return out
+
+
+def widen(q: ParsedQuery, run) -> list[dict]:
+    """The query without one of its terms (``{"query", "total", "dropped"}``), for each
+    term of a query of at most MAX_WIDEN terms, those that find something, most first."""
+    if len(q.clauses) > MAX_WIDEN:
+        return []
+    out = []
+    for i, clause in enumerate(q.clauses):
+        rest = q.clauses[:i] + q.clauses[i + 1:]
+        raw = q.raw
+        for term in clause:
+            raw = raw.replace(f'"{term.text}"', "", 1) if f'"{term.text}"' in raw else raw.replace(term.text, "", 1)
+        raw = " ".join(raw.split())
+        found = run(replace(q, raw=raw, clauses=rest, warnings=[]))
+        if found.total:
+            out.append({"query": raw, "total": found.total, "dropped": " OR ".join(t.text for t in clause)})
+    return sorted(out, key=lambda item: -item["total"])

@@ -23,6 +23,7 @@ from index.places import level_label
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import snippet_text
+from .places_label import PLACE_FIELDS, place_chain, place_key, place_label, places_above
 from index.wording import count, plural
 
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -163,7 +164,15 @@ def main():
 
 @main.group("index")
 def index_group():
-    """Build, update and inspect the index."""
+    """Build, update and inspect the index.
+
+    \b
+    Examples:
+      govsearch index build --corpus corpus          # the first time, or to start over
+      govsearch index update                          # after adding, changing or removing reports
+      govsearch index stats                           # reports, places, levels and years it holds
+      govsearch index build --corpus /data/reports --index /srv/govsearch/index --workers 2
+    """
 
 
 def _build_options(func):
@@ -316,6 +325,9 @@ def index_stats(index_dir, as_json):
     click.echo(f"topics     {' '.join(stats['topics'])}")
     click.echo(f"towns      {' '.join(stats['towns'])}")
     click.echo(f"counties   {' '.join(stats['counties'])}")
+    click.echo(f"cities     {' '.join(stats['cities'])}")
+    click.echo(f"provinces  {' '.join(stats['provinces'])}")
+    click.echo("levels     " + " ".join(f"{level_label(k)}:{n}" for k, n in stats["levels"].items()))
     click.echo(f"years      {' '.join(map(str, stats['years']))}")
     for item in stats["skipped"]:
         click.echo(f"skipped    {item['file']}: {item['reason']}")
@@ -334,13 +346,17 @@ def index_stats(index_dir, as_json):
 @click.option("--group", type=click.Choice(GROUPS), default="none", show_default=True,
               help="report: at most 3 passages per report, reports in the order of their best passage, "
                    "identical passages of several reports once.")
+@click.option("--places-at", type=click.Choice(PLACE_FIELDS), default=None,
+              help="Group the printed hits by their place at this level (a report above it stays under its "
+                   "own place: a provincial report under its province). Default: each report's finest place.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (same as /api/search).")
 @click.option("--synonyms/--no-synonyms", default=True, show_default=True,
               help="Also search the synonyms of the terms (the synonym table).")
 @synonyms_file_option
 @index_option
 @handle_errors
-def search_command(query, town, county, topic, year, page_size, page, sort, group, as_json, synonyms, synonyms_file, index_dir):
+def search_command(query, town, county, topic, year, page_size, page, sort, group, places_at, as_json, synonyms,
+                   synonyms_file, index_dir):
     """Search the index. Every passage containing the query is found.
 
     \b
@@ -372,7 +388,7 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
     if as_json:
         _echo_json(results.to_dict())
         return
-    _print_results(results, color=sys.stdout.isatty(), index_dir=index_dir)
+    _print_results(results, color=sys.stdout.isatty(), index_dir=index_dir, places_at=places_at)
 
 
 def _shown(field: str, value: str) -> str:
@@ -393,7 +409,7 @@ def _marked(text: str, runs, color: bool) -> str:
     return "".join(out)
 
 
-def _print_results(results, color: bool, index_dir=None) -> None:
+def _print_results(results, color: bool, index_dir=None, places_at: str | None = None) -> None:
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
     click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
@@ -413,12 +429,13 @@ def _print_results(results, color: bool, index_dir=None) -> None:
         return
     groups: OrderedDict = OrderedDict()
     for hit in results.hits:
-        groups.setdefault(hit.town or "(未知乡镇 town unknown)", OrderedDict()).setdefault(hit.doc_id, []).append(hit)
+        groups.setdefault(place_key(hit, places_at), OrderedDict()).setdefault(hit.doc_id, []).append(hit)
     on, off = (MARK_ON, MARK_OFF) if color else ("", "")
-    for town, docs in groups.items():
+    for docs in groups.values():
         first = next(iter(docs.values()))[0]
         click.echo("")
-        click.secho(f"■ {town}" + (f"（{first.county}）" if first.county else ""), bold=color)
+        above = places_above(first, places_at)
+        click.secho(f"■ {place_label(first, places_at)}" + (f"（{above}）" if above else ""), bold=color)
         for doc_id, hits in docs.items():
             h0 = hits[0]
             click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
@@ -444,12 +461,14 @@ def assist_lines(results) -> list[str]:
         lines.append(f"按拼音检索了 searched as pinyin: {pinyin['searched']}"
                      + (f"（也可以是 or: {'、'.join(pinyin['alternatives'])}）" if pinyin["alternatives"] else ""))
     applied = results.expanded.get("synonyms") or []
-    if applied and not results.expanded.get("synonyms_off"):
+    if applied and not results.expanded.get("synonyms_off") and results.expanded.get("synonym_hits"):
         also = "、".join(s for item in applied for s in item["synonyms"])
         lines.append(f"同时搜索了 also searched: {also}（{count(results.expanded['synonym_hits'], 'passage')}; "
                      "--no-synonyms to turn off）")
     for item in results.did_you_mean[:1]:
         lines.append(f"您是不是要找 did you mean: {item['query']}  ({count(item['total'], 'passage')})")
+    for item in results.widen:
+        lines.append(f"少用一个词 without “{item['dropped']}”: {item['query']}  ({count(item['total'], 'passage')})")
     return lines
 
 
@@ -505,7 +524,7 @@ def show_command(doc_id, query, as_json, index_dir):
     click.secho(doc["title"], bold=True)
     if doc.get("subtitle"):
         click.echo(doc["subtitle"])
-    click.echo(f"{doc['town'] or '—'} · {doc['county'] or '—'} · {doc['year'] or '年份不详'} · {doc['source']}")
+    click.echo(f"{place_chain(doc)} · {doc['year'] or '年份不详'} · {doc['source']}")
     if doc.get("ocr"):
         click.echo(f"text read by OCR from pages {', '.join(map(str, doc['ocr']['pages']))} "
                    f"(mean confidence {doc['ocr']['confidence']:.0f}%, {len(doc['ocr']['uncertain'])} uncertain words)")

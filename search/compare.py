@@ -28,10 +28,13 @@ from index.errors import BadParameter, EmptyQuery, QueryError
 from index.places import level_label
 
 from .engine import _as_list
+from .places_label import place_key, place_label
 from .query import ParsedQuery, parse_query
 
 #: place levels, finest first: ``auto`` picks the first with two or more values
 PLACE_LEVELS = ("town", "county", "city", "province")
+#: the dimension of each report's finest place, whatever its level (大隗镇, 河南省, 全国)
+PLACE = "place"
 AUTO = "auto"
 MAX_DIMENSIONS = 2
 
@@ -52,6 +55,9 @@ class Line:
     passages: int
     reports: int
     cells: list[Cell] = field(default_factory=list)  # aligned with Comparison.columns
+    # the filters that select exactly this line's passages (a place line: its place and
+    # the reports' level); None: the value itself, under the dimension's own name
+    filters: dict[str, str] | None = None
 
     def to_dict(self, field: str | None = None) -> dict:
         """``field``: the dimension this line is a value of (its ``label`` is the value as
@@ -60,6 +66,8 @@ class Line:
                "passages": self.passages, "reports": self.reports}
         if self.cells:
             out["cells"] = [c.to_dict() for c in self.cells]
+        if self.filters is not None:
+            out["filters"] = dict(self.filters)
         return out
 
 
@@ -102,17 +110,92 @@ class Comparison:
 def dimension_fields(t) -> list[str]:
     """Facet fields of this passage table that can be a dimension."""
     out = []
-    for name in (*PLACE_LEVELS, "level", "year", "topic"):
-        if name in ("year", "topic") or (hasattr(t, name) and hasattr(t, f"{name}_names")):
+    for name in (PLACE, *PLACE_LEVELS, "level", "year", "topic"):
+        if name in ("year", "topic") or (name == PLACE and _place_columns(t)) \
+                or (hasattr(t, name) and hasattr(t, f"{name}_names")):
             if name not in out:
                 out.append(name)
     return out
+
+
+def _place_columns(t) -> list[str]:
+    return [n for n in (*PLACE_LEVELS, "level") if hasattr(t, n) and hasattr(t, f"{n}_names")]
+
+
+def place_lines(t, rows: np.ndarray, at: str | None = None) -> tuple[np.ndarray, list, list]:
+    """Each passage of ``rows`` by its report's finest place (not finer than ``at``), as
+    people read it: ``(codes, labels, filters)``; label None (code ``len(labels) - 1``)
+    for reports of which neither place nor level is known. A label shared by places of
+    different levels or parents is told apart by what is above it (城关镇（甲县）)."""
+    names = _place_columns(t)
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), [None], [None]
+    stacked = np.stack([getattr(t, n)[rows].astype(np.int64) for n in names])
+    combos, inverse = np.unique(stacked, axis=1, return_inverse=True)
+    inverse = np.asarray(inverse).reshape(-1)
+    keys: dict[tuple, int] = {}
+    labels: list = []
+    filters: list = []
+    combo_code = np.empty(combos.shape[1], dtype=np.int64)
+    for j in range(combos.shape[1]):
+        values = {n: (str(getattr(t, f"{n}_names")[c]) if c >= 0 else None) for n, c in zip(names, combos[:, j])}
+        kind, name = place_key(values, at)
+        if kind == "level" and not name:
+            key = None
+        else:
+            above = tuple(values.get(f) for f in PLACE_LEVELS[PLACE_LEVELS.index(kind) + 1:]) if kind in PLACE_LEVELS else ()
+            key = (kind, name, above, values.get("level"))
+        if key not in keys:
+            keys[key] = len(labels)
+            labels.append(None if key is None else place_label(values, at))
+            chosen = {}
+            if key is not None:
+                if kind in PLACE_LEVELS:
+                    chosen = {f: v for f, v in zip(PLACE_LEVELS[PLACE_LEVELS.index(kind):], (name, *above)) if v}
+                if values.get("level"):
+                    chosen["level"] = values["level"]
+            filters.append(chosen or None)
+        combo_code[j] = keys[key]
+    # the unknown line last, as every dimension has it
+    if None in keys:
+        last = keys[None]
+        order = [i for i in range(len(labels)) if i != last] + [last]
+    else:
+        order = list(range(len(labels))) + [len(labels)]
+        labels.append(None)
+        filters.append(None)
+    remap = np.empty(len(order), dtype=np.int64)
+    remap[np.asarray(order)] = np.arange(len(order))
+    labels = [labels[i] for i in order]
+    filters = [filters[i] for i in order]
+    _tell_apart(labels, filters)
+    return remap[combo_code[inverse]], labels, filters
+
+
+def _tell_apart(labels: list, filters: list) -> None:
+    """Places of one name (two 城关镇) get the nearest place above that differs."""
+    seen: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        if label is not None:
+            seen.setdefault(label, []).append(i)
+    for same in seen.values():
+        if len(same) < 2:
+            continue
+        for i in same:
+            f = filters[i] or {}
+            above = [v for k, v in f.items() if k != "level" and v != labels[i]]
+            others = [filters[j] or {} for j in same if j != i]
+            told = next((v for v in above if all(v not in o.values() for o in others)), None)
+            labels[i] = f"{labels[i]}（{told or level_label(f.get('level')) or '另一处'}）"
 
 
 def _pairs(t, name: str, rows: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
     """For positions ``idx`` into ``rows``: (positions, value codes, labels) with one pair
     per (passage, value). Code ``len(labels)`` … stands for "no value" (label None)."""
     r = rows[idx]
+    if name == PLACE:
+        codes, labels, _ = place_lines(t, r)
+        return idx, codes, labels
     if name == "topic":
         bits = t.topics[r]
         pos, codes = [], []
@@ -151,6 +234,15 @@ def pick_level(t, rows: np.ndarray) -> str:
     return present[0] if present else "year"
 
 
+def _other_levels(t, rows: np.ndarray, level: str) -> bool:
+    """Whether some of ``rows`` have no place at ``level`` but a known level or a
+    coarser place (a provincial or national report among town reports)."""
+    missing = rows[getattr(t, level)[rows] < 0]
+    if not len(missing):
+        return False
+    return any(np.any(getattr(t, n)[missing] >= 0) for n in _place_columns(t) if n != level)
+
+
 def _check_by(by, allowed: list[str]) -> list[str]:
     if by is None or isinstance(by, str):
         by = [by] if by else []
@@ -184,6 +276,8 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
     docs = t.doc[rows].astype(np.int64)
     a_pos, a_code, a_labels = _pairs(t, row_field, rows, idx)
     b_pos, b_code, b_labels = _pairs(t, col_field, rows, idx)
+    a_filters = place_lines(t, rows)[2] if row_field == PLACE else [None] * len(a_labels)
+    b_filters = place_lines(t, rows)[2] if col_field == PLACE else [None] * len(b_labels)
     na, nb = len(a_labels), len(b_labels)
 
     # join the two dimensions on the passage (position into rows)
@@ -222,11 +316,11 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
         return known + unknown
 
     col_order = order_of(b_labels, col_passages, col_field)
-    columns = [Line(b_labels[j], int(col_passages[j]), int(col_reports[j])) for j in col_order]
+    columns = [Line(b_labels[j], int(col_passages[j]), int(col_reports[j]), filters=b_filters[j]) for j in col_order]
     lines = []
     for i in order_of(a_labels, row_passages, row_field):
         cells = [Cell(int(cell_passages[i * nb + j]), int(cell_reports[i * nb + j])) for j in col_order]
-        lines.append(Line(a_labels[i], int(row_passages[i]), int(row_reports[i]), cells))
+        lines.append(Line(a_labels[i], int(row_passages[i]), int(row_reports[i]), cells, filters=a_filters[i]))
     return lines, columns
 
 
@@ -266,6 +360,9 @@ def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, coun
                 level = rest[0] if rest else "year"
             b = level
             no_place = level in PLACE_LEVELS and not np.any(getattr(t, level)[rows] >= 0) if len(rows) else False
+            if level in PLACE_LEVELS and other != PLACE and PLACE in allowed and len(rows) \
+                    and _other_levels(t, rows, level):
+                b, no_place = PLACE, False  # reports above that level: each by its finest place
         resolved.append(b)
     if no_place and by[0] == AUTO and resolved[1] == "year":
         # no report of the result has a place (provincial or national reports): a row of

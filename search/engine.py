@@ -37,6 +37,7 @@ from .query import ParsedQuery, check_years, parse_query, year_matches
 from .ranking import Ranker
 from . import assist as _assist
 from .synonyms import SynonymSource, expand_query
+from .places_label import place_label
 from .results import Hit, Results
 from .table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
 
@@ -430,6 +431,7 @@ class Searcher:
                "subtitle": doc.get("subtitle", ""),
                "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level")),
                "text_source": doc.get("text_source", "file"), "ocr": doc.get("ocr")}
+        out["place_label"] = place_label(out)
         if query is not None:
             out.update(query=query, needles=needles, matches=matches)
         return out
@@ -451,7 +453,19 @@ class Searcher:
             "towns": sorted({d["town"] for d in t.documents.values() if d.get("town")}),
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),
+            "cities": sorted({d["city"] for d in t.documents.values() if d.get("city")}),
+            "provinces": sorted({d["province"] for d in t.documents.values() if d.get("province")}),
+            "levels": _counts(d.get("level") for d in t.documents.values()),
         }
+
+
+def _counts(values) -> dict[str, int]:
+    """Reports per value, most first; reports without a value are left out."""
+    out: dict[str, int] = {}
+    for v in values:
+        if v:
+            out[v] = out.get(v, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _report_ref(row) -> dict:

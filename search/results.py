@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from index.fields import FIELDS
 from index.places import level_label
 
+from .places_label import place_label
+
 # JSON name → Hit attribute, for the fields of the field model that a hit carries
 HIT_FIELDS: dict[str, str] = {f.json: ("passage" if f.name == "text" else f.name) for f in FIELDS if f.json}
 
@@ -52,6 +54,7 @@ class Hit:
         out.update({name: getattr(self, attr) for name, attr in HIT_FIELDS.items()})
         out["topics"] = list(self.topics)
         out["level_label"] = level_label(self.level)  # 乡镇/街道 for township …: for display
+        out["place_label"] = place_label(self)  # the finest place with its level: 大隗镇, 河南省, 全国
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
                     "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
@@ -83,6 +86,7 @@ class Results:
     expanded: dict = field(default_factory=lambda: {"synonyms": [], "synonym_hits": 0, "synonyms_off": False,
                                                      "pinyin": None})
     suggestions: list[dict] = field(default_factory=list)
+    widen: list[dict] = field(default_factory=list)  # no hits: the query without one term, with its total
 
     @property
     def pages(self) -> int:
@@ -99,6 +103,7 @@ class Results:
             "pages": self.pages, "filters": self.filters, "fixed_filters": self.fixed_filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
             "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
+            "widen": self.widen,
             # display labels of facet values whose stored form is not for people (level)
             "facet_labels": {"level": {v: level_label(v) for v in self.facets.get("level", {})}},
         }

@@ -16,6 +16,7 @@ pinyin search (search/pinyin_query.py).
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import math
 import re
@@ -45,6 +46,7 @@ class Vocabulary:
         self.index = SortedTerms(self.terms)  # term → id, by binary search (the terms are sorted)
         self._lock = threading.Lock()
         self._pinyin_keys: tuple | None = None
+        self._reversed: list[tuple[str, int]] | None = None
 
     @classmethod
     def empty(cls) -> "Vocabulary":
@@ -84,6 +86,18 @@ class Vocabulary:
                         KeyIndex((self.pinyin_initials(i), i) for i in with_pinyin),
                     )
         return self._pinyin_keys
+
+    def with_suffix(self, suffix: str) -> list[tuple[int, str]]:
+        """``(id, term)`` of the terms ending with ``suffix`` (a reversed sorted copy of the
+        terms, built on first use)."""
+        if self._reversed is None:
+            with self._lock:
+                if self._reversed is None:
+                    self._reversed = sorted((t[::-1], i) for i, t in enumerate(self.terms))
+        key = suffix[::-1]
+        lo = bisect.bisect_left(self._reversed, (key,))
+        hi = bisect.bisect_left(self._reversed, (key + "\U0010ffff",))
+        return [(i, self.terms[i]) for _, i in self._reversed[lo:hi]]
 
     # --- prefix ranges ------------------------------------------------------------
     def with_prefix(self, prefix: str) -> range:
@@ -128,6 +142,7 @@ def _warm(vocab: Vocabulary) -> None:
         vocab.pinyin_keys()
         spelling.readings("预热")
         spelling.tables(vocab)
+        _tags("预热")  # jieba's part-of-speech tables, for telling filler apart
     except Exception:  # a warm-up only; the first real use builds them and reports errors
         pass
 
@@ -142,6 +157,143 @@ def _weight(vocab: Vocabulary, i: int) -> float:
     if kinds == WORD and vocab.freq[i] < 2:
         w *= 0.2  # a word seen once is rarely what someone is typing
     return w
+
+
+# what a suggestion may be: a term of the domain dictionary, a whole heading piece, a
+# jieba word of at least WHOLE_WORD_CHARS characters, or a phrase that is no fragment;
+# a two-character word alone (创建, 开展, 国家, 理念) is filler, not a search anyone clicks
+WHOLE_WORD_CHARS = 3
+# a heading piece this long is a title of its own (聚焦党建引领), whatever its words; a
+# shorter one (组织实施, 工作措施) is judged as any other term
+HEADING_WHOLE_CHARS = 5
+# a phrase (two adjacent words) is a fragment when its last word goes on into a longer
+# term at least this often, compared with the phrase itself (乡村全面 of 乡村全面振兴:
+# 全面振兴 is at least as frequent as 乡村全面)
+FRAGMENT_SHARE = 1.0
+
+
+def is_fragment(vocab: Vocabulary, i: int, cut) -> bool:
+    """Whether phrase ``i`` stops inside a longer expression: its last word (``cut``: the
+    analyzer's jieba cut) starts a vocabulary term that is at least ``FRAGMENT_SHARE``
+    times as frequent as the phrase."""
+    term = vocab.terms[i]
+    words = cut(term)
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    need = FRAGMENT_SHARE * vocab.freq[i]
+    for j in vocab.with_prefix(last):
+        longer = vocab.terms[j]
+        if len(longer) > len(last) and not term.endswith(longer) and vocab.freq[j] >= need:
+            return True
+    return False
+
+
+def is_tail(vocab: Vocabulary, i: int, cut) -> bool:
+    """Whether phrase ``i`` starts inside a longer expression: its first word ends a
+    longer vocabulary term at least ``FRAGMENT_SHARE`` times as frequent (万元新建 of
+    投资万元新建 …)."""
+    term = vocab.terms[i]
+    words = cut(term)
+    if len(words) < 2:
+        return False
+    first = words[0]
+    need = FRAGMENT_SHARE * vocab.freq[i]
+    return any(len(longer) > len(first) and not term.startswith(longer) and vocab.freq[j] >= need
+               for j, longer in vocab.with_suffix(first))
+
+
+def place_names(searcher) -> frozenset[str]:
+    """The place names of the index's reports (towns, counties, cities, provinces): filters
+    (the facets list them), not related searches or examples."""
+    key = str(searcher.generation_path())
+    names = _PLACES.get(key)
+    if names is None:
+        stats = searcher.stats()
+        names = frozenset(n for k in ("towns", "counties", "cities", "provinces") for n in stats.get(k, ()))
+        if len(_PLACES) > 8:  # old generations
+            _PLACES.clear()
+        _PLACES[key] = names
+    return names
+
+
+_PLACES: dict[str, frozenset[str]] = {}
+
+
+# parts of speech (jieba) of filler: a phrase that is a modifier or verb followed by a
+# verb (扎实推进, 加快建设, 组织实施, 持续优化) says how, not what; a word that is a
+# number, adverb, pronoun … (万公里, 进一步, 各村) is not a subject either
+FILLER_HEAD = frozenset("a ad d vd v r".split())
+FILLER_TAIL = frozenset("v vd vn".split())
+FILLER_WORD = frozenset("m mq q d a ad v vd r c p u f".split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _tags(term: str) -> tuple[str, ...]:
+    import jieba.posseg
+
+    return tuple(w.flag for w in jieba.posseg.lcut(term, HMM=False))
+
+
+# the words of government reports' style that open or close a phrase saying how, not
+# what (进一步加强, 全面推进, 严格落实, 各位代表, 形成一批): a phrase opening or closing with
+# one is filler whatever jieba's part of speech for it
+STYLE_HEADS = frozenset("""进一步 全面 着力 积极 严格 加快 加大 大力 深入 切实 扎实 持续 不断 基本 努力 认真 坚决
+    毫不 稳步 有效 逐步 各位 帮助 形成 年均 以下 实际 政府 更加 不断 重点 主要 全力 广泛 充分 继续 依法""".split())
+STYLE_TAILS = frozenset("""推进 落实 实施 实现 加强 构建 见效 稳妥 情况 工作 代表 他们 一批 增长 简称 松懈 走实 并举
+    提高 提升 完善 开展 推动 发展 建设 改善 加快 做好 抓好""".split())
+
+
+def is_filler(term: str, kinds: int, words: list[str] | None = None) -> bool:
+    """Whether a term says how rather than what: by the parts of speech of its words,
+    or a first or last word (``words``: its jieba cut) of the reports' style."""
+    if words and len(words) > 1 and (words[0] in STYLE_HEADS or words[-1] in STYLE_TAILS):
+        return True
+    tags = _tags(term)
+    if not tags or all(t in FILLER_WORD for t in tags):
+        return True
+    return len(tags) > 1 and tags[0] in FILLER_HEAD and tags[-1] in FILLER_TAIL
+
+
+def cut_off(term: str, texts: list[str]) -> bool:
+    """Whether ``term`` is cut out of a longer expression in ``texts`` (normalized
+    passages): it occurs at least twice, and every occurrence has the same character
+    right after it (粤港澳大湾 → 区) or the same character right before it (足迹管理体系 ← 碳)."""
+    after: set[str] = set()
+    before: set[str] = set()
+    n = 0
+    for text in texts:
+        start = text.find(term)
+        while start >= 0:
+            n += 1
+            end = start + len(term)
+            after.add(text[end] if end < len(text) else "")
+            before.add(text[start - 1] if start else "")
+            start = text.find(term, start + 1)
+    if n < 2:
+        return False
+    return any(len(side) == 1 and next(iter(side)) != "" and _is_cjk(next(iter(side))) for side in (after, before))
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
+def is_suggestible(vocab: Vocabulary, i: int, cut) -> bool:
+    """Whether term ``i`` is something a user would click as a search of its own: a
+    dictionary term, or a term of at least WHOLE_WORD_CHARS characters that is neither
+    a fragment nor filler."""
+    kinds = vocab.kinds[i]
+    term = vocab.terms[i]
+    if kinds & DICTIONARY:
+        return True
+    if len(term) < WHOLE_WORD_CHARS:
+        return False
+    if kinds & HEADING and len(term) >= HEADING_WHOLE_CHARS:
+        return True
+    if kinds & PHRASE and not kinds & HEADING and (is_fragment(vocab, i, cut) or is_tail(vocab, i, cut)):
+        return False
+    return not is_filler(term, kinds, cut(term))
 
 
 def completion_ids(vocab: Vocabulary, prefix: str, limit: int) -> list[int]:
@@ -165,8 +317,11 @@ def complete(searcher, prefix: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
     vocab = vocabulary_of(searcher.generation_path())
+    cut = searcher.analyzer.cut
     out = []
-    for i in completion_ids(vocab, norm, limit * 2):
+    for i in completion_ids(vocab, norm, limit * 3):
+        if not is_suggestible(vocab, i, cut):  # the typed text itself too: 营商 is no search, 营商环境 is
+            continue
         count = searcher.passage_count(vocab.terms[i])
         if count:
             out.append({"text": vocab.terms[i], "count": count, "kind": vocab.kind_names(i)})
@@ -195,7 +350,7 @@ def _terms_of(vocab: Vocabulary, words: list[str]) -> set[str]:
 
 
 def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], passages: int,
-            limit: int = 8) -> list[str]:
+            limit: int = 8, places: frozenset[str] = frozenset()) -> list[str]:
     """Terms that stand out in ``texts`` (normalized passages a query matched): in at
     least two of them, and frequent there compared with the whole index (tf·idf);
     the query's own words and their parts are left out."""
@@ -209,6 +364,11 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
     for term, c in seen.items():
         if c < 2 or any(term in q or q in term for q in exclude):
             continue
+        if term in places or not is_suggestible(vocab, vocab.index[term], analyzer.cut):
+            continue
+        i = vocab.index[term]
+        if vocab.kinds[i] & PHRASE and not vocab.kinds[i] & (DICTIONARY | HEADING) and cut_off(term, texts):
+            continue
         df = vocab.frequency(term)
         if df > passages * 0.05 and df > 20:  # everywhere: 工作, 发展
             continue
@@ -217,3 +377,41 @@ def related(vocab: Vocabulary, analyzer, texts: list[str], exclude: set[str], pa
         scored.append((bonus * c * math.log(1 + passages / max(df, 1)), term))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [term for _, term in scored[:limit]]
+
+
+EXAMPLE_MIN_CHARS = 3
+EXAMPLE_MAX_SHARE = 0.2  # a term in more than this share of passages is too common to show what search does
+_EXAMPLES: dict[tuple[str, int], list[str]] = {}
+
+
+def example_terms(searcher, limit: int = 4) -> list[str]:
+    """Distinctive terms of the index to offer as example queries: dictionary terms of
+    at least EXAMPLE_MIN_CHARS characters that are no place name, found in at least two
+    passages and in at most EXAMPLE_MAX_SHARE of them, the most frequent first (cached
+    per generation)."""
+    gen = searcher.generation_path()
+    key = (str(gen), limit)
+    if key in _EXAMPLES:
+        return list(_EXAMPLES[key])
+    out = pick_examples(vocabulary_of(gen), searcher.passage_total(), limit, place_names(searcher))
+    if len(_EXAMPLES) > 8:
+        _EXAMPLES.clear()
+    _EXAMPLES[key] = out
+    return list(out)
+
+
+def pick_examples(vocab: Vocabulary, passages: int, limit: int, places: frozenset[str] = frozenset()) -> list[str]:
+    """The example terms of a vocabulary over ``passages`` passages (see :func:`example_terms`)."""
+    total = max(passages, 1)
+    pool = [i for i in range(len(vocab)) if vocab.kinds[i] & DICTIONARY and len(vocab.terms[i]) >= EXAMPLE_MIN_CHARS
+            and 2 <= vocab.freq[i] <= EXAMPLE_MAX_SHARE * total]
+    pool.sort(key=lambda i: (-vocab.freq[i], vocab.terms[i]))
+    out: list[str] = []
+    for i in pool:
+        term = vocab.terms[i]
+        if term in places or any(term in o or o in term for o in out):
+            continue
+        out.append(term)
+        if len(out) >= limit:
+            break
+    return out

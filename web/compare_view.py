@@ -11,16 +11,19 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from index.places import level_label
-from search.compare import Comparison, compare
+from search.compare import Comparison, Line, compare
+from search.places_label import UNKNOWN as UNKNOWN_PLACE
 
 from . import charts
 from .export import safe_cell
 from .state import SearchState
 
-FIELD_LABELS = {"town": "乡镇", "county": "县市区", "city": "地市", "province": "省份", "level": "级别",
+FIELD_LABELS = {"place": "地区", "town": "乡镇", "county": "县市区", "city": "地市", "province": "省份", "level": "级别",
                 "year": "年份", "topic": "主题"}
-UNKNOWN = {"town": "乡镇不详", "county": "县市区不详", "city": "地市不详", "province": "省份不详", "level": "级别不详",
-           "year": "年份不详", "topic": "无主题"}
+UNKNOWN = {"place": UNKNOWN_PLACE, "town": "未注明乡镇", "county": "未注明县市区", "city": "未注明地市",
+           "province": "未注明省份", "level": "未注明级别", "year": "年份不详", "topic": "无主题"}
+HEAT_STEPS = 5  # shades of a table cell: heat-1 (fewest passages) … heat-5 (most)
+FACET_FIELDS = ("town", "county", "city", "province", "level", "year", "topic")
 DEFAULT_PICKS = 3
 MAX_PICKS = 6
 MAX_BARS = 30
@@ -35,7 +38,7 @@ def label(field: str, value) -> str:
     """A row or column value as people read it: the level township as 乡镇/街道, a
     missing value as 乡镇不详 …"""
     if value is None:
-        return UNKNOWN.get(field, "不详")
+        return UNKNOWN.get(field, "未注明")
     return level_label(str(value)) if field == "level" else str(value)
 
 
@@ -49,15 +52,66 @@ class CompareView:
     line: Markup | None
     bars_shown: int
     picks_shown: list[str] = field(default_factory=list)  # the picks as people read them (labels)
+    gaps: dict[int, set[int]] = field(default_factory=dict)  # row → columns (years) without a report of it
+    peak: int = 0  # the largest cell, for the shades of the table
+
+    def heat(self, passages: int) -> int:
+        return heat(passages, self.peak)
+
+    def is_gap(self, row: int, column: int) -> bool:
+        return column in self.gaps.get(row, ())
+
+    def row_filters(self, row: Line) -> dict[str, str] | None:
+        return line_filters(self.row_field, row)
+
+    def cell_filters(self, row: Line, column: Line) -> dict[str, str] | None:
+        a, b = line_filters(self.row_field, row), line_filters(self.col_field, column)
+        return None if a is None or b is None else {**a, **b}
+
+
+def heat(passages: int, peak: int) -> int:
+    """The shade of a cell: 0 for none, else 1 … HEAT_STEPS in proportion to the largest cell."""
+    if passages <= 0 or peak <= 0:
+        return 0
+    return max(1, -(-passages * HEAT_STEPS // peak))
+
+
+def dated(line: Line, comparison: Comparison) -> int:
+    """Passages of a row in columns with a value (a year): what a line chart can draw."""
+    return sum(c.passages for c, col in zip(line.cells, comparison.columns) if col.value is not None)
 
 
 def picks_for(comparison: Comparison, state: SearchState) -> list[str]:
+    """The rows the line chart draws: those the user picked, else the largest rows that
+    have dated passages (a row of undated reports only would be a flat line)."""
     known = [r.value for r in comparison.rows if r.value is not None]
     chosen = [p for p in state.pick if p in known][:MAX_PICKS]
-    return chosen if state.pick else known[:DEFAULT_PICKS]
+    if state.pick:
+        return chosen
+    drawable = [r for r in comparison.rows if r.value is not None and dated(r, comparison)]
+    return [r.value for r in sorted(drawable, key=lambda r: -dated(r, comparison))][:DEFAULT_PICKS]
 
 
-def build_view(comparison: Comparison, state: SearchState) -> CompareView:
+def line_filters(field: str, line: Line) -> dict[str, str] | None:
+    """The filters that select exactly a row's (or column's) passages; None when none do."""
+    if line.filters is not None:
+        return dict(line.filters)
+    if line.value is None or field not in FACET_FIELDS:
+        return None
+    return {field: line.value}
+
+
+def report_years(documents: list[dict], filters: dict[str, str] | None) -> set[int]:
+    """Years in which the index has a report matching ``filters`` (whether or not it
+    mentions the query): the other years of a row are gaps, not zeros."""
+    if not filters:
+        return set()
+    return {d["year"] for d in documents if d.get("year") and all(str(d.get(k)) == v for k, v in filters.items())}
+
+
+def build_view(comparison: Comparison, state: SearchState, documents: list[dict] | None = None) -> CompareView:
+    """``documents``: the index's reports (``Searcher.documents()``), for telling a year
+    without a report (a gap) from a year whose reports do not mention the query (0)."""
     row_field, col_field = comparison.by
     rows = comparison.rows[:MAX_BARS]
     bar = charts.bar_chart(
@@ -65,18 +119,33 @@ def build_view(comparison: Comparison, state: SearchState) -> CompareView:
         f"各{FIELD_LABELS.get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
     picks = picks_for(comparison, state)
     line = None
+    gaps: dict[int, set[int]] = {}  # row position → column positions without any report of that row
+    if col_field == "year" and documents is not None:
+        for i, r in enumerate(comparison.rows):
+            filters = line_filters(row_field, r)
+            if filters is None:
+                continue
+            have = report_years(documents, filters)
+            gaps[i] = {j for j, c in enumerate(comparison.columns)
+                       if c.value is not None and int(c.value) not in have and not r.cells[j].passages}
     if col_field == "year":
         index = {int(c.value): i for i, c in enumerate(comparison.columns) if c.value is not None}
         years = list(range(min(index), max(index) + 1)) if index else []
         if len(years) > MAX_YEARS:  # a stray year far off: only the years with matches
             years = sorted(index)
-        series = [(p, [comparison.row(p).cells[index[y]].passages if y in index else 0 for y in years]) for p in picks]
-        series = [(label(row_field, p), values) for p, values in series]
+        series = []
+        for p in picks:
+            row = comparison.row(p)
+            have = report_years(documents, line_filters(row_field, row)) if documents is not None else None
+            values = [row.cells[index[y]].passages if y in index and row.cells[index[y]].passages
+                      else (None if have is not None and y not in have else 0) for y in years]
+            series.append((label(row_field, p), values))
         shown = [label(row_field, p) for p in picks]
         line = charts.line_chart("chart-line", [str(y) for y in years], series,
                                  f"逐年提及段落数：{'、'.join(shown) if shown else '未选择'}")
+    peak = max((c.passages for r in comparison.rows for c in r.cells), default=0)
     return CompareView(comparison, row_field, col_field, picks, bar, line, len(rows),
-                       [label(row_field, p) for p in picks])
+                       [label(row_field, p) for p in picks], gaps=gaps, peak=peak)
 
 
 def to_csv(comparison: Comparison) -> str:

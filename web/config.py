@@ -149,6 +149,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Most passages one report page (/docs/<id>) shows; a longer report shows its first ones and says how "
             "many more there are (the whole report stays available at /api/docs/<id> and `govsearch show`)."),
     Setting("site_title", "政府工作报告检索", _text, "Name shown in the page header and browser tab."),
+    Setting("site_subtitle", "", _text,
+            "Line under the name in the page header; empty: from the levels of the indexed reports "
+            "(乡镇/街道报告全文检索, 全国、省级报告全文检索 …)."),
+    Setting("home_examples", [], _list,
+            "Example queries on the home and comparison pages (comma-separated); empty: distinctive terms drawn "
+            "from the index (dictionary terms found in several passages but not everywhere)."),
     Setting("request_log", True, _bool,
             "Log one line per search request (logger govsearch.requests): time, route, status, latency, hits. "
             "Never the client's address."),
@@ -205,6 +211,8 @@ class WebConfig:
     csv_max_rows: int
     document_max_passages: int
     site_title: str
+    site_subtitle: str
+    home_examples: list[str]
     request_log: bool
     log_queries: bool
     metrics: bool

@@ -1,4 +1,6 @@
-"""CSV export of search results: town, title, year, section, passage.
+"""CSV export of search results: every field of a hit — report id, title, place (as
+people read it, and each level's name), level, year, section, passage, kind of match
+and a link to the passage on the report page.
 
 UTF-8 with a byte-order mark so that Excel on Windows opens Chinese text correctly.
 A cell that a spreadsheet would take for a formula (starting with ``=`` ``+`` ``-``
@@ -11,12 +13,18 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from search.results import Hit
 
-COLUMNS = (("town", "乡镇"), ("title", "标题"), ("year", "年份"), ("section", "章节"), ("passage", "段落"))
+# (hit attribute or computed column, header); the first five are the columns of the
+# first export, kept in their order so that spreadsheets built on them still read
+COLUMNS = (("town", "乡镇"), ("title", "标题"), ("year", "年份"), ("section", "章节"), ("passage", "段落"),
+           ("place_label", "地区"), ("level_label", "级别"), ("county", "县市区"), ("city", "地市"),
+           ("province", "省份"), ("doc_id", "报告编号"), ("passage_id", "段落编号"), ("match", "匹配方式"),
+           ("kind", "段落类型"), ("link", "链接"))
+MATCH_LABELS = {"exact": "完整匹配", "words": "词匹配", "synonym": "同义词"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FILENAME = "govsearch-results.csv"
 FILENAME_ZH = "检索结果.csv"
@@ -34,12 +42,20 @@ def safe_cell(value) -> str:
     return "'" + text if looks_like_formula(text) else text
 
 
-def to_csv(hits: Iterable[Hit]) -> str:
+def cells(hit: Hit, link: Callable[[Hit], str]) -> list[str]:
+    values = hit.to_dict()
+    values["match"] = MATCH_LABELS.get(hit.match, hit.match)
+    values["link"] = link(hit)
+    return [safe_cell(values.get(name)) for name, _ in COLUMNS]
+
+
+def to_csv(hits: Iterable[Hit], link: Callable[[Hit], str] = lambda hit: "") -> str:
+    """``link``: the address of a hit's passage (the report page at its anchor)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([label for _, label in COLUMNS])
     for hit in hits:
-        writer.writerow([safe_cell(getattr(hit, name)) for name, _ in COLUMNS])
+        writer.writerow(cells(hit, link))
     return "\ufeff" + out.getvalue()
 
 

@@ -57,6 +57,9 @@ SCHEMAS: dict[str, dict] = {
             "level_label": {"type": ["string", "null"], "enum": [*LEVEL_LABELS.values(), None],
                             "description": "The level as people read it (township 乡镇/街道, county 县级, city 地级, "
                                            "province 省级, national 全国); level keeps the stored value."},
+            "place_label": {"type": "string", "description": "The finest place of the report named with its level, "
+                            "for display: 大隗镇, 新密市, 河南省, 全国; 县级（地区未注明） when only the level is known; "
+                            "未注明地区 when nothing is."},
             "snippet": {"type": "string", "description": "HTML: escaped text, 100-200 characters cut at clause boundaries, showing every query term when they fit (pieces joined with …); the only markup is <mark>."},
             "score": {"type": "number"},
             "highlights": {"type": "array", "description": "[start, end) character spans of matches in passage.",
@@ -125,6 +128,11 @@ SCHEMAS: dict[str, dict] = {
             "suggestions": {"type": "array", "description": "Related searches (相关搜索) when related=1.",
                             "items": {"type": "object", "required": ["query"],
                                       "properties": {"query": {"type": "string"}, "kind": {"type": "string", "enum": ["related"]}}}},
+            "widen": {"type": "array", "description": "No hits for a query of several terms: the query without one "
+                      "of them, with the passages it finds (most first).",
+                      "items": {"type": "object", "required": ["query", "total", "dropped"],
+                                "properties": {"query": {"type": "string"}, "total": {"type": "integer", "minimum": 1},
+                                               "dropped": {"type": "string"}}}},
             "facet_labels": {"type": "object", "description": "For each value in facets.level, its label as people "
                              "read it ({\"level\": {\"township\": \"乡镇/街道\"}}); facets keep the stored values.",
                              "properties": {"level": {"type": "object", "additionalProperties": {"type": "string"}}}},
@@ -152,6 +160,9 @@ SCHEMAS: dict[str, dict] = {
                       "Chinese label (township 乡镇/街道 …), else the value itself."},
             "passages": {"type": "integer", "minimum": 0, "description": "Distinct matching passages."},
             "reports": {"type": "integer", "minimum": 0, "description": "Distinct reports they are in."},
+            "filters": {"type": "object", "additionalProperties": {"type": "string"},
+                        "description": "by=place only: the filters (place and level) that select exactly this line's "
+                                       "passages; absent for the line of reports without any known place or level."},
             "cells": {"type": "array", "description": "Rows only: one cell per column, in the order of columns.",
                       "items": {"type": "object", "required": ["passages", "reports"],
                                 "properties": {"passages": {"type": "integer", "minimum": 0},
@@ -199,6 +210,7 @@ SCHEMAS: dict[str, dict] = {
                                  "enum": ["township", "county", "city", "province", "national", None]},
                        "year": NULLABLE_INT, "source": {"type": "string"},
                        "level_label": {"type": ["string", "null"], "description": "The level as people read it (乡镇/街道 …)."},
+                       "place_label": {"type": "string", "description": "The finest place named with its level (see Hit)."},
                        "subtitle": {"type": "string"}, "encoding": NULLABLE_STRING,
                        "text_source": TEXT_SOURCE,
                        "ocr": {"type": ["object", "null"],
@@ -217,7 +229,8 @@ SCHEMAS: dict[str, dict] = {
             "documents": {"type": "integer", "minimum": 0}, "passages": {"type": "integer", "minimum": 0},
             "built_at": NULLABLE_STRING, "characters": NULLABLE_INT, "generation": {"type": "string"},
             "index": {"type": "string"}, "corpus": NULLABLE_STRING, "mode": NULLABLE_STRING,
-            "topics": STRINGS, "towns": STRINGS, "counties": STRINGS,
+            "topics": STRINGS, "towns": STRINGS, "counties": STRINGS, "cities": STRINGS, "provinces": STRINGS,
+            "levels": {**COUNTS, "description": "Reports per stored level (township, county, city, province, national)."},
             "years": {"type": "array", "items": {"type": "integer"}},
             "skipped": {"type": "array", "items": {"type": "object", "required": ["file", "reason"],
                                                    "properties": {"file": {"type": "string"}, "reason": {"type": "string"}}}},
@@ -266,7 +279,7 @@ SWITCH_VALUES = ("0", "1", "true", "false", "on", "off", "yes", "no")
 # a year filter value: YYYY or YYYY-YYYY, several separated by commas (search/query.py)
 _YEAR_ITEM = "[0-9]{4}( *- *[0-9]{4})?"
 YEAR_PATTERN = f"^ *({_YEAR_ITEM})? *((,|，) *({_YEAR_ITEM})? *)*$"
-DIMENSIONS = ("auto", "town", "county", "city", "province", "level", "year", "topic")
+DIMENSIONS = ("auto", "place", "town", "county", "city", "province", "level", "year", "topic")
 
 
 def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] | None = None) -> dict:
@@ -300,7 +313,9 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
     compare_params = [*filter_params,
                       {"name": "by", "in": "query", "required": False, "style": "form", "explode": True,
                        "description": "Row field, then column field (repeat: by=town&by=year). auto (the default for rows): "
-                                      "the finest place level (town, county, city, province) with two or more values; columns "
+                                      "the finest place level (town, county, city, province) with two or more values, or "
+                                      "place when some reports are above that level (place: each report's finest place "
+                                      "with its level, 大隗镇, 河南省, 全国); columns "
                                       "default to year. Any facet field of the index: town, county, year, topic, and "
                                       "province, city, level when the index has them.",
                        "schema": {"type": "array", "items": {"type": "string", "enum": ["auto", *(dimensions or DIMENSIONS[1:])]},

@@ -11,14 +11,15 @@ import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
 
-from index.errors import BadParameter, IndexMissing, QueryError
+from index.errors import BadParameter, GovsearchError, IndexMissing, QueryError
 from index.places import level_label
 from search.facets import multi_select_facets
+from search.places_label import place_label, places_above
 from search.results import Hit, Results
 
-from . import compare_view, export
+from . import compare_view, export, home
 from .document import KIND_LABELS, build_view, check_doc_id
 from .ops import note_hits, visitor_key
 from .toc import list_is_self_numbered, toc_tree
@@ -40,6 +41,8 @@ class ReportGroup:
     county: str | None
     year: int | None
     hits: list[Hit] = field(default_factory=list)
+    place: str = ""  # the finest place with its level (大隗镇, 河南省, 全国): search/places_label.py
+    above: str = ""  # the places above it, for telling places of one name apart (新密市 · 郑州市)
 
 
 def group_hits(hits: list[Hit]) -> list[ReportGroup]:
@@ -48,7 +51,8 @@ def group_hits(hits: list[Hit]) -> list[ReportGroup]:
     for h in hits:
         group = groups.get(h.doc_id)
         if group is None:
-            group = groups[h.doc_id] = ReportGroup(h.doc_id, h.title, h.town, h.county, h.year)
+            group = groups[h.doc_id] = ReportGroup(h.doc_id, h.title, h.town, h.county, h.year,
+                                                   place=place_label(h), above=places_above(h))
         group.hits.append(h)
     return list(groups.values())
 
@@ -118,7 +122,8 @@ def export_csv():
     state = SearchState.from_args(request.args)
     cap = _web().config.csv_max_rows
     results = run_search(state, page_size=cap, embed=request.args.get("embed") == "1")
-    body = export.to_csv(results.hits)
+    body = export.to_csv(results.hits, lambda hit: url_for("views.document", doc_id=hit.doc_id, q=state.q or None,
+                                                           _anchor=hit.passage_id, _external=True))
     if results.total > len(results.hits):
         body += truncation_row(len(results.hits), results.total)
     response = Response(body, mimetype="text/csv")
@@ -136,7 +141,7 @@ def truncation_row(rows: int, total: int) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(
         [TRUNCATED_MARK, f"本文件只含前 {rows} 段，共 {total} 段匹配；请加筛选条件分批导出 "
-                         f"(truncated: {rows} of {total} passages, csv_max_rows)", "", "", ""])
+                         f"(truncated: {rows} of {total} passages, csv_max_rows)"] + [""] * (len(export.COLUMNS) - 2))
     return out.getvalue()
 
 
@@ -152,7 +157,8 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
         _require_index()
     else:
         try:
-            view = compare_view.build_view(compare_view.run_compare(_web().searcher, state, embed), state)
+            view = compare_view.build_view(compare_view.run_compare(_web().searcher, state, embed), state,
+                                           documents=_web().searcher.documents())
         except (QueryError, BadParameter) as exc:
             error = exc
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
@@ -274,11 +280,24 @@ def index_summary() -> dict | None:
         return None
 
 
+def home_texts() -> home.Home:
+    """Subtitle, counts and example queries of the index (or of the settings)."""
+    if "govsearch_home" in g:  # the header, the search box and the welcome text ask once per page
+        return g.govsearch_home
+    web = _web()
+    try:
+        texts = home.home_of(web.searcher, web.searcher.stats(), web.config)
+    except GovsearchError:  # no index, or one that cannot be read: the settings' texts only
+        texts = home.home_of(web.searcher, None, web.config)
+    g.govsearch_home = texts
+    return texts
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return dict(hot_queries=_web().query_log.hot, site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
                     FACETS=FACETS, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
-                    KIND_LABELS=KIND_LABELS, index_summary=index_summary,
+                    KIND_LABELS=KIND_LABELS, index_summary=index_summary, home_texts=home_texts,
                     facet_entries=facet_entries, filter_label=filter_label, toc_tree=toc_tree,
                     toc_self_numbered=list_is_self_numbered)
