@@ -142,9 +142,17 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
     if not passages:
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
-                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level)
+                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level,
+                    extra=_extra_values(overrides))
     fingerprint = _fingerprint(source, overrides)
     return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text))
+
+
+def _extra_values(overrides: dict[str, str] | None) -> dict[str, str]:
+    """The sidecar's values of report fields the model declares beyond the extracted
+    metadata (a ``district`` column for a ``district`` field); ``-`` is no value."""
+    extra = field_model.current().extra_report_values
+    return {k: v for k, v in (overrides or {}).items() if k in extra and v and v != meta.NULL}
 
 
 def _fingerprint(source: SourceFile, overrides: dict[str, str]) -> str:
@@ -246,31 +254,29 @@ def load_sidecars(corpus: Path, notes: list[str] | None = None) -> tuple[dict[st
 
 def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
     """Whoosh documents of one report (index/fields.py); text fields arrive already
-    segmented, the heading path is stored as text."""
+    segmented."""
     r = item.report
+    model = field_model.current()
     for seq, (p, words, section_words) in enumerate(zip(r.passages, item.words, item.section_words)):
-        doc = field_model.whoosh_document(r, p, first_row + seq, seq, words, section_words)
-        doc["_stored_section"] = p.section_path
-        yield doc
+        yield model.whoosh_document(r, p, first_row + seq, seq, words, section_words)
 
 
 def _add_columns(writer: columns.ColumnWriter, item: AnalyzedReport, first_row: int) -> None:
     if writer.rows != first_row:
         raise RuntimeError(f"column rows out of step: {writer.rows} != {first_row}")
     r = item.report
+    model = field_model.current()
     for seq, (p, norm) in enumerate(zip(r.passages, item.norms)):
-        writer.add(columns.row_values(r, p, seq), p.text, norm)
+        writer.add(model.row_values(r, p, seq), p.text, norm)
 
 
 def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
     r = item.report
     return {
-        "rows": [first_row, first_row + len(r.passages)],
-        "doc_id": r.doc_id, "title": r.title, "subtitle": r.subtitle, "town": r.town,
-        "county": r.county, "city": r.city, "province": r.province, "level": r.level,
-        "year": r.year, "source": r.source, "encoding": r.encoding,
+        "rows": [first_row, first_row + len(r.passages)], "doc_id": r.doc_id,
+        **field_model.report_values(r),  # title, places, year and any other report field of the model
+        "subtitle": r.subtitle, "source": r.source, "encoding": r.encoding,
         "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
-        **field_model.report_values(r),
     }
 
 

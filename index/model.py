@@ -38,3 +38,13 @@ class Report:
     province: str | None = None
     city: str | None = None
     level: str | None = None
+    # values of fields the model declares beyond the attributes above (from a sidecar's
+    # column of that name): field name → value
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def report_value(report: Report, name: str):
+    """The value of a report's field ``name``: its attribute, or one of its extra values."""
+    if name in Report.__dataclass_fields__ and name != "extra":
+        return getattr(report, name)
+    return report.extra.get(name)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.fields import FIELDS
+from index import fields as field_model
 from index.places import level_label
 
-# JSON name → Hit attribute, for the fields of the field model that a hit carries
-HIT_FIELDS: dict[str, str] = {f.json: ("passage" if f.name == "text" else f.name) for f in FIELDS if f.json}
+# the shipped model's JSON names (= Hit attributes) → Row attributes
+HIT_FIELDS: dict[str, str] = field_model.MODEL.hit_fields
 
 
 @dataclass
@@ -37,23 +37,39 @@ class Hit:
     level: str | None = None
     more_in_report: int = 0  # group="report": matching passages of this report not listed
     also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
+    # fields of the model without an attribute here (a field added to the model), by JSON name
+    values: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "values":
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(f"Hit has no field {name!r}") from None
 
     @classmethod
     def from_row(cls, row, *, match: str, snippet: str, score: float, runs) -> "Hit":
-        """A hit for a passage of the table (search/table.py ``Row``)."""
-        values = {attr: getattr(row, "text" if attr == "passage" else attr) for attr in HIT_FIELDS.values()}
-        values["topics"] = list(values["topics"])
-        return cls(passage_id=row.passage_id, match=match, snippet=snippet, score=score, runs=runs, **values)
+        """A hit for a passage of the table (search/table.py ``Row``): every field of
+        the model with a JSON name, as the attribute of that name."""
+        values = {json: getattr(row, name) for json, name in field_model.current().hit_fields.items()}
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}  # topics as a list
+        known = {k: v for k, v in values.items() if k in _HIT_ATTRIBUTES}
+        return cls(passage_id=row.passage_id, match=match, snippet=snippet, score=score, runs=runs,
+                   values={k: v for k, v in values.items() if k not in _HIT_ATTRIBUTES}, **known)
 
     def to_dict(self) -> dict:
         out = {"doc_id": self.doc_id, "passage_id": self.passage_id}
-        out.update({name: getattr(self, attr) for name, attr in HIT_FIELDS.items()})
+        out.update({name: getattr(self, name) for name in field_model.current().hit_fields})
         out["topics"] = list(self.topics)
         out["level_label"] = level_label(self.level)  # 乡镇/街道 for township …: for display
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
                     "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in]})
         return out
+
+
+_HIT_ATTRIBUTES = frozenset(Hit.__dataclass_fields__) - {"values"}
 
 
 @dataclass
@@ -97,5 +113,14 @@ class Results:
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,
             "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
             # display labels of facet values whose stored form is not for people (level)
-            "facet_labels": {"level": {v: level_label(v) for v in self.facets.get("level", {})}},
+            "facet_labels": facet_labels(self.facets),
+            # what people call each facet (乡镇, 主题 …), from the field model
+            "filter_labels": {name: field_model.current().labels.get(name, name) for name in self.facets},
         }
+
+
+def facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+    """For each facet whose field has a ``value_label`` (level), its values as people read them."""
+    model = field_model.current()
+    return {name: {v: model.by_filter[name].shown(v) for v in facets.get(name, {})}
+            for name in model.facets if model.by_filter[name].value_label}

@@ -10,17 +10,16 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from index.places import level_label
+from index import fields as field_model
 from search.compare import Comparison, compare
 
 from . import charts
 from .export import safe_cell
 from .state import SearchState
 
-FIELD_LABELS = {"town": "乡镇", "county": "县市区", "city": "地市", "province": "省份", "level": "级别",
-                "year": "年份", "topic": "主题"}
-UNKNOWN = {"town": "乡镇不详", "county": "县市区不详", "city": "地市不详", "province": "省份不详", "level": "级别不详",
-           "year": "年份不详", "topic": "无主题"}
+# the labels of the shipped field model (index/fields.py); the view reads the model in use
+FIELD_LABELS = field_model.MODEL.labels
+UNKNOWN = field_model.MODEL.unknown_labels
 DEFAULT_PICKS = 3
 MAX_PICKS = 6
 MAX_BARS = 30
@@ -34,9 +33,10 @@ def run_compare(searcher, state: SearchState, fixed_default_all: bool = False) -
 def label(field: str, value) -> str:
     """A row or column value as people read it: the level township as 乡镇/街道, a
     missing value as 乡镇不详 …"""
+    model = field_model.current()
     if value is None:
-        return UNKNOWN.get(field, "不详")
-    return level_label(str(value)) if field == "level" else str(value)
+        return model.unknown_labels.get(field, "不详")
+    return model.shown(field, str(value)) or str(value)
 
 
 @dataclass
@@ -62,7 +62,7 @@ def build_view(comparison: Comparison, state: SearchState) -> CompareView:
     rows = comparison.rows[:MAX_BARS]
     bar = charts.bar_chart(
         "chart-bar", [(label(row_field, r.value), r.passages) for r in rows],
-        f"各{FIELD_LABELS.get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
+        f"各{field_model.current().labels.get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
     picks = picks_for(comparison, state)
     line = None
     if col_field == "year":
@@ -85,7 +85,7 @@ def to_csv(comparison: Comparison) -> str:
     row_field, col_field = comparison.by
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    head = [FIELD_LABELS.get(row_field, row_field)]
+    head = [field_model.current().labels.get(row_field, row_field)]
     for c in comparison.columns:
         name = label(col_field, c.value)
         head += [safe_cell(f"{name} 段落"), safe_cell(f"{name} 报告")]  # column values are report text too

@@ -1,4 +1,4 @@
-"""CSV export of search results: town, title, year, section, passage.
+"""CSV export of search results: the fields of the model with a CSV column (town, title, year, section, passage).
 
 UTF-8 with a byte-order mark so that Excel on Windows opens Chinese text correctly.
 A cell that a spreadsheet would take for a formula (starting with ``=`` ``+`` ``-``
@@ -14,9 +14,18 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from index import fields as field_model
 from search.results import Hit
 
-COLUMNS = (("town", "乡镇"), ("title", "标题"), ("year", "年份"), ("section", "章节"), ("passage", "段落"))
+
+
+def columns() -> list[tuple[str, str]]:
+    """(hit attribute, header) of each column: the fields of the model in use with an
+    ``export`` position (index/fields.py), in that order."""
+    return [(f.json, f.label or f.json) for f in field_model.current().export_fields]
+
+
+COLUMNS = tuple(columns())  # those of the shipped model
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FILENAME = "govsearch-results.csv"
 FILENAME_ZH = "检索结果.csv"
@@ -37,9 +46,10 @@ def safe_cell(value) -> str:
 def to_csv(hits: Iterable[Hit]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label for _, label in COLUMNS])
+    cols = columns()
+    writer.writerow([label for _, label in cols])
     for hit in hits:
-        writer.writerow([safe_cell(getattr(hit, name)) for name, _ in COLUMNS])
+        writer.writerow([safe_cell(getattr(hit, name)) for name, _ in cols])
     return "\ufeff" + out.getvalue()
 
 
