@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from . import columns, grams, lifecycle, wordrows, wordtable
+from . import columns, grams, lifecycle, whoosh_writer, wordrows, wordtable
 from . import fields as field_model
 from . import metadata as meta
 from . import store
@@ -610,7 +610,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         while hasattr(writer, "_new_task") and len(getattr(writer, "tasks", ())) < getattr(writer, "procs", 0):
             writer._new_task()
     else:
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        writer = whoosh_writer.writer(ix, limitmb=WRITER_MEMORY_MB)
     try:
         for rel, old in old_docs.items():
             if rel not in current or rel not in documents:
