@@ -58,6 +58,18 @@ def _words(analyzer):
     return WordTokenizer(analyzer)
 
 
+class WordSetField(wf.FieldType):
+    """Whoosh field of the words a passage has (existence only). The build hands over each
+    passage's words as a list, which is indexed as Whoosh's ``Existence`` format indexes a
+    list (each distinct word once, weight the field boost), without making a token per word."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, (list, tuple)):
+            boost = self.format.field_boost
+            return ((w.encode("utf-8"), 1, boost, b"") for w in set(value))
+        return super().index(value, **kwargs)
+
+
 @dataclass(frozen=True)
 class Field:
     name: str  # Whoosh field name, the Report / Passage attribute and the Row attribute
@@ -159,7 +171,7 @@ FIELDS: tuple[Field, ...] = (
     # which multi-character jieba words a passage has (existence only: exact matching and
     # ranking work from the text itself); "scorable" only keeps a lengths column, without
     # which Whoosh's writer asks the file system about it once per posting
-    Field("words", "passage", lambda a: wf.FieldType(formats.Existence(), _words(a), scorable=True)),
+    Field("words", "passage", lambda a: WordSetField(formats.Existence(), _words(a), scorable=True)),
     Field("text", "passage", lambda a: wf.STORED(), lambda r, p: p.text, column="text", json="passage",
           label="段落", export=5, schema={"type": "string", "description": "Plain text of the passage."}),
 )

@@ -49,3 +49,19 @@ def test_every_stored_passage_holds_its_reports_values(tmp_path):
     assert of_b and all(f["town"] == "另一镇" and f["year"] == 2021 and f["title"] == "另一镇2021年工作总结"
                         for f in of_b)
     assert all({"doc_id", "seq", "kind", "title", "text"} <= set(f) for f in stored)
+
+
+def test_the_word_field_indexes_a_list_as_whooshs_existence_format_does():
+    from whoosh import fields as wf
+    from whoosh import formats
+
+    from index.analysis import Analyzer, WordTokenizer
+    from index.fields import WordSetField
+
+    tokenizer = WordTokenizer(Analyzer())
+    ours = WordSetField(formats.Existence(), tokenizer, scorable=True)
+    plain = wf.FieldType(formats.Existence(), tokenizer, scorable=True)
+    words = ["五星支部", "党建", "五星支部", "创建", "党建"]
+    assert sorted(ours.index(words)) == sorted(plain.index(words))
+    assert len(sorted(ours.index(words))) == 3
+    assert sorted(ours.index("五星支部创建")) == sorted(plain.index("五星支部创建"))  # text: Whoosh's own path
