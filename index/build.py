@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from . import columns, grams, lifecycle, wordrows, wordtable
+from . import columns, grams, lifecycle, whoosh_writer, wordrows, wordtable
 from . import fields as field_model
 from . import metadata as meta
 from . import store
@@ -156,10 +156,17 @@ def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], a
         raise SkipFile("no text after parsing")
     report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
                     passages, structure.subtitle, province=info.province, city=info.city, level=info.level,
-                    review_year=info.review_year if info.year is not None else None)
+                    review_year=info.review_year if info.year is not None else None, extra=_extra_values(overrides))
     fingerprint = _fingerprint(data, overrides)
     ocr_info = extracted.ocr.to_dict() if extracted.ocr is not None else None
     return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text), ocr_info)
+
+
+def _extra_values(overrides: dict[str, str] | None) -> dict[str, str]:
+    """The sidecar's values of report fields the model declares beyond the extracted
+    metadata (a ``district`` column for a ``district`` field); ``-`` is no value."""
+    extra = field_model.current().extra_report_values
+    return {k: v for k, v in (overrides or {}).items() if k in extra and v and v != meta.NULL}
 
 
 def _fingerprint(data: bytes, overrides: dict[str, str]) -> str:
@@ -276,31 +283,29 @@ def load_sidecars(corpus: Path, notes: list[str] | None = None, tables: list[Sou
 
 def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
     """Whoosh documents of one report (index/fields.py); text fields arrive already
-    segmented, the heading path is stored as text."""
+    segmented."""
     r = item.report
+    model = field_model.current()
     for seq, (p, words, section_words) in enumerate(zip(r.passages, item.words, item.section_words)):
-        doc = field_model.whoosh_document(r, p, first_row + seq, seq, words, section_words)
-        doc["_stored_section"] = p.section_path
-        yield doc
+        yield model.whoosh_document(r, p, first_row + seq, seq, words, section_words)
 
 
 def _add_columns(writer: columns.ColumnWriter, item: AnalyzedReport, first_row: int) -> None:
     if writer.rows != first_row:
         raise RuntimeError(f"column rows out of step: {writer.rows} != {first_row}")
     r = item.report
+    model = field_model.current()
     for seq, (p, norm) in enumerate(zip(r.passages, item.norms)):
-        writer.add(columns.row_values(r, p, seq), p.text, norm)
+        writer.add(model.row_values(r, p, seq), p.text, norm)
 
 
 def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
     r = item.report
     return {
-        "rows": [first_row, first_row + len(r.passages)],
-        "doc_id": r.doc_id, "title": r.title, "subtitle": r.subtitle, "town": r.town,
-        "county": r.county, "city": r.city, "province": r.province, "level": r.level,
-        "year": r.year, "source": r.source, "encoding": r.encoding,
+        "rows": [first_row, first_row + len(r.passages)], "doc_id": r.doc_id,
+        **field_model.report_values(r),  # title, places, year and any other report field of the model
+        "subtitle": r.subtitle, "source": r.source, "encoding": r.encoding,
         "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
-        **field_model.report_values(r),
         "text_source": "ocr" if item.ocr else "file", **({"ocr": item.ocr} if item.ocr else {}),
     }
 
@@ -669,7 +674,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         while hasattr(writer, "_new_task") and len(getattr(writer, "tasks", ())) < getattr(writer, "procs", 0):
             writer._new_task()
     else:
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        writer = whoosh_writer.writer(ix, limitmb=WRITER_MEMORY_MB)
     try:
         for rel, old in old_docs.items():
             if rel not in current or rel not in documents:

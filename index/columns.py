@@ -22,7 +22,7 @@ Files are written once into a new generation and never modified (they are made
 read-only); an update writes a complete new set.
 
 Whoosh stays the index of record: :func:`rebuild_from_whoosh` derives the same files
-from the stored Whoosh documents and ``documents.json``.
+from the stored Whoosh documents alone (every passage holds every value of its report).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ import numpy as np
 
 from . import source_text, store
 from .errors import IndexMissing
-from .fields import BY_NAME, COLUMNS, Field
-from .model import KINDS
+from . import fields as field_model
+from .fields import Field
 from .normalize import normalize
 
 MANIFEST = "columns.json"
@@ -63,7 +63,7 @@ def blob_files(name: str) -> tuple[str, str]:
 
 
 def _array_columns() -> list[Field]:
-    return [f for f in COLUMNS if f.column in _DTYPES]
+    return [f for f in field_model.current().columns if f.column in _DTYPES]
 
 
 # --------------------------------------------------------------------------- writing
@@ -122,8 +122,8 @@ class ColumnWriter:
     """Writes the columns of one generation. Rows are added in order, from 0; a row
     without a passage (removed by an update) is added with :meth:`add_dead`.
 
-    ``values`` of a row are those the Whoosh writer gets (index/fields.py):
-    ``topics`` comma-separated, report-level values included."""
+    ``values`` of a row are those of the field model (index/fields.py,
+    ``Model.row_values``): topics as a list, report-level values included."""
 
     def __init__(self, folder: Path, topic_names: list[str]):
         self.folder = folder
@@ -161,7 +161,7 @@ class ColumnWriter:
         old, keep = self.base
         column = np.asarray(old.array(f.column_attr))
         if f.column == "code":
-            old_table = old.strings("sections") if f.name == "section" else old.values[f.names_attr]
+            old_table = old.strings(f.names_blob) if f.names_blob else old.values[f.names_attr]
             index = {v: i for i, v in enumerate(table)}
             remap = np.asarray([index.get(v, -1) for v in old_table] + [-1], dtype=np.int32)
             return np.where(keep & (column >= 0), remap[column], -1).astype(np.int32)
@@ -182,7 +182,7 @@ class ColumnWriter:
         if f.column == "bits":
             used = int(np.bitwise_or.reduce(column[keep])) if keep.any() else 0
             return [n for i, n in enumerate(old.values[f.names_attr]) if used >> i & 1]
-        table = old.strings("sections") if f.name == "section" else old.values[f.names_attr]
+        table = old.strings(f.names_blob) if f.names_blob else old.values[f.names_attr]
         codes = np.unique(column[keep & (column >= 0)]).tolist()
         return [table[c] for c in codes]
 
@@ -223,20 +223,20 @@ class ColumnWriter:
                 if self.base is not None:
                     arrays[f.column_attr] = np.concatenate([self._base_column(f, table, None),
                                                             arrays[f.column_attr]])
-                if f.name != "section":
-                    values[f.names_attr] = table
+                if f.names_blob:  # searched by the query side (headings): a blob and its normalized copy
+                    _write_strings(self.folder, f.names_blob, table)
+                    _write_strings(self.folder, f"{f.names_blob}_norm", [normalize(s) for s in table])
                 else:
-                    _write_strings(self.folder, "sections", table)
-                    _write_strings(self.folder, "sections_norm", [normalize(s) for s in table])
+                    values[f.names_attr] = table
             elif f.column == "bits":
                 names = list(self.topic_names)
-                for v in [*cells, ",".join(self._base_values(f))]:
-                    for t in (v or "").split(","):
+                for v in [*cells, self._base_values(f)]:
+                    for t in v or ():
                         if t and t not in names:
                             names.append(t)
                 bit = {t: 1 << i for i, t in enumerate(names)}
                 arrays[f.column_attr] = np.fromiter(
-                    (sum(bit[t] for t in (v or "").split(",") if t) for v in cells), dtype=np.uint64, count=new)
+                    (sum(bit[t] for t in set(v or ()) if t) for v in cells), dtype=np.uint64, count=new)
                 if self.base is not None:
                     arrays[f.column_attr] = np.concatenate([self._base_column(f, None, names), arrays[f.column_attr]])
                 values[f.names_attr] = names
@@ -280,9 +280,8 @@ class ColumnWriter:
 
 def _value_table(f: Field, cells: list) -> list:
     present = {v for v in cells if v is not None}
-    if f.name == "kind":
-        return [k for k in KINDS if k in present] + sorted(present - set(KINDS))
-    return sorted(present)
+    first = [v for v in f.value_order if v in present]
+    return first + sorted(present - set(first))
 
 
 def _write_strings(folder: Path, name: str, strings: list[str]) -> None:
@@ -307,12 +306,8 @@ def _read_only(path: Path) -> None:
 
 
 def row_values(report, passage, seq: int) -> dict:
-    """A passage's column values, as the Whoosh writer takes them."""
-    values = {"seq": seq}
-    for f in COLUMNS:
-        if f.take is not None and f.name != "text":
-            values[f.name] = f.take(report, passage)
-    return values
+    """A passage's column values (index/fields.py, ``Model.row_values``)."""
+    return field_model.current().row_values(report, passage, seq)
 
 
 def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None:
@@ -327,7 +322,7 @@ def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None
 def stored_passages(old: "Columns", first: int, last: int) -> Iterator[tuple[str, str, str]]:
     """``(kind, text, norm)`` of the rows ``first`` … ``last - 1`` of a generation."""
     kinds = np.asarray(old.array("kind"))
-    names = old.values[BY_NAME["kind"].names_attr]
+    names = old.values[field_model.current().by_name["kind"].names_attr]
     texts, norms = old.source_texts(), old.texts("norm")
     for r in range(first, last):
         code = int(kinds[r])
@@ -507,16 +502,20 @@ class SourceTexts:
 
 def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
     """Write the columns of generation ``gen`` again, from its Whoosh index (the index
-    of record) and ``documents.json``, into ``folder`` (default: ``gen``)."""
+    of record) alone, into ``folder`` (default: ``gen``): every column value and the
+    report titles are stored with each passage. Besides Whoosh it reads only the
+    number of rows (the bigram manifest: rows removed by updates have no Whoosh
+    document) and the topic lexicon's order of names (build.json)."""
     from whoosh import index as whoosh_index
+
+    from . import grams
 
     folder = folder or gen
     folder.mkdir(parents=True, exist_ok=True)
-    from . import grams
-
     info = store.read_json(gen / store.BUILD_INFO)
-    documents = {d["doc_id"]: d for d in store.read_json(gen / store.DOCUMENTS)}
     size = store.read_json(gen / grams.MANIFEST)["next_row"]
+    model = field_model.current()
+    fields = [f for f in model.columns if f.column != "text" and f.name != "seq"]
     stored: dict[int, dict] = {}
     ix = whoosh_index.open_dir(str(gen))
     with ix.searcher() as s:
@@ -525,17 +524,14 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
         for docnum, f in reader.iter_docs():
             stored[row_of[docnum]] = f
     writer = ColumnWriter(folder, info.get("topics", []))
-    report_fields = [f for f in COLUMNS if f.level == "report" and f.name != "doc_id"]
+    titles: dict[str, str] = {}
     for r in range(size):
-        f = stored.get(r)
-        if f is None:
+        doc = stored.get(r)
+        if doc is None:
             writer.add_dead()
             continue
-        doc = documents[f["doc_id"]]
-        values = {"doc_id": f["doc_id"], "seq": f["seq"], "kind": f["kind"], "section": f.get("section", ""),
-                  "topics": f.get("topics", "")}
-        for rf in report_fields:
-            values[rf.name] = doc.get(rf.name)
-        writer.add(values, f["text"])
-    writer.finish({d: doc["title"] for d, doc in documents.items()})
+        values = {"seq": doc["seq"], **{f.name: f.from_whoosh(doc.get(f.name)) for f in fields}}
+        titles[doc["doc_id"]] = doc.get("title", "")
+        writer.add(values, doc["text"])
+    writer.finish(titles)
     return folder

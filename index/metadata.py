@@ -8,7 +8,8 @@ sidecar table when one is present.
 Sidecar format: a tab-separated file named ``metadata.tsv`` (``MANIFEST.tsv`` is read
 too) in any folder of the corpus. The first row names the columns; ``file`` is
 required and holds file names relative to that folder; any of ``title``, ``town``,
-``county``, ``city``, ``province``, ``level``, ``year`` may follow, and ``region`` is
+``county``, ``city``, ``province``, ``level``, ``year`` (and any other report field of the
+field model, index/fields.py) may follow, and ``region`` is
 read as ``province`` (a province in Chinese or pinyin, e.g. ``anhui``; ``china`` means
 the whole country: no province, level national). Other columns are ignored. An empty
 cell keeps the extracted value; ``-`` sets the field to null::
@@ -29,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from . import fields as field_model
 from . import town_names
 from .analysis import Analyzer
 from .normalize import normalize
@@ -111,7 +113,7 @@ def read_sidecar(path: Path, problems: list[str] | None = None,
         implied: dict[str, str] = {}  # region "china" implies level national, unless a level is given
         for key in header:
             raw = record.get(key, "")
-            if key not in FIELDS or not raw:
+            if (key not in FIELDS and key not in field_model.current().extra_report_values) or not raw:
                 continue
             try:
                 cell = check_cell(key, raw, gazetteer)

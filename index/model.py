@@ -39,3 +39,13 @@ class Report:
     city: str | None = None
     level: str | None = None
     review_year: int | None = None  # the year the report looks back on (its session year is ``year``)
+    # values of fields the model declares beyond the attributes above (from a sidecar's
+    # column of that name): field name → value
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def report_value(report: Report, name: str):
+    """The value of a report's field ``name``: its attribute, or one of its extra values."""
+    if name in Report.__dataclass_fields__ and name != "extra":
+        return getattr(report, name)
+    return report.extra.get(name)

@@ -14,12 +14,12 @@ from pathlib import Path
 import click
 
 from index import build as build_index
+from index import fields as field_model
 from index import update as update_index
 from index.errors import BadParameter, GovsearchError, QueryError, command
 from index.formats.ocr import OcrOptions
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
-from index.places import level_label
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import snippet_text
@@ -333,12 +333,39 @@ def index_stats(index_dir, as_json):
         click.echo(f"skipped    {item['file']}: {item['reason']}")
 
 
-@main.command("search", context_settings={"ignore_unknown_options": True})
+class FilterCommand(click.Command):
+    """A command with one option per filter of the field model (``--town``, ``--province``,
+    ``--topic``, ``--year`` … and any field added to it), made from the model in use when
+    the command runs; the callback gets them as ``filters`` ({name: [values]})."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._own, self._model = list(self.params), None
+        self._sync()
+
+    def _sync(self) -> None:
+        model = field_model.current()
+        if self._model is not model:
+            self._model = model
+            self.params = [*(_filter_option(f) for f in model.filters if f.api), *self._own]
+
+    def get_params(self, ctx):
+        self._sync()
+        return super().get_params(ctx)
+
+    def invoke(self, ctx):
+        names = {f.filter for f in self._model.filters if f.api}
+        ctx.params["filters"] = {name: list(ctx.params.pop(name, ())) for name in list(ctx.params) if name in names}
+        return super().invoke(ctx)
+
+
+def _filter_option(f) -> click.Option:
+    return click.Option([f"--{f.filter}"], multiple=True,
+                        help=f"Only this {f.description} (filter {f.filter}:); repeat for several.")
+
+
+@main.command("search", cls=FilterCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, type=click.UNPROCESSED)
-@click.option("--town", multiple=True, help="Only this town (镇/乡/街道); repeat for several.")
-@click.option("--county", multiple=True, help="Only this county-level unit (市/区/县); repeat for several.")
-@click.option("--topic", multiple=True, help="Only this topic (党建, 项目, 民生, 环保 …); repeat for several.")
-@click.option("--year", multiple=True, help="Only this year, or a range such as 2020-2022.")
 @click.option("--limit", "page_size", type=click.IntRange(1, MAX_PAGE_SIZE), default=DEFAULT_PAGE_SIZE,
               show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Page number.")
@@ -355,8 +382,8 @@ def index_stats(index_dir, as_json):
 @synonyms_file_option
 @index_option
 @handle_errors
-def search_command(query, town, county, topic, year, page_size, page, sort, group, places_at, as_json, synonyms,
-                   synonyms_file, index_dir):
+def search_command(query, filters, page_size, page, sort, group, places_at, as_json, synonyms, synonyms_file,
+                   index_dir):
     """Search the index. Every passage containing the query is found.
 
     \b
@@ -367,6 +394,7 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
                            govsearch search 五星支部 -来集镇)
       万人助万企 OR 四上   either
       town:大隗镇 county:新密市 topic:党建 year:2022 (or year:2020-2022)
+      (also city: province: level: section:, and as --town … options)
     Punctuation, spaces, line breaks, full/half width and traditional characters
     are ignored when matching: “五星”支部 matches 五星支部.
 
@@ -383,7 +411,7 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
         raise click.UsageError(f"no such option: {word}{hint}; see `govsearch search --help`")
     raw = " ".join(query)
     results = Searcher(index_dir, synonyms_file=synonyms_file).search(
-        raw, town=list(town), county=list(county), topic=list(topic), year=list(year), page=page,
+        raw, filters, page=page,
         page_size=page_size, sort=sort, synonyms=synonyms, pinyin=True, group=group)
     if as_json:
         _echo_json(results.to_dict())
@@ -393,7 +421,7 @@ def search_command(query, town, county, topic, year, page_size, page, sort, grou
 
 def _shown(field: str, value: str) -> str:
     """A filter value as people read it: a stored level in Chinese (township → 乡镇/街道)."""
-    return (level_label(value) or value) if field == "level" else value
+    return field_model.current().shown(field, value) or value
 
 
 def _marked(text: str, runs, color: bool) -> str:

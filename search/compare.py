@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index import fields as field_model
 from index.errors import BadParameter, EmptyQuery, QueryError
-from index.places import level_label
 
-from .engine import _as_list
+from .engine import split_filters
 from .places_label import place_key, place_label
 from .query import ParsedQuery, parse_query
 
@@ -62,7 +62,7 @@ class Line:
     def to_dict(self, field: str | None = None) -> dict:
         """``field``: the dimension this line is a value of (its ``label`` is the value as
         people read it: 乡镇/街道 for the level township, else the value itself)."""
-        out = {"value": self.value, "label": level_label(self.value) if field == "level" else self.value,
+        out = {"value": self.value, "label": field_model.current().shown(field, self.value) if field else self.value,
                "passages": self.passages, "reports": self.reports}
         if self.cells:
             out["cells"] = [c.to_dict() for c in self.cells]
@@ -108,14 +108,17 @@ class Comparison:
 
 
 def dimension_fields(t) -> list[str]:
-    """Facet fields of this passage table that can be a dimension."""
-    out = []
-    for name in (PLACE, *PLACE_LEVELS, "level", "year", "topic"):
-        if name in ("year", "topic") or (name == PLACE and _place_columns(t)) \
-                or (hasattr(t, name) and hasattr(t, f"{name}_names")):
-            if name not in out:
-                out.append(name)
-    return out
+    """Facet fields of this passage table that can be a dimension: each report's finest
+    place, the place levels finest first, then the other facets of the field model
+    (level, year, topic …)."""
+    facets = [f.filter for f in t.model.filters if f.facet and hasattr(t, f.column_attr)]
+    others = sorted((f for f in facets if f not in PLACE_LEVELS), key=lambda f: _column(t, f) == "bits")
+    place = [PLACE] if _place_columns(t) else []
+    return [*place, *(p for p in PLACE_LEVELS if p in facets), *others]  # a multi-valued field (topic) last
+
+
+def _column(t, name: str):
+    return t.model.by_filter[name].column
 
 
 def _place_columns(t) -> list[str]:
@@ -196,10 +199,11 @@ def _pairs(t, name: str, rows: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray,
     if name == PLACE:
         codes, labels, _ = place_lines(t, r)
         return idx, codes, labels
-    if name == "topic":
-        bits = t.topics[r]
+    f = t.model.by_filter[name]
+    if f.column == "bits":  # a passage can have several values
+        bits = getattr(t, f.column_attr)[r]
         pos, codes = [], []
-        names = list(t.topic_names)
+        names = list(getattr(t, f.names_attr))
         for i in range(len(names)):
             has = (bits & np.uint64(1 << i)) != 0
             pos.append(idx[has])
@@ -208,14 +212,14 @@ def _pairs(t, name: str, rows: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray,
         pos.append(idx[none])
         codes.append(np.full(int(none.sum()), len(names), dtype=np.int64))
         return np.concatenate(pos), np.concatenate(codes), [*names, None]
-    if name == "year":
-        years = t.year[r].astype(np.int64)
+    if f.column == "year":
+        years = getattr(t, f.column_attr)[r].astype(np.int64)
         labels = sorted({int(y) for y in np.unique(years).tolist() if y > 0})
         lookup = {y: i for i, y in enumerate(labels)}
         codes = np.fromiter((lookup.get(int(y), len(labels)) for y in years.tolist()), dtype=np.int64, count=len(years))
         return idx, codes, [str(y) for y in labels] + [None]
-    column = getattr(t, name)
-    names = list(getattr(t, f"{name}_names"))
+    column = getattr(t, f.column_attr)
+    names = list(getattr(t, f.names_attr))
     codes = column[r].astype(np.int64)
     codes = np.where(codes < 0, len(names), codes)
     return idx, codes, [*names, None]
@@ -281,7 +285,7 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
     na, nb = len(a_labels), len(b_labels)
 
     # join the two dimensions on the passage (position into rows)
-    if col_field == "topic":
+    if _column(t, col_field) == "bits":
         # b has several pairs per passage: join through a per-position list
         order = np.argsort(b_pos, kind="stable")
         b_pos_s, b_code_s = b_pos[order], b_code[order]
@@ -309,7 +313,7 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
         present = [i for i in range(len(labels)) if passages[i]]
         known = [i for i in present if labels[i] is not None]
         unknown = [i for i in present if labels[i] is None]
-        if field_name == "year":
+        if _column(t, field_name) == "year":
             known.sort(key=lambda i: labels[i])
         else:
             known.sort(key=lambda i: (-int(passages[i]), str(labels[i])))
@@ -334,13 +338,15 @@ def empty_comparison(searcher, by=None, warning: str = "") -> Comparison:
                       fields=allowed, warnings=[warning] if warning else [])
 
 
-def compare(searcher, query: str | ParsedQuery = "", *, by=None, town=None, county=None, topic=None, year=None,
-            fixed: dict | None = None, **other_filters) -> Comparison:
-    """The cross-tab of every passage ``searcher.search`` would return for these arguments."""
+def compare(searcher, query: str | ParsedQuery = "", filters: dict[str, list[str]] | None = None, *, by=None,
+            fixed: dict | None = None, **filter_keywords) -> Comparison:
+    """The cross-tab of every passage ``searcher.search`` would return for these arguments
+    (``filters`` as for search; a filter may also be a keyword, ``town=``)."""
     started = time.perf_counter()
-    extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year),
-                                          *other_filters.items())}
-    q = query if isinstance(query, ParsedQuery) else parse_query(query, {k: v for k, v in extra.items() if v})
+    filters, unknown = split_filters(filters, filter_keywords)
+    if unknown:
+        raise TypeError(f"compare() got unexpected keyword arguments: {', '.join(unknown)}")
+    q = query if isinstance(query, ParsedQuery) else parse_query(query, filters)
     if q.is_empty and not any((fixed or {}).values()):
         raise EmptyQuery()
     t = searcher._current()

@@ -27,9 +27,9 @@ from whoosh import query as wq
 from index import rowsets, store
 from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, EmptyQuery, GovsearchError, IndexDamaged, QueryError
-from index.fields import FACETS, PLACE_FILTERS
+from index import fields as field_model
 from index.normalize import normalize
-from index.places import LEVEL_ALIASES, level_label
+from index.places import level_label
 
 from . import boundaries, grouping, relaxed
 from .highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
@@ -174,26 +174,27 @@ class Searcher:
         return rows
 
     def _filter_mask(self, t: PassageTable, filters: dict[str, list[str]]) -> np.ndarray:
+        """Rows passing every filter: the values of one filter are ORed, filters ANDed;
+        how a value selects is the field's ``match`` (index/fields.py)."""
         mask = np.array(t.live, dtype=bool)
-        for name in PLACE_FILTERS:  # town, county, city, province, level
-            if filters.get(name):
-                wanted = filters[name]
-                if name == "level":  # level:乡镇 also finds level township
-                    wanted = [*wanted, *(LEVEL_ALIASES[normalize(v)] for v in wanted if normalize(v) in LEVEL_ALIASES)]
-                mask &= np.isin(getattr(t, name), _codes(getattr(t, f"{name}_names"), wanted))
-        if filters.get("topic"):
-            bits = 0
-            for name in filters["topic"]:
-                if name in t.topic_names:
-                    bits |= 1 << t.topic_names.index(name)
-            mask &= (t.topics & np.uint64(bits)) != 0
-        if filters.get("year"):
-            check_years(filters["year"])
-            years = rowsets.unique(t.year)
-            wanted = [y for y in years.tolist() if y and year_matches(y, filters["year"])]
-            mask &= np.isin(t.year, wanted)
-        if filters.get("section"):
-            mask &= self._section_mask(t, filters["section"])
+        for f in t.model.filters:
+            wanted = filters.get(f.filter)
+            if not wanted:
+                continue
+            if f.match == "value":  # a stored value, or one starting with what was written (大隗 → 大隗镇)
+                if f.value_aliases:  # level:乡镇 also finds level township
+                    wanted = [*wanted, *(f.value_aliases[normalize(v)] for v in wanted if normalize(v) in f.value_aliases)]
+                mask &= np.isin(getattr(t, f.column_attr), _codes(getattr(t, f.names_attr), wanted))
+            elif f.match == "bits":  # any of the values
+                names = list(getattr(t, f.names_attr))
+                bits = sum(1 << names.index(v) for v in set(wanted) if v in names)
+                mask &= (getattr(t, f.column_attr) & np.uint64(bits)) != 0
+            elif f.match == "year":
+                check_years(wanted)
+                column = getattr(t, f.column_attr)
+                mask &= np.isin(column, [y for y in rowsets.unique(column).tolist() if y and year_matches(y, wanted)])
+            elif f.match == "heading":
+                mask &= self._section_mask(t, wanted)
         return mask
 
     def selection_mask(self, t: PassageTable, q: ParsedQuery, fixed: dict | None = None,
@@ -275,11 +276,13 @@ class Searcher:
         return list(dict.fromkeys(words))
 
     # ------------------------------------------------------------------ public API
-    def search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
-               province=None, city=None, level=None, synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
+    def search(self, query: str | ParsedQuery = "", filters: dict[str, list[str]] | None = None, *,
+               synonyms: bool = False, pinyin: bool = False, did_you_mean: bool = True, related: bool = False,
                **options) -> Results:
-        """Search; filters given here add to those written in the query. ``options``:
-        ``page``, ``page_size``, ``sort``, ``max_page_size``, ``group``, ``fixed``.
+        """Search; ``filters`` ({"town": ["大隗镇"], "year": ["2022"]}, any filter of the
+        field model) add to those written in the query; a filter may also be given as a
+        keyword (``topic="党建"``, a value or a list). ``options``: ``page``,
+        ``page_size``, ``sort``, ``max_page_size``, ``group``, ``fixed``.
 
         Query assistance (search/assist.py): ``synonyms`` also searches the synonyms of
         the terms; ``pinyin`` reads a Latin-letter query without literal hits as pinyin;
@@ -287,9 +290,8 @@ class Searcher:
         ``related`` fills ``suggestions`` with related searches. The first two change
         the hits, so they are off by default here (a query finds exactly the passages
         containing it); the CLI and the web app turn them on."""
-        extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year),
-                                             ("province", province), ("city", city), ("level", level))}
-        q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
+        filters, options = split_filters(filters, options)
+        q = query if isinstance(query, ParsedQuery) else parse_query(query, filters)
         results = self._search(q, synonyms=synonyms, **options)
         if pinyin or did_you_mean or related:
             results = _assist.after_search(self, q, results, lambda q2: self._search(q2, synonyms=synonyms, **options),
@@ -308,7 +310,7 @@ class Searcher:
     def passage_total(self) -> int:
         return self._current().count
 
-    def _search(self, query: str | ParsedQuery = "", *, town=None, county=None, topic=None, year=None,
+    def _search(self, query: str | ParsedQuery = "", filters: dict[str, list[str]] | None = None, *,
                 page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, sort: str = "relevance",
                 max_page_size: int = MAX_PAGE_SIZE, synonyms: bool = True, group: str = "none",
                 fixed: dict | None = None) -> Results:
@@ -321,8 +323,7 @@ class Searcher:
             raise BadParameter(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if group not in GROUPS:
             raise BadParameter(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
-        extra = {k: _as_list(v) for k, v in (("town", town), ("county", county), ("topic", topic), ("year", year))}
-        q = query if isinstance(query, ParsedQuery) else parse_query(query, extra)
+        q = query if isinstance(query, ParsedQuery) else parse_query(query, split_filters(filters, {})[0])
         if q.is_empty and not any((fixed or {}).values()):
             raise EmptyQuery()
         t = self._current()
@@ -425,10 +426,8 @@ class Searcher:
                 passage["highlights"] = [[a, b] for a, b in runs]
                 passage["matches"] = count  # a match split by punctuation is two runs but one match
                 matches += count
-        out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
-               "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
-               "year": doc["year"], "review_year": doc.get("review_year"), "source": doc["source"],
-               "subtitle": doc.get("subtitle", ""),
+        out = {"doc_id": doc_id, **{name: doc.get(name) for name in t.model.report_values},
+               "source": doc["source"], "subtitle": doc.get("subtitle", ""),
                "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level")),
                "text_source": doc.get("text_source", "file"), "ocr": doc.get("ocr")}
         out["place_label"] = place_label(out)
@@ -438,8 +437,7 @@ class Searcher:
 
     def documents(self) -> list[dict]:
         t = self._current()
-        return [{k: d.get(k) for k in ("doc_id", "title", "town", "county", "city", "province", "level", "year",
-                                       "review_year", "source", "passages")}
+        return [{k: d.get(k) for k in ("doc_id", *t.model.report_values, "source", "passages")}
                 for d in t.documents.values()]
 
     def stats(self) -> dict:
@@ -541,6 +539,20 @@ def _place_match(stored: str, wanted: str) -> bool:
     return s == wanted or s.startswith(wanted)
 
 
+def split_filters(filters: dict | None, options: dict) -> tuple[dict[str, list[str]], dict]:
+    """(filters, other options): ``filters`` with the keyword arguments that name a filter
+    of the field model (``town=``, ``topic=`` …) added, each value made a list."""
+    names = field_model.current().by_filter
+    out = {k: _as_list(v) for k, v in (filters or {}).items()}
+    rest = {}
+    for k, v in options.items():
+        if k in names:
+            out[k] = [*out.get(k, []), *_as_list(v)]
+        else:
+            rest[k] = v
+    return {k: v for k, v in out.items() if v}, rest
+
+
 def _as_list(value) -> list[str]:
     if value is None:
         return []
@@ -563,24 +575,28 @@ def _check_paging(page, page_size, max_page_size) -> tuple[int, int]:
 
 
 def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
-    def count(column: np.ndarray, names: list) -> dict[str, int]:
-        codes = column[rows]
-        codes = codes[codes >= 0]
-        counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), int)
-        pairs = [(str(names[i]), int(n)) for i, n in enumerate(counts) if n]
-        return dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
-
-    bits = t.topics[rows]
-    topic = {name: int(np.count_nonzero(bits & np.uint64(1 << i))) for i, name in enumerate(t.topic_names)}
-    years = t.year[rows]
-    years = years[years > 0]
-    counts = np.bincount(years) if len(years) else np.zeros(0, int)
-    year = {str(y): int(counts[y]) for y in np.flatnonzero(counts)[::-1].tolist()}
-    out = {"topic": topic}
-    for name in PLACE_FILTERS:  # town, county, city, province, level
-        out[name] = count(getattr(t, name), getattr(t, f"{name}_names"))
-    out["year"] = year
-    return {k: out[k] for k in FACETS}
+    """Passages per value of every facet of the model, chosen by the field's column:
+    a value table (most passages first), a bit set (every name of the table, in its
+    order) or years (newest first)."""
+    out: dict[str, dict[str, int]] = {}
+    for f in t.model.filters:
+        if not f.facet:
+            continue
+        column = getattr(t, f.column_attr)[rows]
+        if f.column == "bits":
+            out[f.filter] = {name: int(np.count_nonzero(column & np.uint64(1 << i)))
+                             for i, name in enumerate(getattr(t, f.names_attr))}
+        elif f.column == "year":
+            years = column[column > 0]
+            counts = np.bincount(years) if len(years) else np.zeros(0, int)
+            out[f.filter] = {str(y): int(counts[y]) for y in np.flatnonzero(counts)[::-1].tolist()}
+        else:
+            names = getattr(t, f.names_attr)
+            codes = column[column >= 0]
+            counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), int)
+            pairs = [(str(names[i]), int(n)) for i, n in enumerate(counts) if n]
+            out[f.filter] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
+    return out
 
 
 _SEARCHERS: dict[str, Searcher] = {}

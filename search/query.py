@@ -22,13 +22,15 @@ import re
 from dataclasses import dataclass, field
 
 from index.errors import QueryError
-from index.fields import filter_names
+from index import fields as field_model
 from index.normalize import normalize
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 
-FILTER_FIELDS = filter_names()  # town/镇/乡镇/街道 → town, 县 → county, 省 → province, 标题 → section …
+# the shipped model's filter names (town/镇/乡镇/街道 → town, 县 → county, 省 → province, 标题 → section …);
+# parsing reads the model in use (index.fields.current())
+FILTER_FIELDS = field_model.MODEL.filter_names()
 FILTERS = tuple(dict.fromkeys(FILTER_FIELDS.values()))
 _FILTER = re.compile(r"^(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：](?P<value>.*)$")
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
@@ -108,6 +110,7 @@ def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> Parsed
                 _add_filter(q, name, str(value))
 
     pending_or = False
+    filter_fields = field_model.current().filter_names()
     for text, quoted, negated in _lex(raw, q.warnings):
         if not quoted and not negated and text == "OR":
             if not q.clauses:
@@ -117,15 +120,15 @@ def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> Parsed
             continue
         if not quoted:
             m = _FILTER.match(text)
-            if m and m.group("field").lower() in FILTER_FIELDS and not negated:
+            if m and m.group("field").lower() in filter_fields and not negated:
                 if m.group("value"):
-                    _add_filter(q, FILTER_FIELDS[m.group("field").lower()], m.group("value"))
+                    _add_filter(q, filter_fields[m.group("field").lower()], m.group("value"))
                 else:
                     q.warnings.append(f"筛选条件 {text} 没有值，已忽略 (filter without a value ignored)")
                 pending_or = False
                 continue
             if m and m.group("field").isascii() and m.group("value") and not m.group("value").startswith("//"):
-                known = " ".join(f"{f}:" for f in FILTERS)
+                known = " ".join(f"{f}:" for f in dict.fromkeys(filter_fields.values()))
                 q.warnings.append(f"未知的筛选条件 {m.group('field')}:，已按文字检索；可用 {known} "
                                   f"(unknown filter {m.group('field')!r}: searched as text; filters are {known})")
         norm = normalize(text)
@@ -156,17 +159,18 @@ def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> Parsed
 
 
 def _add_filter(q: ParsedQuery, name: str, value: str) -> None:
-    name = FILTER_FIELDS.get(name, name)
-    if name not in FILTERS:
-        raise QueryError(f"未知的筛选字段 {name!r} (unknown filter; use {', '.join(FILTERS)})")
+    model = field_model.current()
+    name = model.filter_names().get(name, name)
+    if name not in model.by_filter:
+        raise QueryError(f"未知的筛选字段 {name!r} (unknown filter; use {', '.join(model.by_filter)})")
     value = value.strip()
-    if name == "year":
+    if model.by_filter[name].match == "year":
         for part in re.split(r"[,，]", value):
             part = part.strip()
             if part and not _YEAR.match(part):
                 raise QueryError(f"年份应为四位数字或范围，如 2022 或 2020-2022，收到 {part!r} (year must be YYYY or YYYY-YYYY)")
             if part:
-                q.filters.setdefault("year", []).append(part)
+                q.filters.setdefault(name, []).append(part)
         return
     values = [v.strip() for v in re.split(r"[,，]", value) if v.strip()]
     if values:  # "town=," names no town: no filter, as "town=" (and "year=," before)

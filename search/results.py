@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.fields import FIELDS
+from index import fields as field_model
 from index.places import level_label
 
 from .places_label import place_label
 
-# JSON name → Hit attribute, for the fields of the field model that a hit carries
-HIT_FIELDS: dict[str, str] = {f.json: ("passage" if f.name == "text" else f.name) for f in FIELDS if f.json}
+# the shipped model's JSON names (= Hit attributes) → Row attributes
+HIT_FIELDS: dict[str, str] = field_model.MODEL.hit_fields
 
 
 @dataclass
@@ -41,17 +41,30 @@ class Hit:
     also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
     text_source: str = "file"  # "ocr": the report's text was read from a scan by OCR
     ocr_confidence: float | None = None  # its mean OCR confidence (0–100), for "ocr"
+    # fields of the model without an attribute here (a field added to the model), by JSON name
+    values: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "values":
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(f"Hit has no field {name!r}") from None
 
     @classmethod
     def from_row(cls, row, *, match: str, snippet: str, score: float, runs) -> "Hit":
-        """A hit for a passage of the table (search/table.py ``Row``)."""
-        values = {attr: getattr(row, "text" if attr == "passage" else attr) for attr in HIT_FIELDS.values()}
-        values["topics"] = list(values["topics"])
-        return cls(passage_id=row.passage_id, match=match, snippet=snippet, score=score, runs=runs, **values)
+        """A hit for a passage of the table (search/table.py ``Row``): every field of
+        the model with a JSON name, as the attribute of that name."""
+        values = {json: getattr(row, name) for json, name in field_model.current().hit_fields.items()}
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}  # topics as a list
+        known = {k: v for k, v in values.items() if k in _HIT_ATTRIBUTES}
+        return cls(passage_id=row.passage_id, match=match, snippet=snippet, score=score, runs=runs,
+                   values={k: v for k, v in values.items() if k not in _HIT_ATTRIBUTES}, **known)
 
     def to_dict(self) -> dict:
         out = {"doc_id": self.doc_id, "passage_id": self.passage_id}
-        out.update({name: getattr(self, attr) for name, attr in HIT_FIELDS.items()})
+        out.update({name: getattr(self, name) for name in field_model.current().hit_fields})
         out["topics"] = list(self.topics)
         out["level_label"] = level_label(self.level)  # 乡镇/街道 for township …: for display
         out["place_label"] = place_label(self)  # the finest place with its level: 大隗镇, 河南省, 全国
@@ -60,6 +73,9 @@ class Hit:
                     "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
                     "text_source": self.text_source, "ocr_confidence": self.ocr_confidence})
         return out
+
+
+_HIT_ATTRIBUTES = frozenset(Hit.__dataclass_fields__) - {"values"}
 
 
 @dataclass
@@ -105,5 +121,14 @@ class Results:
             "did_you_mean": self.did_you_mean, "expanded": self.expanded, "suggestions": self.suggestions,
             "widen": self.widen,
             # display labels of facet values whose stored form is not for people (level)
-            "facet_labels": {"level": {v: level_label(v) for v in self.facets.get("level", {})}},
+            "facet_labels": facet_labels(self.facets),
+            # what people call each facet (乡镇, 主题 …), from the field model
+            "filter_labels": {name: field_model.current().labels.get(name, name) for name in self.facets},
         }
+
+
+def facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+    """For each facet whose field has a ``value_label`` (level), its values as people read them."""
+    model = field_model.current()
+    return {name: {v: model.by_filter[name].shown(v) for v in facets.get(name, {})}
+            for name in model.facets if model.by_filter[name].value_label}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -26,13 +26,15 @@ from index import grams, source_text, store, wordrows, wordtable
 from index.analysis import multichar_words
 from index.columns import Columns, SourceTexts, Texts
 from index.errors import IndexMissing
-from index.fields import COLUMNS
+from index import fields as field_model
 from index.normalize import normalize
 
 
 @dataclass(frozen=True)
 class Row:
-    """One passage."""
+    """One passage: the value of every field of the model (index/fields.py) by field
+    name; fields without an attribute here (a field added to the model) are in
+    ``values`` and read as attributes all the same (``row.district``)."""
     row: int
     docnum: int  # kept for compatibility: -1 (Whoosh document numbers are not kept)
     passage_id: str
@@ -50,6 +52,18 @@ class Row:
     city: str | None = None
     province: str | None = None
     level: str | None = None
+    values: dict = field(default_factory=dict, compare=False)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "values":
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(f"Row has no field {name!r}") from None
+
+
+ROW_ATTRIBUTES = frozenset(Row.__dataclass_fields__) - {"values"}
 
 
 def _occurrences_in(blob, needle: str) -> np.ndarray:
@@ -163,10 +177,11 @@ class PassageTable:
         self.columns = c = Columns(gen)
         self.grams = _map_grams(gen, c)
         self.word_rows = _map_word_rows(gen, c)
-        for f in COLUMNS:
+        self.model = model = field_model.current()
+        for f in model.columns:
             if f.column in ("code", "bits", "year", "int"):
                 setattr(self, f.column_attr, c.array(f.column_attr))
-                if f.column in ("code", "bits") and f.name != "section":
+                if f.column in ("code", "bits") and not f.names_blob:
                     setattr(self, f.names_attr, c.values[f.names_attr])
         self.live = c.array("live")
         self.length = c.array("length")
@@ -210,25 +225,47 @@ class PassageTable:
         return self.norms[r]
 
     def row(self, r: int) -> Row:
+        """The passage of row ``r``, every field of the model read from its column (the
+        report's values from the report's row: no documents.json)."""
         r = int(r)
         code = int(self.doc[r])
         doc_id = self.doc_ids[code]
         seq = int(self.seq[r])
-        bits = int(self.topics[r])
-        topics = tuple(name for i, name in enumerate(self.topic_names) if bits >> i & 1)
-        if self._titles is not None:  # the report's values from the columns (no documents.json)
-            title = self._titles[code]
-            town, county, city, province, level = (self._name(getattr(self, f"{n}_names"), getattr(self, n)[r])
-                                                   for n in ("town", "county", "city", "province", "level"))
-            year = int(self.year[r]) or None
-        else:  # an index written before the titles blob
-            doc = self.documents[doc_id]
-            title, town, county, city, province, level, year = (
-                doc["title"], doc.get("town"), doc.get("county"), doc.get("city"), doc.get("province"),
-                doc.get("level"), doc.get("year"))
-        return Row(r, -1, f"{doc_id}:{seq}", doc_id, seq, self._name(self.kind_names, self.kind[r]) or "body",
-                   title, self.section_names[int(self.section[r])] if self.section[r] >= 0 else "",
-                   self.text(r), town, county, year, topics, self.norm(r), city, province, level)
+        doc = self.documents[doc_id] if self._titles is None else None  # an index written before the titles blob
+        values: dict = {}
+        for f in self.model.fields:
+            if f.json is None and f.column is None:
+                continue
+            if doc is not None and f.level == "report":
+                values[f.name] = doc.get(f.name)
+            elif f.column == "text":
+                values[f.name] = self.text(r)
+            elif f.column == "code":
+                values[f.name] = self._value(f, r)
+            elif f.column == "bits":
+                bits = int(getattr(self, f.column_attr)[r])
+                values[f.name] = tuple(name for i, name in enumerate(getattr(self, f.names_attr)) if bits >> i & 1)
+            elif f.column == "year":
+                values[f.name] = int(getattr(self, f.column_attr)[r]) or None
+            elif f.column == "int":
+                values[f.name] = int(getattr(self, f.column_attr)[r])
+            elif f.name == "title":
+                values[f.name] = self._titles[code]
+        known = {k: v for k, v in values.items() if k in ROW_ATTRIBUTES}
+        known.setdefault("town", None)
+        known.setdefault("county", None)
+        known.setdefault("year", None)
+        return Row(row=r, docnum=-1, passage_id=f"{doc_id}:{seq}", norm=self.norm(r),
+                   values={k: v for k, v in values.items() if k not in ROW_ATTRIBUTES}, **known)
+
+    def _value(self, f, r: int):
+        """The value of code column ``f`` at row ``r`` (``f.empty`` for none)."""
+        code = int(getattr(self, f.column_attr)[r])
+        if code < 0:
+            return f.empty
+        names = self.section_names if f.names_blob == "sections" else (
+            self.columns.texts(f.names_blob) if f.names_blob else getattr(self, f.names_attr))
+        return names[code]
 
     def document_passages(self, first: int, end: int) -> tuple[list[dict], list[str]]:
         """The live passages of rows ``[first, end)`` (one report's rows are consecutive)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
-from index.fields import FACETS as FIELD_FACETS
+from index import fields as field_model
 from search.results import Results
 
 from .compare_view import run_compare
@@ -24,8 +24,16 @@ def _web():
     return current_app.extensions["govsearch"]
 
 
-SEARCH_PARAMETERS = {"q", "town", "county", "city", "province", "level", "topic", "year", "page", "page_size", "sort",
-                     "synonyms", "related", "group", "fixed", "year_from", "year_to"}
+# besides one parameter per filter of the field model (town, county, … and any field added to it)
+OTHER_PARAMETERS = {"q", "page", "page_size", "sort", "synonyms", "related", "group", "fixed", "year_from", "year_to"}
+
+
+def search_parameters() -> set[str]:
+    """Every parameter /api/search reads."""
+    return OTHER_PARAMETERS | set(field_model.current().api_filters)
+
+
+SEARCH_PARAMETERS = search_parameters()  # those of the shipped field model
 
 
 def check_choices(path: str) -> None:
@@ -60,15 +68,16 @@ def search():
         # as q=*): every parameter is optional in the OpenAPI document, so this is an empty
         # answer that says why, not an error
         results = Results(query="", total=0, total_docs=0, page=int(state.page) if state.page.isdigit() else 1,
-                          page_size=int(kwargs["page_size"]), facets={k: {} for k in FIELD_FACETS},
+                          page_size=int(kwargs["page_size"]), facets={k: {} for k in field_model.current().facets},
                           hits=[], sort=state.sort, warnings=[exc.message])
     else:
         if results.page == 1:
             web.query_log.record(state.q, results.total, visitor_key())
-    unknown = sorted(set(request.args) - SEARCH_PARAMETERS)
+    known = search_parameters()
+    unknown = sorted(set(request.args) - known)
     if unknown:
         results.warnings.append(f"忽略了未知参数 {', '.join(unknown)} (unknown parameters ignored: {', '.join(unknown)}; "
-                                f"known: {', '.join(sorted(SEARCH_PARAMETERS))})")
+                                f"known: {', '.join(sorted(known))})")
     note_hits(results.total)
     return jsonify(results.to_dict())
 
@@ -114,6 +123,17 @@ def compare():
 def document(doc_id: str):
     query = request.args.get("q", "").strip() or None
     return jsonify(_web().searcher.document(check_doc_id(doc_id), query=query))
+
+
+@bp.get("/api/fields")
+def fields():
+    """The filters of the field model with their labels: what the widget names a fixed
+    filter with (乡镇 大隗镇), from the model rather than a table of its own."""
+    model = field_model.current()
+    return jsonify({"filters": [
+        {"name": f.filter, "label": f.label or f.filter, "unknown": f.unknown or None, "aliases": list(f.aliases),
+         "facet": f.facet, "parameter": f.api, "description": f.description}
+        for f in sorted(model.filters, key=lambda f: (not f.facet, f.order))]})
 
 
 @bp.get("/api/stats")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from index.places import level_label
+from index import fields as field_model
 from search.compare import Comparison, Line, compare
 from search.places_label import UNKNOWN as UNKNOWN_PLACE
 
@@ -18,12 +18,11 @@ from . import charts
 from .export import safe_cell
 from .state import SearchState
 
-FIELD_LABELS = {"place": "地区", "town": "乡镇", "county": "县市区", "city": "地市", "province": "省份", "level": "级别",
-                "year": "年份", "topic": "主题"}
-UNKNOWN = {"place": UNKNOWN_PLACE, "town": "未注明乡镇", "county": "未注明县市区", "city": "未注明地市",
-           "province": "未注明省份", "level": "未注明级别", "year": "年份不详", "topic": "无主题"}
+# the labels of the shipped field model (index/fields.py), and each report's finest place
+# ("place", search/places_label.py); the view reads the model in use
+FIELD_LABELS = {"place": "地区", **field_model.MODEL.labels}
+UNKNOWN = {"place": UNKNOWN_PLACE, **field_model.MODEL.unknown_labels}
 HEAT_STEPS = 5  # shades of a table cell: heat-1 (fewest passages) … heat-5 (most)
-FACET_FIELDS = ("town", "county", "city", "province", "level", "year", "topic")
 DEFAULT_PICKS = 3
 MAX_PICKS = 6
 MAX_BARS = 30
@@ -36,10 +35,11 @@ def run_compare(searcher, state: SearchState, fixed_default_all: bool = False) -
 
 def label(field: str, value) -> str:
     """A row or column value as people read it: the level township as 乡镇/街道, a
-    missing value as 乡镇不详 …"""
+    missing value as 未注明乡镇 …"""
+    model = field_model.current()
     if value is None:
-        return UNKNOWN.get(field, "未注明")
-    return level_label(str(value)) if field == "level" else str(value)
+        return {"place": UNKNOWN_PLACE, **model.unknown_labels}.get(field, "未注明")
+    return model.shown(field, str(value)) or str(value)
 
 
 @dataclass
@@ -96,7 +96,7 @@ def line_filters(field: str, line: Line) -> dict[str, str] | None:
     """The filters that select exactly a row's (or column's) passages; None when none do."""
     if line.filters is not None:
         return dict(line.filters)
-    if line.value is None or field not in FACET_FIELDS:
+    if line.value is None or field not in field_model.current().facets:
         return None
     return {field: line.value}
 
@@ -116,7 +116,7 @@ def build_view(comparison: Comparison, state: SearchState, documents: list[dict]
     rows = comparison.rows[:MAX_BARS]
     bar = charts.bar_chart(
         "chart-bar", [(label(row_field, r.value), r.passages) for r in rows],
-        f"各{FIELD_LABELS.get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
+        f"各{field_model.current().labels.get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
     picks = picks_for(comparison, state)
     line = None
     gaps: dict[int, set[int]] = {}  # row position → column positions without any report of that row
@@ -154,7 +154,7 @@ def to_csv(comparison: Comparison) -> str:
     row_field, col_field = comparison.by
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    head = [FIELD_LABELS.get(row_field, row_field)]
+    head = [field_model.current().labels.get(row_field, row_field)]
     for c in comparison.columns:
         name = label(col_field, c.value)
         head += [safe_cell(f"{name} 段落"), safe_cell(f"{name} 报告")]  # column values are report text too

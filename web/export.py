@@ -1,6 +1,7 @@
-"""CSV export of search results: every field of a hit — report id, title, place (as
-people read it, and each level's name), level, year, section, passage, kind of match
-and a link to the passage on the report page.
+"""CSV export of search results: every field of a hit — the fields of the model with a
+CSV column (index/fields.py: town, title, year, section, passage, county, city, province
+…), then the place as people read it, the level, report and passage ids, the kind of
+match and a link to the passage on the report page.
 
 UTF-8 with a byte-order mark so that Excel on Windows opens Chinese text correctly.
 A cell that a spreadsheet would take for a formula (starting with ``=`` ``+`` ``-``
@@ -16,15 +17,26 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
+from index import fields as field_model
 from search.results import Hit
 
-# (hit attribute or computed column, header); the first five are the columns of the
-# first export, kept in their order so that spreadsheets built on them still read
-COLUMNS = (("town", "乡镇"), ("title", "标题"), ("year", "年份"), ("section", "章节"), ("passage", "段落"),
-           ("place_label", "地区"), ("level_label", "级别"), ("county", "县市区"), ("city", "地市"),
-           ("province", "省份"), ("doc_id", "报告编号"), ("passage_id", "段落编号"), ("match", "匹配方式"),
-           ("kind", "段落类型"), ("link", "链接"))
+# computed columns after the model's: (hit value or computed column, header)
+EXTRA_COLUMNS = (("place_label", "地区"), ("level_label", "级别"), ("doc_id", "报告编号"),
+                 ("passage_id", "段落编号"), ("match", "匹配方式"), ("kind", "段落类型"), ("link", "链接"))
 MATCH_LABELS = {"exact": "完整匹配", "words": "词匹配", "synonym": "同义词"}
+
+
+def columns() -> list[tuple[str, str]]:
+    """(hit value, header) of each column: the fields of the model in use with an
+    ``export`` position (index/fields.py), in that order — the first five are the columns
+    of the first export, kept in their order so that spreadsheets built on them still
+    read —, then :data:`EXTRA_COLUMNS`."""
+    model = [(f.json, f.label or f.json) for f in field_model.current().export_fields]
+    names = {name for name, _ in model}
+    return [*model, *((n, h) for n, h in EXTRA_COLUMNS if n not in names)]
+
+
+COLUMNS = tuple(columns())  # those of the shipped model
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FILENAME = "govsearch-results.csv"
 FILENAME_ZH = "检索结果.csv"
@@ -42,20 +54,21 @@ def safe_cell(value) -> str:
     return "'" + text if looks_like_formula(text) else text
 
 
-def cells(hit: Hit, link: Callable[[Hit], str]) -> list[str]:
+def cells(hit: Hit, link: Callable[[Hit], str], cols=COLUMNS) -> list[str]:
     values = hit.to_dict()
     values["match"] = MATCH_LABELS.get(hit.match, hit.match)
     values["link"] = link(hit)
-    return [safe_cell(values.get(name)) for name, _ in COLUMNS]
+    return [safe_cell(values.get(name)) for name, _ in cols]
 
 
 def to_csv(hits: Iterable[Hit], link: Callable[[Hit], str] = lambda hit: "") -> str:
     """``link``: the address of a hit's passage (the report page at its anchor)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label for _, label in COLUMNS])
+    cols = columns()
+    writer.writerow([label for _, label in cols])
     for hit in hits:
-        writer.writerow(cells(hit, link))
+        writer.writerow(cells(hit, link, cols))
     return "\ufeff" + out.getvalue()
 
 

@@ -6,7 +6,9 @@ them; a test also checks that every ``/api/`` route and ``/healthz`` is describe
 
 from __future__ import annotations
 
-from index.fields import FACETS, FIELDS, FILTERS
+import copy
+
+from index import fields as field_model
 from index.places import LEVEL_LABELS
 
 from .config import WebConfig
@@ -49,8 +51,7 @@ SCHEMAS: dict[str, dict] = {
                      "passage", "snippet", "score"],
         "properties": {
             "passage_id": {"type": "string"},
-            # the fields of the field model (index/fields.py), by their JSON names
-            **{f.json: f.schema for f in FIELDS if f.json},
+            # the fields of the field model (index/fields.py) by their JSON names: see schemas()
             "match": {"type": "string", "enum": ["exact", "words", "synonym"],
                       "description": "exact: every term occurs as written; words: only its words occur; "
                                      "synonym: found only through the synonym table (ranked after the others)."},
@@ -90,7 +91,7 @@ SCHEMAS: dict[str, dict] = {
             "page_size": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 1},
             "facets": {"type": "object", "required": ["topic", "town", "county", "year"],
-                       "properties": {k: COUNTS for k in FACETS}},
+                       "properties": {}},  # one per facet of the field model: see schemas()
             "hits": {"type": "array", "items": _ref("Hit")},
             "total_exact": {"type": "integer", "minimum": 0, "description": "Passages holding every term as written (match: exact)."},
             "total_words": {"type": "integer", "minimum": 0,
@@ -246,16 +247,45 @@ SCHEMAS: dict[str, dict] = {
         },
     },
     "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"]},
+    "Fields": {
+        "type": "object", "required": ["filters"],
+        "properties": {"filters": {"type": "array", "items": {
+            "type": "object", "required": ["name", "label", "aliases", "facet", "parameter"],
+            "properties": {"name": {"type": "string", "description": "The filter's name (town=, town:)."},
+                           "label": {"type": "string", "description": "What people call it (乡镇)."},
+                           "unknown": NULLABLE_STRING, "aliases": STRINGS,
+                           "facet": {"type": "boolean", "description": "Counted in facets."},
+                           "parameter": {"type": "boolean", "description": "A parameter of /api/search (else only written in q)."},
+                           "description": {"type": "string"}}}}},
+    },
 }
 
 
-# the filters the API takes as parameters (web/state.py); the others work inside q
-API_FILTERS = ("town", "county", "city", "province", "level", "topic", "year")
+def schemas() -> dict[str, dict]:
+    """The schemas, with the hit fields, facets and report values of the field model in use."""
+    model = field_model.current()
+    out = copy.deepcopy(_SCHEMAS)
+    out["Hit"]["properties"].update({f.json: f.schema for f in model.fields if f.json})
+    out["SearchResults"]["properties"]["facets"]["properties"] = {k: COUNTS for k in model.facets}
+    out["SearchResults"]["properties"]["filter_labels"] = {
+        "type": "object", "additionalProperties": {"type": "string"},
+        "description": "Each facet's label as people read it ({\"town\": \"乡镇\"}), from the field model."}
+    out["Document"]["properties"].update({f.name: f.schema for f in model.report_fields
+                                          if f.schema and f.name not in out["Document"]["properties"]})
+    return out
 
 
-def _filter_param(name: str, description: str, example: str) -> dict:
+_SCHEMAS = SCHEMAS
+SCHEMAS = schemas()  # those of the shipped field model
+
+
+# the filters the API takes as parameters (web/state.py; Field.api); the others work inside q
+API_FILTERS = field_model.MODEL.api_filters
+
+
+def _filter_param(name: str, description: str, example: str, match: str | None = None) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description + " Repeat it, or separate values with commas, for several (any of them).",
-            "schema": {"type": "array", "items": {"type": "string", **({"pattern": YEAR_PATTERN} if name == "year" else {})}},
+            "schema": {"type": "array", "items": {"type": "string", **({"pattern": YEAR_PATTERN} if match == "year" else {})}},
             "style": "form", "explode": True, "example": [example]}
 
 
@@ -279,19 +309,20 @@ SWITCH_VALUES = ("0", "1", "true", "false", "on", "off", "yes", "no")
 # a year filter value: YYYY or YYYY-YYYY, several separated by commas (search/query.py)
 _YEAR_ITEM = "[0-9]{4}( *- *[0-9]{4})?"
 YEAR_PATTERN = f"^ *({_YEAR_ITEM})? *((,|，) *({_YEAR_ITEM})? *)*$"
-DIMENSIONS = ("auto", "place", "town", "county", "city", "province", "level", "year", "topic")
+DIMENSIONS = ("auto", "place", *(f.filter for f in field_model.MODEL.filters if f.facet))
 
 
 def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] | None = None) -> dict:
     """``dimensions``: the fields ``by`` of /api/compare may name in this index (default: all)."""
+    model = field_model.current()
     search_params = [
         {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 1000},
          "description": 'Query: words separated by spaces must all occur; "..." exact phrase; -word excludes; '
-                        "A OR B either; " + "/".join(f"{f.filter}:" for f in FILTERS)
+                        "A OR B either; " + "/".join(f"{f.filter}:" for f in model.filters)
                         + " filter inside the query (section: searches the headings). Either q or a filter is required.",
          "example": "五星支部"},
-        *(_filter_param(f.filter, f"Only passages of this {f.description}.", f.example)
-          for f in FILTERS if f.filter in API_FILTERS),
+        *(_filter_param(f.filter, f"Only passages of this {f.description}.", f.example, f.match)
+          for f in model.filters if f.api),
         {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
         {"name": "page_size", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": config.max_page_size, "default": config.page_size}},
@@ -318,7 +349,8 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
                                       "with its level, 大隗镇, 河南省, 全国); columns "
                                       "default to year. Any facet field of the index: town, county, year, topic, and "
                                       "province, city, level when the index has them.",
-                       "schema": {"type": "array", "items": {"type": "string", "enum": ["auto", *(dimensions or DIMENSIONS[1:])]},
+                       "schema": {"type": "array", "items": {"type": "string", "enum": [
+                           "auto", *(dimensions or (f.filter for f in model.filters if f.facet))]},
                                   "maxItems": 2, "uniqueItems": True}, "example": ["town", "year"]}]
     return {
         "openapi": "3.1.0",
@@ -362,6 +394,10 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
                               "404": _json("Error", "No such report (code not_found)."),
                               "503": ERRORS["503"]},
             }},
+            "/api/fields": {"get": {
+                "operationId": "fields", "summary": "The filters of the field model and their labels (the widget's).",
+                "responses": {"200": _json("Fields", "One entry per filter: facets first, in the order people see them.")},
+            }},
             "/api/stats": {"get": {
                 "operationId": "stats", "summary": "What the index holds.",
                 "responses": {"200": _json("Stats", "Counts, topics, towns, counties and years."), "503": ERRORS["503"]},
@@ -375,5 +411,5 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
                 "responses": {"200": _json("Health", "Index readable."), "503": _json("Health", "Index missing or unreadable.")},
             }},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": schemas()},
     }

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field, replace
 
 from werkzeug.datastructures import MultiDict
 
-FACETS = ("topic", "province", "city", "county", "town", "level", "year")
-FACET_LABELS = {"topic": "主题", "province": "省份", "city": "地市", "county": "县市区", "town": "乡镇",
-                "level": "级别", "year": "年份"}
+from index import fields as field_model
+
+# the facets of the shipped field model as people see them, and their labels (index/fields.py);
+# a state reads the model in use (index.fields.current())
+FACETS = field_model.MODEL.shown_facets
+FACET_LABELS = {f: field_model.MODEL.labels[f] for f in FACETS}
 SORT_LABELS = {"relevance": "相关度", "year": "年份（新→旧）"}
 
 
@@ -22,16 +25,22 @@ YEAR_RANGE_MIN, YEAR_RANGE_MAX = "1000", "9999"  # an open end of the from–to 
 NO_FIXED = "none"
 
 
+def facets() -> tuple[str, ...]:
+    """The facets of the field model in use, in the order people see them."""
+    return field_model.current().shown_facets
+
+
+def facet_labels() -> dict[str, str]:
+    model = field_model.current()
+    return {f: model.labels.get(f, f) for f in model.shown_facets}
+
+
 @dataclass(frozen=True)
 class SearchState:
+    """The query, the values chosen for each facet of the field model (``chosen``; also
+    read as attributes: ``state.town``, ``state["town"]``) and the page's settings."""
     q: str = ""
-    topic: tuple[str, ...] = ()
-    town: tuple[str, ...] = ()
-    county: tuple[str, ...] = ()
-    province: tuple[str, ...] = ()
-    city: tuple[str, ...] = ()
-    level: tuple[str, ...] = ()
-    year: tuple[str, ...] = ()
+    chosen: dict = field(default_factory=dict)  # facet → tuple of values
     year_from: str = ""  # year as a range: from–to inputs (either may be empty)
     year_to: str = ""
     sort: str = "relevance"
@@ -43,6 +52,21 @@ class SearchState:
     by: tuple[str, ...] = ()  # comparison view: rows, columns
     pick: tuple[str, ...] = ()  # comparison view: row values drawn as lines
     extra: dict = field(default_factory=dict, compare=False)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "chosen":
+            raise AttributeError(name)
+        if name in facets():
+            return self.chosen.get(name, ())
+        raise AttributeError(f"SearchState has no attribute {name!r}")
+
+    def __getitem__(self, facet: str) -> tuple[str, ...]:
+        return self.chosen.get(facet, ())
+
+    def _with(self, chosen: dict, **changes) -> "SearchState":
+        """The state with these facets' values replaced (and other fields changed)."""
+        merged = {k: v for k, v in {**self.chosen, **chosen}.items() if v}
+        return replace(self, chosen=merged, **changes)
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "SearchState":
@@ -60,11 +84,10 @@ class SearchState:
         fixed = None
         if "fixed" in args:
             names = [n.strip() for v in args.getlist("fixed") for n in re.split(r"[,，\s]+", v) if n.strip()]
-            fixed = tuple(dict.fromkeys(n for n in names if n in FACETS))
+            fixed = tuple(dict.fromkeys(n for n in names if n in facets()))
         return cls(
             q=args.get("q", "").strip(),
-            topic=values("topic"), town=values("town"), county=values("county"), year=values("year"),
-            province=values("province"), city=values("city"), level=values("level"),
+            chosen={f: v for f in facets() if (v := values(f))},
             year_from=args.get("year_from", "").strip(), year_to=args.get("year_to", "").strip(),
             sort=args.get("sort", "").strip() or "relevance",
             page=args.get("page", "").strip() or "1",
@@ -83,25 +106,25 @@ class SearchState:
 
     def values_of(self, facet: str) -> tuple[str, ...]:
         """Every filter value of a facet, the year range included."""
-        values = getattr(self, facet)
+        values = self.chosen.get(facet, ())
         if facet == "year" and self.year_range:
             values = (*values, self.year_range)
         return values
 
     @property
     def is_empty(self) -> bool:
-        return not self.q and not any(self.values_of(f) for f in FACETS)
+        return not self.q and not any(self.values_of(f) for f in facets())
 
     @property
     def active(self) -> list[tuple[str, str]]:
         """(facet, value) for every filter given in the URL (the year range is one)."""
-        return [(f, v) for f in FACETS for v in self.values_of(f)]
+        return [(f, v) for f in facets() for v in self.values_of(f)]
 
     def fixed_facets(self, default_all: bool = False) -> tuple[str, ...]:
         """The facets whose filters are fixed: those named by ``fixed=`` (``fixed=none``:
         none); without it, every facet with a filter when ``default_all`` (an embed)."""
         if self.fixed is None:
-            return tuple(f for f in FACETS if self.values_of(f)) if default_all else ()
+            return tuple(f for f in facets() if self.values_of(f)) if default_all else ()
         return self.fixed
 
     def is_active(self, facet: str, value: str) -> bool:
@@ -112,9 +135,9 @@ class SearchState:
         out: dict[str, object] = {}
         if self.q:
             out["q"] = self.q
-        for f in FACETS:
-            if getattr(self, f):
-                out[f] = list(getattr(self, f))
+        for f in facets():
+            if self.chosen.get(f):
+                out[f] = list(self.chosen[f])
         if self.year_from:
             out["year_from"] = self.year_from
         if self.year_to:
@@ -145,23 +168,21 @@ class SearchState:
 
     def filter_params(self) -> dict[str, object]:
         """Only the query and filters: what a document page needs to come back."""
-        return {k: v for k, v in self.params().items() if k in ("q", *FACETS, "year_from", "year_to", "fixed")}
+        return {k: v for k, v in self.params().items() if k in ("q", *facets(), "year_from", "year_to", "fixed")}
 
     def toggled(self, facet: str, value: str) -> "SearchState":
         """The state with ``value`` added to or removed from a facet, back on page 1
         (the year range, given as its value, is removed as a whole)."""
         if facet == "year" and value == self.year_range and value not in self.year:
             return replace(self, year_from="", year_to="", page="1")
-        current = getattr(self, facet)
+        current = self.chosen.get(facet, ())
         new = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return replace(self, **{facet: new}, page="1")
+        return self._with({facet: new}, page="1")
 
     def without_filters(self, keep: tuple[str, ...] = ()) -> "SearchState":
         """No filters but those of the facets in ``keep`` (the fixed ones)."""
-        cleared = {f: () for f in FACETS if f not in keep}
-        if "year" not in keep:
-            cleared.update(year_from="", year_to="")
-        return replace(self, **cleared, page="1")
+        changes = {"year_from": "", "year_to": ""} if "year" not in keep else {}
+        return replace(self, chosen={f: v for f, v in self.chosen.items() if f in keep}, **changes, page="1")
 
     def sorted_by(self, sort: str) -> "SearchState":
         return replace(self, sort=sort, page="1")
@@ -171,24 +192,23 @@ class SearchState:
 
     def with_only(self, **values) -> "SearchState":
         """The state with these facets set to exactly one value each (a comparison cell)."""
-        changes = {f: (str(v),) for f, v in values.items() if f in FACETS}
-        if "year" in changes:
-            changes.update(year_from="", year_to="")
-        return replace(self, **changes, page="1", by=(), pick=())
+        chosen = {f: (str(v),) for f, v in values.items() if f in facets()}
+        changes = {"year_from": "", "year_to": ""} if "year" in chosen else {}
+        return self._with(chosen, **changes, page="1", by=(), pick=())
 
     def engine_kwargs(self, default_page_size: int, max_page_size: int, fixed_default_all: bool = False,
                       default_group: str = "none") -> dict:
-        fixed_names = self.fixed_facets(fixed_default_all)
-        kwargs = {f: [] if f in fixed_names else list(self.values_of(f)) for f in FACETS}
-        fixed = {f: list(self.values_of(f)) for f in fixed_names if self.values_of(f)}
-        return dict(**kwargs, page=self.page, page_size=self.page_size or default_page_size, sort=self.sort,
-                    max_page_size=max_page_size, fixed=fixed or None, synonyms=self.synonyms,
-                    group=self.group or default_group)
+        return dict(**self.filter_kwargs(fixed_default_all), page=self.page,
+                    page_size=self.page_size or default_page_size, sort=self.sort,
+                    max_page_size=max_page_size, synonyms=self.synonyms, group=self.group or default_group)
 
     def filter_kwargs(self, fixed_default_all: bool = False) -> dict:
-        """Only the filters (and fixed filters), for the comparison and the facet counts."""
-        kwargs = self.engine_kwargs(1, 1, fixed_default_all)
-        return {k: kwargs[k] for k in (*FACETS, "fixed")}
+        """Only the filters ({facet: [values]}) and the fixed filters: what search,
+        the comparison and the facet counts take as ``filters`` and ``fixed``."""
+        fixed_names = self.fixed_facets(fixed_default_all)
+        filters = {f: list(self.values_of(f)) for f in facets() if f not in fixed_names and self.values_of(f)}
+        fixed = {f: list(self.values_of(f)) for f in fixed_names if self.values_of(f)}
+        return {"filters": filters, "fixed": fixed or None}
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
 
+from index import fields as field_model
 from index.errors import BadParameter, GovsearchError, IndexMissing, QueryError
 from index.places import level_label
 from search.facets import multi_select_facets
@@ -23,7 +24,7 @@ from . import compare_view, export, home
 from .document import KIND_LABELS, build_view, check_doc_id
 from .ops import note_hits, visitor_key
 from .toc import list_is_self_numbered, toc_tree
-from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
+from .state import SORT_LABELS, SearchState, facet_labels, facets, page_window
 
 bp = Blueprint("views", __name__)
 
@@ -103,8 +104,7 @@ def _results_page(template: str, endpoint: str, embed: bool = False):
 
 
 def _facet_args(state: SearchState, embed: bool = False) -> dict:
-    kwargs = state.filter_kwargs(embed)
-    return {"filters": {f: kwargs[f] for f in FACETS if kwargs[f]}, "fixed": kwargs["fixed"]}
+    return state.filter_kwargs(embed)
 
 
 @bp.get("/")
@@ -162,7 +162,7 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
         except (QueryError, BadParameter) as exc:
             error = exc
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
-                           fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=compare_view.FIELD_LABELS,
+                           fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=field_labels(),
                            field_label=compare_view.label)
     return body, error.status if error else 200
 
@@ -256,6 +256,11 @@ def facet_entries(results: Results, state: SearchState, facet: str, multi: dict 
     return list(entries.values())
 
 
+def field_labels() -> dict[str, str]:
+    """Field / facet name → its label (乡镇, 年份 …), from the field model in use."""
+    return field_model.current().labels
+
+
 def shown_level(value: str) -> str:
     """A level as people read it, whether stored (township → 乡镇/街道) or written as a
     user writes it (乡镇, 县级: shown as written)."""
@@ -297,7 +302,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return dict(hot_queries=_web().query_log.hot, site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,
-                    FACETS=FACETS, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
+                    FACETS=facets(), FACET_LABELS=facet_labels(), SORT_LABELS=SORT_LABELS,
                     KIND_LABELS=KIND_LABELS, index_summary=index_summary, home_texts=home_texts,
                     facet_entries=facet_entries, filter_label=filter_label, toc_tree=toc_tree,
                     toc_self_numbered=list_is_self_numbered)

@@ -4,7 +4,8 @@
    <script src="https://govsearch.example.gov.cn/static/govsearch-widget.js" defer></script>
 
    Options, as attributes of the <div>:
-     data-town, data-county, data-topic, data-year   fixed filters (comma-separated for several)
+     data-town, data-county, data-topic, data-year   fixed filters (comma-separated for several);
+       (any filter: data-province, data-level …)     labels from /api/fields
      data-page-size                                  results shown (default 5, at most 20)
      data-placeholder                                text in the empty box
      data-label                                      label of the box (default 检索工作报告)
@@ -38,7 +39,9 @@
   var SCRIPT_URL = SCRIPT ? new URL(SCRIPT.src, document.baseURI) : new URL(document.baseURI);
   var DEFAULT_BASE = SCRIPT_URL.href.replace(/\/static\/govsearch-widget\.js(?:[?#].*)?$/, "");
   var DEBOUNCE_MS = 250;
-  var FILTER_LABELS = { town: "乡镇", county: "县市区", topic: "主题", year: "年份" };
+  // data-* attributes that configure the widget; every other data-NAME is a fixed filter NAME
+  // (town, county, province, topic, year … any filter of the server's field model)
+  var CONFIG_ATTRIBUTES = ["govsearch", "govsearch-ready", "api", "page-size", "target", "label", "placeholder", "error"];
   var CSP_WAIT_MS = 400;  // a CSP violation event may arrive a little after fetch() has failed
   var cspBlocked = {};  // govsearch origin → true once this page's CSP blocked a request to it
   var cspWaiters = [];
@@ -116,9 +119,10 @@
     this.target = root.getAttribute("data-target") || "_blank";
     this.filters = {};
     var self = this;
-    ["town", "county", "topic", "year"].forEach(function (name) {
-      var value = root.getAttribute("data-" + name);
-      if (value) self.filters[name] = value.split(/[,，]/).map(function (v) { return v.trim(); }).filter(Boolean);
+    Array.prototype.forEach.call(root.attributes, function (attr) {
+      var name = attr.name.slice(5);
+      if (attr.name.indexOf("data-") !== 0 || CONFIG_ATTRIBUTES.indexOf(name) >= 0 || !attr.value) return;
+      self.filters[name] = attr.value.split(/[,，]/).map(function (v) { return v.trim(); }).filter(Boolean);
     });
     this.timer = null;
     this.controller = null;
@@ -157,9 +161,23 @@
     status.setAttribute("aria-live", "polite");
     input.setAttribute("aria-describedby", status.id);
     var names = Object.keys(this.filters);
-    var scope = names.length ? el("p", "gsw-scope", "检索范围（固定）：" + names.map(function (name) {
-      return (FILTER_LABELS[name] || name) + " " + this.filters[name].join("、");
-    }, this).join("；")) : null;
+    var filters = this.filters;
+    function scopeText(labels) {
+      return "检索范围（固定）：" + names.map(function (name) {
+        return (labels[name] || name) + " " + filters[name].join("、");
+      }).join("；");
+    }
+    var scope = names.length ? el("p", "gsw-scope", scopeText({})) : null;
+    if (scope) {
+      // the filters' labels (乡镇, 主题 …) come from the server's field model
+      fetch(this.base + "/api/fields", { credentials: "omit" }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (data) {
+        var labels = {};
+        ((data && data.filters) || []).forEach(function (f) { labels[f.name] = f.label; });
+        scope.textContent = scopeText(labels);
+      }).catch(function () { /* the names stay as written */ });
+    }
     var results = el("ol", "gsw-results");
     results.id = id + "-results";
     var more = el("p", "gsw-more");
@@ -315,7 +333,7 @@
       link.target = self.target;
       if (self.target === "_blank") link.rel = "noopener";
       var meta = el("p", "gsw-meta");
-      meta.textContent = [hit.town || "乡镇不详", hit.year ? hit.year + "年" : "年份不详", hit.section || "正文开头"]
+      meta.textContent = [hit.place_label || hit.town || "未注明地区", hit.year ? hit.year + "年" : "年份未注明", hit.section || "正文开头"]
         .join(" · ");
       if (hit.match === "words") meta.appendChild(el("span", "gsw-badge", "词匹配"));
       var text = el("p", "gsw-snippet");

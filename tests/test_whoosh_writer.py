@@ -1,0 +1,67 @@
+"""index/whoosh_writer.py: the build's Whoosh writer (lengths in memory while committing)
+writes the same index as Whoosh's own writer, and the stored record is complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from conftest import write_corpus
+from index import build, whoosh_writer
+
+REPORTS = {
+    "a.txt": "某某镇2022年工作总结\n\n一、抓好党建工作\n全镇扎实推动五星支部创建，支部书记带头。\n党员冬训覆盖全体党员。\n\n"
+             "二、项目建设\n新建厂房两栋，四上企业新增三家。\n",
+    "b.txt": "另一镇2021年工作总结\n\n一、产业发展\n引进项目十个，党建工作也有进步。\n",
+    "c.md": "# 标题\n\n## 环保督察\n\n整改到位，人居环境明显改善。\n",
+}
+
+
+def _contents(index_dir: Path) -> dict:
+    gen = index_dir / (index_dir / "CURRENT").read_text().strip()
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.searcher() as s:
+        r = s.reader()
+        postings = {(f, t): list(r.postings(f, t).all_ids()) for f, t in r.all_terms()}
+        lengths = {(d, name): r.doc_field_length(d, name) for d in range(r.doc_count_all())
+                   for name, field in ix.schema.items() if field.scorable}
+        stored = [f for _, f in r.iter_docs()]
+    return {"postings": postings, "lengths": lengths, "stored": stored}
+
+
+def test_the_build_writer_writes_what_whooshs_own_writer_writes(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "c", REPORTS)
+    build(corpus, tmp_path / "ours", workers=1)
+    ours = _contents(tmp_path / "ours")
+    monkeypatch.setattr(whoosh_writer, "writer", lambda ix, **kwargs: ix.writer(**kwargs))
+    build(corpus, tmp_path / "whoosh", workers=1)
+    theirs = _contents(tmp_path / "whoosh")
+    assert ours["postings"] and any(ours["lengths"].values())
+    assert ours == theirs
+
+
+def test_every_stored_passage_holds_its_reports_values(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {**REPORTS, "metadata.tsv": "file\ttown\tyear\nb.txt\t另一镇\t2021\n"})
+    build(corpus, tmp_path / "i", workers=1)
+    stored = _contents(tmp_path / "i")["stored"]
+    of_b = [f for f in stored if f["doc_id"] == "b"]
+    assert of_b and all(f["town"] == "另一镇" and f["year"] == 2021 and f["title"] == "另一镇2021年工作总结"
+                        for f in of_b)
+    assert all({"doc_id", "seq", "kind", "title", "text"} <= set(f) for f in stored)
+
+
+def test_the_word_field_indexes_a_list_as_whooshs_existence_format_does():
+    from whoosh import fields as wf
+    from whoosh import formats
+
+    from index.analysis import Analyzer, WordTokenizer
+    from index.fields import WordSetField
+
+    tokenizer = WordTokenizer(Analyzer())
+    ours = WordSetField(formats.Existence(), tokenizer, scorable=True)
+    plain = wf.FieldType(formats.Existence(), tokenizer, scorable=True)
+    words = ["五星支部", "党建", "五星支部", "创建", "党建"]
+    assert sorted(ours.index(words)) == sorted(plain.index(words))
+    assert len(sorted(ours.index(words))) == 3
+    assert sorted(ours.index("五星支部创建")) == sorted(plain.index("五星支部创建"))  # text: Whoosh's own path
