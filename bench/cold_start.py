@@ -139,7 +139,7 @@ def _paths() -> list[str]:
 
 
 def first_query_after_switch(index: Path, port: int, switches: int, background: bool) -> dict:
-    from index import store
+    from index.generation import store
 
     gens = sorted((p for p in index.glob("gen-*") if (p / "columns.json").exists()),
                   key=lambda p: p.stat().st_mtime)
@@ -223,7 +223,7 @@ def serve_figures(index: Path, port: int, workers: int, seconds: float) -> dict:
 
 
 def _size_mb(index: Path) -> float:
-    from index import store
+    from index.generation import store
 
     gen = store.current_generation(index)
     return sum(p.stat().st_size for p in gen.iterdir() if p.is_file()) / 2**20

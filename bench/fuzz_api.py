@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CLI = [str(BIN / "govsearch")] if (BIN / "govsearch").exists() else [sys.executable, "-m", "search.cli"]
+CLI = [str(BIN / "govsearch")] if (BIN / "govsearch").exists() else [sys.executable, "-m", "govsearch.cli"]
 
 ROUTES = ["/", "/search", "/embed", "/compare", "/embed/compare", "/export.csv", "/compare.csv", "/api/search",
           "/api/suggest", "/api/compare", "/api/stats", "/api/openapi.json", "/healthz", "/metrics", "/favicon.ico",

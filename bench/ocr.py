@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.build import build  # noqa: E402
-from index.formats.ocr import OcrOptions  # noqa: E402
+from index.generation.build import build  # noqa: E402
+from index.reading.formats.ocr import OcrOptions  # noqa: E402
 from search.engine import Searcher  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ocr"

@@ -26,7 +26,7 @@ Peers (not the product):
 
 Product:
 
-* ``ours`` – govsearch in-process through its public API (``index.build``,
+* ``ours`` – govsearch in-process through its public API (``index.generation.build``,
   ``search.engine.Searcher``);
 * ``ours-http`` – the same through ``GET /api/search`` of a running ``govsearch serve``.
 """

@@ -1,4 +1,4 @@
-"""How long finding the places of a report takes (index/metadata.py with the national
+"""How long finding the places of a report takes (index/reading/metadata.py with the national
 gazetteer), over a corpus folder. Measurement only; prints a table.
 
     .venv/bin/python bench/places.py ../shared/corpus-real
@@ -15,9 +15,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from index import metadata as meta
+from index.reading import metadata as meta
 from index.analysis import Analyzer
-from index.structure import parse
+from index.reading.structure import parse
 
 
 def main() -> None:

@@ -77,7 +77,7 @@ def _fingerprint(corpus: Path) -> str:
 
 def ensure_index(rebuild: bool) -> Path:
     from index import build
-    from index.ingest import WalkOptions
+    from index.reading.ingest import WalkOptions
 
     corpus = _link_corpus()
     index_dir = OUT / "index"

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
-CLI = [sys.executable, "-m", "search.cli"]
+CLI = [sys.executable, "-m", "govsearch.cli"]
 WORDS = "五星支部 万人助万企 人居环境 乡村振兴 高质量发展 项目建设 党建引领 营商环境 基层治理 产业升级".split()
 
 

@@ -1,8 +1,8 @@
 """Structure gold set: heading precision / recall and share of passages with the right
 section, per file and overall, for the current parser (or another structure module).
 
-    python bench/structure_gold.py                      # index/structure.py
-    python bench/structure_gold.py --parser old.py      # e.g. git show <commit>:index/structure.py > old.py
+    python bench/structure_gold.py                      # index/reading/structure.py
+    python bench/structure_gold.py --parser old.py      # e.g. git show <commit>:index/reading/structure.py > old.py
 
 The gold files are tests/fixtures/structure_gold/*.json (hand-annotated: see README
 "Structure gold set"); the real reports are read from ../shared/corpus-real/ and the
@@ -99,7 +99,7 @@ def totals(rows: list[dict]) -> dict:
 
 def load_parser(path: str | None):
     if path is None:
-        from index.structure import parse
+        from index.reading.structure import parse
         return parse
     spec = importlib.util.spec_from_file_location("index._structure_under_test", path)
     module = importlib.util.module_from_spec(spec)
@@ -113,7 +113,7 @@ def run(parse, golds: list[dict], analyzer: Analyzer) -> list[dict]:
     takes_boilerplate = "boilerplate" in inspect.signature(parse).parameters
     boilerplate = frozenset()
     if takes_boilerplate and REAL.is_dir():
-        from index.structure import boilerplate_lines
+        from index.reading.structure import boilerplate_lines
         boilerplate = boilerplate_lines(p.read_text(encoding="utf-8-sig") for p in sorted(REAL.glob("*.txt")))
     for gold in golds:
         path = source_of(gold)
@@ -127,7 +127,7 @@ def run(parse, golds: list[dict], analyzer: Analyzer) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--parser", help="a structure module file to measure instead of index/structure.py")
+    ap.add_argument("--parser", help="a structure module file to measure instead of index/reading/structure.py")
     args = ap.parse_args()
     if not REAL.is_dir():
         print(f"note: {REAL} is absent; only the samples are measured")

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.chrome import is_chrome  # noqa: E402
+from index.reading.chrome import is_chrome  # noqa: E402
 from index.normalize import normalize  # noqa: E402
 
 TOWNS = ROOT.parent / "shared" / "corpus-towns"
@@ -100,7 +100,7 @@ def broken_phrases(raw: str, truth: Truth) -> list[str]:
         if plain(before)[:PREFIX] in marks or plain(after)[:PREFIX] in marks:
             continue  # a heading or the title: the line ends there
         if is_chrome(before) or is_chrome(after):
-            continue  # site chrome (index/chrome.py) is no sentence
+            continue  # site chrome (index/reading/chrome.py) is no sentence
         # the sentence goes on: it ends with a full stop, not a colon (各位代表：after a
         # session line and a speaker), within the next lines; a session line wrapped
         # over two lines counts too
@@ -247,7 +247,7 @@ def score_file(searcher, doc: dict, truth: Truth, raw: str, gazetteer=None) -> S
 def run(files: list[Truth], folder: Path = TOWNS) -> dict[str, Score]:
     """Scores by half (``dev``, ``held-out``) and ``all`` for the given truth rows."""
     from index import build
-    from index.places import Gazetteer
+    from index.reading.places import Gazetteer
     from search.engine import Searcher
 
     gazetteer = Gazetteer.load()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from whoosh.analysis import Token, Tokenizer
 
-from .normalize import normalize
+from index.normalize import normalize
 
 
 def import_jieba():
@@ -75,7 +75,7 @@ def default_userdict() -> list[tuple[str, int | None]]:
     """The domain dictionary shipped with the package, plus every place name of the gazetteer."""
     data = resources.files("index").joinpath("data")
     entries = read_userdict(data.joinpath("userdict.txt").read_text(encoding="utf-8"))
-    from .places import Gazetteer  # local import: places imports nothing from here
+    from index.reading.places import Gazetteer  # local import: places imports nothing from here
 
     for name in Gazetteer.load().all_names():
         entries.append((name, None))

@@ -20,11 +20,11 @@ Each :class:`Field` says
   for a stored value, ``order`` among the facets, ``export`` its CSV column).
 
 Everything else is derived from a :class:`Model` of these fields: the Whoosh schema
-(index/schema.py), the writer (index/build.py), the columns written beside Whoosh
-(index/columns.py), the passage table and its rows (search/table.py), the hit JSON
+(index/generation/schema.py), the writer (index/generation/build.py), the columns written beside Whoosh
+(index/generation/columns.py), the passage table and its rows (search/table.py), the hit JSON
 (search/results.py), the query filters (search/query.py), the filter masks and facets
 (search/engine.py), the comparison's dimensions (search/compare.py), the CLI options
-(search/cli.py), the API parameters and the OpenAPI description (web/), the label
+(govsearch/cli.py), the API parameters and the OpenAPI description (web/), the label
 tables and the CSV export. A new field is one line in :data:`FIELDS`.
 """
 
@@ -38,8 +38,8 @@ from whoosh import columns as wc
 from whoosh import fields as wf
 from whoosh import formats
 
-from .model import KINDS, Report, report_value
-from .places import LEVEL_ALIASES, level_label
+from index.model import KINDS, Report, report_value
+from index.reading.places import LEVEL_ALIASES, level_label
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INT = {"type": ["integer", "null"]}
@@ -53,7 +53,7 @@ MATCHES = ("value", "bits", "year", "heading")
 
 
 def _words(analyzer):
-    from .analysis import WordTokenizer
+    from index.analysis import WordTokenizer
 
     return WordTokenizer(analyzer)
 

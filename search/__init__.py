@@ -7,8 +7,8 @@ Public API::
     results.to_dict()   # the JSON contract
 """
 
-from .engine import Searcher, search, searcher_for
-from .query import ParsedQuery, parse_query
-from .results import Hit, Results
+from search.engine import Searcher, search, searcher_for
+from search.query import ParsedQuery, parse_query
+from search.results import Hit, Results
 
 __all__ = ["Hit", "ParsedQuery", "Results", "Searcher", "parse_query", "search", "searcher_for"]

@@ -20,8 +20,8 @@ from dataclasses import replace
 
 from index.normalize import normalize
 
-from . import pinyin_query, spelling, suggest
-from .query import ParsedQuery, Term
+from search import pinyin_query, spelling, suggest
+from search.query import ParsedQuery, Term
 
 MAX_DID_YOU_MEAN = 3
 MAX_WIDEN = 4  # a query of more terms than this is not widened term by term (each is a search)

@@ -27,9 +27,9 @@ import numpy as np
 from index import fields as field_model
 from index.errors import BadParameter, EmptyQuery, QueryError
 
-from .engine import split_filters
-from .places_label import place_key, place_label
-from .query import ParsedQuery, parse_query
+from search.engine import split_filters
+from search.places_label import place_key, place_label
+from search.query import ParsedQuery, parse_query
 
 #: place levels, finest first: ``auto`` picks the first with two or more values
 PLACE_LEVELS = ("town", "county", "city", "province")

@@ -1,7 +1,7 @@
 """Searching an index: query → candidate passages → verified matches → ranked hits.
 
 Exact recall: for each term, the passages holding all of its character bigrams are
-candidates (index/grams.py); a candidate matches when its normalized text contains the
+candidates (index/generation/grams.py); a candidate matches when its normalized text contains the
 normalized term. Nothing that contains the term can be missed, whatever jieba did to
 it. The relaxed "words" match of multi-term queries uses Whoosh's jieba-word field.
 Ranking is BM25F (search/ranking.py); exact matches rank above word matches.
@@ -24,22 +24,22 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from index import rowsets, store
+from index.generation import rowsets, store
 from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, EmptyQuery, GovsearchError, IndexDamaged, QueryError
 from index import fields as field_model
 from index.normalize import normalize
-from index.places import level_label
+from index.reading.places import level_label
 
-from . import boundaries, grouping, relaxed
-from .highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
-from .query import ParsedQuery, check_years, parse_query, year_matches
-from .ranking import Ranker
-from . import assist as _assist
-from .synonyms import SynonymSource, expand_query
-from .places_label import place_label
-from .results import Hit, Results
-from .table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
+from search import boundaries, grouping, relaxed
+from search.highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
+from search.query import ParsedQuery, check_years, parse_query, year_matches
+from search.ranking import Ranker
+from search import assist as _assist
+from search.synonyms import SynonymSource, expand_query
+from search.places_label import place_label
+from search.results import Hit, Results
+from search.table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -235,7 +235,7 @@ class Searcher:
         words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:
             return self._containing(t, norm)
-        if t.word_rows is not None:  # the mapped copy of Whoosh's word postings (index/wordrows.py)
+        if t.word_rows is not None:  # the mapped copy of Whoosh's word postings (index/generation/wordrows.py)
             rows = t.word_rows.rows_with_all(words).astype(np.int64)
             rows = rows[t.live[rows]]
         else:  # an index written before it: Whoosh itself

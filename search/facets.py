@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import _facets
-from .query import ParsedQuery, parse_query
+from search.engine import _facets
+from search.query import ParsedQuery, parse_query
 
 
 def multi_select_facets(searcher, query: str | ParsedQuery, filters: dict[str, list[str]] | None = None,

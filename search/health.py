@@ -30,7 +30,7 @@ import re
 import threading
 from pathlib import Path
 
-from index import store
+from index.generation import store
 from index.errors import GovsearchError, IndexDamaged
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")

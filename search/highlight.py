@@ -12,7 +12,7 @@ from html import escape
 
 from index.normalize import normalize_with_offsets
 
-from . import boundaries
+from search import boundaries
 
 SNIPPET_CHARS = 160
 CONTEXT_BEFORE = 50

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .suggest import Vocabulary
+from search.suggest import Vocabulary
 
 _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]")
 _LETTERS = re.compile(r"^[a-z' ]+$")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from index.places import LEVEL_LABELS, NATIONAL
+from index.reading.places import LEVEL_LABELS, NATIONAL
 
 # place fields, finest first, with the stored level each stands for
 PLACE_FIELDS = ("town", "county", "city", "province")

@@ -39,11 +39,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import rowsets
+from index.generation import rowsets
 from index.normalize import normalize
 
-from . import boundaries
-from .table import PassageTable
+from search import boundaries
+from search.table import PassageTable
 
 K1 = 2.0
 B = 0.3

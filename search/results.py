@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index import fields as field_model
-from index.places import level_label
+from index.reading.places import level_label
 
-from .places_label import place_label
+from search.places_label import place_label
 
 # the shipped model's JSON names (= Hit attributes) → Row attributes
 HIT_FIELDS: dict[str, str] = field_model.MODEL.hit_fields

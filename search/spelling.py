@@ -1,6 +1,6 @@
 """Did you mean: corrections of a query that finds nothing (or almost nothing).
 
-Candidates come from the index's own vocabulary (index/vocabulary.py: its words,
+Candidates come from the index's own vocabulary (index/generation/vocabulary.py: its words,
 headings, dictionary terms and frequent phrases, with passage frequencies), never
 from an outside word list, so every suggestion is something the index holds:
 
@@ -29,10 +29,10 @@ import re
 import threading
 from dataclasses import dataclass
 
-from index.vocabulary import DICTIONARY, HEADING
+from index.generation.vocabulary import DICTIONARY, HEADING
 
-from .keyindex import DeletionIndex, KeyIndex
-from .suggest import Vocabulary
+from search.keyindex import DeletionIndex, KeyIndex
+from search.suggest import Vocabulary
 
 FEW = 2  # a query with at most this many hits may get a suggestion
 MAX_TERM_CHARS = 24

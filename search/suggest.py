@@ -1,6 +1,6 @@
 """Suggestions as you type, and related searches, from the index's own vocabulary.
 
-The vocabulary (index/vocabulary.py) is written into each index generation at build
+The vocabulary (index/generation/vocabulary.py) is written into each index generation at build
 time: terms (jieba words, heading pieces, domain dictionary terms, frequent phrases)
 with their passage frequencies and pinyin. :class:`Vocabulary` is its search-side
 view, loaded once per generation and shared by did-you-mean (search/spelling.py) and
@@ -25,9 +25,9 @@ from collections import Counter
 from pathlib import Path
 
 from index.normalize import normalize
-from index.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
+from index.generation.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
 
-from .keyindex import KeyIndex, PrefixIndex, SortedTerms
+from search.keyindex import KeyIndex, PrefixIndex, SortedTerms
 
 MAX_PREFIX_CHARS = 40
 DEFAULT_LIMIT = 8
@@ -136,7 +136,7 @@ def vocabulary_of(gen: Path) -> Vocabulary:
 def _warm(vocab: Vocabulary) -> None:
     """Build the lookup tables (pinyin keys, spelling tables, pypinyin's dictionary)
     in the background, so that the first suggestion does not wait for them."""
-    from . import spelling
+    from search import spelling
 
     try:
         vocab.pinyin_keys()

@@ -24,7 +24,7 @@ from pathlib import Path
 from index.errors import GovsearchError
 from index.normalize import normalize
 
-from .query import ParsedQuery, Term
+from search.query import ParsedQuery, Term
 
 
 class SynonymError(GovsearchError):

@@ -1,7 +1,7 @@
 """The passage table: one index generation, opened for searching in constant time.
 
-Passages are numbered by their *row* in the bigram index (index/grams.py). The
-table maps, rather than reads, what queries need (index/columns.py): NumPy columns
+Passages are numbered by their *row* in the bigram index (index/generation/grams.py). The
+table maps, rather than reads, what queries need (index/generation/columns.py): NumPy columns
 for liveness, report, kind, section, town, county, city, province, level, year,
 topics, length and reading order, and the original and normalized passage texts as
 blobs. Opening costs a few small JSON reads and ``mmap`` calls whatever the size of
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index import grams, source_text, store, wordrows, wordtable
+from index.generation import grams, source_text, store, wordrows, wordtable
 from index.analysis import multichar_words
-from index.columns import Columns, SourceTexts, Texts
+from index.generation.columns import Columns, SourceTexts, Texts
 from index.errors import IndexMissing
 from index import fields as field_model
 from index.normalize import normalize
@@ -375,11 +375,11 @@ class PassageTable:
     @cached_property
     def analyzer(self):
         """What the query side segments with: the index's own copy of jieba's dictionary,
-        mapped (index/wordtable.py; no dictionary load), or the analyzer stored in the
+        mapped (index/generation/wordtable.py; no dictionary load), or the analyzer stored in the
         Whoosh schema for an index without it."""
         if wordtable.present(self.path):
             return _QueryAnalyzer(wordtable.WordTable(self.path))
-        from index.schema import analyzer_of
+        from index.generation.schema import analyzer_of
 
         return analyzer_of(self.whoosh[0].schema)
 
@@ -410,7 +410,7 @@ def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
 
 
 def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows | None:
-    """The word segments (index/wordrows.py), mapped like the bigram ones; None for an
+    """The word segments (index/generation/wordrows.py), mapped like the bigram ones; None for an
     index written before them (the relaxed match then reads Whoosh's postings)."""
     if not (gen / wordrows.MANIFEST).is_file():
         return None

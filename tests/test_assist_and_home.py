@@ -10,7 +10,7 @@ import pytest
 
 from conftest import write_corpus
 from index import build
-from index.vocabulary import DICTIONARY, HEADING, PHRASE, WORD
+from index.generation.vocabulary import DICTIONARY, HEADING, PHRASE, WORD
 from search import suggest
 from search.engine import Searcher
 from search.suggest import (EXAMPLE_MAX_SHARE, EXAMPLE_MIN_CHARS, FRAGMENT_SHARE, WHOLE_WORD_CHARS, Vocabulary,

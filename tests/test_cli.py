@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE_CORPUS, write_corpus
-from search.cli import main
+from govsearch.cli import main
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_an_unexpected_error_is_a_message(built, runner, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("search.cli.Searcher.search", broken)
+    monkeypatch.setattr("govsearch.cli.Searcher.search", broken)
     monkeypatch.delenv("GOVSEARCH_DEBUG", raising=False)
     result = runner.invoke(main, ["search", "五星支部", "--index", str(index)])
     assert result.exit_code == 1

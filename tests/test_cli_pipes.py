@@ -31,7 +31,7 @@ def big_index(tmp_path_factory):
 
 
 def govsearch(*args: str) -> list[str]:
-    return [sys.executable, "-m", "search.cli", *args]
+    return [sys.executable, "-m", "govsearch.cli", *args]
 
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -117,7 +117,7 @@ def test_missing_index_is_a_failure_with_no_json_on_stdout(tmp_path):
 
 def test_the_search_package_does_not_import_the_web_layer():
     """No search ↔ web import cycle: `serve` is loaded only when it is run or listed."""
-    code = ("import sys, search.cli; bad = sorted(m for m in sys.modules if m == 'web' or m.startswith('web.')); "
+    code = ("import sys, govsearch.cli; bad = sorted(m for m in sys.modules if m == 'web' or m.startswith('web.')); "
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
     assert proc.returncode == 0, proc.stdout + proc.stderr

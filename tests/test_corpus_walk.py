@@ -12,7 +12,7 @@ import pytest
 
 from conftest import write_corpus
 from index import build, update
-from index.ingest import WalkOptions, walk_corpus
+from index.reading.ingest import WalkOptions, walk_corpus
 from search.engine import Searcher
 
 A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"
@@ -77,7 +77,7 @@ def test_files_over_the_size_cap_are_skipped_with_the_reason(tmp_path):
 def test_size_cap_from_the_environment(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from search.cli import main
+    from govsearch.cli import main
 
     corpus = write_corpus(tmp_path / "c", {"a.txt": A, "big.txt": A + "全镇人居环境持续改善。" * 4000})
     monkeypatch.setenv("GOVSEARCH_MAX_FILE_MB", "0.1")

@@ -18,7 +18,8 @@ import time
 import pytest
 
 from conftest import ROOT, write_corpus
-from index import build, store
+from index import build
+from index.generation import store
 from index.errors import BuildLocked
 from search.engine import Searcher
 
@@ -55,7 +56,7 @@ def _group(pgid: int) -> list[int]:
 
 
 def _start_build(corpus, index, workers=2) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "search.cli", "index", "build", "--corpus", str(corpus),
+    return subprocess.Popen([sys.executable, "-m", "govsearch.cli", "index", "build", "--corpus", str(corpus),
                              "--index", str(index), "--workers", str(workers), "--replace-corpus"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True)
 
@@ -138,7 +139,7 @@ def test_workers_forked_while_the_lock_is_held_do_not_keep_it(tmp_path):
     code = r"""
 import multiprocessing, sys, time
 from pathlib import Path
-from index import store, lifecycle  # lifecycle installs the after-fork guard
+from index.generation import store, lifecycle  # lifecycle installs the after-fork guard
 def child():
     time.sleep(60)
 with store.build_lock(Path(sys.argv[1])):
@@ -175,7 +176,7 @@ def test_two_writers_one_waits_out_with_a_message(tmp_path):
                               env=ENV, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        proc = subprocess.run([sys.executable, "-m", "search.cli", "index", "update", "--corpus", str(corpus),
+        proc = subprocess.run([sys.executable, "-m", "govsearch.cli", "index", "update", "--corpus", str(corpus),
                                "--index", str(tmp_path / "index")], capture_output=True, env=ENV, text=True)
         assert proc.returncode == 1 and "another build or update is running" in proc.stderr
         assert not (tmp_path / "index" / "CURRENT").exists()
@@ -193,7 +194,7 @@ def test_cleanup_after_a_killed_build_keeps_the_complete_generations(tmp_path):
     build(corpus, index)
     second = (index / "CURRENT").read_text().strip()
     big = _big_corpus(tmp_path / "big", files=60, paragraphs=40)
-    proc = subprocess.Popen([sys.executable, "-m", "search.cli", "index", "build", "--corpus", str(big), "--index",
+    proc = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "index", "build", "--corpus", str(big), "--index",
                              str(index), "--workers", "1", "--replace-corpus"], env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert _wait_for(lambda: len(list(index.glob("gen-*"))) >= 3), "the third build never started writing"

@@ -8,7 +8,7 @@ import click
 import pytest
 
 from conftest import ROOT, docs_text
-from search.cli import main
+from govsearch.cli import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = docs_text()

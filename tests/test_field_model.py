@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from conftest import write_corpus
 from index import build
 from index import fields as field_model
-from index.columns import MANIFEST, rebuild_from_whoosh
+from index.generation.columns import MANIFEST, rebuild_from_whoosh
 from search import Searcher
-from search.cli import main
+from govsearch.cli import main
 from search.compare import compare
 from web import create_app
 
@@ -137,7 +137,7 @@ def test_every_value_with_a_column_or_json_is_stored_in_whoosh():
     """Whoosh is a complete record: each value the query side maps or a hit shows is a
     stored Whoosh field (the row is Whoosh's own column)."""
     from index.analysis import Analyzer
-    from index.schema import make_schema
+    from index.generation.schema import make_schema
 
     schema = make_schema(Analyzer())
     for f in field_model.current().fields:
@@ -146,7 +146,7 @@ def test_every_value_with_a_column_or_json_is_stored_in_whoosh():
 
 
 def test_cli_has_an_option_per_api_filter():
-    from search.cli import search_command
+    from govsearch.cli import search_command
 
     options = {o for p in search_command.params for o in p.opts}
     for name in ("--town", "--county", "--city", "--province", "--level", "--topic", "--year"):

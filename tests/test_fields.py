@@ -1,6 +1,6 @@
 """The field model (index/fields.py): Whoosh as the index of record, the README's
 plain-Whoosh example, the section:/标题: filter, province/city/level, and the
-memory-mapped columns written beside Whoosh (index/columns.py)."""
+memory-mapped columns written beside Whoosh (index/generation/columns.py)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, docs_text, write_corpus
-from index import build, store, update
-from index.columns import MANIFEST, Columns, blob_files, column_file, rebuild_from_whoosh
+from index import build, update
+from index.generation import store
+from index.generation.columns import MANIFEST, Columns, blob_files, column_file, rebuild_from_whoosh
 from index.errors import IndexMissing, QueryError
 from index.fields import FACETS, FIELDS
 from search import Searcher, parse_query
 from web.openapi import SCHEMAS
 
-build_module = importlib.import_module("index.build")
+build_module = importlib.import_module("index.generation.build")
 
 REPORT = """某某镇2022年工作总结
 
@@ -244,7 +245,7 @@ def test_columns_are_mapped_not_read(tmp_path):
 def test_query_segmentation_from_the_mapped_dictionary_equals_jieba(sample_index):
     from index.analysis import Analyzer
     from index.normalize import normalize
-    from index.wordtable import WordTable
+    from index.generation.wordtable import WordTable
 
     gen = _gen(sample_index)
     table = WordTable(gen)
@@ -311,7 +312,7 @@ RELAXED_QUERIES = ["企业 环保", "乡村振兴", "五星支部 党建", "人�
 
 
 def _word_postings(folder: Path) -> dict[int, set[int]]:
-    from index.wordrows import WordRows
+    from index.generation.wordrows import WordRows
 
     out: dict[int, set[int]] = {}
     for seg in WordRows.load(folder).segments:
@@ -325,7 +326,7 @@ def test_word_rows_answer_what_whoosh_answers(sample_index, tmp_path):
     """The relaxed match reads the mapped word postings; with them taken away it asks
     Whoosh's ``words`` field: the same hits, and the postings rebuilt from Whoosh alone
     are the ones the build wrote."""
-    from index.wordrows import rebuild_from_whoosh as rebuild_words
+    from index.generation.wordrows import rebuild_from_whoosh as rebuild_words
 
     mapped = Searcher(sample_index)
     assert mapped._current().word_rows is not None

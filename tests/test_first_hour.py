@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from search.cli import main
+from govsearch.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 import formatfixtures as fx
 from conftest import all_hits, write_corpus
 from index import build
-from index.formats.ocr import OcrOptions
-from search.cli import main
+from index.reading.formats.ocr import OcrOptions
+from govsearch.cli import main
 from search.engine import Searcher
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
@@ -387,7 +387,7 @@ def test_html_with_a_wrong_charset_and_unreadable_bytes_is_skipped(tmp_path):
 # --------------------------------------------------------------------------- doc / wps
 
 def _available_converters():
-    from index.formats import legacy
+    from index.reading.formats import legacy
 
     return legacy.converters()
 

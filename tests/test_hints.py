@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE_CORPUS
-from search.cli import main
+from govsearch.cli import main
 from web import create_app
 
 
@@ -138,13 +138,13 @@ def test_more_in_this_report_names_the_index(runner, tmp_path):
 
 
 def test_serve_start_note_names_the_index_quoted(monkeypatch, tmp_path):
-    import web.cli
+    import govsearch.serve
 
     class FakeServer:
         effective_port = 8301
         run = close = staticmethod(lambda: None)
 
-    monkeypatch.setattr(web.cli, "make_server", lambda app, host, port, threads: FakeServer())
+    monkeypatch.setattr(govsearch.serve, "make_server", lambda app, host, port, threads: FakeServer())
     index = tmp_path / "no index"
     result = CliRunner().invoke(main, ["serve", "--port", "8301", "--index", str(index)])
     assert result.exit_code == 0, result.output

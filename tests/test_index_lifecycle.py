@@ -156,7 +156,7 @@ def test_background_reload_keeps_answering_from_the_old_generation(tmp_path, mon
 
 def test_many_bigram_segments_and_their_merge_keep_exact_recall(tmp_path, monkeypatch):
     """Small segments (as a big build writes them) and updates that merge them."""
-    from index import grams
+    from index.generation import grams
 
     monkeypatch.setattr(grams, "CHUNK_CHARS", 40)
     monkeypatch.setattr(grams, "MAX_SEGMENTS", 3)
@@ -191,7 +191,7 @@ def test_the_corpus_is_not_read_at_query_time(tmp_path):
 def test_an_update_that_finds_nothing_to_do_keeps_the_generation(tmp_path):
     """As from cron: no new generation when nothing changed, so servers keep their
     loaded index; the next real change switches as usual."""
-    from index import store
+    from index.generation import store
 
     corpus = write_corpus(tmp_path / "c", {"a.txt": A})
     build(corpus, tmp_path / "i")

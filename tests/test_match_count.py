@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import write_corpus
 from index import build
-from search.cli import main
+from govsearch.cli import main
 from search.engine import Searcher
 from search.highlight import match_count, match_runs
 from web import create_app

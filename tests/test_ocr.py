@@ -1,4 +1,4 @@
-"""Scanned reports read by OCR (index/formats/ocr.py, image.py, the scanned pages of pdf.py).
+"""Scanned reports read by OCR (index/reading/formats/ocr.py, image.py, the scanned pages of pdf.py).
 
 The fixtures (tests/fixtures/ocr/, made by make_scans.py from report text written for
 them) are a two-page image-only PDF printed with a red-letter head and a seal (the
@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.build import build
-from index.formats import ocr
-from index.formats.base import SkipFile
-from index.formats.ocr import OcrOptions
-from search.cli import main
+from index.generation.build import build
+from index.reading.formats import ocr
+from index.reading.formats.base import SkipFile
+from index.reading.formats.ocr import OcrOptions
+from govsearch.cli import main
 from search.engine import Searcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ocr"
@@ -256,7 +256,7 @@ def _cache_page(cache: Path, data: bytes, lines: list[tuple[str, float]], page: 
 
 
 def _read_image(tmp_path, data: bytes, name: str = "page.png"):
-    from index.formats import extract
+    from index.reading.formats import extract
 
     ocr.configure(OcrOptions(cache_dir=tmp_path / "cache"))
     try:
@@ -330,7 +330,7 @@ def test_the_red_letter_head_is_dropped_only_above_a_document_number_in_the_firs
 
 
 def test_a_line_size_jump_times_the_usual_height_is_a_bigger_face(tmp_path):
-    from index.formats.ocr import OcrInfo, Word, page_lines
+    from index.reading.formats.ocr import OcrInfo, Word, page_lines
 
     def sizes(factor):
         words = [Word("关于春耕生产的通知", 100, 100, 300, round(40 * factor), 90, (1, 0, 0))]

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from conftest import REAL_CORPUS, write_corpus
 from index import build, update
-from index.places import Gazetteer
-from search.cli import main
+from index.reading.places import Gazetteer
+from govsearch.cli import main
 from search.engine import Searcher
 
 PLACE_KEYS = ("town", "county", "city", "province", "level")

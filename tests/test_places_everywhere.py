@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import write_corpus
 from index import build
-from search.cli import main
+from govsearch.cli import main
 from search.places_label import UNKNOWN, place_chain, place_label
 from web import create_app
 

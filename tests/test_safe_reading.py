@@ -13,14 +13,14 @@ import pytest
 
 from conftest import write_corpus
 from index import build
-from index.ingest import WalkOptions, walk_tree
+from index.reading.ingest import WalkOptions, walk_tree
 from search.engine import Searcher
 
 A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"
 B = "来集镇工作总结\n\n来集镇持续深化万人助万企。\n"
 SECRET = "机密文件\n\n此处为语料库之外的秘密口令青龙白虎。\n"
 
-build_module = importlib.import_module("index.build")  # the module, not index.build the function
+build_module = importlib.import_module("index.generation.build")  # the module, not index.generation.build the function
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW") or not hasattr(os, "mkfifo"),
                                 reason="O_NOFOLLOW and FIFOs are POSIX")

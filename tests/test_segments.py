@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write_corpus
-from index import build, grams, rowsets, update, wordrows
+from index import build, update
+from index.generation import grams, rowsets, wordrows
 from search.engine import Searcher
 
 
@@ -127,7 +128,7 @@ def test_segments_are_written_gap_coded_and_an_older_index_still_reads(tmp_path)
             np.save(gen / f"{name}.rows.npy", segment.rows)
             (gen / f"{name}.offsets.npy").unlink()
             np.save(gen / f"{name}.offsets.npy", segment.offsets)
-    from index.columns import Columns
+    from index.generation.columns import Columns
     from search.table import _map_segments
 
     plain = _map_segments(gen, Columns(gen), json.loads((gen / grams.MANIFEST).read_text()))

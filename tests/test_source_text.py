@@ -1,5 +1,5 @@
 """A passage's source text is kept as its normalized text plus an edit record
-(index/source_text.py): putting it back together gives the text exactly."""
+(index/generation/source_text.py): putting it back together gives the text exactly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from conftest import write_corpus
 from index import build, update
 from index.normalize import normalize
-from index.source_text import edits, restore
+from index.generation.source_text import edits, restore
 from search.engine import Searcher
 
 REPORTISH = "五星支部乡村振兴鄉村振興“”‘’，。、；：！？（）《》【】 \u3000\n\t\r\u200b-—…·ＡＢａｂ１２AIai5G㎓ßﬁ\x00"
@@ -52,8 +52,8 @@ def _as_older_index(gen):
 
     import numpy as np
 
-    from index import store
-    from index.columns import MANIFEST, Columns, blob_files
+    from index.generation import store
+    from index.generation.columns import MANIFEST, Columns, blob_files
 
     c = Columns(gen)
     texts = [c.text(r).encode("utf-8") for r in range(c.rows)]
@@ -72,7 +72,7 @@ def _as_older_index(gen):
 
 
 def test_an_index_with_the_text_itself_still_searches_and_its_update_rebuilds(tmp_path):
-    from index import store
+    from index.generation import store
 
     report = "青山镇2022年工作总结\n\n“五星”支部创建有力，ＡＩ赋能。\n"
     corpus = write_corpus(tmp_path / "c", {"a.txt": report})

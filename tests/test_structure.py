@@ -11,7 +11,7 @@ import pytest
 from conftest import REAL_CORPUS, ROOT
 from index import build
 from index.analysis import Analyzer
-from index.structure import boilerplate_lines, parse
+from index.reading.structure import boilerplate_lines, parse
 from search.engine import Searcher
 
 sys.path.insert(0, str(ROOT / "bench"))

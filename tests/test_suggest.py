@@ -9,8 +9,9 @@ import os
 import pytest
 
 from conftest import write_corpus
-from index import build, store, update
-from index.vocabulary import COUNTS, HEADING, read_counts, read_vocabulary
+from index import build, update
+from index.generation import store
+from index.generation.vocabulary import COUNTS, HEADING, read_counts, read_vocabulary
 from search import Searcher
 from search.suggest import complete
 from search.synonyms import SynonymError, SynonymSource, parse
@@ -287,7 +288,7 @@ def test_an_index_without_vocabulary_still_searches(tmp_path):
     s = Searcher(tmp_path / "i")
     gen = s.generation_path()
     # an index built before vocabularies existed: no file, and its manifest never listed one
-    from index.vocabulary import VOCABULARY
+    from index.generation.vocabulary import VOCABULARY
 
     (gen / VOCABULARY).unlink()
     manifest = store.read_json(gen / store.MANIFEST)
@@ -304,7 +305,7 @@ def test_phrase_candidates_are_adjacent_words_of_the_text(norm):
     """In an ordinary passage a phrase candidate is two consecutive words whose
     concatenation stands in the text (the rule as first written, here as an oracle)."""
     from index.analysis import Analyzer
-    from index.vocabulary import MAX_PHRASE_CHARS, _useful, passage_terms
+    from index.generation.vocabulary import MAX_PHRASE_CHARS, _useful, passage_terms
 
     words = Analyzer().passage_words(norm)
     expected = {a + b for a, b in zip(words, words[1:]) if len(a + b) <= MAX_PHRASE_CHARS and _useful(a + b)
@@ -313,7 +314,7 @@ def test_phrase_candidates_are_adjacent_words_of_the_text(norm):
 
 
 def test_phrases_of_a_very_long_passage_are_found_where_the_words_stand():
-    from index.vocabulary import LONG_PASSAGE, passage_terms
+    from index.generation.vocabulary import LONG_PASSAGE, passage_terms
 
     norm = "五星支部创建" + "很长的一行" * (LONG_PASSAGE // 5 + 10)
     words = ["五星", "支部", "创建"] + ["很长", "一行"] * (LONG_PASSAGE // 5 + 10)
@@ -325,7 +326,7 @@ def test_phrases_of_a_very_long_passage_are_found_where_the_words_stand():
 def test_the_vocabulary_is_written_compressed_and_an_older_plain_one_still_reads(tmp_path):
     import gzip
 
-    from index.vocabulary import PLAIN_VOCABULARY, VOCABULARY
+    from index.generation.vocabulary import PLAIN_VOCABULARY, VOCABULARY
 
     corpus = write_corpus(tmp_path / "c", {"a.md": "# 甲镇\n\n五星支部创建。\n\n五星支部评比。\n"})
     build(corpus, tmp_path / "i", workers=1)

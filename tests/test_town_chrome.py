@@ -1,11 +1,11 @@
-"""Site chrome of saved web pages (index/chrome.py) kept out of title, headings and
+"""Site chrome of saved web pages (index/reading/chrome.py) kept out of title, headings and
 passages. Fixtures are invented pages in the style of town government sites."""
 
 from __future__ import annotations
 
 from index.analysis import Analyzer
-from index.chrome import MAX_CELL, MAX_CHROME_LINE, MAX_VALUE, is_chrome, page_names
-from index.structure import parse
+from index.reading.chrome import MAX_CELL, MAX_CHROME_LINE, MAX_VALUE, is_chrome, page_names
+from index.reading.structure import parse
 
 ANALYZER = Analyzer()
 

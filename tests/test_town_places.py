@@ -5,8 +5,8 @@ start with a function word. Invented report text; real gazetteer names."""
 from __future__ import annotations
 
 from index.analysis import Analyzer
-from index.metadata import extract
-from index.places import Gazetteer
+from index.reading.metadata import extract
+from index.reading.places import Gazetteer
 
 ANALYZER = Analyzer()
 GAZ = Gazetteer.load()

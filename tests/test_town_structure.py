@@ -4,8 +4,8 @@ a session line wrapped over two lines is one. Invented text in the style of town
 from __future__ import annotations
 
 from index.analysis import Analyzer
-from index.lines import MAX_SESSION
-from index.structure import parse
+from index.reading.lines import MAX_SESSION
+from index.reading.structure import parse
 
 ANALYZER = Analyzer()
 

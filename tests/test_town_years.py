@@ -4,8 +4,8 @@ reports in the style of town governments."""
 
 from __future__ import annotations
 
-from index.metadata import SESSION_CHARS, years
-from index.structure import parse
+from index.reading.metadata import SESSION_CHARS, years
+from index.reading.structure import parse
 from index.analysis import Analyzer
 
 ANALYZER = Analyzer()

@@ -1,5 +1,5 @@
 """Towns the national gazetteer does not list are found by the shape of an administrative
-name in the title or the opening lines (index/town_names.py); everyday words of the same
+name in the title or the opening lines (index/reading/town_names.py); everyday words of the same
 shape (城乡, 乡镇, 全镇, 各乡镇, 新型城镇 …) never become towns."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 
 from conftest import write_corpus
 from index import build
-from index.places import Gazetteer
+from index.reading.places import Gazetteer
 from search.engine import Searcher
 
 MADE_UP = ("青石沟镇", "白杨岭乡", "金果园街道", "石沟镇")

@@ -1,4 +1,4 @@
-"""index/whoosh_writer.py: the build's Whoosh writer (lengths in memory while committing)
+"""index/generation/whoosh_writer.py: the build's Whoosh writer (lengths in memory while committing)
 writes the same index as Whoosh's own writer, and the stored record is complete."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from conftest import write_corpus
-from index import build, whoosh_writer
+from index import build
+from index.generation import whoosh_writer
 
 REPORTS = {
     "a.txt": "某某镇2022年工作总结\n\n一、抓好党建工作\n全镇扎实推动五星支部创建，支部书记带头。\n党员冬训覆盖全体党员。\n\n"

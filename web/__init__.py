@@ -6,7 +6,7 @@ Public API::
     app = create_app({"index": "var/index"})   # a Flask app; serve it with `govsearch serve`
 
 Importing this package loads nothing heavy (the ``govsearch`` command imports
-:mod:`web.cli` on every run); Flask and the engine load when an app is created.
+:mod:`govsearch.serve` on every run); Flask and the engine load when an app is created.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 def create_app(config=None):
     """Build the Flask app; see :func:`web.app.create_app`."""
-    from .app import create_app as _create_app
+    from web.app import create_app as _create_app
 
     return _create_app(config)
 

@@ -10,12 +10,12 @@ from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
 from index import fields as field_model
 from search.results import Results
 
-from .compare_view import run_compare
-from .errors import explain
-from .document import check_doc_id
-from .openapi import openapi_document
-from .ops import note_hits, visitor_key
-from .state import SearchState
+from web.compare_view import run_compare
+from web.errors import explain
+from web.document import check_doc_id
+from web.openapi import openapi_document
+from web.ops import note_hits, visitor_key
+from web.state import SearchState
 
 bp = Blueprint("api", __name__)
 

@@ -19,8 +19,8 @@ from search.engine import Searcher
 from search.health import HealthCheck
 from search.querylog import QueryLog
 
-from .config import WebConfig, load_config
-from .prefix import PrefixMiddleware
+from web.config import WebConfig, load_config
+from web.prefix import PrefixMiddleware
 
 
 @dataclass
@@ -50,7 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                  min_visitors=settings.hot_queries_min_visitors, max_chars=settings.hot_queries_max_chars,
                  blocked=settings.hot_queries_block))
 
-    from . import api, errors, ops, security, views
+    from web import api, errors, ops, security, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

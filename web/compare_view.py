@@ -14,9 +14,9 @@ from index import fields as field_model
 from search.compare import Comparison, Line, compare
 from search.places_label import UNKNOWN as UNKNOWN_PLACE
 
-from . import charts
-from .export import safe_cell
-from .state import SearchState
+from web import charts
+from web.export import safe_cell
+from web.state import SearchState
 
 # the labels of the shipped field model (index/fields.py), and each report's finest place
 # ("place", search/places_label.py); the view reads the model in use

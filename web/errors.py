@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from index.errors import GovsearchError, index_command
 
-from .security import is_cors_path
+from web.security import is_cors_path
 
 HTTP_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
               413: "too_large", 414: "uri_too_long"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.places import LEVEL_LABELS, LEVELS
+from index.reading.places import LEVEL_LABELS, LEVELS
 from search.suggest import example_terms
 
 # the place counts of the summary line, coarsest first: (stats key, unit)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import copy
 
 from index import fields as field_model
-from index.places import LEVEL_LABELS
+from index.reading.places import LEVEL_LABELS
 
-from .config import WebConfig
+from web.config import WebConfig
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INT = {"type": ["integer", "null"]}

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
 
-from index import store
+from index.generation import store
 
 LOG = logging.getLogger("govsearch.requests")
 SEARCH_ENDPOINTS = {"api.search", "views.search", "views.embed", "views.export_csv"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
-from .config import WebConfig
+from web.config import WebConfig
 
 CORS_PATHS = ("/api/", "/healthz")
 CORS_MAX_AGE = "600"
@@ -49,7 +49,7 @@ def preflight() -> Response | None:
     if request.method != "OPTIONS" or not is_cors_path(request.path) or "Origin" not in request.headers:
         return None
     if not origin_allowed(request.headers["Origin"], _settings().cors_origins):
-        from .errors import json_error
+        from web.errors import json_error
 
         return json_error(403, "cors_denied", "这个来源不允许调用接口 (this origin may not call the API; "
                           "add it to GOVSEARCH_CORS_ORIGINS)")

@@ -15,16 +15,16 @@ from flask import Blueprint, Flask, Response, current_app, g, redirect, render_t
 
 from index import fields as field_model
 from index.errors import BadParameter, GovsearchError, IndexMissing, QueryError
-from index.places import level_label
+from index.reading.places import level_label
 from search.facets import multi_select_facets
 from search.places_label import place_label, places_above
 from search.results import Hit, Results
 
-from . import compare_view, export, home
-from .document import KIND_LABELS, build_view, check_doc_id
-from .ops import note_hits, visitor_key
-from .toc import list_is_self_numbered, toc_tree
-from .state import SORT_LABELS, SearchState, facet_labels, facets, page_window
+from web import compare_view, export, home
+from web.document import KIND_LABELS, build_view, check_doc_id
+from web.ops import note_hits, visitor_key
+from web.toc import list_is_self_numbered, toc_tree
+from web.state import SORT_LABELS, SearchState, facet_labels, facets, page_window
 
 bp = Blueprint("views", __name__)
 

@@ -66,7 +66,7 @@ def e2e_index(tmp_path_factory) -> Path:
 def base_url(e2e_index):
     """That index served by waitress on a free loopback port."""
     from web import create_app
-    from web.cli import ServerThread
+    from govsearch.serve import ServerThread
 
     with ServerThread(create_app({"index": str(e2e_index)}), threads=4) as server:
         yield server.url

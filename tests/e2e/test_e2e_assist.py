@@ -22,7 +22,7 @@ RIVER_REPORT = ("# 清水镇河湖治理报告\n\n## 河湖治理\n\n清水镇�
 def assist_url(tmp_path_factory):
     from index import build
     from web import create_app
-    from web.cli import ServerThread
+    from govsearch.serve import ServerThread
 
     base = tmp_path_factory.mktemp("e2e-assist")
     shutil.copytree(ROOT / "corpus", base / "corpus")

@@ -194,7 +194,7 @@ def hosts():
 def allowed_url(hosts, e2e_index):
     """govsearch serving the same index with the host pages' origin in cors_origins."""
     from web import create_app
-    from web.cli import ServerThread
+    from govsearch.serve import ServerThread
 
     with ServerThread(create_app({"index": str(e2e_index), "cors_origins": hosts.origin}), threads=2) as server:
         yield server.url
@@ -204,7 +204,7 @@ def allowed_url(hosts, e2e_index):
 def broken_url(hosts, tmp_path_factory):
     """govsearch allowing the host origin but without an index: every search is a 503."""
     from web import create_app
-    from web.cli import ServerThread
+    from govsearch.serve import ServerThread
 
     folder = tmp_path_factory.mktemp("noindex") / "index"
     with ServerThread(create_app({"index": str(folder), "cors_origins": hosts.origin}), threads=2) as server:

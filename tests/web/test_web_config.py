@@ -132,7 +132,7 @@ def test_every_setting_is_documented():
 
 
 def test_importing_the_cli_does_not_load_flask_or_waitress():
-    code = "import sys, web.cli; print(sorted(m for m in ('flask', 'waitress', 'web.app') if m in sys.modules))"
+    code = "import sys, govsearch.serve; print(sorted(m for m in ('flask', 'waitress', 'web.app') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
 

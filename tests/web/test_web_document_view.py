@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from conftest import write_corpus
 from index import build
-from search.cli import main
+from govsearch.cli import main
 from search.engine import Searcher
 from web import create_app
 

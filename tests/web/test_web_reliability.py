@@ -11,7 +11,7 @@ import socket
 import pytest
 
 from web import create_app
-from web.cli import ServerThread
+from govsearch.serve import ServerThread
 from web.export import safe_cell
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 

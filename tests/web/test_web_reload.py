@@ -59,7 +59,7 @@ def test_a_damaged_new_generation_is_reported_while_the_old_one_answers(tmp_path
     import os
     import shutil
 
-    from index import store
+    from index.generation import store
 
     corpus = write_reports(tmp_path / "corpus", TINY_REPORTS)
     index_dir = tmp_path / "index"

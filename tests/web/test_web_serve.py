@@ -8,10 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import web.cli
-from search.cli import main
+import govsearch.serve
+from govsearch.cli import main
 from web import create_app
-from web.cli import ServerThread
+from govsearch.serve import ServerThread
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 
@@ -75,7 +75,7 @@ def test_serve_runs_waitress_with_the_options(monkeypatch, tiny_index):
         calls.update(app=app, host=host, port=port, threads=threads)
         return FakeServer()
 
-    monkeypatch.setattr(web.cli, "make_server", fake_make_server)
+    monkeypatch.setattr(govsearch.serve, "make_server", fake_make_server)
     result = CliRunner().invoke(main, ["serve", "--port", "8123", "--threads", "3", "--index", str(tiny_index)])
     assert result.exit_code == 0, result.output
     assert (calls["host"], calls["port"], calls["threads"]) == ("127.0.0.1", 8123, 3)
@@ -91,7 +91,7 @@ def test_serve_defaults_and_env(monkeypatch, tiny_index):
         effective_port = 8000
         run = close = staticmethod(lambda: None)
 
-    monkeypatch.setattr(web.cli, "make_server", lambda app, host, port, threads: seen.update(
+    monkeypatch.setattr(govsearch.serve, "make_server", lambda app, host, port, threads: seen.update(
         host=host, port=port, index=app.extensions["govsearch"].config.index) or FakeServer())
     result = CliRunner().invoke(main, ["serve"], env={"GOVSEARCH_INDEX": str(tiny_index)})
     assert result.exit_code == 0, result.output
@@ -99,7 +99,7 @@ def test_serve_defaults_and_env(monkeypatch, tiny_index):
 
 
 def test_serve_refuses_bad_settings_with_a_message(monkeypatch, tmp_path):
-    monkeypatch.setattr(web.cli, "make_server", lambda *a, **k: pytest.fail("must not start"))
+    monkeypatch.setattr(govsearch.serve, "make_server", lambda *a, **k: pytest.fail("must not start"))
     result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path)],
                                 env={"GOVSEARCH_CORS_ORIGINS": "not-an-origin"})
     assert result.exit_code == 2
@@ -119,7 +119,7 @@ def test_serve_without_index_warns_and_still_starts(monkeypatch, tmp_path):
         def close(self):
             pass
 
-    monkeypatch.setattr(web.cli, "make_server", lambda *a, **k: FakeServer())
+    monkeypatch.setattr(govsearch.serve, "make_server", lambda *a, **k: FakeServer())
     result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "none")])
     assert result.exit_code == 0 and started
     assert "govsearch index build" in result.output

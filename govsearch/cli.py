@@ -1,0 +1,579 @@
+"""The ``govsearch`` command: a thin shell over ``index.generation.build`` and ``search.Searcher``."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import importlib
+import json
+import os
+import sys
+from collections import OrderedDict
+from pathlib import Path
+
+import click
+
+from index import build as build_index
+from index import fields as field_model
+from index import update as update_index
+from index.errors import BadParameter, GovsearchError, QueryError, command
+from index.reading.formats.ocr import OcrOptions
+from index.reading.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
+from index.generation.lifecycle import BuildInterrupted
+
+from search.engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
+from search.highlight import snippet_text
+from search.places_label import PLACE_FIELDS, place_chain, place_key, place_label, places_above
+from index.wording import count, plural
+
+DEFAULT_INDEX = os.path.join("var", "index")
+DEFAULT_CORPUS = "corpus"
+MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _echo_json(data) -> None:
+    """The whole document is serialized before the first byte is written: the output
+    is complete, or (on an error) absent."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    click.echo(text, nl=False)
+
+
+def _exit_now(status: int) -> None:
+    """End an interrupted command at once: the build has already removed its unfinished
+    generation, and the kernel releases the build lock. Interpreter shutdown would join
+    worker processes first (multiprocessing's exit handler), which can block when one
+    was stopped mid-task; so children still alive are killed and the process exits."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        try:
+            child.kill()
+        except Exception:
+            pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (``| head``): stop writing, and exit 0 as grep does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(EXIT_OK)
+
+
+def handle_errors(func):
+    """Typed errors become a message and exit status 1 (2 for a bad query or
+    parameter: a usage error), never a traceback; a closed pipe ends quietly with 0."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # a broken pipe shows here, not at interpreter exit
+            return result
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                _quiet_broken_pipe()
+            return _unexpected(exc)
+        except GovsearchError as exc:
+            exc.for_index(kwargs.get("index_dir"))  # hints name --index when it is not the default
+            click.secho(f"错误 Error: {exc.message}", fg="red", err=True)
+            if exc.hint:
+                click.echo(f"提示 Hint: {exc.hint}", err=True)
+            sys.exit(EXIT_USAGE if isinstance(exc, (QueryError, BadParameter)) else EXIT_FAILURE)
+        except BuildInterrupted as exc:
+            click.echo(f"stopped by {exc.signal_name}: the index was left as it was", err=True)
+            _exit_now(128 + exc.signum)
+        except KeyboardInterrupt:
+            click.echo("interrupted: the index was left as it was", err=True)
+            _exit_now(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:
+            return _unexpected(exc)
+
+    return wrapper
+
+
+def _unexpected(exc: Exception):
+    """A bug: say so plainly; the traceback only on request."""
+    if os.environ.get("GOVSEARCH_DEBUG"):
+        raise exc
+    click.secho(f"内部错误 Internal error: {type(exc).__name__}: {exc}", fg="red", err=True)
+    click.echo("提示 Hint: run again with GOVSEARCH_DEBUG=1 for the full traceback, and report it", err=True)
+    sys.exit(EXIT_FAILURE)
+
+
+index_option = click.option(
+    "--index", "index_dir", envvar="GOVSEARCH_INDEX", default=DEFAULT_INDEX, show_default=True,
+    type=click.Path(file_okay=False), help="Index folder (env GOVSEARCH_INDEX).",
+)
+synonyms_file_option = click.option(
+    "--synonyms-file", envvar=["GOVSEARCH_SYNONYMS_FILE", "GOVSEARCH_SYNONYMS"], default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Synonym table to use instead of the shipped index/data/synonyms.txt (env GOVSEARCH_SYNONYMS_FILE, "
+         "the server's setting too; GOVSEARCH_SYNONYMS is still read).",
+)
+corpus_option = click.option(
+    "--corpus", envvar="GOVSEARCH_CORPUS", default=None, type=click.Path(file_okay=False),
+    help="Corpus folder of reports (.txt .md .docx .pdf .html .doc .wps) (env GOVSEARCH_CORPUS; default: the folder the index "
+         f"was built from, else {DEFAULT_CORPUS}).",
+)
+
+
+class Commands(click.Group):
+    """The command group; commands of other layers (``serve`` of the web layer) are
+    imported only when they are run or listed, so this module imports nothing of
+    ``web`` (no import cycle between the search and web packages)."""
+
+    LAZY = {"serve": "govsearch.serve:serve"}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None and name in self.LAZY:
+            module, attr = self.LAZY[name].split(":")
+            cmd = getattr(importlib.import_module(module), attr)
+            self.add_command(cmd, name)
+        return cmd
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govsearch")
+def main():
+    """govsearch: full-text search of Chinese local-government reports.
+
+    \b
+    Quick start:
+      govsearch index build --corpus corpus
+      govsearch search 五星支部
+      govsearch search 人居环境 --county 新密市 --json
+      govsearch show xinmi-dawei-2022
+    """
+
+
+@main.group("index")
+def index_group():
+    """Build, update and inspect the index.
+
+    \b
+    Examples:
+      govsearch index build --corpus corpus          # the first time, or to start over
+      govsearch index update                          # after adding, changing or removing reports
+      govsearch index stats                           # reports, places, levels and years it holds
+      govsearch index build --corpus /data/reports --index /srv/govsearch/index --workers 2
+    """
+
+
+def _build_options(func):
+    for option in reversed([
+        index_option, corpus_option,
+        click.option("--lexicon", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_LEXICON",
+                     help="Topic lexicon file (env GOVSEARCH_LEXICON; default: the one the index was built with, "
+                          "else the shipped index/data/topics.txt)."),
+        click.option("--userdict", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_USERDICT",
+                     help="Extra jieba user dictionary, added to the shipped one (env GOVSEARCH_USERDICT; "
+                          "default: the one the index was built with, if any)."),
+        click.option("--workers", type=click.IntRange(1, 64), default=None,
+                     help="Processes that analyze files (default: one per CPU)."),
+        click.option("--replace-corpus", "--force", "replace_corpus", is_flag=True,
+                     help="Allow replacing an index built from another corpus folder (its reports not in "
+                          "the new folder are removed)."),
+        click.option("--max-file-mb", type=click.FloatRange(0), default=DEFAULT_MAX_FILE_MB, show_default=True,
+                     envvar="GOVSEARCH_MAX_FILE_MB",
+                     help="Skip (and list) files larger than this; 0: no cap (env GOVSEARCH_MAX_FILE_MB)."),
+        click.option("--follow-symlinks", type=click.Choice(SYMLINK_POLICIES), default="inside", show_default=True,
+                     envvar="GOVSEARCH_FOLLOW_SYMLINKS",
+                     help="Symbolic links followed: those pointing inside the corpus folder, none, or any "
+                          "(env GOVSEARCH_FOLLOW_SYMLINKS)."),
+        click.option("--ocr/--no-ocr", "ocr", default=True, show_default=True, envvar="GOVSEARCH_OCR",
+                     help="Read scanned PDF pages and images (.png .jpg .tif) by OCR with Tesseract; --no-ocr "
+                          "skips them as before (env GOVSEARCH_OCR=0). See docs/ocr.md."),
+        click.option("--ocr-cache", type=click.Path(file_okay=False), default=None, envvar="GOVSEARCH_OCR_CACHE",
+                     help="Folder of OCR results kept by file content, so that an unchanged scan is never "
+                          "read twice (env GOVSEARCH_OCR_CACHE; default: ocr-cache/ in the index folder)."),
+        click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus=False,
+               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside", ocr=True, ocr_cache=None):
+    bar = None
+    progress = None
+    if sys.stderr.isatty() and not as_json:
+
+        def progress(done, total, rel):
+            nonlocal bar
+            if total < 20:
+                return
+            if bar is None:
+                bar = click.progressbar(length=total, label="分析 analyzing", file=sys.stderr)
+                bar.__enter__()
+            bar.update(1)
+
+    try:
+        report = fn(corpus, index_dir, lexicon=lexicon, userdict=userdict, workers=workers, progress=progress,
+                    replace_corpus=replace_corpus,
+                    walk=WalkOptions(max_file_mb=max_file_mb, follow_symlinks=follow_symlinks),
+                    ocr=OcrOptions(enabled=ocr, cache_dir=Path(ocr_cache) if ocr_cache else None,
+                                   progress=not as_json))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    verb = "Indexed" if report.mode == "build" else "Updated"
+    click.echo(f"{verb} {count(report.documents, 'report')} ({count(report.passages, 'passage')}, "
+               f"{count(report.characters, 'character', fmt=',')}) "
+               f"in {report.seconds:.1f} s → {report.index} ({report.generation})")
+    click.echo(f"  from {report.corpus}")
+    if report.mode == "update":
+        click.echo(f"  re-indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}")
+        for rel in report.indexed:
+            click.echo(f"  + {rel}")
+        for rel in report.removed:
+            click.echo(f"  - {rel}")
+    click.echo(f"  indexed {len(report.indexed)} / skipped {len(report.skipped)} / failed {len(report.failed)}")
+    if report.ocr_pages:
+        click.echo(f"  OCR: {count(report.ocr_pages, 'page')} read from scans, {report.ocr_cached} of them "
+                   "from the OCR cache")
+    for low in report.low_confidence:
+        click.echo(f"  low OCR confidence: {low['file']} page {low['page']} ({low['confidence']:.0f}%): "
+                   "check its text")
+    for rel, why in report.skipped:
+        click.secho(f"  skipped {rel}: {why}", fg="yellow", err=True)
+    for rel, why in report.failed:
+        click.secho(f"  failed  {rel}: {why}", fg="red", err=True)
+
+
+@index_group.command("build")
+@_build_options
+@handle_errors
+def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
+                ocr, ocr_cache, as_json):
+    """Index every report (.txt .md .docx .pdf .html .doc .wps, scans by OCR) below the corpus folder.
+
+    Writes a new index beside the live one and switches to it atomically: searches
+    running meanwhile keep working. Unreadable files are skipped and listed; the exit
+    status is non-zero only when nothing could be indexed or the index could not be
+    written. Without --corpus, the folder the index was built from is used; an index
+    built from another folder is refused unless --replace-corpus is given.
+
+    \b
+    Example:
+      govsearch index build --corpus corpus --index var/index
+    """
+    _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
+               follow_symlinks, ocr, ocr_cache)
+
+
+@index_group.command("update")
+@_build_options
+@handle_errors
+def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
+                 ocr, ocr_cache, as_json):
+    """Re-index only new and changed reports, and drop removed ones.
+
+    A full build happens instead when there is no index yet, the current one is
+    damaged, or the dictionary or the topic lexicon changed since the last build.
+    Without --corpus (and --lexicon, --userdict), the ones the index was built with are
+    used; another corpus folder is refused unless --replace-corpus is given.
+
+    \b
+    Example:
+      govsearch index update --corpus corpus
+    """
+    _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
+               follow_symlinks, ocr, ocr_cache)
+
+
+@index_group.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def index_stats(index_dir, as_json):
+    """Show what the index holds.
+
+    \b
+    Example:
+      govsearch index stats --json
+    """
+    stats = Searcher(index_dir).stats()
+    if as_json:
+        _echo_json(stats)
+        return
+    click.echo(f"index      {stats['index']} ({stats['generation']})")
+    click.echo(f"built at   {stats['built_at']} from {stats['corpus']}")
+    click.echo(f"documents  {stats['documents']}")
+    click.echo(f"passages   {stats['passages']}")
+    click.echo(f"characters {stats['characters']:,}")
+    click.echo(f"topics     {' '.join(stats['topics'])}")
+    click.echo(f"towns      {' '.join(stats['towns'])}")
+    click.echo(f"counties   {' '.join(stats['counties'])}")
+    click.echo(f"cities     {' '.join(stats['cities'])}")
+    click.echo(f"provinces  {' '.join(stats['provinces'])}")
+    click.echo("levels     " + " ".join(f"{level_label(k)}:{n}" for k, n in stats["levels"].items()))
+    click.echo(f"years      {' '.join(map(str, stats['years']))}")
+    for item in stats["skipped"]:
+        click.echo(f"skipped    {item['file']}: {item['reason']}")
+
+
+class FilterCommand(click.Command):
+    """A command with one option per filter of the field model (``--town``, ``--province``,
+    ``--topic``, ``--year`` … and any field added to it), made from the model in use when
+    the command runs; the callback gets them as ``filters`` ({name: [values]})."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._own, self._model = list(self.params), None
+        self._sync()
+
+    def _sync(self) -> None:
+        model = field_model.current()
+        if self._model is not model:
+            self._model = model
+            self.params = [*(_filter_option(f) for f in model.filters if f.api), *self._own]
+
+    def get_params(self, ctx):
+        self._sync()
+        return super().get_params(ctx)
+
+    def invoke(self, ctx):
+        names = {f.filter for f in self._model.filters if f.api}
+        ctx.params["filters"] = {name: list(ctx.params.pop(name, ())) for name in list(ctx.params) if name in names}
+        return super().invoke(ctx)
+
+
+def _filter_option(f) -> click.Option:
+    return click.Option([f"--{f.filter}"], multiple=True,
+                        help=f"Only this {f.description} (filter {f.filter}:); repeat for several.")
+
+
+@main.command("search", cls=FilterCommand, context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
+@click.option("--limit", "page_size", type=click.IntRange(1, MAX_PAGE_SIZE), default=DEFAULT_PAGE_SIZE,
+              show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Page number.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--group", type=click.Choice(GROUPS), default="none", show_default=True,
+              help="report: at most 3 passages per report, reports in the order of their best passage, "
+                   "identical passages of several reports once.")
+@click.option("--places-at", type=click.Choice(PLACE_FIELDS), default=None,
+              help="Group the printed hits by their place at this level (a report above it stays under its "
+                   "own place: a provincial report under its province). Default: each report's finest place.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (same as /api/search).")
+@click.option("--synonyms/--no-synonyms", default=True, show_default=True,
+              help="Also search the synonyms of the terms (the synonym table).")
+@synonyms_file_option
+@index_option
+@handle_errors
+def search_command(query, filters, page_size, page, sort, group, places_at, as_json, synonyms, synonyms_file,
+                   index_dir):
+    """Search the index. Every passage containing the query is found.
+
+    \b
+    Query syntax:
+      五星支部 人居环境     both must occur (AND)
+      "五星 支部"          exact phrase; never relaxed
+      -来集镇              exclude passages containing it (also as a CLI word:
+                           govsearch search 五星支部 -来集镇)
+      万人助万企 OR 四上   either
+      town:大隗镇 county:新密市 topic:党建 year:2022 (or year:2020-2022)
+      (also city: province: level: section:, and as --town … options)
+    Punctuation, spaces, line breaks, full/half width and traditional characters
+    are ignored when matching: “五星”支部 matches 五星支部.
+
+    \b
+    Examples:
+      govsearch search 五星支部
+      govsearch search 人居环境 --topic 环保 --year 2022
+      govsearch search '万人助万企 OR 四上企业' --json
+    """
+    unknown = [word for word in query if word.startswith("--") and len(word) > 2]
+    if unknown:  # -word excludes a word; --word is a mistyped option, not query text
+        word = unknown[0]
+        hint = "" if word[2:].isascii() else f" (an exclusion is written with one dash: -{word[2:]})"
+        raise click.UsageError(f"no such option: {word}{hint}; see `govsearch search --help`")
+    raw = " ".join(query)
+    results = Searcher(index_dir, synonyms_file=synonyms_file).search(
+        raw, filters, page=page,
+        page_size=page_size, sort=sort, synonyms=synonyms, pinyin=True, group=group)
+    if as_json:
+        _echo_json(results.to_dict())
+        return
+    _print_results(results, color=sys.stdout.isatty(), index_dir=index_dir, places_at=places_at)
+
+
+def _shown(field: str, value: str) -> str:
+    """A filter value as people read it: a stored level in Chinese (township → 乡镇/街道)."""
+    return field_model.current().shown(field, value) or value
+
+
+def _marked(text: str, runs, color: bool) -> str:
+    """``text`` with its highlight runs in colour on a terminal, 【】 around them elsewhere."""
+    if not runs:
+        return text
+    on, off = (MARK_ON, MARK_OFF) if color else ("【", "】")
+    out, last = [], 0
+    for start, end in runs:
+        out += [text[last:start], on, text[start:end], off]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _print_results(results, color: bool, index_dir=None, places_at: str | None = None) -> None:
+    for w in results.warnings:
+        click.secho(f"注意 note: {w}", fg="yellow", err=True)
+    click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
+               f" (exact {results.total_exact}, words only {results.total_words}"
+               + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words) else "")
+               + ")"
+               + (f" — page {results.page}/{results.pages}" if results.page <= max(results.pages, 1) else "")
+               + f", {results.took_ms:.0f} ms")
+    if results.filters:
+        click.echo("filters: " + "  ".join(f"{k}={','.join(_shown(k, x) for x in v)}" for k, v in results.filters.items()))
+    for line in assist_lines(results):
+        click.echo(line)
+    if not results.hits:
+        if results.total:
+            click.echo(f"no hits on page {results.page}: there {plural(results.pages, 'is')} "
+                       f"{count(results.pages, 'page')}")
+        return
+    groups: OrderedDict = OrderedDict()
+    for hit in results.hits:
+        groups.setdefault(place_key(hit, places_at), OrderedDict()).setdefault(hit.doc_id, []).append(hit)
+    on, off = (MARK_ON, MARK_OFF) if color else ("", "")
+    for docs in groups.values():
+        first = next(iter(docs.values()))[0]
+        click.echo("")
+        above = places_above(first, places_at)
+        click.secho(f"■ {place_label(first, places_at)}" + (f"（{above}）" if above else ""), bold=color)
+        for doc_id, hits in docs.items():
+            h0 = hits[0]
+            click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
+            for hit in hits:
+                where = hit.section or "（正文开头）"
+                tag = {"exact": "", "synonym": "  [同义词 synonym]"}.get(hit.match, "  [词匹配 words]")
+                kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
+                click.echo(f"    § {where}{kind}{tag}")
+                click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")
+                if hit.also_in:
+                    click.echo("      = also in: " + ", ".join(f"{a['title']} [{a['doc_id']}]" for a in hit.also_in))
+            if hits[-1].more_in_report:
+                click.echo(f"    … {hits[-1].more_in_report} more in this report: "
+                           f"{command('show', doc_id, index_dir=index_dir)}")
+    click.echo("")
+
+
+def assist_lines(results) -> list[str]:
+    """What query assistance adds under the summary line (pinyin, synonyms, did you mean)."""
+    lines = []
+    pinyin = results.expanded.get("pinyin")
+    if pinyin:
+        lines.append(f"按拼音检索了 searched as pinyin: {pinyin['searched']}"
+                     + (f"（也可以是 or: {'、'.join(pinyin['alternatives'])}）" if pinyin["alternatives"] else ""))
+    applied = results.expanded.get("synonyms") or []
+    if applied and not results.expanded.get("synonyms_off") and results.expanded.get("synonym_hits"):
+        also = "、".join(s for item in applied for s in item["synonyms"])
+        lines.append(f"同时搜索了 also searched: {also}（{count(results.expanded['synonym_hits'], 'passage')}; "
+                     "--no-synonyms to turn off）")
+    for item in results.did_you_mean[:1]:
+        lines.append(f"您是不是要找 did you mean: {item['query']}  ({count(item['total'], 'passage')})")
+    for item in results.widen:
+        lines.append(f"少用一个词 without “{item['dropped']}”: {item['query']}  ({count(item['total'], 'passage')})")
+    return lines
+
+
+@main.command("suggest")
+@click.argument("prefix", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 20), default=8, show_default=True, help="Most suggestions.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as /api/suggest).")
+@index_option
+@handle_errors
+def suggest_command(prefix, limit, as_json, index_dir):
+    """Complete a search term from the index's vocabulary (headings, dictionary terms,
+    frequent phrases), with the number of passages each finds. A prefix of Latin
+    letters is also read as pinyin or pinyin initials.
+
+    \b
+    Examples:
+      govsearch suggest 人居
+      govsearch suggest wxzb --json
+    """
+    from search.suggest import complete
+
+    text = " ".join(prefix)
+    items = complete(Searcher(index_dir), text, limit)
+    if as_json:
+        _echo_json({"query": text, "suggestions": items})
+        return
+    if not items:
+        click.echo(f"no suggestions for “{text}”")
+        return
+    for item in items:
+        click.echo(f"{item['text']}\t{item['count']}")
+
+
+@main.command("show")
+@click.argument("doc_id")
+@click.option("--query", "-q", default=None,
+              help="Mark every match of this query (the JSON gets each passage's \"highlights\").")
+@click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
+@index_option
+@handle_errors
+def show_command(doc_id, query, as_json, index_dir):
+    """Show one report, passage by passage, from the index.
+
+    \b
+    Example:
+      govsearch show xinmi-dawei-2022
+      govsearch show xinmi-dawei-2022 --query 五星支部
+    """
+    doc = Searcher(index_dir).document(doc_id, query=query or None)
+    if as_json:
+        _echo_json(doc)
+        return
+    click.secho(doc["title"], bold=True)
+    if doc.get("subtitle"):
+        click.echo(doc["subtitle"])
+    click.echo(f"{place_chain(doc)} · {doc['year'] or '年份不详'} · {doc['source']}")
+    if doc.get("ocr"):
+        click.echo(f"text read by OCR from pages {', '.join(map(str, doc['ocr']['pages']))} "
+                   f"(mean confidence {doc['ocr']['confidence']:.0f}%, {len(doc['ocr']['uncertain'])} uncertain words)")
+    color = sys.stdout.isatty()
+    if query:
+        click.echo(f"“{query}”: {count(doc['matches'], 'match')}")
+    section = None
+    for p in doc["passages"]:
+        if p["kind"] == "title":
+            continue
+        if p["kind"] == "heading":
+            click.echo("")
+            click.secho(("  " * p["section"].count(" > ")) + ("## " if not p["section"] else "### ")
+                        + _marked(p["text"], p.get("highlights"), color), bold=True)
+            continue
+        if p["section"] != section:
+            section = p["section"]
+        prefix = {"caption": "[图] ", "byline": "[署名] "}.get(p["kind"], "")
+        topics = f"  〔{'、'.join(p['topics'])}〕" if p["topics"] else ""
+        click.echo(f"\n{prefix}{_marked(p['text'], p.get('highlights'), color)}{topics}")
+
+
+if __name__ == "__main__":
+    main()

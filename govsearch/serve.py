@@ -1,0 +1,304 @@
+"""``govsearch serve``: the web app on waitress, a production WSGI server in pure
+Python (it runs on Linux and on the Windows servers of many intranets).
+
+Only click is imported here; Flask, waitress and the engine load when the command runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+
+import click
+
+from index.errors import index_command
+from index.wording import count
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVSEARCH_HOST",
+              help="Address to listen on; 0.0.0.0 for every interface (env GOVSEARCH_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, envvar="GOVSEARCH_PORT",
+              help="TCP port (env GOVSEARCH_PORT).")
+@click.option("--index", "index_dir", envvar="GOVSEARCH_INDEX", default=None, type=click.Path(file_okay=False),
+              help=f"Index folder (env GOVSEARCH_INDEX; default {os.path.join('var', 'index')}, or the config file's).")
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True, envvar="GOVSEARCH_THREADS",
+              help="Worker threads answering requests (env GOVSEARCH_THREADS).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, envvar="GOVSEARCH_WORKERS",
+              help="Processes answering requests on one listening socket, each with --threads threads; "
+                   "they share the memory-mapped index through the OS page cache (env GOVSEARCH_WORKERS; "
+                   "more than 1 needs a POSIX system).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
+              help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see the README, section 'Web'.")
+def serve(host, port, index_dir, threads, workers, config_file):
+    """Serve the search pages and the JSON API on waitress (a production WSGI server).
+
+    \b
+    Settings come from defaults, the config file, GOVSEARCH_* environment
+    variables, then these options (see the README, section "Web").
+
+    \b
+    Example:
+      govsearch serve --port 8000 --index var/index
+      govsearch serve --workers 2 --threads 8     # one process per core
+      open http://127.0.0.1:8000/
+    """
+    from index.errors import GovsearchError
+    from web.app import create_app
+    from web.config import ConfigError
+
+    overrides = {}
+    if index_dir:
+        overrides["index"] = index_dir
+    if config_file:
+        overrides["config_file"] = config_file
+    try:
+        app = create_app(overrides)
+    except ConfigError as exc:
+        click.secho(f"错误 Error: {exc}", fg="red", err=True)
+        sys.exit(2)
+    web = app.extensions["govsearch"]
+    from web.ops import log_to_stderr
+
+    log_to_stderr()
+    try:
+        stats = web.searcher.stats()
+        click.echo(f"index {web.config.index}: {count(stats['documents'], 'report')}, "
+                   f"{count(stats['passages'], 'passage')} ({stats['generation']})")
+    except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
+        click.secho(f"注意 note: {exc.message} — pages answer 503 until "
+                    f"`{index_command('build', web.config.index, always=True)}` has run", fg="yellow", err=True)
+    if workers > 1:
+        sys.exit(_serve_workers(app, host, port, workers, threads, web.config.url_prefix))
+    try:
+        server = make_server(app, host, port, threads)
+    except OSError as exc:
+        click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
+                    "(is another server using the port? try --port)", fg="red", err=True)
+        sys.exit(1)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"govsearch serving on http://{shown}:{server.effective_port}{web.config.url_prefix}/ "
+               f"(waitress, {threads} threads; Ctrl+C stops)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.close()
+
+
+def _listen_error(host, port, exc) -> None:
+    click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
+                "(is another server using the port? try --port)", fg="red", err=True)
+
+
+def _serve_workers(app, host: str, port: int, workers: int, threads: int, prefix: str) -> int:
+    """A pre-forking master: one listening socket, ``workers`` child processes each
+    running waitress with ``threads`` threads on it. SIGTERM or Ctrl+C stops the
+    children and then the master; a child that dies is replaced."""
+    if not hasattr(os, "fork"):
+        click.secho("错误 Error: --workers above 1 needs a POSIX system (fork); use --threads here", fg="red", err=True)
+        return 2
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.create_server((host, port), family=family, backlog=1024, reuse_port=False)
+    except OSError as exc:
+        _listen_error(host, port, exc)
+        return 1
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"govsearch serving on http://{shown}:{sock.getsockname()[1]}{prefix}/ "
+               f"(waitress, {workers} processes × {threads} threads; Ctrl+C stops)")
+    sys.stdout.flush()
+    master = Master(app, sock, workers, threads)
+    return master.run()
+
+
+class _Stop(Exception):
+    pass
+
+
+class Master:
+    """Runs and supervises the worker processes of ``govsearch serve --workers N``."""
+
+    GRACE_SECONDS = 10
+    MAX_RESTARTS = 20
+
+    def __init__(self, app, sock, workers: int, threads: int):
+        self.app, self.sock, self.workers, self.threads = app, sock, workers, threads
+        self.children: set[int] = set()
+        # each worker's /metrics counters, summed by whichever worker answers /metrics
+        self.metrics_dir = tempfile.mkdtemp(prefix="govsearch-metrics-")
+
+    def _spawn(self) -> None:
+        pid = os.fork()
+        if pid:
+            self.children.add(pid)
+            return
+        code = 0
+        try:  # the child
+            _die_with_parent()
+            signal.signal(signal.SIGTERM, _raise_stop)
+            signal.signal(signal.SIGINT, _raise_stop)
+            self.app.extensions["govsearch_metrics"].share(self.metrics_dir)
+            server = make_server(self.app, threads=self.threads, sockets=[self.sock])
+            try:
+                server.run()
+            except _Stop:
+                pass
+            finally:
+                server.task_dispatcher.shutdown()  # let the requests being answered finish
+                server.close()
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, _raise_stop)
+        signal.signal(signal.SIGINT, _raise_stop)
+        restarts = 0
+        try:
+            for _ in range(self.workers):
+                self._spawn()
+            while self.children:
+                pid, _status = os.wait()
+                self.children.discard(pid)
+                if restarts < self.MAX_RESTARTS:
+                    restarts += 1
+                    click.secho(f"注意 note: worker {pid} ended; starting another", fg="yellow", err=True)
+                    self._spawn()
+            return 1
+        except _Stop:
+            pass
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            self._stop_children()
+            self.sock.close()
+            shutil.rmtree(self.metrics_dir, ignore_errors=True)
+        click.echo("stopped")
+        return 0
+
+    def _stop_children(self) -> None:
+        for pid in list(self.children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                self.children.discard(pid)
+        deadline = time.monotonic() + self.GRACE_SECONDS
+        while self.children:
+            for pid in list(self.children):
+                try:
+                    done, _ = os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    done = pid
+                if done:
+                    self.children.discard(pid)
+            if time.monotonic() > deadline:
+                for pid in self.children:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+                    except (ProcessLookupError, ChildProcessError):
+                        pass
+                self.children.clear()
+            time.sleep(0.05)
+
+
+def _raise_stop(signum, frame):
+    raise _Stop()
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGTERM when the master dies, even by kill -9."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(0)
+    except Exception:
+        pass
+
+
+def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8, sockets=None):
+    """A waitress server for ``app``, bound and ready to ``run()`` (port 0: any free port).
+
+    X-Forwarded-* headers are passed through to the app, where ProxyFix trusts as
+    many hops as the ``proxy_hops`` setting says (0: none). Idle connections are closed
+    after the ``channel_timeout`` setting; those over ``connection_limit`` are answered
+    503 (web/waitress_channel.py)."""
+    from waitress import create_server
+
+    from web.waitress_channel import cleanup_interval, install, overflow_band
+
+    config = app.extensions["govsearch"].config
+    options = dict(threads=threads, ident="govsearch", clear_untrusted_proxy_headers=False, asyncore_use_poll=True,
+                   channel_timeout=config.channel_timeout, cleanup_interval=cleanup_interval(config.channel_timeout),
+                   connection_limit=config.connection_limit + overflow_band(config.connection_limit))
+    if sockets is not None:  # already listening (inherited from the master of --workers)
+        server = create_server(app, sockets=sockets, **options)
+    else:
+        # poll(), not select(): a process with a large memory-mapped index holds many
+        # file descriptors, and select() fails on any numbered 1024 or more
+        server = create_server(app, host=host, port=port, **options)
+    install(server, config.connection_limit)  # raw UTF-8 request lines work; what waitress rejects under /api/ is JSON
+    return server
+
+
+class ServerThread:
+    """The app on waitress in a background thread, stopped cleanly by :meth:`stop`:
+    for tests, and for a Python process (say a Windows service) that hosts govsearch.
+
+        with ServerThread(app) as server:   # port 0: a free port
+            urlopen(server.url + "/healthz")
+    """
+
+    POLL_SECONDS = 0.1
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 4):
+        import threading
+
+        self.server = make_server(app, host, port, threads)
+        self.host = host
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="govsearch-waitress", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.server.effective_port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def _loop(self) -> None:
+        # waitress's own run() loops until its sockets close; closing them from another
+        # thread would pull them from under select(). So poll here, and close here.
+        try:
+            while not self._stop.is_set():
+                self.server.asyncore.loop(timeout=self.POLL_SECONDS, map=self.server._map, count=1)
+        finally:
+            self.server.task_dispatcher.shutdown()
+            self.server.close()
+
+    def start(self) -> "ServerThread":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def __enter__(self) -> "ServerThread":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,1 @@
+"""The generation format, writer and reader together: a build or update writes a generation (Whoosh, the record, and the mapped files derived from it); the search side opens it through these modules."""

@@ -1,0 +1,757 @@
+"""Building and updating the index: corpus folder → reports → passages → Whoosh.
+
+``build(corpus, index_dir)`` writes a complete new generation and switches to it;
+``update(corpus, index_dir)`` re-analyzes only new and changed files (and drops
+removed ones) in a new generation linked from the live one. Both skip files that
+cannot be read, go on, and say what happened in a :class:`BuildReport`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from whoosh import index as whoosh_index
+
+from index.generation import columns, grams, lifecycle, wordrows, wordtable
+from index.generation import whoosh_writer
+from index import fields as field_model
+from index.reading import metadata as meta
+from index.generation import store
+from index.generation import vocabulary
+from index.analysis import Analyzer
+from index.errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
+                     index_command)
+from index.reading.formats import SUFFIXES, hint_values
+from index.reading.formats import ocr as ocr_reader
+from index.reading.formats.image import SUFFIXES as IMAGE_SUFFIXES
+from index.reading.formats.text import SUFFIXES as TEXT_SUFFIXES
+from index.reading.formats import extract
+from index.reading.ingest import SkipFile, SourceFile, WalkOptions, read, walk_tree
+from index.model import Passage, Report
+from index.normalize import normalize
+from index.normalize import signature as normalize_signature
+from index.generation.schema import FORMAT, make_schema
+from index.reading.structure import boilerplate_lines, parse
+from index.reading.topics import TopicLexicon
+from index.wording import count
+
+WRITER_MEMORY_MB = 256
+PARALLEL_THRESHOLD = 24  # files; below this one process is faster than starting workers
+PARALLEL_BYTES = 4 << 20  # or this much to read: Whoosh's writer then runs in sub-processes
+OCR_CACHE = "ocr-cache"  # folder of the index: OCR results by file content (index/reading/formats/ocr.py)
+OCR_DOCUMENTS = "ocr.json"
+
+
+@dataclass
+class BuildReport:
+    index: str
+    generation: str
+    mode: str  # "build" or "update"
+    indexed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    documents: int = 0
+    passages: int = 0
+    characters: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    corpus: str = ""  # the corpus folder (absolute) the generation was built from
+    # scans read by OCR in this run: pages OCR'd, pages taken from the OCR cache, and the
+    # pages whose mean confidence is under ocr.LOW_PAGE_CONFIDENCE ({"file", "page", "confidence"})
+    ocr_pages: int = 0
+    ocr_cached: int = 0
+    low_confidence: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["skipped"] = [{"file": f, "reason": r} for f, r in self.skipped]
+        d["failed"] = [{"file": f, "reason": r} for f, r in self.failed]
+        return d
+
+
+@dataclass
+class AnalyzedReport:
+    report: Report
+    fingerprint: str
+    words: list[list[str]]  # jieba words of two or more characters, for each passage
+    section_words: list[list[str]]  # jieba words of each passage's heading path (Whoosh "section")
+    norms: list[str]  # normalized text of each passage (for the bigram index)
+    characters: int
+    ocr: dict | None = None  # OcrInfo.to_dict() of a scan read by OCR
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+MAX_DOC_ID = 120  # characters; longer slugs are cut and made unique by a digest
+
+
+def make_doc_id(relpath: str, taken: set[str]) -> str:
+    """A stable, URL-safe id from the file's path in the corpus."""
+    stem = str(PurePosixPath(relpath).with_suffix(""))
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem.replace("/", "--")).strip("-.").lower()
+    if len(slug) > MAX_DOC_ID - 9:
+        slug = slug[: MAX_DOC_ID - 9].rstrip("-.")
+        digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{digest}"
+    elif not slug or not stem.isascii() or slug in taken:
+        digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{digest}" if slug else f"doc-{digest}"
+    taken.add(slug)
+    return slug
+
+
+def assign_doc_ids(relpaths: Iterable[str]) -> dict[str, str]:
+    """Ids of every file of the corpus, a function of the set of paths only (so an
+    update gives the same ids as a full build of the same folder). Paths are taken in
+    order; on a clash the later path gets a digest."""
+    taken: set[str] = set()
+    return {rel: make_doc_id(rel, taken) for rel in sorted(relpaths)}
+
+
+def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
+                   lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> AnalyzedReport:
+    data = source.read_bytes()  # once: the bytes analyzed are the bytes fingerprinted
+    extracted = extract(source.path, data)
+    data_text, encoding = extracted.text, extracted.encoding
+    structure = parse(data_text, analyzer, boilerplate=boilerplate)
+    body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
+    fallback = PurePosixPath(source.relpath).stem
+    info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
+                         path=source.relpath, overrides=overrides, chrome="\n".join(structure.chrome))
+    if extracted.hints:  # what the file declares (Word/PDF properties, web page meta tags)
+        years = meta.YEAR_IN_TITLE.findall(f"{extracted.hints.get('title', '')} {structure.title} {structure.subtitle}")
+        hinted = hint_values(extracted.hints, int(years[0]) if years else None, info.year)
+        if hinted:  # the file's hints apply before the sidecar's overrides, which win
+            info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
+                                 path=source.relpath, overrides={**hinted, **(overrides or {})},
+                                 chrome="\n".join(structure.chrome))
+    passages: list[Passage] = []
+    words: list[list[str]] = []
+    section_words: list[list[str]] = []
+    norms: list[str] = []
+    heading_words: dict[str, list[str]] = {}  # a report's passages share few heading paths
+    for n, (kind, section, text) in enumerate(structure.blocks):
+        topics = lexicon.classify(text, section)
+        passage = Passage(f"{doc_id}:{n}", kind, section, text, topics)
+        passages.append(passage)
+        norm = normalize(text)
+        norms.append(norm)
+        words.append(analyzer.passage_words(norm))
+        path = passage.section_path
+        cut = heading_words.get(path)
+        if cut is None:
+            cut = heading_words[path] = analyzer.words(path) if path else []
+        section_words.append(cut)
+    if not passages:
+        raise SkipFile("no text after parsing")
+    report = Report(doc_id, source.relpath, info.title, info.town, info.county, info.year, encoding,
+                    passages, structure.subtitle, province=info.province, city=info.city, level=info.level,
+                    review_year=info.review_year if info.year is not None else None, extra=_extra_values(overrides))
+    fingerprint = _fingerprint(data, overrides)
+    ocr_info = extracted.ocr.to_dict() if extracted.ocr is not None else None
+    return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text), ocr_info)
+
+
+def _extra_values(overrides: dict[str, str] | None) -> dict[str, str]:
+    """The sidecar's values of report fields the model declares beyond the extracted
+    metadata (a ``district`` column for a ``district`` field); ``-`` is no value."""
+    extra = field_model.current().extra_report_values
+    return {k: v for k, v in (overrides or {}).items() if k in extra and v and v != meta.NULL}
+
+
+def _fingerprint(data: bytes, overrides: dict[str, str]) -> str:
+    h = hashlib.sha1(data)
+    h.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+# Worker-process state (set by _init_worker; inherited as is under fork).
+_WORKER: dict = {}
+
+
+def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset(),
+                 ocr: ocr_reader.OcrOptions | None = None) -> None:
+    ocr_reader.configure(ocr)
+    _WORKER["analyzer"] = analyzer
+    _WORKER["lexicon"] = lexicon
+    _WORKER["boilerplate"] = boilerplate
+
+
+def _analyze_task(task: tuple[SourceFile, str, dict[str, str]]):
+    source, doc_id, overrides = task
+    try:
+        return source.relpath, analyze_source(source, doc_id, overrides, _WORKER["analyzer"], _WORKER["lexicon"],
+                                              _WORKER.get("boilerplate", frozenset())), None
+    except SkipFile as exc:
+        return source.relpath, None, ("skipped", str(exc))
+    except Exception as exc:  # one broken file never stops a build
+        return source.relpath, None, ("failed", f"{type(exc).__name__}: {exc}")
+
+
+def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: Analyzer,
+                 lexicon: TopicLexicon, workers: int, boilerplate: frozenset[str] = frozenset(),
+                 ocr: ocr_reader.OcrOptions | None = None) -> Iterator:
+    before = ocr_reader.options()
+    try:
+        _init_worker(analyzer, lexicon, boilerplate, ocr)
+        yield from _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr)
+    finally:
+        ocr_reader.configure(before)  # this build's cache folder is no default for later reads
+
+
+def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr) -> Iterator:
+    images = sum(t[0].relpath.lower().endswith(IMAGE_SUFFIXES) for t in tasks)
+    # an image costs seconds of OCR: two of them are worth starting workers for
+    if workers <= 1 or (len(tasks) < PARALLEL_THRESHOLD and not (ocr and ocr.enabled and images >= 2)):
+        yield from map(_analyze_task, tasks)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    analyzer.jieba  # load the dictionary once, before forking
+    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, ocr))
+    try:
+        # a few scans: one at a time, so that each worker OCRs its own
+        yield from pool.imap(_analyze_task, tasks, chunksize=4 if len(tasks) >= PARALLEL_THRESHOLD else 1)
+        pool.close()
+    finally:
+        pool.terminate()  # also when the build is interrupted or fails: no worker outlives it
+        pool.join()
+
+
+def corpus_boilerplate(sources: list[SourceFile]) -> frozenset[str]:
+    """Lines repeated across many files of the corpus (licence notes, footers): never
+    headings (see structure.boilerplate_lines). Only plain-text files are read for this
+    (cheap to decode; extracting Word, PDF and web files twice would double their cost,
+    and their extractors drop running headers and page furniture themselves).
+    Unreadable files are left out here; they are reported when they are analyzed."""
+
+    def texts():
+        for source in sources:
+            if not source.relpath.lower().endswith(TEXT_SUFFIXES):
+                continue
+            try:
+                yield read(source)[0]
+            except Exception:
+                continue
+
+    return boilerplate_lines(texts())
+
+
+# --------------------------------------------------------------------------- sidecars
+
+
+def load_sidecars(corpus: Path, notes: list[str] | None = None, tables: list[SourceFile] | None = None,
+                  ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
+    """``{relpath: overrides}`` from every sidecar table in the corpus (``tables``, as the
+    walk found them: by the same rules as reports), and problems found (a table that
+    cannot be read). Cells that cannot be used and rows naming no file are left out,
+    each with a line in ``notes``."""
+    if tables is None:
+        tables = walk_tree(corpus).sidecars
+    overrides: dict[str, dict[str, str]] = {}
+    problems: list[tuple[str, str]] = []
+    for table_file in tables:
+        folder = PurePosixPath(table_file.relpath).parent.as_posix()
+        try:
+            text = table_file.read_bytes().decode("utf-8-sig")
+            cells: list[str] = []
+            table = meta.read_sidecar(table_file.path, cells, text=text)
+            if notes is not None:
+                where = "" if folder == "." else f"{folder}/"
+                notes.extend(f"sidecar {where}{problem}" for problem in cells)
+        except (meta.SidecarError, UnicodeDecodeError, SkipFile) as exc:
+            problems.append((table_file.relpath, str(exc)))
+            continue
+        for file, values in table.items():
+            rel = file if folder == "." else f"{folder}/{file}"
+            overrides.setdefault(rel, {}).update(values)
+    return overrides, problems
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _whoosh_docs(item: AnalyzedReport, first_row: int) -> Iterable[dict]:
+    """Whoosh documents of one report (index/fields.py); text fields arrive already
+    segmented."""
+    r = item.report
+    model = field_model.current()
+    for seq, (p, words, section_words) in enumerate(zip(r.passages, item.words, item.section_words)):
+        yield model.whoosh_document(r, p, first_row + seq, seq, words, section_words)
+
+
+def _add_columns(writer: columns.ColumnWriter, item: AnalyzedReport, first_row: int) -> None:
+    if writer.rows != first_row:
+        raise RuntimeError(f"column rows out of step: {writer.rows} != {first_row}")
+    r = item.report
+    model = field_model.current()
+    for seq, (p, norm) in enumerate(zip(r.passages, item.norms)):
+        writer.add(model.row_values(r, p, seq), p.text, norm)
+
+
+def _document_entry(item: AnalyzedReport, first_row: int) -> dict:
+    r = item.report
+    return {
+        "rows": [first_row, first_row + len(r.passages)], "doc_id": r.doc_id,
+        **field_model.report_values(r),  # title, places, year and any other report field of the model
+        "subtitle": r.subtitle, "source": r.source, "encoding": r.encoding,
+        "passages": len(r.passages), "characters": item.characters, "fingerprint": item.fingerprint,
+        "text_source": "ocr" if item.ocr else "file", **({"ocr": item.ocr} if item.ocr else {}),
+    }
+
+
+def _config_signature(analyzer: Analyzer, lexicon: TopicLexicon) -> str:
+    h = hashlib.sha1(json.dumps(analyzer.userdict, ensure_ascii=False).encode("utf-8"))
+    h.update(json.dumps(lexicon.topics, ensure_ascii=False).encode("utf-8"))
+    h.update(normalize_signature().encode())  # the folding table: what a bigram means
+    h.update(f"format {FORMAT} {columns.FORMAT}".encode())
+    return h.hexdigest()
+
+
+Progress = Callable[[int, int, str], None]  # (files done, files to analyze, file)
+
+
+def build(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
+          userdict: str | Path | None = None, workers: int | None = None,
+          progress: Progress | None = None, replace_corpus: bool = False,
+          walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
+    """Index every report below ``corpus`` into a new generation and switch to it.
+
+    ``corpus=None`` (and ``lexicon``/``userdict`` None) reuse what the index was built
+    from. An index built from another folder is refused (:class:`CorpusMismatch`,
+    saying what would be removed) unless ``replace_corpus`` is true."""
+    return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=False,
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr)
+
+
+def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
+           userdict: str | Path | None = None, workers: int | None = None,
+           progress: Progress | None = None, replace_corpus: bool = False,
+           walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
+    """Re-index new and changed files, drop removed ones; a full build when there is no
+    index yet, the current one is damaged, or the dictionary or topic lexicon changed.
+    Same corpus rules as :func:`build`."""
+    return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr)
+
+
+DEFAULT_CORPUS = "corpus"
+
+
+def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
+    """The live generation and its build.json, or ``(gen or None, None)`` when there is
+    none or it cannot be read. When the live build.json is damaged (or CURRENT is),
+    the newest readable build.json of another generation says where the index came
+    from. Never raises."""
+    try:
+        gen = store.current_generation(index_dir)
+    except GovsearchError:
+        gen = None
+    if gen is not None:
+        info = _read_info(gen)
+        if info is not None:
+            return gen, info
+    others = sorted((g for g in index_dir.glob("gen-*") if g.is_dir() and g != gen),
+                    key=lambda g: g.stat().st_mtime, reverse=True) if index_dir.is_dir() else []
+    for other in others:
+        info = _read_info(other)
+        if info is not None:
+            return gen, info
+    return gen, None
+
+
+def _read_info(gen: Path) -> dict | None:
+    """A generation's build.json when it is as written (size and checksum against the
+    manifest): a damaged record never names the corpus."""
+    if not store.record_is_sound(gen, store.BUILD_INFO):
+        return None
+    try:
+        info = store.read_json(gen / store.BUILD_INFO)
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: str):
+    """An option given now, or the file the index was built with."""
+    if given is not None or not info or not info.get(key):
+        return given
+    path = Path(info[key])
+    if path.is_file():
+        return path
+    notes.append(f"the {what} the index was built with ({path}) is gone: using the shipped one")
+    return None
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds an index (a CURRENT pointer or a generation), however
+    damaged: then the corpus is never guessed."""
+    try:
+        return (index_dir / store.CURRENT).exists() or any(g.is_dir() for g in index_dir.glob("gen-*"))
+    except OSError:
+        return True
+
+
+def _unknown_corpus(index_dir: Path, verb: str) -> IndexDamaged:
+    """An existing index whose record of its corpus (build.json) is damaged everywhere:
+    rebuilding from a guessed folder (./corpus) could replace every report with a few."""
+    return IndexDamaged(
+        f"the index at {index_dir} cannot say which corpus folder it was built from: its record "
+        f"({store.BUILD_INFO}) is missing or damaged, and no folder was given",
+        f"name the folder of its reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
+        "(or set GOVSEARCH_CORPUS)")
+
+
+def _missing_corpus(corpus: Path, given: bool, recorded: bool, index_dir: Path, verb: str) -> NothingIndexed:
+    """The error for a corpus folder that is not there, with a hint that fits how it was
+    chosen: given (``--corpus``/``GOVSEARCH_CORPUS``), recorded in the index, or the default."""
+    what = "is not a folder" if corpus.exists() else "does not exist"
+    where = "" if corpus.is_absolute() else f" (relative to the current folder {Path.cwd()})"
+    if given:
+        return NothingIndexed(f"corpus folder {corpus} {what}",
+                              f"the folder {corpus} given as the corpus (--corpus or GOVSEARCH_CORPUS) {what}{where}: "
+                              "check its name")
+    if recorded:
+        return NothingIndexed(f"corpus folder {corpus} {what} (recorded in the index)",
+                              "if the reports have moved, name their new folder: "
+                              f"`{index_command(verb, index_dir, '--corpus', '<folder>', '--replace-corpus')}`")
+    return NothingIndexed(f"corpus folder {corpus} {what}{where}",
+                          f"name the folder of reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
+                          "(or set GOVSEARCH_CORPUS)")
+
+
+def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: Path | None,
+                       sources: list[SourceFile], incremental: bool) -> None:
+    recorded = (info or {}).get("corpus")
+    if not recorded or Path(recorded) == corpus.resolve():
+        return
+    try:
+        old = [d["source"] for d in store.read_json(live / store.DOCUMENTS)] if live else []
+    except (OSError, ValueError, KeyError, TypeError):
+        old = []
+    new = {s.relpath for s in sources}
+    gone = [rel for rel in old if rel not in new]
+    shown = ", ".join(gone[:10]) + (f" … and {len(gone) - 10} more" if len(gone) > 10 else "")
+    verb = "update" if incremental else "build"
+    raise CorpusMismatch(
+        f"the index at {index_dir} was built from {recorded} ({count(len(old), 'report')}), not from {corpus.resolve()}: "
+        f"this {verb} would remove {len(gone)} of them" + (f" ({shown})" if gone else "")
+        + f" and index {count(len(new), 'file')} from {corpus.resolve()}",
+        f"leave out --corpus to use {recorded}, or add --replace-corpus to replace the index's reports "
+        f"with those of {corpus}",
+    )
+
+
+def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, dict | None]:
+    """The live generation and its vocabulary counts when it is complete and readable;
+    otherwise ``(None, None)`` and a note saying why everything is re-indexed."""
+    try:
+        gen = store.current_generation(index_dir)
+    except IndexMissing as exc:
+        if (index_dir / store.CURRENT).exists():
+            notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
+        else:
+            notes.append("no index yet: building one")
+        return None, None
+    try:
+        store.verify_generation(gen)
+        absent = [name for name in (vocabulary.COUNTS, wordrows.MANIFEST) if not (gen / name).is_file()]
+        if not (gen / columns.MANIFEST).is_file():
+            absent.append(columns.MANIFEST)
+        elif "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
+            absent.append("edits.bin")
+        if absent:
+            notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
+                         f"{' or '.join(absent)}): every file is re-indexed")
+            return None, None
+        for name in (grams.MANIFEST, wordrows.MANIFEST):
+            store.read_json(gen / name)
+        counts = vocabulary.read_counts(gen)  # an update starts from them
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            ix.doc_count_all()
+        finally:
+            ix.close()
+    except IndexDamaged as exc:
+        notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
+        return None, None
+    except Exception as exc:  # Whoosh's own errors for a damaged segment, bad JSON …
+        notes.append(f"the index is damaged ({gen.name}: {type(exc).__name__}: {exc}): rebuilding it from scratch")
+        return None, None
+    return gen, counts
+
+
+def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
+         incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None,
+         ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
+    started = time.perf_counter()
+    ocr = ocr or ocr_reader.OcrOptions()
+    if ocr.cache_dir is None:  # beside the generations: builds and updates share it
+        ocr = replace(ocr, cache_dir=index_dir / OCR_CACHE)
+    notes: list[str] = []
+    _, info = recorded_build(index_dir)
+    if corpus_arg is None:
+        if info and info.get("corpus"):
+            corpus = Path(info["corpus"])
+        elif index_exists(index_dir):
+            raise _unknown_corpus(index_dir, "update" if incremental else "build")
+        else:
+            corpus = Path(DEFAULT_CORPUS)
+    else:
+        corpus = Path(corpus_arg)
+    if not corpus.is_dir():
+        raise _missing_corpus(corpus, corpus_arg is not None, bool(info and info.get("corpus")), index_dir,
+                              "update" if incremental else "build")
+    lexicon_path = _recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
+    userdict_path = _recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
+    analyzer = Analyzer.with_extra_dictionary(userdict_path)
+    lexicon = TopicLexicon.load(lexicon_path)
+    signature = _config_signature(analyzer, lexicon)
+    workers = workers or os.cpu_count() or 1
+    try:
+        lock = store.build_lock(index_dir)
+        lock.__enter__()
+    except OSError as exc:
+        raise IndexUnwritable(f"cannot write the index folder {index_dir}: {exc.strerror or exc}") from None
+    try:
+        with lifecycle.stop_on_signals():
+            live, info = recorded_build(index_dir)  # again, under the lock
+            walked = walk_tree(corpus, walk)
+            sources, walk_skipped = walked.files, walked.skipped
+            if not replace_corpus:
+                _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
+            previous, counts = _usable_previous(index_dir, notes) if incremental else (None, None)
+            if previous is not None:
+                old_info = store.read_json(previous / store.BUILD_INFO)
+                if old_info.get("signature") != signature:
+                    notes.append("the dictionary or topic lexicon changed: every file is re-indexed")
+                    previous = None
+            try:
+                gen = store.new_generation(index_dir)
+            except OSError as exc:
+                raise IndexUnwritable(f"cannot write the index folder {index_dir}: {exc.strerror or exc}") from None
+            report = BuildReport(str(index_dir), gen.name, "update" if incremental else "build", notes=notes)
+            report.skipped.extend(walk_skipped)
+            report.corpus = str(corpus.resolve())
+            sources_info = {"lexicon": str(Path(lexicon_path).resolve()) if lexicon_path else None,
+                            "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
+            try:
+                _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
+                                  sources, sources_info, counts, ocr, walked.sidecars)
+                store.write_manifest(gen)
+                lifecycle.check_stop()
+            except NothingIndexed:
+                _discard(gen)
+                raise
+            except OSError as exc:
+                _discard(gen)
+                raise IndexUnwritable(f"cannot write the index in {gen}: {exc.strerror or exc}") from None
+            except BaseException:  # interrupted (Ctrl+C, SIGTERM) or a bug: the live index stays as it was
+                _discard(gen)
+                raise
+            if previous is not None and _nothing_changed(previous, report):
+                # an update that found nothing to do (as from cron): no new generation,
+                # so servers keep their loaded index and caches
+                _discard(gen)
+                report.generation = previous.name
+                report.notes.append(f"nothing changed since {previous.name}: the index stays as it is")
+                store.record_last_build(index_dir, "ok", report.mode, previous.name)
+            else:
+                store.switch_to(index_dir, gen)
+                store.record_last_build(index_dir, "ok", report.mode, gen.name)
+                store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
+    except KeyboardInterrupt:
+        store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
+        raise
+    except Exception as exc:
+        if not isinstance(exc, (CorpusMismatch,)):
+            store.record_last_build(index_dir, "failed", "update" if incremental else "build", message=str(exc))
+        raise
+    finally:
+        lock.__exit__(None, None, None)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _nothing_changed(previous: Path, report: BuildReport) -> bool:
+    """True when an update kept every report of ``previous`` as it was and added none."""
+    if report.indexed or report.removed or report.failed:
+        return False
+    try:
+        before = len(store.read_json(previous / store.DOCUMENTS))
+    except (OSError, ValueError, TypeError):
+        return False
+    return len(report.unchanged) == before == report.documents
+
+
+def _size(source: SourceFile) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _discard(gen: Path) -> None:
+    import shutil
+
+    shutil.rmtree(gen, ignore_errors=True)
+
+
+def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: Analyzer,
+                      lexicon: TopicLexicon, signature: str, workers: int,
+                      progress: Progress | None, report: BuildReport, sources: list[SourceFile],
+                      sources_info: dict, previous_counts: dict | None = None,
+                      ocr: ocr_reader.OcrOptions | None = None, sidecars: list[SourceFile] | None = None) -> None:
+    overrides, sidecar_problems = load_sidecars(corpus, report.notes, sidecars)
+    report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
+
+    old_docs: dict[str, dict] = {}
+    if previous is not None:
+        old_docs = {d["source"]: d for d in store.read_json(previous / store.DOCUMENTS)}
+        store.link_copy(previous, gen)
+        ix = whoosh_index.open_dir(str(gen))
+    else:
+        ix = whoosh_index.create_in(str(gen), make_schema(analyzer))
+
+    ids = assign_doc_ids(s.relpath for s in sources)
+    tasks = []
+    documents: dict[str, dict] = {}
+    current = {s.relpath for s in sources}
+    for source in sources:
+        ov = overrides.get(source.relpath, {})
+        old = old_docs.get(source.relpath)
+        doc_id = ids[source.relpath]
+        if old is not None and old["doc_id"] == doc_id:
+            try:
+                fp = _fingerprint(source.read_bytes(), ov)
+            except SkipFile:
+                fp = None  # analyzed below, where the reason is reported
+            if fp == old["fingerprint"]:
+                documents[source.relpath] = old
+                report.unchanged.append(source.relpath)
+                continue
+        tasks.append((source, doc_id, ov))
+
+    grams_manifest = {"segments": [], "next_row": 0}
+    if previous is not None:
+        grams_manifest = store.read_json(previous / grams.MANIFEST)
+    gram_writer = grams.GramWriter(gen, grams_manifest)
+    word_manifest = None
+    if previous is not None:
+        word_manifest = store.read_json(previous / wordrows.MANIFEST)
+    word_writer = wordrows.WordRowsWriter(gen, word_manifest)
+    vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts)
+    column_writer = columns.ColumnWriter(gen, lexicon.names)
+    if previous is not None:
+        keep = {d["doc_id"] for d in documents.values()}
+        old_columns = columns.Columns(previous)
+        try:
+            columns.copy_rows(column_writer, old_columns, keep)
+            for rel, old in old_docs.items():  # dropped or re-indexed: its terms leave the vocabulary
+                if rel not in documents:
+                    vocab.remove(columns.stored_passages(old_columns, *old["rows"]))
+        finally:
+            old_columns.close()
+
+    if previous is None and workers > 1 and (len(tasks) >= PARALLEL_THRESHOLD
+                                             or sum(_size(t[0]) for t in tasks) >= PARALLEL_BYTES):
+        # full build of many files (or of a few large ones): Whoosh writes segments in
+        # parallel sub-processes
+        writer = ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
+        # Whoosh forks its sub-writers when the first batch of documents is ready, by
+        # which time this process may hold a large report's passages, which the forked
+        # copies would then carry (and slowly duplicate); start them now, while small.
+        while hasattr(writer, "_new_task") and len(getattr(writer, "tasks", ())) < getattr(writer, "procs", 0):
+            writer._new_task()
+    else:
+        writer = whoosh_writer.writer(ix, limitmb=WRITER_MEMORY_MB)
+    try:
+        for rel, old in old_docs.items():
+            if rel not in current or rel not in documents:
+                writer.delete_by_term("doc_id", old["doc_id"])
+                if rel not in current:
+                    report.removed.append(rel)
+        done = 0
+        boilerplate = corpus_boilerplate(sources) if tasks else frozenset()
+        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate, ocr)
+        for rel, item, problem in analyzed:
+            lifecycle.check_stop()
+            done += 1
+            if progress:
+                progress(done, len(tasks), rel)
+            if problem:
+                (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
+                continue
+            first_row = gram_writer.add(item.norms)
+            word_writer.add(first_row, item.words)
+            vocab.add(item.report.passages, item.norms, item.words)
+            _add_columns(column_writer, item, first_row)
+            for doc in _whoosh_docs(item, first_row):
+                writer.add_document(**doc)
+            documents[rel] = _document_entry(item, first_row)
+            report.indexed.append(rel)
+            if item.ocr:
+                _count_ocr(report, rel, item.ocr)
+        if not documents:
+            writer.cancel()
+            raise NothingIndexed(
+                f"nothing could be indexed in {corpus}: "
+                + ("no report files found (" + " ".join(SUFFIXES) + ")" if not sources else f"{count(len(sources), 'file')} found, none readable"),
+                "see the skipped files above",
+            )
+        lifecycle.check_stop()
+        writer.commit(merge=True)
+        lifecycle.check_stop()
+    except BaseException:
+        lifecycle.stop_writer(writer)
+        raise
+    finally:
+        if "analyzed" in locals():
+            analyzed.close()  # stops the worker pool now, not when garbage-collected
+
+    gram_writer.finish()
+    word_writer.finish(gram_writer.next_row)
+    vocab.write(gen)
+    column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
+    wordtable.copy_or_write(gen, previous, analyzer)
+
+    ordered = sorted(documents.values(), key=lambda d: d["source"])
+    report.documents = len(ordered)
+    report.passages = sum(d["passages"] for d in ordered)
+    report.characters = sum(d["characters"] for d in ordered)
+    store.write_json(gen / store.DOCUMENTS, ordered)
+    # the OCR'd reports (doc_id → mean confidence): small, read with the columns, so a
+    # hit says where its text came from without documents.json
+    store.write_json(gen / OCR_DOCUMENTS, {d["doc_id"]: d["ocr"]["confidence"] for d in ordered if d.get("ocr")})
+    store.write_json(gen / store.BUILD_INFO, {
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "corpus": str(corpus.resolve()),
+        "lexicon": sources_info.get("lexicon"),
+        "userdict": sources_info.get("userdict"),
+        "signature": signature,
+        "topics": lexicon.names,
+        "documents": report.documents,
+        "passages": report.passages,
+        "characters": report.characters,
+        "skipped": [{"file": f, "reason": r} for f, r in report.skipped + report.failed],
+        "mode": report.mode,
+    })
+
+
+def _count_ocr(report: BuildReport, rel: str, info: dict) -> None:
+    report.ocr_pages += len(info["pages"])
+    report.ocr_cached += info["cached"]
+    for page, confidence in info["page_confidence"].items():
+        if confidence < ocr_reader.LOW_PAGE_CONFIDENCE:
+            report.low_confidence.append({"file": rel, "page": int(page), "confidence": confidence})

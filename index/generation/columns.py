@@ -1,0 +1,537 @@
+"""The query side's files, written beside Whoosh: columns the OS maps instead of parsing.
+
+For every passage row (the row of the bigram index, grams.py) a generation holds
+
+* one ``.npy`` array per column of the field model (index/fields.py): report, kind,
+  section, town, county, city, province, level (``int32`` codes into value tables),
+  topics (``uint64`` bit sets), year (``int32``, 0 = unknown), position in the
+  report, length of the normalized text, reading order and liveness;
+* the normalized passage text as one UTF-8 blob with an ``int64`` offsets array
+  (``norm.bin``), and the source text as an edit record per passage on top of it
+  (``edits.bin``, about a fifth of the text's size; index/generation/source_text.py — an index
+  written before keeps the source text itself in ``text.bin``); the heading paths
+  (source and normalized) and the report titles (source and normalized) the same way;
+* the value tables (``values.json``: report ids, kinds, places, topics) and a
+  manifest (``columns.json``) giving the size of every file.
+
+Opening is ``np.load(..., mmap_mode="r")``, ``mmap`` and two small JSON reads: no
+iteration over stored documents, no normalization. Every file's size is checked
+against the manifest before it is mapped, so a truncated file is reported by name
+(:class:`~index.errors.IndexMissing`) instead of crashing the process with SIGBUS.
+Files are written once into a new generation and never modified (they are made
+read-only); an update writes a complete new set.
+
+Whoosh stays the index of record: :func:`rebuild_from_whoosh` derives the same files
+from the stored Whoosh documents alone (every passage holds every value of its report).
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from index.generation import source_text, store
+from index.errors import IndexMissing
+from index import fields as field_model
+from index.fields import Field
+from index.normalize import normalize
+
+MANIFEST = "columns.json"
+VALUES = "values.json"
+FORMAT = 1
+ORDER_SHIFT = 20  # reading order = report rank << 20 | position in the report
+DEAD_ORDER = 1 << 40
+
+# the string blobs: name -> (blob file, offsets file)
+BLOBS = ("edits", "norm", "sections", "sections_norm", "titles_norm", "titles")
+
+_DTYPES = {"code": np.int32, "bits": np.uint64, "year": np.int32, "int": np.int32}
+EXTRA_COLUMNS = {"live": np.bool_, "length": np.int32, "reading_order": np.int64}
+
+
+def column_file(name: str) -> str:
+    return f"col.{name}.npy"
+
+
+def blob_files(name: str) -> tuple[str, str]:
+    return f"{name}.bin", f"{name}.offsets.npy"
+
+
+def _array_columns() -> list[Field]:
+    return [f for f in field_model.current().columns if f.column in _DTYPES]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _BlobWriter:
+    def __init__(self, folder: Path, name: str):
+        self.folder, self.name = folder, name
+        blob, _ = blob_files(name)
+        self.file = open(_fresh(folder / blob), "wb")
+        self.offsets = [0]
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.file.write(data)
+        self.size += len(data)
+        self.offsets.append(self.size)
+
+    def add_bytes(self, data) -> None:
+        self.file.write(data)
+        self.size += len(data)
+        self.offsets.append(self.size)
+
+    def close(self) -> None:
+        self.file.close()
+        np.save(_fresh(self.folder / blob_files(self.name)[1]), np.asarray(self.offsets, dtype=np.int64), allow_pickle=False)
+
+
+def _copy_runs(source: Path, data, runs: list[tuple[int, int]], out) -> None:
+    """Append the byte ranges ``runs`` of ``source`` (mapped as ``data``) to the open
+    file ``out``: with ``os.copy_file_range`` where the system has it (no copy through
+    Python), else through the mapping."""
+    out.flush()
+    copy = getattr(os, "copy_file_range", None)
+    if copy is not None and runs:
+        try:
+            with open(source, "rb") as f:
+                src, dst = f.fileno(), out.fileno()
+                for a, b in runs:
+                    while a < b:
+                        n = copy(src, dst, b - a, a)
+                        if n <= 0:
+                            raise OSError("copy_file_range copied nothing")
+                        a += n
+            out.seek(0, os.SEEK_END)
+            return
+        except OSError:  # not supported here (some file systems, containers): copy through Python
+            out.seek(0)
+            out.truncate()
+    for a, b in runs:
+        out.write(data[a:b])
+
+
+class ColumnWriter:
+    """Writes the columns of one generation. Rows are added in order, from 0; a row
+    without a passage (removed by an update) is added with :meth:`add_dead`.
+
+    ``values`` of a row are those of the field model (index/fields.py,
+    ``Model.row_values``): topics as a list, report-level values included."""
+
+    def __init__(self, folder: Path, topic_names: list[str]):
+        self.folder = folder
+        self.topic_names = list(topic_names)
+        self.cells: dict[str, list] = {f.name: [] for f in _array_columns()}
+        self.live: list[bool] = []
+        self.lengths: list[int] = []
+        self.edits = _BlobWriter(folder, "edits")  # the source text: norm + edits (index/generation/source_text.py)
+        self.norm = _BlobWriter(folder, "norm")
+        self.base: tuple[Columns, np.ndarray] | None = None  # (previous generation, rows kept)
+        self.base_rows = 0
+
+    @property
+    def rows(self) -> int:
+        return self.base_rows + len(self.live)
+
+    def copy_base(self, old: "Columns", keep: np.ndarray) -> None:
+        """Start with every row of a previous generation, those where ``keep`` is true as
+        they were, the others dead (column arithmetic and byte copies, no row loop)."""
+        if self.rows:
+            raise RuntimeError("the previous generation's rows come first")
+        self.base, self.base_rows = (old, keep), old.rows
+        for blob, writer in (("edits", self.edits), ("norm", self.norm)):
+            data, offsets = old.blob(blob)
+            offsets = np.asarray(offsets, dtype=np.int64)
+            sizes = np.diff(offsets) * keep
+            # copy runs of consecutive kept rows in one call each, file to file in the kernel
+            edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
+            runs = [(int(offsets[a]), int(offsets[b])) for a, b in zip(edges[::2].tolist(), edges[1::2].tolist())]
+            _copy_runs(old.folder / blob_files(blob)[0], data, runs, writer.file)
+            writer.offsets = (np.concatenate([[0], np.cumsum(sizes)]) + writer.size).tolist()
+            writer.size = writer.offsets[-1]
+
+    def _base_column(self, f: Field, table: list | None, names: list | None) -> np.ndarray:
+        old, keep = self.base
+        column = np.asarray(old.array(f.column_attr))
+        if f.column == "code":
+            old_table = old.strings(f.names_blob) if f.names_blob else old.values[f.names_attr]
+            index = {v: i for i, v in enumerate(table)}
+            remap = np.asarray([index.get(v, -1) for v in old_table] + [-1], dtype=np.int32)
+            return np.where(keep & (column >= 0), remap[column], -1).astype(np.int32)
+        if f.column == "bits":
+            out = np.zeros(len(column), dtype=np.uint64)
+            for i, name in enumerate(old.values[f.names_attr]):
+                if name in names:  # the others are used by dead rows only
+                    out |= ((column >> np.uint64(i)) & np.uint64(1)) << np.uint64(names.index(name))
+            return np.where(keep, out, np.uint64(0)).astype(np.uint64)
+        return np.where(keep, column, 0).astype(np.int32)
+
+    def _base_values(self, f: Field) -> list:
+        """The values of a code/bits column used by the kept rows of the base."""
+        if self.base is None:
+            return []
+        old, keep = self.base
+        column = np.asarray(old.array(f.column_attr))
+        if f.column == "bits":
+            used = int(np.bitwise_or.reduce(column[keep])) if keep.any() else 0
+            return [n for i, n in enumerate(old.values[f.names_attr]) if used >> i & 1]
+        table = old.strings(f.names_blob) if f.names_blob else old.values[f.names_attr]
+        codes = np.unique(column[keep & (column >= 0)]).tolist()
+        return [table[c] for c in codes]
+
+    def add(self, values: dict, text: str, norm: str | None = None) -> None:
+        if norm is None:
+            norm = normalize(text)
+        for name, cells in self.cells.items():
+            cells.append(values.get(name))
+        self.live.append(True)
+        self.lengths.append(len(norm))
+        self.edits.add(source_text.edits(text))
+        self.norm.add(norm)
+
+    def add_dead(self) -> None:
+        for cells in self.cells.values():
+            cells.append(None)
+        self.live.append(False)
+        self.lengths.append(0)
+        self.edits.add("")
+        self.norm.add("")
+
+    def finish(self, titles: dict[str, str]) -> None:
+        """Write everything; ``titles`` maps each report id to its title."""
+        self.edits.close()
+        self.norm.close()
+        files: dict[str, str] = {}
+        values: dict[str, list] = {}
+        arrays: dict[str, np.ndarray] = {}
+        n = self.rows
+        new = len(self.live)
+        for f in _array_columns():
+            cells = self.cells[f.name]
+            if f.column == "code":
+                table = _value_table(f, cells + self._base_values(f))
+                index = {v: i for i, v in enumerate(table)}
+                arrays[f.column_attr] = np.fromiter((-1 if v is None else index[v] for v in cells),
+                                                    dtype=np.int32, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, table, None),
+                                                            arrays[f.column_attr]])
+                if f.names_blob:  # searched by the query side (headings): a blob and its normalized copy
+                    _write_strings(self.folder, f.names_blob, table)
+                    _write_strings(self.folder, f"{f.names_blob}_norm", [normalize(s) for s in table])
+                else:
+                    values[f.names_attr] = table
+            elif f.column == "bits":
+                names = list(self.topic_names)
+                for v in [*cells, self._base_values(f)]:
+                    for t in v or ():
+                        if t and t not in names:
+                            names.append(t)
+                bit = {t: 1 << i for i, t in enumerate(names)}
+                arrays[f.column_attr] = np.fromiter(
+                    (sum(bit[t] for t in set(v or ()) if t) for v in cells), dtype=np.uint64, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, names), arrays[f.column_attr]])
+                values[f.names_attr] = names
+            else:  # year, int
+                arrays[f.column_attr] = np.fromiter((v or 0 for v in cells), dtype=np.int32, count=new)
+                if self.base is not None:
+                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, None), arrays[f.column_attr]])
+        live = np.asarray(self.live, dtype=np.bool_)
+        length = np.asarray(self.lengths, dtype=np.int32)
+        if self.base is not None:
+            old, keep = self.base
+            live = np.concatenate([keep, live])
+            length = np.concatenate([np.where(keep, np.asarray(old.array("length")), 0).astype(np.int32), length])
+        arrays["live"] = live
+        arrays["length"] = length
+        doc, seq = arrays["doc"], arrays["seq"]
+        # report codes are the ranks of the sorted report ids: reading order is code, then position
+        arrays["reading_order"] = np.where(doc >= 0, doc.astype(np.int64) << ORDER_SHIFT | seq, DEAD_ORDER)
+        _write_strings(self.folder, "titles_norm", [normalize(titles.get(d) or "") for d in values["doc_ids"]])
+        _write_strings(self.folder, "titles", [titles.get(d) or "" for d in values["doc_ids"]])
+        for name, array in arrays.items():
+            np.save(_fresh(self.folder / column_file(name)), array, allow_pickle=False)
+        store.write_json(self.folder / VALUES, values)
+        for name in arrays:
+            files[column_file(name)] = None
+        for name in BLOBS:
+            for part in blob_files(name):
+                files[part] = None
+        files[VALUES] = None
+        for name in files:
+            path = self.folder / name
+            files[name] = path.stat().st_size
+            _read_only(path)
+        lengths = arrays["length"][live]
+        store.write_json(self.folder / MANIFEST, {
+            "format": FORMAT, "rows": n, "live": int(live.sum()),
+            "avg_length": float(lengths.mean()) if len(lengths) else 1.0, "files": files,
+        })
+        _read_only(self.folder / MANIFEST)
+
+
+def _value_table(f: Field, cells: list) -> list:
+    present = {v for v in cells if v is not None}
+    first = [v for v in f.value_order if v in present]
+    return first + sorted(present - set(first))
+
+
+def _write_strings(folder: Path, name: str, strings: list[str]) -> None:
+    w = _BlobWriter(folder, name)
+    for s in strings:
+        w.add(s)
+    w.close()
+
+
+def _fresh(path: Path) -> Path:
+    """``path``, with any file of that name removed first: a generation's files may be
+    hard links to the previous generation's, which must never be written through."""
+    path.unlink(missing_ok=True)
+    return path
+
+
+def _read_only(path: Path) -> None:
+    try:
+        os.chmod(path, 0o444)
+    except OSError:
+        pass
+
+
+def row_values(report, passage, seq: int) -> dict:
+    """A passage's column values (index/fields.py, ``Model.row_values``)."""
+    return field_model.current().row_values(report, passage, seq)
+
+
+def copy_rows(writer: ColumnWriter, old: "Columns", keep_docs: set[str]) -> None:
+    """Start ``writer`` with the rows of a previous generation: those of the reports in
+    ``keep_docs`` as they were, the others as dead rows."""
+    doc = np.asarray(old.array("doc"))
+    kept_codes = np.asarray([d in keep_docs for d in old.values["doc_ids"]] + [False], dtype=bool)
+    keep = np.asarray(old.array("live")) & kept_codes[np.where(doc >= 0, doc, len(kept_codes) - 1)]
+    writer.copy_base(old, keep)
+
+
+def stored_passages(old: "Columns", first: int, last: int) -> Iterator[tuple[str, str, str]]:
+    """``(kind, text, norm)`` of the rows ``first`` … ``last - 1`` of a generation."""
+    kinds = np.asarray(old.array("kind"))
+    names = old.values[field_model.current().by_name["kind"].names_attr]
+    texts, norms = old.source_texts(), old.texts("norm")
+    for r in range(first, last):
+        code = int(kinds[r])
+        yield (names[code] if code >= 0 else "body"), texts[r], norms[r]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class Columns:
+    """The mapped columns of one generation (see the module docstring)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        manifest_path = folder / MANIFEST
+        try:
+            self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            expected = self.manifest["files"]
+            self.rows = int(self.manifest["rows"])
+        except FileNotFoundError:
+            raise IndexMissing(f"the index generation {folder} has no {MANIFEST}",
+                               "rebuild it with `govsearch index build`") from None
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise IndexMissing(f"the index file {manifest_path} is damaged ({exc})",
+                               "rebuild it with `govsearch index build`") from None
+        self._expected = expected
+        self._watched: list[tuple[Path, int, int, int]] = []  # (file, inode, size, mtime) of mapped files
+        for name, size in expected.items():
+            self._check_size(name, size)
+        self.values = json.loads((folder / VALUES).read_text(encoding="utf-8"))
+        self._arrays: dict[str, np.ndarray] = {}
+        self._blobs: dict[str, tuple[object, np.ndarray]] = {}
+        self._strings: dict[str, list[str]] = {}
+
+    def _check_size(self, name: str, size: int) -> int:
+        """Check a file's size against the manifest; return its inode."""
+        path = self.folder / name
+        try:
+            st = path.stat()
+        except OSError:
+            raise IndexMissing(f"the index file {path} is missing", "rebuild it with `govsearch index build`") from None
+        if st.st_size != size:
+            raise IndexMissing(f"the index file {path} is damaged: {st.st_size} bytes, {size} expected",
+                               "rebuild it with `govsearch index build`")
+        return st.st_ino
+
+    def _watch(self, name: str, inode: int) -> None:
+        path = self.folder / name
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except OSError:
+            mtime = 0
+        self._watched.append((path, inode, self._expected[name], mtime))
+
+    def verify(self) -> None:
+        """Raise :class:`IndexMissing` if a mapped file has shrunk (someone truncated a
+        file of the live generation: reading it would crash the process with SIGBUS) or
+        was written in place since it was mapped (see :func:`store.check_watched`).
+        Costs one ``stat`` per mapped file."""
+        for watched in self._watched:
+            store.check_watched(watched)
+
+    def array(self, name: str) -> np.ndarray:
+        a = self._arrays.get(name)
+        if a is None:
+            a = self._arrays[name] = self._load_npy(column_file(name), (self.rows,))
+        return a
+
+    def _load_npy(self, name: str, shape: tuple | None = None) -> np.ndarray:
+        path = self.folder / name
+        inode = self._check_size(name, self._expected[name])
+        try:
+            a = np.load(path, mmap_mode="r", allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            raise IndexMissing(f"the index file {path} is damaged ({exc})",
+                               "rebuild it with `govsearch index build`") from None
+        if shape is not None and a.shape != shape:
+            raise IndexMissing(f"the index file {path} has shape {a.shape}, {shape} expected",
+                               "rebuild it with `govsearch index build`")
+        if a.size:
+            self._watch(name, inode)
+        # a plain ndarray over the same mapping: np.memmap's Python-level __getitem__
+        # costs a microsecond per index, which the query side pays thousands of times
+        return a.view(np.ndarray) if isinstance(a, np.memmap) else a
+
+    def has_blob(self, name: str) -> bool:
+        """Whether this generation has the blob (``titles`` is newer than the others)."""
+        return blob_files(name)[0] in self._expected
+
+    def blob(self, name: str) -> tuple[object, np.ndarray]:
+        """(bytes-like data, offsets) of a string blob."""
+        got = self._blobs.get(name)
+        if got is None:
+            blob_name, offsets_name = blob_files(name)
+            offsets = self._load_npy(offsets_name)
+            size = self._expected[blob_name]
+            if len(offsets) == 0 or int(offsets[-1]) != size:
+                raise IndexMissing(f"the index file {self.folder / offsets_name} does not match {blob_name}",
+                                   "rebuild it with `govsearch index build`")
+            inode = self._check_size(blob_name, size)
+            if size:
+                with open(self.folder / blob_name, "rb") as f:
+                    if os.fstat(f.fileno()).st_size != size:
+                        raise IndexMissing(f"the index file {self.folder / blob_name} is damaged",
+                                           "rebuild it with `govsearch index build`")
+                    data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+                self._watch(blob_name, inode)
+            else:
+                data = b""
+            got = self._blobs[name] = (data, offsets)
+        return got
+
+    def strings(self, name: str) -> list[str]:
+        """A small blob (headings, titles) decoded as a list, once."""
+        got = self._strings.get(name)
+        if got is None:
+            data, offsets = self.blob(name)
+            raw = bytes(data[: int(offsets[-1])]) if len(offsets) else b""
+            o = offsets.tolist()
+            got = self._strings[name] = [raw[a:b].decode("utf-8") for a, b in zip(o, o[1:])]
+        return got
+
+    def texts(self, name: str) -> "Texts":
+        """The strings of a blob by row, each decoded when asked for."""
+        return Texts(self, name)
+
+    def source_texts(self) -> "Texts | SourceTexts":
+        """The passages' source texts by row: put back together from the normalized
+        text and the edit records, or (an index written before them) ``text.bin``."""
+        if self.has_blob("edits"):
+            return SourceTexts(self.texts("norm"), self.texts("edits"))
+        return self.texts("text")
+
+    def text(self, r: int) -> str:
+        return self.source_texts()[r]
+
+    def norm(self, r: int) -> str:
+        return self.texts("norm")[r]
+
+    def close(self) -> None:
+        """Nothing to close: the mappings go when the last array or blob using them does."""
+
+
+class Texts:
+    """The strings of a mapped blob by row (``texts[r]``), decoded one at a time."""
+
+    def __init__(self, columns: Columns, name: str):
+        self.data, self.offsets = columns.blob(name)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, r: int) -> str:
+        o = self.offsets
+        return self.data[int(o[r]) : int(o[r + 1])].decode("utf-8")
+
+    def __iter__(self):
+        return (self[r] for r in range(len(self)))
+
+
+class SourceTexts:
+    """Source texts by row, put back together from the normalized text and the edit
+    record of each passage (index/generation/source_text.py)."""
+
+    def __init__(self, norms: Texts, edits: Texts):
+        self.norms, self.edits = norms, edits
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def __getitem__(self, r: int) -> str:
+        return source_text.restore(self.norms[r], self.edits[r])
+
+
+# --------------------------------------------------------------------------- from Whoosh
+
+
+def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
+    """Write the columns of generation ``gen`` again, from its Whoosh index (the index
+    of record) alone, into ``folder`` (default: ``gen``): every column value and the
+    report titles are stored with each passage. Besides Whoosh it reads only the
+    number of rows (the bigram manifest: rows removed by updates have no Whoosh
+    document) and the topic lexicon's order of names (build.json)."""
+    from whoosh import index as whoosh_index
+
+    from index.generation import grams
+
+    folder = folder or gen
+    folder.mkdir(parents=True, exist_ok=True)
+    info = store.read_json(gen / store.BUILD_INFO)
+    size = store.read_json(gen / grams.MANIFEST)["next_row"]
+    model = field_model.current()
+    fields = [f for f in model.columns if f.column != "text" and f.name != "seq"]
+    stored: dict[int, dict] = {}
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.searcher() as s:
+        reader = s.reader()
+        row_of = reader.column_reader("row")
+        for docnum, f in reader.iter_docs():
+            stored[row_of[docnum]] = f
+    writer = ColumnWriter(folder, info.get("topics", []))
+    titles: dict[str, str] = {}
+    for r in range(size):
+        doc = stored.get(r)
+        if doc is None:
+            writer.add_dead()
+            continue
+        values = {"seq": doc["seq"], **{f.name: f.from_whoosh(doc.get(f.name)) for f in fields}}
+        titles[doc["doc_id"]] = doc.get("title", "")
+        writer.add(values, doc["text"])
+    writer.finish(titles)
+    return folder

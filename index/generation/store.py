@@ -1,0 +1,355 @@
+"""The index folder: generations switched atomically.
+
+Layout::
+
+    <index>/CURRENT        name of the live generation (replaced atomically)
+    <index>/gen-<stamp>/   a complete Whoosh index + documents.json + build.json
+                           + manifest.json (written last: name → size of every file)
+    <index>/build.lock     locked (flock) while a build or update runs; the kernel
+                           releases it when the holder dies
+
+A build writes a new generation beside the live one and only then replaces
+``CURRENT``; a searcher reading meanwhile keeps using the old generation, and a
+build killed midway leaves ``CURRENT`` untouched. Older generations are removed by
+later builds (the previous complete one is kept for searchers that still have it
+open); a generation without ``manifest.json`` is a leftover of a killed build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+
+from index.errors import BuildLocked, IndexDamaged, IndexMissing
+
+CURRENT = "CURRENT"
+LOCK = "build.lock"
+DOCUMENTS = "documents.json"
+BUILD_INFO = "build.json"
+MANIFEST = "manifest.json"
+_GEN_NAME = re.compile(r"gen-[A-Za-z0-9_.-]{1,200}")
+
+
+def current_generation(index_dir: Path) -> Path:
+    pointer = index_dir / CURRENT
+    try:
+        raw = pointer.read_bytes()
+    except FileNotFoundError:
+        raise IndexMissing(f"no index at {index_dir}") from None
+    except OSError as exc:
+        raise IndexMissing(f"cannot read {pointer}: {exc.strerror or exc}") from None
+    try:
+        name = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        name = None
+    if name is None or not _GEN_NAME.fullmatch(name):
+        raise IndexMissing(f"the index at {index_dir} is damaged: {pointer} does not name a generation "
+                           f"({raw[:40]!r})")
+    gen = index_dir / name
+    if not gen.is_dir():
+        raise IndexMissing(f"the index at {index_dir} points to a missing generation {name!r}")
+    return gen
+
+
+def is_complete(gen: Path) -> bool:
+    """A generation whose build finished (the manifest is written last; indexes made
+    before manifests existed count when their build.json is there)."""
+    return (gen / MANIFEST).is_file() or (gen / BUILD_INFO).is_file()
+
+
+def write_manifest(gen: Path) -> None:
+    """Record the name, size and CRC-32 of every file of a finished generation (written
+    last): sizes catch a truncated file with one ``stat``; checksums catch one damaged
+    in place at the same size, which a mapped read would otherwise serve silently."""
+    files, crcs = {}, {}
+    for p in sorted(gen.iterdir()):
+        if p.is_file() and p.name != MANIFEST and not p.name.endswith((".lock", ".tmp", "WRITELOCK")):
+            files[p.name] = p.stat().st_size
+            crcs[p.name] = file_crc32(p)
+    write_json(gen / MANIFEST, {"files": files, "crc32": crcs})
+
+
+CRC_BLOCK = 1 << 20
+CHECKSUMS_ENV = "GOVSEARCH_CHECKSUMS"
+
+
+def verify_checksums() -> bool:
+    """Whether opening a generation checks every file's CRC-32 (``GOVSEARCH_CHECKSUMS``,
+    default on; ``0`` leaves only the size checks, for an index too large to read
+    through at every switch)."""
+    return os.environ.get(CHECKSUMS_ENV, "1").strip().lower() not in ("0", "no", "off", "false")
+
+
+def file_crc32(path: Path) -> int:
+    """CRC-32 of a whole file (zlib's: hundreds of MB a second, see docs/RELIABILITY.md)."""
+    crc = 0
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(CRC_BLOCK)
+            if not block:
+                return crc
+            crc = zlib.crc32(block, crc)
+
+
+def read_manifest(gen: Path) -> dict | None:
+    """The generation's manifest, None for an index older than manifests;
+    :class:`IndexDamaged` when it cannot be read."""
+    try:
+        manifest = read_json(gen / MANIFEST)
+        files = dict(manifest["files"])
+        crcs = dict(manifest.get("crc32") or {})
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IndexDamaged(f"{gen / MANIFEST} cannot be read: {exc}") from None
+    return {"files": files, "crc32": crcs}
+
+
+def check_file_sizes(gen: Path, checksums: bool = False, only: tuple[str, ...] | None = None) -> list[str]:
+    """Raise :class:`IndexDamaged` naming the first file of the generation's manifest
+    that is missing or has another size than was written (one ``stat`` per file: cheap
+    enough for every open) or, with ``checksums``, other bytes (its CRC-32 differs);
+    ``only``: just these files. Return the names checked (none for an index older
+    than manifests)."""
+    manifest = read_manifest(gen)
+    if manifest is None:
+        return []
+    files = manifest["files"]
+    if only is not None:
+        files = {name: size for name, size in files.items() if name in only}
+    for name, size in files.items():
+        path = gen / name
+        try:
+            actual = path.stat().st_size
+        except FileNotFoundError:
+            raise IndexDamaged(f"{path} is missing") from None
+        if actual != size:
+            raise IndexDamaged(f"{path} has {actual} bytes, {size} were written (truncated or replaced)")
+    if checksums:
+        crcs = manifest["crc32"]
+        for name in files:
+            expected = crcs.get(name)
+            if expected is None:
+                continue  # written before checksums were recorded
+            try:
+                actual = file_crc32(gen / name)
+            except OSError as exc:
+                raise IndexDamaged(f"{gen / name} cannot be read: {exc.strerror or exc}") from None
+            if actual != expected:
+                raise IndexDamaged(f"{gen / name} is damaged: its checksum differs from the one written "
+                                   "(same size, other bytes)")
+    return list(files)
+
+
+def record_is_sound(gen: Path, name: str) -> bool:
+    """Whether a record file of the generation (``build.json`` …) is as it was written,
+    by the manifest's size and checksum; an index older than manifests has nothing to
+    check it against, so its record counts when it parses."""
+    try:
+        manifest = read_manifest(gen)
+        if manifest is not None and name not in manifest["files"]:
+            return False
+        check_file_sizes(gen, checksums=True, only=(name,))
+    except IndexDamaged:
+        return False
+    return True
+
+
+def verify_generation(gen: Path) -> None:
+    """Raise :class:`IndexDamaged` naming the first missing, truncated, damaged (by its
+    checksum) or unreadable file."""
+    for name in (BUILD_INFO, DOCUMENTS):
+        try:
+            read_json(gen / name)
+        except FileNotFoundError:
+            raise IndexDamaged(f"{gen / name} is missing") from None
+        except (OSError, ValueError) as exc:
+            raise IndexDamaged(f"{gen / name} cannot be read: {exc}") from None
+    for name in check_file_sizes(gen, checksums=True):
+        path = gen / name
+        if name.endswith(".json"):
+            try:
+                read_json(path)
+            except (OSError, ValueError) as exc:
+                raise IndexDamaged(f"{path} cannot be read: {exc}") from None
+
+
+def watch(path: Path) -> tuple[Path, int, int, int]:
+    """What :func:`check_watched` compares: a mapped file's inode, size and mtime now."""
+    st = os.stat(path)
+    return path, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def check_watched(watched: tuple[Path, int, int, int]) -> None:
+    """Raise :class:`IndexDamaged` when a mapped file has shrunk (reading it would crash
+    the process with SIGBUS) or was written in place (its mapped bytes are no longer
+    those the manifest vouched for) since :func:`watch`. The files of a generation are
+    written once and never modified, so any change of size or mtime is damage; a file
+    removed or replaced by another (another inode) is harmless: the mapping keeps the
+    old one."""
+    path, inode, size, mtime = watched
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if st.st_ino != inode:
+        return
+    if st.st_size < size:
+        raise IndexDamaged(f"the index file {path} has changed under the server: {st.st_size} bytes, {size} expected",
+                           "rebuild it with `govsearch index update` (it repairs damaged files)")
+    if st.st_size != size or st.st_mtime_ns != mtime:
+        raise IndexDamaged(f"the index file {path} was written to under the server (its bytes may differ from "
+                           "those checked when it was opened)",
+                           "rebuild it with `govsearch index update` (it repairs damaged files)")
+
+
+def new_generation(index_dir: Path) -> Path:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    n = 0
+    while True:
+        gen = index_dir / f"gen-{stamp}-{os.getpid()}-{n}"
+        try:
+            gen.mkdir()
+            return gen
+        except FileExistsError:
+            n += 1
+
+
+def switch_to(index_dir: Path, gen: Path) -> None:
+    tmp = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(gen.name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+
+
+def remove_old_generations(index_dir: Path, keep: int = 2, previous: str | None = None) -> list[str]:
+    """Remove leftovers of killed builds (generations without a manifest) and complete
+    generations beyond the live one and the ``keep - 1`` most recently finished others.
+    ``previous`` (the generation that was live before this build switched) is always
+    kept: searchers may still have it open. Call it holding the build lock. Returns
+    the names removed."""
+    try:
+        live = current_generation(index_dir).name
+    except IndexMissing:
+        live = None
+    complete, leftovers = [], []
+    for gen in index_dir.glob("gen-*"):
+        if not gen.is_dir() or gen.name == live:
+            continue
+        (complete if is_complete(gen) else leftovers).append(gen)
+
+    def finished(gen: Path) -> float:
+        for name in (MANIFEST, BUILD_INFO):
+            try:
+                return (gen / name).stat().st_mtime
+            except OSError:
+                continue
+        return 0.0
+
+    complete.sort(key=finished, reverse=True)
+    kept = {g.name for g in complete[: max(keep - 1, 0)]}
+    if previous:
+        kept.add(previous)
+    removed = []
+    for gen in leftovers + [g for g in complete if g.name not in kept]:
+        shutil.rmtree(gen, ignore_errors=True)
+        removed.append(gen.name)
+    return removed
+
+
+def link_copy(src: Path, dst: Path) -> None:
+    """Copy a generation's files by hard link (Whoosh never rewrites a segment file)."""
+    for item in src.iterdir():
+        if item.is_file() and not item.name.endswith(".lock"):
+            try:
+                os.link(item, dst / item.name)
+            except OSError:
+                shutil.copy2(item, dst / item.name)
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(data, ensure_ascii=False, indent=1))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# the file object of the build lock held by this process (closed in forked workers,
+# so that a worker outliving its parent can never keep the index locked)
+_HELD: list = []
+
+
+def close_inherited_lock() -> None:
+    """In a forked child: close the parent's lock file (the parent keeps the lock)."""
+    for f in _HELD:
+        try:
+            os.close(f.fileno())
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+@contextmanager
+def build_lock(index_dir: Path):
+    """One build or update at a time per index folder: ``flock`` on ``build.lock``,
+    which the kernel releases when the holder dies (however it dies)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    f = open(index_dir / LOCK, "a+")
+    try:
+        try:
+            import fcntl
+
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise BuildLocked(f"another build or update is running on {index_dir}") from None
+        except ImportError:  # Windows: msvcrt
+            import msvcrt
+
+            try:
+                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+            except OSError:
+                raise BuildLocked(f"another build or update is running on {index_dir}") from None
+        _HELD.append(f)
+        yield
+    finally:
+        if f in _HELD:
+            _HELD.remove(f)
+        f.close()
+
+
+LAST_BUILD = "last-build.json"
+
+
+def record_last_build(index_dir: Path, result: str, mode: str, generation: str | None = None,
+                      message: str = "") -> None:
+    """Say how the last build or update ended (for /metrics); never fails the build."""
+    try:
+        write_json(Path(index_dir) / LAST_BUILD, {
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "result": result, "mode": mode,
+            "generation": generation, "message": message})
+    except OSError:
+        pass
+
+
+def last_build(index_dir) -> dict | None:
+    try:
+        data = read_json(Path(index_dir) / LAST_BUILD)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

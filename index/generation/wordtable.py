@@ -1,0 +1,161 @@
+"""jieba's dictionary as a memory-mapped table, so that a query is segmented without
+loading it.
+
+Loading jieba's dictionary (its prefix dictionary of about 600,000 entries plus the
+domain dictionary) takes a second or more; a query needs a handful of its entries.
+A build writes the analyzer's complete prefix dictionary (``FREQ``, with the domain
+words added) beside the index, sorted by UTF-8 bytes (``jieba.bin`` with offsets and
+frequencies). At query time :class:`WordTable` looks up only the substrings of the
+query, gives them to a jieba tokenizer as its whole dictionary, and lets jieba's own
+code segment: jieba only ever consults substrings of the text it cuts, and every
+prefix of a dictionary word is itself an entry, so the result is exactly what the
+fully loaded analyzer gives (a test checks it on real text).
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+from bisect import bisect_left
+from pathlib import Path
+
+import numpy as np
+
+BLOB = "jieba.bin"
+OFFSETS = "jieba.offsets.npy"
+FREQS = "jieba.freq.npy"
+INFO = "jieba.json"
+FILES = (BLOB, OFFSETS, FREQS, INFO)
+
+
+def write(folder: Path, freq: dict[str, int], total: int) -> None:
+    """Write jieba's prefix dictionary ``freq`` (``Tokenizer.FREQ``) into ``folder``."""
+    items = sorted((w.encode("utf-8"), f) for w, f in freq.items())
+    keys = [k for k, _ in items]
+    offsets = np.zeros(len(keys) + 1, dtype=np.uint32)
+    np.cumsum([len(k) for k in keys], out=offsets[1:])
+    for name in FILES:
+        (folder / name).unlink(missing_ok=True)  # never write through a hard link
+    (folder / BLOB).write_bytes(b"".join(keys))
+    np.save(folder / OFFSETS, offsets, allow_pickle=False)
+    np.save(folder / FREQS, np.asarray([f for _, f in items], dtype=np.uint32), allow_pickle=False)
+    (folder / INFO).write_text(json.dumps({"total": int(total), "entries": len(keys),
+                                           "bytes": int(offsets[-1])}), encoding="utf-8")
+
+
+def present(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in FILES)
+
+
+class _Keys:
+    """The sorted keys as a sequence of bytes (for bisect)."""
+
+    def __init__(self, data, offsets: list[int]):
+        self.data, self.offsets = data, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.data[self.offsets[i] : self.offsets[i + 1]]
+
+
+class WordTable:
+    """The mapped dictionary of one index generation."""
+
+    def __init__(self, folder: Path):
+        from index.generation import store
+        from index.errors import IndexMissing
+
+        # sizes against the generation's manifest before anything is mapped: reading
+        # past the end of a truncated mapped file kills the process (SIGBUS)
+        store.check_file_sizes(folder, only=FILES)
+        try:
+            info = json.loads((folder / INFO).read_text(encoding="utf-8"))
+            size = (folder / BLOB).stat().st_size
+            offsets = np.load(folder / OFFSETS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            self.freqs = np.load(folder / FREQS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            data = b""
+            if size:
+                with open(folder / BLOB, "rb") as f:
+                    if os.fstat(f.fileno()).st_size != size:
+                        raise ValueError(f"{BLOB} changed while it was opened")
+                    data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexMissing(f"the dictionary files in {folder} cannot be read ({exc})",
+                               "rebuild the index with `govsearch index build`") from None
+        if size != info["bytes"] or len(offsets) != info["entries"] + 1 or len(self.freqs) != info["entries"] \
+                or int(offsets[-1]) != size:
+            raise IndexMissing(f"the dictionary files {folder / BLOB} do not match {folder / INFO}",
+                               "rebuild the index with `govsearch index build`")
+        self._watched = [store.watch(folder / name) for name in (BLOB, OFFSETS, FREQS)]
+        self.total = info["total"]
+        self._offsets = offsets
+        self._keys = _Keys(data, offsets)
+        self._cache: dict[str, int | None] = {}
+
+    def verify(self) -> None:
+        """Raise IndexMissing naming a mapped file that was truncated or written in place
+        since it was mapped (one ``stat`` each)."""
+        from index.generation import store
+
+        for watched in self._watched:
+            store.check_watched(watched)
+
+    def get(self, word: str) -> int | None:
+        """The frequency of ``word`` in jieba's prefix dictionary (0 for a prefix that is
+        not a word itself), or None when it is not an entry."""
+        cached = self._cache.get(word, -1)
+        if cached != -1:
+            return cached
+        key = word.encode("utf-8")
+        i = bisect_left(self._keys, key)
+        found = int(self.freqs[i]) if i < len(self._keys) and self._keys[i] == key else None
+        if len(self._cache) < 100_000:
+            self._cache[word] = found
+        return found
+
+    def entries_in(self, sentence: str) -> dict[str, int]:
+        """Every dictionary entry that is a substring of ``sentence`` (all jieba reads)."""
+        out: dict[str, int] = {}
+        n = len(sentence)
+        for k in range(n):
+            for i in range(k + 1, n + 1):
+                frag = sentence[k:i]
+                if frag in out:
+                    continue
+                f = self.get(frag)
+                if f is None:
+                    break  # no entry has this prefix
+                out[frag] = f
+        return out
+
+    def cut(self, normalized: str) -> list[str]:
+        """jieba words of already-normalized text, as ``Analyzer.cut`` gives them."""
+        from index.analysis import import_jieba
+
+        jieba = import_jieba()
+        tk = jieba.Tokenizer()
+        tk.FREQ = self.entries_in(normalized)
+        tk.total = self.total
+        tk.initialized = True
+        return [w for w in tk.cut(normalized, HMM=True) if w and not w.isspace()]
+
+
+def copy_or_write(folder: Path, previous: Path | None, analyzer) -> None:
+    """The dictionary table of a new generation: kept (hard-linked) from the previous
+    generation when it is there (an update with the same dictionary), else written."""
+    if previous is not None and present(previous):
+        for name in FILES:
+            target = folder / name
+            if not target.exists():
+                try:
+                    os.link(previous / name, target)
+                except OSError:
+                    import shutil
+
+                    shutil.copy2(previous / name, target)
+        return
+    tk = analyzer.jieba
+    write(folder, tk.FREQ, tk.total)

@@ -1,0 +1,209 @@
+"""What one line of a report looks like: sentence ends, numbering, brackets, and the
+line patterns that are never headings (enumerations, dates, speakers, contacts, …).
+
+Used by :mod:`index.reading.structure`, which decides from these and from the lines around
+each line what it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_END = set("。！？!?…；;：:.")
+CLOSERS = "”’」』）)》】\"' \t\u3000"
+HARD_PUNCT = re.compile(r"[。！？!?；;]")
+CN_NUM = "一二三四五六七八九十百零〇两"
+# numbered headings: pattern, rank (章 above 节 above 一、 above （一） above 1. above （1）)
+NUMBERED = (
+    (re.compile(rf"^第[{CN_NUM}\d]+[章编](?![^\s\u3000]{{0,2}}[，,])"), 0),
+    (re.compile(rf"^第[{CN_NUM}\d]+节"), 1),
+    (re.compile(rf"^[{CN_NUM}]+(?:、|[.．](?!\d))"), 2),
+    (re.compile(rf"^[（(][{CN_NUM}]+[)）]"), 3),
+    (re.compile(r"^\d{1,2}(?:[.．、](?!\d)|\s*[)）])"), 4),
+    (re.compile(r"^[（(]\d{1,2}[)）]"), 5),
+)
+CHAPTER_RANKS = 2  # ranks 0 and 1 (章, 节) only take a level when the document has them
+# never a heading
+ENUMERATION = re.compile(
+    rf"^(?:[{CN_NUM}]+[是要](?![求点])|第[{CN_NUM}]+[，,、：:]|第[{CN_NUM}\d]+条|首先|其次|再次|最后|另外|此外)"
+)
+DATE_LINE = re.compile(
+    rf"^[\d{CN_NUM}]{{2,4}}\s*[年\-./]\s*[\d{CN_NUM}]{{1,2}}\s*[月\-./]\s*[\d{CN_NUM}]{{1,3}}\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?|\s*\d{1,2}时\d{1,2}分)?$"
+    rf"|^[\d{CN_NUM}]{{4}}\s*年\s*[\d{CN_NUM}]{{1,2}}\s*月$"
+)
+# contact details, stamps and form boxes: never headings
+CONTACT = re.compile(
+    r"\d{3,4}-\d{7,8}|[\w.]+@[\w.]+|https?://|www\.|(?:邮编|传真|电话|邮箱|地址|联系人)[:：]"  # contact details
+    r"|[（(]盖[^）)]{0,8}章[)）]|[（(]签[字名章][)）]|[:：][\s\u3000]{2,}|年[\s\u3000]{2,}月|□"  # stamps, form fields
+)
+OFFICE = (r"(?:总理|副总理|主席|副主席|省长|代省长|副省长|市长|代市长|副市长|县长|代县长|区长|代区长|州长|镇长|乡长|书记|主任"
+          r"|市長|縣長|區長|鎮長|鄉長|書記|苏木达|蘇木達|[乡镇鄉鎮][\s\u3000]长|[乡镇鄉鎮][\s\u3000]長)")
+# the speaker under a report's title, in either script, offices joined by 、 (镇委副书记、镇长 张某某)
+SPEAKER = re.compile(
+    rf"^[\u4e00-\u9fff、]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·](?:[\s\u3000]?[\u4e00-\u9fff·]){{1,4}})?$"
+    r"|^[\u4e00-\u9fff、]{0,16}(?:总理|省长|市长|县长|区长|主席|主任|鄉長|鎮長|縣長)[\u4e00-\u9fff]{2,3}$"
+)
+# a session line: "——2024年1月23日在某某镇第二十届人民代表大会第八次会议上", "（2019年6月）"
+SESSION_START = re.compile(r"^[—\-–－\s（(]*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在")
+SESSION_LINE = re.compile(SESSION_START.pattern + r"[^。！？!?]{0,60}(?:会议|會議|大会|大會)上?[)）]?$")
+MAX_SESSION = 70
+BYLINE = re.compile(
+    r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
+    r"|(?:文/图|文／图|摄影?|图/文|图／文)$"
+)
+TRAILING_BYLINE = re.compile(
+    r"(?<=[。！？”])\s*((?:本报)?记者[\s\u3000]*[\u4e00-\u9fff]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,8})*"
+    r"(?:[\s\u3000]*(?:文/图|文／图|摄|报道))?)\s*$"
+)
+# a paragraph that opens like this starts a new sentence, it does not continue one
+SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
+LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+# a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
+FIGURE = re.compile(r"^(?:附图|附表|图|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
+# a name or office spelled out with spaces, as under a letter: 科 技 部, 中 国 证 监 会
+SPACED_SIGNATURE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,7}$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# a unit opening with one of these continues the unit before it
+CONTINUES = "，,、。．；;：:》」』”’）)】%％"
+OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
+INLINE_END = re.compile(r"[。！？!?]|[：:](?!//)|\.(?![\da-zA-Z])")  # not inside 1.5, https://, nsfc.gov
+# a phrase opening like this is a sentence (本办法…, 该项目…, 各单位…), not a title
+SENTENCE_SUBJECT = re.compile(r"^(?:本|该|各|凡|如|若|对于|经|由于)")
+# "shall", "must", "must not": a numbered rule, not a heading
+MODAL = re.compile(r"应当|应该|必须|不得|(?<![响供适相对反效])应(?=[及依按在将由从予向与为经具确严切有明制建加做])")
+SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
+
+MAX_HEADING = 40
+MAX_NUMBERED_HEADING = 60
+MAX_INLINE_HEADING = 40
+
+
+def strip_trailing_notes(text: str) -> str:
+    """``…加强领导。（牵头单位：省科技厅）`` → ``…加强领导。``: a parenthesis closing a line
+    after a finished sentence is a note; what counts is the sentence before it."""
+    stripped = text.rstrip(" \t\u3000")
+    for _ in range(3):
+        if stripped[-1:] not in "）)":
+            break
+        depth = 0
+        for k in range(len(stripped) - 1, -1, -1):
+            c = stripped[k]
+            if c in "）)":
+                depth += 1
+            elif c in "（(":
+                depth -= 1
+                if depth == 0:
+                    break
+        else:
+            break
+        before = stripped[:k].rstrip(" \t\u3000")
+        if not before or before.rstrip(CLOSERS)[-1:] not in SENTENCE_END:
+            break
+        stripped = before
+    return stripped
+
+
+def ends_sentence(text: str) -> bool:
+    if text[:1] in "（(" and text[-1:] in "）)" and not unbalanced(text[1:-1]):
+        return True  # a line that is one note: （责任单位：市经济和信息化委）
+    stripped = strip_trailing_notes(text).rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def numbered_rank(text: str) -> int | None:
+    for pattern, rank in NUMBERED:
+        if pattern.match(text):
+            return rank
+    return None
+
+
+def is_numbered(text: str) -> bool:
+    return numbered_rank(text) is not None
+
+
+def unbalanced(text: str) -> bool:
+    """An opening quote or bracket left open: the sentence goes on in the next line."""
+    return any(a in text and text.count(a) > text.count(b) + (text.count('"') if a == "“" else 0) for a, b in OPENERS)
+
+
+def heading_like(text: str) -> bool:
+    """Short, no sentence punctuation, not ending like a clause, some Chinese."""
+    limit = MAX_NUMBERED_HEADING if is_numbered(text) else MAX_HEADING
+    return (
+        2 <= len(text) <= limit
+        and not HARD_PUNCT.search(text)
+        and text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",", "：", ":", "—", "…")
+        and bool(CJK.search(text))
+    )
+
+
+def numbered_heading(text: str) -> bool:
+    """A numbered line that is a heading by itself (``（一）用改革的办法…。`` may end
+    with a full stop)."""
+    if not is_numbered(text) or ENUMERATION.match(text):
+        return False
+    core = text.rstrip(CLOSERS)
+    if core[-1:] in "。.":
+        if "，" in core or "," in core:
+            return False  # a numbered sentence: 7. 申报项目受理后，原则上不能更改…。
+        core = core[:-1]
+    return heading_like(core)
+
+
+def parallel_heading(text: str) -> bool:
+    """A numbered line of two short phrases ending with a full stop,
+    ``（四）加强顶层设计，科学谋划煤矿智能化建设。``: a heading when it is not an item of a
+    list (the caller looks at the lines around it)."""
+    if not is_numbered(text) or ENUMERATION.match(text):
+        return False
+    core = text.rstrip(CLOSERS)
+    if core[-1:] not in "。." or len(core) > MAX_HEADING:
+        return False
+    number = next(p.match(core) for p, _ in NUMBERED if p.match(core))
+    parts = re.split(r"[，,]", core[number.end():-1].strip())
+    return (len(parts) == 2 and all(2 <= len(x) <= 20 for x in parts) and heading_like(core[:-1].replace("，", " "))
+            and not MODAL.search(core) and not SENTENCE_SUBJECT.match(parts[0]))
+
+
+def inline_heading(text: str) -> str:
+    """``（一）指导思想。坚持…`` → ``（一）指导思想``: a numbered line whose first sentence is
+    a short phrase without commas, followed by more text; else empty."""
+    if not is_numbered(text) or ENUMERATION.match(text):
+        return ""
+    number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
+    m = INLINE_END.search(text, number.end())
+    if not m or m.end() >= len(strip_trailing_notes(text).rstrip(CLOSERS)):
+        return ""  # nothing after the first sentence but a note: a numbered sentence
+    head = text[: m.start()]
+    if unbalanced(head) or not CJK.search(head) or CONTACT.search(head):
+        return ""
+    phrase = head[number.end():].strip()
+    if not 2 <= len(phrase) <= MAX_INLINE_HEADING or not CJK.search(phrase):
+        return ""
+    if MODAL.search(phrase) or SENTENCE_SUBJECT.match(phrase):
+        return ""  # a rule, not a title: （二）检测机构应及时将…报告提交通信主管部门。
+    if len(strip_trailing_notes(text).rstrip(CLOSERS)) - m.end() < len(phrase):
+        return ""  # a label and its value: （一）车载或便携无线电设备：26dBm；
+    if "，" in phrase or "," in phrase:
+        # two parallel phrases (（一）着力…，在…上开新局。) head a long paragraph under
+        # 一、 and （一）; a numbered sentence with a comma is just a numbered paragraph
+        parts = re.split(r"[，,]", phrase)
+        if len(parts) > 2 or len(text) < 2 * len(head):
+            return ""
+        if numbered_rank(text) not in (2, 3) and max(map(len, parts)) > 10:
+            return ""
+    return head.strip()
+
+
+def standalone_line(text: str) -> bool:
+    """A short line with no punctuation at all (a heading in all but name, e.g. in a
+    Markdown file) stands alone: it is not the first half of a broken paragraph."""
+    return heading_like(text) and not any(c in text for c in "，、,")
+
+
+def shape(text: str) -> tuple:
+    """What a heading looks like: its numbering and whether it is two phrases side by side."""
+    if SUBTITLE_MARK.match(text) and not is_numbered(text):
+        return ("mark",)
+    return (numbered_rank(text), len(re.split(r"[\s\u3000]+", text.strip())) > 1)

@@ -1,0 +1,528 @@
+"""Report metadata: title, year and the place a report is about (town 镇/乡/街道, county-level
+unit 市/区/县, prefecture city, province) with its ``level`` (township / county / city /
+province / national).
+
+Extracted from the text (see :func:`describe` for the rules), then overridden by a
+sidecar table when one is present.
+
+Sidecar format: a tab-separated file named ``metadata.tsv`` (``MANIFEST.tsv`` is read
+too) in any folder of the corpus. The first row names the columns; ``file`` is
+required and holds file names relative to that folder; any of ``title``, ``town``,
+``county``, ``city``, ``province``, ``level``, ``year`` (and any other report field of the
+field model, index/fields.py) may follow, and ``region`` is
+read as ``province`` (a province in Chinese or pinyin, e.g. ``anhui``; ``china`` means
+the whole country: no province, level national). Other columns are ignored. An empty
+cell keeps the extracted value; ``-`` sets the field to null::
+
+    file\ttitle\ttown\tcounty\tyear
+    xinmi-laiji.txt\t\t\t\t2022
+
+A cell that cannot be used (year ``abcd``, an unknown level or province) is reported
+and ignored; the rest of the row applies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from index import fields as field_model
+from index.reading import town_names
+from index.analysis import Analyzer
+from index.normalize import normalize
+from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
+
+SIDECAR_NAMES = ("metadata.tsv", "MANIFEST.tsv")
+PLACE_FIELDS = ("town", "county", "city", "province")  # lowest first, as places.PLACE_LEVELS
+FIELDS = ("title", "year", "level") + PLACE_FIELDS
+ALIASES = {"region": "province"}  # the real corpus's MANIFEST.tsv names provinces "region"
+LEVEL_OF_FIELD = dict(zip(PLACE_FIELDS, PLACE_LEVELS))
+NULL = "-"
+
+YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19[4-9]|20[0-9])\d)\s*年")
+YEAR_IN_TITLE = re.compile(r"(?<![\d.])((?:19[4-9]|20[0-9])\d)(?![\d.])")
+OPENING_CHARS = 400
+HEAD_WEIGHT = 3  # a name in the title, subtitle or path counts as much as three in the text
+MIN_TOWN_MENTIONS = 2  # a town only the body names must be named at least twice
+MIN_PLACE_MENTIONS = 3  # … a county, city or province at least three times
+# Who the report speaks for, in its opening: "我代表国务院", "我代表省人民政府",
+# "在河南省第十四届人民代表大会…上".
+# (matched on normalized text: punctuation dropped, traditional characters simplified)
+NATIONAL_IN_TITLE = re.compile(r"国务院|中华人民共和国|全国人民代表大会|中共中央|党中央")  # a title naming no place
+NATIONAL_EVIDENCE = re.compile(r"代表国务院|代表中央人民政府|国务院总理|中华人民共和国国务院|全国人民代表大会第"
+                               r"|中共中央和国务院|各省自治区直辖市|国务院各部委|国务院办公厅")
+SPEAKER = re.compile(r"代表([\u4e00-\u9fff]{0,10}?)(自治区|自治州|自治县|自治旗|街道|地区|[省市州盟县旗区镇乡])(?:人民)?政府")
+SUFFIX_LEVEL = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city",
+                "盟": "city", "地区": "city", "县": "county", "自治县": "county", "旗": "county",
+                "自治旗": "county", "区": "county", "镇": "township", "乡": "township", "街道": "township"}
+# Words a report uses for the place it speaks for: many 全镇 and few 全县 → a town's report.
+SELF_TOWN = re.compile(r"[全我本该](?:镇|乡|街道)")
+SELF_ABOVE = re.compile(r"[全我本该](?:县|市|区|省|旗)")
+SELF_WORDS = {"township": re.compile(r"(?:全|我|本)(?:镇|乡|街道)"), "county": re.compile(r"(?:全|我|本)(?:县|旗)"),
+              "city": re.compile(r"(?:全|我|本)市"), "province": re.compile(r"(?:全|我|本)省"),
+              NATIONAL: re.compile(r"全国|我国")}
+MIN_SELF_WORDS = 5
+
+
+class SidecarError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    town: str | None
+    county: str | None
+    year: int | None
+    province: str | None = None
+    city: str | None = None
+    level: str | None = None
+    review_year: int | None = None  # the year the report looks back on, where its session year differs
+
+
+# --------------------------------------------------------------------------- sidecars
+
+
+def read_sidecar(path: Path, problems: list[str] | None = None,
+                 gazetteer: Gazetteer | None = None, text: str | None = None) -> dict[str, dict[str, str]]:
+    """``{file name: {field: value}}`` for one sidecar table (``text``: its content, as
+    the build read it safely; else read from ``path``). Cells that cannot be used are
+    left out, each with a line in ``problems`` (``metadata.tsv line 3: …``)."""
+    if text is None:
+        text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    if not rows or "file" not in [c.strip() for c in rows[0]]:
+        raise SidecarError(f"{path}: the first row must name the columns and include 'file'")
+    header = [ALIASES.get(c.strip(), c.strip()) for c in rows[0]]
+    gazetteer = gazetteer or Gazetteer.load()
+    out: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(rows[1:], 2):
+        record = dict(zip(header, (c.strip() for c in row)))
+        name = record.get("file")
+        if not name:
+            continue
+        if not (path.parent / name).exists():
+            if problems is not None:
+                problems.append(f"{path.name} line {number}: no file {name!r} in that folder; row ignored")
+            continue
+        explicit: dict[str, str] = {}
+        implied: dict[str, str] = {}  # region "china" implies level national, unless a level is given
+        for key in header:
+            raw = record.get(key, "")
+            if (key not in FIELDS and key not in field_model.current().extra_report_values) or not raw:
+                continue
+            try:
+                cell = check_cell(key, raw, gazetteer)
+            except SidecarError as exc:
+                if problems is not None:
+                    problems.append(f"{path.name} line {number} ({name}): {exc}; cell ignored")
+                continue
+            explicit[key] = cell.pop(key)
+            implied.update(cell)
+        out[name] = {**implied, **explicit}
+    return out
+
+
+def check_cell(key: str, raw: str, gazetteer: Gazetteer) -> dict[str, str]:
+    """The fields one sidecar cell sets, or :class:`SidecarError` saying why it cannot."""
+    if raw == NULL:
+        return {key: NULL}
+    if key == "year":
+        if not re.fullmatch(r"\d{4}", raw):
+            raise SidecarError(f"year must be four digits or '-', not {raw!r}")
+    elif key == "level":
+        level = raw.lower()
+        if level not in LEVELS:
+            raise SidecarError(f"level must be one of {', '.join(LEVELS)} or '-', not {raw!r}")
+        return {"level": level}
+    elif key == "province":
+        if raw.lower() in COUNTRY_WORDS:
+            return {"province": NULL, "level": NATIONAL}
+        province = gazetteer.province(raw)
+        if province is None:
+            if raw.isascii():
+                raise SidecarError(f"{raw!r} is not a province of the gazetteer (in Chinese or pinyin)")
+            return {"province": raw}
+        return {"province": province}
+    return {key: raw}
+
+
+def apply_overrides(meta: Metadata, overrides: dict[str, str], where: str = "",
+                    gazetteer: Gazetteer | None = None) -> Metadata:
+    """``meta`` with the sidecar's values; places the sidecar names are completed from the
+    gazetteer (a town and its county give the city and province), and extracted places
+    that the sidecar contradicts (another province, a higher level) are dropped."""
+    values = {f: getattr(meta, f) for f in Metadata.__dataclass_fields__}
+    given: set[str] = set()
+    for key, raw in overrides.items():
+        if key not in FIELDS:
+            continue
+        given.add(key)
+        if raw == NULL:
+            values[key] = "" if key == "title" else None
+            if key == "year":
+                values["review_year"] = None
+        elif key == "year":
+            if not re.fullmatch(r"\d{4}", raw):
+                raise SidecarError(f"{where}: year must be four digits or '-', got {raw!r}")
+            values["year"] = int(raw)
+            if values["review_year"] is None or values["review_year"] > values["year"]:
+                values["review_year"] = values["year"]
+        else:
+            values[key] = raw
+    if given & set(PLACE_FIELDS) or "level" in given:
+        values = _reconcile(values, given, meta, gazetteer or Gazetteer.load())
+    return Metadata(**values)
+
+
+def _reconcile(values: dict, given: set[str], extracted: Metadata, gazetteer: Gazetteer) -> dict:
+    # a level the sidecar sets drops the extracted places below it
+    if "level" in given and values["level"] in LEVELS:
+        rank = LEVELS.index(values["level"])
+        for f in PLACE_FIELDS:
+            if f not in given and LEVELS.index(LEVEL_OF_FIELD[f]) < rank:
+                values[f] = None
+    # extracted places must agree with the places the sidecar gives
+    named = {f: values[f] for f in PLACE_FIELDS if f in given and values[f]}
+    if named:
+        chains = _chains(named, gazetteer)
+        lowest_given = min(PLACE_FIELDS.index(g) for g in named)
+        for i, f in enumerate(PLACE_FIELDS):
+            if f in given or values[f] is None:
+                continue
+            if i < lowest_given:  # an extracted town under a given county: it must lie in it
+                own = _chains({f: values[f]}, gazetteer)
+                if own is not None and not any(all(c.get(LEVEL_OF_FIELD[g]) == v for g, v in named.items())
+                                               for c in own):
+                    values[f] = None
+            elif chains is not None and not any(c.get(LEVEL_OF_FIELD[f]) == values[f] for c in chains):
+                values[f] = None
+        # complete what the sidecar's places decide (one place fits: its whole chain)
+        if chains is not None and len(chains) == 1:
+            for f in PLACE_FIELDS:
+                if f not in given and values[f] is None and chains[0].get(LEVEL_OF_FIELD[f]):
+                    if PLACE_FIELDS.index(f) > lowest_given:
+                        values[f] = chains[0][LEVEL_OF_FIELD[f]]
+    if "level" not in given:
+        lowest = next((LEVEL_OF_FIELD[f] for f in PLACE_FIELDS if values[f]), None)
+        values["level"] = lowest or (extracted.level if extracted.level == NATIONAL else None)
+    return values
+
+
+def _chains(named: dict[str, str], gazetteer: Gazetteer) -> list[dict[str, str]] | None:
+    """The gazetteer chains (``{level: name}``) that agree with every named place, or
+    None when the lowest named place is not in the gazetteer."""
+    lowest = next(f for f in PLACE_FIELDS if f in named)
+    units = gazetteer.units(named[lowest], LEVEL_OF_FIELD[lowest])
+    if not units:
+        return None
+    chains = [gazetteer.chain(u.code) for u in units]
+    return [c for c in chains if all(c.get(LEVEL_OF_FIELD[f]) == v for f, v in named.items())]
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer: Analyzer, *,
+             path: str = "", overrides: dict[str, str] | None = None,
+             gazetteer: Gazetteer | None = None, chrome: str = "") -> Metadata:
+    """The metadata of one report: extracted (a sidecar title counts as the title's
+    evidence), then the sidecar's values applied. ``chrome``: the page's site chrome
+    (index/reading/chrome.py), evidence of the place only (a site's posting dates are no year)."""
+    gazetteer = gazetteer or Gazetteer.load()
+    overrides = overrides or {}
+    sidecar_title = overrides.get("title", "")
+    if sidecar_title and sidecar_title != NULL and not _HAS_CJK.search(sidecar_title) and _HAS_CJK.search(title or ""):
+        # a title without one Chinese character (a catalogue's English translation, as
+        # in corpus-real's MANIFEST.tsv) does not replace the report's own Chinese title
+        overrides = {k: v for k, v in overrides.items() if k != "title"}
+        sidecar_title = ""
+    head_title = sidecar_title if sidecar_title and sidecar_title != NULL else title
+    info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path, chrome=chrome)
+    info = replace(info, title=title or fallback_title)
+    if overrides:
+        info = apply_overrides(info, overrides, where=path, gazetteer=gazetteer)
+    return info
+
+
+def extract(title: str, subtitle: str, text: str, fallback_title: str, analyzer: Analyzer,
+            gazetteer: Gazetteer | None = None, path: str = "", chrome: str = "") -> Metadata:
+    gazetteer = gazetteer or Gazetteer.load()
+    head = f"{title} {subtitle}"
+    places = resolve_places(head, f"{text}\n{chrome}" if chrome else text, path, gazetteer, analyzer)
+    year, review_year = years(head, text)
+    return Metadata(title or fallback_title, places["town"], places["county"], year,
+                    places["province"], places["city"], places["level"], review_year)
+
+
+def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
+                   analyzer: Analyzer | None = None) -> dict[str, str | None]:
+    """``{town, county, city, province, level}`` of the place a report is about.
+
+    1. The title, subtitle and file path decide first: the lowest-level place they name
+       is the subject (``2026年安徽省政府工作报告`` → 安徽省, ``郑州市金水区丰产路街道…`` →
+       丰产路街道), unless the text shows it is a town's report (more 全镇/本镇 than
+       全县/全市) about a town under it.
+    2. Else the title or opening says who speaks (``国务院`` in the title, ``我代表国务院``
+       → national; ``我代表省人民政府`` → province).
+    3. Else the level the text clearly speaks for most (全国/我国, 全省, 全市, 全县, 全镇),
+       then the most mentioned town (twice or more), county, city, province (three
+       times or more).
+
+    A town the gazetteer does not list is found by the shape of its name in the title or
+    the opening lines (index/reading/town_names.py; see :func:`_unlisted_wins` for when it is the
+    subject). ``analyzer`` is not needed for that any more (kept for callers).
+
+    A name several places share (新华路街道, 城关镇, 鼓楼区) is resolved by the unit written
+    right before it (``巩义市回郭镇``), else by which of their counties, cities or provinces
+    the report names most; when nothing decides, only what they have in common is kept
+    (the town's name, and e.g. the province if all are in one).
+    """
+    raw_head, raw_text = head, text
+    head, text = normalize(head), normalize(text)
+    unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text)
+    stem = normalize(str(PurePosixPath(path).with_suffix(""))) if path else ""
+    head_mentions = gazetteer.scan(head) + gazetteer.scan(stem)
+    body_mentions = gazetteer.scan(text)
+    if unlisted:  # 金果园街道 is not the listed 果园街道 when that is never named on its own
+        head_mentions = [m for m in head_mentions if not _only_inside(m.name, unlisted.name, head + text)]
+        body_mentions = [m for m in body_mentions if not _only_inside(m.name, unlisted.name, head + text)]
+    counts: Counter[str] = Counter()
+    for m in head_mentions:
+        counts[m.name] += HEAD_WEIGHT
+    for m in body_mentions:
+        counts[m.name] += 1
+    qualified: dict[str, set[str]] = {}
+    for mentions in (gazetteer.scan(head), gazetteer.scan(stem), body_mentions):
+        for i, codes in gazetteer.qualified_codes(mentions).items():
+            qualified.setdefault(mentions[i].name, set()).update(codes)
+
+    result: dict[str, str | None] = {"town": None, "county": None, "city": None, "province": None, "level": None}
+    name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer)
+    if unlisted and _unlisted_wins(unlisted, name, level, {m.name for m in head_mentions}, text):
+        county = unlisted.after if unlisted.after and "county" in gazetteer.level_of(unlisted.after) else None
+        result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + text),
+                      level="township")
+        if result["county"]:
+            result.update(_complete_county(result["county"], counts, gazetteer))
+        elif unlisted.after:  # a city or province right before the town
+            located = _locate(unlisted.after, min(gazetteer.level_of(unlisted.after), key=PLACE_LEVELS.index),
+                              counts, qualified, gazetteer)
+            result.update({k: v for k, v in located.items() if k in ("city", "province") and v})
+        return result
+    if name:
+        result["level"] = level
+        result.update({k: v for k, v in _locate(name, level, counts, qualified, gazetteer).items() if v})
+        if level == "township" and not result["county"]:
+            county = _county_written_before(name, head + " " + text, gazetteer)
+            if county:
+                result["county"] = county
+                result.update(_complete_county(county, counts, gazetteer))
+        return result
+    result["level"] = level
+    return result
+
+
+def _only_inside(listed: str, unlisted: str, text: str) -> bool:
+    """``listed`` (果园街道) is a proper end of ``unlisted`` (金果园街道) and never occurs
+    in ``text`` but as part of it."""
+    return listed != unlisted and unlisted.endswith(listed) and text.count(listed) == text.count(unlisted)
+
+
+def _unlisted_wins(town: town_names.UnlistedTown, name: str, level: str | None, head_names: set[str],
+                   text: str) -> bool:
+    """Whether a town the gazetteer does not list is the report's subject: the title
+    decides first (a listed town in it wins; a listed county, city or province wins
+    unless the town is written right after it, ``新密市青石沟镇``, or the text speaks
+    for a town: more 全镇/本镇 than 全县/全市); a town named only in the opening lines
+    counts when nothing else is known but, at most, that it is a town's report."""
+    from_head = bool(name) and name in head_names
+    if from_head and level == "township":
+        return False
+    if town.in_head:
+        if from_head:
+            return town.after == name or len(SELF_TOWN.findall(text)) > len(SELF_ABOVE.findall(text))
+        return level != NATIONAL or not name
+    return not name and level in (None, "township")
+
+
+def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts: Counter,
+             head: str, text: str, gazetteer: Gazetteer) -> tuple[str, str | None]:
+    """``(name, level)`` of the subject; ``("", level)`` when only the level is known
+    (``我代表国务院``: national), ``("", None)`` when nothing is."""
+    def lowest(mentions: list[Mention]) -> tuple[str, str] | None:
+        best = None
+        for m in mentions:
+            for level in gazetteer.level_of(m.name):
+                key = (PLACE_LEVELS.index(level), -counts[m.name])
+                if best is None or key < best[0]:
+                    best = (key, (m.name, level))
+        return best[1] if best else None
+
+    from_head = lowest(head_mentions)
+    if from_head:
+        name, level = from_head
+        if level != "township":
+            town = _top(body_mentions, counts, "township", gazetteer, MIN_TOWN_MENTIONS)
+            if town and len(SELF_TOWN.findall(text)) > len(SELF_ABOVE.findall(text)) and any(
+                    name in gazetteer.chain(u.code).values() for u in gazetteer.units(town, "township")):
+                return town, "township"
+        return from_head
+    opening = head + " " + text[:OPENING_CHARS]
+    if NATIONAL_IN_TITLE.search(head) or NATIONAL_EVIDENCE.search(opening):
+        return "", NATIONAL
+    speaker = SPEAKER.search(opening)
+    if speaker:
+        full = speaker.group(1) + speaker.group(2)
+        levels = gazetteer.level_of(full) if speaker.group(1) else set()
+        if levels:
+            return full, min(levels, key=PLACE_LEVELS.index)
+        level = SUFFIX_LEVEL[speaker.group(2)]  # "我代表省人民政府": which province, the text says
+        return _top(body_mentions, counts, level, gazetteer, MIN_PLACE_MENTIONS) or "", level
+    # the level the report speaks for most (全国/我国, 全省, 全市, 全县, 全镇), if clearly so
+    said = Counter({level: len(pattern.findall(text)) for level, pattern in SELF_WORDS.items()})
+    (first, n1), (_, n2) = said.most_common(2)
+    if n1 >= MIN_SELF_WORDS and n1 >= 2 * n2:
+        if first == NATIONAL:
+            return "", NATIONAL
+        return _top(body_mentions, counts, first, gazetteer, 1) or "", first
+    for level in PLACE_LEVELS:
+        least = MIN_TOWN_MENTIONS if level == "township" else MIN_PLACE_MENTIONS
+        top = _top(body_mentions, counts, level, gazetteer, least)
+        if top:
+            return top, level
+        if level == "township":
+            once = _named_once(body_mentions, text, gazetteer)
+            if once:
+                return once, level
+    return "", None
+
+
+def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> str | None:
+    """The one town a report names, named once, when that is enough: the gazetteer has a
+    single town of that name, or the unit written right before it (荥阳市高山镇) is
+    above one of its towns, and the text does not speak for a higher level (no more
+    全县/全市 than 全镇/本乡)."""
+    towns = {m.name for m in mentions if "township" in gazetteer.level_of(m.name)}
+    if len(towns) != 1 or len(SELF_ABOVE.findall(text)) > len(SELF_TOWN.findall(text)):
+        return None
+    name = towns.pop()
+    if len(gazetteer.units(name, "township")) == 1 or gazetteer.qualified_codes(mentions):
+        return name
+    return None
+
+
+def _top(mentions: list[Mention], counts: Counter, level: str, gazetteer: Gazetteer, least: int) -> str | None:
+    names = {m.name for m in mentions if level in gazetteer.level_of(m.name)}
+    if not names:
+        return None
+    # most mentioned; on a tie, the one named first
+    first = {}
+    for m in mentions:
+        first.setdefault(m.name, m.start)
+    best = max(names, key=lambda n: (counts[n], -first[n]))
+    return best if counts[best] >= least else None
+
+
+def _locate(name: str, level: str, counts: Counter, qualified: dict[str, set[str]],
+            gazetteer: Gazetteer) -> dict[str, str | None]:
+    """The place's chain of names, from the one unit ``name`` means, or only what all
+    the candidates share when the report does not say which."""
+    units = gazetteer.units(name, level)
+    allowed = qualified.get(name)
+    if allowed and any(u.code in allowed for u in units):
+        units = [u for u in units if u.code in allowed]
+    chains = [gazetteer.chain(u.code) for u in units]
+    above = PLACE_LEVELS[PLACE_LEVELS.index(level) + 1:]
+    for up in above:
+        if len(chains) <= 1:
+            break
+        score = [counts[c.get(up, "")] if c.get(up) else 0 for c in chains]
+        top = max(score)
+        if top:
+            chains = [c for c, s in zip(chains, score) if s == top]
+    out = {"town": None, "county": None, "city": None, "province": None}
+    for f in PLACE_FIELDS:
+        values = {c.get(LEVEL_OF_FIELD[f]) for c in chains}
+        if len(values) == 1:
+            out[f] = values.pop()
+    out[dict(zip(PLACE_LEVELS, PLACE_FIELDS))[level]] = name
+    return out
+
+
+def _complete_county(county: str, counts: Counter, gazetteer: Gazetteer) -> dict[str, str | None]:
+    located = _locate(county, "county", counts, {}, gazetteer) if gazetteer.units(county, "county") else {}
+    return {k: v for k, v in located.items() if k in ("city", "province") and v}
+
+
+def _county_written_before(town: str, text: str, gazetteer: Gazetteer) -> str | None:
+    """A county of the town written right before it, however short (淇县 in 鹤壁淇县西岗镇,
+    a two-character name the scan only takes after its city's full name)."""
+    counties = {gazetteer.chain(u.code).get("county") for u in gazetteer.units(town, "township")}
+    for m in re.finditer(re.escape(town), text):
+        for length in range(2, 8):
+            before = text[max(0, m.start() - length):m.start()]
+            if len(before) == length and before in counties:
+                return before
+    return None
+
+
+def _county_before(town: str, text: str) -> str | None:
+    """"巩义市回郭镇": the unit written right before the town."""
+    before = Counter(re.findall(r"([\u4e00-\u9fff]{2,4}[市区县])" + re.escape(town), text))
+    return before.most_common(1)[0][0] if before else None
+
+
+# The date a report was given or a meeting held, written in its opening: a session line
+# (2024年1月23日在某某镇第二十届人民代表大会第八次会议上, 于2015年5月19日顺利召开), a dated line
+# (（2019年6月）) or a date standing alone (2024-12-28). Posting dates of sites are chrome
+# (index/reading/chrome.py) and never reach this text.
+_DATE = r"((?:19[4-9]|20[0-9])\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+SESSION_LINE = re.compile(_DATE + r"[^。！？\n]{0,40}?(?:会议|大会|會議|大會|届|屆|召开|召開|举行|舉行|开幕|開幕)")
+DATED_LINE = re.compile(r"^[\s•·—\-–]*[（(]\s*((?:19[4-9]|20[0-9])\d)\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$"
+                        r"|^[\s•·—\-–]*((?:19[4-9]|20[0-9])\d)[-./]\d{1,2}[-./]\d{1,2}\s*$"
+                        r"|^[\s•·]*时间\s*[:：]\s*((?:19[4-9]|20[0-9])\d)\s*年", re.M)
+SESSION_CHARS = OPENING_CHARS  # where the opening ends: a date later on is part of the text
+
+
+def session_year(head: str, text: str) -> int | None:
+    """The year of the session or date line in the title lines or the opening, if any."""
+    for part in (head, text[:SESSION_CHARS]):
+        for pattern in (SESSION_LINE, DATED_LINE):
+            m = pattern.search(part)
+            if m:
+                return int(next(g for g in m.groups() if g))
+    return None
+
+
+def years(head: str, text: str) -> tuple[int | None, int | None]:
+    """``(year, review_year)``: a report is labelled by its session or date line, else by
+    the first year of its title, else by the year it mentions most (on a tie the
+    earlier one: the later is usually next year's plan). ``review_year`` is the year it
+    looks back on: the title's year, else the most mentioned year before the session
+    year, else the same year."""
+    in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
+    session = session_year(head, text)
+    counts = Counter(int(y) for y in YEAR_IN_TEXT.findall(text))
+    counted = None
+    if counts:
+        top = max(counts.values())
+        counted = min(y for y, n in counts.items() if n == top)
+    year = session or (in_title[0] if in_title else counted)
+    if year is None:
+        return None, None
+    reviewed = [y for y in in_title if y <= year]
+    if reviewed:
+        return year, reviewed[0]
+    earlier = [y for y in counts if y < year]
+    if session and earlier and counted is not None and counted < year:
+        return year, counted
+    return year, year
+

@@ -1,0 +1,522 @@
+"""Report text → title, sections and passages.
+
+The input is one decoded report. Its layout (blank-line paragraphs, one paragraph per
+line, hard-wrapped at a fixed width, Markdown) is detected from the document itself
+(:mod:`index.reading.layout`); hard-wrapped lines are re-joined into paragraphs first, so the
+same text gives the same passages in every layout. Then each non-blank line is a
+*unit*; the number of blank lines before it (its *gap*) is kept, because in
+news-style reports a photo leaves a gap of several blank lines and its caption follows.
+
+Every unit is classified as one of:
+
+* ``heading``  – a Markdown heading (``#`` … ``######``); a numbered line
+  (``第一章`` ``第一节`` ``一、`` ``（一）`` ``1.`` ``（1）``, at these levels); or, in
+  files without Markdown headings, a short standalone line without sentence punctuation
+  (``转型升级 建设一流强镇``), a short line right under a heading being its sub-heading.
+  A numbered line that goes on after a short first sentence (``（一）指导思想。坚持…``)
+  stays one body passage, whose section is that heading;
+* ``caption``  – a short line without sentence punctuation after an image gap
+  (two or more blank lines), e.g. ``巩义市产业集聚区(回郭镇)俯瞰``;
+* ``byline``   – ``记者 … 通讯员 … 文/图`` lines, ``来源：`` lines, speaker lines
+  (``国务院总理 李克强``), and a lone name closing the report; a byline at the end of a
+  paragraph is split off it;
+* ``body``     – everything else. Never headings: enumerations (``一是`` ``第一，``),
+  articles (``第一条``), dates, a line that continues an unfinished sentence (a link or
+  quote fragment such as ``》，制定《``, a line after one that does not end a sentence),
+  and lines repeated across many documents of the corpus (``boilerplate``: licence
+  notes, footers).
+
+The heading lines before the first other unit are the title (first line) and
+subtitle; a numbered line, or one shaped like the document's later headings, is a
+section, not a subtitle. Captions and bylines never become a section heading; they are
+kept as passages of their own kind.
+
+Paragraphs cut by the page layout are joined: a body unit that does not end a
+sentence continues in the next body unit (captions and bylines in between are
+skipped). When the next paragraph is complete in itself but the one after it
+continues a word across the cut (…建成生产 | 2018年… | 车间2栋…), the latter is taken.
+A unit that opens with closing punctuation (``》，`` ``”`` ``、``) always continues the
+one before. So no passage boundary falls inside a sentence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from index.reading import chrome
+from index.reading import layout as layouts
+from index.reading.layout import MD_HEADING
+from index.analysis import Analyzer
+from index.reading.lines import (
+    BYLINE,
+    CHAPTER_RANKS,
+    CLOSERS,
+    CONTACT,
+    CONTINUES,
+    DATE_LINE,
+    ENUMERATION,
+    FIGURE,
+    HARD_PUNCT,
+    LONE_NAME,
+    MAX_HEADING,
+    MAX_NUMBERED_HEADING,
+    SENTENCE_OPENER,
+    SPACED_SIGNATURE,
+    MAX_SESSION,
+    SESSION_LINE,
+    SESSION_START,
+    SPEAKER,
+    TRAILING_BYLINE,
+    ends_sentence,
+    heading_like,
+    inline_heading,
+    is_numbered,
+    numbered_heading,
+    numbered_rank,
+    parallel_heading,
+    shape,
+    standalone_line,
+    unbalanced,
+)
+
+MAX_CAPTION = 100
+MAX_CELL = 12  # a line this short among others like it is a table cell
+CAPTION_GAP = 2
+MAX_JOINED = 6000
+LOOKAHEAD = 4
+
+
+@dataclass
+class Unit:
+    text: str
+    gap: int
+    kind: str = "body"
+    level: int = 0
+    indent: bool = False
+    # a numbered heading opening this (body) unit: ``（一）指导思想`` of ``（一）指导思想。坚持…``
+    inline: str = ""
+    # opens with closing punctuation: always continues the unit before
+    glued: bool = False
+    # follows a body unit that does not end a sentence
+    cont: bool = False
+
+
+@dataclass
+class Structure:
+    title: str
+    subtitle: str
+    # (kind, section path, text) in reading order; kind as in model.KINDS
+    blocks: list[tuple[str, tuple[str, ...], str]]
+    # lines of site chrome left out of the passages (index/reading/chrome.py): evidence of place only
+    chrome: list[str] = field(default_factory=list)
+
+
+def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
+    """Non-blank lines as units, site chrome left out (into ``chrome_out``)."""
+    lines: list[str] = []
+    gaps: list[int] = []
+    indents: list[bool] = []
+    gap = 0
+    raw = text.split("\n")
+    cleaned = [chrome.clean(line.strip().strip("\ufeff").strip()) for line in raw]  # any Unicode space
+    tables = chrome.has_tables(cleaned)
+    # a publication line the byline rules know (来源：…, 作者：…) stays, as a byline
+    site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
+    kept = [i for i, c in enumerate(cleaned) if c and i not in site]
+    repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
+    left_out = set(range(len(raw))) - set(kept) | repeats
+    for i, (line, stripped) in enumerate(zip(raw, cleaned)):
+        if not stripped:
+            gap += 1
+            continue
+        if i in left_out:
+            if chrome_out is not None:
+                chrome_out.append(stripped)
+            gap = 0  # blank lines around a chrome line are no image gap
+            continue
+        lines.append(stripped)
+        gaps.append(gap)
+        indents.append(line[:1].isspace())
+        gap = 0
+    layout = layouts.detect(lines, gaps)
+    lines, gaps, indents = layouts.rejoin(lines, gaps, indents, layout, _block_start)
+    return [Unit(t, g, indent=i) for t, g, i in zip(lines, gaps, indents)]
+
+
+def _block_start(text: str) -> int:
+    """How surely a line starts a block of its own in a hard-wrapped text (see layout.rejoin)."""
+    rank = numbered_rank(text)
+    if rank is None or ENUMERATION.match(text):
+        return 0
+    return 2 if rank <= 3 else 1
+
+
+def _line_key(text: str) -> str:
+    """A line as compared across documents: as written, without the spaces around it."""
+    return text.strip().strip("\ufeff").strip()
+
+
+BLOCK_LINES = 2  # boilerplate comes in blocks: this many repeated lines in a row
+
+
+def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float = 0.1) -> frozenset[str]:
+    """Lines (as written, spaces around them ignored) that occur in at least
+    ``min_files`` of the given documents and in at least ``min_share`` of them, and
+    stand there in a block of such lines (``BLOCK_LINES`` or more in a row, in most of
+    the documents that have them): licence notes, footers, web-page chrome. Pass the
+    result to :func:`parse` as ``boilerplate``. A line that many reports share between
+    lines of their own — a section heading of a common template (``党建引领
+    筑牢战斗堡垒`` in every town's report) — is not boilerplate: it stays a heading."""
+    docs = [[key for key in (_line_key(x) for x in text.split("\n")) if key] for text in texts]
+    counts: dict[str, int] = {}
+    for lines in docs:
+        for line in set(lines):
+            if len(line) >= 2:
+                counts[line] = counts.get(line, 0) + 1
+    threshold = max(min_files, min_share * len(docs))
+    repeated = {line for line, c in counts.items() if c >= threshold}
+    in_block: dict[str, int] = {}
+    for lines in docs:
+        run: list[str] = []
+        for line in [*lines, ""]:  # "" closes the last run
+            if line in repeated:
+                run.append(line)
+                continue
+            if len(run) >= BLOCK_LINES:
+                for member in set(run):
+                    in_block[member] = in_block.get(member, 0) + 1
+            run = []
+    return frozenset(line for line in repeated if 2 * in_block.get(line, 0) >= counts[line])
+
+
+def _fragmented(units: list[Unit]) -> bool:
+    """Whether the document's lines are cut at links and quotes (text saved from a web
+    page): several lines open with closing punctuation or leave a bracket open."""
+    cut = sum(1 for u in units if u.text[0] in CONTINUES) + sum(1 for u in units if unbalanced(u.text))
+    return cut >= 3
+
+
+def _short_cell(unit: Unit) -> bool:
+    text = unit.text
+    return len(text) <= MAX_CELL and not HARD_PUNCT.search(text) and not is_numbered(text) and not MD_HEADING.match(text)
+
+
+def _in_table(units: list[Unit], i: int) -> bool:
+    """Whether the unit is one of three or more short lines in a row: the cells of a
+    table or a figure laid out one per line, not headings."""
+    run = 1
+    k = i - 1
+    while k >= 0 and _short_cell(units[k]) and run < 3:
+        run, k = run + 1, k - 1
+    k = i + 1
+    while k < len(units) and _short_cell(units[k]) and run < 3:
+        run, k = run + 1, k + 1
+    return _short_cell(units[i]) and run >= 3
+
+
+def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer) -> bool:
+    """Set each unit's kind and level; return whether the report uses Markdown headings."""
+    markdown = any(MD_HEADING.match(u.text) for u in units)
+    fragmented = _fragmented(units)
+    numbered_document = sum(1 for u in units if numbered_heading(u.text)) >= 2
+    repeated = Counter(u.text for u in units)
+    seen_heading = False
+    last = len(units) - 1
+    for i, unit in enumerate(units):
+        prev = units[i - 1] if i else None
+        nxt = units[i + 1] if i < last else None
+        md = MD_HEADING.match(unit.text)
+        if md:
+            unit.kind, unit.level, unit.text = "heading", len(md.group(1)), md.group(2).strip()
+            continue
+        unit.glued = prev is not None and (unit.text[0] in CONTINUES or (
+            prev.kind == "body" and unbalanced(prev.text) and not ends_sentence(prev.text)
+            and not is_numbered(unit.text)))
+        unit.cont = prev is not None and prev.kind == "body" and not ends_sentence(prev.text)
+        if unit.glued:
+            continue
+        if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
+            unit.kind = "byline"
+            continue
+        if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION:
+            unit.kind = "byline"  # when and where a report was given: never a heading
+            continue
+        if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
+            prev is not None and prev.kind == "byline" and LONE_NAME.match(unit.text)
+        ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and heading_like(unit.text)):
+            unit.kind = "byline"
+            continue
+        if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
+            unit.kind = "byline"
+            continue
+        if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
+            unit.kind = "caption"
+            continue
+        if i == last and i > 0 and LONE_NAME.match(unit.text):
+            unit.kind = "byline"
+            continue
+        if (
+            i > 0
+            and unit.gap >= CAPTION_GAP
+            and len(unit.text) <= MAX_CAPTION
+            and not HARD_PUNCT.search(unit.text)
+            and unit.text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",")
+            and not (nxt is not None and nxt.text[0] in CONTINUES)
+        ):
+            unit.kind = "caption"
+            continue
+        if markdown or i == last:
+            unit.inline = inline_heading(unit.text)
+            continue
+        if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
+            unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
+            continue
+        if ENUMERATION.match(unit.text) or (
+                len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
+            continue
+        if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
+            continue  # a fragment of a sentence that goes on in the next line
+        numbered = numbered_heading(unit.text) or parallel_heading(unit.text) and not (
+            numbered_rank(nxt.text) == numbered_rank(unit.text)
+            or prev is not None and prev.kind == "body" and numbered_rank(prev.text) == numbered_rank(unit.text))
+        if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
+            prev.text.rstrip(CLOSERS)[-1:] in "；;"
+            or (prev.text.rstrip(CLOSERS)[-1:] in "：:"
+                or prev.kind == "body" and not prev.inline and numbered_rank(prev.text) == numbered_rank(unit.text))
+            and numbered_rank(nxt.text) == numbered_rank(unit.text)
+        ):
+            continue  # an item of a list: （九）含有…的。 after （八）…； or between its siblings
+        if not numbered:
+            unit.inline = inline_heading(unit.text)
+            if unit.inline:
+                continue
+        if not (numbered or heading_like(unit.text)):
+            continue
+        if _in_table(units, i) or repeated[unit.text] >= 3 and not is_numbered(unit.text):
+            continue  # table cells; a line repeated in the document (法宝联想：…)
+        if boilerplate and i > 0 and unit.text in boilerplate and not numbered_heading(unit.text):
+            continue  # repeated across the corpus: licence notes, footers
+        # a line that continues a broken paragraph is no heading (the first line of a
+        # report may be an unfinished headline with the heading group after it)
+        if prev is not None and prev.kind == "body" and not ends_sentence(prev.text) and not numbered:
+            headline = (not seen_heading and not prev.cont and not HARD_PUNCT.search(prev.text)
+                        and not any(c in prev.text for c in "，,"))
+            if not (headline and heading_like(nxt.text)):
+                continue
+        if not numbered:
+            if analyzer.junction_score(unit.text, nxt.text) == 2:
+                continue  # a word runs on into the next line: 各领域改 / 革，…
+            if fragmented and i > 0 and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
+                continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
+        after_heading = prev is not None and prev.kind == "heading"
+        if not numbered and after_heading and numbered_document and i > 1:
+            continue  # under a numbered heading a short line is a label or a table cell, not a sub-heading
+        if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
+            continue
+        unit.kind = "heading"
+        seen_heading = seen_heading or i > 0
+        if numbered:
+            unit.level = -1  # set below, once the document's numbering styles are known
+        elif after_heading and prev.level < 6:
+            unit.level = prev.level + 1
+        else:
+            unit.level = 1
+    _number_levels(units)
+    return markdown
+
+
+def _number_levels(units: list[Unit]) -> None:
+    """Levels of numbered headings: 一、 1, （一） 2, 1. 3, （1） 4, pushed down by one
+    for each of 第…章 and 第…节 the document uses."""
+    ranks = [numbered_rank(u.inline or u.text) for u in units if u.level == -1 or u.inline]
+    chapters = sorted({r for r in ranks if r is not None and r < CHAPTER_RANKS})
+    seen: dict[int, int] = {}  # numbering rank → level of the last heading numbered so
+    for unit in units:
+        if unit.kind == "heading" and unit.level > 0:
+            rank = numbered_rank(unit.text)
+            if rank is not None:
+                seen[rank] = unit.level
+            continue
+        if unit.inline and numbered_rank(unit.inline) in seen:
+            unit.level = seen[numbered_rank(unit.inline)]
+            continue
+        if unit.level == -1 or unit.inline:
+            rank = numbered_rank(unit.inline or unit.text)
+            if rank < CHAPTER_RANKS:
+                level = chapters.index(rank) + 1
+            else:
+                level = len(chapters) + rank - CHAPTER_RANKS + 1
+            unit.level = level
+            if unit.kind == "heading":
+                seen[rank] = level
+
+
+def _split_trailing_bylines(units: list[Unit]) -> list[Unit]:
+    out: list[Unit] = []
+    for unit in units:
+        m = TRAILING_BYLINE.search(unit.text) if unit.kind == "body" else None
+        if m and m.start(1) > 0:
+            out.append(Unit(unit.text[: m.start()].rstrip(), unit.gap, "body", inline=unit.inline))
+            out.append(Unit(m.group(1), 0, "byline"))
+        else:
+            out.append(unit)
+    return out
+
+
+def _joiner(left: str, right: str) -> str:
+    return " " if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum() else ""
+
+
+def _glue(units: list[Unit]) -> list[Unit]:
+    """Units opening with closing punctuation join the unit before them."""
+    out: list[Unit] = []
+    for unit in units:
+        if unit.glued and out and out[-1].kind in ("body", "caption", "byline"):
+            out[-1].text += unit.text
+            out[-1].kind = "body"
+        else:
+            out.append(unit)
+    return out
+
+
+def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer, fragmented: bool = False) -> list[Unit]:
+    units = list(units)
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        standalone = standalone_line(unit.text) and not (
+            i + 1 < len(units) and units[i + 1].kind == "body"
+            and (units[i + 1].glued or unbalanced(unit.text) or fragmented and units[i + 1].cont))
+        while (
+            unit.kind == "body"
+            and not ends_sentence(unit.text)
+            and len(unit.text) < MAX_JOINED
+            and not standalone
+        ):
+            bodies = []
+            for k in range(i + 1, min(len(units), i + 1 + LOOKAHEAD)):
+                kind = units[k].kind
+                if kind in ("caption", "byline"):
+                    continue
+                if kind != "body" or units[k].inline:
+                    break
+                bodies.append(k)
+                if len(bodies) == 2:
+                    break
+            if not bodies:
+                break
+            target = bodies[0]
+            if len(bodies) == 2 and ends_sentence(units[bodies[0]].text):
+                first = analyzer.junction_score(unit.text, units[bodies[0]].text)
+                second = analyzer.junction_score(unit.text, units[bodies[1]].text)
+                if second == 2 and first < 2 or (
+                    second == 1 and first == 0 and SENTENCE_OPENER.match(units[bodies[0]].text)
+                ):
+                    target = bodies[1]
+            nxt = units.pop(target)
+            unit.text = unit.text + _joiner(unit.text, nxt.text) + nxt.text
+        i += 1
+    return units
+
+
+def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[str]:
+    """The title lines at the top (title, then subtitle lines); units used are marked
+    ``title``."""
+    title_lines: list[str] = []
+    headings = [u.level for u in units if u.kind == "heading"]
+    if markdown:
+        if units and units[0].kind == "heading" and units[0].level == min(headings):
+            title_lines.append(units[0].text)
+            units[0].kind = "title"
+        return title_lines
+    later_shapes = None
+    for n, unit in enumerate(units):
+        if unit.kind == "byline" and not title_lines and n < LOOKAHEAD:
+            continue  # a page's publication line (来源：… 发布时间：…) above its title
+        if unit.kind != "heading" or is_numbered(unit.text):
+            break  # a numbered line is a section, never the title or subtitle
+        if title_lines:
+            previous = title_lines[-1]
+            if unbalanced(previous):
+                # a title wrapped over two lines: 关于印发《…与 / 示范…》的通知
+                title_lines[-1] = previous + layouts.joiner(previous, unit.text) + unit.text
+                unit.kind = "title"
+                continue
+            if is_numbered(unit.text):
+                break
+            if later_shapes is None:
+                later_shapes = {shape(u.text) for u in units[n + 1:] if u.kind == "heading"}
+            if shape(unit.text) in later_shapes and shape(unit.text) != (None, False):
+                break  # shaped like the report's section headings: its first section
+        title_lines.append(unit.text)
+        unit.kind = "title"
+    if not title_lines and units and units[0].kind == "body":
+        first = units[0].text
+        if len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
+            len(first) <= 2 * MAX_HEADING and not HARD_PUNCT.search(first) and first[-1:] not in "，、,：:"
+        ):
+            title_lines.append(first)
+            units[0].kind = "title"
+    return title_lines
+
+
+def _join_session_lines(units: list[Unit]) -> list[Unit]:
+    """A session line wrapped over two lines (``——2024年1月23日在某某镇第二十届`` /
+    ``人民代表大会第八次会议上``) is one line."""
+    out: list[Unit] = []
+    for unit in units:
+        if out and SESSION_START.match(out[-1].text) and not SESSION_LINE.match(out[-1].text):
+            joined = out[-1].text + unit.text
+            if SESSION_LINE.match(joined) and len(joined) <= MAX_SESSION:
+                out[-1].text = joined
+                continue
+        out.append(unit)
+    return out
+
+
+def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
+    """A title wrapped over two lines is one line: ``政府工作报`` / ``告``, or a first line
+    that leaves a bracket open (``关于印发《…与`` / ``示范…》的通知``)."""
+    while len(units) > 1:
+        first, second = units[0], units[1]
+        if len(first.text) > MAX_HEADING or HARD_PUNCT.search(first.text) or MD_HEADING.match(first.text):
+            break
+        if not (unbalanced(first.text) and len(second.text) <= MAX_HEADING
+                or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2):
+            break
+        first.text += layouts.joiner(first.text, second.text) + second.text
+        del units[1]
+    return units
+
+
+def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
+    """Title, subtitle and passages of one report. ``boilerplate``: lines
+    repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
+    chrome_lines: list[str] = []
+    units = _rejoin_title(_join_session_lines(_split_lines(text, chrome_lines)), analyzer)
+    fragmented = _fragmented(units)
+    markdown = _classify(units, frozenset(boilerplate), analyzer)
+    units = _split_trailing_bylines(units)
+    title_lines = _title_block(units, markdown, analyzer)
+    units = [u for u in units if u.kind != "title"]
+    units = _join_broken_paragraphs(_glue(units), analyzer, fragmented)
+
+    blocks: list[tuple[str, tuple[str, ...], str]] = [("title", (), line) for line in title_lines]
+    path: list[tuple[int, str]] = []
+    for unit in units:
+        if unit.kind == "heading":
+            while path and path[-1][0] >= unit.level:
+                path.pop()
+            blocks.append(("heading", tuple(h for _, h in path), unit.text))
+            path.append((unit.level, unit.text))
+        else:
+            if unit.inline:
+                while path and path[-1][0] >= unit.level:
+                    path.pop()
+                path.append((unit.level, unit.inline))
+            blocks.append((unit.kind, tuple(h for _, h in path), unit.text))
+    title = title_lines[0] if title_lines else ""
+    subtitle = " ".join(title_lines[1:])
+    return Structure(title, subtitle, blocks, chrome_lines)
