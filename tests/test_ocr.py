@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.build import build
+from index.build import build, update
 from index.formats import ocr
 from index.formats.base import SkipFile
 from index.formats.ocr import OcrOptions
@@ -159,6 +159,21 @@ def test_the_second_build_takes_every_page_from_the_cache(built, monkeypatch, ca
         ocr._languages.cache_clear()
     assert sorted(again.indexed) == ["photo.png", "scan.pdf", "typed.txt"], again.skipped
     assert again.ocr_pages == again.ocr_cached == 3
+
+
+@needs_tesseract
+def test_an_update_that_reads_a_scan_again_takes_it_from_the_cache(built, monkeypatch):
+    root, corpus, _, _ = built
+    # the scan's metadata changes (a sidecar), not its file: it is re-analyzed, not re-OCR'd
+    (corpus / "metadata.tsv").write_text("file\ttown\nscan.pdf\t青禾镇\n", encoding="utf-8")
+    monkeypatch.setenv("PATH", str(root / "no-tools"))
+    ocr._languages.cache_clear()
+    try:
+        updated = update(corpus, root / "index", workers=1, ocr=OcrOptions(cache_dir=root / "cache"))
+    finally:
+        ocr._languages.cache_clear()
+        (corpus / "metadata.tsv").unlink()
+    assert updated.indexed == ["scan.pdf"] and updated.ocr_pages == updated.ocr_cached == 2
 
 
 @needs_tesseract

@@ -230,7 +230,7 @@ def _tesseract(image, dpi: int | None = None) -> tuple[list[Word], dict, int, in
     """Tesseract's words of an image (drawn without red ink, specks removed)."""
     gray = despeckle(without_red(image))
     buffer = io.BytesIO()
-    gray.save(buffer, format="PNG")
+    gray.save(buffer, format="PPM")  # a PGM: Tesseract reads it with no decompressing
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # the build's workers are the parallelism
     try:
         done = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", "3",

@@ -139,14 +139,15 @@ def _render(data: bytes, page: int):
         source = Path(tmp) / "in.pdf"
         source.write_bytes(data)
         try:
-            done = subprocess.run(["pdftoppm", "-r", str(ocr.DPI), "-f", str(page), "-l", str(page), "-png",
+            # PPM, not PNG: compressing the picture costs more than drawing it
+            done = subprocess.run(["pdftoppm", "-r", str(ocr.DPI), "-f", str(page), "-l", str(page),
                                    "-singlefile", str(source), str(Path(tmp) / "page")],
                                   capture_output=True, timeout=300)
         except FileNotFoundError:
             raise SkipFile("OCR of a scanned PDF needs pdftoppm (not installed): install Debian's poppler-utils") from None
         except subprocess.TimeoutExpired:
             raise SkipFile(f"rendering page {page} for OCR took more than 5 minutes") from None
-        out = Path(tmp) / "page.png"
+        out = Path(tmp) / "page.ppm"
         if done.returncode != 0 or not out.is_file():
             raise SkipFile(f"cannot render page {page} for OCR (pdftoppm: "
                            f"{done.stderr.decode('utf-8', 'replace').strip()[-200:]})")
