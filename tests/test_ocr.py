@@ -361,6 +361,27 @@ def test_a_line_size_jump_times_the_usual_height_is_a_bigger_face(tmp_path):
     assert sizes(ocr.SIZE_JUMP)[0] == round(60 * ocr.PAGE_HEIGHT / 1000, 3)
 
 
+def test_ocr_lines_are_rejoined_into_paragraphs_by_the_pdf_rules(tmp_path):
+    data = _png(1000, 1400)
+    rows = [("2023年全镇实现地区生产总值18.6亿元同比增长6.", 180, 900),  # indented, full
+            ("2%，全镇落实春耕备耕各项措施建设农田", 100, 900),  # continues it
+            ("一、加强巡查值守", 100, 340),  # full line above, yet numbered: a new block
+            ("节假日期间实行二十四小时值班制度发现火", 100, 900),
+            ("情立即报告。", 100, 280)]
+    words, boxes = [], []
+    for n, (text, left, right) in enumerate(rows):
+        y = 100 + 60 * n
+        words.append([text, left, y, right - left, 40, 90, 1, n, 0])
+        boxes.append([1, n, 0, left, y, right - left, 40])
+    key = ocr.page_cache_key(data, 1)
+    (tmp_path / "cache" / key[:2]).mkdir(parents=True)
+    (tmp_path / "cache" / key[:2] / f"{key}.json").write_text(json.dumps(
+        {"format": ocr.CACHE_FORMAT, "width": 1000, "height": 1400, "words": words, "lines": boxes}))
+    assert _read_image(tmp_path, data).text.split("\n\n") == [
+        "2023年全镇实现地区生产总值18.6亿元同比增长6.2%，全镇落实春耕备耕各项措施建设农田",  # no space in 6.2
+        "一、加强巡查值守", "节假日期间实行二十四小时值班制度发现火情立即报告。\n"]
+
+
 def test_the_left_margin_is_where_margin_lines_start():
     # two indented first lines and two continuation lines: the continuation lines' start
     assert ocr.left_margin([112.0, 80.0, 112.0, 80.4], em=15) == 80.0

@@ -10,6 +10,10 @@ where the line above ends short of the right margin, where a line is indented, w
 the vertical gap or the font size changes; a paragraph that runs over a page break is
 joined. CJK radicals that PDF printers write for ideographs (⼤ for 大) are mapped back.
 Headings are left to the structure rules, as in a text file.
+
+A page with (almost) no text but a picture is a scanned page: it is rendered with
+poppler's ``pdftoppm`` and read by OCR (index/formats/ocr.py), whose lines go through
+the same rules.
 """
 
 from __future__ import annotations
