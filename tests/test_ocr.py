@@ -361,6 +361,50 @@ def test_a_line_size_jump_times_the_usual_height_is_a_bigger_face(tmp_path):
     assert sizes(ocr.SIZE_JUMP)[0] == round(60 * ocr.PAGE_HEIGHT / 1000, 3)
 
 
+def _pdf(text: str, picture: bool = True) -> bytes:
+    """A one-page PDF: ``text`` in Helvetica and, with ``picture``, a grey image."""
+    content = (b"q 200 0 0 200 100 500 cm /Im1 Do Q " if picture else b"") + \
+        b"BT /F1 12 Tf 72 100 Td (" + text.encode("ascii") + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+        b"/XObject << /Im1 5 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Length 4 >>\nstream\n\x00\x80\x80\x00\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_page_is_ocr_d_when_it_shows_a_picture_and_fewer_than_min_text_chars(tmp_path):
+    from index.formats.pdf import MIN_TEXT_CHARS
+
+    scanned = _pdf("A" * (MIN_TEXT_CHARS - 1))  # a scan with a few stray characters (a stamp, a file name)
+    _cache_page(tmp_path / "cache", scanned, [("青禾镇春耕生产工作安排", 90)])
+    extracted = _read_image(tmp_path, scanned, "scan.pdf")
+    assert "青禾镇春耕生产工作安排" in extracted.text and "AAAA" not in extracted.text
+    assert extracted.ocr.pages == [(1, 90.0)]
+    typed = _pdf("A" * MIN_TEXT_CHARS)  # enough text: its text layer is read, no OCR
+    _cache_page(tmp_path / "cache", typed, [("青禾镇春耕生产工作安排", 90)])
+    extracted = _read_image(tmp_path, typed, "typed.pdf")
+    assert "A" * MIN_TEXT_CHARS in extracted.text and extracted.ocr is None
+    blank = _pdf("A" * (MIN_TEXT_CHARS - 1), picture=False)  # no picture: nothing to OCR
+    _cache_page(tmp_path / "cache", blank, [("青禾镇春耕生产工作安排", 90)])
+    with pytest.raises(SkipFile, match="no text layer"):
+        _read_image(tmp_path, blank, "blank.pdf")
+
+
 def test_ocr_lines_are_rejoined_into_paragraphs_by_the_pdf_rules(tmp_path):
     data = _png(1000, 1400)
     rows = [("2023年全镇实现地区生产总值18.6亿元同比增长6.", 180, 900),  # indented, full
