@@ -441,6 +441,12 @@ def test_ocr_line_clean_up():
     assert ocr.clean_text("各村 ( 社区 ) : 2023 年") == "各村（社区）：2023年"
     assert ocr.clean_text("GDP growth 6.2 %") == "GDP growth 6.2 %"
     assert ocr.clean_text("1.教育医疗") == "1.教育医疗"
+    # a round bracket read as an angle one, when its partner is round within BRACKETED characters
+    inside = "社" * ocr.BRACKETED
+    assert ocr.clean_text(f"各村〈{inside}）、镇直") == f"各村（{inside}）、镇直"
+    assert ocr.clean_text(f"各村（{inside}〉、镇直") == f"各村（{inside}）、镇直"
+    assert ocr.clean_text(f"各村〈{inside}社）") == f"各村〈{inside}社）"
+    assert ocr.clean_text("《条例〈修订〉》") == "《条例〈修订〉》"  # a real pair of angle brackets stays
 
 
 def test_speckled_pages_are_despeckled_from_the_share_of_isolated_dark_pixels():

@@ -34,7 +34,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -305,6 +304,9 @@ def _cjk(ch: str) -> bool:
 FULL_WIDTH_ENDS = "，。、；：？！）”’》"
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _HALF_NEAR_CJK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s*([,:;?!()])|([,:;?!()])\s*(?=[\u4e00-\u9fff])")
+BRACKETED = 20  # at most this many characters between a misread bracket and its partner
+_OPEN_MISREAD = re.compile(r"[〈<]([^（）()〈〉<>]{1,%d})）" % BRACKETED)
+_CLOSE_MISREAD = re.compile(r"（([^（）()〈〉<>]{1,%d})[〉>]" % BRACKETED)
 _SPACE_IN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
@@ -320,7 +322,9 @@ def clean_text(text: str) -> str:
         text = cleaned
     # a numbered heading "1." keeps its period; a sentence end after Chinese text is 。
     text = re.sub(r"(?<=[\u4e00-\u9fff”’）])\.(?=$|[\u4e00-\u9fff])", "。", text)
-    return text
+    # one half of a pair of round brackets read as an angle bracket: 〈社区） → （社区）
+    text = _OPEN_MISREAD.sub(r"（\1）", text)
+    return _CLOSE_MISREAD.sub(r"（\1）", text)
 
 
 def page_lines(words: list[Word], boxes: dict, width: int, height: int, page: int, info: OcrInfo):
