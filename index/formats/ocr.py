@@ -16,6 +16,8 @@ The clean-up follows what the OCR gives for printed Chinese:
   is recognised from its text (a line ending in ``文件`` above the document number
   ``X政〔2023〕12号`` at the top of the first page) and seal text from its low
   confidence;
+* a speckled page is despeckled (a median filter) before OCR; a round bracket read as
+  an angle bracket is made round again;
 * words read with a low confidence stay in the text (searchable) and are listed in
   :class:`OcrInfo` with their page, so that the document page can mark them.
 
@@ -47,7 +49,7 @@ PAGE_HEIGHT = 842.0  # points: every page is scaled to the height of A4, the PDF
 MIN_WORD_CONFIDENCE = 60  # a word below this is kept but listed as uncertain
 MIN_LINE_CONFIDENCE = 35  # a line whose words average below this is noise (seal text, specks), dropped
 LOW_PAGE_CONFIDENCE = 70  # a page whose mean word confidence is below this is named in the build summary
-SPECKLE_SHARE = 0.03  # of dark pixels isolated: above it a page is despeckled (clean print: ~2 %)
+SPECKLE_SHARE = 0.03  # of dark pixels isolated: at or above it a page is despeckled (clean print: ~2 %)
 MIN_IMAGE_SIDE = 500  # pixels: a smaller image (an icon, a logo) is not a scanned page
 MIN_IMAGE_CHARS = 10  # an image giving fewer characters is not a page of text
 MARGIN_LINES = 2  # lines starting at the same place make a margin
@@ -142,8 +144,7 @@ def unavailable_reason(what: str, data: bytes, pages, pdf: bool = False) -> str 
         return f"{what}: {OFF_HINT}"
     missing = missing_tools(pdf)
     if missing and not all(_cache_get(page_cache_key(data, page)) is not None for page in pages):
-        return f"{what}: OCR needs {' and '.join(missing)} (not installed): {INSTALL_HINT}" + \
-            (" and poppler-utils" if "poppler-utils" in missing else "")
+        return f"{what}: OCR needs Debian's {', '.join(missing)} (not installed: apt-get install {' '.join(missing)})"
     return None
 
 
