@@ -461,3 +461,24 @@ def test_speckled_pages_are_despeckled_from_the_share_of_isolated_dark_pixels():
     for n in range(40):
         specks.putpixel((20 + 9 * n, 300), 0)  # isolated dots
     assert ocr.speckle_share(specks) == pytest.approx((40 + 4) / (stroke + 40))
+
+
+def test_the_cache_is_in_the_index_folder_unless_a_folder_is_named(tmp_path, monkeypatch):
+    data = _png(600, 800)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.png").write_bytes(data)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # only a cache entry can give the text
+    ocr._languages.cache_clear()
+    try:
+        _cache_page(tmp_path / "index" / "ocr-cache", data, [("青禾镇春耕生产工作安排通知", 90)])
+        report = build(corpus, tmp_path / "index", workers=1)
+        assert report.indexed == ["page.png"] and report.ocr_cached == 1, report.skipped
+        _cache_page(tmp_path / "elsewhere", data, [("青禾镇春耕生产工作安排通知", 90)])
+        monkeypatch.setenv("GOVSEARCH_OCR_CACHE", str(tmp_path / "elsewhere"))
+        result = CliRunner().invoke(main, ["index", "build", "--corpus", str(corpus), "--index",
+                                           str(tmp_path / "other"), "--json"])
+        assert json.loads(result.stdout)["ocr_cached"] == 1, result.output
+        assert not (tmp_path / "other" / "ocr-cache").exists()
+    finally:
+        ocr._languages.cache_clear()
