@@ -358,7 +358,7 @@ def page_lines(words: list[Word], boxes: dict, width: int, height: int, page: in
         conf_sum += mean * n
         for w in group:
             if w.conf < MIN_WORD_CONFIDENCE and re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w.text):
-                info.uncertain.append((page + 1, w.text, round(w.conf, 1)))
+                info.uncertain.append((page + 1, clean_text(w.text), round(w.conf, 1)))
         left, top, w, h = boxes.get(group[0].line) or (
             group[0].left, min(x.top for x in group), max(x.left + x.width for x in group) - group[0].left,
             max(x.top + x.height for x in group) - min(x.top for x in group))
