@@ -52,10 +52,10 @@ def main() -> int:
         started = time.perf_counter()
         first = build(corpus, Path(tmp) / "index", workers=args.workers, ocr=options)
         cold = time.perf_counter() - started
+        docs = json.loads(next((Path(tmp) / "index").glob("gen-*/documents.json")).read_text(encoding="utf-8"))
         started = time.perf_counter()
         second = build(corpus, Path(tmp) / "index", workers=args.workers, ocr=options)
         warm = time.perf_counter() - started
-        docs = json.loads(next((Path(tmp) / "index").glob("gen-*/documents.json")).read_text(encoding="utf-8"))
         searcher = Searcher(Path(tmp) / "index")
         print(f"build, empty cache: {cold:.1f} s for {first.ocr_pages} pages ({cold / first.ocr_pages:.1f} s a page, "
               "jieba and the index included)")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.generation.build import build
+from index.generation.build import build, update
 from index.reading.formats import ocr
 from index.reading.formats.base import SkipFile
 from index.reading.formats.ocr import OcrOptions
@@ -159,6 +159,21 @@ def test_the_second_build_takes_every_page_from_the_cache(built, monkeypatch, ca
         ocr._languages.cache_clear()
     assert sorted(again.indexed) == ["photo.png", "scan.pdf", "typed.txt"], again.skipped
     assert again.ocr_pages == again.ocr_cached == 3
+
+
+@needs_tesseract
+def test_an_update_that_reads_a_scan_again_takes_it_from_the_cache(built, monkeypatch):
+    root, corpus, _, _ = built
+    # the scan's metadata changes (a sidecar), not its file: it is re-analyzed, not re-OCR'd
+    (corpus / "metadata.tsv").write_text("file\ttown\nscan.pdf\t青禾镇\n", encoding="utf-8")
+    monkeypatch.setenv("PATH", str(root / "no-tools"))
+    ocr._languages.cache_clear()
+    try:
+        updated = update(corpus, root / "index", workers=1, ocr=OcrOptions(cache_dir=root / "cache"))
+    finally:
+        ocr._languages.cache_clear()
+        (corpus / "metadata.tsv").unlink()
+    assert updated.indexed == ["scan.pdf"] and updated.ocr_pages == updated.ocr_cached == 2
 
 
 @needs_tesseract
@@ -346,6 +361,71 @@ def test_a_line_size_jump_times_the_usual_height_is_a_bigger_face(tmp_path):
     assert sizes(ocr.SIZE_JUMP)[0] == round(60 * ocr.PAGE_HEIGHT / 1000, 3)
 
 
+def _pdf(text: str, picture: bool = True) -> bytes:
+    """A one-page PDF: ``text`` in Helvetica and, with ``picture``, a grey image."""
+    content = (b"q 200 0 0 200 100 500 cm /Im1 Do Q " if picture else b"") + \
+        b"BT /F1 12 Tf 72 100 Td (" + text.encode("ascii") + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+        b"/XObject << /Im1 5 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Length 4 >>\nstream\n\x00\x80\x80\x00\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_page_is_ocr_d_when_it_shows_a_picture_and_fewer_than_min_text_chars(tmp_path):
+    from index.reading.formats.pdf import MIN_TEXT_CHARS
+
+    scanned = _pdf("A" * (MIN_TEXT_CHARS - 1))  # a scan with a few stray characters (a stamp, a file name)
+    _cache_page(tmp_path / "cache", scanned, [("青禾镇春耕生产工作安排", 90)])
+    extracted = _read_image(tmp_path, scanned, "scan.pdf")
+    assert "青禾镇春耕生产工作安排" in extracted.text and "AAAA" not in extracted.text
+    assert extracted.ocr.pages == [(1, 90.0)]
+    typed = _pdf("A" * MIN_TEXT_CHARS)  # enough text: its text layer is read, no OCR
+    _cache_page(tmp_path / "cache", typed, [("青禾镇春耕生产工作安排", 90)])
+    extracted = _read_image(tmp_path, typed, "typed.pdf")
+    assert "A" * MIN_TEXT_CHARS in extracted.text and extracted.ocr is None
+    blank = _pdf("A" * (MIN_TEXT_CHARS - 1), picture=False)  # no picture: nothing to OCR
+    _cache_page(tmp_path / "cache", blank, [("青禾镇春耕生产工作安排", 90)])
+    with pytest.raises(SkipFile, match="no text layer"):
+        _read_image(tmp_path, blank, "blank.pdf")
+
+
+def test_ocr_lines_are_rejoined_into_paragraphs_by_the_pdf_rules(tmp_path):
+    data = _png(1000, 1400)
+    rows = [("2023年全镇实现地区生产总值18.6亿元同比增长6.", 180, 900),  # indented, full
+            ("2%，全镇落实春耕备耕各项措施建设农田", 100, 900),  # continues it
+            ("一、加强巡查值守", 100, 340),  # full line above, yet numbered: a new block
+            ("节假日期间实行二十四小时值班制度发现火", 100, 900),
+            ("情立即报告。", 100, 280)]
+    words, boxes = [], []
+    for n, (text, left, right) in enumerate(rows):
+        y = 100 + 60 * n
+        words.append([text, left, y, right - left, 40, 90, 1, n, 0])
+        boxes.append([1, n, 0, left, y, right - left, 40])
+    key = ocr.page_cache_key(data, 1)
+    (tmp_path / "cache" / key[:2]).mkdir(parents=True)
+    (tmp_path / "cache" / key[:2] / f"{key}.json").write_text(json.dumps(
+        {"format": ocr.CACHE_FORMAT, "width": 1000, "height": 1400, "words": words, "lines": boxes}))
+    assert _read_image(tmp_path, data).text.split("\n\n") == [
+        "2023年全镇实现地区生产总值18.6亿元同比增长6.2%，全镇落实春耕备耕各项措施建设农田",  # no space in 6.2
+        "一、加强巡查值守", "节假日期间实行二十四小时值班制度发现火情立即报告。\n"]
+
+
 def test_the_left_margin_is_where_margin_lines_start():
     # two indented first lines and two continuation lines: the continuation lines' start
     assert ocr.left_margin([112.0, 80.0, 112.0, 80.4], em=15) == 80.0
@@ -361,6 +441,12 @@ def test_ocr_line_clean_up():
     assert ocr.clean_text("各村 ( 社区 ) : 2023 年") == "各村（社区）：2023年"
     assert ocr.clean_text("GDP growth 6.2 %") == "GDP growth 6.2 %"
     assert ocr.clean_text("1.教育医疗") == "1.教育医疗"
+    # a round bracket read as an angle one, when its partner is round within BRACKETED characters
+    inside = "社" * ocr.BRACKETED
+    assert ocr.clean_text(f"各村〈{inside}）、镇直") == f"各村（{inside}）、镇直"
+    assert ocr.clean_text(f"各村（{inside}〉、镇直") == f"各村（{inside}）、镇直"
+    assert ocr.clean_text(f"各村〈{inside}社）") == f"各村〈{inside}社）"
+    assert ocr.clean_text("《条例〈修订〉》") == "《条例〈修订〉》"  # a real pair of angle brackets stays
 
 
 def test_speckled_pages_are_despeckled_from_the_share_of_isolated_dark_pixels():
@@ -375,3 +461,24 @@ def test_speckled_pages_are_despeckled_from_the_share_of_isolated_dark_pixels():
     for n in range(40):
         specks.putpixel((20 + 9 * n, 300), 0)  # isolated dots
     assert ocr.speckle_share(specks) == pytest.approx((40 + 4) / (stroke + 40))
+
+
+def test_the_cache_is_in_the_index_folder_unless_a_folder_is_named(tmp_path, monkeypatch):
+    data = _png(600, 800)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.png").write_bytes(data)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # only a cache entry can give the text
+    ocr._languages.cache_clear()
+    try:
+        _cache_page(tmp_path / "index" / "ocr-cache", data, [("青禾镇春耕生产工作安排通知", 90)])
+        report = build(corpus, tmp_path / "index", workers=1)
+        assert report.indexed == ["page.png"] and report.ocr_cached == 1, report.skipped
+        _cache_page(tmp_path / "elsewhere", data, [("青禾镇春耕生产工作安排通知", 90)])
+        monkeypatch.setenv("GOVSEARCH_OCR_CACHE", str(tmp_path / "elsewhere"))
+        result = CliRunner().invoke(main, ["index", "build", "--corpus", str(corpus), "--index",
+                                           str(tmp_path / "other"), "--json"])
+        assert json.loads(result.stdout)["ocr_cached"] == 1, result.output
+        assert not (tmp_path / "other" / "ocr-cache").exists()
+    finally:
+        ocr._languages.cache_clear()

@@ -16,6 +16,8 @@ The clean-up follows what the OCR gives for printed Chinese:
   is recognised from its text (a line ending in ``文件`` above the document number
   ``X政〔2023〕12号`` at the top of the first page) and seal text from its low
   confidence;
+* a speckled page is despeckled (a median filter) before OCR; a round bracket read as
+  an angle bracket is made round again;
 * words read with a low confidence stay in the text (searchable) and are listed in
   :class:`OcrInfo` with their page, so that the document page can mark them.
 
@@ -34,7 +36,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,7 +49,7 @@ PAGE_HEIGHT = 842.0  # points: every page is scaled to the height of A4, the PDF
 MIN_WORD_CONFIDENCE = 60  # a word below this is kept but listed as uncertain
 MIN_LINE_CONFIDENCE = 35  # a line whose words average below this is noise (seal text, specks), dropped
 LOW_PAGE_CONFIDENCE = 70  # a page whose mean word confidence is below this is named in the build summary
-SPECKLE_SHARE = 0.03  # of dark pixels isolated: above it a page is despeckled (clean print: ~2 %)
+SPECKLE_SHARE = 0.03  # of dark pixels isolated: at or above it a page is despeckled (clean print: ~2 %)
 MIN_IMAGE_SIDE = 500  # pixels: a smaller image (an icon, a logo) is not a scanned page
 MIN_IMAGE_CHARS = 10  # an image giving fewer characters is not a page of text
 MARGIN_LINES = 2  # lines starting at the same place make a margin
@@ -143,8 +144,7 @@ def unavailable_reason(what: str, data: bytes, pages, pdf: bool = False) -> str 
         return f"{what}: {OFF_HINT}"
     missing = missing_tools(pdf)
     if missing and not all(_cache_get(page_cache_key(data, page)) is not None for page in pages):
-        return f"{what}: OCR needs {' and '.join(missing)} (not installed): {INSTALL_HINT}" + \
-            (" and poppler-utils" if "poppler-utils" in missing else "")
+        return f"{what}: OCR needs Debian's {', '.join(missing)} (not installed: apt-get install {' '.join(missing)})"
     return None
 
 
@@ -230,7 +230,7 @@ def _tesseract(image, dpi: int | None = None) -> tuple[list[Word], dict, int, in
     """Tesseract's words of an image (drawn without red ink, specks removed)."""
     gray = despeckle(without_red(image))
     buffer = io.BytesIO()
-    gray.save(buffer, format="PNG")
+    gray.save(buffer, format="PPM")  # a PGM: Tesseract reads it with no decompressing
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # the build's workers are the parallelism
     try:
         done = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", "3",
@@ -305,6 +305,9 @@ def _cjk(ch: str) -> bool:
 FULL_WIDTH_ENDS = "，。、；：？！）”’》"
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _HALF_NEAR_CJK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s*([,:;?!()])|([,:;?!()])\s*(?=[\u4e00-\u9fff])")
+BRACKETED = 20  # at most this many characters between a misread bracket and its partner
+_OPEN_MISREAD = re.compile(r"[〈<]([^（）()〈〉<>]{1,%d})）" % BRACKETED)
+_CLOSE_MISREAD = re.compile(r"（([^（）()〈〉<>]{1,%d})[〉>]" % BRACKETED)
 _SPACE_IN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
@@ -320,7 +323,9 @@ def clean_text(text: str) -> str:
         text = cleaned
     # a numbered heading "1." keeps its period; a sentence end after Chinese text is 。
     text = re.sub(r"(?<=[\u4e00-\u9fff”’）])\.(?=$|[\u4e00-\u9fff])", "。", text)
-    return text
+    # one half of a pair of round brackets read as an angle bracket: 〈社区） → （社区）
+    text = _OPEN_MISREAD.sub(r"（\1）", text)
+    return _CLOSE_MISREAD.sub(r"（\1）", text)
 
 
 def page_lines(words: list[Word], boxes: dict, width: int, height: int, page: int, info: OcrInfo):
@@ -353,7 +358,7 @@ def page_lines(words: list[Word], boxes: dict, width: int, height: int, page: in
         conf_sum += mean * n
         for w in group:
             if w.conf < MIN_WORD_CONFIDENCE and re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w.text):
-                info.uncertain.append((page + 1, w.text, round(w.conf, 1)))
+                info.uncertain.append((page + 1, clean_text(w.text), round(w.conf, 1)))
         left, top, w, h = boxes.get(group[0].line) or (
             group[0].left, min(x.top for x in group), max(x.left + x.width for x in group) - group[0].left,
             max(x.top + x.height for x in group) - min(x.top for x in group))

@@ -10,6 +10,10 @@ where the line above ends short of the right margin, where a line is indented, w
 the vertical gap or the font size changes; a paragraph that runs over a page break is
 joined. CJK radicals that PDF printers write for ideographs (⼤ for 大) are mapped back.
 Headings are left to the structure rules, as in a text file.
+
+A page with (almost) no text but a picture is a scanned page: it is rendered with
+poppler's ``pdftoppm`` and read by OCR (index/reading/formats/ocr.py), whose lines go through
+the same rules.
 """
 
 from __future__ import annotations
@@ -139,14 +143,15 @@ def _render(data: bytes, page: int):
         source = Path(tmp) / "in.pdf"
         source.write_bytes(data)
         try:
-            done = subprocess.run(["pdftoppm", "-r", str(ocr.DPI), "-f", str(page), "-l", str(page), "-png",
+            # PPM, not PNG: compressing the picture costs more than drawing it
+            done = subprocess.run(["pdftoppm", "-r", str(ocr.DPI), "-f", str(page), "-l", str(page),
                                    "-singlefile", str(source), str(Path(tmp) / "page")],
                                   capture_output=True, timeout=300)
         except FileNotFoundError:
             raise SkipFile("OCR of a scanned PDF needs pdftoppm (not installed): install Debian's poppler-utils") from None
         except subprocess.TimeoutExpired:
             raise SkipFile(f"rendering page {page} for OCR took more than 5 minutes") from None
-        out = Path(tmp) / "page.png"
+        out = Path(tmp) / "page.ppm"
         if done.returncode != 0 or not out.is_file():
             raise SkipFile(f"cannot render page {page} for OCR (pdftoppm: "
                            f"{done.stderr.decode('utf-8', 'replace').strip()[-200:]})")
