@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/switch_memory.py                 # 20 switches, one process
     .venv/bin/python bench/switch_memory.py --switches 5 --files 50
+    .venv/bin/python bench/switch_memory.py --corpus ../shared/corpus-real   # real reports, a real vocabulary
 
 Builds one index of a generated corpus, starts `govsearch serve` on a loopback port,
 then switches the index 20 times the way a build does (a new generation folder, then
@@ -75,13 +76,15 @@ def main() -> int:
     ap.add_argument("--switches", type=int, default=20)
     ap.add_argument("--files", type=int, default=120, help="reports in the generated corpus")
     ap.add_argument("--paragraphs", type=int, default=60, help="paragraphs per report")
+    ap.add_argument("--corpus", type=Path, help="index this folder (read in place) instead of a generated corpus")
     ap.add_argument("--max-growth", type=float, default=30.0, help="MiB of RssAnon growth allowed over the switches")
     args = ap.parse_args()
     from index import build
 
     with tempfile.TemporaryDirectory(prefix="govsearch-switch-") as tmp:
         work = Path(tmp)
-        build(big_corpus(work / "corpus", args.files, args.paragraphs), work / "index", workers=1)
+        corpus = args.corpus or big_corpus(work / "corpus", args.files, args.paragraphs)
+        build(corpus, work / "index", workers=1)
         port = free_port()
         env = dict(os.environ, PYTHONPATH=str(ROOT), GOVSEARCH_REQUEST_LOG="false")
         server = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--port", str(port), "--index",
