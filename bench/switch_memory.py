@@ -101,9 +101,9 @@ def main() -> int:
                         print("the server did not start", file=sys.stderr)
                         return 2
                     time.sleep(0.2)
-            queries = [urllib.parse.quote(w) for w in WORDS]
+            queries = [urllib.parse.quote(w) for w in (*WORDS, "发展", "经济")]
 
-            doc = get(port, "/api/search?q=" + queries[0])["hits"][0]["doc_id"]
+            doc = next(h["doc_id"] for q in queries for h in get(port, "/api/search?q=" + q)["hits"][:1])
 
             def load() -> None:
                 """Every path that keeps something per generation: searches, facets, the
