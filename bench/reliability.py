@@ -7,7 +7,11 @@
 
 Sections: load (client loop against `govsearch serve` during three builds), kill
 (kill -9 of a build at several moments), update (update ≡ full rebuild), docpage
-(document page time by number of headings), hostile (hostile corpus files).
+(document page time by number of headings), hostile (hostile corpus files), slow
+(idle and slow clients, the connection limit, an over-long request line against
+`govsearch serve`), health (every file of a live generation damaged four ways: does
+/healthz say 503 whenever a search fails or answers wrongly; and what /healthz costs).
+Memory across index switches: bench/switch_memory.py.
 Ports 8150-8159 on 127.0.0.1. Work folders under a temporary directory, removed after.
 """
 
@@ -20,6 +24,7 @@ import random
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -289,9 +294,179 @@ def bench_hostile(work: Path, big: bool) -> None:
     (corpus / "unreadable.txt").chmod(0o644)
 
 
+# --------------------------------------------------------------------------- slow clients
+def _serve(index: Path, port: int, **settings) -> subprocess.Popen:
+    env = dict(ENV, GOVSEARCH_REQUEST_LOG="false", **{f"GOVSEARCH_{k.upper()}": str(v) for k, v in settings.items()})
+    server = subprocess.Popen([*CLI, "serve", "--index", str(index), "--port", str(port), "--threads", "4"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def _raw(port: int, request: bytes, timeout: float = 10) -> tuple[str, float]:
+    """(status or the error, ms) of one request on a new connection."""
+    t0 = time.perf_counter()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
+            conn.sendall(request)
+            data = b""
+            while chunk := conn.recv(65536):
+                data += chunk
+        status = data.split(b"\r\n", 1)[0].split(b" ")[1].decode() if data else "closed"
+    except OSError as exc:
+        status = type(exc).__name__
+    return status, (time.perf_counter() - t0) * 1000
+
+
+def bench_slow(work: Path) -> None:
+    corpus = big_corpus(work / "slow-corpus", 20, 10)
+    index = work / "slow-index"
+    subprocess.run([*CLI, "index", "build", "--corpus", str(corpus), "--index", str(index)], env=ENV, check=True,
+                   capture_output=True)
+    search = b"GET /api/search?q=%E4%BA%94%E6%98%9F%E6%94%AF%E9%83%A8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    rows = []
+    port = 8152
+    server = _serve(index, port, channel_timeout=5)
+    try:
+        opened = time.perf_counter()
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(198)]
+        time.sleep(0.5)
+        answers = [_raw(port, search) for _ in range(20)]
+        ok = sum(1 for s, _ in answers if s == "200")
+        rows.append(["198 idle connections open, 20 new requests (defaults: limit 500)", f"{ok}/20 answered 200",
+                     f"max {max(ms for _, ms in answers):.0f} ms"])
+        for c in idle:
+            c.settimeout(30)
+        closed = sum(1 for c in idle if c.recv(1) == b"")
+        rows.append(["the 198 idle connections, channel_timeout 5 s", f"{closed}/198 closed by the server",
+                     f"all within {time.perf_counter() - opened:.1f} s of opening"])
+        for c in idle:
+            c.close()
+        half = socket.create_connection(("127.0.0.1", port), timeout=30)
+        half.sendall(b"GET /api/search?q=x HTTP/1.1\r\nHost: x\r\n")
+        t0 = time.perf_counter()
+        rows.append(["half a request, then silence", "closed" if half.recv(1) == b"" else "answered",
+                     f"after {time.perf_counter() - t0:.1f} s"])
+        half.close()
+        big = b"GET /api/search?q=" + b"a" * (4 * 1024 * 1024) + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+        status, ms = _raw(port, big, timeout=30)
+        rows.append(["request line of 4 MiB (limit 256 KiB)", f"status {status}", f"{ms:.0f} ms"])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    port = 8153
+    server = _serve(index, port, connection_limit=50)
+    try:
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(49)]
+        time.sleep(0.5)
+        at_limit = _raw(port, search)
+        held.append(socket.create_connection(("127.0.0.1", port)))
+        time.sleep(0.3)
+        over = [_raw(port, search) for _ in range(10)]
+        rows.append(["connection_limit 50: the 50th connection", f"status {at_limit[0]}", f"{at_limit[1]:.0f} ms"])
+        rows.append(["connection_limit 50: 10 more while 50 are held",
+                     ", ".join(sorted({s for s, _ in over})), f"max {max(ms for _, ms in over):.0f} ms"])
+        for c in held:
+            c.close()
+        time.sleep(0.5)
+        rows.append(["after they close", f"status {_raw(port, search)[0]}", ""])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    table("Slow and idle clients against `govsearch serve` (one process, loopback)", ["case", "result", "time"], rows)
+
+
+# --------------------------------------------------------------------------- health
+def _damage(kind: str, path: Path) -> None:
+    if kind == "removed":
+        path.unlink()
+        return
+    if kind == "truncated":
+        os.truncate(path, path.stat().st_size // 2)
+        return
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 2, len(data)):
+        data[i] ^= 0x55
+    os.chmod(path, 0o644)
+    path.write_bytes(bytes(data))
+    if kind == "same size, time kept":  # someone hiding the change
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def bench_health(work: Path) -> None:
+    from index import build
+    from web import create_app
+
+    # what a poll costs, first: the damage below takes long on a loaded machine
+    cost_index = work / "cost-index"
+    build(big_corpus(work / "cost-corpus", 120, 40), cost_index, workers=1)
+    client = create_app({"index": str(cost_index), "TESTING": True}).test_client()
+    client.get("/healthz")
+    rows = []
+    for label, url in (("/healthz", "/healthz"), ("/api/search?q=五星支部", "/api/search?q=" + urllib.parse.quote("五星支部")),
+                       ("/api/search, 10 words × 10 pages (new each time)", None)):
+        times = []
+        for i in range(100):
+            u = url or "/api/search?q=" + urllib.parse.quote(WORDS[i % len(WORDS)]) + f"&page={i // len(WORDS) + 1}"
+            t0 = time.perf_counter()
+            assert client.get(u).status_code == 200
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        rows.append([label, f"{times[50]:.2f}", f"{times[95]:.2f}"])
+    passages = client.get("/api/stats").get_json()["passages"]
+    table(f"What /healthz costs (in-process app, {passages:,} passages, 100 calls each)", ["request", "p50 ms", "p95 ms"],
+          rows)
+
+    master = work / "health-index"
+    build(big_corpus(work / "health-corpus", 6, 8), master, workers=1)
+    gen_name = (master / "CURRENT").read_text().strip()
+    files = sorted(p.name for p in (master / gen_name).iterdir() if p.is_file() and p.name != "manifest.json"
+                   and not p.name.endswith("WRITELOCK"))
+    kinds = ("truncated", "same size", "same size, time kept", "removed")
+    probes = ["/api/search?q=" + urllib.parse.quote(w) for w in WORDS[:4]] + ["/?q=" + urllib.parse.quote(WORDS[5])]
+    counts = {k: [0, 0, 0, 0] for k in kinds}  # cases, searches fail, /healthz 503, /healthz 200 while they fail
+    missed = []
+    for n, (name, kind) in enumerate((f, k) for f in files for k in kinds):
+        if name.startswith("jieba") and kind == "truncated":
+            continue  # mapped without a size check until relfiles' change: SIGBUS would kill this process
+        index = work / f"h{n}"
+        shutil.copytree(master, index, copy_function=shutil.copy2)
+        app = create_app({"index": str(index), "TESTING": True})
+        app.logger.disabled = True  # the 500s are counted, not printed
+        client = app.test_client()
+        want = [client.get(u).get_json(silent=True) for u in probes]
+        client.get("/healthz")
+        _damage(kind, index / gen_name / name)
+        fails = False
+        for u, w in zip(probes, want):
+            r = client.get(u + "&page=1")  # another URL than before
+            j = r.get_json(silent=True)
+            fails |= r.status_code != 200 or bool(j and w and j.get("total") != w.get("total"))
+        health = client.get("/healthz").status_code
+        c = counts[kind]
+        c[0] += 1
+        c[1] += fails
+        c[2] += health == 503
+        if fails and health != 503:
+            c[3] += 1
+            missed.append(f"{name} ({kind})")
+        shutil.rmtree(index, ignore_errors=True)
+    table("/healthz against damage to each file of a live generation (in-process app, 5 searches each)",
+          ["damage", "cases", "searches fail or differ", "/healthz 503", "/healthz 200 while searches fail"],
+          [[k, *c] for k, c in counts.items()])
+    if missed:
+        print("\n200 while searches failed: " + ", ".join(missed))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="load,kill,update,docpage,hostile")
+    parser.add_argument("--only", default="load,kill,update,docpage,hostile,slow,health")
     parser.add_argument("--big", action="store_true", help="add a 50 MB report to the hostile corpus")
     args = parser.parse_args()
     wanted = set(args.only.split(","))
@@ -309,6 +484,10 @@ def main() -> int:
             bench_hostile(work, args.big)
         if "load" in wanted:
             bench_load(work)
+        if "slow" in wanted:
+            bench_slow(work)
+        if "health" in wanted:
+            bench_health(work)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

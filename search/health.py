@@ -12,8 +12,9 @@ would fail or answer wrongly:
    keeps the size; the JSON records are parsed again when their file changed;
 3. check the files the searcher has mapped have not shrunk under it;
 4. run tiny real searches: a phrase taken from the first and the last live passage
-   must be found (total ≥ 1, with hits), through the same query parser, bigram index,
-   ranking and snippets as any search.
+   must find that passage in the bigram index and the texts (read afresh, not from
+   the searcher's cache of term rows), and a search for it must have hits, made
+   through the same query parser, ranking, rows and snippets as any search.
 
 Steps 2–3 cost one ``stat`` per file; their verdict is kept until a file's inode,
 size or modification time changes (reading and parsing happen only then). Step 4
@@ -45,7 +46,7 @@ class HealthCheck:
         self.searcher = searcher
         self._lock = threading.Lock()
         self._files_ok: tuple | None = None  # signature of the generation's files last found sound
-        self._probes: tuple[str, list[tuple[str, str]]] | None = None  # (generation, [(phrase, doc_id)])
+        self._probes: tuple[str, list[tuple[str, int, str]]] | None = None  # (generation, [(phrase, row, doc_id)])
 
     def check(self) -> dict:
         """The live index's figures; raises :class:`GovsearchError` saying why a search
@@ -90,21 +91,29 @@ class HealthCheck:
         probes = self._probes
         if probes is None or probes[0] != table.path.name:
             probes = self._probes = (table.path.name, _probe_phrases(table))
-        for phrase, doc_id in probes[1]:
+        for phrase, row, doc_id in probes[1]:
             try:
+                # the bigram index and the texts themselves, past the searcher's cache of
+                # term rows: the passage the phrase was taken from must be found
+                found = _rows_containing(table, phrase)
                 results = self.searcher.search(f'"{phrase}"', page_size=20, group="none")
-                # the same rows the CLI and the API read to show a hit
-                hits = results.hits
+                hits = results.hits  # the rows, texts and snippets a user's hits are made of
             except GovsearchError as exc:
                 raise IndexDamaged(f"a test search for {phrase!r} failed: {exc.message}", exc.hint or _HINT) from None
             except Exception as exc:  # what would be a 500 for a user
                 raise IndexDamaged(f"a test search for {phrase!r} failed: {type(exc).__name__}: {exc}", _HINT) from None
-            if results.total < 1 or not hits:
-                raise IndexDamaged(f"a test search for {phrase!r}, taken from report {doc_id}, found nothing: "
-                                   "the index answers wrongly", _HINT)
+            if row not in found or results.total < 1 or not hits:
+                raise IndexDamaged(f"a test search for {phrase!r}, taken from report {doc_id}, found nothing "
+                                   "(or not that passage): the index answers wrongly", _HINT)
 
 
-def _probe_phrases(table) -> list[tuple[str, str]]:
+def _rows_containing(table, phrase: str) -> set[int]:
+    rows = table.grams.candidates(phrase).astype("int64")
+    rows = rows[table.live[rows]]
+    return set(rows[table.contains(rows, phrase)].tolist())
+
+
+def _probe_phrases(table) -> list[tuple[str, int, str]]:
     """A phrase of :data:`PROBE_CHARS` Chinese characters from the first and the last
     live passage that have one, with the report holding it."""
     import numpy as np
@@ -116,7 +125,7 @@ def _probe_phrases(table) -> list[tuple[str, str]]:
             run = next((m.group() for m in _CJK_RUN.finditer(table.norm(int(r))) if len(m.group()) >= PROBE_CHARS), None)
             if run:
                 row = table.row(int(r))
-                out.append((run[:PROBE_CHARS], row.doc_id))
+                out.append((run[:PROBE_CHARS], int(r), row.doc_id))
                 break
     return list(dict.fromkeys(out))
 

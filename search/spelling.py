@@ -129,18 +129,16 @@ class _Tables:
         self.deletions = DeletionIndex(vocab.terms, 3, MAX_WINDOW + 1)
 
 
-_TABLES: dict[int, _Tables] = {}
 _LOCK = threading.Lock()
 
 
 def tables(vocab: Vocabulary) -> _Tables:
-    key = id(vocab)
+    """The spelling tables of a vocabulary, made once and kept on it: they go when the
+    vocabulary does (an old generation's), instead of outliving it in a cache here."""
     with _LOCK:
-        t = _TABLES.get(key)
-        if t is None or t.vocab is not vocab:
-            t = _TABLES[key] = _Tables(vocab)
-            while len(_TABLES) > 4:
-                _TABLES.pop(next(iter(_TABLES)))
+        t = getattr(vocab, "_spelling_tables", None)
+        if t is None:
+            t = vocab._spelling_tables = _Tables(vocab)
         return t
 
 

@@ -125,12 +125,25 @@ def vocabulary_of(gen: Path) -> Vocabulary:
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
-        if len(_CACHE) >= 4:  # old generations
+        # a server keeps one index's vocabulary, not one per switch: drop those of
+        # generations no longer live (a few MB each for real corpora; kept, they made a
+        # worker grow with every rebuild)
+        for other in [k for k in _CACHE if not _is_live(Path(k))]:
+            del _CACHE[other]
+        if len(_CACHE) >= 4:  # several indexes in one process
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = vocab
     if len(vocab):
         threading.Thread(target=_warm, args=(vocab,), daemon=True, name="govsearch-vocabulary").start()
     return vocab
+
+
+def _is_live(gen: Path) -> bool:
+    """Whether ``gen`` is the generation its index folder's ``CURRENT`` names."""
+    try:
+        return (gen.parent / "CURRENT").read_text(encoding="utf-8").strip() == gen.name
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _warm(vocab: Vocabulary) -> None:

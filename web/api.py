@@ -4,6 +4,9 @@ Errors become ``{"error": {"code", "message"}}`` in :mod:`web.errors`."""
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
+
 from flask import Blueprint, current_app, jsonify, request
 
 from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
@@ -42,6 +45,12 @@ def check_choices(path: str) -> None:
     400 ``bad_parameter``."""
     for param in openapi_document("", _web().config)["paths"][path]["get"]["parameters"]:
         schema = param["schema"]
+        if schema.get("type") == "array" and "enum" in schema.get("items", {}):
+            choices = schema["items"]["enum"]
+            for value in request.args.getlist(param["name"]):  # an empty by= names no field: refused too
+                if value not in choices:
+                    raise BadParameter(f"{param['name']} must be one of {', '.join(choices)}, not {value!r}")
+            continue
         if schema.get("type") != "string":
             continue
         choices, longest = schema.get("enum"), schema.get("maxLength")
@@ -52,6 +61,21 @@ def check_choices(path: str) -> None:
                 raise error(f"{param['name']} is too long: {len(value)} characters, at most {longest}")
             if choices is not None and value not in choices:
                 raise BadParameter(f"{param['name']} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def check_levels() -> None:
+    """``level`` values of the comparison name a level (township … national) or one of
+    its Chinese names (乡镇, 县, 市, 省, 全国 …): 400 ``bad_parameter`` otherwise, as for
+    ``by``; empty pieces name nothing, as for every filter."""
+    from index.normalize import normalize
+    from index.places import LEVEL_ALIASES
+
+    known = {*LEVEL_ALIASES, *LEVEL_ALIASES.values()}
+    for value in request.args.getlist("level"):
+        for piece in re.split(r"[,，]", value):
+            if piece.strip() and piece.strip() not in known and normalize(piece) not in known:
+                levels = ", ".join(dict.fromkeys(LEVEL_ALIASES.values()))
+                raise BadParameter(f"level must be one of {levels} (or 乡镇, 县, 市, 省, 全国 …), not {piece.strip()!r}")
 
 
 @bp.get("/api/search")
@@ -106,6 +130,7 @@ def compare():
     from search.compare import empty_comparison
 
     check_choices("/api/compare")
+    check_levels()
     by = request.args.getlist("by")
     if len(set(by)) < len(by):
         raise BadParameter(f"by names a field twice ({', '.join(by)}): give two different fields")
@@ -138,7 +163,24 @@ def fields():
 
 @bp.get("/api/stats")
 def stats():
-    return jsonify(_web().searcher.stats())
+    """The index's figures for anyone who can search: no folder of the server (index and
+    corpus are named, not located) and no skipped file's name, only how many were
+    skipped and why (`govsearch index stats` shows them to the operator)."""
+    return jsonify(public_stats(_web().searcher.stats()))
+
+
+def public_stats(stats: dict) -> dict:
+    out = {k: v for k, v in stats.items() if k != "skipped"}
+    for key in ("index", "corpus"):
+        if out.get(key):
+            out[key] = PurePath(str(out[key]).replace("\\", "/")).name
+    reasons: dict[str, int] = {}
+    for item in stats.get("skipped") or []:
+        reason = str(item.get("reason", "")) if isinstance(item, dict) else ""
+        reasons[reason] = reasons.get(reason, 0) + 1
+    out["skipped_count"] = sum(reasons.values())
+    out["skipped_reasons"] = reasons
+    return out
 
 
 @bp.get("/api/openapi.json")

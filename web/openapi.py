@@ -235,6 +235,10 @@ SCHEMAS: dict[str, dict] = {
             "years": {"type": "array", "items": {"type": "integer"}},
             "skipped": {"type": "array", "items": {"type": "object", "required": ["file", "reason"],
                                                    "properties": {"file": {"type": "string"}, "reason": {"type": "string"}}}},
+            "skipped_count": {"type": "integer", "minimum": 0,
+                              "description": "Files of the corpus the build skipped (their names only in `govsearch index stats`)."},
+            "skipped_reasons": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                                "description": "How many files were skipped for each reason."},
         },
     },
     "Health": {

@@ -3,8 +3,11 @@ and errors that are always JSON with the right status."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from index import build
 from search.engine import Searcher
 from web import create_app
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
@@ -81,6 +84,18 @@ def test_stats(client):
     assert stats["documents"] == 3
     assert stats["towns"] == sorted(["红星镇", "绿野乡", "白云镇"])
     assert set(stats["topics"]) >= {"党建", "项目", "民生", "环保"}
+
+
+def test_stats_name_no_folder_and_no_skipped_file(tmp_path):
+    corpus = write_reports(tmp_path / "secret-corpus", {**TINY_REPORTS, "private-notes.txt": ""})
+    build(corpus, tmp_path / "index", workers=1)
+    client = create_app({"index": str(tmp_path / "index"), "TESTING": True}).test_client()
+    stats = client.get("/api/stats").get_json()
+    text = json.dumps(stats, ensure_ascii=False)
+    assert str(tmp_path) not in text and "private-notes" not in text
+    assert stats["index"] == "index" and stats["corpus"] == "secret-corpus"
+    assert stats["skipped_count"] == 1 and sum(stats["skipped_reasons"].values()) == 1
+    assert stats["documents"] == 3
 
 
 def test_healthz_ok(client):

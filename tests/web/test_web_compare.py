@@ -7,6 +7,8 @@ import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from webhelpers import parse
 
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
@@ -167,3 +169,15 @@ def test_province_city_and_level_are_filters_of_the_api_and_the_comparison(corpu
     links = [a.attrs.get("href", "") for a in doc.find("table", cls="compare-table").find_all("a")]
     cell = [query_of(h) for h in links if "province" in query_of(h) and "year" in query_of(h)]
     assert cell and cell[0]["province"] == ["河南省"] and cell[0]["year"] == ["2022"]
+
+
+@pytest.mark.parametrize("query", ["by=", "by=town&by=", "by=foo", "level=foo", "level=township,foo", "level=乡镇，村"])
+def test_compare_refuses_what_its_enums_do_not_hold(client, query):
+    r = client.get(f"/api/compare?q=五星支部&{query}")
+    assert r.status_code == 400
+    assert r.get_json()["error"]["code"] == "bad_parameter"
+
+
+@pytest.mark.parametrize("query", ["by=town", "by=auto", "level=township", "level=乡镇", "level=鄉鎮", "level=", "level=township,"])
+def test_compare_accepts_every_value_of_its_enums(client, query):
+    assert client.get(f"/api/compare?q=五星支部&{query}").status_code == 200
