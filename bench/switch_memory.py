@@ -59,7 +59,7 @@ def free_port() -> int:
 
 def switch(index: Path) -> str:
     """A new generation with the live one's files (copied, not linked: new files to map)."""
-    from index import store
+    from index.generation import store
 
     live = store.current_generation(index)
     gen = store.new_generation(index)
@@ -87,7 +87,7 @@ def main() -> int:
         build(corpus, work / "index", workers=1)
         port = free_port()
         env = dict(os.environ, PYTHONPATH=str(ROOT), GOVSEARCH_REQUEST_LOG="false")
-        server = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--port", str(port), "--index",
+        server = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "serve", "--port", str(port), "--index",
                                    str(work / "index"), "--threads", "4"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

@@ -68,7 +68,7 @@ def check_levels() -> None:
     its Chinese names (乡镇, 县, 市, 省, 全国 …): 400 ``bad_parameter`` otherwise, as for
     ``by``; empty pieces name nothing, as for every filter."""
     from index.normalize import normalize
-    from index.places import LEVEL_ALIASES
+    from index.reading.places import LEVEL_ALIASES
 
     known = {*LEVEL_ALIASES, *LEVEL_ALIASES.values()}
     for value in request.args.getlist("level"):
