@@ -31,6 +31,8 @@ from .errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing,
 from .formats import SUFFIXES, hint_values
 from .formats.text import SUFFIXES as TEXT_SUFFIXES
 from .formats import extract
+from .limits import (Limits, check_inflated, check_lines, check_passages, limit_worker_memory, memory_reason,
+                     time_limit)
 from .ingest import SkipFile, SourceFile, WalkOptions, read, walk_tree
 from .model import Passage, Report
 from .normalize import normalize
@@ -109,11 +111,22 @@ def assign_doc_ids(relpaths: Iterable[str]) -> dict[str, str]:
 
 
 def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
-                   lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> AnalyzedReport:
+                   lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset(),
+                   limits: Limits | None = None) -> AnalyzedReport:
+    limits = limits or Limits()
+    with time_limit(limits):
+        return _analyze(source, doc_id, overrides, analyzer, lexicon, boilerplate, limits)
+
+
+def _analyze(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
+             lexicon: TopicLexicon, boilerplate: frozenset[str], limits: Limits) -> AnalyzedReport:
     data = source.read_bytes()  # once: the bytes analyzed are the bytes fingerprinted
-    extracted = extract(source.path, data)
+    check_inflated(data, limits)
+    extracted = extract(source.path, data, max_pdf_pages=limits.max_pdf_pages)
     data_text, encoding = extracted.text, extracted.encoding
+    check_lines(data_text, limits)
     structure = parse(data_text, analyzer, boilerplate=boilerplate)
+    check_passages(len(structure.blocks), limits)
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
     fallback = PurePosixPath(source.relpath).stem
     info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
@@ -159,33 +172,41 @@ def _fingerprint(data: bytes, overrides: dict[str, str]) -> str:
 _WORKER: dict = {}
 
 
-def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> None:
+def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset(),
+                 limits: Limits | None = None, pooled: bool = False) -> None:
     _WORKER["analyzer"] = analyzer
     _WORKER["lexicon"] = lexicon
     _WORKER["boilerplate"] = boilerplate
+    _WORKER["limits"] = limits = limits or Limits()
+    if pooled:  # a worker process of its own: its memory can be capped without touching the build's
+        limit_worker_memory(limits)
 
 
 def _analyze_task(task: tuple[SourceFile, str, dict[str, str]]):
     source, doc_id, overrides = task
+    limits = _WORKER.get("limits") or Limits()
     try:
         return source.relpath, analyze_source(source, doc_id, overrides, _WORKER["analyzer"], _WORKER["lexicon"],
-                                              _WORKER.get("boilerplate", frozenset())), None
+                                              _WORKER.get("boilerplate", frozenset()), limits), None
     except SkipFile as exc:
         return source.relpath, None, ("skipped", str(exc))
+    except MemoryError:
+        return source.relpath, None, ("skipped", memory_reason(limits))
     except Exception as exc:  # one broken file never stops a build
         return source.relpath, None, ("failed", f"{type(exc).__name__}: {exc}")
 
 
 def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: Analyzer,
-                 lexicon: TopicLexicon, workers: int, boilerplate: frozenset[str] = frozenset()) -> Iterator:
-    _init_worker(analyzer, lexicon, boilerplate)
+                 lexicon: TopicLexicon, workers: int, boilerplate: frozenset[str] = frozenset(),
+                 limits: Limits | None = None) -> Iterator:
+    _init_worker(analyzer, lexicon, boilerplate, limits)
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         yield from map(_analyze_task, tasks)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     analyzer.jieba  # load the dictionary once, before forking
-    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate))
+    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, limits, True))
     try:
         yield from pool.imap(_analyze_task, tasks, chunksize=4)
         pool.close()
@@ -291,25 +312,25 @@ Progress = Callable[[int, int, str], None]  # (files done, files to analyze, fil
 def build(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
           userdict: str | Path | None = None, workers: int | None = None,
           progress: Progress | None = None, replace_corpus: bool = False,
-          walk: WalkOptions | None = None) -> BuildReport:
+          walk: WalkOptions | None = None, limits: Limits | None = None) -> BuildReport:
     """Index every report below ``corpus`` into a new generation and switch to it.
 
     ``corpus=None`` (and ``lexicon``/``userdict`` None) reuse what the index was built
     from. An index built from another folder is refused (:class:`CorpusMismatch`,
     saying what would be removed) unless ``replace_corpus`` is true."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=False,
-                replace_corpus=replace_corpus, walk=walk)
+                replace_corpus=replace_corpus, walk=walk, limits=limits)
 
 
 def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
            userdict: str | Path | None = None, workers: int | None = None,
            progress: Progress | None = None, replace_corpus: bool = False,
-           walk: WalkOptions | None = None) -> BuildReport:
+           walk: WalkOptions | None = None, limits: Limits | None = None) -> BuildReport:
     """Re-index new and changed files, drop removed ones; a full build when there is no
     index yet, the current one is damaged, or the dictionary or topic lexicon changed.
     Same corpus rules as :func:`build`."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
-                replace_corpus=replace_corpus, walk=walk)
+                replace_corpus=replace_corpus, walk=walk, limits=limits)
 
 
 DEFAULT_CORPUS = "corpus"
@@ -459,7 +480,8 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
 
 
 def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
-         incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None) -> BuildReport:
+         incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None,
+         limits: Limits | None = None) -> BuildReport:
     started = time.perf_counter()
     notes: list[str] = []
     _, info = recorded_build(index_dir)
@@ -510,7 +532,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                             "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
-                                  sources, sources_info, counts, walked.sidecars)
+                                  sources, sources_info, counts, walked.sidecars, limits)
                 store.write_manifest(gen)
                 lifecycle.check_stop()
             except NothingIndexed:
@@ -574,7 +596,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                       lexicon: TopicLexicon, signature: str, workers: int,
                       progress: Progress | None, report: BuildReport, sources: list[SourceFile],
                       sources_info: dict, previous_counts: dict | None = None,
-                      sidecars: list[SourceFile] | None = None) -> None:
+                      sidecars: list[SourceFile] | None = None, limits: Limits | None = None) -> None:
     overrides, sidecar_problems = load_sidecars(corpus, report.notes, sidecars)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
@@ -646,7 +668,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                     report.removed.append(rel)
         done = 0
         boilerplate = corpus_boilerplate(sources) if tasks else frozenset()
-        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate)
+        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate, limits)
         for rel, item, problem in analyzed:
             lifecycle.check_stop()
             done += 1

@@ -15,6 +15,7 @@ import click
 from index import build as build_index
 from index import update as update_index
 from index.errors import BadParameter, GovsearchError, QueryError, command
+from index.limits import Limits
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
 from index.places import level_label
@@ -164,6 +165,33 @@ def index_group():
     """Build, update and inspect the index."""
 
 
+_DEFAULT_LIMITS = Limits()
+LIMIT_OPTIONS = (  # (option, Limits field, type, help): each exceeded limit skips the file with its reason
+    ("--max-inflated-mb", "max_inflated_mb", click.FloatRange(0),
+     "Skip a .docx whose parts inflate to more than this many MB; 0: no limit"),
+    ("--max-passages", "max_passages", click.IntRange(0), "Skip a report of more passages than this; 0: no limit"),
+    ("--max-pdf-pages", "max_pdf_pages", click.IntRange(0), "Skip a PDF of more pages than this; 0: no limit"),
+    ("--max-line-chars", "max_line_chars", click.IntRange(0),
+     "Skip a file with a line of more characters than this; 0: no limit"),
+    ("--max-seconds-per-file", "max_seconds", click.FloatRange(0),
+     "Skip a file whose analysis takes longer than this; 0: no limit"),
+    ("--max-worker-mb", "max_worker_mb", click.FloatRange(0),
+     "Memory an analysis worker process may take on top of what it starts with (a file needing more is "
+     "skipped); 0: no limit"),
+)
+
+
+def _limit_options():
+    for flag, name, kind, text in LIMIT_OPTIONS:
+        env = "GOVSEARCH_" + flag[2:].upper().replace("-", "_")
+        yield click.option(flag, name, type=kind, default=getattr(_DEFAULT_LIMITS, name), show_default=True,
+                           envvar=env, help=f"{text} (env {env}).")
+
+
+def _limits(kwargs: dict) -> Limits:
+    return Limits(**{name: kwargs.pop(name) for _, name, _, _ in LIMIT_OPTIONS})
+
+
 def _build_options(func):
     for option in reversed([
         index_option, corpus_option,
@@ -185,6 +213,7 @@ def _build_options(func):
                      envvar="GOVSEARCH_FOLLOW_SYMLINKS",
                      help="Symbolic links followed: those pointing inside the corpus folder, none, or any "
                           "(env GOVSEARCH_FOLLOW_SYMLINKS)."),
+        *_limit_options(),
         click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON."),
     ]):
         func = option(func)
@@ -192,7 +221,7 @@ def _build_options(func):
 
 
 def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus=False,
-               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside"):
+               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside", limits: Limits | None = None):
     bar = None
     progress = None
     if sys.stderr.isatty() and not as_json:
@@ -209,7 +238,7 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
     try:
         report = fn(corpus, index_dir, lexicon=lexicon, userdict=userdict, workers=workers, progress=progress,
                     replace_corpus=replace_corpus,
-                    walk=WalkOptions(max_file_mb=max_file_mb, follow_symlinks=follow_symlinks))
+                    walk=WalkOptions(max_file_mb=max_file_mb, follow_symlinks=follow_symlinks), limits=limits)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -240,7 +269,7 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
 @_build_options
 @handle_errors
 def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
-                as_json):
+                as_json, **limit_values):
     """Index every report (.txt .md .docx .pdf .html .doc .wps) below the corpus folder.
 
     Writes a new index beside the live one and switches to it atomically: searches
@@ -254,14 +283,14 @@ def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, m
       govsearch index build --corpus corpus --index var/index
     """
     _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
-               follow_symlinks)
+               follow_symlinks, _limits(limit_values))
 
 
 @index_group.command("update")
 @_build_options
 @handle_errors
 def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
-                 as_json):
+                 as_json, **limit_values):
     """Re-index only new and changed reports, and drop removed ones.
 
     A full build happens instead when there is no index yet, the current one is
@@ -274,7 +303,7 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
       govsearch index update --corpus corpus
     """
     _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
-               follow_symlinks)
+               follow_symlinks, _limits(limit_values))
 
 
 @index_group.command("stats")
