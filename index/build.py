@@ -555,8 +555,14 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                 store.switch_to(index_dir, gen)
                 store.record_last_build(index_dir, "ok", report.mode, gen.name)
                 store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
-    except KeyboardInterrupt:
-        store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
+    except KeyboardInterrupt as exc:
+        live_now = _live_name(index_dir)
+        if "gen" in locals() and live_now == gen.name:
+            # stopped after the switch: the new generation is live, whatever comes next says
+            store.record_last_build(index_dir, "ok", "update" if incremental else "build", live_now)
+            exc.live_generation = live_now
+        else:
+            store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
         raise
     except Exception as exc:
         if not isinstance(exc, (CorpusMismatch,)):
@@ -566,6 +572,13 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
         lock.__exit__(None, None, None)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _live_name(index_dir: Path) -> str | None:
+    try:
+        return store.current_generation(index_dir).name
+    except GovsearchError:
+        return None
 
 
 def _nothing_changed(previous: Path, report: BuildReport) -> bool:

@@ -88,10 +88,10 @@ def handle_errors(func):
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
             sys.exit(EXIT_USAGE if isinstance(exc, (QueryError, BadParameter)) else EXIT_FAILURE)
         except BuildInterrupted as exc:
-            click.echo(f"stopped by {exc.signal_name}: the index was left as it was", err=True)
+            click.echo(f"stopped by {exc.signal_name}: {_left_as(exc)}", err=True)
             _exit_now(128 + exc.signum)
-        except KeyboardInterrupt:
-            click.echo("interrupted: the index was left as it was", err=True)
+        except KeyboardInterrupt as exc:
+            click.echo(f"interrupted: {_left_as(exc)}", err=True)
             _exit_now(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
@@ -99,6 +99,15 @@ def handle_errors(func):
             return _unexpected(exc)
 
     return wrapper
+
+
+def _left_as(exc: BaseException) -> str:
+    """What an interrupted build left: the index as it was, or (stopped right after the
+    switch) the new generation, live."""
+    live = getattr(exc, "live_generation", None)
+    if live:
+        return f"the build had finished: the new index ({live}) is live"
+    return "the index was left as it was"
 
 
 def _unexpected(exc: Exception):
