@@ -17,8 +17,10 @@ from index import build as build_index
 from index import fields as field_model
 from index import update as update_index
 from index.errors import BadParameter, GovsearchError, QueryError, command
+from index.reading.places import level_label
 from index.reading.formats.ocr import OcrOptions
 from index.reading.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
+from index.reading.limits import Limits
 from index.generation.lifecycle import BuildInterrupted
 
 from search.engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
@@ -90,10 +92,10 @@ def handle_errors(func):
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
             sys.exit(EXIT_USAGE if isinstance(exc, (QueryError, BadParameter)) else EXIT_FAILURE)
         except BuildInterrupted as exc:
-            click.echo(f"stopped by {exc.signal_name}: the index was left as it was", err=True)
+            click.echo(f"stopped by {exc.signal_name}: {_left_as(exc)}", err=True)
             _exit_now(128 + exc.signum)
-        except KeyboardInterrupt:
-            click.echo("interrupted: the index was left as it was", err=True)
+        except KeyboardInterrupt as exc:
+            click.echo(f"interrupted: {_left_as(exc)}", err=True)
             _exit_now(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
@@ -101,6 +103,15 @@ def handle_errors(func):
             return _unexpected(exc)
 
     return wrapper
+
+
+def _left_as(exc: BaseException) -> str:
+    """What an interrupted build left: the index as it was, or (stopped right after the
+    switch) the new generation, live."""
+    live = getattr(exc, "live_generation", None)
+    if live:
+        return f"the build had finished: the new index ({live}) is live"
+    return "the index was left as it was"
 
 
 def _unexpected(exc: Exception):
@@ -175,6 +186,33 @@ def index_group():
     """
 
 
+_DEFAULT_LIMITS = Limits()
+LIMIT_OPTIONS = (  # (option, Limits field, type, help): each exceeded limit skips the file with its reason
+    ("--max-inflated-mb", "max_inflated_mb", click.FloatRange(0),
+     "Skip a .docx whose parts inflate to more than this many MB; 0: no limit"),
+    ("--max-passages", "max_passages", click.IntRange(0), "Skip a report of more passages than this; 0: no limit"),
+    ("--max-pdf-pages", "max_pdf_pages", click.IntRange(0), "Skip a PDF of more pages than this; 0: no limit"),
+    ("--max-line-chars", "max_line_chars", click.IntRange(0),
+     "Skip a file with a line of more characters than this; 0: no limit"),
+    ("--max-seconds-per-file", "max_seconds", click.FloatRange(0),
+     "Skip a file whose analysis takes longer than this; 0: no limit"),
+    ("--max-worker-mb", "max_worker_mb", click.FloatRange(0),
+     "Memory an analysis worker process may take on top of what it starts with (a file needing more is "
+     "skipped); 0: no limit"),
+)
+
+
+def _limit_options():
+    for flag, name, kind, text in LIMIT_OPTIONS:
+        env = "GOVSEARCH_" + flag[2:].upper().replace("-", "_")
+        yield click.option(flag, name, type=kind, default=getattr(_DEFAULT_LIMITS, name), show_default=True,
+                           envvar=env, help=f"{text} (env {env}).")
+
+
+def _limits(kwargs: dict) -> Limits:
+    return Limits(**{name: kwargs.pop(name) for _, name, _, _ in LIMIT_OPTIONS})
+
+
 def _build_options(func):
     for option in reversed([
         index_option, corpus_option,
@@ -202,6 +240,7 @@ def _build_options(func):
         click.option("--ocr-cache", type=click.Path(file_okay=False), default=None, envvar="GOVSEARCH_OCR_CACHE",
                      help="Folder of OCR results kept by file content, so that an unchanged scan is never "
                           "read twice (env GOVSEARCH_OCR_CACHE; default: ocr-cache/ in the index folder)."),
+        *_limit_options(),
         click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON."),
     ]):
         func = option(func)
@@ -209,7 +248,8 @@ def _build_options(func):
 
 
 def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus=False,
-               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside", ocr=True, ocr_cache=None):
+               max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside", ocr=True, ocr_cache=None,
+               limits: Limits | None = None):
     bar = None
     progress = None
     if sys.stderr.isatty() and not as_json:
@@ -228,7 +268,8 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
                     replace_corpus=replace_corpus,
                     walk=WalkOptions(max_file_mb=max_file_mb, follow_symlinks=follow_symlinks),
                     ocr=OcrOptions(enabled=ocr, cache_dir=Path(ocr_cache) if ocr_cache else None,
-                                   progress=not as_json))
+                                   progress=not as_json),
+                    limits=limits)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -265,7 +306,7 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
 @_build_options
 @handle_errors
 def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
-                ocr, ocr_cache, as_json):
+                ocr, ocr_cache, as_json, **limit_values):
     """Index every report (.txt .md .docx .pdf .html .doc .wps, scans by OCR) below the corpus folder.
 
     Writes a new index beside the live one and switches to it atomically: searches
@@ -279,14 +320,14 @@ def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, m
       govsearch index build --corpus corpus --index var/index
     """
     _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
-               follow_symlinks, ocr, ocr_cache)
+               follow_symlinks, ocr, ocr_cache, _limits(limit_values))
 
 
 @index_group.command("update")
 @_build_options
 @handle_errors
 def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
-                 ocr, ocr_cache, as_json):
+                 ocr, ocr_cache, as_json, **limit_values):
     """Re-index only new and changed reports, and drop removed ones.
 
     A full build happens instead when there is no index yet, the current one is
@@ -299,7 +340,7 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
       govsearch index update --corpus corpus
     """
     _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
-               follow_symlinks, ocr, ocr_cache)
+               follow_symlinks, ocr, ocr_cache, _limits(limit_values))
 
 
 @index_group.command("stats")

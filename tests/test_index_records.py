@@ -218,3 +218,53 @@ def test_truncating_jieba_bin_under_a_running_server_is_a_503_not_a_crash(three)
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# ----------------------------------------------------------------- a signal after the switch
+
+
+def test_a_signal_right_after_the_switch_says_the_new_index_is_live(three, monkeypatch):
+    import signal
+
+    import govsearch.cli as cli
+    from index.generation.lifecycle import BuildInterrupted
+
+    corpus, index = three
+    before = _live(index)
+
+    def interrupted(*args, **kwargs):
+        raise BuildInterrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(store, "remove_old_generations", interrupted)  # the first step after the switch
+
+    def exit_now(status):
+        raise SystemExit(status)
+
+    monkeypatch.setattr(cli, "_exit_now", exit_now)
+    result = CliRunner().invoke(main, ["index", "build", "--index", str(index), "--workers", "1"])
+    assert result.exit_code == 143
+    after = _live(index)
+    assert after != before
+    assert f"stopped by SIGTERM: the build had finished: the new index ({after.name}) is live" in result.output
+    assert "left as it was" not in result.output
+    assert store.last_build(index)["result"] == "ok"
+
+
+def test_a_signal_before_the_switch_still_says_the_index_was_left_as_it_was(three, monkeypatch):
+    import signal
+
+    import govsearch.cli as cli
+    from index.generation.lifecycle import BuildInterrupted
+
+    _, index = three
+    before = _live(index)
+
+    def interrupted(*args, **kwargs):
+        raise BuildInterrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(store, "switch_to", interrupted)
+    monkeypatch.setattr(cli, "_exit_now", lambda status: (_ for _ in ()).throw(SystemExit(status)))
+    result = CliRunner().invoke(main, ["index", "build", "--index", str(index), "--workers", "1"])
+    assert result.exit_code == 143
+    assert "stopped by SIGTERM: the index was left as it was" in result.output
+    assert _live(index) == before

@@ -4,7 +4,6 @@ numbered, inline and never-headings; the hand-annotated gold set."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 

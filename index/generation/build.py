@@ -29,11 +29,12 @@ from index.generation import vocabulary
 from index.analysis import Analyzer
 from index.errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
                      index_command)
-from index.reading.formats import SUFFIXES, hint_values
+from index.reading.formats import SUFFIXES, extract, hint_values
 from index.reading.formats import ocr as ocr_reader
 from index.reading.formats.image import SUFFIXES as IMAGE_SUFFIXES
 from index.reading.formats.text import SUFFIXES as TEXT_SUFFIXES
-from index.reading.formats import extract
+from index.reading.limits import (Limits, check_inflated, check_lines, check_passages, limit_worker_memory,
+                                  memory_reason, time_limit)
 from index.reading.ingest import SkipFile, SourceFile, WalkOptions, read, walk_tree
 from index.model import Passage, Report
 from index.normalize import normalize
@@ -120,11 +121,22 @@ def assign_doc_ids(relpaths: Iterable[str]) -> dict[str, str]:
 
 
 def analyze_source(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
-                   lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset()) -> AnalyzedReport:
+                   lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset(),
+                   limits: Limits | None = None) -> AnalyzedReport:
+    limits = limits or Limits()
+    with time_limit(limits):
+        return _analyze(source, doc_id, overrides, analyzer, lexicon, boilerplate, limits)
+
+
+def _analyze(source: SourceFile, doc_id: str, overrides: dict[str, str], analyzer: Analyzer,
+             lexicon: TopicLexicon, boilerplate: frozenset[str], limits: Limits) -> AnalyzedReport:
     data = source.read_bytes()  # once: the bytes analyzed are the bytes fingerprinted
-    extracted = extract(source.path, data)
+    check_inflated(data, limits)
+    extracted = extract(source.path, data, max_pdf_pages=limits.max_pdf_pages)
     data_text, encoding = extracted.text, extracted.encoding
+    check_lines(data_text, limits)
     structure = parse(data_text, analyzer, boilerplate=boilerplate)
+    check_passages(len(structure.blocks), limits)
     body = "\n".join(text for kind, _, text in structure.blocks if kind != "title")
     fallback = PurePosixPath(source.relpath).stem
     info = meta.describe(structure.title, structure.subtitle, body, fallback, analyzer,
@@ -181,36 +193,43 @@ _WORKER: dict = {}
 
 
 def _init_worker(analyzer: Analyzer, lexicon: TopicLexicon, boilerplate: frozenset[str] = frozenset(),
-                 ocr: ocr_reader.OcrOptions | None = None) -> None:
+                 ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None,
+                 pooled: bool = False) -> None:
     ocr_reader.configure(ocr)
     _WORKER["analyzer"] = analyzer
     _WORKER["lexicon"] = lexicon
     _WORKER["boilerplate"] = boilerplate
+    _WORKER["limits"] = limits = limits or Limits()
+    if pooled:  # a worker process of its own: its memory can be capped without touching the build's
+        limit_worker_memory(limits)
 
 
 def _analyze_task(task: tuple[SourceFile, str, dict[str, str]]):
     source, doc_id, overrides = task
+    limits = _WORKER.get("limits") or Limits()
     try:
         return source.relpath, analyze_source(source, doc_id, overrides, _WORKER["analyzer"], _WORKER["lexicon"],
-                                              _WORKER.get("boilerplate", frozenset())), None
+                                              _WORKER.get("boilerplate", frozenset()), limits), None
     except SkipFile as exc:
         return source.relpath, None, ("skipped", str(exc))
+    except MemoryError:
+        return source.relpath, None, ("skipped", memory_reason(limits))
     except Exception as exc:  # one broken file never stops a build
         return source.relpath, None, ("failed", f"{type(exc).__name__}: {exc}")
 
 
 def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: Analyzer,
                  lexicon: TopicLexicon, workers: int, boilerplate: frozenset[str] = frozenset(),
-                 ocr: ocr_reader.OcrOptions | None = None) -> Iterator:
+                 ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None) -> Iterator:
     before = ocr_reader.options()
     try:
-        _init_worker(analyzer, lexicon, boilerplate, ocr)
-        yield from _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr)
+        _init_worker(analyzer, lexicon, boilerplate, ocr, limits)
+        yield from _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, limits)
     finally:
         ocr_reader.configure(before)  # this build's cache folder is no default for later reads
 
 
-def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr) -> Iterator:
+def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, limits) -> Iterator:
     images = sum(t[0].relpath.lower().endswith(IMAGE_SUFFIXES) for t in tasks)
     # an image costs seconds of OCR: two of them are worth starting workers for
     if workers <= 1 or (len(tasks) < PARALLEL_THRESHOLD and not (ocr and ocr.enabled and images >= 2)):
@@ -219,7 +238,7 @@ def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr) -> 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     analyzer.jieba  # load the dictionary once, before forking
-    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, ocr))
+    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, ocr, limits, True))
     try:
         # a few scans: one at a time, so that each worker OCRs its own
         yield from pool.imap(_analyze_task, tasks, chunksize=4 if len(tasks) >= PARALLEL_THRESHOLD else 1)
@@ -325,25 +344,27 @@ Progress = Callable[[int, int, str], None]  # (files done, files to analyze, fil
 def build(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
           userdict: str | Path | None = None, workers: int | None = None,
           progress: Progress | None = None, replace_corpus: bool = False,
-          walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
+          walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None,
+          limits: Limits | None = None) -> BuildReport:
     """Index every report below ``corpus`` into a new generation and switch to it.
 
     ``corpus=None`` (and ``lexicon``/``userdict`` None) reuse what the index was built
     from. An index built from another folder is refused (:class:`CorpusMismatch`,
     saying what would be removed) unless ``replace_corpus`` is true."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=False,
-                replace_corpus=replace_corpus, walk=walk, ocr=ocr)
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits)
 
 
 def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
            userdict: str | Path | None = None, workers: int | None = None,
            progress: Progress | None = None, replace_corpus: bool = False,
-           walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
+           walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None,
+           limits: Limits | None = None) -> BuildReport:
     """Re-index new and changed files, drop removed ones; a full build when there is no
     index yet, the current one is damaged, or the dictionary or topic lexicon changed.
     Same corpus rules as :func:`build`."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
-                replace_corpus=replace_corpus, walk=walk, ocr=ocr)
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits)
 
 
 DEFAULT_CORPUS = "corpus"
@@ -494,7 +515,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
 
 def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
          incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None,
-         ocr: ocr_reader.OcrOptions | None = None) -> BuildReport:
+         ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None) -> BuildReport:
     started = time.perf_counter()
     ocr = ocr or ocr_reader.OcrOptions()
     if ocr.cache_dir is None:  # beside the generations: builds and updates share it
@@ -548,7 +569,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                             "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
-                                  sources, sources_info, counts, ocr, walked.sidecars)
+                                  sources, sources_info, counts, ocr, walked.sidecars, limits)
                 store.write_manifest(gen)
                 lifecycle.check_stop()
             except NothingIndexed:
@@ -571,8 +592,14 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                 store.switch_to(index_dir, gen)
                 store.record_last_build(index_dir, "ok", report.mode, gen.name)
                 store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
-    except KeyboardInterrupt:
-        store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
+    except KeyboardInterrupt as exc:
+        live_now = _live_name(index_dir)
+        if "gen" in locals() and live_now == gen.name:
+            # stopped after the switch: the new generation is live, whatever comes next says
+            store.record_last_build(index_dir, "ok", "update" if incremental else "build", live_now)
+            exc.live_generation = live_now
+        else:
+            store.record_last_build(index_dir, "interrupted", "update" if incremental else "build")
         raise
     except Exception as exc:
         if not isinstance(exc, (CorpusMismatch,)):
@@ -582,6 +609,13 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
         lock.__exit__(None, None, None)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _live_name(index_dir: Path) -> str | None:
+    try:
+        return store.current_generation(index_dir).name
+    except GovsearchError:
+        return None
 
 
 def _nothing_changed(previous: Path, report: BuildReport) -> bool:
@@ -612,7 +646,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                       lexicon: TopicLexicon, signature: str, workers: int,
                       progress: Progress | None, report: BuildReport, sources: list[SourceFile],
                       sources_info: dict, previous_counts: dict | None = None,
-                      ocr: ocr_reader.OcrOptions | None = None, sidecars: list[SourceFile] | None = None) -> None:
+                      ocr: ocr_reader.OcrOptions | None = None, sidecars: list[SourceFile] | None = None,
+                      limits: Limits | None = None) -> None:
     overrides, sidecar_problems = load_sidecars(corpus, report.notes, sidecars)
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
@@ -684,7 +719,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                     report.removed.append(rel)
         done = 0
         boilerplate = corpus_boilerplate(sources) if tasks else frozenset()
-        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate, ocr)
+        analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate, ocr, limits)
         for rel, item, problem in analyzed:
             lifecycle.check_stop()
             done += 1

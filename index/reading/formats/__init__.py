@@ -26,13 +26,16 @@ SUFFIXES = tuple(EXTRACTORS)
 __all__ = ["EXTRACTORS", "SUFFIXES", "Extracted", "SkipFile", "extract", "apply_hints"]
 
 
-def extract(path: Path, data: bytes) -> Extracted:
+def extract(path: Path, data: bytes, max_pdf_pages: int = 0) -> Extracted:
+    """``max_pdf_pages``: a PDF with more pages is skipped before any is read (0: no limit)."""
     suffix = path.suffix.lower()
     extractor = EXTRACTORS.get(suffix)
     if extractor is None:
         raise SkipFile(f"unsupported file type {suffix or '(no suffix)'}")
     if path.name.startswith("~$"):
         raise SkipFile("an Office lock file (~$…), left beside a document while it is open: not a report")
+    if extractor is pdf.extract and max_pdf_pages:
+        return pdf.extract(data, path, max_pages=max_pdf_pages)
     return extractor(data, path)
 
 

@@ -78,7 +78,8 @@ class Line:
     right: float | None = None
 
 
-def extract(data: bytes, path: Path) -> Extracted:
+def extract(data: bytes, path: Path, max_pages: int = 0) -> Extracted:
+    """``max_pages``: more pages than this are refused before any is laid out (0: no limit)."""
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFParser, PDFSyntaxError
@@ -99,6 +100,8 @@ def extract(data: bytes, path: Path) -> Extracted:
     except Exception as exc:  # pdfminer's own errors on damaged trailers and encryption dictionaries
         raise SkipFile(f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from None
     try:
+        if max_pages:
+            _check_page_count(document, max_pages)
         pages, pictured = _read_pages(document)
     except SkipFile:
         raise
@@ -158,6 +161,17 @@ def _render(data: bytes, page: int):
         with Image.open(out) as image:
             image.load()
             return image.copy()
+
+
+def _check_page_count(document, max_pages: int) -> None:
+    """Count the pages (walking the page tree, laying none out) up to one past the limit."""
+    from itertools import islice
+
+    from pdfminer.pdfpage import PDFPage
+
+    count = sum(1 for _ in islice(PDFPage.create_pages(document), max_pages + 1))
+    if count > max_pages:
+        raise SkipFile(f"more than {max_pages:,} pages (raise --max-pdf-pages / GOVSEARCH_MAX_PDF_PAGES)")
 
 
 def _read_pages(document) -> tuple[list[list[Line]], list[bool]]:
