@@ -226,6 +226,7 @@ _PLACES: dict[str, frozenset[str]] = {}
 FILLER_HEAD = frozenset("a ad d vd v r".split())
 FILLER_TAIL = frozenset("v vd vn".split())
 FILLER_WORD = frozenset("m mq q d a ad v vd r c p u f".split())
+NOUNS = frozenset((tag,) for tag in "n nz nt nw".split())  # a short word that is a noun alone
 
 
 @functools.lru_cache(maxsize=65536)
@@ -279,16 +280,17 @@ def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff"
 
 
-def is_suggestible(vocab: Vocabulary, i: int, cut) -> bool:
+def is_suggestible(vocab: Vocabulary, i: int, cut, short_nouns: bool = False) -> bool:
     """Whether term ``i`` is something a user would click as a search of its own: a
     dictionary term, or a term of at least WHOLE_WORD_CHARS characters that is neither
-    a fragment nor filler."""
+    a fragment nor filler. ``short_nouns`` (completions, which finish what the user is
+    typing): a shorter word that is a noun (银行 for yinh) too."""
     kinds = vocab.kinds[i]
     term = vocab.terms[i]
     if kinds & DICTIONARY:
         return True
     if len(term) < WHOLE_WORD_CHARS:
-        return False
+        return short_nouns and kinds & WORD and _tags(term) in NOUNS
     if kinds & HEADING and len(term) >= HEADING_WHOLE_CHARS:
         return True
     if kinds & PHRASE and not kinds & HEADING and (is_fragment(vocab, i, cut) or is_tail(vocab, i, cut)):
@@ -320,8 +322,8 @@ def complete(searcher, prefix: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
     cut = searcher.analyzer.cut
     out = []
     for i in completion_ids(vocab, norm, limit * 3):
-        if not is_suggestible(vocab, i, cut):  # the typed text itself too: 营商 is no search, 营商环境 is
-            continue
+        if vocab.terms[i] == norm or not is_suggestible(vocab, i, cut, short_nouns=True):
+            continue  # the typed text itself adds nothing (营商: 营商环境 is the search)
         count = searcher.passage_count(vocab.terms[i])
         if count:
             out.append({"text": vocab.terms[i], "count": count, "kind": vocab.kind_names(i)})
