@@ -57,7 +57,7 @@ def _check(browser, url: str, viewport: dict, name: str, shot) -> str:
     try:
         page.goto(url, timeout=90_000)  # the first search of a busy machine loads the assistance tables
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        shot(page, name)
+        shot(page, name, full_page=False)  # the window as seen: a full-page shot of a long page takes long
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the window"
         text = page.inner_text("body")
         page.problems.assert_none()
@@ -73,7 +73,7 @@ def test_sample_pages_fit_the_window_and_name_every_place(browser, base_url, sho
     width = viewport["width"]
     texts = {name: _check(browser, url, viewport, f"any-sample-{name}-{width}", shot)
              for name, url in _pages(base_url, "人居环境", "xinmi-dawei-2022").items()}
-    assert re.search(r"已收录 5 篇报告 · .* 个乡镇", texts["home"])
+    assert re.search(r"已收录 \d+ 篇报告 · .* 个乡镇", texts["home"])
     assert "大隗镇" in texts["results"] and "大隗镇" in texts["compare"]
 
 
