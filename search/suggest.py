@@ -322,8 +322,10 @@ def complete(searcher, prefix: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
     cut = searcher.analyzer.cut
     out = []
     for i in completion_ids(vocab, norm, limit * 3):
-        if vocab.terms[i] == norm or not is_suggestible(vocab, i, cut, short_nouns=True):
-            continue  # the typed text itself adds nothing (营商: 营商环境 is the search)
+        # the typed text itself only when it is a whole term (人居环境整治, with its count;
+        # not 营商, whose search is 营商环境); others also when they are short nouns (银行)
+        if not is_suggestible(vocab, i, cut, short_nouns=vocab.terms[i] != norm):
+            continue
         count = searcher.passage_count(vocab.terms[i])
         if count:
             out.append({"text": vocab.terms[i], "count": count, "kind": vocab.kind_names(i)})

@@ -98,10 +98,11 @@ def test_related_searches_leave_out_filler_places_and_the_query(index_dir, clien
     assert not [t for t in related if t in ("推进", "见效", "改善", "持续")]
 
 
-def test_completions_are_whole_terms_with_hits_and_not_the_typed_text(index_dir):
+def test_completions_are_whole_terms_with_hits_and_the_typed_text_only_when_whole(index_dir):
     items = suggest.complete(Searcher(index_dir), "人居")
     assert items and all(i["count"] > 0 for i in items) and "人居" not in [i["text"] for i in items]
     assert all(len(i["text"]) >= WHOLE_WORD_CHARS or "dictionary" in i["kind"] for i in items)
+    assert suggest.complete(Searcher(index_dir), "人居环境")[0]["text"] == "人居环境"
 
 
 def test_completions_take_a_short_word_only_when_it_is_a_noun():
