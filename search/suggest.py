@@ -245,6 +245,14 @@ STYLE_TAILS = frozenset("""推进 落实 实施 实现 加强 构建 见效 稳�
     提高 提升 完善 开展 推动 发展 建设 改善 加快 做好 抓好""".split())
 
 
+def warm_tags() -> None:
+    """Load the part-of-speech tables now (a web app does it at start-up, in a thread)."""
+    try:
+        _tags("预热")
+    except Exception:  # a warm-up only: the first real use loads them and reports errors
+        pass
+
+
 def is_filler(term: str, kinds: int, words: list[str] | None = None) -> bool:
     """Whether a term says how rather than what: by the parts of speech of its words,
     or a first or last word (``words``: its jieba cut) of the reports' style."""
