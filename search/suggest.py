@@ -239,6 +239,7 @@ _PLACES: dict[str, frozenset[str]] = {}
 FILLER_HEAD = frozenset("a ad d vd v r".split())
 FILLER_TAIL = frozenset("v vd vn".split())
 FILLER_WORD = frozenset("m mq q d a ad v vd r c p u f".split())
+NOUNS = frozenset((tag,) for tag in "n nz nt nw".split())  # a short word that is a noun alone
 
 
 @functools.lru_cache(maxsize=65536)
@@ -255,6 +256,14 @@ STYLE_HEADS = frozenset("""进一步 全面 着力 积极 严格 加快 加大 �
     毫不 稳步 有效 逐步 各位 帮助 形成 年均 以下 实际 政府 更加 不断 重点 主要 全力 广泛 充分 继续 依法""".split())
 STYLE_TAILS = frozenset("""推进 落实 实施 实现 加强 构建 见效 稳妥 情况 工作 代表 他们 一批 增长 简称 松懈 走实 并举
     提高 提升 完善 开展 推动 发展 建设 改善 加快 做好 抓好""".split())
+
+
+def warm_tags() -> None:
+    """Load the part-of-speech tables now (a web app does it at start-up, in a thread)."""
+    try:
+        _tags("预热")
+    except Exception:  # a warm-up only: the first real use loads them and reports errors
+        pass
 
 
 def is_filler(term: str, kinds: int, words: list[str] | None = None) -> bool:
@@ -292,16 +301,17 @@ def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff"
 
 
-def is_suggestible(vocab: Vocabulary, i: int, cut) -> bool:
+def is_suggestible(vocab: Vocabulary, i: int, cut, short_nouns: bool = False) -> bool:
     """Whether term ``i`` is something a user would click as a search of its own: a
     dictionary term, or a term of at least WHOLE_WORD_CHARS characters that is neither
-    a fragment nor filler."""
+    a fragment nor filler. ``short_nouns`` (completions, which finish what the user is
+    typing): a shorter word that is a noun (银行 for yinh) too."""
     kinds = vocab.kinds[i]
     term = vocab.terms[i]
     if kinds & DICTIONARY:
         return True
     if len(term) < WHOLE_WORD_CHARS:
-        return False
+        return short_nouns and kinds & WORD and _tags(term) in NOUNS
     if kinds & HEADING and len(term) >= HEADING_WHOLE_CHARS:
         return True
     if kinds & PHRASE and not kinds & HEADING and (is_fragment(vocab, i, cut) or is_tail(vocab, i, cut)):
@@ -333,7 +343,9 @@ def complete(searcher, prefix: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
     cut = searcher.analyzer.cut
     out = []
     for i in completion_ids(vocab, norm, limit * 3):
-        if not is_suggestible(vocab, i, cut):  # the typed text itself too: 营商 is no search, 营商环境 is
+        # the typed text itself only when it is a whole term (人居环境整治, with its count;
+        # not 营商, whose search is 营商环境); others also when they are short nouns (银行)
+        if not is_suggestible(vocab, i, cut, short_nouns=vocab.terms[i] != norm):
             continue
         count = searcher.passage_count(vocab.terms[i])
         if count:

@@ -20,7 +20,9 @@ from web import charts, compare_view, create_app
 REPORTS = {
     "a.md": "# 红星镇工作总结\n\n## 河湖治理\n\n红星镇全面落实河长制，人居环境持续改善。\n\n红星镇人居环境整治见效。\n",
     "b.md": "# 绿野乡工作报告\n\n## 生态环保\n\n绿野乡推进人居环境整治，乡村振兴见效。\n\n绿野乡乡村振兴扎实推进。\n",
-    "metadata.tsv": "file\ttown\tlevel\tyear\na.md\t红星镇\ttownship\t2021\nb.md\t绿野乡\ttownship\t2022\n",
+    "c.md": "# 白云镇工作总结\n\n白云镇人居环境提升与美丽乡村建设同步。\n\n白云镇人居环境改善，美丽乡村见效。\n",
+    "metadata.tsv": "file\ttown\tlevel\tyear\na.md\t红星镇\ttownship\t2021\nb.md\t绿野乡\ttownship\t2022\n"
+                    "c.md\t白云镇\ttownship\t2022\n",
 }
 
 
@@ -84,18 +86,29 @@ def test_examples_are_dictionary_terms_neither_rare_nor_everywhere():
     assert pick_examples(v, 100, 4, frozenset({"郑州市"})) == ["高质量发展", "人居环境"]
 
 
-def test_related_searches_leave_out_filler_places_and_the_query(index_dir):
+def test_related_searches_leave_out_filler_places_and_the_query(index_dir, client):
     found = Searcher(index_dir).search("人居环境", related=True)
     related = [s["query"] for s in found.suggestions]
+    assert related == ["美丽乡村"]  # in two hits, a dictionary term; 白云镇 too, but a place
+    page = client.get("/?q=人居环境").get_data(as_text=True)
+    assert re.findall(r">([^<>]+)</a></li>", page.split('class="assist-list related"', 1)[1].split("</nav>", 1)[0]) \
+        == ["美丽乡村"]
     assert all(len(t) >= WHOLE_WORD_CHARS or t in ("河长制",) for t in related)
     assert not {"红星镇", "绿野乡", "人居环境"} & set(related)
     assert not [t for t in related if t in ("推进", "见效", "改善", "持续")]
 
 
-def test_completions_are_whole_terms_with_hits(index_dir):
+def test_completions_are_whole_terms_with_hits_and_the_typed_text_only_when_whole(index_dir):
     items = suggest.complete(Searcher(index_dir), "人居")
-    assert items and all(i["count"] > 0 for i in items)
-    assert all(i["text"] == "人居" or len(i["text"]) >= WHOLE_WORD_CHARS or "dictionary" in i["kind"] for i in items)
+    assert items and all(i["count"] > 0 for i in items) and "人居" not in [i["text"] for i in items]
+    assert all(len(i["text"]) >= WHOLE_WORD_CHARS or "dictionary" in i["kind"] for i in items)
+    assert suggest.complete(Searcher(index_dir), "人居环境")[0]["text"] == "人居环境"
+
+
+def test_completions_take_a_short_word_only_when_it_is_a_noun():
+    v = vocab([("银行", 3, WORD), ("开展", 9, WORD), ("各村", 4, WORD)])
+    assert [t for t in v.terms if is_suggestible(v, v.index[t], cut, short_nouns=True)] == ["银行"]
+    assert not [t for t in v.terms if is_suggestible(v, v.index[t], cut)]  # related searches: none of them
 
 
 def test_synonym_line_only_when_the_synonyms_added_passages(client):
@@ -109,9 +122,9 @@ def test_zero_results_page_offers_to_widen_without_empty_filter_rows(client):
     page = client.get("/?q=人居环境 不存在的词").get_data(as_text=True)
     assert 'class="facet-panel"' not in page and "（无）" not in page
     widen = page.split('data-assist="widen"', 1)[1].split("</li>", 1)[0]
-    assert "去掉“不存在的词”" in widen and re.search(r">人居环境</a>（去掉“不存在的词”，3 段）", widen)
+    assert "去掉“不存在的词”" in widen and re.search(r">人居环境</a>（去掉“不存在的词”，5 段）", widen)
     data = client.get("/api/search?q=人居环境 不存在的词").get_json()
-    assert data["widen"] == [{"query": "人居环境", "total": 3, "dropped": "不存在的词"}]
+    assert data["widen"] == [{"query": "人居环境", "total": 5, "dropped": "不存在的词"}]
 
 
 def test_widen_stops_at_four_terms(client):
@@ -121,14 +134,14 @@ def test_widen_stops_at_four_terms(client):
     assert len(four["widen"]) == 0 or all(w["total"] for w in four["widen"])
     assert five["widen"] == []
     two = client.get("/api/search?q=人居环境 乙").get_json()
-    assert two["widen"] == [{"query": "人居环境", "total": 3, "dropped": "乙"}]
+    assert two["widen"] == [{"query": "人居环境", "total": 5, "dropped": "乙"}]
 
 
 def test_home_page_speaks_of_this_index_and_the_settings_override_it(index_dir, client):
     page = client.get("/").get_data(as_text=True)
     assert '<span class="tagline">乡镇/街道报告全文检索</span>' in page
     counts = re.sub(r"<[^>]+>", "", page.split('class="index-counts"', 1)[1].split("</p>", 1)[0])
-    assert counts.replace("\n", "") == ">已收录 2 篇报告 · 2 个乡镇 · 2021–2022"
+    assert counts.replace("\n", "") == ">已收录 3 篇报告 · 3 个乡镇 · 2021–2022"
     assert "五星支部" not in page and "万人助万企" not in page
     own = create_app({"TESTING": True, "index": str(index_dir), "site_subtitle": "某县报告库",
                       "home_examples": "河长制, 乡村振兴"}).test_client().get("/").get_data(as_text=True)

@@ -88,7 +88,7 @@ def test_cli_groups_by_place_and_show_prints_the_place(index_dir):
 
 def test_result_cards_and_document_page_name_the_place(client):
     page = client.get("/?q=人居环境").get_data(as_text=True)
-    places = re.findall(r'<span class="place">([^<]+)</span>', page)
+    places = re.findall(r'<span class="place(?: town)?">([^<]+)</span>', page)
     assert sorted(places) == sorted(["全国", "河南省", "红星镇", UNKNOWN])
     assert "乡镇不详" not in page and "不详" not in page.split("</header>", 1)[1].split("年份")[0]
     doc = client.get("/docs/province").get_data(as_text=True)

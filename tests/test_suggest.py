@@ -264,7 +264,8 @@ def test_no_completions_for_nothing_or_unknown_prefixes(s, prefix):
 def test_related_searches_come_from_the_hits_and_leave_out_the_query(s):
     res = s.search("五星支部", related=True)
     terms = [r["query"] for r in res.suggestions]
-    assert terms and all("五星支部" not in t for t in terms)
+    # 创建 and 各村 stand in two of the hits, but are filler (tests/test_assist_and_home.py has the positive case)
+    assert not {"创建", "各村", "开展"} & set(terms) and all("五星支部" not in t for t in terms)
     text = "".join(h.passage for h in res.hits)
     assert all(t in text for t in terms)
     assert s.search("五星支部").suggestions == []  # only on request

@@ -333,10 +333,10 @@ def test_csv_export_has_all_results(client):
     body = r.get_data(as_text=True)
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))
-    assert rows[0] == ["乡镇", "标题", "年份", "章节", "段落"]
+    assert rows[0][:5] == ["乡镇", "标题", "年份", "章节", "段落"]  # the first export's columns, first
     assert [row[0] for row in rows[1:]] == ["绿野乡", "红星镇", "白云镇"]
-    assert rows[2] == ["红星镇", "红星镇2021年工作总结", "2021", "党建引领 凝聚发展合力",
-                       "红星镇扎实推动五星支部创建，全面加强基层党组织建设，党员干部作风明显好转。"]
+    assert rows[2][:5] == ["红星镇", "红星镇2021年工作总结", "2021", "党建引领 凝聚发展合力",
+                           "红星镇扎实推动五星支部创建，全面加强基层党组织建设，党员干部作风明显好转。"]
     assert "<script>alert(1)</script>" in rows[3][4]  # plain text in CSV, not HTML
 
 
