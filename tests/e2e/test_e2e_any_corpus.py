@@ -34,7 +34,7 @@ def real_url(tmp_path_factory):
         pytest.skip("../shared/corpus-real is not here: the real-corpus pages are not checked")
     from index import build
     from web import create_app
-    from web.cli import ServerThread
+    from govsearch.serve import ServerThread
 
     base = tmp_path_factory.mktemp("e2e-real")
     corpus = base / "corpus"
