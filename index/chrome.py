@@ -16,7 +16,9 @@ PDF text), never by which site it came from:
 * **publication data** — a line of ``key: value`` pairs whose keys are publication
   fields (索引号, 发布机构, 发文日期, 来源, 发布时间, 浏览次数, 上传人, 文档编号 …): two
   keys or more, or one key on a line without a full stop;
-* **page names** — ``…_第1页``, ``第1页 / 共13页``.
+* **page names** — ``…_第1页``, ``第1页 / 共13页``, an essay site's collection names
+  (``…工作报告(三篇)``, ``…总结5篇``, ``…总结篇1``) and a site's name alone on its line
+  (``某某范文站``, ``某某文库``).
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
@@ -65,7 +67,10 @@ SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下�
 MAX_NOTICE = 120
 TITLE_FIELD = re.compile(r"^[|｜\s]*标题\s*[:：]\s*(.+?)[|｜\s]*$")
 FULL_STOP = re.compile(r"[。！？!?]")
-PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$")
+PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
+                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$")
+# a site's name alone on its line: 某某范文站, 某某文库
+SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
@@ -87,7 +92,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return False
     if PAGE_NAME.search(text):
         return True
-    if BREADCRUMB.match(text) or WELCOME.match(text):
+    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True

@@ -64,6 +64,9 @@ SELF_WORDS = {"township": re.compile(r"(?:全|我|本)(?:镇|乡|街道)"), "cou
               "city": re.compile(r"(?:全|我|本)市"), "province": re.compile(r"(?:全|我|本)省"),
               NATIONAL: re.compile(r"全国|我国")}
 MIN_SELF_WORDS = 5
+# how a town's report speaks of itself and its offices, when it names no place
+TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
+MIN_TOWN_VOICE = 2
 
 
 class SidecarError(ValueError):
@@ -398,6 +401,11 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
             once = _named_once(body_mentions, text, gazetteer)
             if once:
                 return once, level
+    # no place named: a text that speaks as a town's (我镇, 镇党委, 街道办事处) more than as a
+    # higher level's is a town's report all the same
+    town_words = len(TOWN_VOICE.findall(text))
+    if town_words >= MIN_TOWN_VOICE and town_words > len(SELF_ABOVE.findall(text)):
+        return "", "township"
     return "", None
 
 

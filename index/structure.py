@@ -41,6 +41,7 @@ one before. So no passage boundary falls inside a sentence.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -459,7 +460,28 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         ):
             title_lines.append(first)
             units[0].kind = "title"
+        else:
+            inline = INLINE_TITLE.match(first)
+            if inline:
+                # a one-line text that opens with its title: 乡镇镇长述职报告各位领导：…
+                title = REPEATED_NOUN.sub(r"\1", inline.group(1))
+                rest = LEADING_NOUN.sub("", first[inline.end(1):]).lstrip(" \u3000")
+                rest = rest[len(title):].lstrip(" \u3000") if rest.startswith(title) else rest
+                title_lines.append(title)
+                units.insert(0, Unit(title, units[0].gap, "title"))
+                units[1].text = rest
     return title_lines
+
+
+# a report's title at the start of a long line: short, no punctuation, ending with the
+# kind of report, and followed by the salutation or the first words of the text
+REPORT_NOUNS = r"(?:报告|總結|总结|计划|計劃|汇报|匯報|報告|讲话|講話)"
+INLINE_TITLE = re.compile(
+    rf"^([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})"
+    rf"(?=各位|同志们|一年来|今年以来|半年来|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
+)
+REPEATED_NOUN = re.compile(rf"((?:工作)?{REPORT_NOUNS})\1$")
+LEADING_NOUN = re.compile(rf"^(?:(?:工作)?{REPORT_NOUNS}[\s\u3000]+)+")  # a page's category after the title
 
 
 def _join_session_lines(units: list[Unit]) -> list[Unit]:

@@ -52,3 +52,16 @@ def test_shape_guessed_names_never_start_with_a_function_word():
     # the same shape without the function word is a name (a town no gazetteer lists)
     got = places("青禾坪镇2021年工作总结", "青禾坪镇全年完成投资。全镇上下团结一心。")
     assert got["town"] == "青禾坪镇"
+
+
+def test_an_unnamed_town_report_gets_its_level_from_how_it_speaks():
+    from index.metadata import MIN_TOWN_VOICE
+
+    assert MIN_TOWN_VOICE == 2
+    one = "今年以来，我镇完成投资3亿元。"
+    assert places("工作总结", one)["level"] is None
+    two = "今年以来，我镇完成投资3亿元。镇党委加强领导。"
+    assert places("工作总结", two)["level"] == "township"
+    # as many words of a county's voice: not a town's report
+    even = two + "全县上下团结一心。我县经济增长。"
+    assert places("工作总结", even)["level"] is None

@@ -62,3 +62,27 @@ def test_wrapped_session_phrase_is_found(make_index):
     searcher = make_index({"qinghe.txt": REPORT})
     res = searcher.search('"青禾镇第二十届人民代表大会第八次会议"')
     assert res.total == 1 and res.hits[0].kind == "byline"
+
+
+def test_title_inline_at_the_start_of_a_one_line_text():
+    one = "青禾镇镇长述职报告各位领导、同志们：我是今年二月调入青禾镇的，负责政府全面工作。一年来，我们真抓实干，全面完成了年初确定的目标任务。"
+    s = parse(one + "\n", ANALYZER)
+    assert s.title == "青禾镇镇长述职报告"
+    assert ("body", one[len("青禾镇镇长述职报告"):]) in [(k, t) for k, _, t in s.blocks]
+    # the page's category written twice after the title, then the title again
+    two = ("2021年上半年青禾乡政府工作总结工作总结 2021年上半年青禾乡政府工作总结今年以来，乡党委政府认真落实各项部署，"
+           "各项工作基本上时间过半、任务过半，全乡完成国内生产总值1.32亿元，同比增长5.3%。")
+    s = parse(two + "\n", ANALYZER)
+    assert s.title == "2021年上半年青禾乡政府工作总结"
+    assert [t for k, _, t in s.blocks if k == "body"][0].startswith("今年以来")
+    # a long first sentence that does not open with a title keeps no title
+    three = "全镇上下认真学习贯彻会议精神，团结一心谋发展，攻坚克难求突破，较好地完成了年初确定的目标任务和各项工作，得到了上级肯定。"
+    assert parse(three + "\n", ANALYZER).title == ""
+
+
+def test_title_after_a_site_name_and_a_collection_name():
+    text = ("青禾範文站\n\n鄉鎮人大主席團工作報告(三篇)\n\n青禾鎮人大主席團工作報告\n\n鄉鎮人大主席團工作報告(三篇)\n\n"
+            "各位代表:\n\n我受鎮人民代表大會主席團委託，向大會報告工作。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == "青禾鎮人大主席團工作報告"
+    assert "青禾範文站" in s.chrome and "鄉鎮人大主席團工作報告(三篇)" in s.chrome
