@@ -75,11 +75,19 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
+# pinyin a broken script converter wrote after characters: 鎮(zhèn), 會(huì)議 (a tone mark
+# tells it from a Latin word in brackets)
+PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[（(][a-z\u00e0-\u00fc\u0101-\u01dc]*"
+                          r"[\u00e0-\u00fc\u0101-\u01dc][a-z\u00e0-\u00fc\u0101-\u01dc]*[)）]")
+
+
 def clean(line: str) -> str:
-    """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``), and
-    a page's ``| 标题:… |`` field as its value."""
+    """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``) and
+    without pinyin glosses (``鎮(zhèn)``), and a page's ``| 标题:… |`` field as its value."""
     if "<" in line:
         line = HTML_TAG.sub(" ", line).strip()
+    if "(" in line or "（" in line:
+        line = PINYIN_GLOSS.sub("", line)
     m = TITLE_FIELD.match(line)
     return m.group(1) if m else line
 

@@ -60,7 +60,10 @@ TRAILING_BYLINE = re.compile(
 SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
-FIGURE = re.compile(r"^(?:附图|附表|图|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
+FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
+# a photo's caption in a news item: ▲ before it, 图/圖 and a colon, or the whole line in
+# brackets without digits or colons ((大會現場), （代表审议报告现场）)
+PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]|^[（(][^()（）\d：:。！？]{2,40}[)）]$")
 # a name or office spelled out with spaces, as under a letter: 科 技 部, 中 国 证 监 会
 SPACED_SIGNATURE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,7}$")
 CJK = re.compile(r"[\u4e00-\u9fff]")

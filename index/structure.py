@@ -66,6 +66,7 @@ from .lines import (
     SENTENCE_OPENER,
     SPACED_SIGNATURE,
     MAX_SESSION,
+    PHOTO_CAPTION,
     SESSION_LINE,
     SESSION_START,
     SPEAKER,
@@ -253,6 +254,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind = "byline"
             continue
         if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
+            unit.kind = "caption"
+            continue
+        if i > 0 and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION:
             unit.kind = "caption"
             continue
         if i == last and i > 0 and LONE_NAME.match(unit.text):

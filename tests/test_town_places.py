@@ -65,3 +65,9 @@ def test_an_unnamed_town_report_gets_its_level_from_how_it_speaks():
     # as many words of a county's voice: not a town's report
     even = two + "全县上下团结一心。我县经济增长。"
     assert places("工作总结", even)["level"] is None
+
+
+def test_a_town_named_once_must_be_written_whole():
+    # 团结一心，乡镇企业: the normalized text runs 一心 into 乡镇, but no 一心乡 is named
+    assert places("全镇2022年工作总结", "全镇上下团结一心，乡镇企业稳步发展。")["town"] is None
+    assert places("", "相公庄街道，召开半年工作总结会。")["town"] == "相公庄街道"

@@ -86,3 +86,24 @@ def test_title_after_a_site_name_and_a_collection_name():
     s = parse(text, ANALYZER)
     assert s.title == "青禾鎮人大主席團工作報告"
     assert "青禾範文站" in s.chrome and "鄉鎮人大主席團工作報告(三篇)" in s.chrome
+
+
+def test_traditional_photo_captions_and_pinyin_glosses():
+    text = ("5月28日上午，青禾鎮(zhèn)第十七屆人民代表大會第七次會議勝利閉幕。\n"
+            "(大會現(xiàn)場)\n"
+            "大會聽取並審議了《政府工作報告》。\n"
+            "▲ 代表們審議報告\n"
+            "圖：青禾鎮全景\n"
+            "(2019年6月)\n"
+            "會議號召全鎮上下團結一心。\n")
+    got = blocks(text)
+    assert ("caption", "(大會現場)") in got  # the gloss is gone, the bracketed line is a caption
+    assert ("caption", "▲ 代表們審議報告") in got and ("caption", "圖：青禾鎮全景") in got
+    assert ("caption", "(2019年6月)") not in got  # digits in brackets: a date, not a photo
+    assert "青禾鎮第十七屆人民代表大會" in " ".join(t for _, t in got)
+    assert "zhèn" not in " ".join(t for _, t in got)
+
+
+def test_pinyin_gloss_needs_a_tone_mark():
+    got = " ".join(t for _, t in blocks("青禾镇工作总结\n全镇推进数字化(app)应用，成效明显。\n"))
+    assert "(app)" in got
