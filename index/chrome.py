@@ -65,6 +65,8 @@ KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
 MAX_NOTICE = 120
+# a sharing site's tag in front of a text: -精品合同推荐- (after a page chunk's number)
+SITE_TAG = re.compile(r"(?<=^\d、)[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s*|^[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s+")
 TITLE_FIELD = re.compile(r"^[|｜\s]*标题\s*[:：]\s*(.+?)[|｜\s]*$")
 FULL_STOP = re.compile(r"[。！？!?]")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
@@ -88,6 +90,7 @@ def clean(line: str) -> str:
         line = HTML_TAG.sub(" ", line).strip()
     if "(" in line or "（" in line:
         line = PINYIN_GLOSS.sub("", line)
+    line = SITE_TAG.sub("", line)
     m = TITLE_FIELD.match(line)
     return m.group(1) if m else line
 

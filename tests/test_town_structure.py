@@ -107,3 +107,41 @@ def test_traditional_photo_captions_and_pinyin_glosses():
 def test_pinyin_gloss_needs_a_tone_mark():
     got = " ".join(t for _, t in blocks("青禾镇工作总结\n全镇推进数字化(app)应用，成效明显。\n"))
     assert "(app)" in got
+
+
+def _sentence_of(n: int) -> str:
+    """A text of exactly ``n`` characters, full stops inside, none at its end."""
+    base = "全镇上下团结一心，各项工作稳步推进。"
+    text = (base * (n // len(base) + 1))[:n]
+    return text if not text.endswith("。") else text[:-1] + "进"
+
+
+def test_numbered_page_chunks_of_a_sharing_site_are_one_text():
+    from index.structure import MIN_CHUNK
+
+    first = _sentence_of(MIN_CHUNK - 5) + "新建街"
+    assert len("1、" + first) == MIN_CHUNK and not first.endswith("。")
+    text = f"1、{first}\n2、道办事处便民服务中心，方便群众办事。\n"
+    joined = " ".join(t for _, t in blocks(text))
+    assert "新建街道办事处便民服务中心" in joined and "2、" not in joined
+    # one character shorter: a numbered item, not a page chunk
+    short = first[1:]
+    text = f"1、{short}\n2、道办事处便民服务中心，方便群众办事。\n"
+    assert "新建街道办事处" not in " ".join(t for _, t in blocks(text))
+
+
+def test_numbered_headings_run_into_a_long_line_stand_alone():
+    from index.structure import MIN_RUN_TOGETHER
+
+    lead = "2008年街道办工作总结"
+    body = "一年来，街道在区党工委的正确领导下，全力加强社区建设，社区环境进一步改善，人民生活水平进一步提高。"
+    tail = "一、加大环境整治力度，绿化美化社区 社区是居民的生活地，社区环境是居民关注的热点。"
+    line = lead + body * ((MIN_RUN_TOGETHER - len(tail)) // len(body) + 1) + tail
+    assert len(line) >= MIN_RUN_TOGETHER
+    got = blocks(line + "\n")
+    assert ("heading", "一、加大环境整治力度，绿化美化社区") in got
+    assert parse(line + "\n", ANALYZER).title == lead
+    # the same heading in a line shorter than a run-together text stays in its paragraph
+    short = body + tail
+    assert len(short) < MIN_RUN_TOGETHER
+    assert ("heading", "一、加大环境整治力度，绿化美化社区") not in blocks("青禾街道工作总结\n" + short + "\n")
