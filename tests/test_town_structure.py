@@ -145,3 +145,13 @@ def test_numbered_headings_run_into_a_long_line_stand_alone():
     short = body + tail
     assert len(short) < MIN_RUN_TOGETHER
     assert ("heading", "一、加大环境整治力度，绿化美化社区") not in blocks("青禾街道工作总结\n" + short + "\n")
+
+
+def test_place_and_document_number_lines_are_bylines():
+    text = ("青禾镇工作规则\n镇政发〔2024〕7号\n时间：2019年1月28日\n地点：青禾县青禾镇\n"
+            "第一章 总则\n本规则依据有关法律制定。\n(代表對有關決議(草案)進行表決)\n會議號召全鎮團結一心。\n")
+    got = blocks(text)
+    for line in ("镇政发〔2024〕7号", "时间：2019年1月28日", "地点：青禾县青禾镇"):
+        assert ("byline", line) in got
+    assert ("caption", "(代表對有關決議(草案)進行表決)") in got
+    assert ("heading", "第一章 总则") in got
