@@ -51,6 +51,7 @@ BREADCRUMB = re.compile(r"^[\s•·]*(?:您的位置|您所在的位置|当前�
 WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
 CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
 PIPE = re.compile(r"[|｜]")
+ROW_END = ("；", ";")  # a table row as the format readers write it (index/formats/base.py): content
 # publication fields of government open-information pages and document-sharing sites
 PUBLICATION_KEYS = (
     "索引号 发布机构 发文机关 发文机构 发文日期 成文日期 发布日期 发布时间 公开方式 组配分类 主题分类 "
@@ -112,7 +113,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇
     if len(text) <= MAX_NOTICE and SHARING_NOTICE.search(text):
         return True
-    if PIPE.search(text) and not tables:
+    if PIPE.search(text) and not tables and not text.endswith(ROW_END):
         cells = [c.strip() for c in PIPE.split(text)]
         if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
             return True
