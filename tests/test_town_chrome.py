@@ -67,6 +67,7 @@ def test_pipe_row_cell_length_edge():
     assert not is_chrome(f"{cell}镇 | 省委 | 省政府")
     # a Markdown table's rows are content
     assert not is_chrome("| 指标 | 数值 |", tables=True)
+    assert not is_chrome("新建公厕｜座｜6；")  # a table row as the format readers write it
     assert not is_chrome("青禾镇位于县城东部 | 全镇共有12个行政村。")
 
 

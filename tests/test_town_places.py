@@ -52,3 +52,22 @@ def test_shape_guessed_names_never_start_with_a_function_word():
     # the same shape without the function word is a name (a town no gazetteer lists)
     got = places("青禾坪镇2021年工作总结", "青禾坪镇全年完成投资。全镇上下团结一心。")
     assert got["town"] == "青禾坪镇"
+
+
+def test_an_unnamed_town_report_gets_its_level_from_how_it_speaks():
+    from index.metadata import MIN_TOWN_VOICE
+
+    assert MIN_TOWN_VOICE == 2
+    one = "今年以来，我镇完成投资3亿元。"
+    assert places("工作总结", one)["level"] is None
+    two = "今年以来，我镇完成投资3亿元。镇党委加强领导。"
+    assert places("工作总结", two)["level"] == "township"
+    # as many words of a county's voice: not a town's report
+    even = two + "全县上下团结一心。我县经济增长。"
+    assert places("工作总结", even)["level"] is None
+
+
+def test_a_town_named_once_must_be_written_whole():
+    # 团结一心，乡镇企业: the normalized text runs 一心 into 乡镇, but no 一心乡 is named
+    assert places("全镇2022年工作总结", "全镇上下团结一心，乡镇企业稳步发展。")["town"] is None
+    assert places("", "相公庄街道，召开半年工作总结会。")["town"] == "相公庄街道"

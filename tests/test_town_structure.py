@@ -62,3 +62,96 @@ def test_wrapped_session_phrase_is_found(make_index):
     searcher = make_index({"qinghe.txt": REPORT})
     res = searcher.search('"青禾镇第二十届人民代表大会第八次会议"')
     assert res.total == 1 and res.hits[0].kind == "byline"
+
+
+def test_title_inline_at_the_start_of_a_one_line_text():
+    one = "青禾镇镇长述职报告各位领导、同志们：我是今年二月调入青禾镇的，负责政府全面工作。一年来，我们真抓实干，全面完成了年初确定的目标任务。"
+    s = parse(one + "\n", ANALYZER)
+    assert s.title == "青禾镇镇长述职报告"
+    assert ("body", one[len("青禾镇镇长述职报告"):]) in [(k, t) for k, _, t in s.blocks]
+    # the page's category written twice after the title, then the title again
+    two = ("2021年上半年青禾乡政府工作总结工作总结 2021年上半年青禾乡政府工作总结今年以来，乡党委政府认真落实各项部署，"
+           "各项工作基本上时间过半、任务过半，全乡完成国内生产总值1.32亿元，同比增长5.3%。")
+    s = parse(two + "\n", ANALYZER)
+    assert s.title == "2021年上半年青禾乡政府工作总结"
+    assert [t for k, _, t in s.blocks if k == "body"][0].startswith("今年以来")
+    # a long first sentence that does not open with a title keeps no title
+    three = "全镇上下认真学习贯彻会议精神，团结一心谋发展，攻坚克难求突破，较好地完成了年初确定的目标任务和各项工作，得到了上级肯定。"
+    assert parse(three + "\n", ANALYZER).title == ""
+
+
+def test_title_after_a_site_name_and_a_collection_name():
+    text = ("青禾範文站\n\n鄉鎮人大主席團工作報告(三篇)\n\n青禾鎮人大主席團工作報告\n\n鄉鎮人大主席團工作報告(三篇)\n\n"
+            "各位代表:\n\n我受鎮人民代表大會主席團委託，向大會報告工作。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == "青禾鎮人大主席團工作報告"
+    assert "青禾範文站" in s.chrome and "鄉鎮人大主席團工作報告(三篇)" in s.chrome
+
+
+def test_traditional_photo_captions_and_pinyin_glosses():
+    text = ("5月28日上午，青禾鎮(zhèn)第十七屆人民代表大會第七次會議勝利閉幕。\n"
+            "(大會現(xiàn)場)\n"
+            "大會聽取並審議了《政府工作報告》。\n"
+            "▲ 代表們審議報告\n"
+            "圖：青禾鎮全景\n"
+            "(2019年6月)\n"
+            "會議號召全鎮上下團結一心。\n")
+    got = blocks(text)
+    assert ("caption", "(大會現場)") in got  # the gloss is gone, the bracketed line is a caption
+    assert ("caption", "▲ 代表們審議報告") in got and ("caption", "圖：青禾鎮全景") in got
+    assert ("caption", "(2019年6月)") not in got  # digits in brackets: a date, not a photo
+    assert "青禾鎮第十七屆人民代表大會" in " ".join(t for _, t in got)
+    assert "zhèn" not in " ".join(t for _, t in got)
+
+
+def test_pinyin_gloss_needs_a_tone_mark():
+    got = " ".join(t for _, t in blocks("青禾镇工作总结\n全镇推进数字化(app)应用，成效明显。\n"))
+    assert "(app)" in got
+
+
+def _sentence_of(n: int) -> str:
+    """A text of exactly ``n`` characters, full stops inside, none at its end."""
+    base = "全镇上下团结一心，各项工作稳步推进。"
+    text = (base * (n // len(base) + 1))[:n]
+    return text if not text.endswith("。") else text[:-1] + "进"
+
+
+def test_numbered_page_chunks_of_a_sharing_site_are_one_text():
+    from index.structure import MIN_CHUNK
+
+    first = _sentence_of(MIN_CHUNK - 5) + "新建街"
+    assert len("1、" + first) == MIN_CHUNK and not first.endswith("。")
+    text = f"1、{first}\n2、道办事处便民服务中心，方便群众办事。\n"
+    joined = " ".join(t for _, t in blocks(text))
+    assert "新建街道办事处便民服务中心" in joined and "2、" not in joined
+    # one character shorter: a numbered item, not a page chunk
+    short = first[1:]
+    text = f"1、{short}\n2、道办事处便民服务中心，方便群众办事。\n"
+    assert "新建街道办事处" not in " ".join(t for _, t in blocks(text))
+
+
+def test_numbered_headings_run_into_a_long_line_stand_alone():
+    from index.structure import MIN_RUN_TOGETHER
+
+    lead = "2008年街道办工作总结"
+    body = "一年来，街道在区党工委的正确领导下，全力加强社区建设，社区环境进一步改善，人民生活水平进一步提高。"
+    tail = "一、加大环境整治力度，绿化美化社区 社区是居民的生活地，社区环境是居民关注的热点。"
+    line = lead + body * ((MIN_RUN_TOGETHER - len(tail)) // len(body) + 1) + tail
+    assert len(line) >= MIN_RUN_TOGETHER
+    got = blocks(line + "\n")
+    assert ("heading", "一、加大环境整治力度，绿化美化社区") in got
+    assert parse(line + "\n", ANALYZER).title == lead
+    # the same heading in a line shorter than a run-together text stays in its paragraph
+    short = body + tail
+    assert len(short) < MIN_RUN_TOGETHER
+    assert ("heading", "一、加大环境整治力度，绿化美化社区") not in blocks("青禾街道工作总结\n" + short + "\n")
+
+
+def test_place_and_document_number_lines_are_bylines():
+    text = ("青禾镇工作规则\n镇政发〔2024〕7号\n时间：2019年1月28日\n地点：青禾县青禾镇\n"
+            "第一章 总则\n本规则依据有关法律制定。\n(代表對有關決議(草案)進行表決)\n會議號召全鎮團結一心。\n")
+    got = blocks(text)
+    for line in ("镇政发〔2024〕7号", "时间：2019年1月28日", "地点：青禾县青禾镇"):
+        assert ("byline", line) in got
+    assert ("caption", "(代表對有關決議(草案)進行表決)") in got
+    assert ("heading", "第一章 总则") in got

@@ -16,7 +16,9 @@ PDF text), never by which site it came from:
 * **publication data** — a line of ``key: value`` pairs whose keys are publication
   fields (索引号, 发布机构, 发文日期, 来源, 发布时间, 浏览次数, 上传人, 文档编号 …): two
   keys or more, or one key on a line without a full stop;
-* **page names** — ``…_第1页``, ``第1页 / 共13页``.
+* **page names** — ``…_第1页``, ``第1页 / 共13页``, an essay site's collection names
+  (``…工作报告(三篇)``, ``…总结5篇``, ``…总结篇1``) and a site's name alone on its line
+  (``某某范文站``, ``某某文库``).
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
@@ -49,6 +51,7 @@ BREADCRUMB = re.compile(r"^[\s•·]*(?:您的位置|您所在的位置|当前�
 WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
 CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
 PIPE = re.compile(r"[|｜]")
+ROW_END = ("；", ";")  # a table row as the format readers write it (index/formats/base.py): content
 # publication fields of government open-information pages and document-sharing sites
 PUBLICATION_KEYS = (
     "索引号 发布机构 发文机关 发文机构 发文日期 成文日期 发布日期 发布时间 公开方式 组配分类 主题分类 "
@@ -63,18 +66,32 @@ KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
 MAX_NOTICE = 120
+# a sharing site's tag in front of a text: -精品合同推荐- (after a page chunk's number)
+SITE_TAG = re.compile(r"(?<=^\d、)[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s*|^[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s+")
 TITLE_FIELD = re.compile(r"^[|｜\s]*标题\s*[:：]\s*(.+?)[|｜\s]*$")
 FULL_STOP = re.compile(r"[。！？!?]")
-PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$")
+PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
+                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$")
+# a site's name alone on its line: 某某范文站, 某某文库
+SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
+# pinyin a broken script converter wrote after characters: 鎮(zhèn), 會(huì)議 (a tone mark
+# tells it from a Latin word in brackets)
+PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[（(][a-z\u00e0-\u00fc\u0101-\u01dc]*"
+                          r"[\u00e0-\u00fc\u0101-\u01dc][a-z\u00e0-\u00fc\u0101-\u01dc]*[)）]")
+
+
 def clean(line: str) -> str:
-    """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``), and
-    a page's ``| 标题:… |`` field as its value."""
+    """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``) and
+    without pinyin glosses (``鎮(zhèn)``), and a page's ``| 标题:… |`` field as its value."""
     if "<" in line:
         line = HTML_TAG.sub(" ", line).strip()
+    if "(" in line or "（" in line:
+        line = PINYIN_GLOSS.sub("", line)
+    line = SITE_TAG.sub("", line)
     m = TITLE_FIELD.match(line)
     return m.group(1) if m else line
 
@@ -87,7 +104,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return False
     if PAGE_NAME.search(text):
         return True
-    if BREADCRUMB.match(text) or WELCOME.match(text):
+    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
@@ -96,7 +113,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇
     if len(text) <= MAX_NOTICE and SHARING_NOTICE.search(text):
         return True
-    if PIPE.search(text) and not tables:
+    if PIPE.search(text) and not tables and not text.endswith(ROW_END):
         cells = [c.strip() for c in PIPE.split(text)]
         if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
             return True

@@ -49,8 +49,9 @@ SESSION_START = re.compile(r"^[—\-–－\s（(]*(?:19|20)\d\d\s*年\s*\d{1,2}\
 SESSION_LINE = re.compile(SESSION_START.pattern + r"[^。！？!?]{0,60}(?:会议|會議|大会|大會)上?[)）]?$")
 MAX_SESSION = 70
 BYLINE = re.compile(
-    r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
+    r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|地点[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
     r"|(?:文/图|文／图|摄影?|图/文|图／文)$"
+    r"|^[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"  # a document number: 镇政发〔2024〕7号
 )
 TRAILING_BYLINE = re.compile(
     r"(?<=[。！？”])\s*((?:本报)?记者[\s\u3000]*[\u4e00-\u9fff]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,8})*"
@@ -60,7 +61,11 @@ TRAILING_BYLINE = re.compile(
 SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
-FIGURE = re.compile(r"^(?:附图|附表|图|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
+FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
+# a photo's caption in a news item: ▲ before it, 图/圖 and a colon, or the whole line in
+# brackets without digits or colons ((大會現場), （代表审议报告现场）)
+PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]"
+                           r"|^[（(](?:[^()（）\d：:。！？]|[（(][^()（）\d]{1,6}[)）]){2,40}[)）]$")
 # a name or office spelled out with spaces, as under a letter: 科 技 部, 中 国 证 监 会
 SPACED_SIGNATURE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,7}$")
 CJK = re.compile(r"[\u4e00-\u9fff]")

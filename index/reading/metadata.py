@@ -66,6 +66,9 @@ SELF_WORDS = {"township": re.compile(r"(?:全|我|本)(?:镇|乡|街道)"), "cou
               "city": re.compile(r"(?:全|我|本)市"), "province": re.compile(r"(?:全|我|本)省"),
               NATIONAL: re.compile(r"全国|我国")}
 MIN_SELF_WORDS = 5
+# how a town's report speaks of itself and its offices, when it names no place
+TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
+MIN_TOWN_VOICE = 2
 
 
 class SidecarError(ValueError):
@@ -305,7 +308,7 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
             qualified.setdefault(mentions[i].name, set()).update(codes)
 
     result: dict[str, str | None] = {"town": None, "county": None, "city": None, "province": None, "level": None}
-    name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer)
+    name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer, raw_text)
     if unlisted and _unlisted_wins(unlisted, name, level, {m.name for m in head_mentions}, text):
         county = unlisted.after if unlisted.after and "county" in gazetteer.level_of(unlisted.after) else None
         result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + text),
@@ -354,7 +357,7 @@ def _unlisted_wins(town: town_names.UnlistedTown, name: str, level: str | None, 
 
 
 def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts: Counter,
-             head: str, text: str, gazetteer: Gazetteer) -> tuple[str, str | None]:
+             head: str, text: str, gazetteer: Gazetteer, raw_text: str = "") -> tuple[str, str | None]:
     """``(name, level)`` of the subject; ``("", level)`` when only the level is known
     (``我代表国务院``: national), ``("", None)`` when nothing is."""
     def lowest(mentions: list[Mention]) -> tuple[str, str] | None:
@@ -399,21 +402,33 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         if top:
             return top, level
         if level == "township":
-            once = _named_once(body_mentions, text, gazetteer)
+            once = _named_once(body_mentions, text, gazetteer, raw_text)
             if once:
                 return once, level
+    # no place named: a text that speaks as a town's (我镇, 镇党委, 街道办事处) more than as a
+    # higher level's is a town's report all the same
+    town_words = len(TOWN_VOICE.findall(text))
+    if town_words >= MIN_TOWN_VOICE and town_words > len(SELF_ABOVE.findall(text)):
+        return "", "township"
     return "", None
 
 
-def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> str | None:
+WORD_RUN = re.compile(r"[^\W_]+")  # characters between punctuation and spaces
+
+
+def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_text: str) -> str | None:
     """The one town a report names, named once, when that is enough: the gazetteer has a
     single town of that name, or the unit written right before it (荥阳市高山镇) is
     above one of its towns, and the text does not speak for a higher level (no more
-    全县/全市 than 全镇/本乡)."""
+    全县/全市 than 全镇/本乡). The name must be written whole, between punctuation
+    (团结一心，乡镇企业 names no 一心乡), and not run on into 乡镇."""
     towns = {m.name for m in mentions if "township" in gazetteer.level_of(m.name)}
     if len(towns) != 1 or len(SELF_ABOVE.findall(text)) > len(SELF_TOWN.findall(text)):
         return None
     name = towns.pop()
+    runs = [normalize(run) for run in WORD_RUN.findall(raw_text or text)]
+    if not any(name in run and not (name.endswith("乡") and name + "镇" in run) for run in runs):
+        return None
     if len(gazetteer.units(name, "township")) == 1 or gazetteer.qualified_codes(mentions):
         return name
     return None

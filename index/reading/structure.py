@@ -41,6 +41,7 @@ one before. So no passage boundary falls inside a sentence.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ from index.reading.lines import (
     SENTENCE_OPENER,
     SPACED_SIGNATURE,
     MAX_SESSION,
+    PHOTO_CAPTION,
     SESSION_LINE,
     SESSION_START,
     SPEAKER,
@@ -252,6 +254,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind = "byline"
             continue
         if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
+            unit.kind = "caption"
+            continue
+        if i > 0 and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION:
             unit.kind = "caption"
             continue
         if i == last and i > 0 and LONE_NAME.match(unit.text):
@@ -459,7 +464,82 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         ):
             title_lines.append(first)
             units[0].kind = "title"
+        else:
+            inline = INLINE_TITLE.match(first)
+            if inline:
+                # a one-line text that opens with its title: 乡镇镇长述职报告各位领导：…
+                title = REPEATED_NOUN.sub(r"\1", inline.group(1))
+                rest = LEADING_NOUN.sub("", first[inline.end(1):]).lstrip(" \u3000")
+                rest = rest[len(title):].lstrip(" \u3000") if rest.startswith(title) else rest
+                title_lines.append(title)
+                units.insert(0, Unit(title, units[0].gap, "title"))
+                units[1].text = rest
     return title_lines
+
+
+# a report's title at the start of a long line: short, no punctuation, ending with the
+# kind of report, and followed by the salutation or the first words of the text
+REPORT_NOUNS = r"(?:报告|總結|总结|计划|計劃|汇报|匯報|報告|讲话|講話)"
+INLINE_TITLE = re.compile(
+    rf"^([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})"
+    rf"(?=各位|同志们|一年来|今年以来|半年来|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
+)
+REPEATED_NOUN = re.compile(rf"((?:工作)?{REPORT_NOUNS})\1$")
+LEADING_NOUN = re.compile(rf"^(?:(?:工作)?{REPORT_NOUNS}[\s\u3000]+)+")  # a page's category after the title
+
+
+PDF_CHUNK = re.compile(r"^(\d{1,3})、")
+MIN_CHUNK = 200  # a page chunk of a sharing site is long; a numbered item rarely this long and unfinished
+
+
+def _join_pdf_chunks(units: list[Unit]) -> list[Unit]:
+    """A sharing site's text cut into numbered chunks (``1、…`` ``2、…``), each cut in the
+    middle of a sentence or a word (``…街`` / ``2、道办事处…``): the chunk numbers go and the
+    chunks are one text again. Only when the lines numbered so run 1, 2, 3 … in order,
+    and every chunk but the last is long and stops without ending its sentence."""
+    numbered = [(k, int(m.group(1))) for k, u in enumerate(units) if (m := PDF_CHUNK.match(u.text))]
+    if len(numbered) < 2 or [n for _, n in numbered] != list(range(1, len(numbered) + 1)):
+        return units
+    positions = [k for k, _ in numbered]
+    if positions != list(range(positions[0], positions[0] + len(positions))):
+        return units  # other lines between them: numbered items of a text, not chunks
+    chunks = [units[k] for k in positions]
+    if any(len(u.text) < MIN_CHUNK or ends_sentence(u.text) for u in chunks[:-1]):
+        return units
+    first = chunks[0]
+    first.text = "".join(PDF_CHUNK.sub("", u.text, count=1) for u in chunks)
+    return units[:positions[0] + 1] + units[positions[-1] + 1:]
+
+
+# a numbered heading run into a long line: after a finished sentence or a wide space
+RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]{2,})(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
+MIN_RUN_TOGETHER = 4 * MAX_HEADING  # a line this long holding numbered headings is a run-together text
+HEADING_END = re.compile(r"[ \u3000]+")
+
+
+def _split_run_in(units: list[Unit]) -> list[Unit]:
+    """A text saved as one long line (or a few) keeps its numbered headings inside the
+    line: ``…取得了良好的发展势头。一、加大环境整治力度,绿化美化社区 社区是…``. Such a
+    line is cut before each ``一、`` / ``（一）`` that follows a finished sentence or a wide
+    space, and a heading that a space ends (within a heading's length, before any full
+    stop) stands on its own line."""
+    out: list[Unit] = []
+    for unit in units:
+        if len(unit.text) < MIN_RUN_TOGETHER or not RUN_IN.search(unit.text):
+            out.append(unit)
+            continue
+        cuts = [0] + [m.end() for m in RUN_IN.finditer(unit.text) if m.end() > 0] + [len(unit.text)]
+        pieces = [unit.text[a:b].strip(" \u3000") for a, b in zip(cuts, cuts[1:])]
+        for n, piece in enumerate(p for p in pieces if p):
+            space = HEADING_END.search(piece)
+            if (is_numbered(piece) and space and space.start() <= MAX_NUMBERED_HEADING
+                    and not HARD_PUNCT.search(piece[:space.start()])):
+                out.append(Unit(piece[:space.start()], unit.gap if n == 0 else 0, indent=unit.indent))
+                piece = piece[space.end():]
+                if not piece:
+                    continue
+            out.append(Unit(piece, unit.gap if n == 0 and not out else 0, indent=unit.indent))
+    return out
 
 
 def _join_session_lines(units: list[Unit]) -> list[Unit]:
@@ -495,7 +575,8 @@ def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset(
     """Title, subtitle and passages of one report. ``boilerplate``: lines
     repeated across the corpus (see :func:`boilerplate_lines`); they are never headings."""
     chrome_lines: list[str] = []
-    units = _rejoin_title(_join_session_lines(_split_lines(text, chrome_lines)), analyzer)
+    units = _split_lines(text, chrome_lines)
+    units = _rejoin_title(_split_run_in(_join_session_lines(_join_pdf_chunks(units))), analyzer)
     fragmented = _fragmented(units)
     markdown = _classify(units, frozenset(boilerplate), analyzer)
     units = _split_trailing_bylines(units)
