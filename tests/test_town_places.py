@@ -55,7 +55,7 @@ def test_shape_guessed_names_never_start_with_a_function_word():
 
 
 def test_an_unnamed_town_report_gets_its_level_from_how_it_speaks():
-    from index.metadata import MIN_TOWN_VOICE
+    from index.reading.metadata import MIN_TOWN_VOICE
 
     assert MIN_TOWN_VOICE == 2
     one = "今年以来，我镇完成投资3亿元。"

@@ -117,7 +117,7 @@ def _sentence_of(n: int) -> str:
 
 
 def test_numbered_page_chunks_of_a_sharing_site_are_one_text():
-    from index.structure import MIN_CHUNK
+    from index.reading.structure import MIN_CHUNK
 
     first = _sentence_of(MIN_CHUNK - 5) + "新建街"
     assert len("1、" + first) == MIN_CHUNK and not first.endswith("。")
@@ -131,7 +131,7 @@ def test_numbered_page_chunks_of_a_sharing_site_are_one_text():
 
 
 def test_numbered_headings_run_into_a_long_line_stand_alone():
-    from index.structure import MIN_RUN_TOGETHER
+    from index.reading.structure import MIN_RUN_TOGETHER
 
     lead = "2008年街道办工作总结"
     body = "一年来，街道在区党工委的正确领导下，全力加强社区建设，社区环境进一步改善，人民生活水平进一步提高。"

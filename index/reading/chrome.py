@@ -51,7 +51,7 @@ BREADCRUMB = re.compile(r"^[\s•·]*(?:您的位置|您所在的位置|当前�
 WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
 CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
 PIPE = re.compile(r"[|｜]")
-ROW_END = ("；", ";")  # a table row as the format readers write it (index/formats/base.py): content
+ROW_END = ("；", ";")  # a table row as the format readers write it (index/reading/formats/base.py): content
 # publication fields of government open-information pages and document-sharing sites
 PUBLICATION_KEYS = (
     "索引号 发布机构 发文机关 发文机构 发文日期 成文日期 发布日期 发布时间 公开方式 组配分类 主题分类 "
