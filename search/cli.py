@@ -20,7 +20,7 @@ from index.lifecycle import BuildInterrupted
 from index.places import level_label
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
-from .highlight import snippet_text
+from .highlight import Fragmenter, Matches, TextFormatter
 from index.wording import count, plural
 
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -411,7 +411,8 @@ def _print_results(results, color: bool, index_dir=None) -> None:
                 tag = {"exact": "", "synonym": "  [同义词 synonym]"}.get(hit.match, "  [词匹配 words]")
                 kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
                 click.echo(f"    § {where}{kind}{tag}")
-                click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")
+                found = Matches.of_runs(hit.passage, hit.runs)
+                click.echo(f"      {TextFormatter(on, off).snippet(found, Fragmenter().pieces(found))}")
                 if hit.also_in:
                     click.echo("      = also in: " + ", ".join(f"{a['title']} [{a['doc_id']}]" for a in hit.also_in))
             if hits[-1].more_in_report:

@@ -32,7 +32,7 @@ from index.normalize import normalize
 from index.places import LEVEL_ALIASES, level_label
 
 from . import boundaries, grouping, relaxed
-from .highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
+from .highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
 from .query import ParsedQuery, check_years, parse_query, year_matches
 from .ranking import Ranker
 from . import assist as _assist
@@ -48,6 +48,7 @@ CACHE_TERMS = 512
 _log = logging.getLogger("govsearch")
 RELOAD_WAIT = 0.25  # seconds a query waits for a background reload before the previous generation answers it
 EMPTY = np.zeros(0, dtype=np.int64)
+_FRAGMENTER = Fragmenter()
 
 
 class Searcher:
@@ -372,10 +373,10 @@ class Searcher:
             r = t.row(int(rows[i]))
             is_exact = tier[i] == 0
             needles = needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym
-            runs, groups = spans(r.text, needles)
+            found = Matches.find(r.text, needles)
             hits.append(Hit.from_row(r, match=("exact", "words", "synonym")[tier[i]],
-                                     snippet=snippet(r.text, runs, needles=needles, groups=groups),
-                                     score=round(float(scores[i]), 4), runs=runs))
+                                     snippet=HTML.snippet(found, _FRAGMENTER.pieces(found)),
+                                     score=round(float(scores[i]), 4), runs=found.runs))
             if listed is not None:
                 item = page_listed[n]
                 hits[-1].more_in_report = item.more_in_report
@@ -416,11 +417,11 @@ class Searcher:
         if query is not None:
             for passage, norm in zip(passages, norms):
                 # only passages holding a needle are mapped back to source characters
-                runs, count = (runs_and_count(passage["text"], needles) if needles and any(n in norm for n in needles)
-                               else ([], 0))
-                passage["highlights"] = [[a, b] for a, b in runs]
-                passage["matches"] = count  # a match split by punctuation is two runs but one match
-                matches += count
+                found = (Matches.find(passage["text"], needles) if needles and any(n in norm for n in needles)
+                         else Matches(passage["text"], [], [], 0))
+                passage["highlights"] = [[a, b] for a, b in found.runs]
+                passage["matches"] = found.count  # a match split by punctuation is two runs but one match
+                matches += found.count
         out = {"doc_id": doc_id, "title": doc["title"], "town": doc["town"], "county": doc["county"],
                "city": doc.get("city"), "province": doc.get("province"), "level": doc.get("level"),
                "year": doc["year"], "source": doc["source"], "subtitle": doc.get("subtitle", ""),
