@@ -26,6 +26,7 @@ from . import metadata as meta
 from . import store
 from . import vocabulary
 from .analysis import Analyzer
+from .defaults import DEFAULT_CORPUS
 from .errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
                      index_command)
 from .formats import SUFFIXES, hint_values
@@ -307,9 +308,6 @@ def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | P
     Same corpus rules as :func:`build`."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
                 replace_corpus=replace_corpus, walk=walk)
-
-
-DEFAULT_CORPUS = "corpus"
 
 
 def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:

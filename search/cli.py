@@ -14,6 +14,7 @@ import click
 
 from index import build as build_index
 from index import update as update_index
+from index.defaults import DEFAULT_CORPUS, DEFAULT_INDEX
 from index.errors import BadParameter, GovsearchError, QueryError, command
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
@@ -23,8 +24,6 @@ from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import Fragmenter, Matches, TextFormatter
 from index.wording import count, plural
 
-DEFAULT_INDEX = os.path.join("var", "index")
-DEFAULT_CORPUS = "corpus"
 MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 

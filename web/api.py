@@ -11,7 +11,7 @@ from index.fields import FACETS as FIELD_FACETS
 from search.results import Results
 
 from .compare_view import run_compare
-from .errors import explain
+from .errors import explain, status_of
 from .document import check_doc_id
 from .openapi import openapi_document
 from .ops import note_hits
@@ -28,22 +28,36 @@ SEARCH_PARAMETERS = {"q", "town", "county", "city", "province", "level", "topic"
                      "synonyms", "related", "group", "fixed", "year_from", "year_to"}
 
 
+# per app configuration: (the configuration, {path: [(name, enum, maxLength)]} of the
+# string parameters of each GET path), so a request does not build the OpenAPI document
+_CHOICES: dict[int, tuple[object, dict[str, list[tuple[str, list | None, int | None]]]]] = {}
+
+
+def _string_parameters(path: str) -> list[tuple[str, list | None, int | None]]:
+    config = _web().config
+    cached = _CHOICES.get(id(config))
+    if cached is None or cached[0] is not config:
+        table = {}
+        for where, operations in openapi_document("", config)["paths"].items():
+            if "get" in operations:
+                table[where] = [(param["name"], param["schema"].get("enum"), param["schema"].get("maxLength"))
+                                for param in operations["get"].get("parameters", []) if param["schema"].get("type") == "string"]
+        cached = _CHOICES[id(config)] = (config, table)
+    return cached[1][path]
+
+
 def check_choices(path: str) -> None:
     """Parameters with a fixed set of values in the OpenAPI document (synonyms, related,
     group, sort) take one of them as written, nothing else, and ``maxLength`` holds:
     400 ``bad_parameter``."""
-    for param in openapi_document("", _web().config)["paths"][path]["get"]["parameters"]:
-        schema = param["schema"]
-        if schema.get("type") != "string":
-            continue
-        choices, longest = schema.get("enum"), schema.get("maxLength")
-        for value in request.args.getlist(param["name"]):
+    for name, choices, longest in _string_parameters(path):
+        for value in request.args.getlist(name):
             if longest is not None and len(value) > longest:
                 # an over-long query stays bad_query, as the engine has always said it
-                error = QueryError if param["name"] == "q" else BadParameter
-                raise error(f"{param['name']} is too long: {len(value)} characters, at most {longest}")
+                error = QueryError if name == "q" else BadParameter
+                raise error(f"{name} is too long: {len(value)} characters, at most {longest}")
             if choices is not None and value not in choices:
-                raise BadParameter(f"{param['name']} must be one of {', '.join(choices)}, not {value!r}")
+                raise BadParameter(f"{name} must be one of {', '.join(choices)}, not {value!r}")
 
 
 @bp.get("/api/search")
@@ -146,7 +160,8 @@ def healthz():
         explain(exc)
         error = {"code": exc.code, "message": exc.message, **({"hint": exc.hint} if exc.hint else {})}
         response = jsonify({"status": "unavailable", "error": error})
-        response.status_code = exc.status if exc.status >= 500 else 503
+        status = status_of(exc)
+        response.status_code = status if status >= 500 else 503
         return response
     return jsonify({"status": "ok", "documents": stats["documents"], "passages": stats["passages"],
                     "generation": stats["generation"], "built_at": stats["built_at"]})

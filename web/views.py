@@ -20,6 +20,7 @@ from search.results import Hit, Results
 
 from . import compare_view, export
 from .document import KIND_LABELS, build_view, check_doc_id
+from .errors import status_of
 from .ops import note_hits
 from .toc import list_is_self_numbered, toc_tree
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
@@ -95,7 +96,7 @@ def _results_page(template: str, endpoint: str, embed: bool = False):
     body = render_template(template, state=state, results=results, groups=groups, endpoint=endpoint, error=error,
                            pages=page_window(results.page, results.pages) if results else [], multi=multi or {},
                            fixed=fixed)
-    return body, error.status if error else 200
+    return body, status_of(error) if error else 200
 
 
 def _facet_args(state: SearchState, embed: bool = False) -> dict:
@@ -158,7 +159,7 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
                            fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=compare_view.FIELD_LABELS,
                            field_label=compare_view.label)
-    return body, error.status if error else 200
+    return body, status_of(error) if error else 200
 
 
 @bp.get("/embed/compare")
