@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 
 from .defaults import DEFAULT_INDEX
+
 _COMMAND = re.compile(r"`govsearch index (build|update)([^`]*)`")
 
 

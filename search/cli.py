@@ -19,10 +19,10 @@ from index.errors import BadParameter, GovsearchError, QueryError, command
 from index.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.lifecycle import BuildInterrupted
 from index.places import level_label
+from index.wording import count, plural
 
 from .engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from .highlight import Fragmenter, Matches, TextFormatter
-from index.wording import count, plural
 
 MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from index.vocabulary import DICTIONARY, HEADING
 
-from .keyindex import DeletionIndex, KeyIndex
 from . import suggest
+from .keyindex import DeletionIndex, KeyIndex
 from .suggest import Vocabulary
 
 FEW = 2  # a query with at most this many hits may get a suggestion

@@ -11,8 +11,8 @@ from index.fields import FACETS as FIELD_FACETS
 from search.results import Results
 
 from .compare_view import run_compare
-from .errors import explain, status_of
 from .document import check_doc_id
+from .errors import explain, status_of
 from .openapi import openapi_document
 from .ops import note_hits
 from .state import SearchState

@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app, request
 from .config import WebConfig
 from .cors import CORS_PATHS, is_cors_path  # noqa: F401  (CORS_PATHS: public)
 from .errors import json_error
+
 CORS_MAX_AGE = "600"
 EMBED_ENDPOINTS = ("views.embed", "views.embed_compare")  # the pages frame_ancestors may frame
 

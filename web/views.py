@@ -22,8 +22,8 @@ from . import compare_view, export
 from .document import KIND_LABELS, build_view, check_doc_id
 from .errors import status_of
 from .ops import note_hits
-from .toc import list_is_self_numbered, toc_tree
 from .state import FACET_LABELS, FACETS, SORT_LABELS, SearchState, page_window
+from .toc import list_is_self_numbered, toc_tree
 
 bp = Blueprint("views", __name__)
 
