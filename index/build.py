@@ -27,6 +27,7 @@ from . import store
 from . import vocabulary
 from .analysis import Analyzer
 from .defaults import DEFAULT_CORPUS
+from .generation_format import GENERATION_FORMAT
 from .errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
                      index_command)
 from .formats import SUFFIXES, hint_values
@@ -462,7 +463,10 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             previous, counts = _usable_previous(index_dir, notes) if incremental else (None, None)
             if previous is not None:
                 old_info = store.read_json(previous / store.BUILD_INFO)
-                if old_info.get("signature") != signature:
+                if old_info.get("format") != GENERATION_FORMAT:
+                    notes.append("the index was written by another version of govsearch: every file is re-indexed")
+                    previous = None
+                elif old_info.get("signature") != signature:
                     notes.append("the dictionary or topic lexicon changed: every file is re-indexed")
                     previous = None
             try:
@@ -662,6 +666,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         "lexicon": sources_info.get("lexicon"),
         "userdict": sources_info.get("userdict"),
         "signature": signature,
+        "format": GENERATION_FORMAT,
         "topics": lexicon.names,
         "documents": report.documents,
         "passages": report.passages,

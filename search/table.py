@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import grams, source_text, store, wordrows, wordtable
+from index import generation_format, grams, source_text, store, wordrows, wordtable
 from index.analysis import multichar_words
 from index.columns import Columns, SourceTexts, Texts
 from index.errors import IndexMissing
@@ -160,6 +160,7 @@ class PassageTable:
         # queries open lazily): a truncated or missing one is reported now, by name
         store.check_file_sizes(gen)
         self.info = store.read_json(gen / store.BUILD_INFO)
+        generation_format.check(gen, self.info)  # before any file whose layout the format decides
         self.columns = c = Columns(gen)
         self.grams = _map_grams(gen, c)
         self.word_rows = _map_word_rows(gen, c)
