@@ -103,6 +103,14 @@ class SourceFile:
     name: str  # relative to the corpus folder, with /
     text: str
     lines: list[str]  # the lines of the text that hold something to match
+    norm: str = ""  # the whole text, normalized
+    line_norms: tuple[str, ...] = ()
+
+
+def _holds(text: str, norm: str, terms: list[str], needles: list[str]) -> bool:
+    """Whether ``text`` (normalized: ``norm``) holds every term under the rule; the
+    plain substring test first, the boundary rule only where it may matter."""
+    return all(n in norm for n in needles) and all(reference.contains(text, t) for t in terms)
 
 
 class FileOracle:
@@ -122,16 +130,18 @@ class FileOracle:
                 self.unread.append(name)
                 continue
             lines = [line for line in text.splitlines() if normalize(line)]
-            self.files.append(SourceFile(name, text, lines))
+            self.files.append(SourceFile(name, text, lines, normalize(text), tuple(normalize(x) for x in lines)))
 
     def in_a_line(self, terms: list[str]) -> set[str]:
         """Files with one line holding every term: the engine must find each of them."""
+        needles = [normalize(t) for t in terms]
         return {f.name for f in self.files
-                if any(all(reference.contains(line, t) for t in terms) for line in f.lines)}
+                if any(_holds(line, norm, terms, needles) for line, norm in zip(f.lines, f.line_norms))}
 
     def in_the_file(self, terms: list[str]) -> set[str]:
         """Files whose whole text holds every term: the engine may find no other."""
-        return {f.name for f in self.files if all(reference.contains(f.text, t) for t in terms)}
+        needles = [normalize(t) for t in terms]
+        return {f.name for f in self.files if _holds(f.text, f.norm, terms, needles)}
 
 
 def check_documents(oracle: FileOracle, terms: list[str], found: set[str]) -> dict:
