@@ -22,7 +22,6 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 
 from index import rowsets, store
 from index.analysis import multichar_words
@@ -31,13 +30,13 @@ from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
 from index.places import LEVEL_ALIASES, level_label
 
+from . import assist as _assist
 from . import boundaries, grouping, relaxed
 from .highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
 from .query import ParsedQuery, check_years, parse_query, year_matches
 from .ranking import Ranker
-from . import assist as _assist
-from .synonyms import SynonymSource, expand_query
 from .results import Hit, Results
+from .synonyms import SynonymSource, expand_query
 from .table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
 
 DEFAULT_PAGE_SIZE = 20
@@ -92,15 +91,13 @@ class Searcher:
             return fresh if fresh is not None else table
         return self._load(gen_path)
 
-    def _load(self, gen_path: Path, warm: bool = False) -> PassageTable:
+    def _load(self, gen_path: Path) -> PassageTable:
         with self._load_lock:  # one load at a time; others wait for it
             table = self._table
             if table is not None and table.path == gen_path:
                 return table
             try:
                 fresh = PassageTable(gen_path)
-                if warm and fresh.word_rows is None:  # an older index: its relaxed match reads Whoosh,
-                    fresh.searcher  # which a background reload opens before the switch
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if isinstance(exc, GovsearchError):
                     error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {exc.message}", exc.hint or None)
@@ -234,20 +231,27 @@ class Searcher:
         words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:
             return self._containing(t, norm)
-        if t.word_rows is not None:  # the mapped copy of Whoosh's word postings (index/wordrows.py)
-            rows = t.word_rows.rows_with_all(words).astype(np.int64)
-            rows = rows[t.live[rows]]
-        else:  # an index written before it: Whoosh itself
-            query = wq.And([wq.Term("words", w) for w in words])
-            with self._lock:  # Whoosh's postings and its row column are read through shared file objects
-                docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
-                rows = t.rows_of_docnums(docnums.tolist())
-            rows = rowsets.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+        # the mapped copy of Whoosh's word postings (index/wordrows.py)
+        rows = t.word_rows.rows_with_all(words).astype(np.int64)
+        rows = rows[t.live[rows]]
         if any(len(p) == 1 for p in term_parts):
             for char in {p for p in term_parts if len(p) == 1}:
                 rows = np.intersect1d(rows, self._containing(t, char), assume_unique=True)
             rows = relaxed.filter_rows(rows, t.norm, term_parts)
         return rows
+
+    # ---------------------------------------------------------------- the query evaluator
+    # public for the views built on queries (search/compare.py, search/facets.py): the
+    # generation a query reads, the rows it matches, and the facet counts of rows
+
+    def current_table(self) -> PassageTable:
+        """The generation queries read now (a newer live one is loaded first)."""
+        return self._current()
+
+    def evaluate(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of ``t`` within ``mask`` that the parsed query ``q`` matches: (exact,
+        by words only), each sorted."""
+        return self._match(t, q, mask)
 
     def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact, words-only) rows, sorted."""
@@ -542,6 +546,11 @@ def _check_paging(page, page_size, max_page_size) -> tuple[int, int]:
     if not 1 <= page_size <= max_page_size:
         raise BadParameter(f"page_size must be between 1 and {max_page_size}, not {page_size}")
     return page, page_size
+
+
+def facet_counts(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
+    """Per facet, the number of ``rows`` of ``t`` with each value."""
+    return _facets(t, rows)
 
 
 def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:

@@ -176,7 +176,7 @@ class PassageTable:
         self.avg_length = float(c.manifest["avg_length"]) or 1.0
         self.texts = c.source_texts()
         self.norms = self.texts.norms if isinstance(self.texts, SourceTexts) else c.texts("norm")
-        self._titles = c.texts("titles") if c.has_blob("titles") else None
+        self._titles = c.texts("titles")
         self._whoosh_lock = threading.Lock()
         self._whoosh = None
 
@@ -208,16 +208,11 @@ class PassageTable:
         seq = int(self.seq[r])
         bits = int(self.topics[r])
         topics = tuple(name for i, name in enumerate(self.topic_names) if bits >> i & 1)
-        if self._titles is not None:  # the report's values from the columns (no documents.json)
-            title = self._titles[code]
-            town, county, city, province, level = (self._name(getattr(self, f"{n}_names"), getattr(self, n)[r])
-                                                   for n in ("town", "county", "city", "province", "level"))
-            year = int(self.year[r]) or None
-        else:  # an index written before the titles blob
-            doc = self.documents[doc_id]
-            title, town, county, city, province, level, year = (
-                doc["title"], doc.get("town"), doc.get("county"), doc.get("city"), doc.get("province"),
-                doc.get("level"), doc.get("year"))
+        # the report's values from the columns (no documents.json)
+        title = self._titles[code]
+        town, county, city, province, level = (self._name(getattr(self, f"{n}_names"), getattr(self, n)[r])
+                                               for n in ("town", "county", "city", "province", "level"))
+        year = int(self.year[r]) or None
         return Row(r, -1, f"{doc_id}:{seq}", doc_id, seq, self._name(self.kind_names, self.kind[r]) or "body",
                    title, self.section_names[int(self.section[r])] if self.section[r] >= 0 else "",
                    self.text(r), town, county, year, topics, self.norm(r), city, province, level)
@@ -321,12 +316,6 @@ class PassageTable:
     def searcher(self):
         return self.whoosh[1]
 
-    def rows_of_docnums(self, docnums) -> np.ndarray:
-        """Rows of Whoosh document numbers. Not thread-safe: Whoosh reads the column
-        through a file object (seek, then read); callers hold the searcher's lock."""
-        column = self.whoosh[2]
-        return np.fromiter((column[d] for d in docnums), dtype=np.int64)
-
     @cached_property
     def analyzer(self):
         """What the query side segments with: the index's own copy of jieba's dictionary,
@@ -360,11 +349,8 @@ def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
     return grams.GramIndex(_map_segments(gen, c, store.read_json(gen / grams.MANIFEST)))
 
 
-def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows | None:
-    """The word segments (index/wordrows.py), mapped like the bigram ones; None for an
-    index written before them (the relaxed match then reads Whoosh's postings)."""
-    if not (gen / wordrows.MANIFEST).is_file():
-        return None
+def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows:
+    """The word segments (index/wordrows.py), mapped like the bigram ones."""
     return wordrows.WordRows(_map_segments(gen, c, store.read_json(gen / wordrows.MANIFEST)))
 
 

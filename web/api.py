@@ -141,7 +141,7 @@ def openapi():
 
     web = _web()
     try:
-        dimensions = dimension_fields(web.searcher._current())
+        dimensions = dimension_fields(web.searcher.current_table())
     except GovsearchError:  # no index yet: the document lists every field
         dimensions = None
     return jsonify(openapi_document(request.script_root, web.config, dimensions))
