@@ -1,87 +1,159 @@
-"""The passages the engine indexed, and the brute-force oracle that defines recall.
+"""The brute-force oracles that define recall, written apart from the engine.
 
-The oracle reads the engine's own passages through its public API (``Searcher``'s
-``documents()`` / ``document(id)``), so that "relevant" is about exactly the text the
-engine holds: a passage is relevant to a query when ``normalize(text)`` contains
-``normalize(term)`` for every term of the query — a term that starts or ends with a
-Latin letter or digit only at a word/number boundary there (the rule in the README,
-checked by the tests' reference implementation) — and the passage passes the filters
-(town / county / year of its document, topics of the passage).
+Nothing here imports ``index`` or ``search``: "what matches" comes from the tests'
+reference (tests/reference_normalize.py: NFKC, case folding, punctuation, spaces and
+format characters dropped, the character table of index/data/t2s.txt read as data, the
+Latin word/number boundary rule), so a bug in the engine's normalization makes the
+engine and the oracle disagree.
+
+* :class:`Oracle` scans passages (exported by bench/passages.py): a passage is
+  relevant to a query when it holds every term under the rule and passes the filters
+  (town / county / year of its document, topics of the passage).
+* :class:`FileOracle` reads the corpus files itself, with its own minimal readers
+  (.txt/.md, .html, .docx, .pdf through charset-normalizer, lxml, python-docx and
+  pdfminer directly), and bounds the documents a query must find: every file with a
+  line holding all terms (a term inside one line is inside one passage, whatever the
+  engine does with the lines around it), and no file whose whole text does not hold
+  them (:func:`check_documents`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.normalize import normalize
-
-# the tests' reference implementation of the word/number boundary rule for Latin letters
-# and digits (it shares no code with search/boundaries.py)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import reference_normalize as reference  # noqa: E402
 
+if TYPE_CHECKING:
+    from passages import Passages
+
+normalize = reference.normalize
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
+
+# ---------------------------------------------------------------- reading the files
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+# what a corpus holds besides reports (metadata.tsv, sidecars) is not read
+REPORT_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".docx", ".pdf", ".doc", ".wps")
+_HTML_BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title",
+                "section", "article", "table", "ul", "ol", "pre", "blockquote", "dd", "dt"}
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("gb18030", errors="replace")
+
+
+def _html_text(data: bytes) -> str:
+    import lxml.html
+
+    root = lxml.html.fromstring(data)
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.lower() in _HTML_BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+    return root.text_content()
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.extend(cell.text for cell in row.cells)
+    return "\n".join(lines)
+
+
+def _pdf_text(path: Path) -> str:
+    from pdfminer.high_level import extract_text
+
+    return extract_text(str(path))
+
+
+def read_source(path: Path) -> str | None:
+    """The text of a corpus file, or None for a format this oracle does not read."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return _decode(path.read_bytes())
+    if suffix in HTML_SUFFIXES:
+        return _html_text(path.read_bytes())
+    if suffix == ".docx":
+        return _docx_text(path)
+    if suffix == ".pdf":
+        return _pdf_text(path)
+    return None
 
 
 @dataclass
-class Passages:
-    """All passages of one index, in a fixed order (the ordinal is the list index)."""
-    ids: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    towns: list[str | None] = field(default_factory=list)
-    counties: list[str | None] = field(default_factory=list)
-    years: list[int | None] = field(default_factory=list)
-    topics: list[tuple[str, ...]] = field(default_factory=list)
-    topic_names: list[str] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @classmethod
-    def load(cls, path: Path) -> "Passages":
-        p = cls()
-        with open(path, encoding="utf-8") as f:
-            head = json.loads(f.readline())
-            p.topic_names = head["topics"]
-            for line in f:
-                r = json.loads(line)
-                p.ids.append(r["id"])
-                p.texts.append(r["text"])
-                p.towns.append(r["town"])
-                p.counties.append(r["county"])
-                p.years.append(r["year"])
-                p.topics.append(tuple(r["topics"]))
-        return p
-
-    def rows(self):
-        for i in range(len(self.ids)):
-            yield i, self.ids[i], self.texts[i], self.towns[i], self.counties[i], self.years[i], self.topics[i]
+class SourceFile:
+    name: str  # relative to the corpus folder, with /
+    text: str
+    lines: list[str]  # the lines of the text that hold something to match
+    norm: str = ""  # the whole text, normalized
+    line_norms: tuple[str, ...] = ()
 
 
-def export_passages(index_dir: Path, path: Path) -> dict:
-    """Write every passage of the index at ``index_dir`` to ``path`` (JSON lines)."""
-    from search.engine import Searcher
+def _holds(text: str, norm: str, terms: list[str], needles: list[str]) -> bool:
+    """Whether ``text`` (normalized: ``norm``) holds every term under the rule; the
+    plain substring test first, the boundary rule only where it may matter."""
+    return all(n in norm for n in needles) and all(reference.contains(text, t) for t in terms)
 
-    s = Searcher(index_dir)
-    stats = s.stats()
-    n = chars = 0
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps({"topics": stats.get("topics", [])}, ensure_ascii=False) + "\n")
-        for d in sorted(s.documents(), key=lambda d: d["doc_id"]):
-            doc = s.document(d["doc_id"])
-            for p in doc["passages"]:
-                f.write(json.dumps({"id": p["passage_id"], "doc": d["doc_id"], "text": p["text"],
-                                    "town": doc["town"], "county": doc["county"], "year": doc["year"],
-                                    "topics": p["topics"]}, ensure_ascii=False) + "\n")
-                n += 1
-                chars += len(p["text"])
-    s.close()
-    return {"passages": n, "passage_characters": chars, "documents": stats["documents"]}
+
+class FileOracle:
+    """The corpus files, read and matched without the engine."""
+
+    def __init__(self, corpus: Path):
+        self.files: list[SourceFile] = []
+        self.unread: list[str] = []  # reports of a format it does not read (.doc, .wps), or that fail to read
+        for path in sorted(p for p in Path(corpus).rglob("*") if p.is_file() and not p.name.startswith(".")
+                           and p.suffix.lower() in REPORT_SUFFIXES):
+            name = path.relative_to(corpus).as_posix()
+            try:
+                text = read_source(path)
+            except Exception:  # a file the engine may skip too; it is listed, not guessed at
+                text = None
+            if text is None:
+                self.unread.append(name)
+                continue
+            lines = [line for line in text.splitlines() if normalize(line)]
+            self.files.append(SourceFile(name, text, lines, normalize(text), tuple(normalize(x) for x in lines)))
+
+    def in_a_line(self, terms: list[str]) -> set[str]:
+        """Files with one line holding every term: the engine must find each of them."""
+        needles = [normalize(t) for t in terms]
+        return {f.name for f in self.files
+                if any(_holds(line, norm, terms, needles) for line, norm in zip(f.lines, f.line_norms))}
+
+    def in_the_file(self, terms: list[str]) -> set[str]:
+        """Files whose whole text holds every term: the engine may find no other."""
+        needles = [normalize(t) for t in terms]
+        return {f.name for f in self.files if _holds(f.text, f.norm, terms, needles)}
+
+
+def check_documents(oracle: FileOracle, terms: list[str], found: set[str]) -> dict:
+    """Compare the files the engine found for ``terms`` with the oracle's bounds:
+    ``missed`` (a line holds the terms, the engine did not find the file) and ``extra``
+    (the file does not hold the terms at all)."""
+    must, may = oracle.in_a_line(terms), oracle.in_the_file(terms)
+    return {"must": len(must), "found": len(found & must), "missed": sorted(must - found),
+            "extra": sorted(found - may)}
+
+
+# ---------------------------------------------------------------- the passage oracle
 
 
 def year_ok(year: int | None, specs: list[str]) -> bool:

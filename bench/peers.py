@@ -9,7 +9,7 @@ Every system has the same interface:
   top 20 passage ids with a snippet each, and facet counts (topic, town, county, year);
 * ``matching(q, filters) -> set[str] | None`` – every matching passage id, for recall.
 
-The peers index the passages the engine produced (exported by ``oracle.export_passages``,
+The peers index the passages the engine produced (exported by ``passages.export_passages``,
 with their document's town / county / year and the passage's topics), so that all
 systems answer over the same units of text. That gives them the passage splitting,
 metadata extraction and topic classification for free: their build times cover
@@ -40,7 +40,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oracle import Passages, facet_counts, year_ok
+from oracle import facet_counts, year_ok
+from passages import Passages
 
 PAGE_SIZE = 20
 SNIPPET_CONTEXT = 40

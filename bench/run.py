@@ -43,7 +43,8 @@ if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # last: an engine snapshot on PYTHONPATH (--engine-commit) wins
 
 import scale_corpus  # noqa: E402
-from oracle import Oracle, Passages, export_passages  # noqa: E402
+from oracle import FileOracle, Oracle, check_documents  # noqa: E402
+from passages import Passages, export_passages  # noqa: E402
 from peers import PEERS  # noqa: E402
 from queries import CATEGORIES, QUERIES  # noqa: E402
 
@@ -220,6 +221,24 @@ def compute_oracle(passages_path: Path, oracle_path: Path) -> dict:
     return {q: v["count"] for q, v in out.items()}
 
 
+def check_files(corpus: Path, passages_path: Path, oracle_path: Path) -> dict:
+    """The passage oracle's documents against the files themselves (bench/oracle.FileOracle,
+    its own readers): for each query without filters, a file with a line holding the
+    terms that the passage oracle misses, or a file it names that does not hold them."""
+    p = Passages.load(passages_path)
+    files = FileOracle(corpus)
+    found = json.loads(oracle_path.read_text(encoding="utf-8"))
+    index = {pid: i for i, pid in enumerate(p.ids)}
+    out = {"unread_files": len(files.unread), "queries": {}}
+    for q in QUERIES:
+        if q.filters:
+            continue
+        sources = {p.sources[index[pid]] for pid in found[q.id]["ids"]}
+        out["queries"][q.id] = check_documents(files, q.terms, sources)
+    out["disagreements"] = sum(1 for v in out["queries"].values() if v["missed"] or v["extra"])
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -338,6 +357,8 @@ def run_size(size: str, args, peers: list[str]) -> dict | None:
     log("export passages and compute the oracle")
     res["passages"] = export_passages(ours_dir / "index", passages)
     res["oracle"] = compute_oracle(passages, oracle)
+    res["file_oracle"] = check_files(corpus, passages, oracle)
+    log(f"  file oracle: {res['file_oracle']['disagreements']} queries where the files and the passages disagree")
     query_args = ["--workdir", str(ours_dir), "--oracle", str(oracle), "--repeat", str(args.repeat)]
     log(f"query ours ({len(QUERIES)} queries × {args.repeat})")
     q, qx = run_child(["query", "ours", *query_args, "--out", str(work / "query-ours.json")], nice=args.nice)

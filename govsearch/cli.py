@@ -16,6 +16,7 @@ import click
 from index import build as build_index
 from index import fields as field_model
 from index import update as update_index
+from index.defaults import DEFAULT_CORPUS, DEFAULT_INDEX
 from index.errors import BadParameter, GovsearchError, QueryError, command
 from index.reading.places import level_label
 from index.reading.formats.ocr import OcrOptions
@@ -24,12 +25,10 @@ from index.reading.limits import Limits
 from index.generation.lifecycle import BuildInterrupted
 
 from search.engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
-from search.highlight import snippet_text
+from search.highlight import Fragmenter, Matches, TextFormatter
 from search.places_label import PLACE_FIELDS, place_chain, place_key, place_label, places_above
 from index.wording import count, plural
 
-DEFAULT_INDEX = os.path.join("var", "index")
-DEFAULT_CORPUS = "corpus"
 MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -513,7 +512,8 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
                 tag = {"exact": "", "synonym": "  [同义词 synonym]"}.get(hit.match, "  [词匹配 words]")
                 kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
                 click.echo(f"    § {where}{kind}{tag}")
-                click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")
+                found = Matches.of_runs(hit.passage, hit.runs)
+                click.echo(f"      {TextFormatter(on, off).snippet(found, Fragmenter().pieces(found))}")
                 if hit.also_in:
                     click.echo("      = also in: " + ", ".join(f"{a['title']} [{a['doc_id']}]" for a in hit.also_in))
             if hits[-1].more_in_report:

@@ -1,4 +1,7 @@
-"""One family of errors, each with a status for the web layer and a next step for people."""
+"""One family of errors, each with a machine-readable ``code`` and a next step for people.
+
+How an error is shown is decided at the edges: web/errors.py gives each code its HTTP
+status, the CLI its exit and wording."""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ import re
 import shlex
 from pathlib import Path
 
-DEFAULT_INDEX = os.path.join("var", "index")  # the CLI's default --index, relative to the current folder
+from index.defaults import DEFAULT_INDEX
+
 _COMMAND = re.compile(r"`govsearch index (build|update)([^`]*)`")
 
 
@@ -42,7 +46,6 @@ def index_command(verb: str, index_dir=None, *more: str, always: bool = False) -
 
 
 class GovsearchError(Exception):
-    status = 500
     code = "internal"
     hint = ""
 
@@ -70,7 +73,6 @@ class GovsearchError(Exception):
 
 
 class IndexMissing(GovsearchError):
-    status = 503
     code = "no_index"
     hint = "run `govsearch index build` first"
 
@@ -82,28 +84,23 @@ class IndexDamaged(IndexMissing):
 
 class CorpusMismatch(GovsearchError):
     """An index would be rebuilt or updated from another corpus folder than its own."""
-    status = 409
     code = "corpus_mismatch"
 
 
 class IndexUnwritable(GovsearchError):
-    status = 500
     code = "index_unwritable"
 
 
 class BuildLocked(GovsearchError):
-    status = 409
     code = "build_running"
     hint = "wait for it to finish"
 
 
 class NothingIndexed(GovsearchError):
-    status = 500
     code = "nothing_indexed"
 
 
 class QueryError(GovsearchError):
-    status = 400
     code = "bad_query"
 
 
@@ -119,10 +116,8 @@ class EmptyQuery(QueryError):
 
 
 class BadParameter(GovsearchError):
-    status = 400
     code = "bad_parameter"
 
 
 class DocumentNotFound(GovsearchError):
-    status = 404
     code = "not_found"

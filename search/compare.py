@@ -333,7 +333,7 @@ def empty_comparison(searcher, by=None, warning: str = "") -> Comparison:
     """What :func:`compare` answers when there is nothing to compare (no term, no
     filter) and the caller wants an empty answer rather than an error (``/api/compare``,
     whose parameters are all optional): ``by`` is still checked."""
-    allowed = dimension_fields(searcher._current())
+    allowed = dimension_fields(searcher.current_table())
     by = _check_by(by, allowed)
     return Comparison(query="", by=by, auto=AUTO in by, rows=[], columns=[], total=0, total_docs=0, filters={},
                       fields=allowed, warnings=[warning] if warning else [])
@@ -350,10 +350,10 @@ def compare(searcher, query: str | ParsedQuery = "", filters: dict[str, list[str
     q = query if isinstance(query, ParsedQuery) else parse_query(query, filters)
     if q.is_empty and not any((fixed or {}).values()):
         raise EmptyQuery()
-    t = searcher._current()
+    t = searcher.current_table()
     allowed = dimension_fields(t)
     by = _check_by(by, allowed)
-    exact, relaxed = searcher._match(t, q, searcher.selection_mask(t, q, fixed))
+    exact, relaxed = searcher.evaluate(t, q, searcher.selection_mask(t, q, fixed))
     rows = np.concatenate([exact, relaxed]).astype(np.int64)
     auto = AUTO in by
     no_place = False

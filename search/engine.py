@@ -22,7 +22,6 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 
 from index.generation import rowsets, store
 from index.analysis import multichar_words
@@ -32,7 +31,7 @@ from index.normalize import normalize
 from index.reading.places import level_label
 
 from search import boundaries, grouping, relaxed
-from search.highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
+from search.highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
 from search.query import ParsedQuery, check_years, parse_query, year_matches
 from search.ranking import Ranker
 from search import assist as _assist
@@ -49,6 +48,7 @@ CACHE_TERMS = 512
 _log = logging.getLogger("govsearch")
 RELOAD_WAIT = 0.25  # seconds a query waits for a background reload before the previous generation answers it
 EMPTY = np.zeros(0, dtype=np.int64)
+_FRAGMENTER = Fragmenter()
 
 
 class Searcher:
@@ -92,15 +92,13 @@ class Searcher:
             return fresh if fresh is not None else table
         return self._load(gen_path)
 
-    def _load(self, gen_path: Path, warm: bool = False) -> PassageTable:
+    def _load(self, gen_path: Path) -> PassageTable:
         with self._load_lock:  # one load at a time; others wait for it
             table = self._table
             if table is not None and table.path == gen_path:
                 return table
             try:
                 fresh = PassageTable(gen_path)
-                if warm and fresh.word_rows is None:  # an older index: its relaxed match reads Whoosh,
-                    fresh.searcher  # which a background reload opens before the switch
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if isinstance(exc, GovsearchError):
                     error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {exc.message}", exc.hint or None)
@@ -235,20 +233,27 @@ class Searcher:
         words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:
             return self._containing(t, norm)
-        if t.word_rows is not None:  # the mapped copy of Whoosh's word postings (index/generation/wordrows.py)
-            rows = t.word_rows.rows_with_all(words).astype(np.int64)
-            rows = rows[t.live[rows]]
-        else:  # an index written before it: Whoosh itself
-            query = wq.And([wq.Term("words", w) for w in words])
-            with self._lock:  # Whoosh's postings and its row column are read through shared file objects
-                docnums = np.fromiter(query.docs(t.searcher), dtype=np.int64)
-                rows = t.rows_of_docnums(docnums.tolist())
-            rows = rowsets.unique(rows[(rows >= 0) & t.live[np.maximum(rows, 0)]])
+        # the mapped copy of Whoosh's word postings (index/generation/wordrows.py)
+        rows = t.word_rows.rows_with_all(words).astype(np.int64)
+        rows = rows[t.live[rows]]
         if any(len(p) == 1 for p in term_parts):
             for char in {p for p in term_parts if len(p) == 1}:
                 rows = np.intersect1d(rows, self._containing(t, char), assume_unique=True)
             rows = relaxed.filter_rows(rows, t.norm, term_parts)
         return rows
+
+    # ---------------------------------------------------------------- the query evaluator
+    # public for the views built on queries (search/compare.py, search/facets.py): the
+    # generation a query reads, the rows it matches, and the facet counts of rows
+
+    def current_table(self) -> PassageTable:
+        """The generation queries read now (a newer live one is loaded first)."""
+        return self._current()
+
+    def evaluate(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of ``t`` within ``mask`` that the parsed query ``q`` matches: (exact,
+        by words only), each sorted."""
+        return self._match(t, q, mask)
 
     def _match(self, t: PassageTable, q: ParsedQuery, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact, words-only) rows, sorted."""
@@ -375,10 +380,10 @@ class Searcher:
             r = t.row(int(rows[i]))
             is_exact = tier[i] == 0
             needles = needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym
-            runs, groups = spans(r.text, needles)
+            found = Matches.find(r.text, needles)
             hits.append(Hit.from_row(r, match=("exact", "words", "synonym")[tier[i]],
-                                     snippet=snippet(r.text, runs, needles=needles, groups=groups),
-                                     score=round(float(scores[i]), 4), runs=runs))
+                                     snippet=HTML.snippet(found, _FRAGMENTER.pieces(found)),
+                                     score=round(float(scores[i]), 4), runs=found.runs))
             if r.doc_id in ocr_documents:
                 hits[-1].text_source, hits[-1].ocr_confidence = "ocr", ocr_documents[r.doc_id]
             if listed is not None:
@@ -421,11 +426,11 @@ class Searcher:
         if query is not None:
             for passage, norm in zip(passages, norms):
                 # only passages holding a needle are mapped back to source characters
-                runs, count = (runs_and_count(passage["text"], needles) if needles and any(n in norm for n in needles)
-                               else ([], 0))
-                passage["highlights"] = [[a, b] for a, b in runs]
-                passage["matches"] = count  # a match split by punctuation is two runs but one match
-                matches += count
+                found = (Matches.find(passage["text"], needles) if needles and any(n in norm for n in needles)
+                         else Matches(passage["text"], [], [], 0))
+                passage["highlights"] = [[a, b] for a, b in found.runs]
+                passage["matches"] = found.count  # a match split by punctuation is two runs but one match
+                matches += found.count
         out = {"doc_id": doc_id, **{name: doc.get(name) for name in t.model.report_values},
                "source": doc["source"], "subtitle": doc.get("subtitle", ""),
                "encoding": doc.get("encoding"), "passages": passages, "level_label": level_label(doc.get("level")),
@@ -572,6 +577,11 @@ def _check_paging(page, page_size, max_page_size) -> tuple[int, int]:
     if not 1 <= page_size <= max_page_size:
         raise BadParameter(f"page_size must be between 1 and {max_page_size}, not {page_size}")
     return page, page_size
+
+
+def facet_counts(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
+    """Per facet, the number of ``rows`` of ``t`` with each value."""
+    return _facets(t, rows)
 
 
 def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:

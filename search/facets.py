@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from search.engine import _facets
+from search.engine import facet_counts
 from search.query import ParsedQuery, parse_query
 
 
@@ -27,15 +27,15 @@ def multi_select_facets(searcher, query: str | ParsedQuery, filters: dict[str, l
     """{facet: {"counts": {value: n}, "added": {value: n}}} for every facet with a
     filter (the others are the plain counts of the search and need nothing more)."""
     q = query if isinstance(query, ParsedQuery) else parse_query(query, filters or {})
-    t = searcher._current()
-    everything = searcher._match(t, q, t.live.copy())
+    t = searcher.current_table()
+    everything = searcher.evaluate(t, q, t.live.copy())
     rows = np.unique(np.concatenate(everything)).astype(np.int64)
     current = rows[searcher.selection_mask(t, q, fixed)[rows]]
     out: dict[str, dict[str, dict[str, int]]] = {}
     for facet in q.filters:
         base = rows[searcher.selection_mask(t, q, fixed, without=facet)[rows]]
-        counts = _facets(t, base).get(facet, {})
-        added = _facets(t, np.setdiff1d(base, current, assume_unique=True)).get(facet, {})
+        counts = facet_counts(t, base).get(facet, {})
+        added = facet_counts(t, np.setdiff1d(base, current, assume_unique=True)).get(facet, {})
         out[facet] = {"counts": {k: v for k, v in counts.items() if v},
                       "added": {k: v for k, v in added.items() if v}}
     return out

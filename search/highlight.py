@@ -1,4 +1,6 @@
-"""Highlights: match spans first (data), HTML second.
+"""Highlights in three layers: one :class:`Matches` per passage (data), a
+:class:`Fragmenter` choosing the pieces a snippet shows, and formatters writing them
+(:data:`HTML`, :data:`TERMINAL`, :data:`PLAIN`).
 
 A match is found in the normalized text and traced back to the source characters it
 came from, so “五星”支部 is marked although the quotes sit inside the match. Every
@@ -8,6 +10,7 @@ character of the document is HTML-escaped; the only markup produced is ``<mark>`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 
 from index.normalize import normalize_with_offsets
@@ -19,24 +22,51 @@ CONTEXT_BEFORE = 50
 ELLIPSIS = "…"
 
 
+@dataclass(frozen=True)
+class Matches:
+    """Where the needles match one passage, found with one normalization of its text:
+    what the fragmenter chooses pieces from and the formatters mark.
+
+    ``runs``: sorted, merged ``[start, end)`` runs of source characters that belong to a
+    match (punctuation inside a match left out: “五星”支部 gives 五星 and 支部);
+    ``groups``: per needle, the source spans of its matches; ``count``: how many
+    matches the text holds (see :func:`match_count`)."""
+
+    text: str
+    runs: list[tuple[int, int]]
+    groups: list[list[tuple[int, int]]]
+    count: int
+
+    @classmethod
+    def find(cls, text: str, needles: list[str]) -> Matches:
+        """The matches of ``needles`` (normalized strings) in ``text``."""
+        norm, offsets = normalize_with_offsets(text)
+        found = {needle: boundaries.find_all(norm, offsets, needle) for needle in dict.fromkeys(n for n in needles if n)}
+        return cls(text, _runs(offsets, found), _groups(offsets, found), _count(found))
+
+    @classmethod
+    def of_runs(cls, text: str, runs: list[tuple[int, int]]) -> Matches:
+        """Matches known only as runs (a hit's ``runs``): the snippet centres on the first."""
+        return cls(text, list(runs), [], len(runs))
+
+
 def spans(text: str, needles: list[str]) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
     """``(match_runs(text, needles), term_runs(text, needles))`` with one normalization."""
-    norm, offsets = normalize_with_offsets(text)
-    return _runs(text, norm, offsets, needles), _term_runs(norm, offsets, needles)
+    m = Matches.find(text, needles)
+    return m.runs, m.groups
 
 
 def match_runs(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """Sorted, merged ``[start, end)`` runs of source characters that belong to a match
     of any needle (normalized strings). Punctuation inside a match is left out, so a
     match written “五星”支部 gives two runs, 五星 and 支部."""
-    norm, offsets = normalize_with_offsets(text)
-    return _runs(text, norm, offsets, needles)
+    return Matches.find(text, needles).runs
 
 
 def runs_and_count(text: str, needles: list[str]) -> tuple[list[tuple[int, int]], int]:
     """``(match_runs(text, needles), match_count(text, needles))`` with one normalization."""
-    norm, offsets = normalize_with_offsets(text)
-    return _runs(text, norm, offsets, needles), _count(norm, offsets, needles)
+    m = Matches.find(text, needles)
+    return m.runs, m.count
 
 
 def match_count(text: str, needles: list[str]) -> int:
@@ -46,13 +76,16 @@ def match_count(text: str, needles: list[str]) -> int:
     :func:`match_runs`, two marks) counts once, and a repeat counts again (五星支部五星支部,
     五星支部，五星支部: two). Overlapping occurrences are one match, and so are different
     needles that touch (the words 五星 + 支部 of a word match)."""
-    norm, offsets = normalize_with_offsets(text)
-    return _count(norm, offsets, needles)
+    return Matches.find(text, needles).count
 
 
-def _count(norm, offsets, needles) -> int:
-    intervals = sorted((start, start + len(needle), needle) for needle in {n for n in needles if n}
-                       for start in boundaries.find_all(norm, offsets, needle))
+def term_runs(text: str, needles: list[str]) -> list[list[tuple[int, int]]]:
+    """Per needle, the ``[start, end)`` source spans of its matches (boundaries kept)."""
+    return Matches.find(text, needles).groups
+
+
+def _count(found: dict[str, list[int]]) -> int:
+    intervals = sorted((start, start + len(needle), needle) for needle, starts in found.items() for start in starts)
     count, end, last = 0, -1, None
     for a, b, needle in intervals:
         if a > end or (a == end and needle == last):  # apart, or the same needle again: a new match
@@ -64,10 +97,9 @@ def _count(norm, offsets, needles) -> int:
     return count
 
 
-def _runs(text, norm, offsets, needles) -> list[tuple[int, int]]:
-    covered = sorted({offsets[k] for needle in {n for n in needles if n}
-                      for start in boundaries.find_all(norm, offsets, needle)
-                      for k in range(start, start + len(needle))})
+def _runs(offsets: list[int], found: dict[str, list[int]]) -> list[tuple[int, int]]:
+    covered = sorted({offsets[k] for needle, starts in found.items()
+                      for start in starts for k in range(start, start + len(needle))})
     runs: list[list[int]] = []
     for p in covered:  # consecutive source positions form one run
         if runs and runs[-1][1] == p:
@@ -77,35 +109,17 @@ def _runs(text, norm, offsets, needles) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs]
 
 
+def _groups(offsets: list[int], found: dict[str, list[int]]) -> list[list[tuple[int, int]]]:
+    out = []
+    for needle, starts in found.items():
+        if starts:
+            out.append([(offsets[k], offsets[k + len(needle) - 1] + 1) for k in starts])
+    return out
+
+
 def mark(text: str, runs: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
     """Escaped ``text[start:end]`` with ``<mark>`` around each run."""
-    end = len(text) if end is None else end
-    out: list[str] = []
-    pos = start
-    for a, b in runs:
-        a, b = max(a, start), min(b, end)
-        if a >= b:
-            continue
-        out.append(escape(text[pos:a]))
-        out.append("<mark>" + escape(text[a:b]) + "</mark>")
-        pos = b
-    out.append(escape(text[pos:end]))
-    return "".join(out)
-
-
-def term_runs(text: str, needles: list[str]) -> list[list[tuple[int, int]]]:
-    """Per needle, the ``[start, end)`` source spans of its matches (boundaries kept)."""
-    norm, offsets = normalize_with_offsets(text)
-    return _term_runs(norm, offsets, needles)
-
-
-def _term_runs(norm, offsets, needles) -> list[list[tuple[int, int]]]:
-    out = []
-    for needle in dict.fromkeys(n for n in needles if n):
-        spans = [(offsets[k], offsets[k + len(needle) - 1] + 1) for k in boundaries.find_all(norm, offsets, needle)]
-        if spans:
-            out.append(spans)
-    return out
+    return HTML.piece(text, runs, start, len(text) if end is None else end)
 
 
 # ---------------------------------------------------------------- snippet windows
@@ -247,50 +261,90 @@ def _lstrip(text: str, start: int, end: int) -> int:
     return start
 
 
-def window(text: str, runs: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> tuple[int, int]:
-    """``(start, end)`` of the single piece around the first match (kept for callers
-    of the earlier API; :func:`fragments` gives the pieces a snippet shows)."""
-    pieces = fragments(text, runs, None, width)
-    return pieces[0][0], pieces[-1][1]
+class Fragmenter:
+    """Chooses the pieces of a passage a snippet shows (see :func:`fragments`)."""
+
+    def __init__(self, width: int = SNIPPET_CHARS):
+        self.width = width
+
+    def pieces(self, matches: Matches) -> list[tuple[int, int]]:
+        return fragments(matches.text, matches.runs, None, self.width, matches.groups)
 
 
-def _render(text, pieces, piece) -> str:
-    out = []
-    for k, (a, b) in enumerate(pieces):
-        a = _lstrip(text, a, b)
-        if k == 0 and a > 0:
+class Formatter:
+    """Turns the chosen pieces of a passage into a snippet: the pieces joined with …,
+    each match marked. Subclasses say how a piece of text and a match are written."""
+
+    def piece(self, text: str, runs: list[tuple[int, int]], a: int, b: int) -> str:
+        raise NotImplementedError
+
+    def snippet(self, matches: Matches, pieces: list[tuple[int, int]]) -> str:
+        text = matches.text
+        out = []
+        for k, (a, b) in enumerate(pieces):
+            a = _lstrip(text, a, b)
+            if k > 0 or a > 0:
+                out.append(ELLIPSIS)
+            out.append(self.piece(text, matches.runs, a, b))
+        if pieces and pieces[-1][1] < len(text):
             out.append(ELLIPSIS)
-        elif k > 0:
-            out.append(ELLIPSIS)
-        out.append(piece(a, b))
-    if pieces and pieces[-1][1] < len(text):
-        out.append(ELLIPSIS)
-    return "".join(out)
+        return "".join(out)
+
+
+class HtmlFormatter(Formatter):
+    """Every character HTML-escaped; each match in ``<mark>``."""
+
+    def piece(self, text, runs, a, b):
+        out: list[str] = []
+        pos = a
+        for x, y in runs:
+            x, y = max(x, a), min(y, b)
+            if x >= y:
+                continue
+            out.append(escape(text[pos:x]))
+            out.append("<mark>" + escape(text[x:y]) + "</mark>")
+            pos = y
+        out.append(escape(text[pos:b]))
+        return "".join(out)
+
+
+class TextFormatter(Formatter):
+    """Plain text on one line, each match between ``before`` and ``after`` (terminal
+    colour codes, or nothing)."""
+
+    def __init__(self, before: str = "", after: str = ""):
+        self.before, self.after = before, after
+
+    def piece(self, text, runs, a, b):
+        out, pos = [], a
+        for x, y in runs:
+            x, y = max(x, a), min(y, b)
+            if x >= y:
+                continue
+            out += [text[pos:x], self.before, text[x:y], self.after]
+            pos = y
+        out.append(text[pos:b])
+        return "".join(out).replace("\n", " ")
+
+
+HTML = HtmlFormatter()
+PLAIN = TextFormatter()
+TERMINAL = TextFormatter("\x1b[1;31m", "\x1b[0m")  # bold red
 
 
 def snippet(text: str, runs: list[tuple[int, int]], width: int = SNIPPET_CHARS,
             needles: list[str] | None = None, groups: list[list[tuple[int, int]]] | None = None) -> str:
     """Escaped and marked pieces of ``text`` (see :func:`fragments`), joined with …;
     ``groups`` (from :func:`spans`) saves normalizing the text again."""
-    pieces = fragments(text, runs, needles, width, groups)
-    return _render(text, pieces, lambda a, b: mark(text, runs, a, b))
+    if groups is None and needles:
+        groups = term_runs(text, needles)
+    matches = Matches(text, runs, groups or [], len(runs))
+    return HTML.snippet(matches, Fragmenter(width).pieces(matches))
 
 
 def snippet_text(text: str, runs: list[tuple[int, int]], before: str = "", after: str = "",
                  width: int = SNIPPET_CHARS, needles: list[str] | None = None) -> str:
     """The same pieces as plain text, each match wrapped in ``before``/``after``
     (terminal colour codes, or nothing)."""
-    pieces = fragments(text, runs, needles, width)
-
-    def piece(a, b):
-        out, pos = [], a
-        for x, y in runs:
-            x, y = max(x, a), min(y, b)
-            if x >= y:
-                continue
-            out += [text[pos:x], before, text[x:y], after]
-            pos = y
-        out.append(text[pos:b])
-        return "".join(out).replace("\n", " ")
-
-    return _render(text, pieces, piece)
+    matches = Matches(text, runs, term_runs(text, needles) if needles else [], len(runs))
+    return TextFormatter(before, after).snippet(matches, Fragmenter(width).pieces(matches))

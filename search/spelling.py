@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from index.generation.vocabulary import DICTIONARY, HEADING
 
+from search import suggest
 from search.keyindex import DeletionIndex, KeyIndex
 from search.suggest import Vocabulary
 
@@ -211,3 +212,11 @@ def correct_term(searcher, vocab: Vocabulary, term: str, own_count: int, limit: 
             out.append((cand.text, count, cand.score))
     out.sort(key=lambda x: (-(x[2] + 0.3 * math.log1p(x[1])), x[0]))
     return [(text, count) for text, count, _ in out[:limit]]
+
+
+def _warm_up(vocab: Vocabulary) -> None:
+    readings("预热")  # loads pypinyin's dictionary
+    tables(vocab)
+
+
+suggest.WARM_UPS.append(_warm_up)

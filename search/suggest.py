@@ -22,6 +22,7 @@ import math
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from index.normalize import normalize
@@ -146,18 +147,21 @@ def _is_live(gen: Path) -> bool:
         return False
 
 
-def _warm(vocab: Vocabulary) -> None:
-    """Build the lookup tables (pinyin keys, spelling tables, pypinyin's dictionary)
-    in the background, so that the first suggestion does not wait for them."""
-    from search import spelling
+# Warm-ups run in the background on each newly loaded vocabulary, so that the first
+# suggestion or correction does not wait for its tables. Modules that build tables
+# over the vocabulary (search/spelling.py) add theirs here: the arrow points from them
+# to this module, never back.
+WARM_UPS: list[Callable[[Vocabulary], object]] = [lambda vocab: vocab.pinyin_keys()]
 
-    try:
-        vocab.pinyin_keys()
-        spelling.readings("预热")
-        spelling.tables(vocab)
-        _tags("预热")  # jieba's part-of-speech tables, for telling filler apart
-    except Exception:  # a warm-up only; the first real use builds them and reports errors
-        pass
+WARM_UPS.append(lambda vocab: _tags("预热"))  # jieba's part-of-speech tables, for telling filler apart
+
+
+def _warm(vocab: Vocabulary) -> None:
+    for warm_up in list(WARM_UPS):
+        try:
+            warm_up(vocab)
+        except Exception:  # a warm-up only; the first real use builds the tables and reports errors
+            pass
 
 
 def _weight(vocab: Vocabulary, i: int) -> float:

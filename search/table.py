@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import grams, source_text, store, wordrows, wordtable
+from index.generation import generation_format, grams, source_text, store, wordrows, wordtable
 from index.analysis import multichar_words
 from index.generation.columns import Columns, SourceTexts, Texts
 from index.errors import IndexMissing
@@ -174,6 +174,7 @@ class PassageTable:
         # queries open lazily): a truncated or missing one is reported now, by name
         store.check_file_sizes(gen, checksums=store.verify_checksums())
         self.info = store.read_json(gen / store.BUILD_INFO)
+        generation_format.check(gen, self.info)  # before any file whose layout the format decides
         self.columns = c = Columns(gen)
         self.grams = _map_grams(gen, c)
         self.word_rows = _map_word_rows(gen, c)
@@ -190,7 +191,7 @@ class PassageTable:
         self.avg_length = float(c.manifest["avg_length"]) or 1.0
         self.texts = c.source_texts()
         self.norms = self.texts.norms if isinstance(self.texts, SourceTexts) else c.texts("norm")
-        self._titles = c.texts("titles") if c.has_blob("titles") else None
+        self._titles = c.texts("titles")
         self._whoosh_lock = threading.Lock()
         self._whoosh = None
 
@@ -366,12 +367,6 @@ class PassageTable:
     def searcher(self):
         return self.whoosh[1]
 
-    def rows_of_docnums(self, docnums) -> np.ndarray:
-        """Rows of Whoosh document numbers. Not thread-safe: Whoosh reads the column
-        through a file object (seek, then read); callers hold the searcher's lock."""
-        column = self.whoosh[2]
-        return np.fromiter((column[d] for d in docnums), dtype=np.int64)
-
     @cached_property
     def analyzer(self):
         """What the query side segments with: the index's own copy of jieba's dictionary,
@@ -409,11 +404,8 @@ def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
     return grams.GramIndex(_map_segments(gen, c, store.read_json(gen / grams.MANIFEST)))
 
 
-def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows | None:
-    """The word segments (index/generation/wordrows.py), mapped like the bigram ones; None for an
-    index written before them (the relaxed match then reads Whoosh's postings)."""
-    if not (gen / wordrows.MANIFEST).is_file():
-        return None
+def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows:
+    """The word segments (index/generation/wordrows.py), mapped like the bigram ones."""
     return wordrows.WordRows(_map_segments(gen, c, store.read_json(gen / wordrows.MANIFEST)))
 
 

@@ -127,10 +127,67 @@ def test_long_paths_give_ids_that_open(tmp_path):
     assert client.get(f"/api/docs/{doc['doc_id']}").get_json()["source"] == deep
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0 or sys.platform == "win32",
-                    reason="root reads unreadable files anyway")
+def _build_as_nobody(corpus, index_dir) -> dict[str, str]:
+    """Build in a forked child that dropped root for the user nobody (root reads a file
+    whatever its mode, so a locked file is only locked for another user)."""
+    import json
+    import pwd
+    import shutil
+
+    nobody = pwd.getpwnam("nobody")
+    # the interpreter may live where nobody cannot read (/root/.pyenv): a build here
+    # first loads every module and codec a build needs, and the child inherits them
+    warm = write_corpus(index_dir.parent.parent / "warm", {"a.txt": A, "b.txt": B})
+    build(warm, index_dir.parent.parent / "warm-index")
+    for path in (corpus.parent, index_dir.parent):
+        os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            report = build(corpus, index_dir)
+            os.write(write, json.dumps(_skipped(report)).encode())
+            code = 0
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        out = f.read()
+    _, status = os.waitpid(pid, 0)
+    shutil.rmtree(index_dir.parent, ignore_errors=True)
+    assert os.waitstatus_to_exitcode(status) == 0, "the build as nobody failed"
+    return json.loads(out)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or sys.platform == "win32", reason="file modes and users as on POSIX")
 def test_an_unreadable_file_is_skipped(tmp_path):
-    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "locked.txt": B})
-    (corpus / "locked.txt").chmod(0)
-    report = build(corpus, tmp_path / "i")
-    assert "cannot read" in _skipped(report)["locked.txt"]
+    import tempfile
+    from pathlib import Path
+
+    if os.geteuid() == 0:
+        # as root (how CI runs) the build runs as nobody, in a folder nobody can reach
+        base = Path(tempfile.mkdtemp(prefix="govsearch-unreadable-"))
+        base.chmod(0o755)
+        try:
+            corpus = write_corpus(base / "c", {"a.txt": A, "locked.txt": B})
+            (base / "c").chmod(0o755)
+            (corpus / "locked.txt").chmod(0)
+            (base / "i").mkdir()
+            skipped = _build_as_nobody(corpus, base / "i" / "index")
+        finally:
+            import shutil
+            shutil.rmtree(base, ignore_errors=True)
+    else:
+        corpus = write_corpus(tmp_path / "c", {"a.txt": A, "locked.txt": B})
+        (corpus / "locked.txt").chmod(0)
+        skipped = _skipped(build(corpus, tmp_path / "i"))
+    assert "cannot read" in skipped["locked.txt"]
+    assert "a.txt" not in skipped

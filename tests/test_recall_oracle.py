@@ -1,37 +1,65 @@
-"""Exact recall, proved against a brute-force oracle.
+"""Exact recall, proved against a brute-force oracle that re-reads the corpus files.
 
-For any query string of two or more characters the engine must return every passage
-whose normalized text contains the normalized query, no more and no fewer, however
-jieba segments either side. The oracle reads the passages back through the public
-document API and scans them with its own reference of what matches
-(``tests/reference_normalize.py``: an implementation written apart from
-``index.normalize``, with the Latin word-boundary rule), and explicit expected pairs
-pin that reference down (己 stays 己, 衞 → 卫, full-width digits → ASCII, …).
+For any query string of two or more characters the engine must return every report
+with a line whose normalized text contains the normalized query, and no report whose
+text does not contain it; every passage it returns holds the query. The oracle reads
+the files itself (bench/oracle.py: its own readers, no engine code) and matches with
+its own reference of what matches (``tests/reference_normalize.py``: an implementation
+written apart from ``index.normalize``, with the Latin word-boundary rule), and
+explicit expected pairs pin that reference down (己 stays 己, 衞 → 卫, full-width
+digits → ASCII, …).
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reference_normalize as ref
-from conftest import REAL_CORPUS, all_hits
+from conftest import REAL_CORPUS, ROOT, all_hits
 from reference_normalize import normalize
 from search.engine import Searcher
 
+sys.path.insert(0, str(ROOT / "bench"))
+from oracle import FileOracle  # noqa: E402
+
 
 class Oracle:
-    def __init__(self, searcher: Searcher):
-        self.passages = []  # (passage_id, original text, normalized text)
-        for doc in searcher.documents():
-            for p in searcher.document(doc["doc_id"])["passages"]:
-                self.passages.append((p["passage_id"], p["text"], normalize(p["text"])))
+    """The corpus files of an index, read again by the oracle's own readers; reports
+    named by the engine's doc_id (from the file name it records as ``source``)."""
 
-    def containing(self, *needles: str) -> set[str]:
-        norms = [normalize(n) for n in needles]
-        return {pid for pid, text, norm in self.passages
-                if all(n in norm for n in norms) and all(ref.contains(text, n) for n in needles)}
+    def __init__(self, searcher: Searcher):
+        corpus = Path(searcher.stats()["corpus"])
+        self.files = FileOracle(corpus)
+        assert self.files.files, f"the oracle read no file of {corpus}"
+        self.doc_id = {d["source"]: d["doc_id"] for d in searcher.documents()}
+        # (doc_id, line as written, normalized line): what the strategies draw from
+        self.lines = [(self.doc_id.get(f.name), line, normalize(line)) for f in self.files.files for line in f.lines]
+
+    def must(self, *needles: str) -> set[str]:
+        """Reports with a line holding every needle: each must be found."""
+        return {self.doc_id.get(name, name) for name in self.files.in_a_line(list(needles))}
+
+    def may(self, *needles: str) -> set[str]:
+        """Reports whose text holds every needle: no other may be found."""
+        return {self.doc_id.get(name, name) for name in self.files.in_the_file(list(needles))}
+
+    def lines_containing(self, needle: str) -> set[tuple[str, str]]:
+        """(doc_id, line) of each line holding the needle, for corpora of one paragraph a line."""
+        return {(doc, line.strip()) for doc, line, _ in self.lines if ref.contains(line, needle)}
+
+
+def _agrees(searcher: Searcher, oracle: Oracle, hits, *needles: str) -> None:
+    found = {h.doc_id for h in hits}
+    must, may = oracle.must(*needles), oracle.may(*needles)
+    assert must <= found, f"reports with a line holding {needles} not found: {sorted(must - found)}"
+    assert found <= may, f"reports found that do not hold {needles}: {sorted(found - may)}"
+    for h in hits:
+        assert all(ref.contains(h.passage, n) for n in needles), (h.passage, needles)
 
 
 def exact_ids(searcher: Searcher, query: str) -> set[str]:
@@ -47,11 +75,11 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 def substring_strategy(oracle: Oracle, normalized: bool):
-    searchable = [p for p in oracle.passages if len(p[2]) >= 2]
+    searchable = [p for p in oracle.lines if len(p[2]) >= 2]
 
     @st.composite
     def strat(draw):
-        pid, text, norm = draw(st.sampled_from(searchable))
+        doc, text, norm = draw(st.sampled_from(searchable))
         source = norm if normalized else text
         length = draw(st.integers(min_value=2, max_value=min(12, len(source))))
         start = draw(st.integers(min_value=0, max_value=len(source) - length))
@@ -68,12 +96,12 @@ def sample_oracle(sample):
 def _check(searcher, oracle, fragment):
     if len(normalize(fragment)) < 2 or fragment.strip().startswith("-"):
         return
-    expected = oracle.containing(fragment)
-    assert exact_ids(searcher, quoted(fragment)) == expected
-    # unquoted single term: the same set (a single term never relaxes)
+    hits = [h for h in all_hits(searcher, quoted(fragment)) if h.match == "exact"]
+    _agrees(searcher, oracle, hits, fragment)
+    # unquoted single term: the same passages (a single term never relaxes)
     if not any(c.isspace() for c in fragment) and '"' not in fragment and not fragment.startswith("-") \
             and ":" not in fragment and "：" not in fragment and fragment != "OR":
-        assert {h.passage_id for h in all_hits(searcher, fragment)} == expected
+        assert {h.passage_id for h in all_hits(searcher, fragment)} == {h.passage_id for h in hits}
 
 
 def test_recall_normalized_substrings_samples(sample, sample_oracle):
@@ -82,7 +110,7 @@ def test_recall_normalized_substrings_samples(sample, sample_oracle):
     def run(fragment):
         _check(sample, sample_oracle, fragment)
         if not ref.bounded(fragment):  # a Latin slice of a longer word is rightly not found
-            assert sample_oracle.containing(fragment)  # a substring of a passage is found
+            assert sample_oracle.must(fragment)  # a substring of a line is found
 
     run()
 
@@ -99,7 +127,7 @@ def test_recall_source_substrings_with_punctuation_samples(sample, sample_oracle
 
 
 def test_recall_random_strings_samples(sample, sample_oracle):
-    alphabet = "".join(sorted({c for _, _, n in sample_oracle.passages for c in n}))[:400] + "镇党建设项目五星支部，“”"
+    alphabet = "".join(sorted({c for _, _, n in sample_oracle.lines for c in n}))[:400] + "镇党建设项目五星支部，“”"
 
     @SETTINGS
     @given(st.text(alphabet=alphabet, min_size=2, max_size=5))
@@ -115,8 +143,10 @@ def test_recall_two_terms_and(sample, sample_oracle):
     @SETTINGS
     @given(strat, strat)
     def run(a, b):
-        expected = sample_oracle.containing(a, b)
-        assert exact_ids(sample, f"{quoted(a)} {quoted(b)}") == expected
+        if len(normalize(a)) < 2 or len(normalize(b)) < 2:
+            return
+        hits = [h for h in all_hits(sample, f"{quoted(a)} {quoted(b)}") if h.match == "exact"]
+        _agrees(sample, sample_oracle, hits, a, b)
 
     run()
 
@@ -139,7 +169,7 @@ def test_recall_real_corpus_slice(real_corpus_slice):
 def test_recall_fixed_queries_real(real_corpus_slice, query):
     searcher = Searcher(real_corpus_slice)
     oracle = Oracle(searcher)
-    assert exact_ids(searcher, query) == oracle.containing(query)
+    _agrees(searcher, oracle, [h for h in all_hits(searcher, query) if h.match == "exact"], query)
 
 
 # ---------------------------------------------------------------- the reference itself
@@ -211,7 +241,8 @@ def boundary_index(tmp_path_factory):
                                    "自己", "已经", "己", "已", "工作"])
 def test_engine_agrees_with_reference_on_rules(boundary_index, query):
     oracle = Oracle(boundary_index)
-    assert exact_ids(boundary_index, query) == oracle.containing(query)
+    found = {(h.doc_id, h.passage) for h in all_hits(boundary_index, query) if h.match == "exact"}
+    assert found == oracle.lines_containing(query)  # one paragraph a line: the passages are the lines
 
 
 def test_engine_latin_boundaries(boundary_index):

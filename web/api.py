@@ -14,8 +14,8 @@ from index import fields as field_model
 from search.results import Results
 
 from web.compare_view import run_compare
-from web.errors import explain
 from web.document import check_doc_id
+from web.errors import explain, status_of
 from web.openapi import openapi_document
 from web.ops import note_hits, visitor_key
 from web.state import SearchState
@@ -39,28 +39,47 @@ def search_parameters() -> set[str]:
 SEARCH_PARAMETERS = search_parameters()  # those of the shipped field model
 
 
+# per app configuration: (the configuration, {path: [(name, enum, maxLength)]} of the
+# string parameters of each GET path), so a request does not build the OpenAPI document
+_CHOICES: dict[int, tuple[object, dict[str, list[tuple[str, list | None, int | None]]]]] = {}
+
+
+def _choices(param: dict) -> tuple[str, list | None, int | None]:
+    """(name, allowed values, longest) of a string parameter, or of an array parameter
+    whose items have a fixed set of values (each of its values, an empty one included,
+    must be one of them)."""
+    schema = param["schema"]
+    if schema.get("type") == "array":
+        return param["name"], schema["items"]["enum"], None
+    return param["name"], schema.get("enum"), schema.get("maxLength")
+
+
+def _string_parameters(path: str) -> list[tuple[str, list | None, int | None]]:
+    config = _web().config
+    cached = _CHOICES.get(id(config))
+    if cached is None or cached[0] is not config:
+        table = {}
+        for where, operations in openapi_document("", config)["paths"].items():
+            if "get" in operations:
+                table[where] = [_choices(param) for param in operations["get"].get("parameters", [])
+                                if param["schema"].get("type") == "string"
+                                or (param["schema"].get("type") == "array" and "enum" in param["schema"].get("items", {}))]
+        cached = _CHOICES[id(config)] = (config, table)
+    return cached[1][path]
+
+
 def check_choices(path: str) -> None:
     """Parameters with a fixed set of values in the OpenAPI document (synonyms, related,
     group, sort) take one of them as written, nothing else, and ``maxLength`` holds:
     400 ``bad_parameter``."""
-    for param in openapi_document("", _web().config)["paths"][path]["get"]["parameters"]:
-        schema = param["schema"]
-        if schema.get("type") == "array" and "enum" in schema.get("items", {}):
-            choices = schema["items"]["enum"]
-            for value in request.args.getlist(param["name"]):  # an empty by= names no field: refused too
-                if value not in choices:
-                    raise BadParameter(f"{param['name']} must be one of {', '.join(choices)}, not {value!r}")
-            continue
-        if schema.get("type") != "string":
-            continue
-        choices, longest = schema.get("enum"), schema.get("maxLength")
-        for value in request.args.getlist(param["name"]):
+    for name, choices, longest in _string_parameters(path):
+        for value in request.args.getlist(name):
             if longest is not None and len(value) > longest:
                 # an over-long query stays bad_query, as the engine has always said it
-                error = QueryError if param["name"] == "q" else BadParameter
-                raise error(f"{param['name']} is too long: {len(value)} characters, at most {longest}")
+                error = QueryError if name == "q" else BadParameter
+                raise error(f"{name} is too long: {len(value)} characters, at most {longest}")
             if choices is not None and value not in choices:
-                raise BadParameter(f"{param['name']} must be one of {', '.join(choices)}, not {value!r}")
+                raise BadParameter(f"{name} must be one of {', '.join(choices)}, not {value!r}")
 
 
 def check_levels() -> None:
@@ -189,7 +208,7 @@ def openapi():
 
     web = _web()
     try:
-        dimensions = dimension_fields(web.searcher._current())
+        dimensions = dimension_fields(web.searcher.current_table())
     except GovsearchError:  # no index yet: the document lists every field
         dimensions = None
     return jsonify(openapi_document(request.script_root, web.config, dimensions))
@@ -204,7 +223,8 @@ def healthz():
         explain(exc)
         error = {"code": exc.code, "message": exc.message, **({"hint": exc.hint} if exc.hint else {})}
         response = jsonify({"status": "unavailable", "error": error})
-        response.status_code = exc.status if exc.status >= 500 else 503
+        status = status_of(exc)
+        response.status_code = status if status >= 500 else 503
         return response
     return jsonify({"status": "ok", "documents": stats["documents"], "passages": stats["passages"],
                     "generation": stats["generation"], "built_at": stats["built_at"]})

@@ -16,7 +16,17 @@ from werkzeug.exceptions import HTTPException
 
 from index.errors import GovsearchError, index_command
 
-from web.security import is_cors_path
+from web.cors import is_cors_path
+
+# the HTTP status of each error code of index/errors.py (the engine's errors carry no
+# HTTP of their own); a code not listed is a server error
+ERROR_STATUS = {"bad_query": 400, "bad_parameter": 400, "not_found": 404, "corpus_mismatch": 409,
+                "build_running": 409, "no_index": 503}
+
+
+def status_of(exc: GovsearchError) -> int:
+    return ERROR_STATUS.get(exc.code, 500)
+
 
 HTTP_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
               413: "too_large", 414: "uri_too_long"}
@@ -65,11 +75,11 @@ def explain(exc: GovsearchError) -> GovsearchError:
 def handle_govsearch_error(exc: GovsearchError):
     explain(exc)
     if _wants_json():
-        return json_error(exc.status, exc.code, exc.message, exc.hint)
+        return json_error(status_of(exc), exc.code, exc.message, exc.hint)
     advice = None
     if exc.code == "no_index" and server_index():
         advice = f"索引尚未建立或暂时无法读取，请联系管理员运行 {index_command('build', server_index(), always=True)}。"
-    return _html_error(exc.status, exc.code, exc.message, advice)
+    return _html_error(status_of(exc), exc.code, exc.message, advice)
 
 
 def handle_http_error(exc: HTTPException):

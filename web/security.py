@@ -11,8 +11,9 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 
 from web.config import WebConfig
+from web.cors import CORS_PATHS, is_cors_path  # noqa: F401  (CORS_PATHS: public)
+from web.errors import json_error
 
-CORS_PATHS = ("/api/", "/healthz")
 CORS_MAX_AGE = "600"
 EMBED_ENDPOINTS = ("views.embed", "views.embed_compare")  # the pages frame_ancestors may frame
 
@@ -36,10 +37,6 @@ def _settings() -> WebConfig:
     return current_app.extensions["govsearch"].config
 
 
-def is_cors_path(path: str) -> bool:
-    return path.startswith(CORS_PATHS[0]) or path == CORS_PATHS[1]
-
-
 def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
     return bool(origin) and ("*" in allowed or origin.rstrip("/") in allowed)
 
@@ -49,8 +46,6 @@ def preflight() -> Response | None:
     if request.method != "OPTIONS" or not is_cors_path(request.path) or "Origin" not in request.headers:
         return None
     if not origin_allowed(request.headers["Origin"], _settings().cors_origins):
-        from web.errors import json_error
-
         return json_error(403, "cors_denied", "这个来源不允许调用接口 (this origin may not call the API; "
                           "add it to GOVSEARCH_CORS_ORIGINS)")
     return Response(status=204)

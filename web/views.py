@@ -23,9 +23,10 @@ from search.results import Hit, Results
 
 from web import compare_view, export, home
 from web.document import KIND_LABELS, build_view, check_doc_id
+from web.errors import status_of
 from web.ops import note_hits, visitor_key
-from web.toc import list_is_self_numbered, toc_tree
 from web.state import SORT_LABELS, SearchState, facet_labels, facets, page_window
+from web.toc import list_is_self_numbered, toc_tree
 
 bp = Blueprint("views", __name__)
 
@@ -101,7 +102,7 @@ def _results_page(template: str, endpoint: str, embed: bool = False):
     body = render_template(template, state=state, results=results, groups=groups, endpoint=endpoint, error=error,
                            pages=page_window(results.page, results.pages) if results else [], multi=multi or {},
                            fixed=fixed)
-    return body, error.status if error else 200
+    return body, status_of(error) if error else 200
 
 
 def _facet_args(state: SearchState, embed: bool = False) -> dict:
@@ -165,7 +166,7 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
                            fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=field_labels(),
                            field_label=compare_view.label)
-    return body, error.status if error else 200
+    return body, status_of(error) if error else 200
 
 
 @bp.get("/embed/compare")

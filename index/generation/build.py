@@ -27,6 +27,8 @@ from index.reading import metadata as meta
 from index.generation import store
 from index.generation import vocabulary
 from index.analysis import Analyzer
+from index.defaults import DEFAULT_CORPUS
+from index.generation.generation_format import GENERATION_FORMAT
 from index.errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
                      index_command)
 from index.reading.formats import SUFFIXES, extract, hint_values
@@ -367,9 +369,6 @@ def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | P
                 replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits)
 
 
-DEFAULT_CORPUS = "corpus"
-
-
 def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
     """The live generation and its build.json, or ``(gen or None, None)`` when there is
     none or it cannot be read. When the live build.json is damaged (or CURRENT is),
@@ -555,7 +554,10 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             previous, counts = _usable_previous(index_dir, notes) if incremental else (None, None)
             if previous is not None:
                 old_info = store.read_json(previous / store.BUILD_INFO)
-                if old_info.get("signature") != signature:
+                if old_info.get("format") != GENERATION_FORMAT:
+                    notes.append("the index was written by another version of govsearch: every file is re-indexed")
+                    previous = None
+                elif old_info.get("signature") != signature:
                     notes.append("the dictionary or topic lexicon changed: every file is re-indexed")
                     previous = None
             try:
@@ -775,6 +777,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         "lexicon": sources_info.get("lexicon"),
         "userdict": sources_info.get("userdict"),
         "signature": signature,
+        "format": GENERATION_FORMAT,
         "topics": lexicon.names,
         "documents": report.documents,
         "passages": report.passages,

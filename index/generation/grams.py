@@ -268,10 +268,9 @@ def read_segment(folder: Path, name: str) -> "Segment | PackedSegment":
 
 
 def segment_files(name: str, folder: Path | None = None) -> list[str]:
-    """The files of a segment: keys, offsets and gaps (or rows, in an index written
-    before gap coding; ``folder`` tells which)."""
-    last = "rows" if folder is not None and (Path(folder) / f"{name}.rows.npy").exists() else "gaps"
-    return [f"{name}.{part}.npy" for part in ("keys", "offsets", last)]
+    """The files of a segment: keys, offsets and gaps (``folder`` is not needed: every
+    segment of this generation format is gap-coded)."""
+    return [f"{name}.{part}.npy" for part in ("keys", "offsets", "gaps")]
 
 
 def needle_keys(needle: str) -> list[int]:

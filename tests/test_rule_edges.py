@@ -1,0 +1,276 @@
+"""Every threshold, weight, separator and cut rule, with an input sitting exactly at
+its edge: each test is named for the rule it pins, so a one-character change to the
+rule (scripts/mutate_rules.py makes them) fails the test of that name.
+
+The edges are written here as numbers, not read from the constants: a test built
+from the constant would move with it and pin nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.analysis import Analyzer
+from index.errors import QueryError
+from index.reading.lines import heading_like, inline_heading
+from index.normalize import normalize
+from index.reading.structure import boilerplate_lines, parse
+from search.highlight import Matches, fragments, snippet
+from search.query import parse_query, year_matches
+from search.ranking import lead_sentence
+
+# the rules' values, as the README and the judged set fixed them
+CAPTION_GAP = 2  # blank lines before a caption
+MAX_CAPTION = 100
+MAX_CELL = 12
+BLOCK_LINES = 2
+MAX_HEADING = 40
+MAX_NUMBERED_HEADING = 60
+MAX_INLINE_HEADING = 40
+SNIPPET_MAX = 200
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+LEAD_MAX = 30
+LEAD_REST = 20
+SHORT_CHARS = 50
+
+ANALYZER = Analyzer()
+# Chinese filler without any punctuation: no clause boundary, no sentence end
+FILL = "经济社会发展稳中有进"  # 10 characters
+BODY = "全镇上下坚持稳中求进工作总基调，完成地区生产总值125.6亿元，增长6.5%，一般公共预算收入完成3.2亿元。"
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(kind, passage) for kind, _, passage in parse(text, ANALYZER).blocks]
+
+
+# ---------------------------------------------------------------- normalizer: dropped categories
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", "\u200d", "\ufeff"])
+def test_normalizer_drops_format_characters_cf(invisible):
+    assert normalize(f"五星{invisible}支部") == "五星支部"
+
+
+def test_normalizer_drops_format_characters_cf_in_a_search(make_index):
+    searcher = make_index({
+        "a.txt": "甲镇2022年政府工作报告\n\n深化五星\u200b支部创建，全镇共有党支部二十个，覆盖各村社区。\n",
+        "b.txt": "乙镇2022年政府工作报告\n\n推进五星\u00ad支部建设，评定工作按季度开展并向社会公示。\n",
+    })
+    assert {h.doc_id for h in searcher.search("五星支部", page_size=10).hits} == {"a", "b"}
+
+
+# ---------------------------------------------------------------- snippets never cut inside a number
+
+def _number_at_cut(k: int, before: bool) -> tuple[str, int, int]:
+    """A text without clause ends whose snippet's fallback cut (half the limit before the
+    match start, or after its end) falls between characters k-1 and k of 12.75."""
+    number = "12.75"
+    match = "五星支部"
+    if before:
+        # the cut before a match at a (limit 60 for a short match) is at a - 30
+        head = FILL * 30
+        a = len(head) + 30
+        cut = a - 30
+        text = head[: cut - k] + number + head[: a - cut - (len(number) - k)] + match + FILL * 30
+        return text, text.index(match), cut
+    text = FILL * 30 + match
+    b = len(text)
+    cut = b + (SNIPPET_MAX - 30 - len(match)) // 2  # half the end limit once the start is 30 back
+    text += FILL * 10
+    text = text[: cut - k] + number + FILL * 20
+    return text, text.index(match), cut
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])  # 1|2.75, 12|.75, 12.|75, 12.7|5
+def test_snippet_cut_rule_never_starts_inside_a_decimal_number(k):
+    text, a, cut = _number_at_cut(k, before=True)
+    assert text[cut - k: cut - k + 5] == "12.75"
+    found = Matches.find(text, [normalize("五星支部")])
+    start = fragments(text, found.runs, None, groups=found.groups)[0][0]
+    assert not (cut - k < start < cut - k + 5), f"cut inside 12.75 at {start - (cut - k)}"
+    shown = snippet(text, found.runs, groups=found.groups)
+    assert shown.startswith("…") and shown[1] not in "0123456789."
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_snippet_cut_rule_never_ends_inside_a_decimal_number(k):
+    text, a, cut = _number_at_cut(k, before=False)
+    assert text[cut - k: cut - k + 5] == "12.75"
+    found = Matches.find(text, [normalize("五星支部")])
+    end = fragments(text, found.runs, None, groups=found.groups)[-1][1]
+    assert not (cut - k < end < cut - k + 5), f"cut inside 12.75 at {end - (cut - k)}"
+
+
+def test_snippet_cut_rule_keeps_a_cut_between_a_number_and_a_chinese_character():
+    text, a, cut = _number_at_cut(0, before=True)  # 12.75 starts right at the cut
+    found = Matches.find(text, [normalize("五星支部")])
+    assert fragments(text, found.runs, None, groups=found.groups)[0][0] == cut
+
+
+def test_snippet_max_a_text_of_exactly_snippet_max_characters_is_shown_whole():
+    text = (FILL * 30)[: SNIPPET_MAX - 4] + "五星支部"
+    assert len(text) == SNIPPET_MAX
+    found = Matches.find(text, ["五星支部"])
+    assert fragments(text, found.runs, None, groups=found.groups) == [(0, SNIPPET_MAX)]
+    longer = "经" + text
+    assert fragments(longer, Matches.find(longer, ["五星支部"]).runs) != [(0, len(longer))]
+
+
+# ---------------------------------------------------------------- ranking weights and lead rule
+
+def test_heading_weight_keeps_a_heading_below_a_short_body_passage_saying_the_same(make_index):
+    # a 25-character numbered heading naming the phrase, and a 15-character body passage
+    # naming it once in another report: the heading weight (0.45) is below what brevity
+    # leaves the short body passage ((15 / SHORT_CHARS) ** 0.5 = 0.55); weighed like a
+    # body passage the heading would be first ((25 / SHORT_CHARS) ** 0.5 = 0.71)
+    heading = "一、加快发展新质生产力推动传统产业转型升级提质增效"
+    body = "新质生产力发展较快，成效明显。"
+    searcher = make_index({
+        "a.txt": f"甲镇2022年政府工作报告\n\n{heading}\n\n{BODY * 3}\n",
+        "b.txt": f"乙镇2022年政府工作报告\n\n二、其他工作\n\n{BODY * 3}\n\n{body}\n",
+    })
+    hits = searcher.search("新质生产力", page_size=10).hits
+    assert [h.kind for h in hits] == ["body", "heading"], [(h.kind, h.score, h.passage) for h in hits]
+    assert len(body) < len(heading) < SHORT_CHARS
+
+
+def test_short_chars_a_body_passage_of_exactly_short_chars_is_not_scaled_down(make_index):
+    # the same phrase once in body passages of SHORT_CHARS - 1, SHORT_CHARS and
+    # SHORT_CHARS + 1 normalized characters, all shorter than the length floor (a long passage
+    # raises the average), without a lead sentence: only brevity tells them apart
+    def passage(n: int) -> str:
+        return ("五星支部" + FILL * 10)[:n] + "。"  # n characters once normalized
+
+    files = {f"{n}.txt": f"某某镇2022年政府工作报告\n\n{passage(n)}\n\n{FILL * 80}\n"
+             for n in (SHORT_CHARS - 1, SHORT_CHARS, SHORT_CHARS + 1)}
+    searcher = make_index(files)
+    score = {len(normalize(h.passage)): h.score for h in searcher.search("五星支部", page_size=10).hits}
+    assert score[SHORT_CHARS] == pytest.approx(score[SHORT_CHARS + 1], rel=1e-3)
+    assert score[SHORT_CHARS - 1] == pytest.approx(score[SHORT_CHARS] * ((SHORT_CHARS - 1) / SHORT_CHARS) ** 0.5,
+                                                   rel=1e-3)
+
+
+def test_lead_rest_a_paragraph_going_on_exactly_lead_rest_characters_has_a_lead():
+    lead = "加快发展新质生产力。"
+    assert lead_sentence(lead + "经" * LEAD_REST) == normalize(lead)
+    assert lead_sentence(lead + "经" * (LEAD_REST - 1)) == ""
+
+
+def test_lead_max_a_lead_sentence_of_exactly_lead_max_characters_counts():
+    rest = "经" * LEAD_REST
+    assert lead_sentence("经" * LEAD_MAX + "。" + rest) == "经" * LEAD_MAX
+    assert lead_sentence("经" * (LEAD_MAX + 1) + "。" + rest) == ""
+
+
+# ---------------------------------------------------------------- query separators and limits
+
+@pytest.mark.parametrize("comma", [",", "，"])
+def test_filter_value_separator_half_and_full_width_comma(comma):
+    assert parse_query(f"五星支部 镇:甲镇{comma}乙镇").filters == {"town": ["甲镇", "乙镇"]}
+    assert parse_query("五星支部", {"town": [f"甲镇{comma}乙镇"]}).filters == {"town": ["甲镇", "乙镇"]}
+    assert parse_query(f"五星支部 year:2020{comma}2022").filters == {"year": ["2020", "2022"]}
+
+
+def test_filter_value_separator_full_width_comma_in_a_search(make_index):
+    searcher = make_index({
+        "大隗镇2022年政府工作报告.txt": "大隗镇2022年政府工作报告\n\n深化五星支部创建，全镇共有党支部二十个。\n",
+        "来集镇2022年政府工作报告.txt": "来集镇2022年政府工作报告\n\n推进五星支部建设，评定工作按季度开展。\n",
+        "刘寨镇2022年政府工作报告.txt": "刘寨镇2022年政府工作报告\n\n开展五星支部评定，结果向社会公示。\n",
+    })
+    assert len(searcher.search("五星支部", page_size=10).hits) == 3
+    towns = [h.town for h in searcher.search("五星支部 镇:大隗镇，来集镇", page_size=10).hits]
+    assert sorted(towns) == ["大隗镇", "来集镇"]
+
+
+@pytest.mark.parametrize("sep", ["-", "–", "~", "至"])
+def test_year_range_separators(sep):
+    q = parse_query(f"五星支部 year:2020{sep}2022")
+    assert year_matches(2022, q.filters["year"]) and year_matches(2020, q.filters["year"])
+    assert not year_matches(2023, q.filters["year"])
+
+
+def test_max_query_chars_a_query_of_exactly_the_limit_is_accepted():
+    assert parse_query("经" * MAX_QUERY_CHARS).terms
+    with pytest.raises(QueryError):
+        parse_query("经" * (MAX_QUERY_CHARS + 1))
+
+
+def test_max_terms_exactly_the_limit_is_accepted():
+    words = [f"词{i}" for i in range(MAX_TERMS + 1)]
+    assert len(parse_query(" ".join(words[:MAX_TERMS])).terms) == MAX_TERMS
+    with pytest.raises(QueryError):
+        parse_query(" ".join(words))
+
+
+def test_full_width_quote_delimits_a_phrase():
+    q = parse_query("＂人居 环境＂ 五星")
+    assert [(t.norm, t.quoted) for t in q.terms] == [("人居环境", True), ("五星", False)]
+
+
+# ---------------------------------------------------------------- structure thresholds
+
+def test_caption_gap_a_short_line_after_exactly_caption_gap_blank_lines_is_a_caption():
+    line = "主要经济指标完成情况"
+
+    def report(blank_lines: int) -> str:
+        return "某某镇2022年政府工作报告\n\n" + BODY + "\n" * (blank_lines + 1) + line + "\n\n" + BODY + "\n"
+
+    assert ("caption", line) in kinds(report(CAPTION_GAP))
+    assert ("caption", line) not in kinds(report(CAPTION_GAP - 1))
+
+
+def test_max_caption_a_line_of_exactly_max_caption_characters_can_be_a_caption():
+    def report(line: str) -> str:
+        return "某某镇2022年政府工作报告\n\n" + BODY + "\n" * (CAPTION_GAP + 1) + line + "\n\n" + BODY + "\n"
+
+    line = ("主要经济指标完成情况" * 11)[:MAX_CAPTION]
+    assert ("caption", line) in kinds(report(line))
+    longer = line + "表"
+    assert ("caption", longer) not in kinds(report(longer))
+
+
+def test_max_heading_a_line_of_exactly_max_heading_characters_looks_like_a_heading():
+    assert heading_like("经" * MAX_HEADING)
+    assert not heading_like("经" * (MAX_HEADING + 1))
+
+
+def test_max_numbered_heading_a_numbered_line_of_exactly_the_limit_looks_like_a_heading():
+    assert heading_like("一、" + "经" * (MAX_NUMBERED_HEADING - 2))
+    assert not heading_like("一、" + "经" * (MAX_NUMBERED_HEADING - 1))
+
+
+def test_max_inline_heading_a_phrase_of_exactly_the_limit_heads_its_paragraph():
+    def line(n: int) -> str:
+        return "（一）" + ("加快发展新质生产力" * 6)[:n] + "。" + "全镇上下坚持稳中求进" * 6 + "。"
+
+    assert inline_heading(line(MAX_INLINE_HEADING)) == line(MAX_INLINE_HEADING).split("。")[0]
+    assert inline_heading(line(MAX_INLINE_HEADING + 1)) == ""
+
+
+def test_max_cell_three_lines_of_exactly_max_cell_characters_are_table_cells_not_headings():
+    def report(n: int) -> str:
+        cells = [("甲乙丙丁戊己庚辛壬癸子丑寅卯"[i:] + "经" * n)[:n] for i in range(3)]
+        return "某某镇2022年政府工作报告\n\n" + BODY + "\n\n" + "\n".join(cells) + "\n\n" + BODY + "\n", cells
+
+    text, cells = report(MAX_CELL)
+    assert not any(k == "heading" and p in cells for k, p in kinds(text))
+    text, cells = report(MAX_CELL + 1)
+    assert any(k == "heading" and p in cells for k, p in kinds(text)), kinds(text)
+
+
+def test_block_lines_a_block_of_exactly_block_lines_repeated_lines_is_boilerplate():
+    block = [f"版权所有第{i}行声明" for i in range(BLOCK_LINES)]
+    docs = [f"第{d}号报告\n" + "\n".join(block) + f"\n本镇自己的第{d}段正文\n" for d in range(6)]
+    assert boilerplate_lines(docs) == frozenset(block)
+    shorter = [f"第{d}号报告\n" + "\n".join(block[:-1]) + f"\n本镇自己的第{d}段正文\n" for d in range(6)]
+    assert boilerplate_lines(shorter) == frozenset()
+
+
+def test_boilerplate_min_files_a_block_in_exactly_five_reports_is_boilerplate():
+    block = ["版权所有声明一", "版权所有声明二"]
+
+    def docs(with_block: int) -> list[str]:
+        return [f"第{d}号报告\n" + ("\n".join(block) + "\n" if d < with_block else "") + f"正文{d}\n"
+                for d in range(8)]
+
+    assert boilerplate_lines(docs(5)) == frozenset(block)
+    assert boilerplate_lines(docs(4)) == frozenset()
