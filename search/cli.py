@@ -382,7 +382,10 @@ def _print_results(results, color: bool, index_dir=None) -> None:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
     click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
                f" (exact {results.total_exact}, words only {results.total_words}"
-               + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words) else "")
+               + (f", in context {results.total_context}" if results.total_context else "")
+               + (f", partial {results.total_partial}" if results.total_partial else "")
+               + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words
+                                                         - results.total_context - results.total_partial) else "")
                + ")"
                + (f" — page {results.page}/{results.pages}" if results.page <= max(results.pages, 1) else "")
                + f", {results.took_ms:.0f} ms")
@@ -408,7 +411,10 @@ def _print_results(results, color: bool, index_dir=None) -> None:
             click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
             for hit in hits:
                 where = hit.section or "（正文开头）"
-                tag = {"exact": "", "synonym": "  [同义词 synonym]"}.get(hit.match, "  [词匹配 words]")
+                tag = {"exact": "", "synonym": "  [同义词 synonym]",
+                       "context": f"  [标题含 in context: {' '.join(hit.context_terms)}]",
+                       "partial": f"  [部分匹配 partial, 缺 missing: {' '.join(hit.missing_terms)}]"
+                       }.get(hit.match, "  [词匹配 words]")
                 kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
                 click.echo(f"    § {where}{kind}{tag}")
                 click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")

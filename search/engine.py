@@ -4,7 +4,10 @@ Exact recall: for each term, the passages holding all of its character bigrams a
 candidates (index/grams.py); a candidate matches when its normalized text contains the
 normalized term. Nothing that contains the term can be missed, whatever jieba did to
 it. The relaxed "words" match of multi-term queries uses Whoosh's jieba-word field.
-Ranking is BM25F (search/ranking.py); exact matches rank above word matches.
+Ranking is BM25F (search/ranking.py) within match tiers (search/tiers.py): exact matches,
+then word matches, matches in context (a term in the heading path, title or list
+lead-in), partial matches (all terms but the least informative one, when the others
+are few), synonym matches.
 
 Match sets are sorted NumPy arrays of passage rows; filters and facets work on the
 passage table's columns (search/table.py).
@@ -31,7 +34,7 @@ from index.fields import FACETS, PLACE_FILTERS
 from index.normalize import normalize
 from index.places import LEVEL_ALIASES, level_label
 
-from . import boundaries, grouping, relaxed
+from . import boundaries, grouping, relaxed, tiers
 from .highlight import match_runs, runs_and_count, snippet, spans  # noqa: F401  (match_runs: public API)
 from .query import ParsedQuery, check_years, parse_query, year_matches
 from .ranking import Ranker
@@ -332,13 +335,19 @@ class Searcher:
         synonym_rows = EMPTY
         if synonyms and applied:  # rows found only through a synonym come last (tier 2)
             more, _ = self._match(t, q_syn, mask)
-            synonym_rows = np.setdiff1d(more, _union([exact, relaxed]), assume_unique=True)
-        rows = np.concatenate([exact, relaxed, synonym_rows])
-        tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8),
-                               np.full(len(synonym_rows), 2, np.int8)])
-        words = self._query_words(t, q_syn if synonyms and applied else q)
+            synonym_rows = np.setdiff1d(more, _union([exact, relaxed]), assume_unique=True)  # tier 4
         with self._lock:
             ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
+        found = _union([exact, relaxed])
+        excluded = _union([self._containing(t, term.norm) for term in q.excluded])
+        loose = tiers.looser(t, q.clauses, lambda term: self._containing(t, term.norm), mask, found, excluded,
+                             lambda term, candidates: ranker.named(term.norm, candidates), len(found))
+        if len(synonym_rows):
+            synonym_rows = np.setdiff1d(synonym_rows, _union([loose.context, loose.partial]), assume_unique=True)
+        parts = [exact, relaxed, loose.context, loose.partial, synonym_rows]
+        rows = np.concatenate(parts)
+        tier = np.concatenate([np.full(len(p), k, np.int8) for k, p in enumerate(parts)])
+        words = self._query_words(t, q_syn if synonyms and applied else q)
         scores = ranker.score(rows, words, [term.norm for term in q.terms], tier)
 
         start = (page - 1) * page_size
@@ -370,12 +379,17 @@ class Searcher:
         hits = []
         for n, i in enumerate(page_items.tolist()):
             r = t.row(int(rows[i]))
-            is_exact = tier[i] == 0
-            needles = needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym
+            level = int(tier[i])
+            needles = (needles_words if level == tiers.WORDS else needles_synonym if level == tiers.SYNONYM
+                       else needles_exact)
             runs, groups = spans(r.text, needles)
-            hits.append(Hit.from_row(r, match=("exact", "words", "synonym")[tier[i]],
+            hits.append(Hit.from_row(r, match=tiers.NAMES[level],
                                      snippet=snippet(r.text, runs, needles=needles, groups=groups),
                                      score=round(float(scores[i]), 4), runs=runs))
+            if level == tiers.CONTEXT:
+                hits[-1].context_terms = list(loose.context_terms.get(int(rows[i]), []))
+            elif level == tiers.PARTIAL:
+                hits[-1].missing_terms = [loose.dropped]
             if listed is not None:
                 item = page_listed[n]
                 hits[-1].more_in_report = item.more_in_report
@@ -383,7 +397,8 @@ class Searcher:
         return Results(
             query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
-            total_words=len(relaxed), group=group, listed=n_listed if listed is not None else None,
+            total_words=len(relaxed), total_context=len(loose.context), total_partial=len(loose.partial),
+            group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
             sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -497,7 +512,7 @@ def _union(parts: list[np.ndarray]) -> np.ndarray:
 def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
     """Indices that can reach the first ``wanted`` places of the full sort order
     (the primary keys are tier and score, or year, tier and score)."""
-    primary = keys[-1] if len(keys) == 3 else keys[-1] * 4 + keys[-2]  # year*4 + tier, or tier
+    primary = keys[-1] if len(keys) == 3 else keys[-1] * 8 + keys[-2]  # year*8 + tier, or tier
     out = []
     for value in rowsets.unique(primary):
         members = np.flatnonzero(primary == value)

@@ -26,7 +26,7 @@ class Hit:
     year: int | None
     section: str
     topics: list[str]
-    match: str  # "exact" | "words" | "synonym" (found only through a synonym)
+    match: str  # "exact" | "words" | "context" | "partial" | "synonym" (search/tiers.py)
     passage: str  # plain text, original characters
     snippet: str  # HTML: escaped text, <mark> around matches
     score: float
@@ -37,6 +37,8 @@ class Hit:
     level: str | None = None
     more_in_report: int = 0  # group="report": matching passages of this report not listed
     also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
+    context_terms: list[str] = field(default_factory=list)  # match "context": terms found in the heading path, title or list lead-in
+    missing_terms: list[str] = field(default_factory=list)  # match "partial": the term the passage does without
 
     @classmethod
     def from_row(cls, row, *, match: str, snippet: str, score: float, runs) -> "Hit":
@@ -52,7 +54,8 @@ class Hit:
         out["level_label"] = level_label(self.level)  # 乡镇/街道 for township …: for display
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
-                    "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in]})
+                    "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
+                    "context_terms": list(self.context_terms), "missing_terms": list(self.missing_terms)})
         return out
 
 
@@ -66,7 +69,9 @@ class Results:
     facets: dict[str, dict[str, int]]
     hits: list[Hit]
     total_exact: int = 0
-    total_words: int = 0  # passages found by their words only ("match": "words"); total = exact + words
+    total_words: int = 0  # passages found by their words only ("match": "words")
+    total_context: int = 0  # passages matched with a term in their heading path, title or list lead-in ("context")
+    total_partial: int = 0  # passages holding all terms but one ("partial"); total = exact + words + context + partial + synonym
     group: str = "none"
     listed: int | None = None  # group="report": length of the grouped list (what the pages cut)
     filters: dict[str, list[str]] = field(default_factory=dict)  # typed in the query or given as parameters
@@ -91,7 +96,8 @@ class Results:
             "query": self.query, "total": self.total, "total_docs": self.total_docs,
             "page": self.page, "page_size": self.page_size, "facets": self.facets,
             "hits": [h.to_dict() for h in self.hits],
-            "total_exact": self.total_exact, "total_words": self.total_words, "group": self.group,
+            "total_exact": self.total_exact, "total_words": self.total_words,
+            "total_context": self.total_context, "total_partial": self.total_partial, "group": self.group,
             "listed": self.total if self.listed is None else self.listed,
             "pages": self.pages, "filters": self.filters, "fixed_filters": self.fixed_filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,

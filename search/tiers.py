@@ -1,0 +1,132 @@
+"""The looser match tiers of a multi-term query: matches in context, partial matches.
+
+The engine lists a query's matches tier by tier (``match`` in a hit, in this order):
+
+* ``exact`` – every term as written in the passage;
+* ``words`` – a term by its jieba words (search/relaxed.py);
+* ``context`` – a term not in the passage but in what the passage stands under: its
+  heading path, its report's title, or (for an item of a numbered list) the lead-in
+  that introduces the list (``…应符合下列条件：`` before ``（一）…``). The heading says
+  what the passage is about (the target of ``煤矿 智能化 目标`` has 目标 only in its
+  heading ``（三）主要目标``), so the passage matches, and the term is named in
+  ``context_terms``;
+* ``partial`` – only when the tiers above hold fewer than ``PARTIAL_MIN`` passages:
+  the passages holding every term but the least informative one, the term found in
+  the most passages (a question or intent word such as 措施, 原因, 目标 is found in
+  thousands of passages, the topic in a few dozen), named in ``missing_terms``;
+* ``synonym`` – found only through a synonym (search/synonyms.py).
+
+Quoted terms and ``+term`` are required as written: they are never dropped and never
+matched in context. OR clauses are never dropped or matched in context either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+NAMES = ("exact", "words", "context", "partial", "synonym")
+EXACT, WORDS, CONTEXT, PARTIAL, SYNONYM = range(len(NAMES))
+PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
+LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
+LEAD_IN_ENDS = ("：", ":")
+LIST_SCAN = 20000  # candidates checked for a list lead-in at most (each reads its neighbours' text)
+# a numbered list item: （一） (1) 1. 1、 一、 一是
+_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百\d]{1,3}[）)]|\d{1,3}[.．、]|[一二三四五六七八九十]{1,3}[、是])")
+
+
+@dataclass
+class Looser:
+    context: np.ndarray  # sorted rows matched in context
+    partial: np.ndarray  # sorted rows of the partial tier
+    context_terms: dict[int, list[str]] = field(default_factory=dict)  # row → terms matched in context
+    dropped: str | None = None  # the term the partial tier does without (as typed)
+
+
+def is_item(text: str) -> bool:
+    return bool(_ITEM.match(text))
+
+
+def lead_in(t, r: int) -> int | None:
+    """The row of the lead-in of list item ``r`` (a passage of the same report ending
+    with a colon, followed by numbered items up to ``r``), or None."""
+    if not is_item(t.text(r)):
+        return None
+    doc = t.doc[r]
+    for k in range(1, LIST_REACH + 1):
+        p = r - k
+        if p < 0 or t.doc[p] != doc:
+            return None
+        text = t.text(p).rstrip()
+        if text.endswith(LEAD_IN_ENDS):
+            return p
+        if not is_item(text):
+            return None
+    return None
+
+
+def _droppable(clause) -> bool:
+    return len(clause) == 1 and not clause[0].strict
+
+
+def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, excluded: np.ndarray,
+           named: Callable, full_count: int) -> Looser:
+    """The context and partial tiers. ``rows_of(term)``: sorted rows holding the term;
+    ``named(term, rows)``: bool per row, the term in its heading path or title;
+    ``found``: sorted rows of the tiers above (exact, words); ``full_count``: their number."""
+    empty = np.zeros(0, dtype=np.int64)
+    out = Looser(empty, empty)
+    if len(clauses) < 2:
+        return out
+    context_parts = []
+    for i, clause in enumerate(clauses):
+        if not _droppable(clause):
+            continue
+        term = clause[0]
+        others = _and([c for j, c in enumerate(clauses) if j != i], rows_of)
+        others = others[mask[others]]
+        others = np.setdiff1d(others, found, assume_unique=True)
+        if len(excluded):
+            others = np.setdiff1d(others, excluded, assume_unique=True)
+        if not len(others):
+            continue
+        hit = named(term, others)
+        if len(others) <= LIST_SCAN:
+            for k in np.flatnonzero(~hit).tolist():
+                p = lead_in(t, int(others[k]))
+                if p is not None and term.norm in t.norm(p):
+                    hit[k] = True
+        rows = others[hit]
+        for r in rows.tolist():
+            out.context_terms.setdefault(r, []).append(term.text)
+        context_parts.append(rows)
+    if context_parts:
+        out.context = np.unique(np.concatenate(context_parts))
+    if full_count + len(out.context) >= PARTIAL_MIN:
+        return out
+    candidates = [(len(rows_of(c[0])), i) for i, c in enumerate(clauses) if _droppable(c)]
+    if not candidates:
+        return out
+    _, drop = max(candidates)  # the term found in the most passages (ties: the later one)
+    rows = _and([c for j, c in enumerate(clauses) if j != drop], rows_of)
+    rows = rows[mask[rows]]
+    rows = np.setdiff1d(rows, np.union1d(found, out.context), assume_unique=True)
+    if len(excluded):
+        rows = np.setdiff1d(rows, excluded, assume_unique=True)
+    out.partial = rows
+    out.dropped = clauses[drop][0].text
+    return out
+
+
+def _and(clauses, rows_of) -> np.ndarray:
+    result = None
+    for clause in clauses:
+        alternatives = [rows_of(term) for term in clause]
+        alt = alternatives[0] if len(alternatives) == 1 else np.unique(np.concatenate(alternatives))
+        result = alt if result is None else np.intersect1d(result, alt, assume_unique=True)
+        if not len(result):
+            break
+    return np.zeros(0, dtype=np.int64) if result is None else result
