@@ -18,7 +18,9 @@ held-out, fixed by the id: odd numbers tune, even numbers are held out) and judg
 (2 substantive, 1 in passing, 0 not relevant); a passage's grade for the measures is
 the judges' mean (so 1.5 when one says 2 and the other 1), and P@10 counts passages
 whose mean is at least 1.5 (both judges say relevant and at least one says
-substantive). Unjudged passages count as 0.
+substantive). Unjudged passages count as 0. A need none of whose pooled passages
+reaches a mean of 1.5 has no answer in the corpus that the judges accept: it is left
+out of the means (the report says how many were left out).
 
 The peer ("bm25"): BM25 (k1 1.2, b 0.75) over the same passages, jieba words of the
 normalized text (the engine's own analyzer), the query's words ANDed first, then the
@@ -267,8 +269,16 @@ def _line(label: str, rows: list[dict]) -> str:
             f"  MRR {_mean(rows, 'mrr'):.3f}")
 
 
+def answerable(need: dict) -> bool:
+    return any(grade_of(v) >= RELEVANT for v in need.get("judgements", {}).values())
+
+
 def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None:
     ours, theirs = {}, {}
+    left_out = [n["id"] for n in needs if not answerable(n)]
+    needs = [n for n in needs if answerable(n)]
+    print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
+          f"{' '.join(left_out)}")
     for need in needs:
         j = need.get("judgements", {})
         ours[need["id"]] = measures([k for k, _ in engine_keys(searcher, need, group)], j)
@@ -279,6 +289,8 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None
                   f"{a['p10']:.2f} {a['ndcg10']:.2f} | bm25 {b['p10']:.2f} {b['ndcg10']:.2f}")
     for half in ("tune", "held-out"):
         chosen = [n for n in needs if n["half"] == half]
+        if not chosen:
+            continue
         print(f"judged2 {half} half (group={group}):")
         print(_line("govsearch", [ours[n["id"]] for n in chosen]))
         print(_line("bm25 peer", [theirs[n["id"]] for n in chosen]))
@@ -302,6 +314,7 @@ def main(argv=None) -> int:
     ap.add_argument("--merge", nargs="+", metavar="GRADES", help="merge judges' grade files into judged2.json")
     ap.add_argument("--group", choices=("none", "report"), default="none")
     ap.add_argument("--verbose", action="store_true", help="figures per need")
+    ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a constant of search/ranking.py for this run (experiments)")
     args = ap.parse_args(argv)
@@ -333,7 +346,11 @@ def main(argv=None) -> int:
         n = write_pool(searcher, peer, needs, Path(args.pool), [Path(p) for p in args.pool_extra])
         print(f"{n} (need, passage) pairs written to {args.pool}")
         return 0
+    if args.half:
+        needs = [n for n in needs if n["half"] == args.half]
     report(searcher, peer, needs, args.group, args.verbose)
+    if args.half:
+        return 0
     old = load(JUDGED)
     rows = [_old_measures([k for k, _ in engine_keys(searcher, n, args.group, 20)], n.get("judgements", {}))
             for n in old]
