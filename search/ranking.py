@@ -142,6 +142,15 @@ class Ranker:
         s = self.stats(word)
         return (s.in_title[self.table.doc[rows]] + s.in_section[self.table.section[rows]]) > 0
 
+    def informativeness(self, word: str) -> float:
+        """idf × the mean occurrences of ``word`` in the passages holding it (0 when
+        none does): low for words said once wherever they stand (措施, 原因, 目标), high
+        for rare terms and for topics repeated where they are discussed."""
+        s = self.stats(word)
+        if not len(s.rows):
+            return 0.0
+        return s.idf * float(self._text_frequencies(s, word, s.rows).mean())
+
     def kind_weight(self) -> np.ndarray:
         """Per row, the weight of its passage kind (computed once per generation)."""
         if self._kind_weight is None:

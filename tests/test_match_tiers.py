@@ -160,3 +160,18 @@ def test_page_labels_the_looser_tiers(below, context):
     app = create_app({"index": str(context.index_dir), "TESTING": True})
     page = app.test_client().get("/?q=煤矿 智能化 目标&group=none").get_data(as_text=True)
     assert "标题含“目标”" in page
+
+
+@pytest.mark.parametrize("repeats, dropped", [(2, "原因"), (1, "就业")])
+def test_the_dropped_term_is_the_least_informative_not_the_commonest(tmp_path, repeats, dropped):
+    """就业 is in more passages than 原因; said twice where it stands it is the topic
+    (idf × 2 occurrences beats the rarer 原因 said once) and 原因 goes; said once, it goes."""
+    said = "就业" * repeats
+    parts = ["己镇工作报告", f"{said}困难的原因在于结构性矛盾，{FILLER}"]
+    parts += [f"第{i}批{said}帮扶落实，{FILLER}" for i in range(5)]
+    parts += [f"第{i}项原因分析到位，{FILLER}" for i in range(3)]
+    parts += [f"第{i}项其他工作推进，{FILLER}" for i in range(3)]
+    s = _searcher(tmp_path, "\n\n".join(parts) + "\n")
+    res = s.search("就业 原因", page_size=100)
+    assert res.total_exact == 1
+    assert {tuple(h.missing_terms) for h in res.hits if h.match == "partial"} == {(dropped,)}
