@@ -417,6 +417,8 @@ def _print_results(results, color: bool, index_dir=None) -> None:
                        }.get(hit.match, "  [词匹配 words]")
                 kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
                 click.echo(f"    § {where}{kind}{tag}")
+                if hit.lead_in:
+                    click.echo(f"      ⤷ {hit.lead_in}")
                 click.echo(f"      {snippet_text(hit.passage, hit.runs, on, off)}")
                 if hit.also_in:
                     click.echo("      = also in: " + ", ".join(f"{a['title']} [{a['doc_id']}]" for a in hit.also_in))

@@ -387,6 +387,9 @@ class Searcher:
             hits.append(Hit.from_row(r, match=tiers.NAMES[level],
                                      snippet=snippet(r.text, runs, needles=needles, groups=groups),
                                      score=round(float(scores[i]), 4), runs=runs))
+            lead = tiers.lead_in(t, int(rows[i]))
+            if lead is not None:  # a list item is shown with the lead-in that introduces its list
+                hits[-1].lead_in = t.text(lead)
             if level == tiers.CONTEXT:
                 hits[-1].context_terms = list(loose.context_terms.get(int(rows[i]), []))
             elif level == tiers.PARTIAL:

@@ -39,6 +39,7 @@ class Hit:
     also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
     context_terms: list[str] = field(default_factory=list)  # match "context": terms found in the heading path, title or list lead-in
     missing_terms: list[str] = field(default_factory=list)  # match "partial": the term the passage does without
+    lead_in: str = ""  # a numbered list item: the passage ending with a colon that introduces the list
 
     @classmethod
     def from_row(cls, row, *, match: str, snippet: str, score: float, runs) -> "Hit":
@@ -55,7 +56,8 @@ class Hit:
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
                     "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
-                    "context_terms": list(self.context_terms), "missing_terms": list(self.missing_terms)})
+                    "context_terms": list(self.context_terms), "missing_terms": list(self.missing_terms),
+                    "lead_in": self.lead_in})
         return out
 
 

@@ -133,6 +133,8 @@ def test_list_items_carry_their_lead_in(context):
     res = context.search("台账 条件", page_size=100)
     by_match = {h.passage[:5]: (h.match, h.context_terms) for h in res.hits}
     assert by_match["（一）建立"] == ("context", ["条件"])
+    item = next(h for h in res.hits if h.passage.startswith("（一）"))
+    assert item.lead_in == "村级组织应符合下列条件：" and item.to_dict()["lead_in"] == item.lead_in
     # a passage holding 台账 that is not an item of the list: no context
     assert by_match.get("台账管理进", ("partial", []))[0] == "partial"
 
@@ -160,6 +162,8 @@ def test_page_labels_the_looser_tiers(below, context):
     app = create_app({"index": str(context.index_dir), "TESTING": True})
     page = app.test_client().get("/?q=煤矿 智能化 目标&group=none").get_data(as_text=True)
     assert "标题含“目标”" in page
+    page = app.test_client().get("/?q=台账 条件&group=none").get_data(as_text=True)
+    assert '<p class="lead-in"><span class="visually-hidden">所属列表的引语：</span>村级组织应符合下列条件：</p>' in page
 
 
 @pytest.mark.parametrize("repeats, dropped", [(2, "原因"), (1, "就业")])

@@ -59,6 +59,8 @@ SCHEMAS: dict[str, dict] = {
                               "description": "match context: the terms found in the heading path, title or list lead-in."},
             "missing_terms": {"type": "array", "items": {"type": "string"},
                               "description": "match partial: the query term the passage does without."},
+            "lead_in": {"type": "string", "description": "A numbered list item: the text of the passage ending "
+                                                         "with a colon that introduces its list (下列条件：); empty otherwise."},
             "level_label": {"type": ["string", "null"], "enum": [*LEVEL_LABELS.values(), None],
                             "description": "The level as people read it (township 乡镇/街道, county 县级, city 地级, "
                                            "province 省级, national 全国); level keeps the stored value."},
