@@ -352,7 +352,8 @@ class Searcher:
         scores = ranker.score(rows, words, [term.norm for term in q.terms], tier)
 
         start = (page - 1) * page_size
-        keys = [t.reading_order[rows], -scores, tier]  # np.lexsort: last key sorts first
+        # np.lexsort: last key sorts first; equal scores: the newer report, then reading order
+        keys = [t.reading_order[rows], -t.year[rows], -scores, tier]
         if sort == "year":
             keys.append(-t.year[rows])
         listed = None
@@ -516,12 +517,12 @@ def _union(parts: list[np.ndarray]) -> np.ndarray:
 def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
     """Indices that can reach the first ``wanted`` places of the full sort order
     (the primary keys are tier and score, or year, tier and score)."""
-    primary = keys[-1] if len(keys) == 3 else keys[-1] * 8 + keys[-2]  # year*8 + tier, or tier
+    primary = keys[-1] if len(keys) == 4 else keys[-1] * 8 + keys[-2]  # year*8 + tier, or tier
     out = []
     for value in rowsets.unique(primary):
         members = np.flatnonzero(primary == value)
         if len(members) > wanted:
-            neg_score = keys[1][members]
+            neg_score = keys[2][members]
             cut = np.partition(neg_score, wanted - 1)[wanted - 1]
             members = members[neg_score <= cut]
         out.append(members)

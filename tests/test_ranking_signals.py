@@ -65,3 +65,10 @@ def test_a_term_also_standing_on_its_own_is_not_weakened(tmp_path):
     plain = f"三峡库区和三峡移民{PAD}，{PAD}。"
     scores = _scores(tmp_path, [both, plain], "三峡")
     assert scores[both] == pytest.approx(scores[plain], rel=1e-3)
+
+
+def test_equal_scores_list_the_newer_report_first(make_index):
+    same = f"垃圾分类全面推开，{PAD}，{PAD}。"
+    s = make_index({"a.txt": f"甲镇2019年政府工作报告\n\n{same}\n", "b.txt": f"乙镇2022年政府工作报告\n\n{same}\n"})
+    hits = [h for h in s.search("垃圾分类", page_size=10).hits if h.passage == same]
+    assert [h.year for h in hits] == [2022, 2019] and hits[0].score == hits[1].score
