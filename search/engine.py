@@ -333,9 +333,9 @@ class Searcher:
         exact, relaxed = self._match(t, q, mask)
         q_syn, applied = expand_query(q, self.synonyms)
         synonym_rows = EMPTY
-        if synonyms and applied:  # rows found only through a synonym come last (tier 2)
+        if synonyms and applied:  # rows found only through a synonym come last
             more, _ = self._match(t, q_syn, mask)
-            synonym_rows = np.setdiff1d(more, _union([exact, relaxed]), assume_unique=True)  # tier 4
+            synonym_rows = np.setdiff1d(more, _union([exact, relaxed]), assume_unique=True)
         with self._lock:
             ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
         found = _union([exact, relaxed])
@@ -348,6 +348,7 @@ class Searcher:
         parts = [exact, relaxed, loose.context, loose.partial, synonym_rows]
         rows = np.concatenate(parts)
         tier = np.concatenate([np.full(len(p), k, np.int8) for k, p in enumerate(parts)])
+        tier = tiers.ranked(tier)  # the tier a row is sorted in (a match in context may share the exact tier)
         words = self._query_words(t, q_syn if synonyms and applied else q)
         scores = ranker.score(rows, words, [term.norm for term in q.terms], tier)
 
@@ -381,7 +382,7 @@ class Searcher:
         hits = []
         for n, i in enumerate(page_items.tolist()):
             r = t.row(int(rows[i]))
-            level = int(tier[i])
+            level = tiers.CONTEXT if int(rows[i]) in loose.context_terms else int(tier[i])
             needles = (needles_words if level == tiers.WORDS else needles_synonym if level == tiers.SYNONYM
                        else needles_exact)
             runs, groups = spans(r.text, needles)

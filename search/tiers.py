@@ -34,6 +34,7 @@ import numpy as np
 
 NAMES = ("exact", "words", "context", "partial", "synonym")
 EXACT, WORDS, CONTEXT, PARTIAL, SYNONYM = range(len(NAMES))
+CONTEXT_WITH_EXACT = True  # matches in context are ranked with the exact matches, by score (labelled apart)
 PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")
@@ -70,6 +71,17 @@ def lead_in(t, r: int) -> int | None:
         if not is_item(text):
             return None
     return None
+
+
+def ranked(tier: np.ndarray) -> np.ndarray:
+    """The tier each row is sorted in: its match tier, but a match in context shares
+    the exact tier when ``CONTEXT_WITH_EXACT`` (the heading counts toward the match;
+    the score still weighs the term in the text above the term in the heading)."""
+    if not CONTEXT_WITH_EXACT:
+        return tier
+    out = tier.copy()
+    out[tier == CONTEXT] = EXACT
+    return out
 
 
 def _droppable(clause) -> bool:
