@@ -279,10 +279,15 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None
     needs = [n for n in needs if answerable(n)]
     print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
           f"{' '.join(left_out)}")
+    unjudged = {"govsearch": 0, "bm25 peer": 0}
     for need in needs:
         j = need.get("judgements", {})
-        ours[need["id"]] = measures([k for k, _ in engine_keys(searcher, need, group)], j)
-        theirs[need["id"]] = measures([k for k, _ in peer_keys(peer, need)], j)
+        mine = [k for k, _ in engine_keys(searcher, need, group)]
+        peers = [k for k, _ in peer_keys(peer, need)]
+        ours[need["id"]] = measures(mine, j)
+        theirs[need["id"]] = measures(peers, j)
+        unjudged["govsearch"] += sum(1 for k in mine if k not in j)
+        unjudged["bm25 peer"] += sum(1 for k in peers if k not in j)
         if verbose:
             a, b = ours[need["id"]], theirs[need["id"]]
             print(f"{need['id']:<5} {need['half'][:4]:<4} {need['kind'][:5]:<5} {need['q'][:20]:<20} "
@@ -298,6 +303,8 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None
             of_kind = [n for n in chosen if n["kind"] == kind]
             print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))
             print(_line(f"  {kind} bm25", [theirs[n["id"]] for n in of_kind]))
+    print(f"unjudged passages in the top 10s (counted as 0): govsearch {unjudged['govsearch']}, "
+          f"bm25 peer {unjudged['bm25 peer']}")
     pairs = [(v[0], v[1]) for n in needs for v in n.get("judgements", {}).values()
              if isinstance(v, list) and len(v) == 2 and None not in v]
     print(f"judges' agreement over {len(pairs)} passages graded by both: Cohen's κ {kappa(pairs):.3f}, "
