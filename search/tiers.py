@@ -32,13 +32,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index import rowsets
+
 NAMES = ("exact", "words", "context", "partial", "synonym")
 EXACT, WORDS, CONTEXT, PARTIAL, SYNONYM = range(len(NAMES))
 CONTEXT_WITH_EXACT = True  # matches in context are ranked with the exact matches, by score (labelled apart)
 PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")
-LIST_SCAN = 20000  # candidates checked for a list lead-in at most (each reads its neighbours' text)
+LIST_SCAN = 300  # candidates checked for a list lead-in at most, per term (each may read source text)
+_NUMERALS = set("一二三四五六七八九十0123456789")  # how a list item's normalized text starts
 # a numbered list item: （一） (1) 1. 1、 一、 一是
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百\d]{1,3}[）)]|\d{1,3}[.．、]|[一二三四五六七八九十]{1,3}[、是])")
 
@@ -55,22 +58,40 @@ def is_item(text: str) -> bool:
     return bool(_ITEM.match(text))
 
 
-def lead_in(t, r: int) -> int | None:
+def lead_in(t, r: int, needle: str | None = None) -> int | None:
     """The row of the lead-in of list item ``r`` (a passage of the same report ending
-    with a colon, followed by numbered items up to ``r``), or None."""
-    if not is_item(t.text(r)):
-        return None
+    with a colon, followed by numbered items up to ``r``), or None. With ``needle``
+    (normalized), only a lead-in holding it is looked for: the passages in between
+    are read in their normalized form (an item's starts with its numeral), and the
+    source text (slower to read) only of the one holding the needle and of ``r``."""
     doc = t.doc[r]
     for k in range(1, LIST_REACH + 1):
         p = r - k
         if p < 0 or t.doc[p] != doc:
             return None
-        text = t.text(p).rstrip()
-        if text.endswith(LEAD_IN_ENDS):
-            return p
-        if not is_item(text):
+        if needle is not None:
+            norm = t.norm(p)
+            if needle not in norm:
+                if norm[:1] in _NUMERALS:
+                    continue
+                return None
+        ends, item = _shape(t, p)
+        if ends:
+            return p if _shape(t, r)[1] else None
+        if not item:
             return None
     return None
+
+
+def _shape(t, r: int) -> tuple[bool, bool]:
+    """(ends with a colon, starts with a list number) of passage ``r``'s source text,
+    remembered per index generation (reading a passage's source text is the slow part)."""
+    facts = t.__dict__.setdefault("_list_shapes", {})
+    known = facts.get(r)
+    if known is None:
+        text = t.text(r).rstrip()
+        known = facts[r] = (text.endswith(LEAD_IN_ENDS), is_item(text))
+    return known
 
 
 def ranked(tier: np.ndarray) -> np.ndarray:
@@ -111,17 +132,16 @@ def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, e
         if not len(others):
             continue
         hit = named(term, others)
-        if len(others) <= LIST_SCAN:
-            for k in np.flatnonzero(~hit).tolist():
-                p = lead_in(t, int(others[k]))
-                if p is not None and term.norm in t.norm(p):
-                    hit[k] = True
+        for k in _after_the_term(t, others, rows_of(term), ~hit):
+            p = lead_in(t, int(others[k]), term.norm)
+            if p is not None and term.norm in t.norm(p):
+                hit[k] = True
         rows = others[hit]
         for r in rows.tolist():
             out.context_terms.setdefault(r, []).append(term.text)
         context_parts.append(rows)
     if context_parts:
-        out.context = np.unique(np.concatenate(context_parts))
+        out.context = rowsets.unique(np.concatenate(context_parts))
     if full_count + len(out.context) >= PARTIAL_MIN:
         return out
     candidates = [(informativeness(c[0]), -i) for i, c in enumerate(clauses) if _droppable(c)]
@@ -131,7 +151,7 @@ def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, e
     drop = -drop
     rows = _and([c for j, c in enumerate(clauses) if j != drop], rows_of)
     rows = rows[mask[rows]]
-    rows = np.setdiff1d(rows, np.union1d(found, out.context), assume_unique=True)
+    rows = np.setdiff1d(rows, rowsets.unique(np.concatenate([found, out.context])), assume_unique=True)
     if len(excluded):
         rows = np.setdiff1d(rows, excluded, assume_unique=True)
     out.partial = rows
@@ -139,11 +159,26 @@ def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, e
     return out
 
 
+def _after_the_term(t, rows: np.ndarray, term_rows: np.ndarray, open_: np.ndarray) -> list[int]:
+    """Indices into ``rows`` (where ``open_``) that may be list items under a lead-in
+    holding the term: a passage holding it stands at most ``LIST_REACH`` rows before,
+    in the same report, and the normalized text starts with a numeral (what is left of
+    （一） 1. 一是). Reading the source text of every candidate to find its lead-in costs
+    far more than these checks."""
+    if not len(term_rows) or not len(rows):
+        return []
+    at = np.searchsorted(term_rows, rows) - 1
+    ok = open_ & (at >= 0)
+    before = term_rows[np.maximum(at, 0)]
+    ok &= (rows - before >= 1) & (rows - before <= LIST_REACH) & (t.doc[before] == t.doc[rows])
+    return [k for k in np.flatnonzero(ok)[:LIST_SCAN].tolist() if t.norm(int(rows[k]))[:1] in _NUMERALS]
+
+
 def _and(clauses, rows_of) -> np.ndarray:
     result = None
     for clause in clauses:
         alternatives = [rows_of(term) for term in clause]
-        alt = alternatives[0] if len(alternatives) == 1 else np.unique(np.concatenate(alternatives))
+        alt = alternatives[0] if len(alternatives) == 1 else rowsets.unique(np.concatenate(alternatives))
         result = alt if result is None else np.intersect1d(result, alt, assume_unique=True)
         if not len(result):
             break
