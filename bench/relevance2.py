@@ -244,12 +244,16 @@ def write_pool(searcher, peer, needs: list[dict], path: Path, extra: list[Path] 
     return len(out)
 
 
-def merge(files: list[Path]) -> int:
+def merge(files: list[Path | list[Path]]) -> int:
+    """Merge grade files into judged2.json: one entry per judge, each a file or a list of
+    files (a judge's batches); a passage's grades are kept per judge, [A, B]."""
     data = json.loads(JUDGED2.read_text(encoding="utf-8"))
     by_id = {n["id"]: n for n in data["needs"]}
     merged = 0
-    for j, path in enumerate(files):
-        for line in path.read_text(encoding="utf-8").splitlines():
+    for j, judge in enumerate(files):
+        paths = judge if isinstance(judge, list) else [judge]
+        lines = [x for path in paths for x in path.read_text(encoding="utf-8").splitlines()]
+        for line in lines:
             if not line.strip():
                 continue
             g = json.loads(line)
@@ -318,7 +322,9 @@ def main(argv=None) -> int:
     ap.add_argument("--pool-extra", nargs="*", default=[], metavar="DUMP",
                     help="with --pool: also pool the passages of these --dump-top files")
     ap.add_argument("--dump-top", metavar="FILE", help="write each need's top 10 (group=none) as JSON lines")
-    ap.add_argument("--merge", nargs="+", metavar="GRADES", help="merge judges' grade files into judged2.json")
+    ap.add_argument("--merge", nargs="+", metavar="GRADES",
+                    help="merge judges' grade files into judged2.json: one argument per judge, "
+                         "a judge's batches joined with commas (A1.jsonl,A2.jsonl)")
     ap.add_argument("--group", choices=("none", "report"), default="none")
     ap.add_argument("--verbose", action="store_true", help="figures per need")
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
@@ -326,7 +332,8 @@ def main(argv=None) -> int:
                     help="override a constant of search/ranking.py for this run (experiments)")
     args = ap.parse_args(argv)
     if args.merge:
-        print(f"{merge([Path(p) for p in args.merge])} grades merged into {JUDGED2}")
+        judges = [[Path(p) for p in arg.split(",")] for arg in args.merge]
+        print(f"{merge(judges)} grades merged into {JUDGED2}")
         return 0
     for folder in (REAL, TOWNS):
         if not folder.is_dir():

@@ -74,3 +74,17 @@ def test_bm25_peer_ands_first_then_fills_with_or(make_index, monkeypatch, tmp_pa
     assert found[0] == "农村养老服务站建成投用。"  # the only passage with both words comes first
     assert set(found[1:]) == {"农村道路建设加快，农村公路通达。", "养老服务体系健全，养老机构增加。"}
     assert "城市更新稳步推进。" not in found
+
+
+def test_merge_takes_a_judges_batches_together(tmp_path, monkeypatch):
+    judged = tmp_path / "judged2.json"
+    judged.write_text(json.dumps({"needs": [{"id": "m001", "q": "x", "filters": {}, "need": "x", "kind": "rare",
+                                             "half": "tune", "judgements": {}}]}), encoding="utf-8")
+    monkeypatch.setattr(relevance2, "JUDGED2", judged)
+    a1, a2, b = tmp_path / "a1.jsonl", tmp_path / "a2.jsonl", tmp_path / "b.jsonl"
+    a1.write_text('{"need_id": "m001", "key": "d|t", "grade": 2}\n')
+    a2.write_text('{"need_id": "m001", "key": "d|u", "grade": 1}\n')
+    b.write_text('{"need_id": "m001", "key": "d|u", "grade": 0}\n')
+    assert relevance2.main(["--merge", f"{a1},{a2}", str(b)]) == 0
+    got = json.loads(judged.read_text(encoding="utf-8"))["needs"][0]["judgements"]
+    assert got == {"d|t": [2, None], "d|u": [1, 0]}
