@@ -316,7 +316,7 @@ def index_stats(index_dir, as_json):
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Page number.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--group", type=click.Choice(GROUPS), default="none", show_default=True,
-              help="report: at most 3 passages per report, reports in the order of their best passage, "
+              help="report: at most 5 passages per report in ranking order, "
                    "identical passages of several reports once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (same as /api/search).")
 @click.option("--synonyms/--no-synonyms", default=True, show_default=True,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-PER_REPORT = 3
+PER_REPORT = 5  # tuning half of judged2: nDCG@10 0.803 with 3, 0.828 with 5, 0.836 ungrouped
 FULL_WALK = 20000
 
 

@@ -36,7 +36,7 @@ from index import rowsets
 
 NAMES = ("exact", "words", "context", "partial", "synonym")
 EXACT, WORDS, CONTEXT, PARTIAL, SYNONYM = range(len(NAMES))
-CONTEXT_WITH_EXACT = True  # matches in context are ranked with the exact matches, by score (labelled apart)
+CONTEXT_WITH_EXACT = False  # True: matches in context are ranked with the exact matches, by score (labelled apart)
 PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")

@@ -181,13 +181,13 @@ def test_the_dropped_term_is_the_least_informative_not_the_commonest(tmp_path, r
     assert {tuple(h.missing_terms) for h in res.hits if h.match == "partial"} == {(dropped,)}
 
 
-def test_a_match_in_context_is_ranked_with_the_exact_matches(make_index, monkeypatch):
+def test_a_match_in_context_follows_the_exact_matches_unless_ranked_with_them(make_index, monkeypatch):
     s = make_index({"a.txt": "庚镇工作报告\n\n一、主要目标\n\n"
                              "煤矿智能化建设全面推进，煤矿智能化改造全部完成，大型煤矿基本实现智能化，煤矿井下作业人员明显减少。\n\n"
                              "二、其他工作\n\n"
                              f"{FILLER}{FILLER}年度目标基本完成，煤矿智能化也有进展，{FILLER}{FILLER}\n"})
+    assert [h.match for h in s.search("煤矿 智能化 目标", page_size=10).hits] == ["exact", "context"]  # the default
+    monkeypatch.setattr(tiers, "CONTEXT_WITH_EXACT", True)
     res = s.search("煤矿 智能化 目标", page_size=10)
     assert [h.match for h in res.hits] == ["context", "exact"]  # by score: the heading counts toward the match
     assert res.hits[0].score > res.hits[1].score
-    monkeypatch.setattr(tiers, "CONTEXT_WITH_EXACT", False)
-    assert [h.match for h in s.search("煤矿 智能化 目标", page_size=10).hits] == ["exact", "context"]

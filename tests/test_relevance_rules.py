@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from conftest import all_hits
 from index import build
 from search.engine import Searcher
+from search.grouping import PER_REPORT
 from web import create_app
 
 RELAXED = {
@@ -102,9 +103,9 @@ def test_group_report_keeps_counts_and_groups_passages(grouped):
     flat_ids = [h.passage_id for h in flat.hits]
     positions = [flat_ids.index(h.passage_id) for h in res.hits]
     assert positions == sorted(positions)
-    assert all(docs.count(d) <= 3 for d in set(docs))
+    assert all(docs.count(d) <= PER_REPORT for d in set(docs))
     a_hits = [h for h in res.hits if h.doc_id == "a-2022"]
-    assert len(a_hits) == 3 and all(h.more_in_report == 7 - 3 for h in a_hits)
+    assert len(a_hits) == PER_REPORT and all(h.more_in_report == 7 - PER_REPORT for h in a_hits)
     # the identical passage of three reports is listed once, naming the others
     shared = [h for h in res.hits if h.passage == SHARED]
     assert len(shared) == 1

@@ -104,7 +104,7 @@ SCHEMAS: dict[str, dict] = {
             "group": {"type": "string", "enum": ["none", "report"]},
             "listed": {"type": "integer", "minimum": 0,
                        "description": "Length of the hit list the pages cut: total for group=none; with group=report, "
-                                      "at most 3 passages per report, identical passages once."},
+                                      "at most 5 passages per report, identical passages once."},
             "filters": {"type": "object", "additionalProperties": STRINGS,
                         "description": "Filters typed in q or given as parameters (town=, level= …), not fixed."},
             "fixed_filters": {"type": "object", "additionalProperties": STRINGS,
