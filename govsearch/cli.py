@@ -411,7 +411,7 @@ def _filter_option(f) -> click.Option:
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Page number.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--group", type=click.Choice(GROUPS), default="none", show_default=True,
-              help="report: at most 3 passages per report, reports in the order of their best passage, "
+              help="report: at most 5 passages per report in ranking order, "
                    "identical passages of several reports once.")
 @click.option("--places-at", type=click.Choice(PLACE_FIELDS), default=None,
               help="Group the printed hits by their place at this level (a report above it stays under its "
@@ -482,7 +482,10 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
     click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
                f" (exact {results.total_exact}, words only {results.total_words}"
-               + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words) else "")
+               + (f", in context {results.total_context}" if results.total_context else "")
+               + (f", partial {results.total_partial}" if results.total_partial else "")
+               + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words
+                                                         - results.total_context - results.total_partial) else "")
                + ")"
                + (f" — page {results.page}/{results.pages}" if results.page <= max(results.pages, 1) else "")
                + f", {results.took_ms:.0f} ms")
@@ -509,9 +512,14 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
             click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
             for hit in hits:
                 where = hit.section or "（正文开头）"
-                tag = {"exact": "", "synonym": "  [同义词 synonym]"}.get(hit.match, "  [词匹配 words]")
+                tag = {"exact": "", "synonym": "  [同义词 synonym]",
+                       "context": f"  [标题含 in context: {' '.join(hit.context_terms)}]",
+                       "partial": f"  [部分匹配 partial, 缺 missing: {' '.join(hit.missing_terms)}]"
+                       }.get(hit.match, "  [词匹配 words]")
                 kind = "" if hit.kind == "body" else f"  [{hit.kind}]"
                 click.echo(f"    § {where}{kind}{tag}")
+                if hit.lead_in:
+                    click.echo(f"      ⤷ {hit.lead_in}")
                 found = Matches.of_runs(hit.passage, hit.runs)
                 click.echo(f"      {TextFormatter(on, off).snippet(found, Fragmenter().pieces(found))}")
                 if hit.also_in:

@@ -4,7 +4,10 @@ Exact recall: for each term, the passages holding all of its character bigrams a
 candidates (index/generation/grams.py); a candidate matches when its normalized text contains the
 normalized term. Nothing that contains the term can be missed, whatever jieba did to
 it. The relaxed "words" match of multi-term queries uses Whoosh's jieba-word field.
-Ranking is BM25F (search/ranking.py); exact matches rank above word matches.
+Ranking is BM25F (search/ranking.py) within match tiers (search/tiers.py): exact matches,
+then word matches, matches in context (a term in the heading path, title or list
+lead-in), partial matches (all terms but the least informative one, when the others
+are few), synonym matches.
 
 Match sets are sorted NumPy arrays of passage rows; filters and facets work on the
 passage table's columns (search/table.py).
@@ -30,7 +33,7 @@ from index import fields as field_model
 from index.normalize import normalize
 from index.reading.places import level_label
 
-from search import boundaries, grouping, relaxed
+from search import boundaries, grouping, relaxed, tiers
 from search.highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
 from search.query import ParsedQuery, check_years, parse_query, year_matches
 from search.ranking import Ranker
@@ -337,19 +340,28 @@ class Searcher:
         exact, relaxed = self._match(t, q, mask)
         q_syn, applied = expand_query(q, self.synonyms)
         synonym_rows = EMPTY
-        if synonyms and applied:  # rows found only through a synonym come last (tier 2)
+        if synonyms and applied:  # rows found only through a synonym come last
             more, _ = self._match(t, q_syn, mask)
             synonym_rows = np.setdiff1d(more, _union([exact, relaxed]), assume_unique=True)
-        rows = np.concatenate([exact, relaxed, synonym_rows])
-        tier = np.concatenate([np.zeros(len(exact), np.int8), np.ones(len(relaxed), np.int8),
-                               np.full(len(synonym_rows), 2, np.int8)])
-        words = self._query_words(t, q_syn if synonyms and applied else q)
         with self._lock:
             ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
+        found = _union([exact, relaxed])
+        excluded = _union([self._containing(t, term.norm) for term in q.excluded])
+        loose = tiers.looser(t, q.clauses, lambda term: self._containing(t, term.norm), mask, found, excluded,
+                             lambda term, candidates: ranker.named(term.norm, candidates), len(found),
+                             lambda term: ranker.informativeness(term.norm))
+        if len(synonym_rows):
+            synonym_rows = np.setdiff1d(synonym_rows, _union([loose.context, loose.partial]), assume_unique=True)
+        parts = [exact, relaxed, loose.context, loose.partial, synonym_rows]
+        rows = np.concatenate(parts)
+        tier = np.concatenate([np.full(len(p), k, np.int8) for k, p in enumerate(parts)])
+        tier = tiers.ranked(tier)  # the tier a row is sorted in (a match in context may share the exact tier)
+        words = self._query_words(t, q_syn if synonyms and applied else q)
         scores = ranker.score(rows, words, [term.norm for term in q.terms], tier)
 
         start = (page - 1) * page_size
-        keys = [t.reading_order[rows], -scores, tier]  # np.lexsort: last key sorts first
+        # np.lexsort: last key sorts first; equal scores: the newer report, then reading order
+        keys = [t.reading_order[rows], -t.year[rows], -scores, tier]
         if sort == "year":
             keys.append(-t.year[rows])
         listed = None
@@ -378,14 +390,22 @@ class Searcher:
         ocr_documents = getattr(t, "ocr_documents", {})
         for n, i in enumerate(page_items.tolist()):
             r = t.row(int(rows[i]))
-            is_exact = tier[i] == 0
-            needles = needles_exact if is_exact else needles_words if tier[i] == 1 else needles_synonym
+            level = tiers.CONTEXT if int(rows[i]) in loose.context_terms else int(tier[i])
+            needles = (needles_words if level == tiers.WORDS else needles_synonym if level == tiers.SYNONYM
+                       else needles_exact)
             found = Matches.find(r.text, needles)
-            hits.append(Hit.from_row(r, match=("exact", "words", "synonym")[tier[i]],
+            hits.append(Hit.from_row(r, match=tiers.NAMES[level],
                                      snippet=HTML.snippet(found, _FRAGMENTER.pieces(found)),
                                      score=round(float(scores[i]), 4), runs=found.runs))
             if r.doc_id in ocr_documents:
                 hits[-1].text_source, hits[-1].ocr_confidence = "ocr", ocr_documents[r.doc_id]
+            lead = tiers.lead_in(t, int(rows[i]))
+            if lead is not None:  # a list item is shown with the lead-in that introduces its list
+                hits[-1].lead_in = t.text(lead)
+            if level == tiers.CONTEXT:
+                hits[-1].context_terms = list(loose.context_terms.get(int(rows[i]), []))
+            elif level == tiers.PARTIAL:
+                hits[-1].missing_terms = [loose.dropped]
             if listed is not None:
                 item = page_listed[n]
                 hits[-1].more_in_report = item.more_in_report
@@ -393,7 +413,8 @@ class Searcher:
         return Results(
             query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
             page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
-            total_words=len(relaxed), group=group, listed=n_listed if listed is not None else None,
+            total_words=len(relaxed), total_context=len(loose.context), total_partial=len(loose.partial),
+            group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
             sort=sort, warnings=q.warnings,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -519,12 +540,12 @@ def _union(parts: list[np.ndarray]) -> np.ndarray:
 def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
     """Indices that can reach the first ``wanted`` places of the full sort order
     (the primary keys are tier and score, or year, tier and score)."""
-    primary = keys[-1] if len(keys) == 3 else keys[-1] * 4 + keys[-2]  # year*4 + tier, or tier
+    primary = keys[-1] if len(keys) == 4 else keys[-1] * 8 + keys[-2]  # year*8 + tier, or tier
     out = []
     for value in rowsets.unique(primary):
         members = np.flatnonzero(primary == value)
         if len(members) > wanted:
-            neg_score = keys[1][members]
+            neg_score = keys[2][members]
             cut = np.partition(neg_score, wanted - 1)[wanted - 1]
             members = members[neg_score <= cut]
         out.append(members)

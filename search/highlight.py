@@ -125,7 +125,9 @@ def mark(text: str, runs: list[tuple[int, int]], start: int = 0, end: int | None
 # ---------------------------------------------------------------- snippet windows
 
 SENTENCE_ENDS = "。！？；!?;\n"
-CLAUSE_ENDS = SENTENCE_ENDS + "，、：,:…"
+ENUMERATION = "、"  # joins the items of a list (大气、水、土壤污染): a snippet is never cut inside one
+CLAUSE_ENDS = SENTENCE_ENDS + "，：,:…"
+WINDOW_MAX = 90  # a piece of a two-piece snippet is the whole clause of its match, up to this long
 SNIPPET_MIN = 100
 SNIPPET_MAX = 200
 
@@ -158,11 +160,15 @@ def _stops(text: str) -> list[int]:
 
 def _stop_before(stops, text, a, limit):
     """The latest clause boundary at or before ``a`` no further than ``limit`` back,
-    else a safe cut about that far back (never inside a Latin word or a number)."""
+    else a safe cut about that far back (never inside a Latin word or a number), or
+    the clause's start when the cut would fall inside an enumeration."""
     cands = [p for p in stops if p <= a and a - p <= limit]
     if cands:
         return cands[-1] if a - cands[-1] <= limit else cands[0]
     p = max(0, a - limit // 2)
+    clause = max((q for q in stops if q <= p), default=0)
+    if ENUMERATION in text[clause:a]:
+        return clause
     while p < a and not _cut_ok(text, p):
         p += 1
     return p
@@ -173,6 +179,9 @@ def _stop_after(stops, text, b, limit):
     if cands:
         return cands[0]
     p = min(len(text), b + limit // 2)
+    clause = min((q for q in stops if q >= p), default=len(text))
+    if ENUMERATION in text[b:clause]:
+        return clause
     while p > b and not _cut_ok(text, p):
         p -= 1
     return p
@@ -228,12 +237,11 @@ def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None 
         start = _stop_before(stops, text, a, min(60, SNIPPET_MAX - (b - a)))
         end = _stop_after(stops, text, b, SNIPPET_MAX - (b - start))
         pieces = [(start, end)]
-    else:  # terms far apart: a clause around each, joined with …
-        share = max(40, SNIPPET_MAX // len(chosen))
+    else:  # terms far apart: the clause around each (at most WINDOW_MAX long), joined with …
         pieces = []
         for x, y in chosen:
-            s0 = _stop_before(stops, text, x, share // 2)
-            e0 = _stop_after(stops, text, y, max(10, share - (y - s0)))
+            s0 = _stop_before(stops, text, x, WINDOW_MAX // 2)
+            e0 = _stop_after(stops, text, y, max(10, WINDOW_MAX - (y - s0)))
             if pieces and s0 <= pieces[-1][1]:
                 pieces[-1] = (pieces[-1][0], max(e0, pieces[-1][1]))
             else:
@@ -251,7 +259,7 @@ def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None 
         else:
             break
     if end - start < SNIPPET_MIN:  # clauses too long to add whole: a safe cut instead
-        end = _stop_after([], text, end, 2 * (SNIPPET_MIN - (end - start)))
+        end = _stop_after(stops, text, end, 2 * (SNIPPET_MIN - (end - start)))
     return [(start, end)]
 
 

@@ -3,6 +3,8 @@
 * words separated by spaces must all match (AND);
 * ``"…"`` is an exact phrase (spaces inside are ignored like all punctuation);
 * ``-term`` / ``-"…"`` excludes passages containing it;
+* ``+term`` is required as written: the partial tier (search/engine.py) never drops
+  it, and a heading naming it does not stand in for it (quoted terms are required too);
 * ``A OR B`` matches either (binds tighter than the implicit AND);
 * ``town:`` ``county:`` ``city:`` ``province:`` ``level:`` ``topic:`` ``year:`` filter (also 镇: 县:
   市: 省: 级别: 主题: 年: ; ``year:2020-2022``); the names come from the field model
@@ -43,6 +45,12 @@ class Term:
     text: str  # as typed (without quotes / minus)
     norm: str  # normalized: what must occur contiguously
     quoted: bool = False
+    required: bool = False  # typed +term: never dropped by a partial match, never matched in context
+
+    @property
+    def strict(self) -> bool:
+        """Whether the passage itself must hold the term (quoted or +term)."""
+        return self.quoted or self.required
 
 
 @dataclass
@@ -131,13 +139,16 @@ def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> Parsed
                 known = " ".join(f"{f}:" for f in dict.fromkeys(filter_fields.values()))
                 q.warnings.append(f"未知的筛选条件 {m.group('field')}:，已按文字检索；可用 {known} "
                                   f"(unknown filter {m.group('field')!r}: searched as text; filters are {known})")
+        required = not quoted and not negated and len(text) > 1 and text[0] in "+＋"
+        if required:
+            text = text[1:]
         norm = normalize(text)
         if not norm:
             if text.strip():
                 q.warnings.append(f"“{text}”中没有可检索的文字，已忽略；不支持通配符 (no searchable characters in {text!r}; wildcards are not supported)")
             pending_or = False
             continue
-        term = Term(text, norm, quoted)
+        term = Term(text, norm, quoted, required)
         if negated:
             if pending_or:
                 q.warnings.append("OR 后面不能跟排除词，已按排除处理 (an exclusion cannot be an OR alternative)")

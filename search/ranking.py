@@ -22,6 +22,17 @@ README "Ranking" lists them with the figures each one was measured at):
 * **coverage and proximity** — for queries of several terms, the share of the terms
   found as written and how close together the terms stand (the shortest stretch of
   text holding one occurrence of each) add to the score of the best candidates.
+* **one sentence** — for queries of several terms, a passage with every term it holds
+  inside one sentence (up to 。！？；) gets ``SENTENCE_WEIGHT`` × the mean idf: 农村 and
+  养老 in one sentence are about rural pensions, in two sentences of a long paragraph
+  they may be about two things.
+* **figures** — a body passage with numbers (a target, an amount, a count) gets up to
+  ``FIGURE_WEIGHT`` × the mean idf, in proportion to its numbers up to ``FIGURES_FULL``:
+  the paragraph reporting what was done beats the one restating the slogan.
+* **inside a name** — a passage where every occurrence of a term is part of a longer
+  proper name (三峡 in 重庆三峡学院: the term followed within ``NAME_GAP`` characters by
+  学院, 大学, 公司 …) is scaled by ``NAME_FACTOR``: it names an institution, it is not
+  about the term.
 
 Exact matches still come before word matches whatever the score (the engine sorts by
 match tier first). Document frequencies come from the same matching machinery, so idf
@@ -31,7 +42,9 @@ per index generation and kept (LRU).
 
 from __future__ import annotations
 
+import bisect
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -40,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.generation import rowsets
-from index.normalize import normalize
+from index.normalize import normalize, normalize_with_offsets
 
 from search import boundaries
 from search.table import PassageTable
@@ -60,6 +73,13 @@ LEAD_MAX = 30  # a lead sentence longer than this (normalized characters) is not
 PROXIMITY_WEIGHT = 0.0  # × mean idf, for all terms within PROXIMITY_CHARS of each other
 PROXIMITY_CHARS = 30
 COVERAGE_WEIGHT = 0.0  # × mean idf × share of the terms found as written (word matches)
+SENTENCE_WEIGHT = 1.0  # × mean idf, every term the passage holds (two or more) within one sentence
+SENTENCE_ENDS = "。！？；!?;\n"
+FIGURE_WEIGHT = 0.25  # × mean idf × min(1, numbers / FIGURES_FULL), body passages
+FIGURES_FULL = 3
+NAME_FACTOR = 0.5  # score × this when every occurrence of a term is inside a longer proper name
+NAME_GAP = 2  # characters between the term and the name's suffix, at most
+NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
 RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
 
@@ -117,6 +137,20 @@ class Ranker:
             if len(self._stats) > CACHED_WORDS:
                 self._stats.popitem(last=False)
         return stats
+
+    def named(self, word: str, rows: np.ndarray) -> np.ndarray:
+        """Per row, whether ``word`` (normalized) is in its heading path or report title."""
+        s = self.stats(word)
+        return (s.in_title[self.table.doc[rows]] + s.in_section[self.table.section[rows]]) > 0
+
+    def informativeness(self, word: str) -> float:
+        """idf × the mean occurrences of ``word`` in the passages holding it (0 when
+        none does): low for words said once wherever they stand (措施, 原因, 目标), high
+        for rare terms and for topics repeated where they are discussed."""
+        s = self.stats(word)
+        if not len(s.rows):
+            return 0.0
+        return s.idf * float(self._text_frequencies(s, word, s.rows).mean())
 
     def kind_weight(self) -> np.ndarray:
         """Per row, the weight of its passage kind (computed once per generation)."""
@@ -187,20 +221,21 @@ class Ranker:
                 continue  # already counted as a word
             tf = self._text_frequencies(s, phrase, rows)
             scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + saturation)
-        scores += self._rerank(rows, scores, phrases, idfs, tier)
+        bonus, factor = self._rerank(rows, scores, phrases, idfs, tier)
+        scores = (scores + bonus) * factor
         weight = self.kind_weight()[rows]
         short = np.minimum(1.0, t.length[rows] / SHORT_CHARS) ** SHORT_POWER
         weight = np.where(weight == KIND_WEIGHTS["body"], weight * short, weight)
         return scores * weight
 
-    def _rerank(self, rows, scores, phrases, idfs, tier) -> np.ndarray:
-        """Lead, coverage and proximity bonuses for the best ``RERANK`` rows of each tier."""
+    def _rerank(self, rows, scores, phrases, idfs, tier) -> tuple[np.ndarray, np.ndarray]:
+        """Lead, coverage, proximity, sentence and figure bonuses and the name factor for
+        the best ``RERANK`` rows of each tier."""
         bonus = np.zeros(len(rows), dtype=np.float64)
+        factor = np.ones(len(rows), dtype=np.float64)
         if not phrases or not len(rows):
-            return bonus
+            return bonus, factor
         multi = len(phrases) > 1 and (COVERAGE_WEIGHT or PROXIMITY_WEIGHT)
-        if not LEAD_WEIGHT and not multi:
-            return bonus
         tier = np.zeros(len(rows), np.int8) if tier is None else tier
         t = self.table
         is_body = self.kind_weight() == KIND_WEIGHTS["body"]
@@ -214,9 +249,10 @@ class Ranker:
             leads = self.lead_lengths(member_rows[is_body[member_rows]]) if LEAD_WEIGHT else {}
             for i, r in zip(members.tolist(), member_rows.tolist()):
                 n = leads.get(r, 0)
-                if not n and not multi:
-                    continue
                 text = t.norm(r)
+                bonus[i] += mean_idf * substance(lambda r=r: t.text(r), text, phrases, bool(is_body[r]))
+                if inside_names(text, phrases):
+                    factor[i] = NAME_FACTOR
                 if n:
                     lead = text[:n]
                     bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
@@ -227,7 +263,7 @@ class Ranker:
                     span = shortest_span(text, found) if len(found) > 1 and PROXIMITY_WEIGHT else None
                     if span is not None:
                         bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
-        return bonus
+        return bonus, factor
 
     def lead_lengths(self, rows: np.ndarray) -> dict[int, int]:
         """``{row: lead length}`` for the rows that have a lead sentence."""
@@ -250,6 +286,62 @@ def _best(members: np.ndarray, member_scores: np.ndarray, n: int) -> np.ndarray:
     chosen = np.concatenate([above, tied])
     chosen = chosen[np.lexsort((chosen, -member_scores[chosen]))]
     return members[chosen]
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SENTENCE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
+
+
+def one_sentence(text: str, needles: list[str]) -> bool:
+    """Whether one sentence of ``text`` holds every (normalized) needle whole."""
+    if all(n in text for n in needles):  # the needles as written in the source: no normalizing needed
+        return any(all(n in part for n in needles) for part in _SENTENCE.split(text))
+    norm, offsets = normalize_with_offsets(text)
+    ends = [m.end() for m in _SENTENCE.finditer(text)]
+    common = None
+    for needle in needles:
+        at, where = norm.find(needle), set()
+        while at >= 0:
+            first, last = offsets[at], offsets[at + len(needle) - 1]
+            k = bisect.bisect_right(ends, first)
+            if k == bisect.bisect_right(ends, last):  # not split by a sentence end
+                where.add(k)
+            at = norm.find(needle, at + 1)
+        common = where if common is None else common & where
+        if not common:
+            return False
+    return bool(common)
+
+
+def substance(text: Callable[[], str], norm: str, phrases: list[str], body: bool) -> float:
+    """The sentence and figure bonuses of a passage, in units of the query's mean idf
+    (``text``: reads the passage's source text, only when the sentence check needs it)."""
+    out = 0.0
+    found = [p for p in phrases if p in norm]
+    if len(found) > 1 and SENTENCE_WEIGHT and one_sentence(text(), found):
+        out += SENTENCE_WEIGHT
+    if body and FIGURE_WEIGHT:  # numbers of the normalized text: 3.5 and 12,000 are one each
+        out += FIGURE_WEIGHT * min(1.0, len(_NUMBER.findall(norm)) / FIGURES_FULL)
+    return out
+
+
+def inside_names(norm: str, phrases: list[str]) -> bool:
+    """Whether some term occurs in ``norm`` and every occurrence of it is followed,
+    within ``NAME_GAP`` characters, by the suffix of a proper name (三峡 in 重庆三峡学院)."""
+    for p in phrases:
+        at = norm.find(p)
+        if at < 0:
+            continue
+        inside = True
+        while at >= 0:
+            after = norm[at + len(p): at + len(p) + NAME_GAP + 3]
+            if not any(0 <= after.find(suffix) <= NAME_GAP for suffix in NAME_SUFFIXES):
+                inside = False
+                break
+            at = norm.find(p, at + 1)
+        if inside:
+            return True
+    return False
 
 
 def lead_sentence(text: str) -> str:

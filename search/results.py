@@ -28,7 +28,7 @@ class Hit:
     year: int | None
     section: str
     topics: list[str]
-    match: str  # "exact" | "words" | "synonym" (found only through a synonym)
+    match: str  # "exact" | "words" | "context" | "partial" | "synonym" (search/tiers.py)
     passage: str  # plain text, original characters
     snippet: str  # HTML: escaped text, <mark> around matches
     score: float
@@ -41,6 +41,9 @@ class Hit:
     also_in: list[dict] = field(default_factory=list)  # group="report": identical passages of other reports
     text_source: str = "file"  # "ocr": the report's text was read from a scan by OCR
     ocr_confidence: float | None = None  # its mean OCR confidence (0–100), for "ocr"
+    context_terms: list[str] = field(default_factory=list)  # match "context": terms found in the heading path, title or list lead-in
+    missing_terms: list[str] = field(default_factory=list)  # match "partial": the term the passage does without
+    lead_in: str = ""  # a numbered list item: the passage ending with a colon that introduces the list
     # fields of the model without an attribute here (a field added to the model), by JSON name
     values: dict = field(default_factory=dict)
 
@@ -71,7 +74,9 @@ class Hit:
         out.update({"match": self.match, "snippet": self.snippet, "score": self.score,
                     "highlights": [list(r) for r in self.runs],
                     "more_in_report": self.more_in_report, "also_in": [dict(a) for a in self.also_in],
-                    "text_source": self.text_source, "ocr_confidence": self.ocr_confidence})
+                    "text_source": self.text_source, "ocr_confidence": self.ocr_confidence,
+                    "context_terms": list(self.context_terms), "missing_terms": list(self.missing_terms),
+                    "lead_in": self.lead_in})
         return out
 
 
@@ -88,7 +93,9 @@ class Results:
     facets: dict[str, dict[str, int]]
     hits: list[Hit]
     total_exact: int = 0
-    total_words: int = 0  # passages found by their words only ("match": "words"); total = exact + words
+    total_words: int = 0  # passages found by their words only ("match": "words")
+    total_context: int = 0  # passages matched with a term in their heading path, title or list lead-in ("context")
+    total_partial: int = 0  # passages holding all terms but one ("partial"); total = exact + words + context + partial + synonym
     group: str = "none"
     listed: int | None = None  # group="report": length of the grouped list (what the pages cut)
     filters: dict[str, list[str]] = field(default_factory=dict)  # typed in the query or given as parameters
@@ -114,7 +121,8 @@ class Results:
             "query": self.query, "total": self.total, "total_docs": self.total_docs,
             "page": self.page, "page_size": self.page_size, "facets": self.facets,
             "hits": [h.to_dict() for h in self.hits],
-            "total_exact": self.total_exact, "total_words": self.total_words, "group": self.group,
+            "total_exact": self.total_exact, "total_words": self.total_words,
+            "total_context": self.total_context, "total_partial": self.total_partial, "group": self.group,
             "listed": self.total if self.listed is None else self.listed,
             "pages": self.pages, "filters": self.filters, "fixed_filters": self.fixed_filters,
             "sort": self.sort, "warnings": self.warnings, "took_ms": self.took_ms,

@@ -52,9 +52,18 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "passage_id": {"type": "string"},
             # the fields of the field model (index/fields.py) by their JSON names: see schemas()
-            "match": {"type": "string", "enum": ["exact", "words", "synonym"],
+            "match": {"type": "string", "enum": ["exact", "words", "context", "partial", "synonym"],
                       "description": "exact: every term occurs as written; words: only its words occur; "
+                                     "context: a term stands in the heading path, title or list lead-in above the "
+                                     "passage (context_terms); partial: every term but the least informative one, "
+                                     "listed when the full matches are few (missing_terms); "
                                      "synonym: found only through the synonym table (ranked after the others)."},
+            "context_terms": {"type": "array", "items": {"type": "string"},
+                              "description": "match context: the terms found in the heading path, title or list lead-in."},
+            "missing_terms": {"type": "array", "items": {"type": "string"},
+                              "description": "match partial: the query term the passage does without."},
+            "lead_in": {"type": "string", "description": "A numbered list item: the text of the passage ending "
+                                                         "with a colon that introduces its list (下列条件：); empty otherwise."},
             "level_label": {"type": ["string", "null"], "enum": [*LEVEL_LABELS.values(), None],
                             "description": "The level as people read it (township 乡镇/街道, county 县级, city 地级, "
                                            "province 省级, national 全国); level keeps the stored value."},
@@ -95,11 +104,16 @@ SCHEMAS: dict[str, dict] = {
             "hits": {"type": "array", "items": _ref("Hit")},
             "total_exact": {"type": "integer", "minimum": 0, "description": "Passages holding every term as written (match: exact)."},
             "total_words": {"type": "integer", "minimum": 0,
-                            "description": "Passages found by the words of the terms only (match: words); total = total_exact + total_words."},
+                            "description": "Passages found by the words of the terms only (match: words)."},
+            "total_context": {"type": "integer", "minimum": 0,
+                              "description": "Passages matched with a term in their heading path, title or list lead-in (match: context)."},
+            "total_partial": {"type": "integer", "minimum": 0,
+                              "description": "Passages holding every term but the least informative one (match: partial); "
+                                             "total = total_exact + total_words + total_context + total_partial + synonym hits."},
             "group": {"type": "string", "enum": ["none", "report"]},
             "listed": {"type": "integer", "minimum": 0,
                        "description": "Length of the hit list the pages cut: total for group=none; with group=report, "
-                                      "at most 3 passages per report, identical passages once."},
+                                      "at most 5 passages per report, identical passages once."},
             "filters": {"type": "object", "additionalProperties": STRINGS,
                         "description": "Filters typed in q or given as parameters (town=, level= …), not fixed."},
             "fixed_filters": {"type": "object", "additionalProperties": STRINGS,

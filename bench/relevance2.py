@@ -1,0 +1,378 @@
+"""Score the ranking on the blind-judged set (bench/judged2.json) beside a plain BM25 peer.
+
+    .venv/bin/python bench/relevance2.py                  # both halves, the old set, κ, the peer
+    .venv/bin/python bench/relevance2.py --pool FILE      # write the blind judging pool (JSON lines)
+    .venv/bin/python bench/relevance2.py --merge A B      # merge two judges' grade files into judged2.json
+    .venv/bin/python bench/relevance2.py --group report   # score the hit list grouped by report
+    .venv/bin/python bench/relevance2.py --rebuild        # rebuild the index first
+
+The index (bench/out/relevance2/index) holds three corpora linked file by file: the
+samples (corpus/), ../shared/corpus-real and ../shared/corpus-towns (its .txt reports
+only: truth.tsv and README.md describe the folder, they are not reports). When a shared
+corpus is absent the script says so and stops (exit 0).
+
+Needs: id, q, filters, need (what a staff member wants, written before any result was
+seen), kind (phrase / topic / question / restricted / rare / frequent), half (tune or
+held-out, fixed by the id: odd numbers tune, even numbers are held out) and judgements
+{key: [grade of judge A, grade of judge B]}. Keys and grades as in bench/relevance.py
+(2 substantive, 1 in passing, 0 not relevant); a passage's grade for the measures is
+the judges' mean (so 1.5 when one says 2 and the other 1), and P@10 counts passages
+whose mean is at least 1.5 (both judges say relevant and at least one says
+substantive). Unjudged passages count as 0. A need none of whose pooled passages
+reaches a mean of 1.5 has no answer in the corpus that the judges accept: it is left
+out of the means (the report says how many were left out).
+
+The peer ("bm25"): BM25 (k1 1.2, b 0.75) over the same passages, jieba words of the
+normalized text (the engine's own analyzer), the query's words ANDed first, then the
+passages holding only some of them (OR) after, each group by score; the same filters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import pickle
+import random
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from relevance import measures as _old_measures, passage_key  # noqa: E402
+
+JUDGED2 = ROOT / "bench" / "judged2.json"
+JUDGED = ROOT / "bench" / "judged.json"
+OUT = ROOT / "bench" / "out" / "relevance2"
+SAMPLES = ROOT / "corpus"
+REAL = ROOT.parent / "shared" / "corpus-real"
+TOWNS = ROOT.parent / "shared" / "corpus-towns"
+DEPTH = 10
+BM25_K1 = 1.2
+BM25_B = 0.75
+RELEVANT = 1.5  # mean grade at which a passage counts for P@10
+KINDS = ("phrase", "topic", "question", "restricted", "rare", "frequent")
+
+
+def _link_corpus() -> Path:
+    corpus = OUT / "corpus"
+    for sub, src, suffixes in (("samples", SAMPLES, (".txt", ".md", ".tsv")), ("real", REAL, (".txt", ".md", ".tsv")),
+                               ("towns", TOWNS, (".txt",))):
+        folder = corpus / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in sorted(src.iterdir()):
+            if path.is_file() and path.suffix in suffixes:
+                link = folder / path.name
+                if not link.exists():
+                    link.symlink_to(path.resolve())
+    return corpus
+
+
+def _fingerprint(corpus: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(corpus)).encode())
+            h.update(str(path.stat().st_size).encode())
+    for code in sorted((ROOT / "index").rglob("*.py")) + sorted((ROOT / "index" / "data").glob("*")):
+        h.update(code.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def ensure_index(rebuild: bool) -> Path:
+    from index import build
+    from index.reading.ingest import WalkOptions
+
+    corpus = _link_corpus()
+    index_dir = OUT / "index"
+    stamp = OUT / "index.stamp"
+    fp = _fingerprint(corpus)
+    if rebuild or not stamp.exists() or stamp.read_text() != fp:
+        print(f"building the index of {corpus} …", file=sys.stderr)
+        build(corpus, index_dir, walk=WalkOptions(follow_symlinks="any"))
+        stamp.write_text(fp)
+        (OUT / "bm25.pickle").unlink(missing_ok=True)
+    return index_dir
+
+
+# ---------------------------------------------------------------------------- the peer
+class BM25Peer:
+    """Plain BM25 over the engine's live passages (see the module docstring)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        t = searcher._current()
+        self.table = t
+        cache = OUT / "bm25.pickle"
+        gen = str(t.path)
+        data = pickle.loads(cache.read_bytes()) if cache.exists() else None
+        if not data or data.get("gen") != gen:
+            rows = t.live_rows.tolist()
+            tfs = {}
+            for r in rows:
+                words = [w for w in t.analyzer.cut(t.norm(r)) if w.strip()]
+                tfs[r] = (Counter(words), len(words))
+            data = {"gen": gen, "tfs": tfs}
+            cache.write_bytes(pickle.dumps(data))
+        self.tfs = data["tfs"]
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for r, (c, _) in self.tfs.items():
+            for w in c:
+                self.postings[w].append(r)
+        self.n = len(self.tfs)
+        self.avg = sum(n for _, n in self.tfs.values()) / max(1, self.n)
+
+    def search(self, q: str, filters: dict, depth: int = DEPTH) -> list[int]:
+        from search.query import parse_query
+
+        t = self.table
+        parsed = parse_query(q, {k: list(v) for k, v in filters.items()})
+        mask = self.searcher.selection_mask(t, parsed)
+        words = []
+        for term in parsed.terms:
+            words.extend(w for w in t.analyzer.cut(term.norm) if w.strip())
+        words = list(dict.fromkeys(words))
+        scores: dict[int, float] = defaultdict(float)
+        hits: Counter = Counter()
+        for w in words:
+            post = self.postings.get(w, [])
+            idf = math.log(1 + (self.n - len(post) + 0.5) / (len(post) + 0.5))
+            for r in post:
+                if not mask[r]:
+                    continue
+                c, n = self.tfs[r]
+                tf = c[w]
+                scores[r] += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * n / self.avg))
+                hits[r] += 1
+        # AND first, then OR fill; ties by row (reading order)
+        return sorted(scores, key=lambda r: (hits[r] < len(words), -scores[r], r))[:depth]
+
+
+# ---------------------------------------------------------------------------- measures
+def grade_of(value) -> float:
+    if isinstance(value, list):
+        values = [v for v in value if v is not None]
+        return sum(values) / len(values) if values else 0.0
+    return float(value)
+
+
+def measures(keys: list[str], judgements: dict) -> dict[str, float]:
+    grades = {k: grade_of(v) for k, v in judgements.items()}
+    top = keys[:DEPTH]
+    g = [grades.get(k, 0.0) for k in top]
+    p10 = sum(1 for x in g if x >= RELEVANT) / DEPTH
+    dcg = sum((2 ** x - 1) / math.log2(i + 2) for i, x in enumerate(g))
+    ideal = sorted(grades.values(), reverse=True)[:DEPTH]
+    idcg = sum((2 ** x - 1) / math.log2(i + 2) for i, x in enumerate(ideal))
+    rr = next((1 / (i + 1) for i, x in enumerate(g) if x >= RELEVANT), 0.0)
+    return {"p10": p10, "ndcg10": dcg / idcg if idcg else 0.0, "mrr": rr}
+
+
+def kappa(pairs: list[tuple[int, int]], weighted: bool = False) -> float:
+    """Cohen's κ of two judges' grades (0/1/2); weighted: linear weights."""
+    cats = (0, 1, 2)
+    n = len(pairs)
+    if not n:
+        return float("nan")
+    ca, cb = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+
+    def w(a, b):
+        return abs(a - b) / 2 if weighted else float(a != b)
+
+    observed = sum(w(a, b) for a, b in pairs) / n
+    expected = sum(w(a, b) * ca[a] * cb[b] for a in cats for b in cats) / (n * n)
+    return 1 - observed / expected if expected else float("nan")
+
+
+def _mean(rows: list[dict], name: str) -> float:
+    return sum(r[name] for r in rows) / len(rows) if rows else 0.0
+
+
+def load(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["needs"]
+
+
+def engine_keys(searcher, need: dict, group: str, depth: int = DEPTH):
+    res = searcher.search(need["q"], page_size=depth, group=group, **need.get("filters", {}))
+    return [(passage_key(h.doc_id, h.passage), h) for h in res.hits]
+
+
+def peer_keys(peer: BM25Peer, need: dict, depth: int = DEPTH):
+    t = peer.table
+    return [(passage_key(t.row(r).doc_id, t.text(r)), t.row(r)) for r in peer.search(need["q"], need.get("filters", {}), depth)]
+
+
+# ---------------------------------------------------------------------------- pool and merge
+def top_lines(searcher, need: dict) -> list[dict]:
+    """The engine's top 10 of a need (group=none) as pool lines."""
+    return [{"need_id": need["id"], "key": key, "title": h.title, "section": h.section, "text": h.passage}
+            for key, h in engine_keys(searcher, need, "none")]
+
+
+def write_pool(searcher, peer, needs: list[dict], path: Path, extra: list[Path] = ()) -> int:
+    """The blind pool: every need's top 10 of the engine, of the peer and of the
+    ``extra`` dumps (``--dump-top`` of another version of the engine), once each,
+    shuffled, without engine or rank."""
+    by_id = {n["id"]: n for n in needs}
+    found = [line for need in needs for line in top_lines(searcher, need)]
+    for need in needs:
+        t = peer.table
+        for r in peer.search(need["q"], need.get("filters", {})):
+            row = t.row(r)
+            found.append({"need_id": need["id"], "key": passage_key(row.doc_id, row.text), "title": row.title,
+                          "section": row.section, "text": row.text})
+    for dump in extra:
+        found += [json.loads(x) for x in dump.read_text(encoding="utf-8").splitlines() if x.strip()]
+    lines = {}
+    for item in found:
+        need = by_id.get(item["need_id"])
+        if need is None or (need["id"], item["key"]) in lines:
+            continue
+        lines[(need["id"], item["key"])] = {"need_id": need["id"], "q": need["q"], "need": need["need"],
+                                            "filters": need.get("filters", {}), "key": item["key"],
+                                            "title": item["title"], "section": item["section"], "text": item["text"]}
+    out = list(lines.values())
+    random.Random(19).shuffle(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for line in out:
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return len(out)
+
+
+def merge(files: list[Path | list[Path]]) -> int:
+    """Merge grade files into judged2.json: one entry per judge, each a file or a list of
+    files (a judge's batches); a passage's grades are kept per judge, [A, B]."""
+    data = json.loads(JUDGED2.read_text(encoding="utf-8"))
+    by_id = {n["id"]: n for n in data["needs"]}
+    merged = 0
+    for j, judge in enumerate(files):
+        paths = judge if isinstance(judge, list) else [judge]
+        lines = [x for path in paths for x in path.read_text(encoding="utf-8").splitlines()]
+        for line in lines:
+            if not line.strip():
+                continue
+            g = json.loads(line)
+            need = by_id.get(g["need_id"])
+            if need is None:
+                continue
+            cell = need["judgements"].setdefault(g["key"], [None] * len(files))
+            cell[j] = int(g["grade"])
+            merged += 1
+    JUDGED2.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return merged
+
+
+# ---------------------------------------------------------------------------- report
+def _line(label: str, rows: list[dict]) -> str:
+    return (f"  {label:<26} {len(rows):>3}  P@10 {_mean(rows, 'p10'):.3f}  nDCG@10 {_mean(rows, 'ndcg10'):.3f}"
+            f"  MRR {_mean(rows, 'mrr'):.3f}")
+
+
+def answerable(need: dict) -> bool:
+    return any(grade_of(v) >= RELEVANT for v in need.get("judgements", {}).values())
+
+
+def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None:
+    ours, theirs = {}, {}
+    left_out = [n["id"] for n in needs if not answerable(n)]
+    needs = [n for n in needs if answerable(n)]
+    print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
+          f"{' '.join(left_out)}")
+    unjudged = {"govsearch": 0, "bm25 peer": 0}
+    for need in needs:
+        j = need.get("judgements", {})
+        mine = [k for k, _ in engine_keys(searcher, need, group)]
+        peers = [k for k, _ in peer_keys(peer, need)]
+        ours[need["id"]] = measures(mine, j)
+        theirs[need["id"]] = measures(peers, j)
+        unjudged["govsearch"] += sum(1 for k in mine if k not in j)
+        unjudged["bm25 peer"] += sum(1 for k in peers if k not in j)
+        if verbose:
+            a, b = ours[need["id"]], theirs[need["id"]]
+            print(f"{need['id']:<5} {need['half'][:4]:<4} {need['kind'][:5]:<5} {need['q'][:20]:<20} "
+                  f"{a['p10']:.2f} {a['ndcg10']:.2f} | bm25 {b['p10']:.2f} {b['ndcg10']:.2f}")
+    for half in ("tune", "held-out"):
+        chosen = [n for n in needs if n["half"] == half]
+        if not chosen:
+            continue
+        print(f"judged2 {half} half (group={group}):")
+        print(_line("govsearch", [ours[n["id"]] for n in chosen]))
+        print(_line("bm25 peer", [theirs[n["id"]] for n in chosen]))
+        for kind in KINDS:
+            of_kind = [n for n in chosen if n["kind"] == kind]
+            print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))
+            print(_line(f"  {kind} bm25", [theirs[n["id"]] for n in of_kind]))
+    print(f"unjudged passages in the top 10s (counted as 0): govsearch {unjudged['govsearch']}, "
+          f"bm25 peer {unjudged['bm25 peer']}")
+    pairs = [(v[0], v[1]) for n in needs for v in n.get("judgements", {}).values()
+             if isinstance(v, list) and len(v) == 2 and None not in v]
+    print(f"judges' agreement over {len(pairs)} passages graded by both: Cohen's κ {kappa(pairs):.3f}, "
+          f"linearly weighted κ {kappa(pairs, weighted=True):.3f}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the index first")
+    ap.add_argument("--pool", metavar="FILE", help="write the blind judging pool of every need")
+    ap.add_argument("--pool-extra", nargs="*", default=[], metavar="DUMP",
+                    help="with --pool: also pool the passages of these --dump-top files")
+    ap.add_argument("--dump-top", metavar="FILE", help="write each need's top 10 (group=none) as JSON lines")
+    ap.add_argument("--merge", nargs="+", metavar="GRADES",
+                    help="merge judges' grade files into judged2.json: one argument per judge, "
+                         "a judge's batches joined with commas (A1.jsonl,A2.jsonl)")
+    ap.add_argument("--group", choices=("none", "report"), default="none")
+    ap.add_argument("--verbose", action="store_true", help="figures per need")
+    ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a constant of search/ranking.py for this run (experiments)")
+    args = ap.parse_args(argv)
+    if args.merge:
+        judges = [[Path(p) for p in arg.split(",")] for arg in args.merge]
+        print(f"{merge(judges)} grades merged into {JUDGED2}")
+        return 0
+    for folder in (REAL, TOWNS):
+        if not folder.is_dir():
+            print(f"skipped: {folder} is absent; judged2 is about the samples, ../shared/corpus-real and "
+                  f"../shared/corpus-towns, which ship beside the project only on developer machines")
+            return 0
+    from search import ranking
+    from search.engine import Searcher
+
+    for item in args.set:
+        name, _, value = item.partition("=")
+        setattr(ranking, name, json.loads(value))
+    searcher = Searcher(ensure_index(args.rebuild))
+    needs = load(JUDGED2)
+    if args.dump_top:
+        with open(args.dump_top, "w", encoding="utf-8") as f:
+            for need in needs:
+                for line in top_lines(searcher, need):
+                    f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        print(f"top 10 of {len(needs)} needs written to {args.dump_top}")
+        return 0
+    peer = BM25Peer(searcher)
+    if args.pool:
+        n = write_pool(searcher, peer, needs, Path(args.pool), [Path(p) for p in args.pool_extra])
+        print(f"{n} (need, passage) pairs written to {args.pool}")
+        return 0
+    if args.half:
+        needs = [n for n in needs if n["half"] == args.half]
+    report(searcher, peer, needs, args.group, args.verbose)
+    if args.half:
+        return 0
+    old = load(JUDGED)
+    rows = [_old_measures([k for k, _ in engine_keys(searcher, n, args.group, 20)], n.get("judgements", {}))
+            for n in old]
+    print(f"old judged set (bench/judged.json, {len(old)} needs, tuned on):")
+    print(_line("govsearch", rows))
+    searcher.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""The looser match tiers of a multi-term query: matches in context, partial matches.
+
+The engine lists a query's matches tier by tier (``match`` in a hit, in this order):
+
+* ``exact`` – every term as written in the passage;
+* ``words`` – a term by its jieba words (search/relaxed.py);
+* ``context`` – a term not in the passage but in what the passage stands under: its
+  heading path, its report's title, or (for an item of a numbered list) the lead-in
+  that introduces the list (``…应符合下列条件：`` before ``（一）…``). The heading says
+  what the passage is about (the target of ``煤矿 智能化 目标`` has 目标 only in its
+  heading ``（三）主要目标``), so the passage matches, and the term is named in
+  ``context_terms``;
+* ``partial`` – only when the tiers above hold fewer than ``PARTIAL_MIN`` passages:
+  the passages holding every term but the least informative one, named in
+  ``missing_terms``. How informative a term is comes from the corpus: its idf times
+  the mean number of times it occurs in a passage holding it (Ranker.informativeness).
+  A question or intent word (措施, 原因, 目标, 条件, 情况) is common and said once where
+  it stands (措施: 1,037 passages, 1.12 times each on the judged corpus); a topic is
+  rarer or repeated where it is discussed (就业: 669 passages, 2.23 times each; 耕地保护:
+  39 passages). Document frequency alone would drop 就业 from ``就业 困难 原因``;
+* ``synonym`` – found only through a synonym (search/synonyms.py).
+
+Quoted terms and ``+term`` are required as written: they are never dropped and never
+matched in context. OR clauses are never dropped or matched in context either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.generation import rowsets
+
+NAMES = ("exact", "words", "context", "partial", "synonym")
+EXACT, WORDS, CONTEXT, PARTIAL, SYNONYM = range(len(NAMES))
+CONTEXT_WITH_EXACT = False  # True: matches in context are ranked with the exact matches, by score (labelled apart)
+PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
+LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
+LEAD_IN_ENDS = ("：", ":")
+LIST_SCAN = 300  # candidates checked for a list lead-in at most, per term (each may read source text)
+_NUMERALS = set("一二三四五六七八九十0123456789")  # how a list item's normalized text starts
+# a numbered list item: （一） (1) 1. 1、 一、 一是
+_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百\d]{1,3}[）)]|\d{1,3}[.．、]|[一二三四五六七八九十]{1,3}[、是])")
+
+
+@dataclass
+class Looser:
+    context: np.ndarray  # sorted rows matched in context
+    partial: np.ndarray  # sorted rows of the partial tier
+    context_terms: dict[int, list[str]] = field(default_factory=dict)  # row → terms matched in context
+    dropped: str | None = None  # the term the partial tier does without (as typed)
+
+
+def is_item(text: str) -> bool:
+    return bool(_ITEM.match(text))
+
+
+def lead_in(t, r: int, needle: str | None = None) -> int | None:
+    """The row of the lead-in of list item ``r`` (a passage of the same report ending
+    with a colon, followed by numbered items up to ``r``), or None. With ``needle``
+    (normalized), only a lead-in holding it is looked for: the passages in between
+    are read in their normalized form (an item's starts with its numeral), and the
+    source text (slower to read) only of the one holding the needle and of ``r``."""
+    doc = t.doc[r]
+    for k in range(1, LIST_REACH + 1):
+        p = r - k
+        if p < 0 or t.doc[p] != doc:
+            return None
+        if needle is not None:
+            norm = t.norm(p)
+            if needle not in norm:
+                if norm[:1] in _NUMERALS:
+                    continue
+                return None
+        ends, item = _shape(t, p)
+        if ends:
+            return p if _shape(t, r)[1] else None
+        if not item:
+            return None
+    return None
+
+
+def _shape(t, r: int) -> tuple[bool, bool]:
+    """(ends with a colon, starts with a list number) of passage ``r``'s source text,
+    remembered per index generation (reading a passage's source text is the slow part)."""
+    facts = t.__dict__.setdefault("_list_shapes", {})
+    known = facts.get(r)
+    if known is None:
+        text = t.text(r).rstrip()
+        known = facts[r] = (text.endswith(LEAD_IN_ENDS), is_item(text))
+    return known
+
+
+def ranked(tier: np.ndarray) -> np.ndarray:
+    """The tier each row is sorted in: its match tier, but a match in context shares
+    the exact tier when ``CONTEXT_WITH_EXACT`` (the heading counts toward the match;
+    the score still weighs the term in the text above the term in the heading)."""
+    if not CONTEXT_WITH_EXACT:
+        return tier
+    out = tier.copy()
+    out[tier == CONTEXT] = EXACT
+    return out
+
+
+def _droppable(clause) -> bool:
+    return len(clause) == 1 and not clause[0].strict
+
+
+def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, excluded: np.ndarray,
+           named: Callable, full_count: int, informativeness: Callable) -> Looser:
+    """The context and partial tiers. ``rows_of(term)``: sorted rows holding the term;
+    ``named(term, rows)``: bool per row, the term in its heading path or title;
+    ``informativeness(term)``: the least informative term is the one a partial match drops;
+    ``found``: sorted rows of the tiers above (exact, words); ``full_count``: their number."""
+    empty = np.zeros(0, dtype=np.int64)
+    out = Looser(empty, empty)
+    if len(clauses) < 2:
+        return out
+    context_parts = []
+    for i, clause in enumerate(clauses):
+        if not _droppable(clause):
+            continue
+        term = clause[0]
+        others = _and([c for j, c in enumerate(clauses) if j != i], rows_of)
+        others = others[mask[others]]
+        others = np.setdiff1d(others, found, assume_unique=True)
+        if len(excluded):
+            others = np.setdiff1d(others, excluded, assume_unique=True)
+        if not len(others):
+            continue
+        hit = named(term, others)
+        for k in _after_the_term(t, others, rows_of(term), ~hit):
+            p = lead_in(t, int(others[k]), term.norm)
+            if p is not None and term.norm in t.norm(p):
+                hit[k] = True
+        rows = others[hit]
+        for r in rows.tolist():
+            out.context_terms.setdefault(r, []).append(term.text)
+        context_parts.append(rows)
+    if context_parts:
+        out.context = rowsets.unique(np.concatenate(context_parts))
+    if full_count + len(out.context) >= PARTIAL_MIN:
+        return out
+    candidates = [(informativeness(c[0]), -i) for i, c in enumerate(clauses) if _droppable(c)]
+    if not candidates:
+        return out
+    _, drop = min(candidates)  # the least informative term (ties: the later one)
+    drop = -drop
+    rows = _and([c for j, c in enumerate(clauses) if j != drop], rows_of)
+    rows = rows[mask[rows]]
+    rows = np.setdiff1d(rows, rowsets.unique(np.concatenate([found, out.context])), assume_unique=True)
+    if len(excluded):
+        rows = np.setdiff1d(rows, excluded, assume_unique=True)
+    out.partial = rows
+    out.dropped = clauses[drop][0].text
+    return out
+
+
+def _after_the_term(t, rows: np.ndarray, term_rows: np.ndarray, open_: np.ndarray) -> list[int]:
+    """Indices into ``rows`` (where ``open_``) that may be list items under a lead-in
+    holding the term: a passage holding it stands at most ``LIST_REACH`` rows before,
+    in the same report, and the normalized text starts with a numeral (what is left of
+    （一） 1. 一是). Reading the source text of every candidate to find its lead-in costs
+    far more than these checks."""
+    if not len(term_rows) or not len(rows):
+        return []
+    at = np.searchsorted(term_rows, rows) - 1
+    ok = open_ & (at >= 0)
+    before = term_rows[np.maximum(at, 0)]
+    ok &= (rows - before >= 1) & (rows - before <= LIST_REACH) & (t.doc[before] == t.doc[rows])
+    return [k for k in np.flatnonzero(ok)[:LIST_SCAN].tolist() if t.norm(int(rows[k]))[:1] in _NUMERALS]
+
+
+def _and(clauses, rows_of) -> np.ndarray:
+    result = None
+    for clause in clauses:
+        alternatives = [rows_of(term) for term in clause]
+        alt = alternatives[0] if len(alternatives) == 1 else rowsets.unique(np.concatenate(alternatives))
+        result = alt if result is None else np.intersect1d(result, alt, assume_unique=True)
+        if not len(result):
+            break
+    return np.zeros(0, dtype=np.int64) if result is None else result

@@ -1,0 +1,90 @@
+"""The blind-judged set and its scorer (bench/relevance2.py): the file is well formed,
+the halves are fixed by the id, the measures, κ, the merge and the BM25 peer work as
+documented. The figures themselves are the benchmark's."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import relevance2  # noqa: E402
+
+
+def test_judged2_is_well_formed_and_split_by_id():
+    needs = relevance2.load(relevance2.JUDGED2)
+    assert len(needs) >= 100 and len({n["id"] for n in needs}) == len(needs)
+    old = {n["q"] for n in relevance2.load(relevance2.JUDGED)}
+    assert not any(n["q"] in old and not n["filters"] for n in needs)  # new needs, not the 45 again
+    for n in needs:
+        assert n["kind"] in relevance2.KINDS and n["need"]
+        assert n["half"] == ("tune" if int(n["id"][1:]) % 2 else "held-out")
+        for key, grades in n["judgements"].items():
+            assert "|" in key and isinstance(grades, list) and set(grades) <= {0, 1, 2, None}
+    for kind in relevance2.KINDS:
+        of_kind = [n for n in needs if n["kind"] == kind]
+        assert {n["half"] for n in of_kind} == {"tune", "held-out"}
+
+
+def test_mean_grade_and_the_relevance_threshold():
+    # (2, 1) has the mean 1.5 = RELEVANT: counts for P@10; (1, 2) too; (1, 1) does not
+    judged = {"a": [2, 1], "b": [1, 1], "c": [0, 0]}
+    assert relevance2.measures(["a", "b"], judged)["p10"] == pytest.approx(0.1)
+    assert relevance2.measures(["b", "a"], judged)["mrr"] == pytest.approx(0.5)
+    assert relevance2.measures(["a"], judged)["ndcg10"] == pytest.approx(
+        (2 ** 1.5 - 1) / ((2 ** 1.5 - 1) + 1 / relevance2.math.log2(3)))
+    assert relevance2.answerable({"judgements": {"a": [2, 1]}})
+    assert not relevance2.answerable({"judgements": {"a": [1, 1], "b": [2, 0]}})
+
+
+def test_cohens_kappa():
+    pairs = [(2, 2), (1, 1), (0, 0), (2, 1)]
+    assert relevance2.kappa(pairs) == pytest.approx((0.75 - 5 / 16) / (1 - 5 / 16))
+    assert relevance2.kappa([(2, 2), (0, 0)]) == 1.0
+    # weighted: a 2 against a 1 is half a disagreement
+    assert relevance2.kappa(pairs, weighted=True) > relevance2.kappa(pairs)
+
+
+def test_merge_keeps_both_judges(tmp_path, monkeypatch):
+    judged = tmp_path / "judged2.json"
+    judged.write_text(json.dumps({"needs": [{"id": "m001", "q": "x", "filters": {}, "need": "x", "kind": "rare",
+                                             "half": "tune", "judgements": {}}]}), encoding="utf-8")
+    monkeypatch.setattr(relevance2, "JUDGED2", judged)
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"need_id": "m001", "key": "d|t", "grade": 2}\n{"need_id": "zz", "key": "d|t", "grade": 1}\n')
+    b.write_text('{"need_id": "m001", "key": "d|t", "grade": 1}\n{"need_id": "m001", "key": "d|u", "grade": 0}\n')
+    assert relevance2.merge([a, b]) == 3
+    got = json.loads(judged.read_text(encoding="utf-8"))["needs"][0]["judgements"]
+    assert got == {"d|t": [2, 1], "d|u": [None, 0]}
+
+
+def test_bm25_peer_ands_first_then_fills_with_or(make_index, monkeypatch, tmp_path):
+    monkeypatch.setattr(relevance2, "OUT", tmp_path / "out")
+    (tmp_path / "out").mkdir()
+    s = make_index({"a.txt": "戊镇工作报告\n\n农村养老服务站建成投用。\n\n农村道路建设加快，农村公路通达。\n\n"
+                             "养老服务体系健全，养老机构增加。\n\n城市更新稳步推进。\n"})
+    peer = relevance2.BM25Peer(s)
+    t = peer.table
+    found = [t.text(r) for r in peer.search("农村 养老", {})]
+    assert found[0] == "农村养老服务站建成投用。"  # the only passage with both words comes first
+    assert set(found[1:]) == {"农村道路建设加快，农村公路通达。", "养老服务体系健全，养老机构增加。"}
+    assert "城市更新稳步推进。" not in found
+
+
+def test_merge_takes_a_judges_batches_together(tmp_path, monkeypatch):
+    judged = tmp_path / "judged2.json"
+    judged.write_text(json.dumps({"needs": [{"id": "m001", "q": "x", "filters": {}, "need": "x", "kind": "rare",
+                                             "half": "tune", "judgements": {}}]}), encoding="utf-8")
+    monkeypatch.setattr(relevance2, "JUDGED2", judged)
+    a1, a2, b = tmp_path / "a1.jsonl", tmp_path / "a2.jsonl", tmp_path / "b.jsonl"
+    a1.write_text('{"need_id": "m001", "key": "d|t", "grade": 2}\n')
+    a2.write_text('{"need_id": "m001", "key": "d|u", "grade": 1}\n')
+    b.write_text('{"need_id": "m001", "key": "d|u", "grade": 0}\n')
+    assert relevance2.main(["--merge", f"{a1},{a2}", str(b)]) == 0
+    got = json.loads(judged.read_text(encoding="utf-8"))["needs"][0]["judgements"]
+    assert got == {"d|t": [2, None], "d|u": [1, 0]}

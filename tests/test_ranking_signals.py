@@ -1,0 +1,74 @@
+"""The substance signals of search/ranking.py (one sentence, figures, inside a name),
+each at its edge, through the scores the Python API returns, on tiny corpora made here."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_corpus
+from index import build
+from search import ranking
+from search.engine import Searcher
+
+PAD = "各项工作有序推进群众满意度持续提升工作机制不断完善"  # no number, no sentence end
+
+
+def _scores(tmp_path, passages: list[str], query: str) -> dict[str, float]:
+    text = "丁镇工作报告\n\n" + "\n\n".join(passages) + "\n"
+    build(write_corpus(tmp_path / "corpus", {"a.txt": text}), tmp_path / "index")
+    res = Searcher(tmp_path / "index").search(query, page_size=100)
+    return {h.passage: h.score for h in res.hits}
+
+
+def test_terms_in_one_sentence_before_terms_in_two(tmp_path):
+    # first sentences longer than LEAD_MAX: no lead-sentence bonus on either
+    one = f"农村养老服务站，{PAD}，{PAD}。建成{PAD}。"  # a comma does not end the sentence
+    two = f"农村道路服务站，{PAD}，{PAD}。养老{PAD}。"  # 。 does
+    scores = _scores(tmp_path, [one, two], "农村 养老")
+    assert scores[one] > scores[two]
+    # the whole difference is SENTENCE_WEIGHT × the mean idf, nothing else differs
+    ranking_off = pytest.MonkeyPatch()
+    ranking_off.setattr(ranking, "SENTENCE_WEIGHT", 0.0)
+    try:
+        res = Searcher(tmp_path / "index").search("农村 养老", page_size=100)
+        off = {h.passage: h.score for h in res.hits}
+    finally:
+        ranking_off.undo()
+    assert off[one] == pytest.approx(off[two], rel=1e-3)
+
+
+def test_figures_count_up_to_figures_full(tmp_path):
+    def passage(n: int) -> str:
+        numbers = "".join(f"完成第{k + 1}批" for k in range(n))
+        letters = "完成首批" * (ranking.FIGURES_FULL + 1 - n)  # the same length without a number
+        return f"垃圾分类{numbers}{letters}，{PAD}，{PAD}。"
+
+    below, full, over = (passage(ranking.FIGURES_FULL - 1), passage(ranking.FIGURES_FULL),
+                         passage(ranking.FIGURES_FULL + 1))
+    scores = _scores(tmp_path, [below, full, over], "垃圾分类")
+    assert scores[full] > scores[below]
+    assert scores[over] == pytest.approx(scores[full], rel=1e-4)  # capped at FIGURES_FULL
+
+
+@pytest.mark.parametrize("gap, inside", [(ranking.NAME_GAP, True), (ranking.NAME_GAP + 1, False)])
+def test_a_term_inside_a_longer_name_is_weaker(tmp_path, gap, inside):
+    between = "水利电力工程"[:gap]
+    named = f"三峡{between}学院{PAD}，{PAD}。"
+    plain = f"三峡{between}移民{PAD}，{PAD}。"  # the same characters, no name suffix
+    scores = _scores(tmp_path, [named, plain], "三峡")
+    ratio = scores[named] / scores[plain]
+    assert ratio == pytest.approx(ranking.NAME_FACTOR if inside else 1.0, rel=1e-3)
+
+
+def test_a_term_also_standing_on_its_own_is_not_weakened(tmp_path):
+    both = f"三峡库区和三峡学院{PAD}，{PAD}。"
+    plain = f"三峡库区和三峡移民{PAD}，{PAD}。"
+    scores = _scores(tmp_path, [both, plain], "三峡")
+    assert scores[both] == pytest.approx(scores[plain], rel=1e-3)
+
+
+def test_equal_scores_list_the_newer_report_first(make_index):
+    same = f"垃圾分类全面推开，{PAD}，{PAD}。"
+    s = make_index({"a.txt": f"甲镇2019年政府工作报告\n\n{same}\n", "b.txt": f"乙镇2022年政府工作报告\n\n{same}\n"})
+    hits = [h for h in s.search("垃圾分类", page_size=10).hits if h.passage == same]
+    assert [h.year for h in hits] == [2022, 2019] and hits[0].score == hits[1].score
