@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from index.reading import metadata as meta
 from index.analysis import Analyzer
+from index.reading import metadata as meta
 from index.reading.structure import parse
 
 

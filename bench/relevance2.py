@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from relevance import measures as _old_measures, passage_key  # noqa: E402
+from relevance import measures as _old_measures  # noqa: E402
+from relevance import passage_key
 
 JUDGED2 = ROOT / "bench" / "judged2.json"
 JUDGED = ROOT / "bench" / "judged.json"

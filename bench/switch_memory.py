@@ -135,7 +135,7 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(30)
-    print(f"| switch | VmRSS MiB | RssAnon MiB | RssFile MiB |\n|---|---|---|---|")
+    print("| switch | VmRSS MiB | RssAnon MiB | RssFile MiB |\n|---|---|---|---|")
     for label, m in rows:
         print(f"| {label} | {m['VmRSS']:.0f} | {m['RssAnon']:.0f} | {m['RssFile']:.0f} |")
     growth = rows[-1][1]["RssAnon"] - rows[1][1]["RssAnon"]

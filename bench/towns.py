@@ -40,8 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.reading.chrome import is_chrome  # noqa: E402
 from index.normalize import normalize  # noqa: E402
+from index.reading.chrome import is_chrome  # noqa: E402
 
 TOWNS = ROOT.parent / "shared" / "corpus-towns"
 FIELDS = ("town", "county", "city", "province", "level", "year", "title")

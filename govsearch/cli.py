@@ -18,16 +18,15 @@ from index import fields as field_model
 from index import update as update_index
 from index.defaults import DEFAULT_CORPUS, DEFAULT_INDEX
 from index.errors import BadParameter, GovsearchError, QueryError, command
-from index.reading.places import level_label
+from index.generation.lifecycle import BuildInterrupted
 from index.reading.formats.ocr import OcrOptions
 from index.reading.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.reading.limits import Limits
-from index.generation.lifecycle import BuildInterrupted
-
+from index.reading.places import level_label
+from index.wording import count, plural
 from search.engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
 from search.highlight import Fragmenter, Matches, TextFormatter
 from search.places_label import PLACE_FIELDS, place_chain, place_key, place_label, places_above
-from index.wording import count, plural
 
 MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2

@@ -6,7 +6,7 @@ Public API::
     report = build("corpus", "var/index")
 """
 
-from index.generation.build import BuildReport, build, update
 from index.errors import GovsearchError
+from index.generation.build import BuildReport, build, update
 
 __all__ = ["BuildReport", "GovsearchError", "build", "update"]

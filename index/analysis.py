@@ -15,13 +15,12 @@ side takes the analyzer back from the index it opens, so both sides always agree
 
 from __future__ import annotations
 
-from sys import intern
-
 import logging
 import sys
 import threading
 from importlib import resources
 from pathlib import Path
+from sys import intern
 
 from whoosh.analysis import Token, Tokenizer
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from index.normalize import normalize
-
 from search import pinyin_query, spelling, suggest
 from search.query import ParsedQuery, Term
 

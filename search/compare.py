@@ -27,7 +27,6 @@ import numpy as np
 from index import fields as field_model
 from index.errors import BadParameter, EmptyQuery
 from index.reading.places import level_label
-
 from search.engine import split_filters
 from search.places_label import place_key, place_label
 from search.query import ParsedQuery, parse_query

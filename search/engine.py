@@ -26,21 +26,20 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import rowsets, store
+from index import fields as field_model
 from index.analysis import multichar_words
 from index.errors import BadParameter, DocumentNotFound, EmptyQuery, GovsearchError, IndexDamaged, QueryError
-from index import fields as field_model
+from index.generation import rowsets, store
 from index.normalize import normalize
 from index.reading.places import level_label
-
+from search import assist as _assist
 from search import boundaries, grouping, relaxed, tiers
 from search.highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
+from search.places_label import place_label
 from search.query import ParsedQuery, check_years, parse_query, year_matches
 from search.ranking import Ranker
-from search import assist as _assist
-from search.synonyms import SynonymSource, expand_query
-from search.places_label import place_label
 from search.results import Hit, Results
+from search.synonyms import SynonymSource, expand_query
 from search.table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
 
 DEFAULT_PAGE_SIZE = 20

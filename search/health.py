@@ -31,8 +31,8 @@ import re
 import threading
 from pathlib import Path
 
-from index.generation import store
 from index.errors import GovsearchError, IndexDamaged
+from index.generation import store
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 PROBE_CHARS = 4  # long enough to be rare, short enough to sit inside any passage's run of characters

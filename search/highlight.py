@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from html import escape
 
 from index.normalize import normalize_with_offsets
-
 from search import boundaries
 
 SNIPPET_CHARS = 160

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-
 _P = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
 _MASK = (1 << 64) - 1
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.errors import QueryError
 from index import fields as field_model
+from index.errors import QueryError
 from index.normalize import normalize
 
 MAX_QUERY_CHARS = 1000

@@ -54,7 +54,6 @@ import numpy as np
 
 from index.generation import rowsets
 from index.normalize import normalize, normalize_with_offsets
-
 from search import boundaries
 from search.table import PassageTable
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from index import fields as field_model
 from index.reading.places import level_label
-
 from search.places_label import place_label
 
 # the shipped model's JSON names (= Hit attributes) → Row attributes

@@ -30,7 +30,6 @@ import threading
 from dataclasses import dataclass
 
 from index.generation.vocabulary import DICTIONARY, HEADING
-
 from search import suggest
 from search.keyindex import DeletionIndex, KeyIndex
 from search.suggest import Vocabulary

@@ -25,9 +25,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from index.normalize import normalize
 from index.generation.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
-
+from index.normalize import normalize
 from search.keyindex import KeyIndex, PrefixIndex, SortedTerms
 
 MAX_PREFIX_CHARS = 40

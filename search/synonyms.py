@@ -23,7 +23,6 @@ from pathlib import Path
 
 from index.errors import GovsearchError
 from index.normalize import normalize
-
 from search.query import ParsedQuery, Term
 
 

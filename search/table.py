@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import generation_format, grams, source_text, store, wordrows, wordtable
-from index.analysis import multichar_words
-from index.generation.columns import Columns, SourceTexts, Texts
-from index.errors import IndexMissing
 from index import fields as field_model
+from index.analysis import multichar_words
+from index.errors import IndexMissing
+from index.generation import generation_format, grams, source_text, store, wordrows, wordtable
+from index.generation.columns import Columns, SourceTexts, Texts
 from index.normalize import normalize
 
 

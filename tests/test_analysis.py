@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from whoosh import index as whoosh_index
 
-from index.generation import store
 from index.analysis import Analyzer, WordTokenizer
-from index.normalize import normalize, normalize_with_offsets
+from index.generation import store
 from index.generation.schema import analyzer_of
+from index.normalize import normalize, normalize_with_offsets
 
 
 def test_domain_dictionary_keeps_place_names_and_terms_whole():

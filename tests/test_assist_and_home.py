@@ -13,8 +13,17 @@ from index import build
 from index.generation.vocabulary import DICTIONARY, HEADING, PHRASE, WORD
 from search import suggest
 from search.engine import Searcher
-from search.suggest import (EXAMPLE_MAX_SHARE, EXAMPLE_MIN_CHARS, FRAGMENT_SHARE, WHOLE_WORD_CHARS, Vocabulary,
-                            is_fragment, is_suggestible, is_tail, pick_examples)
+from search.suggest import (
+    EXAMPLE_MAX_SHARE,
+    EXAMPLE_MIN_CHARS,
+    FRAGMENT_SHARE,
+    WHOLE_WORD_CHARS,
+    Vocabulary,
+    is_fragment,
+    is_suggestible,
+    is_tail,
+    pick_examples,
+)
 from web import charts, compare_view, create_app
 
 REPORTS = {

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_corpus
-from index.wording import count
 from govsearch.cli import main
+from index.wording import count
 
 REPORTS = {
     "a.md": "# 青山镇2022年工作总结\n\n## 党建\n\n青山镇推进五星支部创建。\n\n人居环境整治。\n",

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_corpus
+from govsearch.cli import main
 from index import build, update
 from index.errors import CorpusMismatch
-from govsearch.cli import main
 from search.engine import Searcher
 
 A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"

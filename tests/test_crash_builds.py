@@ -19,8 +19,8 @@ import pytest
 
 from conftest import ROOT, write_corpus
 from index import build
-from index.generation import store
 from index.errors import BuildLocked
+from index.generation import store
 from search.engine import Searcher
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups read from /proc (Linux)")

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_corpus
+from govsearch.cli import main
 from index import build
 from index import fields as field_model
 from index.generation.columns import MANIFEST, rebuild_from_whoosh
 from search import Searcher
-from govsearch.cli import main
 from search.compare import compare
 from web import create_app
 

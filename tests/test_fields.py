@@ -13,10 +13,10 @@ import pytest
 
 from conftest import ROOT, docs_text, write_corpus
 from index import build, update
-from index.generation import store
-from index.generation.columns import MANIFEST, Columns, blob_files, column_file, rebuild_from_whoosh
 from index.errors import IndexMissing, QueryError
 from index.fields import FACETS, FIELDS
+from index.generation import store
+from index.generation.columns import MANIFEST, Columns, blob_files, column_file, rebuild_from_whoosh
 from search import Searcher, parse_query
 from web.openapi import SCHEMAS
 
@@ -244,8 +244,8 @@ def test_columns_are_mapped_not_read(tmp_path):
 
 def test_query_segmentation_from_the_mapped_dictionary_equals_jieba(sample_index):
     from index.analysis import Analyzer
-    from index.normalize import normalize
     from index.generation.wordtable import WordTable
+    from index.normalize import normalize
 
     gen = _gen(sample_index)
     table = WordTable(gen)

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from conftest import write_corpus
 from formatfixtures import make_docx
+from govsearch.cli import main
 from index import build, update
 from index.reading.limits import Limits
-from govsearch.cli import main
 
 A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"
 

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 import formatfixtures as fx
 from conftest import all_hits, write_corpus
+from govsearch.cli import main
 from index import build
 from index.reading.formats.ocr import OcrOptions
-from govsearch.cli import main
 from search.engine import Searcher
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"

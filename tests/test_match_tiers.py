@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import all_hits, write_corpus
+from govsearch.cli import main
 from index import build
 from search import tiers
-from govsearch.cli import main
 from search.engine import Searcher
 
 FILLER = "各项工作有序推进，群众满意度持续提升。"

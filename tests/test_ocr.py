@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from govsearch.cli import main
 from index.generation.build import build, update
 from index.reading.formats import ocr
 from index.reading.formats.base import SkipFile
 from index.reading.formats.ocr import OcrOptions
-from govsearch.cli import main
 from search.engine import Searcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ocr"

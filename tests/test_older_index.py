@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_corpus
+from govsearch.cli import main
 from index import build, update
 from index.errors import IndexMissing
 from index.generation.generation_format import GENERATION_FORMAT
-from govsearch.cli import main
 from search.engine import Searcher
 
 REPORT = "大隗镇2022年政府工作报告\n\n深化五星支部创建，全镇共有党支部二十个。\n"

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REAL_CORPUS, write_corpus
+from govsearch.cli import main
 from index import build, update
 from index.reading.places import Gazetteer
-from govsearch.cli import main
 from search.engine import Searcher
 
 PLACE_KEYS = ("town", "county", "city", "province", "level")

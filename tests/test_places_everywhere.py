@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_corpus
-from index import build
 from govsearch.cli import main
+from index import build
 from search.places_label import UNKNOWN, place_chain, place_label
 from web import create_app
 

@@ -229,8 +229,8 @@ BOUNDARY_CORPUS = {
 
 @pytest.fixture(scope="module")
 def boundary_index(tmp_path_factory):
-    from index import build
     from conftest import write_corpus
+    from index import build
 
     base = tmp_path_factory.mktemp("boundary")
     build(write_corpus(base / "corpus", BOUNDARY_CORPUS), base / "index")

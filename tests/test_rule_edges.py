@@ -11,8 +11,8 @@ import pytest
 
 from index.analysis import Analyzer
 from index.errors import QueryError
-from index.reading.lines import heading_like, inline_heading
 from index.normalize import normalize
+from index.reading.lines import heading_like, inline_heading
 from index.reading.structure import boilerplate_lines, parse
 from search.highlight import Matches, fragments, snippet
 from search.query import parse_query, year_matches

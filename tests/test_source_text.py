@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from conftest import write_corpus
 from index import build, update
-from index.normalize import normalize
 from index.generation.source_text import edits, restore
+from index.normalize import normalize
 from search.engine import Searcher
 
 REPORTISH = "五星支部乡村振兴鄉村振興“”‘’，。、；：！？（）《》【】 \u3000\n\t\r\u200b-—…·ＡＢａｂ１２AIai5G㎓ßﬁ\x00"

@@ -4,9 +4,9 @@ reports in the style of town governments."""
 
 from __future__ import annotations
 
+from index.analysis import Analyzer
 from index.reading.metadata import SESSION_CHARS, years
 from index.reading.structure import parse
-from index.analysis import Analyzer
 
 ANALYZER = Analyzer()
 

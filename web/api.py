@@ -9,10 +9,9 @@ from pathlib import PurePath
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
 from index import fields as field_model
+from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
 from search.results import Results
-
 from web.compare_view import run_compare
 from web.document import check_doc_id
 from web.errors import explain, status_of

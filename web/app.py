@@ -18,7 +18,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from search.engine import Searcher
 from search.health import HealthCheck
 from search.querylog import QueryLog
-
 from web.config import WebConfig, load_config
 from web.prefix import PrefixMiddleware
 

@@ -13,7 +13,6 @@ from markupsafe import Markup
 from index import fields as field_model
 from search.compare import Comparison, Line, compare
 from search.places_label import UNKNOWN as UNKNOWN_PLACE
-
 from web import charts
 from web.export import safe_cell
 from web.state import SearchState

@@ -15,7 +15,6 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException
 
 from index.errors import GovsearchError, index_command
-
 from web.cors import is_cors_path
 
 # the HTTP status of each error code of index/errors.py (the engine's errors carry no

@@ -10,7 +10,6 @@ import copy
 
 from index import fields as field_model
 from index.reading.places import LEVEL_LABELS
-
 from web.config import WebConfig
 
 NULLABLE_STRING = {"type": ["string", "null"]}

@@ -20,7 +20,6 @@ from index.reading.places import level_label
 from search.facets import multi_select_facets
 from search.places_label import place_label, places_above
 from search.results import Hit, Results
-
 from web import compare_view, export, home
 from web.document import KIND_LABELS, build_view, check_doc_id
 from web.errors import status_of

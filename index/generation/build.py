@@ -20,28 +20,39 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from index.generation import columns, grams, lifecycle, wordrows, wordtable
-from index.generation import whoosh_writer
 from index import fields as field_model
-from index.reading import metadata as meta
-from index.generation import store
-from index.generation import vocabulary
 from index.analysis import Analyzer
 from index.defaults import DEFAULT_CORPUS
+from index.errors import (
+    CorpusMismatch,
+    GovsearchError,
+    IndexDamaged,
+    IndexMissing,
+    IndexUnwritable,
+    NothingIndexed,
+    index_command,
+)
+from index.generation import columns, grams, lifecycle, store, vocabulary, whoosh_writer, wordrows, wordtable
 from index.generation.generation_format import GENERATION_FORMAT
-from index.errors import (CorpusMismatch, GovsearchError, IndexDamaged, IndexMissing, IndexUnwritable, NothingIndexed,
-                     index_command)
+from index.generation.schema import FORMAT, make_schema
+from index.model import Passage, Report
+from index.normalize import normalize
+from index.normalize import signature as normalize_signature
+from index.reading import metadata as meta
 from index.reading.formats import SUFFIXES, extract, hint_values
 from index.reading.formats import ocr as ocr_reader
 from index.reading.formats.image import SUFFIXES as IMAGE_SUFFIXES
 from index.reading.formats.text import SUFFIXES as TEXT_SUFFIXES
-from index.reading.limits import (Limits, check_inflated, check_lines, check_passages, limit_worker_memory,
-                                  memory_reason, time_limit)
 from index.reading.ingest import SkipFile, SourceFile, WalkOptions, read, walk_tree
-from index.model import Passage, Report
-from index.normalize import normalize
-from index.normalize import signature as normalize_signature
-from index.generation.schema import FORMAT, make_schema
+from index.reading.limits import (
+    Limits,
+    check_inflated,
+    check_lines,
+    check_passages,
+    limit_worker_memory,
+    memory_reason,
+    time_limit,
+)
 from index.reading.structure import boilerplate_lines, parse
 from index.reading.topics import TopicLexicon
 from index.wording import count

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import source_text, store
-from index.errors import IndexMissing
 from index import fields as field_model
+from index.errors import IndexMissing
 from index.fields import Field
+from index.generation import source_text, store
 from index.normalize import normalize
 
 MANIFEST = "columns.json"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.generation import columns, schema
 from index.errors import IndexMissing
+from index.generation import columns, schema
 
 # the Whoosh schema's and the mapped columns' versions: a change to either changes it
 GENERATION_FORMAT = f"{schema.FORMAT}.{columns.FORMAT}"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from whoosh import fields
 
-from index.analysis import Analyzer
 from index import fields as field_model
+from index.analysis import Analyzer
 
 # Bumped whenever the schema or the files beside Whoosh change: an update then rebuilds.
 FORMAT = 7

@@ -25,8 +25,15 @@ from pathlib import Path
 import numpy as np
 
 from index.generation import store
-from index.generation.grams import (MAX_SEGMENTS, Segment, _sorted_union, merge_smallest, read_segment, segment_of_postings,
-                    write_segment)
+from index.generation.grams import (
+    MAX_SEGMENTS,
+    Segment,
+    _sorted_union,
+    merge_smallest,
+    read_segment,
+    segment_of_postings,
+    write_segment,
+)
 
 MANIFEST = "wordrows.json"
 CHUNK_POSTINGS = 4_000_000

@@ -65,8 +65,8 @@ class WordTable:
     """The mapped dictionary of one index generation."""
 
     def __init__(self, folder: Path):
-        from index.generation import store
         from index.errors import IndexMissing
+        from index.generation import store
 
         # sizes against the generation's manifest before anything is mapped: reading
         # past the end of a truncated mapped file kills the process (SIGBUS)

@@ -31,9 +31,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from index import fields as field_model
-from index.reading import town_names
 from index.analysis import Analyzer
 from index.normalize import normalize
+from index.reading import town_names
 from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
 
 SIDECAR_NAMES = ("metadata.tsv", "MANIFEST.tsv")

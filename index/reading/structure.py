@@ -46,10 +46,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from index.analysis import Analyzer
 from index.reading import chrome
 from index.reading import layout as layouts
 from index.reading.layout import MD_HEADING
-from index.analysis import Analyzer
 from index.reading.lines import (
     BYLINE,
     CHAPTER_RANKS,
@@ -63,12 +63,12 @@ from index.reading.lines import (
     LONE_NAME,
     MAX_HEADING,
     MAX_NUMBERED_HEADING,
-    SENTENCE_OPENER,
-    SPACED_SIGNATURE,
     MAX_SESSION,
     PHOTO_CAPTION,
+    SENTENCE_OPENER,
     SESSION_LINE,
     SESSION_START,
+    SPACED_SIGNATURE,
     SPEAKER,
     TRAILING_BYLINE,
     ends_sentence,

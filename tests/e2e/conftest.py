@@ -65,8 +65,8 @@ def e2e_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def base_url(e2e_index):
     """That index served by waitress on a free loopback port."""
-    from web import create_app
     from govsearch.serve import ServerThread
+    from web import create_app
 
     with ServerThread(create_app({"index": str(e2e_index)}), threads=4) as server:
         yield server.url

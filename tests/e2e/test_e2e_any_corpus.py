@@ -32,9 +32,9 @@ def _real_slice() -> list[Path]:
 def real_url(tmp_path_factory):
     if not REAL.is_dir():
         pytest.skip("../shared/corpus-real is not here: the real-corpus pages are not checked")
+    from govsearch.serve import ServerThread
     from index import build
     from web import create_app
-    from govsearch.serve import ServerThread
 
     base = tmp_path_factory.mktemp("e2e-real")
     corpus = base / "corpus"

@@ -20,9 +20,9 @@ RIVER_REPORT = ("# 清水镇河湖治理报告\n\n## 河湖治理\n\n清水镇�
 
 @pytest.fixture(scope="module")
 def assist_url(tmp_path_factory):
+    from govsearch.serve import ServerThread
     from index import build
     from web import create_app
-    from govsearch.serve import ServerThread
 
     base = tmp_path_factory.mktemp("e2e-assist")
     shutil.copytree(ROOT / "corpus", base / "corpus")

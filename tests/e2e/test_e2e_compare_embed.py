@@ -194,8 +194,8 @@ def hosts():
 @pytest.fixture(scope="module")
 def allowed_url(hosts, e2e_index):
     """govsearch serving the same index with the host pages' origin in cors_origins."""
-    from web import create_app
     from govsearch.serve import ServerThread
+    from web import create_app
 
     with ServerThread(create_app({"index": str(e2e_index), "cors_origins": hosts.origin}), threads=2) as server:
         yield server.url
@@ -204,8 +204,8 @@ def allowed_url(hosts, e2e_index):
 @pytest.fixture(scope="module")
 def broken_url(hosts, tmp_path_factory):
     """govsearch allowing the host origin but without an index: every search is a 503."""
-    from web import create_app
     from govsearch.serve import ServerThread
+    from web import create_app
 
     folder = tmp_path_factory.mktemp("noindex") / "index"
     with ServerThread(create_app({"index": str(folder), "cors_origins": hosts.origin}), threads=2) as server:

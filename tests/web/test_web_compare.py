@@ -9,9 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from webhelpers import parse
-
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
+from webhelpers import parse
 
 
 def query_of(href: str) -> dict[str, list[str]]:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import docs_text
 from search.engine import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from web import create_app
 from web.config import SETTINGS, ConfigError, load_config
-from conftest import docs_text
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_corpus
-from index import build
 from govsearch.cli import main
+from index import build
 from search.engine import Searcher
 from web import create_app
 

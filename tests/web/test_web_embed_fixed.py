@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from webhelpers import assert_no_active_markup, parse
-
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
+from webhelpers import assert_no_active_markup, parse
 
 
 def query_of(href: str) -> dict[str, list[str]]:
@@ -103,7 +102,6 @@ def test_page_past_the_end_never_reads_page_99_of_5(client):
 def test_table_of_contents_numbers_each_level_on_its_own(tiny_index, tmp_path):
     from index import build
     from web import create_app
-
     from webfixtures import write_reports
 
     corpus = write_reports(tmp_path / "corpus", {"nested.md": (
@@ -122,7 +120,6 @@ def test_table_of_contents_numbers_each_level_on_its_own(tiny_index, tmp_path):
 def test_headings_with_their_own_numbers_get_no_second_number(tmp_path):
     from index import build
     from web import create_app
-
     from webfixtures import write_reports
 
     corpus = write_reports(tmp_path / "corpus", {"numbered.md": (

@@ -10,10 +10,10 @@ import json
 import re
 
 import pytest
-from webhelpers import parse
 
 from index import build
 from web import create_app
+from webhelpers import parse
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'

@@ -7,10 +7,9 @@ import csv
 import io
 from urllib.parse import parse_qs, urlsplit
 
-from webhelpers import assert_no_active_markup, parse
-
 from web.export import safe_cell
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
+from webhelpers import assert_no_active_markup, parse
 
 
 def query_of(href: str) -> dict[str, list[str]]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from webhelpers import parse
 
 from web import create_app
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
+from webhelpers import parse
 
 
 def assert_links_under(html: str, prefix: str) -> None:

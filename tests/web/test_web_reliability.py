@@ -10,8 +10,8 @@ import socket
 
 import pytest
 
-from web import create_app
 from govsearch.serve import ServerThread
+from web import create_app
 from web.export import safe_cell
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from index import build, update
 from web import create_app
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)

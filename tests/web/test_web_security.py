@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from webhelpers import assert_no_active_markup, parse
 
 from web import create_app
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
-
+from webhelpers import assert_no_active_markup, parse
 
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 ESCAPED_IMG = "&lt;img src=x onerror=alert(1)&gt;"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 import govsearch.serve
 from govsearch.cli import main
-from web import create_app
 from govsearch.serve import ServerThread
+from web import create_app
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
-from webhelpers import parse
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
+from webhelpers import parse
 
 XIAWO = "shangjie-xiawo-2022"
 CAPTION = "峡窝镇社区环境质量越来越好"

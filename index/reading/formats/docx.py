@@ -16,7 +16,17 @@ import re
 import zipfile
 from pathlib import Path
 
-from index.reading.formats.base import HEADING, PARAGRAPH, PICTURE, Extracted, SkipFile, clean_line, render, table_text, useful_title
+from index.reading.formats.base import (
+    HEADING,
+    PARAGRAPH,
+    PICTURE,
+    Extracted,
+    SkipFile,
+    clean_line,
+    render,
+    table_text,
+    useful_title,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SUFFIXES = (".docx",)

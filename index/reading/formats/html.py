@@ -20,7 +20,18 @@ import codecs
 import re
 from pathlib import Path
 
-from index.reading.formats.base import HEADING, PARAGRAPH, PICTURE, Extracted, SkipFile, clean_line, iso_date, render, table_text, useful_title
+from index.reading.formats.base import (
+    HEADING,
+    PARAGRAPH,
+    PICTURE,
+    Extracted,
+    SkipFile,
+    clean_line,
+    iso_date,
+    render,
+    table_text,
+    useful_title,
+)
 from index.reading.formats.text import looks_wrong_cjk
 
 SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
