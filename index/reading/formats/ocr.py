@@ -1,7 +1,7 @@
 """Text from page images by OCR: Tesseract (``chi_sim``) run as a subprocess.
 
 Tesseract's TSV output gives every word with its box, its line, block and paragraph,
-and a confidence (0–100). Each OCR line becomes a :class:`~index.reading.formats.pdf.Line`
+and a confidence (0–100). Each OCR line becomes a :class:`~index.reading.formats.page_layout.Line`
 in the PDF reader's coordinates (points, y upwards, the page scaled to A4 height), so
 the PDF reader's rules apply unchanged: reading order, running headers and page
 numbers removed, paragraphs re-joined across lines and pages.
@@ -198,7 +198,7 @@ def _cache_put(key: str, value: dict) -> None:
 
 
 def ocr_page(data: bytes, page: int, render, info: OcrInfo, label: str, total: int, dpi: int | None = None):
-    """The lines of one page (``pdf.Line``), OCR'd or from the cache. ``render()``
+    """The lines of one page (``page_layout.Line``), OCR'd or from the cache. ``render()``
     gives the page as a Pillow image when it must be OCR'd; ``dpi``: its resolution
     when known (a rendered PDF page)."""
     key = page_cache_key(data, page)
@@ -329,14 +329,14 @@ def clean_text(text: str) -> str:
 
 
 def page_lines(words: list[Word], boxes: dict, width: int, height: int, page: int, info: OcrInfo):
-    """``pdf.Line`` objects of one page's words (placed by Tesseract's line boxes), and
+    """``page_layout.Line`` objects of one page's words (placed by Tesseract's line boxes), and
     the page's mean confidence (over characters). Lines of noise (mean confidence under
     MIN_LINE_CONFIDENCE) are dropped; uncertain words are listed in ``info``.
 
     Every line gets the page's usual line height as its size, unless it is SIZE_JUMP
     times taller (a title in a big face): a skewed scan makes long lines' boxes taller
     than short ones', which must not read as a change of font."""
-    from index.reading.formats.pdf import Line, reading_order
+    from index.reading.formats.page_layout import Line, reading_order
 
     scale = PAGE_HEIGHT / height if height else 1.0
     groups: dict[tuple[int, int, int], list[Word]] = {}
@@ -425,8 +425,8 @@ def drop_red_letter_head(lines: list) -> list:
 
 
 def pages_text(pages: list[list]) -> str:
-    """The text of OCR'd pages (lists of ``pdf.Line``), with the PDF reader's rules."""
-    from index.reading.formats.pdf import join_paragraphs, remove_running_lines
+    """The text of OCR'd pages (lists of ``page_layout.Line``), with the PDF reader's rules."""
+    from index.reading.formats.page_layout import join_paragraphs, remove_running_lines
 
     lines = drop_red_letter_head([ln for page in pages for ln in page])
     kept = {id(ln) for ln in lines}
