@@ -118,7 +118,9 @@ def dimension_fields(t) -> list[str]:
 
 
 def _column(t, name: str):
-    return t.model.by_filter[name].column
+    """The column kind of a dimension; each report's finest place (``place``) is no field
+    of the model but a code per passage, like a place field's."""
+    return "code" if name == PLACE else t.model.by_filter[name].column
 
 
 def _place_columns(t) -> list[str]:
