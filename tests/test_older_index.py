@@ -29,6 +29,11 @@ def _age(index_dir, fmt):
     size = info_path.stat().st_size
     text = json.dumps(info, ensure_ascii=False).encode("utf-8")
     info_path.write_bytes(text.ljust(size))  # the size the generation recorded: not "truncated"
+    # an older version wrote no checksums into the manifest (the sizes alone)
+    manifest_path = info_path.parent / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest.pop("crc32", None)
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     return info_path
 
 

@@ -114,3 +114,13 @@ def test_chrome_names_the_place_but_not_the_year(make_index):
     assert doc["year"] is None
     hits = searcher.search("欢迎访问")
     assert hits.total == 0
+
+
+def test_only_layout_tags_are_dropped():
+    # a saved page's layout tags go; anything else in angle brackets is the report's own
+    # text (shown escaped on the pages), never silently removed
+    blocks = parse("青禾镇工作总结\n\n第一段<br>接着<p class=\"x\">正文</p>\n\n公式<a1>与<script>alert(1)</script>照录。\n",
+                   ANALYZER).blocks
+    texts = [text for _, _, text in blocks]
+    assert "第一段 接着 正文" in texts
+    assert "公式<a1>与<script>alert(1)</script>照录。" in texts

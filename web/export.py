@@ -20,20 +20,26 @@ from urllib.parse import quote
 from index import fields as field_model
 from search.results import Hit
 
-# computed columns after the model's: (hit value or computed column, header)
-EXTRA_COLUMNS = (("place_label", "地区"), ("level_label", "级别"), ("doc_id", "报告编号"),
-                 ("passage_id", "段落编号"), ("match", "匹配方式"), ("kind", "段落类型"), ("link", "链接"))
-MATCH_LABELS = {"exact": "完整匹配", "words": "词匹配", "synonym": "同义词"}
+# computed columns: (hit value, header); the place as people read it and the level come
+# right after the first export's five columns, the ids, match and link after the model's
+PLACE_COLUMNS = (("place_label", "地区"), ("level_label", "级别"))
+TAIL_COLUMNS = (("doc_id", "报告编号"), ("passage_id", "段落编号"), ("match", "匹配方式"), ("kind", "段落类型"),
+                ("link", "链接"))
+FIRST_EXPORT = 5  # the columns of the first export (乡镇, 标题, 年份, 章节, 段落), kept first and in order
+MATCH_LABELS = {"exact": "完整匹配", "words": "词匹配", "context": "标题或上文匹配", "partial": "部分匹配",
+                "synonym": "同义词"}
 
 
 def columns() -> list[tuple[str, str]]:
-    """(hit value, header) of each column: the fields of the model in use with an
-    ``export`` position (index/fields.py), in that order — the first five are the columns
-    of the first export, kept in their order so that spreadsheets built on them still
-    read —, then :data:`EXTRA_COLUMNS`."""
+    """(hit value, header) of each column: the first five fields of the model in use with
+    an ``export`` position (index/fields.py) — the columns of the first export, in their
+    order, so that spreadsheets built on them still read —, the place and level as people
+    read them, the model's other export fields (county, city, province, any added field),
+    then report and passage ids, the kind of match, the kind of passage and a link."""
     model = [(f.json, f.label or f.json) for f in field_model.current().export_fields]
-    names = {name for name, _ in model}
-    return [*model, *((n, h) for n, h in EXTRA_COLUMNS if n not in names)]
+    out = [*model[:FIRST_EXPORT], *PLACE_COLUMNS, *model[FIRST_EXPORT:], *TAIL_COLUMNS]
+    seen: set[str] = set()
+    return [c for c in out if not (c[0] in seen or seen.add(c[0]))]
 
 
 COLUMNS = tuple(columns())  # those of the shipped model

@@ -367,7 +367,7 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
                                       "default to year. Any facet field of the index: town, county, year, topic, and "
                                       "province, city, level when the index has them.",
                        "schema": {"type": "array", "items": {"type": "string", "enum": [
-                           "auto", *(dimensions or (f.filter for f in model.filters if f.facet))]},
+                           "auto", *(dimensions or ("place", *(f.filter for f in model.filters if f.facet)))]},
                                   "maxItems": 2, "uniqueItems": True}, "example": ["town", "year"]}]
     return {
         "openapi": "3.1.0",

@@ -75,7 +75,10 @@ PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+
 # a site's name alone on its line: 某某范文站, 某某文库
 SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# layout tags a saved page leaves in its text; anything else written in angle brackets
+# (<script>, <img …>, a formula) is the document's own text and is kept, to be shown escaped
+LAYOUT_TAGS = "br|p|div|span|font|strong|b|i|em|u|center|section|article|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]"
+HTML_TAG = re.compile(rf"</?(?:{LAYOUT_TAGS})(?:\s[^<>]*)?/?>", re.I)
 
 
 # pinyin a broken script converter wrote after characters: 鎮(zhèn), 會(huì)議 (a tone mark
