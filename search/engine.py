@@ -86,7 +86,7 @@ class Searcher:
             with self._lock:
                 loading = self._loading
                 if loading is None or not loading.is_alive():
-                    loading = self._loading = threading.Thread(target=self._load, args=(gen_path, True),
+                    loading = self._loading = threading.Thread(target=self._load, args=(gen_path,),
                                                                daemon=True, name="govsearch-reload")
                     loading.start()
             loading.join(RELOAD_WAIT)
