@@ -48,7 +48,7 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
             results = found
     if did_you_mean and results.total <= spelling.FEW and not results.expanded.get("pinyin"):
         results.did_you_mean = corrections(searcher, vocabulary(), q, results.total, run)
-    if results.total == 0 and len(q.clauses) > 1:
+    if results.total == results.total_partial and len(q.clauses) > 1:  # no passage holds every term
         results.widen = widen(q, run)
     if related and results.hits:
         texts = [normalize(h.passage) for h in results.hits]

@@ -129,11 +129,16 @@ def test_synonym_line_only_when_the_synonyms_added_passages(client):
 
 def test_zero_results_page_offers_to_widen_without_empty_filter_rows(client):
     page = client.get("/?q=人居环境 不存在的词").get_data(as_text=True)
-    assert 'class="facet-panel"' not in page and "（无）" not in page
+    # no passage holds both terms: the partial tier lists those without the absent one,
+    # and the page offers the narrower query itself; no empty filter rows
+    assert "（无）" not in page
     widen = page.split('data-assist="widen"', 1)[1].split("</li>", 1)[0]
     assert "去掉“不存在的词”" in widen and re.search(r">人居环境</a>（去掉“不存在的词”，5 段）", widen)
     data = client.get("/api/search?q=人居环境 不存在的词").get_json()
     assert data["widen"] == [{"query": "人居环境", "total": 5, "dropped": "不存在的词"}]
+    assert data["total"] == data["total_partial"]
+    nothing = client.get("/?q=不存在的词 也不存在").get_data(as_text=True)
+    assert 'class="facet-panel"' not in nothing and "（无）" not in nothing  # the plain zero-result page
 
 
 def test_widen_stops_at_four_terms(client):

@@ -170,7 +170,7 @@ with store.build_lock(Path(sys.argv[1])):
 
 def test_two_writers_one_waits_out_with_a_message(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"a.txt": A})
-    code = "import sys, time\nfrom pathlib import Path\nfrom index import store\n" \
+    code = "import sys, time\nfrom pathlib import Path\nfrom index.generation import store\n" \
            "with store.build_lock(Path(sys.argv[1])):\n    print('locked', flush=True)\n    time.sleep(60)\n"
     holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "index")], stdout=subprocess.PIPE,
                               env=ENV, text=True)

@@ -322,22 +322,15 @@ def _word_postings(folder: Path) -> dict[int, set[int]]:
     return out
 
 
-def test_word_rows_answer_what_whoosh_answers(sample_index, tmp_path):
-    """The relaxed match reads the mapped word postings; with them taken away it asks
-    Whoosh's ``words`` field: the same hits, and the postings rebuilt from Whoosh alone
-    are the ones the build wrote."""
+def test_word_rows_rebuilt_from_whoosh_are_the_ones_the_build_wrote(sample_index, tmp_path):
+    """The relaxed match reads the mapped word postings (an index without them is refused
+    as older); rebuilt from Whoosh's ``words`` field alone they are the ones the build
+    wrote, and the relaxed queries find passages through them."""
     from index.generation.wordrows import rebuild_from_whoosh as rebuild_words
 
     mapped = Searcher(sample_index)
     assert mapped._current().word_rows is not None
-    via_whoosh = Searcher(sample_index)
-    via_whoosh._current().word_rows = None
-    compared = 0
-    for q in RELAXED_QUERIES:
-        a, b = mapped.search(q, page_size=100), via_whoosh.search(q, page_size=100)
-        assert (a.total, [h.passage_id for h in a.hits]) == (b.total, [h.passage_id for h in b.hits]), q
-        compared += a.total
-    assert compared > 0
+    assert sum(mapped.search(q, page_size=100).total for q in RELAXED_QUERIES) > 0
     gen = _gen(sample_index)
     assert _word_postings(rebuild_words(gen, tmp_path / "rebuilt")) == _word_postings(gen)
 
