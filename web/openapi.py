@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from index import fields as field_model
-from index.reading.places import LEVEL_LABELS
+from index.reading.places import LEVEL_ALIASES, LEVEL_LABELS
 from web.config import WebConfig
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -327,6 +327,17 @@ SWITCH_VALUES = ("0", "1", "true", "false", "on", "off", "yes", "no")
 _YEAR_ITEM = "[0-9]{4}( *- *[0-9]{4})?"
 YEAR_PATTERN = f"^ *({_YEAR_ITEM})? *((,|，) *({_YEAR_ITEM})? *)*$"
 DIMENSIONS = ("auto", "place", *(f.filter for f in field_model.MODEL.filters if f.facet))
+LEVEL_VALUES = sorted({*LEVEL_ALIASES, *LEVEL_ALIASES.values()}, key=lambda v: (-len(v), v))
+# level values of /api/compare: levels or their Chinese names, separated by commas (empty pieces name nothing)
+_LEVEL = "(?:" + "|".join(LEVEL_VALUES) + ")?"
+LEVEL_LIST = rf"^\s*{_LEVEL}\s*(?:[,，]\s*{_LEVEL}\s*)*$"
+
+
+def _with_pattern(schema: dict, pattern: str) -> dict:
+    """``schema`` whose string values (or array items) must match ``pattern``."""
+    if schema.get("type") == "array":
+        return {**schema, "items": {**schema.get("items", {}), "pattern": pattern}}
+    return {**schema, "pattern": pattern}
 
 
 def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] | None = None) -> dict:
@@ -358,6 +369,10 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
     ]
     # what /api/compare reads: the query and the filters (not paging, order, grouping or the switches)
     filter_params = [p for p in search_params if p["name"] not in ("page", "page_size", "sort", "synonyms", "related", "group")]
+    # /api/compare names levels as rows and columns: a level value there is one of the levels
+    # or their Chinese names (web/api.py check_levels refuses any other with 400)
+    filter_params = [{**p, "schema": _with_pattern(p["schema"], LEVEL_LIST)} if p["name"] == "level" else p
+                     for p in filter_params]
     compare_params = [*filter_params,
                       {"name": "by", "in": "query", "required": False, "style": "form", "explode": True,
                        "description": "Row field, then column field (repeat: by=town&by=year). auto (the default for rows): "
