@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from govsearch.cli import main
 from index.generation.build import build, update
-from index.reading.formats import ocr
+from index.reading.formats import ocr, page_image
 from index.reading.formats.base import SkipFile
 from index.reading.formats.ocr import OcrOptions
 from search.engine import Searcher
@@ -452,15 +452,15 @@ def test_ocr_line_clean_up():
 def test_speckled_pages_are_despeckled_from_the_share_of_isolated_dark_pixels():
     from PIL import Image, ImageDraw
 
-    assert ocr.needs_despeckling(ocr.SPECKLE_SHARE) and not ocr.needs_despeckling(ocr.SPECKLE_SHARE - 0.001)
+    assert page_image.needs_despeckling(page_image.SPECKLE_SHARE) and not page_image.needs_despeckling(page_image.SPECKLE_SHARE - 0.001)
     clean = Image.new("L", (400, 400), 255)
     ImageDraw.Draw(clean).rectangle((50, 50, 350, 80), fill=0)  # a thick stroke: nothing isolated
     stroke = 301 * 31
-    assert ocr.speckle_share(clean) == pytest.approx(4 / stroke)  # only its four corner pixels
+    assert page_image.speckle_share(clean) == pytest.approx(4 / stroke)  # only its four corner pixels
     specks = clean.copy()
     for n in range(40):
         specks.putpixel((20 + 9 * n, 300), 0)  # isolated dots
-    assert ocr.speckle_share(specks) == pytest.approx((40 + 4) / (stroke + 40))
+    assert page_image.speckle_share(specks) == pytest.approx((40 + 4) / (stroke + 40))
 
 
 def test_the_cache_is_in_the_index_folder_unless_a_folder_is_named(tmp_path, monkeypatch):

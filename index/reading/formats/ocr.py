@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from index.reading.formats import page_image
 from index.reading.formats.base import SkipFile
 
 LANGUAGES = "chi_sim"
@@ -49,12 +50,11 @@ PAGE_HEIGHT = 842.0  # points: every page is scaled to the height of A4, the PDF
 MIN_WORD_CONFIDENCE = 60  # a word below this is kept but listed as uncertain
 MIN_LINE_CONFIDENCE = 35  # a line whose words average below this is noise (seal text, specks), dropped
 LOW_PAGE_CONFIDENCE = 70  # a page whose mean word confidence is below this is named in the build summary
-SPECKLE_SHARE = 0.03  # of dark pixels isolated: at or above it a page is despeckled (clean print: ~2 %)
 MIN_IMAGE_SIDE = 500  # pixels: a smaller image (an icon, a logo) is not a scanned page
 MIN_IMAGE_CHARS = 10  # an image giving fewer characters is not a page of text
 MARGIN_LINES = 2  # lines starting at the same place make a margin
 SIZE_JUMP = 1.5  # a line this many times taller than the page's usual line is set in a bigger face
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: pages made ready by page_image.for_ocr (flattened light, grey seal out)
 INSTALL_HINT = "install Debian's tesseract-ocr and tesseract-ocr-chi-sim"
 OFF_HINT = "OCR is off (--no-ocr / GOVSEARCH_OCR=0)"
 
@@ -227,8 +227,9 @@ def ocr_page(data: bytes, page: int, render, info: OcrInfo, label: str, total: i
 
 
 def _tesseract(image, dpi: int | None = None) -> tuple[list[Word], dict, int, int]:
-    """Tesseract's words of an image (drawn without red ink, specks removed)."""
-    gray = despeckle(without_red(image))
+    """Tesseract's words of an image, made ready by ``page_image.for_ocr`` (red ink and a grey
+    seal left out, uneven light flattened, specks removed)."""
+    gray = page_image.for_ocr(image)
     buffer = io.BytesIO()
     gray.save(buffer, format="PPM")  # a PGM: Tesseract reads it with no decompressing
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # the build's workers are the parallelism
@@ -244,37 +245,6 @@ def _tesseract(image, dpi: int | None = None) -> tuple[list[Word], dict, int, in
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise SkipFile(f"OCR failed (tesseract: {message[-1] if message else done.returncode})")
     return (*parse_tsv(done.stdout.decode("utf-8", "replace")), gray.width, gray.height)
-
-
-def without_red(image):
-    """A grey image for OCR: the red channel of a colour scan, where red ink (the
-    red-letter head, the seal) is as light as the paper and black print stays black."""
-    if image.mode in ("RGB", "RGBA", "P", "CMYK"):
-        return image.convert("RGB").getchannel("R")
-    return image.convert("L")
-
-
-def speckle_share(gray) -> float:
-    """The share of a page's dark pixels that a 3×3 median filter removes: isolated
-    specks (dust, scanner noise) go, the strokes of printed characters stay."""
-    from PIL import ImageChops, ImageFilter
-
-    dark = gray.point(lambda v: 255 if v < 128 else 0)
-    kept = gray.filter(ImageFilter.MedianFilter(3)).point(lambda v: 255 if v < 128 else 0)
-    total = dark.histogram()[255]
-    return ImageChops.subtract(dark, kept).histogram()[255] / total if total else 0.0
-
-
-def needs_despeckling(share: float) -> bool:
-    return share >= SPECKLE_SHARE
-
-
-def despeckle(gray):
-    """A speckled page through a 5×5 median filter, which takes the specks that make
-    Tesseract misread whole lines; a clean page as it is (the filter also thins strokes)."""
-    from PIL import ImageFilter
-
-    return gray.filter(ImageFilter.MedianFilter(5)) if needs_despeckling(speckle_share(gray)) else gray
 
 
 def parse_tsv(tsv: str) -> tuple[list[Word], dict[tuple[int, int, int], tuple[int, int, int, int]]]:
