@@ -155,3 +155,14 @@ def test_place_and_document_number_lines_are_bylines():
         assert ("byline", line) in got
     assert ("caption", "(代表對有關決議(草案)進行表決)") in got
     assert ("heading", "第一章 总则") in got
+
+
+def test_signature_lines_above_the_closing_date_are_bylines_not_headings():
+    body = "关于做好春季森林防火工作的通知\n一、压实防火责任\n各村要落实网格护林员，严禁野外用火。\n"
+    two = blocks(body + "中共青禾镇委员会\n青禾镇人民政府\n2024年2月26日\n")  # SIGNATURE_LINES = 2: both sign
+    assert ("byline", "中共青禾镇委员会") in two and ("byline", "青禾镇人民政府") in two
+    three = blocks(body + "青禾镇防火指挥部\n中共青禾镇委员会\n青禾镇人民政府\n2024年2月26日\n")
+    assert ("byline", "青禾镇防火指挥部") not in three and ("byline", "中共青禾镇委员会") in three
+    # not the document's end: a short line above a date inside the text keeps its own rules
+    inside = blocks(body + "二、加强巡查值守\n2024年2月26日\n节假日期间实行二十四小时值班制度。\n")
+    assert ("heading", "二、加强巡查值守") in inside

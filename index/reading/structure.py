@@ -88,6 +88,7 @@ MAX_CELL = 12  # a line this short among others like it is a table cell
 CAPTION_GAP = 2
 MAX_JOINED = 6000
 LOOKAHEAD = 4
+SIGNATURE_LINES = 2  # short lines right above a closing date: the issuers signing (落款), never headings
 
 
 @dataclass
@@ -218,6 +219,16 @@ def _in_table(units: list[Unit], i: int) -> bool:
     return _short_cell(units[i]) and run >= 3
 
 
+def _signs(units: list[Unit], i: int) -> bool:
+    """Whether units[i] is one of the SIGNATURE_LINES short, unnumbered lines standing
+    right above the date line that ends the document: the issuers' signature."""
+    last = len(units) - 1
+    if not (last - SIGNATURE_LINES <= i < last and DATE_LINE.match(units[last].text.lstrip("•·- \u3000"))):
+        return False
+    return all(heading_like(u.text) and not is_numbered(u.text) and "，" not in u.text and "、" not in u.text
+               for u in units[i:last])
+
+
 def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer) -> bool:
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
@@ -252,6 +263,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
             unit.kind = "byline"
+            continue
+        if i > 0 and _signs(units, i):
+            unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日
             continue
         if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
             unit.kind = "caption"

@@ -30,7 +30,7 @@ BACKGROUND_SCALE = 8  # the paper's brightness is estimated on the image shrunk 
 SECOND_INK_DARK = 0.15  # of the paper's brightness: darker is black print, kept under a seal
 SECOND_INK_LIGHT = 0.70  # lighter than this is paper (or the blur of an edge)
 SEAL_STROKE = 5  # pixels: mid-grey this thick in both directions is a second ink, not a text edge
-SEAL_MARGIN = 7  # pixels around it taken too (its blurred edge)
+SEAL_MARGIN = 5  # pixels: the mask widened by this window (2 px each side) takes its blurred edge
 SPECKLE_SHARE = 0.03  # of dark pixels isolated: at or above it a page is despeckled (clean print: ~2 %)
 
 
