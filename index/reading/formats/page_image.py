@@ -62,20 +62,20 @@ def without_red(image):
 
 
 def paper(gray):
-    """The paper's brightness at every pixel (a grey image of the same size): the
-    lightest pixel near each place of the image shrunk BACKGROUND_SCALE times, smoothed."""
+    """The paper's brightness, on the image shrunk BACKGROUND_SCALE times: the lightest
+    pixel near each place, smoothed."""
     from PIL import Image, ImageFilter
 
     small = gray.resize((max(1, gray.width // BACKGROUND_SCALE), max(1, gray.height // BACKGROUND_SCALE)),
                         Image.Resampling.BOX)
     # 9 shrunk pixels (72 at full size) is wider than a character, so every window holds paper
-    light = small.filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.GaussianBlur(4))
-    return light.resize(gray.size, Image.Resampling.BILINEAR)
+    return small.filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.GaussianBlur(4))
 
 
-def light_spread(gray) -> float:
-    """How much the paper's brightness varies across the page, as a share of its brightest."""
-    levels = np.asarray(paper(gray), dtype=np.float32)
+def light_spread(light) -> float:
+    """How much the paper's brightness (``paper``) varies across the page, as a share
+    of its brightest (1st and 99th percentiles)."""
+    levels = np.asarray(light, dtype=np.float32)
     top = float(np.percentile(levels, 99))
     return (top - float(np.percentile(levels, 1))) / top if top else 0.0
 
@@ -88,11 +88,18 @@ def flattened(gray):
     """The image divided by its paper's brightness when that varies by FLAT_SPREAD or more."""
     from PIL import Image
 
-    if not needs_flattening(light_spread(gray)):
+    light = paper(gray)
+    if not needs_flattening(light_spread(light)):
         return gray
     pixels = np.asarray(gray, dtype=np.float32)
-    light = np.maximum(np.asarray(paper(gray), dtype=np.float32), 1.0)
+    light = np.maximum(np.asarray(light.resize(gray.size, Image.Resampling.BILINEAR), dtype=np.float32), 1.0)
     return Image.fromarray(np.clip(pixels / light * 255.0, 0, 255).astype(np.uint8))
+
+
+def _brightest(gray) -> float:
+    """The paper's level of a flattened page: its 99th percentile of brightness."""
+    counts = np.cumsum(gray.histogram()[:256])
+    return float(np.searchsorted(counts, 0.99 * counts[-1])) or 255.0
 
 
 def second_ink(gray):
@@ -101,7 +108,7 @@ def second_ink(gray):
     from PIL import Image, ImageFilter
 
     pixels = np.asarray(gray)
-    top = float(np.percentile(pixels, 99)) or 255.0
+    top = _brightest(gray)
     mid = (pixels >= SECOND_INK_DARK * top) & (pixels <= SECOND_INK_LIGHT * top)
     mask = Image.fromarray(mid.astype(np.uint8) * 255)
     thick = mask.filter(ImageFilter.MinFilter(SEAL_STROKE)).filter(ImageFilter.MaxFilter(SEAL_STROKE))
@@ -117,7 +124,7 @@ def without_second_ink(gray):
     if not mask.any():
         return gray
     pixels = np.asarray(gray).copy()
-    top = float(np.percentile(pixels, 99)) or 255.0
+    top = _brightest(gray)
     pixels[mask & (pixels > SECOND_INK_DARK * top)] = round(top)
     return Image.fromarray(pixels)
 
