@@ -11,13 +11,13 @@ The clean-up follows what the OCR gives for printed Chinese:
 * words come separated by spaces: a space is kept only between two Latin words or
   numbers; ASCII punctuation read between Chinese characters becomes the full-width
   mark the report printed (``,`` → ``，``);
-* red ink (the red-letter head, the seal) is left out of the image before OCR: the
-  red channel of a colour scan shows it as white; in a grey scan the red-letter head
-  is recognised from its text (a line ending in ``文件`` above the document number
-  ``X政〔2023〕12号`` at the top of the first page) and seal text from its low
-  confidence;
-* a speckled page is despeckled (a median filter) before OCR; a round bracket read as
-  an angle bracket is made round again;
+* the image is prepared by :mod:`index.reading.formats.page_image` before OCR: red ink
+  (the red-letter head, the seal) left out of a colour image by its colour, uneven light
+  flattened, a grey seal left out of a grey image by its breadth, specks removed;
+* in a grey scan the red-letter head is also recognised from its text (a line ending in
+  ``文件`` above the document number ``X政〔2023〕12号`` at the top of the first page)
+  and seal text from its low confidence; a round bracket read as an angle bracket is
+  made round again;
 * words read with a low confidence stay in the text (searchable) and are listed in
   :class:`OcrInfo` with their page, so that the document page can mark them.
 
