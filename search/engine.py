@@ -392,7 +392,7 @@ class Searcher:
             level = tiers.CONTEXT if int(rows[i]) in loose.context_terms else int(tier[i])
             needles = (needles_words if level == tiers.WORDS else needles_synonym if level == tiers.SYNONYM
                        else needles_exact)
-            found = Matches.find(r.text, needles)
+            found = Matches.find(r.text, needles, r.norm, t.source_offsets(r.row))
             hits.append(Hit.from_row(r, match=tiers.NAMES[level],
                                      snippet=HTML.snippet(found, _FRAGMENTER.pieces(found)),
                                      score=round(float(scores[i]), 4), runs=found.runs))

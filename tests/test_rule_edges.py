@@ -274,3 +274,38 @@ def test_boilerplate_min_files_a_block_in_exactly_five_reports_is_boilerplate():
 
     assert boilerplate_lines(docs(5)) == frozenset(block)
     assert boilerplate_lines(docs(4)) == frozenset()
+
+
+@pytest.mark.parametrize("age_ns, reads", [(2_000_000_000, 2), (2_000_000_001, 1)])
+def test_pointer_settle_a_current_pointer_exactly_two_seconds_old_is_read_again(tmp_path, monkeypatch, age_ns, reads):
+    """store.current_generation trusts its cached reading of CURRENT only when the
+    pointer's stat is unchanged and it was modified more than POINTER_SETTLE (2 s) ago."""
+    import os
+
+    from index.generation import store
+
+    (tmp_path / "gen-a").mkdir()
+    (tmp_path / "CURRENT").write_text("gen-a\n", encoding="utf-8")
+    mtime = os.stat(tmp_path / "CURRENT").st_mtime_ns
+    monkeypatch.setattr(store.time, "time_ns", lambda: mtime + age_ns)
+    calls = []
+    real = store._read_pointer
+    monkeypatch.setattr(store, "_read_pointer", lambda *a: calls.append(1) or real(*a))
+    assert store.current_generation(tmp_path) == tmp_path / "gen-a"
+    assert store.current_generation(tmp_path) == tmp_path / "gen-a"
+    assert len(calls) == reads
+
+
+def test_a_switched_pointer_is_seen_by_the_next_search(tmp_path):
+    """switch_to replaces CURRENT (a new file): the cached reading goes at once."""
+    from index.generation import store
+
+    for name in ("gen-a", "gen-b"):
+        (tmp_path / name).mkdir()
+    store.switch_to(tmp_path, tmp_path / "gen-a")
+    assert store.current_generation(tmp_path) == tmp_path / "gen-a"
+    store.switch_to(tmp_path, tmp_path / "gen-b")
+    assert store.current_generation(tmp_path) == tmp_path / "gen-b"
+    (tmp_path / "gen-b").rmdir()
+    with pytest.raises(Exception, match="missing generation"):
+        store.current_generation(tmp_path)
