@@ -115,9 +115,11 @@ class Vocabulary:
         self.pinyin = Strings(a["pinyin.data"], a["pinyin.offsets"])
         self.tags = Strings(a["tags.data"], a["tags.offsets"]) if a.get("tags.data") is not None else None
         self.index = HashedTerms(self.terms, KeyIndex.of_arrays(a["term.h"], a["term.i"]))
+        pinyin = self.pinyin  # the key functions hold the strings, not the vocabulary: no reference cycle
+        # keeps a dropped vocabulary's mapping alive until the garbage collector runs
         self._pinyin_keys = (
-            PrefixIndex.of_ids(a["prefix_full"], self.full_pinyin),
-            PrefixIndex.of_ids(a["prefix_initials"], self.pinyin_initials),
+            PrefixIndex.of_ids(a["prefix_full"], lambda i: assist_tables.full_pinyin(pinyin[i])),
+            PrefixIndex.of_ids(a["prefix_initials"], lambda i: assist_tables.initials(pinyin[i])),
             KeyIndex.of_arrays(a["by_full.h"], a["by_full.i"]),
             KeyIndex.of_arrays(a["by_initials.h"], a["by_initials.i"]),
         )
