@@ -11,6 +11,11 @@ for the first runs, the warm runs and the warm runs of the frequent terms (发�
 tens of thousands of passages). The first search of the process (``工作报告``, which maps
 the generation) is reported apart.
 
+``--serve PORT`` instead starts ``govsearch serve --workers 1`` on the index and prints
+the server's CPU milliseconds per request (its ``/proc`` user + system time over
+``--rounds`` rounds of ``GET /api/search`` for every query, after one round that warms
+it) and its RSS before and after.
+
 ``--dump FILE`` writes each query's results (totals, the page's passage ids, scores,
 highlights and snippets) as JSON lines; ``--compare FILE`` checks the current results
 against such a dump and prints every difference — a speed change must not change them.
@@ -21,10 +26,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -57,13 +64,53 @@ def _result(res) -> dict:
             "hits": [[h.passage_id, h.match, h.score, [list(r) for r in h.runs], h.snippet] for h in res.hits]}
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def serve_figures(index: str, port: int, rounds: int) -> int:
+    import http.client
+
+    from cold_start import Server, _get, _paths
+
+    server = Server(Path(index), port, workers=1)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        paths = _paths() + [f"/api/search?q={quote(f)}" for f in FREQUENT]
+        for path in paths:  # the warm-up round: each query's first run
+            _get(conn, path)
+        rss_before = server.memory_mb()[0]
+        cpu = _cpu_seconds(server.pids())
+        walls = [_get(conn, path) * 1000 for _ in range(rounds) for path in paths]
+        cpu = _cpu_seconds(server.pids()) - cpu
+        n = len(walls)
+        print(f"server on {index}: {n} warm requests ({len(paths)} queries × {rounds})\n")
+        print("| server CPU ms / request | wall p50 / p95 ms | RSS MiB after warm-up → after |")
+        print("|---|---|---|")
+        print(f"| {cpu * 1000 / n:.1f} | {statistics.median(walls):.1f} / {_pct(walls, 95):.1f} "
+              f"| {rss_before:.0f} → {server.memory_mb()[0]:.0f} |")
+    finally:
+        server.stop()
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--index", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--dump", help="write each query's results to this file (JSON lines)")
     ap.add_argument("--compare", help="compare each query's results with this dump")
+    ap.add_argument("--serve", type=int, metavar="PORT", help="measure a server's CPU per request instead")
     args = ap.parse_args(argv)
+    if args.serve:
+        return serve_figures(args.index, args.serve, args.rounds)
 
     from search import Searcher
 
