@@ -186,3 +186,20 @@ def test_damaged_tables_are_named_at_open_and_under_a_live_searcher(tmp_path):
         s.search("五心支部")
     with pytest.raises(IndexMissing, match=r"assist\.bin"):
         Searcher(tmp_path / "i").search("五星支部")
+
+
+def test_an_update_after_the_tables_were_damaged_writes_sound_ones(tmp_path):
+    """An update reuses the previous generation's part-of-speech tags only when its
+    tables are the bytes the manifest vouches for: damaged ones are tagged again."""
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B})
+    build(corpus, tmp_path / "i", workers=1)
+    gen = _gen(tmp_path / "i")
+    path = gen / assist_tables.DATA
+    _, offset, _ = json.loads((gen / assist_tables.INFO).read_text())["arrays"]["tags.data"]
+    data = bytearray(path.read_bytes())
+    data[offset] = ord("x") if data[offset] != ord("x") else ord("z")  # a first term's first tag, still valid text
+    path.write_bytes(bytes(data))
+    (corpus / "c.txt").write_text(C, encoding="utf-8")
+    update(corpus, tmp_path / "i", workers=1)
+    build(corpus, tmp_path / "fresh", workers=1)
+    assert _table_bytes(_gen(tmp_path / "i")) == _table_bytes(_gen(tmp_path / "fresh"))

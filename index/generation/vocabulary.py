@@ -208,16 +208,20 @@ class _Stored:
 
 def _previous_tags(gen: Path) -> dict[str, str]:
     """term → part-of-speech tags, as the previous generation's tables hold them (none
-    when it has no readable tables: every term is tagged again)."""
+    when it has no sound tables — missing, or not the bytes its manifest vouches for:
+    every term is tagged again)."""
+    from index.generation import store
+
     try:
+        store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES)
         tables = assist_tables.AssistTables(gen)
-    except Exception:
+        if tables.get("tags.data") is None:
+            return {}
+        terms = _strings(tables["terms.data"], tables["terms.offsets"])
+        tags = _strings(tables["tags.data"], tables["tags.offsets"])
+    except Exception:  # a damaged or older table: tag again
         return {}
-    if tables.get("tags.data") is None:
-        return {}
-    terms = _strings(tables["terms.data"], tables["terms.offsets"])
-    tags = _strings(tables["tags.data"], tables["tags.offsets"])
-    return dict(zip(terms, tags))
+    return dict(zip(terms, tags)) if len(terms) == len(tags) else {}
 
 
 def _strings(data, offsets) -> list[str]:
