@@ -4,6 +4,9 @@ Prints a Markdown table (and ``--json`` the raw figures) for each index given:
 
 * fresh-process ``govsearch search Q --json`` vs ``govsearch --version`` (median wall
   time of ``--runs`` runs each, alternated), their ratio, and the median ``took_ms``;
+  and the CPU seconds (user + system, which the machine's load does not inflate) of a
+  fresh search, did-you-mean (``五心支部``), pinyin (``wxzb``) and ``suggest 人居``, each
+  against a ``--version`` run beside it (median of the paired ratios);
 * the first query a running ``govsearch serve`` answers after the index switched
   generation (``CURRENT`` pointed at the other of the two newest generations, as a
   build does), median and max over ``--switches`` switches;
@@ -28,6 +31,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -48,21 +52,40 @@ QUERY = "乡村振兴"
 
 
 def _run(args: list[str]) -> tuple[float, str]:
+    return _run_cpu(args)[:2]
+
+
+def _run_cpu(args: list[str]) -> tuple[float, str, float]:
+    """(wall seconds, standard output, CPU seconds: user + system of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    return time.perf_counter() - started, out
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, out, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+# fresh-process query assistance (issue 22): each timed against `--version` in alternation
+ASSIST_COMMANDS = {"did-you-mean": ["search", "五心支部"], "pinyin": ["search", "wxzb"], "suggest": ["suggest", "人居"]}
 
 
 def cold_cli(index: Path, runs: int) -> dict:
     search, version, took = [], [], []
+    cpu_ratios: dict[str, list[float]] = {"search": [], **{k: [] for k in ASSIST_COMMANDS}}
     for _ in range(runs):
-        t, _ = _run([GOVSEARCH, "--version"])
+        t, _, v_cpu = _run_cpu([GOVSEARCH, "--version"])
         version.append(t)
-        t, out = _run([GOVSEARCH, "search", QUERY, "--index", str(index), "--json"])
+        t, out, cpu = _run_cpu([GOVSEARCH, "search", QUERY, "--index", str(index), "--json"])
         search.append(t)
+        cpu_ratios["search"].append(cpu / v_cpu)
         took.append(json.loads(out)["took_ms"])
+        for name, args in ASSIST_COMMANDS.items():  # A B A B: each ratio against a --version run beside it
+            _, _, v_cpu = _run_cpu([GOVSEARCH, "--version"])
+            _, _, cpu = _run_cpu([GOVSEARCH, *args, "--index", str(index)])
+            cpu_ratios[name].append(cpu / v_cpu)
     s, v = statistics.median(search), statistics.median(version)
-    return {"search_s": s, "version_s": v, "ratio": s / v, "took_ms": statistics.median(took)}
+    return {"search_s": s, "version_s": v, "ratio": s / v, "took_ms": statistics.median(took),
+            "cpu_ratio": {k: statistics.median(r) for k, r in cpu_ratios.items()}}
 
 
 # --------------------------------------------------------------------------- servers
@@ -306,6 +329,14 @@ def render(results: dict) -> str:
     for label, r in results.items():
         lines.append(f"| {label} | {r['index_mb']:.0f} | {r['search_s']:.2f} | {r['version_s']:.2f} | "
                      f"{r['ratio']:.2f}× | {r['took_ms']:.1f} | {pair(r, 'after_switch')} | {pair(r, 'after_switch_fg')} |")
+    if any("cpu_ratio" in r for r in results.values()):
+        names = ["search", *ASSIST_COMMANDS]
+        lines += ["", "| index | CPU seconds of a fresh process / `--version`'s (median of paired runs): "
+                  + " | ".join(f"`{' '.join(ASSIST_COMMANDS.get(n, ['search', QUERY]))}`" for n in names) + " |",
+                  "|---|" + "---|" * len(names)]
+        for label, r in results.items():
+            if "cpu_ratio" in r:
+                lines.append(f"| {label} | " + " | ".join(f"{r['cpu_ratio'][n]:.2f}×" for n in names) + " |")
     if any("workers1" in r for r in results.values()):
         lines += ["", "| index | serve | RSS / PSS / heap after load MiB | RSS / PSS / heap after queries MiB | "
                       "req/s 1 client (p95 ms) | req/s 8 clients (p95 ms) | 8 clients / 1 client | failed requests |",

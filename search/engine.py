@@ -47,6 +47,7 @@ MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
 GROUPS = ("none", "report")
 CACHE_TERMS = 512
+CACHE_BYTES = 32 << 20  # the term cache holds at most this many bytes of row arrays (the newest always)
 _log = logging.getLogger("govsearch")
 RELOAD_WAIT = 0.25  # seconds a query waits for a background reload before the previous generation answers it
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -74,6 +75,7 @@ class Searcher:
         self._table: PassageTable | None = None
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_bytes = 0
         self._problem: tuple[Path, GovsearchError] | None = None  # a generation that failed to open
 
     # ------------------------------------------------------------------ lifecycle
@@ -116,6 +118,7 @@ class Searcher:
             with self._lock:
                 old, self._table = self._table, fresh
                 self._cache = OrderedDict()
+                self._cache_bytes = 0
                 self._ranker = Ranker(fresh, lambda word, t=fresh: self._containing(t, word))
             if old is not None:
                 old.close()
@@ -168,9 +171,14 @@ class Searcher:
             rows = rows[np.fromiter((boundaries.contains(t.text(r), needle) for r in rows.tolist()),
                                     dtype=bool, count=len(rows))]
         with self._lock:
+            old = self._cache.pop(key, None)
+            if old is not None:
+                self._cache_bytes -= old.nbytes
             self._cache[key] = rows
-            if len(self._cache) > CACHE_TERMS:
-                self._cache.popitem(last=False)
+            self._cache_bytes += rows.nbytes
+            while len(self._cache) > 1 and (len(self._cache) > CACHE_TERMS or self._cache_bytes > CACHE_BYTES):
+                _, dropped = self._cache.popitem(last=False)
+                self._cache_bytes -= dropped.nbytes
         return rows
 
     def _filter_mask(self, t: PassageTable, filters: dict[str, list[str]]) -> np.ndarray:
@@ -392,7 +400,7 @@ class Searcher:
             level = tiers.CONTEXT if int(rows[i]) in loose.context_terms else int(tier[i])
             needles = (needles_words if level == tiers.WORDS else needles_synonym if level == tiers.SYNONYM
                        else needles_exact)
-            found = Matches.find(r.text, needles)
+            found = Matches.find(r.text, needles, r.norm, t.source_offsets(r.row))
             hits.append(Hit.from_row(r, match=tiers.NAMES[level],
                                      snippet=HTML.snippet(found, _FRAGMENTER.pieces(found)),
                                      score=round(float(scores[i]), 4), runs=found.runs))

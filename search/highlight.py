@@ -10,6 +10,7 @@ character of the document is HTML-escaped; the only markup produced is ``<mark>`
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -37,9 +38,14 @@ class Matches:
     count: int
 
     @classmethod
-    def find(cls, text: str, needles: list[str]) -> Matches:
-        """The matches of ``needles`` (normalized strings) in ``text``."""
-        norm, offsets = normalize_with_offsets(text)
+    def find(cls, text: str, needles: list[str], norm: str | None = None, offsets: Sequence[int] | None = None
+             ) -> Matches:
+        """The matches of ``needles`` (normalized strings) in ``text``. ``norm`` and
+        ``offsets`` (its source positions, e.g. a passage's
+        :class:`index.generation.source_text.SourceOffsets`) save normalizing ``text``
+        again; without them it is normalized here."""
+        if norm is None or offsets is None:
+            norm, offsets = normalize_with_offsets(text)
         found = {needle: boundaries.find_all(norm, offsets, needle) for needle in dict.fromkeys(n for n in needles if n)}
         return cls(text, _runs(offsets, found), _groups(offsets, found), _count(found))
 
@@ -96,7 +102,7 @@ def _count(found: dict[str, list[int]]) -> int:
     return count
 
 
-def _runs(offsets: list[int], found: dict[str, list[int]]) -> list[tuple[int, int]]:
+def _runs(offsets: Sequence[int], found: dict[str, list[int]]) -> list[tuple[int, int]]:
     covered = sorted({offsets[k] for needle, starts in found.items()
                       for start in starts for k in range(start, start + len(needle))})
     runs: list[list[int]] = []
@@ -108,7 +114,7 @@ def _runs(offsets: list[int], found: dict[str, list[int]]) -> list[tuple[int, in
     return [(a, b) for a, b in runs]
 
 
-def _groups(offsets: list[int], found: dict[str, list[int]]) -> list[list[tuple[int, int]]]:
+def _groups(offsets: Sequence[int], found: dict[str, list[int]]) -> list[list[tuple[int, int]]]:
     out = []
     for needle, starts in found.items():
         if starts:

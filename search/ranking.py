@@ -81,6 +81,7 @@ NAME_GAP = 2  # characters between the term and the name's suffix, at most
 NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
 RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
+CACHED_BYTES = 32 << 20  # at most this much of word statistics kept per generation (the newest word always)
 
 # Kept for anyone who imported them; the context signal replaced the two boosts.
 TITLE_BOOST = 3.0
@@ -90,10 +91,30 @@ SECTION_BOOST = 2.0
 @dataclass
 class WordStats:
     rows: np.ndarray  # sorted rows whose text contains the word
-    tf: np.ndarray | None  # occurrences in each of those rows' text, -1 until a query needs it
-    in_title: np.ndarray  # occurrences in each report title, by report code
-    in_section: np.ndarray  # occurrences in each section heading path, by section code
+    tf: np.ndarray | None  # occurrences in each of those rows' text (int32), -1 until a query needs it
+    title_codes: np.ndarray  # report codes whose title holds the word (sorted)
+    section_codes: np.ndarray  # section codes whose heading path holds it (sorted)
+    titles: int  # how many report titles there are
+    sections: int  # how many heading paths
     idf: float
+
+    def named(self, doc_codes: np.ndarray, section_codes: np.ndarray) -> np.ndarray:
+        """Per row (its report and section codes), whether the word is in its report's
+        title or its heading path. Only the codes that hold the word are kept (not a
+        count per title and per heading path for every cached word: that grew a server
+        by megabytes a query on a large index); a code of -1 reads the last entry, as
+        indexing the full tables did."""
+        return _flags(self.title_codes, self.titles)[doc_codes] | _flags(self.section_codes, self.sections)[section_codes]
+
+    def nbytes(self) -> int:
+        return self.rows.nbytes + (self.tf.nbytes if self.tf is not None else 0) + self.title_codes.nbytes \
+            + self.section_codes.nbytes
+
+
+def _flags(codes: np.ndarray, n: int) -> np.ndarray:
+    flags = np.zeros(max(n, 1), dtype=bool)
+    flags[codes] = True
+    return flags
 
 
 def _count(t: PassageTable, r: int, word: str) -> int:
@@ -115,9 +136,11 @@ class Ranker:
         self.table = table
         self.containing = containing
         self._stats: OrderedDict[str, WordStats] = OrderedDict()
+        self._bytes = 0  # what the cached statistics hold
         self._lock = threading.Lock()
         self._kind_weight: np.ndarray | None = None
         self._lead: np.ndarray | None = None
+        self._numbers: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -130,17 +153,28 @@ class Ranker:
         in_title, in_section = t.heading_occurrences(word)
         df = len(rows)
         idf = math.log(1.0 + (t.count - df + 0.5) / (df + 0.5))
-        stats = WordStats(rows, None, in_title, in_section, idf)
+        stats = WordStats(rows, None, np.flatnonzero(in_title), np.flatnonzero(in_section), len(in_title),
+                          len(in_section), idf)
         with self._lock:
+            old = self._stats.pop(word, None)  # another thread made it meanwhile
+            if old is not None:
+                self._bytes -= old.nbytes()
             self._stats[word] = stats
-            if len(self._stats) > CACHED_WORDS:
-                self._stats.popitem(last=False)
+            self._bytes += stats.nbytes()
+            self._evict()
         return stats
+
+    def _evict(self) -> None:
+        """Drop the least recently used words beyond ``CACHED_WORDS`` or ``CACHED_BYTES``
+        (the lock held); the newest word always stays."""
+        while len(self._stats) > 1 and (len(self._stats) > CACHED_WORDS or self._bytes > CACHED_BYTES):
+            _, old = self._stats.popitem(last=False)
+            self._bytes -= old.nbytes()
 
     def named(self, word: str, rows: np.ndarray) -> np.ndarray:
         """Per row, whether ``word`` (normalized) is in its heading path or report title."""
         s = self.stats(word)
-        return (s.in_title[self.table.doc[rows]] + s.in_section[self.table.section[rows]]) > 0
+        return s.named(self.table.doc[rows], self.table.section[rows])
 
     def informativeness(self, word: str) -> float:
         """idf × the mean occurrences of ``word`` in the passages holding it (0 when
@@ -172,7 +206,9 @@ class Ranker:
         pos = pos[present]
         with self._lock:
             if s.tf is None:
-                s.tf = np.full(len(s.rows), -1.0)
+                s.tf = np.full(len(s.rows), -1, dtype=np.int32)  # counts: exact in 32 bits, half of float64
+                if self._stats.get(word) is s:  # still cached: its size counts
+                    self._bytes += s.tf.nbytes
             known = s.tf[pos]
         missing = known < 0
         if missing.any():
@@ -196,7 +232,7 @@ class Ranker:
             s = self.stats(word)
             tf = self._text_frequencies(s, word, rows)
             scores += s.idf * tf * (K1 + 1.0) / (tf + saturation)
-            named = (s.in_title[doc_codes] + s.in_section[section_codes]) > 0
+            named = s.named(doc_codes, section_codes)
             scores += CONTEXT_WEIGHT * s.idf * named
         return scores
 
@@ -249,7 +285,8 @@ class Ranker:
             for i, r in zip(members.tolist(), member_rows.tolist()):
                 n = leads.get(r, 0)
                 text = t.norm(r)
-                bonus[i] += mean_idf * substance(lambda r=r: t.text(r), text, phrases, bool(is_body[r]))
+                bonus[i] += mean_idf * substance(lambda r=r: t.text(r), text, phrases, bool(is_body[r]),
+                                                 lambda r=r, text=text: self.numbers(r, text))
                 if inside_names(text, phrases):
                     factor[i] = NAME_FACTOR
                 if n:
@@ -263,6 +300,16 @@ class Ranker:
                     if span is not None:
                         bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
         return bonus, factor
+
+    def numbers(self, r: int, norm: str) -> int:
+        """How many numbers passage ``r`` (normalized text ``norm``) holds, counted the
+        first time a query ranks it and kept per generation (one int32 per row)."""
+        if self._numbers is None:
+            self._numbers = np.full(len(self.table.live), -1, dtype=np.int32)
+        n = int(self._numbers[r])
+        if n < 0:
+            n = self._numbers[r] = count_numbers(norm)
+        return n
 
     def lead_lengths(self, rows: np.ndarray) -> dict[int, int]:
         """``{row: lead length}`` for the rows that have a lead sentence."""
@@ -312,16 +359,23 @@ def one_sentence(text: str, needles: list[str]) -> bool:
     return bool(common)
 
 
-def substance(text: Callable[[], str], norm: str, phrases: list[str], body: bool) -> float:
+def substance(text: Callable[[], str], norm: str, phrases: list[str], body: bool,
+              numbers: Callable[[], int] | None = None) -> float:
     """The sentence and figure bonuses of a passage, in units of the query's mean idf
-    (``text``: reads the passage's source text, only when the sentence check needs it)."""
+    (``text``: reads the passage's source text, only when the sentence check needs it;
+    ``numbers``: how many numbers ``norm`` holds, when the caller keeps them)."""
     out = 0.0
     found = [p for p in phrases if p in norm]
     if len(found) > 1 and SENTENCE_WEIGHT and one_sentence(text(), found):
         out += SENTENCE_WEIGHT
     if body and FIGURE_WEIGHT:  # numbers of the normalized text: 3.5 and 12,000 are one each
-        out += FIGURE_WEIGHT * min(1.0, len(_NUMBER.findall(norm)) / FIGURES_FULL)
+        out += FIGURE_WEIGHT * min(1.0, (numbers() if numbers is not None else count_numbers(norm)) / FIGURES_FULL)
     return out
+
+
+def count_numbers(norm: str) -> int:
+    """How many numbers a normalized text holds (3.5 and 12,000 are one each)."""
+    return len(_NUMBER.findall(norm))
 
 
 def inside_names(norm: str, phrases: list[str]) -> bool:

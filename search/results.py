@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from index import fields as field_model
 from index.reading.places import level_label
+from search.model_values import ModelValues
 from search.places_label import place_label
 
 # the shipped model's JSON names (= Hit attributes) → Row attributes
@@ -18,7 +19,7 @@ HIT_FIELDS: dict[str, str] = field_model.MODEL.hit_fields
 
 
 @dataclass
-class Hit:
+class Hit(ModelValues):
     doc_id: str
     passage_id: str
     title: str
@@ -45,14 +46,6 @@ class Hit:
     lead_in: str = ""  # a numbered list item: the passage ending with a colon that introduces the list
     # fields of the model without an attribute here (a field added to the model), by JSON name
     values: dict = field(default_factory=dict)
-
-    def __getattr__(self, name: str):
-        if name.startswith("__") or name == "values":
-            raise AttributeError(name)
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(f"Hit has no field {name!r}") from None
 
     @classmethod
     def from_row(cls, row, *, match: str, snippet: str, score: float, runs) -> "Hit":

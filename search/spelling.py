@@ -22,58 +22,23 @@ with more than :data:`FEW` hits is taken as meant and never corrected.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
-import threading
 from dataclasses import dataclass
 
+from index.generation.assist_tables import MAX_WINDOW, fuzzy, fuzzy_all  # noqa: F401  (fuzzy_all: public)
 from index.generation.vocabulary import DICTIONARY, HEADING
-from search import suggest
-from search.keyindex import DeletionIndex, KeyIndex
 from search.suggest import Vocabulary
 
 FEW = 2  # a query with at most this many hits may get a suggestion
 MAX_TERM_CHARS = 24
-MAX_WINDOW = 8
 MAX_READINGS = 16
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ALL_CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 BONUS = {"homophone": 4.0, "near-homophone": 3.0, "transposition": 3.0,
          "deletion": 1.5, "insertion": 1.5, "substitution": 0.5}
-
-
-@functools.lru_cache(maxsize=4096)
-def fuzzy(syllable: str) -> str:
-    """A syllable's fuzzy-pinyin key: zh→z ch→c sh→s, l→n, ang→an eng→en ing→in."""
-    s = syllable.replace("v", "u")
-    if s[:2] in ("zh", "ch", "sh"):
-        s = s[0] + s[2:]
-    if s.startswith("l"):
-        s = "n" + s[1:]
-    if s.endswith("ng") and len(s) > 2 and s[-3] in "aei":
-        s = s[:-1]
-    return s
-
-
-def fuzzy_all(readings: list[str]) -> list[str]:
-    """:func:`fuzzy` of every syllable of every reading (syllables separated by
-    spaces), by string replacements over all of them at once (a syllable starts after
-    a space or a line break and ends before one)."""
-    if not readings:
-        return []
-    s = "\n" + "\n".join(readings).replace("v", "u") + "\n"
-    for sep in (" ", "\n"):
-        for a in "zcs":
-            s = s.replace(sep + a + "h", sep + a)
-    for sep in (" ", "\n"):
-        s = s.replace(sep + "l", sep + "n")
-    for end in (" ", "\n"):
-        for vowel in "aei":
-            s = s.replace(vowel + "ng" + end, vowel + "n" + end)
-    return s[1:-1].split("\n")
 
 
 def readings(term: str) -> list[list[str]]:
@@ -115,31 +80,11 @@ def osa_distance_one(a: str, b: str) -> str | None:
     return None
 
 
-class _Tables:
-    """Lookup tables over one vocabulary, built on first use."""
-
-    def __init__(self, vocab: Vocabulary):
-        self.vocab = vocab
-        ids = [i for i, p in enumerate(vocab.pinyin) if p]
-        pinyins = [vocab.pinyin[i] for i in ids]
-        self.by_pinyin = KeyIndex(keys=pinyins, ids=ids)
-        self.by_fuzzy = KeyIndex(keys=fuzzy_all(pinyins), ids=ids)
-
-        # every term of 3 … MAX_WINDOW + 1 characters and each of it with one character left out
-        self.deletions = DeletionIndex(vocab.terms, 3, MAX_WINDOW + 1)
-
-
-_LOCK = threading.Lock()
-
-
-def tables(vocab: Vocabulary) -> _Tables:
-    """The spelling tables of a vocabulary, made once and kept on it: they go when the
-    vocabulary does (an old generation's), instead of outliving it in a cache here."""
-    with _LOCK:
-        t = getattr(vocab, "_spelling_tables", None)
-        if t is None:
-            t = vocab._spelling_tables = _Tables(vocab)
-        return t
+def tables(vocab: Vocabulary) -> Vocabulary:
+    """The spelling tables of a vocabulary: ``by_pinyin``, ``by_fuzzy`` (near
+    homophones) and ``deletions`` (one-character edits) — written at build time
+    (index/generation/assist_tables.py) and mapped with the vocabulary."""
+    return vocab
 
 
 @dataclass(frozen=True)
@@ -211,11 +156,3 @@ def correct_term(searcher, vocab: Vocabulary, term: str, own_count: int, limit: 
             out.append((cand.text, count, cand.score))
     out.sort(key=lambda x: (-(x[2] + 0.3 * math.log1p(x[1])), x[0]))
     return [(text, count) for text, count, _ in out[:limit]]
-
-
-def _warm_up(vocab: Vocabulary) -> None:
-    readings("预热")  # loads pypinyin's dictionary
-    tables(vocab)
-
-
-suggest.WARM_UPS.append(_warm_up)

@@ -22,12 +22,14 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
+from index.generation import assist_tables
+from index.generation.keyindex import KeyIndex, PrefixIndex
 from index.generation.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
 from index.normalize import normalize
-from search.keyindex import KeyIndex, PrefixIndex, SortedTerms
 
 MAX_PREFIX_CHARS = 40
 DEFAULT_LIMIT = 8
@@ -35,18 +37,96 @@ MAX_LIMIT = 20
 _LATIN = re.compile(r"^[a-z]+$")
 
 
+class Strings:
+    """A column of strings over a UTF-8 blob and its offsets (mapped or in memory), each
+    decoded when asked for; a sequence, so ``bisect`` works on sorted ones."""
+
+    __slots__ = ("_data", "_offsets", "_n")
+
+    def __init__(self, data: np.ndarray, offsets: np.ndarray):
+        self._data, self._offsets, self._n = data, offsets, max(len(offsets) - 1, 0)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i) -> str:
+        i = int(i)
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        o = self._offsets
+        return self._data[int(o[i]):int(o[i + 1])].tobytes().decode("utf-8")
+
+    def __iter__(self):
+        raw = self._data.tobytes()
+        o = self._offsets.tolist()
+        return (raw[a:b].decode("utf-8") for a, b in zip(o, o[1:]))
+
+
+class HashedTerms:
+    """``term in index``, ``index.get(term)`` and ``index[term]``: a term's id by its hash
+    (:class:`~index.generation.keyindex.KeyIndex`), checked against the term itself."""
+
+    def __init__(self, terms: Strings, table: KeyIndex):
+        self._terms, self._table = terms, table
+
+    def get(self, term: str, default=None):
+        for i in self._table.get(term):
+            if self._terms[i] == term:
+                return i
+        return default
+
+    def __getitem__(self, term: str) -> int:
+        i = self.get(term)
+        if i is None:
+            raise KeyError(term)
+        return i
+
+    def __contains__(self, term: str) -> bool:
+        return self.get(term) is not None
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+
 class Vocabulary:
-    """One generation's vocabulary: terms sorted, with frequency, kinds and pinyin."""
+    """One generation's vocabulary: terms sorted, with frequency, kinds, pinyin and
+    part-of-speech tags, and the lookup tables over them — the arrays of
+    index/generation/assist_tables.py, mapped from the generation (:meth:`mapped`) or,
+    for a vocabulary given as lists (tests), made here."""
 
     def __init__(self, data: dict):
-        self.terms: list[str] = data["terms"]
-        self.freq: list[int] = data["freq"]
-        self.kinds: list[int] = data["kinds"]
-        self.pinyin: list[str] = data["pinyin"]
-        self.index = SortedTerms(self.terms)  # term → id, by binary search (the terms are sorted)
-        self._lock = threading.Lock()
-        self._pinyin_keys: tuple | None = None
-        self._reversed: list[tuple[str, int]] | None = None
+        """From lists ``terms`` (sorted), ``freq``, ``kinds``, ``pinyin`` (and ``tags``)."""
+        self._setup(assist_tables.make(data["terms"], data["freq"], data["kinds"], data["pinyin"], data.get("tags")))
+
+    @classmethod
+    def mapped(cls, tables: assist_tables.AssistTables) -> "Vocabulary":
+        vocab = cls.__new__(cls)
+        vocab._setup(tables)
+        vocab.tables = tables
+        return vocab
+
+    def _setup(self, a) -> None:
+        self.tables = None
+        self.terms = Strings(a["terms.data"], a["terms.offsets"])
+        self.freq: np.ndarray = a["freq"]
+        self.kinds: np.ndarray = a["kinds"]
+        self.pinyin = Strings(a["pinyin.data"], a["pinyin.offsets"])
+        self.tags = Strings(a["tags.data"], a["tags.offsets"]) if a.get("tags.data") is not None else None
+        self.index = HashedTerms(self.terms, KeyIndex.of_arrays(a["term.h"], a["term.i"]))
+        pinyin = self.pinyin  # the key functions hold the strings, not the vocabulary: no reference cycle
+        # keeps a dropped vocabulary's mapping alive until the garbage collector runs
+        self._pinyin_keys = (
+            PrefixIndex.of_ids(a["prefix_full"], lambda i: assist_tables.full_pinyin(pinyin[i])),
+            PrefixIndex.of_ids(a["prefix_initials"], lambda i: assist_tables.initials(pinyin[i])),
+            KeyIndex.of_arrays(a["by_full.h"], a["by_full.i"]),
+            KeyIndex.of_arrays(a["by_initials.h"], a["by_initials.i"]),
+        )
+        self.by_pinyin = KeyIndex.of_arrays(a["by_pinyin.h"], a["by_pinyin.i"])
+        self.by_fuzzy = KeyIndex.of_arrays(a["by_fuzzy.h"], a["by_fuzzy.i"])
+        self.deletions = KeyIndex.of_arrays(a["deletions.h"], a["deletions.i"])
+        self._reversed = a["reversed"]
 
     @classmethod
     def empty(cls) -> "Vocabulary":
@@ -58,46 +138,43 @@ class Vocabulary:
     def __contains__(self, term: str) -> bool:
         return term in self.index
 
+    def verify(self) -> None:
+        """Raise IndexDamaged when the mapped tables were damaged since they were opened."""
+        if self.tables is not None:
+            self.tables.verify()
+
     def frequency(self, term: str) -> int:
         i = self.index.get(term)
-        return self.freq[i] if i is not None else 0
+        return int(self.freq[i]) if i is not None else 0
 
     def kind_names(self, i: int) -> list[str]:
         return [name for bit, name in KIND_NAMES.items() if self.kinds[i] & bit]
 
-    # --- pinyin keys (built on first use) -----------------------------------------
+    def tags_of(self, i: int) -> tuple[str, ...]:
+        """jieba's part-of-speech tags of term ``i`` (written at build time)."""
+        if self.tags is None:
+            return _tags(self.terms[i])
+        return tuple(self.tags[i].split())
+
+    # --- pinyin keys --------------------------------------------------------------
     def full_pinyin(self, i: int) -> str:
-        return self.pinyin[i].replace(" ", "")
+        return assist_tables.full_pinyin(self.pinyin[i])
 
     def pinyin_initials(self, i: int) -> str:
-        return "".join(x[0] for x in self.pinyin[i].split())
+        return assist_tables.initials(self.pinyin[i])
 
     def pinyin_keys(self):
         """(ids by full pinyin, ids by initials — :class:`PrefixIndex` —, full → ids,
         initials → ids — :class:`KeyIndex`)."""
-        if self._pinyin_keys is None:
-            with self._lock:
-                if self._pinyin_keys is None:
-                    with_pinyin = [i for i, p in enumerate(self.pinyin) if p]
-                    self._pinyin_keys = (
-                        PrefixIndex(with_pinyin, self.full_pinyin),
-                        PrefixIndex(with_pinyin, self.pinyin_initials),
-                        KeyIndex((self.full_pinyin(i), i) for i in with_pinyin),
-                        KeyIndex((self.pinyin_initials(i), i) for i in with_pinyin),
-                    )
         return self._pinyin_keys
 
     def with_suffix(self, suffix: str) -> list[tuple[int, str]]:
-        """``(id, term)`` of the terms ending with ``suffix`` (a reversed sorted copy of the
-        terms, built on first use)."""
-        if self._reversed is None:
-            with self._lock:
-                if self._reversed is None:
-                    self._reversed = sorted((t[::-1], i) for i, t in enumerate(self.terms))
+        """``(id, term)`` of the terms ending with ``suffix`` (ids sorted by reversed term)."""
         key = suffix[::-1]
-        lo = bisect.bisect_left(self._reversed, (key,))
-        hi = bisect.bisect_left(self._reversed, (key + "\U0010ffff",))
-        return [(i, self.terms[i]) for _, i in self._reversed[lo:hi]]
+        ids = self._reversed
+        lo = bisect.bisect_left(ids, key, key=lambda i: self.terms[i][::-1])
+        hi = bisect.bisect_left(ids, key + "\U0010ffff", key=lambda i: self.terms[i][::-1])
+        return [(i, self.terms[i]) for i in ids[lo:hi].tolist()]
 
     # --- prefix ranges ------------------------------------------------------------
     def with_prefix(self, prefix: str) -> range:
@@ -111,30 +188,31 @@ _CACHE_LOCK = threading.Lock()
 
 
 def vocabulary_of(gen: Path) -> Vocabulary:
-    """The vocabulary of an index generation (cached; empty when the index has none,
-    e.g. one built before this feature: rebuild to get it)."""
+    """The vocabulary of an index generation, mapped from its tables (cached; empty
+    when the index has none, e.g. one built before this feature: rebuild to get it)."""
     key = str(gen)
     with _CACHE_LOCK:
         vocab = _CACHE.get(key)
     if vocab is not None:
+        vocab.verify()
         return vocab
-    try:
-        vocab = Vocabulary(read_vocabulary(gen))
-    except (OSError, ValueError, KeyError):
-        vocab = Vocabulary.empty()
+    if assist_tables.present(gen):
+        vocab = Vocabulary.mapped(assist_tables.AssistTables(gen))  # a damaged file: IndexMissing, as columns
+    else:
+        try:
+            vocab = Vocabulary(read_vocabulary(gen))
+        except (OSError, ValueError, KeyError):
+            vocab = Vocabulary.empty()
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
         # a server keeps one index's vocabulary, not one per switch: drop those of
-        # generations no longer live (a few MB each for real corpora; kept, they made a
-        # worker grow with every rebuild)
+        # generations no longer live (kept, they made a worker grow with every rebuild)
         for other in [k for k in _CACHE if not _is_live(Path(k))]:
             del _CACHE[other]
         if len(_CACHE) >= 4:  # several indexes in one process
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = vocab
-    if len(vocab):
-        threading.Thread(target=_warm, args=(vocab,), daemon=True, name="govsearch-vocabulary").start()
     return vocab
 
 
@@ -144,23 +222,6 @@ def _is_live(gen: Path) -> bool:
         return (gen.parent / "CURRENT").read_text(encoding="utf-8").strip() == gen.name
     except (OSError, UnicodeDecodeError):
         return False
-
-
-# Warm-ups run in the background on each newly loaded vocabulary, so that the first
-# suggestion or correction does not wait for its tables. Modules that build tables
-# over the vocabulary (search/spelling.py) add theirs here: the arrow points from them
-# to this module, never back.
-WARM_UPS: list[Callable[[Vocabulary], object]] = [lambda vocab: vocab.pinyin_keys()]
-
-WARM_UPS.append(lambda vocab: _tags("预热"))  # jieba's part-of-speech tables, for telling filler apart
-
-
-def _warm(vocab: Vocabulary) -> None:
-    for warm_up in list(WARM_UPS):
-        try:
-            warm_up(vocab)
-        except Exception:  # a warm-up only; the first real use builds the tables and reports errors
-            pass
 
 
 def _weight(vocab: Vocabulary, i: int) -> float:
@@ -261,20 +322,13 @@ STYLE_TAILS = frozenset("""推进 落实 实施 实现 加强 构建 见效 稳�
     提高 提升 完善 开展 推动 发展 建设 改善 加快 做好 抓好""".split())
 
 
-def warm_tags() -> None:
-    """Load the part-of-speech tables now (a web app does it at start-up, in a thread)."""
-    try:
-        _tags("预热")
-    except Exception:  # a warm-up only: the first real use loads them and reports errors
-        pass
-
-
-def is_filler(term: str, kinds: int, words: list[str] | None = None) -> bool:
-    """Whether a term says how rather than what: by the parts of speech of its words,
-    or a first or last word (``words``: its jieba cut) of the reports' style."""
+def is_filler(term: str, kinds: int, words: list[str] | None = None, tags: tuple[str, ...] | None = None) -> bool:
+    """Whether a term says how rather than what: by the parts of speech of its words
+    (``tags``: jieba's, as the vocabulary holds them; asked of jieba when not given), or
+    a first or last word (``words``: its jieba cut) of the reports' style."""
     if words and len(words) > 1 and (words[0] in STYLE_HEADS or words[-1] in STYLE_TAILS):
         return True
-    tags = _tags(term)
+    tags = _tags(term) if tags is None else tags
     if not tags or all(t in FILLER_WORD for t in tags):
         return True
     return len(tags) > 1 and tags[0] in FILLER_HEAD and tags[-1] in FILLER_TAIL
@@ -314,12 +368,12 @@ def is_suggestible(vocab: Vocabulary, i: int, cut, short_nouns: bool = False) ->
     if kinds & DICTIONARY:
         return True
     if len(term) < WHOLE_WORD_CHARS:
-        return short_nouns and kinds & WORD and _tags(term) in NOUNS
+        return bool(short_nouns and kinds & WORD and vocab.tags_of(i) in NOUNS)
     if kinds & HEADING and len(term) >= HEADING_WHOLE_CHARS:
         return True
     if kinds & PHRASE and not kinds & HEADING and (is_fragment(vocab, i, cut) or is_tail(vocab, i, cut)):
         return False
-    return not is_filler(term, kinds, cut(term))
+    return not is_filler(term, kinds, cut(term), vocab.tags_of(i))
 
 
 def completion_ids(vocab: Vocabulary, prefix: str, limit: int) -> list[int]:
@@ -431,9 +485,10 @@ def example_terms(searcher, limit: int = 4) -> list[str]:
 def pick_examples(vocab: Vocabulary, passages: int, limit: int, places: frozenset[str] = frozenset()) -> list[str]:
     """The example terms of a vocabulary over ``passages`` passages (see :func:`example_terms`)."""
     total = max(passages, 1)
-    pool = [i for i in range(len(vocab)) if vocab.kinds[i] & DICTIONARY and len(vocab.terms[i]) >= EXAMPLE_MIN_CHARS
-            and 2 <= vocab.freq[i] <= EXAMPLE_MAX_SHARE * total]
-    pool.sort(key=lambda i: (-vocab.freq[i], vocab.terms[i]))
+    kinds, freq = np.asarray(vocab.kinds), np.asarray(vocab.freq)
+    chosen = np.flatnonzero(((kinds & DICTIONARY) != 0) & (freq >= 2) & (freq <= EXAMPLE_MAX_SHARE * total))
+    pool = [i for i in chosen.tolist() if len(vocab.terms[i]) >= EXAMPLE_MIN_CHARS]
+    pool.sort(key=lambda i: (-int(vocab.freq[i]), vocab.terms[i]))
     out: list[str] = []
     for i in pool:
         term = vocab.terms[i]

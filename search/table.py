@@ -28,10 +28,11 @@ from index.errors import IndexMissing
 from index.generation import generation_format, grams, source_text, store, wordrows, wordtable
 from index.generation.columns import Columns, SourceTexts, Texts
 from index.normalize import normalize
+from search.model_values import ModelValues
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(ModelValues):
     """One passage: the value of every field of the model (index/fields.py) by field
     name; fields without an attribute here (a field added to the model) are in
     ``values`` and read as attributes all the same (``row.district``)."""
@@ -53,14 +54,6 @@ class Row:
     province: str | None = None
     level: str | None = None
     values: dict = field(default_factory=dict, compare=False)
-
-    def __getattr__(self, name: str):
-        if name.startswith("__") or name == "values":
-            raise AttributeError(name)
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(f"Row has no field {name!r}") from None
 
 
 ROW_ATTRIBUTES = frozenset(Row.__dataclass_fields__) - {"values"}
@@ -224,6 +217,14 @@ class PassageTable:
 
     def norm(self, r: int) -> str:
         return self.norms[r]
+
+    def source_offsets(self, r: int) -> source_text.SourceOffsets | None:
+        """Where each character of row ``r``'s normalized text came from in its source
+        text (read from its edit record: nothing is normalized again), or None for an
+        index that keeps the source texts whole."""
+        if isinstance(self.texts, SourceTexts):
+            return source_text.SourceOffsets(self.norms[r], self.texts.edits[r])
+        return None
 
     def row(self, r: int) -> Row:
         """The passage of row ``r``, every field of the model read from its column (the

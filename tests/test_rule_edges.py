@@ -274,3 +274,87 @@ def test_boilerplate_min_files_a_block_in_exactly_five_reports_is_boilerplate():
 
     assert boilerplate_lines(docs(5)) == frozenset(block)
     assert boilerplate_lines(docs(4)) == frozenset()
+
+
+@pytest.mark.parametrize("age_ns, reads", [(2_000_000_000, 2), (2_000_000_001, 1)])
+def test_pointer_settle_a_current_pointer_exactly_two_seconds_old_is_read_again(tmp_path, monkeypatch, age_ns, reads):
+    """store.current_generation trusts its cached reading of CURRENT only when the
+    pointer's stat is unchanged and it was modified more than POINTER_SETTLE (2 s) ago."""
+    import os
+
+    from index.generation import store
+
+    (tmp_path / "gen-a").mkdir()
+    (tmp_path / "CURRENT").write_text("gen-a\n", encoding="utf-8")
+    mtime = os.stat(tmp_path / "CURRENT").st_mtime_ns
+    monkeypatch.setattr(store.time, "time_ns", lambda: mtime + age_ns)
+    calls = []
+    real = store._read_pointer
+    monkeypatch.setattr(store, "_read_pointer", lambda *a: calls.append(1) or real(*a))
+    assert store.current_generation(tmp_path) == tmp_path / "gen-a"
+    assert store.current_generation(tmp_path) == tmp_path / "gen-a"
+    assert len(calls) == reads
+
+
+def test_a_switched_pointer_is_seen_by_the_next_search(tmp_path):
+    """switch_to replaces CURRENT (a new file): the cached reading goes at once."""
+    from index.generation import store
+
+    for name in ("gen-a", "gen-b"):
+        (tmp_path / name).mkdir()
+    store.switch_to(tmp_path, tmp_path / "gen-a")
+    assert store.current_generation(tmp_path) == tmp_path / "gen-a"
+    store.switch_to(tmp_path, tmp_path / "gen-b")
+    assert store.current_generation(tmp_path) == tmp_path / "gen-b"
+    (tmp_path / "gen-b").rmdir()
+    with pytest.raises(Exception, match="missing generation"):
+        store.current_generation(tmp_path)
+
+
+@pytest.mark.parametrize("spare, kept", [(0, ["五星", "支部"]), (-1, ["支部"])])
+def test_cache_bytes_the_term_cache_holds_arrays_up_to_exactly_its_budget(sample_index, monkeypatch, spare, kept):
+    """search.engine.CACHE_BYTES: row arrays of exactly the budget stay; one byte less
+    drops the least recently used (the newest always stays)."""
+    from search import engine
+
+    probe = engine.Searcher(sample_index)
+    t = probe.current_table()
+    size = sum(probe._containing(t, w).nbytes for w in ("五星", "支部"))
+    assert size > 0
+    monkeypatch.setattr(engine, "CACHE_BYTES", size + spare)
+    s = engine.Searcher(sample_index)
+    t = s.current_table()
+    for word in ("五星", "支部"):
+        s._containing(t, word)
+    assert [key.split(":", 1)[1] for key in s._cache] == kept
+
+
+@pytest.mark.parametrize("spare, kept", [(0, ["五星", "支部"]), (-1, ["支部"])])
+def test_cached_bytes_word_statistics_up_to_exactly_their_budget(sample_index, monkeypatch, spare, kept):
+    """search.ranking.CACHED_BYTES, as CACHE_BYTES for the ranker's word statistics."""
+    from search import engine, ranking
+
+    s = engine.Searcher(sample_index)
+    t = s.current_table()
+    probe = ranking.Ranker(t, lambda w: s._containing(t, w))
+    size = sum(probe.stats(w).nbytes() for w in ("五星", "支部"))
+    monkeypatch.setattr(ranking, "CACHED_BYTES", size + spare)
+    ranker = ranking.Ranker(t, lambda w: s._containing(t, w))
+    for word in ("五星", "支部"):
+        ranker.stats(word)
+    assert list(ranker._stats) == kept
+
+
+@pytest.mark.parametrize("spare, kept", [(0, 2), (-1, 1)])
+def test_restored_chars_source_texts_kept_up_to_exactly_the_budget(sample_index, monkeypatch, spare, kept):
+    """index.generation.columns.SourceTexts.RESTORED_CHARS: restored texts of exactly the
+    budget's characters stay; one character less drops the older one."""
+    from index.generation.columns import SourceTexts
+    from search import engine
+
+    texts = engine.Searcher(sample_index).current_table().texts
+    assert isinstance(texts, SourceTexts)
+    fresh = SourceTexts(texts.norms, texts.edits)
+    monkeypatch.setattr(fresh, "RESTORED_CHARS", len(texts[0]) + len(texts[1]) + spare)
+    assert fresh[0] == texts[0] and fresh[1] == texts[1]
+    assert len(fresh._restored) == kept

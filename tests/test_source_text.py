@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from conftest import write_corpus
 from index import build, update
-from index.generation.source_text import edits, restore
-from index.normalize import normalize
+from index.generation.source_text import SourceOffsets, edits, restore
+from index.normalize import normalize, normalize_with_offsets
 from search.engine import Searcher
+from search.highlight import Matches
 
 REPORTISH = "五星支部乡村振兴鄉村振興“”‘’，。、；：！？（）《》【】 \u3000\n\t\r\u200b-—…·ＡＢａｂ１２AIai5G㎓ßﬁ\x00"
 
@@ -26,6 +27,23 @@ def test_restore_gives_back_the_source_text(text):
     record.encode("utf-8")  # a record is valid UTF-8 (it goes into a UTF-8 blob)
     if normalize(text) == text:
         assert record == ""
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(alphabet=REPORTISH, max_size=60), st.text(max_size=60)),
+       st.lists(st.text(alphabet="五星支部乡村振兴ai5g12", min_size=1, max_size=4), max_size=3))
+@example("x" * 70_000 + "，" + "五星支部", ["五星", "支部"])  # distances written with more than one character
+@example("“五星”支部，ＡＩ赋能 5 G", ["五星支部", "ai", "5g"])
+@example("㎓㎓ＧＨｚ", ["ghz"])
+def test_source_offsets_from_the_edit_record_are_those_of_normalizing_again(text, needles):
+    """What a hit's highlights are traced back with: the source position of every
+    normalized character, read from the edit record, equals normalize_with_offsets's, and
+    the matches found with them are the same."""
+    norm, offsets = normalize_with_offsets(text)
+    mapped = SourceOffsets(norm, edits(text))
+    assert len(mapped) == len(norm) and [mapped[i] for i in range(len(norm))] == offsets
+    needles = [normalize(n) for n in needles]
+    assert Matches.find(text, needles, norm, mapped) == Matches.find(text, needles)
 
 
 def test_hits_documents_and_updates_show_the_source_text(tmp_path):

@@ -289,11 +289,13 @@ def test_an_index_without_vocabulary_still_searches(tmp_path):
     s = Searcher(tmp_path / "i")
     gen = s.generation_path()
     # an index built before vocabularies existed: no file, and its manifest never listed one
+    from index.generation import assist_tables
     from index.generation.vocabulary import VOCABULARY
 
-    (gen / VOCABULARY).unlink()
+    for name in (VOCABULARY, *assist_tables.FILES):  # nor the tables derived from it
+        (gen / name).unlink()
     manifest = store.read_json(gen / store.MANIFEST)
-    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("vocabulary")}
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith(("vocabulary", "assist"))}
     store.write_json(gen / store.MANIFEST, manifest)
     s2 = Searcher(tmp_path / "i")
     res = s2.search("五心支部")
@@ -343,12 +345,12 @@ def test_the_vocabulary_is_written_compressed_and_an_older_plain_one_still_reads
 
 
 def test_the_one_edit_table_holds_each_term_and_its_shorter_forms():
-    """search.keyindex.DeletionIndex (array arithmetic over code points) against the
+    """index.generation.keyindex.DeletionIndex (array arithmetic over code points) against the
     strings themselves: every term of 3 to 9 characters, and it with one character left
     out, finds the term; nothing else does."""
     import random
 
-    from search.keyindex import DeletionIndex
+    from index.generation.keyindex import DeletionIndex
 
     rng = random.Random(7)
     alphabet = "五星支部乡村振兴人居环境党建aé𠀀"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -299,16 +298,7 @@ def home_texts() -> home.Home:
     return texts
 
 
-def _warm_assistance() -> None:
-    """Load jieba's part-of-speech tables (search/suggest.py tells filler apart with them)
-    before the first related search needs them: seconds on a busy machine."""
-    from search.suggest import warm_tags
-
-    threading.Thread(target=warm_tags, daemon=True, name="govsearch-pos-tags").start()
-
-
 def init_app(app: Flask) -> None:
-    _warm_assistance()
     @app.context_processor
     def helpers():
         return dict(hot_queries=_web().query_log.hot, site_title=_web().config.site_title, csv_max_rows=_web().config.csv_max_rows, state_url=state_url, doc_url=doc_url,

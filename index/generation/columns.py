@@ -30,6 +30,8 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -485,16 +487,36 @@ class Texts:
 
 class SourceTexts:
     """Source texts by row, put back together from the normalized text and the edit
-    record of each passage (index/generation/source_text.py)."""
+    record of each passage (index/generation/source_text.py). The texts put together
+    last, up to :data:`RESTORED_CHARS` characters, are kept: a long paragraph's record has
+    hundreds of runs, and the passages a server shows and ranks again and again are few."""
+
+    RESTORED_CHARS = 1 << 22  # about 8 MB of text
 
     def __init__(self, norms: Texts, edits: Texts):
         self.norms, self.edits = norms, edits
+        self._restored: OrderedDict[int, str] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.norms)
 
     def __getitem__(self, r: int) -> str:
-        return source_text.restore(self.norms[r], self.edits[r])
+        r = int(r)
+        with self._lock:
+            text = self._restored.get(r)
+            if text is not None:
+                self._restored.move_to_end(r)
+                return text
+        text = source_text.restore(self.norms[r], self.edits[r])
+        with self._lock:
+            if r not in self._restored:
+                self._restored[r] = text
+                self._chars += len(text)
+                while len(self._restored) > 1 and self._chars > self.RESTORED_CHARS:
+                    self._chars -= len(self._restored.popitem(last=False)[1])
+        return text
 
 
 # --------------------------------------------------------------------------- from Whoosh

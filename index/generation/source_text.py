@@ -21,7 +21,9 @@ third the length of the run.
 
 from __future__ import annotations
 
-from index.normalize import changed_runs, translate
+from bisect import bisect_right
+
+from index.normalize import changed_runs, normalize_with_offsets, translate
 
 _BASE = 0xD000
 
@@ -87,3 +89,60 @@ def _numbers(record: str, i: int) -> tuple[tuple[int, int, int], int]:
             c = v
         values.append(c)
     return (values[0], values[1], values[2]), i
+
+
+class SourceOffsets:
+    """``offsets[i]``: the index in the source text of the character that produced
+    character ``i`` of the normalized text — what :func:`index.normalize.normalize_with_offsets`
+    gives — read from a passage's normalized text and edit record instead of normalizing
+    the source text again. Each position is looked up when asked for (a binary search
+    over the record's runs), so marking a few matches costs a few lookups, not a list as
+    long as the passage."""
+
+    __slots__ = ("_starts", "_ends", "_shifts", "_inside", "_length")
+
+    def __init__(self, norm: str, record: str):
+        self._length = len(norm)
+        starts: list[int] = []  # normalized position of each run's form
+        ends: list[int] = []  # ... and where it ends
+        shifts: list[int] = []  # source minus normalized position just after the run
+        inside: list[tuple[int, list[int]]] = []  # the run's source start, its own offsets
+        i, n, pos, shift = 0, len(record), 0, 0
+        while i < n:
+            gap, mapped, length = ord(record[i]), ord(record[i + 1]), ord(record[i + 2])
+            if gap < _BASE and mapped < _BASE and length < _BASE:
+                i += 3
+            else:
+                (gap, mapped, length), i = _numbers(record, i)
+            at = pos + gap
+            run = record[i : i + length]
+            i += length
+            source_start = at + shift
+            shift += length - mapped
+            starts.append(at)
+            ends.append(at + mapped)
+            shifts.append(shift)
+            inside.append((source_start, _run_offsets(run) if mapped else []))
+            pos = at + mapped
+        self._starts, self._ends, self._shifts, self._inside = starts, ends, shifts, inside
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        k = bisect_right(self._starts, i) - 1
+        if k < 0:
+            return i
+        if i < self._ends[k]:  # inside the normalized form of run k
+            source_start, offsets = self._inside[k]
+            return source_start + offsets[i - self._starts[k]]
+        return i + self._shifts[k]
+
+
+def _run_offsets(run: str) -> list[int]:
+    """Per character of a run's normalized form, its source character within the run."""
+    return normalize_with_offsets(run)[1]

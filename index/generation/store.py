@@ -36,8 +36,45 @@ MANIFEST = "manifest.json"
 _GEN_NAME = re.compile(r"gen-[A-Za-z0-9_.-]{1,200}")
 
 
+# CURRENT as last read, per pointer path: (its stat key, the generation it named). A
+# search asks for the live generation every time; one ``stat`` of the pointer (and one
+# of the generation folder) answers it while the pointer has not changed.
+_POINTERS: dict[str, tuple[tuple, Path]] = {}
+POINTER_SETTLE = 2.0  # seconds: a pointer modified more recently than this is read again (racy timestamps)
+
+
+def _stat_key(st: os.stat_result) -> tuple:
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def current_generation(index_dir: Path) -> Path:
+    """The live generation's folder (the one ``CURRENT`` names). The pointer is read
+    again only when its ``stat`` changed (``switch_to`` replaces it: a new inode), or
+    when it was modified less than :data:`POINTER_SETTLE` seconds ago (a pointer
+    rewritten in place within one timestamp tick keeps its stat)."""
     pointer = index_dir / CURRENT
+    key = str(pointer)
+    try:
+        st = os.stat(pointer)
+    except FileNotFoundError:
+        _POINTERS.pop(key, None)
+        raise IndexMissing(f"no index at {index_dir}") from None
+    except OSError as exc:
+        raise IndexMissing(f"cannot read {pointer}: {exc.strerror or exc}") from None
+    stat_key = _stat_key(st)
+    cached = _POINTERS.get(key)
+    if cached is not None and cached[0] == stat_key and time.time_ns() - st.st_mtime_ns > POINTER_SETTLE * 1e9:
+        gen = cached[1]
+        if gen.is_dir():
+            return gen
+    gen = _read_pointer(index_dir, pointer)
+    if len(_POINTERS) > 64:  # many index folders in one process (tests): start again
+        _POINTERS.clear()
+    _POINTERS[key] = (stat_key, gen)
+    return gen
+
+
+def _read_pointer(index_dir: Path, pointer: Path) -> Path:
     try:
         raw = pointer.read_bytes()
     except FileNotFoundError:

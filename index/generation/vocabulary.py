@@ -40,6 +40,7 @@ from collections import Counter
 from itertools import chain
 from pathlib import Path
 
+from index.generation import assist_tables
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
@@ -113,6 +114,7 @@ class VocabularyBuilder:
         self.dictionary = {normalize(w) for w, _ in analyzer.userdict}
         self.counts: dict[str, Counter] = {k: Counter() for k in KINDS}
         self._pinyin_cache: dict[str, str] = {}
+        self._tags_cache: dict[str, str] = {}
         if previous is not None:
             self.counts = counts if counts is not None else read_counts(previous)
             try:
@@ -120,6 +122,7 @@ class VocabularyBuilder:
                 self._pinyin_cache = {t: p for t, p in zip(old["terms"], old["pinyin"]) if p}
             except (OSError, ValueError, KeyError):
                 pass
+            self._tags_cache = _previous_tags(previous)
 
     def _terms(self, passages, norms: list[str], words: list[list[str]]) -> tuple[Counter, Counter, Counter]:
         w, h, p = Counter(), Counter(), Counter()
@@ -172,12 +175,15 @@ class VocabularyBuilder:
         return out
 
     def write(self, gen: Path) -> int:
-        """Write both files into ``gen``; returns the number of terms."""
+        """Write both files and the query-assistance tables derived from them
+        (index/generation/assist_tables.py) into ``gen``; returns the number of terms."""
         totals = self.totals()
         terms = sorted(totals)
         pinyin = _pinyin_all(terms, self._pinyin_cache)
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
+        assist_tables.write(gen, assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
+                                                    assist_tables.pos_tags(terms, self._tags_cache)))
         _write_atomic(gen / VOCABULARY, gzip.compress(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
         # the counters hold their terms mostly in order already (read back sorted): fast to sort
@@ -198,6 +204,57 @@ class _Stored:
 
     def __init__(self, kind: str, text: str):
         self.kind, self.text = kind, text
+
+
+def _previous_tags(gen: Path) -> dict[str, str]:
+    """term → part-of-speech tags, as the previous generation's tables hold them (none
+    when it has no sound tables — missing, or not the bytes its manifest vouches for:
+    every term is tagged again)."""
+    from index.generation import store
+
+    try:
+        store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES)
+        tables = assist_tables.AssistTables(gen)
+        if tables.get("tags.data") is None:
+            return {}
+        terms = _strings(tables["terms.data"], tables["terms.offsets"])
+        tags = _strings(tables["tags.data"], tables["tags.offsets"])
+    except Exception:  # a damaged or older table: tag again
+        return {}
+    return dict(zip(terms, tags)) if len(terms) == len(tags) else {}
+
+
+def _strings(data, offsets) -> list[str]:
+    raw = data.tobytes()
+    o = offsets.tolist()
+    return [raw[a:b].decode("utf-8") for a, b in zip(o, o[1:])]
+
+
+def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
+    """Write the vocabulary of generation ``gen`` and its query-assistance tables again
+    into ``folder`` (default: ``gen``) from its Whoosh index (the index of record) alone:
+    every stored passage's kind and text, cut again with the analyzer stored in the
+    schema, as an update does for the reports it drops. The tables are byte for byte
+    the ones the build wrote (the gzip files differ only in their time stamp)."""
+    from whoosh import index as whoosh_index
+
+    from index.generation.schema import analyzer_of
+
+    folder = folder or gen
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.open_dir(str(gen))
+    analyzer = analyzer_of(ix.schema)
+    builder = VocabularyBuilder(analyzer)
+    with ix.searcher() as searcher:
+        passages, norms, words = [], [], []
+        for _, stored in searcher.reader().iter_docs():
+            norm = normalize(stored["text"])
+            passages.append(_Stored(stored.get("kind") or "body", stored["text"]))
+            norms.append(norm)
+            words.append(analyzer.passage_words(norm))
+    builder.add(passages, norms, words)
+    builder.write(folder)
+    return folder
 
 
 def read_counts(gen: Path) -> dict[str, Counter]:

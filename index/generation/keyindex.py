@@ -7,6 +7,10 @@ dicts of lists they took about 1 GB per server process on the 100 MB scaled corp
 Here a table is two NumPy arrays — 12 bytes per (key, id) pair, the key as a 64-bit
 polynomial hash of its code points that NumPy computes for all keys at once — and a sorted index of
 term ids is one ``int32`` array searched with :func:`bisect.bisect_left`.
+
+A build makes them once (index/generation/assist_tables.py) and writes their arrays into
+the generation; the query side maps them (:meth:`KeyIndex.of_arrays`,
+:meth:`PrefixIndex.of_ids`) instead of building them in each process.
 """
 
 from __future__ import annotations
@@ -37,6 +41,17 @@ class _HashTable:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted key hashes, ids): what :meth:`of_arrays` takes back."""
+        return self._hashes, self._ids
+
+    @classmethod
+    def of_arrays(cls, hashes: np.ndarray, ids: np.ndarray) -> "_HashTable":
+        """The table over arrays written before (e.g. mapped from a generation)."""
+        table = cls.__new__(cls)
+        table._hashes, table._ids = hashes, ids
+        return table
 
 
 class KeyIndex(_HashTable):
@@ -137,6 +152,17 @@ class PrefixIndex:
     def __init__(self, ids: Iterable[int], key_of: Callable[[int], str]):
         self._key_of = key_of
         self._ids = np.fromiter(sorted(ids, key=lambda i: (key_of(i), i)), dtype=np.int32)
+
+    @classmethod
+    def of_ids(cls, ids: np.ndarray, key_of: Callable[[int], str]) -> "PrefixIndex":
+        """The index over ids sorted before (``ids`` of an index made with the same ``key_of``)."""
+        index = cls.__new__(cls)
+        index._key_of, index._ids = key_of, ids
+        return index
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._ids
 
     def with_prefix(self, prefix: str) -> list[int]:
         ids = self._ids

@@ -1,0 +1,178 @@
+"""In-process search latency on one index: first runs, warm runs, frequent terms.
+
+    .venv/bin/python bench/search_latency.py --index /tmp/idx [--rounds 3] [--dump before.jsonl]
+    .venv/bin/python bench/search_latency.py --index /tmp/idx --compare before.jsonl
+
+Opens one :class:`search.Searcher` (as a server does), runs every query of
+``bench/queries.py`` once in a fixed order (*first run*: nothing cached for it yet),
+then ``--rounds`` warm rounds, and prints a Markdown table: p50 / p95 / max wall ms and
+CPU ms per search (``time.process_time``, which the machine's load does not inflate)
+for the first runs, the warm runs and the warm runs of the frequent terms (发展, 建设 …:
+tens of thousands of passages). The first search of the process (``工作报告``, which maps
+the generation) is reported apart.
+
+``--serve PORT`` instead starts ``govsearch serve --workers 1`` on the index and prints
+the server's CPU milliseconds per request (its ``/proc`` user + system time over
+``--rounds`` rounds of ``GET /api/search`` for every query, after one round that warms
+it) and its RSS before and after.
+
+``--dump FILE`` writes each query's results (totals, the page's passage ids, scores,
+highlights and snippets) as JSON lines; ``--compare FILE`` checks the current results
+against such a dump and prints every difference — a speed change must not change them.
+Measurement only; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # last: an engine snapshot on PYTHONPATH wins (see run.py --engine-commit)
+sys.path.insert(0, str(ROOT / "bench"))
+
+from queries import QUERIES  # noqa: E402
+
+FREQUENT = ["发展", "建设", "经济", "推进", "改革 发展", "加强 建设"]
+ASSIST = ["五心支部", "wxzb", "wuxingzhibu", "人居环竟"]
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))  # nearest rank
+    return ordered[k]
+
+
+def _row(label: str, wall: list[float], cpu: list[float]) -> str:
+    return (f"| {label} | {len(wall)} | {statistics.median(wall):.1f} / {_pct(wall, 95):.1f} / {max(wall):.1f} "
+            f"| {statistics.median(cpu):.1f} / {_pct(cpu, 95):.1f} |")
+
+
+def _result(res) -> dict:
+    return {"total": res.total, "exact": res.total_exact, "words": res.total_words, "context": res.total_context,
+            "partial": res.total_partial, "facets": res.facets, "did_you_mean": res.did_you_mean,
+            "pinyin": res.expanded.get("pinyin"),
+            "hits": [[h.passage_id, h.match, h.score, [list(r) for r in h.runs], h.snippet] for h in res.hits]}
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def serve_figures(index: str, port: int, rounds: int) -> int:
+    import http.client
+
+    from cold_start import Server, _get, _paths
+
+    server = Server(Path(index), port, workers=1)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        paths = _paths() + [f"/api/search?q={quote(f)}" for f in FREQUENT]
+        for path in paths:  # the warm-up round: each query's first run
+            _get(conn, path)
+        rss_before = server.memory_mb()[0]
+        cpu = _cpu_seconds(server.pids())
+        walls = [_get(conn, path) * 1000 for _ in range(rounds) for path in paths]
+        cpu = _cpu_seconds(server.pids()) - cpu
+        n = len(walls)
+        print(f"server on {index}: {n} warm requests ({len(paths)} queries × {rounds})\n")
+        print("| server CPU ms / request | wall p50 / p95 ms | RSS MiB after warm-up → after |")
+        print("|---|---|---|")
+        print(f"| {cpu * 1000 / n:.1f} | {statistics.median(walls):.1f} / {_pct(walls, 95):.1f} "
+              f"| {rss_before:.0f} → {server.memory_mb()[0]:.0f} |")
+    finally:
+        server.stop()
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", required=True)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--dump", help="write each query's results to this file (JSON lines)")
+    ap.add_argument("--compare", help="compare each query's results with this dump")
+    ap.add_argument("--serve", type=int, metavar="PORT", help="measure a server's CPU per request instead")
+    args = ap.parse_args(argv)
+    if args.serve:
+        return serve_figures(args.index, args.serve, args.rounds)
+
+    from search import Searcher
+
+    s = Searcher(args.index)
+    t0, c0 = time.perf_counter(), time.process_time()
+    s.search("工作报告")
+    opened = ((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000)
+
+    cases = [(q.q, q.filters) for q in QUERIES] + [(f, {}) for f in FREQUENT] + [(a, {}) for a in ASSIST]
+    first_wall, first_cpu, warm_wall, warm_cpu, freq_wall, freq_cpu = [], [], [], [], [], []
+    results: dict[str, dict] = {}
+    slowest = (0.0, "")
+    for rnd in range(args.rounds + 1):
+        for q, filters in cases:
+            t, c = time.perf_counter(), time.process_time()
+            res = s.search(q, filters, pinyin=True)
+            wall, cpu = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
+            key = json.dumps([q, filters], ensure_ascii=False)
+            if rnd == 0:
+                first_wall.append(wall)
+                first_cpu.append(cpu)
+                results[key] = _result(res)
+                slowest = max(slowest, (wall, q))
+            else:
+                warm_wall.append(wall)
+                warm_cpu.append(cpu)
+                if q in FREQUENT:
+                    freq_wall.append(wall)
+                    freq_cpu.append(cpu)
+
+    import search
+
+    print(f"engine {Path(search.__file__).parent.parent}")
+    print(f"index {args.index}: {len(cases)} queries, {args.rounds} warm rounds; first search of the process "
+          f"{opened[0]:.0f} ms ({opened[1]:.0f} CPU ms); slowest first run {slowest[0]:.0f} ms ({slowest[1]})\n")
+    print("| runs | n | wall p50 / p95 / max ms | CPU p50 / p95 ms |")
+    print("|---|---|---|---|")
+    print(_row("first run of each query", first_wall, first_cpu))
+    print(_row("warm", warm_wall, warm_cpu))
+    print(_row("warm, frequent terms", freq_wall, freq_cpu))
+
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as out:
+            for key, value in results.items():
+                out.write(json.dumps({"query": key, **value}, ensure_ascii=False) + "\n")
+    if args.compare:
+        differ = 0
+        for line in Path(args.compare).read_text(encoding="utf-8").splitlines():
+            before = json.loads(line)
+            key = before.pop("query")
+            now = json.loads(json.dumps(results.get(key), ensure_ascii=False))
+            if now != before:
+                differ += 1
+                print(f"DIFFERENT: {key}")
+                for field in before:
+                    if (now or {}).get(field) != before[field]:
+                        print(f"  {field}: before {str(before[field])[:300]}\n  {field}: now    "
+                              f"{str((now or {}).get(field))[:300]}")
+        print(f"\ncompared with {args.compare}: {differ} of {len(results)} queries differ")
+        return 1 if differ else 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
