@@ -30,7 +30,6 @@ passages holding only some of them (OR) after, each group by score; the same fil
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import pickle
@@ -43,13 +42,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from relevance import measures as _old_measures  # noqa: E402
+from relevance import ensure_index as _ensure_index  # noqa: E402
+from relevance import measures as _old_measures
 from relevance import passage_key
 
 JUDGED2 = ROOT / "bench" / "judged2.json"
 JUDGED = ROOT / "bench" / "judged.json"
 OUT = ROOT / "bench" / "out" / "relevance2"
-SAMPLES = ROOT / "corpus"
 REAL = ROOT.parent / "shared" / "corpus-real"
 TOWNS = ROOT.parent / "shared" / "corpus-towns"
 DEPTH = 10
@@ -59,45 +58,8 @@ RELEVANT = 1.5  # mean grade at which a passage counts for P@10
 KINDS = ("phrase", "topic", "question", "restricted", "rare", "frequent")
 
 
-def _link_corpus() -> Path:
-    corpus = OUT / "corpus"
-    for sub, src, suffixes in (("samples", SAMPLES, (".txt", ".md", ".tsv")), ("real", REAL, (".txt", ".md", ".tsv")),
-                               ("towns", TOWNS, (".txt",))):
-        folder = corpus / sub
-        folder.mkdir(parents=True, exist_ok=True)
-        for path in sorted(src.iterdir()):
-            if path.is_file() and path.suffix in suffixes:
-                link = folder / path.name
-                if not link.exists():
-                    link.symlink_to(path.resolve())
-    return corpus
-
-
-def _fingerprint(corpus: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(corpus.rglob("*")):
-        if path.is_file():
-            h.update(str(path.relative_to(corpus)).encode())
-            h.update(str(path.stat().st_size).encode())
-    for code in sorted((ROOT / "index").rglob("*.py")) + sorted((ROOT / "index" / "data").glob("*")):
-        h.update(code.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def ensure_index(rebuild: bool) -> Path:
-    from index import build
-    from index.reading.ingest import WalkOptions
-
-    corpus = _link_corpus()
-    index_dir = OUT / "index"
-    stamp = OUT / "index.stamp"
-    fp = _fingerprint(corpus)
-    if rebuild or not stamp.exists() or stamp.read_text() != fp:
-        print(f"building the index of {corpus} …", file=sys.stderr)
-        build(corpus, index_dir, walk=WalkOptions(follow_symlinks="any"))
-        stamp.write_text(fp)
-        (OUT / "bm25.pickle").unlink(missing_ok=True)
-    return index_dir
+    return _ensure_index(rebuild, OUT, TOWNS)
 
 
 # ---------------------------------------------------------------------------- the peer
