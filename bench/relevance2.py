@@ -5,6 +5,7 @@
     .venv/bin/python bench/relevance2.py --merge A B      # merge two judges' grade files into judged2.json
     .venv/bin/python bench/relevance2.py --group report   # score the hit list grouped by report
     .venv/bin/python bench/relevance2.py --rebuild        # rebuild the index first
+    .venv/bin/python bench/relevance2.py --judged-only    # condensed lists: unjudged passages left out
 
 The index (bench/out/relevance2/index) holds three corpora linked file by file: the
 samples (corpus/), ../shared/corpus-real and ../shared/corpus-towns (its .txt reports
@@ -240,7 +241,7 @@ def answerable(need: dict) -> bool:
     return any(grade_of(v) >= RELEVANT for v in need.get("judgements", {}).values())
 
 
-def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None:
+def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_only: bool = False) -> None:
     ours, theirs = {}, {}
     left_out = [n["id"] for n in needs if not answerable(n)]
     needs = [n for n in needs if answerable(n)]
@@ -249,8 +250,12 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None
     unjudged = {"govsearch": 0, "bm25 peer": 0}
     for need in needs:
         j = need.get("judgements", {})
-        mine = [k for k, _ in engine_keys(searcher, need, group)]
-        peers = [k for k, _ in peer_keys(peer, need)]
+        depth = 3 * DEPTH if judged_only else DEPTH
+        mine = [k for k, _ in engine_keys(searcher, need, group, depth)]
+        peers = [k for k, _ in peer_keys(peer, need, depth)]
+        if judged_only:  # condensed lists: the unjudged passages left out, the next ones moving up
+            mine, peers = [k for k in mine if k in j][:DEPTH], [k for k in peers if k in j][:DEPTH]
+        mine, peers = mine[:DEPTH], peers[:DEPTH]
         ours[need["id"]] = measures(mine, j)
         theirs[need["id"]] = measures(peers, j)
         unjudged["govsearch"] += sum(1 for k in mine if k not in j)
@@ -290,9 +295,11 @@ def main(argv=None) -> int:
                          "a judge's batches joined with commas (A1.jsonl,A2.jsonl)")
     ap.add_argument("--group", choices=("none", "report"), default="none")
     ap.add_argument("--verbose", action="store_true", help="figures per need")
+    ap.add_argument("--judged-only", action="store_true",
+                    help="score condensed lists: unjudged passages left out (not counted as 0)")
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a constant of search/ranking.py for this run (experiments)")
+                    help="override a constant of search/ranking.py or search/tiers.py for this run (experiments)")
     args = ap.parse_args(argv)
     if args.merge:
         judges = [[Path(p) for p in arg.split(",")] for arg in args.merge]
@@ -303,12 +310,12 @@ def main(argv=None) -> int:
             print(f"skipped: {folder} is absent; judged2 is about the samples, ../shared/corpus-real and "
                   f"../shared/corpus-towns, which ship beside the project only on developer machines")
             return 0
-    from search import ranking
+    from search import ranking, tiers
     from search.engine import Searcher
 
     for item in args.set:
         name, _, value = item.partition("=")
-        setattr(ranking, name, json.loads(value))
+        setattr(tiers if hasattr(tiers, name) else ranking, name, json.loads(value))
     searcher = Searcher(ensure_index(args.rebuild))
     needs = load(JUDGED2)
     if args.dump_top:
@@ -325,7 +332,7 @@ def main(argv=None) -> int:
         return 0
     if args.half:
         needs = [n for n in needs if n["half"] == args.half]
-    report(searcher, peer, needs, args.group, args.verbose)
+    report(searcher, peer, needs, args.group, args.verbose, args.judged_only)
     if args.half:
         return 0
     old = load(JUDGED)
