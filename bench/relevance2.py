@@ -6,6 +6,7 @@
     .venv/bin/python bench/relevance2.py --group report   # score the hit list grouped by report
     .venv/bin/python bench/relevance2.py --rebuild        # rebuild the index first
     .venv/bin/python bench/relevance2.py --judged-only    # condensed lists: unjudged passages left out
+    .venv/bin/python bench/relevance2.py --extra-grades bench/grades-C-new.jsonl  # + grades made after pooling
 
 The index (bench/out/relevance2/index) holds three corpora linked file by file: the
 samples (corpus/), ../shared/corpus-real and ../shared/corpus-towns (its .txt reports
@@ -247,7 +248,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
     needs = [n for n in needs if answerable(n)]
     print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
           f"{' '.join(left_out)}")
-    unjudged = {"govsearch": 0, "bm25 peer": 0}
+    unjudged = {"govsearch": 0, "bm25 peer": 0, "held-out": 0}
     for need in needs:
         j = need.get("judgements", {})
         depth = 3 * DEPTH if judged_only else DEPTH
@@ -259,6 +260,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
         ours[need["id"]] = measures(mine, j)
         theirs[need["id"]] = measures(peers, j)
         unjudged["govsearch"] += sum(1 for k in mine if k not in j)
+        unjudged["held-out"] += sum(1 for k in mine if k not in j) if need["half"] == "held-out" else 0
         unjudged["bm25 peer"] += sum(1 for k in peers if k not in j)
         if verbose:
             a, b = ours[need["id"]], theirs[need["id"]]
@@ -276,7 +278,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
             print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))
             print(_line(f"  {kind} bm25", [theirs[n["id"]] for n in of_kind]))
     print(f"unjudged passages in the top 10s (counted as 0): govsearch {unjudged['govsearch']}, "
-          f"bm25 peer {unjudged['bm25 peer']}")
+          f"bm25 peer {unjudged['bm25 peer']}; held-out half: govsearch {unjudged['held-out']}")
     pairs = [(v[0], v[1]) for n in needs for v in n.get("judgements", {}).values()
              if isinstance(v, list) and len(v) == 2 and None not in v]
     print(f"judges' agreement over {len(pairs)} passages graded by both: Cohen's κ {kappa(pairs):.3f}, "
@@ -295,6 +297,9 @@ def main(argv=None) -> int:
                          "a judge's batches joined with commas (A1.jsonl,A2.jsonl)")
     ap.add_argument("--group", choices=("none", "report"), default="none")
     ap.add_argument("--verbose", action="store_true", help="figures per need")
+    ap.add_argument("--extra-grades", metavar="FILE",
+                    help="grades of passages the pool lacked (JSON lines need_id, key, grade; one judge, graded "
+                         "blind after pooling), used for the passages judged2.json does not grade")
     ap.add_argument("--judged-only", action="store_true",
                     help="score condensed lists: unjudged passages left out (not counted as 0)")
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
@@ -330,6 +335,12 @@ def main(argv=None) -> int:
         n = write_pool(searcher, peer, needs, Path(args.pool), [Path(p) for p in args.pool_extra])
         print(f"{n} (need, passage) pairs written to {args.pool}")
         return 0
+    if args.extra_grades:
+        by_id = {n["id"]: n for n in needs if answerable(n)}  # the same needs scored as without them
+        for line in Path(args.extra_grades).read_text(encoding="utf-8").splitlines():
+            g = json.loads(line) if line.strip() else None
+            if g and g["need_id"] in by_id:
+                by_id[g["need_id"]]["judgements"].setdefault(g["key"], [int(g["grade"])])
     if args.half:
         needs = [n for n in needs if n["half"] == args.half]
     report(searcher, peer, needs, args.group, args.verbose, args.judged_only)
