@@ -17,7 +17,9 @@ The engine lists a query's matches tier by tier (``match`` in a hit, in this ord
   A question or intent word (措施, 原因, 目标, 条件, 情况) is common and said once where
   it stands (措施: 1,037 passages, 1.12 times each on the judged corpus); a topic is
   rarer or repeated where it is discussed (就业: 669 passages, 2.23 times each; 耕地保护:
-  39 passages). Document frequency alone would drop 就业 from ``就业 困难 原因``;
+  39 passages). Document frequency alone would drop 就业 from ``就业 困难 原因``.
+  Listed, the partial matches are ranked with the full ones (exact, words, context),
+  their score × ``PARTIAL_FACTOR`` (:func:`ranked`, :func:`weighed`);
 * ``synonym`` – found only through a synonym (search/synonyms.py).
 
 Quoted terms and ``+term`` are required as written: they are never dropped and never
@@ -99,16 +101,17 @@ def _shape(t, r: int) -> tuple[bool, bool]:
 def ranked(tier: np.ndarray) -> np.ndarray:
     """The tier each row is sorted in: its match tier, but a match in context shares
     the exact tier when ``CONTEXT_WITH_EXACT`` (the heading counts toward the match;
-    the score still weighs the term in the text above the term in the heading), and a
-    partial match shares it when ``PARTIAL_FACTOR`` (see :func:`weighed`)."""
+    the score still weighs the term in the text above the term in the heading); when
+    the partial tier is listed and ``PARTIAL_FACTOR`` is not 0, every full match and
+    every partial match share it (see :func:`weighed`)."""
     partial = bool(PARTIAL_FACTOR) and bool(np.any(tier == PARTIAL))
     if not CONTEXT_WITH_EXACT and not partial:
         return tier
     out = tier.copy()
-    if CONTEXT_WITH_EXACT or partial:  # a match in context holds every term: never below a partial one
+    if CONTEXT_WITH_EXACT or partial:  # a full match (every term) is never held below a partial one
         out[tier == CONTEXT] = EXACT
     if partial:
-        out[tier == PARTIAL] = EXACT
+        out[(tier == WORDS) | (tier == PARTIAL)] = EXACT
     return out
 
 
