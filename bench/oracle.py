@@ -13,8 +13,12 @@ engine and the oracle disagree.
   (.txt/.md, .html, .docx, .pdf through charset-normalizer, lxml, python-docx and
   pdfminer directly), and bounds the documents a query must find: every file with a
   line holding all terms (a term inside one line is inside one passage, whatever the
-  engine does with the lines around it), and no file whose whole text does not hold
-  them (:func:`check_documents`).
+  engine does with the lines around it; a reporter's credit closing a line,
+  ``…示范乡镇。记者 李晓霞 文/图``, is a piece of its own), and no file whose text does not
+  hold them (:func:`check_documents`). The text of a file includes the documented
+  joins of a paragraph cut by a page break: a line that does not end a sentence goes
+  on in one of the next few lines, a running header or a caption possibly between
+  (``…建成生产`` / ``2018年，小关镇…`` / ``车间2栋…`` holds 产车).
 """
 
 from __future__ import annotations
@@ -98,6 +102,43 @@ def read_source(path: Path) -> str | None:
     return None
 
 
+# the oracle's own model of the engine's documented joins and splits (docs/corpus.md);
+# generous where it bounds what the engine may find, strict where it bounds what it must
+SENTENCE_END = "。！？!?"  # a line ending otherwise may go on in a later line (；： too: generous)
+JOIN_REACH = 4  # a cut paragraph goes on in one of the next lines, running headers and captions skipped
+NEEDLE_MAX = 40  # a joined piece holds this much of each side: no query term is longer
+# a reporter's credit after a sentence end, at the end of a line: its own piece
+CREDIT = re.compile(r"(?<=[。！？”])\s*(?:本报)?(?:记者|通讯员)[^。！？]{0,40}$")
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip()
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def junctions(lines: list[str]) -> list[str]:
+    """The texts a page-break join may make: each line that does not end a sentence
+    followed by each of the next ``JOIN_REACH`` lines (and, when that one is short and
+    unfinished too, by one of the lines after it), ``NEEDLE_MAX`` characters of each side."""
+    out = []
+    for i, line in enumerate(lines):
+        if _ends_sentence(line):
+            continue
+        for j in range(i + 1, min(len(lines), i + 1 + JOIN_REACH)):
+            head = line[-NEEDLE_MAX:] + "\n" + lines[j]
+            out.append(head[: 2 * NEEDLE_MAX + 1])
+            if not _ends_sentence(lines[j]) and len(lines[j]) < NEEDLE_MAX:
+                for k in range(j + 1, min(len(lines), j + 1 + JOIN_REACH)):
+                    out.append(head + "\n" + lines[k][:NEEDLE_MAX])
+    return out
+
+
+def pieces(line: str) -> list[str]:
+    """A line as the engine must keep it together: a closing reporter's credit apart."""
+    m = CREDIT.search(line)
+    return [line[: m.start()], line[m.start():]] if m and m.start() > 0 else [line]
+
+
 @dataclass
 class SourceFile:
     name: str  # relative to the corpus folder, with /
@@ -105,6 +146,8 @@ class SourceFile:
     lines: list[str]  # the lines of the text that hold something to match
     norm: str = ""  # the whole text, normalized
     line_norms: tuple[str, ...] = ()
+    joins: tuple[tuple[str, str], ...] = ()  # (text, normalized) of each possible page-break join
+    pieces: tuple[tuple[str, str], ...] = ()  # (text, normalized) of the lines' pieces
 
 
 def _holds(text: str, norm: str, terms: list[str], needles: list[str]) -> bool:
@@ -130,18 +173,24 @@ class FileOracle:
                 self.unread.append(name)
                 continue
             lines = [line for line in text.splitlines() if normalize(line)]
-            self.files.append(SourceFile(name, text, lines, normalize(text), tuple(normalize(x) for x in lines)))
+            joins = tuple((j, normalize(j)) for j in junctions(lines))
+            parts = tuple((p, normalize(p)) for line in lines for p in pieces(line))
+            self.files.append(SourceFile(name, text, lines, normalize(text), tuple(normalize(x) for x in lines),
+                                         joins, parts))
 
     def in_a_line(self, terms: list[str]) -> set[str]:
-        """Files with one line holding every term: the engine must find each of them."""
+        """Files with one line (a piece of one, see :func:`pieces`) holding every term:
+        the engine must find each of them."""
         needles = [normalize(t) for t in terms]
-        return {f.name for f in self.files
-                if any(_holds(line, norm, terms, needles) for line, norm in zip(f.lines, f.line_norms))}
+        return {f.name for f in self.files if any(_holds(p, norm, terms, needles) for p, norm in f.pieces)}
 
     def in_the_file(self, terms: list[str]) -> set[str]:
-        """Files whose whole text holds every term: the engine may find no other."""
+        """Files whose text holds every term, each in the whole text or across a
+        page-break join (:func:`junctions`): the engine may find no other."""
         needles = [normalize(t) for t in terms]
-        return {f.name for f in self.files if _holds(f.text, f.norm, terms, needles)}
+        return {f.name for f in self.files
+                if all(_holds(f.text, f.norm, [t], [n]) or any(_holds(j, jn, [t], [n]) for j, jn in f.joins)
+                       for t, n in zip(terms, needles))}
 
 
 def check_documents(oracle: FileOracle, terms: list[str], found: set[str]) -> dict:

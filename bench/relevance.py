@@ -51,13 +51,19 @@ def passage_key(doc_id: str, text: str) -> str:
     return f"{doc_id}|{_SPACE.sub('', text)[:KEY_CHARS]}"
 
 
-def _link_corpus() -> Path:
-    corpus = OUT / "corpus"
-    for sub, src in (("samples", SAMPLES), ("real", REAL)):
+def _link_corpus(out: Path = OUT, towns: Path | None = None) -> Path:
+    """``out``/corpus: links to the samples and ../shared/corpus-real (their .txt, .md and
+    .tsv files), and with ``towns`` to that folder's .txt reports (its truth.tsv and
+    README.md describe the folder, they are not reports)."""
+    corpus = out / "corpus"
+    sources = [("samples", SAMPLES, (".txt", ".md", ".tsv")), ("real", REAL, (".txt", ".md", ".tsv"))]
+    if towns is not None:
+        sources.append(("towns", towns, (".txt",)))
+    for sub, src, suffixes in sources:
         folder = corpus / sub
         folder.mkdir(parents=True, exist_ok=True)
         for path in sorted(src.iterdir()):
-            if path.is_file() and path.suffix in (".txt", ".md", ".tsv"):
+            if path.is_file() and path.suffix in suffixes:
                 link = folder / path.name
                 if not link.exists():
                     link.symlink_to(path.resolve())
@@ -75,17 +81,19 @@ def _fingerprint(corpus: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def ensure_index(rebuild: bool) -> Path:
+def ensure_index(rebuild: bool, out: Path = OUT, towns: Path | None = None) -> Path:
+    """The index ``out``/index of the linked corpus (see :func:`_link_corpus`), rebuilt
+    when asked or when the files or the indexing code changed."""
     from index import build
     from index.reading.ingest import WalkOptions
 
-    corpus = _link_corpus()
-    index_dir = OUT / "index"
-    stamp = OUT / "index.stamp"
+    corpus = _link_corpus(out, towns)
+    index_dir = out / "index"
+    stamp = out / "index.stamp"
     fp = _fingerprint(corpus)
     if rebuild or not stamp.exists() or stamp.read_text() != fp:
         print(f"building the index of {corpus} …", file=sys.stderr)
-        # the corpus folder is made of symbolic links to the two corpora (outside it)
+        # the corpus folder is made of symbolic links to the corpora (outside it)
         report = build(corpus, index_dir, walk=WalkOptions(follow_symlinks="any"))
         print(f"  {len(getattr(report, 'indexed', []) or [])} files indexed", file=sys.stderr)
         stamp.write_text(fp)

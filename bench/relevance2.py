@@ -5,6 +5,8 @@
     .venv/bin/python bench/relevance2.py --merge A B      # merge two judges' grade files into judged2.json
     .venv/bin/python bench/relevance2.py --group report   # score the hit list grouped by report
     .venv/bin/python bench/relevance2.py --rebuild        # rebuild the index first
+    .venv/bin/python bench/relevance2.py --judged-only    # condensed lists: unjudged passages left out
+    .venv/bin/python bench/relevance2.py --extra-grades bench/grades-C-new.jsonl  # + grades made after pooling
 
 The index (bench/out/relevance2/index) holds three corpora linked file by file: the
 samples (corpus/), ../shared/corpus-real and ../shared/corpus-towns (its .txt reports
@@ -30,7 +32,6 @@ passages holding only some of them (OR) after, each group by score; the same fil
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import pickle
@@ -43,13 +44,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from relevance import measures as _old_measures  # noqa: E402
+from relevance import ensure_index as _ensure_index  # noqa: E402
+from relevance import measures as _old_measures
 from relevance import passage_key
 
 JUDGED2 = ROOT / "bench" / "judged2.json"
 JUDGED = ROOT / "bench" / "judged.json"
 OUT = ROOT / "bench" / "out" / "relevance2"
-SAMPLES = ROOT / "corpus"
 REAL = ROOT.parent / "shared" / "corpus-real"
 TOWNS = ROOT.parent / "shared" / "corpus-towns"
 DEPTH = 10
@@ -59,45 +60,8 @@ RELEVANT = 1.5  # mean grade at which a passage counts for P@10
 KINDS = ("phrase", "topic", "question", "restricted", "rare", "frequent")
 
 
-def _link_corpus() -> Path:
-    corpus = OUT / "corpus"
-    for sub, src, suffixes in (("samples", SAMPLES, (".txt", ".md", ".tsv")), ("real", REAL, (".txt", ".md", ".tsv")),
-                               ("towns", TOWNS, (".txt",))):
-        folder = corpus / sub
-        folder.mkdir(parents=True, exist_ok=True)
-        for path in sorted(src.iterdir()):
-            if path.is_file() and path.suffix in suffixes:
-                link = folder / path.name
-                if not link.exists():
-                    link.symlink_to(path.resolve())
-    return corpus
-
-
-def _fingerprint(corpus: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(corpus.rglob("*")):
-        if path.is_file():
-            h.update(str(path.relative_to(corpus)).encode())
-            h.update(str(path.stat().st_size).encode())
-    for code in sorted((ROOT / "index").rglob("*.py")) + sorted((ROOT / "index" / "data").glob("*")):
-        h.update(code.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def ensure_index(rebuild: bool) -> Path:
-    from index import build
-    from index.reading.ingest import WalkOptions
-
-    corpus = _link_corpus()
-    index_dir = OUT / "index"
-    stamp = OUT / "index.stamp"
-    fp = _fingerprint(corpus)
-    if rebuild or not stamp.exists() or stamp.read_text() != fp:
-        print(f"building the index of {corpus} …", file=sys.stderr)
-        build(corpus, index_dir, walk=WalkOptions(follow_symlinks="any"))
-        stamp.write_text(fp)
-        (OUT / "bm25.pickle").unlink(missing_ok=True)
-    return index_dir
+    return _ensure_index(rebuild, OUT, TOWNS)
 
 
 # ---------------------------------------------------------------------------- the peer
@@ -278,20 +242,25 @@ def answerable(need: dict) -> bool:
     return any(grade_of(v) >= RELEVANT for v in need.get("judgements", {}).values())
 
 
-def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None:
+def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_only: bool = False) -> None:
     ours, theirs = {}, {}
     left_out = [n["id"] for n in needs if not answerable(n)]
     needs = [n for n in needs if answerable(n)]
     print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
           f"{' '.join(left_out)}")
-    unjudged = {"govsearch": 0, "bm25 peer": 0}
+    unjudged = {"govsearch": 0, "bm25 peer": 0, "held-out": 0}
     for need in needs:
         j = need.get("judgements", {})
-        mine = [k for k, _ in engine_keys(searcher, need, group)]
-        peers = [k for k, _ in peer_keys(peer, need)]
+        depth = 3 * DEPTH if judged_only else DEPTH
+        mine = [k for k, _ in engine_keys(searcher, need, group, depth)]
+        peers = [k for k, _ in peer_keys(peer, need, depth)]
+        if judged_only:  # condensed lists: the unjudged passages left out, the next ones moving up
+            mine, peers = [k for k in mine if k in j][:DEPTH], [k for k in peers if k in j][:DEPTH]
+        mine, peers = mine[:DEPTH], peers[:DEPTH]
         ours[need["id"]] = measures(mine, j)
         theirs[need["id"]] = measures(peers, j)
         unjudged["govsearch"] += sum(1 for k in mine if k not in j)
+        unjudged["held-out"] += sum(1 for k in mine if k not in j) if need["half"] == "held-out" else 0
         unjudged["bm25 peer"] += sum(1 for k in peers if k not in j)
         if verbose:
             a, b = ours[need["id"]], theirs[need["id"]]
@@ -309,7 +278,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool) -> None
             print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))
             print(_line(f"  {kind} bm25", [theirs[n["id"]] for n in of_kind]))
     print(f"unjudged passages in the top 10s (counted as 0): govsearch {unjudged['govsearch']}, "
-          f"bm25 peer {unjudged['bm25 peer']}")
+          f"bm25 peer {unjudged['bm25 peer']}; held-out half: govsearch {unjudged['held-out']}")
     pairs = [(v[0], v[1]) for n in needs for v in n.get("judgements", {}).values()
              if isinstance(v, list) and len(v) == 2 and None not in v]
     print(f"judges' agreement over {len(pairs)} passages graded by both: Cohen's κ {kappa(pairs):.3f}, "
@@ -328,9 +297,14 @@ def main(argv=None) -> int:
                          "a judge's batches joined with commas (A1.jsonl,A2.jsonl)")
     ap.add_argument("--group", choices=("none", "report"), default="none")
     ap.add_argument("--verbose", action="store_true", help="figures per need")
+    ap.add_argument("--extra-grades", metavar="FILE",
+                    help="grades of passages the pool lacked (JSON lines need_id, key, grade; one judge, graded "
+                         "blind after pooling), used for the passages judged2.json does not grade")
+    ap.add_argument("--judged-only", action="store_true",
+                    help="score condensed lists: unjudged passages left out (not counted as 0)")
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a constant of search/ranking.py for this run (experiments)")
+                    help="override a constant of search/ranking.py or search/tiers.py for this run (experiments)")
     args = ap.parse_args(argv)
     if args.merge:
         judges = [[Path(p) for p in arg.split(",")] for arg in args.merge]
@@ -341,12 +315,12 @@ def main(argv=None) -> int:
             print(f"skipped: {folder} is absent; judged2 is about the samples, ../shared/corpus-real and "
                   f"../shared/corpus-towns, which ship beside the project only on developer machines")
             return 0
-    from search import ranking
+    from search import ranking, tiers
     from search.engine import Searcher
 
     for item in args.set:
         name, _, value = item.partition("=")
-        setattr(ranking, name, json.loads(value))
+        setattr(tiers if hasattr(tiers, name) else ranking, name, json.loads(value))
     searcher = Searcher(ensure_index(args.rebuild))
     needs = load(JUDGED2)
     if args.dump_top:
@@ -361,9 +335,15 @@ def main(argv=None) -> int:
         n = write_pool(searcher, peer, needs, Path(args.pool), [Path(p) for p in args.pool_extra])
         print(f"{n} (need, passage) pairs written to {args.pool}")
         return 0
+    if args.extra_grades:
+        by_id = {n["id"]: n for n in needs if answerable(n)}  # the same needs scored as without them
+        for line in Path(args.extra_grades).read_text(encoding="utf-8").splitlines():
+            g = json.loads(line) if line.strip() else None
+            if g and g["need_id"] in by_id:
+                by_id[g["need_id"]]["judgements"].setdefault(g["key"], [int(g["grade"])])
     if args.half:
         needs = [n for n in needs if n["half"] == args.half]
-    report(searcher, peer, needs, args.group, args.verbose)
+    report(searcher, peer, needs, args.group, args.verbose, args.judged_only)
     if args.half:
         return 0
     old = load(JUDGED)

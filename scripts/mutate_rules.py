@@ -18,6 +18,8 @@ EDGES = "tests/test_rule_edges.py"
 
 # (name, file, text as it stands, mutated text, pytest -k expression)
 MUTATIONS = [
+    ("partial factor 0.85 -> 0.95", "search/tiers.py", "PARTIAL_FACTOR = 0.85", "PARTIAL_FACTOR = 0.95",
+     "partial_match_is_ranked"),
     ("normalizer keeps Cf", "index/normalize.py", '"Cc", "Cf", "Co"', '"Cc", "Co"', "format_characters_cf"),
     ("snippet cuts inside 12.75", "search/highlight.py", "return False  # 12.75, 1,000, 50%",
      "return True  # 12.75, 1,000, 50%", "decimal_number"),

@@ -361,10 +361,11 @@ class Searcher:
             synonym_rows = np.setdiff1d(synonym_rows, _union([loose.context, loose.partial]), assume_unique=True)
         parts = [exact, relaxed, loose.context, loose.partial, synonym_rows]
         rows = np.concatenate(parts)
-        tier = np.concatenate([np.full(len(p), k, np.int8) for k, p in enumerate(parts)])
-        tier = tiers.ranked(tier)  # the tier a row is sorted in (a match in context may share the exact tier)
+        matched = np.concatenate([np.full(len(p), k, np.int8) for k, p in enumerate(parts)])  # each row's tier
+        tier = tiers.ranked(matched)  # the tier a row is sorted in (context, partial may share the exact tier)
         words = self._query_words(t, q_syn if synonyms and applied else q)
         scores = ranker.score(rows, words, [term.norm for term in q.terms], tier)
+        scores = tiers.weighed(matched, scores)
 
         start = (page - 1) * page_size
         # np.lexsort: last key sorts first; equal scores: the newer report, then reading order
@@ -397,7 +398,7 @@ class Searcher:
         ocr_documents = getattr(t, "ocr_documents", {})
         for n, i in enumerate(page_items.tolist()):
             r = t.row(int(rows[i]))
-            level = tiers.CONTEXT if int(rows[i]) in loose.context_terms else int(tier[i])
+            level = tiers.CONTEXT if int(rows[i]) in loose.context_terms else int(matched[i])
             needles = (needles_words if level == tiers.WORDS else needles_synonym if level == tiers.SYNONYM
                        else needles_exact)
             found = Matches.find(r.text, needles, r.norm, t.source_offsets(r.row))

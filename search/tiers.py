@@ -17,7 +17,9 @@ The engine lists a query's matches tier by tier (``match`` in a hit, in this ord
   A question or intent word (措施, 原因, 目标, 条件, 情况) is common and said once where
   it stands (措施: 1,037 passages, 1.12 times each on the judged corpus); a topic is
   rarer or repeated where it is discussed (就业: 669 passages, 2.23 times each; 耕地保护:
-  39 passages). Document frequency alone would drop 就业 from ``就业 困难 原因``;
+  39 passages). Document frequency alone would drop 就业 from ``就业 困难 原因``.
+  Listed, the partial matches are ranked with the full ones (exact, words, context),
+  their score × ``PARTIAL_FACTOR`` (:func:`ranked`, :func:`weighed`);
 * ``synonym`` – found only through a synonym (search/synonyms.py).
 
 Quoted terms and ``+term`` are required as written: they are never dropped and never
@@ -38,6 +40,8 @@ NAMES = ("exact", "words", "context", "partial", "synonym")
 EXACT, WORDS, CONTEXT, PARTIAL, SYNONYM = range(len(NAMES))
 CONTEXT_WITH_EXACT = False  # True: matches in context are ranked with the exact matches, by score (labelled apart)
 PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
+# a partial match is ranked with the exact matches, its score × this (0: listed after every full match)
+PARTIAL_FACTOR = 0.85
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")
 LIST_SCAN = 300  # candidates checked for a list lead-in at most, per term (each may read source text)
@@ -97,12 +101,30 @@ def _shape(t, r: int) -> tuple[bool, bool]:
 def ranked(tier: np.ndarray) -> np.ndarray:
     """The tier each row is sorted in: its match tier, but a match in context shares
     the exact tier when ``CONTEXT_WITH_EXACT`` (the heading counts toward the match;
-    the score still weighs the term in the text above the term in the heading)."""
-    if not CONTEXT_WITH_EXACT:
+    the score still weighs the term in the text above the term in the heading); when
+    the partial tier is listed and ``PARTIAL_FACTOR`` is not 0, every full match and
+    every partial match share it (see :func:`weighed`)."""
+    partial = bool(PARTIAL_FACTOR) and bool(np.any(tier == PARTIAL))
+    if not CONTEXT_WITH_EXACT and not partial:
         return tier
     out = tier.copy()
-    out[tier == CONTEXT] = EXACT
+    if CONTEXT_WITH_EXACT or partial:  # a full match (every term) is never held below a partial one
+        out[tier == CONTEXT] = EXACT
+    if partial:
+        out[(tier == WORDS) | (tier == PARTIAL)] = EXACT
     return out
+
+
+def weighed(tier: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The scores the rows are sorted by: a partial match's × ``PARTIAL_FACTOR`` (it
+    shares the exact tier). The partial tier is there only when full matches are few;
+    then an exact match whose terms stand in unrelated sentences of a long paragraph
+    (教育, 公平 and 措施 in a paragraph on reform) is weaker than a passage that
+    discusses the topic in one sentence without the question word, and an exact match
+    scoring more than 1 / ``PARTIAL_FACTOR`` times the partial one still comes first."""
+    if not PARTIAL_FACTOR:
+        return scores
+    return np.where(tier == PARTIAL, scores * PARTIAL_FACTOR, scores)
 
 
 def _droppable(clause) -> bool:

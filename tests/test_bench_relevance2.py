@@ -88,3 +88,22 @@ def test_merge_takes_a_judges_batches_together(tmp_path, monkeypatch):
     assert relevance2.main(["--merge", f"{a1},{a2}", str(b)]) == 0
     got = json.loads(judged.read_text(encoding="utf-8"))["needs"][0]["judgements"]
     assert got == {"d|t": [2, None], "d|u": [1, 0]}
+
+
+def test_the_linked_corpus_takes_the_towns_reports_only(tmp_path, monkeypatch):
+    """bench/relevance.py links the corpora for both scripts; relevance2 passes the towns
+    folder, whose .txt files are reports (truth.tsv and README.md are not)."""
+    import relevance
+
+    samples, real, towns = (tmp_path / n for n in ("samples", "real", "towns"))
+    for folder, names in ((samples, ("a.txt", "metadata.tsv")), (real, ("b.md", "c.pdf")),
+                          (towns, ("001.txt", "truth.tsv", "README.md"))):
+        folder.mkdir()
+        for name in names:
+            (folder / name).write_text("x", encoding="utf-8")
+    monkeypatch.setattr(relevance, "SAMPLES", samples)
+    monkeypatch.setattr(relevance, "REAL", real)
+    corpus = relevance._link_corpus(tmp_path / "out", towns)
+    linked = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_symlink())
+    assert linked == ["real/b.md", "samples/a.txt", "samples/metadata.tsv", "towns/001.txt"]
+    assert sorted(p.name for p in relevance._link_corpus(tmp_path / "out2").iterdir()) == ["real", "samples"]

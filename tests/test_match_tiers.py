@@ -191,3 +191,31 @@ def test_a_match_in_context_follows_the_exact_matches_unless_ranked_with_them(ma
     res = s.search("煤矿 智能化 目标", page_size=10)
     assert [h.match for h in res.hits] == ["context", "exact"]  # by score: the heading counts toward the match
     assert res.hits[0].score > res.hits[1].score
+
+
+# ---------------------------------------------------------------- partial matches ranked with the exact ones
+
+_SCATTERED = ("乙镇工作报告\n\n"
+              f"{FILLER * 3}全镇耕地保护工作有序开展。{FILLER * 3}各村落实帮扶措施。\n\n"  # exact: terms sentences apart
+              "耕地保护红线严守，耕地保护责任压实，耕地保护成效明显，整治撂荒地一千二百亩。\n\n"  # partial: no 措施
+              f"{FILLER}\n\n第一项帮扶措施落实。\n\n第二项帮扶措施落实。\n")
+
+
+def test_a_partial_match_is_ranked_with_the_exact_ones_its_score_times_the_factor(make_index, monkeypatch):
+    """PARTIAL_FACTOR = 0.85: a partial match shares the exact tier with its score × 0.85;
+    it comes first exactly when that is above the exact match's score; at 0 it follows
+    every full match."""
+    assert tiers.PARTIAL_FACTOR == 0.85
+    s = make_index({"b.txt": _SCATTERED})
+    res = s.search("耕地保护 措施", page_size=10)
+    by = {h.match: h for h in res.hits}
+    assert [h.match for h in res.hits] == ["partial", "exact"] and by["partial"].missing_terms == ["措施"]
+    monkeypatch.setattr(tiers, "PARTIAL_FACTOR", 0)  # listed after every full match, its own score
+    res = s.search("耕地保护 措施", page_size=10)
+    assert [h.match for h in res.hits] == ["exact", "partial"]
+    raw, exact = res.hits[1].score, res.hits[0].score
+    assert by["partial"].score == pytest.approx(raw * 0.85, abs=1e-3) and by["exact"].score == exact
+    edge = exact / raw  # the factor at which the two tie
+    for factor, first in ((edge * 1.01, "partial"), (edge * 0.99, "exact")):
+        monkeypatch.setattr(tiers, "PARTIAL_FACTOR", factor)
+        assert s.search("耕地保护 措施", page_size=10).hits[0].match == first, factor

@@ -106,9 +106,14 @@ def test_quoted_phrases_never_relax(sample):
     assert all(h.match == "exact" for h in all_hits(sample, '"环境治理" "提升"'))
 
 
-def test_exact_matches_rank_above_word_matches_and_title_boosts(sample):
+def test_exact_matches_rank_above_word_matches_and_title_boosts(sample, monkeypatch):
+    from search import tiers as match_tiers
     from search.tiers import NAMES
 
+    res = sample.search("项目建设 推进")
+    assert res.total_partial  # few full matches: the partial tier is listed, and ranked with them by score
+    assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)
+    monkeypatch.setattr(match_tiers, "PARTIAL_FACTOR", 0)  # tier by tier
     res = sample.search("项目建设 推进")
     tiers = [NAMES.index(h.match) for h in res.hits]
     assert tiers == sorted(tiers)
