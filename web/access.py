@@ -74,6 +74,7 @@ def caller() -> Caller:
     header = web.config.token_header
     if request.path == "/metrics":  # its bearer token is the scraper's (metrics_token), not a reader's
         auth = ""
+    g.govsearch_caller = found  # until the token is known good (the error page is rendered as for anyone)
     if auth:
         scheme, _, token = auth.partition(" ")
         token = token.strip()
@@ -119,6 +120,11 @@ def embed_token() -> str:
 def init_app(app) -> None:
     """Answers depend on who asks: shared caches must keep them apart and keep none of a
     signed-in caller's."""
+
+    @app.before_request
+    def _who():
+        if request.endpoint != "static":
+            caller()  # a bad token is 401 before anything is read
 
     @app.after_request
     def _vary(response):

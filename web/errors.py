@@ -76,11 +76,16 @@ def explain(exc: GovsearchError) -> GovsearchError:
 def handle_govsearch_error(exc: GovsearchError):
     explain(exc)
     if _wants_json():
-        return json_error(status_of(exc), exc.code, exc.message, exc.hint)
-    advice = None
-    if exc.code == "no_index" and server_index():
-        advice = f"索引尚未建立或暂时无法读取，请联系管理员运行 {index_command('build', server_index(), always=True)}。"
-    return _html_error(status_of(exc), exc.code, exc.message, advice)
+        response = json_error(status_of(exc), exc.code, exc.message, exc.hint)
+    else:
+        advice = None
+        if exc.code == "no_index" and server_index():
+            advice = f"索引尚未建立或暂时无法读取，请联系管理员运行 {index_command('build', server_index(), always=True)}。"
+        body, status = _html_error(status_of(exc), exc.code, exc.message, advice)
+        response = Response(body, status, mimetype="text/html")
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="govsearch"'
+    return response
 
 
 def handle_http_error(exc: HTTPException):
