@@ -20,6 +20,9 @@ import numpy as np
 from index.visibility import EVERYTHING, PUBLIC
 
 _LOCK = threading.Lock()
+# attributes of a scoped table that are its own, never the table's
+_OWN = frozenset({"base", "audience", "visible", "within", "live", "count", "_scopes", "_list_shapes",
+                  "documents", "by_doc", "live_rows", "ocr_documents", "info", "rows"})
 
 
 def audience_of(groups) -> frozenset[str] | None:
@@ -85,6 +88,12 @@ class ScopedTable:
         self.within = within is not None
         self.live = np.asarray(base.live, dtype=bool) & visible
         self.count = int(np.count_nonzero(self.live))
+        # the table's own columns and hot accessors, read directly (not through __getattr__
+        # on every access); what this class narrows (documents, info …) is never copied
+        for name, value in vars(base).items():
+            if not hasattr(type(self), name) and name not in _OWN:
+                self.__dict__[name] = value
+        self.text, self.norm, self.row = base.text, base.norm, base.row
 
     def __getattr__(self, name: str):
         if name.startswith("__"):

@@ -31,8 +31,8 @@ class GovsearchWeb:
     health: HealthCheck | None = None
 
     def __post_init__(self):
-        if self.health is None:
-            self.health = HealthCheck(self.searcher)
+        if self.health is None:  # its probes (and their messages) use what an anonymous caller may see
+            self.health = HealthCheck(self.searcher.scoped(tuple(self.config.anonymous_groups)))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
