@@ -172,3 +172,24 @@ def test_cli_as_a_token_of_another_group_reveals_nothing(pair):
         assert json.loads(stats)["documents"] == 2 + (token == internal)
     code, out = _run("search", "五星支部", "--index", full, "--as", "gs_00000000_wrong")
     assert code == 1 and "not known" in out
+
+
+def test_an_update_without_the_settings_keeps_the_recorded_rules(tmp_path, monkeypatch):
+    from index import update
+
+    monkeypatch.delenv("GOVSEARCH_CONFIG", raising=False)
+    corpus = tmp_path / "c"
+    (corpus / "internal").mkdir(parents=True)
+    (corpus / "internal" / "a.md").write_text("# 甲镇报告\n\n甲镇推进工作。\n", encoding="utf-8")
+    (corpus / "b.md").write_text("# 乙镇报告\n\n乙镇推进工作。\n", encoding="utf-8")
+    build(corpus, tmp_path / "ix", workers=1, visibility=Rules.from_mapping({"rules": {"internal/**": "internal"}}))
+    (corpus / "internal" / "c.md").write_text("# 丙镇报告\n\n丙镇推进工作。\n", encoding="utf-8")
+    report = update(corpus, tmp_path / "ix", workers=1)  # as from cron: no settings, no rules given
+    assert report.unchanged == ["b.md", "internal/a.md"]
+    docs = {d["doc_id"]: d["visibility"] for d in Searcher(tmp_path / "ix").documents()}
+    assert docs == {"internal--a": "internal", "b": "public", "internal--c": "internal"}
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[visibility]\ndefault = "public"\n', encoding="utf-8")
+    monkeypatch.setenv("GOVSEARCH_CONFIG", str(settings))  # the settings say otherwise now: they win
+    update(corpus, tmp_path / "ix", workers=1)
+    assert {d["visibility"] for d in Searcher(tmp_path / "ix").documents()} == {"public"}

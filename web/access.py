@@ -72,7 +72,7 @@ def caller() -> Caller:
     found = anonymous_caller(web)
     auth = request.headers.get("Authorization", "")
     header = web.config.token_header
-    if request.path == "/metrics":  # its bearer token is the scraper's (metrics_token), not a reader's
+    if request.endpoint == "_metrics":  # its bearer token is the scraper's (metrics_token), not a reader's
         auth = ""
     g.govsearch_caller = found  # until the token is known good (the error page is rendered as for anyone)
     if auth:
@@ -110,11 +110,6 @@ def anonymous_searcher(web=None):
     """What an anonymous visitor sees (/metrics, the hot queries)."""
     web = web or _web()
     return web.searcher.scoped(tuple(web.config.anonymous_groups))
-
-
-def embed_token() -> str:
-    """The embed token of this request's URL, for the links of an embedded page."""
-    return request.args.get(EMBED_PARAMETER, "").strip() if caller().how == "embed" else ""
 
 
 def init_app(app) -> None:

@@ -428,6 +428,19 @@ def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: s
     return None
 
 
+def _visibility_rules(given: Rules | None, info: dict | None) -> Rules:
+    """The rules given, else those of the settings file (GOVSEARCH_CONFIG), else those the
+    index was built with: an update run without the settings (from cron) never turns
+    restricted reports public."""
+    if given is not None:
+        return given
+    if os.environ.get("GOVSEARCH_CONFIG"):
+        return rules_from_settings()
+    if info and isinstance(info.get("visibility"), dict):
+        return Rules.from_mapping(info["visibility"])
+    return Rules()
+
+
 def index_exists(index_dir: Path) -> bool:
     """Whether ``index_dir`` holds an index (a CURRENT pointer or a generation), however
     damaged: then the corpus is never guessed."""
@@ -531,7 +544,6 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
          ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None,
          visibility: Rules | None = None) -> BuildReport:
     started = time.perf_counter()
-    visibility = visibility if visibility is not None else rules_from_settings()
     ocr = ocr or ocr_reader.OcrOptions()
     if ocr.cache_dir is None:  # beside the generations: builds and updates share it
         ocr = replace(ocr, cache_dir=index_dir / OCR_CACHE)
@@ -549,6 +561,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     if not corpus.is_dir():
         raise _missing_corpus(corpus, corpus_arg is not None, bool(info and info.get("corpus")), index_dir,
                               "update" if incremental else "build")
+    visibility = _visibility_rules(visibility, info)
     lexicon_path = _recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
     userdict_path = _recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
     analyzer = Analyzer.with_extra_dictionary(userdict_path)
