@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from index.visibility import EVERYTHING, PUBLIC
+from index.visibility import EVERYTHING, PUBLIC, Rules
 
 _LOCK = threading.Lock()
 # attributes of a scoped table that are its own, never the table's
@@ -131,7 +131,12 @@ class ScopedTable:
     @cached_property
     def info(self) -> dict:
         """The build's record, with the figures of the whole index replaced by this
-        audience's (and no skipped file named: its path may tell a hidden report)."""
+        audience's; a skipped file counts when the folder rules would let it see the file
+        (a sidecar's value is not known for a file that could not be read)."""
         docs = self.documents.values()
-        return {**self.base.info, "documents": len(self.documents), "passages": self.count,
-                "characters": sum(int(d.get("characters") or 0) for d in docs), "skipped": []}
+        info = self.base.info
+        rules = Rules.from_mapping(info["visibility"]) if isinstance(info.get("visibility"), dict) else Rules()
+        skipped = [s for s in info.get("skipped") or []
+                   if self.audience is None or rules.of(str((s or {}).get("file", ""))) in self.audience]
+        return {**info, "documents": len(self.documents), "passages": self.count,
+                "characters": sum(int(d.get("characters") or 0) for d in docs), "skipped": skipped}

@@ -37,6 +37,7 @@ INTERNAL_REPORTS = {  # internal by the folder rule internal/** → internal
         "翡翠湾隧道工程资金由县财政统筹。\n"
     ),
     "internal/metadata.tsv": "file\ttown\tcounty\tyear\nqingsong-2023.md\t青松镇\t东山县\t2023\n",
+    "internal/broken-draft.txt": "",  # skipped by the build: counted for those who may see internal/ only
 }
 DEPT_REPORTS = {  # dept:财政局 by a sidecar column
     "dept/ziyun-2024.md": (
@@ -54,7 +55,7 @@ DEPT = "dept:财政局"
 # what must never reach a caller who may not see the report: its marker words, title,
 # town, county and id (each also as a URL writes it)
 SECRETS = {
-    "internal": ["翡翠湾", "隧道", "青松镇", "青松", "内部工作要点", "internal--qingsong-2023"],
+    "internal": ["翡翠湾", "隧道", "青松镇", "青松", "内部工作要点", "internal--qingsong-2023", "broken-draft"],
     DEPT: ["琥珀港", "码头", "紫云镇", "紫云", "财政专项报告", "西河县", "dept--ziyun-2024"],
 }
 DOC_IDS = {"internal": "internal--qingsong-2023", DEPT: "dept--ziyun-2024"}
