@@ -220,3 +220,28 @@ def test_an_embed_token_cannot_be_widened(pair):
     forged = sign_embed(b"another secret", ["internal", DEPT])
     assert restricted.get(f"/api/search?q=五星支部&embed_token={forged}").status_code == 401
     assert restricted.get(f"/api/search?q=五星支部&embed_token={body}x.{signature}").status_code == 401
+
+
+def test_the_anonymous_default_and_the_trusted_header_are_settings(pair):
+    restricted, _, tokens = pair
+    folder = restricted.application.config["GOVSEARCH"]["index"]
+    plain = create_app({"TESTING": True, "index": folder}).test_client()  # token_header off by default
+    assert plain.get("/api/search?q=翡翠", headers={"X-Govsearch-Token": tokens["internal"]}).json["total"] == 0
+    assert plain.get("/api/search?q=翡翠", headers={"Authorization": f"Bearer {tokens['internal']}"}).json["total"] == 4
+    intranet = create_app({"TESTING": True, "index": folder, "anonymous_groups": "public, internal"}).test_client()
+    assert intranet.get("/api/search?q=翡翠").json["total"] == 4
+    assert intranet.get("/api/search?q=琥珀").json["total"] == 0
+    assert intranet.get("/api/search?q=琥珀", headers={"Authorization": f"Bearer {tokens[DEPT]}"}).json["total"] == 4
+
+
+@pytest.mark.parametrize("settings, says", [
+    ({"anonymous_groups": "public, dept:a:b"}, "anonymous_groups"),
+    ({"token_header": "Authorization"}, "token_header"),
+    ({"token_header": "X Token"}, "token_header"),
+])
+def test_bad_visibility_settings_stop_the_app(tmp_path, settings, says):
+    from web.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match=says):
+        load_config({"index": str(tmp_path), **settings}, environ={})
+    load_config({"index": str(tmp_path), "anonymous_groups": "public, dept:a", "token_header": "X-Token"}, environ={})
