@@ -436,7 +436,8 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
             }},
             "/api/fields": {"get": {
                 "operationId": "fields", "summary": "The filters of the field model and their labels (the widget's).",
-                "responses": {"200": _json("Fields", "One entry per filter: facets first, in the order people see them.")},
+                "responses": {"200": _json("Fields", "One entry per filter: facets first, in the order people see them."),
+                              "401": ERRORS["401"]},
             }},
             "/api/stats": {"get": {
                 "operationId": "stats", "summary": "What the index holds.",
@@ -445,11 +446,12 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
             }},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This description.",
-                "responses": {"200": _json("OpenAPI", "OpenAPI 3.1 document.")},
+                "responses": {"200": _json("OpenAPI", "OpenAPI 3.1 document."), "401": ERRORS["401"]},
             }},
             "/healthz": {"get": {
                 "operationId": "health", "summary": "200 when the index is readable, 503 with the reason when not.",
-                "responses": {"200": _json("Health", "Index readable."), "503": _json("Health", "Index missing or unreadable.")},
+                "responses": {"200": _json("Health", "Index readable (counts: the caller's reports)."),
+                              "401": ERRORS["401"], "503": _json("Health", "Index missing or unreadable.")},
             }},
         },
         "components": {"schemas": schemas(), "securitySchemes": SECURITY_SCHEMES},
