@@ -8,6 +8,7 @@ import importlib
 import json
 import os
 import sys
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import click
 from index import build as build_index
 from index import fields as field_model
 from index import update as update_index
+from index import visibility
 from index.defaults import DEFAULT_CORPUS, DEFAULT_INDEX
 from index.errors import BadParameter, GovsearchError, QueryError, command
 from index.generation.lifecycle import BuildInterrupted
@@ -131,6 +133,22 @@ synonyms_file_option = click.option(
     help="Synonym table to use instead of the shipped index/data/synonyms.txt (env GOVSEARCH_SYNONYMS_FILE, "
          "the server's setting too; GOVSEARCH_SYNONYMS is still read).",
 )
+as_option = click.option(
+    "--as", "as_token", envvar="GOVSEARCH_AS", default=None, metavar="TOKEN",
+    help="Answer as the holder of this API or embed token would see the index (its groups, and public); "
+         "default: everything, as the operator on the server (env GOVSEARCH_AS). See docs/visibility.md.",
+)
+
+
+def _searcher(index_dir, as_token=None, **options) -> Searcher:
+    """The index as the operator sees it, or as the holder of ``as_token`` does."""
+    searcher = Searcher(index_dir, **options)
+    if not as_token:
+        return searcher
+    groups, fixed = visibility.groups_for(index_dir, as_token)
+    return searcher.scoped(groups, fixed or None)
+
+
 corpus_option = click.option(
     "--corpus", envvar="GOVSEARCH_CORPUS", default=None, type=click.Path(file_okay=False),
     help="Corpus folder of reports (.txt .md .docx .pdf .html .doc .wps) (env GOVSEARCH_CORPUS; default: the folder the index "
@@ -343,16 +361,17 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
 
 @index_group.command("stats")
 @index_option
+@as_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @handle_errors
-def index_stats(index_dir, as_json):
+def index_stats(index_dir, as_token, as_json):
     """Show what the index holds.
 
     \b
     Example:
       govsearch index stats --json
     """
-    stats = Searcher(index_dir).stats()
+    stats = _searcher(index_dir, as_token).stats()
     if as_json:
         _echo_json(stats)
         return
@@ -420,9 +439,10 @@ def _filter_option(f) -> click.Option:
               help="Also search the synonyms of the terms (the synonym table).")
 @synonyms_file_option
 @index_option
+@as_option
 @handle_errors
 def search_command(query, filters, page_size, page, sort, group, places_at, as_json, synonyms, synonyms_file,
-                   index_dir):
+                   index_dir, as_token):
     """Search the index. Every passage containing the query is found.
 
     \b
@@ -449,7 +469,7 @@ def search_command(query, filters, page_size, page, sort, group, places_at, as_j
         hint = "" if word[2:].isascii() else f" (an exclusion is written with one dash: -{word[2:]})"
         raise click.UsageError(f"no such option: {word}{hint}; see `govsearch search --help`")
     raw = " ".join(query)
-    results = Searcher(index_dir, synonyms_file=synonyms_file).search(
+    results = _searcher(index_dir, as_token, synonyms_file=synonyms_file).search(
         raw, filters, page=page,
         page_size=page_size, sort=sort, synonyms=synonyms, pinyin=True, group=group)
     if as_json:
@@ -553,8 +573,9 @@ def assist_lines(results) -> list[str]:
 @click.option("--limit", type=click.IntRange(1, 20), default=8, show_default=True, help="Most suggestions.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (same as /api/suggest).")
 @index_option
+@as_option
 @handle_errors
-def suggest_command(prefix, limit, as_json, index_dir):
+def suggest_command(prefix, limit, as_json, index_dir, as_token):
     """Complete a search term from the index's vocabulary (headings, dictionary terms,
     frequent phrases), with the number of passages each finds. A prefix of Latin
     letters is also read as pinyin or pinyin initials.
@@ -567,7 +588,7 @@ def suggest_command(prefix, limit, as_json, index_dir):
     from search.suggest import complete
 
     text = " ".join(prefix)
-    items = complete(Searcher(index_dir), text, limit)
+    items = complete(_searcher(index_dir, as_token), text, limit)
     if as_json:
         _echo_json({"query": text, "suggestions": items})
         return
@@ -584,8 +605,9 @@ def suggest_command(prefix, limit, as_json, index_dir):
               help="Mark every match of this query (the JSON gets each passage's \"highlights\").")
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
 @index_option
+@as_option
 @handle_errors
-def show_command(doc_id, query, as_json, index_dir):
+def show_command(doc_id, query, as_json, index_dir, as_token):
     """Show one report, passage by passage, from the index.
 
     \b
@@ -593,14 +615,15 @@ def show_command(doc_id, query, as_json, index_dir):
       govsearch show xinmi-dawei-2022
       govsearch show xinmi-dawei-2022 --query 五星支部
     """
-    doc = Searcher(index_dir).document(doc_id, query=query or None)
+    doc = _searcher(index_dir, as_token).document(doc_id, query=query or None)
     if as_json:
         _echo_json(doc)
         return
     click.secho(doc["title"], bold=True)
     if doc.get("subtitle"):
         click.echo(doc["subtitle"])
-    click.echo(f"{place_chain(doc)} · {doc['year'] or '年份不详'} · {doc['source']}")
+    click.echo(f"{place_chain(doc)} · {doc['year'] or '年份不详'} · {doc['source']}"
+               + (f" · 可见范围 {doc['visibility']}" if doc.get("visibility") else ""))
     if doc.get("ocr"):
         click.echo(f"text read by OCR from pages {', '.join(map(str, doc['ocr']['pages']))} "
                    f"(mean confidence {doc['ocr']['confidence']:.0f}%, {len(doc['ocr']['uncertain'])} uncertain words)")
@@ -621,6 +644,80 @@ def show_command(doc_id, query, as_json, index_dir):
         prefix = {"caption": "[图] ", "byline": "[署名] "}.get(p["kind"], "")
         topics = f"  〔{'、'.join(p['topics'])}〕" if p["topics"] else ""
         click.echo(f"\n{prefix}{_marked(p['text'], p.get('highlights'), color)}{topics}")
+
+
+@main.group("token")
+def token_group():
+    """API tokens and signed embed tokens: who may see restricted reports.
+
+    \b
+    Tokens are kept hashed in tokens.json beside the index; a token is shown once.
+    Examples:
+      govsearch token create --name 财政局 --groups dept:财政局
+      govsearch token list
+      govsearch token revoke 3f2a9c1b
+      govsearch token embed --groups public --town 大隗镇 --days 30
+    """
+
+
+@token_group.command("create")
+@click.option("--name", default="", help="What the token is for (shown by list).")
+@click.option("--groups", required=True, help="Visibility groups it may see, comma-separated (internal,dept:财政局); "
+                                              "* for everything.")
+@click.option("--days", type=click.FloatRange(0, min_open=True), default=None, help="Expires after this many days.")
+@index_option
+@handle_errors
+def token_create(name, groups, days, index_dir):
+    """Make an API token; it is printed once (only its hash is kept)."""
+    secret, record = visibility.TokenStore(index_dir).create(name, groups, days)
+    click.echo(secret)
+    click.echo(f"id {record.id} · groups {', '.join(record.groups)}"
+               + (f" · expires {time.strftime('%Y-%m-%d %H:%M', time.gmtime(record.expires))} UTC" if record.expires else ""),
+               err=True)
+
+
+@token_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@index_option
+@handle_errors
+def token_list(as_json, index_dir):
+    """List the tokens (never their secrets)."""
+    records = [r.public() for r in visibility.TokenStore(index_dir).records()]
+    if as_json:
+        _echo_json({"tokens": records})
+        return
+    if not records:
+        click.echo("no tokens")
+    for r in records:
+        state = "revoked" if r["revoked"] else ("expired" if r["expires"] and r["expires"] <= time.time() else "active")
+        click.echo(f"{r['id']}\t{state}\t{','.join(r['groups'])}\t{r['name']}\t{r['created']}")
+
+
+@token_group.command("revoke")
+@click.argument("token_id")
+@index_option
+@handle_errors
+def token_revoke(token_id, index_dir):
+    """Revoke a token by its id (or name): it is refused from then on."""
+    record = visibility.TokenStore(index_dir).revoke(token_id)
+    click.echo(f"revoked {record.id} ({record.name})")
+
+
+@token_group.command("embed", cls=FilterCommand)
+@click.option("--groups", default=visibility.PUBLIC, show_default=True,
+              help="Visibility groups the embed may show, comma-separated (public is always shown).")
+@click.option("--days", type=click.FloatRange(0, min_open=True), default=30, show_default=True,
+              help="Valid for this many days.")
+@index_option
+@handle_errors
+def token_embed(filters, groups, days, index_dir):
+    """Print a signed embed token for an <iframe src=".../embed?embed_token=…"> or the
+    widget's data-token: its groups and filters (--town, --topic … as for search) are
+    fixed inside it, signed with the secret beside the index (embed-secret, made now
+    if missing; or the server's embed_secret setting, given here as GOVSEARCH_EMBED_SECRET)."""
+    secret = os.environ.get("GOVSEARCH_EMBED_SECRET", "").encode("utf-8") or \
+        visibility.embed_secret(index_dir, create=True)
+    click.echo(visibility.sign_embed(secret, groups, filters, days * 86400))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from whoosh import formats
 
 from index.model import KINDS, Report, report_value
 from index.reading.places import LEVEL_ALIASES, level_label
+from index.visibility import PUBLIC
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INT = {"type": ["integer", "null"]}
@@ -171,6 +172,7 @@ FIELDS: tuple[Field, ...] = (
     # per report, in the titles blob
     Field("title", "report", lambda a: wf.STORED(), lambda r, p: r.title, json="title", schema=STRING,
           label="标题", export=2),
+    Field("visibility", "report", lambda a: wf.ID(stored=True), lambda r, p: report_value(r, "visibility") or PUBLIC, column="code", json="visibility", schema=STRING, label="可见范围", empty=PUBLIC),  # who may see it: index/visibility.py
     # which multi-character jieba words a passage has (existence only: exact matching and
     # ranking work from the text itself); "scorable" only keeps a lengths column, without
     # which Whoosh's writer asks the file system about it once per posting

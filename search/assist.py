@@ -36,7 +36,7 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
 
     terms = q.terms
     if pinyin and results.total == 0 and terms and all(not t.quoted and pinyin_query.is_pinyin(t.text) for t in terms):
-        converted = pinyin_query.convert(vocabulary(), [t.text for t in terms])
+        converted = pinyin_query.convert(vocabulary(), [t.text for t in terms], offered(searcher))
         if converted:
             chinese, alternatives = converted
             q2 = replace(q, clauses=[[Term(c, normalize(c))] for c in chinese], warnings=list(q.warnings))
@@ -58,6 +58,15 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
                                                            searcher.passage_total(),
                                                            places=suggest.place_names(searcher))]
     return results
+
+
+def offered(searcher):
+    """For a searcher that sees part of the index (search/visibility.py): whether a term
+    of the vocabulary (made from every report) may be offered to its caller — a search
+    for it finds a passage the caller may see. None: every term may be."""
+    if getattr(searcher, "audience", None) is None:
+        return None
+    return lambda term: searcher.passage_count(term) > 0
 
 
 def results_terms(q: ParsedQuery, results) -> list[Term]:

@@ -41,6 +41,7 @@ from search.ranking import Ranker
 from search.results import Hit, Results
 from search.synonyms import SynonymSource, expand_query
 from search.table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
+from search.visibility import ScopedTable, audience_of, freeze, scoped
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -152,6 +153,20 @@ class Searcher:
     @property
     def analyzer(self):
         return self._current().analyzer
+
+    def _ranker_for(self, t: PassageTable) -> Ranker:
+        with self._lock:
+            return self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
+
+    def scoped(self, groups, fixed: dict | None = None) -> "Searcher":
+        """This searcher as a caller of these visibility groups sees the index
+        (index/visibility.py): the same searcher for ``*`` (everything), else a view
+        whose every answer — hits, totals, facets, comparison, documents, stats, passage
+        counts — covers only the reports of those groups (search/visibility.py).
+        ``fixed``: filters (an embed token's) that narrow everything it sees alike."""
+        audience = audience_of(groups)
+        frozen = freeze(fixed)
+        return self if audience is None and not frozen else ScopedSearcher(self, audience, frozen)
 
     # ------------------------------------------------------------------ matching
     def _containing(self, t: PassageTable, needle: str) -> np.ndarray:
@@ -350,8 +365,7 @@ class Searcher:
         if synonyms and applied:  # rows found only through a synonym come last
             more, _ = self._match(t, q_syn, mask)
             synonym_rows = np.setdiff1d(more, _union([exact, relaxed]), assume_unique=True)
-        with self._lock:
-            ranker = self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
+        ranker = self._ranker_for(t)
         found = _union([exact, relaxed])
         excluded = _union([self._containing(t, term.norm) for term in q.excluded])
         loose = tiers.looser(t, q.clauses, lambda term: self._containing(t, term.norm), mask, found, excluded,
@@ -636,6 +650,55 @@ def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
             pairs = [(str(names[i]), int(n)) for i, n in enumerate(counts) if n]
             out[f.filter] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
     return out
+
+
+class ScopedSearcher(Searcher):
+    """A :class:`Searcher` seen by one audience: it shares the searcher's generation,
+    caches and ranking statistics, and reads the generation through its
+    :class:`~search.visibility.ScopedTable` (``live`` narrowed by the audience's mask)."""
+
+    def __init__(self, base: Searcher, audience: frozenset[str] | None, fixed: tuple = ()):
+        self.base = base
+        self._audience, self._fixed = audience, fixed
+        # what this view shows, never None (the caches of suggestions and examples key on it)
+        self.audience = (audience, fixed) if fixed else audience
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.base, name)
+
+    def scoped(self, groups, fixed: dict | None = None) -> Searcher:
+        return self.base.scoped(groups, fixed)
+
+    def _scope(self, t):
+        return scoped(t, self._audience, self._fixed,
+                      lambda t: self.base._filter_mask(t, {k: list(v) for k, v in self._fixed}))
+
+    def _current(self):
+        return self._scope(self.base._current())
+
+    def _load(self, gen_path: Path):
+        return self._scope(self.base._load(gen_path))
+
+    def problem(self):
+        return self.base.problem()
+
+    def wait_for_reload(self, timeout: float | None = None) -> None:
+        self.base.wait_for_reload(timeout)
+
+    def close(self) -> None:
+        self.base.close()
+
+    def _containing(self, t, needle: str) -> np.ndarray:
+        if isinstance(t, ScopedTable):  # the base's cached rows, masked: one boolean index
+            rows = self.base._containing(t.base, needle)
+            return rows[t.visible[rows]]
+        return self.base._containing(t, needle)
+
+    def _ranker_for(self, t) -> Ranker:
+        # ranking statistics (idf, average length) are those of the whole generation
+        return self.base._ranker_for(t.base if isinstance(t, ScopedTable) else t)
 
 
 _SEARCHERS: dict[str, Searcher] = {}

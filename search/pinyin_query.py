@@ -36,25 +36,42 @@ def is_pinyin(text: str) -> bool:
     return bool(folded) and bool(_LETTERS.match(folded)) and len(folded.replace(" ", "").replace("'", "")) >= 2
 
 
-def lookup(vocab: Vocabulary, key: str) -> list[int]:
+def lookup(vocab: Vocabulary, key: str, keep=None) -> list[int]:
     """Vocabulary ids whose full pinyin, or else whose initials, equal ``key``
-    (letters only), most frequent first."""
+    (letters only), most frequent first. ``keep(term)``: whether the caller may be
+    offered a term (the vocabulary is made from every report, hidden ones too); only
+    the first ``MAX_ALTERNATIVES + 1`` kept ids are returned then."""
     _, _, by_full, by_initials = vocab.pinyin_keys()
     ids = by_full.get(key, [])
+    if keep is not None:
+        ids = _kept(vocab, ids, keep)
     if not ids and 2 <= len(key) <= 8:
         ids = by_initials.get(key, [])
+        if keep is not None:
+            ids = _kept(vocab, ids, keep)
     return sorted(ids, key=lambda i: (-vocab.freq[i], len(vocab.terms[i]), vocab.terms[i]))
 
 
-def convert(vocab: Vocabulary, words: list[str]) -> tuple[list[str], list[str]] | None:
+def _kept(vocab: Vocabulary, ids, keep) -> list[int]:
+    out = []
+    for i in sorted(ids, key=lambda i: (-vocab.freq[i], len(vocab.terms[i]), vocab.terms[i])):
+        if keep(vocab.terms[i]):
+            out.append(i)
+            if len(out) > MAX_ALTERNATIVES:
+                break
+    return out
+
+
+def convert(vocab: Vocabulary, words: list[str], keep=None) -> tuple[list[str], list[str]] | None:
     """The Chinese terms for pinyin ``words`` (the query's terms), and alternatives for
     the whole, or None when there is no reading in the vocabulary. All words together
-    are tried first (``wu xing zhi bu`` = ``wuxingzhibu``), then each word by itself."""
+    are tried first (``wu xing zhi bu`` = ``wuxingzhibu``), then each word by itself.
+    ``keep``: see :func:`lookup`."""
     keys = [fold(w).replace("'", "").replace(" ", "") for w in words]
     keys = [k for k in keys if k]
     if not keys:
         return None
-    joined = lookup(vocab, "".join(keys))
+    joined = lookup(vocab, "".join(keys), keep)
     if joined:
         terms = [vocab.terms[i] for i in joined[: MAX_ALTERNATIVES + 1]]
         return [terms[0]], terms[1:]
@@ -62,7 +79,7 @@ def convert(vocab: Vocabulary, words: list[str]) -> tuple[list[str], list[str]] 
         return None
     out = []
     for k in keys:
-        ids = lookup(vocab, k)
+        ids = lookup(vocab, k, keep)
         if not ids:
             return None
         out.append(vocab.terms[ids[0]])

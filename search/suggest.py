@@ -283,7 +283,7 @@ def is_tail(vocab: Vocabulary, i: int, cut) -> bool:
 def place_names(searcher) -> frozenset[str]:
     """The place names of the index's reports (towns, counties, cities, provinces): filters
     (the facets list them), not related searches or examples."""
-    key = str(searcher.generation_path())
+    key = (str(searcher.generation_path()), getattr(searcher, "audience", None))
     names = _PLACES.get(key)
     if names is None:
         stats = searcher.stats()
@@ -294,7 +294,7 @@ def place_names(searcher) -> frozenset[str]:
     return names
 
 
-_PLACES: dict[str, frozenset[str]] = {}
+_PLACES: dict[tuple, frozenset[str]] = {}
 
 
 # parts of speech (jieba) of filler: a phrase that is a modifier or verb followed by a
@@ -472,18 +472,22 @@ def example_terms(searcher, limit: int = 4) -> list[str]:
     passages and in at most EXAMPLE_MAX_SHARE of them, the most frequent first (cached
     per generation)."""
     gen = searcher.generation_path()
-    key = (str(gen), limit)
+    audience = getattr(searcher, "audience", None)  # a caller seeing part of the index (search/visibility.py)
+    key = (str(gen), limit, audience)
     if key in _EXAMPLES:
         return list(_EXAMPLES[key])
-    out = pick_examples(vocabulary_of(gen), searcher.passage_total(), limit, place_names(searcher))
+    keep = None if audience is None else (lambda term: searcher.passage_count(term) >= 2)
+    out = pick_examples(vocabulary_of(gen), searcher.passage_total(), limit, place_names(searcher), keep)
     if len(_EXAMPLES) > 8:
         _EXAMPLES.clear()
     _EXAMPLES[key] = out
     return list(out)
 
 
-def pick_examples(vocab: Vocabulary, passages: int, limit: int, places: frozenset[str] = frozenset()) -> list[str]:
-    """The example terms of a vocabulary over ``passages`` passages (see :func:`example_terms`)."""
+def pick_examples(vocab: Vocabulary, passages: int, limit: int, places: frozenset[str] = frozenset(),
+                  keep=None) -> list[str]:
+    """The example terms of a vocabulary over ``passages`` passages (see :func:`example_terms`);
+    ``keep(term)``: whether the caller may be offered it (found in passages it may see)."""
     total = max(passages, 1)
     kinds, freq = np.asarray(vocab.kinds), np.asarray(vocab.freq)
     chosen = np.flatnonzero(((kinds & DICTIONARY) != 0) & (freq >= 2) & (freq <= EXAMPLE_MAX_SHARE * total))
@@ -493,6 +497,8 @@ def pick_examples(vocab: Vocabulary, passages: int, limit: int, places: frozense
     for i in pool:
         term = vocab.terms[i]
         if term in places or any(term in o or o in term for o in out):
+            continue
+        if keep is not None and not keep(term):
             continue
         out.append(term)
         if len(out) >= limit:

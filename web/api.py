@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 from index import fields as field_model
 from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
 from search.results import Results
+from web import access
 from web.compare_view import run_compare
 from web.document import check_doc_id
 from web.errors import explain, status_of
@@ -104,7 +105,7 @@ def search():
     related = request.args.get("related", "").strip().lower() in ("1", "true", "on", "yes")
     kwargs = state.engine_kwargs(web.config.page_size, web.config.max_page_size)
     try:
-        results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
+        results = access.searcher().search(state.q, pinyin=True, related=related, **kwargs)
     except EmptyQuery as exc:
         # nothing to search for (only `sort`, `town=,`, or a q with nothing searchable such
         # as q=*): every parameter is optional in the OpenAPI document, so this is an empty
@@ -113,7 +114,7 @@ def search():
                           page_size=int(kwargs["page_size"]), facets={k: {} for k in field_model.current().facets},
                           hits=[], sort=state.sort, warnings=[exc.message])
     else:
-        if results.page == 1:
+        if results.page == 1 and access.caller().anonymous:  # hot queries: what anonymous visitors found
             web.query_log.record(state.q, results.total, visitor_key())
     known = search_parameters()
     unknown = sorted(set(request.args) - known)
@@ -136,7 +137,7 @@ def suggest():
         raise BadParameter(f"limit must be a whole number between 1 and {MAX_LIMIT}, not {raw_limit!r}")
     if len(q) > 100:
         raise BadParameter(f"q is too long for a suggestion: {len(q)} characters, at most 100")
-    items = complete(web.searcher, q, int(raw_limit)) if q.strip() else []
+    items = complete(access.searcher(), q, int(raw_limit)) if q.strip() else []
     response = jsonify({"query": q, "suggestions": items, "hot": web.query_log.hot()})
     response.headers["Cache-Control"] = "private, max-age=30"
     return response
@@ -154,18 +155,18 @@ def compare():
         raise BadParameter(f"by names a field twice ({', '.join(by)}): give two different fields")
     state = SearchState.from_args(request.args)
     try:
-        comparison = run_compare(_web().searcher, state)
+        comparison = run_compare(access.searcher(), state)
     except EmptyQuery as exc:
         # nothing to compare (say only `synonyms=0`): every parameter is optional in the
         # OpenAPI document, so this is an empty answer that says why, as /api/search does
-        comparison = empty_comparison(_web().searcher, list(state.by) or None, exc.message)
+        comparison = empty_comparison(access.searcher(), list(state.by) or None, exc.message)
     return jsonify(comparison.to_dict())
 
 
 @bp.get("/api/docs/<doc_id>")
 def document(doc_id: str):
     query = request.args.get("q", "").strip() or None
-    return jsonify(_web().searcher.document(check_doc_id(doc_id), query=query))
+    return jsonify(access.searcher().document(check_doc_id(doc_id), query=query))
 
 
 @bp.get("/api/fields")
@@ -184,7 +185,7 @@ def stats():
     """The index's figures for anyone who can search: no folder of the server (index and
     corpus are named, not located) and no skipped file's name, only how many were
     skipped and why (`govsearch index stats` shows them to the operator)."""
-    return jsonify(public_stats(_web().searcher.stats()))
+    return jsonify(public_stats(access.searcher().stats()))
 
 
 def public_stats(stats: dict) -> dict:
@@ -207,7 +208,7 @@ def openapi():
 
     web = _web()
     try:
-        dimensions = dimension_fields(web.searcher.current_table())
+        dimensions = dimension_fields(access.searcher().current_table())
     except GovsearchError:  # no index yet: the document lists every field
         dimensions = None
     return jsonify(openapi_document(request.script_root, web.config, dimensions))
@@ -225,5 +226,6 @@ def healthz():
         status = status_of(exc)
         response.status_code = status if status >= 500 else 503
         return response
-    return jsonify({"status": "ok", "documents": stats["documents"], "passages": stats["passages"],
+    seen = access.searcher().stats()  # the caller's reports only
+    return jsonify({"status": "ok", "documents": seen["documents"], "passages": seen["passages"],
                     "generation": stats["generation"], "built_at": stats["built_at"]})

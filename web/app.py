@@ -31,8 +31,8 @@ class GovsearchWeb:
     health: HealthCheck | None = None
 
     def __post_init__(self):
-        if self.health is None:
-            self.health = HealthCheck(self.searcher)
+        if self.health is None:  # its probes (and their messages) use what an anonymous caller may see
+            self.health = HealthCheck(self.searcher.scoped(tuple(self.config.anonymous_groups)))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -49,7 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                  min_visitors=settings.hot_queries_min_visitors, max_chars=settings.hot_queries_max_chars,
                  blocked=settings.hot_queries_block))
 
-    from web import api, errors, ops, security, views
+    from web import access, api, errors, ops, security, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     views.init_app(app)
     ops.init_app(app)
+    access.init_app(app)
 
     wsgi = app.wsgi_app
     if settings.url_prefix:

@@ -117,6 +117,24 @@ def _prefix(value: Any) -> str:
     return prefix
 
 
+def _groups(value: Any) -> list[str]:
+    from index.visibility import VisibilityError, check_groups
+
+    try:
+        return list(check_groups(_list(value)))
+    except VisibilityError as exc:
+        raise ValueError(exc.message) from None
+
+
+def _header(value: Any) -> str:
+    name = _text(value)
+    if name and not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise ValueError(f"{name!r} is not a header name (letters, digits and -)")
+    if name.lower() in ("authorization", "cookie", "host"):
+        raise ValueError(f"{name} cannot be the trusted header: name one the proxy sets, e.g. X-Govsearch-Token")
+    return name
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -188,6 +206,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_log_days", 30, _positive, "Days the query counts are kept; older days are dropped."),
     Setting("query_log_file", "", _text,
             "JSON file the query counts are saved to and read back from at start-up; empty: kept in memory only."),
+    Setting("anonymous_groups", ["public"], _groups,
+            "Visibility groups a visitor without a token sees (comma-separated); a token's groups are added to "
+            "these. See docs/visibility.md."),
+    Setting("token_header", "", _header,
+            "Request header the reverse proxy sets to the API token of the signed-in intranet user (e.g. "
+            "X-Govsearch-Token), so the pages show what that user's groups may see; empty (the default): no header "
+            "is trusted. The proxy must remove the header from what clients send."),
+    Setting("embed_secret", "", _text,
+            "Secret that signs embed tokens (HMAC); empty: the file embed-secret beside the index, made by "
+            "`govsearch token embed`."),
     Setting("channel_timeout", 30, _positive,
             "Seconds a connection may stay silent (no request, or a request that stops arriving) before the "
             "server closes it, so slow or idle clients cannot hold connections."),
@@ -227,6 +255,9 @@ class WebConfig:
     hot_queries_block: list[str]
     channel_timeout: int
     connection_limit: int
+    anonymous_groups: list[str]
+    token_header: str
+    embed_secret: str
     sources: dict[str, str]  # setting name → where its value came from
 
     def as_dict(self) -> dict[str, Any]:
@@ -257,6 +288,7 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: the top level must be a table of settings")
     if isinstance(data.get("web"), dict):
         data = data["web"]
+    data = {k: v for k, v in data.items() if k != "visibility"}  # the build's folder rules (index/visibility.py)
     return data
 
 

@@ -20,7 +20,8 @@ from web.cors import is_cors_path
 # the HTTP status of each error code of index/errors.py (the engine's errors carry no
 # HTTP of their own); a code not listed is a server error
 ERROR_STATUS = {"bad_query": 400, "bad_parameter": 400, "not_found": 404, "corpus_mismatch": 409,
-                "build_running": 409, "no_index": 503}
+                "build_running": 409, "no_index": 503,
+                "bad_token": 401}
 
 
 def status_of(exc: GovsearchError) -> int:
@@ -29,12 +30,13 @@ def status_of(exc: GovsearchError) -> int:
 
 HTTP_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
               413: "too_large", 414: "uri_too_long"}
-TITLES = {400: "请求有误", 403: "不允许访问", 404: "找不到页面", 405: "不支持的请求方式",
+TITLES = {400: "请求有误", 401: "身份验证失败", 403: "不允许访问", 404: "找不到页面", 405: "不支持的请求方式",
           500: "服务器内部错误", 503: "检索服务暂不可用"}
 ADVICE = {
     "bad_query": "请检查检索词的写法，例如引号是否成对、年份是否为四位数字。",
     "bad_parameter": "请检查地址中的参数，例如页码应为正整数。",
     "not_found": "这篇报告可能已从索引中删除，或者链接有误。",
+    "bad_token": "访问令牌无效、已撤销或已过期，请重新登录或向管理员申请新的令牌。",
     "no_index": "索引尚未建立或暂时无法读取，请联系管理员运行 govsearch index build。",
 }
 
@@ -74,11 +76,16 @@ def explain(exc: GovsearchError) -> GovsearchError:
 def handle_govsearch_error(exc: GovsearchError):
     explain(exc)
     if _wants_json():
-        return json_error(status_of(exc), exc.code, exc.message, exc.hint)
-    advice = None
-    if exc.code == "no_index" and server_index():
-        advice = f"索引尚未建立或暂时无法读取，请联系管理员运行 {index_command('build', server_index(), always=True)}。"
-    return _html_error(status_of(exc), exc.code, exc.message, advice)
+        response = json_error(status_of(exc), exc.code, exc.message, exc.hint)
+    else:
+        advice = None
+        if exc.code == "no_index" and server_index():
+            advice = f"索引尚未建立或暂时无法读取，请联系管理员运行 {index_command('build', server_index(), always=True)}。"
+        body, status = _html_error(status_of(exc), exc.code, exc.message, advice)
+        response = Response(body, status, mimetype="text/html")
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="govsearch"'
+    return response
 
 
 def handle_http_error(exc: HTTPException):

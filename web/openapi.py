@@ -30,7 +30,14 @@ def _json(schema_name: str, description: str) -> dict:
 
 ERRORS = {
     "400": _json("Error", "A bad parameter or query (code bad_parameter or bad_query)."),
+    "401": _json("Error", "A token that is wrong, revoked or expired (code bad_token, with a hint); without a "
+                          "token the caller is anonymous and sees the public reports (docs/visibility.md)."),
     "503": _json("Error", "No readable index (code no_index)."),
+}
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer",
+               "description": "An API token (govsearch token create) or a signed embed token (govsearch token embed): "
+                              "the answer covers the reports of its groups besides the public ones. Optional."},
 }
 
 SCHEMAS: dict[str, dict] = {
@@ -423,25 +430,30 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
                                 "description": "Mark this query's matches: each passage gets highlights.",
                                 "example": "五星支部"}],
                 "responses": {"200": _json("Document", "The report."),
-                              "404": _json("Error", "No such report (code not_found)."),
+                              "401": ERRORS["401"],
+                              "404": _json("Error", "No such report, or one the caller may not see (code not_found)."),
                               "503": ERRORS["503"]},
             }},
             "/api/fields": {"get": {
                 "operationId": "fields", "summary": "The filters of the field model and their labels (the widget's).",
-                "responses": {"200": _json("Fields", "One entry per filter: facets first, in the order people see them.")},
+                "responses": {"200": _json("Fields", "One entry per filter: facets first, in the order people see them."),
+                              "401": ERRORS["401"]},
             }},
             "/api/stats": {"get": {
                 "operationId": "stats", "summary": "What the index holds.",
-                "responses": {"200": _json("Stats", "Counts, topics, towns, counties and years."), "503": ERRORS["503"]},
+                "responses": {"200": _json("Stats", "Counts, topics, towns, counties and years (of the reports the "
+                                                    "caller may see)."), "401": ERRORS["401"], "503": ERRORS["503"]},
             }},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This description.",
-                "responses": {"200": _json("OpenAPI", "OpenAPI 3.1 document.")},
+                "responses": {"200": _json("OpenAPI", "OpenAPI 3.1 document."), "401": ERRORS["401"]},
             }},
             "/healthz": {"get": {
                 "operationId": "health", "summary": "200 when the index is readable, 503 with the reason when not.",
-                "responses": {"200": _json("Health", "Index readable."), "503": _json("Health", "Index missing or unreadable.")},
+                "responses": {"200": _json("Health", "Index readable (counts: the caller's reports)."),
+                              "401": ERRORS["401"], "503": _json("Health", "Index missing or unreadable.")},
             }},
         },
-        "components": {"schemas": schemas()},
+        "components": {"schemas": schemas(), "securitySchemes": SECURITY_SCHEMES},
+        "security": [{}, {"bearer": []}],  # anonymous, or a bearer token
     }

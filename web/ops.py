@@ -125,7 +125,7 @@ class Metrics:
                 f"govsearch_request_seconds_sum {total:.6f}", f"govsearch_request_seconds_count {count}"]
         out += ["# HELP govsearch_index_up 1 when the index can be read.", "# TYPE govsearch_index_up gauge"]
         try:
-            stats = web.searcher.stats()
+            stats = web.searcher.scoped(tuple(web.config.anonymous_groups)).stats()  # what anyone may know
         except Exception:
             stats = None
         out.append(f"govsearch_index_up {1 if stats else 0}")

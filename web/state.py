@@ -51,6 +51,7 @@ class SearchState:
     fixed: tuple[str, ...] | None = None  # facets that cannot be removed or widened; None: not given
     by: tuple[str, ...] = ()  # comparison view: rows, columns
     pick: tuple[str, ...] = ()  # comparison view: row values drawn as lines
+    embed_token: str = ""  # a signed embed token (web/access.py): every link of an embedded page carries it
     extra: dict = field(default_factory=dict, compare=False)
 
     def __getattr__(self, name: str):
@@ -95,6 +96,7 @@ class SearchState:
             synonyms=args.get("synonyms", "").strip().lower() not in ("0", "false", "off", "no"),
             group=args.get("group", "").strip(),
             fixed=fixed, by=values("by"), pick=values("pick"),
+            embed_token=args.get("embed_token", "").strip(),
         )
 
     @property
@@ -158,6 +160,8 @@ class SearchState:
             out["by"] = list(self.by)
         if self.pick:
             out["pick"] = list(self.pick)
+        if self.embed_token:
+            out["embed_token"] = self.embed_token
         return out
 
     def with_synonyms(self, on: bool) -> "SearchState":
@@ -168,7 +172,7 @@ class SearchState:
 
     def filter_params(self) -> dict[str, object]:
         """Only the query and filters: what a document page needs to come back."""
-        return {k: v for k, v in self.params().items() if k in ("q", *facets(), "year_from", "year_to", "fixed")}
+        return {k: v for k, v in self.params().items() if k in ("q", *facets(), "year_from", "year_to", "fixed", "embed_token")}
 
     def toggled(self, facet: str, value: str) -> "SearchState":
         """The state with ``value`` added to or removed from a facet, back on page 1

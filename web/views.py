@@ -19,7 +19,7 @@ from index.reading.places import level_label
 from search.facets import multi_select_facets
 from search.places_label import place_label, places_above
 from search.results import Hit, Results
-from web import compare_view, export, home
+from web import access, compare_view, export, home
 from web.document import KIND_LABELS, build_view, check_doc_id
 from web.errors import status_of
 from web.ops import note_hits, visitor_key
@@ -67,8 +67,8 @@ def run_search(state: SearchState, page_size: int | None = None, embed: bool = F
                                  default_group="report" if page_size is None else "none")
     if page_size is not None:
         kwargs.update(page=1, page_size=page_size, max_page_size=page_size)
-    results = web.searcher.search(state.q, pinyin=True, related=related, **kwargs)
-    if results.page == 1 and page_size is None:
+    results = access.searcher().search(state.q, pinyin=True, related=related, **kwargs)
+    if results.page == 1 and page_size is None and access.caller().anonymous:
         web.query_log.record(state.q, results.total, visitor_key())
     note_hits(results.total)
     return results
@@ -77,7 +77,7 @@ def run_search(state: SearchState, page_size: int | None = None, embed: bool = F
 def _require_index() -> None:
     """Every page answers 503 with the same notice while there is no index (the search
     box alone would only lead to that notice)."""
-    _web().searcher.stats()
+    access.searcher().stats()
 
 
 def _results_page(template: str, endpoint: str, embed: bool = False):
@@ -91,7 +91,7 @@ def _results_page(template: str, endpoint: str, embed: bool = False):
         try:
             results = run_search(state, embed=embed, related=endpoint == "views.search")
             if not embed and state.active:
-                multi = multi_select_facets(_web().searcher, state.q, **_facet_args(state))
+                multi = multi_select_facets(access.searcher(), state.q, **_facet_args(state))
         except (QueryError, BadParameter) as exc:
             error = exc
         else:
@@ -157,8 +157,8 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
         _require_index()
     else:
         try:
-            view = compare_view.build_view(compare_view.run_compare(_web().searcher, state, embed), state,
-                                           documents=_web().searcher.documents())
+            view = compare_view.build_view(compare_view.run_compare(access.searcher(), state, embed), state,
+                                           documents=access.searcher().documents())
         except (QueryError, BadParameter) as exc:
             error = exc
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
@@ -176,7 +176,7 @@ def embed_compare():
 @bp.get("/compare.csv")
 def compare_csv():
     state = SearchState.from_args(request.args)
-    comparison = compare_view.run_compare(_web().searcher, state, fixed_default_all=request.args.get("embed") == "1")
+    comparison = compare_view.run_compare(access.searcher(), state, fixed_default_all=request.args.get("embed") == "1")
     response = Response(compare_view.to_csv(comparison), mimetype="text/csv")
     response.headers["Content-Disposition"] = export.content_disposition().replace(
         export.FILENAME, "govsearch-compare.csv")
@@ -192,7 +192,7 @@ def favicon():
 def document(doc_id: str):
     state = SearchState.from_args(request.args)
     web = _web()
-    doc = web.searcher.document(check_doc_id(doc_id), query=state.q or None)
+    doc = access.searcher().document(check_doc_id(doc_id), query=state.q or None)
     view = build_view(doc, max_passages=web.config.document_max_passages)
     return render_template("document.html", state=state, view=view, doc=doc)
 
@@ -280,7 +280,7 @@ def filter_label(state: SearchState, facet: str, value: str) -> str:
 
 def index_summary() -> dict | None:
     try:
-        return _web().searcher.stats()
+        return access.searcher().stats()
     except IndexMissing:
         return None
 
@@ -291,9 +291,9 @@ def home_texts() -> home.Home:
         return g.govsearch_home
     web = _web()
     try:
-        texts = home.home_of(web.searcher, web.searcher.stats(), web.config)
+        texts = home.home_of(access.searcher(), access.searcher().stats(), web.config)
     except GovsearchError:  # no index, or one that cannot be read: the settings' texts only
-        texts = home.home_of(web.searcher, None, web.config)
+        texts = home.home_of(access.searcher(), None, web.config)
     g.govsearch_home = texts
     return texts
 

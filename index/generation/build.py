@@ -55,6 +55,7 @@ from index.reading.limits import (
 )
 from index.reading.structure import boilerplate_lines, parse
 from index.reading.topics import TopicLexicon
+from index.visibility import Rules, rules_from_settings
 from index.wording import count
 
 WRITER_MEMORY_MB = 256
@@ -358,26 +359,28 @@ def build(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Pa
           userdict: str | Path | None = None, workers: int | None = None,
           progress: Progress | None = None, replace_corpus: bool = False,
           walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None,
-          limits: Limits | None = None) -> BuildReport:
+          limits: Limits | None = None, visibility: Rules | None = None) -> BuildReport:
     """Index every report below ``corpus`` into a new generation and switch to it.
 
     ``corpus=None`` (and ``lexicon``/``userdict`` None) reuse what the index was built
     from. An index built from another folder is refused (:class:`CorpusMismatch`,
-    saying what would be removed) unless ``replace_corpus`` is true."""
+    saying what would be removed) unless ``replace_corpus`` is true. ``visibility``: the
+    folder rules and default visibility of reports (index/visibility.py; default: the
+    ``[visibility]`` table of the settings file ``GOVSEARCH_CONFIG``, else all public)."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=False,
-                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits)
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits, visibility=visibility)
 
 
 def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
            userdict: str | Path | None = None, workers: int | None = None,
            progress: Progress | None = None, replace_corpus: bool = False,
            walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None,
-           limits: Limits | None = None) -> BuildReport:
+           limits: Limits | None = None, visibility: Rules | None = None) -> BuildReport:
     """Re-index new and changed files, drop removed ones; a full build when there is no
     index yet, the current one is damaged, or the dictionary or topic lexicon changed.
     Same corpus rules as :func:`build`."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
-                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits)
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits, visibility=visibility)
 
 
 def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
@@ -423,6 +426,19 @@ def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: s
         return path
     notes.append(f"the {what} the index was built with ({path}) is gone: using the shipped one")
     return None
+
+
+def _visibility_rules(given: Rules | None, info: dict | None) -> Rules:
+    """The rules given, else those of the settings file (GOVSEARCH_CONFIG), else those the
+    index was built with: an update run without the settings (from cron) never turns
+    restricted reports public."""
+    if given is not None:
+        return given
+    if os.environ.get("GOVSEARCH_CONFIG"):
+        return rules_from_settings()
+    if info and isinstance(info.get("visibility"), dict):
+        return Rules.from_mapping(info["visibility"])
+    return Rules()
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -525,7 +541,8 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
 
 def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
          incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None,
-         ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None) -> BuildReport:
+         ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None,
+         visibility: Rules | None = None) -> BuildReport:
     started = time.perf_counter()
     ocr = ocr or ocr_reader.OcrOptions()
     if ocr.cache_dir is None:  # beside the generations: builds and updates share it
@@ -544,6 +561,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     if not corpus.is_dir():
         raise _missing_corpus(corpus, corpus_arg is not None, bool(info and info.get("corpus")), index_dir,
                               "update" if incremental else "build")
+    visibility = _visibility_rules(visibility, info)
     lexicon_path = _recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
     userdict_path = _recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
     analyzer = Analyzer.with_extra_dictionary(userdict_path)
@@ -579,7 +597,8 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             report.skipped.extend(walk_skipped)
             report.corpus = str(corpus.resolve())
             sources_info = {"lexicon": str(Path(lexicon_path).resolve()) if lexicon_path else None,
-                            "userdict": str(Path(userdict_path).resolve()) if userdict_path else None}
+                            "userdict": str(Path(userdict_path).resolve()) if userdict_path else None,
+                            "visibility": visibility}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
                                   sources, sources_info, counts, ocr, walked.sidecars, limits)
@@ -678,6 +697,8 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     current = {s.relpath for s in sources}
     for source in sources:
         ov = overrides.get(source.relpath, {})
+        if not ov.get("visibility") or ov["visibility"] == meta.NULL:  # no sidecar value: the folder rules
+            ov = {**ov, "visibility": sources_info.get("visibility", Rules()).of(source.relpath)}
         old = old_docs.get(source.relpath)
         doc_id = ids[source.relpath]
         if old is not None and old["doc_id"] == doc_id:
@@ -787,6 +808,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
         "corpus": str(corpus.resolve()),
         "lexicon": sources_info.get("lexicon"),
         "userdict": sources_info.get("userdict"),
+        "visibility": sources_info.get("visibility", Rules()).to_dict(),
         "signature": signature,
         "format": GENERATION_FORMAT,
         "topics": lexicon.names,

@@ -35,6 +35,8 @@ from index.analysis import Analyzer
 from index.normalize import normalize
 from index.reading import town_names
 from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
+from index.visibility import VisibilityError
+from index.visibility import check_value as _check_visibility
 
 SIDECAR_NAMES = ("metadata.tsv", "MANIFEST.tsv")
 PLACE_FIELDS = ("town", "county", "city", "province")  # lowest first, as places.PLACE_LEVELS
@@ -130,6 +132,13 @@ def read_sidecar(path: Path, problems: list[str] | None = None,
     return out
 
 
+def check_visibility(raw: str) -> str:
+    try:
+        return _check_visibility(raw)
+    except VisibilityError as exc:
+        raise SidecarError(exc.message) from None
+
+
 def check_cell(key: str, raw: str, gazetteer: Gazetteer) -> dict[str, str]:
     """The fields one sidecar cell sets, or :class:`SidecarError` saying why it cannot."""
     if raw == NULL:
@@ -142,6 +151,8 @@ def check_cell(key: str, raw: str, gazetteer: Gazetteer) -> dict[str, str]:
         if level not in LEVELS:
             raise SidecarError(f"level must be one of {', '.join(LEVELS)} or '-', not {raw!r}")
         return {"level": level}
+    elif key == "visibility":
+        return {key: check_visibility(raw)}
     elif key == "province":
         if raw.lower() in COUNTRY_WORDS:
             return {"province": NULL, "level": NATIONAL}

@@ -166,7 +166,8 @@ def test_unexpected_error_is_json_500_without_traceback(app, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(app.extensions["govsearch"].searcher, "search", boom)
+    # the class's method: every caller's searcher (search/visibility.py scopes the app's) runs it
+    monkeypatch.setattr(type(app.extensions["govsearch"].searcher), "search", boom)
     r = app.test_client().get("/api/search?q=五星支部")
     assert r.status_code == 500
     assert r.get_json() == {"error": {"code": "internal", "message": r.get_json()["error"]["message"]}}

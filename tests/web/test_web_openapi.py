@@ -102,9 +102,11 @@ def test_schema_catches_a_broken_contract(spec, client):
 
 
 def test_documented_statuses_cover_what_routes_return(spec):
-    assert set(spec["paths"]["/api/search"]["get"]["responses"]) == {"200", "400", "503"}
-    assert set(spec["paths"]["/api/docs/{doc_id}"]["get"]["responses"]) == {"200", "404", "503"}
-    assert set(spec["paths"]["/healthz"]["get"]["responses"]) == {"200", "503"}
+    # 401: a wrong, revoked or expired token (docs/visibility.md), on every path
+    assert set(spec["paths"]["/api/search"]["get"]["responses"]) == {"200", "400", "401", "503"}
+    assert set(spec["paths"]["/api/docs/{doc_id}"]["get"]["responses"]) == {"200", "401", "404", "503"}
+    assert set(spec["paths"]["/healthz"]["get"]["responses"]) == {"200", "401", "503"}
+    assert all("401" in operations["get"]["responses"] for operations in spec["paths"].values())
 
 
 def test_max_page_size_follows_the_setting(tiny_index):

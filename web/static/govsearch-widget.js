@@ -11,6 +11,9 @@
      data-label                                      label of the box (default 检索工作报告)
      data-target                                     where report links open (default _blank)
      data-api                                        govsearch address, when not the script's own
+     data-token                                      a signed embed token (govsearch token embed): what the
+                                                     widget may show (groups, fixed filters) is inside it,
+                                                     so editing the other attributes cannot widen it
 
    The filters given as attributes are fixed: shown above the results, sent with fixed=…
    so that a filter typed in the box (town:来集镇) narrows them but never widens them.
@@ -41,7 +44,7 @@
   var DEBOUNCE_MS = 250;
   // data-* attributes that configure the widget; every other data-NAME is a fixed filter NAME
   // (town, county, province, topic, year … any filter of the server's field model)
-  var CONFIG_ATTRIBUTES = ["govsearch", "govsearch-ready", "api", "page-size", "target", "label", "placeholder", "error"];
+  var CONFIG_ATTRIBUTES = ["govsearch", "govsearch-ready", "api", "page-size", "target", "label", "placeholder", "error", "token"];
   var CSP_WAIT_MS = 400;  // a CSP violation event may arrive a little after fetch() has failed
   var cspBlocked = {};  // govsearch origin → true once this page's CSP blocked a request to it
   var cspWaiters = [];
@@ -117,6 +120,7 @@
     this.base = (root.getAttribute("data-api") || DEFAULT_BASE).replace(/\/+$/, "");
     this.pageSize = Math.min(20, Math.max(1, parseInt(root.getAttribute("data-page-size"), 10) || 5));
     this.target = root.getAttribute("data-target") || "_blank";
+    this.token = root.getAttribute("data-token") || "";
     this.filters = {};
     var self = this;
     Array.prototype.forEach.call(root.attributes, function (attr) {
@@ -232,6 +236,7 @@
     });
     if (!unfixed && Object.keys(filters).length) params.append("fixed", Object.keys(filters).join(","));
     Object.keys(extra || {}).forEach(function (k) { params.append(k, extra[k]); });
+    if (this.token) params.append("embed_token", this.token);
     return params;
   };
 
@@ -328,7 +333,7 @@
     (data.hits || []).forEach(function (hit) {
       var item = el("li", "gsw-hit" + (hit.match === "words" ? " gsw-words" : ""));
       var link = el("a", "gsw-title", hit.title || hit.doc_id);
-      link.href = self.base + "/docs/" + encodeURIComponent(hit.doc_id) + "?" + new URLSearchParams({ q: q }) +
+      link.href = self.base + "/docs/" + encodeURIComponent(hit.doc_id) + "?" + new URLSearchParams(self.token ? { q: q, embed_token: self.token } : { q: q }) +
         "#" + encodeURIComponent(hit.passage_id);
       link.target = self.target;
       if (self.target === "_blank") link.rel = "noopener";
