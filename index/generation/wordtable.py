@@ -101,12 +101,10 @@ class WordTable:
                         raise ValueError(f"{BLOB} changed while it was opened")
                     data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexMissing(f"the dictionary files in {folder} cannot be read ({exc})",
-                               "rebuild the index with `govsearch index build`") from None
+            raise IndexMissing(f"the dictionary files in {folder} cannot be read ({exc})", fix="rebuild") from None
         if size != info["bytes"] or len(offsets) != info["entries"] + 1 or len(self.freqs) != info["entries"] \
                 or int(offsets[-1]) != size:
-            raise IndexMissing(f"the dictionary files {folder / BLOB} do not match {folder / INFO}",
-                               "rebuild the index with `govsearch index build`")
+            raise IndexMissing(f"the dictionary files {folder / BLOB} do not match {folder / INFO}", fix="rebuild")
         self._watched = [store.watch(folder / name) for name in (BLOB, OFFSETS, FREQS)]
         self.total = info["total"]
         self._offsets = offsets
