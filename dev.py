@@ -2,7 +2,7 @@
 """The two quick-start commands, with nothing but Python 3.11 installed.
 
     python3 dev.py run     # set up .venv, index corpus/ (or update the index), serve http://127.0.0.1:8000
-    python3 dev.py test    # set up .venv with the test tools, run every test and say how long it took
+    python3 dev.py test    # set up .venv with the test tools, run every test (one worker per core) and say how long it took
 
 Both reuse .venv once it is set up (pip runs again only when pyproject.toml changes), and
 install Debian's ``antiword`` (reads Word 97–2003 .doc files) and the OCR tools for scans
@@ -11,6 +11,9 @@ install Debian's ``antiword`` (reads Word 97–2003 .doc files) and the OCR tool
 ``test`` also installs, when run as root with apt-get and each is missing: ``chromium`` and
 ``fonts-noto-cjk`` (browser tests) and ``nginx-light`` (the deploy config check); it says
 which before it starts. Without them those tests skip and say why.
+
+``test`` runs the tests on one pytest-xdist worker per core, each test file on one
+worker; ``python3 dev.py test -n 0`` runs them in one process.
 
 Extra arguments after ``test`` go to pytest (``python3 dev.py test -k query``);
 after ``run`` they go to ``govsearch serve`` (``python3 dev.py run --port 8080``).
@@ -171,6 +174,17 @@ def ensure_nginx() -> None:
               "the nginx config test will be skipped. Install Debian's 'nginx-light' to run it.", flush=True)
 
 
+def parallel_args(rest: list[str]) -> list[str]:
+    """pytest-xdist's options for the run: one worker per core (``-n auto``), each test
+    file kept on one worker (``--dist loadfile``: a file's shared index is built once),
+    unless the arguments choose workers themselves (``-n 0`` runs in this process) or
+    need one process (``--pdb``, ``-p no:xdist``)."""
+    own = ("-n", "--numprocesses", "--dist", "--pdb", "--trace")
+    if any(a.startswith(own) for a in rest) or "no:xdist" in rest or "-pno:xdist" in rest:
+        return []
+    return ["-n", "auto", "--dist", "loadfile"]
+
+
 def format_duration(seconds: float) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
@@ -202,9 +216,11 @@ def main(argv: list[str]) -> int:
         # every test, slow ones included (a bare `pytest` leaves out those marked slow),
         # unless the arguments choose markers themselves
         markers = [] if any(a == "-m" or a.startswith("-m") for a in rest) else ["-m", ""]
-        print("= running the tests; `python3 dev.py test tests/test_query.py` runs one file", flush=True)
+        workers = parallel_args(rest)
+        print("= running the tests" + (" on one worker per core (pytest-xdist)" if workers else "")
+              + "; `python3 dev.py test tests/test_query.py` runs one file", flush=True)
         started = time.monotonic()
-        status = subprocess.call([str(PY), "-m", "pytest", *markers, *rest])
+        status = subprocess.call([str(PY), "-m", "pytest", *markers, *workers, *rest])
         print(f"= the tests took {format_duration(time.monotonic() - started)}", flush=True)
         return status
     setup("")

@@ -135,11 +135,7 @@ class Analyzer:
         if self._tokenizer is None:
             with self._lock:
                 if self._tokenizer is None:
-                    tk = jieba.Tokenizer()
-                    tk.initialize()
-                    for word, freq in self.userdict:
-                        tk.add_word(word, freq or DEFAULT_WORD_FREQ)
-                    self._tokenizer = tk
+                    self._tokenizer = _loaded_tokenizer(tuple(self.userdict))
         return self._tokenizer
 
     # --- words -----------------------------------------------------------------
@@ -179,13 +175,45 @@ class Analyzer:
 
     def _dictionary_bigrams(self) -> frozenset[str]:
         if self._bigrams is None:
-            self._bigrams = frozenset(
-                word[i : i + 2]
-                for word, freq in self.jieba.FREQ.items()
-                if freq and len(word) > 1
-                for i in range(len(word) - 1)
-            )
+            self._bigrams = _dictionary_bigrams(self.jieba)
         return self._bigrams
+
+
+# The loaded dictionary of the analyzer used last, kept for the process: an analyzer
+# with the same word list (every build and update of an index, every generation a
+# server opens) takes it instead of loading jieba's dictionary again (a second or more).
+# Nothing changes a tokenizer once it is loaded.
+_TOKENIZER_LOCK = threading.Lock()
+_LAST_TOKENIZER: tuple[tuple, "jieba.Tokenizer"] | None = None
+_BIGRAMS: dict[int, frozenset[str]] = {}
+
+
+def _loaded_tokenizer(userdict: tuple) -> "jieba.Tokenizer":
+    global _LAST_TOKENIZER
+    with _TOKENIZER_LOCK:
+        if _LAST_TOKENIZER is not None and _LAST_TOKENIZER[0] == userdict:
+            return _LAST_TOKENIZER[1]
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        for word, freq in userdict:
+            tk.add_word(word, freq or DEFAULT_WORD_FREQ)
+        _LAST_TOKENIZER = (userdict, tk)
+        _BIGRAMS.clear()
+        return tk
+
+
+def _dictionary_bigrams(tk: "jieba.Tokenizer") -> frozenset[str]:
+    """Every two characters that occur together inside a dictionary word (kept with
+    the process's last tokenizer)."""
+    with _TOKENIZER_LOCK:
+        got = _BIGRAMS.get(id(tk)) if _LAST_TOKENIZER is not None and _LAST_TOKENIZER[1] is tk else None
+    if got is None:
+        got = frozenset(word[i : i + 2] for word, freq in tk.FREQ.items() if freq and len(word) > 1
+                        for i in range(len(word) - 1))
+        with _TOKENIZER_LOCK:
+            if _LAST_TOKENIZER is not None and _LAST_TOKENIZER[1] is tk:
+                _BIGRAMS[id(tk)] = got
+    return got
 
 
 class _SharedTokenizer(Tokenizer):

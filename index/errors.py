@@ -45,15 +45,38 @@ def index_command(verb: str, index_dir=None, *more: str, always: bool = False) -
     return command("index", verb, *more, index_dir=index_dir, always=always)
 
 
+# What repairs an index, as data: an error raised with ``fix=`` names one of these, and
+# its hint is worded here, with the command as the user types it for that index
+# (:func:`index_command`). The modules that raise say what repairs, never how it is typed.
+FIXES = {
+    "build": "run {build} first",  # no index yet
+    "rebuild": "rebuild it with {build}",  # a damaged file or another version's format
+    "repair": "run {update} to repair it (it re-reads damaged files), or {build} to rebuild it",
+}
+
+
+def fix_hint(fix: str, index_dir=None, always: bool = False) -> str:
+    """The hint of :data:`FIXES` ``fix`` for ``index_dir`` (see :func:`command`)."""
+    return FIXES[fix].format(build=f"`{index_command('build', index_dir, always=always)}`",
+                             update=f"`{index_command('update', index_dir, always=always)}`")
+
+
 class GovsearchError(Exception):
     code = "internal"
     hint = ""
+    fix: str | None = None  # the key of FIXES that repairs it, when an index command does
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, *, fix: str | None = None):
         super().__init__(message)
         self.message = message
+        if fix is not None:
+            self.fix = fix
         if hint is not None:
             self.hint = hint
+            if fix is None:
+                self.fix = None  # a hint of its own says what to do
+        elif self.fix:
+            self.hint = fix_hint(self.fix)
 
     def for_index(self, index_dir, always: bool = False) -> "GovsearchError":
         """Make every `govsearch index build`/`update` command in the hint name
@@ -62,6 +85,9 @@ class GovsearchError(Exception):
         the command works when copied. Returns the error itself."""
         if self.hint and index_dir is not None:
             if not always and is_default_index(index_dir):
+                return self
+            if self.fix:
+                self.hint = fix_hint(self.fix, index_dir, always=True)
                 return self
             flag = f" --index {shlex.quote(str(index_dir))}"
             self.hint = _COMMAND.sub(lambda m: m.group(0) if "--index" in m.group(2) else m.group(0)[:-1] + flag + "`",
@@ -74,12 +100,14 @@ class GovsearchError(Exception):
 
 class IndexMissing(GovsearchError):
     code = "no_index"
-    hint = "run `govsearch index build` first"
+    fix = "build"
+    hint = fix_hint(fix)
 
 
 class IndexDamaged(IndexMissing):
     """A generation with a missing, truncated or unreadable file."""
-    hint = "run `govsearch index build` to rebuild it"
+    fix = "rebuild"
+    hint = fix_hint(fix)
 
 
 class CorpusMismatch(GovsearchError):

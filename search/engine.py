@@ -106,7 +106,8 @@ class Searcher:
                 fresh = PassageTable(gen_path)
             except Exception as exc:  # missing files, or Whoosh's own errors for a damaged index
                 if isinstance(exc, GovsearchError):
-                    error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {exc.message}", exc.hint or None)
+                    error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {exc.message}",
+                                         **({"fix": exc.fix} if exc.fix else {"hint": exc.hint or None}))
                 else:
                     error = IndexDamaged(f"the index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}")
                 if table is not None and self.reload_in_background:

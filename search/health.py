@@ -36,7 +36,13 @@ from index.generation import store
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 PROBE_CHARS = 4  # long enough to be rare, short enough to sit inside any passage's run of characters
-_HINT = "run `govsearch index update` to repair it, or `govsearch index build` to rebuild it"
+
+
+def _repair_of(exc: GovsearchError) -> dict:
+    """What repairs a failure that ``exc`` caused: its own fix or hint, else update/build."""
+    if exc.fix or not exc.hint:
+        return {"fix": exc.fix or "repair"}
+    return {"hint": exc.hint}
 
 
 class HealthCheck:
@@ -76,7 +82,7 @@ class HealthCheck:
                 path = gen / name
                 if path.stat().st_mtime_ns > finished:
                     raise IndexDamaged(f"the index file {path} has changed under the server "
-                                       "(modified after its generation was written)", _HINT)
+                                       "(modified after its generation was written)", fix="repair")
             for name in names:
                 if name.endswith(".json"):
                     _parse_json(gen / name)
@@ -99,12 +105,13 @@ class HealthCheck:
                 results = self.searcher.search(f'"{phrase}"', page_size=20, group="none")
                 hits = results.hits  # the rows, texts and snippets a user's hits are made of
             except GovsearchError as exc:
-                raise IndexDamaged(f"a test search for {phrase!r} failed: {exc.message}", exc.hint or _HINT) from None
+                raise IndexDamaged(f"a test search for {phrase!r} failed: {exc.message}",
+                                   **_repair_of(exc)) from None
             except Exception as exc:  # what would be a 500 for a user
-                raise IndexDamaged(f"a test search for {phrase!r} failed: {type(exc).__name__}: {exc}", _HINT) from None
+                raise IndexDamaged(f"a test search for {phrase!r} failed: {type(exc).__name__}: {exc}", fix="repair") from None
             if row not in found or results.total < 1 or not hits:
                 raise IndexDamaged(f"a test search for {phrase!r}, taken from report {doc_id}, found nothing "
-                                   "(or not that passage): the index answers wrongly", _HINT)
+                                   "(or not that passage): the index answers wrongly", fix="repair")
 
 
 def _rows_containing(table, phrase: str) -> set[int]:
@@ -140,7 +147,7 @@ def _signature(gen: Path) -> tuple:
                     st = e.stat(follow_symlinks=False)
                     out.append((e.name, st.st_ino, st.st_size, st.st_mtime_ns))
     except OSError as exc:
-        raise IndexDamaged(f"the index generation {gen} cannot be listed: {exc.strerror or exc}", _HINT) from None
+        raise IndexDamaged(f"the index generation {gen} cannot be listed: {exc.strerror or exc}", fix="repair") from None
     return (str(gen), tuple(sorted(out)))
 
 
@@ -148,6 +155,6 @@ def _parse_json(path: Path) -> None:
     try:
         json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
-        raise IndexDamaged(f"the index file {path} is missing", _HINT) from None
+        raise IndexDamaged(f"the index file {path} is missing", fix="repair") from None
     except (OSError, ValueError) as exc:
-        raise IndexDamaged(f"the index file {path} cannot be read: {exc}", _HINT) from None
+        raise IndexDamaged(f"the index file {path} cannot be read: {exc}", fix="repair") from None

@@ -37,7 +37,6 @@ class Row(ModelValues):
     name; fields without an attribute here (a field added to the model) are in
     ``values`` and read as attributes all the same (``row.district``)."""
     row: int
-    docnum: int  # kept for compatibility: -1 (Whoosh document numbers are not kept)
     passage_id: str
     doc_id: str
     seq: int
@@ -183,7 +182,7 @@ class PassageTable:
         self.count = int(c.manifest["live"])
         self.avg_length = float(c.manifest["avg_length"]) or 1.0
         self.texts = c.source_texts()
-        self.norms = self.texts.norms if isinstance(self.texts, SourceTexts) else c.texts("norm")
+        self.norms = self.texts.norms
         self._titles = c.texts("titles")
         self._whoosh_lock = threading.Lock()
         self._whoosh = None
@@ -233,14 +232,11 @@ class PassageTable:
         code = int(self.doc[r])
         doc_id = self.doc_ids[code]
         seq = int(self.seq[r])
-        doc = self.documents[doc_id] if self._titles is None else None  # an index written before the titles blob
         values: dict = {}
         for f in self.model.fields:
             if f.json is None and f.column is None:
                 continue
-            if doc is not None and f.level == "report":
-                values[f.name] = doc.get(f.name)
-            elif f.column == "text":
+            if f.column == "text":
                 values[f.name] = self.text(r)
             elif f.column == "code":
                 values[f.name] = self._value(f, r)
@@ -257,7 +253,7 @@ class PassageTable:
         known.setdefault("town", None)
         known.setdefault("county", None)
         known.setdefault("year", None)
-        return Row(row=r, docnum=-1, passage_id=f"{doc_id}:{seq}", norm=self.norm(r),
+        return Row(row=r, passage_id=f"{doc_id}:{seq}", norm=self.norm(r),
                    values={k: v for k, v in values.items() if k not in ROW_ATTRIBUTES}, **known)
 
     def _value(self, f, r: int):
@@ -359,8 +355,7 @@ class PassageTable:
                         searcher = ix.searcher()
                         rows = searcher.reader().column_reader("row")
                     except Exception as exc:
-                        raise IndexMissing(f"the Whoosh index in {self.path} cannot be read: {type(exc).__name__}: {exc}",
-                                           "rebuild it with `govsearch index build`") from None
+                        raise IndexMissing(f"the Whoosh index in {self.path} cannot be read: {type(exc).__name__}: {exc}", fix="rebuild") from None
                     self._whoosh = (ix, searcher, rows)
         return self._whoosh
 
@@ -420,7 +415,6 @@ def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:
             parts.append(c._load_npy(part))
         keys, offsets, data = parts
         if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(data)):
-            raise IndexMissing(f"the index files of segment {gen / name} do not match",
-                               "rebuild it with `govsearch index build`")
+            raise IndexMissing(f"the index files of segment {gen / name} do not match", fix="rebuild")
         segments.append(grams.segment_of(keys, offsets, data))
     return segments

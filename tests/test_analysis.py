@@ -42,3 +42,32 @@ def test_normalization():
     assert normalize("1+4+X") == "1+4+x"
     norm, offsets = normalize_with_offsets("a “b” c")
     assert norm == "abc" and offsets == [0, 3, 6]
+
+
+def test_analyzers_with_the_same_words_share_one_loaded_dictionary():
+    """The process keeps the last loaded jieba dictionary: each build of an index does not
+    load it again; another word list gets a dictionary of its own, with its words only."""
+    one, same = Analyzer([("犇骉镇", 5)]), Analyzer([("犇骉镇", 5)])
+    assert one.jieba is same.jieba and one.jieba.FREQ["犇骉镇"] == 5
+    other = Analyzer([("龘靐乡", None)])
+    assert other.jieba is not one.jieba
+    assert "龘靐乡" in other.jieba.FREQ and "犇骉镇" not in other.jieba.FREQ
+    assert one.jieba.FREQ["犇骉镇"] == 5 and "龘靐乡" not in one.jieba.FREQ  # the first one is unchanged
+    assert one.junction_score("犇骉", "镇") == 2 and other.junction_score("犇骉", "镇") == 0
+
+
+def test_the_dictionary_table_is_written_alike_from_the_kept_copy(tmp_path):
+    from index.generation import wordtable
+
+    freq = {"党建": 7, "党": 3, "五星支部": 2, "五": 1, "五星": 0, "五星支": 0}
+    other = {"镇": 4}
+    for folder, words in (("a", freq), ("b", freq), ("c", other), ("d", freq)):
+        (tmp_path / folder).mkdir()
+        wordtable.write(tmp_path / folder, words, sum(words.values()))
+    for name in wordtable.FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes() \
+            == (tmp_path / "d" / name).read_bytes(), name
+    assert (tmp_path / "c" / wordtable.BLOB).read_bytes() == "镇".encode()
+    import numpy as np
+
+    assert np.load(tmp_path / "d" / wordtable.FREQS).tolist() == [1, 0, 0, 2, 3, 7]  # 五 … 五星支部, 党, 党建

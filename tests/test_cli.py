@@ -21,17 +21,17 @@ def runner():
 
 
 @pytest.fixture
-def built(tmp_path, runner):
+def built(sample_index):
+    """The samples' index of the session (read only) and its corpus folder."""
+    return sample_index.parent / "corpus", sample_index
+
+
+def test_build_summary(runner, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE_CORPUS, corpus)
     index = tmp_path / "index"
-    result = runner.invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index)])
-    assert result.exit_code == 0, result.output
-    return corpus, index
-
-
-def test_build_summary(built, runner, tmp_path):
-    corpus, index = built
+    first = runner.invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index)])
+    assert first.exit_code == 0, first.output
     result = runner.invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index)])
     assert "Indexed 5 reports" in result.output
     assert "indexed 5 / skipped 0 / failed 0" in result.output

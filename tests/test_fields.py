@@ -357,8 +357,7 @@ def test_word_rows_follow_updates(tmp_path):
 
 def test_hits_take_report_values_from_the_columns_as_documents_json_has_them(tmp_path, monkeypatch):
     """A search reads the report's title, places and year from the mapped columns (not
-    documents.json, which is read only for the document view): the same values; an
-    index written before the titles blob still answers from documents.json."""
+    documents.json, which is read only for the document view): the same values."""
     write_corpus(tmp_path / "c", {"a.txt": REPORT.replace("某某镇", "新密市大隗镇"), "b.txt": OTHER,
                                   "x/无年份.txt": "无名文件\n\n党建工作有进步。\n"})
     build(tmp_path / "c", tmp_path / "i")
@@ -378,6 +377,3 @@ def test_hits_take_report_values_from_the_columns_as_documents_json_has_them(tmp
     new = check(s)
     assert "documents" not in vars(s._current())  # documents.json not parsed by a search
     assert any(h.year is None for h in new) and any(h.town for h in new)
-    monkeypatch.setattr(Columns, "has_blob", lambda self, name: name != "titles")  # as an older index has it
-    old = check(Searcher(tmp_path / "i"))
-    assert [h.to_dict() for h in old] == [h.to_dict() for h in new]

@@ -69,3 +69,17 @@ def test_every_command_group_shows_examples_in_its_help():
         out = CliRunner().invoke(main, [*path, "--help"]).output
         heading = "Quick start" if not path else "Example"  # the top level's examples are its quick start
         assert heading in out and "govsearch " in out.split(heading, 1)[1], path
+
+
+def test_test_runs_one_worker_per_core_unless_the_arguments_choose(dev, monkeypatch):
+    ran = []
+    for name in ("setup", "ensure_chromium", "ensure_doc_converter", "ensure_ocr", "ensure_nginx"):
+        monkeypatch.setattr(dev, name, lambda *a: None)
+    monkeypatch.setattr(dev, "missing_tools", lambda: [])
+    monkeypatch.setattr(dev.os, "chdir", lambda path: None)
+    monkeypatch.setattr(dev.subprocess, "call", lambda cmd: ran.append([str(c) for c in cmd]) or 0)
+    dev.main(["test"])
+    assert ran[-1][-6:] == ["-m", "", "-n", "auto", "--dist", "loadfile"]
+    for own in (["-n", "0"], ["-n0"], ["--numprocesses=3"], ["--dist", "load"], ["--pdb"], ["-p", "no:xdist"]):
+        dev.main(["test", *own])
+        assert "auto" not in ran[-1] and ran[-1][-len(own):] == own, own

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE_CORPUS
+from conftest import write_corpus
 from govsearch.cli import main
 from web import create_app
 
@@ -19,6 +19,10 @@ def runner(monkeypatch):
     monkeypatch.delenv("GOVSEARCH_INDEX", raising=False)
     monkeypatch.delenv("GOVSEARCH_CORPUS", raising=False)
     return CliRunner()
+
+
+# one report is enough for the hints (a smaller index than the samples', built in a second)
+ONE_REPORT = {"dawei.txt": "大隗镇2022年工作报告\n\n大隗镇推进五星支部创建，党员干部作风明显好转。\n"}
 
 
 def _hint(output: str) -> str:
@@ -53,8 +57,7 @@ def test_missing_default_corpus_asks_for_one_with_the_index(runner, tmp_path, mo
 
 
 def test_moved_recorded_corpus_says_how_to_name_its_new_folder(runner, tmp_path):
-    corpus = tmp_path / "reports"
-    shutil.copytree(SAMPLE_CORPUS, corpus)
+    corpus = write_corpus(tmp_path / "reports", ONE_REPORT)
     index = tmp_path / "idx"
     assert runner.invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
     shutil.rmtree(corpus)
@@ -88,8 +91,7 @@ def test_default_index_while_the_environment_names_another_gets_the_flag(runner,
 
 
 def test_damaged_index_hint_names_the_index(runner, tmp_path):
-    corpus = tmp_path / "reports"
-    shutil.copytree(SAMPLE_CORPUS, corpus)
+    corpus = write_corpus(tmp_path / "reports", ONE_REPORT)
     index = tmp_path / "my index"  # a space: the path is quoted so that it can be pasted
     assert runner.invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
     live = index / (index / "CURRENT").read_text().strip()

@@ -89,7 +89,13 @@ def _as_older_index(gen):
     store.write_manifest(gen)
 
 
-def test_an_index_with_the_text_itself_still_searches_and_its_update_rebuilds(tmp_path):
+def test_an_index_with_the_text_itself_is_refused_and_its_update_rebuilds(tmp_path):
+    """An index written before edit records (text.bin) predates the recorded format: it
+    is refused with the rebuild command, never read, and an update re-indexes it."""
+    import pytest
+    from test_older_index import _age
+
+    from index.errors import IndexMissing
     from index.generation import store
 
     report = "青山镇2022年工作总结\n\n“五星”支部创建有力，ＡＩ赋能。\n"
@@ -98,12 +104,32 @@ def test_an_index_with_the_text_itself_still_searches_and_its_update_rebuilds(tm
     before = [h.passage for h in Searcher(tmp_path / "i").search("五星支部").hits]
     gen = store.current_generation(tmp_path / "i")
     _as_older_index(gen)
+    _age(tmp_path / "i", None)  # such an index recorded no format
     assert not (gen / "edits.bin").exists()
-    s = Searcher(tmp_path / "i")
-    assert [h.passage for h in s.search("五星支部").hits] == before == ["“五星”支部创建有力，ＡＩ赋能。"]
+    with pytest.raises(IndexMissing) as refused:
+        Searcher(tmp_path / "i").search("五星支部")
+    assert "another version of govsearch" in refused.value.message and "govsearch index build" in refused.value.hint
     write_corpus(corpus, {"b.txt": "绿水乡总结\n\n绿水乡五星支部达标。\n"})
     result = update(corpus, tmp_path / "i")
-    assert any("older version" in n and "edits.bin" in n for n in result.notes), result.notes
+    assert any("version" in n for n in result.notes), result.notes
     assert sorted(result.indexed) == ["a.txt", "b.txt"]  # everything re-indexed
     assert (store.current_generation(tmp_path / "i") / "edits.bin").is_file()
+    s = Searcher(tmp_path / "i")
     assert {h.passage for h in s.search("五星支部").hits} == {before[0], "绿水乡五星支部达标。"}
+    assert before == ["“五星”支部创建有力，ＡＩ赋能。"]
+
+
+def test_a_generation_of_this_format_without_edit_records_is_damaged(tmp_path):
+    """No text.bin reader: a generation of the current format that lacks edits.bin is
+    reported with the rebuild command."""
+    import pytest
+
+    from index.errors import IndexMissing
+    from index.generation import store
+
+    corpus = write_corpus(tmp_path / "c", {"a.txt": "青山镇2022年工作总结\n\n五星支部创建有力。\n"})
+    build(corpus, tmp_path / "i")
+    _as_older_index(store.current_generation(tmp_path / "i"))
+    with pytest.raises(IndexMissing) as caught:
+        Searcher(tmp_path / "i").search("五星支部")
+    assert "edits.bin" in caught.value.message and "govsearch index build" in caught.value.hint

@@ -8,8 +8,7 @@ For every passage row (the row of the bigram index, grams.py) a generation holds
   report, length of the normalized text, reading order and liveness;
 * the normalized passage text as one UTF-8 blob with an ``int64`` offsets array
   (``norm.bin``), and the source text as an edit record per passage on top of it
-  (``edits.bin``, about a fifth of the text's size; index/generation/source_text.py — an index
-  written before keeps the source text itself in ``text.bin``); the heading paths
+  (``edits.bin``, about a fifth of the text's size; index/generation/source_text.py); the heading paths
   (source and normalized) and the report titles (source and normalized) the same way;
 * the value tables (``values.json``: report ids, kinds, places, topics) and a
   manifest (``columns.json``) giving the size of every file.
@@ -345,11 +344,9 @@ class Columns:
             expected = self.manifest["files"]
             self.rows = int(self.manifest["rows"])
         except FileNotFoundError:
-            raise IndexMissing(f"the index generation {folder} has no {MANIFEST}",
-                               "rebuild it with `govsearch index build`") from None
+            raise IndexMissing(f"the index generation {folder} has no {MANIFEST}", fix="rebuild") from None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            raise IndexMissing(f"the index file {manifest_path} is damaged ({exc})",
-                               "rebuild it with `govsearch index build`") from None
+            raise IndexMissing(f"the index file {manifest_path} is damaged ({exc})", fix="rebuild") from None
         self._expected = expected
         self._watched: list[tuple[Path, int, int, int]] = []  # (file, inode, size, mtime) of mapped files
         for name, size in expected.items():
@@ -365,10 +362,9 @@ class Columns:
         try:
             st = path.stat()
         except OSError:
-            raise IndexMissing(f"the index file {path} is missing", "rebuild it with `govsearch index build`") from None
+            raise IndexMissing(f"the index file {path} is missing", fix="rebuild") from None
         if st.st_size != size:
-            raise IndexMissing(f"the index file {path} is damaged: {st.st_size} bytes, {size} expected",
-                               "rebuild it with `govsearch index build`")
+            raise IndexMissing(f"the index file {path} is damaged: {st.st_size} bytes, {size} expected", fix="rebuild")
         return st.st_ino
 
     def _watch(self, name: str, inode: int) -> None:
@@ -399,37 +395,31 @@ class Columns:
         try:
             a = np.load(path, mmap_mode="r", allow_pickle=False)
         except (ValueError, OSError) as exc:
-            raise IndexMissing(f"the index file {path} is damaged ({exc})",
-                               "rebuild it with `govsearch index build`") from None
+            raise IndexMissing(f"the index file {path} is damaged ({exc})", fix="rebuild") from None
         if shape is not None and a.shape != shape:
-            raise IndexMissing(f"the index file {path} has shape {a.shape}, {shape} expected",
-                               "rebuild it with `govsearch index build`")
+            raise IndexMissing(f"the index file {path} has shape {a.shape}, {shape} expected", fix="rebuild")
         if a.size:
             self._watch(name, inode)
         # a plain ndarray over the same mapping: np.memmap's Python-level __getitem__
         # costs a microsecond per index, which the query side pays thousands of times
         return a.view(np.ndarray) if isinstance(a, np.memmap) else a
 
-    def has_blob(self, name: str) -> bool:
-        """Whether this generation has the blob (``titles`` is newer than the others)."""
-        return blob_files(name)[0] in self._expected
-
     def blob(self, name: str) -> tuple[object, np.ndarray]:
         """(bytes-like data, offsets) of a string blob."""
         got = self._blobs.get(name)
         if got is None:
             blob_name, offsets_name = blob_files(name)
+            if blob_name not in self._expected or offsets_name not in self._expected:
+                raise IndexMissing(f"the index generation {self.folder} has no {blob_name}", fix="rebuild")
             offsets = self._load_npy(offsets_name)
             size = self._expected[blob_name]
             if len(offsets) == 0 or int(offsets[-1]) != size:
-                raise IndexMissing(f"the index file {self.folder / offsets_name} does not match {blob_name}",
-                                   "rebuild it with `govsearch index build`")
+                raise IndexMissing(f"the index file {self.folder / offsets_name} does not match {blob_name}", fix="rebuild")
             inode = self._check_size(blob_name, size)
             if size:
                 with open(self.folder / blob_name, "rb") as f:
                     if os.fstat(f.fileno()).st_size != size:
-                        raise IndexMissing(f"the index file {self.folder / blob_name} is damaged",
-                                           "rebuild it with `govsearch index build`")
+                        raise IndexMissing(f"the index file {self.folder / blob_name} is damaged", fix="rebuild")
                     data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
                 self._watch(blob_name, inode)
             else:
@@ -451,12 +441,10 @@ class Columns:
         """The strings of a blob by row, each decoded when asked for."""
         return Texts(self, name)
 
-    def source_texts(self) -> "Texts | SourceTexts":
+    def source_texts(self) -> "SourceTexts":
         """The passages' source texts by row: put back together from the normalized
-        text and the edit records, or (an index written before them) ``text.bin``."""
-        if self.has_blob("edits"):
-            return SourceTexts(self.texts("norm"), self.texts("edits"))
-        return self.texts("text")
+        text and the edit records."""
+        return SourceTexts(self.texts("norm"), self.texts("edits"))
 
     def text(self, r: int) -> str:
         return self.source_texts()[r]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.errors import IndexMissing
+from index.errors import IndexMissing, fix_hint
 from index.generation import columns, schema
 
 # the Whoosh schema's and the mapped columns' versions: a change to either changes it
@@ -20,7 +20,8 @@ GENERATION_FORMAT = f"{schema.FORMAT}.{columns.FORMAT}"
 class OlderIndex(IndexMissing):
     """A generation written by another version of govsearch."""
 
-    hint = "rebuild it with `govsearch index build`"
+    fix = "rebuild"
+    hint = fix_hint(fix)
 
 
 def check(gen: Path, info: dict) -> None:

@@ -238,12 +238,10 @@ def check_watched(watched: tuple[Path, int, int, int]) -> None:
     if st.st_ino != inode:
         return
     if st.st_size < size:
-        raise IndexDamaged(f"the index file {path} has changed under the server: {st.st_size} bytes, {size} expected",
-                           "rebuild it with `govsearch index update` (it repairs damaged files)")
+        raise IndexDamaged(f"the index file {path} has changed under the server: {st.st_size} bytes, {size} expected", fix="repair")
     if st.st_size != size or st.st_mtime_ns != mtime:
         raise IndexDamaged(f"the index file {path} was written to under the server (its bytes may differ from "
-                           "those checked when it was opened)",
-                           "rebuild it with `govsearch index update` (it repairs damaged files)")
+                           "those checked when it was opened)", fix="repair")
 
 
 def new_generation(index_dir: Path) -> Path:

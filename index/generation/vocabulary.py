@@ -19,7 +19,7 @@ pypinyin, whose phrase dictionary reads polyphones by the word (银行 = yin han
 Two files go into the generation folder:
 
 * ``vocabulary.json.gz``: the table the search side loads (gzip: read only when a query
-  needs query assistance; an index written before has it as ``vocabulary.json``) — columns ``terms``, ``freq``,
+  needs query assistance) — columns ``terms``, ``freq``,
   ``kinds`` (bit flags, :data:`WORD` …) and ``pinyin`` (syllables separated by spaces,
   empty for terms with other characters), sorted by term;
 * ``vocabulary-counts.json.gz``: the raw passage counts of every candidate term (as a
@@ -44,7 +44,6 @@ from index.generation import assist_tables
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
-PLAIN_VOCABULARY = "vocabulary.json"  # what an index written before kept (not compressed)
 COUNTS = "vocabulary-counts.json.gz"
 VERSION = 1
 COUNTS_VERSION = 1
@@ -306,14 +305,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def read_vocabulary(gen: Path) -> dict:
     """The vocabulary table of a generation (raises OSError when it has none)."""
-    path = Path(gen) / VOCABULARY
-    if path.is_file():
-        try:
-            raw = gzip.decompress(path.read_bytes())
-        except (EOFError, gzip.BadGzipFile) as exc:
-            raise ValueError(f"{VOCABULARY} is damaged ({exc})") from None
-    else:
-        raw = (Path(gen) / PLAIN_VOCABULARY).read_bytes()
+    try:
+        raw = gzip.decompress((Path(gen) / VOCABULARY).read_bytes())
+    except (EOFError, gzip.BadGzipFile) as exc:
+        raise ValueError(f"{VOCABULARY} is damaged ({exc})") from None
     data = json.loads(raw.decode("utf-8"))
     if data.get("version") != VERSION:
         raise ValueError(f"vocabulary version {data.get('version')!r}, expected {VERSION}")

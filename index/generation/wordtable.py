@@ -31,17 +31,35 @@ FILES = (BLOB, OFFSETS, FREQS, INFO)
 
 def write(folder: Path, freq: dict[str, int], total: int) -> None:
     """Write jieba's prefix dictionary ``freq`` (``Tokenizer.FREQ``) into ``folder``."""
+    blob, offsets, freqs = _table(freq)
+    for name in FILES:
+        (folder / name).unlink(missing_ok=True)  # never write through a hard link
+    (folder / BLOB).write_bytes(blob)
+    np.save(folder / OFFSETS, offsets, allow_pickle=False)
+    np.save(folder / FREQS, freqs, allow_pickle=False)
+    (folder / INFO).write_text(json.dumps({"total": int(total), "entries": len(freqs),
+                                           "bytes": int(offsets[-1])}), encoding="utf-8")
+
+
+# The table of the dictionary written last, kept for the process: the analyzer's loaded
+# dictionary is shared by every build of the process (index/analysis.py), and sorting
+# its 600,000 entries again for each new index would cost a large part of a small build.
+_LAST_TABLE: tuple[dict, int, tuple[bytes, np.ndarray, np.ndarray]] | None = None
+
+
+def _table(freq: dict[str, int]) -> tuple[bytes, np.ndarray, np.ndarray]:
+    """(keys joined, their offsets, their frequencies), the keys sorted by UTF-8 bytes."""
+    global _LAST_TABLE
+    last = _LAST_TABLE
+    if last is not None and last[0] is freq and last[1] == len(freq):
+        return last[2]
     items = sorted((w.encode("utf-8"), f) for w, f in freq.items())
     keys = [k for k, _ in items]
     offsets = np.zeros(len(keys) + 1, dtype=np.uint32)
     np.cumsum([len(k) for k in keys], out=offsets[1:])
-    for name in FILES:
-        (folder / name).unlink(missing_ok=True)  # never write through a hard link
-    (folder / BLOB).write_bytes(b"".join(keys))
-    np.save(folder / OFFSETS, offsets, allow_pickle=False)
-    np.save(folder / FREQS, np.asarray([f for _, f in items], dtype=np.uint32), allow_pickle=False)
-    (folder / INFO).write_text(json.dumps({"total": int(total), "entries": len(keys),
-                                           "bytes": int(offsets[-1])}), encoding="utf-8")
+    table = (b"".join(keys), offsets, np.asarray([f for _, f in items], dtype=np.uint32))
+    _LAST_TABLE = (freq, len(freq), table)
+    return table
 
 
 def present(folder: Path) -> bool:
@@ -83,12 +101,10 @@ class WordTable:
                         raise ValueError(f"{BLOB} changed while it was opened")
                     data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexMissing(f"the dictionary files in {folder} cannot be read ({exc})",
-                               "rebuild the index with `govsearch index build`") from None
+            raise IndexMissing(f"the dictionary files in {folder} cannot be read ({exc})", fix="rebuild") from None
         if size != info["bytes"] or len(offsets) != info["entries"] + 1 or len(self.freqs) != info["entries"] \
                 or int(offsets[-1]) != size:
-            raise IndexMissing(f"the dictionary files {folder / BLOB} do not match {folder / INFO}",
-                               "rebuild the index with `govsearch index build`")
+            raise IndexMissing(f"the dictionary files {folder / BLOB} do not match {folder / INFO}", fix="rebuild")
         self._watched = [store.watch(folder / name) for name in (BLOB, OFFSETS, FREQS)]
         self.total = info["total"]
         self._offsets = offsets

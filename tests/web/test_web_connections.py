@@ -84,6 +84,10 @@ def test_exactly_at_the_limit_is_served_one_over_gets_503_json(served):
         assert status == 200 and json.loads(body)["total"] == 1
         idle += idle_connections(served, 1)
         status, headers, body = request(served)  # LIMIT + 1
+        deadline = time.monotonic() + 20  # a loaded machine may accept the idle connection late
+        while status == 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            status, headers, body = request(served)
         assert status == 503 and headers["retry-after"] == "1"
         assert json.loads(body)["error"]["code"] == "too_many_connections"
         status, headers, body = request(served, b"/")  # a page: plain text, same status

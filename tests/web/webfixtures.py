@@ -7,7 +7,6 @@ second ``conftest`` module without a package would stand in for theirs."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -71,12 +70,10 @@ def tiny_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory) -> Path:
-    """The sample corpus/ copied into a temporary folder and indexed once."""
-    base = tmp_path_factory.mktemp("webcorpus")
-    shutil.copytree(SAMPLE_CORPUS, base / "corpus")
-    build(base / "corpus", base / "index", workers=1)
-    return base / "index"
+def corpus_index(sample_index) -> Path:
+    """The sample corpus/ indexed once per session (tests/conftest.py's ``sample_index``),
+    read only."""
+    return sample_index
 
 
 APP_SETTINGS = {
