@@ -148,6 +148,18 @@ class Commands(click.Group):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
 
+    def invoke(self, ctx):
+        """Ctrl+C while a command starts (``serve`` opening its index, say) or runs
+        outside a build's own handling: one line and exit status 130, no traceback
+        (click alone would print "Aborted!" and exit 1)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from govsearch.launch import interrupted
+
+            what = "the server had not started yet" if ctx.invoked_subcommand == "serve" else "the command stopped"
+            interrupted(f"{what}; nothing was changed")
+
     def get_command(self, ctx, name):
         cmd = super().get_command(ctx, name)
         if cmd is None and name in self.LAZY:
