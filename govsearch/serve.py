@@ -133,7 +133,8 @@ class Master:
         self.app, self.sock, self.workers, self.threads = app, sock, workers, threads
         self.children: set[int] = set()
         self._forking = self._stop_requested = False
-        # each worker's /metrics counters, summed by whichever worker answers /metrics
+        # each worker's /metrics counters, summed by whichever worker answers /metrics, and
+        # the hot queries' shared log when no query_log_file is set
         self.metrics_dir = tempfile.mkdtemp(prefix="govsearch-metrics-")
 
     def _spawn(self) -> None:
@@ -156,6 +157,8 @@ class Master:
             if self._stop_requested:  # signalled while it was being forked
                 raise _Stop()
             self.app.extensions["govsearch_metrics"].share(self.metrics_dir)
+            # hot queries counted by every worker (in the configured file, else one here)
+            self.app.extensions["govsearch"].query_log.share(os.path.join(self.metrics_dir, "hot-queries.json"))
             server = make_server(self.app, threads=self.threads, sockets=[self.sock])
             try:
                 server.run()
@@ -168,6 +171,19 @@ class Master:
             code = 1
         finally:
             os._exit(code)
+
+    def _finish_background_work(self, timeout: float = 600.0) -> None:
+        """Let the app's background threads (the index loading, the warm-ups of jieba's
+        tags and the vocabulary) end before forking. A fork copies the locks they hold
+        but not the threads: a worker forked while one held, say, jieba's loading lock
+        waited for it forever (``/api/suggest`` never answered with ``--workers 2``).
+        The workers then start with those tables loaded, shared copy-on-write."""
+        import threading
+
+        deadline = time.monotonic() + timeout
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def _on_signal(self, signum, frame):
         self._stop_requested = True
@@ -182,6 +198,7 @@ class Master:
             if banner:  # said once Ctrl+C means "stop": from here on it does
                 click.echo(banner)
                 sys.stdout.flush()
+            self._finish_background_work()
             for _ in range(self.workers):
                 self._spawn()
             while self.children:
