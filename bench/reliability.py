@@ -217,6 +217,7 @@ def bench_update(work: Path) -> None:
 # --------------------------------------------------------------------------- docpage
 def bench_docpage(work: Path) -> None:
     from index import build
+    from index.reading.limits import Limits
     from web import create_app
 
     rows = []
@@ -227,7 +228,8 @@ def bench_docpage(work: Path) -> None:
         for n in range(headings):
             lines += [f"## 第{n}部分", "", f"第{n}部分推进五星支部。" if n % 50 == 0 else f"第{n}部分内容。", ""]
         (corpus / "big.md").write_text("\n".join(lines), encoding="utf-8")
-        build(corpus, work / f"doc-index-{headings}", workers=1)
+        # 40,000 headings are 80,001 passages: over the default --max-passages (20,000), raised here
+        build(corpus, work / f"doc-index-{headings}", workers=1, limits=Limits(max_passages=0))
         for limit in (None, 5000):
             settings = {"index": str(work / f"doc-index-{headings}"), "TESTING": True}
             if limit is None:
