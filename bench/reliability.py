@@ -10,7 +10,12 @@ Sections: load (client loop against `govsearch serve` during three builds), kill
 (document page time by number of headings), hostile (hostile corpus files), slow
 (idle and slow clients, the connection limit, an over-long request line against
 `govsearch serve`), health (every file of a live generation damaged four ways: does
-/healthz say 503 whenever a search fails or answers wrongly; and what /healthz costs).
+/healthz say 503 whenever a search fails or answers wrongly; and what /healthz costs);
+issue 20's cases: records (a damaged build.json: update/build refuse to guess the
+corpus), swaps (files swapped between the walk and the reading), sigbus (each mapped
+file truncated under a live `govsearch serve --workers 2`), limits (a .docx inflating
+to 1.1 GB, a .docx of 1,000,000 paragraphs, a 60 MB one-line text, a PDF of 100,000
+pages, 1,100 nested folders: one build).
 Memory across index switches: bench/switch_memory.py.
 Ports 8150-8159 on 127.0.0.1. Work folders under a temporary directory, removed after.
 """
@@ -30,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -211,6 +217,7 @@ def bench_update(work: Path) -> None:
 # --------------------------------------------------------------------------- docpage
 def bench_docpage(work: Path) -> None:
     from index import build
+    from index.reading.limits import Limits
     from web import create_app
 
     rows = []
@@ -221,7 +228,8 @@ def bench_docpage(work: Path) -> None:
         for n in range(headings):
             lines += [f"## 第{n}部分", "", f"第{n}部分推进五星支部。" if n % 50 == 0 else f"第{n}部分内容。", ""]
         (corpus / "big.md").write_text("\n".join(lines), encoding="utf-8")
-        build(corpus, work / f"doc-index-{headings}", workers=1)
+        # 40,000 headings are 80,001 passages: over the default --max-passages (20,000), raised here
+        build(corpus, work / f"doc-index-{headings}", workers=1, limits=Limits(max_passages=0))
         for limit in (None, 5000):
             settings = {"index": str(work / f"doc-index-{headings}"), "TESTING": True}
             if limit is None:
@@ -433,8 +441,6 @@ def bench_health(work: Path) -> None:
     counts = {k: [0, 0, 0, 0] for k in kinds}  # cases, searches fail, /healthz 503, /healthz 200 while they fail
     missed = []
     for n, (name, kind) in enumerate((f, k) for f in files for k in kinds):
-        if name.startswith("jieba") and kind == "truncated":
-            continue  # mapped without a size check until relfiles' change: SIGBUS would kill this process
         index = work / f"h{n}"
         shutil.copytree(master, index, copy_function=shutil.copy2)
         app = create_app({"index": str(index), "TESTING": True})
@@ -464,9 +470,227 @@ def bench_health(work: Path) -> None:
         print("\n200 while searches failed: " + ", ".join(missed))
 
 
+# --------------------------------------------------------------------------- issue 20: records, swaps, SIGBUS, limits
+def bench_records(work: Path) -> None:
+    """A damaged build.json: update and build from a folder whose ./corpus holds one
+    report must refuse, not rebuild the 15-report index from it."""
+    corpus = big_corpus(work / "rec-corpus", 15, 5)
+    rows = []
+    for verb in ("update", "build"):
+        index = work / f"rec-index-{verb}"
+        subprocess.run([*CLI, "index", "build", "--corpus", str(corpus), "--index", str(index)], env=ENV, check=True,
+                       capture_output=True)
+        here = work / f"rec-cwd-{verb}"
+        (here / "corpus").mkdir(parents=True)
+        (here / "corpus" / "one.txt").write_text("一镇工作总结\n\n一镇推进五星支部。\n", encoding="utf-8")
+        gen = (index / "CURRENT").read_text().strip()
+        os.truncate(index / gen / "build.json", 150)
+        proc = subprocess.run([*CLI, "index", verb, "--index", str(index)], env=ENV, capture_output=True, text=True,
+                              cwd=here)
+        live = (index / "CURRENT").read_text().strip()
+        reports = len(json.loads((index / live / "documents.json").read_text(encoding="utf-8")))
+        reports = f"{reports} ({'the same generation' if live == gen else 'another generation'})"
+        rows.append([f"`index {verb}`, build.json truncated to 150 bytes, ./corpus of 1 report", proc.returncode,
+                     (proc.stderr.strip().splitlines() or [""])[0][:110], reports])
+    table("A damaged record (15-report index)", ["case", "exit", "message", "reports in the live generation after"],
+          rows)
+
+
+def bench_swaps(work: Path) -> None:
+    """Files swapped between the walk and the reading (the build's own walk, wrapped)."""
+    import importlib
+
+    from index import build
+    from index.reading.ingest import WalkOptions
+    from search.engine import Searcher
+
+    build_module = importlib.import_module("index.generation.build")
+    real_walk = build_module.walk_tree
+    outside = work / "swap-outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("机密文件\n\n语料库之外的秘密口令青龙白虎。\n", encoding="utf-8")
+    (outside / "sub").mkdir()
+    (outside / "sub" / "b.txt").write_text("机密文件\n\n语料库之外的秘密口令青龙白虎。\n", encoding="utf-8")
+
+    def link(path: Path, target: Path):
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+        path.symlink_to(target)
+
+    def fifo(path: Path):
+        path.unlink()
+        os.mkfifo(path)
+
+    cases = [("a report → link to a file outside", "a.txt", lambda c: link(c / "a.txt", outside / "secret.txt")),
+             ("a folder → link to a folder outside", "sub/b.txt", lambda c: link(c / "sub", outside / "sub")),
+             ("a report → FIFO", "a.txt", lambda c: fifo(c / "a.txt")),
+             ("metadata.tsv → link to /dev/zero", "metadata.tsv", lambda c: link(c / "metadata.tsv", Path("/dev/zero"))),
+             ("a report grown past the cap (1 MB)", "a.txt",
+              lambda c: (c / "a.txt").write_text("大" * 400_000, encoding="utf-8"))]
+    rows = []
+    for n, (label, name, swap) in enumerate(cases):
+        corpus = work / f"swap-{n}"
+        (corpus / "sub").mkdir(parents=True)
+        (corpus / "a.txt").write_text("大隗镇工作总结\n\n大隗镇推动五星支部创建。\n", encoding="utf-8")
+        (corpus / "sub" / "b.txt").write_text("来集镇工作总结\n\n来集镇深化万人助万企。\n", encoding="utf-8")
+        (corpus / "metadata.tsv").write_text("file\ttown\na.txt\t大隗镇\n", encoding="utf-8")
+
+        def walk_then_swap(*args, _swap=swap, _corpus=corpus, **kwargs):
+            walked = real_walk(*args, **kwargs)
+            _swap(_corpus)
+            return walked
+
+        build_module.walk_tree = walk_then_swap
+        t0 = time.perf_counter()
+        try:
+            report = build(corpus, work / f"swap-index-{n}", workers=1, walk=WalkOptions(max_file_mb=1))
+        finally:
+            build_module.walk_tree = real_walk
+        seconds = time.perf_counter() - t0
+        reasons = dict(report.skipped + report.failed)
+        secret = Searcher(work / f"swap-index-{n}").search("青龙白虎").total
+        rows.append([label, reasons.get(name, "indexed" if name in report.indexed else "—")[:90],
+                     len(report.indexed), secret, f"{seconds:.1f}"])
+    table("Files swapped between the walk and the reading (in-process build, walk wrapped)",
+          ["swap", "outcome", "reports indexed", "outside text found", "build s"], rows)
+
+
+def _docx_with(document_xml_chunks, path: Path) -> None:
+    import io
+    import zipfile
+
+    import docx
+
+    blank = io.BytesIO()
+    docx.Document().save(blank)
+    with zipfile.ZipFile(blank) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            if item.filename != "word/document.xml":
+                out.writestr(item, src.read(item.filename))
+        with out.open("word/document.xml", "w", force_zip64=True) as f:
+            for chunk in document_xml_chunks:
+                f.write(chunk)
+
+
+def _pdf_of_pages(pages: int, path: Path) -> None:
+    """A PDF whose page tree declares ``pages`` blank pages (written by hand: fast)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Count %d /Kids [" % pages + b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+               + b"] >>"]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+def bench_limits(work: Path) -> None:
+    """The per-file bombs of issue 20 in one corpus, one `index build` (a subprocess:
+    its peak memory is measured)."""
+    corpus = work / "limits"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n", encoding="utf-8")
+    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    tail = b"</w:body></w:document>"
+    para = "<w:p><w:r><w:t>五星支部</w:t></w:r></w:p>".encode()
+    _docx_with([head] + [para * 10_000] * 2_750 + [tail], corpus / "inflates-1.1GB.docx")
+    _docx_with([head] + [b"<w:p><w:r><w:t>" + b"x" * 8 + b"</w:t></w:r></w:p>"] * 1_000_000 + [tail],
+               corpus / "million-paragraphs.docx")
+    (corpus / "one-line-60MB.txt").write_text("五星支部" + "很长的一行，" * 3_500_000 + "\n", encoding="utf-8")
+    _pdf_of_pages(100_000, corpus / "pages-100000.pdf")
+    deep = corpus
+    for n in range(1_100):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "deep.txt").write_text("深处镇工作总结\n\n深处镇推进五星支部。\n", encoding="utf-8")
+    sizes = {p.name: p.stat().st_size for p in corpus.iterdir() if p.is_file()}
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([*CLI, "index", "build", "--corpus", str(corpus), "--index", str(work / "limits-index"),
+                           "--json", "--workers", "2"], env=ENV, capture_output=True, text=True, timeout=3600)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = time.perf_counter() - t0
+    report = json.loads(proc.stdout)
+    reasons = {item["file"]: item["reason"] for item in report["skipped"] + report["failed"]}
+    rows = []
+    for name in sorted(sizes):
+        rows.append([name, f"{sizes[name] / 1e6:.2f}", "indexed" if name in report["indexed"] else
+                     "skipped: " + reasons.get(name, "?")])
+    rows.append(["d/d/…/d (1,100 folders)/deep.txt", "", "indexed" if any(f.endswith("deep.txt") for f in report["indexed"])
+                 else "skipped: " + next((r for f, r in reasons.items() if f.endswith("deep.txt")), "?")])
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    table(f"Per-file limits, one `index build --workers 2` (exit {proc.returncode}, {seconds:.1f} s wall, "
+          f"{cpu:.1f} CPU-s, peak RSS of a build process {after.ru_maxrss / 1024:.0f} MiB)", ["file", "MB", "outcome"],
+          rows)
+
+
+def bench_sigbus(work: Path) -> None:
+    """Each mapped file truncated under a live `govsearch serve --workers 2`: no process
+    dies (before: SIGBUS killed both workers), searches and /healthz say 503 naming it."""
+    corpus = big_corpus(work / "bus-corpus", 20, 10)
+    master = work / "bus-master"
+    subprocess.run([*CLI, "index", "build", "--corpus", str(corpus), "--index", str(master)], env=ENV, check=True,
+                   capture_output=True)
+    rows = []
+    port = 8154
+    for n, name in enumerate(("jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "norm.bin", "col.doc.npy")):
+        index = work / f"bus-{n}"
+        shutil.copytree(master, index)
+        gen = (index / "CURRENT").read_text().strip()
+        if not (index / gen / name).exists():
+            rows.append([name, "not in this generation", "", "", "", ""])
+            continue
+        env = dict(ENV, GOVSEARCH_REQUEST_LOG="false")
+        server = subprocess.Popen([*CLI, "serve", "--index", str(index), "--port", str(port + n), "--workers", "2",
+                                   "--threads", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
+        url = f"http://127.0.0.1:{port + n}"
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(url + "/healthz", timeout=5).read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            for w in WORDS[:4]:  # every worker likely maps the files
+                urllib.request.urlopen(url + "/api/search?q=" + urllib.parse.quote(w), timeout=60).read()
+            pids = sorted(group(server.pid))
+            os.truncate(index / gen / name, (index / gen / name).stat().st_size // 2)
+            statuses, named = {}, 0
+            for i in range(10):
+                try:
+                    r = urllib.request.urlopen(url + "/api/search?q=" + urllib.parse.quote(WORDS[i % 10] + WORDS[(i + 3) % 10]),
+                                               timeout=60)
+                    code, body = r.status, r.read()
+                except urllib.error.HTTPError as exc:
+                    code, body = exc.code, exc.read()
+                except OSError as exc:
+                    code, body = type(exc).__name__, b""
+                statuses[code] = statuses.get(code, 0) + 1
+                named += name.encode() in body
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=60)
+                health = 200
+            except urllib.error.HTTPError as exc:
+                health = exc.code
+            alive = sorted(group(server.pid))
+            rows.append([name, ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str)), f"{named}/10",
+                         health, f"{len(pids)} → {len(alive)}", "yes" if alive == pids else "no"])
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(60)
+    table("A mapped file truncated to half under a live `govsearch serve --workers 2` (10 new searches after)",
+          ["file", "statuses", "answers naming the file", "/healthz", "processes (master + workers)", "same processes"],
+          rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="load,kill,update,docpage,hostile,slow,health")
+    parser.add_argument("--only", default="load,kill,update,docpage,hostile,slow,health,records,swaps,limits,sigbus")
     parser.add_argument("--big", action="store_true", help="add a 50 MB report to the hostile corpus")
     args = parser.parse_args()
     wanted = set(args.only.split(","))
@@ -488,6 +712,14 @@ def main() -> int:
             bench_slow(work)
         if "health" in wanted:
             bench_health(work)
+        if "records" in wanted:
+            bench_records(work)
+        if "swaps" in wanted:
+            bench_swaps(work)
+        if "sigbus" in wanted:
+            bench_sigbus(work)
+        if "limits" in wanted:
+            bench_limits(work)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -166,6 +166,18 @@ class Commands(click.Group):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
 
+    def invoke(self, ctx):
+        """Ctrl+C while a command starts (``serve`` opening its index, say) or runs
+        outside a build's own handling: one line and exit status 130, no traceback
+        (click alone would print "Aborted!" and exit 1)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from govsearch.launch import interrupted
+
+            what = "the server had not started yet" if ctx.invoked_subcommand == "serve" else "the command stopped"
+            interrupted(f"{what}; nothing was changed")
+
     def get_command(self, ctx, name):
         cmd = super().get_command(ctx, name)
         if cmd is None and name in self.LAZY:
@@ -198,6 +210,7 @@ def index_group():
       govsearch index build --corpus corpus          # the first time, or to start over
       govsearch index update                          # after adding, changing or removing reports
       govsearch index stats                           # reports, places, levels and years it holds
+      govsearch index pull writer:/srv/govsearch/index   # a read replica takes the writer's live index
       govsearch index build --corpus /data/reports --index /srv/govsearch/index --workers 2
     """
 
@@ -357,6 +370,38 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
     """
     _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
                follow_symlinks, ocr, ocr_cache, _limits(limit_values))
+
+
+@index_group.command("pull")
+@click.argument("source")
+@index_option
+@handle_errors
+def index_pull(source, index_dir):
+    """Make this index (a read replica) serve SOURCE's live generation.
+
+    SOURCE is the writer's index folder: a local path (a mount) or host:/path (copied
+    with rsync over ssh). The generation is copied beside the live one, every file
+    checked against its manifest (sizes and CRC-32), and only then is CURRENT switched;
+    servers reading this index take it on their next query. A copy cut short or
+    damaged is refused and the index is left as it was (exit 1). Nothing to do when
+    the replica serves that generation already.
+
+    \b
+    Example:
+      govsearch index pull writer:/srv/govsearch/index --index /srv/govsearch/index
+      govsearch index pull /mnt/writer/index --index var/index
+    """
+    from index.generation.replica import pull
+
+    report = pull(source, index_dir)
+    if not report.switched:
+        click.echo(f"{report.generation} is live already: nothing to do")
+        return
+    how = (f"copied {count(report.files, 'file')}, {report.bytes / 1048576:.1f} MiB, checked against its manifest"
+           if report.copied else "was here already, checked against its manifest")
+    click.echo(f"{report.generation}: {how}; live now")
+    if report.removed:
+        click.echo(f"removed older generations: {', '.join(report.removed)}")
 
 
 @index_group.command("stats")

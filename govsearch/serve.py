@@ -82,14 +82,15 @@ def serve(host, port, index_dir, threads, workers, config_file):
                     "(is another server using the port? try --port)", fg="red", err=True)
         sys.exit(1)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"govsearch serving on http://{shown}:{server.effective_port}{web.config.url_prefix}/ "
-               f"(waitress, {threads} threads; Ctrl+C stops)")
     try:
-        server.run()
+        click.echo(f"govsearch serving on http://{shown}:{server.effective_port}{web.config.url_prefix}/ "
+                   f"(waitress, {threads} threads; Ctrl+C stops)")
+        server.run()  # waitress's run() ends quietly on Ctrl+C
     except KeyboardInterrupt:
-        click.echo("stopped")
+        pass
     finally:
         server.close()
+    click.echo("stopped")
 
 
 def _listen_error(host, port, exc) -> None:
@@ -111,15 +112,15 @@ def _serve_workers(app, host: str, port: int, workers: int, threads: int, prefix
         _listen_error(host, port, exc)
         return 1
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"govsearch serving on http://{shown}:{sock.getsockname()[1]}{prefix}/ "
-               f"(waitress, {workers} processes × {threads} threads; Ctrl+C stops)")
-    sys.stdout.flush()
     master = Master(app, sock, workers, threads)
-    return master.run()
+    return master.run(f"govsearch serving on http://{shown}:{sock.getsockname()[1]}{prefix}/ "
+                      f"(waitress, {workers} processes × {threads} threads; Ctrl+C stops)")
 
 
-class _Stop(Exception):
-    pass
+class _Stop(KeyboardInterrupt):
+    """Stop now. A KeyboardInterrupt: waitress's loop (asyncore) re-raises it, and its
+    run() returns on it, where a plain Exception raised inside a channel's handler
+    would be logged and swallowed, leaving the worker running."""
 
 
 class Master:
@@ -131,20 +132,33 @@ class Master:
     def __init__(self, app, sock, workers: int, threads: int):
         self.app, self.sock, self.workers, self.threads = app, sock, workers, threads
         self.children: set[int] = set()
-        # each worker's /metrics counters, summed by whichever worker answers /metrics
+        self._forking = self._stop_requested = False
+        # each worker's /metrics counters, summed by whichever worker answers /metrics, and
+        # the hot queries' shared log when no query_log_file is set
         self.metrics_dir = tempfile.mkdtemp(prefix="govsearch-metrics-")
 
     def _spawn(self) -> None:
+        # a SIGINT/SIGTERM arriving while forking is only noted (raised inside fork's own
+        # after-fork hooks, _Stop would be swallowed as "Exception ignored" and Ctrl+C
+        # lost), then raised once fork has returned
+        self._forking = True
         pid = os.fork()
         if pid:
             self.children.add(pid)
+            self._forking = False
+            if self._stop_requested:
+                raise _Stop()
             return
         code = 0
         try:  # the child
             _die_with_parent()
             signal.signal(signal.SIGTERM, _raise_stop)
             signal.signal(signal.SIGINT, _raise_stop)
+            if self._stop_requested:  # signalled while it was being forked
+                raise _Stop()
             self.app.extensions["govsearch_metrics"].share(self.metrics_dir)
+            # hot queries counted by every worker (in the configured file, else one here)
+            self.app.extensions["govsearch"].query_log.share(os.path.join(self.metrics_dir, "hot-queries.json"))
             server = make_server(self.app, threads=self.threads, sockets=[self.sock])
             try:
                 server.run()
@@ -158,11 +172,33 @@ class Master:
         finally:
             os._exit(code)
 
-    def run(self) -> int:
-        signal.signal(signal.SIGTERM, _raise_stop)
-        signal.signal(signal.SIGINT, _raise_stop)
+    def _finish_background_work(self, timeout: float = 600.0) -> None:
+        """Let the app's background threads (the index loading, the warm-ups of jieba's
+        tags and the vocabulary) end before forking. A fork copies the locks they hold
+        but not the threads: a worker forked while one held, say, jieba's loading lock
+        waited for it forever (``/api/suggest`` never answered with ``--workers 2``).
+        The workers then start with those tables loaded, shared copy-on-write."""
+        import threading
+
+        deadline = time.monotonic() + timeout
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
+
+    def _on_signal(self, signum, frame):
+        self._stop_requested = True
+        if not self._forking:
+            raise _Stop()
+
+    def run(self, banner: str = "") -> int:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
         restarts = 0
         try:
+            if banner:  # said once Ctrl+C means "stop": from here on it does
+                click.echo(banner)
+                sys.stdout.flush()
+            self._finish_background_work()
             for _ in range(self.workers):
                 self._spawn()
             while self.children:

@@ -439,7 +439,7 @@ class Searcher:
             total_words=len(relaxed), total_context=len(loose.context), total_partial=len(loose.partial),
             group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
-            sort=sort, warnings=q.warnings,
+            sort=sort, warnings=q.warnings, generation=t.path.name,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             expanded={"synonyms": applied, "synonym_hits": int(len(synonym_rows)), "synonyms_off": bool(applied) and not synonyms,
                       "pinyin": None},

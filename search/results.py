@@ -102,6 +102,7 @@ class Results:
                                                      "pinyin": None})
     suggestions: list[dict] = field(default_factory=list)
     widen: list[dict] = field(default_factory=list)  # no hits: the query without one term, with its total
+    generation: str = ""  # the index generation that answered (not in the JSON: the API sends it as a header)
 
     @property
     def pages(self) -> int:

@@ -80,3 +80,32 @@ def test_systemd_analyze_verifies_the_unit(tmp_path):
     problems = [line for line in (proc.stderr + proc.stdout).splitlines()
                 if "govsearch.service" in line and "ReadWritePaths" not in line and "WorkingDirectory" not in line]
     assert not problems, proc.stderr
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (python3 dev.py test installs Debian's nginx-light as root)")
+def test_nginx_accepts_the_replicas_sample(tmp_path):
+    sample = (DEPLOY / "nginx-replicas.conf").read_text(encoding="utf-8")
+    upstream, location = sample.split("# -- end upstream")
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(f"""
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log;
+events {{ }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    fastcgi_temp_path {tmp_path}/fastcgi;
+    uwsgi_temp_path {tmp_path}/uwsgi;
+    scgi_temp_path {tmp_path}/scgi;
+    {upstream}
+    server {{
+        listen 127.0.0.1:8158;
+        {location}
+    }}
+}}
+""", encoding="utf-8")
+    proc = subprocess.run([NGINX, "-t", "-q", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "proxy_next_upstream error timeout http_502 http_503;" in location

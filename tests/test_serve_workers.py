@@ -111,6 +111,22 @@ def test_a_killed_worker_is_replaced_and_workers_die_with_the_master(workers_ser
     assert _wait_for(lambda: not any(_alive(c) for c in children))
 
 
+def test_completions_answer_in_every_worker(workers_server):
+    """The master forked its workers while a background thread of the app (jieba's
+    part-of-speech warm-up) held a lock: the workers inherited it locked and
+    ``/api/suggest`` never answered (30 s timeouts). The master now lets those threads
+    end first."""
+    proc, port = workers_server
+    first, second = _children(proc.pid)
+    for stopped in (second, first):  # each worker in turn, the other one stopped
+        os.kill(stopped, signal.SIGSTOP)
+        try:
+            status, body = _get(port, "/api/suggest?q=%E4%BA%94")
+        finally:
+            os.kill(stopped, signal.SIGCONT)
+        assert status == 200 and json.loads(body)["suggestions"][0]["text"] == "五星支部"
+
+
 def _metric(text: str, name: str) -> int:
     for line in text.splitlines():
         if line.startswith(name + " "):
@@ -137,3 +153,72 @@ def test_metrics_count_the_requests_of_every_worker(workers_server):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(60) == 0
     assert not shared[0].exists()  # the master removes the folder when it stops
+
+
+def _search_as(port: int, visitor: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/api/search?q=%E4%BA%94%E6%98%9F%E6%94%AF%E9%83%A8", headers={"User-Agent": visitor})
+    r = conn.getresponse()
+    assert r.status == 200 and json.loads(r.read())["total"] == 3
+    conn.close()
+
+
+def _hot(port: int) -> list:
+    status, body = _get(port, "/api/suggest?q=%E4%BA%94")
+    assert status == 200
+    return json.loads(body)["hot"]
+
+
+@pytest.mark.parametrize("with_file", [True, False], ids=["query_log_file", "no file"])
+def test_hot_queries_count_the_searches_of_every_worker(tmp_path, with_file):
+    """Three visitors, two answered by one worker and one by the other (the other
+    worker stopped with SIGSTOP meanwhile, so the kernel hands the connection to the
+    running one): either worker lists the query, counted 3 times, and the file holds
+    every search after the server stops. Each worker saving its own counts over the
+    same file (before) lost one worker's; each listing its own never reached 3."""
+    build(SAMPLE_CORPUS, tmp_path / "index", workers=1)
+    hot_file = tmp_path / "hot" / "queries.json"
+    env = dict(os.environ, GOVSEARCH_REQUEST_LOG="false", GOVSEARCH_QUERY_LOG="true",
+               GOVSEARCH_HOT_QUERIES_MIN_VISITORS="3", GOVSEARCH_QUERY_LOG_FILE=str(hot_file) if with_file else "")
+    port = _free_port()
+    proc = subprocess.Popen([str(GOVSEARCH), "serve", "--workers", "2", "--threads", "2", "--port", str(port),
+                             "--index", str(tmp_path / "index")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=env)
+    try:
+        line = ""
+        while "serving on" not in line:
+            line = proc.stdout.readline()
+            assert line, "the server ended before serving"
+        assert _wait_for(lambda: len(_children(proc.pid)) == 2)
+        first, second = _children(proc.pid)
+        assert _wait_for(lambda: _get(port, "/healthz")[0] == 200)
+        os.kill(second, signal.SIGSTOP)  # only the first answers
+        try:
+            _search_as(port, "visitor one")
+            _search_as(port, "visitor two")
+            _search_as(port, "visitor two")
+            assert _hot(port) == []  # two visitors: not yet listed
+        finally:
+            os.kill(second, signal.SIGCONT)
+        os.kill(first, signal.SIGSTOP)  # only the second answers
+        try:
+            _search_as(port, "visitor three")
+            assert _hot(port) == [{"query": "五星支部", "count": 4}]
+        finally:
+            os.kill(first, signal.SIGCONT)
+        os.kill(second, signal.SIGSTOP)  # the first again: it lists the second's search too
+        try:
+            assert _hot(port) == [{"query": "五星支部", "count": 4}]
+        finally:
+            os.kill(second, signal.SIGCONT)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+    if with_file:
+        from search.querylog import QueryLog
+
+        saved = QueryLog(enabled=True, path=hot_file, min_visitors=3)
+        assert saved.hot() == [{"query": "五星支部", "count": 4}]  # read back by the next start

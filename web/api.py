@@ -122,7 +122,10 @@ def search():
         results.warnings.append(f"忽略了未知参数 {', '.join(unknown)} (unknown parameters ignored: {', '.join(unknown)}; "
                                 f"known: {', '.join(sorted(known))})")
     note_hits(results.total)
-    return jsonify(results.to_dict())
+    response = jsonify(results.to_dict())
+    if results.generation:  # which generation answered: replicas switching one by one are told apart by it
+        response.headers["X-Govsearch-Generation"] = results.generation
+    return response
 
 
 @bp.get("/api/suggest")
