@@ -147,3 +147,25 @@ def test_boilerplate_of_kept_line_hashes_is_that_of_the_texts():
     fewer = {k: v for k, v in hashes.items() if k not in ("d0", "d1")}
     assert corpus_state.boilerplate({}, fewer)[0] == frozenset()
     assert boilerplate_lines(v for k, v in docs.items() if k not in ("d0", "d1")) == frozenset()
+
+
+def test_the_mapped_analyzer_of_an_update_cuts_and_joins_as_the_loaded_one(built):
+    """An update of a few reports segments from the previous generation's mapped
+    dictionary: the same words, and the same verdicts on lines broken inside a word."""
+    from index.analysis import Analyzer
+    from index.generation import wordtable
+    from index.normalize import normalize
+
+    _, index = built
+    full = Analyzer()
+    mapped = wordtable.table_analyzer(store.current_generation(index), full.userdict)
+    assert mapped is not None
+    lines = [normalize(line) for text in REPORTS.values() for line in text.splitlines() if line.strip()]
+    lines += ["五星支部", "回郭镇党委", "设项目", "乡村振兴abc123", "x"]
+    for line in lines:
+        assert mapped.cut(line) == full.cut(line) and mapped.passage_words(line) == full.passage_words(line)
+    pairs = [("全面推进乡村振", "兴战略"), ("五星支", "部创建"), ("工作总结", "一、党建"), ("大隗", "镇"), ("人居环", "境"), ("。", "x"), ("好", "吗")]
+    scores = [full.junction_score(a, b) for a, b in pairs]
+    assert [mapped.junction_score(a, b) for a, b in pairs] == scores and set(scores) == {0, 1, 2}
+    assert any(full.in_dictionary_word(a[-1] + b[0]) for a, b in pairs)
+    assert all(mapped.in_dictionary_word(p) == full.in_dictionary_word(p) for p in ["支部", "环境", "部创", "结一"])
