@@ -110,7 +110,7 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
 
 
 class CountTable:
-    """The raw counts of every candidate term: ``terms`` sorted, ``counts`` an int64 array
+    """The raw counts of every candidate term: ``terms`` sorted, ``counts`` an int32 array
     of one row per term (as a word, a heading piece, a phrase: :data:`KINDS`), no row all
     zero. Stored as :data:`COUNTS` (the rows) and :data:`COUNT_TERMS` (the terms, one a
     line), so that an update reads it in a few milliseconds and changes only the rows of
@@ -123,7 +123,7 @@ class CountTable:
     @classmethod
     def from_counters(cls, counters: dict[str, Counter]) -> "CountTable":
         every = sorted(dict.fromkeys(chain.from_iterable(counters[k] for k in KINDS)))
-        counts = np.zeros((len(every), len(KINDS)), dtype=np.int64)
+        counts = np.zeros((len(every), len(KINDS)), dtype=np.int32)
         for j, kind in enumerate(KINDS):
             c = counters[kind]
             counts[:, j] = [c.get(t, 0) for t in every]
@@ -147,7 +147,7 @@ class CountTable:
             raise ValueError(f"{COUNT_TERMS}: header {header[:40]!r}, expected {COUNTS_MAGIC} {COUNTS_VERSION}")
         terms = body.split("\n") if body else []
         counts = np.load(gen / COUNTS, allow_pickle=False)
-        if counts.ndim != 2 or counts.shape != (len(terms), len(KINDS)) or counts.dtype != np.int64:
+        if counts.ndim != 2 or counts.shape != (len(terms), len(KINDS)) or counts.dtype != np.int32:
             raise ValueError(f"{COUNTS}: shape {counts.shape} {counts.dtype} for {len(terms)} terms")
         return cls(terms, np.array(counts))
 
@@ -156,7 +156,7 @@ class CountTable:
         _write_atomic(gen / COUNT_TERMS, f"{COUNTS_MAGIC} {COUNTS_VERSION}\n{body}".encode("utf-8"))
         tmp = gen / (COUNTS + ".tmp")
         with open(tmp, "wb") as f:
-            np.save(f, np.ascontiguousarray(self.counts, dtype=np.int64), allow_pickle=False)
+            np.save(f, np.ascontiguousarray(self.counts, dtype=np.int32), allow_pickle=False)
         os.replace(tmp, gen / COUNTS)
 
     def counters(self) -> dict[str, Counter]:
@@ -180,7 +180,7 @@ class CountTable:
         if new:
             added = sorted(new)
             at = [bisect_left(terms, t) for t in added]
-            counts = np.insert(counts, at, np.array([new[t] for t in added], dtype=np.int64), axis=0)
+            counts = np.insert(counts, at, np.array([new[t] for t in added], dtype=np.int32), axis=0)
             merged: list[str] = []
             last = 0
             for i, t in zip(at, added):
