@@ -43,6 +43,13 @@ def memory(pid: int) -> dict[str, float]:
         key, _, value = line.partition(":")
         if key in ("VmRSS", "RssAnon", "RssFile"):
             out[key] = int(value.split()[0]) / 1024
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key == "Pss":
+                out["Pss"] = int(value.split()[0]) / 1024
+    except OSError:
+        out["Pss"] = float("nan")
     return out
 
 
@@ -77,14 +84,25 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=120, help="reports in the generated corpus")
     ap.add_argument("--paragraphs", type=int, default=60, help="paragraphs per report")
     ap.add_argument("--corpus", type=Path, help="index this folder (read in place) instead of a generated corpus")
+    ap.add_argument("--index", type=Path, help="start from a copy of this index (its live generation) instead of "
+                                                "building one")
+    ap.add_argument("--queries", type=int, default=0, help="then this many more searches (several query kinds) "
+                                                            "on the last generation, with a row every tenth")
     ap.add_argument("--max-growth", type=float, default=30.0, help="MiB of RssAnon growth allowed over the switches")
     args = ap.parse_args()
     from index import build
 
     with tempfile.TemporaryDirectory(prefix="govsearch-switch-") as tmp:
         work = Path(tmp)
-        corpus = args.corpus or big_corpus(work / "corpus", args.files, args.paragraphs)
-        build(corpus, work / "index", workers=1)
+        if args.index:
+            from index.generation import store
+
+            live = store.current_generation(args.index)
+            shutil.copytree(live, work / "index" / live.name)
+            store.switch_to(work / "index", work / "index" / live.name)
+        else:
+            corpus = args.corpus or big_corpus(work / "corpus", args.files, args.paragraphs)
+            build(corpus, work / "index", workers=1)
         port = free_port()
         env = dict(os.environ, PYTHONPATH=str(ROOT), GOVSEARCH_REQUEST_LOG="false")
         server = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "serve", "--port", str(port), "--index",
@@ -132,13 +150,22 @@ def main() -> int:
                     time.sleep(0.05)
                 load()
                 rows.append((str(n), memory(server.pid)))
+            if args.queries:
+                kinds = ["", "&page=2&sort=year", "&group=report", "&topic=" + urllib.parse.quote("党建")]
+                step = max(args.queries // 10, 1)
+                for i in range(1, args.queries + 1):
+                    q = queries[i % len(queries)]
+                    get(port, f"/api/search?q={q}{kinds[(i // len(queries)) % len(kinds)]}")
+                    if i % step == 0:
+                        rows.append((f"+{i} queries", memory(server.pid)))
         finally:
             server.terminate()
             server.wait(30)
-    print("| switch | VmRSS MiB | RssAnon MiB | RssFile MiB |\n|---|---|---|---|")
+    print("| switch | VmRSS MiB | RssAnon MiB | RssFile MiB | Pss MiB |\n|---|---|---|---|---|")
     for label, m in rows:
-        print(f"| {label} | {m['VmRSS']:.0f} | {m['RssAnon']:.0f} | {m['RssFile']:.0f} |")
-    growth = rows[-1][1]["RssAnon"] - rows[1][1]["RssAnon"]
+        print(f"| {label} | {m['VmRSS']:.0f} | {m['RssAnon']:.0f} | {m['RssFile']:.0f} | {m['Pss']:.0f} |")
+    last = rows[args.switches][1]
+    growth = last["RssAnon"] - rows[1][1]["RssAnon"]
     print(f"RssAnon from switch 1 to {args.switches}: {growth:+.1f} MiB (allowed {args.max_growth:.0f})")
     return 0 if growth <= args.max_growth else 1
 

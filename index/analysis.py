@@ -168,10 +168,18 @@ class Analyzer:
         if not a or not b:
             return 0
         cut = len(a)
-        for word, start, end in self.jieba.tokenize(a + b, HMM=False):
+        for word, start, end in self._tokenizer_for(a + b).tokenize(a + b, HMM=False):
             if start < cut < end:
                 return 2
-        return 1 if a[-1] + b[0] in self._dictionary_bigrams() else 0
+        return 1 if self.in_dictionary_word(a[-1] + b[0]) else 0
+
+    def _tokenizer_for(self, text: str):
+        """A jieba tokenizer that cuts ``text`` as the analyzer does (here: the loaded one)."""
+        return self.jieba
+
+    def in_dictionary_word(self, pair: str) -> bool:
+        """Whether the two characters ``pair`` stand together inside some dictionary word."""
+        return pair in self._dictionary_bigrams()
 
     def _dictionary_bigrams(self) -> frozenset[str]:
         if self._bigrams is None:

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from whoosh import index as whoosh_index
 
 from index import fields as field_model
-from index.analysis import Analyzer
+from index.analysis import Analyzer, default_userdict, read_userdict
 from index.defaults import DEFAULT_CORPUS
 from index.errors import (
     CorpusMismatch,
@@ -32,7 +32,17 @@ from index.errors import (
     NothingIndexed,
     index_command,
 )
-from index.generation import columns, grams, lifecycle, store, vocabulary, whoosh_writer, wordrows, wordtable
+from index.generation import (
+    columns,
+    corpus_state,
+    grams,
+    lifecycle,
+    store,
+    vocabulary,
+    whoosh_writer,
+    wordrows,
+    wordtable,
+)
 from index.generation.generation_format import GENERATION_FORMAT
 from index.generation.schema import FORMAT, make_schema
 from index.model import Passage, Report
@@ -53,7 +63,7 @@ from index.reading.limits import (
     memory_reason,
     time_limit,
 )
-from index.reading.structure import boilerplate_lines, parse
+from index.reading.structure import parse
 from index.reading.topics import TopicLexicon
 from index.visibility import Rules, rules_from_settings
 from index.wording import count
@@ -103,6 +113,7 @@ class AnalyzedReport:
     norms: list[str]  # normalized text of each passage (for the bigram index)
     characters: int
     ocr: dict | None = None  # OcrInfo.to_dict() of a scan read by OCR
+    content: str = ""  # SHA-1 of the file's bytes (corpus_state: "nothing changed" by content)
 
 
 # --------------------------------------------------------------------------- analysis
@@ -186,7 +197,8 @@ def _analyze(source: SourceFile, doc_id: str, overrides: dict[str, str], analyze
                     review_year=info.review_year if info.year is not None else None, extra=_extra_values(overrides))
     fingerprint = _fingerprint(data, overrides)
     ocr_info = extracted.ocr.to_dict() if extracted.ocr is not None else None
-    return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text), ocr_info)
+    return AnalyzedReport(report, fingerprint, words, section_words, norms, len(data_text), ocr_info,
+                          corpus_state.content_hash(data))
 
 
 def _extra_values(overrides: dict[str, str] | None) -> dict[str, str]:
@@ -194,6 +206,10 @@ def _extra_values(overrides: dict[str, str] | None) -> dict[str, str]:
     metadata (a ``district`` column for a ``district`` field); ``-`` is no value."""
     extra = field_model.current().extra_report_values
     return {k: v for k, v in (overrides or {}).items() if k in extra and v and v != meta.NULL}
+
+
+def _overrides_hash(overrides: dict[str, str]) -> str:
+    return hashlib.sha1(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 def _fingerprint(data: bytes, overrides: dict[str, str]) -> str:
@@ -262,23 +278,32 @@ def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, lim
         pool.join()
 
 
-def corpus_boilerplate(sources: list[SourceFile]) -> frozenset[str]:
+def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None,
+                       kept: dict[str, list[int]] | None = None) -> tuple[frozenset[str], dict[str, list[int]]]:
     """Lines repeated across many files of the corpus (licence notes, footers): never
-    headings (see structure.boilerplate_lines). Only plain-text files are read for this
-    (cheap to decode; extracting Word, PDF and web files twice would double their cost,
-    and their extractors drop running headers and page furniture themselves).
-    Unreadable files are left out here; they are reported when they are analyzed."""
-
-    def texts():
-        for source in sources:
-            if not source.relpath.lower().endswith(TEXT_SUFFIXES):
-                continue
-            try:
-                yield read(source)[0]
-            except Exception:
-                continue
-
-    return boilerplate_lines(texts())
+    headings (see structure.boilerplate_lines), and the line hashes of each plain-text
+    file (corpus_state). Only plain-text files are looked at (cheap to decode; extracting
+    Word, PDF and web files twice would double their cost, and their extractors drop
+    running headers and page furniture themselves); those in ``kept`` (line hashes of the
+    previous generation) and not in ``reread`` (the files analyzed now) are not read again:
+    the lines returned are those of the files read. Unreadable files are left out here;
+    they are reported when they are analyzed."""
+    reread = set(reread) if reread is not None else None
+    kept = kept or {}
+    texts: dict[str, str] = {}
+    previous: dict[str, list[int]] = {}
+    for source in sources:
+        rel = source.relpath
+        if not rel.lower().endswith(TEXT_SUFFIXES):
+            continue
+        if rel in kept and reread is not None and rel not in reread:
+            previous[rel] = kept[rel]
+            continue
+        try:
+            texts[rel] = read(source)[0]
+        except Exception:
+            continue
+    return corpus_state.boilerplate(texts, previous)
 
 
 # --------------------------------------------------------------------------- sidecars
@@ -512,8 +537,8 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
             notes.append("no index yet: building one")
         return None, None
     try:
-        store.verify_generation(gen)
-        absent = [name for name in (vocabulary.COUNTS, wordrows.MANIFEST) if not (gen / name).is_file()]
+        store.check_unchanged_since_manifest(gen)
+        absent = [name for name in (vocabulary.COUNTS, vocabulary.COUNT_TERMS, wordrows.MANIFEST) if not (gen / name).is_file()]
         if not (gen / columns.MANIFEST).is_file():
             absent.append(columns.MANIFEST)
         elif "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
@@ -524,7 +549,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
             return None, None
         for name in (grams.MANIFEST, wordrows.MANIFEST):
             store.read_json(gen / name)
-        counts = vocabulary.read_counts(gen)  # an update starts from them
+        counts = vocabulary.CountTable.read(gen)  # an update starts from them
         ix = whoosh_index.open_dir(str(gen))
         try:
             ix.doc_count_all()
@@ -564,9 +589,11 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     visibility = _visibility_rules(visibility, info)
     lexicon_path = _recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
     userdict_path = _recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
-    analyzer = Analyzer.with_extra_dictionary(userdict_path)
+    # read now (a file that cannot be read is an error before anything is locked); the
+    # analyzer (jieba and the gazetteer: a second or more) only once something changed
+    extra_words = read_userdict(Path(userdict_path).read_text(encoding="utf-8")) if userdict_path else []
     lexicon = TopicLexicon.load(lexicon_path)
-    signature = _config_signature(analyzer, lexicon)
+    stamp = _settings_stamp(lexicon_path, userdict_path, limits, ocr, visibility)
     workers = workers or os.cpu_count() or 1
     try:
         lock = store.build_lock(index_dir)
@@ -580,6 +607,14 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             sources, walk_skipped = walked.files, walked.skipped
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
+            if incremental and live is not None:
+                quick = _quick_nothing_changed(index_dir, corpus, live, info, stamp, walked, notes)
+                if quick is not None:
+                    store.record_last_build(index_dir, "ok", quick.mode, live.name)
+                    quick.seconds = round(time.perf_counter() - started, 3)
+                    return quick
+            analyzer = Analyzer(default_userdict() + extra_words)
+            signature = _config_signature(analyzer, lexicon)
             previous, counts = _usable_previous(index_dir, notes) if incremental else (None, None)
             if previous is not None:
                 old_info = store.read_json(previous / store.BUILD_INFO)
@@ -601,7 +636,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                             "visibility": visibility}
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
-                                  sources, sources_info, counts, ocr, walked.sidecars, limits)
+                                  sources, sources_info, counts, ocr, walked.sidecars, limits, stamp)
                 store.write_manifest(gen)
                 lifecycle.check_stop()
             except NothingIndexed:
@@ -643,6 +678,64 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     return report
 
 
+def _settings_stamp(lexicon_path, userdict_path, limits: Limits | None, ocr: ocr_reader.OcrOptions,
+                    visibility: Rules | None = None) -> str:
+    """What a build's result depends on besides the corpus, by file times rather than
+    contents (corpus_state: an update compares it before loading anything): the formats,
+    the shipped tables, the lexicon and dictionary files, the limits and OCR options, and
+    the visibility rules (changed rules must reach every report they now cover)."""
+    data = Path(__file__).resolve().parent.parent / "data"
+    parts: list = [GENERATION_FORMAT, FORMAT, columns.FORMAT, repr(limits or Limits()), ocr.enabled,
+                   [f.name for f in field_model.current().fields], (visibility or Rules()).to_dict()]
+    for path in sorted(data.rglob("*")) if data.is_dir() else []:
+        if path.is_file():
+            parts.append([path.relative_to(data).as_posix(), corpus_state.stat_of(path)])
+    for path in (lexicon_path, userdict_path):
+        parts.append([str(Path(path).resolve()), corpus_state.stat_of(Path(path))] if path else None)
+    return hashlib.sha1(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _quick_nothing_changed(index_dir: Path, corpus: Path, live: Path, info: dict | None, stamp: str,
+                           walked, notes: list[str]) -> BuildReport | None:
+    """The report of an update that has nothing to do, decided from the live generation's
+    corpus state (index/generation/corpus_state.py) without reading the corpus or the
+    index: the same files with the same size and time (a file whose time changed: the
+    same bytes), the same sidecar tables and settings, and a generation whose files are as
+    its manifest says. None when anything differs or cannot be told so: then the update
+    goes the long way (which also says what is damaged and repairs it)."""
+    if not info or info.get("format") != GENERATION_FORMAT or info.get("corpus") != str(corpus.resolve()):
+        return None
+    state = corpus_state.read(live)
+    if state is None or state.get("stamp") != stamp or not state.get("complete"):
+        return None
+    try:
+        store.check_unchanged_since_manifest(live)
+        written = (live / store.MANIFEST).stat().st_mtime_ns
+    except (IndexDamaged, OSError):
+        return None
+    changed = corpus_state.changed_files(state, walked.files, walked.sidecars, written)
+    if changed is None:
+        return None
+    by_rel = {s.relpath: s for s in walked.files}
+    for rel in changed:
+        recorded = state["files"][rel].get("sha1")
+        try:
+            if not recorded or corpus_state.content_hash(by_rel[rel].read_bytes()) != recorded:
+                return None
+        except (SkipFile, OSError):
+            return None
+    report = BuildReport(str(index_dir), live.name, "update", notes=notes)
+    report.corpus = str(corpus.resolve())
+    report.skipped.extend(walked.skipped)
+    report.skipped.extend((f, r) for f, r in state.get("skipped", []))
+    report.notes.extend(state.get("notes", []))
+    report.unchanged = [s.relpath for s in walked.files if "skipped" not in state["files"][s.relpath]]
+    report.documents, report.passages = info.get("documents", 0), info.get("passages", 0)
+    report.characters = info.get("characters", 0)
+    report.notes.append(f"nothing changed since {live.name}: the index stays as it is")
+    return report
+
+
 def _live_name(index_dir: Path) -> str | None:
     try:
         return store.current_generation(index_dir).name
@@ -659,6 +752,19 @@ def _nothing_changed(previous: Path, report: BuildReport) -> bool:
     except (OSError, ValueError, TypeError):
         return False
     return len(report.unchanged) == before == report.documents
+
+
+TABLE_CUT_BYTES = 200_000  # text to segment in an update under which the mapped dictionary is faster
+
+
+def _few_to_cut(tasks, old_docs: dict[str, dict], kept: dict[str, dict]) -> bool:
+    """Whether an update segments so little text (the files it analyzes, and the stored
+    passages of the reports it drops or replaces) that cutting it from the mapped
+    dictionary (about 9 µs a character) costs less than loading jieba's (about a second)."""
+    if len(tasks) >= PARALLEL_THRESHOLD or any(t[0].relpath.lower().endswith(IMAGE_SUFFIXES) for t in tasks):
+        return False
+    old = sum(3 * d.get("characters", 0) for rel, d in old_docs.items() if rel not in kept)
+    return old + sum(_size(t[0]) for t in tasks) <= TABLE_CUT_BYTES
 
 
 def _size(source: SourceFile) -> int:
@@ -679,14 +785,28 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                       progress: Progress | None, report: BuildReport, sources: list[SourceFile],
                       sources_info: dict, previous_counts: dict | None = None,
                       ocr: ocr_reader.OcrOptions | None = None, sidecars: list[SourceFile] | None = None,
-                      limits: Limits | None = None) -> None:
+                      limits: Limits | None = None, stamp: str = "") -> None:
+    sidecar_stats = {t.relpath: corpus_state.stat_of(t.path) for t in (sidecars or [])}  # before reading them
+    walk_skipped = len(report.skipped)
+    notes_before = len(report.notes)
     overrides, sidecar_problems = load_sidecars(corpus, report.notes, sidecars)
+    sidecar_notes = report.notes[notes_before:]
     report.skipped.extend((f, f"sidecar ignored: {why}") for f, why in sidecar_problems)
 
     old_docs: dict[str, dict] = {}
+    old_state: dict = {}
+    kept_lines: dict[str, list[int]] = {}
+    written = 0
     if previous is not None:
         old_docs = {d["source"]: d for d in store.read_json(previous / store.DOCUMENTS)}
+        state = corpus_state.read(previous)
+        if state is not None and state.get("stamp") == stamp:
+            old_state = state["files"]
+            kept_lines = corpus_state.read_lines(previous, state)
+            written = (previous / store.MANIFEST).stat().st_mtime_ns
         store.link_copy(previous, gen)
+        for name in (corpus_state.STATE, corpus_state.LINES):  # written anew below, never through a link
+            (gen / name).unlink(missing_ok=True)
         ix = whoosh_index.open_dir(str(gen))
     else:
         ix = whoosh_index.create_in(str(gen), make_schema(analyzer))
@@ -694,23 +814,46 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     ids = assign_doc_ids(s.relpath for s in sources)
     tasks = []
     documents: dict[str, dict] = {}
+    files_state: dict[str, dict] = {}  # corpus_state: each file's stat, content and outcome
+    stats: dict[str, tuple[int, int] | None] = {}
     current = {s.relpath for s in sources}
     for source in sources:
-        ov = overrides.get(source.relpath, {})
+        rel = source.relpath
+        ov = overrides.get(rel, {})
         if not ov.get("visibility") or ov["visibility"] == meta.NULL:  # no sidecar value: the folder rules
-            ov = {**ov, "visibility": sources_info.get("visibility", Rules()).of(source.relpath)}
-        old = old_docs.get(source.relpath)
-        doc_id = ids[source.relpath]
+            ov = {**ov, "visibility": sources_info.get("visibility", Rules()).of(rel)}
+        ov_hash = _overrides_hash(ov)
+        stats[rel] = st = corpus_state.stat_of(source.path)  # before reading: a later change shows
+        old = old_docs.get(rel)
+        doc_id = ids[rel]
+        recorded = old_state.get(rel)
+        same_stat = (recorded is not None and st is not None and list(st) == recorded.get("stat")
+                     and st[1] < written and recorded.get("overrides") == ov_hash)
+        if same_stat and "skipped" in recorded and old is None:  # skipped before, for a lasting reason
+            report.skipped.append((rel, recorded["skipped"]))
+            files_state[rel] = recorded
+            continue
         if old is not None and old["doc_id"] == doc_id:
-            try:
-                fp = _fingerprint(source.read_bytes(), ov)
-            except SkipFile:
-                fp = None  # analyzed below, where the reason is reported
+            if same_stat and recorded.get("fingerprint") == old["fingerprint"]:
+                fp, content = old["fingerprint"], recorded.get("sha1")  # unchanged: not read
+            else:
+                try:
+                    data = source.read_bytes()
+                    fp, content = _fingerprint(data, ov), corpus_state.content_hash(data)
+                except SkipFile:
+                    fp = content = None  # analyzed below, where the reason is reported
             if fp == old["fingerprint"]:
-                documents[source.relpath] = old
-                report.unchanged.append(source.relpath)
+                documents[rel] = old
+                files_state[rel] = {"stat": list(st) if st else None, "sha1": content, "fingerprint": fp,
+                                    "overrides": ov_hash}
+                report.unchanged.append(rel)
                 continue
         tasks.append((source, doc_id, ov))
+
+    if previous is not None and _few_to_cut(tasks, old_docs, documents):
+        # a few reports to segment: from the previous generation's mapped dictionary (the
+        # same dictionary: its signature was checked) instead of loading jieba's
+        analyzer = wordtable.table_analyzer(previous, analyzer.userdict) or analyzer
 
     grams_manifest = {"segments": [], "next_row": 0}
     if previous is not None:
@@ -752,7 +895,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 if rel not in current:
                     report.removed.append(rel)
         done = 0
-        boilerplate = corpus_boilerplate(sources) if tasks else frozenset()
+        boilerplate, line_hashes = corpus_boilerplate(sources, {t[0].relpath for t in tasks}, kept_lines)
         analyzed = _analyze_all(tasks, analyzer, lexicon, workers, boilerplate, ocr, limits)
         for rel, item, problem in analyzed:
             lifecycle.check_stop()
@@ -761,7 +904,14 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 progress(done, len(tasks), rel)
             if problem:
                 (report.skipped if problem[0] == "skipped" else report.failed).append((rel, problem[1]))
+                if problem[0] == "skipped":
+                    st = stats.get(rel)
+                    files_state[rel] = {"stat": list(st) if st else None, "sha1": None, "skipped": problem[1],
+                                        "overrides": _overrides_hash(overrides.get(rel, {}))}
                 continue
+            st = stats.get(rel)
+            files_state[rel] = {"stat": list(st) if st else None, "sha1": item.content,
+                                "fingerprint": item.fingerprint, "overrides": _overrides_hash(overrides.get(rel, {}))}
             first_row = gram_writer.add(item.norms)
             word_writer.add(first_row, item.words)
             vocab.add(item.report.passages, item.norms, item.words)
@@ -800,6 +950,9 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     report.passages = sum(d["passages"] for d in ordered)
     report.characters = sum(d["characters"] for d in ordered)
     store.write_json(gen / store.DOCUMENTS, ordered)
+    corpus_state.write(gen, files_state, sidecar_stats, stamp, line_hashes,
+                       report.skipped[walk_skipped:],
+                       sidecar_notes, complete=not report.failed and len(files_state) == len(sources))
     # the OCR'd reports (doc_id → mean confidence): small, read with the columns, so a
     # hit says where its text came from without documents.json
     store.write_json(gen / OCR_DOCUMENTS, {d["doc_id"]: d["ocr"]["confidence"] for d in ordered if d.get("ocr")})

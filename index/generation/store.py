@@ -217,6 +217,40 @@ def verify_generation(gen: Path) -> None:
                 raise IndexDamaged(f"{path} cannot be read: {exc}") from None
 
 
+def check_unchanged_since_manifest(gen: Path) -> None:
+    """:func:`verify_generation` by the manifest's sizes and the files' times, for an
+    update: a generation's files are written once, before its manifest, so a file as
+    written has the size the manifest says and a time no later than the manifest's.
+    Only a file whose time is not earlier than the manifest's (written in place since,
+    or in the same clock tick) is read through for its checksum. Raise
+    :class:`IndexDamaged` naming the first file that is missing, truncated or damaged."""
+    manifest = read_manifest(gen)
+    if manifest is None:
+        verify_generation(gen)
+        return
+    written = (gen / MANIFEST).stat().st_mtime_ns
+    crcs = manifest["crc32"]
+    for name, size in manifest["files"].items():
+        path = gen / name
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise IndexDamaged(f"{path} is missing") from None
+        if st.st_size != size:
+            raise IndexDamaged(f"{path} has {st.st_size} bytes, {size} were written (truncated or replaced)")
+        if st.st_mtime_ns >= written and crcs.get(name) is not None:
+            try:
+                actual = file_crc32(path)
+            except OSError as exc:
+                raise IndexDamaged(f"{path} cannot be read: {exc.strerror or exc}") from None
+            if actual != crcs[name]:
+                raise IndexDamaged(f"{path} is damaged: its checksum differs from the one written "
+                                   "(same size, other bytes)")
+    for name in (BUILD_INFO, DOCUMENTS):
+        if name not in manifest["files"]:
+            raise IndexDamaged(f"{gen / name} is missing")
+
+
 def watch(path: Path) -> tuple[Path, int, int, int]:
     """What :func:`check_watched` compares: a mapped file's inode, size and mtime now."""
     st = os.stat(path)

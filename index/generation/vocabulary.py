@@ -16,18 +16,20 @@ for terms written in Chinese characters only, its **pinyin** — precomputed her
 pypinyin, whose phrase dictionary reads polyphones by the word (银行 = yin hang,
 重庆 = chong qing).
 
-Two files go into the generation folder:
+Three files go into the generation folder:
 
 * ``vocabulary.json.gz``: the table the search side loads (gzip: read only when a query
   needs query assistance) — columns ``terms``, ``freq``,
   ``kinds`` (bit flags, :data:`WORD` …) and ``pinyin`` (syllables separated by spaces,
   empty for terms with other characters), sorted by term;
-* ``vocabulary-counts.json.gz``: the raw passage counts of every candidate term (as a
-  word, a heading piece and a phrase, before the thresholds), so that ``index update``
-  starts from them, subtracts what the changed and removed reports contributed (their
-  passages are read back from the previous generation and cut again with the same
-  dictionary) and adds what the re-analyzed ones contribute: the result is the
-  vocabulary a full build would write, without keeping each report's share.
+* ``vocabulary-counts.npy`` and ``vocabulary-counts.terms``: the raw passage counts of
+  every candidate term (as a word, a heading piece and a phrase, before the thresholds;
+  one row per term, the terms one a line), so that ``index update`` starts from them,
+  subtracts what the changed and removed reports contributed (their passages are read
+  back from the previous generation and cut again with the same dictionary) and adds
+  what the re-analyzed ones contribute — changing only those terms' rows, and only their
+  entries of the table above: the result is the vocabulary a full build would write,
+  without keeping each report's share or recounting the others.
 """
 
 from __future__ import annotations
@@ -36,17 +38,22 @@ import gzip
 import json
 import os
 import re
+from bisect import bisect_left
 from collections import Counter
 from itertools import chain
 from pathlib import Path
+
+import numpy as np
 
 from index.generation import assist_tables
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
-COUNTS = "vocabulary-counts.json.gz"
+COUNTS = "vocabulary-counts.npy"  # the counts, one row per term
+COUNT_TERMS = "vocabulary-counts.terms"  # the terms, one a line after a header line
+COUNTS_MAGIC = "govsearch-vocabulary-counts"
 VERSION = 1
-COUNTS_VERSION = 1
+COUNTS_VERSION = 2
 KINDS = ("w", "h", "p")  # word, heading piece, phrase candidate
 
 WORD, HEADING, DICTIONARY, PHRASE = 1, 2, 4, 8
@@ -102,26 +109,123 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
     return ws, heads, phrases
 
 
+class CountTable:
+    """The raw counts of every candidate term: ``terms`` sorted, ``counts`` an int32 array
+    of one row per term (as a word, a heading piece, a phrase: :data:`KINDS`), no row all
+    zero. Stored as :data:`COUNTS` (the rows) and :data:`COUNT_TERMS` (the terms, one a
+    line), so that an update reads it in a few milliseconds and changes only the rows of
+    the terms its reports touch (:meth:`apply`)."""
+
+    def __init__(self, terms: list[str], counts: np.ndarray):
+        self.terms = terms
+        self.counts = counts
+
+    @classmethod
+    def from_counters(cls, counters: dict[str, Counter]) -> "CountTable":
+        every = sorted(dict.fromkeys(chain.from_iterable(counters[k] for k in KINDS)))
+        counts = np.zeros((len(every), len(KINDS)), dtype=np.int32)
+        for j, kind in enumerate(KINDS):
+            c = counters[kind]
+            counts[:, j] = [c.get(t, 0) for t in every]
+        keep = counts.any(axis=1)
+        if not keep.all():
+            every = [t for t, k in zip(every, keep.tolist()) if k]
+            counts = counts[keep]
+        return cls(every, counts)
+
+    @classmethod
+    def read(cls, gen: Path) -> "CountTable":
+        """ValueError or OSError when the files are missing or damaged."""
+        gen = Path(gen)
+        raw = (gen / COUNT_TERMS).read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{COUNT_TERMS} is damaged ({exc})") from None
+        header, _, body = text.partition("\n")
+        if header != f"{COUNTS_MAGIC} {COUNTS_VERSION}":
+            raise ValueError(f"{COUNT_TERMS}: header {header[:40]!r}, expected {COUNTS_MAGIC} {COUNTS_VERSION}")
+        terms = body.split("\n") if body else []
+        counts = np.load(gen / COUNTS, allow_pickle=False)
+        if counts.ndim != 2 or counts.shape != (len(terms), len(KINDS)) or counts.dtype != np.int32:
+            raise ValueError(f"{COUNTS}: shape {counts.shape} {counts.dtype} for {len(terms)} terms")
+        return cls(terms, np.array(counts))
+
+    def write(self, gen: Path) -> None:
+        body = "\n".join(self.terms)
+        _write_atomic(gen / COUNT_TERMS, f"{COUNTS_MAGIC} {COUNTS_VERSION}\n{body}".encode("utf-8"))
+        tmp = gen / (COUNTS + ".tmp")
+        with open(tmp, "wb") as f:
+            np.save(f, np.ascontiguousarray(self.counts, dtype=np.int32), allow_pickle=False)
+        os.replace(tmp, gen / COUNTS)
+
+    def counters(self) -> dict[str, Counter]:
+        out = {}
+        for j, kind in enumerate(KINDS):
+            col = self.counts[:, j].tolist()
+            out[kind] = Counter({t: n for t, n in zip(self.terms, col) if n})
+        return out
+
+    def apply(self, delta: dict[str, list[int]]) -> dict[str, tuple[int, int, int]]:
+        """Add ``delta`` (term → change of each kind's count; a count never goes under 0)
+        and return the new counts of the terms it names."""
+        terms, counts = self.terms, self.counts
+        new: dict[str, list[int]] = {}
+        for term, change in delta.items():
+            i = bisect_left(terms, term)
+            if i < len(terms) and terms[i] == term:
+                counts[i] = np.maximum(counts[i] + change, 0)
+            elif any(n > 0 for n in change):
+                new[term] = [max(n, 0) for n in change]
+        if new:
+            added = sorted(new)
+            at = [bisect_left(terms, t) for t in added]
+            counts = np.insert(counts, at, np.array([new[t] for t in added], dtype=np.int32), axis=0)
+            merged: list[str] = []
+            last = 0
+            for i, t in zip(at, added):
+                merged.extend(terms[last:i])
+                merged.append(t)
+                last = i
+            merged.extend(terms[last:])
+            terms = merged
+        keep = counts.any(axis=1)
+        if not keep.all():
+            gone = np.flatnonzero(~keep)
+            counts = counts[keep]
+            drop = set(gone.tolist())
+            terms = [t for i, t in enumerate(terms) if i not in drop]
+        self.terms, self.counts = terms, counts
+        out = {}
+        for term in delta:
+            i = bisect_left(terms, term)
+            out[term] = tuple(counts[i].tolist()) if i < len(terms) and terms[i] == term else (0, 0, 0)
+        return out
+
+
 class VocabularyBuilder:
     """Counts terms during a build; :meth:`write` writes the files. An update starts
-    from the previous generation's counts (:func:`read_counts`), calls :meth:`remove`
+    from the previous generation's counts (:class:`CountTable`), calls :meth:`remove`
     for every report it drops or re-indexes and :meth:`add` for every report it
-    analyzes."""
+    analyzes: only the terms of those reports change, in the counts and in the table."""
 
-    def __init__(self, analyzer, previous: Path | None = None, counts: dict | None = None):
+    def __init__(self, analyzer, previous: Path | None = None, counts: "CountTable | None" = None):
         self.analyzer = analyzer
-        self.dictionary = {normalize(w) for w, _ in analyzer.userdict}
+        self._dictionary: set[str] | None = None
         self.counts: dict[str, Counter] = {k: Counter() for k in KINDS}
-        self._pinyin_cache: dict[str, str] = {}
+        self.previous = Path(previous) if previous is not None else None
+        self.table: CountTable | None = None
+        self.delta: dict[str, list[int]] = {}
         self._tags_cache: dict[str, str] = {}
         if previous is not None:
-            self.counts = counts if counts is not None else read_counts(previous)
-            try:
-                old = read_vocabulary(previous)
-                self._pinyin_cache = {t: p for t, p in zip(old["terms"], old["pinyin"]) if p}
-            except (OSError, ValueError, KeyError):
-                pass
+            self.table = counts if counts is not None else CountTable.read(previous)
             self._tags_cache = _previous_tags(previous)
+
+    @property
+    def dictionary(self) -> set[str]:
+        if self._dictionary is None:
+            self._dictionary = {normalize(w) for w, _ in self.analyzer.userdict}
+        return self._dictionary
 
     def _terms(self, passages, norms: list[str], words: list[list[str]]) -> tuple[Counter, Counter, Counter]:
         w, h, p = Counter(), Counter(), Counter()
@@ -132,10 +236,22 @@ class VocabularyBuilder:
             p.update(c)
         return w, h, p
 
+    def _change(self, counters, sign: int) -> None:
+        for j, counter in enumerate(counters):
+            for term, n in counter.items():
+                row = self.delta.get(term)
+                if row is None:
+                    row = self.delta[term] = [0] * len(KINDS)
+                row[j] += sign * n
+
     def add(self, passages, norms: list[str], words: list[list[str]]) -> None:
         """One analyzed report: its passages (with ``kind`` and ``text``), their
         normalized texts and multi-character jieba words."""
-        for kind, counter in zip(KINDS, self._terms(passages, norms, words)):
+        counters = self._terms(passages, norms, words)
+        if self.table is not None:
+            self._change(counters, 1)
+            return
+        for kind, counter in zip(KINDS, counters):
             self.counts[kind].update(counter)
 
     def remove(self, passages) -> None:
@@ -146,7 +262,11 @@ class VocabularyBuilder:
         rows = [_Stored(kind, text) for kind, text, _ in passages]
         norms = [norm for _, _, norm in passages]
         words = [self.analyzer.passage_words(norm) for norm in norms]
-        for kind, counter in zip(KINDS, self._terms(rows, norms, words)):
+        counters = self._terms(rows, norms, words)
+        if self.table is not None:
+            self._change(counters, -1)
+            return
+        for kind, counter in zip(KINDS, counters):
             counts = self.counts[kind]
             for term, n in counter.items():
                 left = counts.get(term, 0) - n
@@ -155,44 +275,76 @@ class VocabularyBuilder:
                 else:
                     counts.pop(term, None)
 
+    def _entry(self, term: str, w: int, h: int, p: int) -> tuple[int, int] | None:
+        """A term's (passage frequency, kinds) in the table, None when it is not in it."""
+        freq = kinds = 0
+        if w > 0:
+            in_dictionary = term in self.dictionary
+            if w >= MIN_WORD_PASSAGES or in_dictionary:  # a word seen once is mostly segmentation noise
+                freq, kinds = w, WORD | (DICTIONARY if in_dictionary else 0)
+        if h > 0:
+            freq, kinds = max(freq, h), kinds | HEADING | (DICTIONARY if term in self.dictionary else 0)
+        if p >= MIN_PHRASE_PASSAGES:
+            freq, kinds = max(freq, p), kinds | PHRASE
+        return (freq, kinds) if kinds else None
+
     def totals(self) -> dict[str, tuple[int, int]]:
         """term → (passage frequency, kinds)."""
-        words, heads, phrases = (self.counts[k] for k in KINDS)
+        if self.table is not None:
+            rows = zip(self.table.terms, self.table.counts.tolist())
+        else:
+            words, heads, phrases = (self.counts[k] for k in KINDS)
+            rows = ((t, (words.get(t, 0), heads.get(t, 0), phrases.get(t, 0)))
+                    for t in dict.fromkeys(chain(words, heads, phrases)))
         out: dict[str, tuple[int, int]] = {}
-        for term, n in words.items():
-            in_dictionary = term in self.dictionary
-            if n >= MIN_WORD_PASSAGES or in_dictionary:  # a word seen once is mostly segmentation noise
-                out[term] = (n, WORD | (DICTIONARY if in_dictionary else 0))
-        for term, n in heads.items():
-            freq, kinds = out.get(term, (0, 0))
-            out[term] = (max(freq, n), kinds | HEADING | (DICTIONARY if term in self.dictionary else 0))
-        for term, n in phrases.items():
-            if n < MIN_PHRASE_PASSAGES:
-                continue
-            freq, kinds = out.get(term, (0, 0))
-            out[term] = (max(freq, n), kinds | PHRASE)
+        for term, (w, h, p) in rows:
+            entry = self._entry(term, w, h, p)
+            if entry is not None:
+                out[term] = entry
         return out
+
+    def _updated_table(self, changed: dict[str, tuple[int, int, int]]):
+        """The previous generation's table with the entries of ``changed`` terms made
+        again: (terms, freq, kinds, pinyin cache); None when it cannot be read."""
+        try:
+            old = read_vocabulary(self.previous)
+            table = {t: (f, k) for t, f, k in zip(old["terms"], old["freq"], old["kinds"], strict=True)}
+            cache = {t: p for t, p in zip(old["terms"], old["pinyin"], strict=True) if p}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        for term, (w, h, p) in changed.items():
+            entry = self._entry(term, w, h, p)
+            if entry is None:
+                table.pop(term, None)
+            else:
+                table[term] = entry
+        return table, cache
 
     def write(self, gen: Path) -> int:
         """Write both files and the query-assistance tables derived from them
         (index/generation/assist_tables.py) into ``gen``; returns the number of terms."""
-        totals = self.totals()
+        totals = cache = None
+        if self.table is not None:
+            changed = self.table.apply(self.delta)
+            updated = self._updated_table(changed)
+            if updated is not None:
+                totals, cache = updated
+            table = self.table
+        else:
+            table = CountTable.from_counters(self.counts)
+        if totals is None:
+            totals, cache = self.totals(), {}
         terms = sorted(totals)
-        pinyin = _pinyin_all(terms, self._pinyin_cache)
+        pinyin = _pinyin_all(terms, cache)
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
         assist_tables.write(gen, assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
                                                     assist_tables.pos_tags(terms, self._tags_cache)))
         _write_atomic(gen / VOCABULARY, gzip.compress(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
-        # the counters hold their terms mostly in order already (read back sorted): fast to sort
-        every = sorted(dict.fromkeys(chain.from_iterable(self.counts[k] for k in KINDS)))
-        raw = {"version": COUNTS_VERSION, "terms": every}
-        for kind in KINDS:
-            counts = self.counts[kind]
-            raw[kind] = [counts.get(t, 0) for t in every]
-        _write_atomic(gen / COUNTS, gzip.compress(
-            json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
+        for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced, never written through
+            (gen / name).unlink(missing_ok=True)
+        table.write(gen)
         return len(terms)
 
 
@@ -257,23 +409,9 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
 
 
 def read_counts(gen: Path) -> dict[str, Counter]:
-    """The raw term counts of a generation (see the module docstring); ValueError or
-    OSError when they are missing or damaged."""
-    try:
-        raw = json.loads(gzip.decompress((Path(gen) / COUNTS).read_bytes()).decode("utf-8"))
-    except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
-        raise ValueError(f"{COUNTS} is damaged ({exc})") from None
-    if not isinstance(raw, dict) or raw.get("version") != COUNTS_VERSION:
-        raise ValueError(f"{COUNTS}: version {raw.get('version') if isinstance(raw, dict) else None!r}, "
-                         f"expected {COUNTS_VERSION}")
-    terms = raw["terms"]
-    out: dict[str, Counter] = {}
-    for kind in KINDS:
-        values = raw[kind]
-        if len(values) != len(terms):
-            raise ValueError(f"{COUNTS}: {kind} has {len(values)} counts for {len(terms)} terms")
-        out[kind] = Counter({t: n for t, n in zip(terms, values) if n})
-    return out
+    """The raw term counts of a generation (see the module docstring), by kind; ValueError
+    or OSError when they are missing or damaged."""
+    return CountTable.read(gen).counters()
 
 
 def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:

@@ -27,6 +27,7 @@ OFFSETS = "jieba.offsets.npy"
 FREQS = "jieba.freq.npy"
 INFO = "jieba.json"
 FILES = (BLOB, OFFSETS, FREQS, INFO)
+PAIRS = "jieba.pairs.npy"  # the character pairs inside dictionary words (write_pairs)
 
 
 def write(folder: Path, freq: dict[str, int], total: int) -> None:
@@ -147,23 +148,73 @@ class WordTable:
                 out[frag] = f
         return out
 
-    def cut(self, normalized: str) -> list[str]:
-        """jieba words of already-normalized text, as ``Analyzer.cut`` gives them."""
+    def tokenizer(self, text: str):
+        """A jieba tokenizer whose dictionary is the entries ``text`` holds: it cuts
+        ``text`` (and any substring of it) as the fully loaded one does."""
         from index.analysis import import_jieba
 
         jieba = import_jieba()
         tk = jieba.Tokenizer()
-        tk.FREQ = self.entries_in(normalized)
+        tk.FREQ = self.entries_in(text)
         tk.total = self.total
         tk.initialized = True
-        return [w for w in tk.cut(normalized, HMM=True) if w and not w.isspace()]
+        return tk
+
+    def cut(self, normalized: str) -> list[str]:
+        """jieba words of already-normalized text, as ``Analyzer.cut`` gives them."""
+        return [w for w in self.tokenizer(normalized).cut(normalized, HMM=True) if w and not w.isspace()]
+
+
+def _pair_key(pair: str) -> int:
+    return (ord(pair[0]) << 21) | ord(pair[1])
+
+
+def write_pairs(folder: Path, freq: dict[str, int]) -> None:
+    """:data:`PAIRS`: every two characters that stand together inside a word of the
+    dictionary (``Analyzer.in_dictionary_word``), as sorted 64-bit keys."""
+    keys = {_pair_key(w[i : i + 2]) for w, f in freq.items() if f and len(w) > 1 for i in range(len(w) - 1)}
+    (folder / PAIRS).unlink(missing_ok=True)
+    np.save(folder / PAIRS, np.array(sorted(keys), dtype=np.uint64), allow_pickle=False)
+
+
+def table_analyzer(folder: Path, userdict: list[tuple[str, int | None]]):
+    """An :class:`index.analysis.Analyzer` with the dictionary ``userdict`` that segments
+    from the mapped table of generation ``folder`` (which must have been written with the
+    same dictionary), without loading jieba's: what an update of a few reports uses. None
+    when the generation has no such table."""
+    if not present(folder) or not (folder / PAIRS).is_file():
+        return None
+    from index.analysis import Analyzer
+
+    class TableAnalyzer(Analyzer):
+        def __init__(self):
+            super().__init__(userdict)
+            self.table = WordTable(folder)
+            self.pairs = np.load(folder / PAIRS, mmap_mode="r", allow_pickle=False)
+
+        def cut(self, normalized: str) -> list[str]:
+            return self.table.cut(normalized)
+
+        def _tokenizer_for(self, text: str):
+            return self.table.tokenizer(text)
+
+        def in_dictionary_word(self, pair: str) -> bool:
+            key = _pair_key(pair)
+            i = int(np.searchsorted(self.pairs, np.uint64(key)))
+            return i < len(self.pairs) and int(self.pairs[i]) == key
+
+        def __reduce__(self):  # a worker process gets the plain analyzer of the same dictionary
+            return Analyzer, (self.userdict,)
+
+    return TableAnalyzer()
 
 
 def copy_or_write(folder: Path, previous: Path | None, analyzer) -> None:
     """The dictionary table of a new generation: kept (hard-linked) from the previous
     generation when it is there (an update with the same dictionary), else written."""
     if previous is not None and present(previous):
-        for name in FILES:
+        names = FILES + ((PAIRS,) if (previous / PAIRS).is_file() else ())
+        for name in names:
             target = folder / name
             if not target.exists():
                 try:
@@ -172,6 +223,9 @@ def copy_or_write(folder: Path, previous: Path | None, analyzer) -> None:
                     import shutil
 
                     shutil.copy2(previous / name, target)
+        if PAIRS not in names:
+            write_pairs(folder, analyzer.jieba.FREQ)
         return
     tk = analyzer.jieba
     write(folder, tk.FREQ, tk.total)
+    write_pairs(folder, tk.FREQ)

@@ -156,7 +156,7 @@ def _block_start(text: str) -> int:
     return 2 if rank <= 3 else 1
 
 
-def _line_key(text: str) -> str:
+def line_key(text: str) -> str:
     """A line as compared across documents: as written, without the spaces around it."""
     return text.strip().strip("\ufeff").strip()
 
@@ -172,7 +172,7 @@ def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float
     result to :func:`parse` as ``boilerplate``. A line that many reports share between
     lines of their own — a section heading of a common template (``党建引领
     筑牢战斗堡垒`` in every town's report) — is not boilerplate: it stays a heading."""
-    docs = [[key for key in (_line_key(x) for x in text.split("\n")) if key] for text in texts]
+    docs = [[key for key in (line_key(x) for x in text.split("\n")) if key] for text in texts]
     counts: dict[str, int] = {}
     for lines in docs:
         for line in set(lines):

@@ -1,0 +1,195 @@
+"""What a generation was built from, so that an update can tell "nothing changed"
+without reading the corpus, and can find the corpus's boilerplate without re-reading it.
+
+Two files go into each generation:
+
+* ``corpus-state.json``: every file of the corpus the build looked at, with its size,
+  modification time (ns) and the SHA-1 of its bytes, what became of it (indexed or
+  skipped with a reason), the same for the sidecar tables, and a stamp of the settings
+  the build ran with (formats, dictionary and lexicon files, limits, OCR options). An
+  update whose walk finds the same files with the same size and time — or, for a file
+  whose time changed, the same bytes — and the same stamp has nothing to do: it decides
+  so from one ``stat`` per file (:func:`unchanged`).
+* ``lines.npy``: for each plain-text file, the 64-bit hash of each of its lines, in order
+  (0 for a line too short to count), what :func:`index.reading.structure.boilerplate_lines`
+  looks at. An update hashes only the files it re-reads and takes the others' from here
+  (:func:`boilerplate`), so it finds the same boilerplate a full build of the corpus would,
+  reading only the changed files.
+
+Neither is derived from the Whoosh record (they describe the corpus, not the index);
+an index without them is updated as before (every file fingerprinted by its bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from index.reading.structure import BLOCK_LINES, line_key
+
+STATE = "corpus-state.json"
+LINES = "lines.npy"
+VERSION = 1
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def stat_of(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little") or 1
+
+
+def line_hashes(text: str, keys: dict[int, str] | None = None) -> list[int]:
+    """The hash of each line of ``text`` as boilerplate detection compares lines (blank
+    lines left out, lines under two characters as 0: they never count); ``keys`` collects
+    hash → line."""
+    out = []
+    for raw in text.split("\n"):
+        key = line_key(raw)
+        if not key:
+            continue
+        if len(key) < 2:
+            out.append(0)
+            continue
+        h = _hash(key)
+        out.append(h)
+        if keys is not None:
+            keys[h] = key
+    return out
+
+
+def boilerplate_hashes(docs: Iterable[list[int]], min_files: int = 5, min_share: float = 0.1) -> set[int]:
+    """:func:`index.reading.structure.boilerplate_lines` over line hashes (the same rule,
+    tested against it): the hashes of the boilerplate lines."""
+    docs = list(docs)
+    counts: dict[int, int] = {}
+    for lines in docs:
+        for line in set(lines):
+            if line:
+                counts[line] = counts.get(line, 0) + 1
+    threshold = max(min_files, min_share * len(docs))
+    repeated = {line for line, c in counts.items() if c >= threshold}
+    if not repeated:
+        return set()
+    in_block: dict[int, int] = {}
+    for lines in docs:
+        if repeated.isdisjoint(lines):
+            continue
+        run: list[int] = []
+        for line in [*lines, 0]:  # 0 closes the last run
+            if line in repeated:
+                run.append(line)
+                continue
+            if len(run) >= BLOCK_LINES:
+                for member in set(run):
+                    in_block[member] = in_block.get(member, 0) + 1
+            run = []
+    return {line for line in repeated if 2 * in_block.get(line, 0) >= counts[line]}
+
+
+def boilerplate(texts: dict[str, str], kept: dict[str, list[int]]) -> tuple[frozenset[str], dict[str, list[int]]]:
+    """The boilerplate lines of a corpus whose plain-text files are ``texts`` (read now,
+    relpath → text) and ``kept`` (relpath → line hashes from the previous generation),
+    and the line hashes of every file. The lines returned are those of ``texts`` (the
+    only files parsed with them)."""
+    hashes = dict(kept)
+    keys: dict[int, str] = {}
+    for rel, text in texts.items():
+        hashes[rel] = line_hashes(text, keys)
+    found = boilerplate_hashes(hashes[rel] for rel in sorted(hashes))
+    return frozenset(keys[h] for h in found if h in keys), hashes
+
+
+# --------------------------------------------------------------------------- records
+
+
+def write(gen: Path, files: dict[str, dict], sidecars: dict[str, tuple[int, int] | None], stamp: str,
+          lines: dict[str, list[int]], skipped: list[tuple[str, str]], notes: list[str], complete: bool) -> None:
+    """``files``: relpath → {"stat": [size, mtime_ns], "sha1": …, "fingerprint": …,
+    "overrides": …, "skipped": reason or absent}; ``lines``: relpath → line hashes of the
+    plain-text files; ``skipped``, ``notes``: what the build said about files and sidecar
+    tables, said again by an update that finds nothing changed; ``complete``: every file
+    was indexed or skipped for a lasting reason (none failed), so that such an update may
+    be decided from this record."""
+    order = sorted(lines)
+    offsets, at = {}, 0
+    for rel in order:
+        offsets[rel] = [at, at + len(lines[rel])]
+        at += len(lines[rel])
+    flat = np.fromiter((h for rel in order for h in lines[rel]), dtype=np.uint64, count=at)
+    tmp = gen / (LINES + ".tmp")
+    with open(tmp, "wb") as f:
+        np.save(f, flat, allow_pickle=False)
+    os.replace(tmp, gen / LINES)
+    for rel, entry in files.items():
+        if rel in offsets:
+            entry["lines"] = offsets[rel]
+    data = {"version": VERSION, "stamp": stamp, "complete": complete, "files": files,
+            "sidecars": {rel: list(st) if st else None for rel, st in sidecars.items()},
+            "skipped": [list(x) for x in skipped], "notes": list(notes)}
+    tmp = gen / (STATE + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    os.replace(tmp, gen / STATE)
+
+
+def read(gen: Path) -> dict | None:
+    """The corpus state of a generation, None when it has none or it cannot be read."""
+    try:
+        data = json.loads((gen / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    return data
+
+
+def read_lines(gen: Path, state: dict) -> dict[str, list[int]]:
+    """relpath → line hashes of the plain-text files recorded in ``state``."""
+    try:
+        flat = np.load(gen / LINES, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return {}
+    out = {}
+    for rel, entry in state["files"].items():
+        span = entry.get("lines")
+        if span is not None and 0 <= span[0] <= span[1] <= len(flat):
+            out[rel] = flat[span[0]:span[1]].tolist()
+    return out
+
+
+def changed_files(state: dict, sources, sidecars, written: int) -> list[str] | None:
+    """The relpaths of ``sources`` whose bytes may differ from those recorded: their size
+    or time changed, or their time is not earlier than ``written`` (the generation's
+    manifest, in ns: a file written in the same clock tick as it was read could have
+    changed unseen); None when the set of files or a sidecar table differs (then the
+    update goes the long way)."""
+    recorded = state["files"]
+    if len(recorded) != len(sources) or {s.relpath for s in sources} != recorded.keys():
+        return None
+    tables = state.get("sidecars") or {}
+    if {s.relpath for s in sidecars} != tables.keys():
+        return None
+    for table in sidecars:
+        st = stat_of(table.path)
+        if st is None or list(st) != tables[table.relpath] or st[1] >= written:
+            return None
+    out = []
+    for source in sources:
+        st = stat_of(source.path)
+        if st is None or list(st) != recorded[source.relpath]["stat"] or st[1] >= written:
+            out.append(source.relpath)
+    return out

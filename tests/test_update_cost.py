@@ -1,0 +1,171 @@
+"""Updates that cost what changed: "nothing changed" is decided from the files' stat
+(and, for a file whose time changed, its bytes) without reading the corpus, loading the
+analyzer or touching the index; an update with changes reads only the changed files
+(the boilerplate of the others comes from their line hashes) and gives what a fresh
+build of the same corpus gives."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import write_corpus
+from index import build, update
+from index.generation import build as build_module
+from index.generation import corpus_state, store
+from index.generation.vocabulary import read_counts, read_vocabulary
+from index.reading import ingest
+from index.reading.structure import BLOCK_LINES, boilerplate_lines
+from search import Searcher
+
+FOOTER = ["本网站版权所有未经许可不得转载", "主办单位某某县人民政府办公室"]
+
+
+def report(town: str, body: str) -> str:
+    return f"{town}工作总结\n\n一、党建引领\n\n{town}{body}。\n\n" + "\n".join(FOOTER) + "\n"
+
+
+REPORTS = {f"r{i}.txt": report(town, body) for i, (town, body) in enumerate([
+    ("大隗镇", "扎实推动五星支部创建"), ("来集镇", "持续深化万人助万企"), ("回郭镇", "全面推进人居环境整治"),
+    ("青山镇", "五星支部创建见效"), ("白云乡", "河湖长制落实到位"), ("红星镇", "人居环境整治提升"),
+])}
+
+
+@pytest.fixture
+def built(tmp_path):
+    corpus = write_corpus(tmp_path / "c", REPORTS)
+    index = tmp_path / "i"
+    build(corpus, index, workers=1)
+    return corpus, index
+
+
+class Reads:
+    """Counts the corpus files opened (by the analysis and by the boilerplate scan)."""
+
+    def __init__(self, monkeypatch):
+        self.files: list[str] = []
+        original = ingest.SourceFile.read_bytes
+        reads = self
+
+        def read_bytes(source):
+            reads.files.append(source.relpath)
+            return original(source)
+
+        monkeypatch.setattr(ingest.SourceFile, "read_bytes", read_bytes)
+
+
+def _files(folder):
+    return {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir()}
+
+
+def test_nothing_changed_reads_no_report_loads_no_analyzer_and_touches_no_index_file(built, monkeypatch):
+    corpus, index = built
+    live = store.current_generation(index)
+    before = _files(live)
+    reads = Reads(monkeypatch)
+
+    def no_analyzer():
+        raise AssertionError("the analyzer was loaded for an update with nothing to do")
+
+    monkeypatch.setattr(build_module, "default_userdict", no_analyzer)
+    result = update(corpus, index, workers=1)
+    assert reads.files == []
+    assert result.generation == live.name and sorted(result.unchanged) == sorted(REPORTS)
+    assert result.documents == len(REPORTS) and result.passages > 0
+    assert any("nothing changed" in n for n in result.notes)
+    assert _files(live) == before and [g.name for g in index.glob("gen-*")] == [live.name]
+
+
+def test_a_touched_file_with_the_same_bytes_is_read_once_and_still_nothing_changed(built, monkeypatch):
+    corpus, index = built
+    live = store.current_generation(index)
+    st = (corpus / "r1.txt").stat()
+    os.utime(corpus / "r1.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    reads = Reads(monkeypatch)
+    result = update(corpus, index, workers=1)
+    assert reads.files == ["r1.txt"]
+    assert result.generation == live.name and not result.indexed
+
+
+def test_a_file_changed_at_the_same_size_and_time_is_found_by_its_bytes(built):
+    """A file rewritten to the same size and given back its time is only caught by the
+    racy-time rule when its time is not before the record; otherwise stat is trusted:
+    this test changes the time, so the bytes are compared and the change found."""
+    corpus, index = built
+    path = corpus / "r2.txt"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("全面推进", "深入推进"), encoding="utf-8")  # same length
+    result = update(corpus, index, workers=1)
+    assert result.indexed == ["r2.txt"]
+    assert Searcher(index).search("深入推进").total == 1
+
+
+def test_an_update_reads_only_the_changed_file_and_equals_a_fresh_build(built, tmp_path, monkeypatch):
+    corpus, index = built
+    reads = Reads(monkeypatch)
+    (corpus / "r0.txt").write_text(report("大隗镇", "扎实推动五星支部创建，建成五星支部十个"), encoding="utf-8")
+    (corpus / "r5.txt").unlink()
+    write_corpus(corpus, {"r6.txt": report("新华镇", "五星支部创建全面铺开")})
+    result = update(corpus, index, workers=1)
+    assert sorted(result.indexed) == ["r0.txt", "r6.txt"] and result.removed == ["r5.txt"]
+    assert sorted(set(reads.files)) == ["r0.txt", "r6.txt"]  # the four unchanged reports are not opened
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    build(corpus, fresh, workers=1)
+    updated, built_gen = store.current_generation(index), store.current_generation(fresh)
+    assert read_vocabulary(updated) == read_vocabulary(built_gen)
+    assert read_counts(updated) == read_counts(built_gen)
+    a, b = corpus_state.read(updated), corpus_state.read(built_gen)
+    assert corpus_state.read_lines(updated, a) == corpus_state.read_lines(built_gen, b)
+    assert {k: {x: y for x, y in v.items() if x != "lines"} for k, v in a["files"].items()} == \
+        {k: {x: y for x, y in v.items() if x != "lines"} for k, v in b["files"].items()}
+
+    def passages(idx):
+        s = Searcher(idx)
+        return {d["source"]: [(p["kind"], p["text"]) for p in s.document(d["doc_id"])["passages"]]
+                for d in s.documents()}
+
+    assert passages(index) == passages(fresh)
+    # the footer is boilerplate in both (six reports of seven): never a heading
+    assert not any(kind == "heading" and text in FOOTER for ps in passages(index).values() for kind, text in ps)
+
+
+def test_boilerplate_of_kept_line_hashes_is_that_of_the_texts():
+    block = [f"版权所有第{i}行声明" for i in range(BLOCK_LINES)]
+    docs = {f"d{d}": f"第{d}号报告\n" + "\n".join(block) + f"\n本镇自己的第{d}段正文\nx\n" for d in range(6)}
+    docs["short"] = f"第9号报告\n{block[0]}\n正文\n"  # the block cut short: its line alone
+    expected = boilerplate_lines(docs.values())
+    assert expected == frozenset(block)
+    everything, hashes = corpus_state.boilerplate(docs, {})
+    assert everything == expected
+    # five of the files as kept hashes, one read again: the same lines (those of the file read)
+    kept = {k: v for k, v in hashes.items() if k != "d0"}
+    again, hashes_again = corpus_state.boilerplate({"d0": docs["d0"]}, kept)
+    assert again == expected and hashes_again == hashes
+    # one file fewer with the block: under the five-file edge, no boilerplate at all
+    fewer = {k: v for k, v in hashes.items() if k not in ("d0", "d1")}
+    assert corpus_state.boilerplate({}, fewer)[0] == frozenset()
+    assert boilerplate_lines(v for k, v in docs.items() if k not in ("d0", "d1")) == frozenset()
+
+
+def test_the_mapped_analyzer_of_an_update_cuts_and_joins_as_the_loaded_one(built):
+    """An update of a few reports segments from the previous generation's mapped
+    dictionary: the same words, and the same verdicts on lines broken inside a word."""
+    from index.analysis import Analyzer
+    from index.generation import wordtable
+    from index.normalize import normalize
+
+    _, index = built
+    full = Analyzer()
+    mapped = wordtable.table_analyzer(store.current_generation(index), full.userdict)
+    assert mapped is not None
+    lines = [normalize(line) for text in REPORTS.values() for line in text.splitlines() if line.strip()]
+    lines += ["五星支部", "回郭镇党委", "设项目", "乡村振兴abc123", "x"]
+    for line in lines:
+        assert mapped.cut(line) == full.cut(line) and mapped.passage_words(line) == full.passage_words(line)
+    pairs = [("全面推进乡村振", "兴战略"), ("五星支", "部创建"), ("工作总结", "一、党建"), ("大隗", "镇"), ("人居环", "境"), ("。", "x"), ("好", "吗")]
+    scores = [full.junction_score(a, b) for a, b in pairs]
+    assert [mapped.junction_score(a, b) for a, b in pairs] == scores and set(scores) == {0, 1, 2}
+    assert any(full.in_dictionary_word(a[-1] + b[0]) for a, b in pairs)
+    assert all(mapped.in_dictionary_word(p) == full.in_dictionary_word(p) for p in ["支部", "环境", "部创", "结一"])
