@@ -74,7 +74,8 @@ CONTINUES = "，,、。．；;：:》」』”’）)】%％"
 OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
 INLINE_END = re.compile(r"[。！？!?]|[：:](?!//)|\.(?![\da-zA-Z])")  # not inside 1.5, https://, nsfc.gov
 # a phrase opening like this is a sentence (本办法…, 该项目…, 各单位…), not a title
-SENTENCE_SUBJECT = re.compile(r"^(?:本|该|各|凡|如|若|对于|经|由于)")
+# (a word that only starts with such a character is no subject: 经济发展…, 各项事业…, 如期…)
+SENTENCE_SUBJECT = re.compile(r"^(?:本(?![届年月期])|该|各(?![项类族界])|凡|如(?!期)|若|对于|经(?![济营验贸费典销])|由于)")
 # "shall", "must", "must not": a numbered rule, not a heading
 MODAL = re.compile(r"应当|应该|必须|不得|(?<![响供适相对反效])应(?=[及依按在将由从予向与为经具确严切有明制建加做])")
 SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")

@@ -142,6 +142,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
         gaps.append(gap)
         indents.append(line[:1].isspace())
         gap = 0
+    lines, gaps, indents = layouts.rejoin_tokens(lines, gaps, indents, _block_start)
     layout = layouts.detect(lines, gaps)
     lines, gaps, indents = layouts.rejoin(lines, gaps, indents, layout, _block_start)
     return [Unit(t, g, indent=i) for t, g, i in zip(lines, gaps, indents)]
