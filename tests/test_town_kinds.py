@@ -168,3 +168,59 @@ def test_short_lines_of_an_ordinary_text_are_not_joined():
     text = "青禾镇2022年工作总结\n一、概况\n全镇辖八个村。\n二、主要工作\n新建道路五公里。\n"
     _, blocks = _parse(text)
     assert ("heading", "", "一、概况") in blocks and ("heading", "", "二、主要工作") in blocks
+
+
+# ------------------------------------------------------------------ session lines, run-in and speech leads
+
+
+def test_session_line_with_zai_before_the_date_wrapped_over_two_lines_is_one_byline():
+    text = ("政府工作报告\n——在2008年1月19日青禾镇第十一届人民代表大会第一次\n会议上\n青禾镇镇长 张某某\n"
+            "各位代表：\n现在，我代表镇人民政府作报告。\n")
+    _, blocks = _parse(text)
+    assert ("byline", "", "——在2008年1月19日青禾镇第十一届人民代表大会第一次会议上") in blocks
+    # a line that only opens with a date is no session line
+    _, plain = _parse("青禾镇工作总结\n2019年2月26日，全镇召开动员大会\n部署全年工作。\n")
+    assert all(k != "byline" for k, _, _ in plain)
+
+
+def test_a_run_together_line_opening_with_its_numbered_heading_is_cut():
+    body = "全镇经济和社会事业取得了较快发展和良好的发展势头，各项工作稳步推进。" * 5
+    text = f"青禾镇2014年工作总结\n\n``\n一、2014年工作总结  2014年，{body}\n"
+    _, blocks = _parse(text)
+    assert ("heading", "", "一、2014年工作总结") in blocks
+    assert all("``" not in t for _, _, t in blocks)
+    # one space after the heading is no cut
+    _, single = _parse(f"青禾镇2014年工作总结\n一、2014年工作总结 2014年，{body}\n")
+    assert ("heading", "", "一、2014年工作总结") not in single
+
+
+def test_a_numbered_heading_after_blank_lines_is_no_caption():
+    _, blocks = _parse("青禾镇工作总结\n全镇完成投资三亿元。\n\n\n一、主要工作\n新建道路五公里。\n")
+    assert ("heading", "", "一、主要工作") in blocks
+
+
+def test_a_line_that_only_says_who_speaks_is_no_heading():
+    _, blocks = _parse("青禾街道召开推动会\n日前，青禾街道召开工作推动会。\n会议指出\n今年以来，街道各项工作稳中有进。\n")
+    assert ("heading", "", "会议指出") not in blocks
+    # 总体要求 is a heading of its own
+    _, rules = _parse("青禾镇实施方案\n为推进工作，制定本方案。\n总体要求\n坚持以人民为中心，推进各项工作。\n")
+    assert ("heading", "", "总体要求") in rules
+
+
+# ------------------------------------------------------------------ places
+
+
+def _places(title: str, text: str) -> dict:
+    from index.reading.metadata import resolve_places
+    from index.reading.places import Gazetteer
+    return resolve_places(title, text, "", Gazetteer.load())
+
+
+def test_a_kind_of_township_is_no_town():
+    got = _places("民族乡工作进展情况汇报", "我乡是全县4个少数民族乡镇之一，民族乡的落后归根到底是经济的落后。")
+    assert got["town"] is None
+
+
+def test_a_town_name_only_after_de_is_a_kind_of_place():
+    text = "各位领导：我乡地处县西南部，是全县最边远分散的高山乡。全乡为全县地势最高的高山乡，群众生活困难。"
+    assert _places("少数民族乡工作汇报", text)["town"] is None

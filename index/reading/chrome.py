@@ -83,6 +83,7 @@ FULL_STOP = re.compile(r"[。！？!?]")
 # never the date a report was given
 TIMESTAMP = re.compile(r"(?:19|20)\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
 # an essay site's number of one text of its collection before the title: 第一篇: 篇一：
+CODE_FENCE = re.compile(r"^[`~]+$")
 COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
                        r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$")
@@ -118,6 +119,8 @@ def clean(line: str) -> str:
         if m and m.start() > 0 and FULL_STOP.search(line[:m.start()]):
             line = line[:m.start()]  # a text run together with its page's links
     line = COLLECTION_ITEM.sub("", line)
+    if CODE_FENCE.match(line):
+        return ""  # Markdown's code-quote debris (``) is no text
     m = TITLE_FIELD.match(line)
     return m.group(1) if m else line
 

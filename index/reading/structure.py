@@ -70,6 +70,7 @@ from index.reading.lines import (
     SESSION_START,
     SPACED_SIGNATURE,
     SPEAKER,
+    SPEECH_LEAD,
     TRAILING_BYLINE,
     ends_sentence,
     heading_like,
@@ -266,6 +267,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if (
             i > 0
             and unit.gap >= CAPTION_GAP
+            and not numbered_heading(unit.text)  # a numbered heading after a gap is still a heading
             and len(unit.text) <= MAX_CAPTION
             and not HARD_PUNCT.search(unit.text)
             and unit.text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",")
@@ -279,6 +281,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
             unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
             continue
+        if SPEECH_LEAD.match(unit.text):
+            continue  # 会议指出 / 今年以来，…: the paragraph it opens follows
         if ENUMERATION.match(unit.text) or (
                 len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
             continue
@@ -516,17 +520,20 @@ def _join_pdf_chunks(units: list[Unit]) -> list[Unit]:
 RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]{2,})(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
 MIN_RUN_TOGETHER = 4 * MAX_HEADING  # a line this long holding numbered headings is a run-together text
 HEADING_END = re.compile(r"[ \u3000]+")
+# such a line may also open with its numbered heading, a wide space after it: 一、2014年工作总结  2014年，…
+RUN_IN_START = re.compile(rf"^(?:[一二三四五六七八九十]{{1,3}}、|[（(][一二三四五六七八九十]{{1,3}}[)）])[^。！？；\s]{{1,{MAX_NUMBERED_HEADING}}}(?:[ ]{{2,}}|\u3000)")
 
 
 def _split_run_in(units: list[Unit]) -> list[Unit]:
     """A text saved as one long line (or a few) keeps its numbered headings inside the
     line: ``…取得了良好的发展势头。一、加大环境整治力度,绿化美化社区 社区是…``. Such a
-    line is cut before each ``一、`` / ``（一）`` that follows a finished sentence or a wide
+    line (also one opening with ``一、…`` and a wide space) is cut before each ``一、`` /
+    ``（一）`` that follows a finished sentence or a wide
     space, and a heading that a space ends (within a heading's length, before any full
     stop) stands on its own line."""
     out: list[Unit] = []
     for unit in units:
-        if len(unit.text) < MIN_RUN_TOGETHER or not RUN_IN.search(unit.text):
+        if len(unit.text) < MIN_RUN_TOGETHER or not (RUN_IN.search(unit.text) or RUN_IN_START.match(unit.text)):
             out.append(unit)
             continue
         cuts = [0] + [m.end() for m in RUN_IN.finditer(unit.text) if m.end() > 0] + [len(unit.text)]
