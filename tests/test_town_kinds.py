@@ -22,15 +22,24 @@ def _parse(text: str):
 # ------------------------------------------------------------------ years
 
 
-def test_a_year_written_once_in_passing_labels_nothing():
-    assert years("", "全乡劳务输出二千人次。2002年全乡总收入达296万元。") == (None, None)
+def test_years_written_once_in_passing_label_nothing_but_the_only_year_does():
+    assert years("", "全乡劳务输出二千人次。2002年全乡总收入达296万元，2001年新建道路三条。") == (None, None)
+    # the only year a text names is most likely its own
+    assert years("", "全乡劳务输出二千人次。2002年全乡总收入达296万元。")[0] == 2002
 
 
 def test_min_year_mentions_edge():
     assert MIN_YEAR_MENTIONS == 2
-    twice = "2002年全乡总收入增长。2002年新建道路三条。"
+    twice = "2002年全乡总收入增长。2002年新建道路三条。2001年完成植树。"
     assert years("", twice)[0] == 2002
-    assert years("", twice.split("。")[0] + "。")[0] is None
+    assert years("", "2002年全乡总收入增长。2001年完成植树。")[0] is None
+
+
+def test_signing_date_line_and_issue_words_label_a_document():
+    assert years("", "到2025年，建成标准体系。到2030年，全面完成。\n国家某某局\n2019年11月8日")[0] == 2019
+    assert years("", "第二十九条 本规范自2018年5月1日起施行。到2020年全面推开。")[0] == 2018
+    assert years("", "会议同意报告提出的2024年经济社会发展的总体要求。到2035年基本实现现代化。")[0] == 2024
+    assert years("", "某某标准体系建设指南\n2021 年 11 月\n到 2023 年，制修订100项标准。")[0] == 2021
 
 
 def test_a_year_written_once_as_the_texts_label_labels_it():

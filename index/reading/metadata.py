@@ -515,9 +515,11 @@ def _county_before(town: str, text: str) -> str | None:
 _YEAR = r"((?:19[4-9]|20[0-9])\d)"
 _DATE = _YEAR + r"\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 SESSION_LINE = re.compile(_DATE + r"[^。！？\n]{0,40}?(?:会议|大会|會議|大會|届|屆|召开|召開|举行|舉行|开幕|開幕)")
+# a news item or notice opens with its date: 2017年9月29日，在…指导下…
+DATE_FIRST = re.compile(r"^[\s•·—\-–]*" + _DATE, re.M)
 DATED_LINE = re.compile(r"^[\s•·—\-–]*[（(]\s*" + _YEAR + r"\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$"
                         r"|^[\s•·—\-–]*" + _YEAR + r"[-./]\d{1,2}[-./]\d{1,2}\s*$"
-                        r"|^[\s•·—\-–]*" + _YEAR + r"\s*年[\s\u3000]*\d{0,2}[\s\u3000]*月[\s\u3000]*\d{0,2}[\s\u3000]*日\s*$"
+                        r"|^[\s•·—\-–]*" + _YEAR + r"\s*年[\s\u3000]*\d{0,2}[\s\u3000]*月(?:[\s\u3000]*\d{0,2}[\s\u3000]*日)?\s*$"
                         r"|^[\s•·]*时间\s*[:：]\s*" + _YEAR + r"\s*年", re.M)
 SESSION_CHARS = OPENING_CHARS  # where the opening ends: a date later on is part of the text
 # the date a document was issued, in its page's publication data (发文日期: 2024年04月06日):
@@ -525,8 +527,10 @@ SESSION_CHARS = OPENING_CHARS  # where the opening ends: a date later on is part
 ISSUE_DATE = re.compile(r"(?:发文日期|成文日期|發文日期|成文日期)\s*[\]】]?\s*[:：]\s*" + _YEAR)
 # a year written as what a text is about: 2021年半年工作总结, 2010年度工作总结表彰大会,
 # 2024年中期工作推动会, 一、2023年工作总结 (not 2002年全乡总收入: a figure of that year)
-LABEL_WORDS = r"工作|总结|總結|报告|報告|计划|計劃|要点|要點|汇报|匯報|述职|述職|会议|會議|大会|大會|推进会|推動會|推动会|部署会"
-LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》]{0,8}?(?:" + LABEL_WORDS + ")")
+LABEL_WORDS = (r"工作|总结|總結|报告|報告|计划|計劃|要点|要點|汇报|匯報|述职|述職|会议|會議|大会|大會|推进会|推動會|推动会|部署会"
+               r"|目标|目標|任务|任務|要求")
+LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》]{0,12}?(?:" + LABEL_WORDS + ")"
+                           r"|" + _DATE + r"\s*(?:起施行|起实施|起執行|印发|发布|通过|施行)")
 # a year a report looks back on (2017年工作回顾, 回顾过去的2018年): the report itself is
 # labelled by a later year, its session's
 REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年")
@@ -536,7 +540,7 @@ MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be w
 def session_year(head: str, text: str) -> int | None:
     """The year of the session or date line in the title lines or the opening, if any."""
     for part in (head, text[:SESSION_CHARS]):
-        for pattern in (SESSION_LINE, DATED_LINE):
+        for pattern in (SESSION_LINE, DATED_LINE, DATE_FIRST):
             m = pattern.search(part)
             if m:
                 return int(next(g for g in m.groups() if g))
@@ -545,11 +549,13 @@ def session_year(head: str, text: str) -> int | None:
 
 def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
     """``(year, review_year)``: a report is labelled by, in this order, its session or
-    date line; the first year of its title; the date its page says it was issued
-    (``发文日期``, in ``chrome``); the year it mentions most, at least
+    date line (in the opening); the first year of its title; the date its page says it
+    was issued (``发文日期``, in ``chrome``); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
-    earlier: the later is usually next year's plan); else a year written once as the
-    label of the text (``召开2021年半年工作总结会``). A year the report only looks back on
+    earlier: the later is usually next year's plan); the last date standing on a line of
+    its own (the date a document is signed); else a year written once as the label of
+    the text (``召开2021年半年工作总结会``, ``2024年经济社会发展的总体要求``,
+    ``自2018年5月1日起施行``); else the only year the text names. A year the report only looks back on
     (``2017年工作回顾``) does not label it, its session's year does. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
@@ -558,7 +564,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     session = session_year(head, text)
     counts = Counter(int(y) for y in YEAR_IN_TEXT.findall(text))
     reviewed = {int(next(g for g in m.groups() if g)) for m in REVIEWED_YEAR.finditer(text)}
-    labelled = [int(m.group(1)) for m in LABELLED_YEAR.finditer(text)]
+    labelled = [int(next(g for g in m.groups() if g)) for m in LABELLED_YEAR.finditer(text)]
     counted = None
     if counts:
         top = max(counts.values())
@@ -573,8 +579,16 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
             top = max(candidates.values())
             tied = sorted(y for y, n in candidates.items() if n == top)
             year = next((y for y in tied if y in labelled), tied[0])
-        else:
-            year = next((y for y in labelled if y not in reviewed), None)
+    if year is None:
+        # the date a document is signed, on a line of its own at its end (or anywhere)
+        signed = [int(next(g for g in m.groups() if g)) for m in DATED_LINE.finditer(text)]
+        year = signed[-1] if signed else None
+    if year is None:
+        year = next((y for y in labelled if y not in reviewed), None)
+    if year is None:
+        # the only year a text names, once: most likely its own (a figure of that year, a deadline)
+        only = [y for y in counts if y not in reviewed]
+        year = only[0] if len(only) == 1 else None
     if year is None:
         return None, None
     before = [y for y in in_title if y <= year]
