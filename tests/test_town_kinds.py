@@ -229,7 +229,3 @@ def test_a_kind_of_township_is_no_town():
     got = _places("民族乡工作进展情况汇报", "我乡是全县4个少数民族乡镇之一，民族乡的落后归根到底是经济的落后。")
     assert got["town"] is None
 
-
-def test_a_town_name_only_after_de_is_a_kind_of_place():
-    text = "各位领导：我乡地处县西南部，是全县最边远分散的高山乡。全乡为全县地势最高的高山乡，群众生活困难。"
-    assert _places("少数民族乡工作汇报", text)["town"] is None

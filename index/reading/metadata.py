@@ -295,9 +295,7 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text)
     stem = normalize(str(PurePosixPath(path).with_suffix(""))) if path else ""
     head_mentions = gazetteer.scan(head) + gazetteer.scan(stem)
-    # 最边远分散的高山乡: a town's name after 的 is a kind of place, not the place (高山乡 is a name elsewhere)
-    body_mentions = [m for m in gazetteer.scan(text)
-                     if not (m.start > 0 and text[m.start - 1] == "的" and "township" in gazetteer.level_of(m.name))]
+    body_mentions = gazetteer.scan(text)
     if unlisted:  # 金果园街道 is not the listed 果园街道 when that is never named on its own
         head_mentions = [m for m in head_mentions if not _only_inside(m.name, unlisted.name, head + text)]
         body_mentions = [m for m in body_mentions if not _only_inside(m.name, unlisted.name, head + text)]
@@ -425,25 +423,17 @@ def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_te
     single town of that name, or the unit written right before it (荥阳市高山镇) is
     above one of its towns, and the text does not speak for a higher level (no more
     全县/全市 than 全镇/本乡). The name must be written whole, between punctuation
-    (团结一心，乡镇企业 names no 一心乡), not run on into 乡镇 and not only after 的
-    (最边远分散的高山乡 is a kind of township)."""
+    (团结一心，乡镇企业 names no 一心乡), and not run on into 乡镇."""
     towns = {m.name for m in mentions if "township" in gazetteer.level_of(m.name)}
     if len(towns) != 1 or len(SELF_ABOVE.findall(text)) > len(SELF_TOWN.findall(text)):
         return None
     name = towns.pop()
     runs = [normalize(run) for run in WORD_RUN.findall(raw_text or text)]
-    if not any(name in run and not (name.endswith("乡") and name + "镇" in run) and not _described(name, run)
-               for run in runs):
+    if not any(name in run and not (name.endswith("乡") and name + "镇" in run) for run in runs):
         return None
     if len(gazetteer.units(name, "township")) == 1 or gazetteer.qualified_codes(mentions):
         return name
     return None
-
-
-def _described(name: str, run: str) -> bool:
-    """Every mention of ``name`` in ``run`` follows 的: a kind of place (最边远的高山乡), not its name."""
-    starts = [m.start() for m in re.finditer(re.escape(name), run)]
-    return bool(starts) and all(k > 0 and run[k - 1] == "的" for k in starts)
 
 
 def _top(mentions: list[Mention], counts: Counter, level: str, gazetteer: Gazetteer, least: int) -> str | None:
