@@ -229,3 +229,34 @@ def test_a_kind_of_township_is_no_town():
     got = _places("民族乡工作进展情况汇报", "我乡是全县4个少数民族乡镇之一，民族乡的落后归根到底是经济的落后。")
     assert got["town"] is None
 
+
+
+# ------------------------------------------------------------------ essay and document sites
+
+
+def test_an_essay_sites_page_above_its_collection_mark_is_chrome():
+    page = ("青禾镇长工作报告范文\n\n时间:2023-03-13 21:18:14\n\n导语:如何才能写好一篇镇长工作报告，欢迎阅读整理的十篇范文。\n\n"
+            "篇1\n\n现在，我代表镇人民政府向大会作工作报告，请予审议。\n\n一、本届政府工作回顾\n\n五年来圆满完成了任务。\n")
+    s, blocks = _parse(page)
+    assert s.title == ""  # the collection's name is not the text's title
+    assert all("范文" not in t and t != "篇1" for _, _, t in blocks)
+    # a mark with the text's own title after it keeps that title
+    s, _ = _parse("某某范文网\n镇政府年度工作报告\n简介:小编为你整理了多篇相关的工作报告。\n第一篇:青禾镇2013年政府工作报告\n"
+                  "各位代表：\n现在，我代表镇人民政府报告工作。\n")
+    assert s.title == "青禾镇2013年政府工作报告"
+
+
+def test_collection_mark_only_in_the_opening_window():
+    from index.reading.chrome import MARK_WINDOW, collection_page
+    lines = [f"第{k}行正文，内容完整。" for k in range(MARK_WINDOW - 1)] + ["篇2", "正文。"]
+    assert collection_page(lines) == set(range(MARK_WINDOW))
+    later = [f"第{k}行正文，内容完整。" for k in range(MARK_WINDOW)] + ["篇2", "正文。"]
+    assert collection_page(later) == set()
+
+
+def test_site_blurbs_addresses_and_upload_notices_are_chrome():
+    assert is_chrome("導語:如何才能寫好一篇鎮長工作報告，歡迎閱讀")
+    assert is_chrome("【www.example.com--报告】")
+    assert is_chrome("《乡镇政府换届工作报告》由会员上传分享,免费在线阅读,更多相关内容在某某文库")
+    assert is_chrome("ID:10590117")
+    assert not is_chrome("青禾镇2023年政府工作报告")

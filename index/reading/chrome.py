@@ -60,14 +60,16 @@ PUBLICATION_KEYS = (
     "文件编号 信息来源 来源 作者 编辑 责任编辑 审核人 浏览次数 浏览量 阅读次数 点击数 访问量 "
     "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办 "
     # the links to a site's neighbouring articles and columns: 上一篇:… 下一篇:… 相关栏目:…
-    "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目"
+    "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目 "
+    # an essay or document site's blurb above a text: 导语:如何才能写好… 简介:…小编为你整理了…
+    "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
 KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
 KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
-SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
+SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|由会员上传|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
 MAX_NOTICE = 120
@@ -84,8 +86,15 @@ FULL_STOP = re.compile(r"[。！？!?]")
 TIMESTAMP = re.compile(r"(?:19|20)\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
 # an essay site's number of one text of its collection before the title: 第一篇: 篇一：
 CODE_FENCE = re.compile(r"^[`~]+$")
+# a site's address alone on its line, maybe with its section: 【www.example.com--报告】
+SITE_ADDRESS = re.compile(r"^[【\[(（]?\s*(?:https?://|www\.)[\w./-]+\s*(?:[-—]+\s*[\u4e00-\u9fff]{1,8})?\s*[】\])）]?$")
+# the mark of one text of an essay site's collection: 篇1, 篇一:…, 第一篇:… — what stands above
+# the first such mark in the opening is the collection's page (its title, its blurb)
+COLLECTION_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇\s*[一二三四五六七八九十\d]{1,3})\s*(?:[:：]|$)")
+MARK_WINDOW = 15  # lines of the opening where a collection mark counts
 COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
+                       r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?$"
                        r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$")
 # a site's name alone on its line: 某某范文站, 某某文库
 SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
@@ -137,7 +146,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
     if PAGE_NAME.search(text):
         return True
-    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text):
+    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
@@ -184,6 +193,28 @@ MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*\|")
 def has_tables(lines: list[str]) -> bool:
     """Whether the text has a Markdown table (a ``|---|`` rule line)."""
     return any(MD_TABLE_RULE.match(line.strip()) for line in lines)
+
+
+def collection_page(lines: list[str]) -> set[int]:
+    """Indexes of the lines above the first collection mark (``篇1``, ``第一篇:``) among
+    the first :data:`MARK_WINDOW` non-blank lines, and of the mark when it stands alone:
+    an essay site's page around the text it holds (``镇长工作报告范文`` / ``时间:…`` /
+    ``导语:…`` / ``篇1`` / the text)."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        m = COLLECTION_MARK.match(text)
+        if m:
+            out = {k for k in range(i) if lines[k].strip()}
+            if not text[m.end():].strip():
+                out.add(i)
+            return out
+    return set()
 
 
 def page_names(lines: list[str], window: int = 6) -> set[int]:

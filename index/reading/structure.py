@@ -127,6 +127,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     tables = chrome.has_tables(cleaned)
     # a publication line the byline rules know (来源：…, 作者：…) stays, as a byline
     site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
+    site |= chrome.collection_page([line.strip() for line in raw])
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
