@@ -260,3 +260,27 @@ def test_site_blurbs_addresses_and_upload_notices_are_chrome():
     assert is_chrome("《乡镇政府换届工作报告》由会员上传分享,免费在线阅读,更多相关内容在某某文库")
     assert is_chrome("ID:10590117")
     assert not is_chrome("青禾镇2023年政府工作报告")
+
+
+# ------------------------------------------------------------------ title and first line
+
+
+def test_the_texts_first_line_under_the_title_is_no_subtitle():
+    s, blocks = _parse("青禾镇2023年工作总结\n2023年是全面贯彻落实党的二十大精神的开局之年\n也是我镇发展进程中极不平凡的一年。\n"
+                       "一、主要工作\n全镇新建道路五公里。\n")
+    assert s.title == "青禾镇2023年工作总结" and s.subtitle == ""
+    assert ("body", "", "2023年是全面贯彻落实党的二十大精神的开局之年也是我镇发展进程中极不平凡的一年。") in blocks
+    # a subtitle that names a document, or one shorter than MIN_SENTENCE_START, stays
+    s, _ = _parse("政府工作报告\n青禾镇第十四届人民代表大会第三次会议文件\n各位代表：\n现在，我代表镇人民政府作报告。\n")
+    assert s.subtitle == "青禾镇第十四届人民代表大会第三次会议文件"
+
+
+def test_min_sentence_start_edge():
+    from index.reading.structure import MIN_SENTENCE_START
+    tail = "\n也是我镇发展进程中极不平凡的一年。\n一、主要工作\n全镇新建道路五公里。\n"
+    at = "甲" * (MIN_SENTENCE_START - 4) + "开局之年"
+    s, _ = _parse("青禾镇2023年工作总结\n" + at + tail)
+    assert s.subtitle == ""
+    below = "甲" * (MIN_SENTENCE_START - 5) + "开局之年"
+    s, _ = _parse("青禾镇2023年工作总结\n" + below + tail)
+    assert s.subtitle == below

@@ -71,6 +71,7 @@ from index.reading.lines import (
     SPACED_SIGNATURE,
     SPEAKER,
     SPEECH_LEAD,
+    SUBTITLE_MARK,
     TRAILING_BYLINE,
     ends_sentence,
     heading_like,
@@ -461,6 +462,12 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 later_shapes = {shape(u.text) for u in units[n + 1:] if u.kind == "heading"}
             if shape(unit.text) in later_shapes and shape(unit.text) != (None, False):
                 break  # shaped like the report's section headings: its first section
+            nxt = units[n + 1] if n + 1 < len(units) else None
+            if nxt is not None and _opens_first_sentence(unit.text, nxt):
+                # the text's first line, its sentence ending in the next: no subtitle
+                unit.kind, unit.text = "body", unit.text + layouts.joiner(unit.text, nxt.text) + nxt.text
+                del units[n + 1]
+                break
         title_lines.append(unit.text)
         unit.kind = "title"
     if not title_lines and units and units[0].kind == "body":
@@ -481,6 +488,20 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 units.insert(0, Unit(title, units[0].gap, "title"))
                 units[1].text = rest
     return title_lines
+
+
+MIN_SENTENCE_START = 16  # a line without punctuation this long under a title may be the text's first line
+DOCUMENT_END = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|意见|意見|通知|方案|决定|決定|讲话|講話|汇报|匯報|稿|文件|会议|會議)[）)]?$")
+
+
+def _opens_first_sentence(text: str, nxt: Unit) -> bool:
+    """A line under the title that is the first line of the text, not a subtitle: at
+    least :data:`MIN_SENTENCE_START` characters, no mark of a subtitle (——, （, 《) and no
+    document's name at its end, and the next line a body line that finishes the sentence
+    with a full stop (2023年是…开局之年 / 也是我镇…极不平凡的一年。)."""
+    return (len(text) >= MIN_SENTENCE_START and not SUBTITLE_MARK.match(text) and not DOCUMENT_END.search(text)
+            and nxt.kind == "body" and not nxt.inline and not is_numbered(nxt.text)
+            and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?" and len(nxt.text) >= MAX_CELL)
 
 
 # a report's title at the start of a long line: short, no punctuation, ending with the
