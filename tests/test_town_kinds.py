@@ -284,3 +284,17 @@ def test_min_sentence_start_edge():
     below = "甲" * (MIN_SENTENCE_START - 5) + "开局之年"
     s, _ = _parse("青禾镇2023年工作总结\n" + below + tail)
     assert s.subtitle == below
+
+
+def test_a_lead_line_with_commas_between_two_paragraphs_is_a_heading():
+    para = "全乡累计脱贫一千零八十六户三千五百零二人，四个贫困村已全部出列，贫困发生率降至百分之零点二三，" * 2 + "群众满意度明显提升。"
+    text = ("青禾乡政府工作报告\n各位代表：\n现在，我代表乡人民政府作报告。\n一、2019年工作回顾\n2019年，全乡圆满完成各项任务。\n"
+            f"一年来，我们聚力抓脱贫、攻难点，精准扶贫实实在在\n{para}\n")
+    _, blocks = _parse(text)
+    assert ("heading", "一、2019年工作回顾", "一年来，我们聚力抓脱贫、攻难点，精准扶贫实实在在") in blocks
+    # the paragraph after it one character shorter than MIN_LEAD_PARAGRAPH: no heading
+    from index.reading.structure import MIN_LEAD_PARAGRAPH
+    short = "全乡累计脱贫一千余户，群众满意。"
+    assert len(short) < MIN_LEAD_PARAGRAPH
+    _, blocks = _parse(text.replace(para, short))
+    assert all(k != "heading" or not t.startswith("一年来") for k, _, t in blocks)

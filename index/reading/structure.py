@@ -325,18 +325,37 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         after_heading = prev is not None and prev.kind == "heading"
         if not numbered and after_heading and numbered_document and i > 1:
             continue  # under a numbered heading a short line is a label or a table cell, not a sub-heading
+        lead = False
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
-            continue
+            lead = _lead_heading(unit, prev, nxt, analyzer) and not fragmented
+            if not lead:
+                continue
         unit.kind = "heading"
         seen_heading = seen_heading or i > 0
         if numbered:
             unit.level = -1  # set below, once the document's numbering styles are known
+        elif lead:
+            unit.level = LEAD_LEVEL  # under whatever heading stands above it
         elif after_heading and prev.level < 6:
             unit.level = prev.level + 1
         else:
             unit.level = 1
     _number_levels(units)
     return markdown
+
+
+LEAD_LEVEL = 6
+MIN_LEAD_PARAGRAPH = 2 * MAX_HEADING  # the paragraph under a lead heading is at least this long
+
+
+def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) -> bool:
+    """A short line of phrases with commas and no end punctuation between two finished
+    paragraphs heads the paragraph after it (``一年来，我们聚力抓脱贫、攻难点，精准扶贫实实在在``):
+    the paragraph before ends its sentence, the one after is long and ends its own, and
+    no word runs across the break."""
+    return (prev is not None and prev.kind in ("body", "heading") and (prev.kind == "heading" or ends_sentence(prev.text))
+            and len(nxt.text) >= MIN_LEAD_PARAGRAPH and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?"
+            and not is_numbered(nxt.text) and analyzer.junction_score(unit.text, nxt.text) == 0)
 
 
 def _number_levels(units: list[Unit]) -> None:
