@@ -32,8 +32,9 @@ caller hands it to the metadata rules.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from index.normalize import fold_variants
+from index.normalize import _t2s
 
 MAX_CHROME_LINE = 40  # a line of site words is short
 MAX_CELL = 12  # the cells of a | row of navigation or publication data are short
@@ -134,11 +135,18 @@ def clean(line: str) -> str:
     return m.group(1) if m else line
 
 
+@lru_cache(maxsize=1)
+def _simplified() -> dict[int, str]:
+    """Traditional → simplified, one character for one (index/normalize.py's table), as a
+    ``str.translate`` table: every line of every report goes through it."""
+    return str.maketrans(_t2s())
+
+
 def is_chrome(line: str, tables: bool = False) -> bool:
     """Whether one line is site chrome (see the module doc), in either script (a
     traditional line is read in simplified characters: 發布時間 is 发布时间). ``tables``:
     the document has Markdown tables, whose ``|`` rows are content."""
-    text = fold_variants(line.strip())
+    text = line.strip().translate(_simplified())
     if not text:
         return False
     if (TIMESTAMP.search(text) and len(text) <= 2 * MAX_CHROME_LINE and not FULL_STOP.search(text)
