@@ -298,3 +298,15 @@ def test_a_lead_line_with_commas_between_two_paragraphs_is_a_heading():
     assert len(short) < MIN_LEAD_PARAGRAPH
     _, blocks = _parse(text.replace(para, short))
     assert all(k != "heading" or not t.startswith("一年来") for k, _, t in blocks)
+
+
+def test_items_of_one_list_are_alike_edge():
+    from index.reading.structure import MIN_ITEMS
+    assert MIN_ITEMS == 3
+    long_first = "提升改造社区党群服务中心，筹建两个社区服务站，推进小区党群服务站建设，打造一刻钟便民生活圈民心工程，持续开展专业化创新项目。"
+    items = [f"1. {long_first}", f"2. {long_first}", "3. 联合消防部门为老旧小区安装报警器1440处。持续开展燃气改造工作，完成率百分之九十九。"]
+    _, blocks = _parse("青禾街道上半年工作\n社区系统\n" + "\n".join(items) + "\n")
+    assert all("1440处" not in sec for _, sec, _ in blocks)
+    # two items are no list yet: the short first sentence heads its paragraph
+    _, blocks = _parse("青禾街道上半年工作\n社区系统\n" + "\n".join(items[1:]) + "\n")
+    assert any(sec.endswith("1440处") for _, sec, _ in blocks)

@@ -86,6 +86,7 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+MIN_ITEMS = 3  # numbered paragraphs in a row that make a list whose items are alike
 MAX_CELL = 12  # a line this short among others like it is a table cell
 CAPTION_GAP = 2
 MAX_JOINED = 6000
@@ -340,8 +341,27 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.level = prev.level + 1
         else:
             unit.level = 1
+    _plain_items(units)
     _number_levels(units)
     return markdown
+
+
+def _plain_items(units: list[Unit]) -> None:
+    """Items of one numbered list are alike: when most of a run of body units numbered in
+    one style (``1.`` ``2.`` ``3.``, nothing between them but their own lines) are plain
+    numbered paragraphs, one whose first sentence happens to be short
+    (``3. 联合消防部门…安装单点报警器1440处。持续开展…``) is a plain paragraph too."""
+    run: list[Unit] = []
+    for unit in [*units, None]:
+        rank = numbered_rank(unit.text) if unit is not None and unit.kind == "body" else None
+        if run and rank is not None and rank == numbered_rank(run[0].text):
+            run.append(unit)
+            continue
+        inline = [u for u in run if u.inline]
+        if len(run) >= MIN_ITEMS and 2 * len(inline) < len(run):
+            for u in inline:
+                u.inline = ""
+        run = [unit] if rank is not None else []
 
 
 LEAD_LEVEL = 6
