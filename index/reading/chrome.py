@@ -32,6 +32,9 @@ caller hands it to the metadata rules.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from index.normalize import _t2s
 
 MAX_CHROME_LINE = 40  # a line of site words is short
 MAX_CELL = 12  # the cells of a | row of navigation or publication data are short
@@ -47,7 +50,7 @@ _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=Tr
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*-—_="
 ONLY_SITE_WORDS = re.compile(rf"^(?:(?:{_WORDS})|[{SEPARATORS}])+$")
 SITE_WORD = re.compile(_WORDS)
-BREADCRUMB = re.compile(r"^[\s•·]*(?:您的位置|您所在的位置|当前位置|所在位置|当前的位置|您现在的位置)\s*[:：]")
+BREADCRUMB = re.compile(r"^[\s•·]*(?:(?:您|你)(?:的|所在的|当前的|现在的|目前的|当前|现在|所在)|当前的?|所在)位置\s*[:：]")
 WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
 CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
 PIPE = re.compile(r"[|｜]")
@@ -56,21 +59,43 @@ ROW_END = ("；", ";")  # a table row as the format readers write it (index/read
 PUBLICATION_KEYS = (
     "索引号 发布机构 发文机关 发文机构 发文日期 成文日期 发布日期 发布时间 公开方式 组配分类 主题分类 "
     "文件编号 信息来源 来源 作者 编辑 责任编辑 审核人 浏览次数 浏览量 阅读次数 点击数 访问量 "
-    "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办"
+    "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办 "
+    # the links to a site's neighbouring articles and columns: 上一篇:… 下一篇:… 相关栏目:…
+    "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目 "
+    # an essay or document site's blurb above a text: 导语:如何才能写好… 简介:…小编为你整理了…
+    "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
 KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
 KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
-SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
+SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|由会员上传|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
+                            r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
 MAX_NOTICE = 120
 # a sharing site's tag in front of a text: -精品合同推荐- (after a page chunk's number)
 SITE_TAG = re.compile(r"(?<=^\d、)[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s*|^[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s+")
+# what a sharing site leaves inside a text: ……(某某网省略686字,正式会员可完整阅读)……, and the
+# links to the neighbouring articles that end a page's text (… 上一篇:… 下一篇:… 相关栏目:…)
+INLINE_NOTICE = re.compile(r"[…\.]*[（(][^（）()]{0,40}省略\s*\d+\s*字[^（）()]{0,20}[)）][…\.]*")
+NEIGHBOUR_LINKS = re.compile(r"[\s\u3000]*(?:上一篇|下一篇)\s*[:：].*$")
 TITLE_FIELD = re.compile(r"^[|｜\s]*标题\s*[:：]\s*(.+?)[|｜\s]*$")
 FULL_STOP = re.compile(r"[。！？!?]")
+# a date with the time of day: when a page was posted (2024-02-18 10:20, 2024年04月06日 16:40),
+# never the date a report was given
+TIMESTAMP = re.compile(r"(?:19|20)\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
+# an essay site's number of one text of its collection before the title: 第一篇: 篇一：
+CODE_FENCE = re.compile(r"^[`~]+$")
+# a site's address alone on its line, maybe with its section: 【www.example.com--报告】
+SITE_ADDRESS = re.compile(r"^[【\[(（]?\s*(?:https?://|www\.)[\w./-]+\s*(?:[-—]+\s*[\u4e00-\u9fff]{1,8})?\s*[】\])）]?$")
+# the mark of one text of an essay site's collection: 篇1, 篇一:…, 第一篇:… — what stands above
+# the first such mark in the opening is the collection's page (its title, its blurb)
+COLLECTION_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇\s*[一二三四五六七八九十\d]{1,3})\s*(?:[:：]|$)")
+MARK_WINDOW = 15  # lines of the opening where a collection mark counts
+COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
+                       r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?$"
                        r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$")
 # a site's name alone on its line: 某某范文站, 某某文库
 SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
@@ -89,25 +114,47 @@ PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[（(][a-z\u00e0-\u00fc\u0101-\u
 
 def clean(line: str) -> str:
     """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``) and
-    without pinyin glosses (``鎮(zhèn)``), and a page's ``| 标题:… |`` field as its value."""
+    without pinyin glosses (``鎮(zhèn)``), a sharing site's ``(…省略686字…)`` and the
+    ``上一篇:… 下一篇:…`` links run on after a text's last sentence and an essay site's
+    ``第一篇:`` before a title; a page's ``| 标题:… |`` field as its value."""
     if "<" in line:
         line = HTML_TAG.sub(" ", line).strip()
     if "(" in line or "（" in line:
         line = PINYIN_GLOSS.sub("", line)
     line = SITE_TAG.sub("", line)
+    if "省略" in line:
+        line = INLINE_NOTICE.sub(" ", line)
+    if "一篇" in line:
+        m = NEIGHBOUR_LINKS.search(line)
+        if m and m.start() > 0 and FULL_STOP.search(line[:m.start()]):
+            line = line[:m.start()]  # a text run together with its page's links
+    line = COLLECTION_ITEM.sub("", line)
+    if CODE_FENCE.match(line):
+        return ""  # Markdown's code-quote debris (``) is no text
     m = TITLE_FIELD.match(line)
     return m.group(1) if m else line
 
 
+@lru_cache(maxsize=1)
+def _simplified() -> dict[int, str]:
+    """Traditional → simplified, one character for one (index/normalize.py's table), as a
+    ``str.translate`` table: every line of every report goes through it."""
+    return str.maketrans(_t2s())
+
+
 def is_chrome(line: str, tables: bool = False) -> bool:
-    """Whether one line is site chrome (see the module doc). ``tables``: the document
-    has Markdown tables, whose ``|`` rows are content."""
-    text = line.strip()
+    """Whether one line is site chrome (see the module doc), in either script (a
+    traditional line is read in simplified characters: 發布時間 is 发布时间). ``tables``:
+    the document has Markdown tables, whose ``|`` rows are content."""
+    text = line.strip().translate(_simplified())
     if not text:
         return False
+    if (TIMESTAMP.search(text) and len(text) <= 2 * MAX_CHROME_LINE and not FULL_STOP.search(text)
+            and CJK.search(TIMESTAMP.sub("", text))):
+        return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
     if PAGE_NAME.search(text):
         return True
-    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text):
+    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
@@ -121,27 +168,30 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
             return True
     keys = KEY_VALUE.findall(text)
-    if len(keys) >= 2 or KEY_FIRST.match(text) and not FULL_STOP.search(text) and len(text) <= 2 * MAX_CHROME_LINE:
+    if len(keys) >= 2 and (len(text) <= MAX_NOTICE or not FULL_STOP.search(text)) or KEY_FIRST.match(text) and not FULL_STOP.search(text) and len(text) <= 2 * MAX_CHROME_LINE:
         return True
     return False
 
 
 MAX_VALUE = 24
+VALUE_GAP = 2  # blank lines a page may leave between a bare key and its value
 
 
 def key_values(lines: list[str], tables: bool = False) -> set[int]:
     """Indexes of chrome lines, with the value standing on the line after a bare key
-    (``• 索引号:`` / ``6107280000/2024-001005``)."""
+    (``• 索引号:`` / ``6107280000/2024-001005``), up to :data:`VALUE_GAP` blank lines below it."""
     out: set[int] = set()
     for i, line in enumerate(lines):
         if not line or not is_chrome(line, tables):
             continue
         out.add(i)
         bare = KEY_FIRST.match(line)
-        if bare and not line[bare.end():].strip() and i + 1 < len(lines):
-            value = lines[i + 1].strip()
+        if bare and not line[bare.end():].strip():
+            # the value on the next line, a blank line or two between them at most
+            k = next((k for k in range(i + 1, min(len(lines), i + 2 + VALUE_GAP)) if lines[k].strip()), None)
+            value = lines[k].strip() if k is not None else ""
             if value and len(value) <= MAX_VALUE and not FULL_STOP.search(value) and not KEY_FIRST.match(value):
-                out.add(i + 1)
+                out.add(k)
     return out
 
 
@@ -151,6 +201,28 @@ MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*\|")
 def has_tables(lines: list[str]) -> bool:
     """Whether the text has a Markdown table (a ``|---|`` rule line)."""
     return any(MD_TABLE_RULE.match(line.strip()) for line in lines)
+
+
+def collection_page(lines: list[str]) -> set[int]:
+    """Indexes of the lines above the first collection mark (``篇1``, ``第一篇:``) among
+    the first :data:`MARK_WINDOW` non-blank lines, and of the mark when it stands alone:
+    an essay site's page around the text it holds (``镇长工作报告范文`` / ``时间:…`` /
+    ``导语:…`` / ``篇1`` / the text)."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        m = COLLECTION_MARK.match(text)
+        if m:
+            out = {k for k in range(i) if lines[k].strip()}
+            if not text[m.end():].strip():
+                out.add(i)
+            return out
+    return set()
 
 
 def page_names(lines: list[str], window: int = 6) -> set[int]:

@@ -14,6 +14,12 @@ document itself (never from its name or source):
 :func:`rejoin` turns a hard-wrapped document into one line per paragraph, so that the
 same text gives the same units whatever its layout; the other layouts are already
 one paragraph per line (blank lines only count as gaps).
+
+Before that, :func:`rejoin_tokens` mends text a PDF extractor broke into pieces: a
+number standing alone on its line (``2.`` ``（二）`` ``一、``) belongs to the line after
+it, in any layout; and in a *token-broken* text (many lines of a few characters, lines
+that open with the full stop of the line before: ``增收`` / ``XX`` / ``余万元。`` /
+``2.`` / ``工业`` / ``经济提能升级`` / ``。全年…``) the pieces of a sentence are one line again.
 """
 
 from __future__ import annotations
@@ -95,6 +101,53 @@ def wrap_width(lines: list[str]) -> int:
     if sum(1 for n in lengths if n > width + 2 * WRAP_ABOVE) > 0.25 * len(lengths):
         return 0
     return width
+
+
+# a line that is nothing but a number: 2.  （二）  一、  第三章
+BARE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）]"
+                         r"|\d{1,2}[.．、)）]|第[一二三四五六七八九十\d]{1,3}[章节])$")
+TOKEN_LINE = 8  # a piece of a token-broken text is this short (characters)
+OPENS_WITH_STOP = re.compile(r"^[。，、；：！？,;:!?]")
+MIN_TOKEN_SHARE = 0.25  # of the lines: short pieces that end no sentence
+MIN_BROKEN_MARKS = 2  # lines alone with a number, or opening with the full stop of the line before
+
+
+def token_broken(lines: list[str]) -> bool:
+    """Whether a text was broken into pieces by a PDF extractor: at least
+    :data:`MIN_BROKEN_MARKS` lines that are a bare number or open with a full stop or
+    comma, and at least :data:`MIN_TOKEN_SHARE` of the lines short pieces that end no
+    sentence."""
+    marks = sum(1 for line in lines if BARE_NUMBER.match(line) or OPENS_WITH_STOP.match(line))
+    pieces = sum(1 for line in lines if len(line) <= TOKEN_LINE and not _final(line))
+    return marks >= MIN_BROKEN_MARKS and pieces >= MIN_TOKEN_SHARE * len(lines)
+
+
+def rejoin_tokens(lines: list[str], gaps: list[int], indents: list[bool],
+                  starts_block) -> tuple[list[str], list[int], list[bool]]:
+    """A bare number joins the line after it; in a token-broken text (:func:`token_broken`)
+    a line that ends no sentence also joins the next when either is a short piece
+    (:data:`TOKEN_LINE`) or the next opens with a full stop or comma, unless the next
+    starts a numbered block (``starts_block``, as in :func:`rejoin`)."""
+    broken = token_broken(lines)
+    out_lines: list[str] = []
+    out_gaps: list[int] = []
+    out_indents: list[bool] = []
+    last_piece = ""
+    for line, gap, indent in zip(lines, gaps, indents):
+        if out_lines:
+            before = out_lines[-1]
+            joins = BARE_NUMBER.match(before) and not BARE_NUMBER.match(line)
+            if not joins and broken and not _final(before) and not BARE_NUMBER.match(line) and not starts_block(line):
+                joins = len(last_piece) <= TOKEN_LINE or len(line) <= TOKEN_LINE or OPENS_WITH_STOP.match(line)
+            if joins:
+                out_lines[-1] = before + joiner(before, line) + line
+                last_piece = line
+                continue
+        out_lines.append(line)
+        out_gaps.append(gap)
+        out_indents.append(indent)
+        last_piece = line
+    return out_lines, out_gaps, out_indents
 
 
 def rejoin(lines: list[str], gaps: list[int], indents: list[bool], layout: Layout,

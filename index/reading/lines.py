@@ -45,7 +45,9 @@ SPEAKER = re.compile(
     r"|^[\u4e00-\u9fff、]{0,16}(?:总理|省长|市长|县长|区长|主席|主任|鄉長|鎮長|縣長)[\u4e00-\u9fff]{2,3}$"
 )
 # a session line: "——2024年1月23日在某某镇第二十届人民代表大会第八次会议上", "（2019年6月）"
-SESSION_START = re.compile(r"^[—\-–－\s（(]*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在")
+# (在 before the date or after it: ——在2008年1月19日某某镇第十一届…, ——2024年1月23日在某某镇…)
+_SESSION_DATE = r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+SESSION_START = re.compile(rf"^[—\-–－\s（(]*(?:在\s*{_SESSION_DATE}\s*在?|{_SESSION_DATE}\s*在)")
 SESSION_LINE = re.compile(SESSION_START.pattern + r"[^。！？!?]{0,60}(?:会议|會議|大会|大會)上?[)）]?$")
 MAX_SESSION = 70
 BYLINE = re.compile(
@@ -59,6 +61,9 @@ TRAILING_BYLINE = re.compile(
 )
 # a paragraph that opens like this starts a new sentence, it does not continue one
 SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
+# a short line that only says who speaks (会议指出, 镇长强调), its colon lost: it opens the
+# paragraph after it, it heads nothing
+SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
 FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
@@ -74,7 +79,8 @@ CONTINUES = "，,、。．；;：:》」』”’）)】%％"
 OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("「", "」"), ("『", "』"), ("【", "】"))
 INLINE_END = re.compile(r"[。！？!?]|[：:](?!//)|\.(?![\da-zA-Z])")  # not inside 1.5, https://, nsfc.gov
 # a phrase opening like this is a sentence (本办法…, 该项目…, 各单位…), not a title
-SENTENCE_SUBJECT = re.compile(r"^(?:本|该|各|凡|如|若|对于|经|由于)")
+# (a word that only starts with such a character is no subject: 经济发展…, 各项事业…, 如期…)
+SENTENCE_SUBJECT = re.compile(r"^(?:本(?![届年月期])|该|各(?![项类族界])|凡|如(?!期)|若|对于|经(?![济营验贸费典销])|由于)")
 # "shall", "must", "must not": a numbered rule, not a heading
 MODAL = re.compile(r"应当|应该|必须|不得|(?<![响供适相对反效])应(?=[及依按在将由从予向与为经具确严切有明制建加做])")
 SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")

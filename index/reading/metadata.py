@@ -34,6 +34,7 @@ from index import fields as field_model
 from index.analysis import Analyzer
 from index.normalize import normalize
 from index.reading import town_names
+from index.reading.chrome import TIMESTAMP
 from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
 from index.visibility import VisibilityError
 from index.visibility import check_value as _check_visibility
@@ -249,7 +250,8 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
              gazetteer: Gazetteer | None = None, chrome: str = "") -> Metadata:
     """The metadata of one report: extracted (a sidecar title counts as the title's
     evidence), then the sidecar's values applied. ``chrome``: the page's site chrome
-    (index/reading/chrome.py), evidence of the place only (a site's posting dates are no year)."""
+    (index/reading/chrome.py), evidence of the place and of the date the document was
+    issued (``发文日期``), never of its year otherwise (a site's posting dates are no year)."""
     gazetteer = gazetteer or Gazetteer.load()
     overrides = overrides or {}
     sidecar_title = overrides.get("title", "")
@@ -271,7 +273,7 @@ def extract(title: str, subtitle: str, text: str, fallback_title: str, analyzer:
     gazetteer = gazetteer or Gazetteer.load()
     head = f"{title} {subtitle}"
     places = resolve_places(head, f"{text}\n{chrome}" if chrome else text, path, gazetteer, analyzer)
-    year, review_year = years(head, text)
+    year, review_year = years(head, text, chrome)
     return Metadata(title or fallback_title, places["town"], places["county"], year,
                     places["province"], places["city"], places["level"], review_year)
 
@@ -508,47 +510,95 @@ def _county_before(town: str, text: str) -> str | None:
 
 # The date a report was given or a meeting held, written in its opening: a session line
 # (2024年1月23日在某某镇第二十届人民代表大会第八次会议上, 于2015年5月19日顺利召开), a dated line
-# (（2019年6月）) or a date standing alone (2024-12-28). Posting dates of sites are chrome
-# (index/reading/chrome.py) and never reach this text.
-_DATE = r"((?:19[4-9]|20[0-9])\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+# (（2019年6月）) or a date standing alone (2024-12-28, 2019年6月26日, a template's 2014年 月 日).
+# Posting dates of sites are chrome (index/reading/chrome.py) and never reach this text; a
+# date with a time of day (2024年04月06日 16:40) is a posting date wherever it stands.
+_YEAR = r"((?:19[4-9]|20[0-9])\d)"
+_DATE = _YEAR + r"\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 SESSION_LINE = re.compile(_DATE + r"[^。！？\n]{0,40}?(?:会议|大会|會議|大會|届|屆|召开|召開|举行|舉行|开幕|開幕)")
-DATED_LINE = re.compile(r"^[\s•·—\-–]*[（(]\s*((?:19[4-9]|20[0-9])\d)\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$"
-                        r"|^[\s•·—\-–]*((?:19[4-9]|20[0-9])\d)[-./]\d{1,2}[-./]\d{1,2}\s*$"
-                        r"|^[\s•·]*时间\s*[:：]\s*((?:19[4-9]|20[0-9])\d)\s*年", re.M)
+# a news item or notice opens with its date: 2017年9月29日，在…指导下…
+DATE_FIRST = re.compile(r"^[\s•·—\-–]*" + _DATE, re.M)
+DATED_LINE = re.compile(r"^[\s•·—\-–]*[（(]\s*" + _YEAR + r"\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$"
+                        r"|^[\s•·—\-–]*" + _YEAR + r"[-./]\d{1,2}[-./]\d{1,2}\s*$"
+                        r"|^[\s•·—\-–]*" + _YEAR + r"\s*年[\s\u3000]*\d{0,2}[\s\u3000]*月(?:[\s\u3000]*\d{0,2}[\s\u3000]*日)?\s*$"
+                        r"|^[\s•·]*时间\s*[:：]\s*" + _YEAR + r"\s*年", re.M)
 SESSION_CHARS = OPENING_CHARS  # where the opening ends: a date later on is part of the text
+# the date a document was issued, in its page's publication data (发文日期: 2024年04月06日):
+# the document's own date, unlike a site's posting date (发布时间)
+ISSUE_DATE = re.compile(r"(?:发文日期|成文日期|發文日期|成文日期)\s*[\]】]?\s*[:：]\s*" + _YEAR)
+# a year written as what a text is about: 2021年半年工作总结, 2010年度工作总结表彰大会,
+# 2024年中期工作推动会, 一、2023年工作总结 (not 2002年全乡总收入: a figure of that year)
+LABEL_WORDS = (r"工作|总结|總結|报告|報告|计划|計劃|要点|要點|汇报|匯報|述职|述職|会议|會議|大会|大會|推进会|推動會|推动会|部署会"
+               r"|目标|目標|任务|任務|要求")
+LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》]{0,12}?(?:" + LABEL_WORDS + ")"
+                           r"|" + _DATE + r"\s*(?:起施行|起实施|起執行|印发|发布|通过|施行)")
+# a year a report looks back on (2017年工作回顾, 回顾过去的2018年): the report itself is
+# labelled by a later year, its session's
+REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年")
+MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
 
 
 def session_year(head: str, text: str) -> int | None:
     """The year of the session or date line in the title lines or the opening, if any."""
     for part in (head, text[:SESSION_CHARS]):
-        for pattern in (SESSION_LINE, DATED_LINE):
+        for pattern in (SESSION_LINE, DATED_LINE, DATE_FIRST):
             m = pattern.search(part)
             if m:
                 return int(next(g for g in m.groups() if g))
     return None
 
 
-def years(head: str, text: str) -> tuple[int | None, int | None]:
-    """``(year, review_year)``: a report is labelled by its session or date line, else by
-    the first year of its title, else by the year it mentions most (on a tie the
-    earlier one: the later is usually next year's plan). ``review_year`` is the year it
-    looks back on: the title's year, else the most mentioned year before the session
-    year, else the same year."""
+def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
+    """``(year, review_year)``: a report is labelled by, in this order, its session or
+    date line (in the opening); the first year of its title; the date its page says it
+    was issued (``发文日期``, in ``chrome``); the year it mentions most, at least
+    :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
+    earlier: the later is usually next year's plan); the last date standing on a line of
+    its own (the date a document is signed); else a year written once as the label of
+    the text (``召开2021年半年工作总结会``, ``2024年经济社会发展的总体要求``,
+    ``自2018年5月1日起施行``); else the only year the text names. A year the report only looks back on
+    (``2017年工作回顾``) does not label it, its session's year does. ``review_year`` is
+    the year it looks back on: the title's year, else the most mentioned year before
+    the session year, else a reviewed year, else the same year."""
+    text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)
     counts = Counter(int(y) for y in YEAR_IN_TEXT.findall(text))
+    reviewed = {int(next(g for g in m.groups() if g)) for m in REVIEWED_YEAR.finditer(text)}
+    labelled = [int(next(g for g in m.groups() if g)) for m in LABELLED_YEAR.finditer(text)]
     counted = None
     if counts:
         top = max(counts.values())
         counted = min(y for y, n in counts.items() if n == top)
-    year = session or (in_title[0] if in_title else counted)
+    year = session or (in_title[0] if in_title else None)
+    if year is None:
+        issued = ISSUE_DATE.search(chrome)
+        year = int(issued.group(1)) if issued else None
+    if year is None:
+        candidates = {y: n for y, n in counts.items() if y not in reviewed}
+        if candidates and max(candidates.values()) >= MIN_YEAR_MENTIONS:
+            top = max(candidates.values())
+            tied = sorted(y for y, n in candidates.items() if n == top)
+            year = next((y for y in tied if y in labelled), tied[0])
+    if year is None:
+        # the date a document is signed, on a line of its own at its end (or anywhere)
+        signed = [int(next(g for g in m.groups() if g)) for m in DATED_LINE.finditer(text)]
+        year = signed[-1] if signed else None
+    if year is None:
+        year = next((y for y in labelled if y not in reviewed), None)
+    if year is None:
+        # the only year a text names, once: most likely its own (a figure of that year, a deadline)
+        only = [y for y in counts if y not in reviewed]
+        year = only[0] if len(only) == 1 else None
     if year is None:
         return None, None
-    reviewed = [y for y in in_title if y <= year]
-    if reviewed:
-        return year, reviewed[0]
+    before = [y for y in in_title if y <= year]
+    if before:
+        return year, before[0]
     earlier = [y for y in counts if y < year]
     if session and earlier and counted is not None and counted < year:
         return year, counted
+    looked_back = sorted(y for y in reviewed if y < year)
+    if looked_back:
+        return year, looked_back[-1]
     return year, year
-

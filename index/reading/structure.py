@@ -70,6 +70,8 @@ from index.reading.lines import (
     SESSION_START,
     SPACED_SIGNATURE,
     SPEAKER,
+    SPEECH_LEAD,
+    SUBTITLE_MARK,
     TRAILING_BYLINE,
     ends_sentence,
     heading_like,
@@ -84,6 +86,7 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+MIN_ITEMS = 3  # numbered paragraphs in a row that make a list whose items are alike
 MAX_CELL = 12  # a line this short among others like it is a table cell
 CAPTION_GAP = 2
 MAX_JOINED = 6000
@@ -127,6 +130,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     tables = chrome.has_tables(cleaned)
     # a publication line the byline rules know (来源：…, 作者：…) stays, as a byline
     site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
+    site |= chrome.collection_page([line.strip() for line in raw])
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
@@ -143,6 +147,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
         gaps.append(gap)
         indents.append(line[:1].isspace())
         gap = 0
+    lines, gaps, indents = layouts.rejoin_tokens(lines, gaps, indents, _block_start)
     layout = layouts.detect(lines, gaps)
     lines, gaps, indents = layouts.rejoin(lines, gaps, indents, layout, _block_start)
     return [Unit(t, g, indent=i) for t, g, i in zip(lines, gaps, indents)]
@@ -279,6 +284,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if (
             i > 0
             and unit.gap >= CAPTION_GAP
+            and not numbered_heading(unit.text)  # a numbered heading after a gap is still a heading
             and len(unit.text) <= MAX_CAPTION
             and not HARD_PUNCT.search(unit.text)
             and unit.text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",")
@@ -292,6 +298,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
             unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
             continue
+        if SPEECH_LEAD.match(unit.text):
+            continue  # 会议指出 / 今年以来，…: the paragraph it opens follows
         if ENUMERATION.match(unit.text) or (
                 len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
             continue
@@ -332,18 +340,56 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         after_heading = prev is not None and prev.kind == "heading"
         if not numbered and after_heading and numbered_document and i > 1:
             continue  # under a numbered heading a short line is a label or a table cell, not a sub-heading
+        lead = False
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
-            continue
+            lead = _lead_heading(unit, prev, nxt, analyzer) and not fragmented
+            if not lead:
+                continue
         unit.kind = "heading"
         seen_heading = seen_heading or i > 0
         if numbered:
             unit.level = -1  # set below, once the document's numbering styles are known
+        elif lead:
+            unit.level = LEAD_LEVEL  # under whatever heading stands above it
         elif after_heading and prev.level < 6:
             unit.level = prev.level + 1
         else:
             unit.level = 1
+    _plain_items(units)
     _number_levels(units)
     return markdown
+
+
+def _plain_items(units: list[Unit]) -> None:
+    """Items of one numbered list are alike: when most of a run of body units numbered in
+    one style (``1.`` ``2.`` ``3.``, nothing between them but their own lines) are plain
+    numbered paragraphs, one whose first sentence happens to be short
+    (``3. 联合消防部门…安装单点报警器1440处。持续开展…``) is a plain paragraph too."""
+    run: list[Unit] = []
+    for unit in [*units, None]:
+        rank = numbered_rank(unit.text) if unit is not None and unit.kind == "body" else None
+        if run and rank is not None and rank == numbered_rank(run[0].text):
+            run.append(unit)
+            continue
+        inline = [u for u in run if u.inline]
+        if len(run) >= MIN_ITEMS and 2 * len(inline) < len(run):
+            for u in inline:
+                u.inline = ""
+        run = [unit] if rank is not None else []
+
+
+LEAD_LEVEL = 6
+MIN_LEAD_PARAGRAPH = 2 * MAX_HEADING  # the paragraph under a lead heading is at least this long
+
+
+def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) -> bool:
+    """A short line of phrases with commas and no end punctuation between two finished
+    paragraphs heads the paragraph after it (``一年来，我们聚力抓脱贫、攻难点，精准扶贫实实在在``):
+    the paragraph before ends its sentence, the one after is long and ends its own, and
+    no word runs across the break."""
+    return (prev is not None and prev.kind in ("body", "heading") and (prev.kind == "heading" or ends_sentence(prev.text))
+            and len(nxt.text) >= MIN_LEAD_PARAGRAPH and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?"
+            and not is_numbered(nxt.text) and analyzer.junction_score(unit.text, nxt.text) == 0)
 
 
 def _number_levels(units: list[Unit]) -> None:
@@ -469,6 +515,12 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 later_shapes = {shape(u.text) for u in units[n + 1:] if u.kind == "heading"}
             if shape(unit.text) in later_shapes and shape(unit.text) != (None, False):
                 break  # shaped like the report's section headings: its first section
+            nxt = units[n + 1] if n + 1 < len(units) else None
+            if nxt is not None and _opens_first_sentence(unit.text, nxt):
+                # the text's first line, its sentence ending in the next: no subtitle
+                unit.kind, unit.text = "body", unit.text + layouts.joiner(unit.text, nxt.text) + nxt.text
+                del units[n + 1]
+                break
         title_lines.append(unit.text)
         unit.kind = "title"
     if not title_lines and units and units[0].kind == "body":
@@ -489,6 +541,20 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 units.insert(0, Unit(title, units[0].gap, "title"))
                 units[1].text = rest
     return title_lines
+
+
+MIN_SENTENCE_START = 16  # a line without punctuation this long under a title may be the text's first line
+DOCUMENT_END = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|意见|意見|通知|方案|决定|決定|讲话|講話|汇报|匯報|稿|文件|会议|會議)[）)]?$")
+
+
+def _opens_first_sentence(text: str, nxt: Unit) -> bool:
+    """A line under the title that is the first line of the text, not a subtitle: at
+    least :data:`MIN_SENTENCE_START` characters, no mark of a subtitle (——, （, 《) and no
+    document's name at its end, and the next line a body line that finishes the sentence
+    with a full stop (2023年是…开局之年 / 也是我镇…极不平凡的一年。)."""
+    return (len(text) >= MIN_SENTENCE_START and not SUBTITLE_MARK.match(text) and not DOCUMENT_END.search(text)
+            and nxt.kind == "body" and not nxt.inline and not is_numbered(nxt.text)
+            and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?" and len(nxt.text) >= MAX_CELL)
 
 
 # a report's title at the start of a long line: short, no punctuation, ending with the
@@ -529,17 +595,20 @@ def _join_pdf_chunks(units: list[Unit]) -> list[Unit]:
 RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]{2,})(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
 MIN_RUN_TOGETHER = 4 * MAX_HEADING  # a line this long holding numbered headings is a run-together text
 HEADING_END = re.compile(r"[ \u3000]+")
+# such a line may also open with its numbered heading, a wide space after it: 一、2014年工作总结  2014年，…
+RUN_IN_START = re.compile(rf"^(?:[一二三四五六七八九十]{{1,3}}、|[（(][一二三四五六七八九十]{{1,3}}[)）])[^。！？；\s]{{1,{MAX_NUMBERED_HEADING}}}(?:[ ]{{2,}}|\u3000)")
 
 
 def _split_run_in(units: list[Unit]) -> list[Unit]:
     """A text saved as one long line (or a few) keeps its numbered headings inside the
     line: ``…取得了良好的发展势头。一、加大环境整治力度,绿化美化社区 社区是…``. Such a
-    line is cut before each ``一、`` / ``（一）`` that follows a finished sentence or a wide
+    line (also one opening with ``一、…`` and a wide space) is cut before each ``一、`` /
+    ``（一）`` that follows a finished sentence or a wide
     space, and a heading that a space ends (within a heading's length, before any full
     stop) stands on its own line."""
     out: list[Unit] = []
     for unit in units:
-        if len(unit.text) < MIN_RUN_TOGETHER or not RUN_IN.search(unit.text):
+        if len(unit.text) < MIN_RUN_TOGETHER or not (RUN_IN.search(unit.text) or RUN_IN_START.match(unit.text)):
             out.append(unit)
             continue
         cuts = [0] + [m.end() for m in RUN_IN.finditer(unit.text) if m.end() > 0] + [len(unit.text)]
