@@ -15,7 +15,7 @@ from index.errors import CorpusMismatch
 from search.engine import Searcher
 
 A = "大隗镇工作总结\n\n大隗镇扎实推动五星支部创建。\n"
-B = "来集镇工作总结\n\n来集镇持续深化万人助万企。\n"
+B = "来集镇工作总结\n\n来集镇持续深化万人助万企，万人助万企服务企业。\n"  # two mentions: topic evidence
 C = "回郭镇工作总结\n\n回郭镇全面推进人居环境整治。\n"
 
 

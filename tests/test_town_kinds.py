@@ -270,6 +270,9 @@ def test_the_texts_first_line_under_the_title_is_no_subtitle():
                        "一、主要工作\n全镇新建道路五公里。\n")
     assert s.title == "青禾镇2023年工作总结" and s.subtitle == ""
     assert ("body", "", "2023年是全面贯彻落实党的二十大精神的开局之年也是我镇发展进程中极不平凡的一年。") in blocks
+    # a blank line between the two: a subtitle above the first paragraph, not a wrapped sentence
+    s, _ = _parse("青禾镇2023年工作总结\n\n青禾现代化中心镇建设迈出坚实步伐\n\n回眸刚刚结束的2022年，是具有里程碑意义的一年。\n")
+    assert s.subtitle == "青禾现代化中心镇建设迈出坚实步伐"
     # a subtitle that names a document, or one shorter than MIN_SENTENCE_START, stays
     s, _ = _parse("政府工作报告\n青禾镇第十四届人民代表大会第三次会议文件\n各位代表：\n现在，我代表镇人民政府作报告。\n")
     assert s.subtitle == "青禾镇第十四届人民代表大会第三次会议文件"

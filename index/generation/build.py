@@ -816,13 +816,14 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     documents: dict[str, dict] = {}
     files_state: dict[str, dict] = {}  # corpus_state: each file's stat, content and outcome
     stats: dict[str, tuple[int, int] | None] = {}
+    ov_hashes: dict[str, str] = {}  # the values each file is indexed with, folder rules applied
     current = {s.relpath for s in sources}
     for source in sources:
         rel = source.relpath
         ov = overrides.get(rel, {})
         if not ov.get("visibility") or ov["visibility"] == meta.NULL:  # no sidecar value: the folder rules
             ov = {**ov, "visibility": sources_info.get("visibility", Rules()).of(rel)}
-        ov_hash = _overrides_hash(ov)
+        ov_hashes[rel] = ov_hash = _overrides_hash(ov)
         stats[rel] = st = corpus_state.stat_of(source.path)  # before reading: a later change shows
         old = old_docs.get(rel)
         doc_id = ids[rel]
@@ -907,11 +908,11 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                 if problem[0] == "skipped":
                     st = stats.get(rel)
                     files_state[rel] = {"stat": list(st) if st else None, "sha1": None, "skipped": problem[1],
-                                        "overrides": _overrides_hash(overrides.get(rel, {}))}
+                                        "overrides": ov_hashes[rel]}
                 continue
             st = stats.get(rel)
             files_state[rel] = {"stat": list(st) if st else None, "sha1": item.content,
-                                "fingerprint": item.fingerprint, "overrides": _overrides_hash(overrides.get(rel, {}))}
+                                "fingerprint": item.fingerprint, "overrides": ov_hashes[rel]}
             first_row = gram_writer.add(item.norms)
             word_writer.add(first_row, item.words)
             vocab.add(item.report.passages, item.norms, item.words)

@@ -550,10 +550,11 @@ DOCUMENT_END = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|意见|
 def _opens_first_sentence(text: str, nxt: Unit) -> bool:
     """A line under the title that is the first line of the text, not a subtitle: at
     least :data:`MIN_SENTENCE_START` characters, no mark of a subtitle (——, （, 《) and no
-    document's name at its end, and the next line a body line that finishes the sentence
-    with a full stop (2023年是…开局之年 / 也是我镇…极不平凡的一年。)."""
+    document's name at its end, and the next line a body line right below it (no blank
+    line: a sentence is not split by one) that finishes the sentence with a full stop
+    (2023年是…开局之年 / 也是我镇…极不平凡的一年。)."""
     return (len(text) >= MIN_SENTENCE_START and not SUBTITLE_MARK.match(text) and not DOCUMENT_END.search(text)
-            and nxt.kind == "body" and not nxt.inline and not is_numbered(nxt.text)
+            and nxt.gap == 0 and nxt.kind == "body" and not nxt.inline and not is_numbered(nxt.text)
             and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?" and len(nxt.text) >= MAX_CELL)
 
 

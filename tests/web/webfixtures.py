@@ -37,12 +37,12 @@ TINY_REPORTS = {
         "## 生态环保\n\n"
         "绿野乡持续改善人居环境，整治河道十公里，空气质量明显提升。\n\n"
         "## 项目建设\n\n"
-        "绿野乡引进项目三个，五星支部带头推进项目落地。\n"
+        "绿野乡引进项目三个，五星支部带头推进项目落地，五星支部党员争当先锋。\n"
     ),
     "xss.md": (
         f"# 危险标题{XSS_SCRIPT}\n\n"
         f"## 测试{XSS_IMG}章节\n\n"
-        f"五星支部{XSS_SCRIPT}的段落，另有{XSS_IMG}图片。\n"
+        f"五星支部{XSS_SCRIPT}的段落，另有{XSS_IMG}图片，五星支部党建。\n"
     ),
     "metadata.tsv": (
         "file\ttitle\ttown\tcounty\tyear\n"
