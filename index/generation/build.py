@@ -257,6 +257,7 @@ def _analyze_all(tasks: list[tuple[SourceFile, str, dict[str, str]]], analyzer: 
         yield from _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, limits)
     finally:
         ocr_reader.configure(before)  # this build's cache folder is no default for later reads
+        _WORKER.clear()  # the analyzer may map the previous generation's tables: never kept past the build
 
 
 def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, limits) -> Iterator:
