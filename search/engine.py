@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -77,6 +78,9 @@ class Searcher:
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_bytes = 0
+        # the live table's views per audience (search/visibility.py): kept here, not on
+        # the table, so that no reference cycle holds a dropped table's files open
+        self._scopes: dict = {}
         self._problem: tuple[Path, GovsearchError] | None = None  # a generation that failed to open
 
     # ------------------------------------------------------------------ lifecycle
@@ -121,7 +125,11 @@ class Searcher:
                 old, self._table = self._table, fresh
                 self._cache = OrderedDict()
                 self._cache_bytes = 0
-                self._ranker = Ranker(fresh, lambda word, t=fresh: self._containing(t, word))
+                self._scopes = {}
+                # by a weak reference: a Searcher dropped by its caller is freed (its files
+                # closed) at once, not at the next cycle collection
+                me = weakref.ref(self)
+                self._ranker = Ranker(fresh, lambda word, t=fresh: me()._containing(t, word))
             if old is not None:
                 old.close()
             return fresh
@@ -673,8 +681,11 @@ class ScopedSearcher(Searcher):
         return self.base.scoped(groups, fixed)
 
     def _scope(self, t):
+        base = self.base
+        with base._lock:
+            cache = base._scopes if t is base._table else None  # an older table: a view not kept
         return scoped(t, self._audience, self._fixed,
-                      lambda t: self.base._filter_mask(t, {k: list(v) for k, v in self._fixed}))
+                      lambda t: base._filter_mask(t, {k: list(v) for k, v in self._fixed}), cache)
 
     def _current(self):
         return self._scope(self.base._current())

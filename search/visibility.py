@@ -21,7 +21,7 @@ from index.visibility import EVERYTHING, PUBLIC, Rules
 
 _LOCK = threading.Lock()
 # attributes of a scoped table that are its own, never the table's
-_OWN = frozenset({"base", "audience", "visible", "within", "live", "count", "_scopes", "_list_shapes",
+_OWN = frozenset({"base", "audience", "visible", "within", "live", "count", "_list_shapes",
                   "documents", "by_doc", "live_rows", "ocr_documents", "info", "rows"})
 
 
@@ -54,23 +54,21 @@ def freeze(filters: dict | None) -> tuple:
     return tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items() if v))
 
 
-def scoped(t, audience: frozenset[str] | None, fixed: tuple = (), mask_of=None):
+def scoped(t, audience: frozenset[str] | None, fixed: tuple = (), mask_of=None, cache: dict | None = None):
     """``t`` as ``audience`` sees it, within the ``fixed`` filters (an embed token's:
-    ``mask_of(t)`` gives their rows); the same table when it sees everything. Made once
-    per generation, audience and fixed filters."""
+    ``mask_of(t)`` gives their rows); the same table when it sees everything. Kept in
+    ``cache`` (the searcher's, for its live table) once made per audience and filters."""
     if audience is None and not fixed:
         return t
     key = (audience, fixed)
-    scopes = t.__dict__.get("_scopes")
-    if scopes is None:
-        with _LOCK:
-            scopes = t.__dict__.setdefault("_scopes", {})
-    view = scopes.get(key)
+    view = cache.get(key) if cache is not None else None
     if view is None:
         with _LOCK:
-            view = scopes.get(key)
+            view = cache.get(key) if cache is not None else None
             if view is None:
-                view = scopes[key] = ScopedTable(t, audience, mask_of(t) if fixed and mask_of else None)
+                view = ScopedTable(t, audience, mask_of(t) if fixed and mask_of else None)
+                if cache is not None:
+                    cache[key] = view
     return view
 
 

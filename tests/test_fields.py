@@ -5,6 +5,7 @@ memory-mapped columns written beside Whoosh (index/generation/columns.py)."""
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from pathlib import Path
 
@@ -261,6 +262,44 @@ def test_query_segmentation_from_the_mapped_dictionary_equals_jieba(sample_index
     searcher = Searcher(sample_index)
     assert searcher.search("五星支部 网格").total >= 1
     assert searcher.analyzer.cut("回郭镇党委") == ["回郭镇", "党委"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc/self/fd (Linux)")
+def test_a_dropped_searcher_closes_its_files_at_once(tmp_path):
+    """No reference cycle keeps a Searcher alive: dropped, its files are closed without
+    waiting for a cycle collection (a process that opens many indexes, as a test run or
+    an app serving several, would otherwise run out of descriptors)."""
+    import gc
+
+    write_corpus(tmp_path / "c", {"a.txt": REPORT, "b.txt": OTHER})
+    build(tmp_path / "c", tmp_path / "i")
+    index_dir = str((tmp_path / "i").resolve())
+
+    def open_index_files() -> int:
+        # the query-assistance tables are the process's (search/suggest.py keeps a few
+        # indexes' vocabularies, bounded), not one searcher's
+        from index.generation import assist_tables
+
+        n = 0
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            n += target.startswith(index_dir + "/") and Path(target).name not in assist_tables.FILES
+        return n
+
+    gc.collect()
+    gc.disable()
+    try:
+        s = Searcher(tmp_path / "i")
+        assert s.search("五星支部").total >= 1 and s.search("五心支部") is not None
+        assert s.scoped(["public"]).search("五星支部").total >= 1
+        assert open_index_files() > 0
+        del s
+        assert open_index_files() == 0
+    finally:
+        gc.enable()
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps (Linux)")
