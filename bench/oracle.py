@@ -133,8 +133,16 @@ def junctions(lines: list[str]) -> list[str]:
     return out
 
 
+# a line that is only a page number (docs/corpus.md: `12`, `— 2 —`, `- 3 -`, `第3页`) may be
+# dropped as one: the file's text still holds it, no search has to find it
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,4}(?:\s*[-—–])?\s*$|^\s*第\s*\d{1,4}\s*页\s*$")
+
+
 def pieces(line: str) -> list[str]:
-    """A line as the engine must keep it together: a closing reporter's credit apart."""
+    """A line as the engine must keep it together: a closing reporter's credit apart;
+    none for a line that may be a page number."""
+    if PAGE_NUMBER.match(line):
+        return []
     m = CREDIT.search(line)
     return [line[: m.start()], line[m.start():]] if m and m.start() > 0 else [line]
 

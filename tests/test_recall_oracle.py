@@ -313,3 +313,15 @@ def test_file_oracle_joins_and_pieces(tmp_path):
     assert oracle.in_the_file(["生产", "车间"]) == {"a.txt", "b.txt", "c.txt"}
     assert oracle.in_a_line(["镇记"]) == set() and oracle.in_a_line(["记者"]) == {"a.txt"}
     assert oracle.in_the_file(["镇记"]) == {"a.txt"}  # the whole text still holds it: the engine may
+
+
+def test_file_oracle_page_number_lines(tmp_path):
+    """A line that is only a page number (`16`, `— 2 —`, `- 3 -`, `第3页`) is no line the
+    engine must find (it drops page numbers); its text still bounds what it may find. A
+    number with more on its line is an ordinary line."""
+    (tmp_path / "a.txt").write_text("主要包括：\n16\n（1）智能装备。\n— 27 —\n- 38 -\n第49页\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("全年新增16家企业。\n", encoding="utf-8")
+    oracle = FileOracle(tmp_path)
+    for number in ("16", "27", "38", "49"):
+        assert "a.txt" not in oracle.in_a_line([number]) and "a.txt" in oracle.in_the_file([number])
+    assert oracle.in_a_line(["16"]) == {"b.txt"}
