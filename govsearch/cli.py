@@ -173,7 +173,7 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            from govsearch.launch import interrupted
+            from govsearch.interrupt import interrupted
 
             what = "the server had not started yet" if ctx.invoked_subcommand == "serve" else "the command stopped"
             interrupted(f"{what}; nothing was changed")

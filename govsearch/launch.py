@@ -8,22 +8,7 @@ command runs ends the same way. (Before this module runs, Python is still starti
 its own ``site`` imports; an interrupt there is Python's, about 50 ms after launch.)
 """
 
-import os
-import sys
-
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-
-
-def interrupted(what: str = "nothing was changed") -> None:
-    """Say so on one line and end now, status 130. ``os._exit``: a background thread
-    (the index opening, a warm-up) or a worker pool must not hold the exit up."""
-    try:
-        sys.stderr.write(f"interrupted (Ctrl+C): {what}\n")
-        sys.stderr.flush()
-        sys.stdout.flush()
-    except Exception:
-        pass
-    os._exit(EXIT_INTERRUPTED)
+from govsearch.interrupt import interrupted  # os and sys only
 
 
 def main():

@@ -222,14 +222,3 @@ class AssistTables:
 
         for watched in self._watched:
             store.check_watched(watched)
-
-
-def rebuild_from_vocabulary(gen: Path, folder: Path | None = None) -> None:
-    """Write the tables of ``gen`` again into ``folder`` (default: ``gen``) from its
-    vocabulary, which is itself derived from the Whoosh index's passages: the result
-    is byte for byte what the build wrote."""
-    from index.generation.vocabulary import read_vocabulary
-
-    data = read_vocabulary(gen)
-    terms = data["terms"]
-    write(folder or gen, make(terms, data["freq"], data["kinds"], data["pinyin"], pos_tags(terms)))
