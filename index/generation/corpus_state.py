@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.reading.structure import BLOCK_LINES, line_key
+from index.reading.structure import line_key, repeated_in_blocks
 
 STATE = "corpus-state.json"
 LINES = "lines.npy"
@@ -74,31 +74,9 @@ def line_hashes(text: str, keys: dict[int, str] | None = None) -> list[int]:
 
 def boilerplate_hashes(docs: Iterable[list[int]], min_files: int = 5, min_share: float = 0.1) -> set[int]:
     """:func:`index.reading.structure.boilerplate_lines` over line hashes (the same rule,
-    tested against it): the hashes of the boilerplate lines."""
-    docs = list(docs)
-    counts: dict[int, int] = {}
-    for lines in docs:
-        for line in set(lines):
-            if line:
-                counts[line] = counts.get(line, 0) + 1
-    threshold = max(min_files, min_share * len(docs))
-    repeated = {line for line, c in counts.items() if c >= threshold}
-    if not repeated:
-        return set()
-    in_block: dict[int, int] = {}
-    for lines in docs:
-        if repeated.isdisjoint(lines):
-            continue
-        run: list[int] = []
-        for line in [*lines, 0]:  # 0 closes the last run
-            if line in repeated:
-                run.append(line)
-                continue
-            if len(run) >= BLOCK_LINES:
-                for member in set(run):
-                    in_block[member] = in_block.get(member, 0) + 1
-            run = []
-    return {line for line in repeated if 2 * in_block.get(line, 0) >= counts[line]}
+    tested against it): the hashes of the boilerplate lines (0, a line too short to
+    count, never is one)."""
+    return repeated_in_blocks(list(docs), bool, min_files, min_share)
 
 
 def boilerplate(texts: dict[str, str], kept: dict[str, list[int]]) -> tuple[frozenset[str], dict[str, list[int]]]:

@@ -178,17 +178,30 @@ def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float
     lines of their own — a section heading of a common template (``党建引领
     筑牢战斗堡垒`` in every town's report) — is not boilerplate: it stays a heading."""
     docs = [[key for key in (line_key(x) for x in text.split("\n")) if key] for text in texts]
-    counts: dict[str, int] = {}
+    return frozenset(repeated_in_blocks(docs, lambda line: len(line) >= 2, min_files, min_share))
+
+
+def repeated_in_blocks(docs: list[list], countable, min_files: int = 5, min_share: float = 0.1) -> set:
+    """The rule of :func:`boilerplate_lines` over any line keys (the lines themselves,
+    or their hashes: index/generation/corpus_state.py): the ``countable`` keys found in
+    at least ``min_files`` and ``min_share`` of ``docs`` that stand, in most of the
+    documents that have them, in a run of ``BLOCK_LINES`` or more such keys."""
+    counts: dict = {}
     for lines in docs:
         for line in set(lines):
-            if len(line) >= 2:
+            if countable(line):
                 counts[line] = counts.get(line, 0) + 1
     threshold = max(min_files, min_share * len(docs))
     repeated = {line for line, c in counts.items() if c >= threshold}
-    in_block: dict[str, int] = {}
+    if not repeated:
+        return set()
+    in_block: dict = {}
+    end = object()  # closes the last run
     for lines in docs:
-        run: list[str] = []
-        for line in [*lines, ""]:  # "" closes the last run
+        if repeated.isdisjoint(lines):
+            continue
+        run: list = []
+        for line in [*lines, end]:
             if line in repeated:
                 run.append(line)
                 continue
@@ -196,7 +209,7 @@ def boilerplate_lines(texts: Iterable[str], min_files: int = 5, min_share: float
                 for member in set(run):
                     in_block[member] = in_block.get(member, 0) + 1
             run = []
-    return frozenset(line for line in repeated if 2 * in_block.get(line, 0) >= counts[line])
+    return {line for line in repeated if 2 * in_block.get(line, 0) >= counts[line]}
 
 
 def _fragmented(units: list[Unit]) -> bool:
