@@ -495,6 +495,37 @@ def bench_records(work: Path) -> None:
     table("A damaged record (15-report index)", ["case", "exit", "message", "reports in the live generation after"],
           rows)
 
+    # same-size damage to a file of the live generation, then an update with nothing to do
+    # (the corpus as it was): found and repaired, or kept ("nothing changed")?
+    master = work / "rec-master"
+    subprocess.run([*CLI, "index", "build", "--corpus", str(corpus), "--index", str(master)], env=ENV, check=True,
+                   capture_output=True)
+    gen_name = (master / "CURRENT").read_text().strip()
+    segment = sorted(p.name for p in (master / gen_name).iterdir() if p.suffix == ".seg")[0]
+    rows = []
+    for name in ("jieba.bin", "jieba.pairs.npy", "norm.bin", "documents.json", segment):
+        for kind in ("same size", "same size, time kept"):
+            index = work / "rec-same-size"
+            shutil.rmtree(index, ignore_errors=True)
+            shutil.copytree(master, index, copy_function=shutil.copy2)
+            time.sleep(0.01)
+            _damage(kind, index / gen_name / name)
+            t0 = time.perf_counter()
+            proc = subprocess.run([*CLI, "index", "update", "--index", str(index)], env=ENV, capture_output=True,
+                                  text=True)
+            seconds = time.perf_counter() - t0
+            out = proc.stdout + proc.stderr
+            said = ("damaged, rebuilt" if "damaged" in out and name in out else
+                    "nothing changed" if "nothing changed" in out else out.strip().splitlines()[-1][:60])
+            live = (index / "CURRENT").read_text().strip()
+            check = subprocess.run([*CLI, "search", WORDS[0], "--index", str(index), "--json"], env=ENV,
+                                   capture_output=True, text=True)
+            rows.append([name if name != segment else f"{name} (a Whoosh segment)", kind, proc.returncode, said,
+                         "yes" if live != gen_name else "no", "yes" if check.returncode == 0 else "no",
+                         f"{seconds:.1f}"])
+    table("Same-size damage to a file of the live generation, then `index update` with the corpus unchanged",
+          ["file", "damage", "exit", "update says", "new generation", "searches answer after", "update s"], rows)
+
 
 def bench_swaps(work: Path) -> None:
     """Files swapped between the walk and the reading (the build's own walk, wrapped)."""
@@ -637,7 +668,8 @@ def bench_sigbus(work: Path) -> None:
                    capture_output=True)
     rows = []
     port = 8154
-    for n, name in enumerate(("jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "norm.bin", "col.doc.npy")):
+    for n, name in enumerate(("jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "jieba.pairs.npy", "norm.bin",
+                              "col.doc.npy")):
         index = work / f"bus-{n}"
         shutil.copytree(master, index)
         gen = (index / "CURRENT").read_text().strip()
