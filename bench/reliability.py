@@ -633,11 +633,15 @@ def bench_limits(work: Path) -> None:
                corpus / "million-paragraphs.docx")
     (corpus / "one-line-60MB.txt").write_text("五星支部" + "很长的一行，" * 3_500_000 + "\n", encoding="utf-8")
     _pdf_of_pages(100_000, corpus / "pages-100000.pdf")
-    deep = corpus
-    for n in range(1_100):
-        deep = deep / "d"
-    deep.mkdir(parents=True)
-    (deep / "deep.txt").write_text("深处镇工作总结\n\n深处镇推进五星支部。\n", encoding="utf-8")
+    fd = os.open(corpus, os.O_RDONLY)
+    for _ in range(1_100):  # one level at a time (pathlib's mkdir(parents=True) recurses once per level)
+        os.mkdir("d", dir_fd=fd)
+        fd, parent = os.open("d", os.O_RDONLY, dir_fd=fd), fd
+        os.close(parent)
+    out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(out, "深处镇工作总结\n\n深处镇推进五星支部。\n".encode())
+    os.close(out)
+    os.close(fd)
     sizes = {p.name: p.stat().st_size for p in corpus.iterdir() if p.is_file()}
     t0 = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -654,9 +658,28 @@ def bench_limits(work: Path) -> None:
     rows.append(["d/d/…/d (1,100 folders)/deep.txt", "", "indexed" if any(f.endswith("deep.txt") for f in report["indexed"])
                  else "skipped: " + next((r for f, r in reasons.items() if f.endswith("deep.txt")), "?")])
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    _remove_nested(corpus / "d")
     table(f"Per-file limits, one `index build --workers 2` (exit {proc.returncode}, {seconds:.1f} s wall, "
           f"{cpu:.1f} CPU-s, peak RSS of a build process {after.ru_maxrss / 1024:.0f} MiB)", ["file", "MB", "outcome"],
           rows)
+
+
+def _remove_nested(top: Path) -> None:
+    """Remove a chain of nested ``d`` folders from the bottom, one level at a time
+    (shutil.rmtree recurses once per level and fails past about a thousand)."""
+    fds = [os.open(top, os.O_RDONLY)]
+    while True:
+        try:
+            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+        except FileNotFoundError:
+            break
+    for name in os.listdir(fds[-1]):  # the report at the bottom
+        os.unlink(name, dir_fd=fds[-1])
+    for parent in reversed(fds[:-1]):
+        os.rmdir("d", dir_fd=parent)
+    for fd in fds:
+        os.close(fd)
+    os.rmdir(top)
 
 
 def bench_sigbus(work: Path) -> None:
