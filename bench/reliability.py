@@ -204,14 +204,18 @@ def bench_update(work: Path) -> None:
     a, b = Searcher(work / "upd-index"), Searcher(work / "upd-fresh")
     rnd = random.Random(3)
     queries = WORDS + [rnd.choice(WORDS) + " " + rnd.choice(WORDS) for _ in range(18)] + ["新增镇", "新来镇"]
-    same_totals = same_ids = 0
+    same_totals = same_ids = same_scores = 0
     for q in queries[:30]:
         ra, rb = a.search(q, page_size=100), b.search(q, page_size=100)
         same_totals += ra.total == rb.total
         same_ids += sorted(h.passage_id for h in ra.hits) == sorted(h.passage_id for h in rb.hits)
+        # passages of equal score are in row order, and an update appends its rows: where
+        # a tie straddles the 100th hit, other passages of that score may fill the page
+        same_scores += [round(h.score, 9) for h in ra.hits] == [round(h.score, 9) for h in rb.hits]
     table("`index update` ≡ full rebuild (change, rename .txt→.md, delete, add)",
-          ["re-indexed", "removed", "queries", "same totals", "same passage ids (first 100)"],
-          [[len(report.indexed), len(report.removed), len(queries[:30]), same_totals, same_ids]])
+          ["re-indexed", "removed", "queries", "same totals", "same scores rank by rank (first 100)",
+           "same passage ids (first 100)"],
+          [[len(report.indexed), len(report.removed), len(queries[:30]), same_totals, same_scores, same_ids]])
 
 
 # --------------------------------------------------------------------------- docpage
@@ -495,6 +499,37 @@ def bench_records(work: Path) -> None:
     table("A damaged record (15-report index)", ["case", "exit", "message", "reports in the live generation after"],
           rows)
 
+    # same-size damage to a file of the live generation, then an update with nothing to do
+    # (the corpus as it was): found and repaired, or kept ("nothing changed")?
+    master = work / "rec-master"
+    subprocess.run([*CLI, "index", "build", "--corpus", str(corpus), "--index", str(master)], env=ENV, check=True,
+                   capture_output=True)
+    gen_name = (master / "CURRENT").read_text().strip()
+    segment = sorted(p.name for p in (master / gen_name).iterdir() if p.suffix == ".seg")[0]
+    rows = []
+    for name in ("jieba.bin", "jieba.pairs.npy", "norm.bin", "documents.json", segment):
+        for kind in ("same size", "same size, time kept"):
+            index = work / "rec-same-size"
+            shutil.rmtree(index, ignore_errors=True)
+            shutil.copytree(master, index, copy_function=shutil.copy2)
+            time.sleep(0.01)
+            _damage(kind, index / gen_name / name)
+            t0 = time.perf_counter()
+            proc = subprocess.run([*CLI, "index", "update", "--index", str(index)], env=ENV, capture_output=True,
+                                  text=True)
+            seconds = time.perf_counter() - t0
+            out = proc.stdout + proc.stderr
+            said = ("damaged, rebuilt" if "damaged" in out and name in out else
+                    "nothing changed" if "nothing changed" in out else out.strip().splitlines()[-1][:60])
+            live = (index / "CURRENT").read_text().strip()
+            check = subprocess.run([*CLI, "search", WORDS[0], "--index", str(index), "--json"], env=ENV,
+                                   capture_output=True, text=True)
+            rows.append([name if name != segment else f"{name} (a Whoosh segment)", kind, proc.returncode, said,
+                         "yes" if live != gen_name else "no", "yes" if check.returncode == 0 else "no",
+                         f"{seconds:.1f}"])
+    table("Same-size damage to a file of the live generation, then `index update` with the corpus unchanged",
+          ["file", "damage", "exit", "update says", "new generation", "searches answer after", "update s"], rows)
+
 
 def bench_swaps(work: Path) -> None:
     """Files swapped between the walk and the reading (the build's own walk, wrapped)."""
@@ -602,11 +637,15 @@ def bench_limits(work: Path) -> None:
                corpus / "million-paragraphs.docx")
     (corpus / "one-line-60MB.txt").write_text("五星支部" + "很长的一行，" * 3_500_000 + "\n", encoding="utf-8")
     _pdf_of_pages(100_000, corpus / "pages-100000.pdf")
-    deep = corpus
-    for n in range(1_100):
-        deep = deep / "d"
-    deep.mkdir(parents=True)
-    (deep / "deep.txt").write_text("深处镇工作总结\n\n深处镇推进五星支部。\n", encoding="utf-8")
+    fd = os.open(corpus, os.O_RDONLY)
+    for _ in range(1_100):  # one level at a time (pathlib's mkdir(parents=True) recurses once per level)
+        os.mkdir("d", dir_fd=fd)
+        fd, parent = os.open("d", os.O_RDONLY, dir_fd=fd), fd
+        os.close(parent)
+    out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(out, "深处镇工作总结\n\n深处镇推进五星支部。\n".encode())
+    os.close(out)
+    os.close(fd)
     sizes = {p.name: p.stat().st_size for p in corpus.iterdir() if p.is_file()}
     t0 = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -623,9 +662,28 @@ def bench_limits(work: Path) -> None:
     rows.append(["d/d/…/d (1,100 folders)/deep.txt", "", "indexed" if any(f.endswith("deep.txt") for f in report["indexed"])
                  else "skipped: " + next((r for f, r in reasons.items() if f.endswith("deep.txt")), "?")])
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    _remove_nested(corpus / "d")
     table(f"Per-file limits, one `index build --workers 2` (exit {proc.returncode}, {seconds:.1f} s wall, "
           f"{cpu:.1f} CPU-s, peak RSS of a build process {after.ru_maxrss / 1024:.0f} MiB)", ["file", "MB", "outcome"],
           rows)
+
+
+def _remove_nested(top: Path) -> None:
+    """Remove a chain of nested ``d`` folders from the bottom, one level at a time
+    (shutil.rmtree recurses once per level and fails past about a thousand)."""
+    fds = [os.open(top, os.O_RDONLY)]
+    while True:
+        try:
+            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+        except FileNotFoundError:
+            break
+    for name in os.listdir(fds[-1]):  # the report at the bottom
+        os.unlink(name, dir_fd=fds[-1])
+    for parent in reversed(fds[:-1]):
+        os.rmdir("d", dir_fd=parent)
+    for fd in fds:
+        os.close(fd)
+    os.rmdir(top)
 
 
 def bench_sigbus(work: Path) -> None:
@@ -637,7 +695,8 @@ def bench_sigbus(work: Path) -> None:
                    capture_output=True)
     rows = []
     port = 8154
-    for n, name in enumerate(("jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "norm.bin", "col.doc.npy")):
+    for n, name in enumerate(("jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "jieba.pairs.npy", "norm.bin",
+                              "col.doc.npy")):
         index = work / f"bus-{n}"
         shutil.copytree(master, index)
         gen = (index / "CURRENT").read_text().strip()

@@ -116,6 +116,7 @@ def test_a_damaged_live_record_falls_back_to_a_sound_one_of_another_generation(m
 # ----------------------------------------------------------------- mapped files (item 3)
 
 MAPPED = ["jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "norm.bin", "col.doc.npy"]
+RECORDS = ["build.json", "columns.json", "grams.json", "documents.json", "jieba.json", "jieba.pairs.npy"]
 
 
 def _damage(path: Path, how: str) -> None:
@@ -139,7 +140,7 @@ def test_a_mapped_file_damaged_under_a_live_searcher_is_a_named_error(three, nam
 
 
 @pytest.mark.parametrize("how", ["truncated", "same size"])
-@pytest.mark.parametrize("name", MAPPED + ["build.json", "columns.json", "grams.json", "documents.json"])
+@pytest.mark.parametrize("name", MAPPED + RECORDS)
 def test_a_damaged_file_is_named_at_open(three, name, how):
     _, index = three
     _damage(_live(index) / name, how)
@@ -162,6 +163,114 @@ def test_update_repairs_a_damaged_file(three, name, how, tmp_path, monkeypatch):
     assert "damaged" in result.output and name in result.output
     assert Searcher(index).search("五星支部").total == 1
     store.verify_generation(_live(index))
+
+
+def _flip_keeping_time(path: Path) -> None:
+    """Same size, other bytes, and the modification time set back to what it was (bit
+    rot, or someone hiding the change): only a checksum can tell."""
+    st = path.stat()
+    _flip_byte(path, path.stat().st_size - 1)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _a_segment(gen: Path) -> str:
+    return sorted(p.name for p in gen.iterdir() if p.suffix == ".seg")[0]
+
+
+@pytest.mark.parametrize("name", MAPPED + ["jieba.pairs.npy", "jieba.json", "documents.json", "segment"])
+@pytest.mark.parametrize("keep_time", [False, True], ids=["time new", "time kept"])
+def test_an_update_with_nothing_to_do_still_repairs_a_same_size_damaged_file(three, name, keep_time):
+    """The quick "nothing changed" path (decided from the corpus's stat) must not keep a
+    generation whose files were changed in place: the same check as at open (checksums)."""
+    corpus, index = three
+    gen = _live(index)
+    name = _a_segment(gen) if name == "segment" else name
+    time.sleep(0.01)  # a later mtime than the manifest's, on file systems with coarse clocks
+    if keep_time:
+        _flip_keeping_time(gen / name)
+    else:
+        _flip_byte(gen / name, (gen / name).stat().st_size - 1)
+    with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):  # what the server would say
+        Searcher(index).search("五星支部")
+    report = update(corpus, index, workers=1)
+    assert not any(note.startswith("nothing changed") for note in report.notes), report.notes
+    assert any("damaged" in note and name in note for note in report.notes), report.notes
+    assert _live(index) != gen
+    store.verify_generation(_live(index))
+    assert Searcher(index).search("五星支部").total == 1
+    assert Searcher(index).search("万人助万企").total == 1
+
+
+def test_an_update_with_a_changed_report_never_carries_a_damaged_file_over(three):
+    """An update with work to do links the unchanged files of the live generation into the
+    new one (the dictionary table …): a file damaged in place must be found first, not
+    carried over and vouched for by the new generation's checksums."""
+    corpus, index = three
+    gen = _live(index)
+    _flip_keeping_time(gen / "jieba.bin")
+    (corpus / "d.txt").write_text(C.replace("青山", "绿水"), encoding="utf-8")
+    try:
+        report = update(corpus, index, workers=1)
+    finally:
+        (corpus / "d.txt").unlink()  # the corpus is the module's
+    assert any("damaged" in note and "jieba.bin" in note for note in report.notes), report.notes
+    new = _live(index)
+    assert new != gen and os.stat(new / "jieba.bin").st_ino != os.stat(gen / "jieba.bin").st_ino
+    store.verify_generation(new)
+    assert Searcher(index).search("绿水镇").total >= 1
+
+
+@pytest.mark.parametrize("name", ["jieba.bin", "jieba.pairs.npy"])
+def test_the_live_word_table_truncated_while_an_update_segments_from_it_is_an_error_not_a_crash(
+        three, monkeypatch, name):
+    """An update of a few reports segments with the live generation's mapped dictionary
+    (index/generation/wordtable.py): truncated under it, the update stops with an error
+    naming the file (never SIGBUS, which would end this test's process too), switches to
+    nothing, and the next update repairs the live generation."""
+    from index.errors import GovsearchError
+    from index.generation import build as build_module
+    from index.generation import wordtable
+
+    corpus, index = three
+    gen = _live(index)
+    real = wordtable.table_analyzer
+    made = []
+
+    def then_truncate(folder, userdict):
+        analyzer = real(folder, userdict)
+        made.append(analyzer)
+        os.truncate(folder / name, (folder / name).stat().st_size // 2)
+        return analyzer
+
+    monkeypatch.setattr(build_module.wordtable, "table_analyzer", then_truncate)
+    (corpus / "d.txt").write_text(C.replace("青山", "绿水"), encoding="utf-8")
+    try:
+        with pytest.raises(GovsearchError, match=name.replace(".", r"\.")):
+            update(corpus, index, workers=1)
+        assert made and made[0] is not None  # the mapped table was used
+        assert _live(index) == gen
+        monkeypatch.setattr(build_module.wordtable, "table_analyzer", real)
+        report = update(corpus, index, workers=1)
+    finally:
+        (corpus / "d.txt").unlink()  # the corpus is the module's
+    assert any("damaged" in note and name in note for note in report.notes), report.notes
+    store.verify_generation(_live(index))
+    assert Searcher(index).search("绿水镇").total >= 1
+
+
+def test_with_checksums_off_an_update_trusts_the_files_times(three, monkeypatch):
+    """GOVSEARCH_CHECKSUMS=0 (an index too large to read through): an update checks sizes,
+    and the checksum only of a file written since the manifest, as documented."""
+    corpus, index = three
+    gen = _live(index)
+    monkeypatch.setenv("GOVSEARCH_CHECKSUMS", "0")
+    _flip_keeping_time(gen / "jieba.bin")
+    report = update(corpus, index, workers=1)
+    assert any(note.startswith("nothing changed") for note in report.notes) and _live(index) == gen
+    time.sleep(0.01)
+    _flip_byte(gen / "jieba.freq.npy", (gen / "jieba.freq.npy").stat().st_size - 1)  # time new: still seen
+    report = update(corpus, index, workers=1)
+    assert any("damaged" in note and "jieba.freq.npy" in note for note in report.notes), report.notes
 
 
 def test_checksums_at_open_can_be_turned_off(three, monkeypatch):
@@ -190,7 +299,11 @@ def _get(port: int, path: str):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGBUS on a truncated mapping is a Linux case")
-def test_truncating_jieba_bin_under_a_running_server_is_a_503_not_a_crash(three):
+@pytest.mark.parametrize("name", ["jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "jieba.pairs.npy"])
+def test_truncating_the_word_table_under_a_running_server_is_a_503_not_a_crash(three, name):
+    """The server maps jieba.bin, .offsets and .freq to segment queries; jieba.pairs.npy
+    only an update maps (the server never reads it: its searches still answer), and
+    /healthz names each."""
     _, index = three
     port = _free_port()
     proc = subprocess.Popen([str(GOVSEARCH), "serve", "--port", str(port), "--threads", "2", "--index", str(index)],
@@ -204,10 +317,15 @@ def test_truncating_jieba_bin_under_a_running_server_is_a_503_not_a_crash(three)
         status, body = _get(port, query)
         assert status == 200 and json.loads(body)["total"] == 1
         time.sleep(0.01)
-        os.truncate(_live(index) / "jieba.bin", 10)
+        os.truncate(_live(index) / name, 10)
         status, body = _get(port, query + "%E5%88%9B%E5%BB%BA")  # another query: not from a cache
-        assert status == 503, body
-        assert "jieba.bin" in json.loads(body)["error"]["message"]
+        if name == "jieba.pairs.npy":
+            assert status == 200 and json.loads(body)["total"] == 1, body
+        else:
+            assert status == 503, body
+            assert name in json.loads(body)["error"]["message"]
+        status, body = _get(port, "/healthz")
+        assert status == 503 and name in body, body
         time.sleep(0.2)
         assert proc.poll() is None  # still running
         status, _ = _get(port, query)

@@ -153,6 +153,36 @@ def test_a_sidecar_swapped_for_a_link_to_dev_zero_after_the_walk_is_refused(corp
     assert _title(tmp_path / "idx") == "大隗镇工作总结"
 
 
+@pytest.mark.parametrize("name", ["metadata.tsv", "MANIFEST.tsv"])
+def test_a_sidecar_swapped_for_a_fifo_after_the_walk_does_not_hang_the_build(corpus, tmp_path, monkeypatch, name):
+    folder, _ = corpus
+    (folder / name).write_text(SIDECAR, encoding="utf-8")
+
+    def swap():
+        (folder / name).unlink()
+        os.mkfifo(folder / name)
+
+    _swap_after_walk(monkeypatch, swap)
+    report = build(folder, tmp_path / "idx", workers=1)  # would block forever in open() without O_NONBLOCK
+    assert _reasons(report)[name] == "sidecar ignored: not a regular file (FIFO) when it was opened"
+    assert sorted(report.indexed) == ["a.txt", "sub/b.txt"]
+
+
+def test_a_sidecar_swapped_for_a_link_outside_after_the_walk_is_not_applied(corpus, tmp_path, monkeypatch):
+    folder, outside = corpus
+    (folder / "MANIFEST.tsv").write_text("file\ttitle\na.txt\t大隗镇工作总结\n", encoding="utf-8")
+    (outside / "MANIFEST.tsv").write_text(SIDECAR, encoding="utf-8")
+
+    def swap():
+        (folder / "MANIFEST.tsv").unlink()
+        (folder / "MANIFEST.tsv").symlink_to(outside / "MANIFEST.tsv")
+
+    _swap_after_walk(monkeypatch, swap)
+    report = build(folder, tmp_path / "idx", workers=1)
+    assert "sidecar ignored: replaced by a symbolic link" in _reasons(report)["MANIFEST.tsv"]
+    assert _title(tmp_path / "idx") == "大隗镇工作总结"  # not the title the file outside gives
+
+
 def test_1100_nested_folders_are_walked_and_read(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()

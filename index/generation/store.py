@@ -217,13 +217,18 @@ def verify_generation(gen: Path) -> None:
                 raise IndexDamaged(f"{path} cannot be read: {exc}") from None
 
 
-def check_unchanged_since_manifest(gen: Path) -> None:
-    """:func:`verify_generation` by the manifest's sizes and the files' times, for an
-    update: a generation's files are written once, before its manifest, so a file as
-    written has the size the manifest says and a time no later than the manifest's.
-    Only a file whose time is not earlier than the manifest's (written in place since,
-    or in the same clock tick) is read through for its checksum. Raise
-    :class:`IndexDamaged` naming the first file that is missing, truncated or damaged."""
+def check_unchanged_since_manifest(gen: Path, checksums: bool | None = None) -> None:
+    """:func:`verify_generation` for an update, by the manifest's sizes and checksums.
+    ``checksums`` (default: :func:`verify_checksums`, the setting that opening a
+    generation follows) reads every file through for its checksum, so that an update
+    repairs whatever a search or the server would find damaged, a change whose time was
+    set back (bit rot, ``touch -d``) included. Without it, the files' times stand in: a
+    generation's files are written once, before its manifest, so only a file whose time
+    is not earlier than the manifest's (written in place since, or in the same clock
+    tick) is read through. Raise :class:`IndexDamaged` naming the first file that is
+    missing, truncated or damaged."""
+    if checksums is None:
+        checksums = verify_checksums()
     manifest = read_manifest(gen)
     if manifest is None:
         verify_generation(gen)
@@ -238,7 +243,7 @@ def check_unchanged_since_manifest(gen: Path) -> None:
             raise IndexDamaged(f"{path} is missing") from None
         if st.st_size != size:
             raise IndexDamaged(f"{path} has {st.st_size} bytes, {size} were written (truncated or replaced)")
-        if st.st_mtime_ns >= written and crcs.get(name) is not None:
+        if (checksums or st.st_mtime_ns >= written) and crcs.get(name) is not None:
             try:
                 actual = file_crc32(path)
             except OSError as exc:

@@ -185,17 +185,28 @@ def table_analyzer(folder: Path, userdict: list[tuple[str, int | None]]):
     if not present(folder) or not (folder / PAIRS).is_file():
         return None
     from index.analysis import Analyzer
+    from index.generation import store
 
     class TableAnalyzer(Analyzer):
         def __init__(self):
             super().__init__(userdict)
             self.table = WordTable(folder)
+            store.check_file_sizes(folder, only=(PAIRS,))  # before mapping: a truncated map is a SIGBUS
             self.pairs = np.load(folder / PAIRS, mmap_mode="r", allow_pickle=False)
+            self._pairs_watched = store.watch(folder / PAIRS)
+
+        def verify(self) -> None:
+            """The mapped files as they were mapped (one ``stat`` each), before each text
+            is cut: the live generation's files, which anyone may damage meanwhile."""
+            self.table.verify()
+            store.check_watched(self._pairs_watched)
 
         def cut(self, normalized: str) -> list[str]:
+            self.verify()
             return self.table.cut(normalized)
 
         def _tokenizer_for(self, text: str):
+            self.verify()
             return self.table.tokenizer(text)
 
         def in_dictionary_word(self, pair: str) -> bool:
@@ -214,6 +225,11 @@ def copy_or_write(folder: Path, previous: Path | None, analyzer) -> None:
     generation when it is there (an update with the same dictionary), else written."""
     if previous is not None and present(previous):
         names = FILES + ((PAIRS,) if (previous / PAIRS).is_file() else ())
+        from index.generation import store
+
+        # as written (damaged since the update checked them: the update fails, the live
+        # index stays): the new generation's manifest would vouch for whatever is linked
+        store.check_file_sizes(previous, only=names)
         for name in names:
             target = folder / name
             if not target.exists():

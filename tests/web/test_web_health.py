@@ -4,6 +4,7 @@ query finds; 200 again once the index is rebuilt."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -89,15 +90,17 @@ def test_a_removed_file(live):
     unhealthy(client, "documents.json", "missing")
 
 
-def test_damage_only_a_query_finds_a_500(live):
+def test_damage_only_a_query_finds_a_500(live, monkeypatch):
     client, gen = live
+    monkeypatch.setenv("GOVSEARCH_CHECKSUMS", "0")  # the test searches alone (no checksums read)
     rewrite(gen / "edits.bin", flip_second_half, keep_mtime=True)
     assert client.get("/api/search?q=五星支部").status_code == 500  # what users get
     unhealthy(client, "test search", "failed")
 
 
-def test_damage_only_a_query_finds_wrong_totals(live):
+def test_damage_only_a_query_finds_wrong_totals(live, monkeypatch):
     client, gen = live
+    monkeypatch.setenv("GOVSEARCH_CHECKSUMS", "0")
     keys = next(gen.glob("grams-*.keys.npy"))
     header = 128  # the .npy header: the keys themselves follow
 
@@ -108,6 +111,60 @@ def test_damage_only_a_query_finds_wrong_totals(live):
     rewrite(keys, scramble, keep_mtime=True)
     assert client.get("/api/search?q=人居环境").get_json()["total"] == 0  # a wrong answer, not an error
     unhealthy(client, "found nothing")
+
+
+def test_a_change_with_its_time_set_back_is_found_by_its_checksum_at_the_next_poll(live):
+    """Its size and modification time as written, in a file no test search reads: its
+    status-change time (which cannot be set back) moved, so its checksum is read."""
+    client, gen = live
+    path = gen / "col.year.npy"
+    rewrite(path, flip_second_half, keep_mtime=True)
+    assert client.get("/api/search?q=五星支部").status_code == 200  # what a search does not see
+    unhealthy(client, "col.year.npy", "checksum differs")
+    unhealthy(client, "col.year.npy", "checksum differs")  # and on every poll after
+
+
+def _manifest(gen):
+    return json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_the_checksum_sweep_reads_its_budget_per_poll_and_finds_damage_no_time_shows(tmp_path, tiny_index, monkeypatch):
+    """Damage made before the first poll (no status change seen) is found by the sweep:
+    each poll reads CHECKSUM_BYTES_PER_POLL bytes of the generation, files in name order,
+    so a file whose end lies at byte E is compared on poll ceil(E / budget), not before."""
+    from search import health
+
+    index = tmp_path / "index"
+    shutil.copytree(tiny_index, index, copy_function=shutil.copy2)
+    client = create_app({"index": str(index), "TESTING": True}).test_client()
+    assert client.get("/api/search?q=五星支部").get_json()["total"] == 3  # opened: every checksum read then
+    gen = index / (index / "CURRENT").read_text().strip()
+    manifest = _manifest(gen)
+    name = "col.year.npy"
+    end = 0
+    for n in sorted(manifest["files"]):
+        end += manifest["files"][n]
+        if n == name:
+            break
+    budget = max(1, end // 5)
+    polls = -(-end // budget)  # ceil
+    assert polls >= 5
+    monkeypatch.setattr(health, "CHECKSUM_BYTES_PER_POLL", budget)
+    rewrite(gen / name, flip_second_half, keep_mtime=True)
+    for _ in range(polls - 1):
+        assert client.get("/healthz").status_code == 200
+    unhealthy(client, name, "checksum differs")
+    unhealthy(client, name, "checksum differs")  # found damaged: reported until it changes again
+
+
+def test_a_healthy_index_stays_200_over_whole_sweeps(live, monkeypatch):
+    from search import health
+
+    client, gen = live
+    total = sum(_manifest(gen)["files"].values())
+    monkeypatch.setattr(health, "CHECKSUM_BYTES_PER_POLL", total // 3 + 1)
+    for _ in range(7):  # twice round the generation and more
+        assert client.get("/healthz").status_code == 200
 
 
 def test_healthy_again_after_a_rebuild(live):
