@@ -42,6 +42,7 @@ CONTEXT_WITH_EXACT = False  # True: matches in context are ranked with the exact
 PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
 # a partial match is ranked with the exact matches, its score × this (0: listed after every full match)
 PARTIAL_FACTOR = 0.85
+CONTEXT_FACTOR = 1.2  # a match in context's score × this (about 1 / PARTIAL_FACTOR)
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")
 LIST_SCAN = 300  # candidates checked for a list lead-in at most, per term (each may read source text)
@@ -122,6 +123,7 @@ def weighed(tier: np.ndarray, scores: np.ndarray) -> np.ndarray:
     (教育, 公平 and 措施 in a paragraph on reform) is weaker than a passage that
     discusses the topic in one sentence without the question word, and an exact match
     scoring more than 1 / ``PARTIAL_FACTOR`` times the partial one still comes first."""
+    scores = np.where(tier == CONTEXT, scores * CONTEXT_FACTOR, scores)
     if not PARTIAL_FACTOR:
         return scores
     return np.where(tier == PARTIAL, scores * PARTIAL_FACTOR, scores)

@@ -250,3 +250,20 @@ def test_a_term_in_the_report_title_counts_in_context(make_index):
     # the body passage matches with the title's 耕地保护; the title itself lacks 撂荒地
     assert sorted((h.passage[:2], h.match, h.context_terms) for h in res.hits) == [("严守", "context", ["耕地保护"]),
                                                                                    ("癸镇", "partial", [])]
+
+
+def test_a_match_in_context_is_scored_times_the_context_factor(context, monkeypatch):
+    """CONTEXT_FACTOR = 1.2: with the partial tier listed, a match in context shares the
+    exact tier with its score × 1.2 (the heading holds the term its text lacks); it
+    comes before the partial match exactly when that is above the partial's score."""
+    assert tiers.CONTEXT_FACTOR == 1.2
+    res = context.search("煤矿 智能化 目标", page_size=10)
+    assert [h.match for h in res.hits] == ["context", "partial"]
+    shown = res.hits[0].score
+    monkeypatch.setattr(tiers, "CONTEXT_FACTOR", 1.0)
+    raw = {h.match: h.score for h in context.search("煤矿 智能化 目标", page_size=10).hits}
+    assert shown == pytest.approx(raw["context"] * 1.2, abs=1e-3)
+    edge = raw["partial"] / raw["context"]  # the factor at which the two tie
+    for factor, first in ((edge * 1.01, "context"), (edge * 0.99, "partial")):
+        monkeypatch.setattr(tiers, "CONTEXT_FACTOR", factor)
+        assert context.search("煤矿 智能化 目标", page_size=10).hits[0].match == first, factor

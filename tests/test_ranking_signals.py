@@ -105,3 +105,19 @@ def test_a_university_named_after_a_place_ranks_below_the_place(tmp_path):
     scores = _scores(tmp_path, [college, gorges], "三峡")
     assert scores[gorges] > scores[college]
     assert scores[college] / scores[gorges] == pytest.approx(ranking.NAME_FACTOR, rel=0.05)
+
+
+@pytest.mark.parametrize("sentences, lead", [(ranking.BRIEF_SENTENCES, True), (ranking.BRIEF_SENTENCES + 1, False)])
+def test_a_numbered_section_lead_is_weaker(tmp_path, sentences, lead):
+    """A passage starting with a list number and of at most BRIEF_SENTENCES sentences
+    (a numbered heading and the sentence restating it) is scored × BRIEF_FACTOR; the
+    same passage with a letter where the number stands, or with one more sentence, is not."""
+    rest = "".join(f"{PAD}第{k}。" if k else f"{PAD}。" for k in range(sentences - 1))
+
+    def passage(mark: str) -> str:
+        return f"（{mark}）垃圾分类全面推开。{rest}"
+
+    numbered, lettered = passage("一"), passage("甲")
+    assert ranking.section_lead(numbered) is lead and not ranking.section_lead(lettered)
+    scores = _scores(tmp_path, [numbered, lettered], "垃圾分类")
+    assert scores[numbered] / scores[lettered] == pytest.approx(ranking.BRIEF_FACTOR if lead else 1.0, rel=1e-3)
