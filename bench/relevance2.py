@@ -248,7 +248,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
     needs = [n for n in needs if answerable(n)]
     print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
           f"{' '.join(left_out)}")
-    unjudged = {"govsearch": 0, "bm25 peer": 0, "held-out": 0}
+    unjudged = Counter()  # (engine, half) → passages of the top 10s that no judge graded
     for need in needs:
         j = need.get("judgements", {})
         depth = 3 * DEPTH if judged_only else DEPTH
@@ -259,9 +259,8 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
         mine, peers = mine[:DEPTH], peers[:DEPTH]
         ours[need["id"]] = measures(mine, j)
         theirs[need["id"]] = measures(peers, j)
-        unjudged["govsearch"] += sum(1 for k in mine if k not in j)
-        unjudged["held-out"] += sum(1 for k in mine if k not in j) if need["half"] == "held-out" else 0
-        unjudged["bm25 peer"] += sum(1 for k in peers if k not in j)
+        unjudged["govsearch", need["half"]] += sum(1 for k in mine if k not in j)
+        unjudged["bm25 peer", need["half"]] += sum(1 for k in peers if k not in j)
         if verbose:
             a, b = ours[need["id"]], theirs[need["id"]]
             print(f"{need['id']:<5} {need['half'][:4]:<4} {need['kind'][:5]:<5} {need['q'][:20]:<20} "
@@ -277,8 +276,9 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
             of_kind = [n for n in chosen if n["kind"] == kind]
             print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))
             print(_line(f"  {kind} bm25", [theirs[n["id"]] for n in of_kind]))
-    print(f"unjudged passages in the top 10s (counted as 0): govsearch {unjudged['govsearch']}, "
-          f"bm25 peer {unjudged['bm25 peer']}; held-out half: govsearch {unjudged['held-out']}")
+    print("unjudged passages in the top 10s (counted as 0): " + "; ".join(
+        f"{half} half: govsearch {unjudged['govsearch', half]}, bm25 peer {unjudged['bm25 peer', half]}"
+        for half in ("tune", "held-out")))
     pairs = [(v[0], v[1]) for n in needs for v in n.get("judgements", {}).values()
              if isinstance(v, list) and len(v) == 2 and None not in v]
     print(f"judges' agreement over {len(pairs)} passages graded by both: Cohen's κ {kappa(pairs):.3f}, "
