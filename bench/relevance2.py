@@ -7,6 +7,7 @@
     .venv/bin/python bench/relevance2.py --rebuild        # rebuild the index first
     .venv/bin/python bench/relevance2.py --judged-only    # condensed lists: unjudged passages left out
     .venv/bin/python bench/relevance2.py --extra-grades bench/grades-C-new.jsonl  # + grades made after pooling
+    .venv/bin/python bench/relevance2.py --snippets       # snippet cuts over every need's top 10
 
 The index (bench/out/relevance2/index) holds three corpora linked file by file: the
 samples (corpus/), ../shared/corpus-real and ../shared/corpus-towns (its .txt reports
@@ -232,6 +233,42 @@ def merge(files: list[Path | list[Path]]) -> int:
     return merged
 
 
+# ---------------------------------------------------------------------------- snippets
+def _inside_enumeration(text: str, p: int) -> bool:
+    """Whether a cut before ``text[p]`` falls inside a clause holding a 、."""
+    from search import highlight
+
+    ends = highlight.CLAUSE_ENDS
+    if p <= 0 or p >= len(text) or text[p - 1] in ends:
+        return False
+    start = max((i + 1 for i in range(p) if text[i] in ends), default=0)
+    end = next((i for i in range(p, len(text)) if text[i] in ends), len(text))
+    return highlight.ENUMERATION in text[start:end]
+
+
+def snippet_cuts(searcher, needs: list[dict]) -> dict:
+    """Over every need's top 10 (group=none): how many snippets are cut (not the whole
+    passage), how many of them start or end inside an enumeration of 、, and the
+    lengths of the snippets made of two pieces (terms far apart)."""
+    import html
+    import re
+
+    out = {"cut": 0, "in_enumeration": 0, "two_piece": []}
+    for need in needs:
+        for _, h in engine_keys(searcher, need, "none"):
+            plain = html.unescape(re.sub("</?mark>", "", h.snippet))
+            if plain.strip() == h.passage.strip():
+                continue
+            out["cut"] += 1
+            pieces = [x for x in plain.split("…") if x.strip()]
+            spans = [(a, a + len(x)) for x in pieces for a in [h.passage.find(x)] if a >= 0]
+            out["in_enumeration"] += any(_inside_enumeration(h.passage, a) or _inside_enumeration(h.passage, b)
+                                         for a, b in spans)
+            if len(pieces) > 1:
+                out["two_piece"].append(sum(len(x) for x in pieces))
+    return out
+
+
 # ---------------------------------------------------------------------------- report
 def _line(label: str, rows: list[dict]) -> str:
     return (f"  {label:<26} {len(rows):>3}  P@10 {_mean(rows, 'p10'):.3f}  nDCG@10 {_mean(rows, 'ndcg10'):.3f}"
@@ -303,6 +340,8 @@ def main(argv=None) -> int:
     ap.add_argument("--judged-only", action="store_true",
                     help="score condensed lists: unjudged passages left out (not counted as 0)")
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
+    ap.add_argument("--snippets", action="store_true",
+                    help="snippet cuts over every need's top 10: cut inside an enumeration, two-piece lengths")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a constant of search/ranking.py or search/tiers.py for this run (experiments)")
     args = ap.parse_args(argv)
@@ -329,6 +368,14 @@ def main(argv=None) -> int:
                 for line in top_lines(searcher, need):
                     f.write(json.dumps(line, ensure_ascii=False) + "\n")
         print(f"top 10 of {len(needs)} needs written to {args.dump_top}")
+        return 0
+    if args.snippets:
+        cuts = snippet_cuts(searcher, needs)
+        two = sorted(cuts["two_piece"])
+        print(f"snippets cut: {cuts['cut']}; starting or ending inside an enumeration of 、: "
+              f"{cuts['in_enumeration']}; of two pieces: {len(two)}"
+              + (f", {two[0]}–{two[-1]} characters (median {two[len(two) // 2]}), under 45: "
+                 f"{sum(1 for x in two if x < 45)}" if two else ""))
         return 0
     peer = BM25Peer(searcher)
     if args.pool:
