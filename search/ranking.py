@@ -29,6 +29,10 @@ README "Ranking" lists them with the figures each one was measured at):
 * **figures** — a body passage with numbers (a target, an amount, a count) gets up to
   ``FIGURE_WEIGHT`` × the mean idf, in proportion to its numbers up to ``FIGURES_FULL``:
   the paragraph reporting what was done beats the one restating the slogan.
+* **section lead** — a body passage that starts with a list number and holds at most
+  ``BRIEF_SENTENCES`` sentences (``（七）着力保障和改善民生，不断增进民生福祉。坚持民生为大……。``:
+  a numbered heading and the sentence restating it) is scaled by ``BRIEF_FACTOR``: the
+  paragraphs that report what was done come first.
 * **inside a name** — a passage where every occurrence of a term is part of a longer
   proper name (三峡 in 重庆三峡学院: the term followed within ``NAME_GAP`` characters by
   学院, 大学, 公司 …) is scaled by ``NAME_FACTOR``: it names an institution, it is not

@@ -9,7 +9,8 @@ The engine lists a query's matches tier by tier (``match`` in a hit, in this ord
   that introduces the list (``…应符合下列条件：`` before ``（一）…``). The heading says
   what the passage is about (the target of ``煤矿 智能化 目标`` has 目标 only in its
   heading ``（三）主要目标``), so the passage matches, and the term is named in
-  ``context_terms``;
+  ``context_terms``; its score is × ``CONTEXT_FACTOR`` (its text lacks the term its
+  heading holds), which tells where it shares the exact tier;
 * ``partial`` – only when the tiers above hold fewer than ``PARTIAL_MIN`` passages:
   the passages holding every term but the least informative one, named in
   ``missing_terms``. How informative a term is comes from the corpus: its idf times
