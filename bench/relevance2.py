@@ -7,6 +7,7 @@
     .venv/bin/python bench/relevance2.py --rebuild        # rebuild the index first
     .venv/bin/python bench/relevance2.py --judged-only    # condensed lists: unjudged passages left out
     .venv/bin/python bench/relevance2.py --extra-grades bench/grades-C-new.jsonl  # + grades made after pooling
+    .venv/bin/python bench/relevance2.py --snippets       # snippet cuts over every need's top 10
 
 The index (bench/out/relevance2/index) holds three corpora linked file by file: the
 samples (corpus/), ../shared/corpus-real and ../shared/corpus-towns (its .txt reports
@@ -232,6 +233,42 @@ def merge(files: list[Path | list[Path]]) -> int:
     return merged
 
 
+# ---------------------------------------------------------------------------- snippets
+def _inside_enumeration(text: str, p: int) -> bool:
+    """Whether a cut before ``text[p]`` falls inside a clause holding a 、."""
+    from search import highlight
+
+    ends = highlight.CLAUSE_ENDS
+    if p <= 0 or p >= len(text) or text[p - 1] in ends:
+        return False
+    start = max((i + 1 for i in range(p) if text[i] in ends), default=0)
+    end = next((i for i in range(p, len(text)) if text[i] in ends), len(text))
+    return highlight.ENUMERATION in text[start:end]
+
+
+def snippet_cuts(searcher, needs: list[dict]) -> dict:
+    """Over every need's top 10 (group=none): how many snippets are cut (not the whole
+    passage), how many of them start or end inside an enumeration of 、, and the
+    lengths of the snippets made of two pieces (terms far apart)."""
+    import html
+    import re
+
+    out = {"cut": 0, "in_enumeration": 0, "two_piece": []}
+    for need in needs:
+        for _, h in engine_keys(searcher, need, "none"):
+            plain = html.unescape(re.sub("</?mark>", "", h.snippet))
+            if plain.strip() == h.passage.strip():
+                continue
+            out["cut"] += 1
+            pieces = [x for x in plain.split("…") if x.strip()]
+            spans = [(a, a + len(x)) for x in pieces for a in [h.passage.find(x)] if a >= 0]
+            out["in_enumeration"] += any(_inside_enumeration(h.passage, a) or _inside_enumeration(h.passage, b)
+                                         for a, b in spans)
+            if len(pieces) > 1:
+                out["two_piece"].append(sum(len(x) for x in pieces))
+    return out
+
+
 # ---------------------------------------------------------------------------- report
 def _line(label: str, rows: list[dict]) -> str:
     return (f"  {label:<26} {len(rows):>3}  P@10 {_mean(rows, 'p10'):.3f}  nDCG@10 {_mean(rows, 'ndcg10'):.3f}"
@@ -248,7 +285,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
     needs = [n for n in needs if answerable(n)]
     print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
           f"{' '.join(left_out)}")
-    unjudged = {"govsearch": 0, "bm25 peer": 0, "held-out": 0}
+    unjudged = Counter()  # (engine, half) → passages of the top 10s that no judge graded
     for need in needs:
         j = need.get("judgements", {})
         depth = 3 * DEPTH if judged_only else DEPTH
@@ -259,9 +296,8 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
         mine, peers = mine[:DEPTH], peers[:DEPTH]
         ours[need["id"]] = measures(mine, j)
         theirs[need["id"]] = measures(peers, j)
-        unjudged["govsearch"] += sum(1 for k in mine if k not in j)
-        unjudged["held-out"] += sum(1 for k in mine if k not in j) if need["half"] == "held-out" else 0
-        unjudged["bm25 peer"] += sum(1 for k in peers if k not in j)
+        unjudged["govsearch", need["half"]] += sum(1 for k in mine if k not in j)
+        unjudged["bm25 peer", need["half"]] += sum(1 for k in peers if k not in j)
         if verbose:
             a, b = ours[need["id"]], theirs[need["id"]]
             print(f"{need['id']:<5} {need['half'][:4]:<4} {need['kind'][:5]:<5} {need['q'][:20]:<20} "
@@ -277,8 +313,9 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
             of_kind = [n for n in chosen if n["kind"] == kind]
             print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))
             print(_line(f"  {kind} bm25", [theirs[n["id"]] for n in of_kind]))
-    print(f"unjudged passages in the top 10s (counted as 0): govsearch {unjudged['govsearch']}, "
-          f"bm25 peer {unjudged['bm25 peer']}; held-out half: govsearch {unjudged['held-out']}")
+    print("unjudged passages in the top 10s (counted as 0): " + "; ".join(
+        f"{half} half: govsearch {unjudged['govsearch', half]}, bm25 peer {unjudged['bm25 peer', half]}"
+        for half in ("tune", "held-out")))
     pairs = [(v[0], v[1]) for n in needs for v in n.get("judgements", {}).values()
              if isinstance(v, list) and len(v) == 2 and None not in v]
     print(f"judges' agreement over {len(pairs)} passages graded by both: Cohen's κ {kappa(pairs):.3f}, "
@@ -303,6 +340,8 @@ def main(argv=None) -> int:
     ap.add_argument("--judged-only", action="store_true",
                     help="score condensed lists: unjudged passages left out (not counted as 0)")
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
+    ap.add_argument("--snippets", action="store_true",
+                    help="snippet cuts over every need's top 10: cut inside an enumeration, two-piece lengths")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a constant of search/ranking.py or search/tiers.py for this run (experiments)")
     args = ap.parse_args(argv)
@@ -329,6 +368,14 @@ def main(argv=None) -> int:
                 for line in top_lines(searcher, need):
                     f.write(json.dumps(line, ensure_ascii=False) + "\n")
         print(f"top 10 of {len(needs)} needs written to {args.dump_top}")
+        return 0
+    if args.snippets:
+        cuts = snippet_cuts(searcher, needs)
+        two = sorted(cuts["two_piece"])
+        print(f"snippets cut: {cuts['cut']}; starting or ending inside an enumeration of 、: "
+              f"{cuts['in_enumeration']}; of two pieces: {len(two)}"
+              + (f", {two[0]}–{two[-1]} characters (median {two[len(two) // 2]}), under 45: "
+                 f"{sum(1 for x in two if x < 45)}" if two else ""))
         return 0
     peer = BM25Peer(searcher)
     if args.pool:

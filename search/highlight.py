@@ -133,6 +133,7 @@ SENTENCE_ENDS = "。！？；!?;\n"
 ENUMERATION = "、"  # joins the items of a list (大气、水、土壤污染): a snippet is never cut inside one
 CLAUSE_ENDS = SENTENCE_ENDS + "，：,:…"
 WINDOW_MAX = 90  # a piece of a two-piece snippet is the whole clause of its match, up to this long
+WINDOW_MIN = 50  # a shorter piece takes in whole neighbouring clauses (while it stays within WINDOW_MAX)
 SNIPPET_MIN = 100
 SNIPPET_MAX = 200
 
@@ -218,12 +219,29 @@ def _cover(groups: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
     return best[1] if best else []
 
 
+def _widen(stops: list[int], start: int, end: int) -> tuple[int, int]:
+    """A piece of a two-piece snippet shorter than ``WINDOW_MIN`` grown by whole
+    clauses, the following one first, then the one before, while it stays within
+    ``WINDOW_MAX``: a bare clause (``抓党建，``) says too little on its own."""
+    while end - start < WINDOW_MIN:
+        nxt = next((p for p in stops if p > end), None)
+        prv = next((p for p in reversed(stops) if p < start), None)
+        if nxt is not None and nxt - start <= WINDOW_MAX:
+            end = nxt
+        elif prv is not None and end - prv <= WINDOW_MAX:
+            start = prv
+        else:
+            break
+    return start, end
+
+
 def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None = None,
               width: int = SNIPPET_CHARS, groups: list[list[tuple[int, int]]] | None = None
               ) -> list[tuple[int, int]]:
     """The ``[start, end)`` pieces of ``text`` a snippet shows: one piece of about
     ``SNIPPET_MIN``–``SNIPPET_MAX`` characters holding a match of every term when they
-    fit, else one clause around a match of each term; pieces start and end at clause
+    fit, else one clause around a match of each term (grown by whole neighbouring
+    clauses to ``WINDOW_MIN`` characters when it is shorter); pieces start and end at clause
     boundaries (sentence ends, commas, enumeration commas, colons), never inside a
     Latin word or a number."""
     n = len(text)
@@ -247,6 +265,7 @@ def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None 
         for x, y in chosen:
             s0 = _stop_before(stops, text, x, WINDOW_MAX // 2)
             e0 = _stop_after(stops, text, y, max(10, WINDOW_MAX - (y - s0)))
+            s0, e0 = _widen(stops, s0, e0)
             if pieces and s0 <= pieces[-1][1]:
                 pieces[-1] = (pieces[-1][0], max(e0, pieces[-1][1]))
             else:

@@ -29,6 +29,10 @@ README "Ranking" lists them with the figures each one was measured at):
 * **figures** — a body passage with numbers (a target, an amount, a count) gets up to
   ``FIGURE_WEIGHT`` × the mean idf, in proportion to its numbers up to ``FIGURES_FULL``:
   the paragraph reporting what was done beats the one restating the slogan.
+* **section lead** — a body passage that starts with a list number and holds at most
+  ``BRIEF_SENTENCES`` sentences (``（七）着力保障和改善民生，不断增进民生福祉。坚持民生为大……。``:
+  a numbered heading and the sentence restating it) is scaled by ``BRIEF_FACTOR``: the
+  paragraphs that report what was done come first.
 * **inside a name** — a passage where every occurrence of a term is part of a longer
   proper name (三峡 in 重庆三峡学院: the term followed within ``NAME_GAP`` characters by
   学院, 大学, 公司 …) is scaled by ``NAME_FACTOR``: it names an institution, it is not
@@ -56,6 +60,7 @@ from index.generation import rowsets
 from index.normalize import normalize, normalize_with_offsets
 from search import boundaries
 from search.table import PassageTable
+from search.tiers import is_item
 
 K1 = 2.0
 B = 0.3
@@ -76,6 +81,8 @@ SENTENCE_WEIGHT = 1.0  # × mean idf, every term the passage holds (two or more)
 SENTENCE_ENDS = "。！？；!?;\n"
 FIGURE_WEIGHT = 0.25  # × mean idf × min(1, numbers / FIGURES_FULL), body passages
 FIGURES_FULL = 3
+BRIEF_SENTENCES = 2  # a numbered body passage of at most this many sentences is a section lead
+BRIEF_FACTOR = 0.9  # a section lead's score × this
 NAME_FACTOR = 0.5  # score × this when every occurrence of a term is inside a longer proper name
 NAME_GAP = 2  # characters between the term and the name's suffix, at most
 NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
@@ -141,6 +148,7 @@ class Ranker:
         self._kind_weight: np.ndarray | None = None
         self._lead: np.ndarray | None = None
         self._numbers: np.ndarray | None = None
+        self._leads: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -287,8 +295,10 @@ class Ranker:
                 text = t.norm(r)
                 bonus[i] += mean_idf * substance(lambda r=r: t.text(r), text, phrases, bool(is_body[r]),
                                                  lambda r=r, text=text: self.numbers(r, text))
+                if is_body[r] and self.section_lead(r):
+                    factor[i] *= BRIEF_FACTOR
                 if inside_names(text, phrases):
-                    factor[i] = NAME_FACTOR
+                    factor[i] *= NAME_FACTOR
                 if n:
                     lead = text[:n]
                     bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
@@ -310,6 +320,16 @@ class Ranker:
         if n < 0:
             n = self._numbers[r] = count_numbers(norm)
         return n
+
+    def section_lead(self, r: int) -> bool:
+        """Whether passage ``r`` is a section lead (:func:`section_lead`), found the first
+        time a query ranks it and kept per generation (one int8 per row)."""
+        if self._leads is None:
+            self._leads = np.full(len(self.table.live), -1, dtype=np.int8)
+        known = int(self._leads[r])
+        if known < 0:
+            known = self._leads[r] = int(section_lead(self.table.text(r)))
+        return bool(known)
 
     def lead_lengths(self, rows: np.ndarray) -> dict[int, int]:
         """``{row: lead length}`` for the rows that have a lead sentence."""
@@ -335,6 +355,7 @@ def _best(members: np.ndarray, member_scores: np.ndarray, n: int) -> np.ndarray:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
 _SENTENCE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
 
 
@@ -371,6 +392,18 @@ def substance(text: Callable[[], str], norm: str, phrases: list[str], body: bool
     if body and FIGURE_WEIGHT:  # numbers of the normalized text: 3.5 and 12,000 are one each
         out += FIGURE_WEIGHT * min(1.0, (numbers() if numbers is not None else count_numbers(norm)) / FIGURES_FULL)
     return out
+
+
+def count_sentences(text: str) -> int:
+    """How many sentences (ending at ``SENTENCE_ENDS``, or at the text's end) hold some text."""
+    return sum(1 for part in _SENTENCE.split(text) if part.strip())
+
+
+def section_lead(text: str) -> bool:
+    """A passage that starts with a list number and holds at most ``BRIEF_SENTENCES``
+    sentences: a numbered heading and the sentence restating it (``（七）着力保障和改善民生，
+    不断增进民生福祉。坚持民生为大，……。``), not the paragraph that reports what was done."""
+    return is_item(text) and count_sentences(text) <= BRIEF_SENTENCES
 
 
 def count_numbers(norm: str) -> int:

@@ -9,7 +9,8 @@ The engine lists a query's matches tier by tier (``match`` in a hit, in this ord
   that introduces the list (``…应符合下列条件：`` before ``（一）…``). The heading says
   what the passage is about (the target of ``煤矿 智能化 目标`` has 目标 only in its
   heading ``（三）主要目标``), so the passage matches, and the term is named in
-  ``context_terms``;
+  ``context_terms``; its score is × ``CONTEXT_FACTOR`` (its text lacks the term its
+  heading holds), which tells where it shares the exact tier;
 * ``partial`` – only when the tiers above hold fewer than ``PARTIAL_MIN`` passages:
   the passages holding every term but the least informative one, named in
   ``missing_terms``. How informative a term is comes from the corpus: its idf times
@@ -42,6 +43,7 @@ CONTEXT_WITH_EXACT = False  # True: matches in context are ranked with the exact
 PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
 # a partial match is ranked with the exact matches, its score × this (0: listed after every full match)
 PARTIAL_FACTOR = 0.85
+CONTEXT_FACTOR = 1.2  # a match in context's score × this (about 1 / PARTIAL_FACTOR)
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")
 LIST_SCAN = 300  # candidates checked for a list lead-in at most, per term (each may read source text)
@@ -122,6 +124,7 @@ def weighed(tier: np.ndarray, scores: np.ndarray) -> np.ndarray:
     (教育, 公平 and 措施 in a paragraph on reform) is weaker than a passage that
     discusses the topic in one sentence without the question word, and an exact match
     scoring more than 1 / ``PARTIAL_FACTOR`` times the partial one still comes first."""
+    scores = np.where(tier == CONTEXT, scores * CONTEXT_FACTOR, scores)
     if not PARTIAL_FACTOR:
         return scores
     return np.where(tier == PARTIAL, scores * PARTIAL_FACTOR, scores)

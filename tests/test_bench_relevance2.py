@@ -107,3 +107,15 @@ def test_the_linked_corpus_takes_the_towns_reports_only(tmp_path, monkeypatch):
     linked = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_symlink())
     assert linked == ["real/b.md", "samples/a.txt", "samples/metadata.tsv", "towns/001.txt"]
     assert sorted(p.name for p in relevance._link_corpus(tmp_path / "out2").iterdir()) == ["real", "samples"]
+
+
+def test_snippet_cuts_counts_cut_snippets_and_two_piece_lengths(make_index):
+    far = "全镇扎实推进基层党建工作，" + "围绕中心服务大局，" * 40 + "持续开展人居环境整治，" + "落实落细各项任务，" * 20 + "全面完成。"
+    s = make_index({"a.txt": "甲镇工作报告\n\n" + far + "\n\n党建引领人居环境整治。\n"})
+    cuts = relevance2.snippet_cuts(s, [{"q": "党建 人居环境"}])
+    assert cuts["cut"] == 1 and cuts["in_enumeration"] == 0  # the short passage is shown whole
+    assert len(cuts["two_piece"]) == 1 and cuts["two_piece"][0] >= 2 * 50
+    text = "甲、乙、丙三村，丁村"
+    assert relevance2._inside_enumeration(text, 2) and relevance2._inside_enumeration(text, 7)  # before ，
+    assert not relevance2._inside_enumeration(text, 8)  # just after the comma
+    assert not relevance2._inside_enumeration(text, 9)  # inside 丁村: no 、 in that clause

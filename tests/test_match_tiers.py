@@ -219,3 +219,51 @@ def test_a_partial_match_is_ranked_with_the_exact_ones_its_score_times_the_facto
     for factor, first in ((edge * 1.01, "partial"), (edge * 0.99, "exact")):
         monkeypatch.setattr(tiers, "PARTIAL_FACTOR", factor)
         assert s.search("耕地保护 措施", page_size=10).hits[0].match == first, factor
+
+
+@pytest.mark.parametrize("end, listed", [("：", True), (":", True), ("。", False), ("；", False)])
+def test_only_a_passage_ending_with_a_colon_leads_in_a_list(tmp_path, end, listed):
+    text = f"辛镇工作报告\n\n申报单位应符合下列条件{end}\n\n（一）建立资产台账；\n\n（二）配备专职会计。\n"
+    build(write_corpus(tmp_path / "corpus", {"a.txt": text}), tmp_path / "index")
+    hits = [h for h in all_hits(Searcher(tmp_path / "index"), "台账 条件") if h.passage.startswith("（一）")]
+    assert [h.match for h in hits] == (["context"] if listed else ["partial"])
+    assert hits[0].lead_in == (f"申报单位应符合下列条件{end}" if listed else "")
+
+
+@pytest.mark.parametrize("number, item", [("（一）", True), ("(1)", True), ("1.", True), ("1、", True),
+                                          ("一、", True), ("一是", True), ("第一", False), ("一", False)])
+def test_the_numbers_that_make_a_list_item(number, item):
+    assert tiers.is_item(f"{number}建立资产台账；") is item
+
+
+def test_a_passage_without_a_number_ends_the_list(tmp_path):
+    text = ("壬镇工作报告\n\n申报单位应符合下列条件：\n\n（一）配备专职会计；\n\n"
+            "以上条件由镇政府审核。\n\n（二）建立资产台账。\n")
+    build(write_corpus(tmp_path / "corpus", {"a.txt": text}), tmp_path / "index")
+    hits = all_hits(Searcher(tmp_path / "index"), "台账 条件")
+    assert [(h.passage[:3], h.match) for h in hits if h.passage.startswith("（二）")] == [("（二）", "partial")]
+
+
+def test_a_term_in_the_report_title_counts_in_context(make_index):
+    s = make_index({"a.txt": "癸镇耕地保护工作报告\n\n严守红线，落实占补平衡，整治撂荒地一千二百亩。\n"})
+    res = s.search("耕地保护 撂荒地", page_size=10)
+    # the body passage matches with the title's 耕地保护; the title itself lacks 撂荒地
+    assert sorted((h.passage[:2], h.match, h.context_terms) for h in res.hits) == [("严守", "context", ["耕地保护"]),
+                                                                                   ("癸镇", "partial", [])]
+
+
+def test_a_match_in_context_is_scored_times_the_context_factor(context, monkeypatch):
+    """CONTEXT_FACTOR = 1.2: with the partial tier listed, a match in context shares the
+    exact tier with its score × 1.2 (the heading holds the term its text lacks); it
+    comes before the partial match exactly when that is above the partial's score."""
+    assert tiers.CONTEXT_FACTOR == 1.2
+    res = context.search("煤矿 智能化 目标", page_size=10)
+    assert [h.match for h in res.hits] == ["context", "partial"]
+    shown = res.hits[0].score
+    monkeypatch.setattr(tiers, "CONTEXT_FACTOR", 1.0)
+    raw = {h.match: h.score for h in context.search("煤矿 智能化 目标", page_size=10).hits}
+    assert shown == pytest.approx(raw["context"] * 1.2, abs=1e-3)
+    edge = raw["partial"] / raw["context"]  # the factor at which the two tie
+    for factor, first in ((edge * 1.01, "context"), (edge * 0.99, "partial")):
+        monkeypatch.setattr(tiers, "CONTEXT_FACTOR", factor)
+        assert context.search("煤矿 智能化 目标", page_size=10).hits[0].match == first, factor

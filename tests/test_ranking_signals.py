@@ -72,3 +72,52 @@ def test_equal_scores_list_the_newer_report_first(make_index):
     s = make_index({"a.txt": f"甲镇2019年政府工作报告\n\n{same}\n", "b.txt": f"乙镇2022年政府工作报告\n\n{same}\n"})
     hits = [h for h in s.search("垃圾分类", page_size=10).hits if h.passage == same]
     assert [h.year for h in hits] == [2022, 2019] and hits[0].score == hits[1].score
+
+
+@pytest.mark.parametrize("end", list(ranking.SENTENCE_ENDS))
+def test_every_sentence_end_separates_the_terms(end):
+    assert not ranking.one_sentence(f"农村道路硬化{end}养老服务站建成", ["农村", "养老"])
+
+
+@pytest.mark.parametrize("mark", ["，", "、", "：", ",", ":", "（"])
+def test_a_clause_mark_does_not_end_the_sentence(mark):
+    assert ranking.one_sentence(f"农村道路硬化{mark}养老服务站建成", ["农村", "养老"])
+
+
+def test_one_sentence_needs_every_term_in_the_same_sentence():
+    text = "农村道路硬化。农村养老服务站建成。"
+    assert ranking.one_sentence(text, ["农村", "养老"])
+    assert not ranking.one_sentence("农村道路硬化。城镇养老服务站建成。", ["农村", "养老"])
+    # a term split by a sentence end in the source is not a match inside one sentence
+    assert not ranking.one_sentence("农。村养老", ["农村", "养老"])
+
+
+@pytest.mark.parametrize("suffix", ranking.NAME_SUFFIXES)
+def test_each_name_suffix_marks_a_term_inside_a_name(suffix):
+    assert ranking.inside_names(f"重庆三峡{suffix}召开会议", ["三峡"])
+    assert not ranking.inside_names(f"重庆三峡地区{suffix[1:]}召开会议", ["三峡"])  # not the suffix
+
+
+def test_a_university_named_after_a_place_ranks_below_the_place(tmp_path):
+    """三峡 in 重庆三峡学院 names the college: the passage about the Three Gorges comes first."""
+    college = f"重庆三峡学院举办校园开放日活动，{PAD}，{PAD}。"
+    gorges = f"三峡库区生态保护持续加强，{PAD}，{PAD}。"
+    scores = _scores(tmp_path, [college, gorges], "三峡")
+    assert scores[gorges] > scores[college]
+    assert scores[college] / scores[gorges] == pytest.approx(ranking.NAME_FACTOR, rel=0.05)
+
+
+@pytest.mark.parametrize("sentences, lead", [(ranking.BRIEF_SENTENCES, True), (ranking.BRIEF_SENTENCES + 1, False)])
+def test_a_numbered_section_lead_is_weaker(tmp_path, sentences, lead):
+    """A passage starting with a list number and of at most BRIEF_SENTENCES sentences
+    (a numbered heading and the sentence restating it) is scored × BRIEF_FACTOR; the
+    same passage with a letter where the number stands, or with one more sentence, is not."""
+    rest = "".join(f"{PAD}第{k}。" if k else f"{PAD}。" for k in range(sentences - 1))
+
+    def passage(mark: str) -> str:
+        return f"（{mark}）垃圾分类全面推开。{rest}"
+
+    numbered, lettered = passage("一"), passage("甲")
+    assert ranking.section_lead(numbered) is lead and not ranking.section_lead(lettered)
+    scores = _scores(tmp_path, [numbered, lettered], "垃圾分类")
+    assert scores[numbered] / scores[lettered] == pytest.approx(ranking.BRIEF_FACTOR if lead else 1.0, rel=1e-3)

@@ -48,8 +48,41 @@ def test_each_of_two_distant_terms_gets_its_whole_clause_up_to_window_max(length
     assert len(pieces) == 2
     a, b = pieces[0]
     at = text.index(clause)
-    assert a == at  # the piece starts at the clause start
-    assert (b == at + len(clause)) is whole
+    if whole:
+        assert (a, b) == (at, at + len(clause))  # the clause, nothing more
+    else:  # cut inside the clause: not its whole
+        assert a <= at < b < at + len(clause)
+
+
+def _two_pieces(clause: str, before: str, after: str) -> tuple[str, list[tuple[int, int]]]:
+    text = before * 3 + clause + after * 40 + "人居环境整治持续开展，" + "围绕中心，" * 10
+    return text, fragments(text, match_runs(text, ["党建", "人居环境"]), ["党建", "人居环境"])
+
+
+@pytest.mark.parametrize("length, grown", [(highlight.WINDOW_MIN - 1, True), (highlight.WINDOW_MIN, False)])
+def test_a_short_clause_of_a_distant_term_takes_in_the_next_clauses_up_to_window_min(length, grown):
+    """Two distant terms: a piece shorter than WINDOW_MIN (``抓党建，``) takes in the
+    following clause whole; one of WINDOW_MIN characters stays its clause."""
+    clause = "党建" + "甲" * (length - 3) + "，"
+    text, pieces = _two_pieces(clause, "围绕中心服务大局，", "落实落细各项任务，")
+    a, b = pieces[0]
+    at = text.index(clause)
+    assert a == at
+    assert b == (at + length + len("落实落细各项任务，") if grown else at + length)
+    # every piece of the snippet is at least WINDOW_MIN long (the second grows too)
+    assert all(y - x >= highlight.WINDOW_MIN for x, y in pieces)
+
+
+@pytest.mark.parametrize("neighbour, grown", [(highlight.WINDOW_MAX - 10, True), (highlight.WINDOW_MAX - 9, False)])
+def test_a_short_piece_grows_only_by_whole_clauses_within_window_max(neighbour, grown):
+    """A 10-character clause grows by its neighbour only when both stay within
+    WINDOW_MAX; the neighbours are never cut."""
+    clause = "党建" + "甲" * 7 + "，"  # 10 characters
+    other = "落" * (neighbour - 1) + "，"
+    text, pieces = _two_pieces(clause, other, other)
+    a, b = pieces[0]
+    at = text.index(clause)
+    assert (a, b) == ((at, at + 10 + neighbour) if grown else (at, at + 10))
 
 
 def test_two_window_snippet_shows_both_terms_with_their_clauses():
