@@ -34,13 +34,13 @@ from index.wording import count
                    "they share the memory-mapped index through the OS page cache (env GOVSEARCH_WORKERS; "
                    "more than 1 needs a POSIX system).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
-              help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see the README, section 'Web'.")
+              help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see docs/operating.md, section 'Settings'.")
 def serve(host, port, index_dir, threads, workers, config_file):
     """Serve the search pages and the JSON API on waitress (a production WSGI server).
 
     \b
     Settings come from defaults, the config file, GOVSEARCH_* environment
-    variables, then these options (see the README, section "Web").
+    variables, then these options (see docs/operating.md, section "Settings").
 
     \b
     Example:

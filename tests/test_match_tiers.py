@@ -5,6 +5,7 @@ tiny corpora made here."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -159,6 +160,8 @@ def test_page_labels_the_looser_tiers(below, context):
     app = create_app({"index": str(below.index_dir), "TESTING": True})
     page = app.test_client().get("/?q=耕地保护 措施&group=none").get_data(as_text=True)
     assert "部分匹配：缺“措施”" in page and "另有 2 段缺一个检索词" in page
+    summary = re.sub(r"<[^>]+>", "", page[page.index('<p class="summary"'):page.index("</p>", page.index('<p class="summary"'))])
+    assert "，，" not in summary and re.search(r"（完整匹配 \d+ 段，另有 2 段缺一个检索词（标“部分匹配”））", summary), summary
     app = create_app({"index": str(context.index_dir), "TESTING": True})
     page = app.test_client().get("/?q=煤矿 智能化 目标&group=none").get_data(as_text=True)
     assert "标题含“目标”" in page

@@ -63,10 +63,37 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+_STARTED: list[subprocess.Popen] = []
+
+
+def _as_at_a_terminal() -> None:
+    # a suite started in the background (`cmd &` in a script, nohup, some CI runners)
+    # ignores SIGINT, and a child inherits that: the Ctrl+C these tests send must count
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _serve(index: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "govsearch", "serve", "--index", str(index), "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "govsearch", "serve", "--index", str(index), "--port",
                              str(_free_port()), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                            preexec_fn=_as_at_a_terminal, start_new_session=True)
+    _STARTED.append(proc)
+    return proc
+
+
+@pytest.fixture(autouse=True)
+def _no_server_left():
+    """Whatever a test asserts, the servers it started (and their workers) end with it."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=30)
+        for stream in (proc.stdout, proc.stderr):
+            stream.close()
 
 
 def _interrupt_when(proc: subprocess.Popen, seen) -> tuple[int, str, str]:

@@ -17,9 +17,7 @@ from web import charts
 from web.export import safe_cell
 from web.state import SearchState
 
-# the labels of the shipped field model (index/fields.py), and each report's finest place
-# ("place", search/places_label.py); the view reads the model in use
-FIELD_LABELS = {"place": "地区", **field_model.MODEL.labels}
+PLACE_LABEL = "地区"  # the label of each report's finest place ("place", search/places_label.py)
 UNKNOWN = {"place": UNKNOWN_PLACE, **field_model.MODEL.unknown_labels}
 HEAT_STEPS = 5  # shades of a table cell: heat-1 (fewest passages) … heat-5 (most)
 DEFAULT_PICKS = 3
@@ -30,6 +28,11 @@ MAX_YEARS = 40  # the line chart's x axis: every year from first to last, up to 
 
 def run_compare(searcher, state: SearchState, fixed_default_all: bool = False) -> Comparison:
     return compare(searcher, state.q, by=list(state.by) or None, **state.filter_kwargs(fixed_default_all))
+
+
+def field_labels() -> dict[str, str]:
+    """Row and column field → its label (地区, 乡镇, 年份 …), from the field model in use."""
+    return {"place": PLACE_LABEL, **field_model.current().labels}
 
 
 def label(field: str, value) -> str:

@@ -189,7 +189,7 @@ SETTINGS: tuple[Setting, ...] = (
             "(a switch never holds a request up for long). False: the first request after the switch waits until the "
             "new index is open."),
     Setting("synonyms_file", "", _text,
-            "Synonym table used at query time (format in the README, section Query assistance); empty: the shipped "
+            "Synonym table used at query time (format in docs/searching.md, section Query assistance); empty: the shipped "
             "index/data/synonyms.txt. Re-read when it changes, no rebuild or restart."),
     Setting("query_log", False, _bool,
             "Hot queries (热门搜索): keep anonymous per-day counts of the queries that found results (the text and "

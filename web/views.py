@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
 
-from index import fields as field_model
 from index.errors import BadParameter, GovsearchError, IndexMissing, QueryError
 from index.reading.places import level_label
 from search.facets import multi_select_facets
@@ -162,7 +161,7 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
         except (QueryError, BadParameter) as exc:
             error = exc
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
-                           fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=field_labels(),
+                           fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=compare_view.field_labels(),
                            field_label=compare_view.label)
     return body, status_of(error) if error else 200
 
@@ -254,11 +253,6 @@ def facet_entries(results: Results, state: SearchState, facet: str, multi: dict 
         for entry in entries.values():
             entry.label = shown_level(entry.value)
     return list(entries.values())
-
-
-def field_labels() -> dict[str, str]:
-    """Field / facet name → its label (乡镇, 年份 …), from the field model in use."""
-    return field_model.current().labels
 
 
 def shown_level(value: str) -> str:

@@ -93,6 +93,9 @@ def test_compare_by_is_overridable_and_checked(corpus_client):
     assert set(table_of(doc)) == {"新密市", "巩义市"}
     selects = doc.find("form", cls="compare-form").find_all("select")
     assert [s.attrs["name"] for s in selects] == ["by", "by"]
+    options = {o.attrs["value"]: o.text().strip() for s in selects for o in s.find_all("option")}
+    assert options["place"] == "地区" and options["county"] == "县市区"
+    assert all(not re.search(r"[A-Za-z]", text) for text in options.values()), options  # every field by its label
     r = corpus_client.get("/compare?q=人居环境&by=nonsense")
     assert r.status_code == 400 and "by must be one of" in parse(r.get_data(as_text=True)).find("div", role="alert").text()
 
