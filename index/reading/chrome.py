@@ -44,10 +44,12 @@ SITE_WORDS = (
     "扫一扫在手机上查看当前页面 分享到 分享 打印正文 打印本页 打印整页 打印页面 打印 關閉 关闭 关闭窗口 关闭本页 收藏 "
     "字体 字號 字号 大 中 小 返回 返回顶部 下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
-    "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页"
+    "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
+    # a site's contact box: 洽谈电话 / 400-…
+    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
-SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*-—_="
+SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
 ONLY_SITE_WORDS = re.compile(rf"^(?:(?:{_WORDS})|[{SEPARATORS}])+$")
 SITE_WORD = re.compile(_WORDS)
 BREADCRUMB = re.compile(r"^[\s•·]*(?:(?:您|你)(?:的|所在的|当前的|现在的|目前的|当前|现在|所在)|当前的?|所在)位置\s*[:：]")
@@ -74,6 +76,14 @@ SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下�
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
 MAX_NOTICE = 120
+# a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… (either script, judged simplified)
+FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]")
+# a telephone number alone on its line (400-6060-805, 0371-6789 1234): a site's contact box
+PHONE = re.compile(r"^[(（]?\d{3,4}[)）]?[-－\s]\d{3,4}[-－\s]?\d{3,4}$")
+# a sharing site's blurb addressed to its reader: 以下是…为您整理的《…》，欢迎阅读！
+# 为你整理了这篇…范文，希望能给你的学习、工作带来参考借鉴作用
+BLURB = re.compile(r"(?:为|給|给)(?:您|你|大家|各位)(?:精心)?(?:整理|收集|搜集|分享|推荐|准备|提供)"
+                   r"|供(?:您|你|大家)参考|欢迎(?:阅读|借鉴|参考|下载)|带来参考|带来帮助|仅供参考")
 # a sharing site's tag in front of a text: -精品合同推荐- (after a page chunk's number)
 SITE_TAG = re.compile(r"(?<=^\d、)[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s*|^[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s+")
 # what a sharing site leaves inside a text: ……(某某网省略686字,正式会员可完整阅读)……, and the
@@ -161,7 +171,9 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
     if len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text):
         return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇
-    if len(text) <= MAX_NOTICE and SHARING_NOTICE.search(text):
+    if len(text) <= MAX_NOTICE and (SHARING_NOTICE.search(text) or FOOTER.search(text) or BLURB.search(text)):
+        return True
+    if PHONE.match(text) and "-" in text:
         return True
     if PIPE.search(text) and not tables and not text.endswith(ROW_END):
         cells = [c.strip() for c in PIPE.split(text)]
@@ -222,6 +234,33 @@ def collection_page(lines: list[str]) -> set[int]:
             if not text[m.end():].strip():
                 out.add(i)
             return out
+    return set()
+
+
+BLURB_REACH = 2  # lines after a blurb where the text's own title stands
+MAX_TITLE = 40
+
+
+def blurb_page(lines: list[str]) -> set[int]:
+    """Indexes of the lines above a sharing site's blurb (``以下是…为您整理的…，欢迎阅读``)
+    among the first :data:`MARK_WINDOW` non-blank lines, when a title line (short, no
+    sentence end, not chrome) stands within :data:`BLURB_REACH` lines after it: what is
+    above is the site's page (its name for the text, ``【概述】``), the text begins with its
+    own title after the blurb. A blurb with the text right after it leaves the title above."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        if not (len(text) <= MAX_NOTICE and BLURB.search(text.translate(_simplified()))):
+            continue
+        after = [x.strip() for x in lines[i + 1:] if x.strip() and not is_chrome(x)][:BLURB_REACH]
+        if any(len(x) <= MAX_TITLE and not FULL_STOP.search(x) and not re.search(r"[，,：:；;]$", x) for x in after):
+            return {k for k in range(i) if lines[k].strip()}
+        return set()
     return set()
 
 

@@ -131,6 +131,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     # a publication line the byline rules know (来源：…, 作者：…) stays, as a byline
     site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
     site |= chrome.collection_page([line.strip() for line in raw])
+    site |= chrome.blurb_page(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
@@ -291,6 +292,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             and not (nxt is not None and nxt.text[0] in CONTINUES)
         ):
             unit.kind = "caption"
+            continue
+        if (i == last and i > 0 and not markdown and numbered_heading(unit.text) and ends_sentence(prev.text)
+                and unit.text.rstrip(CLOSERS)[-1:] not in "。."):
+            unit.kind, unit.level = "heading", -1  # a text cut right after its next heading (a page's excerpt)
             continue
         if markdown or i == last:
             unit.inline = inline_heading(unit.text)
@@ -532,7 +537,14 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             units[0].kind = "title"
         else:
             inline = INLINE_TITLE.match(first)
-            if inline:
+            later = None if inline else next(
+                (m for m in LATER_TITLE.finditer(first, 0, MAX_PREAMBLE + 2 * MAX_HEADING) if m.start(1) <= MAX_PREAMBLE), None)
+            if later:
+                # a one-line text whose title follows a site's words: …整理汇总。某镇…报告各位代表：…
+                title_lines.append(later.group(1))
+                units.insert(0, Unit(later.group(1), units[0].gap, "title"))
+                units[1].text = first[later.end(1):]
+            elif inline:
                 # a one-line text that opens with its title: 乡镇镇长述职报告各位领导：…
                 title = REPEATED_NOUN.sub(r"\1", inline.group(1))
                 rest = LEADING_NOUN.sub("", first[inline.end(1):]).lstrip(" \u3000")
@@ -565,6 +577,10 @@ INLINE_TITLE = re.compile(
     rf"^([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})"
     rf"(?=各位|同志们|一年来|今年以来|半年来|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
 )
+# the same after a site's words ending with a sentence (MAX_PREAMBLE characters at most
+# before it), only when the salutation follows it
+MAX_PREAMBLE = 120
+LATER_TITLE = re.compile(rf"(?<=[。！？!?])[\s\u3000]*([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})(?=各位|同志们|同志們)")
 REPEATED_NOUN = re.compile(rf"((?:工作)?{REPORT_NOUNS})\1$")
 LEADING_NOUN = re.compile(rf"^(?:(?:工作)?{REPORT_NOUNS}[\s\u3000]+)+")  # a page's category after the title
 
@@ -593,7 +609,7 @@ def _join_pdf_chunks(units: list[Unit]) -> list[Unit]:
 
 
 # a numbered heading run into a long line: after a finished sentence or a wide space
-RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]{2,})(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
+RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]+)(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
 MIN_RUN_TOGETHER = 4 * MAX_HEADING  # a line this long holding numbered headings is a run-together text
 HEADING_END = re.compile(r"[ \u3000]+")
 # such a line may also open with its numbered heading, a wide space after it: 一、2014年工作总结  2014年，…
@@ -648,11 +664,23 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
         if len(first.text) > MAX_HEADING or HARD_PUNCT.search(first.text) or MD_HEADING.match(first.text):
             break
         if not (unbalanced(first.text) and len(second.text) <= MAX_HEADING
-                or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2):
+                or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2
+                or _title_tail(first.text, second.text)):
             break
         first.text += layouts.joiner(first.text, second.text) + second.text
         del units[1]
     return units
+
+
+MAX_TITLE_TAIL = 6  # the last words of a wrapped title: 督查报告, 工作总结, 自查报告
+
+
+def _title_tail(first: str, second: str) -> bool:
+    """A title wrapped before its document's name: ``2022年上半年…重点工作`` / ``督查报告``:
+    the second line is short (:data:`MAX_TITLE_TAIL` characters or fewer), only the name of
+    a kind of document (报告, 总结, 汇报 …), no subtitle's mark; the first line names none."""
+    return (len(second) <= MAX_TITLE_TAIL and bool(DOCUMENT_END.search(second)) and not SUBTITLE_MARK.match(second)
+            and not HARD_PUNCT.search(second) and not DOCUMENT_END.search(first) and not is_numbered(second))
 
 
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
