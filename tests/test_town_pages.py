@@ -168,3 +168,77 @@ def test_a_numbered_heading_ending_an_excerpt_is_a_heading():
     # after an unfinished sentence, or a sentence itself: no heading
     assert _headings(_parse(f"青禾镇2023年工作总结\n一、经济发展\n{BODY[:-1]}\n二、社会事业")[1]) == ["一、经济发展"]
     assert "二、社会事业全面进步。" not in _headings(_parse(f"青禾镇2023年工作总结\n一、经济发展\n{BODY}\n二、社会事业全面进步。")[1])
+
+
+# ------------------------------------------------------------------ second batch: page titles and one-line texts
+
+
+def test_a_blurb_under_a_text_is_chrome_alone():
+    lines = [BODY, "《青禾镇工作总结》来源于某某网，欢迎阅读青禾镇工作总结。", "青禾镇工作总结", BODY]
+    assert blurb_page(lines) == set()
+    # only short lines above: a page; one line above longer than a title: a text
+    assert blurb_page(["镇" * MAX_TITLE, BLURB, "青禾镇工作总结", BODY]) == {0}
+    assert blurb_page(["镇" * (MAX_TITLE + 1), BLURB, "青禾镇工作总结", BODY]) == set()
+    assert is_chrome("Tag:年终总结,个人年终总结,年终总结ppt")
+    assert is_chrome("正文复制")
+
+
+def test_a_page_title_with_its_column_gives_the_title():
+    s, _ = _parse(f"乡镇政府工作总结|青禾镇人民政府五年工作总结\n\n{BODY}")
+    assert s.title == "青禾镇人民政府五年工作总结"
+    s, _ = _parse(f"青禾镇2021年工作报告｜青禾镇人民政府\n\n{BODY}")
+    assert s.title == "青禾镇2021年工作报告"
+    # cells that name no report stay a row of navigation
+    assert is_chrome("政务公开|乡镇动态")
+    assert _parse(f"政务公开|乡镇动态\n{BODY}")[0].title == ""
+
+
+def test_a_spaced_title_field_stands_for_its_value():
+    s, _ = _parse(f"青禾镇2021年政府工作报告\n标 题: | 青禾镇2021年政府工作报告 |\n{BODY}")
+    assert s.title == "青禾镇2021年政府工作报告" and s.subtitle == ""
+
+
+def test_a_sharing_sites_slogan_before_a_one_line_text():
+    line = f"精选优质文档-倾情为你奉上 青禾镇教育工作总结 一、全乡基本概况。{BODY * 3}"
+    s, blocks = _parse(line)
+    assert s.title == "青禾镇教育工作总结"
+    assert not any("奉上" in t for _, _, t in blocks)
+
+
+def test_a_one_line_texts_title_before_its_opening_words():
+    s, _ = _parse(f"青禾乡五年工作总结及下一步工作计划2011年以来，乡党委、政府团结带领全乡干部群众扎实工作。{BODY * 3}")
+    assert s.title == "青禾乡五年工作总结及下一步工作计划"
+
+
+def test_a_sub_heading_run_on_right_after_its_heading():
+    line = f"青禾镇工作总结。{BODY}一、五年工作总结（一）经济态势发展良好，各项指标圆满完成。五年来，全乡坚持以经济建设为中心。{BODY * 2}"
+    assert len(line) >= MIN_RUN_TOGETHER
+    heads = [t for k, _, t in _parse(line)[1] if k == "heading"]
+    assert heads[0] == "一、五年工作总结"
+    # a comma before the （一）: a sentence naming a list, not a heading
+    line2 = f"青禾镇工作总结。{BODY}一、五年来，全乡（一）经济态势发展良好，各项指标圆满完成。{BODY * 2}"
+    assert "一、五年来，全乡" not in [t for k, _, t in _parse(line2)[1] if k == "heading"]
+
+
+def test_a_dated_agenda_item_is_no_heading():
+    text = f"青禾乡代表会定期大会议程\n{BODY}\n5月7日审议青禾乡95年度总决算\n{BODY}\n5月8日提案审查\n{BODY}"
+    assert _headings(_parse(text)[1]) == []
+
+
+def test_nested_heading_reach_edge():
+    from index.reading.lines import MAX_NUMBERED_HEADING
+
+    def first_heading(head: str) -> str:
+        line = f"青禾镇工作总结。{BODY}{head}（一）经济态势发展良好。五年来，全乡坚持以经济建设为中心。{BODY * 2}"
+        return next((t for k, _, t in _parse(line)[1] if k == "heading"), "")
+
+    fits = "一、" + "镇" * (MAX_NUMBERED_HEADING - 2)
+    assert len(fits) == MAX_NUMBERED_HEADING and first_heading(fits) == fits
+    assert first_heading(fits + "镇") != fits + "镇"
+
+
+def test_title_row_cell_length_edge():
+    from index.reading.chrome import TITLE_ROW
+    cell = "镇" * 36 + "工作总结"
+    assert len(cell) == 40 and TITLE_ROW.match(f"栏目|{cell}")
+    assert not TITLE_ROW.match(f"栏目|镇{cell}")

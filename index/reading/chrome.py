@@ -46,7 +46,7 @@ SITE_WORDS = (
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
     "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
     # a site's contact box: 洽谈电话 / 400-…
-    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】"
+    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -65,7 +65,9 @@ PUBLICATION_KEYS = (
     # the links to a site's neighbouring articles and columns: 上一篇:… 下一篇:… 相关栏目:…
     "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目 "
     # an essay or document site's blurb above a text: 导语:如何才能写好… 简介:…小编为你整理了…
-    "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID"
+    "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID "
+    # a page's tags: Tag:年终总结,个人年终总结 标签:…
+    "Tag TAG Tags 标签 標籤"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
@@ -82,7 +84,7 @@ FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技�
 PHONE = re.compile(r"^[(（]?\d{3,4}[)）]?[-－\s]\d{3,4}[-－\s]?\d{3,4}$")
 # a sharing site's blurb addressed to its reader: 以下是…为您整理的《…》，欢迎阅读！
 # 为你整理了这篇…范文，希望能给你的学习、工作带来参考借鉴作用
-BLURB = re.compile(r"(?:为|給|给)(?:您|你|大家|各位)(?:精心)?(?:整理|收集|搜集|分享|推荐|准备|提供)"
+BLURB = re.compile(r"(?:为|給|给)(?:您|你|大家|各位)(?:精心)?(?:整理|收集|搜集|分享|推荐|准备|提供|奉上)"
                    r"|供(?:您|你|大家)参考|欢迎(?:阅读|借鉴|参考|下载)|带来参考|带来帮助|仅供参考")
 # a sharing site's tag in front of a text: -精品合同推荐- (after a page chunk's number)
 SITE_TAG = re.compile(r"(?<=^\d、)[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s*|^[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s+")
@@ -90,7 +92,13 @@ SITE_TAG = re.compile(r"(?<=^\d、)[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s*|^[
 # links to the neighbouring articles that end a page's text (… 上一篇:… 下一篇:… 相关栏目:…)
 INLINE_NOTICE = re.compile(r"[…\.]*[（(][^（）()]{0,40}省略\s*\d+\s*字[^（）()]{0,20}[)）][…\.]*")
 NEIGHBOUR_LINKS = re.compile(r"[\s\u3000]*(?:上一篇|下一篇)\s*[:：].*$")
-TITLE_FIELD = re.compile(r"^[|｜\s]*标题\s*[:：]\s*(.+?)[|｜\s]*$")
+TITLE_FIELD = re.compile(r"^[|｜\s]*标\s*题\s*[:：][|｜\s]*(.+?)[|｜\s]*$")
+# a page's title as its site writes it, its column and the title side by side:
+# 乡镇政府工作总结|乡镇人民政府五年工作总结 — the title is the longest cell naming a report
+TITLE_ROW = re.compile(r"^([^|｜。！？]{2,40})[|｜]([^|｜。！？]{2,40})$")
+REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|方案|规划|規劃)$")
+# a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
+LEADING_SLOGAN = re.compile(r"^(\S{2,24})[\s\u3000]+(?=\S)")
 FULL_STOP = re.compile(r"[。！？!?]")
 # a date with the time of day: when a page was posted (2024-02-18 10:20, 2024年04月06日 16:40),
 # never the date a report was given
@@ -141,6 +149,14 @@ def clean(line: str) -> str:
     line = COLLECTION_ITEM.sub("", line)
     if CODE_FENCE.match(line):
         return ""  # Markdown's code-quote debris (``) is no text
+    m = LEADING_SLOGAN.match(line)
+    if m and BLURB.search(m.group(1)):
+        line = line[m.end():]
+    m = TITLE_ROW.match(line.strip())
+    if m:
+        named = [c.strip() for c in m.groups() if REPORT_NAME.search(c.strip())]
+        if named:
+            return max(named, key=len)
     m = TITLE_FIELD.match(line)
     return m.group(1) if m else line
 
@@ -244,9 +260,11 @@ MAX_TITLE = 40
 def blurb_page(lines: list[str]) -> set[int]:
     """Indexes of the lines above a sharing site's blurb (``以下是…为您整理的…，欢迎阅读``)
     among the first :data:`MARK_WINDOW` non-blank lines, when a title line (short, no
-    sentence end, not chrome) stands within :data:`BLURB_REACH` lines after it: what is
-    above is the site's page (its name for the text, ``【概述】``), the text begins with its
-    own title after the blurb. A blurb with the text right after it leaves the title above."""
+    sentence end, not chrome) stands within :data:`BLURB_REACH` lines after it and only
+    short lines (:data:`MAX_TITLE` characters or fewer) stand above it: what is above is
+    the site's page (its name for the text, ``【概述】``), the text begins with its own
+    title after the blurb. A blurb with the text right after it leaves the title above; a
+    blurb under a text (``…欢迎阅读…``) is chrome alone."""
     seen = 0
     for i, line in enumerate(lines):
         text = line.strip()
@@ -257,6 +275,9 @@ def blurb_page(lines: list[str]) -> set[int]:
             break
         if not (len(text) <= MAX_NOTICE and BLURB.search(text.translate(_simplified()))):
             continue
+        above = [k for k in range(i) if lines[k].strip()]
+        if any(len(lines[k].strip()) > MAX_TITLE for k in above):
+            return set()  # a text above it: the blurb closes a page, it opens none
         after = [x.strip() for x in lines[i + 1:] if x.strip() and not is_chrome(x)][:BLURB_REACH]
         if any(len(x) <= MAX_TITLE and not FULL_STOP.search(x) and not re.search(r"[，,：:；;]$", x) for x in after):
             return {k for k in range(i) if lines[k].strip()}

@@ -65,6 +65,7 @@ from index.reading.lines import (
     MAX_NUMBERED_HEADING,
     MAX_SESSION,
     PHOTO_CAPTION,
+    SECTION_OPENING,
     SENTENCE_OPENER,
     SESSION_LINE,
     SESSION_START,
@@ -86,6 +87,7 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+DATED_ITEM = re.compile(r"^[\s\-—•]*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[\u4e00-\u9fff]")
 MIN_ITEMS = 3  # numbered paragraphs in a row that make a list whose items are alike
 MAX_CELL = 12  # a line this short among others like it is a table cell
 CAPTION_GAP = 2
@@ -300,6 +302,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if markdown or i == last:
             unit.inline = inline_heading(unit.text)
             continue
+        if DATED_ITEM.match(unit.text):
+            continue  # 5月7日审议…决算: an item of an agenda or a news lead, dated, no heading
         if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
             unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
             continue
@@ -575,7 +579,7 @@ def _opens_first_sentence(text: str, nxt: Unit) -> bool:
 REPORT_NOUNS = r"(?:报告|總結|总结|计划|計劃|汇报|匯報|報告|讲话|講話)"
 INLINE_TITLE = re.compile(
     rf"^([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})"
-    rf"(?=各位|同志们|一年来|今年以来|半年来|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
+    rf"(?=各位|同志们|{SECTION_OPENING}|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
 )
 # the same after a site's words ending with a sentence (MAX_PREAMBLE characters at most
 # before it), only when the salutation follows it
@@ -630,7 +634,7 @@ def _split_run_in(units: list[Unit]) -> list[Unit]:
             continue
         cuts = [0] + [m.end() for m in RUN_IN.finditer(unit.text) if m.end() > 0] + [len(unit.text)]
         pieces = [unit.text[a:b].strip(" \u3000") for a, b in zip(cuts, cuts[1:])]
-        for n, piece in enumerate(p for p in pieces if p):
+        for n, piece in enumerate(p for q in pieces if q for p in _nested_heading(q)):
             space = HEADING_END.search(piece)
             if (is_numbered(piece) and space and space.start() <= MAX_NUMBERED_HEADING
                     and not HARD_PUNCT.search(piece[:space.start()])):
@@ -640,6 +644,22 @@ def _split_run_in(units: list[Unit]) -> list[Unit]:
                     continue
             out.append(Unit(piece, unit.gap if n == 0 and not out else 0, indent=unit.indent))
     return out
+
+
+# the first sub-heading of a numbered heading, run on right after it: 一、五年工作总结（一）经济…
+NESTED = re.compile(r"[（(][一二三四五六七八九十]{1,3}[)）]")
+
+
+def _nested_heading(piece: str) -> list[str]:
+    """``一、五年工作总结（一）经济态势…`` → ``一、五年工作总结`` and ``（一）经济态势…``: a
+    ``（一）`` within a heading's length (:data:`MAX_NUMBERED_HEADING`) after ``一、`` with no
+    punctuation before it opens the heading's first sub-heading."""
+    if numbered_rank(piece) != 2:
+        return [piece]
+    m = NESTED.search(piece, 2)
+    if not m or m.start() > MAX_NUMBERED_HEADING or HARD_PUNCT.search(piece[:m.start()]) or any(c in piece[:m.start()] for c in "，,：:"):
+        return [piece]
+    return [piece[:m.start()], piece[m.start():]]
 
 
 def _join_session_lines(units: list[Unit]) -> list[Unit]:
