@@ -242,3 +242,46 @@ def test_title_row_cell_length_edge():
     cell = "镇" * 36 + "工作总结"
     assert len(cell) == 40 and TITLE_ROW.match(f"栏目|{cell}")
     assert not TITLE_ROW.match(f"栏目|镇{cell}")
+
+
+# ------------------------------------------------------------------ third batch: news sites, collections, years
+
+
+def test_news_site_chrome_and_a_collections_names():
+    assert is_chrome("site logo: www.example.com")
+    assert is_chrome("人氣: 26") and is_chrome("热度:55") and is_chrome("栏目")
+    assert is_chrome("青禾镇镇长个人述职报告十二篇")
+    assert not is_chrome("青禾镇镇长个人述职报告")
+    text = ("报告大全 > 社会报告 > 政府报告\n栏目\n青禾镇镇长述职报告十二篇\n发布时间:2024-11-09 热度:55\n"
+            f"青禾镇镇长述职报告\n第一篇 青禾镇镇长述职报告2150字\n尊敬的各位领导：\n{BODY}\n一、抓好学习\n{BODY}")
+    s, blocks = _parse(text)
+    assert s.title == "青禾镇镇长述职报告"
+    assert _headings(blocks) == ["一、抓好学习"]
+
+
+def test_a_name_of_offices_is_no_town():
+    from index.reading import town_names
+    from index.reading.places import Gazetteer
+    gazetteer = Gazetteer.load()
+    assert town_names.find("镇政府镇长个人述职报告", "镇政府镇长要带头学习。镇政府镇长述职。", gazetteer) is None
+    # the same shape with a name before 镇 is a town
+    found = town_names.find("青禾岭镇镇长个人述职报告", "青禾岭镇镇长要带头学习。青禾岭镇镇长述职。", gazetteer)
+    assert found is not None and found.name == "青禾岭镇"
+
+
+def test_years_in_chinese_numerals_and_taiwan_years():
+    from index.reading.metadata import ROC_BASE, arabic_years, years
+    assert ROC_BASE == 1911
+    assert arabic_years("二〇一九年六月") == "2019年六月"
+    assert arabic_years("中華民國103年12月25日") == "2014年12月25日"
+    assert arabic_years("「一一四年施政成果報告」") == "「2025年施政成果報告」"
+    assert arabic_years("一二三四五年") == "一二三四五年"  # five numerals: no year
+    assert arabic_years("十一年来") == "十一年来"
+    assert years("", "昨天在公所禮堂的「一一四年施政成果報告」，湧入六百位鄉親。")[0] == 2025
+
+
+def test_parallel_heading_phrases_edge():
+    from index.reading.lines import MAX_PARALLEL, parallel_heading
+    assert MAX_PARALLEL == 3
+    assert parallel_heading("一、加强组织领导，精心策划，营造节日氛围。")
+    assert not parallel_heading("一、加强组织领导，精心策划，营造节日氛围，办好活动。")

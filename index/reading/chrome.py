@@ -46,7 +46,7 @@ SITE_WORDS = (
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
     "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
     # a site's contact box: 洽谈电话 / 400-…
-    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制"
+    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -67,7 +67,9 @@ PUBLICATION_KEYS = (
     # an essay or document site's blurb above a text: 导语:如何才能写好… 简介:…小编为你整理了…
     "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID "
     # a page's tags: Tag:年终总结,个人年终总结 标签:…
-    "Tag TAG Tags 标签 標籤"
+    "Tag TAG Tags 标签 標籤 "
+    # a page's counters: 人气: 26, 热度:55
+    "人气 人氣 热度 熱度 阅读量 閱讀量"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
@@ -98,6 +100,8 @@ TITLE_FIELD = re.compile(r"^[|｜\s]*标\s*题\s*[:：][|｜\s]*(.+?)[|｜\s]*$"
 TITLE_ROW = re.compile(r"^([^|｜。！？]{2,40})[|｜]([^|｜。！？]{2,40})$")
 REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|方案|规划|規劃)$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
+# a sharing site's mark after a report's name: its length (…述职报告2150字)
+COLLECTION_SUFFIX = re.compile(r"(?<=报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\d{3,5}字$")
 LEADING_SLOGAN = re.compile(r"^(\S{2,24})[\s\u3000]+(?=\S)")
 FULL_STOP = re.compile(r"[。！？!?]")
 # a date with the time of day: when a page was posted (2024-02-18 10:20, 2024年04月06日 16:40),
@@ -106,15 +110,17 @@ TIMESTAMP = re.compile(r"(?:19|20)\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}
 # an essay site's number of one text of its collection before the title: 第一篇: 篇一：
 CODE_FENCE = re.compile(r"^[`~]+$")
 # a site's address alone on its line, maybe with its section: 【www.example.com--报告】
-SITE_ADDRESS = re.compile(r"^[【\[(（]?\s*(?:https?://|www\.)[\w./-]+\s*(?:[-—]+\s*[\u4e00-\u9fff]{1,8})?\s*[】\])）]?$")
+SITE_ADDRESS = re.compile(r"^(?:[A-Za-z ]{2,20}[:：]\s*)?[【\[(（]?\s*(?:https?://|www\.)[\w./-]+\s*(?:[-—]+\s*[\u4e00-\u9fff]{1,8})?\s*[】\])）]?$")
 # the mark of one text of an essay site's collection: 篇1, 篇一:…, 第一篇:… — what stands above
 # the first such mark in the opening is the collection's page (its title, its blurb)
 COLLECTION_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇\s*[一二三四五六七八九十\d]{1,3})\s*(?:[:：]|$)")
 MARK_WINDOW = 15  # lines of the opening where a collection mark counts
-COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：]\s*(?=\S)")
+COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：\s]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
                        r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?$"
-                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$")
+                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
+                       # a collection's name: …述职报告十二篇, …范文三篇
+                       r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
 # a site's name alone on its line: 某某范文站, 某某文库
 SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -152,6 +158,7 @@ def clean(line: str) -> str:
     m = LEADING_SLOGAN.match(line)
     if m and BLURB.search(m.group(1)):
         line = line[m.end():]
+    line = COLLECTION_SUFFIX.sub("", line)
     m = TITLE_ROW.match(line.strip())
     if m:
         named = [c.strip() for c in m.groups() if REPORT_NAME.search(c.strip())]

@@ -90,6 +90,7 @@ SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
 MAX_HEADING = 40
 MAX_NUMBERED_HEADING = 60
 MAX_INLINE_HEADING = 40
+MAX_PARALLEL = 3  # phrases side by side in a heading: （一）加强组织领导，精心策划，营造浓厚氛围。
 
 
 def strip_trailing_notes(text: str) -> str:
@@ -175,7 +176,7 @@ def parallel_heading(text: str) -> bool:
         return False
     number = next(p.match(core) for p, _ in NUMBERED if p.match(core))
     parts = re.split(r"[，,]", core[number.end():-1].strip())
-    return (len(parts) == 2 and all(2 <= len(x) <= 20 for x in parts) and heading_like(core[:-1].replace("，", " "))
+    return (2 <= len(parts) <= MAX_PARALLEL and all(2 <= len(x) <= 20 for x in parts) and heading_like(core[:-1].replace("，", " "))
             and not MODAL.search(core) and not SENTENCE_SUBJECT.match(parts[0]))
 
 

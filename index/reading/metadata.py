@@ -548,6 +548,28 @@ def session_year(head: str, text: str) -> int | None:
     return None
 
 
+CN_DIGITS = {c: str(k) for k, cs in enumerate(("〇零OＯ○", "一", "二", "三", "四", "五", "六", "七", "八", "九")) for c in cs}
+_CN_DIGIT = "[" + "".join(CN_DIGITS) + "]"
+# a year written in Chinese numerals: 二〇一九年 (four digits), or a Taiwan (ROC) year, 民国
+# and its number (民國103年) or three Chinese numerals from 一〇〇 (一一四年施政成果报告)
+CN_YEAR = re.compile(rf"(?<!{_CN_DIGIT})([一二]{_CN_DIGIT}{{3}})(?=\s*年)")
+ROC_YEAR = re.compile(rf"(?:中[华華]民[国國]|民[国國])\s*(\d{{2,3}}|{_CN_DIGIT}{{2,3}})(?=\s*年)"
+                      rf"|(?<!{_CN_DIGIT})(一{_CN_DIGIT}{{2}})(?=\s*年)")
+ROC_BASE = 1911
+
+
+def arabic_years(text: str) -> str:
+    """Years written in Chinese numerals and Taiwan (ROC) years as the years the other
+    rules read: 二〇一九年 → 2019年, 民國103年 and 一〇三年 → 2014年."""
+    if not any(c in CN_DIGITS or c in "民" for c in text):
+        return text
+    def roc(m: re.Match) -> str:
+        number = m.group(1) or m.group(2)
+        return str(ROC_BASE + int("".join(CN_DIGITS.get(c, c) for c in number)))
+    text = CN_YEAR.sub(lambda m: "".join(CN_DIGITS[c] for c in m.group(1)), text)
+    return ROC_YEAR.sub(roc, text)
+
+
 def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
     """``(year, review_year)``: a report is labelled by, in this order, its session or
     date line (in the opening); the first year of its title; the date its page says it
@@ -560,6 +582,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     (``2017年工作回顾``) does not label it, its session's year does. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
+    head, text = arabic_years(head), arabic_years(text)
     text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)
