@@ -285,3 +285,24 @@ def test_parallel_heading_phrases_edge():
     assert MAX_PARALLEL == 3
     assert parallel_heading("一、加强组织领导，精心策划，营造节日氛围。")
     assert not parallel_heading("一、加强组织领导，精心策划，营造节日氛围，办好活动。")
+
+
+# ------------------------------------------------------------------ level of a report whose title leaves its town unnamed
+
+
+def test_a_title_whose_subject_is_an_unnamed_town_gives_the_level():
+    from index.reading.metadata import extract
+    from index.reading.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    body = "一年来，我们坚持稳中求进，各项工作稳步推进，群众生活持续改善。"
+
+    def level(title: str) -> str | None:
+        return extract(title, "", body, "x", ANALYZER, gazetteer=gazetteer).level
+
+    for title in ("街道2021年工作总结暨2022年工作计划", "2023年乡镇年度工作总结", "镇政府2020年工作总结",
+                  "乡镇镇长述职报告", "XX镇2023年政府工作报告", "2022年上半年街道办事处重点工作督查报告",
+                  "镇年终会议主持词"):
+        assert level(title) == "township", title
+    for title in ("乡村振兴工作总结", "2023年工作总结", "春节乡镇工作总结"):
+        assert level(title) is None, title

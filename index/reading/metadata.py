@@ -72,6 +72,12 @@ MIN_SELF_WORDS = 5
 # how a town's report speaks of itself and its offices, when it names no place
 TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
 MIN_TOWN_VOICE = 2
+# a title whose subject is a town left unnamed: 街道2021年工作总结, 2023年乡镇年度工作总结,
+# 镇政府2020年工作总结, 乡镇镇长述职报告, XX镇2023年政府工作报告 (not 镇巴县…, 乡村振兴…)
+TOWN_SUBJECT = re.compile(
+    r"^(?:(?:19|20)\d\d\s*年度?)?(?:上半年|下半年|全年)?(?:XX|xx|某|×{1,3}|_{1,6}|\*{1,3})?"
+    r"(?:乡镇|街道办事处|街道办|街道|镇|乡)"
+    r"(?=(?:人民)?政府|党委|党工委|人大|(?:19|20)\d\d|[一二三四五十]年|年度|年终|上半年|下半年|镇长|乡长|工作|社区|办事处)")
 
 
 class SidecarError(ValueError):
@@ -423,6 +429,8 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
     town_words = len(TOWN_VOICE.findall(text))
     if town_words >= MIN_TOWN_VOICE and town_words > len(SELF_ABOVE.findall(text)):
         return "", "township"
+    if TOWN_SUBJECT.match(head.strip()):
+        return "", "township"  # 街道2021年工作总结, 镇政府2020年工作总结: a town's report, its name left out
     return "", None
 
 
