@@ -306,3 +306,59 @@ def test_a_title_whose_subject_is_an_unnamed_town_gives_the_level():
         assert level(title) == "township", title
     for title in ("乡村振兴工作总结", "2023年工作总结", "春节乡镇工作总结"):
         assert level(title) is None, title
+
+
+# ------------------------------------------------------------------ government sites: header, bracketed keys, layout
+
+
+def test_bracketed_publication_keys_need_no_colon():
+    assert is_chrome("[ 索引号 ] 11500230008689762A/2026-00004 [ 发文字号 ]")
+    assert is_chrome("[ 体裁分类 ] 工作报告")
+    assert is_chrome("[ 发布机构 ]")
+    assert not is_chrome("[ 青禾镇 ] 召开会议，部署全年工作。")
+
+
+def test_the_sites_header_above_a_breadcrumb_is_chrome():
+    from index.reading.chrome import site_header
+    lines = ["某某市人民政府", "首页 >> 政府信息公开 >> 法定主动公开内容", "青禾乡人民政府关于2022年法治政府建设工作情况报告", BODY]
+    assert site_header(lines) == {0}
+    s, _ = _parse("\n".join(lines))
+    assert s.title == "青禾乡人民政府关于2022年法治政府建设工作情况报告"
+    # a text above the breadcrumb (a line longer than a title): no header
+    assert site_header(["镇" * (MAX_TITLE + 1), lines[1], lines[2]]) == set()
+    assert site_header(["镇" * MAX_TITLE, lines[1], lines[2]]) == {0}
+
+
+def test_an_images_file_name_is_chrome():
+    assert is_chrome("微信图片_20210118124246.jpg")
+    assert is_chrome("IMG_0012.PNG")
+    assert not is_chrome("青禾镇召开会议.jpg 后公布了名单。")
+
+
+def test_a_title_above_a_chrome_line_stays_apart_from_the_text():
+    text = f"欢迎访问某区人大网站\n\n青禾街道召开2018年街道议事会\n\n来源 :青禾街道人大工委 时间 : 2018-01-11\n\n{BODY}"
+    s, blocks = _parse(text)
+    assert s.title == "青禾街道召开2018年街道议事会"
+    assert blocks[1][2].startswith("今年以来")
+
+
+def test_lines_each_after_a_blank_line_are_not_wrapped_lines():
+    from index.reading.layout import detect
+    lines = ["青禾街道召开2018年街道议事会", BODY, "1、安定书院社区科普活动中心", "2、居民小区便民充电桩安装", "3、城市党建综合体项目建设",
+             "4、独居老人消防器材配备", "5、龙庭社区三社联动创建", "6、老旧小区综合改造提升", "7、背街小巷路灯亮化工程"]
+    assert detect(lines, [0] + [1] * (len(lines) - 1)).kind == "blank-line"
+    assert detect(lines, [0] + [1] * (len(lines) - 2) + [0]).kind == "hard-wrapped"
+
+
+def test_an_issuer_above_its_documents_subject_is_one_title():
+    s, _ = _parse(f"青禾乡人民政府\n关于法治政府建设的情况报告\n{BODY}")
+    assert s.title == "青禾乡人民政府关于法治政府建设的情况报告"
+    # a subject that names no document: two lines
+    s, _ = _parse(f"青禾乡人民政府\n关于法治政府建设\n{BODY}")
+    assert s.title == "青禾乡人民政府"
+
+
+def test_a_photo_caption_above_a_news_item_is_no_title():
+    s, blocks = _parse(f"(资料图片)\n\n{BODY}")
+    assert s.title == ""
+    assert blocks[0][0] == "caption"

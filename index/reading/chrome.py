@@ -46,7 +46,7 @@ SITE_WORDS = (
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
     "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
     # a site's contact box: 洽谈电话 / 400-…
-    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告"
+    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -61,7 +61,7 @@ ROW_END = ("；", ";")  # a table row as the format readers write it (index/read
 PUBLICATION_KEYS = (
     "索引号 发布机构 发文机关 发文机构 发文日期 成文日期 发布日期 发布时间 公开方式 组配分类 主题分类 "
     "文件编号 信息来源 来源 作者 编辑 责任编辑 审核人 浏览次数 浏览量 阅读次数 点击数 访问量 "
-    "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办 "
+    "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办 体裁分类 主题词 "
     # the links to a site's neighbouring articles and columns: 上一篇:… 下一篇:… 相关栏目:…
     "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目 "
     # an essay or document site's blurb above a text: 导语:如何才能写好… 简介:…小编为你整理了…
@@ -73,8 +73,10 @@ PUBLICATION_KEYS = (
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
-KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
-KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]"
+                       # a key in brackets needs no colon: [ 索引号 ] 1150…/2026-00004 [ 发文字号 ]
+                       rf"|[\[【]\s*(?:{_KEYS})\s*[\]】]")
+KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]|^\s*[\[【]\s*(?:{_KEYS})\s*[\]】]")
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|由会员上传|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
@@ -124,6 +126,8 @@ PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+
 # a site's name alone on its line: 某某范文站, 某某文库
 SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# an image's file name left where the image stood: 微信图片_20210118124246.jpg
+IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
 # layout tags a saved page leaves in its text; anything else written in angle brackets
 # (<script>, <img …>, a formula) is the document's own text and is kept, to be shown escaped
 LAYOUT_TAGS = "br|p|div|span|font|strong|b|i|em|u|center|section|article|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]"
@@ -187,12 +191,12 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
     if PAGE_NAME.search(text):
         return True
-    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text):
+    if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
+            or IMAGE_NAME.match(text)):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
-    crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
-    if len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text):
+    if _crumbs(text):
         return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇
     if len(text) <= MAX_NOTICE and (SHARING_NOTICE.search(text) or FOOTER.search(text) or BLURB.search(text)):
         return True
@@ -290,6 +294,30 @@ def blurb_page(lines: list[str]) -> set[int]:
             return {k for k in range(i) if lines[k].strip()}
         return set()
     return set()
+
+
+def site_header(lines: list[str]) -> set[int]:
+    """Indexes of the lines above a breadcrumb (``您当前所在位置:首页>…``, ``首页 > 政务公开 > …``)
+    among the first :data:`MARK_WINDOW` non-blank lines, when all of them are short
+    (:data:`MAX_TITLE` characters or fewer): the site's header (its name, its badges, its
+    buttons); the page's own title comes after the breadcrumb."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        if BREADCRUMB.match(text.translate(_simplified())) or _crumbs(text):
+            above = [k for k in range(i) if lines[k].strip()]
+            return set(above) if all(len(lines[k].strip()) <= MAX_TITLE for k in above) else set()
+    return set()
+
+
+def _crumbs(text: str) -> bool:
+    crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
+    return len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text)
 
 
 def page_names(lines: list[str], window: int = 6) -> set[int]:

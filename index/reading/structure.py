@@ -134,9 +134,11 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
     site |= chrome.collection_page([line.strip() for line in raw])
     site |= chrome.blurb_page(cleaned)
+    site |= chrome.site_header(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
+    after_chrome = False
     for i, (line, stripped) in enumerate(zip(raw, cleaned)):
         if not stripped:
             gap += 1
@@ -144,8 +146,14 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
         if i in left_out:
             if chrome_out is not None:
                 chrome_out.append(stripped)
-            gap = 0  # blank lines around a chrome line are no image gap
+            # blank lines around a chrome line are no image gap, but where they stand the
+            # text breaks its paragraph there (a title / 来源：… / the text)
+            after_chrome = after_chrome or gap > 0
+            gap = 0
             continue
+        if after_chrome:
+            gap = 1
+        after_chrome = False
         lines.append(stripped)
         gaps.append(gap)
         indents.append(line[:1].isspace())
@@ -509,6 +517,9 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
     for n, unit in enumerate(units):
         if unit.kind == "byline" and not title_lines and n < LOOKAHEAD:
             continue  # a page's publication line (来源：… 发布时间：…) above its title
+        if not title_lines and n < LOOKAHEAD and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION:
+            unit.kind = "caption"  # (资料图片) above a news item: a photo's caption, never its title
+            continue
         if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
         if title_lines:
@@ -685,7 +696,7 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
             break
         if not (unbalanced(first.text) and len(second.text) <= MAX_HEADING
                 or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2
-                or _title_tail(first.text, second.text)):
+                or _title_tail(first.text, second.text) or _issuer_and_subject(first.text, second.text)):
             break
         first.text += layouts.joiner(first.text, second.text) + second.text
         del units[1]
@@ -701,6 +712,19 @@ def _title_tail(first: str, second: str) -> bool:
     a kind of document (报告, 总结, 汇报 …), no subtitle's mark; the first line names none."""
     return (len(second) <= MAX_TITLE_TAIL and bool(DOCUMENT_END.search(second)) and not SUBTITLE_MARK.match(second)
             and not HARD_PUNCT.search(second) and not DOCUMENT_END.search(first) and not is_numbered(second))
+
+
+# who issues a document, alone on the line above its subject: 大河乡人民政府 / 关于…的报告
+ISSUER = re.compile(r"(?:人民政府|政府|党委|党工委|委员会|办公室|办事处|人大主席团|主席团|公所)$")
+ABOUT = re.compile(r"^关于")
+
+
+def _issuer_and_subject(first: str, second: str) -> bool:
+    """An official title written over two lines, the issuer above the subject:
+    ``大河乡人民政府`` / ``关于法治政府建设的情况报告``: the first line ends with an issuing
+    body, the second opens with 关于 and names a kind of document."""
+    return (bool(ISSUER.search(first)) and bool(ABOUT.match(second)) and bool(DOCUMENT_END.search(second))
+            and not HARD_PUNCT.search(second) and len(first) + len(second) <= 2 * MAX_HEADING)
 
 
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
