@@ -362,3 +362,16 @@ def test_a_photo_caption_above_a_news_item_is_no_title():
     s, blocks = _parse(f"(资料图片)\n\n{BODY}")
     assert s.title == ""
     assert blocks[0][0] == "caption"
+
+
+def test_a_year_a_meeting_reviews_does_not_label_its_news():
+    from index.reading.metadata import years
+    news = ("2月27日，青禾镇召开2014年度经济工作会，镇长回顾总结了2013年的工作，全面安排部署2014年工作。"
+            "会议对2013年综合目标考核先进集体进行了表彰。")
+    assert years("", news)[0] == 2014
+    news2 = ("4月12日，青禾镇召开工作会议，对2011年度各项工作进行了总结，就2012年工作进行了安排部署。"
+             "会议对2011年工作进行了总结，对2012年政府工作进行了部署。")
+    assert years("", news2)[0] == 2012
+    # without the words of reviewing, a tie still goes to the earlier year (the later is a plan)
+    plan = "2013年全镇完成植树三千亩。2014年全镇将完成植树五千亩。2013年新修道路。2014年将新修桥梁。"
+    assert years("", plan)[0] == 2013

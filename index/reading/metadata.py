@@ -542,7 +542,10 @@ LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》
                            r"|" + _DATE + r"\s*(?:起施行|起实施|起執行|印发|发布|通过|施行)")
 # a year a report looks back on (2017年工作回顾, 回顾过去的2018年): the report itself is
 # labelled by a later year, its session's
-REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年")
+REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年"
+                           # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
+                           r"|(?:回顾|回顧)?(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
+                           r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
 
 
