@@ -375,3 +375,13 @@ def test_a_year_a_meeting_reviews_does_not_label_its_news():
     # without the words of reviewing, a tie still goes to the earlier year (the later is a plan)
     plan = "2013年全镇完成植树三千亩。2014年全镇将完成植树五千亩。2013年新修道路。2014年将新修桥梁。"
     assert years("", plan)[0] == 2013
+
+
+def test_the_sentence_saying_what_a_text_is_labels_it():
+    from index.reading.metadata import years
+    text = ("2022年以来，青禾镇全力做好各项工作。现将2022年度工作具体汇报如下：获得2021年度卫生乡镇，"
+            "2021年度征兵工作先进单位，2021年度信访工作先进乡镇。")
+    assert years("", text)[0] == 2022
+    # 如下 too far from the year (more than 30 characters): the counts decide
+    far = ("现将2022年度" + "镇" * 31 + "如下：获得2021年度卫生乡镇，2021年度征兵工作先进单位。")
+    assert years("", far)[0] == 2021

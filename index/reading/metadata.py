@@ -546,6 +546,8 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
                            # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
                            r"|(?:回顾|回顧)?(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
                            r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
+# the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
+SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
 
 
@@ -605,6 +607,9 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         top = max(counts.values())
         counted = min(y for y, n in counts.items() if n == top)
     year = session or (in_title[0] if in_title else None)
+    if year is None:
+        said = SELF_LABEL.search(text)
+        year = int(next(g for g in said.groups() if g)) if said else None
     if year is None:
         issued = ISSUE_DATE.search(chrome)
         year = int(issued.group(1)) if issued else None
