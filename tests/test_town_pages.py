@@ -385,3 +385,17 @@ def test_the_sentence_saying_what_a_text_is_labels_it():
     # 如下 too far from the year (more than 30 characters): the counts decide
     far = ("现将2022年度" + "镇" * 31 + "如下：获得2021年度卫生乡镇，2021年度征兵工作先进单位。")
     assert years("", far)[0] == 2021
+
+
+def test_a_sharing_sites_table_of_contents_is_chrome():
+    from index.reading.chrome import MAX_TOC, table_of_contents
+    toc = ["青禾街道2022年防汛工作汇报", "目录/提纲:……", "一、基本情况", "二、汛前准备", "三、存在问题", "……",
+           "青禾街道2022年防汛工作汇报", "根据会议安排，现将防汛工作汇报如下。", "一、基本情况", BODY]
+    assert table_of_contents(toc) == {1, 2, 3, 4, 5}
+    heads = _headings(_parse("\n".join(toc))[1])
+    assert heads == ["一、基本情况"]
+    # no closing line of dots within MAX_TOC lines: no table of contents
+    assert MAX_TOC == 30
+    fits = ["目录"] + [f"第{k}项" for k in range(MAX_TOC - 1)] + ["……"]
+    assert table_of_contents(fits) == set(range(MAX_TOC + 1))
+    assert table_of_contents(["目录"] + [f"第{k}项" for k in range(MAX_TOC)] + ["……"]) == set()

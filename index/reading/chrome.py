@@ -320,6 +320,41 @@ def _crumbs(text: str) -> bool:
     return len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text)
 
 
+# a sharing site's table of contents above the text: 目录/提纲:…… / 一、… / 二、… / ……
+TOC_START = re.compile(r"^(?:目录|目錄|提纲|提綱)(?:\s*[/／]\s*(?:目录|目錄|提纲|提綱))?\s*[:：]?\s*[…\.。]*$")
+TOC_END = re.compile(r"^[…\.。·\s]+$")
+MAX_TOC = 30  # lines a table of contents holds at most
+
+
+def table_of_contents(lines: list[str]) -> set[int]:
+    """Indexes of a table of contents in the opening: a ``目录``/``提纲`` line among the first
+    :data:`MARK_WINDOW` non-blank lines and the short lines under it (:data:`MAX_TITLE`
+    characters or fewer, no full stop), up to a line of dots (``……``) that closes it, if
+    one stands within :data:`MAX_TOC` lines; the headings listed are not the text's."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        if not TOC_START.match(text.translate(_simplified())):
+            continue
+        out = {i}
+        for k in range(i + 1, min(len(lines), i + 1 + MAX_TOC)):
+            item = lines[k].strip()
+            if not item:
+                continue
+            if TOC_END.match(item):
+                return out | {k}
+            if len(item) > MAX_TITLE or FULL_STOP.search(item):
+                return set()
+            out.add(k)
+        return set()
+    return set()
+
+
 def page_names(lines: list[str], window: int = 6) -> set[int]:
     """Indexes of lines in the opening that only repeat the page's name: a line equal to
     an earlier one (the title written again), or one that is a later line with a

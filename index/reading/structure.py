@@ -135,6 +135,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     site |= chrome.collection_page([line.strip() for line in raw])
     site |= chrome.blurb_page(cleaned)
     site |= chrome.site_header(cleaned)
+    site |= chrome.table_of_contents(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
