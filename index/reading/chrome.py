@@ -22,7 +22,10 @@ PDF text), never by which site it came from:
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
-lines of the opening together.
+lines of the opening together; so are a sharing site's blurb and the page above it
+(:func:`blurb_page`), a site's header above its breadcrumb (:func:`site_header`) and a
+table of contents (:func:`table_of_contents`). Footers (``…ICP备…``, ``版权所有``), contact
+boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
 still evidence of the place a page is about (``欢迎访问常州市金坛区人民政府网站``), so the

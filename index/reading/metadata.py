@@ -569,13 +569,14 @@ CN_YEAR = re.compile(rf"(?<!{_CN_DIGIT})([一二]{_CN_DIGIT}{{3}})(?=\s*年)")
 ROC_YEAR = re.compile(rf"(?:中[华華]民[国國]|民[国國])\s*(\d{{2,3}}|{_CN_DIGIT}{{2,3}})(?=\s*年)"
                       rf"|(?<!{_CN_DIGIT})(一{_CN_DIGIT}{{2}})(?=\s*年)")
 ROC_BASE = 1911
+CN_YEAR_HINT = re.compile(rf"{_CN_DIGIT}{{3}}\s*年|民[国國]")
 
 
 def arabic_years(text: str) -> str:
     """Years written in Chinese numerals and Taiwan (ROC) years as the years the other
     rules read: 二〇一九年 → 2019年, 民國103年 and 一〇三年 → 2014年."""
-    if not any(c in CN_DIGITS or c in "民" for c in text):
-        return text
+    if not CN_YEAR_HINT.search(text):
+        return text  # the common case, checked at once
     def roc(m: re.Match) -> str:
         number = m.group(1) or m.group(2)
         return str(ROC_BASE + int("".join(CN_DIGITS.get(c, c) for c in number)))
