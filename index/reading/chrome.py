@@ -76,9 +76,9 @@ PUBLICATION_KEYS = (
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
-KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]"
-                       # a key in brackets needs no colon: [ 索引号 ] 1150…/2026-00004 [ 发文字号 ]
-                       rf"|[\[【]\s*(?:{_KEYS})\s*[\]】]")
+KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+# a key in brackets needs no colon: [ 索引号 ] 1150…/2026-00004 [ 发文字号 ]
+BRACKETED_KEY = re.compile(rf"[\[【]\s*(?:{_KEYS})\s*[\]】](?!\s*[:：])")
 KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]|^\s*[\[【]\s*(?:{_KEYS})\s*[\]】]")
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|由会员上传|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
@@ -165,7 +165,8 @@ def clean(line: str) -> str:
     m = LEADING_SLOGAN.match(line)
     if m and BLURB.search(m.group(1)):
         line = line[m.end():]
-    line = COLLECTION_SUFFIX.sub("", line)
+    if line.endswith("字"):
+        line = COLLECTION_SUFFIX.sub("", line)
     m = TITLE_ROW.match(line.strip())
     if m:
         named = [c.strip() for c in m.groups() if REPORT_NAME.search(c.strip())]
@@ -210,6 +211,8 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
             return True
     keys = KEY_VALUE.findall(text)
+    if "[" in text or "【" in text:
+        keys += BRACKETED_KEY.findall(text)
     if len(keys) >= 2 and (len(text) <= MAX_NOTICE or not FULL_STOP.search(text)) or KEY_FIRST.match(text) and not FULL_STOP.search(text) and len(text) <= 2 * MAX_CHROME_LINE:
         return True
     return False
@@ -312,7 +315,7 @@ def site_header(lines: list[str]) -> set[int]:
         seen += 1
         if seen > MARK_WINDOW:
             break
-        if BREADCRUMB.match(text.translate(_simplified())) or _crumbs(text):
+        if BREADCRUMB.match(text[:MAX_TITLE].translate(_simplified())) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text):
             above = [k for k in range(i) if lines[k].strip()]
             return set(above) if all(len(lines[k].strip()) <= MAX_TITLE for k in above) else set()
     return set()
@@ -342,7 +345,7 @@ def table_of_contents(lines: list[str]) -> set[int]:
         seen += 1
         if seen > MARK_WINDOW:
             break
-        if not TOC_START.match(text.translate(_simplified())):
+        if len(text) > MAX_CELL or not TOC_START.match(text.translate(_simplified())):
             continue
         out = {i}
         for k in range(i + 1, min(len(lines), i + 1 + MAX_TOC)):
