@@ -399,3 +399,16 @@ def test_a_sharing_sites_table_of_contents_is_chrome():
     fits = ["目录"] + [f"第{k}项" for k in range(MAX_TOC - 1)] + ["……"]
     assert table_of_contents(fits) == set(range(MAX_TOC + 1))
     assert table_of_contents(["目录"] + [f"第{k}项" for k in range(MAX_TOC)] + ["……"]) == set()
+
+
+def test_a_place_name_never_runs_across_a_sentence_end_or_a_line_break():
+    from index.reading.metadata import extract
+    from index.reading.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    assert gazetteer.units("建设乡", "township")  # a real name, written here only across breaks
+    text = "2. 基础设施建设\n乡镇将加大基础设施建设的力度。\n3. 社区建设\n乡镇将加强社区建设。乡镇将推进文化建设。"
+    assert extract("2023年工作计划", "", text, "x", ANALYZER, gazetteer=gazetteer).town is None
+    # the same name inside its sentences is a town
+    named = "建设乡今年完成植树三千亩。建设乡新修道路十二公里。"
+    assert extract("2023年工作计划", "", named, "x", ANALYZER, gazetteer=gazetteer).town == "建设乡"

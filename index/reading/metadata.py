@@ -312,7 +312,10 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text)
     stem = normalize(str(PurePosixPath(path).with_suffix(""))) if path else ""
     head_mentions = gazetteer.scan(head) + gazetteer.scan(stem)
-    body_mentions = gazetteer.scan(text)
+    # a place's name never runs across the end of a sentence or a line (建设。乡镇…, a heading
+    # 基础设施建设 / 乡镇将…): the body is scanned sentence by sentence
+    sentences = _Sentences(raw_text)
+    body_mentions = [m for m in gazetteer.scan(text) if sentences.hold(m.name)]
     if unlisted:  # 金果园街道 is not the listed 果园街道 when that is never named on its own
         head_mentions = [m for m in head_mentions if not _only_inside(m.name, unlisted.name, head + text)]
         body_mentions = [m for m in body_mentions if not _only_inside(m.name, unlisted.name, head + text)]
@@ -350,6 +353,26 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
         return result
     result["level"] = level
     return result
+
+
+SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+
+
+class _Sentences:
+    """Whether a name is written whole inside one sentence or line of a raw text: at once
+    when the raw text holds it as written, else in its normalized sentences (traditional
+    script, spaces), normalized once."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.norm: str | None = None
+
+    def hold(self, name: str) -> bool:
+        if name in self.raw:
+            return True
+        if self.norm is None:
+            self.norm = normalize(SENTENCE_BREAK.sub("x", self.raw))  # x: a letter no place's name holds
+        return name in self.norm
 
 
 def _only_inside(listed: str, unlisted: str, text: str) -> bool:
@@ -544,7 +567,7 @@ LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》
 # labelled by a later year, its session's
 REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年"
                            # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
-                           r"|(?:回顾|回顧)?(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
+                           r"|(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
                            r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
