@@ -22,7 +22,10 @@ PDF text), never by which site it came from:
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
-lines of the opening together.
+lines of the opening together; so are a sharing site's blurb and the page above it
+(:func:`blurb_page`), a site's header above its breadcrumb (:func:`site_header`) and a
+table of contents (:func:`table_of_contents`). Footers (``…ICP备…``, ``版权所有``), contact
+boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
 still evidence of the place a page is about (``欢迎访问常州市金坛区人民政府网站``), so the
@@ -44,10 +47,12 @@ SITE_WORDS = (
     "扫一扫在手机上查看当前页面 分享到 分享 打印正文 打印本页 打印整页 打印页面 打印 關閉 关闭 关闭窗口 关闭本页 收藏 "
     "字体 字號 字号 大 中 小 返回 返回顶部 下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
-    "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页"
+    "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
+    # a site's contact box: 洽谈电话 / 400-…
+    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
-SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*-—_="
+SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
 ONLY_SITE_WORDS = re.compile(rf"^(?:(?:{_WORDS})|[{SEPARATORS}])+$")
 SITE_WORD = re.compile(_WORDS)
 BREADCRUMB = re.compile(r"^[\s•·]*(?:(?:您|你)(?:的|所在的|当前的|现在的|目前的|当前|现在|所在)|当前的?|所在)位置\s*[:：]")
@@ -59,28 +64,50 @@ ROW_END = ("；", ";")  # a table row as the format readers write it (index/read
 PUBLICATION_KEYS = (
     "索引号 发布机构 发文机关 发文机构 发文日期 成文日期 发布日期 发布时间 公开方式 组配分类 主题分类 "
     "文件编号 信息来源 来源 作者 编辑 责任编辑 审核人 浏览次数 浏览量 阅读次数 点击数 访问量 "
-    "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办 "
+    "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办 体裁分类 主题词 "
     # the links to a site's neighbouring articles and columns: 上一篇:… 下一篇:… 相关栏目:…
     "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目 "
     # an essay or document site's blurb above a text: 导语:如何才能写好… 简介:…小编为你整理了…
-    "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID"
+    "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID "
+    # a page's tags: Tag:年终总结,个人年终总结 标签:…
+    "Tag TAG Tags 标签 標籤 "
+    # a page's counters: 人气: 26, 热度:55
+    "人气 人氣 热度 熱度 阅读量 閱讀量"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
 KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
-KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+# a key in brackets needs no colon: [ 索引号 ] 1150…/2026-00004 [ 发文字号 ]
+BRACKETED_KEY = re.compile(rf"[\[【]\s*(?:{_KEYS})\s*[\]】](?!\s*[:：])")
+KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]|^\s*[\[【]\s*(?:{_KEYS})\s*[\]】]")
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|由会员上传|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
 MAX_NOTICE = 120
+# a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… (either script, judged simplified)
+FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]")
+# a telephone number alone on its line (400-6060-805, 0371-6789 1234): a site's contact box
+PHONE = re.compile(r"^[(（]?\d{3,4}[)）]?[-－\s]\d{3,4}[-－\s]?\d{3,4}$")
+# a sharing site's blurb addressed to its reader: 以下是…为您整理的《…》，欢迎阅读！
+# 为你整理了这篇…范文，希望能给你的学习、工作带来参考借鉴作用
+BLURB = re.compile(r"(?:为|給|给)(?:您|你|大家|各位)(?:精心)?(?:整理|收集|搜集|分享|推荐|准备|提供|奉上)"
+                   r"|供(?:您|你|大家)参考|欢迎(?:阅读|借鉴|参考|下载)|带来参考|带来帮助|仅供参考")
 # a sharing site's tag in front of a text: -精品合同推荐- (after a page chunk's number)
 SITE_TAG = re.compile(r"(?<=^\d、)[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s*|^[-—]\s*[\u4e00-\u9fff]{2,10}\s*[-—]\s+")
 # what a sharing site leaves inside a text: ……(某某网省略686字,正式会员可完整阅读)……, and the
 # links to the neighbouring articles that end a page's text (… 上一篇:… 下一篇:… 相关栏目:…)
 INLINE_NOTICE = re.compile(r"[…\.]*[（(][^（）()]{0,40}省略\s*\d+\s*字[^（）()]{0,20}[)）][…\.]*")
 NEIGHBOUR_LINKS = re.compile(r"[\s\u3000]*(?:上一篇|下一篇)\s*[:：].*$")
-TITLE_FIELD = re.compile(r"^[|｜\s]*标题\s*[:：]\s*(.+?)[|｜\s]*$")
+TITLE_FIELD = re.compile(r"^[|｜\s]*标\s*题\s*[:：][|｜\s]*(.+?)[|｜\s]*$")
+# a page's title as its site writes it, its column and the title side by side:
+# 乡镇政府工作总结|乡镇人民政府五年工作总结 — the title is the longest cell naming a report
+TITLE_ROW = re.compile(r"^([^|｜。！？]{2,40})[|｜]([^|｜。！？]{2,40})$")
+REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|方案|规划|規劃)$")
+# a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
+# a sharing site's mark after a report's name: its length (…述职报告2150字)
+COLLECTION_SUFFIX = re.compile(r"(?<=报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\d{3,5}字$")
+LEADING_SLOGAN = re.compile(r"^(\S{2,24})[\s\u3000]+(?=\S)")
 FULL_STOP = re.compile(r"[。！？!?]")
 # a date with the time of day: when a page was posted (2024-02-18 10:20, 2024年04月06日 16:40),
 # never the date a report was given
@@ -88,18 +115,22 @@ TIMESTAMP = re.compile(r"(?:19|20)\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}
 # an essay site's number of one text of its collection before the title: 第一篇: 篇一：
 CODE_FENCE = re.compile(r"^[`~]+$")
 # a site's address alone on its line, maybe with its section: 【www.example.com--报告】
-SITE_ADDRESS = re.compile(r"^[【\[(（]?\s*(?:https?://|www\.)[\w./-]+\s*(?:[-—]+\s*[\u4e00-\u9fff]{1,8})?\s*[】\])）]?$")
+SITE_ADDRESS = re.compile(r"^(?:[A-Za-z ]{2,20}[:：]\s*)?[【\[(（]?\s*(?:https?://|www\.)[\w./-]+\s*(?:[-—]+\s*[\u4e00-\u9fff]{1,8})?\s*[】\])）]?$")
 # the mark of one text of an essay site's collection: 篇1, 篇一:…, 第一篇:… — what stands above
 # the first such mark in the opening is the collection's page (its title, its blurb)
 COLLECTION_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇\s*[一二三四五六七八九十\d]{1,3})\s*(?:[:：]|$)")
 MARK_WINDOW = 15  # lines of the opening where a collection mark counts
-COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：]\s*(?=\S)")
+COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：\s]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
                        r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?$"
-                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$")
+                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
+                       # a collection's name: …述职报告十二篇, …范文三篇
+                       r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
 # a site's name alone on its line: 某某范文站, 某某文库
 SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# an image's file name left where the image stood: 微信图片_20210118124246.jpg
+IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
 # layout tags a saved page leaves in its text; anything else written in angle brackets
 # (<script>, <img …>, a formula) is the document's own text and is kept, to be shown escaped
 LAYOUT_TAGS = "br|p|div|span|font|strong|b|i|em|u|center|section|article|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]"
@@ -131,6 +162,16 @@ def clean(line: str) -> str:
     line = COLLECTION_ITEM.sub("", line)
     if CODE_FENCE.match(line):
         return ""  # Markdown's code-quote debris (``) is no text
+    m = LEADING_SLOGAN.match(line)
+    if m and BLURB.search(m.group(1)):
+        line = line[m.end():]
+    if line.endswith("字"):
+        line = COLLECTION_SUFFIX.sub("", line)
+    m = TITLE_ROW.match(line.strip())
+    if m:
+        named = [c.strip() for c in m.groups() if REPORT_NAME.search(c.strip())]
+        if named:
+            return max(named, key=len)
     m = TITLE_FIELD.match(line)
     return m.group(1) if m else line
 
@@ -154,20 +195,24 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
     if PAGE_NAME.search(text):
         return True
-    if BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text):
+    if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
+            or IMAGE_NAME.match(text)):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
-    crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
-    if len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text):
+    if _crumbs(text):
         return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇
-    if len(text) <= MAX_NOTICE and SHARING_NOTICE.search(text):
+    if len(text) <= MAX_NOTICE and (SHARING_NOTICE.search(text) or FOOTER.search(text) or BLURB.search(text)):
+        return True
+    if PHONE.match(text) and "-" in text:
         return True
     if PIPE.search(text) and not tables and not text.endswith(ROW_END):
         cells = [c.strip() for c in PIPE.split(text)]
         if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
             return True
     keys = KEY_VALUE.findall(text)
+    if "[" in text or "【" in text:
+        keys += BRACKETED_KEY.findall(text)
     if len(keys) >= 2 and (len(text) <= MAX_NOTICE or not FULL_STOP.search(text)) or KEY_FIRST.match(text) and not FULL_STOP.search(text) and len(text) <= 2 * MAX_CHROME_LINE:
         return True
     return False
@@ -222,6 +267,97 @@ def collection_page(lines: list[str]) -> set[int]:
             if not text[m.end():].strip():
                 out.add(i)
             return out
+    return set()
+
+
+BLURB_REACH = 2  # lines after a blurb where the text's own title stands
+MAX_TITLE = 40
+
+
+def blurb_page(lines: list[str]) -> set[int]:
+    """Indexes of the lines above a sharing site's blurb (``以下是…为您整理的…，欢迎阅读``)
+    among the first :data:`MARK_WINDOW` non-blank lines, when a title line (short, no
+    sentence end, not chrome) stands within :data:`BLURB_REACH` lines after it and only
+    short lines (:data:`MAX_TITLE` characters or fewer) stand above it: what is above is
+    the site's page (its name for the text, ``【概述】``), the text begins with its own
+    title after the blurb. A blurb with the text right after it leaves the title above; a
+    blurb under a text (``…欢迎阅读…``) is chrome alone."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        if not (len(text) <= MAX_NOTICE and BLURB.search(text.translate(_simplified()))):
+            continue
+        above = [k for k in range(i) if lines[k].strip()]
+        if any(len(lines[k].strip()) > MAX_TITLE for k in above):
+            return set()  # a text above it: the blurb closes a page, it opens none
+        after = [x.strip() for x in lines[i + 1:] if x.strip() and not is_chrome(x)][:BLURB_REACH]
+        if any(len(x) <= MAX_TITLE and not FULL_STOP.search(x) and not re.search(r"[，,：:；;]$", x) for x in after):
+            return {k for k in range(i) if lines[k].strip()}
+        return set()
+    return set()
+
+
+def site_header(lines: list[str]) -> set[int]:
+    """Indexes of the lines above a breadcrumb (``您当前所在位置:首页>…``, ``首页 > 政务公开 > …``)
+    among the first :data:`MARK_WINDOW` non-blank lines, when all of them are short
+    (:data:`MAX_TITLE` characters or fewer): the site's header (its name, its badges, its
+    buttons); the page's own title comes after the breadcrumb."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        if BREADCRUMB.match(text[:MAX_TITLE].translate(_simplified())) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text):
+            above = [k for k in range(i) if lines[k].strip()]
+            return set(above) if all(len(lines[k].strip()) <= MAX_TITLE for k in above) else set()
+    return set()
+
+
+def _crumbs(text: str) -> bool:
+    crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
+    return len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text)
+
+
+# a sharing site's table of contents above the text: 目录/提纲:…… / 一、… / 二、… / ……
+TOC_START = re.compile(r"^(?:目录|目錄|提纲|提綱)(?:\s*[/／]\s*(?:目录|目錄|提纲|提綱))?\s*[:：]?\s*[…\.。]*$")
+TOC_END = re.compile(r"^[…\.。·\s]+$")
+MAX_TOC = 30  # lines a table of contents holds at most
+
+
+def table_of_contents(lines: list[str]) -> set[int]:
+    """Indexes of a table of contents in the opening: a ``目录``/``提纲`` line among the first
+    :data:`MARK_WINDOW` non-blank lines and the short lines under it (:data:`MAX_TITLE`
+    characters or fewer, no full stop), up to a line of dots (``……``) that closes it, if
+    one stands within :data:`MAX_TOC` lines; the headings listed are not the text's."""
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > MARK_WINDOW:
+            break
+        if len(text) > MAX_CELL or not TOC_START.match(text.translate(_simplified())):
+            continue
+        out = {i}
+        for k in range(i + 1, min(len(lines), i + 1 + MAX_TOC)):
+            item = lines[k].strip()
+            if not item:
+                continue
+            if TOC_END.match(item):
+                return out | {k}
+            if len(item) > MAX_TITLE or FULL_STOP.search(item):
+                return set()
+            out.add(k)
+        return set()
     return set()
 
 

@@ -68,10 +68,12 @@ def detect(lines: list[str], gaps: list[int]) -> Layout:
     before each."""
     if any(MD_HEADING.match(line) for line in lines):
         return Layout("markdown")
-    width = wrap_width(lines)
+    blank_separated = sum(1 for g in gaps[1:] if g > 0)
+    # every line a paragraph of its own (a blank line after each): short lines are list
+    # items and titles, not lines wrapped at a width
+    width = 0 if len(lines) > 1 and blank_separated == len(lines) - 1 else wrap_width(lines)
     if width:
         return Layout("hard-wrapped", width)
-    blank_separated = sum(1 for g in gaps[1:] if g > 0)
     if len(lines) > 1 and blank_separated >= 0.5 * (len(lines) - 1):
         return Layout("blank-line")
     return Layout("line")

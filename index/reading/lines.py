@@ -66,7 +66,9 @@ SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今�
 SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
-FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)")
+FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)"
+                    # a news photo's number run into its caption: 圖 2城廂鎮人大主席…, 图3会议现场
+                    r"|^[图圖][\s\u3000]*\d{1,2}(?=[\u4e00-\u9fff])")
 # a photo's caption in a news item: ▲ before it, 图/圖 and a colon, or the whole line in
 # brackets without digits or colons ((大會現場), （代表审议报告现场）)
 PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]"
@@ -88,6 +90,7 @@ SUBTITLE_MARK = re.compile(r"^(?:[—\-–－]{1,3}|[（(《])")
 MAX_HEADING = 40
 MAX_NUMBERED_HEADING = 60
 MAX_INLINE_HEADING = 40
+MAX_PARALLEL = 3  # phrases side by side in a heading: （一）加强组织领导，精心策划，营造浓厚氛围。
 
 
 def strip_trailing_notes(text: str) -> str:
@@ -173,16 +176,30 @@ def parallel_heading(text: str) -> bool:
         return False
     number = next(p.match(core) for p, _ in NUMBERED if p.match(core))
     parts = re.split(r"[，,]", core[number.end():-1].strip())
-    return (len(parts) == 2 and all(2 <= len(x) <= 20 for x in parts) and heading_like(core[:-1].replace("，", " "))
+    return (2 <= len(parts) <= MAX_PARALLEL and all(2 <= len(x) <= 20 for x in parts) and heading_like(core[:-1].replace("，", " "))
             and not MODAL.search(core) and not SENTENCE_SUBJECT.match(parts[0]))
+
+
+# a numbered heading run straight into its section's first sentence, no stop between them:
+# 一、2022年工作回顾刚刚过去的一年，… / 一、2022年主要工作2022年以来，… — the heading ends
+# with a word that names a part of a report, the sentence opens with the words a report's
+# section opens with
+SECTION_WORD = r"(?:工作|回顾|回顧|情况|情況|成效|成绩|成績|任务|任務|要求|目标|目標|措施|打算|安排|计划|計劃|总结|總結|思路|举措|舉措)"
+SECTION_OPENING = (r"(?:(?:19|20)\d\d年(?:以来|以來|来|來|是|[，,])|一年来|一年來|今年以来|今年以來|去年以来|去年以來"
+                   r"|半年来|半年來|刚刚过去|剛剛過去|过去的?一年|過去的?一年|过去的?五年|過去的?五年)")
+RUN_ON_HEADING = re.compile(rf"[^。！？!?，,；;：:\s]{{2,{MAX_INLINE_HEADING}}}?{SECTION_WORD}(?={SECTION_OPENING})")
 
 
 def inline_heading(text: str) -> str:
     """``（一）指导思想。坚持…`` → ``（一）指导思想``: a numbered line whose first sentence is
-    a short phrase without commas, followed by more text; else empty."""
+    a short phrase without commas, followed by more text; ``一、2022年工作回顾刚刚过去的
+    一年，…`` → ``一、2022年工作回顾`` (:data:`RUN_ON_HEADING`); else empty."""
     if not is_numbered(text) or ENUMERATION.match(text):
         return ""
     number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
+    run_on = RUN_ON_HEADING.match(text, number.end())
+    if run_on and run_on.end() - number.end() <= MAX_INLINE_HEADING:
+        return text[: run_on.end()].strip()
     m = INLINE_END.search(text, number.end())
     if not m or m.end() >= len(strip_trailing_notes(text).rstrip(CLOSERS)):
         return ""  # nothing after the first sentence but a note: a numbered sentence

@@ -72,6 +72,12 @@ MIN_SELF_WORDS = 5
 # how a town's report speaks of itself and its offices, when it names no place
 TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
 MIN_TOWN_VOICE = 2
+# a title whose subject is a town left unnamed: 街道2021年工作总结, 2023年乡镇年度工作总结,
+# 镇政府2020年工作总结, 乡镇镇长述职报告, XX镇2023年政府工作报告 (not 镇巴县…, 乡村振兴…)
+TOWN_SUBJECT = re.compile(
+    r"^(?:(?:19|20)\d\d\s*年度?)?(?:上半年|下半年|全年)?(?:XX|xx|某|×{1,3}|_{1,6}|\*{1,3})?"
+    r"(?:乡镇|街道办事处|街道办|街道|镇|乡)"
+    r"(?=(?:人民)?政府|党委|党工委|人大|(?:19|20)\d\d|[一二三四五十]年|年度|年终|上半年|下半年|镇长|乡长|工作|社区|办事处)")
 
 
 class SidecarError(ValueError):
@@ -306,7 +312,10 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text)
     stem = normalize(str(PurePosixPath(path).with_suffix(""))) if path else ""
     head_mentions = gazetteer.scan(head) + gazetteer.scan(stem)
-    body_mentions = gazetteer.scan(text)
+    # a place's name never runs across the end of a sentence or a line (建设。乡镇…, a heading
+    # 基础设施建设 / 乡镇将…): the body is scanned sentence by sentence
+    sentences = _Sentences(raw_text)
+    body_mentions = [m for m in gazetteer.scan(text) if sentences.hold(m.name)]
     if unlisted:  # 金果园街道 is not the listed 果园街道 when that is never named on its own
         head_mentions = [m for m in head_mentions if not _only_inside(m.name, unlisted.name, head + text)]
         body_mentions = [m for m in body_mentions if not _only_inside(m.name, unlisted.name, head + text)]
@@ -344,6 +353,26 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
         return result
     result["level"] = level
     return result
+
+
+SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+
+
+class _Sentences:
+    """Whether a name is written whole inside one sentence or line of a raw text: at once
+    when the raw text holds it as written, else in its normalized sentences (traditional
+    script, spaces), normalized once."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.norm: str | None = None
+
+    def hold(self, name: str) -> bool:
+        if name in self.raw:
+            return True
+        if self.norm is None:
+            self.norm = normalize(SENTENCE_BREAK.sub("x", self.raw))  # x: a letter no place's name holds
+        return name in self.norm
 
 
 def _only_inside(listed: str, unlisted: str, text: str) -> bool:
@@ -423,6 +452,8 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
     town_words = len(TOWN_VOICE.findall(text))
     if town_words >= MIN_TOWN_VOICE and town_words > len(SELF_ABOVE.findall(text)):
         return "", "township"
+    if TOWN_SUBJECT.match(head.strip()):
+        return "", "township"  # 街道2021年工作总结, 镇政府2020年工作总结: a town's report, its name left out
     return "", None
 
 
@@ -534,7 +565,12 @@ LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》
                            r"|" + _DATE + r"\s*(?:起施行|起实施|起執行|印发|发布|通过|施行)")
 # a year a report looks back on (2017年工作回顾, 回顾过去的2018年): the report itself is
 # labelled by a later year, its session's
-REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年")
+REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年"
+                           # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
+                           r"|(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
+                           r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
+# the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
+SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
 
 
@@ -546,6 +582,29 @@ def session_year(head: str, text: str) -> int | None:
             if m:
                 return int(next(g for g in m.groups() if g))
     return None
+
+
+CN_DIGITS = {c: str(k) for k, cs in enumerate(("〇零OＯ○", "一", "二", "三", "四", "五", "六", "七", "八", "九")) for c in cs}
+_CN_DIGIT = "[" + "".join(CN_DIGITS) + "]"
+# a year written in Chinese numerals: 二〇一九年 (four digits), or a Taiwan (ROC) year, 民国
+# and its number (民國103年) or three Chinese numerals from 一〇〇 (一一四年施政成果报告)
+CN_YEAR = re.compile(rf"(?<!{_CN_DIGIT})([一二]{_CN_DIGIT}{{3}})(?=\s*年)")
+ROC_YEAR = re.compile(rf"(?:中[华華]民[国國]|民[国國])\s*(\d{{2,3}}|{_CN_DIGIT}{{2,3}})(?=\s*年)"
+                      rf"|(?<!{_CN_DIGIT})(一{_CN_DIGIT}{{2}})(?=\s*年)")
+ROC_BASE = 1911
+CN_YEAR_HINT = re.compile(rf"{_CN_DIGIT}{{3}}\s*年|民[国國]")
+
+
+def arabic_years(text: str) -> str:
+    """Years written in Chinese numerals and Taiwan (ROC) years as the years the other
+    rules read: 二〇一九年 → 2019年, 民國103年 and 一〇三年 → 2014年."""
+    if not CN_YEAR_HINT.search(text):
+        return text  # the common case, checked at once
+    def roc(m: re.Match) -> str:
+        number = m.group(1) or m.group(2)
+        return str(ROC_BASE + int("".join(CN_DIGITS.get(c, c) for c in number)))
+    text = CN_YEAR.sub(lambda m: "".join(CN_DIGITS[c] for c in m.group(1)), text)
+    return ROC_YEAR.sub(roc, text)
 
 
 def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
@@ -560,6 +619,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     (``2017年工作回顾``) does not label it, its session's year does. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
+    head, text = arabic_years(head), arabic_years(text)
     text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)
@@ -571,6 +631,9 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         top = max(counts.values())
         counted = min(y for y, n in counts.items() if n == top)
     year = session or (in_title[0] if in_title else None)
+    if year is None:
+        said = SELF_LABEL.search(text)
+        year = int(next(g for g in said.groups() if g)) if said else None
     if year is None:
         issued = ISSUE_DATE.search(chrome)
         year = int(issued.group(1)) if issued else None

@@ -65,6 +65,7 @@ from index.reading.lines import (
     MAX_NUMBERED_HEADING,
     MAX_SESSION,
     PHOTO_CAPTION,
+    SECTION_OPENING,
     SENTENCE_OPENER,
     SESSION_LINE,
     SESSION_START,
@@ -86,6 +87,7 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+DATED_ITEM = re.compile(r"^[\s\-—•]*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[\u4e00-\u9fff]")
 MIN_ITEMS = 3  # numbered paragraphs in a row that make a list whose items are alike
 MAX_CELL = 12  # a line this short among others like it is a table cell
 CAPTION_GAP = 2
@@ -131,9 +133,13 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     # a publication line the byline rules know (来源：…, 作者：…) stays, as a byline
     site = {i for i in chrome.key_values(cleaned, tables) if not BYLINE.search(cleaned[i])}
     site |= chrome.collection_page([line.strip() for line in raw])
+    site |= chrome.blurb_page(cleaned)
+    site |= chrome.site_header(cleaned)
+    site |= chrome.table_of_contents(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
+    after_chrome = False
     for i, (line, stripped) in enumerate(zip(raw, cleaned)):
         if not stripped:
             gap += 1
@@ -141,8 +147,14 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
         if i in left_out:
             if chrome_out is not None:
                 chrome_out.append(stripped)
-            gap = 0  # blank lines around a chrome line are no image gap
+            # blank lines around a chrome line are no image gap, but where they stand the
+            # text breaks its paragraph there (a title / 来源：… / the text)
+            after_chrome = after_chrome or gap > 0
+            gap = 0
             continue
+        if after_chrome:
+            gap = 1
+        after_chrome = False
         lines.append(stripped)
         gaps.append(gap)
         indents.append(line[:1].isspace())
@@ -305,9 +317,15 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         ):
             unit.kind = "caption"
             continue
+        if (i == last and i > 0 and not markdown and numbered_heading(unit.text) and ends_sentence(prev.text)
+                and unit.text.rstrip(CLOSERS)[-1:] not in "。."):
+            unit.kind, unit.level = "heading", -1  # a text cut right after its next heading (a page's excerpt)
+            continue
         if markdown or i == last:
             unit.inline = inline_heading(unit.text)
             continue
+        if DATED_ITEM.match(unit.text):
+            continue  # 5月7日审议…决算: an item of an agenda or a news lead, dated, no heading
         if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
             unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
             continue
@@ -513,6 +531,9 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
     for n, unit in enumerate(units):
         if unit.kind == "byline" and not title_lines and n < LOOKAHEAD:
             continue  # a page's publication line (来源：… 发布时间：…) above its title
+        if not title_lines and n < LOOKAHEAD and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION:
+            unit.kind = "caption"  # (资料图片) above a news item: a photo's caption, never its title
+            continue
         if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
         if title_lines:
@@ -545,7 +566,14 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             units[0].kind = "title"
         else:
             inline = INLINE_TITLE.match(first)
-            if inline:
+            later = None if inline else next(
+                (m for m in LATER_TITLE.finditer(first, 0, MAX_PREAMBLE + 2 * MAX_HEADING) if m.start(1) <= MAX_PREAMBLE), None)
+            if later:
+                # a one-line text whose title follows a site's words: …整理汇总。某镇…报告各位代表：…
+                title_lines.append(later.group(1))
+                units.insert(0, Unit(later.group(1), units[0].gap, "title"))
+                units[1].text = first[later.end(1):]
+            elif inline:
                 # a one-line text that opens with its title: 乡镇镇长述职报告各位领导：…
                 title = REPEATED_NOUN.sub(r"\1", inline.group(1))
                 rest = LEADING_NOUN.sub("", first[inline.end(1):]).lstrip(" \u3000")
@@ -576,8 +604,12 @@ def _opens_first_sentence(text: str, nxt: Unit) -> bool:
 REPORT_NOUNS = r"(?:报告|總結|总结|计划|計劃|汇报|匯報|報告|讲话|講話)"
 INLINE_TITLE = re.compile(
     rf"^([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})"
-    rf"(?=各位|同志们|一年来|今年以来|半年来|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
+    rf"(?=各位|同志们|{SECTION_OPENING}|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
 )
+# the same after a site's words ending with a sentence (MAX_PREAMBLE characters at most
+# before it), only when the salutation follows it
+MAX_PREAMBLE = 120
+LATER_TITLE = re.compile(rf"(?<=[。！？!?])[\s\u3000]*([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})(?=各位|同志们|同志們)")
 REPEATED_NOUN = re.compile(rf"((?:工作)?{REPORT_NOUNS})\1$")
 LEADING_NOUN = re.compile(rf"^(?:(?:工作)?{REPORT_NOUNS}[\s\u3000]+)+")  # a page's category after the title
 
@@ -606,7 +638,7 @@ def _join_pdf_chunks(units: list[Unit]) -> list[Unit]:
 
 
 # a numbered heading run into a long line: after a finished sentence or a wide space
-RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]{2,})(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
+RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]+)(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
 MIN_RUN_TOGETHER = 4 * MAX_HEADING  # a line this long holding numbered headings is a run-together text
 HEADING_END = re.compile(r"[ \u3000]+")
 # such a line may also open with its numbered heading, a wide space after it: 一、2014年工作总结  2014年，…
@@ -627,7 +659,7 @@ def _split_run_in(units: list[Unit]) -> list[Unit]:
             continue
         cuts = [0] + [m.end() for m in RUN_IN.finditer(unit.text) if m.end() > 0] + [len(unit.text)]
         pieces = [unit.text[a:b].strip(" \u3000") for a, b in zip(cuts, cuts[1:])]
-        for n, piece in enumerate(p for p in pieces if p):
+        for n, piece in enumerate(p for q in pieces if q for p in _nested_heading(q)):
             space = HEADING_END.search(piece)
             if (is_numbered(piece) and space and space.start() <= MAX_NUMBERED_HEADING
                     and not HARD_PUNCT.search(piece[:space.start()])):
@@ -637,6 +669,22 @@ def _split_run_in(units: list[Unit]) -> list[Unit]:
                     continue
             out.append(Unit(piece, unit.gap if n == 0 and not out else 0, indent=unit.indent))
     return out
+
+
+# the first sub-heading of a numbered heading, run on right after it: 一、五年工作总结（一）经济…
+NESTED = re.compile(r"[（(][一二三四五六七八九十]{1,3}[)）]")
+
+
+def _nested_heading(piece: str) -> list[str]:
+    """``一、五年工作总结（一）经济态势…`` → ``一、五年工作总结`` and ``（一）经济态势…``: a
+    ``（一）`` within a heading's length (:data:`MAX_NUMBERED_HEADING`) after ``一、`` with no
+    punctuation before it opens the heading's first sub-heading."""
+    if numbered_rank(piece) != 2:
+        return [piece]
+    m = NESTED.search(piece, 2)
+    if not m or m.start() > MAX_NUMBERED_HEADING or HARD_PUNCT.search(piece[:m.start()]) or any(c in piece[:m.start()] for c in "，,：:"):
+        return [piece]
+    return [piece[:m.start()], piece[m.start():]]
 
 
 def _join_session_lines(units: list[Unit]) -> list[Unit]:
@@ -661,11 +709,36 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
         if len(first.text) > MAX_HEADING or HARD_PUNCT.search(first.text) or MD_HEADING.match(first.text):
             break
         if not (unbalanced(first.text) and len(second.text) <= MAX_HEADING
-                or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2):
+                or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2
+                or _title_tail(first.text, second.text) or _issuer_and_subject(first.text, second.text)):
             break
         first.text += layouts.joiner(first.text, second.text) + second.text
         del units[1]
     return units
+
+
+MAX_TITLE_TAIL = 6  # the last words of a wrapped title: 督查报告, 工作总结, 自查报告
+
+
+def _title_tail(first: str, second: str) -> bool:
+    """A title wrapped before its document's name: ``2022年上半年…重点工作`` / ``督查报告``:
+    the second line is short (:data:`MAX_TITLE_TAIL` characters or fewer), only the name of
+    a kind of document (报告, 总结, 汇报 …), no subtitle's mark; the first line names none."""
+    return (len(second) <= MAX_TITLE_TAIL and bool(DOCUMENT_END.search(second)) and not SUBTITLE_MARK.match(second)
+            and not HARD_PUNCT.search(second) and not DOCUMENT_END.search(first) and not is_numbered(second))
+
+
+# who issues a document, alone on the line above its subject: 大河乡人民政府 / 关于…的报告
+ISSUER = re.compile(r"(?:人民政府|政府|党委|党工委|委员会|办公室|办事处|人大主席团|主席团|公所)$")
+ABOUT = re.compile(r"^关于")
+
+
+def _issuer_and_subject(first: str, second: str) -> bool:
+    """An official title written over two lines, the issuer above the subject:
+    ``大河乡人民政府`` / ``关于法治政府建设的情况报告``: the first line ends with an issuing
+    body, the second opens with 关于 and names a kind of document."""
+    return (bool(ISSUER.search(first)) and bool(ABOUT.match(second)) and bool(DOCUMENT_END.search(second))
+            and not HARD_PUNCT.search(second) and len(first) + len(second) <= 2 * MAX_HEADING)
 
 
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:

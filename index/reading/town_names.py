@@ -150,8 +150,8 @@ def _plausible(name: str, suffix: str, following: str, gazetteer: Gazetteer) -> 
     whole = name + ("街道" if suffix == "街道办事处" else suffix)
     if name[0] in NOT_FIRST or name[0] in FUNCTION_FIRST or name[-1] in NUMERALS:
         return False
-    if any(ch in NOT_INSIDE for ch in name) or name in NOT_TOWNS:
-        return False  # 乡镇 + 镇 (乡镇镇长述职报告) is no name either
+    if any(ch in NOT_INSIDE for ch in name) or name in NOT_TOWNS or "政府" in name or name[0] in "镇乡":
+        return False  # 乡镇 + 镇 (乡镇镇长述职报告), 镇政府 + 镇 (镇政府镇长…) are no names either
     if any(whole[k:] in NOT_TOWNS for k in range(len(whole) - 1)):  # 国家卫生镇 (卫生镇), 创建全镇 (全镇)
         return False
     short = "街道" if suffix.startswith("街道") else suffix
