@@ -143,8 +143,8 @@ def test_mapped_tables_answer_as_tables_made_at_query_time(tmp_path):
 
 def test_a_fresh_process_builds_no_table_and_loads_no_jieba_dictionary(tmp_path):
     """Did-you-mean, pinyin and completions in a new process: the tables are mapped, and
-    neither jieba's dictionary (part-of-speech tags) nor a background warm-up thread is
-    started."""
+    neither jieba's dictionary (part-of-speech tags), nor pypinyin, nor a background
+    warm-up thread is loaded or started."""
     corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B})
     build(corpus, tmp_path / "i", workers=1)
     code = f"""
@@ -156,6 +156,7 @@ s = Searcher({str(tmp_path / "i")!r})
 out = {{"dym": s.search("五心支部").did_you_mean, "pinyin": s.search("wxzb", pinyin=True).expanded["pinyin"],
        "complete": [c["text"] for c in complete(s, "人居")],
        "jieba_loaded": jieba.dt.initialized, "posseg": "jieba.posseg" in sys.modules,
+       "pypinyin": sorted(m for m in sys.modules if m.split(".")[0] == "pypinyin"),
        "threads": sorted(t.name for t in threading.enumerate())}}
 print(json.dumps(out, ensure_ascii=False))
 """
@@ -166,6 +167,7 @@ print(json.dumps(out, ensure_ascii=False))
     assert out["pinyin"]["searched"] == "五星支部"
     assert out["complete"] and out["complete"][0].startswith("人居")
     assert out["jieba_loaded"] is False and out["posseg"] is False
+    assert out["pypinyin"] == []  # the typed term's readings come from the generation's tables
     assert out["threads"] == ["MainThread"]
 
 

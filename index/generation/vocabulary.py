@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import assist_tables
+from index.generation import assist_tables, pinyin_readings
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
@@ -217,9 +217,10 @@ class VocabularyBuilder:
         self.table: CountTable | None = None
         self.delta: dict[str, list[int]] = {}
         self._tags_cache: dict[str, str] = {}
+        self._readings: dict | None = None
         if previous is not None:
             self.table = counts if counts is not None else CountTable.read(previous)
-            self._tags_cache = _previous_tags(previous)
+            self._tags_cache, self._readings = _previous_tables(previous)
 
     @property
     def dictionary(self) -> set[str]:
@@ -339,7 +340,8 @@ class VocabularyBuilder:
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
         assist_tables.write(gen, assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
-                                                    assist_tables.pos_tags(terms, self._tags_cache)))
+                                                    assist_tables.pos_tags(terms, self._tags_cache),
+                                                    self._readings or pinyin_readings.arrays()))
         _write_atomic(gen / VOCABULARY, gzip.compress(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
         for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced, never written through
@@ -357,22 +359,23 @@ class _Stored:
         self.kind, self.text = kind, text
 
 
-def _previous_tags(gen: Path) -> dict[str, str]:
-    """term → part-of-speech tags, as the previous generation's tables hold them (none
-    when it has no sound tables — missing, or not the bytes its manifest vouches for:
-    every term is tagged again)."""
+def _previous_tables(gen: Path) -> tuple[dict[str, str], dict | None]:
+    """(term → part-of-speech tags, pypinyin's readings) as the previous generation's
+    tables hold them (neither when it has no sound tables — missing, or not the bytes its
+    manifest vouches for: every term is tagged again, the readings made again)."""
     from index.generation import store
 
     try:
         store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES)
         tables = assist_tables.AssistTables(gen)
+        readings = assist_tables.reusable_readings(tables)
         if tables.get("tags.data") is None:
-            return {}
+            return {}, readings
         terms = _strings(tables["terms.data"], tables["terms.offsets"])
         tags = _strings(tables["tags.data"], tables["tags.offsets"])
     except Exception:  # a damaged or older table: tag again
-        return {}
-    return dict(zip(terms, tags)) if len(terms) == len(tags) else {}
+        return {}, None
+    return (dict(zip(terms, tags)) if len(terms) == len(tags) else {}), readings
 
 
 def _strings(data, offsets) -> list[str]:
