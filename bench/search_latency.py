@@ -14,7 +14,8 @@ the generation) is reported apart.
 ``--serve PORT`` instead starts ``govsearch serve --workers 1`` on the index and prints
 the server's CPU milliseconds per request (its ``/proc`` user + system time over
 ``--rounds`` rounds of ``GET /api/search`` for every query, after one round that warms
-it) and its RSS before and after.
+it) and its RSS at start (the server answering /healthz), after the warm-up round and
+after the rounds.
 
 ``--dump FILE`` writes each query's results (totals, the page's passage ids, scores,
 highlights and snippets) as JSON lines; ``--compare FILE`` checks the current results
@@ -84,6 +85,7 @@ def serve_figures(index: str, port: int, rounds: int) -> int:
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         paths = _paths() + [f"/api/search?q={quote(f)}" for f in FREQUENT]
+        rss_start = server.memory_mb()[0]
         for path in paths:  # the warm-up round: each query's first run
             _get(conn, path)
         rss_before = server.memory_mb()[0]
@@ -92,10 +94,10 @@ def serve_figures(index: str, port: int, rounds: int) -> int:
         cpu = _cpu_seconds(server.pids()) - cpu
         n = len(walls)
         print(f"server on {index}: {n} warm requests ({len(paths)} queries × {rounds})\n")
-        print("| server CPU ms / request | wall p50 / p95 ms | RSS MiB after warm-up → after |")
+        print("| server CPU ms / request | wall p50 / p95 ms | RSS MiB at start → after warm-up → after |")
         print("|---|---|---|")
         print(f"| {cpu * 1000 / n:.1f} | {statistics.median(walls):.1f} / {_pct(walls, 95):.1f} "
-              f"| {rss_before:.0f} → {server.memory_mb()[0]:.0f} |")
+              f"| {rss_start:.0f} → {rss_before:.0f} → {server.memory_mb()[0]:.0f} |")
     finally:
         server.stop()
     return 0

@@ -18,6 +18,7 @@ by itself when a build or update has switched the index to a new generation.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -99,6 +100,7 @@ class Searcher:
             loading.join(RELOAD_WAIT)
             fresh = self._table
             return fresh if fresh is not None else table
+        table = None  # held here, the old generation would outlive the load's collection
         return self._load(gen_path)
 
     def _load(self, gen_path: Path) -> PassageTable:
@@ -132,6 +134,11 @@ class Searcher:
                 self._ranker = Ranker(fresh, lambda word, t=fresh: me()._containing(t, word))
             if old is not None:
                 old.close()
+                # the old generation's objects hold each other in cycles: without a
+                # collection now its maps stay (RSS grew by a generation a switch until
+                # the collector ran, bench/switch_memory.py)
+                old = table = None
+                gc.collect()
             return fresh
 
     def problem(self) -> GovsearchError | None:

@@ -127,7 +127,8 @@ def _flags(codes: np.ndarray, n: int) -> np.ndarray:
 def _count(t: PassageTable, r: int, word: str) -> int:
     """Occurrences of ``word`` in passage ``r`` (Latin words and numbers at word boundaries)."""
     if boundaries.bounded(word):
-        return boundaries.count(t.text(r), word)
+        clear = boundaries.count_clear(t.norm(r), word)
+        return clear if clear is not None else boundaries.count(t.text(r), word)
     return t.norm(r).count(word)
 
 

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from index.generation.assist_tables import MAX_WINDOW, fuzzy, fuzzy_all  # noqa: F401  (fuzzy_all: public)
+from index.generation.pinyin_readings import Readings
 from index.generation.vocabulary import DICTIONARY, HEADING
 from search.suggest import Vocabulary
 
@@ -41,13 +42,11 @@ BONUS = {"homophone": 4.0, "near-homophone": 3.0, "transposition": 3.0,
          "deletion": 1.5, "insertion": 1.5, "substitution": 0.5}
 
 
-def readings(term: str) -> list[list[str]]:
-    """Pinyin readings of a (typed) term: every combination of the characters'
-    readings, at most :data:`MAX_READINGS` (the first reading of each character first)."""
-    from pypinyin import Style, pinyin
-
-    per_char = pinyin(term, style=Style.NORMAL, heteronym=True, errors=lambda chars: [[c] for c in chars])
-    per_char = [r[:3] for r in per_char]
+def readings(term: str, table: Readings) -> list[list[str]]:
+    """Pinyin readings of a (typed) term of Chinese characters: every combination of the
+    characters' readings (pypinyin's, from the generation's tables: ``table``), at most
+    :data:`MAX_READINGS` (the first reading of each character first)."""
+    per_char = [r[:3] for r in table.pinyin(term)]
     first = [r[0] for r in per_char]
     out = [first]
     for combo in itertools.islice(itertools.product(*per_char), MAX_READINGS):
@@ -118,7 +117,7 @@ def candidates(vocab: Vocabulary, term: str, limit: int = 12) -> list[Candidate]
                 continue  # a known word inside a longer term is taken as meant
             prefix, suffix = term[:i], term[j:]
             if _ALL_CJK.match(window):
-                for reading in readings(window):
+                for reading in readings(window, vocab.readings):
                     exact_key = " ".join(reading)
                     for k in tb.by_pinyin.get(exact_key, ()):
                         cand = vocab.terms[k]

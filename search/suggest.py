@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import assist_tables
+from index.generation import assist_tables, pinyin_readings
 from index.generation.keyindex import KeyIndex, PrefixIndex
 from index.generation.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
 from index.normalize import normalize
@@ -127,6 +127,15 @@ class Vocabulary:
         self.by_fuzzy = KeyIndex.of_arrays(a["by_fuzzy.h"], a["by_fuzzy.i"])
         self.deletions = KeyIndex.of_arrays(a["deletions.h"], a["deletions.i"])
         self._reversed = a["reversed"]
+        self._readings = pinyin_readings.Readings(a) if pinyin_readings.present(a) else None
+
+    @property
+    def readings(self) -> pinyin_readings.Readings:
+        """pypinyin's readings of typed text (did-you-mean), from the generation's tables;
+        a vocabulary made in memory from lists (tests) computes them with pypinyin."""
+        if self._readings is None:
+            self._readings = pinyin_readings.Readings(pinyin_readings.arrays())
+        return self._readings
 
     @classmethod
     def empty(cls) -> "Vocabulary":

@@ -143,8 +143,8 @@ def test_mapped_tables_answer_as_tables_made_at_query_time(tmp_path):
 
 def test_a_fresh_process_builds_no_table_and_loads_no_jieba_dictionary(tmp_path):
     """Did-you-mean, pinyin and completions in a new process: the tables are mapped, and
-    neither jieba's dictionary (part-of-speech tags) nor a background warm-up thread is
-    started."""
+    neither jieba's dictionary (part-of-speech tags), nor pypinyin, nor a background
+    warm-up thread is loaded or started."""
     corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B})
     build(corpus, tmp_path / "i", workers=1)
     code = f"""
@@ -156,6 +156,7 @@ s = Searcher({str(tmp_path / "i")!r})
 out = {{"dym": s.search("五心支部").did_you_mean, "pinyin": s.search("wxzb", pinyin=True).expanded["pinyin"],
        "complete": [c["text"] for c in complete(s, "人居")],
        "jieba_loaded": jieba.dt.initialized, "posseg": "jieba.posseg" in sys.modules,
+       "pypinyin": sorted(m for m in sys.modules if m.split(".")[0] == "pypinyin"),
        "threads": sorted(t.name for t in threading.enumerate())}}
 print(json.dumps(out, ensure_ascii=False))
 """
@@ -166,6 +167,7 @@ print(json.dumps(out, ensure_ascii=False))
     assert out["pinyin"]["searched"] == "五星支部"
     assert out["complete"] and out["complete"][0].startswith("人居")
     assert out["jieba_loaded"] is False and out["posseg"] is False
+    assert out["pypinyin"] == []  # the typed term's readings come from the generation's tables
     assert out["threads"] == ["MainThread"]
 
 
@@ -203,3 +205,34 @@ def test_an_update_after_the_tables_were_damaged_writes_sound_ones(tmp_path):
     update(corpus, tmp_path / "i", workers=1)
     build(corpus, tmp_path / "fresh", workers=1)
     assert _table_bytes(_gen(tmp_path / "i")) == _table_bytes(_gen(tmp_path / "fresh"))
+
+
+def test_an_update_that_keeps_the_terms_writes_new_frequencies_into_the_previous_tables(tmp_path, monkeypatch):
+    """A changed report that adds and drops no term changes only frequencies (and kinds):
+    the update writes them into the previous generation's tables instead of making every
+    table again, and the result is byte for byte what a full build writes; a change that
+    adds a term makes the tables again."""
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B})
+    index = tmp_path / "i"
+    build(corpus, index, workers=1)
+    before = read_vocabulary(_gen(index))
+    made = []
+    real_make = assist_tables.make
+    monkeypatch.setattr(assist_tables, "make", lambda *a, **k: made.append(1) or real_make(*a, **k))
+
+    (corpus / "b.txt").write_text(B + "\n人居环境整治。\n", encoding="utf-8")  # one more passage, no new term
+    update(corpus, index, workers=1)
+    after = read_vocabulary(_gen(index))
+    assert after["terms"] == before["terms"] and after["freq"] != before["freq"]
+    assert made == []
+    build(corpus, tmp_path / "fresh", workers=1)
+    assert _table_bytes(_gen(index)) == _table_bytes(_gen(tmp_path / "fresh"))
+    _reference_check(_gen(index))
+
+    made.clear()
+    (corpus / "b.txt").write_text(B + "\n银行。\n", encoding="utf-8")  # 银行 becomes a term
+    update(corpus, index, workers=1)
+    assert read_vocabulary(_gen(index))["terms"] != before["terms"]
+    assert made == [1]
+    build(corpus, tmp_path / "fresh2", workers=1)
+    assert _table_bytes(_gen(index)) == _table_bytes(_gen(tmp_path / "fresh2"))

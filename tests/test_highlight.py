@@ -157,3 +157,27 @@ def test_runs_are_the_maximal_stretches_of_marked_source_characters(text, needle
         else:
             i += 1
     assert match_runs(text, needles) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "Dd2", max_size=40), st.sampled_from(["ai", "5g", "aid", "ai5", "五星ai", "g乡"]))
+def test_a_count_from_the_normalized_text_alone_is_the_count_or_nothing(text, needle):
+    """boundaries.count_clear (the ranking's count without the source offsets) gives
+    what count gives, or None when a Latin neighbour leaves the boundary to the offsets."""
+    from index.normalize import normalize
+    from search import boundaries
+
+    clear = boundaries.count_clear(normalize(text), needle)
+    assert clear is None or clear == boundaries.count(text, needle)
+
+
+def test_a_count_from_the_normalized_text_leaves_latin_neighbours_to_the_offsets():
+    from index.normalize import normalize
+    from search import boundaries
+
+    assert boundaries.count_clear(normalize("ＧＤＰ增长，GDP总量"), "gdp") == 2
+    assert boundaries.count_clear(normalize("AI技术"), "ai") == 1
+    assert boundaries.count_clear(normalize("AID"), "ai") is None  # a letter after: the offsets decide (no match)
+    assert boundaries.count_clear(normalize("AI-driven"), "ai") is None  # the hyphen is gone: the offsets decide (a match)
+    assert boundaries.count("AID", "ai") == 0 and boundaries.count("AI-driven", "ai") == 1
+    assert boundaries.count_clear(normalize("5G网络"), "5g") == 1 and boundaries.count_clear("", "5g") == 0

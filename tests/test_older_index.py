@@ -51,7 +51,7 @@ def test_a_new_generation_records_its_format(built):
     assert Searcher(index_dir).search("五星支部").total == 1
 
 
-@pytest.mark.parametrize("fmt", [None, "5.1", "6.0"])
+@pytest.mark.parametrize("fmt", [None, "5.1", "6.0", "7.1"])  # 7.1: before pypinyin's readings were in assist.bin
 def test_an_older_generation_is_refused_with_the_rebuild_command(built, fmt):
     _, index_dir = built
     _age(index_dir, fmt)

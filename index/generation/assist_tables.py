@@ -23,7 +23,10 @@ The arrays (``n`` terms, sorted):
 * ``by_pinyin``, ``by_fuzzy``, ``by_full``, ``by_initials``, ``deletions`` (``.h``/``.i``):
   the spelling and pinyin key tables; ``prefix_full``, ``prefix_initials``: ids sorted by
   full pinyin and by initials (prefix ranges); ``reversed``: ids sorted by the reversed
-  term (terms ending with a suffix).
+  term (terms ending with a suffix);
+* ``py.*``: pypinyin's readings of its characters and phrases
+  (index/generation/pinyin_readings.py: did-you-mean reads a typed term's pinyin there),
+  stamped in ``assist.json`` with the layout and pypinyin versions they were made with.
 """
 
 from __future__ import annotations
@@ -35,12 +38,13 @@ from pathlib import Path
 
 import numpy as np
 
+from index.generation import pinyin_readings
 from index.generation.keyindex import DeletionIndex, KeyIndex
 
 DATA = "assist.bin"
 INFO = "assist.json"
 FILES = (DATA, INFO)
-VERSION = 1
+VERSION = 2  # 2: pypinyin's readings (index/generation/pinyin_readings.py) are part of the file
 MAX_WINDOW = 8  # did-you-mean looks at stretches of 2 … MAX_WINDOW characters of a term
 STRINGS = ("terms", "pinyin", "tags")
 _ALIGN = 8
@@ -113,7 +117,8 @@ def pos_tags(terms: list[str], known: dict[str, str] | None = None) -> list[str]
 # ---------------------------------------------------------------- making the arrays
 
 
-def _blob(strings) -> tuple[np.ndarray, np.ndarray]:
+def blob(strings) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one UTF-8 array and their offsets (``n + 1`` of them)."""
     encoded = [s.encode("utf-8") for s in strings]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     if encoded:
@@ -121,14 +126,17 @@ def _blob(strings) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
-def make(terms: list[str], freq, kinds, pinyin: list[str], tags: list[str] | None = None) -> dict[str, np.ndarray]:
+def make(terms: list[str], freq, kinds, pinyin: list[str], tags: list[str] | None = None,
+         readings: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Every array of the tables (see the module docstring) for a vocabulary sorted by
     term; ``tags`` None leaves the part-of-speech tags out (the search side then asks
-    jieba for a term's tags when it needs them)."""
+    jieba for a term's tags when it needs them); ``readings``: pypinyin's readings
+    (:func:`index.generation.pinyin_readings.arrays`), which a written generation holds
+    and a vocabulary made in memory (tests) may leave out."""
     out: dict[str, np.ndarray] = {}
     columns = {"terms": terms, "pinyin": pinyin} if tags is None else {"terms": terms, "pinyin": pinyin, "tags": tags}
     for name, strings in columns.items():
-        out[f"{name}.data"], out[f"{name}.offsets"] = _blob(strings)
+        out[f"{name}.data"], out[f"{name}.offsets"] = blob(strings)
     out["freq"] = np.asarray(freq, dtype=np.int64).reshape(-1)
     out["kinds"] = np.asarray(kinds, dtype=np.int64).reshape(-1)
     n = len(terms)
@@ -138,17 +146,18 @@ def make(terms: list[str], freq, kinds, pinyin: list[str], tags: list[str] | Non
 
     put("term", KeyIndex(keys=list(terms), ids=np.arange(n, dtype=np.int32)))
     ids = [i for i, p in enumerate(pinyin) if p]
-    readings = [pinyin[i] for i in ids]
+    spoken = [pinyin[i] for i in ids]
     fulls = {i: full_pinyin(pinyin[i]) for i in ids}
     starts = {i: initials(pinyin[i]) for i in ids}
-    put("by_pinyin", KeyIndex(keys=readings, ids=ids))
-    put("by_fuzzy", KeyIndex(keys=fuzzy_all(readings), ids=ids))
+    put("by_pinyin", KeyIndex(keys=spoken, ids=ids))
+    put("by_fuzzy", KeyIndex(keys=fuzzy_all(spoken), ids=ids))
     put("by_full", KeyIndex(keys=[fulls[i] for i in ids], ids=ids))
     put("by_initials", KeyIndex(keys=[starts[i] for i in ids], ids=ids))
     put("deletions", DeletionIndex(terms, 3, MAX_WINDOW + 1))
     out["prefix_full"] = np.array(sorted(ids, key=lambda i: (fulls[i], i)), dtype=np.int32)
     out["prefix_initials"] = np.array(sorted(ids, key=lambda i: (starts[i], i)), dtype=np.int32)
     out["reversed"] = np.array([i for _, i in sorted((t[::-1], i) for i, t in enumerate(terms))], dtype=np.int32)
+    out.update(readings or {})
     return out
 
 
@@ -170,7 +179,23 @@ def write(gen: Path, arrays: dict[str, np.ndarray]) -> None:
             where[name] = [a.dtype.str, pos, int(a.size)]
             f.write(a.tobytes())
             pos += a.nbytes
-    (gen / INFO).write_text(json.dumps({"version": VERSION, "bytes": pos, "arrays": where}), encoding="utf-8")
+    info = {"version": VERSION, "bytes": pos, "arrays": where}
+    if pinyin_readings.present(arrays):
+        info["readings"] = _readings_stamp()
+    (gen / INFO).write_text(json.dumps(info), encoding="utf-8")
+
+
+def _readings_stamp() -> dict:
+    return {"version": pinyin_readings.VERSION, "pypinyin": pinyin_readings.pypinyin_version()}
+
+
+def reusable_readings(tables: "AssistTables") -> dict[str, np.ndarray] | None:
+    """pypinyin's readings as a generation's (sound, opened) tables hold them, when made
+    by this layout and the installed pypinyin: an update then neither imports pypinyin
+    nor reads its dictionaries again. None otherwise (computed again)."""
+    if tables.info.get("readings") != _readings_stamp():
+        return None
+    return {name: np.array(a) for name, a in tables.items() if name.startswith(pinyin_readings.PREFIX)}
 
 
 def present(gen: Path) -> bool:
@@ -188,7 +213,7 @@ class AssistTables:
         # past the end of a truncated mapped file kills the process (SIGBUS)
         store.check_file_sizes(gen, only=FILES)
         try:
-            info = json.loads((gen / INFO).read_text(encoding="utf-8"))
+            self.info = info = json.loads((gen / INFO).read_text(encoding="utf-8"))
             if info.get("version") != VERSION:
                 raise ValueError(f"version {info.get('version')!r}, expected {VERSION}")
             size = int(info["bytes"])
@@ -215,6 +240,9 @@ class AssistTables:
 
     def get(self, name: str) -> np.ndarray | None:
         return self._arrays.get(name)
+
+    def items(self):
+        return self._arrays.items()
 
     def verify(self) -> None:
         """Raise IndexDamaged when the mapped file was truncated or written in place."""

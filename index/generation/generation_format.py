@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.errors import IndexMissing, fix_hint
-from index.generation import columns, schema
+from index.generation import assist_tables, columns, schema
 
-# the Whoosh schema's and the mapped columns' versions: a change to either changes it
-GENERATION_FORMAT = f"{schema.FORMAT}.{columns.FORMAT}"
+# the Whoosh schema's, the mapped columns' and the query-assistance tables' versions: a
+# change to any of them changes it
+GENERATION_FORMAT = f"{schema.FORMAT}.{columns.FORMAT}.{assist_tables.VERSION}"
 
 
 class OlderIndex(IndexMissing):

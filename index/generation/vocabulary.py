@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import assist_tables
+from index.generation import assist_tables, pinyin_readings
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
@@ -217,9 +217,12 @@ class VocabularyBuilder:
         self.table: CountTable | None = None
         self.delta: dict[str, list[int]] = {}
         self._tags_cache: dict[str, str] = {}
+        self._readings: dict | None = None
+        self._previous_assist: assist_tables.AssistTables | None = None
+        self._old: dict | None = None  # the previous generation's vocabulary table
         if previous is not None:
             self.table = counts if counts is not None else CountTable.read(previous)
-            self._tags_cache = _previous_tags(previous)
+            self._tags_cache, self._readings, self._previous_assist = _previous_tables(previous)
 
     @property
     def dictionary(self) -> set[str]:
@@ -307,7 +310,7 @@ class VocabularyBuilder:
         """The previous generation's table with the entries of ``changed`` terms made
         again: (terms, freq, kinds, pinyin cache); None when it cannot be read."""
         try:
-            old = read_vocabulary(self.previous)
+            self._old = old = read_vocabulary(self.previous)
             table = {t: (f, k) for t, f, k in zip(old["terms"], old["freq"], old["kinds"], strict=True)}
             cache = {t: p for t, p in zip(old["terms"], old["pinyin"], strict=True) if p}
         except (OSError, ValueError, KeyError, TypeError):
@@ -338,14 +341,37 @@ class VocabularyBuilder:
         pinyin = _pinyin_all(terms, cache)
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
-        assist_tables.write(gen, assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
-                                                    assist_tables.pos_tags(terms, self._tags_cache)))
+        readings = self._readings or pinyin_readings.arrays()
+        arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
+        if arrays is None:
+            arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
+                                        assist_tables.pos_tags(terms, self._tags_cache), readings)
+        assist_tables.write(gen, arrays)
         _write_atomic(gen / VOCABULARY, gzip.compress(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
         for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced, never written through
             (gen / name).unlink(missing_ok=True)
         table.write(gen)
         return len(terms)
+
+
+    def _same_terms_tables(self, terms, pinyin, freq, kinds, readings) -> dict | None:
+        """The previous generation's query-assistance tables with the new frequencies and
+        kinds, when the update left its terms and their pinyin as they were: every other
+        array depends on those alone, so these are the arrays :func:`assist_tables.make`
+        would make again (the update of a report that adds or drops no term then costs
+        what changed, not a remake of every table). None otherwise."""
+        old, prev = self._old, self._previous_assist
+        if old is None or prev is None or prev.get("tags.data") is None:
+            return None
+        if old["terms"] != terms or old["pinyin"] != pinyin or len(prev["freq"]) != len(terms):
+            return None
+        out = {name: readings.get(name, a) for name, a in prev.items()}  # mapped: written, never changed
+        if set(readings) - set(out):
+            return None
+        out["freq"] = np.asarray(freq, dtype=np.int64).reshape(-1)
+        out["kinds"] = np.asarray(kinds, dtype=np.int64).reshape(-1)
+        return out
 
 
 class _Stored:
@@ -357,22 +383,23 @@ class _Stored:
         self.kind, self.text = kind, text
 
 
-def _previous_tags(gen: Path) -> dict[str, str]:
-    """term → part-of-speech tags, as the previous generation's tables hold them (none
-    when it has no sound tables — missing, or not the bytes its manifest vouches for:
-    every term is tagged again)."""
+def _previous_tables(gen: Path) -> tuple[dict[str, str], dict | None, "assist_tables.AssistTables | None"]:
+    """(term → part-of-speech tags, pypinyin's readings, the tables) as the previous
+    generation holds them (none when it has no sound tables — missing, or not the bytes
+    its manifest vouches for: every term is tagged again, the readings made again)."""
     from index.generation import store
 
     try:
         store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES)
         tables = assist_tables.AssistTables(gen)
+        readings = assist_tables.reusable_readings(tables)
         if tables.get("tags.data") is None:
-            return {}
+            return {}, readings, tables
         terms = _strings(tables["terms.data"], tables["terms.offsets"])
         tags = _strings(tables["tags.data"], tables["tags.offsets"])
     except Exception:  # a damaged or older table: tag again
-        return {}
-    return dict(zip(terms, tags)) if len(terms) == len(tags) else {}
+        return {}, None, None
+    return (dict(zip(terms, tags)) if len(terms) == len(tags) else {}), readings, tables
 
 
 def _strings(data, offsets) -> list[str]:

@@ -37,3 +37,37 @@ def test_old_generations_are_freed_after_switches(tmp_path):
     # the live generation's, at most one more: never one per switch
     assert alive(PassageTable) - tables_before <= 2
     assert alive(Vocabulary) - vocabularies_before <= 2
+
+
+
+def test_a_switch_lets_go_of_the_old_generation_without_waiting_for_the_collector(tmp_path):
+    """The old generation's objects hold each other in cycles: the searcher collects
+    them when it switches, so their maps are released then, not some switches later
+    when the collector happens to run (automatic collection is off here)."""
+    import shutil
+
+    from index.generation import store
+
+    corpus = write_reports(tmp_path / "corpus", TINY_REPORTS)
+    index = tmp_path / "index"
+    build(corpus, index, workers=1)
+    client = create_app({"index": str(index), "TESTING": True, "reload_in_background": False}).test_client()
+    gc.collect()
+    before = [sum(1 for o in gc.get_objects() if isinstance(o, cls)) for cls in (PassageTable, Vocabulary)]
+    gc.disable()
+    try:
+        for i in range(3):
+            assert client.get("/api/search?q=五星支部").get_json()["total"] == 3
+            assert client.get("/api/suggest?q=五星").status_code == 200
+            assert client.get("/api/search?q=五心支部").status_code == 200
+            assert client.get("/docs/hongxing-2021?q=五星支部").status_code == 200
+            live = store.current_generation(index)
+            copy = index / f"{live.name}-copy{i}"
+            shutil.copytree(live, copy)  # a new generation, as a build switches to
+            store.switch_to(index, copy)
+        assert client.get("/api/search?q=五星支部").get_json()["total"] == 3
+        # counted without collecting: only what is really still held
+        after = [sum(1 for o in gc.get_objects() if isinstance(o, cls)) for cls in (PassageTable, Vocabulary)]
+        assert after[0] - before[0] <= 1 and after[1] - before[1] <= 1
+    finally:
+        gc.enable()
