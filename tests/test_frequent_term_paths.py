@@ -1,0 +1,84 @@
+"""The shortcuts a frequent term takes (search/tiers.py ContextTerms, the word's own rows
+in Ranker._text_frequencies), pinned against the computation they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from search.engine import Searcher
+from search.ranking import Ranker
+from search.tiers import ContextTerms
+
+FILLER = "各项工作有序推进，群众满意度持续提升。"
+
+
+def _old_context_terms(parts: list[tuple[str, np.ndarray]]) -> dict[int, list[str]]:
+    """Row → terms, built row by row as the tier did before."""
+    out: dict[int, list[str]] = {}
+    for term, rows in parts:
+        for r in rows.tolist():
+            out.setdefault(r, []).append(term)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_context_terms_answer_as_the_row_by_row_dict(seed):
+    rng = np.random.default_rng(seed)
+    parts = [(term, np.unique(rng.integers(0, 200, rng.integers(0, 60)))) for term in ("目标", "措施", "耕地")]
+    terms = ContextTerms()
+    for term, rows in parts:
+        terms.add(term, rows)
+    old = _old_context_terms(parts)
+    assert dict(terms) == old
+    assert list(terms) == list(old)  # the same order of rows
+    assert len(terms) == len(old)
+    for r in range(-1, 202):
+        assert (r in terms) == (r in old)
+        assert terms.get(r, []) == old.get(r, [])  # the terms in the query's order
+
+
+def test_context_terms_empty():
+    terms = ContextTerms()
+    terms.add("目标", np.zeros(0, dtype=np.int64))
+    assert len(terms) == 0 and 3 not in terms and dict(terms) == {}
+
+
+@pytest.fixture(scope="module")
+def counted(tmp_path_factory):
+    """Passages holding 耕地 one, two and three times, and passages without it."""
+    from conftest import write_corpus
+    from index import build
+
+    base = tmp_path_factory.mktemp("counted")
+    parts = ["甲镇工作报告"]
+    for n in (1, 3, 2, 1, 3):
+        parts.append("，".join(["耕地保护落实到位"] * n) + "。" + FILLER)
+        parts.append(f"帮扶措施第{n}项落实到位，{FILLER}")
+    build(write_corpus(base / "corpus", {"a.txt": "\n\n".join(parts) + "\n"}), base / "index")
+    s = Searcher(base / "index")
+    t = s.current_table()
+    return s, t
+
+
+def test_a_words_own_rows_count_as_any_other_rows(counted):
+    """bm25f over the word's own rows (the shortcut) equals bm25f over the same rows
+    with a row without the word among them (the lookup), row for row, and both count
+    what str.count finds."""
+    s, t = counted
+    ranker = Ranker(t, lambda w: s._containing(t, w))
+    own = ranker.stats("耕地").rows
+    counts = [t.norm(int(r)).count("耕地") for r in own.tolist()]
+    assert sorted(set(counts)) == [1, 2, 3]
+    other = int(np.setdiff1d(np.flatnonzero(t.live), own)[0])
+    mixed = np.sort(np.append(own, other))
+    fresh = Ranker(t, lambda w: s._containing(t, w))  # nothing counted yet: the lookup path counts
+    by_lookup = fresh.bm25f(mixed, ["耕地"])
+    by_own = ranker.bm25f(own, ["耕地"])
+    assert np.array_equal(by_own, by_lookup[np.isin(mixed, own)])
+    # the counts each path remembers are read back by the other, row for row
+    assert np.array_equal(fresh.bm25f(own, ["耕地"]), by_own)
+    assert np.array_equal(ranker.bm25f(mixed, ["耕地"]), by_lookup)
+    s_ = ranker.stats("耕地")
+    assert ranker.informativeness("耕地") == pytest.approx(s_.idf * float(np.mean(counts)))
+    assert fresh.informativeness("耕地") == pytest.approx(s_.idf * float(np.mean(counts)))
