@@ -559,7 +559,7 @@ def _evaluate(clauses, rows_of) -> np.ndarray:
     result = None
     for clause in clauses:
         alternatives = _union([rows_of(term) for term in clause])
-        result = alternatives if result is None else np.intersect1d(result, alternatives, assume_unique=True)
+        result = alternatives if result is None else rowsets.intersect(result, alternatives)
         if not len(result):
             break
     return EMPTY if result is None else result

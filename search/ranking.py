@@ -214,9 +214,7 @@ class Ranker:
             # the word's own rows (a one-word query, informativeness): no lookup
             pos, present = np.arange(len(rows)), np.ones(len(rows), dtype=bool)
         else:
-            pos = np.minimum(np.searchsorted(s.rows, rows), len(s.rows) - 1)
-            present = s.rows[pos] == rows
-            pos = pos[present]
+            pos, present = rowsets.positions(s.rows, rows)
         with self._lock:
             if s.tf is None:
                 s.tf = np.full(len(s.rows), -1, dtype=np.int32)  # counts: exact in 32 bits, half of float64

@@ -241,7 +241,7 @@ def _and(clauses, rows_of) -> np.ndarray:
     for clause in clauses:
         alternatives = [rows_of(term) for term in clause]
         alt = alternatives[0] if len(alternatives) == 1 else rowsets.unique(np.concatenate(alternatives))
-        result = alt if result is None else np.intersect1d(result, alt, assume_unique=True)
+        result = alt if result is None else rowsets.intersect(result, alt)
         if not len(result):
             break
     return np.zeros(0, dtype=np.int64) if result is None else result

@@ -82,3 +82,34 @@ def test_a_words_own_rows_count_as_any_other_rows(counted):
     s_ = ranker.stats("耕地")
     assert ranker.informativeness("耕地") == pytest.approx(s_.idf * float(np.mean(counts)))
     assert fresh.informativeness("耕地") == pytest.approx(s_.idf * float(np.mean(counts)))
+
+
+def test_dense_span_a_span_of_exactly_dense_span_times_the_rows_builds_the_table():
+    """index.generation.rowsets.DENSE_SPAN: the table of positions up to exactly that
+    many rows of span per row looked up, a binary search beyond."""
+    from index.generation import rowsets
+
+    assert rowsets.dense(rowsets.DENSE_SPAN * 100, 100)
+    assert not rowsets.dense(rowsets.DENSE_SPAN * 100 + 1, 100)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("span", [300, 100_000])  # the table, the binary search
+def test_positions_and_intersect_answer_as_the_numpy_computation(seed, span):
+    from index.generation import rowsets
+
+    rng = np.random.default_rng(seed)
+    keys = np.unique(rng.integers(0, span, rng.integers(0, 200))).astype(np.int64)
+    values = rng.integers(0, span, rng.integers(0, 200)).astype(np.int64)  # in any order, repeated
+    pos, present = rowsets.positions(keys, values)
+    if len(keys):
+        old = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+        old_present = keys[old] == values
+        old = old[old_present]
+    else:
+        old, old_present = np.zeros(0, dtype=np.int64), np.zeros(len(values), dtype=bool)
+    assert np.array_equal(present, old_present) and np.array_equal(pos, old) and pos.dtype == np.int64
+    other = np.unique(rng.integers(0, span, rng.integers(0, 200))).astype(np.int32)
+    both = rowsets.intersect(keys, other)
+    expected = np.intersect1d(keys, other, assume_unique=True)
+    assert np.array_equal(both, expected) and both.dtype == expected.dtype
