@@ -559,7 +559,7 @@ def _evaluate(clauses, rows_of) -> np.ndarray:
     result = None
     for clause in clauses:
         alternatives = _union([rows_of(term) for term in clause])
-        result = alternatives if result is None else np.intersect1d(result, alternatives, assume_unique=True)
+        result = alternatives if result is None else rowsets.intersect(result, alternatives)
         if not len(result):
             break
     return EMPTY if result is None else result
@@ -646,26 +646,60 @@ def facet_counts(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]
 def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
     """Passages per value of every facet of the model, chosen by the field's column:
     a value table (most passages first), a bit set (every name of the table, in its
-    order) or years (newest first)."""
+    order) or years (newest first). A column whose value is the report's (the same in
+    every passage of a report) is counted per report, weighted by the report's rows:
+    a frequent term's tens of thousands of rows are a few thousand reports."""
     out: dict[str, dict[str, int]] = {}
+    docs = t.doc[rows]
+    per_doc = None  # rows of each report among ``rows``; None when a row has no report
     for f in t.model.filters:
         if not f.facet:
             continue
-        column = getattr(t, f.column_attr)[rows]
+        values = None if f.column == "bits" or (len(docs) and int(docs.min()) < 0) else _report_values(t, f.column_attr)
+        if values is not None:
+            if per_doc is None:
+                per_doc = np.bincount(docs, minlength=len(values)) if len(docs) else np.zeros(len(values), np.int64)
+            held = per_doc > 0
+            column, weights = values[held], per_doc[held]
+        else:
+            column, weights = getattr(t, f.column_attr)[rows], None
         if f.column == "bits":
             out[f.filter] = {name: int(np.count_nonzero(column & np.uint64(1 << i)))
                              for i, name in enumerate(getattr(t, f.names_attr))}
         elif f.column == "year":
-            years = column[column > 0]
-            counts = np.bincount(years) if len(years) else np.zeros(0, int)
+            kept = column > 0
+            counts = _bincount(column[kept], None if weights is None else weights[kept], 0)
             out[f.filter] = {str(y): int(counts[y]) for y in np.flatnonzero(counts)[::-1].tolist()}
         else:
             names = getattr(t, f.names_attr)
-            codes = column[column >= 0]
-            counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), int)
+            kept = column >= 0
+            counts = _bincount(column[kept], None if weights is None else weights[kept], len(names))
             pairs = [(str(names[i]), int(n)) for i, n in enumerate(counts) if n]
             out[f.filter] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
     return out
+
+
+def _bincount(codes: np.ndarray, weights: np.ndarray | None, minlength: int) -> np.ndarray:
+    """How many of ``codes`` (each counting its weight) there are of each code, exact
+    integers (weights are row counts, exact in float64)."""
+    if not len(codes):
+        return np.zeros(minlength, dtype=np.int64)
+    return np.bincount(codes, weights=weights, minlength=minlength).astype(np.int64)
+
+
+def _report_values(t, attr: str) -> np.ndarray | None:
+    """Per report code, the value of column ``attr`` in its passages, or None when the
+    passages of some report hold different values (the column is the passage's own).
+    Found once per generation, on the first facet count that reads it."""
+    owner = t.base if isinstance(t, ScopedTable) else t
+    known = owner.__dict__.setdefault("_report_values", {})
+    if attr not in known:
+        doc, column = np.asarray(owner.doc), np.asarray(getattr(owner, attr))
+        has = doc >= 0
+        values = np.zeros(int(doc.max()) + 1 if has.any() else 0, dtype=column.dtype)
+        values[doc[has]] = column[has]
+        known[attr] = values if np.array_equal(values[doc[has]], column[has]) else None
+    return known[attr]
 
 
 class ScopedSearcher(Searcher):

@@ -210,9 +210,11 @@ class Ranker:
         tf = np.zeros(len(rows), dtype=np.float64)
         if not len(s.rows) or not len(rows):
             return tf
-        pos = np.minimum(np.searchsorted(s.rows, rows), len(s.rows) - 1)
-        present = s.rows[pos] == rows
-        pos = pos[present]
+        if len(rows) == len(s.rows) and np.array_equal(rows, s.rows):
+            # the word's own rows (a one-word query, informativeness): no lookup
+            pos, present = np.arange(len(rows)), np.ones(len(rows), dtype=bool)
+        else:
+            pos, present = rowsets.positions(s.rows, rows)
         with self._lock:
             if s.tf is None:
                 s.tf = np.full(len(s.rows), -1, dtype=np.int32)  # counts: exact in 32 bits, half of float64

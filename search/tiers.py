@@ -30,7 +30,7 @@ matched in context. OR clauses are never dropped or matched in context either.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,11 +52,49 @@ _NUMERALS = set("一二三四五六七八九十0123456789")  # how a list item's
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百\d]{1,3}[）)]|\d{1,3}[.．、]|[一二三四五六七八九十]{1,3}[、是])")
 
 
+class ContextTerms(Mapping):
+    """Row → the terms (as typed, in the query's order) it matches in context. Kept as
+    one sorted row array per term and looked up per row asked for: a frequent term
+    matches tens of thousands of rows in context, a page shows ten of them."""
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[str, np.ndarray]] = []
+
+    def add(self, term: str, rows: np.ndarray) -> None:
+        """``rows`` (sorted, unique) match ``term`` in context."""
+        if len(rows):
+            self._parts.append((term, rows))
+
+    def __getitem__(self, row: int) -> list[str]:
+        terms = [term for term, rows in self._parts if _holds(rows, row)]
+        if not terms:
+            raise KeyError(row)
+        return terms
+
+    def __iter__(self) -> Iterator[int]:
+        seen: set[int] = set()
+        for _, rows in self._parts:
+            for r in rows.tolist():
+                if r not in seen:
+                    seen.add(r)
+                    yield r
+
+    def __len__(self) -> int:
+        if not self._parts:
+            return 0
+        return len(rowsets.unique(np.concatenate([rows for _, rows in self._parts])))
+
+
+def _holds(rows: np.ndarray, row: int) -> bool:
+    i = int(np.searchsorted(rows, row))
+    return i < len(rows) and int(rows[i]) == row
+
+
 @dataclass
 class Looser:
     context: np.ndarray  # sorted rows matched in context
     partial: np.ndarray  # sorted rows of the partial tier
-    context_terms: dict[int, list[str]] = field(default_factory=dict)  # row → terms matched in context
+    context_terms: ContextTerms = field(default_factory=ContextTerms)  # row → terms matched in context
     dropped: str | None = None  # the term the partial tier does without (as typed)
 
 
@@ -162,8 +200,7 @@ def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, e
             if p is not None and term.norm in t.norm(p):
                 hit[k] = True
         rows = others[hit]
-        for r in rows.tolist():
-            out.context_terms.setdefault(r, []).append(term.text)
+        out.context_terms.add(term.text, rows)
         context_parts.append(rows)
     if context_parts:
         out.context = rowsets.unique(np.concatenate(context_parts))
@@ -204,7 +241,7 @@ def _and(clauses, rows_of) -> np.ndarray:
     for clause in clauses:
         alternatives = [rows_of(term) for term in clause]
         alt = alternatives[0] if len(alternatives) == 1 else rowsets.unique(np.concatenate(alternatives))
-        result = alt if result is None else np.intersect1d(result, alt, assume_unique=True)
+        result = alt if result is None else rowsets.intersect(result, alt)
         if not len(result):
             break
     return np.zeros(0, dtype=np.int64) if result is None else result

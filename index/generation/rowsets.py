@@ -25,3 +25,36 @@ def run_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     np.not_equal(sorted_values[1:], sorted_values[:-1], out=keep[1:])
     starts = np.flatnonzero(keep)
     return sorted_values[starts], starts
+
+
+DENSE_SPAN = 8  # a table of positions is built when the rows' span is at most this × the rows looked up
+
+
+def dense(span: int, n: int) -> bool:
+    """Whether looking ``n`` values up among rows spanning ``span`` goes through a table
+    of positions (linear, one int32 per row of the span) rather than a binary search
+    per value (the table is cheaper only when the values are many for the span)."""
+    return span <= DENSE_SPAN * n
+
+
+def positions(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index in ``keys`` of each value found, whether each of ``values`` is in ``keys``):
+    ``keys`` sorted and distinct, ``values`` non-negative rows in any order."""
+    if not len(keys) or not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(len(values), dtype=bool)
+    span = max(int(keys[-1]), int(values.max())) + 1
+    if dense(span, len(keys) + len(values)):
+        where = np.full(span, -1, dtype=np.int32 if len(keys) < 2**31 else np.int64)
+        where[keys] = np.arange(len(keys), dtype=where.dtype)
+        pos = where[values]
+        present = pos >= 0
+        return pos[present].astype(np.int64), present
+    pos = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    present = keys[pos] == values
+    return pos[present], present
+
+
+def intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values of both ``a`` and ``b`` (each sorted and distinct), sorted: as
+    ``np.intersect1d(a, b, assume_unique=True)``, without sorting the two together."""
+    return a[np.isin(a, b, assume_unique=True)].astype(np.result_type(a, b), copy=False)
