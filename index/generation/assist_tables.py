@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from index.generation import pinyin_readings
-from index.generation.keyindex import DeletionIndex, KeyIndex
+from index.generation.keyindex import DeletionIndex, KeyIndex, blob
 
 DATA = "assist.bin"
 INFO = "assist.json"
@@ -115,15 +115,6 @@ def pos_tags(terms: list[str], known: dict[str, str] | None = None) -> list[str]
 
 
 # ---------------------------------------------------------------- making the arrays
-
-
-def blob(strings) -> tuple[np.ndarray, np.ndarray]:
-    """Strings as one UTF-8 array and their offsets (``n + 1`` of them)."""
-    encoded = [s.encode("utf-8") for s in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    if encoded:
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
 def make(terms: list[str], freq, kinds, pinyin: list[str], tags: list[str] | None = None,

@@ -171,6 +171,16 @@ class PrefixIndex:
         return ids[lo:hi].tolist()
 
 
+def blob(strings) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one UTF-8 array and their offsets (``n + 1`` of them): how the tables
+    store a list of strings."""
+    encoded = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    if encoded:
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
 class SortedTerms:
     """``term in index`` and ``index.get(term)`` over a sorted list of terms by binary
     search (what a ``{term: id}`` dict answered, without a second copy of every term)."""

@@ -36,7 +36,7 @@ import functools
 
 import numpy as np
 
-from index.generation.keyindex import KeyIndex
+from index.generation.keyindex import KeyIndex, blob
 
 PREFIX = "py."
 VERSION = 1  # of these arrays' layout; with pypinyin's version, what an update may reuse
@@ -65,8 +65,6 @@ def arrays() -> dict[str, np.ndarray]:
     about a second and a half)."""
     from pypinyin import Style, pinyin
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-
-    from index.generation.assist_tables import blob
 
     def read(text: str) -> str:
         return _entry(pinyin(text, style=Style.NORMAL, heteronym=True, errors=own))
