@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import assist_tables, pinyin_readings
+from index.generation import assist_tables, keyindex, pinyin_readings
 from index.generation.keyindex import KeyIndex, PrefixIndex
 from index.generation.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
 from index.normalize import normalize
@@ -59,9 +59,7 @@ class Strings:
         return self._data[int(o[i]):int(o[i + 1])].tobytes().decode("utf-8")
 
     def __iter__(self):
-        raw = self._data.tobytes()
-        o = self._offsets.tolist()
-        return (raw[a:b].decode("utf-8") for a, b in zip(o, o[1:]))
+        return iter(keyindex.strings(self._data, self._offsets))
 
 
 class HashedTerms:

@@ -181,25 +181,8 @@ def blob(strings) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
-class SortedTerms:
-    """``term in index`` and ``index.get(term)`` over a sorted list of terms by binary
-    search (what a ``{term: id}`` dict answered, without a second copy of every term)."""
-
-    def __init__(self, terms: list[str]):
-        self._terms = terms
-
-    def get(self, term: str, default=None):
-        i = bisect.bisect_left(self._terms, term)
-        return i if i < len(self._terms) and self._terms[i] == term else default
-
-    def __getitem__(self, term: str) -> int:
-        i = self.get(term)
-        if i is None:
-            raise KeyError(term)
-        return i
-
-    def __contains__(self, term: str) -> bool:
-        return self.get(term) is not None
-
-    def __len__(self) -> int:
-        return len(self._terms)
+def strings(data: np.ndarray, offsets: np.ndarray) -> list[str]:
+    """The strings :func:`blob` stored, decoded all at once."""
+    raw = data.tobytes()
+    o = offsets.tolist()
+    return [raw[a:b].decode("utf-8") for a, b in zip(o, o[1:])]

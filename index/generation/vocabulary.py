@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import assist_tables, pinyin_readings
+from index.generation import assist_tables, keyindex, pinyin_readings
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
@@ -395,17 +395,11 @@ def _previous_tables(gen: Path) -> tuple[dict[str, str], dict | None, "assist_ta
         readings = assist_tables.reusable_readings(tables)
         if tables.get("tags.data") is None:
             return {}, readings, tables
-        terms = _strings(tables["terms.data"], tables["terms.offsets"])
-        tags = _strings(tables["tags.data"], tables["tags.offsets"])
+        terms = keyindex.strings(tables["terms.data"], tables["terms.offsets"])
+        tags = keyindex.strings(tables["tags.data"], tables["tags.offsets"])
     except Exception:  # a damaged or older table: tag again
         return {}, None, None
     return (dict(zip(terms, tags)) if len(terms) == len(tags) else {}), readings, tables
-
-
-def _strings(data, offsets) -> list[str]:
-    raw = data.tobytes()
-    o = offsets.tolist()
-    return [raw[a:b].decode("utf-8") for a, b in zip(o, o[1:])]
 
 
 def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
