@@ -32,8 +32,6 @@ The arrays (``n`` terms, sorted):
 from __future__ import annotations
 
 import json
-import mmap
-import os
 from pathlib import Path
 
 import numpy as np
@@ -208,12 +206,7 @@ class AssistTables:
             if info.get("version") != VERSION:
                 raise ValueError(f"version {info.get('version')!r}, expected {VERSION}")
             size = int(info["bytes"])
-            data = b""
-            if size:
-                with open(gen / DATA, "rb") as f:
-                    if os.fstat(f.fileno()).st_size != size:
-                        raise ValueError(f"{DATA} has {os.fstat(f.fileno()).st_size} bytes, {size} expected")
-                    data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+            data = store.map_exactly(gen / DATA, size)
             self._arrays: dict[str, np.ndarray] = {}
             for name, (dtype, offset, count) in info["arrays"].items():
                 dt = np.dtype(dtype)

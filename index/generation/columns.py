@@ -27,7 +27,6 @@ from the stored Whoosh documents alone (every passage holds every value of its r
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import threading
 from collections import OrderedDict
@@ -416,14 +415,12 @@ class Columns:
             if len(offsets) == 0 or int(offsets[-1]) != size:
                 raise IndexMissing(f"the index file {self.folder / offsets_name} does not match {blob_name}", fix="rebuild")
             inode = self._check_size(blob_name, size)
+            try:
+                data = store.map_exactly(self.folder / blob_name, size)
+            except ValueError:
+                raise IndexMissing(f"the index file {self.folder / blob_name} is damaged", fix="rebuild") from None
             if size:
-                with open(self.folder / blob_name, "rb") as f:
-                    if os.fstat(f.fileno()).st_size != size:
-                        raise IndexMissing(f"the index file {self.folder / blob_name} is damaged", fix="rebuild")
-                    data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
                 self._watch(blob_name, inode)
-            else:
-                data = b""
             got = self._blobs[name] = (data, offsets)
         return got
 

@@ -256,6 +256,22 @@ def check_unchanged_since_manifest(gen: Path, checksums: bool | None = None) -> 
             raise IndexDamaged(f"{gen / name} is missing")
 
 
+def map_exactly(path: Path, size: int):
+    """``path`` mapped read-only, ``size`` bytes (b"" when 0); ValueError when the opened
+    file is not that size (checked on the descriptor that is mapped: a file truncated
+    or swapped since its size was checked is never mapped, whose reads past its end
+    would kill the process with SIGBUS)."""
+    import mmap
+
+    if not size:
+        return b""
+    with open(path, "rb") as f:
+        got = os.fstat(f.fileno()).st_size
+        if got != size:
+            raise ValueError(f"{Path(path).name} has {got} bytes, {size} expected")
+        return mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+
+
 def watch(path: Path) -> tuple[Path, int, int, int]:
     """What :func:`check_watched` compares: a mapped file's inode, size and mtime now."""
     st = os.stat(path)

@@ -15,7 +15,6 @@ fully loaded analyzer gives (a test checks it on real text).
 from __future__ import annotations
 
 import json
-import mmap
 import os
 from bisect import bisect_left
 from pathlib import Path
@@ -95,12 +94,7 @@ class WordTable:
             size = (folder / BLOB).stat().st_size
             offsets = np.load(folder / OFFSETS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
             self.freqs = np.load(folder / FREQS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-            data = b""
-            if size:
-                with open(folder / BLOB, "rb") as f:
-                    if os.fstat(f.fileno()).st_size != size:
-                        raise ValueError(f"{BLOB} changed while it was opened")
-                    data = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+            data = store.map_exactly(folder / BLOB, size)  # changed since the stat: ValueError
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexMissing(f"the dictionary files in {folder} cannot be read ({exc})", fix="rebuild") from None
         if size != info["bytes"] or len(offsets) != info["entries"] + 1 or len(self.freqs) != info["entries"] \
