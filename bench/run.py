@@ -749,8 +749,8 @@ def render(results: dict[str, dict]) -> str:
     return "\n".join(parts)
 
 
-def use_snapshot(rev: str, argv: list[str]) -> None:
-    """Re-run this command with the engine of commit ``rev`` first on PYTHONPATH."""
+def snapshot(rev: str) -> tuple[str, Path]:
+    """The source tree of commit ``rev`` under bench/out (extracted once): (short hash, folder)."""
     import io
     import tarfile
 
@@ -764,9 +764,15 @@ def use_snapshot(rev: str, argv: list[str]) -> None:
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             tar.extractall(tmp, filter="data")
         tmp.rename(snap)
-    env = dict(os.environ, GOVSEARCH_BENCH_ENGINE=f"{sha[:10]}:{snap}",
+    return sha[:10], snap
+
+
+def use_snapshot(rev: str, argv: list[str]) -> None:
+    """Re-run this command with the engine of commit ``rev`` first on PYTHONPATH."""
+    short, snap = snapshot(rev)
+    env = dict(os.environ, GOVSEARCH_BENCH_ENGINE=f"{short}:{snap}",
                PYTHONPATH=os.pathsep.join(x for x in (str(snap), os.environ.get("PYTHONPATH", "")) if x))
-    log(f"measuring the engine of commit {sha[:10]} from {snap}")
+    log(f"measuring the engine of commit {short} from {snap}")
     os.execve(PY, [PY, str(Path(__file__).resolve()), *argv], env)
 
 

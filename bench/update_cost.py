@@ -20,34 +20,22 @@ with the load average. --index uses an index built beforehand for the working tr
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+
+sys.path.insert(0, str(ROOT / "bench"))
+from run import snapshot  # noqa: E402  (a commit's engine, extracted once)
+
 PY = sys.executable
-
-
-def snapshot(rev: str) -> tuple[str, Path]:
-    sha = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.strip()
-    snap = OUT / f"engine-{sha[:10]}"
-    if not snap.is_dir():
-        data = subprocess.run(["git", "archive", "--format=tar", sha], cwd=ROOT, capture_output=True, check=True).stdout
-        tmp = snap.with_name(snap.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(tmp, filter="data")
-        tmp.rename(snap)
-    return sha[:10], snap
 
 
 def run(engine: Path, *args: str) -> dict:
