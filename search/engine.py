@@ -18,7 +18,6 @@ by itself when a build or update has switched the index to a new generation.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
@@ -134,11 +133,6 @@ class Searcher:
                 self._ranker = Ranker(fresh, lambda word, t=fresh: me()._containing(t, word))
             if old is not None:
                 old.close()
-                # the old generation's objects hold each other in cycles: without a
-                # collection now its maps stay (RSS grew by a generation a switch until
-                # the collector ran, bench/switch_memory.py)
-                old = table = None
-                gc.collect()
             return fresh
 
     def problem(self) -> GovsearchError | None:

@@ -41,9 +41,9 @@ def test_old_generations_are_freed_after_switches(tmp_path):
 
 
 def test_a_switch_lets_go_of_the_old_generation_without_waiting_for_the_collector(tmp_path):
-    """The old generation's objects hold each other in cycles: the searcher collects
-    them when it switches, so their maps are released then, not some switches later
-    when the collector happens to run (automatic collection is off here)."""
+    """No reference cycle holds the old generation's objects: their maps are released
+    at the switch, not some switches later when the collector happens to run
+    (automatic collection is off here)."""
     import shutil
 
     from index.generation import store
