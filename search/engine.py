@@ -181,12 +181,10 @@ class Searcher:
     # ------------------------------------------------------------------ matching
     def _containing(self, t: PassageTable, needle: str) -> np.ndarray:
         """Sorted rows of live passages whose normalized text contains ``needle``."""
-        key = f"{id(t)}:{needle}"
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        key = (id(t), "text", needle)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
         rows = t.grams.candidates(needle).astype(np.int64)
         rows = rows[t.live[rows]]
         if len(needle) > 2 and len(rows):
@@ -195,6 +193,19 @@ class Searcher:
         if boundaries.bounded(needle) and len(rows):  # Latin letters / digits: word boundaries
             rows = rows[np.fromiter((boundaries.contains(t.text(r), needle) for r in rows.tolist()),
                                     dtype=bool, count=len(rows))]
+        return self._keep(key, rows)
+
+    def _cached(self, key: tuple) -> np.ndarray | None:
+        """The rows kept in the term cache under ``key``, or None."""
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+            return cached
+
+    def _keep(self, key: tuple, rows: np.ndarray) -> np.ndarray:
+        """Keep ``rows`` in the term cache under ``key`` (bounded by ``CACHE_TERMS`` and
+        ``CACHE_BYTES``, the newest always kept); return them."""
         with self._lock:
             old = self._cache.pop(key, None)
             if old is not None:
@@ -263,7 +274,15 @@ class Searcher:
     def _word_matches(self, t: PassageTable, norm: str) -> np.ndarray:
         """Rows holding the term by its words (search/relaxed.py): every jieba word of
         two or more characters (Whoosh's word field), each one-character part beside
-        its word; a term without multi-character words matches only as written."""
+        its word; a term without multi-character words matches only as written. Kept in
+        the term cache, as the rows holding a term as written are."""
+        key = (id(t), "words", norm)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        return self._keep(key, self._word_rows(t, norm))
+
+    def _word_rows(self, t: PassageTable, norm: str) -> np.ndarray:
         term_parts = relaxed.parts(t.analyzer.cut, norm)
         words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:

@@ -104,6 +104,11 @@ class WordStats:
     titles: int  # how many report titles there are
     sections: int  # how many heading paths
     idf: float
+    # per own row, the word's BM25 text part (NaN until a query ranks the row) and
+    # whether it is named in the row's title or heading path: kept with the word, so a
+    # frequent word's warm query adds cached arrays instead of redoing the arithmetic
+    part: np.ndarray | None = None
+    own_named: np.ndarray | None = None
 
     def named(self, doc_codes: np.ndarray, section_codes: np.ndarray) -> np.ndarray:
         """Per row (its report and section codes), whether the word is in its report's
@@ -114,8 +119,8 @@ class WordStats:
         return _flags(self.title_codes, self.titles)[doc_codes] | _flags(self.section_codes, self.sections)[section_codes]
 
     def nbytes(self) -> int:
-        return self.rows.nbytes + (self.tf.nbytes if self.tf is not None else 0) + self.title_codes.nbytes \
-            + self.section_codes.nbytes
+        return sum(a.nbytes for a in (self.rows, self.tf, self.title_codes, self.section_codes, self.part,
+                                      self.own_named) if a is not None)
 
 
 def _flags(codes: np.ndarray, n: int) -> np.ndarray:
@@ -150,6 +155,9 @@ class Ranker:
         self._lead: np.ndarray | None = None
         self._numbers: np.ndarray | None = None
         self._leads: np.ndarray | None = None
+        self._saturation: np.ndarray | None = None
+        self._row_weight: np.ndarray | None = None
+        self._is_body: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -202,6 +210,81 @@ class Ranker:
             self._kind_weight = weights[codes]
         return self._kind_weight
 
+    def is_body(self) -> np.ndarray:
+        """Per row, whether its kind weighs as a body paragraph (once per generation)."""
+        if self._is_body is None:
+            self._is_body = self.kind_weight() == KIND_WEIGHTS["body"]
+        return self._is_body
+
+    def saturation(self) -> np.ndarray:
+        """Per row, BM25's length saturation ``K1 * (1 - B + B * length / average)``, the
+        length never below ``LENGTH_FLOOR`` × the average (once per generation: the same
+        arithmetic on each row as a query's rows alone, so the same numbers)."""
+        if self._saturation is None:
+            t = self.table
+            length = np.maximum(t.length, LENGTH_FLOOR * t.avg_length)  # never reward being short
+            self._saturation = K1 * (1.0 - B + B * length / t.avg_length)
+        return self._saturation
+
+    def row_weight(self) -> np.ndarray:
+        """Per row, what its score is multiplied by last: its kind's weight, a body
+        passage's scaled by ``(length / SHORT_CHARS) ** SHORT_POWER`` below
+        ``SHORT_CHARS`` (once per generation)."""
+        if self._row_weight is None:
+            weight = self.kind_weight()
+            short = np.minimum(1.0, self.table.length / SHORT_CHARS) ** SHORT_POWER
+            self._row_weight = np.where(weight == KIND_WEIGHTS["body"], weight * short, weight)
+        return self._row_weight
+
+    def _text_part(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
+        """The BM25 text evidence ``idf * tf * (K1 + 1) / (tf + saturation)`` of ``word``
+        for each of ``rows`` (0 for rows without it). Each row's value is computed the
+        first time a query ranks it and kept with the word's statistics."""
+        out = np.zeros(len(rows), dtype=np.float64)
+        if not len(s.rows) or not len(rows):
+            return out
+        own = len(rows) == len(s.rows) and np.array_equal(rows, s.rows)
+        with self._lock:
+            if s.part is None:
+                s.part = np.full(len(s.rows), np.nan, dtype=np.float64)
+                if self._stats.get(word) is s:  # still cached: its size counts
+                    self._bytes += s.part.nbytes
+            part = s.part
+        if own:
+            pos, present = None, None
+            known = part[:]
+        else:
+            pos, present = rowsets.positions(s.rows, rows)
+            known = part[pos]
+        missing = np.isnan(known)
+        if missing.any():
+            wanted = (rows if own else rows[present])[missing]
+            tf = self._text_frequencies(s, word, wanted)
+            value = s.idf * tf * (K1 + 1.0) / (tf + self.saturation()[wanted])
+            where = np.flatnonzero(missing) if own else pos[missing]
+            part[where] = value
+            known = part[pos] if not own else part
+        if own:
+            out[:] = known
+        else:
+            out[present] = known
+        return out
+
+    def _named_part(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
+        """Per row of ``rows``, whether the word is named in its title or heading path;
+        for the word's own rows kept with its statistics."""
+        t = self.table
+        if len(rows) == len(s.rows) and np.array_equal(rows, s.rows):
+            if s.own_named is None:
+                named = s.named(t.doc[rows], t.section[rows])
+                with self._lock:
+                    if s.own_named is None:
+                        s.own_named = named
+                        if self._stats.get(word) is s:  # still cached: its size counts
+                            self._bytes += named.nbytes
+            return s.own_named
+        return s.named(t.doc[rows], t.section[rows])
+
     def _text_frequencies(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
         """Occurrences of ``word`` in the text of each of ``rows`` (0 for rows without
         it). Each passage is counted the first time a query needs it and remembered with
@@ -232,19 +315,13 @@ class Ranker:
 
     def bm25f(self, rows: np.ndarray, words: list[str]) -> np.ndarray:
         """Text and context evidence of ``rows`` for the query ``words`` (normalized)."""
-        t = self.table
         scores = np.zeros(len(rows), dtype=np.float64)
         if not len(rows) or not words:
             return scores
-        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)  # never reward being short
-        saturation = K1 * (1.0 - B + B * length / t.avg_length)
-        doc_codes, section_codes = t.doc[rows], t.section[rows]
         for word in words:
             s = self.stats(word)
-            tf = self._text_frequencies(s, word, rows)
-            scores += s.idf * tf * (K1 + 1.0) / (tf + saturation)
-            named = s.named(doc_codes, section_codes)
-            scores += CONTEXT_WEIGHT * s.idf * named
+            scores += self._text_part(s, word, rows)
+            scores += CONTEXT_WEIGHT * s.idf * self._named_part(s, word, rows)
         return scores
 
     def score(self, rows: np.ndarray, words: list[str], phrases: list[str], tier: np.ndarray | None = None
@@ -252,12 +329,9 @@ class Ranker:
         """The ranking score of ``rows``: ``words`` are the query's jieba words,
         ``phrases`` its terms as written (normalized); ``tier`` the match tier of each
         row (0 exact, 1 words), whose best ``RERANK`` rows get proximity and coverage."""
-        t = self.table
         scores = self.bm25f(rows, words)
         if not len(rows):
             return scores
-        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)
-        saturation = K1 * (1.0 - B + B * length / t.avg_length)
         phrases = [p for p in dict.fromkeys(phrases) if p]
         idfs = []
         for phrase in phrases:
@@ -266,13 +340,10 @@ class Ranker:
             if phrase in words:
                 continue  # already counted as a word
             tf = self._text_frequencies(s, phrase, rows)
-            scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + saturation)
+            scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + self.saturation()[rows])
         bonus, factor = self._rerank(rows, scores, phrases, idfs, tier)
         scores = (scores + bonus) * factor
-        weight = self.kind_weight()[rows]
-        short = np.minimum(1.0, t.length[rows] / SHORT_CHARS) ** SHORT_POWER
-        weight = np.where(weight == KIND_WEIGHTS["body"], weight * short, weight)
-        return scores * weight
+        return scores * self.row_weight()[rows]
 
     def _rerank(self, rows, scores, phrases, idfs, tier) -> tuple[np.ndarray, np.ndarray]:
         """Lead, coverage, proximity, sentence and figure bonuses and the name factor for
@@ -284,7 +355,7 @@ class Ranker:
         multi = len(phrases) > 1 and (COVERAGE_WEIGHT or PROXIMITY_WEIGHT)
         tier = np.zeros(len(rows), np.int8) if tier is None else tier
         t = self.table
-        is_body = self.kind_weight() == KIND_WEIGHTS["body"]
+        is_body = self.is_body()
         mean_idf = float(np.mean(idfs))
         pairs = list(zip(phrases, idfs))
         for value in rowsets.unique(tier).tolist():
@@ -357,6 +428,7 @@ def _best(members: np.ndarray, member_scores: np.ndarray, n: int) -> np.ndarray:
     return members[chosen]
 
 
+_NAME_SUFFIX = re.compile("|".join(re.escape(suffix) for suffix in NAME_SUFFIXES))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 _SENTENCE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
@@ -417,6 +489,8 @@ def count_numbers(norm: str) -> int:
 def inside_names(norm: str, phrases: list[str]) -> bool:
     """Whether some term occurs in ``norm`` and every occurrence of it is followed,
     within ``NAME_GAP`` characters, by the suffix of a proper name (三峡 in 重庆三峡学院)."""
+    if _NAME_SUFFIX.search(norm) is None:  # no name's suffix anywhere: no term inside a name
+        return False
     for p in phrases:
         at = norm.find(p)
         if at < 0:
