@@ -233,28 +233,49 @@ class PassageTable:
         doc_id = self.doc_ids[code]
         seq = int(self.seq[r])
         values: dict = {}
-        for f in self.model.fields:
-            if f.json is None and f.column is None:
-                continue
-            if f.column == "text":
-                values[f.name] = self.text(r)
-            elif f.column == "code":
-                values[f.name] = self._value(f, r)
-            elif f.column == "bits":
-                bits = int(getattr(self, f.column_attr)[r])
-                values[f.name] = tuple(name for i, name in enumerate(getattr(self, f.names_attr)) if bits >> i & 1)
-            elif f.column == "year":
-                values[f.name] = int(getattr(self, f.column_attr)[r]) or None
-            elif f.column == "int":
-                values[f.name] = int(getattr(self, f.column_attr)[r])
-            elif f.name == "title":
-                values[f.name] = self._titles[code]
+        for name, kind, column, names, empty in self._row_plan:
+            if kind == "text":
+                values[name] = self.text(r)
+            elif kind == "code":
+                c = int(column[r])
+                values[name] = empty if c < 0 else names[c]
+            elif kind == "bits":
+                bits = int(column[r])
+                values[name] = tuple(n for i, n in enumerate(names) if bits >> i & 1)
+            elif kind == "year":
+                values[name] = int(column[r]) or None
+            elif kind == "int":
+                values[name] = int(column[r])
+            else:  # the report's title
+                values[name] = self._titles[code]
         known = {k: v for k, v in values.items() if k in ROW_ATTRIBUTES}
         known.setdefault("town", None)
         known.setdefault("county", None)
         known.setdefault("year", None)
         return Row(row=r, passage_id=f"{doc_id}:{seq}", norm=self.norm(r),
                    values={k: v for k, v in values.items() if k not in ROW_ATTRIBUTES}, **known)
+
+    @cached_property
+    def _row_plan(self) -> list[tuple]:
+        """Per field :meth:`row` reads, (name, how, column, value table, empty value),
+        each looked up once per generation rather than once per field and row."""
+        plan = []
+        for f in self.model.fields:
+            if f.json is None and f.column is None:
+                continue
+            if f.column == "text":
+                plan.append((f.name, "text", None, None, None))
+            elif f.column == "code":
+                names = self.section_names if f.names_blob == "sections" else (
+                    self.columns.texts(f.names_blob) if f.names_blob else getattr(self, f.names_attr))
+                plan.append((f.name, "code", getattr(self, f.column_attr), names, f.empty))
+            elif f.column == "bits":
+                plan.append((f.name, "bits", getattr(self, f.column_attr), list(getattr(self, f.names_attr)), None))
+            elif f.column in ("year", "int"):
+                plan.append((f.name, f.column, getattr(self, f.column_attr), None, None))
+            elif f.name == "title":
+                plan.append((f.name, "title", None, None, None))
+        return plan
 
     def _value(self, f, r: int):
         """The value of code column ``f`` at row ``r`` (``f.empty`` for none)."""

@@ -106,7 +106,7 @@ class SourceOffsets:
         starts: list[int] = []  # normalized position of each run's form
         ends: list[int] = []  # ... and where it ends
         shifts: list[int] = []  # source minus normalized position just after the run
-        inside: list[tuple[int, list[int]]] = []  # the run's source start, its own offsets
+        inside: list[tuple[int, str]] = []  # the run's source start, the run (its own offsets: on first use)
         i, n, pos, shift = 0, len(record), 0, 0
         while i < n:
             gap, mapped, length = ord(record[i]), ord(record[i + 1]), ord(record[i + 2])
@@ -122,7 +122,7 @@ class SourceOffsets:
             starts.append(at)
             ends.append(at + mapped)
             shifts.append(shift)
-            inside.append((source_start, _run_offsets(run) if mapped else []))
+            inside.append((source_start, run))
             pos = at + mapped
         self._starts, self._ends, self._shifts, self._inside = starts, ends, shifts, inside
 
@@ -139,6 +139,9 @@ class SourceOffsets:
             return i
         if i < self._ends[k]:  # inside the normalized form of run k
             source_start, offsets = self._inside[k]
+            if isinstance(offsets, str):  # the run itself until a position inside it is asked for
+                offsets = _run_offsets(offsets)
+                self._inside[k] = (source_start, offsets)
             return source_start + offsets[i - self._starts[k]]
         return i + self._shifts[k]
 
