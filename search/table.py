@@ -163,8 +163,12 @@ class PassageTable:
     def __init__(self, gen: Path):
         self.path = gen
         # every file of the generation as it was written (Whoosh's segments too, which
-        # queries open lazily): a truncated or missing one is reported now, by name
-        store.check_file_sizes(gen, checksums=store.verify_checksums())
+        # queries open lazily): a truncated or missing one is reported now, by name; the
+        # bytes (CRC-32) of every file a search reads, those of Whoosh's segments and the
+        # assistance tables when they are first opened (store.read_on_demand)
+        names = store.check_file_sizes(gen)
+        if store.verify_checksums():
+            store.check_file_sizes(gen, checksums=True, only=tuple(n for n in names if not store.read_on_demand(n)))
         self.info = store.read_json(gen / store.BUILD_INFO)
         generation_format.check(gen, self.info)  # before any file whose layout the format decides
         self.columns = c = Columns(gen)
@@ -371,6 +375,7 @@ class PassageTable:
                 if self._whoosh is None:
                     from whoosh.filedb.filestore import FileStorage
 
+                    store.check_before_reading(self.path, lambda name: name.startswith(store.WHOOSH_PREFIXES))
                     try:
                         ix = FileStorage(str(self.path), supports_mmap=False, readonly=True).open_index()
                         searcher = ix.searcher()
