@@ -155,6 +155,34 @@ class SourceOffsets:
             return source_start + offsets[i - starts[k]]
         return i + self._shifts[k]
 
+    def many(self, a: int, b: int) -> list[int]:
+        """``[self[i] for i in range(a, b)]`` (0 <= a <= b <= len), the runs found once for
+        the whole range rather than once per position."""
+        if a >= b:
+            return []
+        if not (0 <= a and b <= self._length):
+            raise IndexError((a, b))
+        starts, ends, shifts = self._starts, self._ends, self._shifts
+        if self._at < len(self._record) and (not starts or starts[-1] <= b - 1):
+            self._read_past(b - 1)
+        k = bisect_right(starts, a) - 1
+        last = len(starts) - 1
+        out = []
+        for i in range(a, b):
+            while k < last and starts[k + 1] <= i:
+                k += 1
+            if k < 0:
+                out.append(i)
+            elif i < ends[k]:
+                source_start, offsets = self._inside[k]
+                if isinstance(offsets, str):
+                    offsets = _run_offsets(offsets)
+                    self._inside[k] = (source_start, offsets)
+                out.append(source_start + offsets[i - starts[k]])
+            else:
+                out.append(i + shifts[k])
+        return out
+
 
 def _run_offsets(run: str) -> list[int]:
     """Per character of a run's normalized form, its source character within the run."""
