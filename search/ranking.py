@@ -363,26 +363,35 @@ class Ranker:
             if len(members) > RERANK:
                 members = _best(members, scores[members], RERANK)
             member_rows = rows[members]
-            leads = self.lead_lengths(member_rows[is_body[member_rows]]) if LEAD_WEIGHT else {}
-            for i, r in zip(members.tolist(), member_rows.tolist()):
+            body_rows = is_body[member_rows]
+            leads = self.lead_lengths(member_rows[body_rows]) if LEAD_WEIGHT else {}
+            # each member's bonus and factor in Python floats (the same arithmetic, in the
+            # same order, as on the array's elements), stored once per tier
+            bonuses, factors = [], []
+            for r, body in zip(member_rows.tolist(), body_rows.tolist()):
                 n = leads.get(r, 0)
                 text = t.norm(r)
-                bonus[i] += mean_idf * substance(lambda r=r: t.text(r), text, phrases, bool(is_body[r]),
-                                                 lambda r=r, text=text: self.numbers(r, text))
-                if is_body[r] and self.section_lead(r):
-                    factor[i] *= BRIEF_FACTOR
+                b = 0.0 + mean_idf * substance(lambda r=r: t.text(r), text, phrases, body,
+                                               lambda r=r, text=text: self.numbers(r, text))
+                f = 1.0
+                if body and self.section_lead(r):
+                    f *= BRIEF_FACTOR
                 if inside_names(text, phrases):
-                    factor[i] *= NAME_FACTOR
+                    f *= NAME_FACTOR
                 if n:
                     lead = text[:n]
-                    bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
+                    b += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
                 if multi:
                     found = [p for p in phrases if p in text]
                     if value != 0:
-                        bonus[i] += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
+                        b += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
                     span = shortest_span(text, found) if len(found) > 1 and PROXIMITY_WEIGHT else None
                     if span is not None:
-                        bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
+                        b += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
+                bonuses.append(b)
+                factors.append(f)
+            bonus[members] = bonuses
+            factor[members] = factors
         return bonus, factor
 
     def numbers(self, r: int, norm: str) -> int:
