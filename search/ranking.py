@@ -88,6 +88,7 @@ NAME_GAP = 2  # characters between the term and the name's suffix, at most
 NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
 RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
+NAMED_TABLE = 8  # a word's naming kept for every row once a query asks about this share (1 / n) of the rows
 CACHED_BYTES = 32 << 20  # at most this much of word statistics kept per generation (the newest word always)
 
 # Kept for anyone who imported them; the context signal replaced the two boosts.
@@ -109,6 +110,7 @@ class WordStats:
     # frequent word's warm query adds cached arrays instead of redoing the arithmetic
     part: np.ndarray | None = None
     own_named: np.ndarray | None = None
+    named_rows: np.ndarray | None = None  # per row of the table, named: kept once queries ask about many rows
 
     def named(self, doc_codes: np.ndarray, section_codes: np.ndarray) -> np.ndarray:
         """Per row (its report and section codes), whether the word is in its report's
@@ -120,7 +122,7 @@ class WordStats:
 
     def nbytes(self) -> int:
         return sum(a.nbytes for a in (self.rows, self.tf, self.title_codes, self.section_codes, self.part,
-                                      self.own_named) if a is not None)
+                                      self.own_named, self.named_rows) if a is not None)
 
 
 def _flags(codes: np.ndarray, n: int) -> np.ndarray:
@@ -190,8 +192,26 @@ class Ranker:
 
     def named(self, word: str, rows: np.ndarray) -> np.ndarray:
         """Per row, whether ``word`` (normalized) is in its heading path or report title."""
-        s = self.stats(word)
-        return s.named(self.table.doc[rows], self.table.section[rows])
+        return self._named_rows(self.stats(word), word, rows)
+
+    def _named_rows(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
+        """:meth:`WordStats.named` of ``rows``; asked about at least 1 / ``NAMED_TABLE`` of
+        the table's rows, read from a table of every row kept with the word (one gather
+        instead of two and two flag tables per query)."""
+        t = self.table
+        if len(rows) * NAMED_TABLE < len(t.live):
+            return s.named(t.doc[rows], t.section[rows])
+        table = s.named_rows
+        if table is None:
+            table = s.named(t.doc, t.section)
+            with self._lock:
+                if s.named_rows is None:
+                    s.named_rows = table
+                    if self._stats.get(word) is s:  # still cached: its size counts
+                        self._bytes += table.nbytes
+                        self._evict()
+                table = s.named_rows
+        return table[rows]
 
     def informativeness(self, word: str) -> float:
         """idf × the mean occurrences of ``word`` in the passages holding it (0 when
@@ -283,7 +303,7 @@ class Ranker:
                         if self._stats.get(word) is s:  # still cached: its size counts
                             self._bytes += named.nbytes
             return s.own_named
-        return s.named(t.doc[rows], t.section[rows])
+        return self._named_rows(s, word, rows)
 
     def _text_frequencies(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
         """Occurrences of ``word`` in the text of each of ``rows`` (0 for rows without

@@ -286,3 +286,28 @@ def test_numeral_at_reads_the_first_character_as_decoding_would():
         a = len("前".encode("utf-8"))
         b = a + len(text.encode("utf-8"))
         assert tiers._numeral_at(data, a, b) == (text[:1] in tiers._NUMERALS), text
+
+
+@pytest.mark.parametrize("nth", [2, 3])
+def test_named_table_kept_from_exactly_one_nth_of_the_rows_and_the_same_answers(counted, monkeypatch, nth):
+    """search.ranking.NAMED_TABLE: asked about len(table) / NAMED_TABLE rows or more, a
+    word's naming is read from a table of every row kept with it; fewer, computed for the
+    rows asked. Both give WordStats.named's answer."""
+    from search import ranking
+
+    s, t = counted
+    monkeypatch.setattr(ranking, "NAMED_TABLE", nth)  # the fixture's seven rows
+    n = len(t.live)
+    live = np.flatnonzero(t.live).astype(np.int64)
+    assert n > ranking.NAMED_TABLE
+    edge = -(-n // ranking.NAMED_TABLE)  # the fewest rows whose count × NAMED_TABLE reaches n
+    for word in ("耕地", "工作"):
+        few = Ranker(t, lambda w: s._containing(t, w))
+        rows = np.resize(live, edge - 1)
+        expected = few.stats(word).named(t.doc[rows], t.section[rows])
+        assert np.array_equal(few.named(word, rows), expected) and few.stats(word).named_rows is None
+        many = Ranker(t, lambda w: s._containing(t, w))
+        rows = np.resize(live, edge)
+        expected = many.stats(word).named(t.doc[rows], t.section[rows])
+        assert np.array_equal(many.named(word, rows), expected) and many.stats(word).named_rows is not None
+        assert many.stats(word).nbytes() >= many.stats(word).named_rows.nbytes + many.stats(word).rows.nbytes
