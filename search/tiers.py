@@ -258,8 +258,7 @@ def _after_the_term(t, rows: np.ndarray, term_rows: np.ndarray, open_: np.ndarra
         return [k for k in picked.tolist() if t.norm(int(rows[k]))[:1] in _NUMERALS]
     data, offsets = blob
     chosen = rows[picked]
-    return [k for k, a, b in zip(picked.tolist(), offsets[chosen].tolist(), offsets[chosen + 1].tolist())
-            if _numeral_at(data, a, b)]
+    return picked[_numerals_at(data, offsets[chosen], offsets[chosen + 1])].tolist()
 
 
 _NUMERAL_BYTES = frozenset(c.encode("utf-8") for c in _NUMERALS)
@@ -271,6 +270,29 @@ def _norm_blob(t):
     norms = getattr(t, "norms", None)
     data, offsets = getattr(norms, "data", None), getattr(norms, "offsets", None)
     return None if data is None or offsets is None else (data, offsets)
+
+
+_CJK_NUMERALS = np.array(sorted(ord(c) for c in _NUMERALS if ord(c) >= 0x800), dtype=np.int64)  # 3 bytes each
+
+
+def _numerals_at(data, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`_numeral_at` of each ``[start, end)`` of ``data`` at once: the first
+    character's code point read from its UTF-8 bytes (an ASCII digit, or a three-byte
+    character among ``_NUMERALS``)."""
+    out = np.zeros(len(starts), dtype=bool)
+    if not len(starts) or not len(data):
+        return out
+    u8 = np.frombuffer(data, dtype=np.uint8)
+    last = len(u8) - 1
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    first = u8[np.minimum(starts, last)].astype(np.int64)
+    size = ends - starts
+    digit = (size >= 1) & (first >= 0x30) & (first <= 0x39)
+    three = (size >= 3) & (first >= 0xE0) & (first < 0xF0)
+    second = u8[np.minimum(starts + 1, last)].astype(np.int64)
+    third = u8[np.minimum(starts + 2, last)].astype(np.int64)
+    code = ((first & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F)
+    return digit | (three & np.isin(code, _CJK_NUMERALS))
 
 
 def _numeral_at(data, a: int, b: int) -> bool:

@@ -311,3 +311,17 @@ def test_named_table_kept_from_exactly_one_nth_of_the_rows_and_the_same_answers(
         expected = many.stats(word).named(t.doc[rows], t.section[rows])
         assert np.array_equal(many.named(word, rows), expected) and many.stats(word).named_rows is not None
         assert many.stats(word).nbytes() >= many.stats(word).named_rows.nbytes + many.stats(word).rows.nbytes
+
+
+def test_numerals_at_reads_first_characters_as_one_by_one():
+    """tiers._numerals_at (the candidates of a frequent term at once) equals _numeral_at."""
+    from search import tiers
+
+    texts = ["一是", "十", "9", "0１", "（一）", "é", "", "一", "𠀀一", "a1", "七成", "三", "٣", "〇", "十一、"]
+    blob = _Blob(texts)
+    starts, ends = blob.offsets[:-1], blob.offsets[1:]
+    expected = [tiers._numeral_at(blob.data, int(a), int(b)) for a, b in zip(starts, ends)]
+    assert expected == [t[:1] in tiers._NUMERALS for t in texts]
+    assert tiers._numerals_at(blob.data, starts, ends).tolist() == expected
+    order = np.array([3, 0, 14, 6, 6, 1])
+    assert tiers._numerals_at(blob.data, starts[order], ends[order]).tolist() == [expected[i] for i in order]
