@@ -181,12 +181,10 @@ class Searcher:
     # ------------------------------------------------------------------ matching
     def _containing(self, t: PassageTable, needle: str) -> np.ndarray:
         """Sorted rows of live passages whose normalized text contains ``needle``."""
-        key = f"{id(t)}:{needle}"
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        key = (id(t), "text", needle)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
         rows = t.grams.candidates(needle).astype(np.int64)
         rows = rows[t.live[rows]]
         if len(needle) > 2 and len(rows):
@@ -195,6 +193,19 @@ class Searcher:
         if boundaries.bounded(needle) and len(rows):  # Latin letters / digits: word boundaries
             rows = rows[np.fromiter((boundaries.contains(t.text(r), needle) for r in rows.tolist()),
                                     dtype=bool, count=len(rows))]
+        return self._keep(key, rows)
+
+    def _cached(self, key: tuple) -> np.ndarray | None:
+        """The rows kept in the term cache under ``key``, or None."""
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+            return cached
+
+    def _keep(self, key: tuple, rows: np.ndarray) -> np.ndarray:
+        """Keep ``rows`` in the term cache under ``key`` (bounded by ``CACHE_TERMS`` and
+        ``CACHE_BYTES``, the newest always kept); return them."""
         with self._lock:
             old = self._cache.pop(key, None)
             if old is not None:
@@ -263,7 +274,15 @@ class Searcher:
     def _word_matches(self, t: PassageTable, norm: str) -> np.ndarray:
         """Rows holding the term by its words (search/relaxed.py): every jieba word of
         two or more characters (Whoosh's word field), each one-character part beside
-        its word; a term without multi-character words matches only as written."""
+        its word; a term without multi-character words matches only as written. Kept in
+        the term cache, as the rows holding a term as written are."""
+        key = (id(t), "words", norm)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        return self._keep(key, self._word_rows(t, norm))
+
+    def _word_rows(self, t: PassageTable, norm: str) -> np.ndarray:
         term_parts = relaxed.parts(t.analyzer.cut, norm)
         words = [p for p in dict.fromkeys(term_parts) if len(p) > 1]
         if not words:
@@ -393,12 +412,20 @@ class Searcher:
 
         start = (page - 1) * page_size
         # np.lexsort: last key sorts first; equal scores: the newer report, then reading order
-        keys = [t.reading_order[rows], -t.year[rows], -scores, tier]
-        if sort == "year":
-            keys.append(-t.year[rows])
+        neg_scores = -scores
+
+        def keys_of(picked: np.ndarray | None) -> list[np.ndarray]:
+            """The sort keys of the rows at indices ``picked`` (None: all)."""
+            r = rows if picked is None else rows[picked]
+            keys = [t.reading_order[r], -t.year[r], neg_scores if picked is None else neg_scores[picked],
+                    tier if picked is None else tier[picked]]
+            if sort == "year":
+                keys.append(-t.year[r])
+            return keys
+
         listed = None
         if group == "report":
-            order = np.lexsort(keys) if len(rows) else np.zeros(0, dtype=np.int64)
+            order = np.lexsort(keys_of(None)) if len(rows) else np.zeros(0, dtype=np.int64)
             listed, n_listed = grouping.report_groups(t, rows, order, needed=start + page_size)
             page_listed = listed[start:start + page_size]
             page_items = np.array([item.index for item in page_listed], dtype=np.int64)
@@ -406,9 +433,11 @@ class Searcher:
             wanted = min(len(rows), start + page_size)
             candidates = np.arange(len(rows))
             if len(rows) > 4 * wanted:
-                # only the best `wanted` of each tier can be on this page
-                candidates = _top_candidates(keys, wanted)
-            order = candidates[np.lexsort([k[candidates] for k in keys])]
+                # only the best `wanted` of each tier can be on this page (found from the
+                # tier, score and year keys; the others are read for those candidates only)
+                primary = [None, None, neg_scores, tier] + ([-t.year[rows]] if sort == "year" else [])
+                candidates = _top_candidates(primary, wanted)
+            order = candidates[np.lexsort(keys_of(candidates))]
             page_items = order[start:wanted]
         else:
             page_items = np.zeros(0, dtype=np.int64)
@@ -442,9 +471,11 @@ class Searcher:
                 item = page_listed[n]
                 hits[-1].more_in_report = item.more_in_report
                 hits[-1].also_in = [_report_ref(t.row(int(rows[j]))) for j in item.also_in]
+        docs = t.doc[rows]
+        per_doc = np.bincount(docs, minlength=1) if len(rows) else None  # rows per report code
         return Results(
-            query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(np.bincount(t.doc[rows], minlength=1))) if len(rows) else 0,
-            page=page, page_size=page_size, facets=_facets(t, rows), hits=hits, total_exact=len(exact),
+            query=q.raw, total=len(rows), total_docs=int(np.count_nonzero(per_doc)) if len(rows) else 0,
+            page=page, page_size=page_size, facets=_facets(t, rows, docs, per_doc), hits=hits, total_exact=len(exact),
             total_words=len(relaxed), total_context=len(loose.context), total_partial=len(loose.partial),
             group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
@@ -637,14 +668,15 @@ def facet_counts(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]
     return _facets(t, rows)
 
 
-def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
+def _facets(t: PassageTable, rows: np.ndarray, docs: np.ndarray | None = None,
+            rows_per_doc: np.ndarray | None = None) -> dict[str, dict[str, int]]:
     """Passages per value of every facet of the model, chosen by the field's column:
     a value table (most passages first), a bit set (every name of the table, in its
     order) or years (newest first). A column whose value is the report's (the same in
     every passage of a report) is counted per report, weighted by the report's rows:
     a frequent term's tens of thousands of rows are a few thousand reports."""
     out: dict[str, dict[str, int]] = {}
-    docs = t.doc[rows]
+    docs = t.doc[rows] if docs is None else docs
     per_doc = None  # rows of each report among ``rows``; None when a row has no report
     for f in t.model.filters:
         if not f.facet:
@@ -652,7 +684,11 @@ def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
         values = None if f.column == "bits" or (len(docs) and int(docs.min()) < 0) else _report_values(t, f.column_attr)
         if values is not None:
             if per_doc is None:
-                per_doc = np.bincount(docs, minlength=len(values)) if len(docs) else np.zeros(len(values), np.int64)
+                if rows_per_doc is not None and len(docs):  # np.bincount(docs) counted by the caller
+                    per_doc = rows_per_doc if len(rows_per_doc) >= len(values) else np.concatenate(
+                        [rows_per_doc, np.zeros(len(values) - len(rows_per_doc), rows_per_doc.dtype)])
+                else:
+                    per_doc = np.bincount(docs, minlength=len(values)) if len(docs) else np.zeros(len(values), np.int64)
             held = per_doc > 0
             column, weights = values[held], per_doc[held]
         else:
@@ -668,7 +704,7 @@ def _facets(t: PassageTable, rows: np.ndarray) -> dict[str, dict[str, int]]:
             names = getattr(t, f.names_attr)
             kept = column >= 0
             counts = _bincount(column[kept], None if weights is None else weights[kept], len(names))
-            pairs = [(str(names[i]), int(n)) for i, n in enumerate(counts) if n]
+            pairs = [(str(names[i]), n) for i, n in zip(np.flatnonzero(counts).tolist(), counts[counts != 0].tolist())]
             out[f.filter] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
     return out
 

@@ -103,8 +103,13 @@ def _count(found: dict[str, list[int]]) -> int:
 
 
 def _runs(offsets: Sequence[int], found: dict[str, list[int]]) -> list[tuple[int, int]]:
-    covered = sorted({offsets[k] for needle, starts in found.items()
-                      for start in starts for k in range(start, start + len(needle))})
+    many = getattr(offsets, "many", None)  # a SourceOffsets: a match's positions looked up together
+    if many is not None:
+        covered = sorted({p for needle, starts in found.items() for start in starts
+                          for p in many(start, start + len(needle))})
+    else:
+        covered = sorted({offsets[k] for needle, starts in found.items()
+                          for start in starts for k in range(start, start + len(needle))})
     runs: list[list[int]] = []
     for p in covered:  # consecutive source positions form one run
         if runs and runs[-1][1] == p:

@@ -88,6 +88,7 @@ NAME_GAP = 2  # characters between the term and the name's suffix, at most
 NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
 RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
+NAMED_TABLE = 8  # a word's naming kept for every row once a query asks about this share (1 / n) of the rows
 CACHED_BYTES = 32 << 20  # at most this much of word statistics kept per generation (the newest word always)
 
 # Kept for anyone who imported them; the context signal replaced the two boosts.
@@ -104,6 +105,12 @@ class WordStats:
     titles: int  # how many report titles there are
     sections: int  # how many heading paths
     idf: float
+    # per own row, the word's BM25 text part (NaN until a query ranks the row) and
+    # whether it is named in the row's title or heading path: kept with the word, so a
+    # frequent word's warm query adds cached arrays instead of redoing the arithmetic
+    part: np.ndarray | None = None
+    own_named: np.ndarray | None = None
+    named_rows: np.ndarray | None = None  # per row of the table, named: kept once queries ask about many rows
 
     def named(self, doc_codes: np.ndarray, section_codes: np.ndarray) -> np.ndarray:
         """Per row (its report and section codes), whether the word is in its report's
@@ -114,8 +121,8 @@ class WordStats:
         return _flags(self.title_codes, self.titles)[doc_codes] | _flags(self.section_codes, self.sections)[section_codes]
 
     def nbytes(self) -> int:
-        return self.rows.nbytes + (self.tf.nbytes if self.tf is not None else 0) + self.title_codes.nbytes \
-            + self.section_codes.nbytes
+        return sum(a.nbytes for a in (self.rows, self.tf, self.title_codes, self.section_codes, self.part,
+                                      self.own_named, self.named_rows) if a is not None)
 
 
 def _flags(codes: np.ndarray, n: int) -> np.ndarray:
@@ -150,6 +157,9 @@ class Ranker:
         self._lead: np.ndarray | None = None
         self._numbers: np.ndarray | None = None
         self._leads: np.ndarray | None = None
+        self._saturation: np.ndarray | None = None
+        self._row_weight: np.ndarray | None = None
+        self._is_body: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -182,8 +192,26 @@ class Ranker:
 
     def named(self, word: str, rows: np.ndarray) -> np.ndarray:
         """Per row, whether ``word`` (normalized) is in its heading path or report title."""
-        s = self.stats(word)
-        return s.named(self.table.doc[rows], self.table.section[rows])
+        return self._named_rows(self.stats(word), word, rows)
+
+    def _named_rows(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
+        """:meth:`WordStats.named` of ``rows``; asked about at least 1 / ``NAMED_TABLE`` of
+        the table's rows, read from a table of every row kept with the word (one gather
+        instead of two and two flag tables per query)."""
+        t = self.table
+        if len(rows) * NAMED_TABLE < len(t.live):
+            return s.named(t.doc[rows], t.section[rows])
+        table = s.named_rows
+        if table is None:
+            table = s.named(t.doc, t.section)
+            with self._lock:
+                if s.named_rows is None:
+                    s.named_rows = table
+                    if self._stats.get(word) is s:  # still cached: its size counts
+                        self._bytes += table.nbytes
+                        self._evict()
+                table = s.named_rows
+        return table[rows]
 
     def informativeness(self, word: str) -> float:
         """idf × the mean occurrences of ``word`` in the passages holding it (0 when
@@ -201,6 +229,81 @@ class Ranker:
             weights = np.array([KIND_WEIGHTS.get(n, 1.0) for n in names] or [1.0], dtype=np.float64)
             self._kind_weight = weights[codes]
         return self._kind_weight
+
+    def is_body(self) -> np.ndarray:
+        """Per row, whether its kind weighs as a body paragraph (once per generation)."""
+        if self._is_body is None:
+            self._is_body = self.kind_weight() == KIND_WEIGHTS["body"]
+        return self._is_body
+
+    def saturation(self) -> np.ndarray:
+        """Per row, BM25's length saturation ``K1 * (1 - B + B * length / average)``, the
+        length never below ``LENGTH_FLOOR`` × the average (once per generation: the same
+        arithmetic on each row as a query's rows alone, so the same numbers)."""
+        if self._saturation is None:
+            t = self.table
+            length = np.maximum(t.length, LENGTH_FLOOR * t.avg_length)  # never reward being short
+            self._saturation = K1 * (1.0 - B + B * length / t.avg_length)
+        return self._saturation
+
+    def row_weight(self) -> np.ndarray:
+        """Per row, what its score is multiplied by last: its kind's weight, a body
+        passage's scaled by ``(length / SHORT_CHARS) ** SHORT_POWER`` below
+        ``SHORT_CHARS`` (once per generation)."""
+        if self._row_weight is None:
+            weight = self.kind_weight()
+            short = np.minimum(1.0, self.table.length / SHORT_CHARS) ** SHORT_POWER
+            self._row_weight = np.where(weight == KIND_WEIGHTS["body"], weight * short, weight)
+        return self._row_weight
+
+    def _text_part(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
+        """The BM25 text evidence ``idf * tf * (K1 + 1) / (tf + saturation)`` of ``word``
+        for each of ``rows`` (0 for rows without it). Each row's value is computed the
+        first time a query ranks it and kept with the word's statistics."""
+        out = np.zeros(len(rows), dtype=np.float64)
+        if not len(s.rows) or not len(rows):
+            return out
+        own = len(rows) == len(s.rows) and np.array_equal(rows, s.rows)
+        with self._lock:
+            if s.part is None:
+                s.part = np.full(len(s.rows), np.nan, dtype=np.float64)
+                if self._stats.get(word) is s:  # still cached: its size counts
+                    self._bytes += s.part.nbytes
+            part = s.part
+        if own:
+            pos, present = None, None
+            known = part[:]
+        else:
+            pos, present = rowsets.positions(s.rows, rows)
+            known = part[pos]
+        missing = np.isnan(known)
+        if missing.any():
+            wanted = (rows if own else rows[present])[missing]
+            tf = self._text_frequencies(s, word, wanted)
+            value = s.idf * tf * (K1 + 1.0) / (tf + self.saturation()[wanted])
+            where = np.flatnonzero(missing) if own else pos[missing]
+            part[where] = value
+            known = part[pos] if not own else part
+        if own:
+            out[:] = known
+        else:
+            out[present] = known
+        return out
+
+    def _named_part(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
+        """Per row of ``rows``, whether the word is named in its title or heading path;
+        for the word's own rows kept with its statistics."""
+        t = self.table
+        if len(rows) == len(s.rows) and np.array_equal(rows, s.rows):
+            if s.own_named is None:
+                named = s.named(t.doc[rows], t.section[rows])
+                with self._lock:
+                    if s.own_named is None:
+                        s.own_named = named
+                        if self._stats.get(word) is s:  # still cached: its size counts
+                            self._bytes += named.nbytes
+            return s.own_named
+        return self._named_rows(s, word, rows)
 
     def _text_frequencies(self, s: WordStats, word: str, rows: np.ndarray) -> np.ndarray:
         """Occurrences of ``word`` in the text of each of ``rows`` (0 for rows without
@@ -232,19 +335,13 @@ class Ranker:
 
     def bm25f(self, rows: np.ndarray, words: list[str]) -> np.ndarray:
         """Text and context evidence of ``rows`` for the query ``words`` (normalized)."""
-        t = self.table
         scores = np.zeros(len(rows), dtype=np.float64)
         if not len(rows) or not words:
             return scores
-        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)  # never reward being short
-        saturation = K1 * (1.0 - B + B * length / t.avg_length)
-        doc_codes, section_codes = t.doc[rows], t.section[rows]
         for word in words:
             s = self.stats(word)
-            tf = self._text_frequencies(s, word, rows)
-            scores += s.idf * tf * (K1 + 1.0) / (tf + saturation)
-            named = s.named(doc_codes, section_codes)
-            scores += CONTEXT_WEIGHT * s.idf * named
+            scores += self._text_part(s, word, rows)
+            scores += CONTEXT_WEIGHT * s.idf * self._named_part(s, word, rows)
         return scores
 
     def score(self, rows: np.ndarray, words: list[str], phrases: list[str], tier: np.ndarray | None = None
@@ -252,12 +349,9 @@ class Ranker:
         """The ranking score of ``rows``: ``words`` are the query's jieba words,
         ``phrases`` its terms as written (normalized); ``tier`` the match tier of each
         row (0 exact, 1 words), whose best ``RERANK`` rows get proximity and coverage."""
-        t = self.table
         scores = self.bm25f(rows, words)
         if not len(rows):
             return scores
-        length = np.maximum(t.length[rows], LENGTH_FLOOR * t.avg_length)
-        saturation = K1 * (1.0 - B + B * length / t.avg_length)
         phrases = [p for p in dict.fromkeys(phrases) if p]
         idfs = []
         for phrase in phrases:
@@ -266,13 +360,10 @@ class Ranker:
             if phrase in words:
                 continue  # already counted as a word
             tf = self._text_frequencies(s, phrase, rows)
-            scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + saturation)
+            scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + self.saturation()[rows])
         bonus, factor = self._rerank(rows, scores, phrases, idfs, tier)
         scores = (scores + bonus) * factor
-        weight = self.kind_weight()[rows]
-        short = np.minimum(1.0, t.length[rows] / SHORT_CHARS) ** SHORT_POWER
-        weight = np.where(weight == KIND_WEIGHTS["body"], weight * short, weight)
-        return scores * weight
+        return scores * self.row_weight()[rows]
 
     def _rerank(self, rows, scores, phrases, idfs, tier) -> tuple[np.ndarray, np.ndarray]:
         """Lead, coverage, proximity, sentence and figure bonuses and the name factor for
@@ -284,7 +375,7 @@ class Ranker:
         multi = len(phrases) > 1 and (COVERAGE_WEIGHT or PROXIMITY_WEIGHT)
         tier = np.zeros(len(rows), np.int8) if tier is None else tier
         t = self.table
-        is_body = self.kind_weight() == KIND_WEIGHTS["body"]
+        is_body = self.is_body()
         mean_idf = float(np.mean(idfs))
         pairs = list(zip(phrases, idfs))
         for value in rowsets.unique(tier).tolist():
@@ -292,26 +383,35 @@ class Ranker:
             if len(members) > RERANK:
                 members = _best(members, scores[members], RERANK)
             member_rows = rows[members]
-            leads = self.lead_lengths(member_rows[is_body[member_rows]]) if LEAD_WEIGHT else {}
-            for i, r in zip(members.tolist(), member_rows.tolist()):
+            body_rows = is_body[member_rows]
+            leads = self.lead_lengths(member_rows[body_rows]) if LEAD_WEIGHT else {}
+            # each member's bonus and factor in Python floats (the same arithmetic, in the
+            # same order, as on the array's elements), stored once per tier
+            bonuses, factors = [], []
+            for r, body in zip(member_rows.tolist(), body_rows.tolist()):
                 n = leads.get(r, 0)
                 text = t.norm(r)
-                bonus[i] += mean_idf * substance(lambda r=r: t.text(r), text, phrases, bool(is_body[r]),
-                                                 lambda r=r, text=text: self.numbers(r, text))
-                if is_body[r] and self.section_lead(r):
-                    factor[i] *= BRIEF_FACTOR
+                b = 0.0 + mean_idf * substance(lambda r=r: t.text(r), text, phrases, body,
+                                               lambda r=r, text=text: self.numbers(r, text))
+                f = 1.0
+                if body and self.section_lead(r):
+                    f *= BRIEF_FACTOR
                 if inside_names(text, phrases):
-                    factor[i] *= NAME_FACTOR
+                    f *= NAME_FACTOR
                 if n:
                     lead = text[:n]
-                    bonus[i] += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
+                    b += LEAD_WEIGHT * sum(idf for p, idf in pairs if p in lead)
                 if multi:
                     found = [p for p in phrases if p in text]
                     if value != 0:
-                        bonus[i] += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
+                        b += COVERAGE_WEIGHT * mean_idf * len(found) / len(phrases)
                     span = shortest_span(text, found) if len(found) > 1 and PROXIMITY_WEIGHT else None
                     if span is not None:
-                        bonus[i] += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
+                        b += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
+                bonuses.append(b)
+                factors.append(f)
+            bonus[members] = bonuses
+            factor[members] = factors
         return bonus, factor
 
     def numbers(self, r: int, norm: str) -> int:
@@ -357,6 +457,7 @@ def _best(members: np.ndarray, member_scores: np.ndarray, n: int) -> np.ndarray:
     return members[chosen]
 
 
+_NAME_SUFFIX = re.compile("|".join(re.escape(suffix) for suffix in NAME_SUFFIXES))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 _SENTENCE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
@@ -417,6 +518,8 @@ def count_numbers(norm: str) -> int:
 def inside_names(norm: str, phrases: list[str]) -> bool:
     """Whether some term occurs in ``norm`` and every occurrence of it is followed,
     within ``NAME_GAP`` characters, by the suffix of a proper name (三峡 in 重庆三峡学院)."""
+    if _NAME_SUFFIX.search(norm) is None:  # no name's suffix anywhere: no term inside a name
+        return False
     for p in phrases:
         at = norm.find(p)
         if at < 0:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.generation import assist_tables, keyindex, pinyin_readings
+from index.generation import assist_tables, keyindex, pinyin_readings, store
 from index.generation.keyindex import KeyIndex, PrefixIndex
 from index.generation.vocabulary import DICTIONARY, HEADING, KIND_NAMES, PHRASE, WORD, read_vocabulary
 from index.normalize import normalize
@@ -204,6 +204,8 @@ def vocabulary_of(gen: Path) -> Vocabulary:
         vocab.verify()
         return vocab
     if assist_tables.present(gen):
+        # their bytes checked now, not when the generation was opened (store.read_on_demand)
+        store.check_before_reading(gen, lambda name: name in assist_tables.FILES)
         vocab = Vocabulary.mapped(assist_tables.AssistTables(gen))  # a damaged file: IndexMissing, as columns
     else:
         try:

@@ -163,8 +163,12 @@ class PassageTable:
     def __init__(self, gen: Path):
         self.path = gen
         # every file of the generation as it was written (Whoosh's segments too, which
-        # queries open lazily): a truncated or missing one is reported now, by name
-        store.check_file_sizes(gen, checksums=store.verify_checksums())
+        # queries open lazily): a truncated or missing one is reported now, by name; the
+        # bytes (CRC-32) of every file a search reads, those of Whoosh's segments and the
+        # assistance tables when they are first opened (store.read_on_demand)
+        names = store.check_file_sizes(gen)
+        if store.verify_checksums():
+            store.check_file_sizes(gen, checksums=True, only=tuple(n for n in names if not store.read_on_demand(n)))
         self.info = store.read_json(gen / store.BUILD_INFO)
         generation_format.check(gen, self.info)  # before any file whose layout the format decides
         self.columns = c = Columns(gen)
@@ -233,28 +237,49 @@ class PassageTable:
         doc_id = self.doc_ids[code]
         seq = int(self.seq[r])
         values: dict = {}
-        for f in self.model.fields:
-            if f.json is None and f.column is None:
-                continue
-            if f.column == "text":
-                values[f.name] = self.text(r)
-            elif f.column == "code":
-                values[f.name] = self._value(f, r)
-            elif f.column == "bits":
-                bits = int(getattr(self, f.column_attr)[r])
-                values[f.name] = tuple(name for i, name in enumerate(getattr(self, f.names_attr)) if bits >> i & 1)
-            elif f.column == "year":
-                values[f.name] = int(getattr(self, f.column_attr)[r]) or None
-            elif f.column == "int":
-                values[f.name] = int(getattr(self, f.column_attr)[r])
-            elif f.name == "title":
-                values[f.name] = self._titles[code]
+        for name, kind, column, names, empty in self._row_plan:
+            if kind == "text":
+                values[name] = self.text(r)
+            elif kind == "code":
+                c = int(column[r])
+                values[name] = empty if c < 0 else names[c]
+            elif kind == "bits":
+                bits = int(column[r])
+                values[name] = tuple(n for i, n in enumerate(names) if bits >> i & 1)
+            elif kind == "year":
+                values[name] = int(column[r]) or None
+            elif kind == "int":
+                values[name] = int(column[r])
+            else:  # the report's title
+                values[name] = self._titles[code]
         known = {k: v for k, v in values.items() if k in ROW_ATTRIBUTES}
         known.setdefault("town", None)
         known.setdefault("county", None)
         known.setdefault("year", None)
         return Row(row=r, passage_id=f"{doc_id}:{seq}", norm=self.norm(r),
                    values={k: v for k, v in values.items() if k not in ROW_ATTRIBUTES}, **known)
+
+    @cached_property
+    def _row_plan(self) -> list[tuple]:
+        """Per field :meth:`row` reads, (name, how, column, value table, empty value),
+        each looked up once per generation rather than once per field and row."""
+        plan = []
+        for f in self.model.fields:
+            if f.json is None and f.column is None:
+                continue
+            if f.column == "text":
+                plan.append((f.name, "text", None, None, None))
+            elif f.column == "code":
+                names = self.section_names if f.names_blob == "sections" else (
+                    self.columns.texts(f.names_blob) if f.names_blob else getattr(self, f.names_attr))
+                plan.append((f.name, "code", getattr(self, f.column_attr), names, f.empty))
+            elif f.column == "bits":
+                plan.append((f.name, "bits", getattr(self, f.column_attr), list(getattr(self, f.names_attr)), None))
+            elif f.column in ("year", "int"):
+                plan.append((f.name, f.column, getattr(self, f.column_attr), None, None))
+            elif f.name == "title":
+                plan.append((f.name, "title", None, None, None))
+        return plan
 
     def _value(self, f, r: int):
         """The value of code column ``f`` at row ``r`` (``f.empty`` for none)."""
@@ -350,6 +375,7 @@ class PassageTable:
                 if self._whoosh is None:
                     from whoosh.filedb.filestore import FileStorage
 
+                    store.check_before_reading(self.path, lambda name: name.startswith(store.WHOOSH_PREFIXES))
                     try:
                         ix = FileStorage(str(self.path), supports_mmap=False, readonly=True).open_index()
                         searcher = ix.searcher()

@@ -47,6 +47,7 @@ CONTEXT_FACTOR = 1.2  # a match in context's score × this (about 1 / PARTIAL_FA
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")
 LIST_SCAN = 300  # candidates checked for a list lead-in at most, per term (each may read source text)
+SCAN_BLOCK = 4096  # rows looked at together while finding those candidates (any size gives the same ones)
 _NUMERALS = set("一二三四五六七八九十0123456789")  # how a list item's normalized text starts
 # a numbered list item: （一） (1) 1. 1、 一、 一是
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百\d]{1,3}[）)]|\d{1,3}[.．、]|[一二三四五六七八九十]{1,3}[、是])")
@@ -109,11 +110,20 @@ def lead_in(t, r: int, needle: str | None = None) -> int | None:
     are read in their normalized form (an item's starts with its numeral), and the
     source text (slower to read) only of the one holding the needle and of ``r``."""
     doc = t.doc[r]
+    blob = _norm_blob(t) if needle is not None else None
+    nb = needle.encode("utf-8") if blob is not None else b""
     for k in range(1, LIST_REACH + 1):
         p = r - k
         if p < 0 or t.doc[p] != doc:
             return None
-        if needle is not None:
+        if blob is not None:  # the mapped normalized bytes: nothing decoded
+            data, offsets = blob
+            a, b = int(offsets[p]), int(offsets[p + 1])
+            if data.find(nb, a, b) < 0:
+                if _numeral_at(data, a, b):
+                    continue
+                return None
+        elif needle is not None:
             norm = t.norm(p)
             if needle not in norm:
                 if norm[:1] in _NUMERALS:
@@ -229,11 +239,70 @@ def _after_the_term(t, rows: np.ndarray, term_rows: np.ndarray, open_: np.ndarra
     far more than these checks."""
     if not len(term_rows) or not len(rows):
         return []
-    at = np.searchsorted(term_rows, rows) - 1
-    ok = open_ & (at >= 0)
-    before = term_rows[np.maximum(at, 0)]
-    ok &= (rows - before >= 1) & (rows - before <= LIST_REACH) & (t.doc[before] == t.doc[rows])
-    return [k for k in np.flatnonzero(ok)[:LIST_SCAN].tolist() if t.norm(int(rows[k]))[:1] in _NUMERALS]
+    found = []  # the first LIST_SCAN candidates, found a block of rows at a time (a frequent term's
+    taken = 0  # tens of thousands of rows usually yield them in the first block)
+    for lo in range(0, len(rows), SCAN_BLOCK):
+        block = rows[lo:lo + SCAN_BLOCK]
+        at = np.searchsorted(term_rows, block) - 1
+        ok = open_[lo:lo + SCAN_BLOCK] & (at >= 0)
+        before = term_rows[np.maximum(at, 0)]
+        ok &= (block - before >= 1) & (block - before <= LIST_REACH) & (t.doc[before] == t.doc[block])
+        got = np.flatnonzero(ok)[:LIST_SCAN - taken] + lo
+        found.append(got)
+        taken += len(got)
+        if taken >= LIST_SCAN:
+            break
+    picked = np.concatenate(found)
+    blob = _norm_blob(t)
+    if blob is None:
+        return [k for k in picked.tolist() if t.norm(int(rows[k]))[:1] in _NUMERALS]
+    data, offsets = blob
+    chosen = rows[picked]
+    return picked[_numerals_at(data, offsets[chosen], offsets[chosen + 1])].tolist()
+
+
+_NUMERAL_BYTES = frozenset(c.encode("utf-8") for c in _NUMERALS)
+
+
+def _norm_blob(t):
+    """(mapped bytes, offsets) of the normalized passage texts of ``t``, or None for a
+    table without them (then each text is decoded)."""
+    norms = getattr(t, "norms", None)
+    data, offsets = getattr(norms, "data", None), getattr(norms, "offsets", None)
+    return None if data is None or offsets is None else (data, offsets)
+
+
+_CJK_NUMERALS = np.array(sorted(ord(c) for c in _NUMERALS if ord(c) >= 0x800), dtype=np.int64)  # 3 bytes each
+
+
+def _numerals_at(data, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`_numeral_at` of each ``[start, end)`` of ``data`` at once: the first
+    character's code point read from its UTF-8 bytes (an ASCII digit, or a three-byte
+    character among ``_NUMERALS``)."""
+    out = np.zeros(len(starts), dtype=bool)
+    if not len(starts) or not len(data):
+        return out
+    u8 = np.frombuffer(data, dtype=np.uint8)
+    last = len(u8) - 1
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    first = u8[np.minimum(starts, last)].astype(np.int64)
+    size = ends - starts
+    digit = (size >= 1) & (first >= 0x30) & (first <= 0x39)
+    three = (size >= 3) & (first >= 0xE0) & (first < 0xF0)
+    second = u8[np.minimum(starts + 1, last)].astype(np.int64)
+    third = u8[np.minimum(starts + 2, last)].astype(np.int64)
+    code = ((first & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F)
+    return digit | (three & np.isin(code, _CJK_NUMERALS))
+
+
+def _numeral_at(data, a: int, b: int) -> bool:
+    """Whether the UTF-8 text ``data[a:b]`` starts with one of ``_NUMERALS`` (as
+    ``text[:1] in _NUMERALS``, its first character read from the bytes)."""
+    if a >= b:
+        return False
+    first = data[a]
+    size = 1 if first < 0x80 else 2 if first < 0xE0 else 3 if first < 0xF0 else 4
+    return bytes(data[a:min(a + size, b)]) in _NUMERAL_BYTES
 
 
 def _and(clauses, rows_of) -> np.ndarray:

@@ -190,8 +190,13 @@ def test_an_update_with_nothing_to_do_still_repairs_a_same_size_damaged_file(thr
         _flip_keeping_time(gen / name)
     else:
         _flip_byte(gen / name, (gen / name).stat().st_size - 1)
-    with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):  # what the server would say
-        Searcher(index).search("五星支部")
+    if store.read_on_demand(name):  # a search reads Whoosh's mapped copies: checked when Whoosh is opened
+        assert Searcher(index).search("五星支部").total == 1
+        with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):
+            Searcher(index).current_table().whoosh
+    else:
+        with pytest.raises(IndexMissing, match=name.replace(".", r"\.")):  # what the server would say
+            Searcher(index).search("五星支部")
     report = update(corpus, index, workers=1)
     assert not any(note.startswith("nothing changed") for note in report.notes), report.notes
     assert any("damaged" in note and name in note for note in report.notes), report.notes
@@ -386,3 +391,63 @@ def test_a_signal_before_the_switch_still_says_the_index_was_left_as_it_was(thre
     assert result.exit_code == 143
     assert "stopped by SIGTERM: the index was left as it was" in result.output
     assert _live(index) == before
+
+
+# ------------------------------------------- checksums of files only some queries read
+
+
+def test_files_read_on_demand_are_whoosh_and_the_assistance_tables(three):
+    """store.read_on_demand: Whoosh's files and assist.bin / assist.json, nothing a plain
+    search reads (the columns, the bigram and word maps, the dictionary, the records)."""
+    from index.generation import assist_tables
+
+    _, index = three
+    names = list(store.read_manifest(_live(index))["files"])
+    later = sorted(n for n in names if store.read_on_demand(n))
+    assert set(assist_tables.FILES) <= set(later)
+    assert any(n.endswith(".seg") for n in later) and any(n.endswith(".toc") for n in later)
+    assert set(later) == {n for n in names if n.endswith((".seg", ".toc")) or n.startswith("MAIN_")} | set(assist_tables.FILES)
+    assert not any(n.startswith(("col.", "norm.", "edits.", "grams", "wordrows", "jieba")) for n in later)
+    assert "build.json" not in later and "documents.json" not in later
+
+
+@pytest.mark.parametrize("keep_time", [False, True])
+def test_damaged_assistance_tables_are_reported_when_first_read_never_used(three, keep_time):
+    """assist.bin of other bytes (same size; its time kept or not): a search that needs
+    no assistance answers from the files it read, all checked at open; did-you-mean,
+    which reads the tables, reports the file by name instead of using it."""
+    from search import suggest
+
+    _, index = three
+    path = _live(index) / "assist.bin"
+    (_flip_keeping_time if keep_time else _flip_byte)(path)
+    suggest._CACHE.clear()
+    s = Searcher(index)
+    assert s.search("五星支部", did_you_mean=False).total == 1
+    with pytest.raises(IndexMissing, match=r"assist\.bin"):
+        s.search("五心支部")  # no hit: did-you-mean reads the tables
+    with pytest.raises(IndexMissing, match=r"assist\.bin"):
+        suggest.complete(Searcher(index), "五星")
+    suggest._CACHE.clear()
+
+
+def test_a_damaged_whoosh_segment_is_reported_when_whoosh_is_opened(three):
+    _, index = three
+    gen = _live(index)
+    _flip_keeping_time(gen / _a_segment(gen))
+    s = Searcher(index)
+    assert s.search("五星支部").total == 1  # the query side reads Whoosh's mapped copies, checked at open
+    with pytest.raises(IndexMissing, match=r"\.seg"):
+        s.current_table().whoosh
+
+
+def test_files_read_on_demand_unchecked_with_checksums_off(three, monkeypatch):
+    _, index = three
+    gen = _live(index)
+    _flip_keeping_time(gen / "assist.bin")
+    monkeypatch.setenv("GOVSEARCH_CHECKSUMS", "0")
+    store.check_before_reading(gen, lambda name: True)  # sizes alone: the damage goes unseen, as documented
+    monkeypatch.setenv("GOVSEARCH_CHECKSUMS", "1")
+    with pytest.raises(IndexMissing, match=r"assist\.bin"):
+        store.check_before_reading(gen, lambda name: name == "assist.bin")
+    store.check_before_reading(gen, lambda name: name == "build.json")  # only the files asked for

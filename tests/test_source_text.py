@@ -133,3 +133,33 @@ def test_a_generation_of_this_format_without_edit_records_is_damaged(tmp_path):
     with pytest.raises(IndexMissing) as caught:
         Searcher(tmp_path / "i").search("五星支部")
     assert "edits.bin" in caught.value.message and "govsearch index build" in caught.value.hint
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=REPORTISH, max_size=80), st.randoms(use_true_random=False))
+def test_source_offsets_read_in_any_order_as_normalize_with_offsets(text, rnd):
+    """SourceOffsets reads its record only as far as the positions asked for: asked in
+    any order (back and forth), every position is normalize_with_offsets's."""
+    norm, offsets = normalize_with_offsets(text)
+    mapped = SourceOffsets(norm, edits(text))
+    order = list(range(len(norm)))
+    rnd.shuffle(order)
+    assert [mapped[i] for i in order] == [offsets[i] for i in order]
+    if norm:
+        assert mapped[-1] == offsets[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=REPORTISH, max_size=80), st.randoms(use_true_random=False))
+def test_source_offsets_of_a_range_as_one_by_one(text, rnd):
+    """SourceOffsets.many(a, b) (a match's positions) equals the positions one by one,
+    whatever was read of the record before."""
+    norm, offsets = normalize_with_offsets(text)
+    mapped = SourceOffsets(norm, edits(text))
+    for _ in range(4):
+        a = rnd.randint(0, len(norm))
+        b = rnd.randint(a, len(norm))
+        assert mapped.many(a, b) == offsets[a:b]
+        if norm and rnd.random() < 0.5:
+            i = rnd.randrange(len(norm))
+            assert mapped[i] == offsets[i]

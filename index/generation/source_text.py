@@ -97,34 +97,41 @@ class SourceOffsets:
     gives — read from a passage's normalized text and edit record instead of normalizing
     the source text again. Each position is looked up when asked for (a binary search
     over the record's runs), so marking a few matches costs a few lookups, not a list as
-    long as the passage."""
+    long as the passage; the record is read only as far as the positions asked for."""
 
-    __slots__ = ("_starts", "_ends", "_shifts", "_inside", "_length")
+    __slots__ = ("_starts", "_ends", "_shifts", "_inside", "_length", "_record", "_at", "_pos", "_shift")
 
     def __init__(self, norm: str, record: str):
         self._length = len(norm)
-        starts: list[int] = []  # normalized position of each run's form
-        ends: list[int] = []  # ... and where it ends
-        shifts: list[int] = []  # source minus normalized position just after the run
-        inside: list[tuple[int, list[int]]] = []  # the run's source start, its own offsets
-        i, n, pos, shift = 0, len(record), 0, 0
-        while i < n:
-            gap, mapped, length = ord(record[i]), ord(record[i + 1]), ord(record[i + 2])
+        self._starts: list[int] = []  # normalized position of each run's form
+        self._ends: list[int] = []  # ... and where it ends
+        self._shifts: list[int] = []  # source minus normalized position just after the run
+        self._inside: list = []  # the run's source start, the run (its own offsets: on first use)
+        self._record, self._at, self._pos, self._shift = record, 0, 0, 0  # how far the record is read
+
+    def _read_past(self, i: int) -> None:
+        """Read the record's runs until one starts after normalized position ``i`` (or
+        the record ends): then the runs read hold every run starting at or before ``i``."""
+        record, at, pos, shift = self._record, self._at, self._pos, self._shift
+        n = len(record)
+        starts, ends, shifts, inside = self._starts, self._ends, self._shifts, self._inside
+        while at < n and (not starts or starts[-1] <= i):
+            gap, mapped, length = ord(record[at]), ord(record[at + 1]), ord(record[at + 2])
             if gap < _BASE and mapped < _BASE and length < _BASE:
-                i += 3
+                at += 3
             else:
-                (gap, mapped, length), i = _numbers(record, i)
-            at = pos + gap
-            run = record[i : i + length]
-            i += length
-            source_start = at + shift
+                (gap, mapped, length), at = _numbers(record, at)
+            start = pos + gap
+            run = record[at : at + length]
+            at += length
+            source_start = start + shift
             shift += length - mapped
-            starts.append(at)
-            ends.append(at + mapped)
+            starts.append(start)
+            ends.append(start + mapped)
             shifts.append(shift)
-            inside.append((source_start, _run_offsets(run) if mapped else []))
-            pos = at + mapped
-        self._starts, self._ends, self._shifts, self._inside = starts, ends, shifts, inside
+            inside.append((source_start, run))
+            pos = start + mapped
+        self._at, self._pos, self._shift = at, pos, shift
 
     def __len__(self) -> int:
         return self._length
@@ -134,13 +141,47 @@ class SourceOffsets:
             i += self._length
         if not 0 <= i < self._length:
             raise IndexError(i)
-        k = bisect_right(self._starts, i) - 1
+        starts = self._starts
+        if self._at < len(self._record) and (not starts or starts[-1] <= i):
+            self._read_past(i)
+        k = bisect_right(starts, i) - 1
         if k < 0:
             return i
         if i < self._ends[k]:  # inside the normalized form of run k
             source_start, offsets = self._inside[k]
-            return source_start + offsets[i - self._starts[k]]
+            if isinstance(offsets, str):  # the run itself until a position inside it is asked for
+                offsets = _run_offsets(offsets)
+                self._inside[k] = (source_start, offsets)
+            return source_start + offsets[i - starts[k]]
         return i + self._shifts[k]
+
+    def many(self, a: int, b: int) -> list[int]:
+        """``[self[i] for i in range(a, b)]`` (0 <= a <= b <= len), the runs found once for
+        the whole range rather than once per position."""
+        if a >= b:
+            return []
+        if not (0 <= a and b <= self._length):
+            raise IndexError((a, b))
+        starts, ends, shifts = self._starts, self._ends, self._shifts
+        if self._at < len(self._record) and (not starts or starts[-1] <= b - 1):
+            self._read_past(b - 1)
+        k = bisect_right(starts, a) - 1
+        last = len(starts) - 1
+        out = []
+        for i in range(a, b):
+            while k < last and starts[k + 1] <= i:
+                k += 1
+            if k < 0:
+                out.append(i)
+            elif i < ends[k]:
+                source_start, offsets = self._inside[k]
+                if isinstance(offsets, str):
+                    offsets = _run_offsets(offsets)
+                    self._inside[k] = (source_start, offsets)
+                out.append(source_start + offsets[i - starts[k]])
+            else:
+                out.append(i + shifts[k])
+        return out
 
 
 def _run_offsets(run: str) -> list[int]:

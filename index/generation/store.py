@@ -184,6 +184,35 @@ def check_file_sizes(gen: Path, checksums: bool = False, only: tuple[str, ...] |
     return list(files)
 
 
+# Files only some queries read, whose checksum a query process checks when it first
+# opens them rather than when it opens the generation: Whoosh's segments (the index of
+# record; the query side reads its mapped copies) and the query-assistance tables
+# (did-you-mean, pinyin, completion). Their sizes are still checked at open.
+WHOOSH_PREFIXES = ("MAIN_", "_MAIN_")
+ASSIST_FILES = ("assist.bin", "assist.json")
+
+
+def read_on_demand(name: str) -> bool:
+    """Whether a query process checks the checksum of generation file ``name`` when it
+    first reads it (:func:`check_before_reading`) instead of when it opens the generation."""
+    return name.startswith(WHOOSH_PREFIXES) or name in ASSIST_FILES
+
+
+def check_before_reading(gen: Path, wanted) -> None:
+    """With checksums on (:func:`verify_checksums`), raise :class:`IndexDamaged` when a
+    file of the generation's manifest for which ``wanted(name)`` is true is missing, of
+    another size or of other bytes than were written: what a process calls before it
+    first reads files :func:`read_on_demand` left unchecked at open."""
+    if not verify_checksums():
+        return
+    manifest = read_manifest(gen)
+    if manifest is None:
+        return
+    names = tuple(name for name in manifest["files"] if wanted(name))
+    if names:
+        check_file_sizes(gen, checksums=True, only=names)
+
+
 def record_is_sound(gen: Path, name: str) -> bool:
     """Whether a record file of the generation (``build.json`` …) is as it was written,
     by the manifest's size and checksum; an index older than manifests has nothing to
