@@ -124,3 +124,13 @@ def test_only_layout_tags_are_dropped():
     texts = [text for _, _, text in blocks]
     assert "第一段 接着 正文" in texts
     assert "公式<a1>与<script>alert(1)</script>照录。" in texts
+
+
+def test_site_words_read_in_either_script():
+    # a page's title field and a sharing site's slogan, written in traditional characters
+    assert kinds_of("| 標題:青禾鎮民族團結工作匯報 |\n各位領導：\n我鎮是全縣唯一的民族鎮。\n")["title"] == ["青禾鎮民族團結工作匯報"]
+    slogan = "精選優質文檔-傾情為你奉上 青禾鎮教育工作總結\n一、基本概況\n全鎮共有學校5所。\n"
+    assert kinds_of(slogan)["title"] == ["青禾鎮教育工作總結"]
+    # a bare traditional key takes its value from the next line, as a simplified one does
+    got = kinds_of("青禾鎮人民政府工作規則\n• 索引號:\n1150/2024-001005\n第一章 總則\n第一條 為規範政府工作，制定本規則。\n")
+    assert "1150/2024-001005" in got["chrome"]

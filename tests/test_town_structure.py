@@ -166,3 +166,35 @@ def test_signature_lines_above_the_closing_date_are_bylines_not_headings():
     # not the document's end: a short line above a date inside the text keeps its own rules
     inside = blocks(body + "二、加强巡查值守\n2024年2月26日\n节假日期间实行二十四小时值班制度。\n")
     assert ("heading", "二、加强巡查值守") in inside
+
+
+def test_title_run_into_the_text_after_a_publication_line():
+    # the page's publication line above a one-line text that opens with its title
+    text = ("发布时间：2023-05-06 来源：本站\n"
+            "青禾镇镇长述职报告各位领导、同志们：我是今年二月调入青禾镇的，负责政府全面工作。一年来，我们真抓实干，完成了目标任务。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == "青禾镇镇长述职报告"
+    assert ("byline", "发布时间：2023-05-06 来源：本站") in blocks(text)
+    # five lines above it are past the opening (LOOKAHEAD lines): no title is looked for there
+    from index.reading.structure import LOOKAHEAD
+    above = "".join(f"来源：青禾镇第{n}站\n" for n in range(LOOKAHEAD))
+    assert parse(above + text.split("\n", 1)[1], ANALYZER).title == ""
+
+
+def test_spaced_title_after_a_byline_is_the_title_and_a_spaced_name_a_byline():
+    text = ("来源：青禾镇人民政府\n政 府 工 作 报 告\n"
+            "——2024年1月23日在青禾镇第二十届人民代表大会第八次会议上\n镇 长 李 青 山\n各位代表：\n现在，我代表镇人民政府向大会报告工作。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == "政 府 工 作 报 告"
+    assert ("byline", "镇 长 李 青 山") in blocks(text)
+
+
+def test_a_first_line_whose_sentence_ends_below_it_is_no_title():
+    text = ("在过去的一年中，青禾镇在县委县政府的正确领导下，紧紧围绕\n"
+            "经济发展和社会进步两大主题，取得了显著的成绩。\n一、经济建设稳步发展\n全年完成投资3亿元。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == ""
+    assert s.blocks[0][2].startswith("在过去的一年中") and s.blocks[0][2].endswith("显著的成绩。")
+    # a short line above a text that starts on the next line is a title all the same
+    titled = "青禾镇2023年工作总结\n" + text
+    assert parse(titled, ANALYZER).title == "青禾镇2023年工作总结"

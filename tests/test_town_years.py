@@ -60,3 +60,10 @@ def test_review_year_in_the_document_view(make_index):
     doc = searcher.document(docs["qinghe.txt"]["doc_id"])
     assert doc["review_year"] == 2018
     assert searcher.search("投资", year="2019").total == 1
+
+
+def test_year_rules_read_traditional_text_as_simplified():
+    # 現將…如下 names the year the text reports on, before the year mentioned most (2021)
+    text = "2021年以來，全鎮穩步發展，2021年完成投資3億元。現將2022年度工作匯報如下：一是穩步推進。"
+    assert years("青禾鎮工作匯報", text)[0] == 2022
+    assert years("青禾鎮工作匯報", text.replace("現將", "今將"))[0] == 2021

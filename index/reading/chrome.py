@@ -162,8 +162,10 @@ def clean(line: str) -> str:
     line = COLLECTION_ITEM.sub("", line)
     if CODE_FENCE.match(line):
         return ""  # Markdown's code-quote debris (``) is no text
+    # the site's words are read in simplified characters (one for one, so the places
+    # found are the same in the line as written): 傾情為你奉上 is 倾情为你奉上
     m = LEADING_SLOGAN.match(line)
-    if m and BLURB.search(m.group(1)):
+    if m and BLURB.search(m.group(1).translate(_simplified())):
         line = line[m.end():]
     if line.endswith("字"):
         line = COLLECTION_SUFFIX.sub("", line)
@@ -172,8 +174,8 @@ def clean(line: str) -> str:
         named = [c.strip() for c in m.groups() if REPORT_NAME.search(c.strip())]
         if named:
             return max(named, key=len)
-    m = TITLE_FIELD.match(line)
-    return m.group(1) if m else line
+    m = TITLE_FIELD.match(line.translate(_simplified()))
+    return line[m.start(1):m.end(1)] if m else line
 
 
 @lru_cache(maxsize=1)
@@ -181,6 +183,12 @@ def _simplified() -> dict[int, str]:
     """Traditional → simplified, one character for one (index/normalize.py's table), as a
     ``str.translate`` table: every line of every report goes through it."""
     return str.maketrans(_t2s())
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, one character for one (so a match's place in
+    it is its place in the text as written)."""
+    return text.translate(_simplified())
 
 
 def is_chrome(line: str, tables: bool = False) -> bool:
@@ -230,12 +238,13 @@ def key_values(lines: list[str], tables: bool = False) -> set[int]:
         if not line or not is_chrome(line, tables):
             continue
         out.add(i)
-        bare = KEY_FIRST.match(line)
+        bare = KEY_FIRST.match(line.translate(_simplified()))
         if bare and not line[bare.end():].strip():
             # the value on the next line, a blank line or two between them at most
             k = next((k for k in range(i + 1, min(len(lines), i + 2 + VALUE_GAP)) if lines[k].strip()), None)
             value = lines[k].strip() if k is not None else ""
-            if value and len(value) <= MAX_VALUE and not FULL_STOP.search(value) and not KEY_FIRST.match(value):
+            if (value and len(value) <= MAX_VALUE and not FULL_STOP.search(value)
+                    and not KEY_FIRST.match(value.translate(_simplified()))):
                 out.add(k)
     return out
 

@@ -34,7 +34,7 @@ from index import fields as field_model
 from index.analysis import Analyzer
 from index.normalize import normalize
 from index.reading import town_names
-from index.reading.chrome import TIMESTAMP
+from index.reading.chrome import TIMESTAMP, simplified
 from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
 from index.visibility import VisibilityError
 from index.visibility import check_value as _check_visibility
@@ -616,10 +616,12 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     its own (the date a document is signed); else a year written once as the label of
     the text (``召开2021年半年工作总结会``, ``2024年经济社会发展的总体要求``,
     ``自2018年5月1日起施行``); else the only year the text names. A year the report only looks back on
-    (``2017年工作回顾``) does not label it, its session's year does. ``review_year`` is
+    (``2017年工作回顾``, ``對2020年度…做了總結``) does not label it, its session's year does.
+    Every rule reads the text in simplified characters. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
-    head, text = arabic_years(head), arabic_years(text)
+    # read in simplified characters, one for one: 現將…如下 is 现将…如下 (any script, one rule set)
+    head, text, chrome = (arabic_years(simplified(x)) for x in (head, text, chrome))
     text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)

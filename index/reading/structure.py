@@ -291,8 +291,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and heading_like(unit.text)):
             unit.kind = "byline"
             continue
-        if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
-            unit.kind = "byline"
+        if (i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3)
+                and not DOCUMENT_END.search(re.sub(r"[ \u3000]", "", unit.text))):
+            unit.kind = "byline"  # 乡 长 司 玮 (政 府 工 作 报 告 names a document: a title)
             continue
         if i > 0 and _signs(units, i):
             unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日
@@ -557,13 +558,16 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 break
         title_lines.append(unit.text)
         unit.kind = "title"
-    if not title_lines and units and units[0].kind == "body":
-        first = units[0].text
-        if len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
+    # a page's publication lines (来源：… 发布时间：…) may stand above a title run into its text
+    top = next((n for n, u in enumerate(units[:LOOKAHEAD]) if u.kind not in ("byline", "caption")), None)
+    if not title_lines and top is not None and units[top].kind == "body":
+        first = units[top].text
+        after = units[top + 1] if top + 1 < len(units) else None
+        if (len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
             len(first) <= 2 * MAX_HEADING and not HARD_PUNCT.search(first) and first[-1:] not in "，、,：:"
-        ):
+        )) and not (after is not None and _opens_first_sentence(first, after)):
             title_lines.append(first)
-            units[0].kind = "title"
+            units[top].kind = "title"
         else:
             inline = INLINE_TITLE.match(first)
             later = None if inline else next(
@@ -571,16 +575,16 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             if later:
                 # a one-line text whose title follows a site's words: …整理汇总。某镇…报告各位代表：…
                 title_lines.append(later.group(1))
-                units.insert(0, Unit(later.group(1), units[0].gap, "title"))
-                units[1].text = first[later.end(1):]
+                units.insert(top, Unit(later.group(1), units[top].gap, "title"))
+                units[top + 1].text = first[later.end(1):]
             elif inline:
                 # a one-line text that opens with its title: 乡镇镇长述职报告各位领导：…
                 title = REPEATED_NOUN.sub(r"\1", inline.group(1))
                 rest = LEADING_NOUN.sub("", first[inline.end(1):]).lstrip(" \u3000")
                 rest = rest[len(title):].lstrip(" \u3000") if rest.startswith(title) else rest
                 title_lines.append(title)
-                units.insert(0, Unit(title, units[0].gap, "title"))
-                units[1].text = rest
+                units.insert(top, Unit(title, units[top].gap, "title"))
+                units[top + 1].text = rest
     return title_lines
 
 
