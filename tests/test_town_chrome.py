@@ -134,3 +134,8 @@ def test_site_words_read_in_either_script():
     # a bare traditional key takes its value from the next line, as a simplified one does
     got = kinds_of("青禾鎮人民政府工作規則\n• 索引號:\n1150/2024-001005\n第一章 總則\n第一條 為規範政府工作，制定本規則。\n")
     assert "1150/2024-001005" in got["chrome"]
+
+
+def test_a_column_line_is_publication_data():
+    assert is_chrome("栏目:总结") and is_chrome("欄目：工作總結")
+    assert not is_chrome("栏目设置合理，群众满意。")

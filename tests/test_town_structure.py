@@ -187,6 +187,21 @@ def test_spaced_title_after_a_byline_is_the_title_and_a_spaced_name_a_byline():
     s = parse(text, ANALYZER)
     assert s.title == "政 府 工 作 报 告"
     assert ("byline", "镇 长 李 青 山") in blocks(text)
+    # under the page's own title the spaced name of the document stays a byline, no heading
+    paged = "青禾镇2023年政府工作报告\n发布时间：2024-01-25\n" + text.split("\n", 1)[1]
+    assert parse(paged, ANALYZER).title == "青禾镇2023年政府工作报告"
+    assert ("byline", "政 府 工 作 报 告") in blocks(paged)
+    # a spaced line that names no document is a signature, at the top too
+    assert parse("来源：青禾镇\n李 青 山 王 小 明\n现在，我代表镇人民政府向大会报告工作。\n", ANALYZER).title == ""
+
+
+def test_an_item_of_a_sites_collection_is_a_heading_not_the_title():
+    for name in ("春节青禾镇工作总结1", "街道办事处年终总结(9)", "青禾鎮工作總結（12）"):
+        text = f"{name}\n为推进乡村文化繁荣发展，青禾镇开展了系列活动。\n一、加强组织领导\n乡党委高度重视。\n"
+        s = parse(text, ANALYZER)
+        assert s.title == "", name
+    # a number of three digits is no serial: a title all the same
+    assert parse("春节青禾镇工作总结123\n为推进乡村文化繁荣发展，青禾镇开展了系列活动。\n", ANALYZER).title != ""
 
 
 def test_a_first_line_whose_sentence_ends_below_it_is_no_title():

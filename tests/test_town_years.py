@@ -67,3 +67,10 @@ def test_year_rules_read_traditional_text_as_simplified():
     text = "2021年以來，全鎮穩步發展，2021年完成投資3億元。現將2022年度工作匯報如下：一是穩步推進。"
     assert years("青禾鎮工作匯報", text)[0] == 2022
     assert years("青禾鎮工作匯報", text.replace("現將", "今將"))[0] == 2021
+
+
+def test_a_meeting_held_names_the_year_it_looks_back_on():
+    text = "2月8日，青禾鎮召開了2020年度年終工作總結、今冬明春重點工作部署會。會上，對2020年度重點工作做了總結。"
+    assert years("", text)[0] == 2020
+    # a year only looked back on, with no meeting held under its name, labels nothing
+    assert years("", "2020年工作回顧。會上，對2020年度重點工作做了總結。")[0] is None

@@ -452,7 +452,7 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
     town_words = len(TOWN_VOICE.findall(text))
     if town_words >= MIN_TOWN_VOICE and town_words > len(SELF_ABOVE.findall(text)):
         return "", "township"
-    if TOWN_SUBJECT.match(head.strip()):
+    if TOWN_SUBJECT.match(head.strip() or text.lstrip()):  # (no title: the text's first line)
         return "", "township"  # 街道2021年工作总结, 镇政府2020年工作总结: a town's report, its name left out
     return "", None
 
@@ -569,6 +569,9 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
                            # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
                            r"|(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
                            r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
+# a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
+# labelled by that year even when the meeting looks back on it)
+MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？；;\n]{0,24}?(?:会议|大会|会)")
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
@@ -615,7 +618,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     earlier: the later is usually next year's plan); the last date standing on a line of
     its own (the date a document is signed); else a year written once as the label of
     the text (``召开2021年半年工作总结会``, ``2024年经济社会发展的总体要求``,
-    ``自2018年5月1日起施行``); else the only year the text names. A year the report only looks back on
+    ``自2018年5月1日起施行``), or of a meeting it says was held (``召开了2020年度…总结会``,
+    though the meeting looks back on that year); else the only year the text names. A year the report only looks back on
     (``2017年工作回顾``, ``對2020年度…做了總結``) does not label it, its session's year does.
     Every rule reads the text in simplified characters. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
@@ -651,6 +655,9 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         year = signed[-1] if signed else None
     if year is None:
         year = next((y for y in labelled if y not in reviewed), None)
+    if year is None:
+        held = MEETING_YEAR.search(text)
+        year = int(held.group(1)) if held else None
     if year is None:
         # the only year a text names, once: most likely its own (a figure of that year, a deadline)
         only = [y for y in counts if y not in reviewed]

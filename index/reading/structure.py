@@ -291,9 +291,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and heading_like(unit.text)):
             unit.kind = "byline"
             continue
-        if (i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3)
-                and not DOCUMENT_END.search(re.sub(r"[ \u3000]", "", unit.text))):
-            unit.kind = "byline"  # 乡 长 司 玮 (政 府 工 作 报 告 names a document: a title)
+        if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
+            unit.kind = "byline"  # 乡 长 司 玮; 政 府 工 作 报 告 is one too, unless it is the title (_title_block)
             continue
         if i > 0 and _signs(units, i):
             unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日
@@ -530,6 +529,10 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         return title_lines
     later_shapes = None
     for n, unit in enumerate(units):
+        if not title_lines and n < LOOKAHEAD and _spaced_document(unit):
+            title_lines.append(unit.text)  # 政 府 工 作 报 告 under a page's publication line
+            unit.kind = "title"
+            break
         if unit.kind == "byline" and not title_lines and n < LOOKAHEAD:
             continue  # a page's publication line (来源：… 发布时间：…) above its title
         if not title_lines and n < LOOKAHEAD and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION:
@@ -537,6 +540,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             continue
         if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
+        if not title_lines and SERIAL_NAME.search(unit.text):
+            break  # one item or page of a site's collection (…工作总结1, …年终总结(9)): a heading
         if title_lines:
             previous = title_lines[-1]
             if unbalanced(previous):
@@ -560,7 +565,7 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         unit.kind = "title"
     # a page's publication lines (来源：… 发布时间：…) may stand above a title run into its text
     top = next((n for n, u in enumerate(units[:LOOKAHEAD]) if u.kind not in ("byline", "caption")), None)
-    if not title_lines and top is not None and units[top].kind == "body":
+    if not title_lines and top is not None and units[top].kind == "body" and not SERIAL_NAME.search(units[top].text):
         first = units[top].text
         after = units[top + 1] if top + 1 < len(units) else None
         if (len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
@@ -586,6 +591,17 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 units.insert(top, Unit(title, units[top].gap, "title"))
                 units[top + 1].text = rest
     return title_lines
+
+
+# a report's name with a serial number after it: a site's name for one item or page of a collection
+SERIAL_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\s*(?:[（(]\d{1,2}[)）]|\d{1,2})$")
+
+
+def _spaced_document(unit: Unit) -> bool:
+    """A letter-spaced line that names a kind of document (``政 府 工 作 报 告``), taken for a
+    signature (``乡 长 司 玮``) by its shape: a title when no title stands above it."""
+    return (unit.kind == "byline" and bool(SPACED_SIGNATURE.match(unit.text))
+            and bool(DOCUMENT_END.search(re.sub(r"[ \u3000]", "", unit.text))))
 
 
 MIN_SENTENCE_START = 16  # a line without punctuation this long under a title may be the text's first line
