@@ -4,6 +4,8 @@ start with a function word. Invented report text; real gazetteer names."""
 
 from __future__ import annotations
 
+import re
+
 from index.analysis import Analyzer
 from index.reading.metadata import extract
 from index.reading.places import Gazetteer
@@ -38,6 +40,23 @@ def test_shared_town_named_once_stays_unresolved_without_its_county():
     assert got["town"] is None
     got = places("", "荥阳市高山镇召开半年工作总结会，会议总结了上半年工作。")
     assert got["town"] == "高山镇" and got["county"] == "荥阳市"
+
+
+def test_shared_town_named_once_in_a_text_that_speaks_as_a_town():
+    from index.reading.metadata import MIN_TOWN_VOICE
+
+    voice = "镇党委高度重视，镇政府狠抓落实。"
+    assert len(re.findall(r"镇党委|镇政府", voice)) == MIN_TOWN_VOICE
+    got = places("", "今年二月我调入高山镇工作。" + voice)
+    assert got["town"] == "高山镇" and got["county"] is None and got["level"] == "township"
+    # one word of a town's voice fewer: a name several towns share stays unresolved
+    assert places("", "今年二月我调入高山镇工作。镇党委高度重视。")["town"] is None
+    # the name's first character making a word with the one before it: no town named
+    assert len(GAZ.units("林城镇", "township")) > 1
+    assert places("", "获得省级森林城镇称号。" + voice)["town"] is None
+    # a town's speaker (我代表镇人民政府) and the one town it names
+    got = places("镇长述职报告", "我代表镇人民政府报告工作。我于二月调入高山镇。" + voice)
+    assert got["town"] == "高山镇" and got["level"] == "township"
 
 
 def test_town_named_once_does_not_win_a_county_report():

@@ -300,7 +300,8 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
 
     A town the gazetteer does not list is found by the shape of its name in the title or
     the opening lines (index/reading/town_names.py; see :func:`_unlisted_wins` for when it is the
-    subject). ``analyzer`` is not needed for that any more (kept for callers).
+    subject). ``analyzer``: its dictionary tells a town's name from the end of a longer
+    word (森林城镇) where a shared name is named only once.
 
     A name several places share (新华路街道, 城关镇, 鼓楼区) is resolved by the unit written
     right before it (``巩义市回郭镇``), else by which of their counties, cities or provinces
@@ -330,7 +331,7 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
             qualified.setdefault(mentions[i].name, set()).update(codes)
 
     result: dict[str, str | None] = {"town": None, "county": None, "city": None, "province": None, "level": None}
-    name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer, raw_text)
+    name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer, raw_text, analyzer)
     if unlisted and _unlisted_wins(unlisted, name, level, {m.name for m in head_mentions}, text):
         county = unlisted.after if unlisted.after and "county" in gazetteer.level_of(unlisted.after) else None
         result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + text),
@@ -399,7 +400,8 @@ def _unlisted_wins(town: town_names.UnlistedTown, name: str, level: str | None, 
 
 
 def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts: Counter,
-             head: str, text: str, gazetteer: Gazetteer, raw_text: str = "") -> tuple[str, str | None]:
+             head: str, text: str, gazetteer: Gazetteer, raw_text: str = "",
+             analyzer: Analyzer | None = None) -> tuple[str, str | None]:
     """``(name, level)`` of the subject; ``("", level)`` when only the level is known
     (``我代表国务院``: national), ``("", None)`` when nothing is."""
     def lowest(mentions: list[Mention]) -> tuple[str, str] | None:
@@ -430,7 +432,10 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         if levels:
             return full, min(levels, key=PLACE_LEVELS.index)
         level = SUFFIX_LEVEL[speaker.group(2)]  # "我代表省人民政府": which province, the text says
-        return _top(body_mentions, counts, level, gazetteer, MIN_PLACE_MENTIONS) or "", level
+        found = _top(body_mentions, counts, level, gazetteer, MIN_PLACE_MENTIONS)
+        if not found and level == "township":  # 我代表镇人民政府: the one town it names, as below
+            found = _named_once(body_mentions, text, gazetteer, raw_text, analyzer)
+        return found or "", level
     # the level the report speaks for most (全国/我国, 全省, 全市, 全县, 全镇), if clearly so
     said = Counter({level: len(pattern.findall(text)) for level, pattern in SELF_WORDS.items()})
     (first, n1), (_, n2) = said.most_common(2)
@@ -444,7 +449,7 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         if top:
             return top, level
         if level == "township":
-            once = _named_once(body_mentions, text, gazetteer, raw_text)
+            once = _named_once(body_mentions, text, gazetteer, raw_text, analyzer)
             if once:
                 return once, level
     # no place named: a text that speaks as a town's (我镇, 镇党委, 街道办事处) more than as a
@@ -460,7 +465,8 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
 WORD_RUN = re.compile(r"[^\W_]+")  # characters between punctuation and spaces
 
 
-def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_text: str) -> str | None:
+def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_text: str,
+                analyzer: Analyzer | None = None) -> str | None:
     """The one town a report names, named once, when that is enough: the gazetteer has a
     single town of that name, or the unit written right before it (荥阳市高山镇) is
     above one of its towns, and the text does not speak for a higher level (no more
@@ -475,6 +481,14 @@ def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_te
         return None
     if len(gazetteer.units(name, "township")) == 1 or gazetteer.qualified_codes(mentions):
         return name
+    # a name several towns share, in a text that speaks as a town's (我镇, 镇党委, 街道办事处):
+    # that town, its county left to what the text says; unless its first character makes a
+    # word with the one before it (森林城镇 names no 林城镇, 最新乡镇 no 新乡镇)
+    if len(TOWN_VOICE.findall(text)) >= MIN_TOWN_VOICE and analyzer is not None:
+        written = simplified(raw_text or text)  # as written: punctuation between words stays
+        starts = [m.start() for m in re.finditer(re.escape(name), written)]
+        if starts and not any(k > 0 and analyzer.is_word(written[k - 1:k + 1]) for k in starts):
+            return name
     return None
 
 
