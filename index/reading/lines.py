@@ -188,6 +188,12 @@ SECTION_WORD = r"(?:工作|回顾|回顧|情况|情況|成效|成绩|成績|任�
 SECTION_OPENING = (r"(?:(?:19|20)\d\d年(?:以来|以來|来|來|是|[，,])|一年来|一年來|今年以来|今年以來|去年以来|去年以來"
                    r"|半年来|半年來|刚刚过去|剛剛過去|过去的?一年|過去的?一年|过去的?五年|過去的?五年)")
 RUN_ON_HEADING = re.compile(rf"[^。！？!?，,；;：:\s]{{2,{MAX_INLINE_HEADING}}}?{SECTION_WORD}(?={SECTION_OPENING})")
+# …or before the words that can only open a sentence (今年以来, 一年来, 刚刚过去的一年), the
+# heading then any phrase of two or more parts (抢抓机遇、优化产业，经济工作再上新水平)
+STRONG_OPENING = (r"(?:(?:19|20)\d\d年以[来來]|一年[来來]|今年以[来來]|去年以[来來]|半年[来來]"
+                  r"|刚刚过去|剛剛過去|过去的一年|過去的一年|过去的五年|過去的五年)")
+MIN_RUN_ON = 4  # characters of a heading run on before such words (1、我们一年来… is a sentence)
+RUN_ON_ANY = re.compile(rf"[^。！？!?；;：:\s]{{{MIN_RUN_ON},{MAX_INLINE_HEADING}}}?(?={STRONG_OPENING})")
 
 
 def inline_heading(text: str) -> str:
@@ -197,8 +203,8 @@ def inline_heading(text: str) -> str:
     if not is_numbered(text) or ENUMERATION.match(text):
         return ""
     number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
-    run_on = RUN_ON_HEADING.match(text, number.end())
-    if run_on and run_on.end() - number.end() <= MAX_INLINE_HEADING:
+    run_on = RUN_ON_HEADING.match(text, number.end()) or RUN_ON_ANY.match(text, number.end())
+    if run_on and run_on.end() - number.end() <= MAX_INLINE_HEADING and not MODAL.search(run_on.group()):
         return text[: run_on.end()].strip()
     m = INLINE_END.search(text, number.end())
     if not m or m.end() >= len(strip_trailing_notes(text).rstrip(CLOSERS)):
