@@ -84,6 +84,10 @@ def test_an_unnamed_town_report_gets_its_level_from_how_it_speaks():
     # as many words of a county's voice: not a town's report
     even = two + "全县上下团结一心。我县经济增长。"
     assert places("工作总结", even)["level"] is None
+    # 我们乡镇: a town speaking of itself too
+    we = "一年来，我们乡镇稳步发展。我们乡镇完成投资3亿元。"
+    assert places("工作总结", we)["level"] == "township"
+    assert places("工作总结", we.split("。")[0] + "。")["level"] is None
 
 
 def test_a_town_named_once_must_be_written_whole():

@@ -69,8 +69,8 @@ SELF_WORDS = {"township": re.compile(r"(?:全|我|本)(?:镇|乡|街道)"), "cou
               "city": re.compile(r"(?:全|我|本)市"), "province": re.compile(r"(?:全|我|本)省"),
               NATIONAL: re.compile(r"全国|我国")}
 MIN_SELF_WORDS = 5
-# how a town's report speaks of itself and its offices, when it names no place
-TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
+# how a town's report speaks of itself (我镇, 我们乡镇) and its offices, when it names no place
+TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|我们(?:乡镇|镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
 MIN_TOWN_VOICE = 2
 # a title whose subject is a town left unnamed: 街道2021年工作总结, 2023年乡镇年度工作总结,
 # 镇政府2020年工作总结, 乡镇镇长述职报告, XX镇2023年政府工作报告 (not 镇巴县…, 乡村振兴…)
