@@ -74,3 +74,22 @@ def test_a_meeting_held_names_the_year_it_looks_back_on():
     assert years("", text)[0] == 2020
     # a year only looked back on, with no meeting held under its name, labels nothing
     assert years("", "2020年工作回顧。會上，對2020年度重點工作做了總結。")[0] is None
+
+
+def test_a_congress_session_is_labelled_by_the_later_of_two_tied_years():
+    text = ("3月28日青禾镇第六届人民代表大会第三次会议胜利召开。会议审议了青禾镇2017年财政执行情况及2018年财政预算，"
+            "回望2017年成绩，谋划2018年发展。")
+    assert years("青禾镇人代会召开", text)[0] == 2018
+    # without a congress the earlier of the tied years, as before
+    assert years("青禾镇会议召开", text.replace("人民代表大会第三次会议", "干部大会"))[0] == 2017
+    # years not in a row: the rule does not apply
+    far = text.replace("2018年", "2019年")
+    assert years("青禾镇人代会召开", far)[0] == 2017
+
+
+def test_a_news_item_opening_with_an_iso_date():
+    text = " date 2026-01-31 為深化基層施政，青禾鄉公所召開村長會報。2023年以來成效明顯，2023年完成項目5個。"
+    assert years("", text)[0] == 2026
+    assert years("", "日期：2026-01-31 青禾鄉召開會議。2023年以來成效明顯，2023年完成項目5個。")[0] == 2026
+    # inside a sentence it is no opening date
+    assert years("", "青禾鄉於 2026-01-31 召開會議。2023年以來成效明顯，2023年完成項目5個。")[0] == 2023

@@ -562,7 +562,8 @@ _YEAR = r"((?:19[4-9]|20[0-9])\d)"
 _DATE = _YEAR + r"\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 SESSION_LINE = re.compile(_DATE + r"[^。！？\n]{0,40}?(?:会议|大会|會議|大會|届|屆|召开|召開|举行|舉行|开幕|開幕)")
 # a news item or notice opens with its date: 2017年9月29日，在…指导下…
-DATE_FIRST = re.compile(r"^[\s•·—\-–]*" + _DATE, re.M)
+DATE_FIRST = re.compile(r"^[\s•·—\-–]*(?:(?:date|Date|DATE|日期)\s*[:：]?\s*)?(?:" + _DATE
+                        + "|" + _YEAR + r"-\d{1,2}-\d{1,2}(?=\s))", re.M)  # …or 2026-01-31, a site's label before it
 DATED_LINE = re.compile(r"^[\s•·—\-–]*[（(]\s*" + _YEAR + r"\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$"
                         r"|^[\s•·—\-–]*" + _YEAR + r"[-./]\d{1,2}[-./]\d{1,2}\s*$"
                         r"|^[\s•·—\-–]*" + _YEAR + r"\s*年[\s\u3000]*\d{0,2}[\s\u3000]*月(?:[\s\u3000]*\d{0,2}[\s\u3000]*日)?\s*$"
@@ -586,6 +587,8 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
 # a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
 # labelled by that year even when the meeting looks back on it)
 MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？；;\n]{0,24}?(?:会议|大会|会)")
+# a session of a people's congress: 第六届人民代表大会第三次会议, 人代会
+CONGRESS = re.compile(r"人民代表大会第[一二三四五六七八九十\d]+次会议|人代会")
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
@@ -629,7 +632,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     date line (in the opening); the first year of its title; the date its page says it
     was issued (``发文日期``, in ``chrome``); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
-    earlier: the later is usually next year's plan); the last date standing on a line of
+    earlier: the later is usually next year's plan; but of two years in a row, the later in
+    the news of a people's congress session, which meets in the year it plans); the last date standing on a line of
     its own (the date a document is signed); else a year written once as the label of
     the text (``召开2021年半年工作总结会``, ``2024年经济社会发展的总体要求``,
     ``自2018年5月1日起施行``), or of a meeting it says was held (``召开了2020年度…总结会``,
@@ -663,6 +667,9 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
             top = max(candidates.values())
             tied = sorted(y for y, n in candidates.items() if n == top)
             year = next((y for y in tied if y in labelled), tied[0])
+            if len(tied) == 2 and tied[1] == tied[0] + 1 and CONGRESS.search(text):
+                # a people's congress meets early in the year it plans, reviewing the one before
+                year = tied[1]
     if year is None:
         # the date a document is signed, on a line of its own at its end (or anywhere)
         signed = [int(next(g for g in m.groups() if g)) for m in DATED_LINE.finditer(text)]
