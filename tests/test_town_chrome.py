@@ -139,3 +139,19 @@ def test_site_words_read_in_either_script():
 def test_a_column_line_is_publication_data():
     assert is_chrome("栏目:总结") and is_chrome("欄目：工作總結")
     assert not is_chrome("栏目设置合理，群众满意。")
+
+
+def test_a_sites_name_after_the_page_title_is_left_out():
+    from index.reading.chrome import MIN_TITLE_BEFORE_SITE, clean
+
+    assert clean("青禾镇2023年工作总结_青禾县人民政府网") == "青禾镇2023年工作总结"
+    assert clean("青禾镇2023年工作总结 - 青禾文库") == "青禾镇2023年工作总结"
+    assert clean("青禾鎮工作總結｜青禾縣政府網站") == "青禾鎮工作總結"
+    # a title of MIN_TITLE_BEFORE_SITE characters keeps the rule; one fewer is no title before a site
+    title = "青" * MIN_TITLE_BEFORE_SITE
+    assert clean(title + "_青禾网") == title
+    assert clean(title[:-1] + "_青禾网") == title[:-1] + "_青禾网"
+    # a sentence that ends in 网 is text, and so is a hyphen without spaces (a range, a name)
+    assert clean("全镇建成光纤_宽带网。") == "全镇建成光纤_宽带网。"
+    assert clean("青禾镇-青禾村道路联网") == "青禾镇-青禾村道路联网"
+    assert kinds_of("青禾镇2023年工作总结_青禾县人民政府网\n全镇上下团结一心，完成了各项任务。\n")["title"] == ["青禾镇2023年工作总结"]

@@ -220,8 +220,11 @@ def test_numbered_heading_run_on_before_the_words_that_open_a_sentence():
 
     text = "一、抢抓机遇、优化产业，经济工作再上新水平今年以来，镇政府因地制宜谋发展，农民收入稳步增长。"
     assert inline_heading(text) == "一、抢抓机遇、优化产业，经济工作再上新水平"
-    # MIN_RUN_ON characters before 一年来 make a heading, one fewer a sentence's subject
-    assert inline_heading("二、" + "稳" * MIN_RUN_ON + "一年来，全镇上下团结一心，经济稳步增长。") == "二、" + "稳" * MIN_RUN_ON
-    assert inline_heading("二、" + "稳" * (MIN_RUN_ON - 1) + "一年来，全镇上下团结一心，经济稳步增长。") == ""
+    # MIN_RUN_ON characters in two parts before 一年来 make a heading, one fewer do not
+    parts = "稳、" + "进" * (MIN_RUN_ON - 2)
+    assert inline_heading("二、" + parts + "一年来，全镇上下团结一心，经济稳步增长。") == "二、" + parts
+    assert inline_heading("二、" + parts[:-1] + "一年来，全镇上下团结一心，经济稳步增长。") == ""
+    # one phrase before it is the sentence's subject
+    assert inline_heading("二、" + "稳进" * MIN_RUN_ON + "一年来，全镇上下团结一心，经济稳步增长。") == ""
     # a weaker opening (2023年，) still needs the heading to end with a section's word
     assert inline_heading("三、经济再上新水平2023年，全镇上下团结一心，经济稳步增长。") == ""

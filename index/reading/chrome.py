@@ -104,6 +104,11 @@ TITLE_FIELD = re.compile(r"^[|｜\s]*标\s*题\s*[:：][|｜\s]*(.+?)[|｜\s]*$"
 # 乡镇政府工作总结|乡镇人民政府五年工作总结 — the title is the longest cell naming a report
 TITLE_ROW = re.compile(r"^([^|｜。！？]{2,40})[|｜]([^|｜。！？]{2,40})$")
 REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|方案|规划|規劃)$")
+# a site's name after a page's title, as a browser shows it: …_某某县人民政府网, … - 某某文库
+MAX_SITE_NAME = 20
+MIN_TITLE_BEFORE_SITE = 4
+SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$"
+                         rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
 # a sharing site's mark after a report's name: its length (…述职报告2150字)
 COLLECTION_SUFFIX = re.compile(r"(?<=报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\d{3,5}字$")
@@ -175,7 +180,12 @@ def clean(line: str) -> str:
         if named:
             return max(named, key=len)
     m = TITLE_FIELD.match(line.translate(_simplified()))
-    return line[m.start(1):m.end(1)] if m else line
+    if m:
+        return line[m.start(1):m.end(1)]
+    m = SITE_SUFFIX.search(line)
+    if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
+        return line[:m.start()]  # a page's name: the report's title, then its site's (…工作总结_某某县人民政府网)
+    return line
 
 
 @lru_cache(maxsize=1)
