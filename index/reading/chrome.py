@@ -25,7 +25,9 @@ A repeated page name (the report's title written again as the page's name, or
 lines of the opening together; so are a sharing site's blurb and the page above it
 (:func:`blurb_page`), a site's header above its breadcrumb (:func:`site_header`) and a
 table of contents (:func:`table_of_contents`). Footers (``…ICP备…``, ``版权所有``), contact
-boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too.
+boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too;
+a site's name after a page's title (``…工作总结_某某县人民政府网``) is cut off it
+(:func:`clean`). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
 still evidence of the place a page is about (``欢迎访问常州市金坛区人民政府网站``), so the
@@ -152,7 +154,8 @@ def clean(line: str) -> str:
     """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``) and
     without pinyin glosses (``鎮(zhèn)``), a sharing site's ``(…省略686字…)`` and the
     ``上一篇:… 下一篇:…`` links run on after a text's last sentence and an essay site's
-    ``第一篇:`` before a title; a page's ``| 标题:… |`` field as its value."""
+    ``第一篇:`` before a title; a page's ``| 标题:… |`` field as its value, and a page's
+    title without its site's name after it."""
     if "<" in line:
         line = HTML_TAG.sub(" ", line).strip()
     if "(" in line or "（" in line:
