@@ -33,6 +33,16 @@ def test_wrapped_session_line_is_one_byline():
     assert parse(REPORT, ANALYZER).title == "青禾镇政府工作报告"
 
 
+def test_session_line_wrapped_after_the_congress_is_one_byline():
+    text = REPORT.replace("——2024年1月23日在青禾镇第二十届\n人民代表大会第八次会议上",
+                          "——2024年1月23日在青禾镇第二十届人民代表大会\n第八次会议上")
+    got = blocks(text)
+    assert ("byline", "——2024年1月23日在青禾镇第二十届人民代表大会第八次会议上") in got
+    # a line that goes on past the meeting's number is text, not the session line's end
+    other = text.replace("第八次会议上\n", "第八次会议上审议了三个报告\n")
+    assert ("byline", "——2024年1月23日在青禾镇第二十届人民代表大会第八次会议上审议了三个报告") not in blocks(other)
+
+
 def test_session_line_length_edge():
     head = "2024年1月23日在"
     tail = "人民代表大会第八次会议上"

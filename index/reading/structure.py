@@ -709,16 +709,21 @@ def _nested_heading(piece: str) -> list[str]:
 
 def _join_session_lines(units: list[Unit]) -> list[Unit]:
     """A session line wrapped over two lines (``——2024年1月23日在某某镇第二十届`` /
-    ``人民代表大会第八次会议上``) is one line."""
+    ``人民代表大会第八次会议上``, also ``…人民代表大会`` / ``第六次会议上``) is one line."""
     out: list[Unit] = []
     for unit in units:
-        if out and SESSION_START.match(out[-1].text) and not SESSION_LINE.match(out[-1].text):
+        if out and SESSION_START.match(out[-1].text) and (
+                not SESSION_LINE.match(out[-1].text) or SESSION_REST.match(unit.text)):
             joined = out[-1].text + unit.text
             if SESSION_LINE.match(joined) and len(joined) <= MAX_SESSION:
                 out[-1].text = joined
                 continue
         out.append(unit)
     return out
+
+
+# the end of a session line wrapped after 人民代表大会: 第六次会议上
+SESSION_REST = re.compile(r"^第[一二三四五六七八九十\d]{1,4}次(?:会议|會議)上?[)）]?$")
 
 
 def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
