@@ -173,6 +173,12 @@ class Analyzer:
                 return 2
         return 1 if self.in_dictionary_word(a[-1] + b[0]) else 0
 
+    def is_word(self, text: str) -> bool:
+        """Whether ``text`` is a word of the dictionary (not only the start of one)."""
+        tokenizer = self.jieba
+        tokenizer.check_initialized()
+        return bool(tokenizer.FREQ.get(text))
+
     def _tokenizer_for(self, text: str):
         """A jieba tokenizer that cuts ``text`` as the analyzer does (here: the loaded one)."""
         return self.jieba

@@ -124,3 +124,34 @@ def test_only_layout_tags_are_dropped():
     texts = [text for _, _, text in blocks]
     assert "第一段 接着 正文" in texts
     assert "公式<a1>与<script>alert(1)</script>照录。" in texts
+
+
+def test_site_words_read_in_either_script():
+    # a page's title field and a sharing site's slogan, written in traditional characters
+    assert kinds_of("| 標題:青禾鎮民族團結工作匯報 |\n各位領導：\n我鎮是全縣唯一的民族鎮。\n")["title"] == ["青禾鎮民族團結工作匯報"]
+    slogan = "精選優質文檔-傾情為你奉上 青禾鎮教育工作總結\n一、基本概況\n全鎮共有學校5所。\n"
+    assert kinds_of(slogan)["title"] == ["青禾鎮教育工作總結"]
+    # a bare traditional key takes its value from the next line, as a simplified one does
+    got = kinds_of("青禾鎮人民政府工作規則\n• 索引號:\n1150/2024-001005\n第一章 總則\n第一條 為規範政府工作，制定本規則。\n")
+    assert "1150/2024-001005" in got["chrome"]
+
+
+def test_a_column_line_is_publication_data():
+    assert is_chrome("栏目:总结") and is_chrome("欄目：工作總結")
+    assert not is_chrome("栏目设置合理，群众满意。")
+
+
+def test_a_sites_name_after_the_page_title_is_left_out():
+    from index.reading.chrome import MIN_TITLE_BEFORE_SITE, clean
+
+    assert clean("青禾镇2023年工作总结_青禾县人民政府网") == "青禾镇2023年工作总结"
+    assert clean("青禾镇2023年工作总结 - 青禾文库") == "青禾镇2023年工作总结"
+    assert clean("青禾鎮工作總結｜青禾縣政府網站") == "青禾鎮工作總結"
+    # a title of MIN_TITLE_BEFORE_SITE characters keeps the rule; one fewer is no title before a site
+    title = "青" * MIN_TITLE_BEFORE_SITE
+    assert clean(title + "_青禾网") == title
+    assert clean(title[:-1] + "_青禾网") == title[:-1] + "_青禾网"
+    # a sentence that ends in 网 is text, and so is a hyphen without spaces (a range, a name)
+    assert clean("全镇建成光纤_宽带网。") == "全镇建成光纤_宽带网。"
+    assert clean("青禾镇-青禾村道路联网") == "青禾镇-青禾村道路联网"
+    assert kinds_of("青禾镇2023年工作总结_青禾县人民政府网\n全镇上下团结一心，完成了各项任务。\n")["title"] == ["青禾镇2023年工作总结"]

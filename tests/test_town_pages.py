@@ -306,6 +306,9 @@ def test_a_title_whose_subject_is_an_unnamed_town_gives_the_level():
         assert level(title) == "township", title
     for title in ("乡村振兴工作总结", "2023年工作总结", "春节乡镇工作总结"):
         assert level(title) is None, title
+    # no title (a collection's item name stays in the text): the text's first line says it
+    assert extract("", "", "街道办事处年终总结(9)\n" + body, "x", ANALYZER, gazetteer=gazetteer).level == "township"
+    assert extract("", "", body + "\n街道办事处年终总结(9)", "x", ANALYZER, gazetteer=gazetteer).level is None
 
 
 # ------------------------------------------------------------------ government sites: header, bracketed keys, layout

@@ -4,6 +4,8 @@ start with a function word. Invented report text; real gazetteer names."""
 
 from __future__ import annotations
 
+import re
+
 from index.analysis import Analyzer
 from index.reading.metadata import extract
 from index.reading.places import Gazetteer
@@ -40,6 +42,23 @@ def test_shared_town_named_once_stays_unresolved_without_its_county():
     assert got["town"] == "高山镇" and got["county"] == "荥阳市"
 
 
+def test_shared_town_named_once_in_a_text_that_speaks_as_a_town():
+    from index.reading.metadata import MIN_TOWN_VOICE
+
+    voice = "镇党委高度重视，镇政府狠抓落实。"
+    assert len(re.findall(r"镇党委|镇政府", voice)) == MIN_TOWN_VOICE
+    got = places("", "今年二月我调入高山镇工作。" + voice)
+    assert got["town"] == "高山镇" and got["county"] is None and got["level"] == "township"
+    # one word of a town's voice fewer: a name several towns share stays unresolved
+    assert places("", "今年二月我调入高山镇工作。镇党委高度重视。")["town"] is None
+    # the name's first character making a word with the one before it: no town named
+    assert len(GAZ.units("林城镇", "township")) > 1
+    assert places("", "获得省级森林城镇称号。" + voice)["town"] is None
+    # a town's speaker (我代表镇人民政府) and the one town it names
+    got = places("镇长述职报告", "我代表镇人民政府报告工作。我于二月调入高山镇。" + voice)
+    assert got["town"] == "高山镇" and got["level"] == "township"
+
+
 def test_town_named_once_does_not_win_a_county_report():
     text = "相公庄街道召开会议。全县经济稳中有进，全县财政收入增长，全县新建学校。"
     assert places("", text)["town"] is None
@@ -65,6 +84,10 @@ def test_an_unnamed_town_report_gets_its_level_from_how_it_speaks():
     # as many words of a county's voice: not a town's report
     even = two + "全县上下团结一心。我县经济增长。"
     assert places("工作总结", even)["level"] is None
+    # 我们乡镇: a town speaking of itself too
+    we = "一年来，我们乡镇稳步发展。我们乡镇完成投资3亿元。"
+    assert places("工作总结", we)["level"] == "township"
+    assert places("工作总结", we.split("。")[0] + "。")["level"] is None
 
 
 def test_a_town_named_once_must_be_written_whole():

@@ -33,6 +33,16 @@ def test_wrapped_session_line_is_one_byline():
     assert parse(REPORT, ANALYZER).title == "青禾镇政府工作报告"
 
 
+def test_session_line_wrapped_after_the_congress_is_one_byline():
+    text = REPORT.replace("——2024年1月23日在青禾镇第二十届\n人民代表大会第八次会议上",
+                          "——2024年1月23日在青禾镇第二十届人民代表大会\n第八次会议上")
+    got = blocks(text)
+    assert ("byline", "——2024年1月23日在青禾镇第二十届人民代表大会第八次会议上") in got
+    # a line that goes on past the meeting's number is text, not the session line's end
+    other = text.replace("第八次会议上\n", "第八次会议上审议了三个报告\n")
+    assert ("byline", "——2024年1月23日在青禾镇第二十届人民代表大会第八次会议上审议了三个报告") not in blocks(other)
+
+
 def test_session_line_length_edge():
     head = "2024年1月23日在"
     tail = "人民代表大会第八次会议上"
@@ -166,3 +176,65 @@ def test_signature_lines_above_the_closing_date_are_bylines_not_headings():
     # not the document's end: a short line above a date inside the text keeps its own rules
     inside = blocks(body + "二、加强巡查值守\n2024年2月26日\n节假日期间实行二十四小时值班制度。\n")
     assert ("heading", "二、加强巡查值守") in inside
+
+
+def test_title_run_into_the_text_after_a_publication_line():
+    # the page's publication line above a one-line text that opens with its title
+    text = ("发布时间：2023-05-06 来源：本站\n"
+            "青禾镇镇长述职报告各位领导、同志们：我是今年二月调入青禾镇的，负责政府全面工作。一年来，我们真抓实干，完成了目标任务。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == "青禾镇镇长述职报告"
+    assert ("byline", "发布时间：2023-05-06 来源：本站") in blocks(text)
+    # five lines above it are past the opening (LOOKAHEAD lines): no title is looked for there
+    from index.reading.structure import LOOKAHEAD
+    above = "".join(f"来源：青禾镇第{n}站\n" for n in range(LOOKAHEAD))
+    assert parse(above + text.split("\n", 1)[1], ANALYZER).title == ""
+
+
+def test_spaced_title_after_a_byline_is_the_title_and_a_spaced_name_a_byline():
+    text = ("来源：青禾镇人民政府\n政 府 工 作 报 告\n"
+            "——2024年1月23日在青禾镇第二十届人民代表大会第八次会议上\n镇 长 李 青 山\n各位代表：\n现在，我代表镇人民政府向大会报告工作。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == "政 府 工 作 报 告"
+    assert ("byline", "镇 长 李 青 山") in blocks(text)
+    # under the page's own title the spaced name of the document stays a byline, no heading
+    paged = "青禾镇2023年政府工作报告\n发布时间：2024-01-25\n" + text.split("\n", 1)[1]
+    assert parse(paged, ANALYZER).title == "青禾镇2023年政府工作报告"
+    assert ("byline", "政 府 工 作 报 告") in blocks(paged)
+    # a spaced line that names no document is a signature, at the top too
+    assert parse("来源：青禾镇\n李 青 山 王 小 明\n现在，我代表镇人民政府向大会报告工作。\n", ANALYZER).title == ""
+
+
+def test_an_item_of_a_sites_collection_is_a_heading_not_the_title():
+    for name in ("春节青禾镇工作总结1", "街道办事处年终总结(9)", "青禾鎮工作總結（12）"):
+        text = f"{name}\n为推进乡村文化繁荣发展，青禾镇开展了系列活动。\n一、加强组织领导\n乡党委高度重视。\n"
+        s = parse(text, ANALYZER)
+        assert s.title == "", name
+    # a number of three digits is no serial: a title all the same
+    assert parse("春节青禾镇工作总结123\n为推进乡村文化繁荣发展，青禾镇开展了系列活动。\n", ANALYZER).title != ""
+
+
+def test_a_first_line_whose_sentence_ends_below_it_is_no_title():
+    text = ("在过去的一年中，青禾镇在县委县政府的正确领导下，紧紧围绕\n"
+            "经济发展和社会进步两大主题，取得了显著的成绩。\n一、经济建设稳步发展\n全年完成投资3亿元。\n")
+    s = parse(text, ANALYZER)
+    assert s.title == ""
+    assert s.blocks[0][2].startswith("在过去的一年中") and s.blocks[0][2].endswith("显著的成绩。")
+    # a short line above a text that starts on the next line is a title all the same
+    titled = "青禾镇2023年工作总结\n" + text
+    assert parse(titled, ANALYZER).title == "青禾镇2023年工作总结"
+
+
+def test_numbered_heading_run_on_before_the_words_that_open_a_sentence():
+    from index.reading.lines import MIN_RUN_ON, inline_heading
+
+    text = "一、抢抓机遇、优化产业，经济工作再上新水平今年以来，镇政府因地制宜谋发展，农民收入稳步增长。"
+    assert inline_heading(text) == "一、抢抓机遇、优化产业，经济工作再上新水平"
+    # MIN_RUN_ON characters in two parts before 一年来 make a heading, one fewer do not
+    parts = "稳、" + "进" * (MIN_RUN_ON - 2)
+    assert inline_heading("二、" + parts + "一年来，全镇上下团结一心，经济稳步增长。") == "二、" + parts
+    assert inline_heading("二、" + parts[:-1] + "一年来，全镇上下团结一心，经济稳步增长。") == ""
+    # one phrase before it is the sentence's subject
+    assert inline_heading("二、" + "稳进" * MIN_RUN_ON + "一年来，全镇上下团结一心，经济稳步增长。") == ""
+    # a weaker opening (2023年，) still needs the heading to end with a section's word
+    assert inline_heading("三、经济再上新水平2023年，全镇上下团结一心，经济稳步增长。") == ""

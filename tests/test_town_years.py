@@ -60,3 +60,36 @@ def test_review_year_in_the_document_view(make_index):
     doc = searcher.document(docs["qinghe.txt"]["doc_id"])
     assert doc["review_year"] == 2018
     assert searcher.search("投资", year="2019").total == 1
+
+
+def test_year_rules_read_traditional_text_as_simplified():
+    # 現將…如下 names the year the text reports on, before the year mentioned most (2021)
+    text = "2021年以來，全鎮穩步發展，2021年完成投資3億元。現將2022年度工作匯報如下：一是穩步推進。"
+    assert years("青禾鎮工作匯報", text)[0] == 2022
+    assert years("青禾鎮工作匯報", text.replace("現將", "今將"))[0] == 2021
+
+
+def test_a_meeting_held_names_the_year_it_looks_back_on():
+    text = "2月8日，青禾鎮召開了2020年度年終工作總結、今冬明春重點工作部署會。會上，對2020年度重點工作做了總結。"
+    assert years("", text)[0] == 2020
+    # a year only looked back on, with no meeting held under its name, labels nothing
+    assert years("", "2020年工作回顧。會上，對2020年度重點工作做了總結。")[0] is None
+
+
+def test_a_congress_session_is_labelled_by_the_later_of_two_tied_years():
+    text = ("3月28日青禾镇第六届人民代表大会第三次会议胜利召开。会议审议了青禾镇2017年财政执行情况及2018年财政预算，"
+            "回望2017年成绩，谋划2018年发展。")
+    assert years("青禾镇人代会召开", text)[0] == 2018
+    # without a congress the earlier of the tied years, as before
+    assert years("青禾镇会议召开", text.replace("人民代表大会第三次会议", "干部大会"))[0] == 2017
+    # years not in a row: the rule does not apply
+    far = text.replace("2018年", "2019年")
+    assert years("青禾镇人代会召开", far)[0] == 2017
+
+
+def test_a_news_item_opening_with_an_iso_date():
+    text = " date 2026-01-31 為深化基層施政，青禾鄉公所召開村長會報。2023年以來成效明顯，2023年完成項目5個。"
+    assert years("", text)[0] == 2026
+    assert years("", "日期：2026-01-31 青禾鄉召開會議。2023年以來成效明顯，2023年完成項目5個。")[0] == 2026
+    # inside a sentence it is no opening date
+    assert years("", "青禾鄉於 2026-01-31 召開會議。2023年以來成效明顯，2023年完成項目5個。")[0] == 2023

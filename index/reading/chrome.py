@@ -25,7 +25,9 @@ A repeated page name (the report's title written again as the page's name, or
 lines of the opening together; so are a sharing site's blurb and the page above it
 (:func:`blurb_page`), a site's header above its breadcrumb (:func:`site_header`) and a
 table of contents (:func:`table_of_contents`). Footers (``…ICP备…``, ``版权所有``), contact
-boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too.
+boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too;
+a site's name after a page's title (``…工作总结_某某县人民政府网``) is cut off it
+(:func:`clean`). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
 still evidence of the place a page is about (``欢迎访问常州市金坛区人民政府网站``), so the
@@ -66,7 +68,7 @@ PUBLICATION_KEYS = (
     "文件编号 信息来源 来源 作者 编辑 责任编辑 审核人 浏览次数 浏览量 阅读次数 点击数 访问量 "
     "上传人 文档编号 上传时间 格式 页数 大小 时效 有效性 发文字号 内容概述 主办 承办 体裁分类 主题词 "
     # the links to a site's neighbouring articles and columns: 上一篇:… 下一篇:… 相关栏目:…
-    "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目 "
+    "上一篇 下一篇 上一条 下一条 相关栏目 所属栏目 栏目 欄目 "
     # an essay or document site's blurb above a text: 导语:如何才能写好… 简介:…小编为你整理了…
     "导语 導語 简介 簡介 资源描述 資源描述 内容简介 內容簡介 ID "
     # a page's tags: Tag:年终总结,个人年终总结 标签:…
@@ -104,6 +106,11 @@ TITLE_FIELD = re.compile(r"^[|｜\s]*标\s*题\s*[:：][|｜\s]*(.+?)[|｜\s]*$"
 # 乡镇政府工作总结|乡镇人民政府五年工作总结 — the title is the longest cell naming a report
 TITLE_ROW = re.compile(r"^([^|｜。！？]{2,40})[|｜]([^|｜。！？]{2,40})$")
 REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|方案|规划|規劃)$")
+# a site's name after a page's title, as a browser shows it: …_某某县人民政府网, … - 某某文库
+MAX_SITE_NAME = 20
+MIN_TITLE_BEFORE_SITE = 4
+SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$"
+                         rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
 # a sharing site's mark after a report's name: its length (…述职报告2150字)
 COLLECTION_SUFFIX = re.compile(r"(?<=报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\d{3,5}字$")
@@ -147,7 +154,8 @@ def clean(line: str) -> str:
     """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``) and
     without pinyin glosses (``鎮(zhèn)``), a sharing site's ``(…省略686字…)`` and the
     ``上一篇:… 下一篇:…`` links run on after a text's last sentence and an essay site's
-    ``第一篇:`` before a title; a page's ``| 标题:… |`` field as its value."""
+    ``第一篇:`` before a title; a page's ``| 标题:… |`` field as its value, and a page's
+    title without its site's name after it."""
     if "<" in line:
         line = HTML_TAG.sub(" ", line).strip()
     if "(" in line or "（" in line:
@@ -162,8 +170,10 @@ def clean(line: str) -> str:
     line = COLLECTION_ITEM.sub("", line)
     if CODE_FENCE.match(line):
         return ""  # Markdown's code-quote debris (``) is no text
+    # the site's words are read in simplified characters (one for one, so the places
+    # found are the same in the line as written): 傾情為你奉上 is 倾情为你奉上
     m = LEADING_SLOGAN.match(line)
-    if m and BLURB.search(m.group(1)):
+    if m and BLURB.search(m.group(1).translate(_simplified())):
         line = line[m.end():]
     if line.endswith("字"):
         line = COLLECTION_SUFFIX.sub("", line)
@@ -172,8 +182,13 @@ def clean(line: str) -> str:
         named = [c.strip() for c in m.groups() if REPORT_NAME.search(c.strip())]
         if named:
             return max(named, key=len)
-    m = TITLE_FIELD.match(line)
-    return m.group(1) if m else line
+    m = TITLE_FIELD.match(line.translate(_simplified()))
+    if m:
+        return line[m.start(1):m.end(1)]
+    m = SITE_SUFFIX.search(line)
+    if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
+        return line[:m.start()]  # a page's name: the report's title, then its site's (…工作总结_某某县人民政府网)
+    return line
 
 
 @lru_cache(maxsize=1)
@@ -181,6 +196,12 @@ def _simplified() -> dict[int, str]:
     """Traditional → simplified, one character for one (index/normalize.py's table), as a
     ``str.translate`` table: every line of every report goes through it."""
     return str.maketrans(_t2s())
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, one character for one (so a match's place in
+    it is its place in the text as written)."""
+    return text.translate(_simplified())
 
 
 def is_chrome(line: str, tables: bool = False) -> bool:
@@ -230,12 +251,13 @@ def key_values(lines: list[str], tables: bool = False) -> set[int]:
         if not line or not is_chrome(line, tables):
             continue
         out.add(i)
-        bare = KEY_FIRST.match(line)
+        bare = KEY_FIRST.match(line.translate(_simplified()))
         if bare and not line[bare.end():].strip():
             # the value on the next line, a blank line or two between them at most
             k = next((k for k in range(i + 1, min(len(lines), i + 2 + VALUE_GAP)) if lines[k].strip()), None)
             value = lines[k].strip() if k is not None else ""
-            if value and len(value) <= MAX_VALUE and not FULL_STOP.search(value) and not KEY_FIRST.match(value):
+            if (value and len(value) <= MAX_VALUE and not FULL_STOP.search(value)
+                    and not KEY_FIRST.match(value.translate(_simplified()))):
                 out.add(k)
     return out
 

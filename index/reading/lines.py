@@ -188,6 +188,13 @@ SECTION_WORD = r"(?:工作|回顾|回顧|情况|情況|成效|成绩|成績|任�
 SECTION_OPENING = (r"(?:(?:19|20)\d\d年(?:以来|以來|来|來|是|[，,])|一年来|一年來|今年以来|今年以來|去年以来|去年以來"
                    r"|半年来|半年來|刚刚过去|剛剛過去|过去的?一年|過去的?一年|过去的?五年|過去的?五年)")
 RUN_ON_HEADING = re.compile(rf"[^。！？!?，,；;：:\s]{{2,{MAX_INLINE_HEADING}}}?{SECTION_WORD}(?={SECTION_OPENING})")
+# …or before the words that can only open a sentence (今年以来, 一年来, 刚刚过去的一年), the
+# heading then any phrases of two or more parts (抢抓机遇、优化产业，经济工作再上新水平)
+STRONG_OPENING = (r"(?:(?:19|20)\d\d年以[来來]|一年[来來]|今年以[来來]|去年以[来來]|半年[来來]"
+                  r"|刚刚过去|剛剛過去|过去的一年|過去的一年|过去的五年|過去的五年)")
+MIN_RUN_ON = 4  # characters of a heading run on before such words, in two parts or more
+PARTS = re.compile(r"[、，,]")
+RUN_ON_ANY = re.compile(rf"[^。！？!?；;：:\s]{{{MIN_RUN_ON},{MAX_INLINE_HEADING}}}?(?={STRONG_OPENING})")
 
 
 def inline_heading(text: str) -> str:
@@ -198,7 +205,11 @@ def inline_heading(text: str) -> str:
         return ""
     number = next(p.match(text) for p, _ in NUMBERED if p.match(text))
     run_on = RUN_ON_HEADING.match(text, number.end())
-    if run_on and run_on.end() - number.end() <= MAX_INLINE_HEADING:
+    if not run_on:
+        run_on = RUN_ON_ANY.match(text, number.end())
+        if run_on and not PARTS.search(run_on.group()):
+            run_on = None  # one phrase before 一年来 is the sentence's subject: 1.全镇上下一年来…
+    if run_on and run_on.end() - number.end() <= MAX_INLINE_HEADING and not MODAL.search(run_on.group()):
         return text[: run_on.end()].strip()
     m = INLINE_END.search(text, number.end())
     if not m or m.end() >= len(strip_trailing_notes(text).rstrip(CLOSERS)):

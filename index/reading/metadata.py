@@ -34,7 +34,7 @@ from index import fields as field_model
 from index.analysis import Analyzer
 from index.normalize import normalize
 from index.reading import town_names
-from index.reading.chrome import TIMESTAMP
+from index.reading.chrome import TIMESTAMP, simplified
 from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
 from index.visibility import VisibilityError
 from index.visibility import check_value as _check_visibility
@@ -69,8 +69,8 @@ SELF_WORDS = {"township": re.compile(r"(?:全|我|本)(?:镇|乡|街道)"), "cou
               "city": re.compile(r"(?:全|我|本)市"), "province": re.compile(r"(?:全|我|本)省"),
               NATIONAL: re.compile(r"全国|我国")}
 MIN_SELF_WORDS = 5
-# how a town's report speaks of itself and its offices, when it names no place
-TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
+# how a town's report speaks of itself (我镇, 我们乡镇) and its offices, when it names no place
+TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|我们(?:乡镇|镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
 MIN_TOWN_VOICE = 2
 # a title whose subject is a town left unnamed: 街道2021年工作总结, 2023年乡镇年度工作总结,
 # 镇政府2020年工作总结, 乡镇镇长述职报告, XX镇2023年政府工作报告 (not 镇巴县…, 乡村振兴…)
@@ -300,7 +300,8 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
 
     A town the gazetteer does not list is found by the shape of its name in the title or
     the opening lines (index/reading/town_names.py; see :func:`_unlisted_wins` for when it is the
-    subject). ``analyzer`` is not needed for that any more (kept for callers).
+    subject). ``analyzer``: its dictionary tells a town's name from the end of a longer
+    word (森林城镇) where a shared name is named only once.
 
     A name several places share (新华路街道, 城关镇, 鼓楼区) is resolved by the unit written
     right before it (``巩义市回郭镇``), else by which of their counties, cities or provinces
@@ -330,7 +331,7 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
             qualified.setdefault(mentions[i].name, set()).update(codes)
 
     result: dict[str, str | None] = {"town": None, "county": None, "city": None, "province": None, "level": None}
-    name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer, raw_text)
+    name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer, raw_text, analyzer)
     if unlisted and _unlisted_wins(unlisted, name, level, {m.name for m in head_mentions}, text):
         county = unlisted.after if unlisted.after and "county" in gazetteer.level_of(unlisted.after) else None
         result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + text),
@@ -399,7 +400,8 @@ def _unlisted_wins(town: town_names.UnlistedTown, name: str, level: str | None, 
 
 
 def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts: Counter,
-             head: str, text: str, gazetteer: Gazetteer, raw_text: str = "") -> tuple[str, str | None]:
+             head: str, text: str, gazetteer: Gazetteer, raw_text: str = "",
+             analyzer: Analyzer | None = None) -> tuple[str, str | None]:
     """``(name, level)`` of the subject; ``("", level)`` when only the level is known
     (``我代表国务院``: national), ``("", None)`` when nothing is."""
     def lowest(mentions: list[Mention]) -> tuple[str, str] | None:
@@ -430,7 +432,10 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         if levels:
             return full, min(levels, key=PLACE_LEVELS.index)
         level = SUFFIX_LEVEL[speaker.group(2)]  # "我代表省人民政府": which province, the text says
-        return _top(body_mentions, counts, level, gazetteer, MIN_PLACE_MENTIONS) or "", level
+        found = _top(body_mentions, counts, level, gazetteer, MIN_PLACE_MENTIONS)
+        if not found and level == "township":  # 我代表镇人民政府: the one town it names, as below
+            found = _named_once(body_mentions, text, gazetteer, raw_text, analyzer)
+        return found or "", level
     # the level the report speaks for most (全国/我国, 全省, 全市, 全县, 全镇), if clearly so
     said = Counter({level: len(pattern.findall(text)) for level, pattern in SELF_WORDS.items()})
     (first, n1), (_, n2) = said.most_common(2)
@@ -444,7 +449,7 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         if top:
             return top, level
         if level == "township":
-            once = _named_once(body_mentions, text, gazetteer, raw_text)
+            once = _named_once(body_mentions, text, gazetteer, raw_text, analyzer)
             if once:
                 return once, level
     # no place named: a text that speaks as a town's (我镇, 镇党委, 街道办事处) more than as a
@@ -452,7 +457,7 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
     town_words = len(TOWN_VOICE.findall(text))
     if town_words >= MIN_TOWN_VOICE and town_words > len(SELF_ABOVE.findall(text)):
         return "", "township"
-    if TOWN_SUBJECT.match(head.strip()):
+    if TOWN_SUBJECT.match(head.strip() or text.lstrip()):  # (no title: the text's first line)
         return "", "township"  # 街道2021年工作总结, 镇政府2020年工作总结: a town's report, its name left out
     return "", None
 
@@ -460,7 +465,8 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
 WORD_RUN = re.compile(r"[^\W_]+")  # characters between punctuation and spaces
 
 
-def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_text: str) -> str | None:
+def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_text: str,
+                analyzer: Analyzer | None = None) -> str | None:
     """The one town a report names, named once, when that is enough: the gazetteer has a
     single town of that name, or the unit written right before it (荥阳市高山镇) is
     above one of its towns, and the text does not speak for a higher level (no more
@@ -475,6 +481,14 @@ def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_te
         return None
     if len(gazetteer.units(name, "township")) == 1 or gazetteer.qualified_codes(mentions):
         return name
+    # a name several towns share, in a text that speaks as a town's (我镇, 镇党委, 街道办事处):
+    # that town, its county left to what the text says; unless its first character makes a
+    # word with the one before it (森林城镇 names no 林城镇, 最新乡镇 no 新乡镇)
+    if len(TOWN_VOICE.findall(text)) >= MIN_TOWN_VOICE and analyzer is not None:
+        written = simplified(raw_text or text)  # as written: punctuation between words stays
+        starts = [m.start() for m in re.finditer(re.escape(name), written)]
+        if starts and not any(k > 0 and analyzer.is_word(written[k - 1:k + 1]) for k in starts):
+            return name
     return None
 
 
@@ -548,7 +562,8 @@ _YEAR = r"((?:19[4-9]|20[0-9])\d)"
 _DATE = _YEAR + r"\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 SESSION_LINE = re.compile(_DATE + r"[^。！？\n]{0,40}?(?:会议|大会|會議|大會|届|屆|召开|召開|举行|舉行|开幕|開幕)")
 # a news item or notice opens with its date: 2017年9月29日，在…指导下…
-DATE_FIRST = re.compile(r"^[\s•·—\-–]*" + _DATE, re.M)
+DATE_FIRST = re.compile(r"^[\s•·—\-–]*(?:(?:date|Date|DATE|日期)\s*[:：]?\s*)?(?:" + _DATE
+                        + "|" + _YEAR + r"-\d{1,2}-\d{1,2}(?=\s))", re.M)  # …or 2026-01-31, a site's label before it
 DATED_LINE = re.compile(r"^[\s•·—\-–]*[（(]\s*" + _YEAR + r"\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$"
                         r"|^[\s•·—\-–]*" + _YEAR + r"[-./]\d{1,2}[-./]\d{1,2}\s*$"
                         r"|^[\s•·—\-–]*" + _YEAR + r"\s*年[\s\u3000]*\d{0,2}[\s\u3000]*月(?:[\s\u3000]*\d{0,2}[\s\u3000]*日)?\s*$"
@@ -569,6 +584,11 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
                            # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
                            r"|(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
                            r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
+# a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
+# labelled by that year even when the meeting looks back on it)
+MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？；;\n]{0,24}?(?:会议|大会|会)")
+# a session of a people's congress: 第六届人民代表大会第三次会议, 人代会
+CONGRESS = re.compile(r"人民代表大会第[一二三四五六七八九十\d]+次会议|人代会")
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
@@ -612,14 +632,18 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     date line (in the opening); the first year of its title; the date its page says it
     was issued (``发文日期``, in ``chrome``); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
-    earlier: the later is usually next year's plan); the last date standing on a line of
+    earlier: the later is usually next year's plan; but of two years in a row, the later in
+    the news of a people's congress session, which meets in the year it plans); the last date standing on a line of
     its own (the date a document is signed); else a year written once as the label of
     the text (``召开2021年半年工作总结会``, ``2024年经济社会发展的总体要求``,
-    ``自2018年5月1日起施行``); else the only year the text names. A year the report only looks back on
-    (``2017年工作回顾``) does not label it, its session's year does. ``review_year`` is
+    ``自2018年5月1日起施行``), or of a meeting it says was held (``召开了2020年度…总结会``,
+    though the meeting looks back on that year); else the only year the text names. A year the report only looks back on
+    (``2017年工作回顾``, ``對2020年度…做了總結``) does not label it, its session's year does.
+    Every rule reads the text in simplified characters. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
-    head, text = arabic_years(head), arabic_years(text)
+    # read in simplified characters, one for one: 現將…如下 is 现将…如下 (any script, one rule set)
+    head, text, chrome = (arabic_years(simplified(x)) for x in (head, text, chrome))
     text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)
@@ -643,12 +667,18 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
             top = max(candidates.values())
             tied = sorted(y for y, n in candidates.items() if n == top)
             year = next((y for y in tied if y in labelled), tied[0])
+            if len(tied) == 2 and tied[1] == tied[0] + 1 and CONGRESS.search(text):
+                # a people's congress meets early in the year it plans, reviewing the one before
+                year = tied[1]
     if year is None:
         # the date a document is signed, on a line of its own at its end (or anywhere)
         signed = [int(next(g for g in m.groups() if g)) for m in DATED_LINE.finditer(text)]
         year = signed[-1] if signed else None
     if year is None:
         year = next((y for y in labelled if y not in reviewed), None)
+    if year is None:
+        held = MEETING_YEAR.search(text)
+        year = int(held.group(1)) if held else None
     if year is None:
         # the only year a text names, once: most likely its own (a figure of that year, a deadline)
         only = [y for y in counts if y not in reviewed]

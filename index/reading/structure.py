@@ -292,7 +292,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind = "byline"
             continue
         if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
-            unit.kind = "byline"
+            unit.kind = "byline"  # 乡 长 司 玮; 政 府 工 作 报 告 is one too, unless it is the title (_title_block)
             continue
         if i > 0 and _signs(units, i):
             unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日
@@ -529,6 +529,10 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         return title_lines
     later_shapes = None
     for n, unit in enumerate(units):
+        if not title_lines and n < LOOKAHEAD and _spaced_document(unit):
+            title_lines.append(unit.text)  # 政 府 工 作 报 告 under a page's publication line
+            unit.kind = "title"
+            break
         if unit.kind == "byline" and not title_lines and n < LOOKAHEAD:
             continue  # a page's publication line (来源：… 发布时间：…) above its title
         if not title_lines and n < LOOKAHEAD and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION:
@@ -536,6 +540,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             continue
         if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
+        if not title_lines and SERIAL_NAME.search(unit.text):
+            break  # one item or page of a site's collection (…工作总结1, …年终总结(9)): a heading
         if title_lines:
             previous = title_lines[-1]
             if unbalanced(previous):
@@ -557,13 +563,16 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 break
         title_lines.append(unit.text)
         unit.kind = "title"
-    if not title_lines and units and units[0].kind == "body":
-        first = units[0].text
-        if len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
+    # a page's publication lines (来源：… 发布时间：…) may stand above a title run into its text
+    top = next((n for n, u in enumerate(units[:LOOKAHEAD]) if u.kind not in ("byline", "caption")), None)
+    if not title_lines and top is not None and units[top].kind == "body" and not SERIAL_NAME.search(units[top].text):
+        first = units[top].text
+        after = units[top + 1] if top + 1 < len(units) else None
+        if (len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
             len(first) <= 2 * MAX_HEADING and not HARD_PUNCT.search(first) and first[-1:] not in "，、,：:"
-        ):
+        )) and not (after is not None and _opens_first_sentence(first, after)):
             title_lines.append(first)
-            units[0].kind = "title"
+            units[top].kind = "title"
         else:
             inline = INLINE_TITLE.match(first)
             later = None if inline else next(
@@ -571,17 +580,28 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             if later:
                 # a one-line text whose title follows a site's words: …整理汇总。某镇…报告各位代表：…
                 title_lines.append(later.group(1))
-                units.insert(0, Unit(later.group(1), units[0].gap, "title"))
-                units[1].text = first[later.end(1):]
+                units.insert(top, Unit(later.group(1), units[top].gap, "title"))
+                units[top + 1].text = first[later.end(1):]
             elif inline:
                 # a one-line text that opens with its title: 乡镇镇长述职报告各位领导：…
                 title = REPEATED_NOUN.sub(r"\1", inline.group(1))
                 rest = LEADING_NOUN.sub("", first[inline.end(1):]).lstrip(" \u3000")
                 rest = rest[len(title):].lstrip(" \u3000") if rest.startswith(title) else rest
                 title_lines.append(title)
-                units.insert(0, Unit(title, units[0].gap, "title"))
-                units[1].text = rest
+                units.insert(top, Unit(title, units[top].gap, "title"))
+                units[top + 1].text = rest
     return title_lines
+
+
+# a report's name with a serial number after it: a site's name for one item or page of a collection
+SERIAL_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\s*(?:[（(]\d{1,2}[)）]|\d{1,2})$")
+
+
+def _spaced_document(unit: Unit) -> bool:
+    """A letter-spaced line that names a kind of document (``政 府 工 作 报 告``), taken for a
+    signature (``乡 长 司 玮``) by its shape: a title when no title stands above it."""
+    return (unit.kind == "byline" and bool(SPACED_SIGNATURE.match(unit.text))
+            and bool(DOCUMENT_END.search(re.sub(r"[ \u3000]", "", unit.text))))
 
 
 MIN_SENTENCE_START = 16  # a line without punctuation this long under a title may be the text's first line
@@ -689,16 +709,21 @@ def _nested_heading(piece: str) -> list[str]:
 
 def _join_session_lines(units: list[Unit]) -> list[Unit]:
     """A session line wrapped over two lines (``——2024年1月23日在某某镇第二十届`` /
-    ``人民代表大会第八次会议上``) is one line."""
+    ``人民代表大会第八次会议上``, also ``…人民代表大会`` / ``第六次会议上``) is one line."""
     out: list[Unit] = []
     for unit in units:
-        if out and SESSION_START.match(out[-1].text) and not SESSION_LINE.match(out[-1].text):
+        if out and SESSION_START.match(out[-1].text) and (
+                not SESSION_LINE.match(out[-1].text) or SESSION_REST.match(unit.text)):
             joined = out[-1].text + unit.text
             if SESSION_LINE.match(joined) and len(joined) <= MAX_SESSION:
                 out[-1].text = joined
                 continue
         out.append(unit)
     return out
+
+
+# the end of a session line wrapped after 人民代表大会: 第六次会议上
+SESSION_REST = re.compile(r"^第[一二三四五六七八九十\d]{1,4}次(?:会议|會議)上?[)）]?$")
 
 
 def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
