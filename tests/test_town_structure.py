@@ -272,3 +272,13 @@ def test_a_document_name_between_wide_spaces_is_no_heading():
     news = "乡人大主席李青作《2023年人大工作报告》"
     line = body * (MIN_RUN_TOGETHER // len(body) + 1) + "  " + news + "  " + body
     assert not any(k == "heading" for k, _ in blocks("青禾乡人代会胜利召开\n" + line + "\n"))
+
+
+def test_a_numbered_line_ending_with_a_colon_over_a_list_is_no_heading():
+    items = ("青禾街道工作总结\n一年来，街道上下团结一心，完成各项任务。\n一、2023年工作基本情况：\n"
+             "（一）社区建设\n（二）平安建设\n（三）民生保障\n")
+    assert ("heading", "一、2023年工作基本情况：") not in blocks(items)
+    sentences = ("青禾街道工作总结\n一、服务保障要求至少包括：\n"
+                 "（一）街道应建立健全服务责任制度，确定服务负责人，落实各项保障责任。\n"
+                 "（二）街道应定期检查服务质量。\n")
+    assert ("heading", "一、服务保障要求至少包括：") not in blocks(sentences)

@@ -336,7 +336,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
             continue  # a fragment of a sentence that goes on in the next line
-        numbered = numbered_heading(unit.text) or _opens_numbered_items(unit.text, nxt) or parallel_heading(unit.text) and not (
+        numbered = numbered_heading(unit.text) or _opens_numbered_items(unit.text, nxt, units[i + 2] if i + 2 < len(units) else None) or parallel_heading(unit.text) and not (
             numbered_rank(nxt.text) == numbered_rank(unit.text)
             or prev is not None and prev.kind == "body" and numbered_rank(prev.text) == numbered_rank(unit.text))
         if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
@@ -413,14 +413,19 @@ LEAD_LEVEL = 6
 MIN_LEAD_PARAGRAPH = 2 * MAX_HEADING  # the paragraph under a lead heading is at least this long
 
 
-def _opens_numbered_items(text: str, nxt: Unit) -> bool:
-    """``一、2023年工作基本情况：`` over ``（一）…``: a numbered heading ending with a colon,
-    the next line numbered one level deeper, is a heading (the colon introduces its
-    sub-headings); without them it introduces a list and stays a line of text."""
+def _opens_numbered_items(text: str, nxt: Unit, after: Unit | None) -> bool:
+    """``一、2023年工作基本情况：`` over ``（一）创新工作形式，打造社区品牌。`` and its text: a
+    numbered heading ending with a colon is a heading when the next line is a heading one
+    level deeper with a paragraph of its own below it (the colon introduces sub-sections).
+    Over a list (items, or items that are sentences: ``…要求至少包括：`` / ``（一）企业应…``)
+    it stays a line of text."""
     core = text.rstrip()
     rank, below = numbered_rank(core), numbered_rank(nxt.text)
-    return (core[-1:] in "：:" and rank is not None and below is not None and below > rank
-            and numbered_heading(core[:-1]))
+    if core[-1:] not in "：:" or rank is None or below is None or below <= rank or not numbered_heading(core[:-1]):
+        return False
+    if not (numbered_heading(nxt.text) or parallel_heading(nxt.text)):
+        return False
+    return after is None or numbered_rank(after.text) != below
 
 
 def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) -> bool:
