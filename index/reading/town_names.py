@@ -16,7 +16,9 @@ not names: 城乡, 乡镇, 全镇, 各乡镇, 新型城镇,
 美丽乡村, 特色小镇 … (a first character such as 全/各/本/该, an ending such as 城镇/城乡/
 乡镇/集镇, 乡 followed by 村, a word in :data:`index.reading.places.GENERIC_NAMES`). A leading
 word (推进, 关于, 美丽, 为 …) is tried without it too; the count of mentions decides, and on a
-tie the name without it.
+tie the name without it. A name read as two words wherever the text writes it (大会 +
+乡长, 代理 + 镇长, 推进 + 乡村: common dictionary words, then 乡/镇 running on into a word)
+is none (:func:`_two_words`, given the analyzer).
 
 Only the title, subtitle and the opening lines are searched for names; the whole text
 is searched for how often each is mentioned (the title counts three times).
