@@ -124,11 +124,13 @@ def _two_words(name: str, norm: str, analyzer: Analyzer) -> bool:
     stays a name."""
     suffix, part = name[-1], name[:-1]
     words = analyzer.cut(part)
-    if suffix not in "乡镇" or not all(len(w) >= 2 and analyzer.is_word(w) and not analyzer.is_proper_name(w)
-                                       for w in words):
+    if suffix not in "乡镇" or not all(len(w) >= 2 and analyzer.is_word(w) for w in words):
         return False
     ends = [m.end() for m in re.finditer(re.escape(name), norm)]
-    return bool(ends) and all(analyzer.is_word(suffix + norm[e:e + 1]) for e in ends)
+    if not ends or not all(analyzer.is_word(suffix + norm[e:e + 1]) for e in ends):
+        return False
+    # last: the dictionary's tags are read once a process, only when a name gets this far
+    return not any(analyzer.is_proper_name(w) for w in words)
 
 
 def _candidates(raw: str, in_head: bool, gazetteer: Gazetteer) -> list[_Candidate]:
