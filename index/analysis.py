@@ -183,6 +183,11 @@ class Analyzer:
         """A jieba tokenizer that cuts ``text`` as the analyzer does (here: the loaded one)."""
         return self.jieba
 
+    def is_proper_name(self, word: str) -> bool:
+        """Whether jieba's dictionary tags ``word`` as a name: of a place (ns), a person
+        (nr…), an organization (nt) or another proper noun (nz)."""
+        return word in _proper_names(self.jieba)
+
     def in_dictionary_word(self, pair: str) -> bool:
         """Whether the two characters ``pair`` stand together inside some dictionary word."""
         return pair in self._dictionary_bigrams()
@@ -214,6 +219,24 @@ def _loaded_tokenizer(userdict: tuple) -> "jieba.Tokenizer":
         _LAST_TOKENIZER = (userdict, tk)
         _BIGRAMS.clear()
         return tk
+
+
+_PROPER_NAMES: frozenset[str] | None = None
+PROPER_NAME_TAGS = ("nr", "ns", "nt", "nz")
+
+
+def _proper_names(tk: "jieba.Tokenizer") -> frozenset[str]:
+    """The words jieba's own dictionary tags as names (read once a process, when first asked)."""
+    global _PROPER_NAMES
+    if _PROPER_NAMES is None:
+        with tk.get_dict_file() as f:
+            names = set()
+            for raw in f:
+                parts = raw.decode("utf-8").split()
+                if len(parts) == 3 and parts[2].startswith(PROPER_NAME_TAGS):
+                    names.add(parts[0])
+        _PROPER_NAMES = frozenset(names)
+    return _PROPER_NAMES
 
 
 def _dictionary_bigrams(tk: "jieba.Tokenizer") -> frozenset[str]:

@@ -155,3 +155,14 @@ def test_a_sites_name_after_the_page_title_is_left_out():
     assert clean("全镇建成光纤_宽带网。") == "全镇建成光纤_宽带网。"
     assert clean("青禾镇-青禾村道路联网") == "青禾镇-青禾村道路联网"
     assert kinds_of("青禾镇2023年工作总结_青禾县人民政府网\n全镇上下团结一心，完成了各项任务。\n")["title"] == ["青禾镇2023年工作总结"]
+
+
+def test_a_publication_row_with_a_long_value_is_chrome_not_the_title():
+    value = "Q1200" + "0" * (MAX_VALUE - 5)  # an index number as long as a value may be
+    assert len(value) == MAX_VALUE > MAX_CELL
+    assert is_chrome(f"索引号 | {value} | ||")
+    assert not is_chrome(f"索引号 | {value}0 | ||")  # one longer: a cell of text
+    assert not is_chrome(f"青禾镇 | {value} | ||")  # no publication key in a cell of its own
+    assert not is_chrome(f"索引号 | {value}。 |")  # a sentence is no row of data
+    page = f"索引号 | {value} | ||\n发布机构 | 青禾镇 |\n青禾镇2023年工作总结和2024年工作思路 |\n一、经济运行稳中有进\n全年完成投资3.2亿元。\n"
+    assert parse(page, ANALYZER).title.startswith("青禾镇2023年工作总结和2024年工作思路")

@@ -94,3 +94,26 @@ def test_a_town_named_once_must_be_written_whole():
     # 团结一心，乡镇企业: the normalized text runs 一心 into 乡镇, but no 一心乡 is named
     assert places("全镇2022年工作总结", "全镇上下团结一心，乡镇企业稳步发展。")["town"] is None
     assert places("", "相公庄街道，召开半年工作总结会。")["town"] == "相公庄街道"
+
+
+def test_a_shape_guessed_name_read_as_two_words_is_no_town():
+    # 大会 + 乡长, 代理 + 镇长, 推进 + 乡村: common words wherever the text writes them
+    assert places("人民代表大会乡长工作报告", "人民代表大会乡长作报告。全乡上下团结一心。")["town"] is None
+    assert places("代理镇长施政报告", "代理镇长表示，将推进乡村振兴。全镇上下团结一心。")["town"] is None
+    # written on its own once: a name (a town no gazetteer lists)
+    got = places("代理镇长施政报告", "代理镇长表示，代理镇全年完成投资。全镇上下团结一心。")
+    assert got["town"] == "代理镇"
+    # a word the dictionary tags as a place's or person's name starts a name, 镇长 after it or not
+    assert ANALYZER.is_proper_name("玉里") and not ANALYZER.is_proper_name("代理")
+    assert places("玉里镇长施政报告", "玉里镇长表示，全镇上下团结一心。")["town"] == "玉里镇"
+
+
+def test_a_name_cut_by_the_end_of_the_opening_is_read_with_what_follows():
+    from index.reading.town_names import OPENING_CHARS
+
+    lead = "全乡上下团结一心，"
+    filler = "完成各项任务。" * ((OPENING_CHARS - len(lead) - 3) // 7)
+    opening = lead + filler + "，" * (OPENING_CHARS - len(lead) - len(filler) - 3) + "推进乡"
+    assert len(opening) == OPENING_CHARS  # the opening ends right after 推进乡, 村 beyond it
+    text = opening + "村振兴，加快推进乡村建设。"
+    assert places("", text)["town"] is None

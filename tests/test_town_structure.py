@@ -238,3 +238,47 @@ def test_numbered_heading_run_on_before_the_words_that_open_a_sentence():
     assert inline_heading("二、" + "稳进" * MIN_RUN_ON + "一年来，全镇上下团结一心，经济稳步增长。") == ""
     # a weaker opening (2023年，) still needs the heading to end with a section's word
     assert inline_heading("三、经济再上新水平2023年，全镇上下团结一心，经济稳步增长。") == ""
+
+
+def test_an_unnumbered_heading_between_wide_spaces_of_a_long_line_stands_alone():
+    from index.reading.structure import MIN_PLAIN_RUN_IN, MIN_RUN_TOGETHER
+
+    body = "一年来，全镇上下在镇党委的正确领导下，团结一心，社会事业稳步发展，人民生活水平进一步提高。"
+    head = "过去五年的工作回顾"
+    line = "各位代表：  " + body * (MIN_RUN_TOGETHER // len(body) + 1) + "  " + head + "  " + body
+    got = blocks("青禾镇政府工作报告\n" + line + "\n")
+    assert ("heading", head) in got
+    # after an unfinished sentence, or shorter than MIN_PLAIN_RUN_IN, it stays in its paragraph
+    cut = line.replace("提高。  " + head, "提高，  " + head)
+    assert ("heading", head) not in blocks("青禾镇政府工作报告\n" + cut + "\n")
+    short = "回" * (MIN_PLAIN_RUN_IN - 1)
+    assert ("heading", short) not in blocks("青禾镇政府工作报告\n" + line.replace(head, short) + "\n")
+    assert ("heading", "回" * MIN_PLAIN_RUN_IN) in blocks("青禾镇政府工作报告\n" + line.replace(head, "回" * MIN_PLAIN_RUN_IN) + "\n")
+
+
+def test_a_numbered_heading_ending_with_a_colon_over_its_sub_headings():
+    text = ("青禾街道工作总结\n一年来，街道上下团结一心，完成各项任务。\n一、2023年工作基本情况：\n"
+            "（一）创新工作形式，打造社区品牌。\n街道全面打造社区品牌，服务水平进一步提高。\n")
+    assert ("heading", "一、2023年工作基本情况：") in blocks(text)
+    # the same line over a line of text introduces it: no heading
+    plain = text.replace("（一）创新工作形式，打造社区品牌。\n", "")
+    assert ("heading", "一、2023年工作基本情况：") not in blocks(plain)
+
+
+def test_a_document_name_between_wide_spaces_is_no_heading():
+    from index.reading.structure import MIN_RUN_TOGETHER
+
+    body = "一年来，全乡上下在乡党委的正确领导下，团结一心，社会事业稳步发展，人民生活水平进一步提高。"
+    news = "乡人大主席李青作《2023年人大工作报告》"
+    line = body * (MIN_RUN_TOGETHER // len(body) + 1) + "  " + news + "  " + body
+    assert not any(k == "heading" for k, _ in blocks("青禾乡人代会胜利召开\n" + line + "\n"))
+
+
+def test_a_numbered_line_ending_with_a_colon_over_a_list_is_no_heading():
+    items = ("青禾街道工作总结\n一年来，街道上下团结一心，完成各项任务。\n一、2023年工作基本情况：\n"
+             "（一）社区建设\n（二）平安建设\n（三）民生保障\n")
+    assert ("heading", "一、2023年工作基本情况：") not in blocks(items)
+    sentences = ("青禾街道工作总结\n一、服务保障要求至少包括：\n"
+                 "（一）街道应建立健全服务责任制度，确定服务负责人，落实各项保障责任。\n"
+                 "（二）街道应定期检查服务质量。\n")
+    assert ("heading", "一、服务保障要求至少包括：") not in blocks(sentences)

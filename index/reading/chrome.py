@@ -12,7 +12,9 @@ PDF text), never by which site it came from:
   more ``>``; a site's welcome line (``欢迎访问…网站``);
 * **``|`` rows** — a line cut by ``|`` into cells that are all short
   (:data:`MAX_CELL` characters or fewer): ``中央人民政府网站 | 省委 | 省人大``,
-  ``[ 主题分类 ] | 综合政务 |``, ``浏览量:1 | |``;
+  ``[ 主题分类 ] | 综合政务 |``, ``浏览量:1 | |``; or a row of publication data, a
+  publication key alone in a cell and no cell longer than :data:`MAX_VALUE`
+  (``索引号 | K16059504/2024-117342 | ||``);
 * **publication data** — a line of ``key: value`` pairs whose keys are publication
   fields (索引号, 发布机构, 发文日期, 来源, 发布时间, 浏览次数, 上传人, 文档编号 …): two
   keys or more, or one key on a line without a full stop;
@@ -79,6 +81,8 @@ PUBLICATION_KEYS = (
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
 KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+# a key alone in a cell of a | row: 索引号 | K16059504/2024-117342
+KEY_CELL = re.compile(rf"^[\[【]?\s*(?:{_KEYS})\s*[\]】]?$")
 # a key in brackets needs no colon: [ 索引号 ] 1150…/2026-00004 [ 发文字号 ]
 BRACKETED_KEY = re.compile(rf"[\[【]\s*(?:{_KEYS})\s*[\]】](?!\s*[:：])")
 KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]|^\s*[\[【]\s*(?:{_KEYS})\s*[\]】]")
@@ -230,6 +234,11 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     if PIPE.search(text) and not tables and not text.endswith(ROW_END):
         cells = [c.strip() for c in PIPE.split(text)]
         if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
+            return True
+        # a row of publication data keeps its keys in cells of their own, its values may be
+        # longer (索引号 | K16059504/2024-117342 | ||), though never a sentence
+        if (any(KEY_CELL.match(c) for c in cells) and all(len(c) <= MAX_VALUE for c in cells)
+                and not FULL_STOP.search(text)):
             return True
     keys = KEY_VALUE.findall(text)
     if "[" in text or "【" in text:

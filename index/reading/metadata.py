@@ -310,7 +310,7 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     """
     raw_head, raw_text = head, text
     head, text = normalize(head), normalize(text)
-    unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text)
+    unlisted = town_names.find(raw_head, raw_text, gazetteer, head, text, analyzer)
     stem = normalize(str(PurePosixPath(path).with_suffix(""))) if path else ""
     head_mentions = gazetteer.scan(head) + gazetteer.scan(stem)
     # a place's name never runs across the end of a sentence or a line (建设。乡镇…, a heading
@@ -318,8 +318,8 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     sentences = _Sentences(raw_text)
     body_mentions = [m for m in gazetteer.scan(text) if sentences.hold(m.name)]
     if unlisted:  # 金果园街道 is not the listed 果园街道 when that is never named on its own
-        head_mentions = [m for m in head_mentions if not _only_inside(m.name, unlisted.name, head + text)]
-        body_mentions = [m for m in body_mentions if not _only_inside(m.name, unlisted.name, head + text)]
+        head_mentions = [m for m in head_mentions if not _only_inside(m.name, unlisted.name, head + "\n" + text)]
+        body_mentions = [m for m in body_mentions if not _only_inside(m.name, unlisted.name, head + "\n" + text)]
     counts: Counter[str] = Counter()
     for m in head_mentions:
         counts[m.name] += HEAD_WEIGHT
@@ -334,7 +334,7 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer, raw_text, analyzer)
     if unlisted and _unlisted_wins(unlisted, name, level, {m.name for m in head_mentions}, text):
         county = unlisted.after if unlisted.after and "county" in gazetteer.level_of(unlisted.after) else None
-        result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + text),
+        result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + "\n" + text),
                       level="township")
         if result["county"]:
             result.update(_complete_county(result["county"], counts, gazetteer))

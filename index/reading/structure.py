@@ -336,7 +336,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if nxt.text[0] in CONTINUES or unbalanced(unit.text) and not ends_sentence(unit.text):
             continue  # a fragment of a sentence that goes on in the next line
-        numbered = numbered_heading(unit.text) or parallel_heading(unit.text) and not (
+        numbered = numbered_heading(unit.text) or _opens_numbered_items(unit.text, nxt, units[i + 2] if i + 2 < len(units) else None) or parallel_heading(unit.text) and not (
             numbered_rank(nxt.text) == numbered_rank(unit.text)
             or prev is not None and prev.kind == "body" and numbered_rank(prev.text) == numbered_rank(unit.text))
         if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
@@ -411,6 +411,21 @@ def _plain_items(units: list[Unit]) -> None:
 
 LEAD_LEVEL = 6
 MIN_LEAD_PARAGRAPH = 2 * MAX_HEADING  # the paragraph under a lead heading is at least this long
+
+
+def _opens_numbered_items(text: str, nxt: Unit, after: Unit | None) -> bool:
+    """``一、2023年工作基本情况：`` over ``（一）创新工作形式，打造社区品牌。`` and its text: a
+    numbered heading ending with a colon is a heading when the next line is a heading one
+    level deeper with a paragraph of its own below it (the colon introduces sub-sections).
+    Over a list (items, or items that are sentences: ``…要求至少包括：`` / ``（一）企业应…``)
+    it stays a line of text."""
+    core = text.rstrip()
+    rank, below = numbered_rank(core), numbered_rank(nxt.text)
+    if core[-1:] not in "：:" or rank is None or below is None or below <= rank or not numbered_heading(core[:-1]):
+        return False
+    if not (numbered_heading(nxt.text) or parallel_heading(nxt.text)):
+        return False
+    return after is None or numbered_rank(after.text) != below
 
 
 def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) -> bool:
@@ -660,9 +675,16 @@ def _join_pdf_chunks(units: list[Unit]) -> list[Unit]:
 # a numbered heading run into a long line: after a finished sentence or a wide space
 RUN_IN = re.compile(r"(?:(?<=[。！？])[ \u3000]*|[ \u3000]+)(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]))")
 MIN_RUN_TOGETHER = 4 * MAX_HEADING  # a line this long holding numbered headings is a run-together text
+MIN_PLAIN_RUN_IN = 4  # an unnumbered heading inside such a line: at least this many characters
 HEADING_END = re.compile(r"[ \u3000]+")
 # such a line may also open with its numbered heading, a wide space after it: 一、2014年工作总结  2014年，…
 RUN_IN_START = re.compile(rf"^(?:[一二三四五六七八九十]{{1,3}}、|[（(][一二三四五六七八九十]{{1,3}}[)）])[^。！？；\s]{{1,{MAX_NUMBERED_HEADING}}}(?:[ ]{{2,}}|\u3000)")
+
+
+# an unnumbered heading run into such a line, wide spaces on both sides, after a finished
+# sentence: …提出意见。  过去五年的工作回顾  20xx年以来，… (no punctuation, quotes or a
+# document's name: 某某作《2018年工作报告》 is a news sentence without its full stop)
+PLAIN_RUN_IN = re.compile(rf"(?<=[。！？])(?:[ ]{{2,}}|\u3000+)([^\s。！？!?；;，,、：:“”\"《》]{{{MIN_PLAIN_RUN_IN},{MAX_HEADING}}})(?:[ ]{{2,}}|\u3000+)")
 
 
 def _split_run_in(units: list[Unit]) -> list[Unit]:
@@ -671,13 +693,17 @@ def _split_run_in(units: list[Unit]) -> list[Unit]:
     line (also one opening with ``一、…`` and a wide space) is cut before each ``一、`` /
     ``（一）`` that follows a finished sentence or a wide
     space, and a heading that a space ends (within a heading's length, before any full
-    stop) stands on its own line."""
+    stop) stands on its own line. So does a short piece without punctuation between
+    wide spaces after a finished sentence (:data:`PLAIN_RUN_IN`), for the line's
+    classification to judge as any short line."""
     out: list[Unit] = []
     for unit in units:
-        if len(unit.text) < MIN_RUN_TOGETHER or not (RUN_IN.search(unit.text) or RUN_IN_START.match(unit.text)):
+        if len(unit.text) < MIN_RUN_TOGETHER or not (RUN_IN.search(unit.text) or RUN_IN_START.match(unit.text)
+                                                     or PLAIN_RUN_IN.search(unit.text)):
             out.append(unit)
             continue
-        cuts = [0] + [m.end() for m in RUN_IN.finditer(unit.text) if m.end() > 0] + [len(unit.text)]
+        cuts = sorted({0, len(unit.text)} | {m.end() for m in RUN_IN.finditer(unit.text) if m.end() > 0}
+                      | {k for m in PLAIN_RUN_IN.finditer(unit.text) for k in (m.start(1), m.end(1))})
         pieces = [unit.text[a:b].strip(" \u3000") for a, b in zip(cuts, cuts[1:])]
         for n, piece in enumerate(p for q in pieces if q for p in _nested_heading(q)):
             space = HEADING_END.search(piece)

@@ -16,7 +16,9 @@ not names: 城乡, 乡镇, 全镇, 各乡镇, 新型城镇,
 美丽乡村, 特色小镇 … (a first character such as 全/各/本/该, an ending such as 城镇/城乡/
 乡镇/集镇, 乡 followed by 村, a word in :data:`index.reading.places.GENERIC_NAMES`). A leading
 word (推进, 关于, 美丽, 为 …) is tried without it too; the count of mentions decides, and on a
-tie the name without it.
+tie the name without it. A name read as two words wherever the text writes it (大会 +
+乡长, 代理 + 镇长, 推进 + 乡村: common dictionary words, then 乡/镇 running on into a word)
+is none (:func:`_two_words`, given the analyzer).
 
 Only the title, subtitle and the opening lines are searched for names; the whole text
 is searched for how often each is mentioned (the title counts three times).
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.analysis import Analyzer
 from index.normalize import normalize, normalize_with_offsets
 from index.reading.places import GENERIC_NAMES, Gazetteer
 
@@ -80,10 +83,11 @@ class _Candidate:
 
 
 def find(head: str, text: str, gazetteer: Gazetteer, norm_head: str | None = None,
-         norm_text: str | None = None) -> UnlistedTown | None:
+         norm_text: str | None = None, analyzer: Analyzer | None = None) -> UnlistedTown | None:
     """The best-supported town name of the title, subtitle or opening lines (raw text,
     not normalized), mentioned at least :data:`MIN_MENTIONS` times; None if there is none.
-    ``norm_head``/``norm_text``: their normalized forms, when the caller has them."""
+    ``norm_head``/``norm_text``: their normalized forms, when the caller has them.
+    ``analyzer``: its dictionary tells a name from two words (:func:`_two_words`)."""
     norm_head = normalize(head) if norm_head is None else norm_head
     norm_text = normalize(text) if norm_text is None else norm_text
     candidates: list[_Candidate] = []
@@ -96,6 +100,8 @@ def find(head: str, text: str, gazetteer: Gazetteer, norm_head: str | None = Non
         by_name.setdefault(c.name, []).append(c)
     best = None
     for name, found in by_name.items():
+        if analyzer is not None and _two_words(name, norm_head + "\n" + norm_text, analyzer):
+            continue
         # 金果园街道办事处 and 金果园街道 are one name: the more often written form counts
         n = max(norm_text.count(w) + HEAD_WEIGHT * norm_head.count(w) for w in {c.written for c in found} | {name})
         in_head = any(c.in_head for c in found)
@@ -103,8 +109,28 @@ def find(head: str, text: str, gazetteer: Gazetteer, norm_head: str | None = Non
         key = (n, any(c.trimmed for c in found), in_head)  # a tie: 石沟镇 rather than 推进石沟镇
         if best is None or key > best[0]:
             best = (key, UnlistedTown(name, n, in_head, after))
+    if best is None:
+        return None
     town = best[1]
     return town if town.mentions >= MIN_MENTIONS else None
+
+
+def _two_words(name: str, norm: str, analyzer: Analyzer) -> bool:
+    """Whether ``name`` (大会乡, 代理镇, 推进乡) is read as two words wherever the text writes
+    it: what stands before 乡/镇 is made of common dictionary words of two characters or
+    more (大会, 代理, 加快推进; not one the dictionary tags as a place's or other name, 玉里,
+    高山), and 乡/镇 always runs on into a word with the character after it (人民代表大会乡长,
+    代理镇长, 推进乡村). A name the text also writes on its own (青石镇政府 beside 青石镇长)
+    stays a name."""
+    suffix, part = name[-1], name[:-1]
+    words = analyzer.cut(part)
+    if suffix not in "乡镇" or not all(len(w) >= 2 and analyzer.is_word(w) for w in words):
+        return False
+    ends = [m.end() for m in re.finditer(re.escape(name), norm)]
+    if not ends or not all(analyzer.is_word(suffix + norm[e:e + 1]) for e in ends):
+        return False
+    # last: the dictionary's tags are read once a process, only when a name gets this far
+    return not any(analyzer.is_proper_name(w) for w in words)
 
 
 def _candidates(raw: str, in_head: bool, gazetteer: Gazetteer) -> list[_Candidate]:
