@@ -638,7 +638,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
                                   sources, sources_info, counts, ocr, walked.sidecars, limits, stamp)
-                store.write_manifest(gen)
+                store.write_manifest(gen, previous)
                 lifecycle.check_stop()
             except NothingIndexed:
                 _discard(gen)
@@ -882,7 +882,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                                              or sum(_size(t[0]) for t in tasks) >= PARALLEL_BYTES):
         # full build of many files (or of a few large ones): Whoosh writes segments in
         # parallel sub-processes
-        writer = ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
+        writer = whoosh_writer.writer(ix, procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
         # Whoosh forks its sub-writers when the first batch of documents is ready, by
         # which time this process may hold a large report's passages, which the forked
         # copies would then carry (and slowly duplicate); start them now, while small.

@@ -93,7 +93,7 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
     text: where the first one is (found by walking ``norm`` from left to right) or, in a
     passage of at most :data:`LONG_PASSAGE` characters, anywhere in it. Looking anywhere
     in a passage of millions of characters would cost a scan of it per pair."""
-    ws = {w for w in words if _useful(w)}
+    ws = {w for w in set(words) if _useful(w)}
     heads = set(heading_pieces(text)) if kind in ("heading", "title") else set()
     phrases = set()
     short = len(norm) <= LONG_PASSAGE
@@ -102,8 +102,10 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
         at = norm.find(a, cursor)
         if at >= 0:
             cursor = at + len(a)
+        if len(a) + len(b) > MAX_PHRASE_CHARS:
+            continue
         p = a + b
-        if len(p) <= MAX_PHRASE_CHARS and _useful(p) and (
+        if p not in phrases and _useful(p) and (
                 (at >= 0 and norm.startswith(b, cursor)) or (short and p in norm)):
             phrases.add(p)
     return ws, heads, phrases
@@ -335,17 +337,29 @@ class VocabularyBuilder:
             table = self.table
         else:
             table = CountTable.from_counters(self.counts)
+            # the same counts as the table: the counters (a dict entry a term, the largest
+            # thing a build holds) go before the tables are made
+            self.counts = {k: Counter() for k in KINDS}
+            self.table = table
         if totals is None:
             totals, cache = self.totals(), {}
         terms = sorted(totals)
-        pinyin = _pinyin_all(terms, cache)
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
-                "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
-        readings = self._readings or pinyin_readings.arrays()
+                "kinds": [totals[t][1] for t in terms]}
+        del totals
+        tags = None
+        if apart(sum(1 for t in terms if t not in cache)):
+            pinyin, tags, readings = _in_a_process(terms, cache, self._tags_cache, self._readings)
+        else:
+            pinyin = _pinyin_all(terms, cache)
+            readings = self._readings or pinyin_readings.arrays()
+        data["pinyin"] = pinyin
         arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
         if arrays is None:
-            arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
-                                        assist_tables.pos_tags(terms, self._tags_cache), readings)
+            if tags is None:
+                tags = assist_tables.pos_tags(terms, self._tags_cache)
+            arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin, tags, readings)
+            del tags
         assist_tables.write(gen, arrays)
         _write_atomic(gen / VOCABULARY, gzip.compress(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
@@ -447,13 +461,96 @@ def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:
                 p = ""
             else:
                 if reading is None:
-                    from pypinyin import Style, lazy_pinyin
-
-                    def reading(t, lazy_pinyin=lazy_pinyin, style=Style.NORMAL):
-                        return " ".join(lazy_pinyin(t, style=style, errors="ignore"))
+                    reading = _pinyin_reader()
                 p = reading(term)
         out.append(p)
     return out
+
+
+APART_TERMS = 50_000  # terms to read and tag from which a process of their own is started
+
+
+def apart(new_terms: int) -> bool:
+    """Whether the pinyin, part-of-speech tags and pypinyin's readings of a vocabulary
+    are made in a process of their own: when ``new_terms`` (terms without a reading from
+    the previous generation) reach :data:`APART_TERMS`. pypinyin's dictionaries and
+    jieba's tagger (a second copy of jieba's dictionary) add about 190 MB to the process
+    that loads them, which in a full build is the one holding everything else; below
+    that many terms the build is small and the half second a fresh process costs is
+    not worth it."""
+    return new_terms >= APART_TERMS
+
+
+def _in_a_process(terms: list[str], cache: dict[str, str], known_tags: dict[str, str],
+                  readings: dict | None) -> tuple[list[str], list[str], dict]:
+    """(pinyin, part-of-speech tags, pypinyin's readings) of ``terms``, made by a fresh
+    Python (nothing of this process's memory is copied into it, and unlike a
+    multiprocessing child it does not import this program's main module again), the
+    work passed and returned as pickles through its standard input and output; made
+    here when that Python cannot be started or fails."""
+    import pickle
+    import subprocess
+    import sys
+
+    package_root = str(Path(__file__).resolve().parents[2])  # where ``index`` is imported from
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
+    try:
+        done = subprocess.run([sys.executable, "-c", "from index.generation.vocabulary import _serve; _serve()"],
+                              input=pickle.dumps((terms, cache, known_tags, readings), protocol=pickle.HIGHEST_PROTOCOL),
+                              capture_output=True, env=env, check=True)
+        return pickle.loads(done.stdout)
+    except (OSError, subprocess.CalledProcessError, pickle.UnpicklingError, EOFError):
+        return _readings_and_tags(terms, cache, known_tags, readings)
+
+
+def _serve() -> None:
+    """The fresh Python's side of :func:`_in_a_process`."""
+    import pickle
+    import sys
+
+    work = pickle.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(pickle.dumps(_readings_and_tags(*work), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+def _readings_and_tags(terms: list[str], cache: dict[str, str], known_tags: dict[str, str],
+                       readings: dict | None) -> tuple[list[str], list[str], dict]:
+    pinyin = _pinyin_all(terms, cache)
+    tags = assist_tables.pos_tags(terms, known_tags)
+    return pinyin, tags, readings or pinyin_readings.arrays()
+
+
+def _pinyin_reader():
+    """``" ".join(pypinyin.lazy_pinyin(term, style=Style.NORMAL, errors="ignore"))`` as a
+    function of the term, with one converter for every term (``lazy_pinyin`` makes a
+    new one a call) that converts each toned reading once: with these options (no
+    ``v_to_u``, no neutral tone as 5, no tone sandhi) the NORMAL form of a reading
+    depends on the reading alone, and there are about 1,500 of them for hundreds of
+    thousands of terms (a test compares it with ``lazy_pinyin``)."""
+    from pypinyin import Style
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    class Remembering(UltimateConverter):
+        def __init__(self):
+            super().__init__(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
+            self.converted: dict[tuple, str] = {}
+
+        def convert_style(self, han, orig_pinyin, style, strict, **kwargs):
+            if kwargs:
+                return super().convert_style(han, orig_pinyin, style, strict, **kwargs)
+            key = (orig_pinyin, style, strict)
+            out = self.converted.get(key)
+            if out is None:
+                out = self.converted[key] = super().convert_style(han, orig_pinyin, style, strict)
+            return out
+
+    lazy = Pinyin(Remembering()).lazy_pinyin
+
+    def reading(term: str) -> str:
+        return " ".join(lazy(term, style=Style.NORMAL, errors="ignore", strict=True))
+
+    return reading
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

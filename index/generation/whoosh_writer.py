@@ -15,6 +15,7 @@ written is unchanged (a test compares the postings with those of Whoosh's own wr
 from __future__ import annotations
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.multiproc import MpWriter, SubWriterTask, finish_subsegment
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -77,6 +78,43 @@ class LengthsInMemoryWriter(SegmentWriter):
             lengths.close()
 
 
-def writer(ix, **kwargs) -> SegmentWriter:
-    """A single-process writer of index ``ix`` (``ix.writer(**kwargs)`` otherwise)."""
+class _SubWriterTask(SubWriterTask):
+    """A sub-process of :class:`ParallelWriter`: Whoosh's own task, writing its segment
+    with :class:`LengthsInMemoryWriter` instead of a plain ``SegmentWriter`` (the
+    commit of each sub-segment is where the per-posting length lookups were)."""
+
+    def run(self):
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = LengthsInMemoryWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            jobinfo = self.jobqueue.get()
+            if jobinfo is None:
+                break
+            self._process_file(*jobinfo)
+        if not self.running:
+            writer.cancel()
+            return
+        if self.multisegment:
+            runname, fieldnames, segment = None, writer.pool.fieldnames, writer._finalize_segment()
+        else:
+            runname, fieldnames, segment = finish_subsegment(writer, self.kwargs.get("k", 64))
+        self.resultqueue.put((runname, fieldnames, segment), timeout=5)
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer whose sub-processes write as :func:`writer` does."""
+
+    def _new_task(self):
+        task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+                              self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
+def writer(ix, procs: int = 1, **kwargs) -> SegmentWriter:
+    """A writer of index ``ix``: in this process, or with ``procs`` > 1 in that many
+    sub-processes (Whoosh's ``MpWriter``), each segment written by :class:`LengthsInMemoryWriter`."""
+    if procs > 1:
+        return ParallelWriter(ix, procs=procs, **kwargs)
     return LengthsInMemoryWriter(ix, **kwargs)
