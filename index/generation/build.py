@@ -291,7 +291,7 @@ def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None
     they are reported when they are analyzed."""
     reread = set(reread) if reread is not None else None
     kept = kept or {}
-    texts: dict[str, str] = {}
+    to_read: dict[str, SourceFile] = {}
     previous: dict[str, list[int]] = {}
     for source in sources:
         rel = source.relpath
@@ -300,11 +300,17 @@ def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None
         if rel in kept and reread is not None and rel not in reread:
             previous[rel] = kept[rel]
             continue
+        to_read[rel] = source
+
+    def text_of(rel: str) -> str | None:
         try:
-            texts[rel] = read(source)[0]
+            return read(to_read[rel])[0]
         except Exception:
-            continue
-    return corpus_state.boilerplate(texts, previous)
+            return None
+
+    # one file's text at a time: the corpus is never held whole
+    texts = ((rel, text) for rel, text in ((rel, text_of(rel)) for rel in to_read) if text is not None)
+    return corpus_state.boilerplate(texts, previous, text_of)
 
 
 # --------------------------------------------------------------------------- sidecars
