@@ -90,6 +90,22 @@ def test_the_parallel_writers_sub_processes_write_with_lengths_in_memory(tmp_pat
             task.join(5)
 
 
+def test_the_pool_spilling_runs_in_batches_gives_every_posting_in_order(tmp_path, monkeypatch):
+    from whoosh.filedb.filestore import FileStorage
+
+    monkeypatch.setattr(whoosh_writer, "RUN_BATCH", 7)
+    storage = FileStorage(str(tmp_path)).create()
+    pool = whoosh_writer._Pool(storage, None, limitmb=1)
+    pool.limit = 150 * 40  # a run every 40 or so postings
+    items = [("words", f"词{n % 53}".encode(), n // 3, 1.0, None) for n in range(500)]
+    items += [("section", b"x", n, 2.0, b"v") for n in range(7)]
+    for item in reversed(items):
+        pool.add(item)
+    assert len(pool.runs) > 5
+    assert list(pool.iter_postings()) == sorted(items)
+    assert not list(tmp_path.glob("*.run"))  # each run removed once read
+
+
 def test_every_stored_passage_holds_its_reports_values(tmp_path):
     corpus = write_corpus(tmp_path / "c", {**REPORTS, "metadata.tsv": "file\ttown\tyear\nb.txt\t另一镇\t2021\n"})
     build(corpus, tmp_path / "i", workers=1)
