@@ -1,6 +1,6 @@
-"""index/generation/vocabulary.py: how a build makes the vocabulary's pinyin and tags
-(one converter for every term; a process of their own for a large vocabulary) writes
-the same tables as reading each term on its own."""
+"""index/generation/vocabulary.py: how a build makes the vocabulary's pinyin (one
+converter for every term) and its query-assistance tables (in a process of their own
+for a large vocabulary) writes the same tables as reading each term on its own, here."""
 
 from __future__ import annotations
 
@@ -30,11 +30,17 @@ def test_a_process_of_their_own_from_as_many_terms_as_apart_terms():
     assert vocabulary.apart(vocabulary.APART_TERMS)
 
 
-def test_readings_and_tags_made_apart_are_those_made_here():
-    here = vocabulary._readings_and_tags(TERMS, {}, {}, None)
-    there = vocabulary._in_a_process(TERMS, {}, {}, None)
-    assert there[0] == here[0] and there[1] == here[1]
-    assert set(there[2]) == set(here[2]) and all((there[2][k] == here[2][k]).all() for k in here[2])
+def test_tables_made_apart_are_those_made_here(tmp_path):
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    freq, kinds = list(range(1, len(TERMS) + 1)), [vocabulary.WORD] * len(TERMS)
+    terms = sorted(TERMS)
+    pinyin_here = vocabulary._write_tables(str(here), terms, freq, kinds, {}, {}, None)
+    pinyin_there = vocabulary._in_a_process(there, terms, freq, kinds, {}, {}, None)
+    assert pinyin_there == pinyin_here == vocabulary._pinyin_all(terms, {})
+    assert sorted(p.name for p in there.iterdir()) == sorted(p.name for p in here.iterdir()) != []
+    assert all((there / p.name).read_bytes() == p.read_bytes() for p in here.iterdir())
 
 
 REPORTS = {

@@ -270,13 +270,49 @@ def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, lim
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     analyzer.jieba  # load the dictionary once, before forking
     pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, ocr, limits, True))
+    chunk = 4 if len(tasks) >= PARALLEL_THRESHOLD else 1  # a few scans: one at a time, so that each worker OCRs its own
+    window = InFlight(IN_FLIGHT_CHUNKS * workers * chunk)
     try:
-        # a few scans: one at a time, so that each worker OCRs its own
-        yield from pool.imap(_analyze_task, tasks, chunksize=4 if len(tasks) >= PARALLEL_THRESHOLD else 1)
+        for result in pool.imap(_analyze_task, window.feed(tasks), chunksize=chunk):
+            window.done()
+            yield result
         pool.close()
     finally:
+        window.stop()  # the pool's feeding thread must not wait for a slot while the pool is stopped
         pool.terminate()  # also when the build is interrupted or fails: no worker outlives it
         pool.join()
+
+
+IN_FLIGHT_CHUNKS = 4  # chunks of files per worker handed out and not yet taken by the build
+
+
+class InFlight:
+    """At most ``size`` tasks handed to a pool and not yet taken back (:meth:`done`):
+    the pool keeps every result its workers finish until the build takes it, so when
+    the workers run ahead of the build (writing is slower than analyzing on a loaded
+    machine) finished reports piled up in the build's memory. ``size`` must be at least
+    the pool's chunk size (a chunk is sent once it is whole)."""
+
+    def __init__(self, size: int):
+        import threading
+
+        self._slots = threading.Semaphore(size)
+        self._stopped = threading.Event()
+
+    def feed(self, tasks):
+        for task in tasks:
+            while not self._slots.acquire(timeout=0.2):
+                if self._stopped.is_set():
+                    return
+            if self._stopped.is_set():
+                return
+            yield task
+
+    def done(self) -> None:
+        self._slots.release()
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None,

@@ -347,20 +347,19 @@ class VocabularyBuilder:
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms]}
         del totals
-        tags = None
         if apart(sum(1 for t in terms if t not in cache)):
-            pinyin, tags, readings = _in_a_process(terms, cache, self._tags_cache, self._readings)
+            # many new terms: no previous table to reuse; the tables are made and written apart
+            data["pinyin"] = _in_a_process(gen, terms, data["freq"], data["kinds"], cache, self._tags_cache,
+                                           self._readings)
         else:
-            pinyin = _pinyin_all(terms, cache)
+            data["pinyin"] = pinyin = _pinyin_all(terms, cache)
             readings = self._readings or pinyin_readings.arrays()
-        data["pinyin"] = pinyin
-        arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
-        if arrays is None:
-            if tags is None:
-                tags = assist_tables.pos_tags(terms, self._tags_cache)
-            arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin, tags, readings)
-            del tags
-        assist_tables.write(gen, arrays)
+            arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
+            if arrays is None:
+                arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
+                                            assist_tables.pos_tags(terms, self._tags_cache), readings)
+            assist_tables.write(gen, arrays)
+            del arrays
         _write_atomic(gen / VOCABULARY, gzip.compress(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
         for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced, never written through
@@ -471,36 +470,38 @@ APART_TERMS = 50_000  # terms to read and tag from which a process of their own 
 
 
 def apart(new_terms: int) -> bool:
-    """Whether the pinyin, part-of-speech tags and pypinyin's readings of a vocabulary
-    are made in a process of their own: when ``new_terms`` (terms without a reading from
-    the previous generation) reach :data:`APART_TERMS`. pypinyin's dictionaries and
-    jieba's tagger (a second copy of jieba's dictionary) add about 190 MB to the process
-    that loads them, which in a full build is the one holding everything else; below
-    that many terms the build is small and the half second a fresh process costs is
-    not worth it."""
+    """Whether the query-assistance tables of a vocabulary (with the terms' pinyin,
+    part-of-speech tags and pypinyin's readings) are made in a process of their own:
+    when ``new_terms`` (terms without a reading from the previous generation) reach
+    :data:`APART_TERMS`. pypinyin's dictionaries and jieba's tagger (a second copy of
+    jieba's dictionary) add about 190 MB to the process that loads them, and making the
+    tables about 300 MB more at 100 MB of reports, on top of a build's process holding
+    everything else; below that many terms the build is small and the half second a
+    fresh process costs is not worth it."""
     return new_terms >= APART_TERMS
 
 
-def _in_a_process(terms: list[str], cache: dict[str, str], known_tags: dict[str, str],
-                  readings: dict | None) -> tuple[list[str], list[str], dict]:
-    """(pinyin, part-of-speech tags, pypinyin's readings) of ``terms``, made by a fresh
-    Python (nothing of this process's memory is copied into it, and unlike a
-    multiprocessing child it does not import this program's main module again), the
-    work passed and returned as pickles through its standard input and output; made
-    here when that Python cannot be started or fails."""
+def _in_a_process(gen: Path, terms: list[str], freq: list[int], kinds: list[int], cache: dict[str, str],
+                  known_tags: dict[str, str], readings: dict | None) -> list[str]:
+    """Write the query-assistance tables of ``terms`` into ``gen`` from a fresh Python
+    (nothing of this process's memory is copied into it, and unlike a multiprocessing
+    child it does not import this program's main module again), the work passed as a
+    pickle through its standard input; return the terms' pinyin (its standard output).
+    Made here when that Python cannot be started or fails."""
     import pickle
     import subprocess
     import sys
 
+    work = (str(gen), terms, freq, kinds, cache, known_tags, readings)
     package_root = str(Path(__file__).resolve().parents[2])  # where ``index`` is imported from
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
     try:
         done = subprocess.run([sys.executable, "-c", "from index.generation.vocabulary import _serve; _serve()"],
-                              input=pickle.dumps((terms, cache, known_tags, readings), protocol=pickle.HIGHEST_PROTOCOL),
+                              input=pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL),
                               capture_output=True, env=env, check=True)
         return pickle.loads(done.stdout)
     except (OSError, subprocess.CalledProcessError, pickle.UnpicklingError, EOFError):
-        return _readings_and_tags(terms, cache, known_tags, readings)
+        return _write_tables(*work)
 
 
 def _serve() -> None:
@@ -509,15 +510,17 @@ def _serve() -> None:
     import sys
 
     work = pickle.loads(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(pickle.dumps(_readings_and_tags(*work), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.write(pickle.dumps(_write_tables(*work), protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 
 
-def _readings_and_tags(terms: list[str], cache: dict[str, str], known_tags: dict[str, str],
-                       readings: dict | None) -> tuple[list[str], list[str], dict]:
+def _write_tables(gen: str, terms: list[str], freq: list[int], kinds: list[int], cache: dict[str, str],
+                  known_tags: dict[str, str], readings: dict | None) -> list[str]:
     pinyin = _pinyin_all(terms, cache)
     tags = assist_tables.pos_tags(terms, known_tags)
-    return pinyin, tags, readings or pinyin_readings.arrays()
+    assist_tables.write(Path(gen), assist_tables.make(terms, freq, kinds, pinyin, tags,
+                                                      readings or pinyin_readings.arrays()))
+    return pinyin
 
 
 def _pinyin_reader():
