@@ -68,3 +68,22 @@ def test_a_build_that_reads_and_tags_apart_writes_the_same_tables(tmp_path, monk
     assert here == apart
     assert vocabulary.read_vocabulary(next((tmp_path / "here").glob("gen-*"))) == \
         vocabulary.read_vocabulary(next((tmp_path / "apart").glob("gen-*")))
+
+
+def test_an_update_that_adds_no_term_reuses_the_tables_whatever_terms_have_no_pinyin(tmp_path, monkeypatch):
+    from index import update
+
+    reports = {**REPORTS, "c.txt": "第三镇2023年工作总结\n\n一、5G基站建设\n党建工作扎实。\n"}
+    corpus = write_corpus(tmp_path / "c", reports)
+    made = []
+    real = vocabulary._in_a_process
+    monkeypatch.setattr(vocabulary, "APART_TERMS", 1)
+    monkeypatch.setattr(vocabulary, "_in_a_process", lambda *a: made.append(1) or real(*a))
+    build(corpus, tmp_path / "i", workers=1)
+    gen = next((tmp_path / "i").glob("gen-*"))
+    table = vocabulary.read_vocabulary(gen)
+    assert any(t for t, p in zip(table["terms"], table["pinyin"]) if not p)  # 5g基站建设: no pinyin
+    assert made == [1]
+    (corpus / "a.txt").write_text(reports["a.txt"] + "党建\n", encoding="utf-8")
+    update(corpus, tmp_path / "i", workers=1)
+    assert made == [1]  # no new term of Chinese characters: the previous tables, new frequencies

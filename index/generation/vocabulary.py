@@ -347,7 +347,7 @@ class VocabularyBuilder:
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
                 "kinds": [totals[t][1] for t in terms]}
         del totals
-        if apart(sum(1 for t in terms if t not in cache)):
+        if apart(sum(1 for t in terms if t not in cache and _ALL_CJK.match(t))):  # the others have no pinyin
             # many new terms: no previous table to reuse; the tables are made and written apart
             data["pinyin"] = _in_a_process(gen, terms, data["freq"], data["kinds"], cache, self._tags_cache,
                                            self._readings)
@@ -472,7 +472,8 @@ APART_TERMS = 50_000  # terms to read and tag from which a process of their own 
 def apart(new_terms: int) -> bool:
     """Whether the query-assistance tables of a vocabulary (with the terms' pinyin,
     part-of-speech tags and pypinyin's readings) are made in a process of their own:
-    when ``new_terms`` (terms without a reading from the previous generation) reach
+    when ``new_terms`` (terms of Chinese characters without a reading from the previous
+    generation; the others have none to make) reach
     :data:`APART_TERMS`. pypinyin's dictionaries and jieba's tagger (a second copy of
     jieba's dictionary) add about 190 MB to the process that loads them, and making the
     tables about 300 MB more at 100 MB of reports, on top of a build's process holding
