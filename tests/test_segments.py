@@ -120,3 +120,26 @@ def test_segments_are_written_gap_coded(tmp_path):
     assert list(gen.glob("grams-*.gaps.npy")) and not list(gen.glob("*.rows.npy"))
     assert Searcher(tmp_path / "i").search("五星支部").total == 4
     assert len(grams.GramIndex.load(gen).candidates("五星支部").tolist()) == 4
+
+
+def _bigram_postings(texts: list[str], rows: list[int]) -> dict[int, list[int]]:
+    """What a bigram segment holds, by its definition (grams.py's docstring)."""
+    out: dict[int, set[int]] = {}
+    for text, row in zip(texts, rows):
+        for a, b in zip(text, text[1:] + "\0"):
+            out.setdefault(ord(a) << grams.SHIFT | (ord(b) if b != "\0" else 0), set()).add(row)
+    return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+texts = st.lists(st.text(alphabet="党建发展aZ𠀀\u3000", max_size=8), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.integers(0, 2**31), st.sampled_from([1, 3, 1 << grams.LOCAL_ROW_BITS]))
+def test_a_bigram_segment_holds_the_bigrams_of_its_passages_whatever_the_rows_span(texts, first, step):
+    # step 1 and 3: rows within 2 ** LOCAL_ROW_BITS of each other (one sort of packed
+    # values); 2 ** LOCAL_ROW_BITS: rows too far apart for that (keys and rows sorted apart)
+    rows = [min(first + n * step, 2**32 - 1 - len(texts) + n) for n in range(len(texts))]
+    segment = grams.build_segment(texts, rows)
+    assert _as_dict(segment) == _bigram_postings(texts, rows)
+    assert segment.keys.dtype == np.uint64 and segment.rows.dtype == np.uint32 and segment.offsets.dtype == np.uint32

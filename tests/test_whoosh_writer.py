@@ -42,6 +42,70 @@ def test_the_build_writer_writes_what_whooshs_own_writer_writes(tmp_path, monkey
     assert ours == theirs
 
 
+def _by_row(index_dir: Path) -> dict:
+    """What _contents gives, with each document named by its row (a column) instead of its
+    number: a parallel build's sub-writers take documents in whatever order they come."""
+    gen = index_dir / (index_dir / "CURRENT").read_text().strip()
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.searcher() as s:
+        r = s.reader()
+        row_of = r.column_reader("row")
+        row = {d: row_of[d] for d in range(r.doc_count_all())}
+        postings = {(f, t): sorted(row[d] for d in r.postings(f, t).all_ids()) for f, t in r.all_terms()}
+        lengths = {(row[d], name): r.doc_field_length(d, name) for d in row
+                   for name, field in ix.schema.items() if field.scorable}
+        stored = [f for _, f in sorted(r.iter_docs(), key=lambda item: row[item[0]])]
+    return {"postings": postings, "lengths": lengths, "stored": stored}
+
+
+def test_a_parallel_build_writes_what_whooshs_own_parallel_writer_writes(tmp_path, monkeypatch):
+    from index.generation import build as build_module
+
+    many = {f"r{n:02d}.txt": f"第{n}镇2022年工作总结\n\n一、党建\n支部{n}号扎实推动五星支部创建。\n人居环境整治{n}次。\n"
+            for n in range(build_module.PARALLEL_THRESHOLD + 2)}
+    corpus = write_corpus(tmp_path / "c", many)
+    build(corpus, tmp_path / "ours", workers=2)
+    ours = _by_row(tmp_path / "ours")
+    monkeypatch.setattr(whoosh_writer, "writer", lambda ix, **kwargs: ix.writer(**kwargs))
+    build(corpus, tmp_path / "whoosh", workers=2)
+    theirs = _by_row(tmp_path / "whoosh")
+    assert len(ours["stored"]) > build_module.PARALLEL_THRESHOLD and any(ours["lengths"].values())
+    assert ours == theirs
+
+
+def test_the_parallel_writers_sub_processes_write_with_lengths_in_memory(tmp_path):
+    from index.analysis import Analyzer
+    from index.generation.schema import make_schema
+
+    ix = whoosh_index.create_in(str(tmp_path), make_schema(Analyzer()))
+    w = whoosh_writer.writer(ix, procs=2, multisegment=True)
+    try:
+        assert isinstance(w, whoosh_writer.ParallelWriter)
+        task = w._new_task()
+        assert isinstance(task, whoosh_writer._SubWriterTask)
+    finally:
+        w.cancel()
+        for task in w.tasks:
+            task.terminate()
+            task.join(5)
+
+
+def test_the_pool_spilling_runs_in_batches_gives_every_posting_in_order(tmp_path, monkeypatch):
+    from whoosh.filedb.filestore import FileStorage
+
+    monkeypatch.setattr(whoosh_writer, "RUN_BATCH", 7)
+    storage = FileStorage(str(tmp_path)).create()
+    pool = whoosh_writer._Pool(storage, None, limitmb=1)
+    pool.limit = 150 * 40  # a run every 40 or so postings
+    items = [("words", f"词{n % 53}".encode(), n // 3, 1.0, None) for n in range(500)]
+    items += [("section", b"x", n, 2.0, b"v") for n in range(7)]
+    for item in reversed(items):
+        pool.add(item)
+    assert len(pool.runs) > 5
+    assert list(pool.iter_postings()) == sorted(items)
+    assert not list(tmp_path.glob("*.run"))  # each run removed once read
+
+
 def test_every_stored_passage_holds_its_reports_values(tmp_path):
     corpus = write_corpus(tmp_path / "c", {**REPORTS, "metadata.tsv": "file\ttown\tyear\nb.txt\t另一镇\t2021\n"})
     build(corpus, tmp_path / "i", workers=1)

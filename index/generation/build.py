@@ -270,13 +270,49 @@ def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, lim
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     analyzer.jieba  # load the dictionary once, before forking
     pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, ocr, limits, True))
+    chunk = 4 if len(tasks) >= PARALLEL_THRESHOLD else 1  # a few scans: one at a time, so that each worker OCRs its own
+    window = InFlight(IN_FLIGHT_CHUNKS * workers * chunk)
     try:
-        # a few scans: one at a time, so that each worker OCRs its own
-        yield from pool.imap(_analyze_task, tasks, chunksize=4 if len(tasks) >= PARALLEL_THRESHOLD else 1)
+        for result in pool.imap(_analyze_task, window.feed(tasks), chunksize=chunk):
+            window.done()
+            yield result
         pool.close()
     finally:
+        window.stop()  # the pool's feeding thread must not wait for a slot while the pool is stopped
         pool.terminate()  # also when the build is interrupted or fails: no worker outlives it
         pool.join()
+
+
+IN_FLIGHT_CHUNKS = 4  # chunks of files per worker handed out and not yet taken by the build
+
+
+class InFlight:
+    """At most ``size`` tasks handed to a pool and not yet taken back (:meth:`done`):
+    the pool keeps every result its workers finish until the build takes it, so when
+    the workers run ahead of the build (writing is slower than analyzing on a loaded
+    machine) finished reports piled up in the build's memory. ``size`` must be at least
+    the pool's chunk size (a chunk is sent once it is whole)."""
+
+    def __init__(self, size: int):
+        import threading
+
+        self._slots = threading.Semaphore(size)
+        self._stopped = threading.Event()
+
+    def feed(self, tasks):
+        for task in tasks:
+            while not self._slots.acquire(timeout=0.2):
+                if self._stopped.is_set():
+                    return
+            if self._stopped.is_set():
+                return
+            yield task
+
+    def done(self) -> None:
+        self._slots.release()
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None,
@@ -291,7 +327,7 @@ def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None
     they are reported when they are analyzed."""
     reread = set(reread) if reread is not None else None
     kept = kept or {}
-    texts: dict[str, str] = {}
+    to_read: dict[str, SourceFile] = {}
     previous: dict[str, list[int]] = {}
     for source in sources:
         rel = source.relpath
@@ -300,11 +336,17 @@ def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None
         if rel in kept and reread is not None and rel not in reread:
             previous[rel] = kept[rel]
             continue
+        to_read[rel] = source
+
+    def text_of(rel: str) -> str | None:
         try:
-            texts[rel] = read(source)[0]
+            return read(to_read[rel])[0]
         except Exception:
-            continue
-    return corpus_state.boilerplate(texts, previous)
+            return None
+
+    # one file's text at a time: the corpus is never held whole
+    texts = ((rel, text) for rel, text in ((rel, text_of(rel)) for rel in to_read) if text is not None)
+    return corpus_state.boilerplate(texts, previous, text_of)
 
 
 # --------------------------------------------------------------------------- sidecars
@@ -638,7 +680,7 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             try:
                 _write_generation(corpus, gen, previous, analyzer, lexicon, signature, workers, progress, report,
                                   sources, sources_info, counts, ocr, walked.sidecars, limits, stamp)
-                store.write_manifest(gen)
+                store.write_manifest(gen, previous)
                 lifecycle.check_stop()
             except NothingIndexed:
                 _discard(gen)
@@ -882,7 +924,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                                              or sum(_size(t[0]) for t in tasks) >= PARALLEL_BYTES):
         # full build of many files (or of a few large ones): Whoosh writes segments in
         # parallel sub-processes
-        writer = ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
+        writer = whoosh_writer.writer(ix, procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
         # Whoosh forks its sub-writers when the first batch of documents is ready, by
         # which time this process may hold a large report's passages, which the forked
         # copies would then carry (and slowly duplicate); start them now, while small.

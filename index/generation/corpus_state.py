@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -79,17 +79,42 @@ def boilerplate_hashes(docs: Iterable[list[int]], min_files: int = 5, min_share:
     return repeated_in_blocks(list(docs), bool, min_files, min_share)
 
 
-def boilerplate(texts: dict[str, str], kept: dict[str, list[int]]) -> tuple[frozenset[str], dict[str, list[int]]]:
-    """The boilerplate lines of a corpus whose plain-text files are ``texts`` (read now,
-    relpath → text) and ``kept`` (relpath → line hashes from the previous generation),
-    and the line hashes of every file. The lines returned are those of ``texts`` (the
-    only files parsed with them)."""
+def boilerplate(texts, kept: dict[str, list[int]],
+                text_of: Callable[[str], str | None] | None = None) -> tuple[frozenset[str], dict[str, list[int]]]:
+    """The boilerplate lines of a corpus whose plain-text files are ``texts`` (read now:
+    a mapping relpath → text, or ``(relpath, text)`` pairs, which may be read one at a
+    time) and ``kept`` (relpath → line hashes from the previous generation), and the
+    line hashes of every file. The lines returned are those of ``texts`` (the only files
+    parsed with them). Only the hashes are kept while the texts go by; the few lines
+    found to be boilerplate are then taken from the first files read that hold them,
+    through ``text_of`` (relpath → its text again; default: the mapping), so that no
+    more than one file's text is held at a time."""
+    if isinstance(texts, Mapping):
+        text_of = text_of or texts.get
+        texts = texts.items()
     hashes = dict(kept)
-    keys: dict[int, str] = {}
-    for rel, text in texts.items():
-        hashes[rel] = line_hashes(text, keys)
+    read: list[str] = []
+    for rel, text in texts:
+        hashes[rel] = line_hashes(text)
+        read.append(rel)
     found = boilerplate_hashes(hashes[rel] for rel in sorted(hashes))
-    return frozenset(keys[h] for h in found if h in keys), hashes
+    keys: dict[int, str] = {}
+    wanted = set(found)
+    for rel in read:
+        if not wanted:
+            break
+        if wanted.isdisjoint(hashes[rel]):
+            continue
+        text = text_of(rel) if text_of is not None else None
+        if text is None:
+            continue
+        lines: dict[int, str] = {}
+        if line_hashes(text, lines) != hashes[rel]:  # changed since: its lines are not those counted
+            continue
+        for h in wanted.intersection(lines):
+            keys[h] = lines[h]
+        wanted -= keys.keys()
+    return frozenset(keys.values()), hashes
 
 
 # --------------------------------------------------------------------------- records

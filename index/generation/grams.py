@@ -200,8 +200,12 @@ def build_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Segmen
         return Segment.empty()
     # one array of code points, each passage followed by a 0 separator
     joined = "\x00".join(norm_texts) + "\x00"
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     lengths = np.fromiter((len(t) + 1 for t in norm_texts), dtype=np.int64, count=len(norm_texts))
+    first_row = int(rows.min())
+    if int(rows.max()) - first_row < 1 << LOCAL_ROW_BITS:
+        return _segment_by_one_sort(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), lengths,
+                                    rows - np.uint32(first_row), first_row)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     row_of = np.repeat(rows, lengths)
     first, second = codes[:-1], codes[1:]
     keep = first != 0  # pairs starting at a separator are not in any passage
@@ -216,6 +220,37 @@ def build_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Segmen
     unique_keys, starts = rowsets.run_starts(keys)
     offsets = np.append(starts, len(keys)).astype(np.uint32)
     return Segment(unique_keys.astype(np.uint64), offsets, owners.astype(np.uint32))
+
+
+LOCAL_ROW_BITS = 22  # 64 bits = a key's 42 (two code points) + a row's offset in its chunk
+
+
+def _segment_by_one_sort(codes: np.ndarray, lengths: np.ndarray, local_rows: np.ndarray, first_row: int) -> Segment:
+    """:func:`build_segment` for rows spanning fewer than ``2 ** LOCAL_ROW_BITS``: each
+    posting packed as ``key << LOCAL_ROW_BITS | row - first_row`` into one 64-bit value
+    and those sorted in place, so that a chunk costs one array of 8 bytes a character
+    where sorting keys and rows apart cost several (keys, rows, the sort's order, both
+    reordered): the same postings, key by key, rows ascending."""
+    row_of = np.repeat(local_rows.astype(np.uint32), lengths)
+    keep = codes[:-1] != 0  # pairs starting at a separator are not in any passage
+    packed = codes[:-1][keep].astype(np.uint64)
+    packed <<= np.uint64(SHIFT)
+    packed |= codes[1:][keep]  # "z\0" becomes the last-char key
+    packed <<= np.uint64(LOCAL_ROW_BITS)
+    packed |= row_of[:-1][keep]
+    del row_of, keep
+    packed.sort()
+    if len(packed):
+        distinct = np.empty(len(packed), dtype=bool)
+        distinct[0] = True
+        np.not_equal(packed[1:], packed[:-1], out=distinct[1:])
+        packed = packed[distinct]
+        del distinct
+    owners = (packed & np.uint64((1 << LOCAL_ROW_BITS) - 1)).astype(np.uint32)
+    owners += np.uint32(first_row)
+    packed >>= np.uint64(LOCAL_ROW_BITS)
+    unique_keys, starts = rowsets.run_starts(packed)
+    return Segment(unique_keys.astype(np.uint64), np.append(starts, len(packed)).astype(np.uint32), owners)
 
 
 def merge_segments(segments: list[Segment]) -> Segment:

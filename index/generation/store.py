@@ -100,16 +100,46 @@ def is_complete(gen: Path) -> bool:
     return (gen / MANIFEST).is_file() or (gen / BUILD_INFO).is_file()
 
 
-def write_manifest(gen: Path) -> None:
+def write_manifest(gen: Path, previous: Path | None = None) -> None:
     """Record the name, size and CRC-32 of every file of a finished generation (written
     last): sizes catch a truncated file with one ``stat``; checksums catch one damaged
-    in place at the same size, which a mapped read would otherwise serve silently."""
+    in place at the same size, which a mapped read would otherwise serve silently.
+    ``previous``: the generation an update linked its unchanged files from, checked
+    against its own manifest when the update began; a file that is still that
+    generation's file (the same inode, size and time) has the CRC-32 recorded there
+    and is not read again: an update reads what it wrote, not the whole index."""
+    known = _linked_crcs(previous)
     files, crcs = {}, {}
     for p in sorted(gen.iterdir()):
         if p.is_file() and p.name != MANIFEST and not p.name.endswith((".lock", ".tmp", "WRITELOCK")):
-            files[p.name] = p.stat().st_size
-            crcs[p.name] = file_crc32(p)
+            st = p.stat()
+            files[p.name] = st.st_size
+            crc = known.get(p.name, {}).get(_stat_key(st))
+            crcs[p.name] = crc if crc is not None else file_crc32(p)
     write_json(gen / MANIFEST, {"files": files, "crc32": crcs})
+
+
+def _linked_crcs(previous: Path | None) -> dict[str, dict[tuple, int]]:
+    """name → {stat key of the previous generation's file: its recorded CRC-32}, for
+    the files whose size is still the one its manifest records."""
+    if previous is None:
+        return {}
+    try:
+        manifest = read_manifest(previous)
+    except IndexDamaged:
+        return {}
+    if manifest is None:
+        return {}
+    out: dict[str, dict[tuple, int]] = {}
+    for name, size in manifest["files"].items():
+        crc = manifest["crc32"].get(name)
+        try:
+            st = (previous / name).stat()
+        except OSError:
+            continue
+        if crc is not None and st.st_size == size:
+            out[name] = {_stat_key(st): crc}
+    return out
 
 
 CRC_BLOCK = 1 << 20

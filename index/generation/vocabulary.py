@@ -93,7 +93,7 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
     text: where the first one is (found by walking ``norm`` from left to right) or, in a
     passage of at most :data:`LONG_PASSAGE` characters, anywhere in it. Looking anywhere
     in a passage of millions of characters would cost a scan of it per pair."""
-    ws = {w for w in words if _useful(w)}
+    ws = {w for w in set(words) if _useful(w)}
     heads = set(heading_pieces(text)) if kind in ("heading", "title") else set()
     phrases = set()
     short = len(norm) <= LONG_PASSAGE
@@ -102,8 +102,10 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
         at = norm.find(a, cursor)
         if at >= 0:
             cursor = at + len(a)
+        if len(a) + len(b) > MAX_PHRASE_CHARS:
+            continue
         p = a + b
-        if len(p) <= MAX_PHRASE_CHARS and _useful(p) and (
+        if p not in phrases and _useful(p) and (
                 (at >= 0 and norm.startswith(b, cursor)) or (short and p in norm)):
             phrases.add(p)
     return ws, heads, phrases
@@ -335,18 +337,29 @@ class VocabularyBuilder:
             table = self.table
         else:
             table = CountTable.from_counters(self.counts)
+            # the same counts as the table: the counters (a dict entry a term, the largest
+            # thing a build holds) go before the tables are made
+            self.counts = {k: Counter() for k in KINDS}
+            self.table = table
         if totals is None:
             totals, cache = self.totals(), {}
         terms = sorted(totals)
-        pinyin = _pinyin_all(terms, cache)
         data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
-                "kinds": [totals[t][1] for t in terms], "pinyin": pinyin}
-        readings = self._readings or pinyin_readings.arrays()
-        arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
-        if arrays is None:
-            arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
-                                        assist_tables.pos_tags(terms, self._tags_cache), readings)
-        assist_tables.write(gen, arrays)
+                "kinds": [totals[t][1] for t in terms]}
+        del totals
+        if apart(sum(1 for t in terms if t not in cache and _ALL_CJK.match(t))):  # the others have no pinyin
+            # many new terms: no previous table to reuse; the tables are made and written apart
+            data["pinyin"] = _in_a_process(gen, terms, data["freq"], data["kinds"], cache, self._tags_cache,
+                                           self._readings)
+        else:
+            data["pinyin"] = pinyin = _pinyin_all(terms, cache)
+            readings = self._readings or pinyin_readings.arrays()
+            arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
+            if arrays is None:
+                arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
+                                            assist_tables.pos_tags(terms, self._tags_cache), readings)
+            assist_tables.write(gen, arrays)
+            del arrays
         _write_atomic(gen / VOCABULARY, gzip.compress(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
         for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced, never written through
@@ -447,13 +460,101 @@ def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:
                 p = ""
             else:
                 if reading is None:
-                    from pypinyin import Style, lazy_pinyin
-
-                    def reading(t, lazy_pinyin=lazy_pinyin, style=Style.NORMAL):
-                        return " ".join(lazy_pinyin(t, style=style, errors="ignore"))
+                    reading = _pinyin_reader()
                 p = reading(term)
         out.append(p)
     return out
+
+
+APART_TERMS = 50_000  # terms to read and tag from which a process of their own is started
+
+
+def apart(new_terms: int) -> bool:
+    """Whether the query-assistance tables of a vocabulary (with the terms' pinyin,
+    part-of-speech tags and pypinyin's readings) are made in a process of their own:
+    when ``new_terms`` (terms of Chinese characters without a reading from the previous
+    generation; the others have none to make) reach
+    :data:`APART_TERMS`. pypinyin's dictionaries and jieba's tagger (a second copy of
+    jieba's dictionary) add about 190 MB to the process that loads them, and making the
+    tables about 300 MB more at 100 MB of reports, on top of a build's process holding
+    everything else; below that many terms the build is small and the half second a
+    fresh process costs is not worth it."""
+    return new_terms >= APART_TERMS
+
+
+def _in_a_process(gen: Path, terms: list[str], freq: list[int], kinds: list[int], cache: dict[str, str],
+                  known_tags: dict[str, str], readings: dict | None) -> list[str]:
+    """Write the query-assistance tables of ``terms`` into ``gen`` from a fresh Python
+    (nothing of this process's memory is copied into it, and unlike a multiprocessing
+    child it does not import this program's main module again), the work passed as a
+    pickle through its standard input; return the terms' pinyin (its standard output).
+    Made here when that Python cannot be started or fails."""
+    import pickle
+    import subprocess
+    import sys
+
+    work = (str(gen), terms, freq, kinds, cache, known_tags, readings)
+    package_root = str(Path(__file__).resolve().parents[2])  # where ``index`` is imported from
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
+    try:
+        done = subprocess.run([sys.executable, "-c", "from index.generation.vocabulary import _serve; _serve()"],
+                              input=pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL),
+                              capture_output=True, env=env, check=True)
+        return pickle.loads(done.stdout)
+    except (OSError, subprocess.CalledProcessError, pickle.UnpicklingError, EOFError):
+        return _write_tables(*work)
+
+
+def _serve() -> None:
+    """The fresh Python's side of :func:`_in_a_process`."""
+    import pickle
+    import sys
+
+    work = pickle.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(pickle.dumps(_write_tables(*work), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+def _write_tables(gen: str, terms: list[str], freq: list[int], kinds: list[int], cache: dict[str, str],
+                  known_tags: dict[str, str], readings: dict | None) -> list[str]:
+    pinyin = _pinyin_all(terms, cache)
+    tags = assist_tables.pos_tags(terms, known_tags)
+    assist_tables.write(Path(gen), assist_tables.make(terms, freq, kinds, pinyin, tags,
+                                                      readings or pinyin_readings.arrays()))
+    return pinyin
+
+
+def _pinyin_reader():
+    """``" ".join(pypinyin.lazy_pinyin(term, style=Style.NORMAL, errors="ignore"))`` as a
+    function of the term, with one converter for every term (``lazy_pinyin`` makes a
+    new one a call) that converts each toned reading once: with these options (no
+    ``v_to_u``, no neutral tone as 5, no tone sandhi) the NORMAL form of a reading
+    depends on the reading alone, and there are about 1,500 of them for hundreds of
+    thousands of terms (a test compares it with ``lazy_pinyin``)."""
+    from pypinyin import Style
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    class Remembering(UltimateConverter):
+        def __init__(self):
+            super().__init__(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
+            self.converted: dict[tuple, str] = {}
+
+        def convert_style(self, han, orig_pinyin, style, strict, **kwargs):
+            if kwargs:
+                return super().convert_style(han, orig_pinyin, style, strict, **kwargs)
+            key = (orig_pinyin, style, strict)
+            out = self.converted.get(key)
+            if out is None:
+                out = self.converted[key] = super().convert_style(han, orig_pinyin, style, strict)
+            return out
+
+    lazy = Pinyin(Remembering()).lazy_pinyin
+
+    def reading(term: str) -> str:
+        return " ".join(lazy(term, style=Style.NORMAL, errors="ignore", strict=True))
+
+    return reading
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
