@@ -380,7 +380,8 @@ class Searcher:
         excluded = _union([self._containing(t, term.norm) for term in q.excluded])
         loose = tiers.looser(t, q.clauses, lambda term: self._containing(t, term.norm), mask, found, excluded,
                              lambda term, candidates: ranker.named(term.norm, candidates), len(found),
-                             lambda term: ranker.informativeness(term.norm))
+                             lambda term: ranker.informativeness(term.norm),
+                             lambda term: self._term_words(t, term.norm))
         if len(synonym_rows):
             synonym_rows = np.setdiff1d(synonym_rows, _union([loose.context, loose.partial]), assume_unique=True)
         parts = [exact, relaxed, loose.context, loose.partial, synonym_rows]

@@ -79,6 +79,8 @@ PROXIMITY_CHARS = 30
 COVERAGE_WEIGHT = 0.0  # × mean idf × share of the terms found as written (word matches)
 SENTENCE_WEIGHT = 1.0  # × mean idf, every term the passage holds (two or more) within one sentence
 SENTENCE_ENDS = "。！？；!?;\n"
+EARLY_WEIGHT = 0.0  # off (docs/ranking.md); × mean idf × mean over the terms of max(0, 1 − first place / EARLY_CHARS)
+EARLY_CHARS = 30  # normalized characters from the passage's start
 FIGURE_WEIGHT = 0.25  # × mean idf × min(1, numbers / FIGURES_FULL), body passages
 FIGURES_FULL = 3
 BRIEF_SENTENCES = 2  # a numbered body passage of at most this many sentences is a section lead
@@ -392,6 +394,8 @@ def substance(text: Callable[[], str], norm: str, phrases: list[str], body: bool
     found = [p for p in phrases if p in norm]
     if len(found) > 1 and SENTENCE_WEIGHT and one_sentence(text(), found):
         out += SENTENCE_WEIGHT
+    if EARLY_WEIGHT and found:  # the term near the start: what the passage is about (docs/ranking.md)
+        out += EARLY_WEIGHT * sum(max(0.0, 1.0 - norm.find(p) / EARLY_CHARS) for p in found) / len(phrases)
     if body and FIGURE_WEIGHT:  # numbers of the normalized text: 3.5 and 12,000 are one each
         out += FIGURE_WEIGHT * min(1.0, (numbers() if numbers is not None else count_numbers(norm)) / FIGURES_FULL)
     return out

@@ -121,3 +121,17 @@ def test_a_numbered_section_lead_is_weaker(tmp_path, sentences, lead):
     assert ranking.section_lead(numbered) is lead and not ranking.section_lead(lettered)
     scores = _scores(tmp_path, [numbered, lettered], "垃圾分类")
     assert scores[numbered] / scores[lettered] == pytest.approx(ranking.BRIEF_FACTOR if lead else 1.0, rel=1e-3)
+
+
+@pytest.mark.parametrize("at, bonus", [(ranking.EARLY_CHARS - 1, True), (ranking.EARLY_CHARS, False)])
+def test_a_term_near_the_start_gets_the_early_bonus_only_when_turned_on(tmp_path, monkeypatch, at, bonus):
+    """EARLY_WEIGHT (0: off, kept for trying it, docs/ranking.md): the term's first
+    occurrence within EARLY_CHARS normalized characters of the start adds to the score."""
+    assert ranking.EARLY_WEIGHT == 0.0
+    prefix = (PAD * 3)[:at]  # no number, no sentence end: the first sentence is no lead sentence
+    passage = f"{prefix}垃圾分类，{PAD}，{PAD}。"
+    off = _scores(tmp_path, [passage], "垃圾分类")[passage]
+    monkeypatch.setattr(ranking, "EARLY_WEIGHT", 1.0)
+    res = Searcher(tmp_path / "index").search("垃圾分类", page_size=10)
+    on = {h.passage: h.score for h in res.hits}[passage]
+    assert (on > off * 1.001) == bonus and on >= off
