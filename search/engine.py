@@ -328,8 +328,9 @@ class Searcher:
         the terms; ``pinyin`` reads a Latin-letter query without literal hits as pinyin;
         ``did_you_mean`` fills ``did_you_mean`` for a query with (almost) no hits;
         ``related`` fills ``suggestions`` with related searches. The first two change
-        the hits, so they are off by default here (a query finds exactly the passages
-        containing it); the CLI and the web app turn them on."""
+        the hits, so they are off by default here (a query's full matches are exactly the
+        passages containing it; the partial tier, search/tiers.py, is labelled apart);
+        the CLI and the web app turn them on."""
         filters, options = split_filters(filters, options)
         q = query if isinstance(query, ParsedQuery) else parse_query(query, filters)
         results = self._search(q, synonyms=synonyms, **options)
