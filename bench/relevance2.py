@@ -6,7 +6,7 @@
     .venv/bin/python bench/relevance2.py --group report   # score the hit list grouped by report
     .venv/bin/python bench/relevance2.py --rebuild        # rebuild the index first
     .venv/bin/python bench/relevance2.py --judged-only    # condensed lists: unjudged passages left out
-    .venv/bin/python bench/relevance2.py --extra-grades bench/grades-C-new.jsonl  # + grades made after pooling
+    .venv/bin/python bench/relevance2.py --extra-grades bench/grades-D-blind.jsonl  # + grades made after pooling
     .venv/bin/python bench/relevance2.py --snippets       # snippet cuts over every need's top 10
 
 The index (bench/out/relevance2/index) holds three corpora linked file by file: the
@@ -138,6 +138,15 @@ def measures(keys: list[str], judgements: dict) -> dict[str, float]:
     return {"p10": p10, "ndcg10": dcg / idcg if idcg else 0.0, "mrr": rr}
 
 
+def ceiling(judgements: dict) -> dict[str, float]:
+    """The best figures a ranking can reach on a need given its grades: every graded
+    passage in the ideal order (highest mean grade first). P@10 is below 1 when fewer
+    than ten passages reach ``RELEVANT``; nDCG@10 is 1 whenever some grade is above 0
+    (the ideal list is the one nDCG divides by)."""
+    ideal = sorted(judgements, key=lambda k: -grade_of(judgements[k]))
+    return measures(ideal, judgements)
+
+
 def kappa(pairs: list[tuple[int, int]], weighted: bool = False) -> float:
     """Cohen's κ of two judges' grades (0/1/2); weighted: linear weights."""
     cats = (0, 1, 2)
@@ -233,6 +242,21 @@ def merge(files: list[Path | list[Path]]) -> int:
     return merged
 
 
+def add_extra_grades(needs: list[dict], files: list[Path]) -> int:
+    """Add the grades of ``files`` (JSON lines need_id, key, grade) where a need has no
+    grade for the passage; only to answerable needs, so the same needs are scored as
+    without them. Returns how many grades were added."""
+    by_id = {n["id"]: n for n in needs if answerable(n)}
+    added = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            g = json.loads(line) if line.strip() else None
+            if g and g["need_id"] in by_id and g["key"] not in by_id[g["need_id"]]["judgements"]:
+                by_id[g["need_id"]]["judgements"][g["key"]] = [int(g["grade"])]
+                added += 1
+    return added
+
+
 # ---------------------------------------------------------------------------- snippets
 def _inside_enumeration(text: str, p: int) -> bool:
     """Whether a cut before ``text[p]`` falls inside a clause holding a 、."""
@@ -309,6 +333,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
         print(f"judged2 {half} half (group={group}):")
         print(_line("govsearch", [ours[n["id"]] for n in chosen]))
         print(_line("bm25 peer", [theirs[n["id"]] for n in chosen]))
+        print(_line("ceiling (ideal order)", [ceiling(n.get("judgements", {})) for n in chosen]))
         for kind in KINDS:
             of_kind = [n for n in chosen if n["kind"] == kind]
             print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))
@@ -334,9 +359,10 @@ def main(argv=None) -> int:
                          "a judge's batches joined with commas (A1.jsonl,A2.jsonl)")
     ap.add_argument("--group", choices=("none", "report"), default="none")
     ap.add_argument("--verbose", action="store_true", help="figures per need")
-    ap.add_argument("--extra-grades", metavar="FILE",
+    ap.add_argument("--extra-grades", nargs="+", default=[], metavar="FILE",
                     help="grades of passages the pool lacked (JSON lines need_id, key, grade; one judge, graded "
-                         "blind after pooling), used for the passages judged2.json does not grade")
+                         "blind after pooling), used for the passages judged2.json does not grade; several files: "
+                         "the first that grades a passage counts")
     ap.add_argument("--judged-only", action="store_true",
                     help="score condensed lists: unjudged passages left out (not counted as 0)")
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
@@ -382,12 +408,7 @@ def main(argv=None) -> int:
         n = write_pool(searcher, peer, needs, Path(args.pool), [Path(p) for p in args.pool_extra])
         print(f"{n} (need, passage) pairs written to {args.pool}")
         return 0
-    if args.extra_grades:
-        by_id = {n["id"]: n for n in needs if answerable(n)}  # the same needs scored as without them
-        for line in Path(args.extra_grades).read_text(encoding="utf-8").splitlines():
-            g = json.loads(line) if line.strip() else None
-            if g and g["need_id"] in by_id:
-                by_id[g["need_id"]]["judgements"].setdefault(g["key"], [int(g["grade"])])
+    add_extra_grades(needs, [Path(p) for p in args.extra_grades])
     if args.half:
         needs = [n for n in needs if n["half"] == args.half]
     report(searcher, peer, needs, args.group, args.verbose, args.judged_only)

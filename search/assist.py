@@ -46,8 +46,11 @@ def after_search(searcher, q: ParsedQuery, results, run, *, pinyin: bool = True,
                 "typed": " ".join(t.text for t in terms), "searched": " ".join(chinese),
                 "alternatives": alternatives})
             results = found
-    if did_you_mean and results.total <= spelling.FEW and not results.expanded.get("pinyin"):
-        results.did_you_mean = corrections(searcher, vocabulary(), q, results.total, run)
+    # a one-term query's partial tier (passages holding only some of its words) does not
+    # hold what was typed: a mistyped term found once is still few hits
+    full = results.total - results.total_partial if len(q.clauses) == 1 else results.total
+    if did_you_mean and full <= spelling.FEW and not results.expanded.get("pinyin"):
+        results.did_you_mean = corrections(searcher, vocabulary(), q, full, run)
     if results.total == results.total_partial and len(q.clauses) > 1:  # no passage holds every term
         results.widen = widen(q, run)
     if related and results.hits:

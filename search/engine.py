@@ -347,8 +347,9 @@ class Searcher:
         the terms; ``pinyin`` reads a Latin-letter query without literal hits as pinyin;
         ``did_you_mean`` fills ``did_you_mean`` for a query with (almost) no hits;
         ``related`` fills ``suggestions`` with related searches. The first two change
-        the hits, so they are off by default here (a query finds exactly the passages
-        containing it); the CLI and the web app turn them on."""
+        the hits, so they are off by default here (a query's full matches are exactly the
+        passages containing it; the partial tier, search/tiers.py, is labelled apart);
+        the CLI and the web app turn them on."""
         filters, options = split_filters(filters, options)
         q = query if isinstance(query, ParsedQuery) else parse_query(query, filters)
         results = self._search(q, synonyms=synonyms, **options)
@@ -399,7 +400,8 @@ class Searcher:
         excluded = _union([self._containing(t, term.norm) for term in q.excluded])
         loose = tiers.looser(t, q.clauses, lambda term: self._containing(t, term.norm), mask, found, excluded,
                              lambda term, candidates: ranker.named(term.norm, candidates), len(found),
-                             lambda term: ranker.informativeness(term.norm))
+                             lambda term: ranker.informativeness(term.norm),
+                             lambda term: self._term_words(t, term.norm))
         if len(synonym_rows):
             synonym_rows = np.setdiff1d(synonym_rows, _union([loose.context, loose.partial]), assume_unique=True)
         parts = [exact, relaxed, loose.context, loose.partial, synonym_rows]

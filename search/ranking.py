@@ -29,6 +29,10 @@ README "Ranking" lists them with the figures each one was measured at):
 * **figures** — a body passage with numbers (a target, an amount, a count) gets up to
   ``FIGURE_WEIGHT`` × the mean idf, in proportion to its numbers up to ``FIGURES_FULL``:
   the paragraph reporting what was done beats the one restating the slogan.
+* **near the start** — a term whose first occurrence stands within ``EARLY_CHARS``
+  normalized characters of the passage's start gets up to ``EARLY_WEIGHT`` × the mean
+  idf, less the further it stands: the passage is about it (``收入是民生之源``), not
+  naming it on its way to something else.
 * **section lead** — a body passage that starts with a list number and holds at most
   ``BRIEF_SENTENCES`` sentences (``（七）着力保障和改善民生，不断增进民生福祉。坚持民生为大……。``:
   a numbered heading and the sentence restating it) is scaled by ``BRIEF_FACTOR``: the
@@ -79,6 +83,8 @@ PROXIMITY_CHARS = 30
 COVERAGE_WEIGHT = 0.0  # × mean idf × share of the terms found as written (word matches)
 SENTENCE_WEIGHT = 1.0  # × mean idf, every term the passage holds (two or more) within one sentence
 SENTENCE_ENDS = "。！？；!?;\n"
+EARLY_WEIGHT = 0.5  # × mean idf × mean over the terms of max(0, 1 − where it first stands / EARLY_CHARS)
+EARLY_CHARS = 30  # normalized characters from the passage's start
 FIGURE_WEIGHT = 0.25  # × mean idf × min(1, numbers / FIGURES_FULL), body passages
 FIGURES_FULL = 3
 BRIEF_SENTENCES = 2  # a numbered body passage of at most this many sentences is a section lead
@@ -493,6 +499,8 @@ def substance(text: Callable[[], str], norm: str, phrases: list[str], body: bool
     found = [p for p in phrases if p in norm]
     if len(found) > 1 and SENTENCE_WEIGHT and one_sentence(text(), found):
         out += SENTENCE_WEIGHT
+    if EARLY_WEIGHT and found:  # the term near the start: what the passage is about (docs/ranking.md)
+        out += EARLY_WEIGHT * sum(max(0.0, 1.0 - norm.find(p) / EARLY_CHARS) for p in found) / len(phrases)
     if body and FIGURE_WEIGHT:  # numbers of the normalized text: 3.5 and 12,000 are one each
         out += FIGURE_WEIGHT * min(1.0, (numbers() if numbers is not None else count_numbers(norm)) / FIGURES_FULL)
     return out

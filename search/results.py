@@ -42,7 +42,7 @@ class Hit(ModelValues):
     text_source: str = "file"  # "ocr": the report's text was read from a scan by OCR
     ocr_confidence: float | None = None  # its mean OCR confidence (0–100), for "ocr"
     context_terms: list[str] = field(default_factory=list)  # match "context": terms found in the heading path, title or list lead-in
-    missing_terms: list[str] = field(default_factory=list)  # match "partial": the term the passage does without
+    missing_terms: list[str] = field(default_factory=list)  # match "partial": the term (or a one-term query's word) the passage does without
     lead_in: str = ""  # a numbered list item: the passage ending with a colon that introduces the list
     # fields of the model without an attribute here (a field added to the model), by JSON name
     values: dict = field(default_factory=dict)

@@ -20,7 +20,10 @@ The engine lists a query's matches tier by tier (``match`` in a hit, in this ord
   rarer or repeated where it is discussed (就业: 669 passages, 2.23 times each; 耕地保护:
   39 passages). Document frequency alone would drop 就业 from ``就业 困难 原因``.
   Listed, the partial matches are ranked with the full ones (exact, words, context),
-  their score × ``PARTIAL_FACTOR`` (:func:`ranked`, :func:`weighed`);
+  their score × ``PARTIAL_FACTOR`` (:func:`ranked`, :func:`weighed`). A query of one
+  term made of several jieba words (秸秆禁烧: 秸秆 禁烧) has a partial tier too
+  (``WORD_PARTIAL``): when some passage but fewer than ``PARTIAL_MIN`` hold the term,
+  the passages holding every word of it but the least informative one;
 * ``synonym`` – found only through a synonym (search/synonyms.py).
 
 Quoted terms and ``+term`` are required as written: they are never dropped and never
@@ -43,6 +46,7 @@ CONTEXT_WITH_EXACT = False  # True: matches in context are ranked with the exact
 PARTIAL_MIN = 10  # full matches (exact + words + context) below this bring in the partial tier
 # a partial match is ranked with the exact matches, its score × this (0: listed after every full match)
 PARTIAL_FACTOR = 0.85
+WORD_PARTIAL = True  # a one-term query of several jieba words has a partial tier by its words
 CONTEXT_FACTOR = 1.2  # a match in context's score × this (about 1 / PARTIAL_FACTOR)
 LIST_REACH = 12  # numbered items after a lead-in that still inherit it (walking back from an item)
 LEAD_IN_ENDS = ("：", ":")
@@ -183,7 +187,7 @@ def _droppable(clause) -> bool:
 
 
 def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, excluded: np.ndarray,
-           named: Callable, full_count: int, informativeness: Callable) -> Looser:
+           named: Callable, full_count: int, informativeness: Callable, words_of: Callable | None = None) -> Looser:
     """The context and partial tiers. ``rows_of(term)``: sorted rows holding the term;
     ``named(term, rows)``: bool per row, the term in its heading path or title;
     ``informativeness(term)``: the least informative term is the one a partial match drops;
@@ -191,6 +195,8 @@ def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, e
     empty = np.zeros(0, dtype=np.int64)
     out = Looser(empty, empty)
     if len(clauses) < 2:
+        if len(clauses) == 1 and words_of is not None and WORD_PARTIAL:
+            return _word_partial(clauses[0], rows_of, mask, found, excluded, full_count, informativeness, words_of)
         return out
     context_parts = []
     for i, clause in enumerate(clauses):
@@ -229,6 +235,41 @@ def looser(t, clauses, rows_of: Callable, mask: np.ndarray, found: np.ndarray, e
     out.partial = rows
     out.dropped = clauses[drop][0].text
     return out
+
+
+def _word_partial(clause, rows_of, mask, found, excluded, full_count, informativeness, words_of) -> Looser:
+    """The partial tier of a one-term query whose term is made of several jieba words
+    (秸秆禁烧: 秸秆 禁烧): when its full matches are fewer than ``PARTIAL_MIN`` but some
+    passage holds it, the passages holding every word of the term but the least
+    informative one. A term no passage holds is more likely mistyped (五心支部 for
+    五星支部) than said in other words: its words alone would list passages about
+    something else, and the spelling suggestion answers it."""
+    empty = np.zeros(0, dtype=np.int64)
+    out = Looser(empty, empty)
+    if not 1 <= full_count < PARTIAL_MIN or not _droppable(clause):
+        return out
+    words = [_Word(w) for w in dict.fromkeys(words_of(clause[0]))]
+    if len(words) < 2:
+        return out
+    _, drop = min((informativeness(w), -i) for i, w in enumerate(words))
+    rows = _and([[w] for j, w in enumerate(words) if j != -drop], rows_of)
+    rows = rows[mask[rows]]
+    rows = np.setdiff1d(rows, found, assume_unique=True)
+    if len(excluded):
+        rows = np.setdiff1d(rows, excluded, assume_unique=True)
+    out.partial = rows
+    out.dropped = words[-drop].text
+    return out
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A jieba word of a term, looked up as a term of its own."""
+    norm: str
+
+    @property
+    def text(self) -> str:
+        return self.norm
 
 
 def _after_the_term(t, rows: np.ndarray, term_rows: np.ndarray, open_: np.ndarray) -> list[int]:

@@ -119,3 +119,26 @@ def test_snippet_cuts_counts_cut_snippets_and_two_piece_lengths(make_index):
     assert relevance2._inside_enumeration(text, 2) and relevance2._inside_enumeration(text, 7)  # before ，
     assert not relevance2._inside_enumeration(text, 8)  # just after the comma
     assert not relevance2._inside_enumeration(text, 9)  # inside 丁村: no 、 in that clause
+
+
+def test_ceiling_is_the_ideal_order_of_the_graded_passages():
+    # 11 passages at 2 → P@10 1.0; with one of them at (2, 1) = 1.5 still relevant
+    many = {f"k{i}": [2, 2] for i in range(10)} | {"x": [0, 0]}
+    assert relevance2.ceiling(many) == {"p10": 1.0, "ndcg10": pytest.approx(1.0), "mrr": 1.0}
+    # three relevant passages, one in passing (1, 1): P@10 at most 0.3, nDCG@10 1.0
+    few = {"a": [0, 0], "b": [1, 1], "c": [2, 1], "d": [2, 2], "e": [1, 2]}
+    got = relevance2.ceiling(few)
+    assert got["p10"] == pytest.approx(0.3) and got["ndcg10"] == pytest.approx(1.0) and got["mrr"] == 1.0
+    assert relevance2.ceiling({"a": [1, 1]})["p10"] == 0.0
+
+
+def test_extra_grades_fill_only_ungraded_passages_of_answerable_needs(tmp_path):
+    needs = [{"id": "m001", "judgements": {"a": [2, 2]}}, {"id": "m002", "judgements": {"a": [1, 0]}}]
+    one, two = tmp_path / "d.jsonl", tmp_path / "e.jsonl"
+    one.write_text('{"need_id": "m001", "key": "a", "grade": 0}\n{"need_id": "m001", "key": "b", "grade": 1}\n'
+                   '{"need_id": "m002", "key": "b", "grade": 2}\n', encoding="utf-8")
+    two.write_text('{"need_id": "m001", "key": "b", "grade": 2}\n{"need_id": "m001", "key": "c", "grade": 2}\n',
+                   encoding="utf-8")
+    assert relevance2.add_extra_grades(needs, [one, two]) == 2
+    assert needs[0]["judgements"] == {"a": [2, 2], "b": [1], "c": [2]}  # the first file that grades b counts
+    assert needs[1]["judgements"] == {"a": [1, 0]}  # not answerable: left as it is

@@ -270,3 +270,33 @@ def test_a_match_in_context_is_scored_times_the_context_factor(context, monkeypa
     for factor, first in ((edge * 1.01, "context"), (edge * 0.99, "partial")):
         monkeypatch.setattr(tiers, "CONTEXT_FACTOR", factor)
         assert context.search("煤矿 智能化 目标", page_size=10).hits[0].match == first, factor
+
+
+# ---------------------------------------------------------------- a one-term query's partial tier, by its words
+def _straw(full: int) -> str:
+    """``full`` passages holding 秸秆禁烧 (jieba: 秸秆 禁烧), one holding only 禁烧 (twice),
+    three holding only 秸秆 (once each: the commoner, less informative word)."""
+    parts = ["乙镇工作报告"] + [f"第{i}村秸秆禁烧落实到位，{FILLER}" for i in range(full)]
+    parts += ["禁烧巡查全覆盖，禁烧宣传进村入户。"] + [f"第{i}片秸秆还田面积扩大。" for i in range(3)]
+    return "\n\n".join(parts) + "\n"
+
+
+@pytest.mark.parametrize("full, partial", [(tiers.PARTIAL_MIN - 1, 1), (tiers.PARTIAL_MIN, 0), (1, 1), (0, 0)])
+def test_a_one_term_query_has_a_partial_tier_by_its_words(tmp_path, full, partial):
+    """Below PARTIAL_MIN full matches, but at least one, the passages holding the term's
+    more informative word follow, missing the other; a term no passage holds gets none
+    (more likely a typo, see the spelling suggestion)."""
+    s = _searcher(tmp_path, _straw(full))
+    res = s.search("秸秆禁烧", page_size=100)
+    assert (res.total_exact, res.total_partial) == (full, partial)
+    got = [(h.passage, h.missing_terms) for h in res.hits if h.match == "partial"]
+    assert got == [("禁烧巡查全覆盖，禁烧宣传进村入户。", ["秸秆"])] * partial
+    for q in ('"秸秆禁烧"', "+秸秆禁烧", "禁烧"):  # required as written; a term of one word has none
+        assert s.search(q, page_size=100).total_partial == 0, q
+
+
+def test_the_word_partial_tier_can_be_turned_off(tmp_path, monkeypatch):
+    s = _searcher(tmp_path, _straw(2))
+    assert s.search("秸秆禁烧").total_partial == 1
+    monkeypatch.setattr(tiers, "WORD_PARTIAL", False)
+    assert s.search("秸秆禁烧").total_partial == 0

@@ -20,8 +20,10 @@ def _scores(tmp_path, passages: list[str], query: str) -> dict[str, float]:
     return {h.passage: h.score for h in res.hits}
 
 
-def test_terms_in_one_sentence_before_terms_in_two(tmp_path):
-    # first sentences longer than LEAD_MAX: no lead-sentence bonus on either
+def test_terms_in_one_sentence_before_terms_in_two(tmp_path, monkeypatch):
+    # first sentences longer than LEAD_MAX: no lead-sentence bonus on either; 养老 stands
+    # nearer the start in one than in two, so the near-the-start bonus is left out here
+    monkeypatch.setattr(ranking, "EARLY_WEIGHT", 0.0)
     one = f"农村养老服务站，{PAD}，{PAD}。建成{PAD}。"  # a comma does not end the sentence
     two = f"农村道路服务站，{PAD}，{PAD}。养老{PAD}。"  # 。 does
     scores = _scores(tmp_path, [one, two], "农村 养老")
@@ -121,3 +123,19 @@ def test_a_numbered_section_lead_is_weaker(tmp_path, sentences, lead):
     assert ranking.section_lead(numbered) is lead and not ranking.section_lead(lettered)
     scores = _scores(tmp_path, [numbered, lettered], "垃圾分类")
     assert scores[numbered] / scores[lettered] == pytest.approx(ranking.BRIEF_FACTOR if lead else 1.0, rel=1e-3)
+
+
+
+@pytest.mark.parametrize("at", [0, ranking.EARLY_CHARS // 2, ranking.EARLY_CHARS - 1, ranking.EARLY_CHARS])
+def test_a_term_near_the_start_gets_the_early_bonus(tmp_path, monkeypatch, at):
+    """The term's first occurrence ``at`` normalized characters from the start adds
+    EARLY_WEIGHT × idf × max(0, 1 − at / EARLY_CHARS) to the score (0.5, 30)."""
+    assert (ranking.EARLY_WEIGHT, ranking.EARLY_CHARS) == (0.5, 30)
+    prefix = (PAD * 3)[:at]  # no number, no sentence end: the first sentence is no lead sentence
+    passage = f"{prefix}垃圾分类，{PAD}，{PAD}。"
+    on = _scores(tmp_path, [passage], "垃圾分类")[passage]
+    s = Searcher(tmp_path / "index")
+    monkeypatch.setattr(ranking, "EARLY_WEIGHT", 0.0)
+    off = s.search("垃圾分类").hits[0].score
+    idf = s._ranker.stats("垃圾分类").idf
+    assert on - off == pytest.approx(0.5 * idf * max(0.0, 1 - at / 30), abs=2e-4)

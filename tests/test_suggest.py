@@ -12,7 +12,7 @@ from conftest import write_corpus
 from index import build, update
 from index.generation import store
 from index.generation.vocabulary import COUNTS, HEADING, read_counts, read_vocabulary
-from search import Searcher
+from search import Searcher, spelling
 from search.suggest import complete
 from search.synonyms import SynonymError, SynonymSource, parse
 
@@ -381,3 +381,20 @@ def test_fuzzy_keys_of_all_readings_at_once_equal_syllable_by_syllable():
     readings = [" ".join(c) for c in itertools.product(syllables, repeat=2)] + syllables + [""]
     assert fuzzy_all(readings) == [" ".join(map(fuzzy, r.split())) for r in readings]
     assert fuzzy_all([]) == []
+
+
+
+def test_a_one_term_querys_partial_matches_do_not_hide_the_suggestion(make_index, monkeypatch):
+    """人居坏境 (a typo) is in one passage; the passages holding only 坏境 are its partial
+    matches (人居 is the commoner word). Spelling suggestions are looked for when the
+    full matches are few (spelling.FEW): the one full match counts, not the partial ones."""
+    from search import assist
+
+    text = "甲镇工作报告\n\n人居坏境整治启动。\n\n坏境卫生评比开展。\n\n坏境监测站建成。\n\n" + "".join(
+        f"第{i}村人居环境整治见效。\n\n" for i in range(8))
+    s = make_index({"a.txt": text})
+    asked = []
+    monkeypatch.setattr(assist, "corrections", lambda searcher, vocab, q, total, run: asked.append(total) or [])
+    res = s.search("人居坏境")
+    assert (res.total_exact, res.total_partial) == (1, 2) and res.total > spelling.FEW
+    assert asked == [1]

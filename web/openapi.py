@@ -61,13 +61,15 @@ SCHEMAS: dict[str, dict] = {
             "match": {"type": "string", "enum": ["exact", "words", "context", "partial", "synonym"],
                       "description": "exact: every term occurs as written; words: only its words occur; "
                                      "context: a term stands in the heading path, title or list lead-in above the "
-                                     "passage (context_terms); partial: every term but the least informative one, "
-                                     "listed when the full matches are few (missing_terms); "
+                                     "passage (context_terms); partial: every term but the least informative one (a "
+                                     "one-term query: every word of the term but one), listed when the full matches "
+                                     "are few (missing_terms); "
                                      "synonym: found only through the synonym table (ranked after the others)."},
             "context_terms": {"type": "array", "items": {"type": "string"},
                               "description": "match context: the terms found in the heading path, title or list lead-in."},
             "missing_terms": {"type": "array", "items": {"type": "string"},
-                              "description": "match partial: the query term the passage does without."},
+                              "description": "match partial: the query term (a one-term query: the word of "
+                                             "it) the passage does without."},
             "lead_in": {"type": "string", "description": "A numbered list item: the text of the passage ending "
                                                          "with a colon that introduces its list (下列条件：); empty otherwise."},
             "level_label": {"type": ["string", "null"], "enum": [*LEVEL_LABELS.values(), None],
