@@ -218,13 +218,20 @@ class VocabularyBuilder:
         self.previous = Path(previous) if previous is not None else None
         self.table: CountTable | None = None
         self.delta: dict[str, list[int]] = {}
-        self._tags_cache: dict[str, str] = {}
+        self._tags: dict[str, str] | None = None
         self._readings: dict | None = None
         self._previous_assist: assist_tables.AssistTables | None = None
         self._old: dict | None = None  # the previous generation's vocabulary table
         if previous is not None:
             self.table = counts if counts is not None else CountTable.read(previous)
-            self._tags_cache, self._readings, self._previous_assist = _previous_tables(previous)
+            self._readings, self._previous_assist = _previous_tables(previous)
+
+    @property
+    def _tags_cache(self) -> dict[str, str]:
+        """The previous generation's part-of-speech tags by term (see :func:`_previous_tags`)."""
+        if self._tags is None:
+            self._tags = _previous_tags(self._previous_assist)
+        return self._tags
 
     @property
     def dictionary(self) -> set[str]:
@@ -396,23 +403,35 @@ class _Stored:
         self.kind, self.text = kind, text
 
 
-def _previous_tables(gen: Path) -> tuple[dict[str, str], dict | None, "assist_tables.AssistTables | None"]:
-    """(term → part-of-speech tags, pypinyin's readings, the tables) as the previous
-    generation holds them (none when it has no sound tables — missing, or not the bytes
-    its manifest vouches for: every term is tagged again, the readings made again)."""
+def _previous_tables(gen: Path) -> tuple[dict | None, "assist_tables.AssistTables | None"]:
+    """(pypinyin's readings, the tables) as the previous generation holds them (none
+    when it has no sound tables — missing, or not the bytes its manifest vouches for:
+    every term is tagged again, the readings made again)."""
     from index.generation import store
 
     try:
-        store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES)
+        store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES, for_update=True)
         tables = assist_tables.AssistTables(gen)
         readings = assist_tables.reusable_readings(tables)
+    except Exception:  # a damaged or older table: tag again
+        return None, None
+    return readings, tables
+
+
+def _previous_tags(tables: "assist_tables.AssistTables | None") -> dict[str, str]:
+    """term → part-of-speech tags as the previous generation's tables hold them (empty
+    when they hold none or cannot be read): decoded only when terms are tagged, not
+    for an update that reuses the tables as they are."""
+    if tables is None:
+        return {}
+    try:
         if tables.get("tags.data") is None:
-            return {}, readings, tables
+            return {}
         terms = keyindex.strings(tables["terms.data"], tables["terms.offsets"])
         tags = keyindex.strings(tables["tags.data"], tables["tags.offsets"])
     except Exception:  # a damaged or older table: tag again
-        return {}, None, None
-    return (dict(zip(terms, tags)) if len(terms) == len(tags) else {}), readings, tables
+        return {}
+    return dict(zip(terms, tags)) if len(terms) == len(tags) else {}
 
 
 def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
