@@ -169,3 +169,29 @@ def test_the_mapped_analyzer_of_an_update_cuts_and_joins_as_the_loaded_one(built
     assert [mapped.junction_score(a, b) for a, b in pairs] == scores and set(scores) == {0, 1, 2}
     assert any(full.in_dictionary_word(a[-1] + b[0]) for a, b in pairs)
     assert all(mapped.in_dictionary_word(p) == full.in_dictionary_word(p) for p in ["支部", "环境", "部创", "结一"])
+    # a word, a prefix that is no word, a character, none of them: what town names are told by
+    words = ["支部", "人居环", "代理", "大会", "镇长", "乡村", "乡", "隗镇", "abc", ""]
+    verdicts = [full.is_word(w) for w in words]
+    assert [mapped.is_word(w) for w in words] == verdicts and set(verdicts) == {True, False}
+
+
+def test_an_update_of_a_few_reports_tells_town_names_without_loading_jiebas_dictionary(built, tmp_path,
+                                                                                     monkeypatch):
+    from index import analysis
+
+    corpus, index = built
+    (corpus / "r6.txt").write_text(report("石桥镇", "石桥镇党委召开会议，石桥镇政府推进乡村振兴"), encoding="utf-8")
+
+    def no_jieba(userdict):
+        raise AssertionError("jieba's dictionary was loaded for an update of one report")
+
+    monkeypatch.setattr(analysis, "_LAST_TOKENIZER", None)
+    monkeypatch.setattr(analysis, "_loaded_tokenizer", no_jieba)
+    result = update(corpus, index, workers=1)
+    assert result.indexed == ["r6.txt"]
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    build(corpus, fresh, workers=1)
+    updated, made = ({d["source"]: {k: v for k, v in d.items() if k != "doc_id"} for d in Searcher(i).documents()}
+                     for i in (index, fresh))
+    assert updated == made and "石桥镇" in str(made["r6.txt"])  # the town the metadata found
