@@ -195,3 +195,43 @@ def test_an_update_of_a_few_reports_tells_town_names_without_loading_jiebas_dict
     updated, made = ({d["source"]: {k: v for k, v in d.items() if k != "doc_id"} for d in Searcher(i).documents()}
                      for i in (index, fresh))
     assert updated == made and "石桥镇" in str(made["r6.txt"])  # the town the metadata found
+
+
+@pytest.mark.parametrize("room", [0, -1])
+def test_removed_passages_a_report_still_holds_are_not_cut_again_up_to_the_limit(built, tmp_path, monkeypatch, room):
+    """An update holds the passages of the reports it re-indexes until it writes the
+    vocabulary (up to PENDING_CHARS characters): one the new text still holds takes the
+    words it was given; past the limit they are cut at once. The same counts either way."""
+    from index.analysis import Analyzer
+    from index.generation import columns, vocabulary
+
+    _, index = built
+    gen = store.current_generation(index)
+    doc = next(d for d in store.read_json(gen / store.DOCUMENTS) if d["source"] == "r0.txt")
+    old = columns.Columns(gen)
+    try:
+        removed = list(columns.stored_passages(old, *doc["rows"]))
+    finally:
+        old.close()
+    cut = []
+
+    class Counting(Analyzer):
+        def passage_words(self, norm):
+            cut.append(norm)
+            return super().passage_words(norm)
+
+    analyzer = Counting()
+    monkeypatch.setattr(vocabulary, "PENDING_CHARS", sum(len(n) for _, _, n in removed) + room)
+    vocab = vocabulary.VocabularyBuilder(analyzer, gen)
+    vocab.remove(removed)
+    kept = [vocabulary._Stored(kind, text) for kind, text, _ in removed]
+    norms = [n for _, _, n in removed]
+    words = [Analyzer(analyzer.userdict).passage_words(n) for n in norms]
+    vocab.add(kept, norms, words)
+    out = tmp_path / "g"
+    out.mkdir()
+    vocab.write(out)
+    assert cut == ([] if room == 0 else norms)
+    # the same report removed and added again: the counts and the table as they were
+    assert read_counts(out) == read_counts(gen)
+    assert read_vocabulary(out) == read_vocabulary(gen)

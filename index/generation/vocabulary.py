@@ -205,6 +205,9 @@ class CountTable:
         return out
 
 
+PENDING_CHARS = 5_000_000  # characters of removed passages an update holds until it writes (about 20 MB)
+
+
 class VocabularyBuilder:
     """Counts terms during a build; :meth:`write` writes the files. An update starts
     from the previous generation's counts (:class:`CountTable`), calls :meth:`remove`
@@ -222,6 +225,11 @@ class VocabularyBuilder:
         self._readings: dict | None = None
         self._previous_assist: assist_tables.AssistTables | None = None
         self._old: dict | None = None  # the previous generation's vocabulary table
+        # removed passages waiting for their words (see :meth:`remove`)
+        self._pending: list[list[tuple[str, str, str]]] = []
+        self._pending_chars = 0
+        self._pending_norms: set[str] = set()
+        self._pending_words: dict[str, list[str]] = {}
         if previous is not None:
             self.table = counts if counts is not None else CountTable.read(previous)
             self._readings, self._previous_assist = _previous_tables(previous)
@@ -260,6 +268,10 @@ class VocabularyBuilder:
         """One analyzed report: its passages (with ``kind`` and ``text``), their
         normalized texts and multi-character jieba words."""
         counters = self._terms(passages, norms, words)
+        if self._pending_norms:
+            for norm, ws in zip(norms, words):
+                if norm in self._pending_norms:
+                    self._pending_words[norm] = ws
         if self.table is not None:
             self._change(counters, 1)
             return
@@ -269,11 +281,25 @@ class VocabularyBuilder:
     def remove(self, passages) -> None:
         """A report of the previous generation that the update drops or re-indexes:
         ``passages`` are ``(kind, text, norm)`` as stored; their words are cut again
-        (the dictionary is the one they were cut with: a changed dictionary rebuilds)."""
+        (the dictionary is the one they were cut with: a changed dictionary rebuilds).
+        In an update, up to :data:`PENDING_CHARS` of them wait until :meth:`write`: a
+        passage that a re-indexed report still holds (the same normalized text) takes
+        the words :meth:`add` was given for it instead of being cut again."""
         passages = list(passages)
+        if self.table is not None:
+            size = sum(len(norm) for _, _, norm in passages)
+            if self._pending_chars + size <= PENDING_CHARS:
+                self._pending.append(passages)
+                self._pending_chars += size
+                self._pending_norms.update(norm for _, _, norm in passages)
+                return
+        self._remove_now(passages)
+
+    def _remove_now(self, passages, known: dict[str, list[str]] | None = None) -> None:
+        known = known or {}
         rows = [_Stored(kind, text) for kind, text, _ in passages]
         norms = [norm for _, _, norm in passages]
-        words = [self.analyzer.passage_words(norm) for norm in norms]
+        words = [known[norm] if norm in known else self.analyzer.passage_words(norm) for norm in norms]
         counters = self._terms(rows, norms, words)
         if self.table is not None:
             self._change(counters, -1)
@@ -336,6 +362,9 @@ class VocabularyBuilder:
         """Write both files and the query-assistance tables derived from them
         (index/generation/assist_tables.py) into ``gen``; returns the number of terms."""
         totals = cache = None
+        for passages in self._pending:
+            self._remove_now(passages, self._pending_words)
+        self._pending, self._pending_chars, self._pending_norms, self._pending_words = [], 0, set(), {}
         if self.table is not None:
             changed = self.table.apply(self.delta)
             updated = self._updated_table(changed)
