@@ -235,3 +235,23 @@ def test_removed_passages_a_report_still_holds_are_not_cut_again_up_to_the_limit
     # the same report removed and added again: the counts and the table as they were
     assert read_counts(out) == read_counts(gen)
     assert read_vocabulary(out) == read_vocabulary(gen)
+
+
+def test_terms_added_and_dropped_at_both_ends_of_the_vocabulary_equal_a_fresh_build(built, tmp_path):
+    """An update makes the vocabulary by difference from the previous one: a term that
+    sorts before every other, one after every other, then both dropped again."""
+    corpus, index = built
+    first = read_vocabulary(store.current_generation(index))["terms"]
+    text = "新华镇工作总结\n\n一、丁丁\n\n丁丁龘龘。\n\n二、龘龘\n\n龘龘丁丁。\n"
+    (corpus / "r6.txt").write_text(text, encoding="utf-8")
+    for step in ("added", "dropped"):
+        update(corpus, index, workers=1)
+        fresh = tmp_path / f"fresh-{step}"
+        build(corpus, fresh, workers=1)
+        updated, made = (read_vocabulary(store.current_generation(i)) for i in (index, fresh))
+        assert updated == made
+        if step == "added":
+            assert updated["terms"][0] < first[0] and updated["terms"][-1] > first[-1]
+            (corpus / "r6.txt").unlink()
+        else:
+            assert updated["terms"] == first

@@ -343,33 +343,52 @@ class VocabularyBuilder:
 
     def _updated_table(self, changed: dict[str, tuple[int, int, int]]):
         """The previous generation's table with the entries of ``changed`` terms made
-        again: (terms, freq, kinds, pinyin cache); None when it cannot be read."""
+        again, by difference (the kept terms' entries are sliced over, never decoded
+        into a table by term): (terms, freq, kinds, pinyin — None for a term whose
+        reading is to be made); None when it cannot be read."""
         try:
             self._old = old = read_vocabulary(self.previous)
-            table = {t: (f, k) for t, f, k in zip(old["terms"], old["freq"], old["kinds"], strict=True)}
-            cache = {t: p for t, p in zip(old["terms"], old["pinyin"], strict=True) if p}
+            terms, freq, kinds, pinyin = old["terms"], old["freq"], old["kinds"], old["pinyin"]
+            if not len(terms) == len(freq) == len(kinds) == len(pinyin):
+                raise ValueError("the vocabulary's lists differ in length")
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        for term, (w, h, p) in changed.items():
-            entry = self._entry(term, w, h, p)
-            if entry is None:
-                table.pop(term, None)
-            else:
-                table[term] = entry
-        return table, cache
+        out_t, out_f, out_k, out_p = [], [], [], []
+        last = 0
+        for term in sorted(changed):
+            entry = self._entry(term, *changed[term])
+            i = bisect_left(terms, term, last)
+            present = i < len(terms) and terms[i] == term
+            if not present and entry is None:
+                continue
+            out_t += terms[last:i]
+            out_f += freq[last:i]
+            out_k += kinds[last:i]
+            out_p += pinyin[last:i]
+            last = i + 1 if present else i
+            if entry is not None:
+                out_t.append(term)
+                out_f.append(entry[0])
+                out_k.append(entry[1])
+                out_p.append(pinyin[i] if present else None)
+        out_t += terms[last:]
+        out_f += freq[last:]
+        out_k += kinds[last:]
+        out_p += pinyin[last:]
+        # an empty reading of a term of Chinese characters is made again, as for a new term
+        out_p = [None if not p and _ALL_CJK.match(t) else p for t, p in zip(out_t, out_p)]
+        return out_t, out_f, out_k, out_p
 
     def write(self, gen: Path) -> int:
         """Write both files and the query-assistance tables derived from them
         (index/generation/assist_tables.py) into ``gen``; returns the number of terms."""
-        totals = cache = None
+        updated = None
         for passages in self._pending:
             self._remove_now(passages, self._pending_words)
         self._pending, self._pending_chars, self._pending_norms, self._pending_words = [], 0, set(), {}
         if self.table is not None:
             changed = self.table.apply(self.delta)
             updated = self._updated_table(changed)
-            if updated is not None:
-                totals, cache = updated
             table = self.table
         else:
             table = CountTable.from_counters(self.counts)
@@ -377,22 +396,25 @@ class VocabularyBuilder:
             # thing a build holds) go before the tables are made
             self.counts = {k: Counter() for k in KINDS}
             self.table = table
-        if totals is None:
-            totals, cache = self.totals(), {}
-        terms = sorted(totals)
-        data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
-                "kinds": [totals[t][1] for t in terms]}
-        del totals
-        if apart(sum(1 for t in terms if t not in cache and _ALL_CJK.match(t))):  # the others have no pinyin
+        if updated is None:
+            totals = self.totals()
+            terms = sorted(totals)
+            updated = (terms, [totals[t][0] for t in terms], [totals[t][1] for t in terms], [None] * len(terms))
+            del totals
+        terms, freq, kinds, known = updated
+        del updated
+        data = {"version": VERSION, "terms": terms, "freq": freq, "kinds": kinds}
+        to_read = sum(1 for t, p in zip(terms, known) if p is None and _ALL_CJK.match(t))  # the others have none
+        if apart(to_read):
             # many new terms: no previous table to reuse; the tables are made and written apart
-            data["pinyin"] = _in_a_process(gen, terms, data["freq"], data["kinds"], cache, self._tags_cache,
-                                           self._readings)
+            cache = {t: p for t, p in zip(terms, known) if p}
+            data["pinyin"] = _in_a_process(gen, terms, freq, kinds, cache, self._tags_cache, self._readings)
         else:
-            data["pinyin"] = pinyin = _pinyin_all(terms, cache)
+            data["pinyin"] = pinyin = _pinyin_known(terms, known)
             readings = self._readings or pinyin_readings.arrays()
-            arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
+            arrays = self._same_terms_tables(terms, pinyin, freq, kinds, readings)
             if arrays is None:
-                arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
+                arrays = assist_tables.make(terms, freq, kinds, pinyin,
                                             assist_tables.pos_tags(terms, self._tags_cache), readings)
             assist_tables.write(gen, arrays)
             del arrays
@@ -494,6 +516,23 @@ def read_counts(gen: Path) -> dict[str, Counter]:
     """The raw term counts of a generation (see the module docstring), by kind; ValueError
     or OSError when they are missing or damaged."""
     return CountTable.read(gen).counters()
+
+
+def _pinyin_known(terms: list[str], known: list[str | None]) -> list[str]:
+    """Pinyin of each term: ``known[i]`` when it is not None (the previous generation's
+    reading), else made as :func:`_pinyin_all` makes it."""
+    reading = None
+    out = []
+    for term, p in zip(terms, known):
+        if p is None:
+            if not _ALL_CJK.match(term):
+                p = ""
+            else:
+                if reading is None:
+                    reading = _pinyin_reader()
+                p = reading(term)
+        out.append(p)
+    return out
 
 
 def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:
