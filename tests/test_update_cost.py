@@ -169,3 +169,89 @@ def test_the_mapped_analyzer_of_an_update_cuts_and_joins_as_the_loaded_one(built
     assert [mapped.junction_score(a, b) for a, b in pairs] == scores and set(scores) == {0, 1, 2}
     assert any(full.in_dictionary_word(a[-1] + b[0]) for a, b in pairs)
     assert all(mapped.in_dictionary_word(p) == full.in_dictionary_word(p) for p in ["支部", "环境", "部创", "结一"])
+    # a word, a prefix that is no word, a character, none of them: what town names are told by
+    words = ["支部", "人居环", "代理", "大会", "镇长", "乡村", "乡", "隗镇", "abc", ""]
+    verdicts = [full.is_word(w) for w in words]
+    assert [mapped.is_word(w) for w in words] == verdicts and set(verdicts) == {True, False}
+
+
+def test_an_update_of_a_few_reports_tells_town_names_without_loading_jiebas_dictionary(built, tmp_path,
+                                                                                     monkeypatch):
+    from index import analysis
+
+    corpus, index = built
+    (corpus / "r6.txt").write_text(report("石桥镇", "石桥镇党委召开会议，石桥镇政府推进乡村振兴"), encoding="utf-8")
+
+    def no_jieba(userdict):
+        raise AssertionError("jieba's dictionary was loaded for an update of one report")
+
+    monkeypatch.setattr(analysis, "_LAST_TOKENIZER", None)
+    monkeypatch.setattr(analysis, "_loaded_tokenizer", no_jieba)
+    result = update(corpus, index, workers=1)
+    assert result.indexed == ["r6.txt"]
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    build(corpus, fresh, workers=1)
+    updated, made = ({d["source"]: {k: v for k, v in d.items() if k != "doc_id"} for d in Searcher(i).documents()}
+                     for i in (index, fresh))
+    assert updated == made and "石桥镇" in str(made["r6.txt"])  # the town the metadata found
+
+
+@pytest.mark.parametrize("room", [0, -1])
+def test_removed_passages_a_report_still_holds_are_not_cut_again_up_to_the_limit(built, tmp_path, monkeypatch, room):
+    """An update holds the passages of the reports it re-indexes until it writes the
+    vocabulary (up to PENDING_CHARS characters): one the new text still holds takes the
+    words it was given; past the limit they are cut at once. The same counts either way."""
+    from index.analysis import Analyzer
+    from index.generation import columns, vocabulary
+
+    _, index = built
+    gen = store.current_generation(index)
+    doc = next(d for d in store.read_json(gen / store.DOCUMENTS) if d["source"] == "r0.txt")
+    old = columns.Columns(gen)
+    try:
+        removed = list(columns.stored_passages(old, *doc["rows"]))
+    finally:
+        old.close()
+    cut = []
+
+    class Counting(Analyzer):
+        def passage_words(self, norm):
+            cut.append(norm)
+            return super().passage_words(norm)
+
+    analyzer = Counting()
+    monkeypatch.setattr(vocabulary, "PENDING_CHARS", sum(len(n) for _, _, n in removed) + room)
+    vocab = vocabulary.VocabularyBuilder(analyzer, gen)
+    vocab.remove(removed)
+    kept = [vocabulary._Stored(kind, text) for kind, text, _ in removed]
+    norms = [n for _, _, n in removed]
+    words = [Analyzer(analyzer.userdict).passage_words(n) for n in norms]
+    vocab.add(kept, norms, words)
+    out = tmp_path / "g"
+    out.mkdir()
+    vocab.write(out)
+    assert cut == ([] if room == 0 else norms)
+    # the same report removed and added again: the counts and the table as they were
+    assert read_counts(out) == read_counts(gen)
+    assert read_vocabulary(out) == read_vocabulary(gen)
+
+
+def test_terms_added_and_dropped_at_both_ends_of_the_vocabulary_equal_a_fresh_build(built, tmp_path):
+    """An update makes the vocabulary by difference from the previous one: a term that
+    sorts before every other, one after every other, then both dropped again."""
+    corpus, index = built
+    first = read_vocabulary(store.current_generation(index))["terms"]
+    text = "新华镇工作总结\n\n一、丁丁\n\n丁丁龘龘。\n\n二、龘龘\n\n龘龘丁丁。\n"
+    (corpus / "r6.txt").write_text(text, encoding="utf-8")
+    for step in ("added", "dropped"):
+        update(corpus, index, workers=1)
+        fresh = tmp_path / f"fresh-{step}"
+        build(corpus, fresh, workers=1)
+        updated, made = (read_vocabulary(store.current_generation(i)) for i in (index, fresh))
+        assert updated == made
+        if step == "added":
+            assert updated["terms"][0] < first[0] and updated["terms"][-1] > first[-1]
+            (corpus / "r6.txt").unlink()
+        else:
+            assert updated["terms"] == first

@@ -54,3 +54,49 @@ def test_a_linked_file_changed_since_is_read_again(tmp_path):
     store.write_manifest(gen, previous)
     assert store.read_manifest(gen)["crc32"]["x.bin"] == store.file_crc32(gen / "x.bin") != \
         store.read_manifest(previous)["crc32"]["x.bin"]
+
+
+def test_an_update_reads_each_file_of_the_previous_generation_once(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "c", REPORTS)
+    index_dir = tmp_path / "i"
+    build(corpus, index_dir, workers=1)
+    before = store.current_generation(index_dir)
+    monkeypatch.setenv(store.CHECKSUMS_ENV, "1")
+    monkeypatch.setattr(store, "_UPDATE_CHECKED", {})
+    (corpus / "b.txt").write_text(REPORTS["b.txt"] + "新增一句。\n", encoding="utf-8")
+    read = []
+    real = store.file_crc32
+    monkeypatch.setattr(store, "file_crc32", lambda path: read.append(path) or real(path))
+    update(corpus, index_dir, workers=1)
+    assert store.current_generation(index_dir) != before
+    of_before = [p.name for p in read if p.parent == before and p.name != store.BUILD_INFO]
+    # the quick nothing-changed test, the check of the previous generation and of its
+    # query-assistance tables (after the update linked them): every file read through
+    # once (build.json, a few hundred bytes, is read as a record apart)
+    assert sorted(of_before) == sorted(n for n in store.read_manifest(before)["files"] if n != store.BUILD_INFO)
+
+
+def test_a_file_damaged_after_an_update_checked_it_is_found_by_the_next_check(tmp_path, monkeypatch):
+    gen = tmp_path / "g"
+    gen.mkdir()
+    for name in (store.BUILD_INFO, store.DOCUMENTS):
+        (gen / name).write_text("{}", encoding="utf-8")
+    (gen / "x.bin").write_bytes(b"abc")
+    store.write_manifest(gen)
+    monkeypatch.setattr(store, "_UPDATE_CHECKED", {})
+    store.check_unchanged_since_manifest(gen, checksums=True)
+    st = (gen / "x.bin").stat()
+    (gen / "x.bin").write_bytes(b"abd")  # same size, in place, its time set back
+    os.utime(gen / "x.bin", ns=(st.st_atime_ns, st.st_mtime_ns))
+    try:
+        store.check_unchanged_since_manifest(gen, checksums=True)
+    except store.IndexDamaged as exc:
+        assert "x.bin is damaged" in str(exc)
+    else:
+        raise AssertionError("the damaged file was taken from the first check")
+    try:
+        store.check_file_sizes(gen, checksums=True, only=("x.bin",), for_update=True)
+    except store.IndexDamaged as exc:
+        assert "x.bin is damaged" in str(exc)
+    else:
+        raise AssertionError("the damaged file was taken from the first check")

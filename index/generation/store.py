@@ -153,6 +153,32 @@ def verify_checksums() -> bool:
     return os.environ.get(CHECKSUMS_ENV, "1").strip().lower() not in ("0", "no", "off", "false")
 
 
+# path → (stat key, links, CRC-32) of the generation files an update has read through
+# in this process: the second check of the same unchanged file (the quick
+# nothing-changed test, then the previous generation's check, then its
+# query-assistance tables) is not a second read of the whole generation. Any write to a
+# file (or a time set back) changes its ctime, and the file is read again; so does a
+# hard link, which the update adds to every file it carries over (then the file has
+# more links than when it was read, and its other times are the same).
+_UPDATE_CHECKED: dict[str, tuple[tuple, int, int]] = {}
+
+
+def _checked_crc32(path: Path, st: os.stat_result) -> int:
+    """:func:`file_crc32` of ``path`` (whose ``stat`` is ``st``), read once a process
+    for an update while it is unchanged since."""
+    key, hit = str(path), _UPDATE_CHECKED.get(str(path))
+    if hit is not None:
+        was, links, crc = hit
+        now = _stat_key(st)
+        if now[:-1] == was[:-1] and (now[-1] == was[-1] or st.st_nlink > links):
+            return crc
+    crc = file_crc32(path)
+    after = os.stat(path)
+    if _stat_key(after) == _stat_key(st):
+        _UPDATE_CHECKED[key] = (_stat_key(st), st.st_nlink, crc)
+    return crc
+
+
 def file_crc32(path: Path) -> int:
     """CRC-32 of a whole file (zlib's: hundreds of MB a second, see docs/RELIABILITY.md)."""
     crc = 0
@@ -178,12 +204,14 @@ def read_manifest(gen: Path) -> dict | None:
     return {"files": files, "crc32": crcs}
 
 
-def check_file_sizes(gen: Path, checksums: bool = False, only: tuple[str, ...] | None = None) -> list[str]:
+def check_file_sizes(gen: Path, checksums: bool = False, only: tuple[str, ...] | None = None,
+                     for_update: bool = False) -> list[str]:
     """Raise :class:`IndexDamaged` naming the first file of the generation's manifest
     that is missing or has another size than was written (one ``stat`` per file: cheap
     enough for every open) or, with ``checksums``, other bytes (its CRC-32 differs);
-    ``only``: just these files. Return the names checked (none for an index older
-    than manifests)."""
+    ``only``: just these files. ``for_update``: a file this update process already read
+    through, unchanged since (:func:`check_unchanged_since_manifest`), is not read
+    again. Return the names checked (none for an index older than manifests)."""
     manifest = read_manifest(gen)
     if manifest is None:
         return []
@@ -205,7 +233,8 @@ def check_file_sizes(gen: Path, checksums: bool = False, only: tuple[str, ...] |
             if expected is None:
                 continue  # written before checksums were recorded
             try:
-                actual = file_crc32(gen / name)
+                path = gen / name
+                actual = _checked_crc32(path, path.stat()) if for_update else file_crc32(path)
             except OSError as exc:
                 raise IndexDamaged(f"{gen / name} cannot be read: {exc.strerror or exc}") from None
             if actual != expected:
@@ -284,8 +313,9 @@ def check_unchanged_since_manifest(gen: Path, checksums: bool | None = None) -> 
     set back (bit rot, ``touch -d``) included. Without it, the files' times stand in: a
     generation's files are written once, before its manifest, so only a file whose time
     is not earlier than the manifest's (written in place since, or in the same clock
-    tick) is read through. Raise :class:`IndexDamaged` naming the first file that is
-    missing, truncated or damaged."""
+    tick) is read through. A file this process already read through for an update and
+    whose stat key (inode, size, times) is unchanged since is not read again. Raise
+    :class:`IndexDamaged` naming the first file that is missing, truncated or damaged."""
     if checksums is None:
         checksums = verify_checksums()
     manifest = read_manifest(gen)
@@ -304,7 +334,7 @@ def check_unchanged_since_manifest(gen: Path, checksums: bool | None = None) -> 
             raise IndexDamaged(f"{path} has {st.st_size} bytes, {size} were written (truncated or replaced)")
         if (checksums or st.st_mtime_ns >= written) and crcs.get(name) is not None:
             try:
-                actual = file_crc32(path)
+                actual = _checked_crc32(path, st)
             except OSError as exc:
                 raise IndexDamaged(f"{path} cannot be read: {exc.strerror or exc}") from None
             if actual != crcs[name]:

@@ -205,6 +205,9 @@ class CountTable:
         return out
 
 
+PENDING_CHARS = 5_000_000  # characters of removed passages an update holds until it writes (about 20 MB)
+
+
 class VocabularyBuilder:
     """Counts terms during a build; :meth:`write` writes the files. An update starts
     from the previous generation's counts (:class:`CountTable`), calls :meth:`remove`
@@ -218,13 +221,25 @@ class VocabularyBuilder:
         self.previous = Path(previous) if previous is not None else None
         self.table: CountTable | None = None
         self.delta: dict[str, list[int]] = {}
-        self._tags_cache: dict[str, str] = {}
+        self._tags: dict[str, str] | None = None
         self._readings: dict | None = None
         self._previous_assist: assist_tables.AssistTables | None = None
         self._old: dict | None = None  # the previous generation's vocabulary table
+        # removed passages waiting for their words (see :meth:`remove`)
+        self._pending: list[list[tuple[str, str, str]]] = []
+        self._pending_chars = 0
+        self._pending_norms: set[str] = set()
+        self._pending_words: dict[str, list[str]] = {}
         if previous is not None:
             self.table = counts if counts is not None else CountTable.read(previous)
-            self._tags_cache, self._readings, self._previous_assist = _previous_tables(previous)
+            self._readings, self._previous_assist = _previous_tables(previous)
+
+    @property
+    def _tags_cache(self) -> dict[str, str]:
+        """The previous generation's part-of-speech tags by term (see :func:`_previous_tags`)."""
+        if self._tags is None:
+            self._tags = _previous_tags(self._previous_assist)
+        return self._tags
 
     @property
     def dictionary(self) -> set[str]:
@@ -253,6 +268,10 @@ class VocabularyBuilder:
         """One analyzed report: its passages (with ``kind`` and ``text``), their
         normalized texts and multi-character jieba words."""
         counters = self._terms(passages, norms, words)
+        if self._pending_norms:
+            for norm, ws in zip(norms, words):
+                if norm in self._pending_norms:
+                    self._pending_words[norm] = ws
         if self.table is not None:
             self._change(counters, 1)
             return
@@ -262,11 +281,25 @@ class VocabularyBuilder:
     def remove(self, passages) -> None:
         """A report of the previous generation that the update drops or re-indexes:
         ``passages`` are ``(kind, text, norm)`` as stored; their words are cut again
-        (the dictionary is the one they were cut with: a changed dictionary rebuilds)."""
+        (the dictionary is the one they were cut with: a changed dictionary rebuilds).
+        In an update, up to :data:`PENDING_CHARS` of them wait until :meth:`write`: a
+        passage that a re-indexed report still holds (the same normalized text) takes
+        the words :meth:`add` was given for it instead of being cut again."""
         passages = list(passages)
+        if self.table is not None:
+            size = sum(len(norm) for _, _, norm in passages)
+            if self._pending_chars + size <= PENDING_CHARS:
+                self._pending.append(passages)
+                self._pending_chars += size
+                self._pending_norms.update(norm for _, _, norm in passages)
+                return
+        self._remove_now(passages)
+
+    def _remove_now(self, passages, known: dict[str, list[str]] | None = None) -> None:
+        known = known or {}
         rows = [_Stored(kind, text) for kind, text, _ in passages]
         norms = [norm for _, _, norm in passages]
-        words = [self.analyzer.passage_words(norm) for norm in norms]
+        words = [known[norm] if norm in known else self.analyzer.passage_words(norm) for norm in norms]
         counters = self._terms(rows, norms, words)
         if self.table is not None:
             self._change(counters, -1)
@@ -310,30 +343,52 @@ class VocabularyBuilder:
 
     def _updated_table(self, changed: dict[str, tuple[int, int, int]]):
         """The previous generation's table with the entries of ``changed`` terms made
-        again: (terms, freq, kinds, pinyin cache); None when it cannot be read."""
+        again, by difference (the kept terms' entries are sliced over, never decoded
+        into a table by term): (terms, freq, kinds, pinyin — None for a term whose
+        reading is to be made); None when it cannot be read."""
         try:
             self._old = old = read_vocabulary(self.previous)
-            table = {t: (f, k) for t, f, k in zip(old["terms"], old["freq"], old["kinds"], strict=True)}
-            cache = {t: p for t, p in zip(old["terms"], old["pinyin"], strict=True) if p}
+            terms, freq, kinds, pinyin = old["terms"], old["freq"], old["kinds"], old["pinyin"]
+            if not len(terms) == len(freq) == len(kinds) == len(pinyin):
+                raise ValueError("the vocabulary's lists differ in length")
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        for term, (w, h, p) in changed.items():
-            entry = self._entry(term, w, h, p)
-            if entry is None:
-                table.pop(term, None)
-            else:
-                table[term] = entry
-        return table, cache
+        out_t, out_f, out_k, out_p = [], [], [], []
+        last = 0
+        for term in sorted(changed):
+            entry = self._entry(term, *changed[term])
+            i = bisect_left(terms, term, last)
+            present = i < len(terms) and terms[i] == term
+            if not present and entry is None:
+                continue
+            out_t += terms[last:i]
+            out_f += freq[last:i]
+            out_k += kinds[last:i]
+            out_p += pinyin[last:i]
+            last = i + 1 if present else i
+            if entry is not None:
+                out_t.append(term)
+                out_f.append(entry[0])
+                out_k.append(entry[1])
+                out_p.append(pinyin[i] if present else None)
+        out_t += terms[last:]
+        out_f += freq[last:]
+        out_k += kinds[last:]
+        out_p += pinyin[last:]
+        # an empty reading of a term of Chinese characters is made again, as for a new term
+        out_p = [None if not p and _ALL_CJK.match(t) else p for t, p in zip(out_t, out_p)]
+        return out_t, out_f, out_k, out_p
 
     def write(self, gen: Path) -> int:
         """Write both files and the query-assistance tables derived from them
         (index/generation/assist_tables.py) into ``gen``; returns the number of terms."""
-        totals = cache = None
+        updated = None
+        for passages in self._pending:
+            self._remove_now(passages, self._pending_words)
+        self._pending, self._pending_chars, self._pending_norms, self._pending_words = [], 0, set(), {}
         if self.table is not None:
             changed = self.table.apply(self.delta)
             updated = self._updated_table(changed)
-            if updated is not None:
-                totals, cache = updated
             table = self.table
         else:
             table = CountTable.from_counters(self.counts)
@@ -341,22 +396,25 @@ class VocabularyBuilder:
             # thing a build holds) go before the tables are made
             self.counts = {k: Counter() for k in KINDS}
             self.table = table
-        if totals is None:
-            totals, cache = self.totals(), {}
-        terms = sorted(totals)
-        data = {"version": VERSION, "terms": terms, "freq": [totals[t][0] for t in terms],
-                "kinds": [totals[t][1] for t in terms]}
-        del totals
-        if apart(sum(1 for t in terms if t not in cache and _ALL_CJK.match(t))):  # the others have no pinyin
+        if updated is None:
+            totals = self.totals()
+            terms = sorted(totals)
+            updated = (terms, [totals[t][0] for t in terms], [totals[t][1] for t in terms], [None] * len(terms))
+            del totals
+        terms, freq, kinds, known = updated
+        del updated
+        data = {"version": VERSION, "terms": terms, "freq": freq, "kinds": kinds}
+        to_read = sum(1 for t, p in zip(terms, known) if p is None and _ALL_CJK.match(t))  # the others have none
+        if apart(to_read):
             # many new terms: no previous table to reuse; the tables are made and written apart
-            data["pinyin"] = _in_a_process(gen, terms, data["freq"], data["kinds"], cache, self._tags_cache,
-                                           self._readings)
+            cache = {t: p for t, p in zip(terms, known) if p}
+            data["pinyin"] = _in_a_process(gen, terms, freq, kinds, cache, self._tags_cache, self._readings)
         else:
-            data["pinyin"] = pinyin = _pinyin_all(terms, cache)
+            data["pinyin"] = pinyin = _pinyin_known(terms, known)
             readings = self._readings or pinyin_readings.arrays()
-            arrays = self._same_terms_tables(terms, pinyin, data["freq"], data["kinds"], readings)
+            arrays = self._same_terms_tables(terms, pinyin, freq, kinds, readings)
             if arrays is None:
-                arrays = assist_tables.make(terms, data["freq"], data["kinds"], pinyin,
+                arrays = assist_tables.make(terms, freq, kinds, pinyin,
                                             assist_tables.pos_tags(terms, self._tags_cache), readings)
             assist_tables.write(gen, arrays)
             del arrays
@@ -396,23 +454,35 @@ class _Stored:
         self.kind, self.text = kind, text
 
 
-def _previous_tables(gen: Path) -> tuple[dict[str, str], dict | None, "assist_tables.AssistTables | None"]:
-    """(term → part-of-speech tags, pypinyin's readings, the tables) as the previous
-    generation holds them (none when it has no sound tables — missing, or not the bytes
-    its manifest vouches for: every term is tagged again, the readings made again)."""
+def _previous_tables(gen: Path) -> tuple[dict | None, "assist_tables.AssistTables | None"]:
+    """(pypinyin's readings, the tables) as the previous generation holds them (none
+    when it has no sound tables — missing, or not the bytes its manifest vouches for:
+    every term is tagged again, the readings made again)."""
     from index.generation import store
 
     try:
-        store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES)
+        store.check_file_sizes(gen, checksums=True, only=assist_tables.FILES, for_update=True)
         tables = assist_tables.AssistTables(gen)
         readings = assist_tables.reusable_readings(tables)
+    except Exception:  # a damaged or older table: tag again
+        return None, None
+    return readings, tables
+
+
+def _previous_tags(tables: "assist_tables.AssistTables | None") -> dict[str, str]:
+    """term → part-of-speech tags as the previous generation's tables hold them (empty
+    when they hold none or cannot be read): decoded only when terms are tagged, not
+    for an update that reuses the tables as they are."""
+    if tables is None:
+        return {}
+    try:
         if tables.get("tags.data") is None:
-            return {}, readings, tables
+            return {}
         terms = keyindex.strings(tables["terms.data"], tables["terms.offsets"])
         tags = keyindex.strings(tables["tags.data"], tables["tags.offsets"])
     except Exception:  # a damaged or older table: tag again
-        return {}, None, None
-    return (dict(zip(terms, tags)) if len(terms) == len(tags) else {}), readings, tables
+        return {}
+    return dict(zip(terms, tags)) if len(terms) == len(tags) else {}
 
 
 def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
@@ -446,6 +516,23 @@ def read_counts(gen: Path) -> dict[str, Counter]:
     """The raw term counts of a generation (see the module docstring), by kind; ValueError
     or OSError when they are missing or damaged."""
     return CountTable.read(gen).counters()
+
+
+def _pinyin_known(terms: list[str], known: list[str | None]) -> list[str]:
+    """Pinyin of each term: ``known[i]`` when it is not None (the previous generation's
+    reading), else made as :func:`_pinyin_all` makes it."""
+    reading = None
+    out = []
+    for term, p in zip(terms, known):
+        if p is None:
+            if not _ALL_CJK.match(term):
+                p = ""
+            else:
+                if reading is None:
+                    reading = _pinyin_reader()
+                p = reading(term)
+        out.append(p)
+    return out
 
 
 def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:

@@ -203,6 +203,11 @@ def table_analyzer(folder: Path, userdict: list[tuple[str, int | None]]):
             self.verify()
             return self.table.tokenizer(text)
 
+        def is_word(self, text: str) -> bool:
+            # the table holds jieba's frequencies: 0 for a prefix that is no word itself
+            self.verify()
+            return bool(self.table.get(text))
+
         def in_dictionary_word(self, pair: str) -> bool:
             key = _pair_key(pair)
             i = int(np.searchsorted(self.pairs, np.uint64(key)))
