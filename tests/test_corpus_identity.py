@@ -69,6 +69,23 @@ def test_replace_corpus_allows_it(two_corpora, fn):
         update(reports, index)
 
 
+def test_replace_corpus_onto_a_copy_of_the_same_files_records_the_new_folder(two_corpora, tmp_path):
+    """Every file unchanged is no reason to keep the old folder on record: the next
+    update (without --replace-corpus) must accept the folder the index was moved to."""
+    import shutil
+
+    reports, _, index = two_corpora
+    build(reports, index)
+    moved = tmp_path / "moved"
+    shutil.copytree(reports, moved)
+    report = update(moved, index, replace_corpus=True)
+    assert report.corpus == str(moved.resolve()) and not report.indexed and not report.removed
+    assert json.loads((index / (index / "CURRENT").read_text().strip() / "build.json").read_text())["corpus"] == str(moved.resolve())
+    again = update(moved, index)  # no CorpusMismatch
+    assert sorted(again.unchanged) == ["a.txt", "b.txt", "sub/c.txt"]
+    assert any("nothing changed" in n for n in again.notes)
+
+
 def test_the_same_folder_by_another_path_is_accepted(two_corpora, monkeypatch):
     reports, _, index = two_corpora
     build(reports, index)

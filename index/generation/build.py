@@ -787,14 +787,17 @@ def _live_name(index_dir: Path) -> str | None:
 
 
 def _nothing_changed(previous: Path, report: BuildReport) -> bool:
-    """True when an update kept every report of ``previous`` as it was and added none."""
+    """True when an update kept every report of ``previous`` as it was, added none and
+    reads them from the folder ``previous`` records (``--replace-corpus`` onto a copy of
+    the same files must still record the new folder, or the next update refuses it)."""
     if report.indexed or report.removed or report.failed:
         return False
     try:
         before = len(store.read_json(previous / store.DOCUMENTS))
-    except (OSError, ValueError, TypeError):
+        recorded = store.read_json(previous / store.BUILD_INFO).get("corpus")
+    except (OSError, ValueError, TypeError, AttributeError):
         return False
-    return len(report.unchanged) == before == report.documents
+    return recorded == report.corpus and len(report.unchanged) == before == report.documents
 
 
 TABLE_CUT_BYTES = 200_000  # text to segment in an update under which the mapped dictionary is faster
