@@ -138,13 +138,34 @@ def junctions(lines: list[str]) -> list[str]:
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,4}(?:\s*[-—–])?\s*$|^\s*第\s*\d{1,4}\s*页\s*$")
 
 
+# a long line (a text saved one paragraph or one document a line) may be cut before a
+# numbered heading that follows a finished sentence or a wide space (docs/corpus.md,
+# "Numbered headings run into a long line"); a lead-in ending with a colon keeps its list
+LONG_LINE = 160
+NUMBERED_CUT = re.compile(r"(?<=[。！？!?；;])\s*(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]))"
+                          r"|\s{2,}(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]))")
+
+
+def _numbered_cuts(line: str) -> list[str]:
+    if len(line) < LONG_LINE:
+        return [line]
+    out, start = [], 0
+    for m in NUMBERED_CUT.finditer(line):
+        if m.start() > start:
+            out.append(line[start:m.start()])
+            start = m.end()
+    out.append(line[start:])
+    return [p for p in out if p]
+
+
 def pieces(line: str) -> list[str]:
-    """A line as the engine must keep it together: a closing reporter's credit apart;
-    none for a line that may be a page number."""
+    """A line as the engine must keep it together: a closing reporter's credit apart,
+    a long line's numbered headings apart; none for a line that may be a page number."""
     if PAGE_NUMBER.match(line):
         return []
     m = CREDIT.search(line)
-    return [line[: m.start()], line[m.start():]] if m and m.start() > 0 else [line]
+    parts = [line[: m.start()], line[m.start():]] if m and m.start() > 0 else [line]
+    return [cut for part in parts for cut in _numbered_cuts(part)]
 
 
 @dataclass

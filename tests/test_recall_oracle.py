@@ -329,3 +329,25 @@ def test_file_oracle_page_number_lines(tmp_path):
     for number in ("16", "27", "38", "49"):
         assert "a.txt" not in oracle.in_a_line([number]) and "a.txt" in oracle.in_the_file([number])
     assert oracle.in_a_line(["16"]) == {"b.txt"}
+
+
+@pytest.mark.parametrize("length", [159, 160])
+def test_a_long_lines_numbered_heading_cut_is_where_the_oracle_allows_it(tmp_path, length):
+    """docs/corpus.md: a line of 160 characters or more is cut before a numbered heading
+    that follows a finished sentence; a needle across that cut need not be found (the
+    oracle's pieces), across the same place in a shorter line it must be. Found at random
+    on corpus-real: 处。（二 in a 392-character line of the 1990 report."""
+    from conftest import write_corpus
+    from index import build
+    from oracle import pieces
+
+    tail = "（二）制定和实施个人收入监督制度，进一步深入开展反贪污斗争。"
+    body = "各地要认真检查落实情况，接受群众评议和监督，继续违反的要严肃查处。" + "坚持不懈推进廉政建设，" * 20
+    line = body[: length - len(tail) - 1] + "。" + tail
+    assert len(line) == length
+    corpus = write_corpus(tmp_path / "c", {"a.txt": "某某工作报告\n\n" + line + "\n"})
+    build(corpus, tmp_path / "i")
+    cut = line.index("。（二")
+    needle = line[cut - 1 : cut + 3]  # 设。（二 or the like: across the cut
+    found = Searcher(tmp_path / "i").search(f'"{needle}"').total
+    assert (len(pieces(line)), found) == ((2, 0) if length >= 160 else (1, 1))
