@@ -87,9 +87,11 @@ KEY_CELL = re.compile(rf"^[\[【]?\s*(?:{_KEYS})\s*[\]】]?$")
 BRACKETED_KEY = re.compile(rf"[\[【]\s*(?:{_KEYS})\s*[\]】](?!\s*[:：])")
 KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]|^\s*[\[【]\s*(?:{_KEYS})\s*[\]】]")
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
-SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|由会员上传|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
+SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由(?:用户|会员)(?:上传|分享)|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
-                            r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
+                            r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布(?:于[\u4e00-\u9fff]{2,8})?$"
+                            # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
+                            r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… (either script, judged simplified)
 FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]")
@@ -115,6 +117,8 @@ MAX_SITE_NAME = 20
 MIN_TITLE_BEFORE_SITE = 4
 SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$"
                          rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
+# the day a page was posted, after its title on the same line: …工作安排 2016-03-07
+POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
 # a sharing site's mark after a report's name: its length (…述职报告2150字)
 COLLECTION_SUFFIX = re.compile(r"(?<=报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\d{3,5}字$")
@@ -133,7 +137,7 @@ COLLECTION_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇
 MARK_WINDOW = 15  # lines of the opening where a collection mark counts
 COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：\s]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
-                       r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?$"
+                       r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?(?:[（(]\d{1,2}[)）])?$"
                        r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
                        # a collection's name: …述职报告十二篇, …范文三篇
                        r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
@@ -142,6 +146,9 @@ SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范�
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # an image's file name left where the image stood: 微信图片_20210118124246.jpg
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
+# a document's file name as a sharing site shows it, maybe with its badge: ….docxVIP, ….pdf
+# (an attachment a document lists, 附件：1.《…》.pdf / 2.…, is the document's own text)
+FILE_NAME = re.compile(r"^(?!附件|\d{1,2}\s*[.．、])[^。！？\s]{1,60}\.(?:docx?|pdf|wps|pptx?|xlsx?|txt)(?:VIP)?$", re.I)
 # layout tags a saved page leaves in its text; anything else written in angle brackets
 # (<script>, <img …>, a formula) is the document's own text and is kept, to be shown escaped
 LAYOUT_TAGS = "br|p|div|span|font|strong|b|i|em|u|center|section|article|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]"
@@ -159,7 +166,7 @@ def clean(line: str) -> str:
     without pinyin glosses (``鎮(zhèn)``), a sharing site's ``(…省略686字…)`` and the
     ``上一篇:… 下一篇:…`` links run on after a text's last sentence and an essay site's
     ``第一篇:`` before a title; a page's ``| 标题:… |`` field as its value, and a page's
-    title without its site's name after it."""
+    title without its site's name after it nor the day it was posted (``…工作安排 2016-03-07``)."""
     if "<" in line:
         line = HTML_TAG.sub(" ", line).strip()
     if "(" in line or "（" in line:
@@ -189,6 +196,9 @@ def clean(line: str) -> str:
     m = TITLE_FIELD.match(line.translate(_simplified()))
     if m:
         return line[m.start(1):m.end(1)]
+    m = POSTED_AFTER.search(line) if line[-1:].isdigit() else None
+    if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
+        line = line[:m.start()]  # a page's title with the day it was posted after it
     m = SITE_SUFFIX.search(line)
     if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
         return line[:m.start()]  # a page's name: the report's title, then its site's (…工作总结_某某县人民政府网)
@@ -221,7 +231,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     if PAGE_NAME.search(text):
         return True
     if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
-            or IMAGE_NAME.match(text)):
+            or IMAGE_NAME.match(text) or FILE_NAME.match(text)):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
