@@ -238,6 +238,10 @@ def test_numbered_heading_run_on_before_the_words_that_open_a_sentence():
     assert inline_heading("二、" + "稳进" * MIN_RUN_ON + "一年来，全镇上下团结一心，经济稳步增长。") == ""
     # a weaker opening (2023年，) still needs the heading to end with a section's word
     assert inline_heading("三、经济再上新水平2023年，全镇上下团结一心，经济稳步增长。") == ""
+    # a clause ending with a comma before the opening words is the sentence's first clause
+    assert inline_heading("1、农田水利与道路建设，今年以来，全镇新修道路十二公里，群众满意。") == ""
+    assert inline_heading("1、农田水利与道路建设,今年以来,全镇新修道路十二公里,群众满意。") == ""
+    assert inline_heading("1、农田水利、道路建设今年以来，全镇新修道路十二公里，群众满意。") == "1、农田水利、道路建设"
 
 
 def test_an_unnumbered_heading_between_wide_spaces_of_a_long_line_stands_alone():

@@ -209,6 +209,8 @@ def inline_heading(text: str) -> str:
         run_on = RUN_ON_ANY.match(text, number.end())
         if run_on and not PARTS.search(run_on.group()):
             run_on = None  # one phrase before 一年来 is the sentence's subject: 1.全镇上下一年来…
+        elif run_on and run_on.group().rstrip()[-1:] in "，,":
+            run_on = None  # a clause before it: 1、农田水利建设，今年以来… is one sentence
     if run_on and run_on.end() - number.end() <= MAX_INLINE_HEADING and not MODAL.search(run_on.group()):
         return text[: run_on.end()].strip()
     m = INLINE_END.search(text, number.end())
