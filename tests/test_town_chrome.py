@@ -222,3 +222,28 @@ def test_a_sharing_sites_member_notice_is_chrome_and_the_title_inline_after_it_i
     page = notice + "\n" + first + "\n2、资3亿元，同比增长8%。\n"
     s = parse(page, ANALYZER)
     assert s.title == "2023年青禾镇政府工作报告"
+
+
+def test_a_sites_marks_around_a_reports_name_in_its_page_title():
+    from index.reading.chrome import MIN_TITLE_BEFORE_SITE, clean
+
+    assert clean("(内蒙古)2022年青禾旗人民政府工作报告(全文)") == "2022年青禾旗人民政府工作报告"
+    assert clean("【青禾县】青禾镇政府工作报告") == "青禾镇政府工作报告"
+    assert clean("青禾镇2023年工作总结（附全文）") == "青禾镇2023年工作总结"
+    # a heading's number, a name that is no report, a sentence: as written
+    assert clean("(十一)审议政府工作报告") == "(十一)审议政府工作报告"
+    assert clean("(内蒙古)青禾旗草原保护") == "(内蒙古)青禾旗草原保护"
+    assert clean("(全文)详见青禾镇政府工作报告。") == "(全文)详见青禾镇政府工作报告。"
+    # the name left must be a title's length
+    short = "报" * (MIN_TITLE_BEFORE_SITE - 2) + "报告"
+    assert clean(f"(内蒙古){short}") == short
+    assert clean(f"(内蒙古){short[1:]}") == f"(内蒙古){short[1:]}"
+
+
+def test_publication_keys_as_words_without_colons():
+    assert is_chrome("文件编号 发布机构 青禾街道办事处 效力状况 有效")
+    assert is_chrome("索引号 MB0000001/2023-00023 生成日期 2023-01-17 公开日期 2023-01-17")
+    assert is_chrome("文件下载")
+    assert not is_chrome("发布机构 青禾街道办事处")  # one key: a line of its own kind
+    assert not is_chrome("全镇 来源 作者 发生变化。")  # a sentence
+    assert not is_chrome("来源作者")  # keys not standing as words

@@ -49,7 +49,7 @@ MAX_CELL = 12  # the cells of a | row of navigation or publication data are shor
 SITE_WORDS = (
     "首页 首頁 关怀版 關懷版 无障碍 無障礙 政务微信 政務微信 政务微博 网站支持IPv6 網站支持IPv6 扫一扫在手机打开当前页 "
     "扫一扫在手机上查看当前页面 分享到 分享 打印正文 打印本页 打印整页 打印页面 打印 關閉 关闭 关闭窗口 关闭本页 收藏 "
-    "字体 字號 字号 大 中 小 返回 返回顶部 下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
+    "字体 字號 字号 大 中 小 返回 返回顶部 下载 文件下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
     "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
     # a site's contact box: 洽谈电话 / 400-…
@@ -76,11 +76,15 @@ PUBLICATION_KEYS = (
     # a page's tags: Tag:年终总结,个人年终总结 标签:…
     "Tag TAG Tags 标签 標籤 "
     # a page's counters: 人气: 26, 热度:55
-    "人气 人氣 热度 熱度 阅读量 閱讀量"
+    "人气 人氣 热度 熱度 阅读量 閱讀量 "
+    # an open-information page's table written out as words: 生成日期 2023-01-17 效力状况 有效
+    "生成日期 公开日期 效力状况"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
 KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+# keys as words between spaces, without colons: 文件编号 发布机构 某某街道办事处 效力状况 有效
+KEY_WORD = re.compile(rf"(?:^|(?<=[\s\u3000]))(?:{_KEYS})(?=[\s\u3000]|$)")
 # a key alone in a cell of a | row: 索引号 | K16059504/2024-117342
 KEY_CELL = re.compile(rf"^[\[【]?\s*(?:{_KEYS})\s*[\]】]?$")
 # a key in brackets needs no colon: [ 索引号 ] 1150…/2026-00004 [ 发文字号 ]
@@ -117,6 +121,9 @@ MAX_SITE_NAME = 20
 MIN_TITLE_BEFORE_SITE = 4
 SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$"
                          rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
+# what a site writes around a report's name in its page's title: the province before it,
+# (全文) after it — (内蒙古)2022年某某旗人民政府工作报告(全文)
+TITLE_MARKS = re.compile(r"^[（(【\[](?![一二三四五六七八九十百零〇]+[)）】\]])[\u4e00-\u9fff]{2,8}[)）】\]]\s*|\s*[（(【\[](?:附|含)?全文(?:下载|發布|发布)?[)）】\]]$")
 # the day a page was posted, after its title on the same line: …工作安排 2016-03-07
 POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
@@ -196,6 +203,10 @@ def clean(line: str) -> str:
     m = TITLE_FIELD.match(line.translate(_simplified()))
     if m:
         return line[m.start(1):m.end(1)]
+    if len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and ("全文" in line or line[:1] in "(（【["):
+        marked = TITLE_MARKS.sub("", line)
+        if marked != line and REPORT_NAME.search(marked) and len(marked) >= MIN_TITLE_BEFORE_SITE:
+            line = marked  # a page's name for a report: (内蒙古)2022年…工作报告(全文)
     m = POSTED_AFTER.search(line) if line[-1:].isdigit() else None
     if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
         line = line[:m.start()]  # a page's title with the day it was posted after it
@@ -250,6 +261,9 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         if (any(KEY_CELL.match(c) for c in cells) and all(len(c) <= MAX_VALUE for c in cells)
                 and not FULL_STOP.search(text)):
             return True
+    if (len(text) <= MAX_NOTICE and not FULL_STOP.search(text) and (" " in text or "\u3000" in text)
+            and len(KEY_WORD.findall(text)) >= 2):
+        return True  # a page's data table with its cells run together on one line
     keys = KEY_VALUE.findall(text)
     if "[" in text or "【" in text:
         keys += BRACKETED_KEY.findall(text)
