@@ -27,8 +27,11 @@ A repeated page name (the report's title written again as the page's name, or
 lines of the opening together; so are a sharing site's blurb and the page above it
 (:func:`blurb_page`), a site's header above its breadcrumb (:func:`site_header`) and a
 table of contents (:func:`table_of_contents`). Footers (``…ICP备…``, ``版权所有``), contact
-boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too;
-a site's name after a page's title (``…工作总结_某某县人民政府网``) is cut off it
+boxes, page counters, bracketed keys (``[ 索引号 ]``), image file names and a sharing site's
+document file names, counters and upload line (``….docxVIP``, ``• 约 11页``, ``• 2026-01-22
+发布于四川``) are chrome too;
+a site's name after a page's title (``…工作总结_某某县人民政府网``), the day it was posted
+(``… 2016-03-07``) and a site's marks around it (``(内蒙古)…报告(全文)``) are cut off it
 (:func:`clean`). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
