@@ -247,3 +247,14 @@ def test_publication_keys_as_words_without_colons():
     assert not is_chrome("发布机构 青禾街道办事处")  # one key: a line of its own kind
     assert not is_chrome("全镇 来源 作者 发生变化。")  # a sentence
     assert not is_chrome("来源作者")  # keys not standing as words
+
+
+def test_a_page_title_naming_the_session_after_the_report():
+    from index.reading.chrome import clean
+
+    assert clean("政府工作报告(草案)在青禾镇第四届人民代表大会第三次会议上") == "政府工作报告(草案)"
+    assert clean("政府工作报告——在青禾镇第五届人民代表大会第二次会议上") == "政府工作报告"
+    # a speech given at a meeting is its title; a report's name of one character before 报告 is none
+    assert clean("在全镇经济工作会议上的讲话") == "在全镇经济工作会议上的讲话"
+    assert clean("报告在青禾镇大会上") == "报告在青禾镇大会上"
+    assert clean("政府工作报告在会议上") == "政府工作报告在会议上"  # nothing between 在 and 会议

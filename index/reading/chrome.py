@@ -127,6 +127,10 @@ SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_N
 # what a site writes around a report's name in its page's title: the province before it,
 # (全文) after it — (内蒙古)2022年某某旗人民政府工作报告(全文)
 TITLE_MARKS = re.compile(r"^[（(【\[](?![一二三四五六七八九十百零〇]+[)）】\]])[\u4e00-\u9fff]{2,8}[)）】\]]\s*|\s*[（(【\[](?:附|含)?全文(?:下载|發布|发布)?[)）】\]]$")
+# a page's title that runs the report's name and its session together:
+# 政府工作报告(草案)在某某镇第四届人民代表大会第三次会议上
+TITLE_SESSION = re.compile(r"^([^。！？，,\s]{2,38}?(?:报告|報告|总结|總結)(?:[（(][\u4e00-\u9fff]{1,4}[)）])?)"
+                           r"[\s\u3000]*(?:[—-]+\s*)?在[^。！？，,]{2,40}(?:会议|會議|大会|大會)上[)）]?$")
 # the day a page was posted, after its title on the same line: …工作安排 2016-03-07
 POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
@@ -210,6 +214,9 @@ def clean(line: str) -> str:
         marked = TITLE_MARKS.sub("", line)
         if marked != line and REPORT_NAME.search(marked) and len(marked) >= MIN_TITLE_BEFORE_SITE:
             line = marked  # a page's name for a report: (内蒙古)2022年…工作报告(全文)
+    m = TITLE_SESSION.match(line) if line.endswith(("上", "上)", "上）")) else None
+    if m:
+        line = m.group(1)  # the session a page's title names after the report's: its session line says it
     m = POSTED_AFTER.search(line) if line[-1:].isdigit() else None
     if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
         line = line[:m.start()]  # a page's title with the day it was posted after it
