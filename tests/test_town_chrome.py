@@ -166,3 +166,95 @@ def test_a_publication_row_with_a_long_value_is_chrome_not_the_title():
     assert not is_chrome(f"索引号 | {value}。 |")  # a sentence is no row of data
     page = f"索引号 | {value} | ||\n发布机构 | 青禾镇 |\n青禾镇2023年工作总结和2024年工作思路 |\n一、经济运行稳中有进\n全年完成投资3.2亿元。\n"
     assert parse(page, ANALYZER).title.startswith("青禾镇2023年工作总结和2024年工作思路")
+
+
+def test_a_sharing_sites_file_name_counters_and_upload_line_are_chrome(make_index):
+    # a sharing site's page: the file's name with its badge, counters one to a line, the
+    # day it was uploaded and where from; the report's own title and year come after
+    page = ("青禾镇2025年工作总结及2026年工作计划.docxVIP\n\n  • 0\n  • 0\n  • 约4.99千字\n  • 约 11页\n"
+            "  • 2026-01-22 发布于四川\n  • 举报\n\n青禾镇2025年工作总结及2026年工作计划.docx\n\n"
+            "青禾镇2025年工作总结及2026年工作计划\n\n2025年，全镇上下团结一心，较好完成了年度目标任务。\n\n"
+            "一、2025年工作回顾\n\n新建高标准农田3200亩。\n")
+    searcher = make_index({"page.txt": page})
+    doc = searcher.documents()[0]
+    assert doc["title"] == "青禾镇2025年工作总结及2026年工作计划"
+    assert doc["year"] == 2025
+    for line in ("青禾镇工作总结.docxVIP", "青禾镇工作总结.pdf", "• 0", "• 约4.99千字", "• 约 11页",
+                 "• 2026-01-22 发布于四川", "2026-01-22 发布"):
+        assert is_chrome(line), line
+    # a sentence naming a file, a number with text, a date with more than a province after it
+    for line in ("详见青禾镇工作总结.docx。", "• 0元", "• 约11页纸", "• 2026-01-22 发布于四川省成都市青禾县",
+                 "青禾镇 工作总结.docx", "附件：青禾镇规划.pdf", "2.《青禾镇规划》编制说明.pdf", "2、青禾镇规划.pdf"):
+        assert not is_chrome(line), line
+
+
+def test_the_day_a_page_was_posted_is_cut_off_its_title_line():
+    from index.reading.chrome import MAX_TITLE, MIN_TITLE_BEFORE_SITE, clean
+
+    assert clean("青禾街道2015年工作总结和2016年工作安排 2016-03-07") == "青禾街道2015年工作总结和2016年工作安排"
+    assert clean("青禾街道工作总结\u30002016-3-7") == "青禾街道工作总结"
+    title = "青" * MIN_TITLE_BEFORE_SITE
+    assert clean(title + " 2016-03-07") == title
+    assert clean(title[:-1] + " 2016-03-07") == title[:-1] + " 2016-03-07"  # too short for a title
+    title = "青" * MAX_TITLE
+    assert clean(title + " 2016-03-07") == title
+    assert clean(title + "青 2016-03-07") == title + "青 2016-03-07"  # too long for a title
+    assert clean("会议于 2016-03-07") == "会议于 2016-03-07"  # too short for a title
+    assert clean("全年完成投资3.2亿元。 2016-03-07") == "全年完成投资3.2亿元。 2016-03-07"  # a sentence
+    assert clean("青禾街道工作总结2016-03-07") == "青禾街道工作总结2016-03-07"  # no space: one token
+    assert kinds_of("青禾街道2015年工作总结 2016-03-07\n\n2015年，街道完成了各项目标任务。\n")["title"] == ["青禾街道2015年工作总结"]
+
+
+def test_a_numbered_page_of_a_collection_is_a_page_name():
+    assert is_chrome("镇政府工作总结及工作规划范文(3)") and is_chrome("镇政府工作总结范文（12）")
+    assert not is_chrome("镇政府工作总结范文(123)")  # three digits: no page number of a collection
+    assert not is_chrome("学习范文（3）后，全镇干部撰写心得。")
+
+
+def test_a_sharing_sites_member_notice_is_chrome_and_the_title_inline_after_it_is_found():
+    notice = "《2023年青禾镇政府工作报告.docx》由会员分享,可在线阅读,更多相关《2023年青禾镇政府工作报告.docx(11页)》请在某某文库上搜索。"
+    assert is_chrome(notice) and is_chrome("本文由用户分享，仅供学习。")
+    assert not is_chrome("全镇由会员单位分担费用。")  # 分享 must follow the uploader
+    # the text cut by the site into long numbered chunks, each cut inside a sentence
+    first = ("1、2023年青禾镇政府工作报告各位代表:现在,我代表青禾镇人民政府,向大会作工作报告,请予审议。"
+             "一、2023年工作回顾2023年是全面贯彻党的二十大精神的开局之年。" + "全镇上下团结一心，攻坚克难，各项工作取得新成效。" * 8
+             + "全年完成固定资产投")
+    page = notice + "\n" + first + "\n2、资3亿元，同比增长8%。\n"
+    s = parse(page, ANALYZER)
+    assert s.title == "2023年青禾镇政府工作报告"
+
+
+def test_a_sites_marks_around_a_reports_name_in_its_page_title():
+    from index.reading.chrome import MIN_TITLE_BEFORE_SITE, clean
+
+    assert clean("(内蒙古)2022年青禾旗人民政府工作报告(全文)") == "2022年青禾旗人民政府工作报告"
+    assert clean("【青禾县】青禾镇政府工作报告") == "青禾镇政府工作报告"
+    assert clean("青禾镇2023年工作总结（附全文）") == "青禾镇2023年工作总结"
+    # a heading's number, a name that is no report, a sentence: as written
+    assert clean("(十一)审议政府工作报告") == "(十一)审议政府工作报告"
+    assert clean("(内蒙古)青禾旗草原保护") == "(内蒙古)青禾旗草原保护"
+    assert clean("(全文)详见青禾镇政府工作报告。") == "(全文)详见青禾镇政府工作报告。"
+    # the name left must be a title's length
+    short = "报" * (MIN_TITLE_BEFORE_SITE - 2) + "报告"
+    assert clean(f"(内蒙古){short}") == short
+    assert clean(f"(内蒙古){short[1:]}") == f"(内蒙古){short[1:]}"
+
+
+def test_publication_keys_as_words_without_colons():
+    assert is_chrome("文件编号 发布机构 青禾街道办事处 效力状况 有效")
+    assert is_chrome("索引号 MB0000001/2023-00023 生成日期 2023-01-17 公开日期 2023-01-17")
+    assert is_chrome("文件下载")
+    assert not is_chrome("发布机构 青禾街道办事处")  # one key: a line of its own kind
+    assert not is_chrome("全镇 来源 作者 发生变化。")  # a sentence
+    assert not is_chrome("来源作者")  # keys not standing as words
+
+
+def test_a_page_title_naming_the_session_after_the_report():
+    from index.reading.chrome import clean
+
+    assert clean("政府工作报告(草案)在青禾镇第四届人民代表大会第三次会议上") == "政府工作报告(草案)"
+    assert clean("政府工作报告——在青禾镇第五届人民代表大会第二次会议上") == "政府工作报告"
+    # a speech given at a meeting is its title; a report's name of one character before 报告 is none
+    assert clean("在全镇经济工作会议上的讲话") == "在全镇经济工作会议上的讲话"
+    assert clean("报告在青禾镇大会上") == "报告在青禾镇大会上"
+    assert clean("政府工作报告在会议上") == "政府工作报告在会议上"  # nothing between 在 and 会议

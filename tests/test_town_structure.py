@@ -238,6 +238,10 @@ def test_numbered_heading_run_on_before_the_words_that_open_a_sentence():
     assert inline_heading("二、" + "稳进" * MIN_RUN_ON + "一年来，全镇上下团结一心，经济稳步增长。") == ""
     # a weaker opening (2023年，) still needs the heading to end with a section's word
     assert inline_heading("三、经济再上新水平2023年，全镇上下团结一心，经济稳步增长。") == ""
+    # a clause ending with a comma before the opening words is the sentence's first clause
+    assert inline_heading("1、农田水利与道路建设，今年以来，全镇新修道路十二公里，群众满意。") == ""
+    assert inline_heading("1、农田水利与道路建设,今年以来,全镇新修道路十二公里,群众满意。") == ""
+    assert inline_heading("1、农田水利、道路建设今年以来，全镇新修道路十二公里，群众满意。") == "1、农田水利、道路建设"
 
 
 def test_an_unnumbered_heading_between_wide_spaces_of_a_long_line_stands_alone():
@@ -282,3 +286,20 @@ def test_a_numbered_line_ending_with_a_colon_over_a_list_is_no_heading():
                  "（一）街道应建立健全服务责任制度，确定服务负责人，落实各项保障责任。\n"
                  "（二）街道应定期检查服务质量。\n")
     assert ("heading", "一、服务保障要求至少包括：") not in blocks(sentences)
+
+
+def test_speaker_and_date_lines_of_a_banner_and_a_nominee_are_bylines():
+    from index.reading.lines import SESSION_LINE, SPEAKER
+
+    page = ("政府工作报告\n——在青禾镇第四届人民代表大会第三次会议上\n青禾镇党委副书记、政府镇长提名人选     张某某\n"
+            "(2023年4月20日)\n各位代表:\n现在,我代表青禾镇人民政府向大会报告工作,请予审议。\n一、2022年工作回顾\n"
+            "2022年,全镇经济稳步增长。\n")
+    s = parse(page, ANALYZER)
+    bylines = [t for k, _, t in s.blocks if k == "byline"]
+    headings = [t for k, _, t in s.blocks if k == "heading"]
+    assert len(bylines) == 3 and headings == ["一、2022年工作回顾"]
+    assert SPEAKER.match("旗人民政府代旗长 双宝") and SPEAKER.match("青禾旗旗長 張某某")
+    assert not SPEAKER.match("旗长带队检查草原防火工作")
+    assert SESSION_LINE.match("（2023年4月20日）") and not SESSION_LINE.match("（2023年4月20日下午）")
+    assert not SESSION_LINE.match("——在会议上")  # no place or session named
+    assert not SESSION_LINE.match("在青禾镇第四届人民代表大会第三次会议上")  # no dash: a sentence's start

@@ -27,8 +27,11 @@ A repeated page name (the report's title written again as the page's name, or
 lines of the opening together; so are a sharing site's blurb and the page above it
 (:func:`blurb_page`), a site's header above its breadcrumb (:func:`site_header`) and a
 table of contents (:func:`table_of_contents`). Footers (``…ICP备…``, ``版权所有``), contact
-boxes, page counters, bracketed keys (``[ 索引号 ]``) and image file names are chrome too;
-a site's name after a page's title (``…工作总结_某某县人民政府网``) is cut off it
+boxes, page counters, bracketed keys (``[ 索引号 ]``), image file names and a sharing site's
+document file names, counters and upload line (``….docxVIP``, ``• 约 11页``, ``• 2026-01-22
+发布于四川``) are chrome too;
+a site's name after a page's title (``…工作总结_某某县人民政府网``), the day it was posted
+(``… 2016-03-07``) and a site's marks around it (``(内蒙古)…报告(全文)``) are cut off it
 (:func:`clean`). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
@@ -49,7 +52,7 @@ MAX_CELL = 12  # the cells of a | row of navigation or publication data are shor
 SITE_WORDS = (
     "首页 首頁 关怀版 關懷版 无障碍 無障礙 政务微信 政務微信 政务微博 网站支持IPv6 網站支持IPv6 扫一扫在手机打开当前页 "
     "扫一扫在手机上查看当前页面 分享到 分享 打印正文 打印本页 打印整页 打印页面 打印 關閉 关闭 关闭窗口 关闭本页 收藏 "
-    "字体 字號 字号 大 中 小 返回 返回顶部 下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
+    "字体 字號 字号 大 中 小 返回 返回顶部 下载 文件下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
     "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
     # a site's contact box: 洽谈电话 / 400-…
@@ -76,20 +79,26 @@ PUBLICATION_KEYS = (
     # a page's tags: Tag:年终总结,个人年终总结 标签:…
     "Tag TAG Tags 标签 標籤 "
     # a page's counters: 人气: 26, 热度:55
-    "人气 人氣 热度 熱度 阅读量 閱讀量"
+    "人气 人氣 热度 熱度 阅读量 閱讀量 "
+    # an open-information page's table written out as words: 生成日期 2023-01-17 效力状况 有效
+    "生成日期 公开日期 效力状况"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
 KEY_VALUE = re.compile(rf"(?:^|(?<=[\s\u3000|｜\[【（(•·-]))(?:{_KEYS})\s*[\]】）)]?\s*[:：]")
+# keys as words between spaces, without colons: 文件编号 发布机构 某某街道办事处 效力状况 有效
+KEY_WORD = re.compile(rf"(?:^|(?<=[\s\u3000]))(?:{_KEYS})(?=[\s\u3000]|$)")
 # a key alone in a cell of a | row: 索引号 | K16059504/2024-117342
 KEY_CELL = re.compile(rf"^[\[【]?\s*(?:{_KEYS})\s*[\]】]?$")
 # a key in brackets needs no colon: [ 索引号 ] 1150…/2026-00004 [ 发文字号 ]
 BRACKETED_KEY = re.compile(rf"[\[【]\s*(?:{_KEYS})\s*[\]】](?!\s*[:：])")
 KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）)]?\s*[:：]|^\s*[\[【]\s*(?:{_KEYS})\s*[\]】]")
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
-SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由用户上传|由会员上传|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
+SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由(?:用户|会员)(?:上传|分享)|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
-                            r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布$")
+                            r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布(?:于[\u4e00-\u9fff]{2,8})?$"
+                            # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
+                            r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… (either script, judged simplified)
 FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]")
@@ -115,6 +124,15 @@ MAX_SITE_NAME = 20
 MIN_TITLE_BEFORE_SITE = 4
 SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$"
                          rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
+# what a site writes around a report's name in its page's title: the province before it,
+# (全文) after it — (内蒙古)2022年某某旗人民政府工作报告(全文)
+TITLE_MARKS = re.compile(r"^[（(【\[](?![一二三四五六七八九十百零〇]+[)）】\]])[\u4e00-\u9fff]{2,8}[)）】\]]\s*|\s*[（(【\[](?:附|含)?全文(?:下载|發布|发布)?[)）】\]]$")
+# a page's title that runs the report's name and its session together:
+# 政府工作报告(草案)在某某镇第四届人民代表大会第三次会议上
+TITLE_SESSION = re.compile(r"^([^。！？，,\s]{2,38}?(?:报告|報告|总结|總結)(?:[（(][\u4e00-\u9fff]{1,4}[)）])?)"
+                           r"[\s\u3000]*(?:[—-]+\s*)?在[^。！？，,]{2,40}(?:会议|會議|大会|大會)上[)）]?$")
+# the day a page was posted, after its title on the same line: …工作安排 2016-03-07
+POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
 # a sharing site's mark after a report's name: its length (…述职报告2150字)
 COLLECTION_SUFFIX = re.compile(r"(?<=报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\d{3,5}字$")
@@ -133,7 +151,7 @@ COLLECTION_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇
 MARK_WINDOW = 15  # lines of the opening where a collection mark counts
 COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：\s]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
-                       r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?$"
+                       r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?(?:[（(]\d{1,2}[)）])?$"
                        r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
                        # a collection's name: …述职报告十二篇, …范文三篇
                        r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
@@ -142,6 +160,9 @@ SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范�
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # an image's file name left where the image stood: 微信图片_20210118124246.jpg
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
+# a document's file name as a sharing site shows it, maybe with its badge: ….docxVIP, ….pdf
+# (an attachment a document lists, 附件：1.《…》.pdf / 2.…, is the document's own text)
+FILE_NAME = re.compile(r"^(?!附件|\d{1,2}\s*[.．、])[^。！？\s]{1,60}\.(?:docx?|pdf|wps|pptx?|xlsx?|txt)(?:VIP)?$", re.I)
 # layout tags a saved page leaves in its text; anything else written in angle brackets
 # (<script>, <img …>, a formula) is the document's own text and is kept, to be shown escaped
 LAYOUT_TAGS = "br|p|div|span|font|strong|b|i|em|u|center|section|article|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]"
@@ -159,7 +180,7 @@ def clean(line: str) -> str:
     without pinyin glosses (``鎮(zhèn)``), a sharing site's ``(…省略686字…)`` and the
     ``上一篇:… 下一篇:…`` links run on after a text's last sentence and an essay site's
     ``第一篇:`` before a title; a page's ``| 标题:… |`` field as its value, and a page's
-    title without its site's name after it."""
+    title without its site's name after it nor the day it was posted (``…工作安排 2016-03-07``)."""
     if "<" in line:
         line = HTML_TAG.sub(" ", line).strip()
     if "(" in line or "（" in line:
@@ -189,6 +210,16 @@ def clean(line: str) -> str:
     m = TITLE_FIELD.match(line.translate(_simplified()))
     if m:
         return line[m.start(1):m.end(1)]
+    if len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and ("全文" in line or line[:1] in "(（【["):
+        marked = TITLE_MARKS.sub("", line)
+        if marked != line and REPORT_NAME.search(marked) and len(marked) >= MIN_TITLE_BEFORE_SITE:
+            line = marked  # a page's name for a report: (内蒙古)2022年…工作报告(全文)
+    m = TITLE_SESSION.match(line) if line.endswith(("上", "上)", "上）")) else None
+    if m:
+        line = m.group(1)  # the session a page's title names after the report's: its session line says it
+    m = POSTED_AFTER.search(line) if line[-1:].isdigit() else None
+    if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
+        line = line[:m.start()]  # a page's title with the day it was posted after it
     m = SITE_SUFFIX.search(line)
     if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
         return line[:m.start()]  # a page's name: the report's title, then its site's (…工作总结_某某县人民政府网)
@@ -221,7 +252,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     if PAGE_NAME.search(text):
         return True
     if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
-            or IMAGE_NAME.match(text)):
+            or IMAGE_NAME.match(text) or FILE_NAME.match(text)):
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
@@ -240,6 +271,9 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         if (any(KEY_CELL.match(c) for c in cells) and all(len(c) <= MAX_VALUE for c in cells)
                 and not FULL_STOP.search(text)):
             return True
+    if (len(text) <= MAX_NOTICE and not FULL_STOP.search(text) and (" " in text or "\u3000" in text)
+            and len(KEY_WORD.findall(text)) >= 2):
+        return True  # a page's data table with its cells run together on one line
     keys = KEY_VALUE.findall(text)
     if "[" in text or "【" in text:
         keys += BRACKETED_KEY.findall(text)

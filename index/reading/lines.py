@@ -38,7 +38,9 @@ CONTACT = re.compile(
     r"|[（(]盖[^）)]{0,8}章[)）]|[（(]签[字名章][)）]|[:：][\s\u3000]{2,}|年[\s\u3000]{2,}月|□"  # stamps, form fields
 )
 OFFICE = (r"(?:总理|副总理|主席|副主席|省长|代省长|副省长|市长|代市长|副市长|县长|代县长|区长|代区长|州长|镇长|乡长|书记|主任"
-          r"|市長|縣長|區長|鎮長|鄉長|書記|苏木达|蘇木達|[乡镇鄉鎮][\s\u3000]长|[乡镇鄉鎮][\s\u3000]長)")
+          r"|市長|縣長|區長|鎮長|鄉長|書記|苏木达|蘇木達|[乡镇鄉鎮][\s\u3000]长|[乡镇鄉鎮][\s\u3000]長"
+          # a banner's head (旗长, 代旗长), and an office someone is nominated for (镇长提名人选)
+          r"|旗长|旗長)(?:提名人选|提名人選|候选人|候選人)?")
 # the speaker under a report's title, in either script, offices joined by 、 (镇委副书记、镇长 张某某)
 SPEAKER = re.compile(
     rf"^[\u4e00-\u9fff、]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·](?:[\s\u3000]?[\u4e00-\u9fff·]){{1,4}})?$"
@@ -48,7 +50,10 @@ SPEAKER = re.compile(
 # (在 before the date or after it: ——在2008年1月19日某某镇第十一届…, ——2024年1月23日在某某镇…)
 _SESSION_DATE = r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 SESSION_START = re.compile(rf"^[—\-–－\s（(]*(?:在\s*{_SESSION_DATE}\s*在?|{_SESSION_DATE}\s*在)")
-SESSION_LINE = re.compile(SESSION_START.pattern + r"[^。！？!?]{0,60}(?:会议|會議|大会|大會)上?[)）]?$")
+SESSION_LINE = re.compile(SESSION_START.pattern + r"[^。！？!?]{0,60}(?:会议|會議|大会|大會)上?[)）]?$"
+                          # its date on a line of its own: ——在某某镇第四届人民代表大会第三次会议上 / （2023年4月20日）
+                          r"|^[—\-–－]+\s*在[^。！？!?，,]{2,60}(?:会议|會議|大会|大會)上$"
+                          rf"|^[（(]\s*{_SESSION_DATE}\s*[)）]$")
 MAX_SESSION = 70
 BYLINE = re.compile(
     r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|地点[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
@@ -209,6 +214,8 @@ def inline_heading(text: str) -> str:
         run_on = RUN_ON_ANY.match(text, number.end())
         if run_on and not PARTS.search(run_on.group()):
             run_on = None  # one phrase before 一年来 is the sentence's subject: 1.全镇上下一年来…
+        elif run_on and run_on.group().rstrip()[-1:] in "，,":
+            run_on = None  # a clause before it: 1、农田水利建设，今年以来… is one sentence
     if run_on and run_on.end() - number.end() <= MAX_INLINE_HEADING and not MODAL.search(run_on.group()):
         return text[: run_on.end()].strip()
     m = INLINE_END.search(text, number.end())
