@@ -414,7 +414,7 @@ def merge_smallest(folder: Path, segments: list[str], name: str, keep: int = MAX
     return [n for n in segments if n not in smallest] + [name]
 
 
-MERGE_CHUNK = 2_000_000  # postings (of all segments) merged at a time: bounds a merge's memory
+MERGE_CHUNK = 500_000  # postings (of all segments) merged at a time: bounds a merge's memory
 
 
 def merge_into(folder: Path, name: str, segments: "list[Segment | PackedSegment]") -> None:
