@@ -143,3 +143,85 @@ def test_a_bigram_segment_holds_the_bigrams_of_its_passages_whatever_the_rows_sp
     segment = grams.build_segment(texts, rows)
     assert _as_dict(segment) == _bigram_postings(texts, rows)
     assert segment.keys.dtype == np.uint64 and segment.rows.dtype == np.uint32 and segment.offsets.dtype == np.uint32
+
+
+def _files(folder, name: str) -> list[bytes]:
+    return [(folder / f).read_bytes() for f in grams.segment_files(name, folder)]
+
+
+segment_postings = st.dictionaries(st.integers(0, 30),
+                                   st.lists(st.one_of(st.integers(0, 20), st.integers(0, 200_000)), max_size=7),
+                                   max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(segment_postings, max_size=5), st.booleans(), st.integers(1, 12),
+       st.sampled_from(["memory", "gap-coded", "plain"]))
+def test_a_merge_a_range_of_keys_at_a_time_writes_the_files_of_the_whole_merge(parts, in_ranges, chunk, stored):
+    """However few postings a range holds (a key's rows straddling where a range would
+    end, gaps above 65,535, empty segments, one segment), the streamed merge writes
+    exactly the bytes of merging every posting at once and writing the result."""
+    import tempfile
+    from pathlib import Path
+
+    if in_ranges:
+        parts = [{k: [r + 300_000 * n for r in rows] for k, rows in p.items()} for n, p in enumerate(parts)]
+    else:
+        parts = [{k: [r * len(parts) + n for r in rows] for k, rows in p.items()} for n, p in enumerate(parts)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        segments = [_segment(p) for p in parts[::-1]]
+        if stored != "memory":  # as a merge reads them: files, mapped (plain rows: an older index)
+            for n, s in enumerate(segments):
+                grams.write_segment(folder, f"in{n}", s)
+                if stored == "plain":
+                    np.save(folder / f"in{n}.offsets.npy", s.offsets)
+                    np.save(folder / f"in{n}.gaps.npy", s.rows)
+            segments = [grams.read_segment(folder, f"in{n}") for n in range(len(segments))]
+            assert all(isinstance(s, grams.PackedSegment) == (stored == "gap-coded") for s in segments)
+        grams.write_segment(folder, "whole", grams.merge_segments(segments))
+        saved = grams.MERGE_CHUNK
+        try:
+            grams.MERGE_CHUNK = chunk
+            grams.merge_into(folder, "streamed", segments)
+        finally:
+            grams.MERGE_CHUNK = saved
+        assert _files(folder, "streamed") == _files(folder, "whole")
+        assert not list(folder.glob("*.tmp"))
+
+
+def test_a_merge_reads_a_range_of_keys_at_a_time(tmp_path, monkeypatch):
+    """With ranges of 4 postings, the merge of two segments of 40 keys decodes no more
+    than a range (or one key's rows) at once, and writes the same files as a whole merge."""
+    first = {k: [k, k + 1] for k in range(40)}
+    second = {k: [100 + k] for k in range(0, 40, 2)} | {7: list(range(100, 130))}  # one key of 30 rows
+    segments = []
+    for n, p in enumerate((first, second)):
+        grams.write_segment(tmp_path, f"s{n}", _segment(p))
+        segments.append(grams.read_segment(tmp_path, f"s{n}"))
+    grams.write_segment(tmp_path, "whole", grams.merge_segments(segments))
+    monkeypatch.setattr(grams, "MERGE_CHUNK", 4)
+    sizes = []
+    merge = grams.merge_segments
+    monkeypatch.setattr(grams, "merge_segments", lambda pieces: sizes.append(sum(len(p.rows) for p in pieces))
+                        or merge(pieces))
+    grams.merge_into(tmp_path, "streamed", segments)
+    assert _files(tmp_path, "streamed") == _files(tmp_path, "whole")
+    assert max(sizes) == 2 + 30 and sorted(sizes)[-2] <= 4 and sum(sizes) == 80 + 20 + 30
+
+
+def test_merging_the_segments_of_earlier_updates_keeps_the_other_generation_files(tmp_path):
+    """The merged files are new files: one linked from another generation under the
+    merged name is left as it was."""
+    grams.write_segment(tmp_path, "a", _segment({1: [1, 2]}))
+    grams.write_segment(tmp_path, "b", _segment({1: [5], 2: [6]}))
+    other = tmp_path / "other"
+    other.mkdir()
+    grams.write_segment(other, "m", _segment({9: [9]}))
+    before = _files(other, "m")
+    for f in grams.segment_files("m"):
+        (tmp_path / f).hardlink_to(other / f)
+    assert grams.merge_smallest(tmp_path, ["a", "b"], "m", keep=1) == ["m"]
+    assert _files(other, "m") == before
+    assert _as_dict(grams.read_segment(tmp_path, "m").raw()) == {1: [1, 2, 5], 2: [6]}
+    assert not (tmp_path / "a.keys.npy").exists()

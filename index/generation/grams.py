@@ -19,6 +19,7 @@ are never rewritten, so generations can share them by hard link.
 from __future__ import annotations
 
 import json
+import mmap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -405,8 +406,127 @@ def merge_smallest(folder: Path, segments: list[str], name: str, keep: int = MAX
         return segments
     sizes = {n: int(np.load(folder / segment_files(n, folder)[2], mmap_mode="r").shape[0]) for n in segments}
     smallest = sorted(segments, key=sizes.get)[: len(segments) - keep + 1]
-    write_segment(folder, name, merge_segments([read_segment(folder, n) for n in smallest]))
+    merge_into(folder, name, [read_segment(folder, n) for n in smallest])
     for old in smallest:
-        for f in segment_files(old, folder):
-            (folder / f).unlink(missing_ok=True)
+        if old != name:
+            for f in segment_files(old, folder):
+                (folder / f).unlink(missing_ok=True)
     return [n for n in segments if n not in smallest] + [name]
+
+
+MERGE_CHUNK = 500_000  # postings (of all segments) merged at a time: bounds a merge's memory
+
+
+def merge_into(folder: Path, name: str, segments: "list[Segment | PackedSegment]") -> None:
+    """Write the merge of ``segments`` as segment ``name``: the files
+    ``write_segment(folder, name, merge_segments(segments))`` writes, byte for byte,
+    made a range of keys at a time (about :data:`MERGE_CHUNK` postings, or one key's)
+    so that a merge holds one range decoded, not every posting of the index. Written
+    under temporary names and renamed: a file linked from another generation is never
+    written over."""
+    parts = {part: folder / f"{name}.{part}.npy" for part in ("keys", "offsets", "gaps")}
+    writers = {part: _NpyWriter(path.with_name(path.name + ".tmp"), dtype)
+               for (part, path), dtype in zip(parts.items(), (np.uint64, np.uint32, np.uint16))}
+    try:
+        done = 0  # gaps written so far
+        for chunk in _merged_ranges(segments):
+            offsets, gaps = pack(chunk.offsets, chunk.rows)
+            writers["keys"].append(np.asarray(chunk.keys, dtype=np.uint64))
+            writers["offsets"].append((offsets[:-1].astype(np.int64) + done).astype(np.uint32))
+            writers["gaps"].append(gaps)
+            done += len(gaps)
+        writers["offsets"].append(np.array([done], dtype=np.int64).astype(np.uint32))
+        for writer in writers.values():
+            writer.close()
+    finally:
+        for writer in writers.values():
+            writer.discard()
+    for part, path in parts.items():
+        path.with_name(path.name + ".tmp").replace(path)
+
+
+def _merged_ranges(segments: "list[Segment | PackedSegment]"):
+    """The merged segment as pieces, each the merge of one range of keys (keys in
+    order; a key's rows all in one piece)."""
+    segments = [s for s in segments if len(s.keys)]
+    at = [0] * len(segments)  # the next key of each segment
+    budget = max(1, MERGE_CHUNK // max(1, len(segments)))
+    while True:
+        live = [k for k, s in enumerate(segments) if at[k] < len(s.keys)]
+        if not live:
+            return
+        # the range ends at the first key past some segment's share of the budget
+        # (each segment gives at most its share, or one key when a key alone is more)
+        hi = None
+        for k in live:
+            s, i = segments[k], at[k]
+            j = int(np.searchsorted(s.offsets, int(s.offsets[i]) + budget, side="right")) - 1
+            j = max(i + 1, j)
+            if j < len(s.keys) and (hi is None or int(s.keys[j]) < hi):
+                hi = int(s.keys[j])
+        pieces = []
+        for k in live:
+            s, i = segments[k], at[k]
+            j = len(s.keys) if hi is None else int(np.searchsorted(s.keys, hi))
+            if j > i:
+                pieces.append(_slice(s, i, j))
+                at[k] = j
+        yield merge_segments(pieces)
+
+
+def _slice(segment: "Segment | PackedSegment", i: int, j: int) -> Segment:
+    """Keys ``i`` to ``j`` of a segment, decoded."""
+    offsets = np.asarray(segment.offsets[i : j + 1], dtype=np.int64)
+    a, b = int(offsets[0]), int(offsets[-1])
+    offsets = offsets - a
+    if isinstance(segment, Segment):
+        return Segment(np.asarray(segment.keys[i:j]), offsets.astype(np.uint32), _read(segment.rows, a, b))
+    starts = offsets[:-1][np.diff(offsets) > 0]
+    rows, kept = _unpack(_read(segment.gaps, a, b), starts) if b > a else (np.zeros(0, np.uint32), None)
+    if kept is not None:
+        offsets = np.concatenate([[0], np.cumsum(kept)])[offsets]
+    return Segment(np.asarray(segment.keys[i:j]), offsets.astype(np.uint32), rows)
+
+
+def _read(values: np.ndarray, a: int, b: int) -> np.ndarray:
+    """``values[a:b]`` as an array in memory; read from the file when ``values`` maps
+    one whole (pages of a map once read count in the process's memory until it is
+    closed: reading a merge's inputs through their maps would hold all of them)."""
+    if isinstance(values, np.memmap) and values.filename and isinstance(values.base, mmap.mmap):
+        with open(values.filename, "rb") as f:
+            f.seek(values.offset + a * values.itemsize)
+            return np.fromfile(f, dtype=values.dtype, count=b - a)
+    return np.array(values[a:b])
+
+
+class _NpyWriter:
+    """A one-dimensional ``.npy`` file written piece by piece, the same bytes as
+    ``np.save`` of the whole array (NumPy pads the header so that the length can be
+    written again in place)."""
+
+    def __init__(self, path: Path, dtype):
+        self.path, self.dtype, self.count = path, np.dtype(dtype), 0
+        self.file = open(path, "wb")
+        self._header()
+        self.start = self.file.tell()
+
+    def _header(self) -> None:
+        np.lib.format.write_array_header_1_0(self.file, {
+            "descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": (self.count,)})
+
+    def append(self, values: np.ndarray) -> None:
+        values = np.ascontiguousarray(values, dtype=self.dtype)
+        self.file.write(values.data)
+        self.count += len(values)
+
+    def close(self) -> None:
+        self.file.seek(0)
+        self._header()
+        if self.file.tell() != self.start:
+            raise ValueError("npy header changed length")
+        self.file.close()
+
+    def discard(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+            self.path.unlink(missing_ok=True)
