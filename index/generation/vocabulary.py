@@ -538,19 +538,7 @@ def _pinyin_known(terms: list[str], known: list[str | None]) -> list[str]:
 def _pinyin_all(terms: list[str], cache: dict[str, str]) -> list[str]:
     """Pinyin of each term (empty unless all Chinese characters); ``cache``: what the
     previous generation computed (an update imports pypinyin only for new terms)."""
-    reading = None
-    out = []
-    for term in terms:
-        p = cache.get(term)
-        if p is None:
-            if not _ALL_CJK.match(term):
-                p = ""
-            else:
-                if reading is None:
-                    reading = _pinyin_reader()
-                p = reading(term)
-        out.append(p)
-    return out
+    return _pinyin_known(terms, [cache.get(term) for term in terms])
 
 
 APART_TERMS = 50_000  # terms to read and tag from which a process of their own is started
