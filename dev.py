@@ -3,6 +3,7 @@
 
     python3 dev.py run     # set up .venv, index corpus/ (or update the index), serve http://127.0.0.1:8000
     python3 dev.py test    # set up .venv with the test tools, run every test (one worker per core) and say how long it took
+    python3 dev.py setup   # only the set-up: .venv with the test tools, and antiword and the OCR tools (root with apt-get)
 
 Both reuse .venv once it is set up (pip runs again only when pyproject.toml changes), and
 install Debian's ``antiword`` (reads Word 97–2003 .doc files) and the OCR tools for scans

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
 
+from index import fields as field_model
 from index.errors import BadParameter, GovsearchError, IndexMissing, QueryError
 from index.reading.places import level_label
 from search.facets import multi_select_facets
@@ -299,4 +300,5 @@ def init_app(app: Flask) -> None:
                     FACETS=facets(), FACET_LABELS=facet_labels(), SORT_LABELS=SORT_LABELS,
                     KIND_LABELS=KIND_LABELS, index_summary=index_summary, home_texts=home_texts,
                     facet_entries=facet_entries, filter_label=filter_label, toc_tree=toc_tree,
-                    toc_self_numbered=list_is_self_numbered)
+                    toc_self_numbered=list_is_self_numbered,
+                    UNKNOWN_LABELS=field_model.MODEL.unknown_labels)
