@@ -313,11 +313,9 @@ def has_tables(lines: list[str]) -> bool:
     return any(MD_TABLE_RULE.match(line.strip()) for line in lines)
 
 
-def collection_page(lines: list[str]) -> set[int]:
-    """Indexes of the lines above the first collection mark (``篇1``, ``第一篇:``) among
-    the first :data:`MARK_WINDOW` non-blank lines, and of the mark when it stands alone:
-    an essay site's page around the text it holds (``镇长工作报告范文`` / ``时间:…`` /
-    ``导语:…`` / ``篇1`` / the text)."""
+def _opening(lines: list[str]):
+    """(index, stripped text) of the first :data:`MARK_WINDOW` non-blank lines: where a
+    site's page around the text (collection mark, blurb, breadcrumb, contents) stands."""
     seen = 0
     for i, line in enumerate(lines):
         text = line.strip()
@@ -325,7 +323,16 @@ def collection_page(lines: list[str]) -> set[int]:
             continue
         seen += 1
         if seen > MARK_WINDOW:
-            break
+            return
+        yield i, text
+
+
+def collection_page(lines: list[str]) -> set[int]:
+    """Indexes of the lines above the first collection mark (``篇1``, ``第一篇:``) among
+    the first :data:`MARK_WINDOW` non-blank lines, and of the mark when it stands alone:
+    an essay site's page around the text it holds (``镇长工作报告范文`` / ``时间:…`` /
+    ``导语:…`` / ``篇1`` / the text)."""
+    for i, text in _opening(lines):
         m = COLLECTION_MARK.match(text)
         if m:
             out = {k for k in range(i) if lines[k].strip()}
@@ -347,14 +354,7 @@ def blurb_page(lines: list[str]) -> set[int]:
     the site's page (its name for the text, ``【概述】``), the text begins with its own
     title after the blurb. A blurb with the text right after it leaves the title above; a
     blurb under a text (``…欢迎阅读…``) is chrome alone."""
-    seen = 0
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
-            continue
-        seen += 1
-        if seen > MARK_WINDOW:
-            break
+    for i, text in _opening(lines):
         if not (len(text) <= MAX_NOTICE and BLURB.search(text.translate(_simplified()))):
             continue
         above = [k for k in range(i) if lines[k].strip()]
@@ -372,14 +372,7 @@ def site_header(lines: list[str]) -> set[int]:
     among the first :data:`MARK_WINDOW` non-blank lines, when all of them are short
     (:data:`MAX_TITLE` characters or fewer): the site's header (its name, its badges, its
     buttons); the page's own title comes after the breadcrumb."""
-    seen = 0
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
-            continue
-        seen += 1
-        if seen > MARK_WINDOW:
-            break
+    for i, text in _opening(lines):
         if BREADCRUMB.match(text[:MAX_TITLE].translate(_simplified())) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text):
             above = [k for k in range(i) if lines[k].strip()]
             return set(above) if all(len(lines[k].strip()) <= MAX_TITLE for k in above) else set()
@@ -402,14 +395,7 @@ def table_of_contents(lines: list[str]) -> set[int]:
     :data:`MARK_WINDOW` non-blank lines and the short lines under it (:data:`MAX_TITLE`
     characters or fewer, no full stop), up to a line of dots (``……``) that closes it, if
     one stands within :data:`MAX_TOC` lines; the headings listed are not the text's."""
-    seen = 0
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
-            continue
-        seen += 1
-        if seen > MARK_WINDOW:
-            break
+    for i, text in _opening(lines):
         if len(text) > MAX_CELL or not TOC_START.match(text.translate(_simplified())):
             continue
         out = {i}
