@@ -224,20 +224,26 @@ def _cover(groups: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
     return best[1] if best else []
 
 
-def _widen(stops: list[int], start: int, end: int) -> tuple[int, int]:
-    """A piece of a two-piece snippet shorter than ``WINDOW_MIN`` grown by whole
-    clauses, the following one first, then the one before, while it stays within
-    ``WINDOW_MAX``: a bare clause (``抓党建，``) says too little on its own."""
-    while end - start < WINDOW_MIN:
+def _grow(stops: list[int], start: int, end: int, least: int, most: int) -> tuple[int, int]:
+    """``start``–``end`` grown by whole clauses (up to the clause ends ``stops``), the
+    following one first, then the one before, while it is shorter than ``least`` and
+    stays within ``most``."""
+    while end - start < least:
         nxt = next((p for p in stops if p > end), None)
         prv = next((p for p in reversed(stops) if p < start), None)
-        if nxt is not None and nxt - start <= WINDOW_MAX:
+        if nxt is not None and nxt - start <= most:
             end = nxt
-        elif prv is not None and end - prv <= WINDOW_MAX:
+        elif prv is not None and end - prv <= most:
             start = prv
         else:
             break
     return start, end
+
+
+def _widen(stops: list[int], start: int, end: int) -> tuple[int, int]:
+    """A piece of a two-piece snippet shorter than ``WINDOW_MIN`` grown by whole
+    clauses within ``WINDOW_MAX``: a bare clause (``抓党建，``) says too little on its own."""
+    return _grow(stops, start, end, WINDOW_MIN, WINDOW_MAX)
 
 
 def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None = None,
@@ -277,16 +283,7 @@ def fragments(text: str, runs: list[tuple[int, int]], needles: list[str] | None 
                 pieces.append((s0, e0))
         return pieces
     # grow to about SNIPPET_MIN with whole clauses: the following ones first, then before
-    start, end = pieces[0]
-    while end - start < min(width, SNIPPET_MIN * 3 // 2) and (start > 0 or end < n):
-        nxt = next((p for p in stops if p > end), None)
-        prv = next((p for p in reversed(stops) if p < start), None)
-        if nxt is not None and nxt - start <= SNIPPET_MAX:
-            end = nxt
-        elif prv is not None and end - prv <= SNIPPET_MAX:
-            start = prv
-        else:
-            break
+    start, end = _grow(stops, *pieces[0], min(width, SNIPPET_MIN * 3 // 2), SNIPPET_MAX)
     if end - start < SNIPPET_MIN:  # clauses too long to add whole: a safe cut instead
         end = _stop_after(stops, text, end, 2 * (SNIPPET_MIN - (end - start)))
     return [(start, end)]
