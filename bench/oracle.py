@@ -142,8 +142,8 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,4}(?:\s*[-—–])?\s*$|^\s
 # numbered heading that follows a finished sentence or a wide space (docs/corpus.md,
 # "Numbered headings run into a long line"); a lead-in ending with a colon keeps its list
 LONG_LINE = 160
-NUMBERED_CUT = re.compile(r"(?<=[。！？!?；;])\s*(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]))"
-                          r"|\s{2,}(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]))")
+_NUMBERED = r"(?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
+NUMBERED_CUT = re.compile(r"(?<=[。！？!?；;])\s*" + _NUMBERED + r"|\s{2,}" + _NUMBERED)
 
 
 def _numbered_cuts(line: str) -> list[str]:
