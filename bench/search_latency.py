@@ -11,11 +11,15 @@ for the first runs, the warm runs and the warm runs of the frequent terms (发�
 tens of thousands of passages). The first search of the process (``工作报告``, which maps
 the generation) is reported apart.
 
-``--serve PORT`` instead starts ``govsearch serve --workers 1`` on the index and prints
-the server's CPU milliseconds per request (its ``/proc`` user + system time over
-``--rounds`` rounds of ``GET /api/search`` for every query, after one round that warms
-it) and its RSS at start (the server answering /healthz), after the warm-up round and
-after the rounds.
+``--serve PORT`` instead starts ``govsearch serve --workers N`` (``--workers``, default 1)
+on the index and prints the server's CPU milliseconds per request (its ``/proc`` user +
+system time, every process's, over ``--rounds`` rounds of ``GET /api/search`` for every
+query by one client per worker, after one round that warms it), its RSS when it starts
+serving, after the warm-up round and after the rounds, and after the rounds its memory
+apart: anonymous (each process's own heap and caches, by process: the master first
+with ``--workers`` above 1), the pages of mapped index files (RSS less anonymous: shared
+by the workers through the page cache, and reclaimable) and PSS (shared pages shared
+out among the processes: the server's real share of memory).
 
 ``--dump FILE`` writes each query's results (totals, the page's passage ids, scores,
 highlights and snippets) as JSON lines; ``--compare FILE`` checks the current results
@@ -76,28 +80,71 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def serve_figures(index: str, port: int, rounds: int) -> int:
+def _memory(pids: list[int]) -> list[tuple[float, float, float]]:
+    """(RSS, PSS, anonymous) MiB of each process: anonymous memory is the process's own
+    (heap, caches); RSS less it is pages of the mapped index files, which every worker
+    shares through the page cache (PSS shares them out) and the OS can drop."""
+    out = []
+    for pid in pids:
+        got = {"Rss:": 0, "Pss:": 0, "Anonymous:": 0}
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                key = line.split(maxsplit=1)[0]
+                if key in got:
+                    got[key] = int(line.split()[1])
+        except OSError:
+            continue
+        out.append((got["Rss:"] / 1024, got["Pss:"] / 1024, got["Anonymous:"] / 1024))
+    return out
+
+
+def serve_figures(index: str, port: int, rounds: int, workers: int = 1) -> int:
     import http.client
+    import threading
 
     from cold_start import Server, _get, _paths
 
-    server = Server(Path(index), port, workers=1)
+    server = Server(Path(index), port, workers=workers)
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         paths = _paths() + [f"/api/search?q={quote(f)}" for f in FREQUENT]
-        rss_start = server.memory_mb()[0]
-        for path in paths:  # the warm-up round: each query's first run
-            _get(conn, path)
-        rss_before = server.memory_mb()[0]
+        rss_start = sum(m[0] for m in _memory(server.pids()))
+        walls: list[float] = []
+
+        def client(n: int, record: bool) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            for _ in range(n):
+                for path in paths:
+                    if workers > 1:  # a connection a request: an idle worker takes the next one
+                        conn.close()
+                    wall = _get(conn, path) * 1000
+                    if record:
+                        walls.append(wall)
+            conn.close()
+
+        def run(n: int, record: bool) -> None:
+            # one client per worker (a connection is answered by the worker that accepted it)
+            threads = [threading.Thread(target=client, args=(n, record)) for _ in range(workers)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+
+        run(1, False)  # the warm-up round: each query's first run (in each worker it reaches)
+        rss_before = sum(m[0] for m in _memory(server.pids()))
         cpu = _cpu_seconds(server.pids())
-        walls = [_get(conn, path) * 1000 for _ in range(rounds) for path in paths]
+        run(rounds, True)
         cpu = _cpu_seconds(server.pids()) - cpu
+        after = _memory(server.pids())
         n = len(walls)
-        print(f"server on {index}: {n} warm requests ({len(paths)} queries × {rounds})\n")
-        print("| server CPU ms / request | wall p50 / p95 ms | RSS MiB at start → after warm-up → after |")
-        print("|---|---|---|")
+        rss, pss, anon = (sum(m[i] for m in after) for i in range(3))
+        each = " / ".join(f"{m[2]:.0f}" for m in after)
+        print(f"server on {index} (--workers {workers}): {n} warm requests ({len(paths)} queries × {rounds}"
+              f"{f' × {workers} clients' if workers > 1 else ''})\n")
+        print("| server CPU ms / request | wall p50 / p95 ms | RSS MiB at start → after warm-up → after "
+              "| after: anonymous MiB (each process) | mapped files MiB (RSS − anonymous) | PSS MiB |")
+        print("|---|---|---|---|---|---|")
         print(f"| {cpu * 1000 / n:.1f} | {statistics.median(walls):.1f} / {_pct(walls, 95):.1f} "
-              f"| {rss_start:.0f} → {rss_before:.0f} → {server.memory_mb()[0]:.0f} |")
+              f"| {rss_start:.0f} → {rss_before:.0f} → {rss:.0f} | {anon:.0f} ({each}) | {rss - anon:.0f} | {pss:.0f} |")
     finally:
         server.stop()
     return 0
@@ -110,9 +157,10 @@ def main(argv=None) -> int:
     ap.add_argument("--dump", help="write each query's results to this file (JSON lines)")
     ap.add_argument("--compare", help="compare each query's results with this dump")
     ap.add_argument("--serve", type=int, metavar="PORT", help="measure a server's CPU per request instead")
+    ap.add_argument("--workers", type=int, default=1, help="with --serve: `serve --workers N`, one client per worker")
     args = ap.parse_args(argv)
     if args.serve:
-        return serve_figures(args.index, args.serve, args.rounds)
+        return serve_figures(args.index, args.serve, args.rounds, args.workers)
 
     from search import Searcher
 
