@@ -1,4 +1,5 @@
-"""`govsearch serve` bounds glibc's malloc heaps (govsearch/serve.py: MALLOC_HEAPS)."""
+"""`govsearch serve` and the memory of its workers: glibc's malloc heaps bounded
+(govsearch/serve.py: MALLOC_HEAPS), the master's objects frozen before it forks."""
 
 from __future__ import annotations
 
@@ -55,3 +56,18 @@ def test_serve_bounds_the_heaps_before_the_app_starts(monkeypatch):
     result = CliRunner().invoke(serve_module.serve, ["--port", "8999"])
     assert result.exit_code == 2
     assert order == ["heaps", "app"]
+
+
+def test_the_master_freezes_its_objects_before_forking():
+    import gc
+    import shutil
+
+    gc.unfreeze()
+    master = serve_module.Master(app=None, sock=None, workers=2, threads=1)
+    try:
+        assert gc.get_freeze_count() == 0
+        master._before_forking()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        shutil.rmtree(master.metrics_dir, ignore_errors=True)
