@@ -19,7 +19,9 @@ serving, after the warm-up round and after the rounds, and after the rounds its 
 apart: anonymous (each process's own heap and caches, by process: the master first
 with ``--workers`` above 1), the pages of mapped index files (RSS less anonymous: shared
 by the workers through the page cache, and reclaimable) and PSS (shared pages shared
-out among the processes: the server's real share of memory).
+out among the processes: the server's real share of memory). ``--distinct N`` then asks
+N different queries drawn from the index's own text (each once: what fills the
+per-query caches, as varied traffic does) and prints the memory after each quarter.
 
 ``--dump FILE`` writes each query's results (totals, the page's passage ids, scores,
 highlights and snippets) as JSON lines; ``--compare FILE`` checks the current results
@@ -98,7 +100,35 @@ def _memory(pids: list[int]) -> list[tuple[float, float, float]]:
     return out
 
 
-def serve_figures(index: str, port: int, rounds: int, workers: int = 1) -> int:
+def distinct_queries(index: str, n: int, seed: int = 22) -> list[str]:
+    """``n`` different queries of the index's own text: 2–4 Chinese characters from a
+    passage drawn at random, three in ten with two characters of the same passage added
+    as a second term; what fills a server's per-query caches, as varied traffic does."""
+    import random
+
+    from search import Searcher
+
+    t = Searcher(index)._current()
+    rng = random.Random(seed)
+    out: dict[str, None] = {}
+    while len(out) < n:
+        text = t.norm(rng.randrange(len(t.live)))
+        k = rng.choice((2, 2, 3, 4))
+        if len(text) < 12:
+            continue
+        i = rng.randrange(len(text) - k)
+        q = text[i:i + k]
+        if not all("\u4e00" <= c <= "\u9fff" for c in q):
+            continue
+        if rng.random() < 0.3:
+            j = rng.randrange(len(text) - 2)
+            if all("\u4e00" <= c <= "\u9fff" for c in text[j:j + 2]):
+                q += " " + text[j:j + 2]
+        out[q] = None
+    return list(out)
+
+
+def serve_figures(index: str, port: int, rounds: int, workers: int = 1, distinct: int = 0) -> int:
     import http.client
     import threading
 
@@ -110,16 +140,18 @@ def serve_figures(index: str, port: int, rounds: int, workers: int = 1) -> int:
         rss_start = sum(m[0] for m in _memory(server.pids()))
         walls: list[float] = []
 
-        def client(n: int, record: bool) -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            for _ in range(n):
-                for path in paths:
-                    if workers > 1:  # a connection a request: an idle worker takes the next one
-                        conn.close()
-                    wall = _get(conn, path) * 1000
-                    if record:
-                        walls.append(wall)
+        def ask(chunk: list[str], record: bool) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            for path in chunk:
+                if workers > 1:  # a connection a request: an idle worker takes the next one
+                    conn.close()
+                wall = _get(conn, path) * 1000
+                if record:
+                    walls.append(wall)
             conn.close()
+
+        def client(n: int, record: bool) -> None:
+            ask(paths * n, record)
 
         def run(n: int, record: bool) -> None:
             # one client per worker (a connection is answered by the worker that accepted it)
@@ -145,6 +177,27 @@ def serve_figures(index: str, port: int, rounds: int, workers: int = 1) -> int:
         print("|---|---|---|---|---|---|")
         print(f"| {cpu * 1000 / n:.1f} | {statistics.median(walls):.1f} / {_pct(walls, 95):.1f} "
               f"| {rss_start:.0f} → {rss_before:.0f} → {rss:.0f} | {anon:.0f} ({each}) | {rss - anon:.0f} | {pss:.0f} |")
+        if distinct:
+            paths = [f"/api/search?q={quote(q)}" for q in distinct_queries(index, distinct)]
+            rows = []
+            for part in range(1, 5):  # memory after each quarter of them
+                chunk = paths[(part - 1) * len(paths) // 4:part * len(paths) // 4]
+                per = -(-len(chunk) // workers)
+                threads = [threading.Thread(target=ask, args=(chunk[k * per:(k + 1) * per], False))
+                           for k in range(workers)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                mem = _memory(server.pids())
+                rows.append((part * len(paths) // 4, mem))
+            print(f"\nthen {len(paths)} distinct queries (each asked once, `distinct_queries`):\n")
+            print("| distinct queries | RSS MiB | anonymous MiB (each process) | mapped files MiB | PSS MiB |")
+            print("|---|---|---|---|---|")
+            for count, mem in rows:
+                rss, pss, anon = (sum(m[i] for m in mem) for i in range(3))
+                each = " / ".join(f"{m[2]:.0f}" for m in mem)
+                print(f"| {count} | {rss:.0f} | {anon:.0f} ({each}) | {rss - anon:.0f} | {pss:.0f} |")
     finally:
         server.stop()
     return 0
@@ -158,9 +211,11 @@ def main(argv=None) -> int:
     ap.add_argument("--compare", help="compare each query's results with this dump")
     ap.add_argument("--serve", type=int, metavar="PORT", help="measure a server's CPU per request instead")
     ap.add_argument("--workers", type=int, default=1, help="with --serve: `serve --workers N`, one client per worker")
+    ap.add_argument("--distinct", type=int, default=0, metavar="N",
+                    help="with --serve: then N distinct queries drawn from the index's text, memory after each quarter")
     args = ap.parse_args(argv)
     if args.serve:
-        return serve_figures(args.index, args.serve, args.rounds, args.workers)
+        return serve_figures(args.index, args.serve, args.rounds, args.workers, args.distinct)
 
     from search import Searcher
 
