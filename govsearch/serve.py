@@ -21,9 +21,9 @@ from index.wording import count
 
 # glibc's malloc gives a thread that allocates while another does its own heap (up to 8 a
 # core) and keeps what is freed in it for that heap's next allocations: with waitress's
-# threads a worker held 30 MiB more anonymous memory after the same 1,000 searches
+# threads a worker held 30 MiB more anonymous memory after the same 378 searches
 # (bench/search_latency.py --serve: 123–126 MiB against 93–95 with two heaps, the same CPU
-# per request). Searches hold the GIL when they allocate, so few heaps cost no waiting.
+# per request). Python code allocates holding the GIL, so two heaps are seldom waited for.
 MALLOC_HEAPS = 2
 _M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 
@@ -213,7 +213,7 @@ class Master:
         """The background work ended, then every object the master made moved out of the
         collector's reach (``gc.freeze``): a worker's collections would otherwise write
         to the header of each, copying the pages the workers share copy-on-write (PSS of
-        two workers after 1,000 searches 340–343 → 328–337 MiB)."""
+        two workers after 504 searches 340–343 → 328–337 MiB)."""
         import gc
 
         self._finish_background_work()
