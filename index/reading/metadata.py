@@ -34,7 +34,7 @@ from index import fields as field_model
 from index.analysis import Analyzer
 from index.normalize import normalize
 from index.reading import town_names
-from index.reading.chrome import TIMESTAMP, simplified
+from index.reading.chrome import TIMESTAMP, page_title, simplified
 from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
 from index.visibility import VisibilityError
 from index.visibility import check_value as _check_visibility
@@ -267,6 +267,10 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
         overrides = {k: v for k, v in overrides.items() if k != "title"}
         sidecar_title = ""
     head_title = sidecar_title if sidecar_title and sidecar_title != NULL else title
+    if not head_title and chrome:
+        # a page of a collection with no title of its own: the collection's name (its page
+        # name) states the year and level as a title would, though it titles no text
+        head_title = page_title(chrome.split("\n"))
     info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path, chrome=chrome)
     info = replace(info, title=title or fallback_title)
     if overrides:

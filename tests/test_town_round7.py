@@ -1,0 +1,92 @@
+"""Town text as it really comes, seventh round (issue 18): the pages of a collection cut
+into pages, a document site's slogan, a breadcrumb wrapped over two lines, a sharing
+site's tip button and preview notice, a CMS's credit line. Every text here is invented
+in the style of town governments and the sites that carry their reports."""
+
+from __future__ import annotations
+
+from index.analysis import Analyzer
+from index.reading import metadata as meta
+from index.reading.chrome import MAX_CELL, MAX_CHROME_LINE, is_chrome, page_title
+from index.reading.structure import parse
+
+ANALYZER = Analyzer()
+BODY = "今年以来，青禾镇在县委、县政府的坚强领导下，围绕年初目标扎实推进各项工作，全镇经济社会保持平稳发展。"
+
+
+def _describe(text: str):
+    s = parse(text, ANALYZER)
+    body = "\n".join(t for k, _, t in s.blocks if k != "title")
+    return s, meta.describe(s.title, s.subtitle, body, "fallback", ANALYZER, chrome="\n".join(s.chrome))
+
+
+# ------------------------------------------------------------------ a page of a collection
+
+
+COLLECTION_PAGE = "\n".join([
+    "乡镇2023年政府工作报告-20篇(第5/40页)",
+    "二、产业发展稳中有进",
+    BODY,
+    "三、民生事业扎实推进",
+    "全镇新建村级卫生室4所，改造农村公路12公里，各项民生实事如期完成。",
+])
+
+
+def test_a_page_of_a_collection_is_no_title_but_states_year_and_level():
+    s, info = _describe(COLLECTION_PAGE)
+    assert s.title == "" and info.title == "fallback"
+    assert "乡镇2023年政府工作报告-20篇(第5/40页)" in s.chrome
+    assert [t for k, _, t in s.blocks if k == "heading"] == ["二、产业发展稳中有进", "三、民生事业扎实推进"]
+    assert (info.year, info.level) == (2023, "township")
+
+
+def test_page_title_cuts_the_page_its_extension_and_the_count():
+    assert page_title(["乡镇2023年政府工作报告-35篇(第3/65页)"]) == "乡镇2023年政府工作报告"
+    assert page_title(["2022年某镇政府工作报告.docx_第1页"]) == "2022年某镇政府工作报告"
+    assert page_title(["某镇工作总结(12篇)(第2/9页)"]) == "某镇工作总结"
+    # a page name that names no kind of report, or a line that is no page name
+    assert page_title(["第1页 / 共12页", "乡镇文章大全(第3/65页)"]) == ""
+    assert page_title(["乡镇2023年政府工作报告-35篇"]) == ""
+
+
+def test_a_titled_page_keeps_its_own_title_year():
+    text = "乡镇2023年政府工作报告-20篇(第5/40页)\n青禾镇2022年工作总结\n" + BODY
+    s, info = _describe(text)
+    assert s.title == "青禾镇2022年工作总结" and info.year == 2022
+
+
+# ------------------------------------------------------------------ slogans, breadcrumbs, notices
+
+
+def test_a_document_sites_slogan_is_chrome():
+    assert is_chrome("文似观山不喜平 — — 青山文库◆记住我,来上我~")
+    assert is_chrome("青山文库 | 好文章天天看")
+    # the site's name must stand as a piece of its own, on a short line without a sentence
+    assert not is_chrome("青山文库记住我")
+    assert not is_chrome("文似观山不喜平。青山文库◆记住我")
+    slogan = "青山文库◆" + "好" * (MAX_CHROME_LINE - 5)
+    assert len(slogan) == MAX_CHROME_LINE and is_chrome(slogan)
+    assert not is_chrome(slogan + "好")
+    # a word ending 网 or 站 is often a facility, not a site
+    assert not is_chrome("供水管网 污水管网")
+    assert not is_chrome("村卫生站◆文化站")
+
+
+def test_a_breadcrumb_wrapped_over_two_lines():
+    assert is_chrome("当前页面:首页")
+    assert is_chrome("> 政府动态 > 镇街动态")
+    assert not is_chrome("> 政府动态")  # one crumb after the separator
+    assert not is_chrome("政府动态 > 镇街动态")  # two crumbs, not opening with the separator
+    assert not is_chrome("> 政府动态 > " + "镇" * (MAX_CELL + 1))
+    page = "当前页面:首页\n> 政府动态 > 镇街动态\n青禾镇召开第一届民主议政会第二次会议\n" + BODY
+    s, _ = _describe(page)
+    assert s.title == "青禾镇召开第一届民主议政会第二次会议"
+
+
+def test_a_sharing_sites_buttons_and_notices():
+    assert is_chrome("收藏 分享(赏)")
+    assert not is_chrome("赏花")
+    assert is_chrome("亲,该文档总共12页,到这儿已超出免费预览范围,如果喜欢就下载吧!")
+    assert is_chrome("网络 分享 时间: 加入收藏 共计30794个字,预计阅读时长102分钟")
+    assert is_chrome("Produced By 某某网络 某某发布系统")
+    assert not is_chrome("产品由某某网络公司生产。")
