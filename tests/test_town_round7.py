@@ -5,6 +5,8 @@ in the style of town governments and the sites that carry their reports."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from index.analysis import Analyzer
 from index.reading import metadata as meta
 from index.reading.chrome import MAX_CELL, MAX_CHROME_LINE, is_chrome, page_title
@@ -90,3 +92,43 @@ def test_a_sharing_sites_buttons_and_notices():
     assert is_chrome("网络 分享 时间: 加入收藏 共计30794个字,预计阅读时长102分钟")
     assert is_chrome("Produced By 某某网络 某某发布系统")
     assert not is_chrome("产品由某某网络公司生产。")
+
+
+# ------------------------------------------------------------------ a news item's year from its page
+
+
+NEWS = "7月27日上午，青禾街道召开第一届民主议政会第二次会议，街道办事处主任作上半年工作报告。"
+
+
+def test_a_news_items_day_takes_the_year_of_its_posting():
+    assert meta.news_year(NEWS, "发布日期:2018-07-30访问次数: 信息来源: 青禾街道") == 2018
+    assert meta.years("青禾街道召开民主议政会", NEWS, "发布日期:2018-07-30")[0] == 2018
+    # posted in the text's own publication line (a byline), a time of day after it
+    assert meta.news_year("时间:2024-12-12 10:20 来源:某某融媒\n12月11日，青禾镇召开人代会。", "") == 2024
+    # after its source's name; a December item posted in January is of the year before
+    assert meta.news_year("某某新闻网(通讯员 某某)12月30日，青禾镇召开人代会。", "发布时间:2025-01-02") == 2024
+
+
+def test_posting_delay_edge():
+    day = date(2018, 7, 27)
+    within = day + timedelta(days=meta.MAX_POSTING_DELAY)
+    assert meta.news_year(NEWS, f"发布日期:{within.isoformat()}") == 2018
+    late = within + timedelta(days=1)
+    assert meta.news_year(NEWS, f"发布日期:{late.isoformat()}") is None  # reposted long after: no evidence
+    assert meta.news_year(NEWS, "发布日期:2018-07-26") is None  # posted before the day it tells of
+    assert meta.news_year(NEWS, "") is None
+    # a day with its year, or a day inside a sentence, is no news item's opening
+    assert meta.news_year("2017年7月27日，青禾街道召开会议。", "发布日期:2018-07-30") is None
+    assert meta.news_year("青禾街道召开会议，7月27日结束。", "发布日期:2018-07-30") is None
+
+
+def test_news_day_only_in_the_opening_lines():
+    lines = ["青禾街道召开会议。"] * meta.NEWS_LINES
+    assert meta.news_year("\n".join(lines + [NEWS]), "发布日期:2018-07-30") is None
+    assert meta.news_year("\n".join(lines[1:] + [NEWS]), "发布日期:2018-07-30") == 2018
+
+
+def test_source_before_the_day_length_edge():
+    source = "某" * 24
+    assert meta.news_year(source + "7月27日，青禾街道召开会议。", "发布日期:2018-07-30") == 2018
+    assert meta.news_year(source + "某7月27日，青禾街道召开会议。", "发布日期:2018-07-30") is None

@@ -28,6 +28,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from index import fields as field_model
@@ -596,6 +597,39 @@ CONGRESS = re.compile(r"人民代表大会第[一二三四五六七八九十\d]+
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
+# a news item opens with the day, its year left to the page: 7月27日上午，东湖街道召开… (after its
+# source's name at most: 新田新闻网(通讯员 某某)3月28日，…)
+NEWS_DAY = re.compile(r"^[^。！？!?，,\n\d]{0,24}?(?<![年\d])(\d{1,2})\s*月\s*(\d{1,2})\s*日", re.M)
+NEWS_LINES = 3  # lines of the text's opening where its day stands
+# the day a page was posted, in its publication data: 发布日期:2018-07-30, 时间:2024-12-12
+POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时间|日期)\s*[\]】]?\s*[:：]\s*" + _YEAR
+                    + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
+MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
+
+
+def news_year(text: str, chrome: str) -> int | None:
+    """The year of a news item that opens with its day but no year (``7月27日上午，…``), from
+    the day its page was posted (``发布日期:2018-07-30``, in the chrome or a byline of the
+    text) when that is the same day or up to :data:`MAX_POSTING_DELAY` days after it (a news
+    item of 12月30日 posted 2025-01-02 is of 2024); else None (a page posted long after the
+    event says nothing of its year)."""
+    opening = "\n".join([x for x in text.split("\n") if x.strip()][:NEWS_LINES])
+    day = NEWS_DAY.search(opening)
+    posted = POSTED.search(chrome) or POSTED.search(opening)
+    if not day or not posted:
+        return None
+    try:
+        when = date(*map(int, posted.groups()))
+    except ValueError:
+        return None
+    for year in (when.year, when.year - 1):
+        try:
+            delay = (when - date(year, int(day.group(1)), int(day.group(2)))).days
+        except ValueError:
+            continue
+        if 0 <= delay <= MAX_POSTING_DELAY:
+            return year
+    return None
 
 
 def session_year(head: str, text: str) -> int | None:
@@ -634,7 +668,8 @@ def arabic_years(text: str) -> str:
 def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
     """``(year, review_year)``: a report is labelled by, in this order, its session or
     date line (in the opening); the first year of its title; the date its page says it
-    was issued (``发文日期``, in ``chrome``); the year it mentions most, at least
+    was issued (``发文日期``, in ``chrome``); the year of a news item's day from the day its
+    page was posted (:func:`news_year`); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
     earlier: the later is usually next year's plan; but of two years in a row, the later in
     the news of a people's congress session, which meets in the year it plans); the last date standing on a line of
@@ -648,6 +683,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     the session year, else a reviewed year, else the same year."""
     # read in simplified characters, one for one: 現將…如下 is 现将…如下 (any script, one rule set)
     head, text, chrome = (arabic_years(simplified(x)) for x in (head, text, chrome))
+    posted_news = news_year(text, chrome)
     text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)
@@ -665,6 +701,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     if year is None:
         issued = ISSUE_DATE.search(chrome)
         year = int(issued.group(1)) if issued else None
+    if year is None:
+        year = posted_news
     if year is None:
         candidates = {y: n for y, n in counts.items() if y not in reviewed}
         if candidates and max(candidates.values()) >= MIN_YEAR_MENTIONS:
