@@ -132,3 +132,34 @@ def test_source_before_the_day_length_edge():
     source = "某" * 24
     assert meta.news_year(source + "7月27日，青禾街道召开会议。", "发布日期:2018-07-30") == 2018
     assert meta.news_year(source + "某7月27日，青禾街道召开会议。", "发布日期:2018-07-30") is None
+
+
+# ------------------------------------------------------------------ session lines and signatures
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    return [(k, t) for k, _, t in parse(text, ANALYZER).blocks]
+
+
+def test_a_session_line_naming_its_report_is_a_byline():
+    text = "\n".join(["2024年青禾镇人民政府工作报告", "青禾镇人民政府镇长 某某某",
+                      "在青禾镇第十七届人民代表大会第五次会议上的报告", "各位代表:", BODY, "一、2023年工作回顾", BODY])
+    got = _kinds(text)
+    assert ("byline", "在青禾镇第十七届人民代表大会第五次会议上的报告") in got
+    assert [t for k, t in got if k == "heading"] == ["一、2023年工作回顾"]
+    # a speech's title is no session line: 在…会议上的讲话 stays what it is
+    assert ("byline", "在全镇经济工作会议上的讲话") not in _kinds("在全镇经济工作会议上的讲话\n" + BODY)
+    # the first line of a text is its title, whatever it says
+    assert parse("在青禾镇第十七届人民代表大会第五次会议上的报告\n" + BODY, ANALYZER).title.startswith("在青禾镇")
+
+
+def test_a_notices_signature_before_the_document_it_prints():
+    text = "\n".join(["青禾镇人民政府关于印发2024年政府工作报告的通知", "各村(居)民委员会:",
+                      "2024年《政府工作报告》已经镇人民代表大会审议通过，现印发给你们，请认真贯彻实施。",
+                      "青禾镇人民政府", "2024年2月22日", "2024年政府工作报告", "各位代表:", BODY, "一、2023年工作回顾", BODY])
+    got = _kinds(text)
+    assert ("byline", "青禾镇人民政府") in got
+    assert [t for k, t in got if k == "heading"] == ["一、2023年工作回顾"]
+    # an issuer's name over anything but a date stays a heading candidate
+    text2 = text.replace("2024年2月22日\n", "")
+    assert ("byline", "青禾镇人民政府") not in _kinds(text2)

@@ -68,6 +68,7 @@ from index.reading.lines import (
     SECTION_OPENING,
     SENTENCE_OPENER,
     SESSION_LINE,
+    SESSION_REPORT,
     SESSION_START,
     SPACED_SIGNATURE,
     SPEAKER,
@@ -259,6 +260,13 @@ def _signs(units: list[Unit], i: int) -> bool:
                for u in units[i:last])
 
 
+def _issuer_above_date(unit: Unit, nxt: Unit) -> bool:
+    """An issuing body alone on its line (``青禾镇人民政府``) right above a date line: the
+    signature of a notice that stands before the document it prints, not a heading."""
+    return (bool(ISSUER.search(unit.text)) and heading_like(unit.text) and not is_numbered(unit.text)
+            and bool(DATE_LINE.match(nxt.text.lstrip("•·- \u3000"))))
+
+
 def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer) -> bool:
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
@@ -283,7 +291,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
             continue
-        if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION:
+        if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION or (
+                i > 0 and SESSION_REPORT.match(unit.text) and len(unit.text) <= MAX_SESSION):
             unit.kind = "byline"  # when and where a report was given: never a heading
             continue
         if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
@@ -294,8 +303,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
             unit.kind = "byline"  # 乡 长 司 玮; 政 府 工 作 报 告 is one too, unless it is the title (_title_block)
             continue
-        if i > 0 and _signs(units, i):
-            unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日
+        if i > 0 and _signs(units, i) or i > 0 and nxt is not None and _issuer_above_date(unit, nxt):
+            unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日, or a notice's inside a page
             continue
         if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
             unit.kind = "caption"
