@@ -163,3 +163,41 @@ def test_a_notices_signature_before_the_document_it_prints():
     # an issuer's name over anything but a date stays a heading candidate
     text2 = text.replace("2024年2月22日\n", "")
     assert ("byline", "青禾镇人民政府") not in _kinds(text2)
+
+
+# ------------------------------------------------------------------ a review's group heading as a sentence
+
+
+LEAD = "一年来，我们全力以赴稳增长，经济回升的步伐迈得更沉稳。"
+UNDER = "经济总量持续增长。全镇固定资产投资同比增长20.1%，规模以上工业总产值84亿元，同比增长1.2%。"
+
+
+def _review(lead: str, under: str = UNDER) -> list[tuple[str, str]]:
+    return _kinds("\n".join(["青禾镇政府工作报告", "一、2023年工作回顾", BODY, lead, under]))
+
+
+def test_a_review_sentence_over_a_lead_sentence_is_a_heading():
+    assert ("heading", LEAD) in _review(LEAD)
+    assert ("heading", "四年来，我们坚持优化升级，转型发展实现新跨越。") in _review("四年来，我们坚持优化升级，转型发展实现新跨越。")
+    # the paragraph under it must open with a short lead sentence of its own
+    assert ("heading", LEAD) not in _review(LEAD, "全镇固定资产投资同比增长20.1%，规模以上工业总产值84亿元。")
+    # one introducing a list, one of more parts, one without its full stop (a sentence going on)
+    assert ("heading", "一年来，我们主要做了以下工作，成效明显。") not in _review("一年来，我们主要做了以下工作，成效明显。")
+    many = "一年来，我们稳增长，促改革，惠民生。"
+    assert ("heading", many) not in _review(many)
+    assert ("heading", LEAD[:-1]) not in _review(LEAD[:-1] + "，")
+
+
+def test_lead_sentence_length_and_opening_edges():
+    # a heading's length (MAX_HEADING) and its full stop at most
+    lead = "一年来，我们全力以赴稳增长，" + "经" * (40 - 14) + "。"
+    assert len(lead) == 41 and ("heading", lead) in _review(lead)
+    longer = lead[:-1] + "经。"
+    assert ("heading", longer) not in _review(longer)
+    # the lead sentence under it: 4 to 14 characters before its full stop
+    assert ("heading", LEAD) in _review(LEAD, "经济总量持续增长增长增长增长。" + UNDER)
+    assert ("heading", LEAD) not in _review(LEAD, "经济总量持续增长增长增长增长长。" + UNDER)
+    assert ("heading", LEAD) not in _review(LEAD, "经济增。" + UNDER)
+    assert ("heading", LEAD) in _review(LEAD, "经济增长。" + UNDER)
+    # what opens it: a span of time, then 我们
+    assert ("heading", "今年以来，我们全力以赴稳增长，经济回升。") not in _review("今年以来，我们全力以赴稳增长，经济回升。")

@@ -340,6 +340,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if SPEECH_LEAD.match(unit.text):
             continue  # 会议指出 / 今年以来，…: the paragraph it opens follows
+        if _lead_sentence(unit, prev, nxt):
+            unit.kind, unit.level = "heading", LEAD_LEVEL  # 一年来，我们全力以赴稳增长，…。 over 经济总量持续增长。…
+            seen_heading = True
+            continue
         if ENUMERATION.match(unit.text) or (
                 len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
             continue
@@ -445,6 +449,30 @@ def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) 
     return (prev is not None and prev.kind in ("body", "heading") and (prev.kind == "heading" or ends_sentence(prev.text))
             and len(nxt.text) >= MIN_LEAD_PARAGRAPH and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?"
             and not is_numbered(nxt.text) and analyzer.junction_score(unit.text, nxt.text) == 0)
+
+
+# a review's group heading written as a sentence: 一年来，我们全力以赴稳增长，经济回升的步伐迈得更沉稳。
+LEAD_SENTENCE = re.compile(r"^(?:一年来|一年來|过去的?一年|過去的?一年|[二三四五六七八九十]年来|[二三四五六七八九十]年來"
+                           r"|过去的?[二三四五]年|過去的?[二三四五]年)[，,]我们|^(?:一年来|一年來)[，,]我們")
+# …the paragraph under it opens with its own short lead sentence: 经济总量持续增长。全镇…
+LEAD_OPENING = re.compile(r"^[^，,。；;：:、！？!?\s]{4,14}。(?=\S)")
+
+
+def _lead_sentence(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
+    """A one-sentence line of a report's review, ``一年来，我们…，…。`` (the time, then what
+    was done, then what came of it: no more parts), at most a heading's length, heads the
+    paragraphs after it when the paragraph right under it opens with a short lead sentence
+    of its own (``经济总量持续增长。…``) and the paragraph before ends its sentence: the
+    document shows its groups so. A line introducing a list (主要做了以下工作。) heads nothing."""
+    text = unit.text.rstrip(CLOSERS)
+    if prev is None or nxt is None or not LEAD_SENTENCE.match(text) or len(text) > MAX_HEADING + 1:
+        return False
+    if text[-1:] != "。" or HARD_PUNCT.search(text[:-1]) or len(re.split(r"[，,]", text[:-1])) != 3:
+        return False
+    if "以下" in text or "如下" in text:
+        return False
+    return ((prev.kind == "heading" or prev.kind == "body" and ends_sentence(prev.text))
+            and bool(LEAD_OPENING.match(nxt.text)) and not is_numbered(nxt.text))
 
 
 def _number_levels(units: list[Unit]) -> None:
