@@ -201,3 +201,27 @@ def test_lead_sentence_length_and_opening_edges():
     assert ("heading", LEAD) in _review(LEAD, "经济增长。" + UNDER)
     # what opens it: a span of time, then 我们
     assert ("heading", "今年以来，我们全力以赴稳增长，经济回升。") not in _review("今年以来，我们全力以赴稳增长，经济回升。")
+
+
+# ------------------------------------------------------------------ a collection's page, a page's notice
+
+
+def test_a_collection_mark_naming_the_collection_again_is_chrome():
+    text = "\n".join(["网站首页 个人文档 工作总结 述职报告", "乡镇上半年宣传工作总结(精选多篇)",
+                      "第一篇:乡镇上半年宣传工作总结", "乡镇上半年宣传工作总结(精选多篇)",
+                      "镇xx年上半年宣传工作总结", "一、上半年工作回顾", BODY])
+    s, info = _describe(text)
+    assert s.title == "镇xx年上半年宣传工作总结"
+    assert info.level == "township"  # a town left unnamed, its year blanked (镇xx年…)
+    # a mark before a title of its own keeps that title
+    other = text.replace("第一篇:乡镇上半年宣传工作总结\n乡镇上半年宣传工作总结(精选多篇)\n", "第一篇:青禾镇上半年宣传工作总结\n")
+    assert parse(other, ANALYZER).title == "青禾镇上半年宣传工作总结"
+    assert is_chrome("乡镇工作总结(多篇)") and is_chrome("鄉鎮工作總結(精選多篇)")
+    assert not is_chrome("乡镇工作总结(多篇文章)")
+
+
+def test_a_pages_reading_notice_is_chrome():
+    line = "内容发布更新时间 : 2024/11/17 5:48:13星期一 下面是文章的全部内容请认真阅读。"
+    assert is_chrome(line)
+    s, _ = _describe("\n".join([line, "政府工作报告", "2012年1月4日在某某乡第八届人民代表大会第五次会议上", "各位代表:", BODY]))
+    assert s.title == "政府工作报告"

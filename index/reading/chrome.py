@@ -97,7 +97,7 @@ KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由(?:用户|会员)(?:上传|分享)|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
                             # the end of its free preview, its reading-time counter
-                            r"|超出免费预览|免费预览范围|预计阅读时长\s*\d+\s*分钟"
+                            r"|超出免费预览|免费预览范围|预计阅读时长\s*\d+\s*分钟|下面是文章的全部内容"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布(?:于[\u4e00-\u9fff]{2,8})?$"
                             # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
                             r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
@@ -156,7 +156,7 @@ PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+
                        # one page of a collection cut into pages: …政府工作报告-35篇(第3/65页)
                        r"|[（(]第\s*\d+\s*[/／]\s*\d+\s*页[)）]$"
                        r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?(?:[（(]\d{1,2}[)）])?$"
-                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
+                       r"|[（(](?:[一二三四五六七八九十\d]+|精选多|多)篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
                        # a collection's name: …述职报告十二篇, …范文三篇
                        r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
 # a site's name alone on its line: 某某范文站, 某某文库
@@ -343,15 +343,25 @@ def collection_page(lines: list[str]) -> set[int]:
     """Indexes of the lines above the first collection mark (``篇1``, ``第一篇:``) among
     the first :data:`MARK_WINDOW` non-blank lines, and of the mark when it stands alone:
     an essay site's page around the text it holds (``镇长工作报告范文`` / ``时间:…`` /
-    ``导语:…`` / ``篇1`` / the text)."""
+    ``导语:…`` / ``篇1`` / the text), and of the mark when it only names the collection again
+    (``…工作思路(精选多篇)`` / ``第一篇:…工作思路`` / the first text's own title)."""
     for i, text in _opening(lines):
         m = COLLECTION_MARK.match(text)
         if m:
             out = {k for k in range(i) if lines[k].strip()}
-            if not text[m.end():].strip():
-                out.add(i)
+            named = re.sub(r"\s+", "", text[m.end():])
+            if not named or named in {_without_count(lines[k]) for k in out}:
+                out.add(i)  # the mark alone, or before the collection's own name again (第一篇:…工作总结)
             return out
     return set()
+
+
+# a collection's count of texts after its name: (精选多篇), (三篇), (12篇)
+COUNT_MARK = re.compile(r"[（(][^（）()]{0,4}篇[)）]$")
+
+
+def _without_count(line: str) -> str:
+    return COUNT_MARK.sub("", re.sub(r"\s+", "", line))
 
 
 BLURB_REACH = 2  # lines after a blurb where the text's own title stands
