@@ -225,3 +225,10 @@ def test_a_pages_reading_notice_is_chrome():
     assert is_chrome(line)
     s, _ = _describe("\n".join([line, "政府工作报告", "2012年1月4日在某某乡第八届人民代表大会第五次会议上", "各位代表:", BODY]))
     assert s.title == "政府工作报告"
+
+
+def test_a_posting_time_alone_dates_a_news_item():
+    text = "某某新闻网讯(记者 某某)1月16日，青禾街道召开第一届议政会第六次会议。会议听取了2020年工作报告。"
+    assert meta.news_year(text, "2021年01月18日 12:44:23来源:某某新闻网") == 2021
+    # a date without its time of day and without a key is no posting date
+    assert meta.news_year(text, "2021年01月18日来源:某某新闻网") is None

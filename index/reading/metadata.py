@@ -605,18 +605,20 @@ NEWS_LINES = 3  # lines of the text's opening where its day stands
 # the day a page was posted, in its publication data: 发布日期:2018-07-30, 时间:2024-12-12
 POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时间|日期)\s*[\]】]?\s*[:：]\s*" + _YEAR
                     + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
+# …or the page's posting time alone, a date with its time of day: 2021年01月18日 12:44:23来源:…
+POSTED_TIME = re.compile(_YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s+\d{1,2}[:：]\d{2}")
 MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
 
 
 def news_year(text: str, chrome: str) -> int | None:
     """The year of a news item that opens with its day but no year (``7月27日上午，…``), from
-    the day its page was posted (``发布日期:2018-07-30``, in the chrome or a byline of the
-    text) when that is the same day or up to :data:`MAX_POSTING_DELAY` days after it (a news
+    the day its page was posted (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
+    12:44``, in the chrome or a byline of the text) when that is the same day or up to :data:`MAX_POSTING_DELAY` days after it (a news
     item of 12月30日 posted 2025-01-02 is of 2024); else None (a page posted long after the
     event says nothing of its year)."""
     opening = "\n".join([x for x in text.split("\n") if x.strip()][:NEWS_LINES])
     day = NEWS_DAY.search(opening)
-    posted = POSTED.search(chrome) or POSTED.search(opening)
+    posted = POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
     if not day or not posted:
         return None
     try:
