@@ -232,3 +232,12 @@ def test_a_posting_time_alone_dates_a_news_item():
     assert meta.news_year(text, "2021年01月18日 12:44:23来源:某某新闻网") == 2021
     # a date without its time of day and without a key is no posting date
     assert meta.news_year(text, "2021年01月18日来源:某某新闻网") is None
+
+
+def test_a_towns_reviewed_year_named_after_the_town():
+    text = "5月10日上午，青禾镇召开人代会。会议回顾总结了青禾镇2019年工作所取得的成绩，并提出2020年重点工作任务。"
+    assert meta.years("", text) == (2020, 2019)
+    # the town's name between 总结了 and the year: six characters before 镇 at most
+    assert meta.years("", text.replace("青禾镇2019年", "青禾青禾青禾镇2019年")) == (2020, 2019)
+    longer = text.replace("青禾镇2019年", "青禾青禾青禾青镇2019年")
+    assert meta.years("", longer)[0] == 2019

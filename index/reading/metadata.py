@@ -588,7 +588,8 @@ LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》
 # labelled by a later year, its session's
 REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年"
                            # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
-                           r"|(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
+                           # …回顾总结了双沟镇2019年工作 (whose work between them)
+                           r"|(?:总结|總結)(?:了)?(?:[^，,。！？；;\n\d年]{0,6}?(?:镇|乡|街道|鎮|鄉))?" + _YEAR + r"\s*年"
                            r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
 # a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
 # labelled by that year even when the meeting looks back on it)
