@@ -18,9 +18,11 @@ PDF text), never by which site it came from:
 * **publication data** — a line of ``key: value`` pairs whose keys are publication
   fields (索引号, 发布机构, 发文日期, 来源, 发布时间, 浏览次数, 上传人, 文档编号 …): two
   keys or more, or one key on a line without a full stop;
-* **page names** — ``…_第1页``, ``第1页 / 共13页``, an essay site's collection names
-  (``…工作报告(三篇)``, ``…总结5篇``, ``…总结篇1``) and a site's name alone on its line
-  (``某某范文站``, ``某某文库``).
+* **page names** — ``…_第1页``, ``第1页 / 共13页``, a page of a collection
+  (``…工作报告-35篇(第3/65页)``: no title, though :func:`page_title` gives its year and level
+  evidence), an essay site's collection names (``…工作报告(三篇)``, ``…总结5篇``, ``…(精选多篇)``,
+  ``…总结篇1``), a site's name alone on its line (``某某范文站``, ``某某文库``) or as a piece of its
+  slogan (``…— — 某某文库◆…``).
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
