@@ -110,11 +110,10 @@ def test_a_news_items_day_takes_the_year_of_its_posting():
 
 
 def test_posting_delay_edge():
-    day = date(2018, 7, 27)
-    within = day + timedelta(days=meta.MAX_POSTING_DELAY)
-    assert meta.news_year(NEWS, f"发布日期:{within.isoformat()}") == 2018
-    late = within + timedelta(days=1)
-    assert meta.news_year(NEWS, f"发布日期:{late.isoformat()}") is None  # reposted long after: no evidence
+    within = date(2018, 7, 27) + timedelta(days=31)
+    assert within.isoformat() == "2018-08-27"
+    assert meta.news_year(NEWS, "发布日期:2018-08-27") == 2018
+    assert meta.news_year(NEWS, "发布日期:2018-08-28") is None  # reposted long after: no evidence
     assert meta.news_year(NEWS, "发布日期:2018-07-26") is None  # posted before the day it tells of
     assert meta.news_year(NEWS, "") is None
     # a day with its year, or a day inside a sentence, is no news item's opening
@@ -123,7 +122,7 @@ def test_posting_delay_edge():
 
 
 def test_news_day_only_in_the_opening_lines():
-    lines = ["青禾街道召开会议。"] * meta.NEWS_LINES
+    lines = ["青禾街道召开会议。"] * 3  # the day in the fourth line: not the opening
     assert meta.news_year("\n".join(lines + [NEWS]), "发布日期:2018-07-30") is None
     assert meta.news_year("\n".join(lines[1:] + [NEWS]), "发布日期:2018-07-30") == 2018
 
@@ -241,3 +240,9 @@ def test_a_towns_reviewed_year_named_after_the_town():
     assert meta.years("", text.replace("青禾镇2019年", "青禾青禾青禾镇2019年")) == (2020, 2019)
     longer = text.replace("青禾镇2019年", "青禾青禾青禾青镇2019年")
     assert meta.years("", longer)[0] == 2019
+
+
+def test_site_brand_length_edge():
+    assert is_chrome("青山青山青山文库◆好文章天天看")  # six characters before 文库
+    assert not is_chrome("青山青山青山青文库◆好文章天天看")
+    assert not is_chrome("山文库◆好文章天天看")  # one
