@@ -18,9 +18,11 @@ PDF text), never by which site it came from:
 * **publication data** — a line of ``key: value`` pairs whose keys are publication
   fields (索引号, 发布机构, 发文日期, 来源, 发布时间, 浏览次数, 上传人, 文档编号 …): two
   keys or more, or one key on a line without a full stop;
-* **page names** — ``…_第1页``, ``第1页 / 共13页``, an essay site's collection names
-  (``…工作报告(三篇)``, ``…总结5篇``, ``…总结篇1``) and a site's name alone on its line
-  (``某某范文站``, ``某某文库``).
+* **page names** — ``…_第1页``, ``第1页 / 共13页``, a page of a collection
+  (``…工作报告-35篇(第3/65页)``: no title, though :func:`page_title` gives its year and level
+  evidence), an essay site's collection names (``…工作报告(三篇)``, ``…总结5篇``, ``…(精选多篇)``,
+  ``…总结篇1``), a site's name alone on its line (``某某范文站``, ``某某文库``) or as a piece of its
+  slogan (``…— — 某某文库◆…``).
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
@@ -55,14 +57,14 @@ SITE_WORDS = (
     "字体 字號 字号 大 中 小 返回 返回顶部 下载 文件下载 相关 举报 推荐阅读 点击查看更多 资源描述 正文 【正文】 登录 注册 "
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
     "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
-    # a site's contact box: 洽谈电话 / 400-…
-    "洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹"
+    # a sharing site's tip button (收藏 分享(赏)); a site's contact box: 洽谈电话 / 400-…
+    "打赏 赏 洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
 ONLY_SITE_WORDS = re.compile(rf"^(?:(?:{_WORDS})|[{SEPARATORS}])+$")
 SITE_WORD = re.compile(_WORDS)
-BREADCRUMB = re.compile(r"^[\s•·]*(?:(?:您|你)(?:的|所在的|当前的|现在的|目前的|当前|现在|所在)|当前的?|所在)位置\s*[:：]")
+BREADCRUMB = re.compile(r"^[\s•·]*(?:(?:您|你)(?:的|所在的|当前的|现在的|目前的|当前|现在|所在)|当前的?|所在)(?:位置|页面)\s*[:：]")
 WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
 CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
 PIPE = re.compile(r"[|｜]")
@@ -96,12 +98,14 @@ KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由(?:用户|会员)(?:上传|分享)|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
+                            # the end of its free preview, its reading-time counter
+                            r"|超出免费预览|免费预览范围|预计阅读时长\s*\d+\s*分钟|下面是文章的全部内容"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布(?:于[\u4e00-\u9fff]{2,8})?$"
                             # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
                             r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
-# a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… (either script, judged simplified)
-FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]")
+# a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
+FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y ")
 # a telephone number alone on its line (400-6060-805, 0371-6789 1234): a site's contact box
 PHONE = re.compile(r"^[(（]?\d{3,4}[)）]?[-－\s]\d{3,4}[-－\s]?\d{3,4}$")
 # a sharing site's blurb addressed to its reader: 以下是…为您整理的《…》，欢迎阅读！
@@ -151,12 +155,18 @@ COLLECTION_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇
 MARK_WINDOW = 15  # lines of the opening where a collection mark counts
 COLLECTION_ITEM = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,3}篇|篇[一二三四五六七八九十\d]{1,3})\s*[:：\s]\s*(?=\S)")
 PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$"
+                       # one page of a collection cut into pages: …政府工作报告-35篇(第3/65页)
+                       r"|[（(]第\s*\d+\s*[/／]\s*\d+\s*页[)）]$"
                        r"|^[^。！？，,]{2,30}(?:范文|範文)(?:大全|精选|精選)?(?:[（(]\d{1,2}[)）])?$"
-                       r"|[（(][一二三四五六七八九十\d]+篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
+                       r"|[（(](?:[一二三四五六七八九十\d]+|精选多|多)篇[)）]$|[^\d]\d+篇$|篇\s*\d+$"
                        # a collection's name: …述职报告十二篇, …范文三篇
                        r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
 # a site's name alone on its line: 某某范文站, 某某文库
 SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
+# a document site's name as one piece of its slogan line (文似观山不喜平 — — 观山文库◆记住我,来上我~):
+# only a library's or essay site's name (a word ending 网 or 站 may be a facility: 管网, 卫生站)
+SITE_BRAND = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:文库|文庫|范文网|範文網|文档网|文檔網)$")
+SLOGAN_SEP = re.compile(r"[\s\u3000◆◇★☆●■|｜—–~～-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # an image's file name left where the image stood: 微信图片_20210118124246.jpg
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
@@ -256,8 +266,12 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
-    if _crumbs(text):
-        return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇
+    if _crumbs(text) or text[:1] in ">＞»" and _crumbs(text, least=2):
+        return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇; a breadcrumb's wrapped end: > 政府动态 > 镇街动态
+    if len(text) <= MAX_CHROME_LINE and not FULL_STOP.search(text):
+        cells = [c for c in SLOGAN_SEP.split(text) if c]
+        if len(cells) >= 2 and any(SITE_BRAND.match(c) for c in cells):
+            return True  # a site's name among its slogan's pieces
     if len(text) <= MAX_NOTICE and (SHARING_NOTICE.search(text) or FOOTER.search(text) or BLURB.search(text)):
         return True
     if PHONE.match(text) and "-" in text:
@@ -331,15 +345,25 @@ def collection_page(lines: list[str]) -> set[int]:
     """Indexes of the lines above the first collection mark (``篇1``, ``第一篇:``) among
     the first :data:`MARK_WINDOW` non-blank lines, and of the mark when it stands alone:
     an essay site's page around the text it holds (``镇长工作报告范文`` / ``时间:…`` /
-    ``导语:…`` / ``篇1`` / the text)."""
+    ``导语:…`` / ``篇1`` / the text), and of the mark when it only names the collection again
+    (``…工作思路(精选多篇)`` / ``第一篇:…工作思路`` / the first text's own title)."""
     for i, text in _opening(lines):
         m = COLLECTION_MARK.match(text)
         if m:
             out = {k for k in range(i) if lines[k].strip()}
-            if not text[m.end():].strip():
-                out.add(i)
+            named = re.sub(r"\s+", "", text[m.end():])
+            if not named or named in {_without_count(lines[k]) for k in out}:
+                out.add(i)  # the mark alone, or before the collection's own name again (第一篇:…工作总结)
             return out
     return set()
+
+
+# a collection's count of texts after its name: (精选多篇), (三篇), (12篇)
+COUNT_MARK = re.compile(r"[（(][^（）()]{0,4}篇[)）]$")
+
+
+def _without_count(line: str) -> str:
+    return COUNT_MARK.sub("", re.sub(r"\s+", "", line))
 
 
 BLURB_REACH = 2  # lines after a blurb where the text's own title stands
@@ -379,9 +403,12 @@ def site_header(lines: list[str]) -> set[int]:
     return set()
 
 
-def _crumbs(text: str) -> bool:
+MIN_CRUMBS = 3  # cells of a breadcrumb line; 2 on a line that opens with its separator (the crumb before it wrapped)
+
+
+def _crumbs(text: str, least: int = MIN_CRUMBS) -> bool:
     crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
-    return len(crumbs) >= 3 and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text)
+    return len(crumbs) >= least and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text)
 
 
 # a sharing site's table of contents above the text: 目录/提纲:…… / 一、… / 二、… / ……
@@ -432,3 +459,27 @@ def page_names(lines: list[str], window: int = 6) -> set[int]:
                 out.add(i)
                 break
     return out
+
+
+# what makes a page name of a name: the page (_第1页, (第3/65页)), the file's extension, the count
+# of texts a collection holds (-35篇)
+PAGE_PART = re.compile(r"(?:\.(?:docx?|pdf|wps))?(?:_第\s*\d+\s*页|[（(]第\s*\d+\s*[/／]\s*\d+\s*页[)）])$")
+COUNT_PART = re.compile(r"[-—_\s]*(?:[（(]\d{1,3}篇[)）]|\d{1,3}篇)$")
+
+
+def page_title(lines: list[str]) -> str:
+    """The name of the document a page shows, from the first page name among chrome
+    lines that names a kind of report once its page, extension and count are cut off
+    (``乡镇2023年政府工作报告-35篇(第3/65页)`` → ``乡镇2023年政府工作报告``); else empty.
+    No title of the text (a page of a collection may hold the middle of any of its texts),
+    though evidence, as a title is, of the year and level the collection is of."""
+    for line in lines:
+        text = line.strip()
+        part = PAGE_PART.search(text)
+        if not part or not PAGE_NAME.search(text):
+            continue
+        name = COUNT_PART.sub("", text[:part.start()]).strip()
+        if REPORT_NAME.search(name.translate(_simplified())) and CJK.search(name):
+            return name
+    return ""
+

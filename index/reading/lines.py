@@ -55,6 +55,10 @@ SESSION_LINE = re.compile(SESSION_START.pattern + r"[^。！？!?]{0,60}(?:会�
                           r"|^[—\-–－]+\s*在[^。！？!?，,]{2,60}(?:会议|會議|大会|大會)上$"
                           rf"|^[（(]\s*{_SESSION_DATE}\s*[)）]$")
 MAX_SESSION = 70
+# a session line naming the report it gives, under the title and speaker: 在某某镇第十七届人民代表大会
+# 第五次会议上的报告 (only a people's congress's: 在…会议上的讲话 alone may title a speech)
+SESSION_REPORT = re.compile(r"^在[^。！？!?，,]{2,40}人民代表大[会會][^。！？!?，,]{0,20}(?:会议|會議)上的"
+                            r"(?:政府)?(?:工作)?(?:报告|報告)$")
 BYLINE = re.compile(
     r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|地点[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
     r"|(?:文/图|文／图|摄影?|图/文|图／文)$"

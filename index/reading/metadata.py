@@ -28,13 +28,14 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from index import fields as field_model
 from index.analysis import Analyzer
 from index.normalize import normalize
 from index.reading import town_names
-from index.reading.chrome import TIMESTAMP, simplified
+from index.reading.chrome import TIMESTAMP, page_title, simplified
 from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, Gazetteer, Mention
 from index.visibility import VisibilityError
 from index.visibility import check_value as _check_visibility
@@ -73,11 +74,12 @@ MIN_SELF_WORDS = 5
 TOWN_VOICE = re.compile(r"[全我本该](?:镇|乡|街道)|我们(?:乡镇|镇|乡|街道)|[镇乡](?:党委|政府|人大)|街道(?:党工委|办事处)")
 MIN_TOWN_VOICE = 2
 # a title whose subject is a town left unnamed: 街道2021年工作总结, 2023年乡镇年度工作总结,
-# 镇政府2020年工作总结, 乡镇镇长述职报告, XX镇2023年政府工作报告 (not 镇巴县…, 乡村振兴…)
+# 镇政府2020年工作总结, 乡镇镇长述职报告, XX镇2023年政府工作报告, 镇xx年上半年…总结 (not 镇巴县…, 乡村振兴…)
 TOWN_SUBJECT = re.compile(
     r"^(?:(?:19|20)\d\d\s*年度?)?(?:上半年|下半年|全年)?(?:XX|xx|某|×{1,3}|_{1,6}|\*{1,3})?"
     r"(?:乡镇|街道办事处|街道办|街道|镇|乡)"
-    r"(?=(?:人民)?政府|党委|党工委|人大|(?:19|20)\d\d|[一二三四五十]年|年度|年终|上半年|下半年|镇长|乡长|工作|社区|办事处)")
+    r"(?=(?:人民)?政府|党委|党工委|人大|(?:19|20)\d\d|(?:XX|xx|×{1,3}|\*{1,3})年|[一二三四五十]年|年度|年终|上半年|下半年"
+    r"|镇长|乡长|工作|社区|办事处)")
 
 
 class SidecarError(ValueError):
@@ -267,6 +269,10 @@ def describe(title: str, subtitle: str, text: str, fallback_title: str, analyzer
         overrides = {k: v for k, v in overrides.items() if k != "title"}
         sidecar_title = ""
     head_title = sidecar_title if sidecar_title and sidecar_title != NULL else title
+    if not head_title and chrome:
+        # a page of a collection with no title of its own: the collection's name (its page
+        # name) states the year and level as a title would, though it titles no text
+        head_title = page_title(chrome.split("\n"))
     info = extract(head_title, subtitle, text, fallback_title, analyzer, gazetteer, path=path, chrome=chrome)
     info = replace(info, title=title or fallback_title)
     if overrides:
@@ -582,7 +588,8 @@ LABELLED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;：:\n“”《》
 # labelled by a later year, its session's
 REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾|回顧)|(?:回顾|回顧)(?:了)?(?:过去的|過去的)?" + _YEAR + r"\s*年"
                            # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
-                           r"|(?:总结|總結)(?:了)?" + _YEAR + r"\s*年"
+                           # …回顾总结了双沟镇2019年工作 (whose work between them)
+                           r"|(?:总结|總結)(?:了)?(?:[^，,。！？；;\n\d年]{0,6}?(?:镇|乡|街道|鎮|鄉))?" + _YEAR + r"\s*年"
                            r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
 # a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
 # labelled by that year even when the meeting looks back on it)
@@ -592,6 +599,41 @@ CONGRESS = re.compile(r"人民代表大会第[一二三四五六七八九十\d]+
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
+# a news item opens with the day, its year left to the page: 7月27日上午，东湖街道召开… (after its
+# source's name at most: 新田新闻网(通讯员 某某)3月28日，…)
+NEWS_DAY = re.compile(r"^[^。！？!?，,\n\d]{0,24}?(?<![年\d])(\d{1,2})\s*月\s*(\d{1,2})\s*日", re.M)
+NEWS_LINES = 3  # lines of the text's opening where its day stands
+# the day a page was posted, in its publication data: 发布日期:2018-07-30, 时间:2024-12-12
+POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时间|日期)\s*[\]】]?\s*[:：]\s*" + _YEAR
+                    + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
+# …or the page's posting time alone, a date with its time of day: 2021年01月18日 12:44:23来源:…
+POSTED_TIME = re.compile(_YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s+\d{1,2}[:：]\d{2}")
+MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
+
+
+def news_year(text: str, chrome: str) -> int | None:
+    """The year of a news item that opens with its day but no year (``7月27日上午，…``), from
+    the day its page was posted (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
+    12:44``, in the chrome or a byline of the text) when that is the same day or up to :data:`MAX_POSTING_DELAY` days after it (a news
+    item of 12月30日 posted 2025-01-02 is of 2024); else None (a page posted long after the
+    event says nothing of its year)."""
+    opening = "\n".join([x for x in text.split("\n") if x.strip()][:NEWS_LINES])
+    day = NEWS_DAY.search(opening)
+    posted = POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+    if not day or not posted:
+        return None
+    try:
+        when = date(*map(int, posted.groups()))
+    except ValueError:
+        return None
+    for year in (when.year, when.year - 1):
+        try:
+            delay = (when - date(year, int(day.group(1)), int(day.group(2)))).days
+        except ValueError:
+            continue
+        if 0 <= delay <= MAX_POSTING_DELAY:
+            return year
+    return None
 
 
 def session_year(head: str, text: str) -> int | None:
@@ -630,7 +672,8 @@ def arabic_years(text: str) -> str:
 def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
     """``(year, review_year)``: a report is labelled by, in this order, its session or
     date line (in the opening); the first year of its title; the date its page says it
-    was issued (``发文日期``, in ``chrome``); the year it mentions most, at least
+    was issued (``发文日期``, in ``chrome``); the year of a news item's day from the day its
+    page was posted (:func:`news_year`); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
     earlier: the later is usually next year's plan; but of two years in a row, the later in
     the news of a people's congress session, which meets in the year it plans); the last date standing on a line of
@@ -644,6 +687,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     the session year, else a reviewed year, else the same year."""
     # read in simplified characters, one for one: 現將…如下 is 现将…如下 (any script, one rule set)
     head, text, chrome = (arabic_years(simplified(x)) for x in (head, text, chrome))
+    posted_news = news_year(text, chrome)
     text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)
@@ -661,6 +705,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     if year is None:
         issued = ISSUE_DATE.search(chrome)
         year = int(issued.group(1)) if issued else None
+    if year is None:
+        year = posted_news
     if year is None:
         candidates = {y: n for y, n in counts.items() if y not in reviewed}
         if candidates and max(candidates.values()) >= MIN_YEAR_MENTIONS:

@@ -68,6 +68,7 @@ from index.reading.lines import (
     SECTION_OPENING,
     SENTENCE_OPENER,
     SESSION_LINE,
+    SESSION_REPORT,
     SESSION_START,
     SPACED_SIGNATURE,
     SPEAKER,
@@ -259,6 +260,13 @@ def _signs(units: list[Unit], i: int) -> bool:
                for u in units[i:last])
 
 
+def _issuer_above_date(unit: Unit, nxt: Unit) -> bool:
+    """An issuing body alone on its line (``青禾镇人民政府``) right above a date line: the
+    signature of a notice that stands before the document it prints, not a heading."""
+    return (bool(ISSUER.search(unit.text)) and heading_like(unit.text) and not is_numbered(unit.text)
+            and bool(DATE_LINE.match(nxt.text.lstrip("•·- \u3000"))))
+
+
 def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer) -> bool:
     """Set each unit's kind and level; return whether the report uses Markdown headings."""
     markdown = any(MD_HEADING.match(u.text) for u in units)
@@ -283,7 +291,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
             continue
-        if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION:
+        if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION or (
+                i > 0 and SESSION_REPORT.match(unit.text) and len(unit.text) <= MAX_SESSION):
             unit.kind = "byline"  # when and where a report was given: never a heading
             continue
         if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
@@ -294,8 +303,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
             unit.kind = "byline"  # 乡 长 司 玮; 政 府 工 作 报 告 is one too, unless it is the title (_title_block)
             continue
-        if i > 0 and _signs(units, i):
-            unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日
+        if i > 0 and _signs(units, i) or i > 0 and nxt is not None and _issuer_above_date(unit, nxt):
+            unit.kind = "byline"  # 青禾镇人民政府 above the closing 2024年2月26日, or a notice's inside a page
             continue
         if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
             unit.kind = "caption"
@@ -331,6 +340,10 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if SPEECH_LEAD.match(unit.text):
             continue  # 会议指出 / 今年以来，…: the paragraph it opens follows
+        if _lead_sentence(unit, prev, nxt):
+            unit.kind, unit.level = "heading", LEAD_LEVEL  # 一年来，我们全力以赴稳增长，…。 over 经济总量持续增长。…
+            seen_heading = True
+            continue
         if ENUMERATION.match(unit.text) or (
                 len(unit.text) <= 2 * MAX_NUMBERED_HEADING and CONTACT.search(unit.text)):
             continue
@@ -436,6 +449,30 @@ def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) 
     return (prev is not None and prev.kind in ("body", "heading") and (prev.kind == "heading" or ends_sentence(prev.text))
             and len(nxt.text) >= MIN_LEAD_PARAGRAPH and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?"
             and not is_numbered(nxt.text) and analyzer.junction_score(unit.text, nxt.text) == 0)
+
+
+# a review's group heading written as a sentence: 一年来，我们全力以赴稳增长，经济回升的步伐迈得更沉稳。
+LEAD_SENTENCE = re.compile(r"^(?:一年来|一年來|过去的?一年|過去的?一年|[二三四五六七八九十]年来|[二三四五六七八九十]年來"
+                           r"|过去的?[二三四五]年|過去的?[二三四五]年)[，,]我们|^(?:一年来|一年來)[，,]我們")
+# …the paragraph under it opens with its own short lead sentence: 经济总量持续增长。全镇…
+LEAD_OPENING = re.compile(r"^[^，,。；;：:、！？!?\s]{4,14}。(?=\S)")
+
+
+def _lead_sentence(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
+    """A one-sentence line of a report's review, ``一年来，我们…，…。`` (the time, then what
+    was done, then what came of it: no more parts), at most a heading's length, heads the
+    paragraphs after it when the paragraph right under it opens with a short lead sentence
+    of its own (``经济总量持续增长。…``) and the paragraph before ends its sentence: the
+    document shows its groups so. A line introducing a list (主要做了以下工作。) heads nothing."""
+    text = unit.text.rstrip(CLOSERS)
+    if prev is None or nxt is None or not LEAD_SENTENCE.match(text) or len(text) > MAX_HEADING + 1:
+        return False
+    if text[-1:] != "。" or HARD_PUNCT.search(text[:-1]) or len(re.split(r"[，,]", text[:-1])) != 3:
+        return False
+    if "以下" in text or "如下" in text:
+        return False
+    return ((prev.kind == "heading" or prev.kind == "body" and ends_sentence(prev.text))
+            and bool(LEAD_OPENING.match(nxt.text)) and not is_numbered(nxt.text))
 
 
 def _number_levels(units: list[Unit]) -> None:
