@@ -290,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", nargs="*", help="file numbers (e.g. 001 7) to score; default all")
     ap.add_argument("--half", choices=("dev", "held-out"), help="only this half")
-    ap.add_argument("--show", action="store_true", help="list every miss of the development half")
+    ap.add_argument("--show", action="store_true",
+                    help="list every miss of the development half (of both halves for a folder "
+                         "other than corpus-towns: a gathered folder is all development once scored)")
     ap.add_argument("--folder", default=str(TOWNS), help="the corpus-towns folder")
     args = ap.parse_args(argv)
     folder = Path(args.folder)
@@ -305,9 +307,11 @@ def main(argv: list[str] | None = None) -> int:
         truth = [t for t in truth if half(t.file) == args.half]
     scores = run(truth, folder)
     if args.show:
-        # only development misses: the held-out half is looked at through its scores
-        for miss in scores["dev"].misses:
-            print(f"[dev] {miss}")
+        # corpus-towns' held-out half is looked at only through its scores
+        shown = ("dev",) if folder.resolve() == TOWNS.resolve() else ("dev", "held-out")
+        for name in shown:
+            for miss in scores[name].misses:
+                print(f"[{name}] {miss}")
         print()
     print(table(scores))
     return 0

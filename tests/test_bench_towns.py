@@ -52,3 +52,19 @@ def test_scores_on_development_files():
     assert score.headings_hit / score.headings_real >= 0.65, score.misses  # 6 of 9 reached
     assert score.headings_found / score.headings_parsed >= 0.75, score.misses
     assert score.phrases_found == score.phrases, score.misses
+
+
+def test_show_lists_both_halves_of_a_gathered_folder(tmp_path, capsys):
+    # a gathered folder is development once scored; corpus-towns' held-out half is not shown
+    text = "青禾镇2023年工作总结\n一、经济发展\n全年完成投资3.2亿元。\n"
+    (tmp_path / "701-a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "702-b.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "truth.tsv").write_text(
+        "file\ttitle\ttown\tcounty\tcity\tprovince\tlevel\tyear\theadings\n"
+        "701-a.txt\t青禾镇2023年工作总结\t青禾镇\t\t\t\ttownship\t2021\t一、经济发展\n"
+        "702-b.txt\t青禾镇2023年工作总结\t青禾镇\t\t\t\ttownship\t2022\t一、经济发展\n",
+        encoding="utf-8")
+    assert towns.main(["--folder", str(tmp_path), "--show"]) == 0
+    out = capsys.readouterr().out
+    assert "[dev] 701-a.txt year: got 2023, truth 2021" in out
+    assert "[held-out] 702-b.txt year: got 2023, truth 2022" in out
