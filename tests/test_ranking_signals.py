@@ -43,7 +43,7 @@ def test_figures_count_up_to_figures_full(tmp_path):
     def passage(n: int) -> str:
         numbers = "".join(f"完成第{k + 1}批" for k in range(n))
         letters = "完成首批" * (ranking.FIGURES_FULL + 1 - n)  # the same length without a number
-        return f"垃圾分类{numbers}{letters}，{PAD}，{PAD}。"
+        return f"垃圾分类{numbers}{letters}，{PAD}，{PAD}，{PAD}。"  # longer than SHORT_CHARS: no brevity
 
     below, full, over = (passage(ranking.FIGURES_FULL - 1), passage(ranking.FIGURES_FULL),
                          passage(ranking.FIGURES_FULL + 1))
@@ -132,7 +132,7 @@ def test_a_term_near_the_start_gets_the_early_bonus(tmp_path, monkeypatch, at):
     EARLY_WEIGHT × idf × max(0, 1 − at / EARLY_CHARS) to the score (0.5, 30)."""
     assert (ranking.EARLY_WEIGHT, ranking.EARLY_CHARS) == (0.5, 30)
     prefix = (PAD * 3)[:at]  # no number, no sentence end: the first sentence is no lead sentence
-    passage = f"{prefix}垃圾分类，{PAD}，{PAD}。"
+    passage = f"{prefix}垃圾分类，{PAD}，{PAD}，{PAD}，{PAD}。"  # longer than SHORT_CHARS: not scaled down
     on = _scores(tmp_path, [passage], "垃圾分类")[passage]
     s = Searcher(tmp_path / "index")
     monkeypatch.setattr(ranking, "EARLY_WEIGHT", 0.0)
