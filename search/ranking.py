@@ -37,6 +37,9 @@ README "Ranking" lists them with the figures each one was measured at):
   ``BRIEF_SENTENCES`` sentences (``（七）着力保障和改善民生，不断增进民生福祉。坚持民生为大……。``:
   a numbered heading and the sentence restating it) is scaled by ``BRIEF_FACTOR``: the
   paragraphs that report what was done come first.
+* **topic** — the query's matches lean to a topic facet (its share among them is at
+  least ``TOPIC_LIFT`` times its share among all passages: 环境 → 环保): a passage of
+  that topic gets ``TOPIC_WEIGHT`` × the mean idf; 环境 in 营商环境 is another topic.
 * **inside a name** — a passage where every occurrence of a term is part of a longer
   proper name (三峡 in 重庆三峡学院: the term followed within ``NAME_GAP`` characters by
   学院, 大学, 公司 …) is scaled by ``NAME_FACTOR``: it names an institution, it is not
@@ -89,6 +92,8 @@ FIGURE_WEIGHT = 0.25  # × mean idf × min(1, numbers / FIGURES_FULL), body pass
 FIGURES_FULL = 3
 BRIEF_SENTENCES = 2  # a numbered body passage of at most this many sentences is a section lead
 BRIEF_FACTOR = 0.9  # a section lead's score × this
+TOPIC_WEIGHT = 0.25  # × mean idf, a passage of the topic facet the query's matches lean to
+TOPIC_LIFT = 2.5  # that topic's share among the matches ÷ its share among all passages, at least
 NAME_FACTOR = 0.5  # score × this when every occurrence of a term is inside a longer proper name
 NAME_GAP = 2  # characters between the term and the name's suffix, at most
 NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
@@ -166,6 +171,7 @@ class Ranker:
         self._saturation: np.ndarray | None = None
         self._row_weight: np.ndarray | None = None
         self._is_body: np.ndarray | None = None
+        self._topic_shares: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -367,6 +373,10 @@ class Ranker:
                 continue  # already counted as a word
             tf = self._text_frequencies(s, phrase, rows)
             scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + self.saturation()[rows])
+        if TOPIC_WEIGHT and idfs:
+            topic = self.leaning_topic(rows)
+            if topic is not None:  # before the rerank: it decides which rows the rerank looks at
+                scores += TOPIC_WEIGHT * float(np.mean(idfs)) * self.has_topic(rows, topic)
         bonus, factor = self._rerank(rows, scores, phrases, idfs, tier)
         scores = (scores + bonus) * factor
         return scores * self.row_weight()[rows]
@@ -419,6 +429,37 @@ class Ranker:
             bonus[members] = bonuses
             factor[members] = factors
         return bonus, factor
+
+    def topic_shares(self) -> np.ndarray:
+        """Per topic facet, the share of the live passages that carry it (once per generation)."""
+        if self._topic_shares is None:
+            t = self.table
+            bits = getattr(t, "topics", None)
+            names = getattr(t, "topic_names", ())
+            if bits is None or not len(names):
+                self._topic_shares = np.zeros(0)
+            else:
+                live = np.asarray(bits)[t.live_rows].astype(np.int64)
+                self._topic_shares = np.array([((live >> k) & 1).mean() if len(live) else 0.0
+                                               for k in range(len(names))])
+        return self._topic_shares
+
+    def leaning_topic(self, rows: np.ndarray) -> int | None:
+        """The topic facet (its bit) the matched ``rows`` lean to: the one whose share among
+        them is the highest multiple of its share among all passages, if that multiple is at
+        least ``TOPIC_LIFT`` (环境 → 环保: the matches about the environment outweigh those
+        about the business climate); None otherwise."""
+        shares = self.topic_shares()
+        if not len(shares) or not len(rows):
+            return None
+        bits = np.asarray(self.table.topics[rows]).astype(np.int64)
+        lift = np.array([((bits >> k) & 1).mean() / s if s > 0 else 0.0 for k, s in enumerate(shares.tolist())])
+        best = int(np.argmax(lift))
+        return best if lift[best] >= TOPIC_LIFT else None
+
+    def has_topic(self, rows: np.ndarray, topic: int) -> np.ndarray:
+        """Per row of ``rows``, 1.0 when it carries topic facet ``topic`` (its bit)."""
+        return ((np.asarray(self.table.topics[rows]).astype(np.int64) >> topic) & 1).astype(np.float64)
 
     def numbers(self, r: int, norm: str) -> int:
         """How many numbers passage ``r`` (normalized text ``norm``) holds, counted the
