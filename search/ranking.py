@@ -373,10 +373,8 @@ class Ranker:
                 continue  # already counted as a word
             tf = self._text_frequencies(s, phrase, rows)
             scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + self.saturation()[rows])
-        if TOPIC_WEIGHT and idfs:
-            topic = self.leaning_topic(rows)
-            if topic is not None:  # before the rerank: it decides which rows the rerank looks at
-                scores += TOPIC_WEIGHT * float(np.mean(idfs)) * self.has_topic(rows, topic)
+        if TOPIC_WEIGHT and idfs:  # before the rerank: it decides which rows the rerank looks at
+            scores += TOPIC_WEIGHT * float(np.mean(idfs)) * self.of_leaning_topic(rows)
         bonus, factor = self._rerank(rows, scores, phrases, idfs, tier)
         scores = (scores + bonus) * factor
         return scores * self.row_weight()[rows]
@@ -444,22 +442,22 @@ class Ranker:
                                                for k in range(len(names))])
         return self._topic_shares
 
-    def leaning_topic(self, rows: np.ndarray) -> int | None:
-        """The topic facet (its bit) the matched ``rows`` lean to: the one whose share among
-        them is the highest multiple of its share among all passages, if that multiple is at
-        least ``TOPIC_LIFT`` (环境 → 环保: the matches about the environment outweigh those
-        about the business climate); None otherwise."""
+    def of_leaning_topic(self, rows: np.ndarray) -> np.ndarray:
+        """Per row of ``rows`` (a query's matches), 1.0 when it carries the topic facet the
+        matches lean to: the one whose share among them is the highest multiple of its
+        share among all passages, if that multiple is at least ``TOPIC_LIFT`` (环境 → 环保:
+        the matches about the environment outweigh those about the business climate);
+        all 0.0 when they lean to none."""
         shares = self.topic_shares()
+        out = np.zeros(len(rows), dtype=np.float64)
         if not len(shares) or not len(rows):
-            return None
+            return out
         bits = np.asarray(self.table.topics[rows]).astype(np.int64)
-        lift = np.array([((bits >> k) & 1).mean() / s if s > 0 else 0.0 for k, s in enumerate(shares.tolist())])
-        best = int(np.argmax(lift))
-        return best if lift[best] >= TOPIC_LIFT else None
-
-    def has_topic(self, rows: np.ndarray, topic: int) -> np.ndarray:
-        """Per row of ``rows``, 1.0 when it carries topic facet ``topic`` (its bit)."""
-        return ((np.asarray(self.table.topics[rows]).astype(np.int64) >> topic) & 1).astype(np.float64)
+        lift = [float(((bits >> k) & 1).mean()) / s if s > 0 else 0.0 for k, s in enumerate(shares.tolist())]
+        best = max(range(len(lift)), key=lift.__getitem__)
+        if lift[best] >= TOPIC_LIFT:
+            out[:] = (bits >> best) & 1
+        return out
 
     def numbers(self, r: int, norm: str) -> int:
         """How many numbers passage ``r`` (normalized text ``norm``) holds, counted the
