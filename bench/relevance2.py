@@ -303,7 +303,10 @@ def answerable(need: dict) -> bool:
     return any(grade_of(v) >= RELEVANT for v in need.get("judgements", {}).values())
 
 
-def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_only: bool = False) -> None:
+def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_only: bool = False,
+           unjudged_out: list[dict] | None = None) -> None:
+    """Print the figures; ``unjudged_out`` (a list) receives, as blind pool lines, the
+    passages of our top 10s that no judge graded."""
     ours, theirs = {}, {}
     left_out = [n["id"] for n in needs if not answerable(n)]
     needs = [n for n in needs if answerable(n)]
@@ -313,7 +316,8 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
     for need in needs:
         j = need.get("judgements", {})
         depth = 3 * DEPTH if judged_only else DEPTH
-        mine = [k for k, _ in engine_keys(searcher, need, group, depth)]
+        mine_hits = engine_keys(searcher, need, group, depth)
+        mine = [k for k, _ in mine_hits]
         peers = [k for k, _ in peer_keys(peer, need, depth)]
         if judged_only:  # condensed lists: the unjudged passages left out, the next ones moving up
             mine, peers = [k for k in mine if k in j][:DEPTH], [k for k in peers if k in j][:DEPTH]
@@ -321,6 +325,10 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
         ours[need["id"]] = measures(mine, j)
         theirs[need["id"]] = measures(peers, j)
         unjudged["govsearch", need["half"]] += sum(1 for k in mine if k not in j)
+        if unjudged_out is not None:
+            unjudged_out += [{"need_id": need["id"], "need": need["need"], "q": need["q"],
+                              "filters": need.get("filters", {}), "key": k, "title": h.title, "section": h.section,
+                              "text": h.passage} for k, h in mine_hits if k in mine and k not in j]
         unjudged["bm25 peer", need["half"]] += sum(1 for k in peers if k not in j)
         if verbose:
             a, b = ours[need["id"]], theirs[need["id"]]
@@ -368,6 +376,9 @@ def main(argv=None) -> int:
     ap.add_argument("--half", choices=("tune", "held-out"), help="only this half of judged2 (and not the old set)")
     ap.add_argument("--snippets", action="store_true",
                     help="snippet cuts over every need's top 10: cut inside an enumeration, two-piece lengths")
+    ap.add_argument("--unjudged", metavar="FILE",
+                    help="append the passages of our top 10s that no judge graded to FILE (JSON lines need_id, need, "
+                         "q, filters, key, title, section, text: a blind pool for a further judge), once each")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a constant of search/ranking.py or search/tiers.py for this run (experiments)")
     args = ap.parse_args(argv)
@@ -411,7 +422,21 @@ def main(argv=None) -> int:
     add_extra_grades(needs, [Path(p) for p in args.extra_grades])
     if args.half:
         needs = [n for n in needs if n["half"] == args.half]
-    report(searcher, peer, needs, args.group, args.verbose, args.judged_only)
+    found: list[dict] | None = [] if args.unjudged else None
+    report(searcher, peer, needs, args.group, args.verbose, args.judged_only, found)
+    if args.unjudged:
+        path = Path(args.unjudged)
+        seen = set()
+        if path.exists():
+            seen = {(x["need_id"], x["key"]) for x in map(json.loads, filter(str.strip, path.read_text(
+                encoding="utf-8").splitlines()))}
+        new = [x for x in found if (x["need_id"], x["key"]) not in seen and not seen.add((x["need_id"], x["key"]))]
+        random.Random(19).shuffle(new)  # neither rank nor engine shows in the pool
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            for line in new:
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        print(f"{len(new)} unjudged passages added to {path}")
     if args.half:
         return 0
     old = load(JUDGED)

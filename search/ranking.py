@@ -37,6 +37,9 @@ README "Ranking" lists them with the figures each one was measured at):
   ``BRIEF_SENTENCES`` sentences (``（七）着力保障和改善民生，不断增进民生福祉。坚持民生为大……。``:
   a numbered heading and the sentence restating it) is scaled by ``BRIEF_FACTOR``: the
   paragraphs that report what was done come first.
+* **topic** — the query's matches lean to a topic facet (its share among them is at
+  least ``TOPIC_LIFT`` times its share among all passages: 环境 → 环保): a passage of
+  that topic gets ``TOPIC_WEIGHT`` × the mean idf; 环境 in 营商环境 is another topic.
 * **inside a name** — a passage where every occurrence of a term is part of a longer
   proper name (三峡 in 重庆三峡学院: the term followed within ``NAME_GAP`` characters by
   学院, 大学, 公司 …) is scaled by ``NAME_FACTOR``: it names an institution, it is not
@@ -72,8 +75,8 @@ LENGTH_FLOOR = 1.5  # passages shorter than this × the average length are norma
 PHRASE_WEIGHT = 1.0  # × idf, BM25 of each whole term as written (when it is not a single jieba word)
 CONTEXT_WEIGHT = 0.25  # × idf of each word named in the section path or title, at most once per word
 KIND_WEIGHTS = {"body": 1.0, "heading": 0.45, "title": 0.45, "caption": 0.4, "byline": 0.2}
-SHORT_CHARS = 50  # body passages shorter than this are scaled by (length / SHORT_CHARS) ** SHORT_POWER
-SHORT_POWER = 0.5
+SHORT_CHARS = 80  # body passages shorter than this are scaled by (length / SHORT_CHARS) ** SHORT_POWER
+SHORT_POWER = 0.35
 LEAD_WEIGHT = 2.0  # × idf of each term in the lead sentence of a body paragraph that goes on after it
 LEAD_ENDS = "。！？；：!?;:"
 LEAD_REST = 20  # characters the paragraph must go on after its lead sentence
@@ -89,6 +92,8 @@ FIGURE_WEIGHT = 0.25  # × mean idf × min(1, numbers / FIGURES_FULL), body pass
 FIGURES_FULL = 3
 BRIEF_SENTENCES = 2  # a numbered body passage of at most this many sentences is a section lead
 BRIEF_FACTOR = 0.9  # a section lead's score × this
+TOPIC_WEIGHT = 0.25  # × mean idf, a passage of the topic facet the query's matches lean to
+TOPIC_LIFT = 2.5  # that topic's share among the matches ÷ its share among all passages, at least
 NAME_FACTOR = 0.5  # score × this when every occurrence of a term is inside a longer proper name
 NAME_GAP = 2  # characters between the term and the name's suffix, at most
 NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
@@ -166,6 +171,7 @@ class Ranker:
         self._saturation: np.ndarray | None = None
         self._row_weight: np.ndarray | None = None
         self._is_body: np.ndarray | None = None
+        self._topic_shares: np.ndarray | None = None
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -367,6 +373,8 @@ class Ranker:
                 continue  # already counted as a word
             tf = self._text_frequencies(s, phrase, rows)
             scores += PHRASE_WEIGHT * s.idf * tf * (K1 + 1.0) / (tf + self.saturation()[rows])
+        if TOPIC_WEIGHT and idfs:  # before the rerank: it decides which rows the rerank looks at
+            scores += TOPIC_WEIGHT * float(np.mean(idfs)) * self.of_leaning_topic(rows)
         bonus, factor = self._rerank(rows, scores, phrases, idfs, tier)
         scores = (scores + bonus) * factor
         return scores * self.row_weight()[rows]
@@ -419,6 +427,37 @@ class Ranker:
             bonus[members] = bonuses
             factor[members] = factors
         return bonus, factor
+
+    def topic_shares(self) -> np.ndarray:
+        """Per topic facet, the share of the live passages that carry it (once per generation)."""
+        if self._topic_shares is None:
+            t = self.table
+            bits = getattr(t, "topics", None)
+            names = getattr(t, "topic_names", ())
+            if bits is None or not len(names):
+                self._topic_shares = np.zeros(0)
+            else:
+                live = np.asarray(bits)[t.live_rows].astype(np.int64)
+                self._topic_shares = np.array([((live >> k) & 1).mean() if len(live) else 0.0
+                                               for k in range(len(names))])
+        return self._topic_shares
+
+    def of_leaning_topic(self, rows: np.ndarray) -> np.ndarray:
+        """Per row of ``rows`` (a query's matches), 1.0 when it carries the topic facet the
+        matches lean to: the one whose share among them is the highest multiple of its
+        share among all passages, if that multiple is at least ``TOPIC_LIFT`` (环境 → 环保:
+        the matches about the environment outweigh those about the business climate);
+        all 0.0 when they lean to none."""
+        shares = self.topic_shares()
+        out = np.zeros(len(rows), dtype=np.float64)
+        if not len(shares) or not len(rows):
+            return out
+        bits = np.asarray(self.table.topics[rows]).astype(np.int64)
+        lift = [float(((bits >> k) & 1).mean()) / s if s > 0 else 0.0 for k, s in enumerate(shares.tolist())]
+        best = max(range(len(lift)), key=lift.__getitem__)
+        if lift[best] >= TOPIC_LIFT:
+            out[:] = (bits >> best) & 1
+        return out
 
     def numbers(self, r: int, norm: str) -> int:
         """How many numbers passage ``r`` (normalized text ``norm``) holds, counted the

@@ -142,3 +142,19 @@ def test_extra_grades_fill_only_ungraded_passages_of_answerable_needs(tmp_path):
     assert relevance2.add_extra_grades(needs, [one, two]) == 2
     assert needs[0]["judgements"] == {"a": [2, 2], "b": [1], "c": [2]}  # the first file that grades b counts
     assert needs[1]["judgements"] == {"a": [1, 0]}  # not answerable: left as it is
+
+
+def test_report_collects_the_unjudged_passages_of_our_top_10s(make_index, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(relevance2, "OUT", tmp_path / "out")
+    (tmp_path / "out").mkdir()
+    graded, other = "农村养老服务站建成投用。", "农村养老保险覆盖面扩大。"
+    s = make_index({"a.txt": f"戊镇工作报告\n\n{graded}\n\n{other}\n\n城市更新稳步推进。\n"})
+    key = next(k for k, h in relevance2.engine_keys(s, {"q": "农村养老"}, "none") if h.passage == graded)
+    need = {"id": "m001", "q": "农村养老", "need": "农村养老的做法", "kind": "phrase", "half": "tune",
+            "judgements": {key: [2, 2]}}
+    found: list[dict] = []
+    relevance2.report(s, relevance2.BM25Peer(s), [need], "none", False, unjudged_out=found)
+    assert "unjudged passages in the top 10s (counted as 0): tune half: govsearch 1" in capsys.readouterr().out
+    assert [x["text"] for x in found] == [other]  # the graded passage is not pooled again
+    assert set(found[0]) == {"need_id", "need", "q", "filters", "key", "title", "section", "text"}
+    assert found[0]["need_id"] == "m001" and found[0]["need"] == "农村养老的做法" and found[0]["key"] != key

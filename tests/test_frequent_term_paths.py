@@ -194,8 +194,10 @@ def test_kept_text_parts_give_the_scores_computed_afresh(counted, seed):
             rows = ranker.stats("耕地").rows  # the word's own rows
         words = ["耕地", "措施"][: rng.integers(1, 3)]
         assert np.array_equal(ranker.bm25f(rows, words), _reference_bm25f(t, ranker, rows, words))
+    from search import ranking
+
     weight = ranker.kind_weight()
-    short = np.minimum(1.0, t.length / 50) ** 0.5
+    short = np.minimum(1.0, t.length / ranking.SHORT_CHARS) ** ranking.SHORT_POWER
     assert np.array_equal(ranker.row_weight(), np.where(weight == 1.0, weight * short, weight))
 
 

@@ -43,7 +43,7 @@ def test_figures_count_up_to_figures_full(tmp_path):
     def passage(n: int) -> str:
         numbers = "".join(f"完成第{k + 1}批" for k in range(n))
         letters = "完成首批" * (ranking.FIGURES_FULL + 1 - n)  # the same length without a number
-        return f"垃圾分类{numbers}{letters}，{PAD}，{PAD}。"
+        return f"垃圾分类{numbers}{letters}，{PAD}，{PAD}，{PAD}。"  # longer than SHORT_CHARS: no brevity
 
     below, full, over = (passage(ranking.FIGURES_FULL - 1), passage(ranking.FIGURES_FULL),
                          passage(ranking.FIGURES_FULL + 1))
@@ -132,10 +132,45 @@ def test_a_term_near_the_start_gets_the_early_bonus(tmp_path, monkeypatch, at):
     EARLY_WEIGHT × idf × max(0, 1 − at / EARLY_CHARS) to the score (0.5, 30)."""
     assert (ranking.EARLY_WEIGHT, ranking.EARLY_CHARS) == (0.5, 30)
     prefix = (PAD * 3)[:at]  # no number, no sentence end: the first sentence is no lead sentence
-    passage = f"{prefix}垃圾分类，{PAD}，{PAD}。"
+    passage = f"{prefix}垃圾分类，{PAD}，{PAD}，{PAD}，{PAD}。"  # longer than SHORT_CHARS: not scaled down
     on = _scores(tmp_path, [passage], "垃圾分类")[passage]
     s = Searcher(tmp_path / "index")
     monkeypatch.setattr(ranking, "EARLY_WEIGHT", 0.0)
     off = s.search("垃圾分类").hits[0].score
     idf = s._ranker.stats("垃圾分类").idf
     assert on - off == pytest.approx(0.5 * idf * max(0.0, 1 - at / 30), abs=2e-4)
+
+
+def _topic_corpus(tmp_path, fillers: int):
+    """Two passages holding 环境: one about environmental protection (topic 环保 by the
+    lexicon: 环境保护, 污染), one about the business climate (no topic); ``fillers``
+    passages without 环境 and without any topic."""
+    green = f"环境保护持续加强，污染治理成效明显，{PAD}，{PAD}，{PAD}。"
+    climate = f"营商环境持续优化，市场活力不断释放，{PAD}，{PAD}，{PAD}。"
+    filler = [f"第{k}项工作，{PAD}，{PAD}。" for k in range(fillers)]
+    text = "丁镇工作报告\n\n" + "\n\n".join([green, climate, *filler]) + "\n"
+    root = tmp_path / f"f{fillers}"
+    build(write_corpus(root / "corpus", {"a.txt": text}), root / "index")
+    return Searcher(root / "index"), green, climate
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_passage_of_the_topic_the_matches_lean_to_gets_the_topic_bonus(tmp_path, monkeypatch, on):
+    """The matches of 环境 are the two passages holding it; 环保's share among them ÷ its
+    share among all live passages is (1 / 2) ÷ (1 / N) = N / 2. With N / 2 = TOPIC_LIFT the
+    green passage gets TOPIC_WEIGHT × idf, one passage fewer and it gets nothing."""
+    assert (ranking.TOPIC_WEIGHT, ranking.TOPIC_LIFT) == (0.25, 2.5)
+    probe, _, _ = _topic_corpus(tmp_path, 0)
+    base = probe._current().count  # the live passages without fillers (the title's too)
+    wanted = int(2 * ranking.TOPIC_LIFT) - (0 if on else 1)  # N
+    s, green, climate = _topic_corpus(tmp_path, wanted - base)
+    t = s._current()
+    assert t.count == wanted
+    hits = {h.passage: h for h in s.search("环境", page_size=10).hits}
+    assert hits[green].topics == ["环保"] and hits[climate].topics == []
+    with_bonus = hits[green].score
+    monkeypatch.setattr(ranking, "TOPIC_WEIGHT", 0.0)
+    without = {h.passage: h.score for h in s.search("环境", page_size=10).hits}
+    idf = s._ranker.stats("环境").idf
+    assert with_bonus - without[green] == pytest.approx(0.25 * idf if on else 0.0, abs=2e-4)
+    assert hits[climate].score == pytest.approx(without[climate], abs=1e-4)  # not of the topic: never

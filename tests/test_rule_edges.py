@@ -31,7 +31,8 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 LEAD_MAX = 30
 LEAD_REST = 20
-SHORT_CHARS = 50
+SHORT_CHARS = 80
+SHORT_POWER = 0.35
 
 ANALYZER = Analyzer()
 # Chinese filler without any punctuation: no clause boundary, no sentence end
@@ -120,8 +121,8 @@ def test_snippet_max_a_text_of_exactly_snippet_max_characters_is_shown_whole():
 def test_heading_weight_keeps_a_heading_below_a_short_body_passage_saying_the_same(make_index):
     # a 25-character numbered heading naming the phrase, and a 15-character body passage
     # naming it once in another report: the heading weight (0.45) is below what brevity
-    # leaves the short body passage ((15 / SHORT_CHARS) ** 0.5 = 0.55); weighed like a
-    # body passage the heading would be first ((25 / SHORT_CHARS) ** 0.5 = 0.71)
+    # leaves the short body passage ((15 / SHORT_CHARS) ** SHORT_POWER = 0.56); weighed like a
+    # body passage the heading would be first ((25 / SHORT_CHARS) ** SHORT_POWER = 0.67)
     heading = "一、加快发展新质生产力推动传统产业转型升级提质增效"
     body = "新质生产力发展较快，成效明显。"
     searcher = make_index({
@@ -140,13 +141,16 @@ def test_short_chars_a_body_passage_of_exactly_short_chars_is_not_scaled_down(ma
     def passage(n: int) -> str:
         return ("五星支部" + FILL * 10)[:n] + "。"  # n characters once normalized
 
+    half = SHORT_CHARS // 2
     files = {f"{n}.txt": f"某某镇2022年政府工作报告\n\n{passage(n)}\n\n{FILL * 80}\n"
-             for n in (SHORT_CHARS - 1, SHORT_CHARS, SHORT_CHARS + 1)}
+             for n in (half, SHORT_CHARS - 1, SHORT_CHARS, SHORT_CHARS + 1)}
     searcher = make_index(files)
     score = {len(normalize(h.passage)): h.score for h in searcher.search("五星支部", page_size=10).hits}
     assert score[SHORT_CHARS] == pytest.approx(score[SHORT_CHARS + 1], rel=1e-3)
-    assert score[SHORT_CHARS - 1] == pytest.approx(score[SHORT_CHARS] * ((SHORT_CHARS - 1) / SHORT_CHARS) ** 0.5,
-                                                   rel=1e-3)
+    assert score[SHORT_CHARS - 1] == pytest.approx(
+        score[SHORT_CHARS] * ((SHORT_CHARS - 1) / SHORT_CHARS) ** SHORT_POWER, rel=1e-3)
+    # half as long: × 0.5 ** SHORT_POWER = 0.785 (the power 0.5 would give 0.707)
+    assert score[half] == pytest.approx(score[SHORT_CHARS] * (half / SHORT_CHARS) ** SHORT_POWER, rel=1e-3)
 
 
 def test_lead_rest_a_paragraph_going_on_exactly_lead_rest_characters_has_a_lead():
