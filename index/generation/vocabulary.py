@@ -393,6 +393,15 @@ class VocabularyBuilder:
         self._pending, self._pending_chars, self._pending_norms, self._pending_words = [], 0, set(), {}
         if self.table is not None:
             changed = self.table.apply(self.delta)
+            in_place = self._in_place(changed, gen)
+            if in_place is not None:
+                freq, kinds, arrays = in_place
+                assist_tables.write(gen, arrays)
+                _write_vocabulary(gen, {}, freq, kinds, keep_json=True)
+                for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced
+                    (gen / name).unlink(missing_ok=True)
+                self.table.write(gen)
+                return len(freq)
             updated = self._updated_table(changed)
             table = self.table
         else:
@@ -429,6 +438,58 @@ class VocabularyBuilder:
         table.write(gen)
         return len(terms)
 
+
+    def _in_place(self, changed: dict[str, tuple[int, int, int]], gen: Path):
+        """When the update adds and drops no term: (frequencies, kinds, every array of the
+        query-assistance tables) — the previous generation's, with the entries of the
+        ``changed`` terms made again, each found through the previous tables' term index
+        (the vocabulary is never read whole, the terms and their pinyin stay the previous
+        generation's files). None when a term is added or dropped, when a term of Chinese
+        characters has an empty reading (made again, as :meth:`_updated_table` does), or
+        when the previous generation's vocabulary and tables are not of this version, are
+        not hard-linked into ``gen`` or do not agree: then the table is made by difference
+        from the whole previous vocabulary."""
+        prev, previous = self._previous_assist, self.previous
+        if prev is None or previous is None or prev.get("tags.data") is None or prev.get("term.h") is None:
+            return None
+        try:
+            with gzip.open(previous / VOCABULARY) as f:  # the header only: is it of this version
+                head = f.read(32)
+            if not head.startswith(b'{"version":%d,' % VERSION):
+                return None
+            if not os.path.samefile(gen / VOCABULARY, previous / VOCABULARY):
+                return None
+            old = np.load(previous / VOCABULARY_FREQ, allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        freq, kinds = np.array(prev["freq"], dtype=np.int64), np.array(prev["kinds"], dtype=np.int64)
+        if old.shape != (len(freq), 2) or not (np.array_equal(old[:, 0], freq) and np.array_equal(old[:, 1], kinds)):
+            return None
+        data, offsets = prev["terms.data"], prev["terms.offsets"]
+
+        def term_at(i: int) -> str:
+            return data[int(offsets[i]) : int(offsets[i + 1])].tobytes().decode("utf-8")
+
+        empty = np.flatnonzero(np.diff(prev["pinyin.offsets"]) == 0)
+        if any(_ALL_CJK.match(term_at(int(i))) for i in empty):
+            return None
+        index = keyindex.KeyIndex.of_arrays(prev["term.h"], prev["term.i"])
+        for term, counts in changed.items():
+            entry = self._entry(term, *counts)
+            at = [i for i in index.get(term) if term_at(i) == term]
+            if not at:
+                if entry is None:
+                    continue
+                return None  # a new term
+            if entry is None:
+                return None  # a dropped term
+            freq[at[0]], kinds[at[0]] = entry
+        readings = self._readings or pinyin_readings.arrays()
+        arrays = {name: readings.get(name, a) for name, a in prev.items()}  # mapped: written, never changed
+        if set(readings) - set(arrays):
+            return None
+        arrays["freq"], arrays["kinds"] = freq, kinds
+        return freq, kinds, arrays
 
     def _kept_vocabulary(self, gen: Path, terms: list[str], pinyin: list[str]) -> bool:
         """Whether ``gen``'s ``vocabulary.json.gz`` is the previous generation's (hard-linked
