@@ -210,6 +210,7 @@ def index_group():
       govsearch index build --corpus corpus          # the first time, or to start over
       govsearch index update                          # after adding, changing or removing reports
       govsearch index stats                           # reports, places, levels and years it holds
+      govsearch index check                           # every file read and checked against its manifest
       govsearch index pull writer:/srv/govsearch/index   # a read replica takes the writer's live index
       govsearch index build --corpus /data/reports --index /srv/govsearch/index --workers 2
     """

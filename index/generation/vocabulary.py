@@ -24,8 +24,10 @@ Three files go into the generation folder:
   terms with other characters) in the JSON, ``freq`` and ``kinds`` (bit flags,
   :data:`WORD` …) as the two columns of the array, sorted by term. Apart because an
   update that adds and drops no term changes only the counts: the JSON (15 MB at 100 MB
-  of reports, half a CPU-second to write) stays the previous generation's, hard-linked;
-  a table of version 1 (all four columns in the JSON) is still read;
+  of reports, half a CPU-second to write) stays the previous generation's, hard-linked,
+  and is not even read (the changed terms are found through the previous
+  query-assistance tables' term index); a table of version 1 (all four columns in the
+  JSON) is still read;
 * ``vocabulary-counts.npy`` and ``vocabulary-counts.terms``: the raw passage counts of
   every candidate term (as a word, a heading piece and a phrase, before the thresholds;
   one row per term, the terms one a line), so that ``index update`` starts from them,
