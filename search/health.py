@@ -165,6 +165,7 @@ class HealthCheck:
                         exc = IndexDamaged(f"the index file {gen / name} is damaged: its checksum differs from the "
                                            "one written (same size, other bytes)", fix="repair")
                         self._sweep_bad = (_signature(gen), exc)
+                        store.forget_verified(gen)  # the next update reads everything and repairs it
                         state[2:] = [(i + 1) % len(files), 0, 0]
                         raise exc
                     i, offset, crc = (i + 1) % len(files), 0, 0

@@ -65,6 +65,20 @@ def test_links_to_devices_and_out_of_the_corpus_are_not_followed(tmp_path):
     assert "zero.txt" in dict(anywhere[1]) and "device" in dict(anywhere[1])["zero.txt"]  # still never read
 
 
+@posix_only
+def test_a_sibling_folder_whose_name_starts_with_the_corpus_name_is_outside(tmp_path):
+    """"Inside the corpus" is a path below the corpus folder, not any path that starts
+    with the same characters (c-old beside c)."""
+    sibling = write_corpus(tmp_path / "c-old", {"old.txt": B, "d/x.txt": B})
+    corpus = write_corpus(tmp_path / "c", {"a.txt": A})
+    (corpus / "old.txt").symlink_to(sibling / "old.txt")
+    (corpus / "d").symlink_to(sibling / "d", target_is_directory=True)
+    (corpus / "self.txt").symlink_to(corpus / "a.txt")
+    files, skipped = walk_corpus(corpus)
+    assert [s.relpath for s in files] == ["a.txt", "self.txt"]
+    assert "outside the corpus" in dict(skipped)["old.txt"] and "outside the corpus" in dict(skipped)["d"]
+
+
 def test_files_over_the_size_cap_are_skipped_with_the_reason(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"a.txt": A, "big.txt": A + "全镇人居环境持续改善。" * 4000})
     report = build(corpus, tmp_path / "i", walk=WalkOptions(max_file_mb=0.1))

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import REAL_CORPUS, write_corpus
 from govsearch.cli import main
 from index import build, update
-from index.reading.places import Gazetteer
+from index.reading.places import Gazetteer, Place
 from search.engine import Searcher
 
 PLACE_KEYS = ("town", "county", "city", "province", "level")
@@ -312,3 +312,22 @@ def test_real_manifest_region_and_level_are_used(real_places):
     missing = [n for n in report.notes if "no file" in n]
     assert len(missing) == 321 - len(REAL_FILES)
     assert any("'beijing_2026_gwr.txt'" in n for n in missing)
+
+
+def test_local_lines_add_only_towns_not_already_under_their_county():
+    """places.txt's lines (``county: town town``) add the towns a county does not list
+    yet: its national towns and those of an earlier local line count; a county named
+    twice nationally, or not at all, becomes a local county of its own."""
+    national = ("41 河南省 henan\n4101 郑州市\n"
+                "410182 荥阳市 | 001京城路街道 101乔楼镇\n"
+                "410183 新密市 | 101城关镇\n410283 新密市 | 101别的镇\n")
+    local = "荥阳市: 乔楼镇 广武镇\n荥阳市: 广武镇 王村镇\n新密市: 米村镇\n白云县: 甲镇\n"
+    g = Gazetteer.parse(national, local)
+    below = {}
+    for place in g.places.values():
+        if place.parent is not None:
+            below.setdefault(place.parent, []).append(place.name)
+    assert sorted(below["410182"]) == sorted(["京城路街道", "乔楼镇", "广武镇", "王村镇"])  # each once
+    assert [g.places[c].level for c in g.by_name["新密市"]].count("county") == 3  # two national, one local
+    assert below["L3"] == ["米村镇"] and below["L4"] == ["甲镇"]
+    assert g.places["L4"] == Place("L4", "白云县", "county", None)

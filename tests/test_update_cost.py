@@ -255,3 +255,78 @@ def test_terms_added_and_dropped_at_both_ends_of_the_vocabulary_equal_a_fresh_bu
             (corpus / "r6.txt").unlink()
         else:
             assert updated["terms"] == first
+
+
+def _same_tables(a, b) -> bool:
+    import numpy as np
+
+    from index.generation.assist_tables import AssistTables
+
+    ta, tb = AssistTables(a), AssistTables(b)
+    return dict(ta.items()).keys() == dict(tb.items()).keys() and \
+        all(np.array_equal(x, tb[name]) for name, x in ta.items())
+
+
+def test_an_update_that_adds_no_term_keeps_the_vocabulary_json_and_writes_the_counts(built, tmp_path, monkeypatch):
+    """The terms and their pinyin (the 15 MB JSON at 100 MB of reports) stay the previous
+    generation's file, hard-linked, and are never read whole: the changed terms are found
+    through the previous tables' term index; the new counts are written apart; the table
+    and the query-assistance tables read back are a fresh build's. A change that adds a
+    term makes the table by difference from the whole previous one and writes the JSON."""
+    from index.generation import vocabulary
+    from index.generation.vocabulary import VOCABULARY, VOCABULARY_FREQ
+
+    corpus, index = built
+    before = store.current_generation(index)
+    whole = []
+    real = vocabulary.VocabularyBuilder._updated_table
+    monkeypatch.setattr(vocabulary.VocabularyBuilder, "_updated_table",
+                        lambda self, changed: whole.append(1) or real(self, changed))
+    path = corpus / "r1.txt"  # a heading twice: its frequency changes, no term comes or goes
+    path.write_text(path.read_text(encoding="utf-8").replace("一、党建引领", "一、党建引领\n\n二、党建引领"),
+                    encoding="utf-8")
+    update(corpus, index, workers=1)
+    gen = store.current_generation(index)
+    assert gen != before and whole == []
+    assert os.path.samefile(gen / VOCABULARY, before / VOCABULARY)
+    assert not os.path.samefile(gen / VOCABULARY_FREQ, before / VOCABULARY_FREQ)
+    assert read_vocabulary(gen)["terms"] == read_vocabulary(before)["terms"]
+    assert read_vocabulary(gen)["freq"] != read_vocabulary(before)["freq"]
+    fresh = tmp_path / "fresh"
+    build(corpus, fresh, workers=1)
+    assert read_vocabulary(gen) == read_vocabulary(store.current_generation(fresh))
+    assert _same_tables(gen, store.current_generation(fresh))
+
+    (corpus / "r6.txt").write_text("新华镇工作总结\n\n一、丁丁\n\n丁丁龘龘。\n\n二、龘龘\n\n龘龘丁丁。\n", encoding="utf-8")
+    update(corpus, index, workers=1)
+    newer = store.current_generation(index)
+    assert not os.path.samefile(newer / VOCABULARY, gen / VOCABULARY) and whole == [1]
+    assert "龘龘" in read_vocabulary(newer)["terms"]
+    build(corpus, fresh, workers=1)
+    assert read_vocabulary(newer) == read_vocabulary(store.current_generation(fresh))
+    assert _same_tables(newer, store.current_generation(fresh))
+
+
+def test_a_vocabulary_of_version_1_is_read_and_replaced(built):
+    """An index written before the counts had a file of their own: its table is read (the
+    search side, and an update starting from it), and the next update writes both files."""
+    import gzip
+    import json
+
+    from index.generation.vocabulary import VOCABULARY, VOCABULARY_FREQ
+
+    corpus, index = built
+    gen = store.current_generation(index)
+    table = read_vocabulary(gen)
+    (gen / VOCABULARY).unlink()
+    (gen / VOCABULARY).write_bytes(gzip.compress(json.dumps(dict(table, version=1), ensure_ascii=False).encode()))
+    (gen / VOCABULARY_FREQ).unlink()
+    assert read_vocabulary(gen) == dict(table, version=1)
+    store.write_manifest(gen)
+    path = corpus / "r1.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("万人助万企。", "万人助万企！"), encoding="utf-8")
+    update(corpus, index, workers=1)
+    new = store.current_generation(index)
+    assert new != gen and (new / VOCABULARY_FREQ).is_file()
+    assert not os.path.samefile(new / VOCABULARY, gen / VOCABULARY)
+    assert read_vocabulary(new)["terms"] == table["terms"]

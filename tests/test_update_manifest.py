@@ -63,6 +63,7 @@ def test_an_update_reads_each_file_of_the_previous_generation_once(tmp_path, mon
     before = store.current_generation(index_dir)
     monkeypatch.setenv(store.CHECKSUMS_ENV, "1")
     monkeypatch.setattr(store, "_UPDATE_CHECKED", {})
+    (index_dir / store.VERIFIED).unlink()  # no record of verified files (tests/test_verified_record.py)
     (corpus / "b.txt").write_text(REPORTS["b.txt"] + "新增一句。\n", encoding="utf-8")
     read = []
     real = store.file_crc32

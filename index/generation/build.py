@@ -651,8 +651,10 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
             if incremental and live is not None:
+                store.trust_verified(live)
                 quick = _quick_nothing_changed(index_dir, corpus, live, info, stamp, walked, notes)
                 if quick is not None:
+                    store.record_verified(live)
                     store.record_last_build(index_dir, "ok", quick.mode, live.name)
                     quick.seconds = round(time.perf_counter() - started, 3)
                     return quick
@@ -697,11 +699,13 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                 _discard(gen)
                 report.generation = previous.name
                 report.notes.append(f"nothing changed since {previous.name}: the index stays as it is")
+                store.record_verified(previous)
                 store.record_last_build(index_dir, "ok", report.mode, previous.name)
             else:
                 store.switch_to(index_dir, gen)
                 store.record_last_build(index_dir, "ok", report.mode, gen.name)
                 store.remove_old_generations(index_dir, previous=live.name if live is not None else None)
+                store.record_verified(gen)
     except KeyboardInterrupt as exc:
         live_now = _live_name(index_dir)
         if "gen" in locals() and live_now == gen.name:

@@ -115,8 +115,21 @@ def write_manifest(gen: Path, previous: Path | None = None) -> None:
             st = p.stat()
             files[p.name] = st.st_size
             crc = known.get(p.name, {}).get(_stat_key(st))
-            crcs[p.name] = crc if crc is not None else file_crc32(p)
+            if crc is None:
+                crc = file_crc32(p)
+                _remember_crc(p, st, crc)
+            elif previous is not None:
+                _carry_checked(previous / p.name, p, st)
+            crcs[p.name] = crc
     write_json(gen / MANIFEST, {"files": files, "crc32": crcs})
+
+
+def _carry_checked(old: Path, new: Path, st: os.stat_result) -> None:
+    """A file linked from the previous generation is checked in the new one when this
+    process checked it there and it is the same inode, size and modification time."""
+    hit = _UPDATE_CHECKED.get(str(old))
+    if hit is not None and hit[0][:4] == _stat_key(st)[:4] and (hit[0][4] == st.st_ctime_ns or st.st_nlink > hit[1]):
+        _UPDATE_CHECKED[str(new)] = (_stat_key(st), st.st_nlink, hit[2])
 
 
 def _linked_crcs(previous: Path | None) -> dict[str, dict[tuple, int]]:
@@ -166,17 +179,126 @@ _UPDATE_CHECKED: dict[str, tuple[tuple, int, int]] = {}
 def _checked_crc32(path: Path, st: os.stat_result) -> int:
     """:func:`file_crc32` of ``path`` (whose ``stat`` is ``st``), read once a process
     for an update while it is unchanged since."""
-    key, hit = str(path), _UPDATE_CHECKED.get(str(path))
+    hit = _UPDATE_CHECKED.get(str(path))
     if hit is not None:
         was, links, crc = hit
         now = _stat_key(st)
         if now[:-1] == was[:-1] and (now[-1] == was[-1] or st.st_nlink > links):
             return crc
     crc = file_crc32(path)
-    after = os.stat(path)
-    if _stat_key(after) == _stat_key(st):
-        _UPDATE_CHECKED[key] = (_stat_key(st), st.st_nlink, crc)
+    _remember_crc(path, st, crc)
     return crc
+
+
+def _remember_crc(path: Path, st: os.stat_result, crc: int) -> None:
+    """Note that ``path``, whose ``stat`` was ``st`` before it was read, has the bytes of
+    CRC-32 ``crc``, unless it changed while it was read."""
+    if _stat_key(os.stat(path)) == _stat_key(st):
+        _UPDATE_CHECKED[str(path)] = (_stat_key(st), st.st_nlink, crc)
+
+
+# The live generation's files as an update or build last verified them
+# (``<index>/verified.json``): each file's stat key (inode, device, size, mtime, ctime)
+# when its bytes were read through and found equal to the manifest's CRC-32, or written
+# and checksummed. The next update trusts a file whose stat key is still that one
+# instead of reading it again: any write to a file, or its time set back, moves its
+# ctime, which no one can set back. What it cannot see is damage that moves no time
+# (bit rot, a write to the raw device): ``govsearch index check`` reads every file, the
+# server's checksum sweep reads the generation a slice per poll, and a query reads a
+# Whoosh segment or an assistance table through before it first uses it; each one that
+# finds damage drops the record (:func:`forget_verified`), so the next update reads
+# everything and repairs it.
+VERIFIED = "verified.json"
+
+
+def _verified_record(gen: Path) -> dict[str, list]:
+    """name → [inode, device, size, mtime_ns, ctime_ns, CRC-32] of the files of ``gen``
+    as last verified, {} when there is no sound record for it."""
+    try:
+        data = read_json(gen.parent / VERIFIED)
+        if data.get("generation") != gen.name:
+            return {}
+        files = {name: [int(v) for v in key] for name, key in data["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    return {name: key for name, key in files.items() if len(key) == 6}
+
+
+def trust_verified(gen: Path) -> int:
+    """Take as checked, for this update process, every file of ``gen`` whose stat key is
+    the one recorded when its bytes were last verified and whose CRC-32 there is the
+    manifest's: :func:`check_unchanged_since_manifest` and the other checks of an update
+    then do not read it again. Return how many files were taken."""
+    record = _verified_record(gen)
+    if not record:
+        return 0
+    try:
+        manifest = read_manifest(gen)
+    except IndexDamaged:
+        return 0
+    if manifest is None:
+        return 0
+    taken = 0
+    for name, crc in manifest["crc32"].items():
+        key = record.get(name)
+        if key is None or crc is None or key[5] != crc or manifest["files"].get(name) != key[2]:
+            continue
+        path = gen / name
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if list(_stat_key(st)) == key[:5]:
+            _UPDATE_CHECKED[str(path)] = (_stat_key(st), st.st_nlink, crc)
+            taken += 1
+    return taken
+
+
+def record_verified(gen: Path) -> None:
+    """Write ``<index>/verified.json`` for ``gen`` (the live generation, at the end of a
+    build or update holding the build lock): the files whose bytes this process read
+    through or wrote and checksummed, equal to the manifest, with their stat key now.
+    A file whose link count changed since (the update's links into a new generation,
+    the removal of an old one) keeps its record; any other change of its stat leaves it
+    out, to be read through by the next update. Never fails the command."""
+    try:
+        manifest = read_manifest(gen)
+        if manifest is None:
+            return
+        files = {}
+        for name, crc in manifest["crc32"].items():
+            hit = _UPDATE_CHECKED.get(str(gen / name))
+            if hit is None or crc is None or hit[2] != crc:
+                continue
+            st = (gen / name).stat()
+            now = _stat_key(st)
+            was, links, _ = hit
+            if now[:-1] == was[:-1] and (now[-1] == was[-1] or st.st_nlink != links):
+                files[name] = [*now, crc]
+        old = gen.parent / VERIFIED
+        try:
+            if read_json(old) == {"generation": gen.name, "files": files}:
+                return
+        except (OSError, ValueError):
+            pass
+        write_json(old, {"generation": gen.name, "files": files})
+    except (OSError, IndexDamaged):
+        pass
+
+
+def forget_verified(gen: Path) -> None:
+    """Drop the record of ``gen``'s verified files (a file of it was found damaged): the
+    next update reads every file through and repairs the generation (in this process
+    too: what it took as checked in ``gen`` is forgotten)."""
+    inside = os.path.join(str(gen), "")
+    for key in [k for k in _UPDATE_CHECKED if k.startswith(inside)]:
+        del _UPDATE_CHECKED[key]
+    path = gen.parent / VERIFIED
+    try:
+        if read_json(path).get("generation") == gen.name:
+            path.unlink()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def file_crc32(path: Path) -> int:
@@ -238,6 +360,7 @@ def check_file_sizes(gen: Path, checksums: bool = False, only: tuple[str, ...] |
             except OSError as exc:
                 raise IndexDamaged(f"{gen / name} cannot be read: {exc.strerror or exc}") from None
             if actual != expected:
+                forget_verified(gen)
                 raise IndexDamaged(f"{gen / name} is damaged: its checksum differs from the one written "
                                    "(same size, other bytes)")
     return list(files)
@@ -305,6 +428,22 @@ def verify_generation(gen: Path) -> None:
                 raise IndexDamaged(f"{path} cannot be read: {exc}") from None
 
 
+def check_index(index_dir: Path) -> tuple[Path, int, int]:
+    """Read every file of the live generation through and check it against the manifest
+    (size and CRC-32; JSON records parse), trusting no record of an earlier check: what
+    ``govsearch index check`` runs. Raise :class:`IndexDamaged` naming the first damaged
+    file (and drop the record of verified files, so that the next update reads every
+    file and repairs it); return the generation, its number of files and bytes."""
+    gen = current_generation(index_dir)
+    try:
+        verify_generation(gen)
+    except IndexDamaged as exc:
+        forget_verified(gen)
+        raise IndexDamaged(exc.message, fix="repair") from None
+    manifest = read_manifest(gen) or {"files": {}}
+    return gen, len(manifest["files"]), sum(manifest["files"].values())
+
+
 def check_unchanged_since_manifest(gen: Path, checksums: bool | None = None) -> None:
     """:func:`verify_generation` for an update, by the manifest's sizes and checksums.
     ``checksums`` (default: :func:`verify_checksums`, the setting that opening a
@@ -338,6 +477,7 @@ def check_unchanged_since_manifest(gen: Path, checksums: bool | None = None) -> 
             except OSError as exc:
                 raise IndexDamaged(f"{path} cannot be read: {exc.strerror or exc}") from None
             if actual != crcs[name]:
+                forget_verified(gen)
                 raise IndexDamaged(f"{path} is damaged: its checksum differs from the one written "
                                    "(same size, other bytes)")
     for name in (BUILD_INFO, DOCUMENTS):

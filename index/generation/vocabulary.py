@@ -18,10 +18,16 @@ pypinyin, whose phrase dictionary reads polyphones by the word (银行 = yin han
 
 Three files go into the generation folder:
 
-* ``vocabulary.json.gz``: the table the search side loads (gzip: read only when a query
-  needs query assistance) — columns ``terms``, ``freq``,
-  ``kinds`` (bit flags, :data:`WORD` …) and ``pinyin`` (syllables separated by spaces,
-  empty for terms with other characters), sorted by term;
+* ``vocabulary.json.gz`` and ``vocabulary-freq.npy``: the table the search side loads
+  (read only when a query needs query assistance and the tables derived from it are
+  missing) — columns ``terms`` and ``pinyin`` (syllables separated by spaces, empty for
+  terms with other characters) in the JSON, ``freq`` and ``kinds`` (bit flags,
+  :data:`WORD` …) as the two columns of the array, sorted by term. Apart because an
+  update that adds and drops no term changes only the counts: the JSON (15 MB at 100 MB
+  of reports, half a CPU-second to write) stays the previous generation's, hard-linked,
+  and is not even read (the changed terms are found through the previous
+  query-assistance tables' term index); a table of version 1 (all four columns in the
+  JSON) is still read;
 * ``vocabulary-counts.npy`` and ``vocabulary-counts.terms``: the raw passage counts of
   every candidate term (as a word, a heading piece and a phrase, before the thresholds;
   one row per term, the terms one a line), so that ``index update`` starts from them,
@@ -49,10 +55,11 @@ from index.generation import assist_tables, keyindex, pinyin_readings
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
+VOCABULARY_FREQ = "vocabulary-freq.npy"  # (terms, 2) int64: freq, kinds
 COUNTS = "vocabulary-counts.npy"  # the counts, one row per term
 COUNT_TERMS = "vocabulary-counts.terms"  # the terms, one a line after a header line
 COUNTS_MAGIC = "govsearch-vocabulary-counts"
-VERSION = 1
+VERSION = 2
 COUNTS_VERSION = 2
 KINDS = ("w", "h", "p")  # word, heading piece, phrase candidate
 
@@ -388,6 +395,15 @@ class VocabularyBuilder:
         self._pending, self._pending_chars, self._pending_norms, self._pending_words = [], 0, set(), {}
         if self.table is not None:
             changed = self.table.apply(self.delta)
+            in_place = self._in_place(changed, gen)
+            if in_place is not None:
+                freq, kinds, arrays = in_place
+                assist_tables.write(gen, arrays)
+                _write_vocabulary(gen, {}, freq, kinds, keep_json=True)
+                for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced
+                    (gen / name).unlink(missing_ok=True)
+                self.table.write(gen)
+                return len(freq)
             updated = self._updated_table(changed)
             table = self.table
         else:
@@ -403,7 +419,7 @@ class VocabularyBuilder:
             del totals
         terms, freq, kinds, known = updated
         del updated
-        data = {"version": VERSION, "terms": terms, "freq": freq, "kinds": kinds}
+        data = {"version": VERSION, "terms": terms}
         to_read = sum(1 for t, p in zip(terms, known) if p is None and _ALL_CJK.match(t))  # the others have none
         if apart(to_read):
             # many new terms: no previous table to reuse; the tables are made and written apart
@@ -418,13 +434,78 @@ class VocabularyBuilder:
                                             assist_tables.pos_tags(terms, self._tags_cache), readings)
             assist_tables.write(gen, arrays)
             del arrays
-        _write_atomic(gen / VOCABULARY, gzip.compress(
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
+        _write_vocabulary(gen, data, freq, kinds, self._kept_vocabulary(gen, terms, data["pinyin"]))
         for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced, never written through
             (gen / name).unlink(missing_ok=True)
         table.write(gen)
         return len(terms)
 
+
+    def _in_place(self, changed: dict[str, tuple[int, int, int]], gen: Path):
+        """When the update adds and drops no term: (frequencies, kinds, every array of the
+        query-assistance tables) — the previous generation's, with the entries of the
+        ``changed`` terms made again, each found through the previous tables' term index
+        (the vocabulary is never read whole, the terms and their pinyin stay the previous
+        generation's files). None when a term is added or dropped, when a term of Chinese
+        characters has an empty reading (made again, as :meth:`_updated_table` does), or
+        when the previous generation's vocabulary and tables are not of this version, are
+        not hard-linked into ``gen`` or do not agree: then the table is made by difference
+        from the whole previous vocabulary."""
+        prev, previous = self._previous_assist, self.previous
+        if prev is None or previous is None or prev.get("tags.data") is None or prev.get("term.h") is None:
+            return None
+        try:
+            with gzip.open(previous / VOCABULARY) as f:  # the header only: is it of this version
+                head = f.read(32)
+            if not head.startswith(b'{"version":%d,' % VERSION):
+                return None
+            if not os.path.samefile(gen / VOCABULARY, previous / VOCABULARY):
+                return None
+            old = np.load(previous / VOCABULARY_FREQ, allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        freq, kinds = np.array(prev["freq"], dtype=np.int64), np.array(prev["kinds"], dtype=np.int64)
+        if old.shape != (len(freq), 2) or not (np.array_equal(old[:, 0], freq) and np.array_equal(old[:, 1], kinds)):
+            return None
+        data, offsets = prev["terms.data"], prev["terms.offsets"]
+
+        def term_at(i: int) -> str:
+            return data[int(offsets[i]) : int(offsets[i + 1])].tobytes().decode("utf-8")
+
+        empty = np.flatnonzero(np.diff(prev["pinyin.offsets"]) == 0)
+        if any(_ALL_CJK.match(term_at(int(i))) for i in empty):
+            return None
+        index = keyindex.KeyIndex.of_arrays(prev["term.h"], prev["term.i"])
+        for term, counts in changed.items():
+            entry = self._entry(term, *counts)
+            at = [i for i in index.get(term) if term_at(i) == term]
+            if not at:
+                if entry is None:
+                    continue
+                return None  # a new term
+            if entry is None:
+                return None  # a dropped term
+            freq[at[0]], kinds[at[0]] = entry
+        readings = self._readings or pinyin_readings.arrays()
+        arrays = {name: readings.get(name, a) for name, a in prev.items()}  # mapped: written, never changed
+        if set(readings) - set(arrays):
+            return None
+        arrays["freq"], arrays["kinds"] = freq, kinds
+        return freq, kinds, arrays
+
+    def _kept_vocabulary(self, gen: Path, terms: list[str], pinyin: list[str]) -> bool:
+        """Whether ``gen``'s ``vocabulary.json.gz`` is the previous generation's (hard-linked
+        by the update, of this version) and holds these terms and readings: then it is
+        kept, and only the counts are written."""
+        old, previous = self._old, self.previous
+        if old is None or previous is None or old.get("version") != VERSION:
+            return False
+        try:
+            if not os.path.samefile(gen / VOCABULARY, previous / VOCABULARY):
+                return False
+        except OSError:
+            return False
+        return old["terms"] == terms and old["pinyin"] == pinyin
 
     def _same_terms_tables(self, terms, pinyin, freq, kinds, readings) -> dict | None:
         """The previous generation's query-assistance tables with the new frequencies and
@@ -632,6 +713,22 @@ def _pinyin_reader():
     return reading
 
 
+def _write_vocabulary(gen: Path, data: dict, freq: list[int], kinds: list[int], keep_json: bool) -> None:
+    """``data`` (version, terms, pinyin) as ``vocabulary.json.gz`` unless ``keep_json``,
+    and the counts as ``vocabulary-freq.npy``; each replaces the file of that name (a
+    hard link to the previous generation's is never written through)."""
+    if not keep_json:
+        _write_atomic(gen / VOCABULARY, gzip.compress(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1))
+    counts = np.empty((len(freq), 2), dtype=np.int64)
+    counts[:, 0] = freq
+    counts[:, 1] = kinds
+    tmp = gen / (VOCABULARY_FREQ + ".tmp")
+    with open(tmp, "wb") as f:
+        np.save(f, counts, allow_pickle=False)
+    os.replace(tmp, gen / VOCABULARY_FREQ)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(data)
@@ -645,6 +742,12 @@ def read_vocabulary(gen: Path) -> dict:
     except (EOFError, gzip.BadGzipFile) as exc:
         raise ValueError(f"{VOCABULARY} is damaged ({exc})") from None
     data = json.loads(raw.decode("utf-8"))
+    if data.get("version") == 1:  # written before the counts had a file of their own
+        return data
     if data.get("version") != VERSION:
         raise ValueError(f"vocabulary version {data.get('version')!r}, expected {VERSION}")
+    counts = np.load(Path(gen) / VOCABULARY_FREQ, allow_pickle=False)
+    if counts.ndim != 2 or counts.shape != (len(data["terms"]), 2) or len(data["pinyin"]) != len(data["terms"]):
+        raise ValueError(f"{VOCABULARY_FREQ} has {counts.shape} counts for {len(data['terms'])} terms")
+    data["freq"], data["kinds"] = counts[:, 0].tolist(), counts[:, 1].tolist()
     return data

@@ -93,8 +93,11 @@ def walk_tree(corpus: Path, options: WalkOptions | None = None) -> Walk:
     skipped: list[tuple[str, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
 
+    prefix = os.path.join(str(root), "")  # resolved paths: "below root" is a string prefix
+
     def inside(target: Path) -> bool:
-        return target == root or root in target.parents
+        text = str(target)
+        return text == str(root) or text.startswith(prefix)
 
     def link_target(path: Path) -> tuple[Path | None, str | None]:
         """(resolved target, None) when a symbolic link may be followed, else (None, why)."""

@@ -125,6 +125,10 @@ class Gazetteer:
 
     def _with_local(self, text: str) -> "Gazetteer":
         places = dict(self.places)
+        towns_of: dict[str, set[str]] = {}  # county code → names of the units below it (one pass, not one a line)
+        for place in places.values():
+            if place.parent is not None:
+                towns_of.setdefault(place.parent, set()).add(place.name)
         for number, raw in enumerate(text.splitlines(), 1):
             line = raw.split("#", 1)[0].strip()
             if not line or ":" not in line:
@@ -137,10 +141,11 @@ class Gazetteer:
             else:
                 code = f"L{number}"
                 places[code] = Place(code, county, "county", None)
-            existing = {places[c].name for c in places if places[c].parent == code} if len(found) == 1 else set()
+            existing = set(towns_of.get(code, ())) if len(found) == 1 else set()
             for i, town in enumerate(rest.split()):
                 if town not in existing:
                     places[f"{code}L{number}.{i}"] = Place(f"{code}L{number}.{i}", town, "township", code)
+                    towns_of.setdefault(code, set()).add(town)
         return Gazetteer(places, pinyin=dict(self.pinyin), short_names=dict(self.short_names))
 
     @classmethod
