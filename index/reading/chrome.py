@@ -58,7 +58,9 @@ SITE_WORDS = (
     "微信 微博 QQ空间 手机版 English 繁体 简体 繁體 簡體 网站地图 上一篇 下一篇 相关阅读 相关链接 纠错 "
     "内容 详细内容 信息公开 政务公开 政务动态 基层动态 区镇动态 部门动态 文章 当前页 "
     # a sharing site's tip button (收藏 分享(赏)); a site's contact box: 洽谈电话 / 400-…
-    "打赏 赏 洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹"
+    "打赏 赏 洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹 "
+    # a document shop's widgets: 购物车 我的足迹, 加入Vip免费下载 立即下载
+    "购物车 購物車 我的足迹 我的足跡 立即下载 立即下載 免费下载 免費下載 加入VIP 加入Vip 加入vip"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -98,12 +100,16 @@ KEY_FIRST = re.compile(rf"^[\s\u3000|｜\[【（(•·-]*(?:{_KEYS})\s*[\]】）
 # notices of document-sharing sites (本文档由用户上传…, 网站客服QQ) and file data (19.09 KB)
 SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下载|由(?:用户|会员)(?:上传|分享)|免费在线阅读|文档内容版权|^[-•\s]*[\d.]+\s*[KMG]B$"
                             r"|省略\s*\d+\s*字|会员可完整阅读|登录后(?:查看|阅读)全文"
+                            # a forum's sign-up box and edit note: 马上注册，结交更多好友…, 没有账号？会员注册
+                            r"|^马上注册|没有(?:账号|帐号)[?？]|^本帖最后由\s*\S+\s*于\s*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*[\d:]*\s*编辑$"
                             # the end of its free preview, its reading-time counter
                             r"|超出免费预览|免费预览范围|预计阅读时长\s*\d+\s*分钟|下面是文章的全部内容"
                             r"|^[-•\s]*(?:19|20)\d\d-\d{1,2}-\d{1,2}\s*发布(?:于[\u4e00-\u9fff]{2,8})?$"
                             # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
                             r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
+# a box's close button left alone on its line (a forum's sign-up box: x)
+CLOSE_BUTTON = re.compile(r"^[x×✕✖]$")
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
 FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y ")
 # a telephone number alone on its line (400-6060-805, 0371-6789 1234): a site's contact box
@@ -259,7 +265,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     if (TIMESTAMP.search(text) and len(text) <= 2 * MAX_CHROME_LINE and not FULL_STOP.search(text)
             and CJK.search(TIMESTAMP.sub("", text))):
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
-    if PAGE_NAME.search(text):
+    if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text):
         return True
     if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
             or IMAGE_NAME.match(text) or FILE_NAME.match(text)):

@@ -448,7 +448,10 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
     if n1 >= MIN_SELF_WORDS and n1 >= 2 * n2:
         if first == NATIONAL:
             return "", NATIONAL
-        return _top(body_mentions, counts, first, gazetteer, 1) or "", first
+        found = _top(body_mentions, counts, first, gazetteer, 1)
+        if found and first == "township" and counts[found] < MIN_TOWN_MENTIONS and not _kind_fits(found, text):
+            found = None
+        return found or "", first
     for level in PLACE_LEVELS:
         least = MIN_TOWN_MENTIONS if level == "township" else MIN_PLACE_MENTIONS
         top = _top(body_mentions, counts, level, gazetteer, least)
@@ -471,6 +474,19 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
 WORD_RUN = re.compile(r"[^\W_]+")  # characters between punctuation and spaces
 
 
+# the kind of town a text speaks as: 全镇/我镇 (a 镇's), 全乡 (a 乡's), 全街道/本街道 (a 街道's)
+SELF_KIND = {kind: re.compile(r"[全我本该]" + kind) for kind in ("镇", "乡", "街道")}
+
+
+def _kind_fits(name: str, text: str) -> bool:
+    """A town named once is a report's subject only if it is of a kind the text speaks as
+    (or the text speaks as none): a text that says 全镇 and never 全街道 is no 街道's
+    (…与狼山镇街道沟通, named in passing)."""
+    said = {k for k, pattern in SELF_KIND.items() if pattern.search(text)}
+    kind = next((k for k in SELF_KIND if name.endswith(k)), None)
+    return not said or kind is None or kind in said
+
+
 def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_text: str,
                 analyzer: Analyzer | None = None) -> str | None:
     """The one town a report names, named once, when that is enough: the gazetteer has a
@@ -478,12 +494,14 @@ def _named_once(mentions: list[Mention], text: str, gazetteer: Gazetteer, raw_te
     above one of its towns, and the text does not speak for a higher level (no more
     全县/全市 than 全镇/本乡). The name must be written whole, between punctuation
     (团结一心，乡镇企业 names no 一心乡), and not run on into 乡镇."""
-    towns = {m.name for m in mentions if "township" in gazetteer.level_of(m.name)}
+    runs = [normalize(run) for run in WORD_RUN.findall(raw_text or text)]
+    # a name read across punctuation is none (党的建设、乡村振兴 names no 建设乡)
+    towns = {m.name for m in mentions if "township" in gazetteer.level_of(m.name)
+             and any(m.name in run and not (m.name.endswith("乡") and m.name + "镇" in run) for run in runs)}
     if len(towns) != 1 or len(SELF_ABOVE.findall(text)) > len(SELF_TOWN.findall(text)):
         return None
     name = towns.pop()
-    runs = [normalize(run) for run in WORD_RUN.findall(raw_text or text)]
-    if not any(name in run and not (name.endswith("乡") and name + "镇" in run) for run in runs):
+    if not _kind_fits(name, text):
         return None
     if len(gazetteer.units(name, "township")) == 1 or gazetteer.qualified_codes(mentions):
         return name
@@ -598,6 +616,8 @@ MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？
 CONGRESS = re.compile(r"人民代表大会第[一二三四五六七八九十\d]+次会议|人代会")
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
+# a title's year this much later than its session line's: a session held late in the year
+LATE_SESSION = 1
 MIN_YEAR_MENTIONS = 2  # a year only counted (no title, date or label) must be written this often
 # a news item opens with the day, its year left to the page: 7月27日上午，东湖街道召开… (after its
 # source's name at most: 新田新闻网(通讯员 某某)3月28日，…)
@@ -671,7 +691,8 @@ def arabic_years(text: str) -> str:
 
 def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
     """``(year, review_year)``: a report is labelled by, in this order, its session or
-    date line (in the opening); the first year of its title; the date its page says it
+    date line (in the opening), unless its title names the next year (a session held late in
+    the year before: the title's year, :data:`LATE_SESSION`); the first year of its title; the date its page says it
     was issued (``发文日期``, in ``chrome``); the year of a news item's day from the day its
     page was posted (:func:`news_year`); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
@@ -699,6 +720,10 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         top = max(counts.values())
         counted = min(y for y, n in counts.items() if n == top)
     year = session or (in_title[0] if in_title else None)
+    if session and in_title and in_title[0] == session + LATE_SESSION:
+        # a session held late in the year before the one its report is titled by: 青禾乡2025年
+        # 政府工作报告, given on 2024年12月23日, is 2025's; it looks back on the session's year
+        return in_title[0], max((y for y in reviewed if y < in_title[0]), default=session)
     if year is None:
         said = SELF_LABEL.search(text)
         year = int(next(g for g in said.groups() if g)) if said else None

@@ -215,10 +215,12 @@ class Gazetteer:
         kept: list[Mention] = []
         ends = {m.end: m for m in found}
         for m in found:
-            if kept and m.start < kept[-1].end and m.start >= kept[-1].start:
+            if kept and m.start < kept[-1].end and m.start > kept[-1].start:
                 continue  # inside the previous mention (郑州 in 郑州市 is not a separate one)
             if self.is_generic(m.name) and not self.qualifier(m, ends):
                 continue
+            while kept and m.start <= kept[-1].start:
+                kept.pop()  # inside this one: 狼山镇 of 狼山镇街道, a unit of its own
             kept.append(m)
         return kept
 

@@ -88,6 +88,7 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+SPACES = re.compile(r"[ \u3000]+")
 DATED_ITEM = re.compile(r"^[\s\-—•]*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[\u4e00-\u9fff]")
 MIN_ITEMS = 3  # numbered paragraphs in a row that make a list whose items are alike
 MAX_CELL = 12  # a line this short among others like it is a table cell
@@ -297,6 +298,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if SPEAKER.match(unit.text) and len(unit.text) <= 30 or (
             prev is not None and prev.kind == "byline" and LONE_NAME.match(unit.text)
+        ) or (  # the speaker's name under a session line, spaced to the width of a longer one: 于 亮
+            prev is not None and prev.kind == "byline" and SESSION_LINE.match(prev.text)
+            and LONE_NAME.match(SPACES.sub("", unit.text))
         ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and heading_like(unit.text)):
             unit.kind = "byline"
             continue
