@@ -110,11 +110,20 @@ def main(argv=None) -> int:
     ap.add_argument("--dump", help="write each query's results to this file (JSON lines)")
     ap.add_argument("--compare", help="compare each query's results with this dump")
     ap.add_argument("--serve", type=int, metavar="PORT", help="measure a server's CPU per request instead")
+    ap.add_argument("--cache-mib", type=int, metavar="N",
+                    help="in process: the term cache's and the word statistics' byte bounds (search/engine.py "
+                         "CACHE_BYTES, search/ranking.py CACHED_BYTES) set to N MiB for this run")
     args = ap.parse_args(argv)
     if args.serve:
         return serve_figures(args.index, args.serve, args.rounds)
 
     from search import Searcher
+
+    if args.cache_mib:
+        from search import engine, ranking
+
+        engine.CACHE_BYTES = ranking.CACHED_BYTES = args.cache_mib << 20
+        print(f"caches bounded at {args.cache_mib} MiB each")
 
     s = Searcher(args.index)
     t0, c0 = time.perf_counter(), time.process_time()
