@@ -213,11 +213,20 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="with --serve: `serve --workers N`, one client per worker")
     ap.add_argument("--distinct", type=int, default=0, metavar="N",
                     help="with --serve: then N distinct queries drawn from the index's text, memory after each quarter")
+    ap.add_argument("--cache-mib", type=int, metavar="N",
+                    help="in process: the term cache's and the word statistics' byte bounds (search/engine.py "
+                         "CACHE_BYTES, search/ranking.py CACHED_BYTES) set to N MiB for this run")
     args = ap.parse_args(argv)
     if args.serve:
         return serve_figures(args.index, args.serve, args.rounds, args.workers, args.distinct)
 
     from search import Searcher
+
+    if args.cache_mib:
+        from search import engine, ranking
+
+        engine.CACHE_BYTES = ranking.CACHED_BYTES = args.cache_mib << 20
+        print(f"caches bounded at {args.cache_mib} MiB each")
 
     s = Searcher(args.index)
     t0, c0 = time.perf_counter(), time.process_time()

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -316,7 +316,7 @@ class InFlight:
 
 
 def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None,
-                       kept: dict[str, list[int]] | None = None) -> tuple[frozenset[str], dict[str, list[int]]]:
+                       kept: dict[str, Sequence[int]] | None = None) -> tuple[frozenset[str], dict[str, Sequence[int]]]:
     """Lines repeated across many files of the corpus (licence notes, footers): never
     headings (see structure.boilerplate_lines), and the line hashes of each plain-text
     file (corpus_state). Only plain-text files are looked at (cheap to decode; extracting
@@ -328,7 +328,7 @@ def corpus_boilerplate(sources: list[SourceFile], reread: set[str] | None = None
     reread = set(reread) if reread is not None else None
     kept = kept or {}
     to_read: dict[str, SourceFile] = {}
-    previous: dict[str, list[int]] = {}
+    previous: dict[str, Sequence[int]] = {}
     for source in sources:
         rel = source.relpath
         if not rel.lower().endswith(TEXT_SUFFIXES):
@@ -845,7 +845,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
 
     old_docs: dict[str, dict] = {}
     old_state: dict = {}
-    kept_lines: dict[str, list[int]] = {}
+    kept_lines: dict[str, Sequence[int]] = {}
     written = 0
     if previous is not None:
         old_docs = {d["source"]: d for d in store.read_json(previous / store.DOCUMENTS)}

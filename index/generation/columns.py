@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,7 +75,7 @@ class _BlobWriter:
         self.folder, self.name = folder, name
         blob, _ = blob_files(name)
         self.file = open(_fresh(folder / blob), "wb")
-        self.offsets = [0]
+        self.offsets = array("q", [0])  # 8 bytes a row, not a list of ints (a build of 1 GB has millions)
         self.size = 0
 
     def add(self, text: str) -> None:
@@ -118,6 +119,45 @@ def _copy_runs(source: Path, data, runs: list[tuple[int, int]], out) -> None:
         out.write(data[a:b])
 
 
+class _Cells:
+    """One column's values as rows are added, held as 4 or 8 bytes a row (a build of
+    1 GB adds millions of rows: a list of the values took about ten times that): a code
+    column as the index of its value among the distinct values in the order first seen
+    (``seen``; -1 for None), a bit-set column as a mask over those values, a number
+    column as the number (0 for None)."""
+
+    def __init__(self, column: str):
+        self.column = column
+        self.seen: dict = {}  # value (a topic, for a bit set) -> its index, in the order first seen
+        self.rows = array("Q") if column == "bits" else array("i")
+
+    def append(self, v) -> None:
+        if self.column == "code":
+            self.rows.append(-1 if v is None else self.seen.setdefault(v, len(self.seen)))
+        elif self.column == "bits":
+            mask = 0
+            for t in v or ():
+                if t:
+                    mask |= 1 << self.seen.setdefault(t, len(self.seen))
+            self.rows.append(mask)
+        else:
+            self.rows.append(int(v or 0))
+
+    def array(self) -> np.ndarray:
+        return np.frombuffer(self.rows, dtype=np.uint64 if self.column == "bits" else np.int32) if self.rows \
+            else np.zeros(0, dtype=np.uint64 if self.column == "bits" else np.int32)
+
+    def bits(self, positions: list[int]) -> np.ndarray:
+        """The masks with the bit of the value seen ``k``-th moved to ``positions[k]``."""
+        if any(p >= 64 for p in positions):  # as a Python int past 64 bits would not fit either
+            raise OverflowError(f"{max(positions) + 1} values in a bit-set column: at most 64")
+        local = self.array()
+        out = np.zeros(len(local), dtype=np.uint64)
+        for k, position in enumerate(positions):
+            out |= ((local >> np.uint64(k)) & np.uint64(1)) << np.uint64(position)
+        return out
+
+
 class ColumnWriter:
     """Writes the columns of one generation. Rows are added in order, from 0; a row
     without a passage (removed by an update) is added with :meth:`add_dead`.
@@ -128,9 +168,9 @@ class ColumnWriter:
     def __init__(self, folder: Path, topic_names: list[str]):
         self.folder = folder
         self.topic_names = list(topic_names)
-        self.cells: dict[str, list] = {f.name: [] for f in _array_columns()}
-        self.live: list[bool] = []
-        self.lengths: list[int] = []
+        self.cells = {f.name: _Cells(f.column) for f in _array_columns()}
+        self.live = bytearray()
+        self.lengths = array("i")
         self.edits = _BlobWriter(folder, "edits")  # the source text: norm + edits (index/generation/source_text.py)
         self.norm = _BlobWriter(folder, "norm")
         self.base: tuple[Columns, np.ndarray] | None = None  # (previous generation, rows kept)
@@ -154,8 +194,9 @@ class ColumnWriter:
             edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
             runs = [(int(offsets[a]), int(offsets[b])) for a, b in zip(edges[::2].tolist(), edges[1::2].tolist())]
             _copy_runs(old.folder / blob_files(blob)[0], data, runs, writer.file)
-            writer.offsets = (np.concatenate([[0], np.cumsum(sizes)]) + writer.size).tolist()
-            writer.size = writer.offsets[-1]
+            offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64) + writer.size
+            writer.offsets = array("q", offsets.tobytes())
+            writer.size = int(offsets[-1])
 
     def _base_column(self, f: Field, table: list | None, names: list | None) -> np.ndarray:
         old, keep = self.base
@@ -191,7 +232,7 @@ class ColumnWriter:
             norm = normalize(text)
         for name, cells in self.cells.items():
             cells.append(values.get(name))
-        self.live.append(True)
+        self.live.append(1)
         self.lengths.append(len(norm))
         self.edits.add(source_text.edits(text))
         self.norm.add(norm)
@@ -199,7 +240,7 @@ class ColumnWriter:
     def add_dead(self) -> None:
         for cells in self.cells.values():
             cells.append(None)
-        self.live.append(False)
+        self.live.append(0)
         self.lengths.append(0)
         self.edits.add("")
         self.norm.add("")
@@ -212,14 +253,13 @@ class ColumnWriter:
         values: dict[str, list] = {}
         arrays: dict[str, np.ndarray] = {}
         n = self.rows
-        new = len(self.live)
         for f in _array_columns():
             cells = self.cells[f.name]
             if f.column == "code":
-                table = _value_table(f, cells + self._base_values(f))
+                table = _value_table(f, list(cells.seen) + self._base_values(f))
                 index = {v: i for i, v in enumerate(table)}
-                arrays[f.column_attr] = np.fromiter((-1 if v is None else index[v] for v in cells),
-                                                    dtype=np.int32, count=new)
+                remap = np.asarray([index[v] for v in cells.seen] + [-1], dtype=np.int32)  # [-1]: None stays -1
+                arrays[f.column_attr] = remap[cells.array()]
                 if self.base is not None:
                     arrays[f.column_attr] = np.concatenate([self._base_column(f, table, None),
                                                             arrays[f.column_attr]])
@@ -230,18 +270,15 @@ class ColumnWriter:
                     values[f.names_attr] = table
             elif f.column == "bits":
                 names = list(self.topic_names)
-                for v in [*cells, self._base_values(f)]:
-                    for t in v or ():
-                        if t and t not in names:
-                            names.append(t)
-                bit = {t: 1 << i for i, t in enumerate(names)}
-                arrays[f.column_attr] = np.fromiter(
-                    (sum(bit[t] for t in set(v or ()) if t) for v in cells), dtype=np.uint64, count=new)
+                for t in [*cells.seen, *self._base_values(f)]:
+                    if t and t not in names:
+                        names.append(t)
+                arrays[f.column_attr] = cells.bits([names.index(t) for t in cells.seen])
                 if self.base is not None:
                     arrays[f.column_attr] = np.concatenate([self._base_column(f, None, names), arrays[f.column_attr]])
                 values[f.names_attr] = names
             else:  # year, int
-                arrays[f.column_attr] = np.fromiter((v or 0 for v in cells), dtype=np.int32, count=new)
+                arrays[f.column_attr] = cells.array()
                 if self.base is not None:
                     arrays[f.column_attr] = np.concatenate([self._base_column(f, None, None), arrays[f.column_attr]])
         live = np.asarray(self.live, dtype=np.bool_)
@@ -257,8 +294,8 @@ class ColumnWriter:
         arrays["reading_order"] = np.where(doc >= 0, doc.astype(np.int64) << ORDER_SHIFT | seq, DEAD_ORDER)
         _write_strings(self.folder, "titles_norm", [normalize(titles.get(d) or "") for d in values["doc_ids"]])
         _write_strings(self.folder, "titles", [titles.get(d) or "" for d in values["doc_ids"]])
-        for name, array in arrays.items():
-            np.save(_fresh(self.folder / column_file(name)), array, allow_pickle=False)
+        for name, a in arrays.items():
+            np.save(_fresh(self.folder / column_file(name)), a, allow_pickle=False)
         store.write_json(self.folder / VALUES, values)
         for name in arrays:
             files[column_file(name)] = None
