@@ -214,21 +214,26 @@ def main(argv=None) -> int:
     ap.add_argument("--distinct", type=int, default=0, metavar="N",
                     help="with --serve: then N distinct queries drawn from the index's text, memory after each quarter")
     ap.add_argument("--cache-mib", type=int, metavar="N",
-                    help="in process: the term cache's and the word statistics' byte bounds (search/engine.py "
-                         "CACHE_BYTES, search/ranking.py CACHED_BYTES) set to N MiB for this run")
+                    help="in process: the term cache's and the word statistics' byte bounds set to N MiB for this "
+                         "run (Searcher(cache_mib=N); engines before it: search/engine.py CACHE_BYTES, "
+                         "search/ranking.py CACHED_BYTES)")
     args = ap.parse_args(argv)
     if args.serve:
         return serve_figures(args.index, args.serve, args.rounds, args.workers, args.distinct)
 
     from search import Searcher
 
+    options = {}
     if args.cache_mib:
         from search import engine, ranking
 
-        engine.CACHE_BYTES = ranking.CACHED_BYTES = args.cache_mib << 20
+        engine.CACHE_BYTES = ranking.CACHED_BYTES = args.cache_mib << 20  # an engine without cache_mib
+        options = {"cache_mib": args.cache_mib}
         print(f"caches bounded at {args.cache_mib} MiB each")
-
-    s = Searcher(args.index)
+    try:
+        s = Searcher(args.index, **options)
+    except TypeError:  # an engine snapshot from before the cache_mib option
+        s = Searcher(args.index)
     t0, c0 = time.perf_counter(), time.process_time()
     s.search("工作报告")
     opened = ((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000)

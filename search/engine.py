@@ -34,7 +34,7 @@ from index.generation import rowsets, store
 from index.normalize import normalize
 from index.reading.places import level_label
 from search import assist as _assist
-from search import boundaries, grouping, relaxed, tiers
+from search import boundaries, grouping, ranking, relaxed, tiers
 from search.highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
 from search.places_label import place_label
 from search.query import ParsedQuery, check_years, parse_query, year_matches
@@ -49,26 +49,45 @@ MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "year")
 GROUPS = ("none", "report")
 CACHE_TERMS = 512
-CACHE_BYTES = 32 << 20  # the term cache holds at most this many bytes of row arrays (the newest always)
+CACHE_BYTES = 32 << 20  # the term cache holds at least this many bytes of row arrays (the newest always)
+# A cache's working set grows with the table (a frequent word's rows are a share of all
+# rows), so each cache's bound grows with it too: this many bytes per passage, between
+# the floor (CACHE_BYTES, ranking.CACHED_BYTES) and CACHE_CEILING, unless the operator
+# sets it (``cache_mib``). 96 B covers the bench's working set at 300 MB (ranker 73 B,
+# term cache 36 B per passage) with room for more varied traffic; see docs/operating.md.
+CACHE_BYTES_PER_PASSAGE = 96
+CACHE_CEILING = 256 << 20
 _log = logging.getLogger("govsearch")
 RELOAD_WAIT = 0.25  # seconds a query waits for a background reload before the previous generation answers it
 EMPTY = np.zeros(0, dtype=np.int64)
 _FRAGMENTER = Fragmenter()
 
 
+def cache_bound(passages: int, floor: int, mib: int | None = None) -> int:
+    """Bytes one per-generation cache may hold for a table of ``passages`` rows:
+    ``mib`` MiB when the operator set it, else ``CACHE_BYTES_PER_PASSAGE`` a passage,
+    at least ``floor`` and at most ``CACHE_CEILING`` (or the floor, if higher)."""
+    if mib is not None:
+        return mib << 20
+    return min(max(floor, passages * CACHE_BYTES_PER_PASSAGE), max(floor, CACHE_CEILING))
+
+
 class Searcher:
     """Search one index folder. Safe to share between threads."""
 
     def __init__(self, index_dir: str | Path, *, reload_in_background: bool = False,
-                 synonyms_file: str | Path | None = None):
+                 synonyms_file: str | Path | None = None, cache_mib: int | None = None):
         """``reload_in_background``: after a rebuild has switched the index, the first
         query starts loading the new generation in a thread and waits for it at most
         :data:`RELOAD_WAIT` seconds (opening a generation maps its files: usually tens of
         milliseconds); if it is not ready by then, that query and the following ones are
         answered from the previous generation until it is (what servers use: a switch never
         holds up a request for long). Otherwise the first query after the switch loads it.
-        ``synonyms_file``: the synonym table (default: the shipped one, see search/synonyms.py)."""
+        ``synonyms_file``: the synonym table (default: the shipped one, see search/synonyms.py).
+        ``cache_mib``: the bound of each of the term cache and the ranker's word statistics,
+        in MiB (default: :func:`cache_bound` of the generation's size)."""
         self.index_dir = Path(index_dir)
+        self.cache_mib = cache_mib
         self.synonyms = SynonymSource(synonyms_file)
         self.reload_in_background = reload_in_background
         self._lock = threading.RLock()
@@ -78,6 +97,7 @@ class Searcher:
         self._ranker: Ranker | None = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_bytes = 0
+        self._cache_limit: int | None = None  # the live table's cache_bound (None: CACHE_BYTES)
         # the live table's views per audience (search/visibility.py): kept here, not on
         # the table, so that no reference cycle holds a dropped table's files open
         self._scopes: dict = {}
@@ -126,11 +146,13 @@ class Searcher:
                 old, self._table = self._table, fresh
                 self._cache = OrderedDict()
                 self._cache_bytes = 0
+                self._cache_limit = cache_bound(len(fresh.live), CACHE_BYTES, self.cache_mib)
                 self._scopes = {}
                 # by a weak reference: a Searcher dropped by its caller is freed (its files
                 # closed) at once, not at the next cycle collection
                 me = weakref.ref(self)
-                self._ranker = Ranker(fresh, lambda word, t=fresh: me()._containing(t, word))
+                self._ranker = Ranker(fresh, lambda word, t=fresh: me()._containing(t, word),
+                                      max_bytes=self._stats_bound(fresh))
             if old is not None:
                 old.close()
             return fresh
@@ -166,7 +188,13 @@ class Searcher:
 
     def _ranker_for(self, t: PassageTable) -> Ranker:
         with self._lock:
-            return self._ranker if self._table is t else Ranker(t, lambda word: self._containing(t, word))
+            if self._table is t:
+                return self._ranker
+            return Ranker(t, lambda word: self._containing(t, word), max_bytes=self._stats_bound(t))
+
+    def _stats_bound(self, t: PassageTable) -> int:
+        """The ranker's bound for ``t`` (:func:`cache_bound` over ranking.CACHED_BYTES)."""
+        return cache_bound(len(t.live), ranking.CACHED_BYTES, self.cache_mib)
 
     def scoped(self, groups, fixed: dict | None = None) -> "Searcher":
         """This searcher as a caller of these visibility groups sees the index
@@ -205,14 +233,15 @@ class Searcher:
 
     def _keep(self, key: tuple, rows: np.ndarray) -> np.ndarray:
         """Keep ``rows`` in the term cache under ``key`` (bounded by ``CACHE_TERMS`` and
-        ``CACHE_BYTES``, the newest always kept); return them."""
+        the live table's :func:`cache_bound`, the newest always kept); return them."""
         with self._lock:
+            limit = CACHE_BYTES if self._cache_limit is None else self._cache_limit
             old = self._cache.pop(key, None)
             if old is not None:
                 self._cache_bytes -= old.nbytes
             self._cache[key] = rows
             self._cache_bytes += rows.nbytes
-            while len(self._cache) > 1 and (len(self._cache) > CACHE_TERMS or self._cache_bytes > CACHE_BYTES):
+            while len(self._cache) > 1 and (len(self._cache) > CACHE_TERMS or self._cache_bytes > limit):
                 _, dropped = self._cache.popitem(last=False)
                 self._cache_bytes -= dropped.nbytes
         return rows

@@ -100,7 +100,7 @@ NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "�
 RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
 CACHED_WORDS = 256
 NAMED_TABLE = 8  # a word's naming kept for every row once a query asks about this share (1 / n) of the rows
-CACHED_BYTES = 32 << 20  # at most this much of word statistics kept per generation (the newest word always)
+CACHED_BYTES = 32 << 20  # word statistics kept per generation: the bound's floor (search/engine.py cache_bound)
 
 # Kept for anyone who imported them; the context signal replaced the two boosts.
 TITLE_BOOST = 3.0
@@ -158,8 +158,10 @@ def _counts(t: PassageTable, rows: np.ndarray, word: str) -> np.ndarray:
 
 
 class Ranker:
-    def __init__(self, table: PassageTable, containing: Callable[[str], np.ndarray]):
+    def __init__(self, table: PassageTable, containing: Callable[[str], np.ndarray], max_bytes: int | None = None):
+        """``max_bytes``: at most this much of word statistics kept (default ``CACHED_BYTES``)."""
         self.table = table
+        self.max_bytes = max_bytes
         self.containing = containing
         self._stats: OrderedDict[str, WordStats] = OrderedDict()
         self._bytes = 0  # what the cached statistics hold
@@ -196,9 +198,10 @@ class Ranker:
         return stats
 
     def _evict(self) -> None:
-        """Drop the least recently used words beyond ``CACHED_WORDS`` or ``CACHED_BYTES``
+        """Drop the least recently used words beyond ``CACHED_WORDS`` or ``max_bytes``
         (the lock held); the newest word always stays."""
-        while len(self._stats) > 1 and (len(self._stats) > CACHED_WORDS or self._bytes > CACHED_BYTES):
+        limit = CACHED_BYTES if self.max_bytes is None else self.max_bytes
+        while len(self._stats) > 1 and (len(self._stats) > CACHED_WORDS or self._bytes > limit):
             _, old = self._stats.popitem(last=False)
             self._bytes -= old.nbytes()
 

@@ -317,8 +317,9 @@ def test_a_switched_pointer_is_seen_by_the_next_search(tmp_path):
 
 @pytest.mark.parametrize("spare, kept", [(0, ["五星", "支部"]), (-1, ["支部"])])
 def test_cache_bytes_the_term_cache_holds_arrays_up_to_exactly_its_budget(sample_index, monkeypatch, spare, kept):
-    """search.engine.CACHE_BYTES: row arrays of exactly the budget stay; one byte less
-    drops the least recently used (the newest always stays)."""
+    """search.engine.CACHE_BYTES, the term cache's floor (what a small table gets): row
+    arrays of exactly the budget stay; one byte less drops the least recently used (the
+    newest always stays)."""
     from search import engine
 
     probe = engine.Searcher(sample_index)
@@ -326,6 +327,7 @@ def test_cache_bytes_the_term_cache_holds_arrays_up_to_exactly_its_budget(sample
     size = sum(probe._containing(t, w).nbytes for w in ("五星", "支部"))
     assert size > 0
     monkeypatch.setattr(engine, "CACHE_BYTES", size + spare)
+    monkeypatch.setattr(engine, "CACHE_BYTES_PER_PASSAGE", 0)  # the sample is small: the floor rules
     s = engine.Searcher(sample_index)
     t = s.current_table()
     for word in ("五星", "支部"):
@@ -362,3 +364,83 @@ def test_restored_chars_source_texts_kept_up_to_exactly_the_budget(sample_index,
     monkeypatch.setattr(fresh, "RESTORED_CHARS", len(texts[0]) + len(texts[1]) + spare)
     assert fresh[0] == texts[0] and fresh[1] == texts[1]
     assert len(fresh._restored) == kept
+
+
+def test_cache_bound_grows_with_the_table_between_its_floor_and_ceiling(monkeypatch):
+    """search.engine.cache_bound: CACHE_BYTES_PER_PASSAGE a passage, never below the
+    floor nor above CACHE_CEILING; an operator's cache_mib wins either way."""
+    from search import engine
+
+    per, floor, ceiling = engine.CACHE_BYTES_PER_PASSAGE, engine.CACHE_BYTES, engine.CACHE_CEILING
+    assert (per, floor, ceiling) == (96, 32 << 20, 256 << 20)
+    at_floor = floor // per  # 349,525 passages: 96 B each is the floor, less one byte-ish
+    assert engine.cache_bound(at_floor, floor) == floor
+    assert engine.cache_bound(at_floor + 1, floor) == (at_floor + 1) * per > floor
+    at_ceiling = ceiling // per
+    assert engine.cache_bound(at_ceiling, floor) == at_ceiling * per <= ceiling
+    assert engine.cache_bound(at_ceiling + 1, floor) == ceiling
+    assert engine.cache_bound(10**9, floor) == ceiling
+    assert engine.cache_bound(0, floor) == floor
+    assert engine.cache_bound(10, ceiling + 1) == ceiling + 1  # a floor above the ceiling stays the floor
+    assert engine.cache_bound(10**9, floor, mib=1) == 1 << 20  # the operator's setting, below the floor too
+    assert engine.cache_bound(0, floor, mib=300) == 300 << 20
+
+
+@pytest.mark.parametrize("spare, kept", [(0, ["五星", "支部"]), (-1, ["支部"])])
+def test_searcher_bounds_both_caches_by_the_tables_cache_bound(sample_index, monkeypatch, spare, kept):
+    """A Searcher bounds its term cache and its ranker's word statistics by cache_bound of
+    the generation it opened: here the ceiling (floors 0, a passage's share above it), so
+    arrays of exactly the bound stay and one byte less drops the least recently used."""
+    from search import engine, ranking
+
+    probe = engine.Searcher(sample_index)
+    t = probe.current_table()
+    term_size = sum(probe._containing(t, w).nbytes for w in ("五星", "支部"))
+    stats_size = sum(ranking.Ranker(t, lambda w: probe._containing(t, w)).stats(w).nbytes() for w in ("五星", "支部"))
+    monkeypatch.setattr(engine, "CACHE_BYTES", 0)
+    monkeypatch.setattr(ranking, "CACHED_BYTES", 0)
+    monkeypatch.setattr(engine, "CACHE_BYTES_PER_PASSAGE", 1 << 30)
+    for size, check in ((term_size, "term"), (stats_size, "stats")):
+        monkeypatch.setattr(engine, "CACHE_CEILING", size + spare)
+        s = engine.Searcher(sample_index)
+        t = s.current_table()
+        for word in ("五星", "支部"):
+            if check == "term":
+                s._containing(t, word)
+            else:
+                s._ranker_for(t).stats(word)
+        got = [key[2] for key in s._cache] if check == "term" else list(s._ranker_for(t)._stats)
+        assert got == kept, check
+
+
+def test_cache_mib_sets_both_bounds(sample_index):
+    """Searcher(cache_mib=N): both caches hold N MiB whatever the table's size."""
+    from search import engine
+
+    s = engine.Searcher(sample_index, cache_mib=7)
+    t = s.current_table()
+    assert s._cache_limit == 7 << 20
+    assert s._ranker_for(t).max_bytes == 7 << 20
+    assert engine.Searcher(sample_index).current_table() is not None
+
+
+@pytest.mark.parametrize("query", ["五星支部", "支部 党建", "发展", "乡村振兴 建设", "\"五星\""])
+def test_the_caches_never_change_an_answer(sample_index, monkeypatch, query):
+    """Caches that keep only the newest entry (every other lookup recomputed) give the
+    same results as the default bounds, on the first run and on a repeat."""
+    from search import engine, ranking
+
+    def answer(s):
+        res = s.search(query)
+        return (res.total, [(h.passage_id, h.score, h.snippet) for h in res.hits], res.facets)
+
+    roomy = engine.Searcher(sample_index)
+    expected = answer(roomy)
+    assert answer(roomy) == expected
+    monkeypatch.setattr(engine, "CACHE_BYTES", 0)
+    monkeypatch.setattr(ranking, "CACHED_BYTES", 0)
+    monkeypatch.setattr(engine, "CACHE_CEILING", 0)
+    tight = engine.Searcher(sample_index)
+    assert answer(tight) == expected
+    assert answer(tight) == expected
+    assert len(tight._cache) <= 1 and len(tight._ranker_for(tight.current_table())._stats) <= 1

@@ -44,7 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["govsearch"] = GovsearchWeb(
         settings, Searcher(settings.index, reload_in_background=settings.reload_in_background,
-                           synonyms_file=settings.synonyms_file or None),
+                           synonyms_file=settings.synonyms_file or None, cache_mib=settings.cache_mib or None),
         QueryLog(settings.query_log, settings.query_log_days, settings.query_log_file or None,
                  min_visitors=settings.hot_queries_min_visitors, max_chars=settings.hot_queries_max_chars,
                  blocked=settings.hot_queries_block))

@@ -62,6 +62,13 @@ def _hops(value: Any) -> int:
     return n
 
 
+def _zero_or_more(value: Any) -> int:
+    n = _int(value)
+    if n < 0:
+        raise ValueError(f"must be 0 or more, got {n}")
+    return n
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -188,6 +195,10 @@ SETTINGS: tuple[Setting, ...] = (
             "thread and waits for it at most 0.25 s; until it is ready, requests are answered from the previous index "
             "(a switch never holds a request up for long). False: the first request after the switch waits until the "
             "new index is open."),
+    Setting("cache_mib", 0, _zero_or_more,
+            "MiB each of the two per-index caches of a worker process may hold (the term cache and the ranker's "
+            "word statistics: up to twice this in all). 0: derived from the index, 96 bytes a passage between 32 and "
+            "256 MiB (32 MiB up to about 350,000 passages). See docs/operating.md, *Memory: the per-index caches*."),
     Setting("synonyms_file", "", _text,
             "Synonym table used at query time (format in docs/searching.md, section Query assistance); empty: the shipped "
             "index/data/synonyms.txt. Re-read when it changes, no rebuild or restart."),
@@ -245,6 +256,7 @@ class WebConfig:
     log_queries: bool
     metrics: bool
     reload_in_background: bool
+    cache_mib: int
     synonyms_file: str
     query_log: bool
     query_log_days: int

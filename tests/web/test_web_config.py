@@ -146,3 +146,18 @@ def test_reload_in_background_setting(monkeypatch):
         create_app({"TESTING": True})
     monkeypatch.delenv("GOVSEARCH_RELOAD_IN_BACKGROUND")
     assert create_app({"TESTING": True}).extensions["govsearch"].searcher.reload_in_background is True  # the default
+
+
+def test_cache_mib_setting_reaches_the_searcher(monkeypatch):
+    """cache_mib: 0 (the default) lets the index size the caches, N MiB sets both bounds,
+    a negative number stops the app naming the setting."""
+    app = create_app({"TESTING": True})
+    assert app.extensions["govsearch"].config.cache_mib == 0
+    assert app.extensions["govsearch"].searcher.cache_mib is None
+    monkeypatch.setenv("GOVSEARCH_CACHE_MIB", "1")
+    app = create_app({"TESTING": True})
+    assert app.extensions["govsearch"].searcher.cache_mib == 1
+    assert create_app({"TESTING": True, "cache_mib": 0}).extensions["govsearch"].searcher.cache_mib is None
+    monkeypatch.setenv("GOVSEARCH_CACHE_MIB", "-1")
+    with pytest.raises(ConfigError, match="cache_mib.*0 or more"):
+        create_app({"TESTING": True})
