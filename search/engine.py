@@ -53,8 +53,9 @@ CACHE_BYTES = 32 << 20  # the term cache holds at least this many bytes of row a
 # A cache's working set grows with the table (a frequent word's rows are a share of all
 # rows), so each cache's bound grows with it too: this many bytes per passage, between
 # the floor (CACHE_BYTES, ranking.CACHED_BYTES) and CACHE_CEILING, unless the operator
-# sets it (``cache_mib``). 96 B covers the bench's working set at 300 MB (ranker 73 B,
-# term cache 36 B per passage) with room for more varied traffic; see docs/operating.md.
+# sets it (``cache_mib``). The bench's word statistics take 73 B a passage at 100 and at
+# 300 MB (bench/cache_policy.py), its term cache 36 B: 96 B leaves room for more varied
+# traffic. See docs/operating.md.
 CACHE_BYTES_PER_PASSAGE = 96
 CACHE_CEILING = 256 << 20
 _log = logging.getLogger("govsearch")
