@@ -415,13 +415,16 @@ def test_searcher_bounds_both_caches_by_the_tables_cache_bound(sample_index, mon
 
 def test_cache_mib_sets_both_bounds(sample_index):
     """Searcher(cache_mib=N): both caches hold N MiB whatever the table's size."""
-    from search import engine
+    from search import engine, ranking
 
     s = engine.Searcher(sample_index, cache_mib=7)
     t = s.current_table()
     assert s._cache_limit == 7 << 20
     assert s._ranker_for(t).max_bytes == 7 << 20
-    assert engine.Searcher(sample_index).current_table() is not None
+    default = engine.Searcher(sample_index)
+    t = default.current_table()
+    assert default._cache_limit == engine.CACHE_BYTES  # a small table: the floor
+    assert default._ranker_for(t).max_bytes == ranking.CACHED_BYTES
 
 
 @pytest.mark.parametrize("query", ["五星支部", "支部 党建", "发展", "乡村振兴 建设", "\"五星\""])
