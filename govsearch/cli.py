@@ -308,7 +308,12 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
         return
     for note in report.notes:
         click.echo(f"note: {note}")
-    verb = "Indexed" if report.mode == "build" else "Updated"
+    if report.mode == "build":
+        verb = "Indexed"
+    elif report.indexed or report.removed:
+        verb = "Updated"
+    else:  # the counts then describe the index as it stays, not work done
+        verb = "Nothing to update:"
     click.echo(f"{verb} {count(report.documents, 'report')} ({count(report.passages, 'passage')}, "
                f"{count(report.characters, 'character', fmt=',')}) "
                f"in {report.seconds:.1f} s → {report.index} ({report.generation})")

@@ -37,6 +37,19 @@ def test_build_summary(runner, tmp_path):
     assert "indexed 5 / skipped 0 / failed 0" in result.output
 
 
+def test_update_summary_says_when_nothing_changed(runner, tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, {"a.txt": "青禾镇2023年工作总结\n一、党的建设\n全面开展五星支部创建。\n"})
+    index = tmp_path / "index"
+    assert runner.invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
+    same = runner.invoke(main, ["index", "update", "--corpus", str(corpus), "--index", str(index)])
+    assert same.exit_code == 0, same.output
+    assert "Nothing to update: 1 report" in same.output and "Updated" not in same.output
+    (corpus / "b.txt").write_text("白沙镇2023年工作总结\n一、民生\n新建村级道路5公里。\n", encoding="utf-8")
+    changed = runner.invoke(main, ["index", "update", "--corpus", str(corpus), "--index", str(index)])
+    assert "Updated 2 reports" in changed.output and "re-indexed 1, unchanged 1, removed 0" in changed.output
+
+
 def test_search_json_contract(built, runner):
     _, index = built
     result = runner.invoke(main, ["search", "五星支部", "--json", "--index", str(index)])

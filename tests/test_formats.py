@@ -399,8 +399,9 @@ def _available_converters():
 def test_doc_and_wps_through_a_converter(make_index, monkeypatch, converter):
     monkeypatch.setenv("GOVSEARCH_DOC_CONVERTER", converter)
     if converter not in _available_converters():
-        pytest.skip(f"{converter} is not installed (antiword: python3 dev.py setup as root installs it; "
-                    "LibreOffice: apt-get install libreoffice-writer-nogui)")
+        how = {"antiword": "python3 dev.py setup as root installs it",
+               "soffice": "LibreOffice: apt-get install libreoffice-writer-nogui"}[converter]
+        pytest.skip(f"{converter} is not installed ({how})")
     data = (FIXTURES / "report.doc").read_bytes()
     searcher = make_index({"report.doc": data, "report.wps": data})
     for source in ("report.doc", "report.wps"):
