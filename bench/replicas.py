@@ -22,6 +22,7 @@ other's total. Prints one table; exits 1 on any error or mixed answer.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -173,7 +174,7 @@ def rollout(work: Path, replicas: int = 2, clients: int = 4, loopback: bool = Fa
                 return r.status, r.headers.get("X-Govsearch-Generation"), json.loads(r.read())["total"]
             except urllib.error.HTTPError as exc:
                 return exc.code, None, None
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, http.client.HTTPException) as exc:  # a cut body counts, not kills the client
                 return type(exc).__name__, None, None
 
         first = answer()

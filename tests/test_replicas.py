@@ -99,7 +99,7 @@ def test_a_rollout_to_replicas_behind_nginx_under_load_has_no_error_and_no_mixed
     import replicas
 
     r = replicas.rollout(tmp_path, replicas=2, clients=3, loopback=os.geteuid() != 0)
-    assert r["errors"] == 0 and r["statuses"] == ["200"]
+    assert r["errors"] == 0 and r["statuses"] == ["200"], r
     assert r["mixed"] == 0  # every answer's total is that of the generation that answered
     assert len(r["totals"]) == 2 and len(set(r["totals"].values())) == 2
     assert r["old_answers"] > 0 and r["new_answers"] > 0  # the rollout happened under load
