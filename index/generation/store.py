@@ -128,7 +128,7 @@ def _carry_checked(old: Path, new: Path, st: os.stat_result) -> None:
     """A file linked from the previous generation is checked in the new one when this
     process checked it there and it is the same inode, size and modification time."""
     hit = _UPDATE_CHECKED.get(str(old))
-    if hit is not None and hit[0][:4] == _stat_key(st)[:4] and (hit[0][4] == st.st_ctime_ns or st.st_nlink > hit[1]):
+    if _still_checked(hit, st):
         _UPDATE_CHECKED[str(new)] = (_stat_key(st), st.st_nlink, hit[2])
 
 
@@ -180,14 +180,22 @@ def _checked_crc32(path: Path, st: os.stat_result) -> int:
     """:func:`file_crc32` of ``path`` (whose ``stat`` is ``st``), read once a process
     for an update while it is unchanged since."""
     hit = _UPDATE_CHECKED.get(str(path))
-    if hit is not None:
-        was, links, crc = hit
-        now = _stat_key(st)
-        if now[:-1] == was[:-1] and (now[-1] == was[-1] or st.st_nlink > links):
-            return crc
+    if _still_checked(hit, st):
+        return hit[2]
     crc = file_crc32(path)
     _remember_crc(path, st, crc)
     return crc
+
+
+def _still_checked(hit: tuple | None, st: os.stat_result) -> bool:
+    """Whether a file checked with record ``hit`` (stat key, link count, CRC-32) and now of
+    ``st`` holds the same bytes: the same inode, size and times, or only its ctime moved
+    by a new hard link (a link adds to the count; any write moves ctime too)."""
+    if hit is None:
+        return False
+    was, links, _ = hit
+    now = _stat_key(st)
+    return now[:-1] == was[:-1] and (now[-1] == was[-1] or st.st_nlink > links)
 
 
 def _remember_crc(path: Path, st: os.stat_result, crc: int) -> None:
