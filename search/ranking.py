@@ -69,7 +69,7 @@ from search import boundaries
 from search.table import PassageTable
 from search.tiers import is_item
 
-K1 = 2.0
+K1 = 1.5
 B = 0.3
 LENGTH_FLOOR = 1.5  # passages shorter than this × the average length are normalized as if that long
 PHRASE_WEIGHT = 1.0  # × idf, BM25 of each whole term as written (when it is not a single jieba word)

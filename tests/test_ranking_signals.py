@@ -174,3 +174,26 @@ def test_a_passage_of_the_topic_the_matches_lean_to_gets_the_topic_bonus(tmp_pat
     idf = s._ranker.stats("环境").idf
     assert with_bonus - without[green] == pytest.approx(0.25 * idf if on else 0.0, abs=2e-4)
     assert hits[climate].score == pytest.approx(without[climate], abs=1e-4)  # not of the topic: never
+
+
+def test_a_second_occurrence_adds_what_k1_allows(tmp_path):
+    """BM25's saturation K1 = 1.5 (fitted jointly on judged2's tuning half, docs/ranking.md):
+    in two passages of one length, saying the term twice weighs 2 (1 + s) / (2 + s) of
+    saying it once, s = 1.5 × (1 − B + B × length / average); K1 1.4 or 1.6 moves that
+    ratio by about 1 %."""
+    from search.ranking import Ranker
+
+    once = "耕地保护落实到位，" + PAD + "。"
+    twice = "耕地保护落实到位，耕地" + PAD[2:] + "。"  # the same length
+    assert len(once) == len(twice)
+    build(write_corpus(tmp_path / "corpus", {"a.txt": f"丁镇工作报告\n\n{once}\n\n{twice}\n"}), tmp_path / "index")
+    s = Searcher(tmp_path / "index")
+    t = s.current_table()
+    ranker = Ranker(t, lambda w: s._containing(t, w))
+    stats = ranker.stats("耕地")
+    rows = stats.rows
+    assert len(rows) == 2 and t.length[rows[0]] == t.length[rows[1]]
+    parts = dict(zip([t.norm(int(r)).count("耕地") for r in rows.tolist()], ranker._text_part(stats, "耕地", rows).tolist()))
+    length = max(float(t.length[rows[0]]), ranking.LENGTH_FLOOR * t.avg_length)
+    sat = 1.5 * (1.0 - ranking.B + ranking.B * length / t.avg_length)
+    assert parts[2] / parts[1] == pytest.approx(2 * (1 + sat) / (2 + sat), rel=1e-3)
