@@ -730,7 +730,9 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     date line (in the opening), unless its title names the next year (a session held late in
     the year before: the title's year, :data:`LATE_SESSION`); the first year of its title; the date its page says it
     was issued (``发文日期``, in ``chrome``); the year of a news item's day from the day its
-    page was posted (:func:`news_year`); the year it mentions most, at least
+    page was posted (:func:`news_year`), or of a people's congress's news whose only year is
+    the one it reviews, from a posting date in the year after (the session meets in the year it
+    plans); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
     earlier: the later is usually next year's plan; but of two years in a row, the later in
     the news of a people's congress session, which meets in the year it plans); the last date standing on a line of
