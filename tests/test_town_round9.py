@@ -239,3 +239,21 @@ def test_a_news_item_opening_with_recently_takes_its_pages_date():
     # 近日 inside a sentence, not opening it: no such news item
     later = "青禾镇召开会议，会议于近日结束。会议听取了2019年工作报告和2020年预算报告，审议了2019年决算。"
     assert meta.years("", later, "内容详情 2020年07月22日 返回该版首页")[0] == 2019
+
+
+# ------------------------------------------------------------------ two heading lines a word could run across
+
+
+def _pair(left: str, right: str, after: str = PARAS[1]) -> str:
+    return "青禾镇人代会胜利召开\n" + PARAS[0] + f"{left}\n{right}\n" + after
+
+
+def test_two_heading_lines_that_each_read_as_words_are_headings():
+    assert ANALYZER.junction_score("下好共富关键棋", "谱写城乡共荣靓丽篇章") == 2  # 棋谱 across the break
+    heads = _headings(_pair("下好共富关键棋", "谱写城乡共荣靓丽篇章"))
+    assert heads == ["下好共富关键棋", "谱写城乡共荣靓丽篇章"]
+    # the next line opening with a one-character word (a word's tail), or no finished sentence
+    # after it: the word runs across, no heading
+    assert ANALYZER.junction_score("推进乡村振", "兴战略实施") == 2
+    assert "推进乡村振" not in _headings(_pair("推进乡村振", "兴战略实施"))
+    assert "下好共富关键棋" not in _headings(_pair("下好共富关键棋", "谱写城乡共荣靓丽篇章", "代表们一致表示\n"))

@@ -47,6 +47,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from index.analysis import Analyzer
+from index.normalize import normalize
 from index.reading import chrome
 from index.reading import layout as layouts
 from index.reading.layout import MD_HEADING
@@ -381,7 +382,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             if not (headline and heading_like(nxt.text)):
                 continue
         if not numbered:
-            if analyzer.junction_score(unit.text, nxt.text) == 2:
+            if analyzer.junction_score(unit.text, nxt.text) == 2 and not _own_words(units, i, analyzer):
                 continue  # a word runs on into the next line: 各领域改 / 革，…
             if fragmented and i > 0 and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
                 continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
@@ -490,6 +491,19 @@ def _set_inline(unit: Unit) -> None:
 
 
 DASH_LEAD = re.compile(r"^(?:——|—|--|－－)\s*")
+
+
+def _own_words(units: list[Unit], i: int, analyzer: Analyzer) -> bool:
+    """Two short lines that each read as words of their own though a word could run across
+    them (``下好共富关键棋`` / ``谱写城乡共荣靓丽篇章``: 棋谱, or 谱写): the next line is a line of a
+    heading too, opening with a word of two characters or more, and a finished sentence
+    follows it. A word cut by the layout leaves its tail alone (``各领域改`` / ``革，…``)."""
+    nxt = units[i + 1]
+    after = units[i + 2] if i + 2 < len(units) else None
+    if after is None or not heading_like(nxt.text) or is_numbered(nxt.text) or not ends_sentence(after.text):
+        return False
+    first = next(iter(analyzer.jieba.cut(normalize(nxt.text[:MAX_HEADING]), HMM=False)), "")  # as junction_score reads
+    return len(first) >= 2
 
 
 def _dashed_lead(text: str) -> str:
