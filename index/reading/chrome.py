@@ -22,7 +22,9 @@ PDF text), never by which site it came from:
   (``…工作报告-35篇(第3/65页)``: no title, though :func:`page_title` gives its year and level
   evidence), an essay site's collection names (``…工作报告(三篇)``, ``…总结5篇``, ``…(精选多篇)``,
   ``…总结篇1``), a site's name alone on its line (``某某范文站``, ``某某文库``) or as a piece of its
-  slogan (``…— — 某某文库◆…``).
+  slogan (``…— — 某某文库◆…``);
+* **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
+  (``内容详情 2020年07月22日 返回该版首页``), its masthead's keys (``国内统一刊号:`` ``邮发代号:``).
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
@@ -176,11 +178,11 @@ SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范�
 SITE_BRAND = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:文库|文庫|范文网|範文網|文档网|文檔網)$")
 SLOGAN_SEP = re.compile(r"[\s\u3000◆◇★☆●■|｜—–~～-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# an image's file name left where the image stood: 微信图片_20210118124246.jpg
 # a newspaper's page line on its e-edition (第A06版:金湖新闻, 第03版：要闻) and the link back to
 # the page's contents (内容详情 2020年07月22日 返回该版首页)
 PAPER_PAGE = re.compile(r"^第\s*[A-Z]?\d{1,3}\s*版\s*[:：]?\s*[\u4e00-\u9fff]{0,10}$")
 RETURN_LINK = re.compile(r"返回(?:该版|本版)?(?:首页|目录)$")
+# an image's file name left where the image stood: 微信图片_20210118124246.jpg
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
 # a document's file name as a sharing site shows it, maybe with its badge: ….docxVIP, ….pdf
 # (an attachment a document lists, 附件：1.《…》.pdf / 2.…, is the document's own text)
