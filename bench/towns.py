@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from index.normalize import normalize  # noqa: E402
-from index.reading.chrome import is_chrome  # noqa: E402
+from index.reading.chrome import PINYIN_GLOSS, is_chrome  # noqa: E402
 
 TOWNS = ROOT.parent / "shared" / "corpus-towns"
 FIELDS = ("town", "county", "city", "province", "level", "year", "title")
@@ -83,8 +83,9 @@ def load_truth(folder: Path = TOWNS) -> list[Truth]:
 
 
 def plain(text: str) -> str:
-    """Normalized text without spaces or punctuation: how titles and headings are compared."""
-    return "".join(PLAIN.findall(normalize(text or "")))
+    """Normalized text without spaces or punctuation, nor a mis-encoded page's pinyin glosses
+    (引領(lǐng) is 引領: the reader drops them): how titles and headings are compared."""
+    return "".join(PLAIN.findall(normalize(PINYIN_GLOSS.sub("", text or ""))))
 
 
 def broken_phrases(raw: str, truth: Truth) -> list[str]:

@@ -22,7 +22,9 @@ PDF text), never by which site it came from:
   (``…工作报告-35篇(第3/65页)``: no title, though :func:`page_title` gives its year and level
   evidence), an essay site's collection names (``…工作报告(三篇)``, ``…总结5篇``, ``…(精选多篇)``,
   ``…总结篇1``), a site's name alone on its line (``某某范文站``, ``某某文库``) or as a piece of its
-  slogan (``…— — 某某文库◆…``).
+  slogan (``…— — 某某文库◆…``);
+* **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
+  (``内容详情 2020年07月22日 返回该版首页``), its masthead's keys (``国内统一刊号:`` ``邮发代号:``).
 
 A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
@@ -85,7 +87,9 @@ PUBLICATION_KEYS = (
     # a page's counters: 人气: 26, 热度:55
     "人气 人氣 热度 熱度 阅读量 閱讀量 "
     # an open-information page's table written out as words: 生成日期 2023-01-17 效力状况 有效
-    "生成日期 公开日期 效力状况"
+    "生成日期 公开日期 效力状况 "
+    # a disclosure page's name and number fields (名称: … 文号:); a newspaper's masthead (国内统一刊号: 邮发代号: 总编辑:)
+    "名称 名稱 文号 文號 国内统一刊号 邮发代号 总编辑"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
@@ -174,6 +178,10 @@ SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范�
 SITE_BRAND = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:文库|文庫|范文网|範文網|文档网|文檔網)$")
 SLOGAN_SEP = re.compile(r"[\s\u3000◆◇★☆●■|｜—–~～-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# a newspaper's page line on its e-edition (第A06版:金湖新闻, 第03版：要闻) and the link back to
+# the page's contents (内容详情 2020年07月22日 返回该版首页)
+PAPER_PAGE = re.compile(r"^第\s*[A-Z]?\d{1,3}\s*版\s*[:：]?\s*[\u4e00-\u9fff]{0,10}$")
+RETURN_LINK = re.compile(r"返回(?:该版|本版)?(?:首页|目录)$")
 # an image's file name left where the image stood: 微信图片_20210118124246.jpg
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
 # a document's file name as a sharing site shows it, maybe with its badge: ….docxVIP, ….pdf
@@ -234,7 +242,8 @@ def clean(line: str) -> str:
     if m:
         line = m.group(1)  # the session a page's title names after the report's: its session line says it
     m = POSTED_AFTER.search(line) if line[-1:].isdigit() else None
-    if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
+    if (m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line)
+            and line[:m.start()].rstrip()[-1:] not in ":："):  # (发布日期: 2024-12-19 is the key's value)
         line = line[:m.start()]  # a page's title with the day it was posted after it
     m = SITE_SUFFIX.search(line)
     if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
@@ -265,7 +274,9 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     if (TIMESTAMP.search(text) and len(text) <= 2 * MAX_CHROME_LINE and not FULL_STOP.search(text)
             and CJK.search(TIMESTAMP.sub("", text))):
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
-    if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text):
+    if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text) or PAPER_PAGE.match(text):
+        return True
+    if len(text) <= MAX_CHROME_LINE and RETURN_LINK.search(text) and not FULL_STOP.search(text):
         return True
     if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
             or IMAGE_NAME.match(text) or FILE_NAME.match(text)):
@@ -400,13 +411,31 @@ def blurb_page(lines: list[str]) -> set[int]:
 def site_header(lines: list[str]) -> set[int]:
     """Indexes of the lines above a breadcrumb (``您当前所在位置:首页>…``, ``首页 > 政务公开 > …``)
     among the first :data:`MARK_WINDOW` non-blank lines, when all of them are short
-    (:data:`MAX_TITLE` characters or fewer): the site's header (its name, its badges, its
-    buttons); the page's own title comes after the breadcrumb."""
-    for i, text in _opening(lines):
-        if BREADCRUMB.match(text[:MAX_TITLE].translate(_simplified())) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text):
+    (:data:`MAX_TITLE` characters or fewer, or chrome themselves): the site's header (its
+    name, its badges, its buttons); the page's own title comes after the breadcrumb. A
+    newspaper's page line (``第03版:要闻``) is the breadcrumb of its e-edition (the masthead
+    above it), and a breadcrumb whose cells only spaces part and which ends with the next
+    line, the page's title (:func:`_titled_crumbs`), is left out with its header."""
+    opening = list(_opening(lines))
+    for n, (i, text) in enumerate(opening):
+        titled = n + 1 < len(opening) and _titled_crumbs(text, opening[n + 1][1])
+        if (BREADCRUMB.match(text[:MAX_TITLE].translate(_simplified())) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text)
+                or PAPER_PAGE.match(text) or titled):
             above = [k for k in range(i) if lines[k].strip()]
-            return set(above) if all(len(lines[k].strip()) <= MAX_TITLE for k in above) else set()
+            if not all(len(lines[k].strip()) <= MAX_TITLE or is_chrome(lines[k]) for k in above):
+                return set()
+            return set(above) | ({i} if titled else set())
     return set()
+
+
+CRUMB_START = re.compile(r"^(?:网站首页|首页|首頁|主页|主頁)[\s\u3000]+(?=\S)")
+
+
+def _titled_crumbs(text: str, nxt: str) -> bool:
+    """A breadcrumb whose cells only spaces part, ending with the page's title, which the
+    next line writes: ``首页 鄂尔多斯 某某镇:…新图景`` / ``某某镇:…新图景``."""
+    m = CRUMB_START.match(text)
+    return bool(m) and len(nxt) >= MIN_TITLE_BEFORE_SITE and text.endswith(nxt) and len(text) > m.end() + len(nxt)
 
 
 MIN_CRUMBS = 3  # cells of a breadcrumb line; 2 on a line that opens with its separator (the crumb before it wrapped)

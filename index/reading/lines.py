@@ -60,7 +60,7 @@ MAX_SESSION = 70
 SESSION_REPORT = re.compile(r"^在[^。！？!?，,]{2,40}人民代表大[会會][^。！？!?，,]{0,20}(?:会议|會議)上的"
                             r"(?:政府)?(?:工作)?(?:报告|報告)$")
 BYLINE = re.compile(
-    r"^(?:[^。！？]{0,16}记者|通讯员|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|地点[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
+    r"^[■□◆◇●○]?\s*(?:[^。！？]{0,16}记者|通讯员|同期声[:：]|本报讯|责任编辑|编辑[:：]|来源[:：]|作者[:：]|时间[:：]|地点[:：]|供稿[:：]|发表时间[:：]|发布时间[:：])"
     r"|(?:文/图|文／图|摄影?|图/文|图／文)$"
     r"|^[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"  # a document number: 镇政发〔2024〕7号
 )
@@ -81,7 +81,12 @@ FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七�
 # a photo's caption in a news item: ▲ before it, 图/圖 and a colon, or the whole line in
 # brackets without digits or colons ((大會現場), （代表审议报告现场）)
 PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]"
-                           r"|^[（(](?:[^()（）\d：:。！？]|[（(][^()（）\d]{1,6}[)）]){2,40}[)）]$")
+                           r"|^[（(](?:[^()（）\d：:。！？]|[（(][^()（）\d]{1,6}[)）]){2,40}[)）]$"
+                           # …or a scene's name alone, a few characters ending in 现场 (大會現場, 会议现场)
+                           r"|^[\u4e00-\u9fff]{0,6}(?:现场|現場)$"
+                           # …or after the photo's file name: 1703827772338.png?x-oss-process=style/w10镇区全景图
+                           r"|^[A-Za-z0-9_./-]{1,60}\.(?:jpe?g|png|gif|bmp|webp)(?:\?[A-Za-z0-9_=/.&%,-]*)?(?=[\u4e00-\u9fff])",
+                           re.I)
 # a name or office spelled out with spaces, as under a letter: 科 技 部, 中 国 证 监 会
 SPACED_SIGNATURE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,7}$")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -431,6 +431,7 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
     opening = head + " " + text[:OPENING_CHARS]
     if NATIONAL_IN_TITLE.search(head) or NATIONAL_EVIDENCE.search(opening):
         return "", NATIONAL
+    congress = _congress_unit(body_mentions, text, gazetteer)
     speaker = SPEAKER.search(opening)
     if speaker:
         full = speaker.group(1) + speaker.group(2)
@@ -439,6 +440,8 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
             return full, min(levels, key=PLACE_LEVELS.index)
         level = SUFFIX_LEVEL[speaker.group(2)]  # "我代表省人民政府": which province, the text says
         found = _top(body_mentions, counts, level, gazetteer, MIN_PLACE_MENTIONS)
+        if not found and congress and congress[1] == level:
+            found = congress[0]  # 我代表旗人民政府 under 在东乌珠穆沁旗第十六届人民代表大会…上
         if not found and level == "township":  # 我代表镇人民政府: the one town it names, as below
             found = _named_once(body_mentions, text, gazetteer, raw_text, analyzer)
         return found or "", level
@@ -451,7 +454,13 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         found = _top(body_mentions, counts, first, gazetteer, 1)
         if found and first == "township" and counts[found] < MIN_TOWN_MENTIONS and not _kind_fits(found, text):
             found = None
+        if not found and congress and congress[1] == first:
+            found = congress[0]
         return found or "", first
+    if congress and said[congress[1]] and said[congress[1]] == n1:
+        # the unit whose people's congress the opening names, when the text speaks as that
+        # unit (全县, 我县) at least as much as as any other: 桃源县第十五届人民代表大会…开幕
+        return congress
     for level in PLACE_LEVELS:
         least = MIN_TOWN_MENTIONS if level == "township" else MIN_PLACE_MENTIONS
         top = _top(body_mentions, counts, level, gazetteer, least)
@@ -469,6 +478,24 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
     if TOWN_SUBJECT.match(head.strip() or text.lstrip()):  # (no title: the text's first line)
         return "", "township"  # 街道2021年工作总结, 镇政府2020年工作总结: a town's report, its name left out
     return "", None
+
+
+# a unit's people's congress, its name right before it: 桃源县第十五届人民代表大会
+CONGRESS_OF = re.compile(r"第[一二三四五六七八九十\d]{1,3}届人民代表大会")
+
+
+def _congress_unit(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> tuple[str, str] | None:
+    """``(name, level)`` of the first unit above a town whose people's congress the opening
+    names (``在东乌珠穆沁旗第十六届人民代表大会第一次会议上``): the body holding the session,
+    whose report or news it is; else None. A town's session lines are read by the town rules."""
+    for m in mentions:
+        if m.start >= OPENING_CHARS:
+            break
+        if CONGRESS_OF.match(text, m.end):
+            levels = gazetteer.level_of(m.name) - {"township"}
+            if levels:
+                return m.name, min(levels, key=PLACE_LEVELS.index)
+    return None
 
 
 WORD_RUN = re.compile(r"[^\W_]+")  # characters between punctuation and spaces
@@ -629,17 +656,26 @@ POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时
 # …or the page's posting time alone, a date with its time of day: 2021年01月18日 12:44:23来源:…
 POSTED_TIME = re.compile(_YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s+\d{1,2}[:：]\d{2}")
 MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
+# …or opens with "recently" instead of its day: 近日，眉山市…召开… (日前, 近期)
+RECENT = re.compile(r"^[^。！？!?，,\n\d]{0,24}?(?:近日|日前)[，,]", re.M)
+CHROME_DATE = re.compile(_DATE)  # a day written in full among a page's chrome: 内容详情 2020年07月22日 返回该版首页
 
 
 def news_year(text: str, chrome: str) -> int | None:
     """The year of a news item that opens with its day but no year (``7月27日上午，…``), from
     the day its page was posted (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
     12:44``, in the chrome or a byline of the text) when that is the same day or up to :data:`MAX_POSTING_DELAY` days after it (a news
-    item of 12月30日 posted 2025-01-02 is of 2024); else None (a page posted long after the
-    event says nothing of its year)."""
+    item of 12月30日 posted 2025-01-02 is of 2024); an item that opens with 近日 or 日前 (:data:`RECENT`)
+    instead of its day is of the year its page was posted or dated (:data:`CHROME_DATE`); else
+    None (a page posted long after the event says nothing of its year)."""
     opening = "\n".join([x for x in text.split("\n") if x.strip()][:NEWS_LINES])
     day = NEWS_DAY.search(opening)
     posted = POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+    if not day and RECENT.search(opening):
+        # 近日，…召开: the item says it happened days before it was written, so its page's
+        # date is its year's (a posting date, or the e-edition's date among the chrome)
+        dated = posted or CHROME_DATE.search(chrome)
+        return int(dated.group(1)) if dated else None
     if not day or not posted:
         return None
     try:
@@ -694,7 +730,9 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     date line (in the opening), unless its title names the next year (a session held late in
     the year before: the title's year, :data:`LATE_SESSION`); the first year of its title; the date its page says it
     was issued (``发文日期``, in ``chrome``); the year of a news item's day from the day its
-    page was posted (:func:`news_year`); the year it mentions most, at least
+    page was posted (:func:`news_year`), or of a people's congress's news whose only year is
+    the one it reviews, from a posting date in the year after (the session meets in the year it
+    plans); the year it mentions most, at least
     :data:`MIN_YEAR_MENTIONS` times (on a tie one written as a label, else the
     earlier: the later is usually next year's plan; but of two years in a row, the later in
     the news of a people's congress session, which meets in the year it plans); the last date standing on a line of
@@ -732,6 +770,12 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         year = int(issued.group(1)) if issued else None
     if year is None:
         year = posted_news
+    if year is None and reviewed and CONGRESS.search(text):
+        # a people's congress's news whose only year is the one it reviews, on a page posted
+        # the year after: the session met in the year it plans (對2007年的政府工作進行了回顧, 2008-03-06)
+        posted = POSTED.search(chrome) or POSTED_TIME.search(chrome)
+        if posted and int(posted.group(1)) == max(reviewed) + 1:
+            year = int(posted.group(1))
     if year is None:
         candidates = {y: n for y, n in counts.items() if y not in reviewed}
         if candidates and max(candidates.values()) >= MIN_YEAR_MENTIONS:

@@ -47,6 +47,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from index.analysis import Analyzer
+from index.normalize import normalize
 from index.reading import chrome
 from index.reading import layout as layouts
 from index.reading.layout import MD_HEADING
@@ -335,7 +336,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind, unit.level = "heading", -1  # a text cut right after its next heading (a page's excerpt)
             continue
         if markdown or i == last:
-            unit.inline = inline_heading(unit.text)
+            _set_inline(unit)
             continue
         if DATED_ITEM.match(unit.text):
             continue  # 5月7日审议…决算: an item of an agenda or a news lead, dated, no heading
@@ -364,7 +365,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         ):
             continue  # an item of a list: （九）含有…的。 after （八）…； or between its siblings
         if not numbered:
-            unit.inline = inline_heading(unit.text)
+            _set_inline(unit)
             if unit.inline:
                 continue
         if not (numbered or heading_like(unit.text)):
@@ -381,7 +382,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             if not (headline and heading_like(nxt.text)):
                 continue
         if not numbered:
-            if analyzer.junction_score(unit.text, nxt.text) == 2:
+            if analyzer.junction_score(unit.text, nxt.text) == 2 and not _own_words(units, i, analyzer):
                 continue  # a word runs on into the next line: 各领域改 / 革，…
             if fragmented and i > 0 and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
                 continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
@@ -448,9 +449,10 @@ def _opens_numbered_items(text: str, nxt: Unit, after: Unit | None) -> bool:
 def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) -> bool:
     """A short line of phrases with commas and no end punctuation between two finished
     paragraphs heads the paragraph after it (``一年来，我们聚力抓脱贫、攻难点，精准扶贫实实在在``):
-    the paragraph before ends its sentence, the one after is long and ends its own, and
+    the paragraph before ends its sentence (or a photo's caption stands before it), the one after is long and ends its own, and
     no word runs across the break."""
-    return (prev is not None and prev.kind in ("body", "heading") and (prev.kind == "heading" or ends_sentence(prev.text))
+    return (prev is not None and prev.kind in ("body", "heading", "caption")
+            and (prev.kind != "body" or ends_sentence(prev.text))
             and len(nxt.text) >= MIN_LEAD_PARAGRAPH and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?"
             and not is_numbered(nxt.text) and analyzer.junction_score(unit.text, nxt.text) == 0)
 
@@ -479,13 +481,59 @@ def _lead_sentence(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
             and bool(LEAD_OPENING.match(nxt.text)) and not is_numbered(nxt.text))
 
 
+def _set_inline(unit: Unit) -> None:
+    """The heading a line opens with, run on into its paragraph: numbered (:func:`inline_heading`),
+    else a dashed lead sentence (:func:`_dashed_lead`, at the level of a lead heading)."""
+    unit.inline = inline_heading(unit.text)
+    lead = "" if unit.inline else _dashed_lead(unit.text)
+    if lead:
+        unit.inline, unit.level = lead, LEAD_LEVEL
+
+
+DASH_LEAD = re.compile(r"^(?:——|—|--|－－)\s*")
+
+
+def _own_words(units: list[Unit], i: int, analyzer: Analyzer) -> bool:
+    """Two short lines that each read as words of their own though a word could run across
+    them (``下好共富关键棋`` / ``谱写城乡共荣靓丽篇章``: 棋谱, or 谱写): the next line is a line of a
+    heading too, opening with a word of two characters or more, and a finished sentence
+    follows it. A word cut by the layout leaves its tail alone (``各领域改`` / ``革，…``)."""
+    nxt = units[i + 1]
+    after = units[i + 2] if i + 2 < len(units) else None
+    if after is None or not heading_like(nxt.text) or is_numbered(nxt.text) or not ends_sentence(after.text):
+        return False
+    first = next(iter(analyzer.jieba.cut(normalize(nxt.text[:MAX_HEADING]), HMM=False)), "")  # as junction_score reads
+    return len(first) >= 2
+
+
+def _dashed_lead(text: str) -> str:
+    """``——四年来，我们始终坚持…，交出了一份“攻坚答卷”。脱贫攻坚…`` → its first sentence: a
+    review's group heading marked by a dash (the document marks it so, :data:`DASH_LEAD`), one
+    sentence of :data:`LEAD_SENTENCE`'s form and three parts at most, run on into its
+    paragraph; else empty. (Without the dash such a sentence may open any paragraph.)"""
+    dash = DASH_LEAD.match(text)
+    if not dash:
+        return ""
+    end = text.find("。", dash.end())
+    if end < 0 or not text[end + 1:].strip():
+        return ""
+    head = text[: end + 1]
+    sentence = head[dash.end():]
+    if (not LEAD_SENTENCE.match(sentence) or len(sentence) > MAX_HEADING + 1 or HARD_PUNCT.search(sentence[:-1])
+            or unbalanced(sentence) or len(re.split(r"[，,]", sentence[:-1])) > 3):
+        return ""
+    return head
+
+
 def _number_levels(units: list[Unit]) -> None:
     """Levels of numbered headings: 一、 1, （一） 2, 1. 3, （1） 4, pushed down by one
     for each of 第…章 and 第…节 the document uses."""
-    ranks = [numbered_rank(u.inline or u.text) for u in units if u.level == -1 or u.inline]
+    ranks = [numbered_rank(u.inline or u.text) for u in units if u.level == -1 or u.inline and numbered_rank(u.inline)]
     chapters = sorted({r for r in ranks if r is not None and r < CHAPTER_RANKS})
     seen: dict[int, int] = {}  # numbering rank → level of the last heading numbered so
     for unit in units:
+        if unit.inline and numbered_rank(unit.inline) is None:
+            continue  # a dashed lead sentence (:func:`_dashed_lead`) keeps its level
         if unit.kind == "heading" and unit.level > 0:
             rank = numbered_rank(unit.text)
             if rank is not None:
@@ -596,6 +644,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             continue
         if unit.kind != "heading" or is_numbered(unit.text):
             break  # a numbered line is a section, never the title or subtitle
+        if not title_lines and _first_of_parallel(units, n):
+            break  # 建章立制，夯实民主根基 over later 群策群力，共谋发展良策: the first section
         if not title_lines and SERIAL_NAME.search(unit.text):
             break  # one item or page of a site's collection (…工作总结1, …年终总结(9)): a heading
         if title_lines:
@@ -619,8 +669,14 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 break
         title_lines.append(unit.text)
         unit.kind = "title"
+    if title_lines:
+        _own_title(units, title_lines)
     # a page's publication lines (来源：… 发布时间：…) may stand above a title run into its text
     top = next((n for n, u in enumerate(units[:LOOKAHEAD]) if u.kind not in ("byline", "caption")), None)
+    if not title_lines and top is not None and _first_of_parallel(units, top):
+        later = next(u for u in units[top + 1:] if u.kind == "heading" and _form(u.text) == _form(units[top].text))
+        units[top].kind, units[top].level = "heading", later.level
+        return title_lines
     if not title_lines and top is not None and units[top].kind == "body" and not SERIAL_NAME.search(units[top].text):
         first = units[top].text
         after = units[top + 1] if top + 1 < len(units) else None
@@ -647,6 +703,43 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 units.insert(top, Unit(title, units[top].gap, "title"))
                 units[top + 1].text = rest
     return title_lines
+
+
+MIN_PARALLEL = 2  # later headings of the same form that make a first line one of them
+PHRASE_SEP = re.compile(r"[，,]")
+
+
+def _form(text: str) -> tuple[int, ...]:
+    """The lengths of a line's phrases between commas: 建章立制，夯实民主根基 → (4, 6)."""
+    return tuple(len(p.strip()) for p in PHRASE_SEP.split(text))
+
+
+def _first_of_parallel(units: list[Unit], n: int) -> bool:
+    """A first line of phrases parted by commas with the form (:func:`_form`) of at least
+    :data:`MIN_PARALLEL` later headings is the first of the document's parallel headings
+    (a page cut above its title opens with its first section), not its title."""
+    form = _form(units[n].text)
+    if len(form) < 2:
+        return False
+    return sum(1 for u in units[n + 1:] if u.kind == "heading" and _form(u.text) == form) >= MIN_PARALLEL
+
+
+def _own_title(units: list[Unit], title_lines: list[str]) -> None:
+    """A page's title, its publication line (发布时间：…) and then the document's own title,
+    worded otherwise (``五马镇2024年政务公开总结`` / ``发布时间：…`` / ``2024 年政府信息公开工作总结``):
+    the line that names a kind of document (:data:`DOCUMENT_END`), unnumbered, right under the
+    bylines below the title, is a title line too (a subtitle), not the first section."""
+    k = next((n for n, u in enumerate(units) if u.kind != "title"), len(units))
+    start = k
+    while k < len(units) and units[k].kind == "byline":
+        k += 1
+    if k == start or k >= len(units) or k - start > SIGNATURE_LINES:
+        return
+    unit = units[k]
+    if (unit.kind == "heading" and not is_numbered(unit.text) and DOCUMENT_END.search(unit.text)
+            and not SUBTITLE_MARK.match(unit.text) and len(unit.text) <= MAX_HEADING):
+        unit.kind = "title"
+        title_lines.append(unit.text)
 
 
 # a report's name with a serial number after it: a site's name for one item or page of a collection
@@ -815,9 +908,11 @@ MAX_TITLE_TAIL = 6  # the last words of a wrapped title: 督查报告, 工作总
 def _title_tail(first: str, second: str) -> bool:
     """A title wrapped before its document's name: ``2022年上半年…重点工作`` / ``督查报告``:
     the second line is short (:data:`MAX_TITLE_TAIL` characters or fewer), only the name of
-    a kind of document (报告, 总结, 汇报 …), no subtitle's mark; the first line names none."""
+    a kind of document (报告, 总结, 汇报 …), no subtitle's mark; the first line names none
+    (nor holds the second: a page's title above the document's own, the name written again)."""
     return (len(second) <= MAX_TITLE_TAIL and bool(DOCUMENT_END.search(second)) and not SUBTITLE_MARK.match(second)
-            and not HARD_PUNCT.search(second) and not DOCUMENT_END.search(first) and not is_numbered(second))
+            and not HARD_PUNCT.search(second) and not DOCUMENT_END.search(first) and not is_numbered(second)
+            and second not in SPACES.sub("", first))  # 政 府 工 作 报 告(2022年) / 政府工作报告: the name again
 
 
 # who issues a document, alone on the line above its subject: 大河乡人民政府 / 关于…的报告
