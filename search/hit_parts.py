@@ -17,7 +17,7 @@ from typing import NamedTuple
 from search.highlight import HTML, Fragmenter, Matches
 from search.tiers import lead_in
 
-KEPT_CHARS = 1 << 21  # characters of passage text, normalized text, snippet and lead-in kept per generation
+KEPT_CHARS = 1 << 20  # characters of passage text, normalized text, snippet and lead-in kept per generation (5–7 MiB)
 _FRAGMENTER = Fragmenter()
 
 

@@ -436,7 +436,7 @@ def test_kept_chars_hit_parts_up_to_exactly_the_budget(sample_index, monkeypatch
     t = engine.Searcher(sample_index).current_table()
     parts = [hit_parts.parts_of(t, r, ["五星"]) for r in (0, 1)]
     size = sum(len(p.row.text) + len(p.row.norm) + len(p.snippet) + len(p.lead_in or "") for p in parts)
-    assert hit_parts.KEPT_CHARS == 1 << 21
+    assert hit_parts.KEPT_CHARS == 1 << 20
     monkeypatch.setattr(hit_parts, "KEPT_CHARS", size + spare)
     fresh = engine.Searcher(sample_index).current_table()
     for r in (0, 1):
