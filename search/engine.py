@@ -34,7 +34,7 @@ from index.generation import rowsets, store
 from index.normalize import normalize
 from index.reading.places import level_label
 from search import assist as _assist
-from search import boundaries, grouping, ranking, relaxed, tiers
+from search import boundaries, grouping, hit_parts, ranking, relaxed, tiers
 from search.highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
 from search.places_label import place_label
 from search.query import ParsedQuery, check_years, parse_query, year_matches
@@ -61,7 +61,6 @@ CACHE_CEILING = 256 << 20
 _log = logging.getLogger("govsearch")
 RELOAD_WAIT = 0.25  # seconds a query waits for a background reload before the previous generation answers it
 EMPTY = np.zeros(0, dtype=np.int64)
-_FRAGMENTER = Fragmenter()
 
 
 def cache_bound(passages: int, floor: int, mib: int | None = None) -> int:
@@ -482,19 +481,18 @@ class Searcher:
         hits = []
         ocr_documents = getattr(t, "ocr_documents", {})
         for n, i in enumerate(page_items.tolist()):
-            r = t.row(int(rows[i]))
-            level = tiers.CONTEXT if int(rows[i]) in loose.context_terms else int(matched[i])
+            row = int(rows[i])
+            level = tiers.CONTEXT if row in loose.context_terms else int(matched[i])
             needles = (needles_words if level == tiers.WORDS else needles_synonym if level == tiers.SYNONYM
                        else needles_exact)
-            found = Matches.find(r.text, needles, r.norm, t.source_offsets(r.row))
-            hits.append(Hit.from_row(r, match=tiers.NAMES[level],
-                                     snippet=HTML.snippet(found, _FRAGMENTER.pieces(found)),
-                                     score=round(float(scores[i]), 4), runs=found.runs))
+            parts = hit_parts.parts_of(t, row, needles)  # the row, its snippet and lead-in: kept per generation
+            r = parts.row
+            hits.append(Hit.from_row(r, match=tiers.NAMES[level], snippet=parts.snippet,
+                                     score=round(float(scores[i]), 4), runs=list(parts.runs)))
             if r.doc_id in ocr_documents:
                 hits[-1].text_source, hits[-1].ocr_confidence = "ocr", ocr_documents[r.doc_id]
-            lead = tiers.lead_in(t, int(rows[i]))
-            if lead is not None:  # a list item is shown with the lead-in that introduces its list
-                hits[-1].lead_in = t.text(lead)
+            if parts.lead_in is not None:  # a list item is shown with the lead-in that introduces its list
+                hits[-1].lead_in = parts.lead_in
             if level == tiers.CONTEXT:
                 hits[-1].context_terms = list(loose.context_terms.get(int(rows[i]), []))
             elif level == tiers.PARTIAL:
@@ -709,36 +707,53 @@ def _facets(t: PassageTable, rows: np.ndarray, docs: np.ndarray | None = None,
     a frequent term's tens of thousands of rows are a few thousand reports."""
     out: dict[str, dict[str, int]] = {}
     docs = t.doc[rows] if docs is None else docs
-    per_doc = None  # rows of each report among ``rows``; None when a row has no report
+    by_report = not (len(docs) and int(docs.min()) < 0)  # False when a row has no report
+    held = weights = None  # the reports among ``rows`` and the rows of each
     for f in t.model.filters:
         if not f.facet:
             continue
-        values = None if f.column == "bits" or (len(docs) and int(docs.min()) < 0) else _report_values(t, f.column_attr)
+        values = None if f.column == "bits" or not by_report else _report_values(t, f.column_attr)
         if values is not None:
-            if per_doc is None:
+            if held is None:
                 if rows_per_doc is not None and len(docs):  # np.bincount(docs) counted by the caller
-                    per_doc = rows_per_doc if len(rows_per_doc) >= len(values) else np.concatenate(
-                        [rows_per_doc, np.zeros(len(values) - len(rows_per_doc), rows_per_doc.dtype)])
+                    per_doc = rows_per_doc
                 else:
                     per_doc = np.bincount(docs, minlength=len(values)) if len(docs) else np.zeros(len(values), np.int64)
-            held = per_doc > 0
-            column, weights = values[held], per_doc[held]
+                held = np.flatnonzero(per_doc[:len(values)])
+                weights = per_doc[held]
+            column, column_weights = values[held], weights
         else:
-            column, weights = getattr(t, f.column_attr)[rows], None
+            column, column_weights = getattr(t, f.column_attr)[rows], None
         if f.column == "bits":
             out[f.filter] = {name: int(np.count_nonzero(column & np.uint64(1 << i)))
                              for i, name in enumerate(getattr(t, f.names_attr))}
         elif f.column == "year":
             kept = column > 0
-            counts = _bincount(column[kept], None if weights is None else weights[kept], 0)
+            counts = _bincount(column[kept], None if column_weights is None else column_weights[kept], 0)
             out[f.filter] = {str(y): int(counts[y]) for y in np.flatnonzero(counts)[::-1].tolist()}
         else:
             names = getattr(t, f.names_attr)
             kept = column >= 0
-            counts = _bincount(column[kept], None if weights is None else weights[kept], len(names))
-            pairs = [(str(names[i]), n) for i, n in zip(np.flatnonzero(counts).tolist(), counts[counts != 0].tolist())]
-            out[f.filter] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
+            counts = _bincount(column[kept], None if column_weights is None else column_weights[kept], len(names))
+            codes = np.flatnonzero(counts)
+            n = counts[codes]
+            order = np.lexsort((_name_ranks(t, f.names_attr, names)[codes], -n))  # most first, then by name
+            out[f.filter] = {str(names[i]): k for i, k in zip(codes[order].tolist(), n[order].tolist())}
     return out
+
+
+def _name_ranks(t, attr: str, names) -> np.ndarray:
+    """Per code of the value table ``names`` (attribute ``attr``), its place in the
+    names' order (ties by code): what a facet's values of equal counts are sorted by,
+    found once per generation."""
+    owner = t.base if isinstance(t, ScopedTable) else t
+    known = owner.__dict__.setdefault("_name_ranks", {})
+    ranks = known.get(attr)
+    if ranks is None or len(ranks) != len(names):
+        ranks = np.empty(len(names), dtype=np.int64)
+        ranks[sorted(range(len(names)), key=lambda i: str(names[i]))] = np.arange(len(names))
+        known[attr] = ranks
+    return ranks
 
 
 def _bincount(codes: np.ndarray, weights: np.ndarray | None, minlength: int) -> np.ndarray:

@@ -98,6 +98,7 @@ NAME_FACTOR = 0.5  # score × this when every occurrence of a term is inside a l
 NAME_GAP = 2  # characters between the term and the name's suffix, at most
 NAME_SUFFIXES = ("大学", "学院", "学校", "中学", "小学", "公司", "集团", "银行", "医院", "研究院", "研究所")
 RERANK = 100  # how many of the best passages of a tier get the proximity / coverage signals
+RERANKED_ROWS = 16384  # rows whose rerank bonus and factor are kept per generation (all the query terms' sets together)
 CACHED_WORDS = 256
 NAMED_TABLE = 8  # a word's naming kept for every row once a query asks about this share (1 / n) of the rows
 CACHED_BYTES = 32 << 20  # word statistics kept per generation: the bound's floor (search/engine.py cache_bound)
@@ -174,6 +175,10 @@ class Ranker:
         self._row_weight: np.ndarray | None = None
         self._is_body: np.ndarray | None = None
         self._topic_shares: np.ndarray | None = None
+        # per set of query terms, {row: (bonus, factor)} of the rows the rerank has looked
+        # at: a row's are its text's and the terms' alone, so a repeated query reads them
+        self._reranked: OrderedDict[tuple, dict[int, tuple[float, float]]] = OrderedDict()
+        self._reranked_rows = 0
 
     def stats(self, word: str) -> WordStats:
         with self._lock:
@@ -391,7 +396,6 @@ class Ranker:
             return bonus, factor
         multi = len(phrases) > 1 and (COVERAGE_WEIGHT or PROXIMITY_WEIGHT)
         tier = np.zeros(len(rows), np.int8) if tier is None else tier
-        t = self.table
         is_body = self.is_body()
         mean_idf = float(np.mean(idfs))
         pairs = list(zip(phrases, idfs))
@@ -400,12 +404,37 @@ class Ranker:
             if len(members) > RERANK:
                 members = _best(members, scores[members], RERANK)
             member_rows = rows[members]
-            body_rows = is_body[member_rows]
-            leads = self.lead_lengths(member_rows[body_rows]) if LEAD_WEIGHT else {}
-            # each member's bonus and factor in Python floats (the same arithmetic, in the
-            # same order, as on the array's elements), stored once per tier
-            bonuses, factors = [], []
-            for r, body in zip(member_rows.tolist(), body_rows.tolist()):
+            # a row's bonus and factor depend on the terms (and, with coverage, the tier) only
+            key = (tuple(phrases), value if multi else None)
+            with self._lock:
+                known = self._reranked.get(key)
+                if known is not None:
+                    self._reranked.move_to_end(key)
+                    got = [known.get(r) for r in member_rows.tolist()]
+            if known is None or None in got:
+                got = self._rerank_rows(key, member_rows, is_body, phrases, pairs, mean_idf, multi, value)
+            bonus[members] = [b for b, _ in got]
+            factor[members] = [f for _, f in got]
+        return bonus, factor
+
+    def _rerank_rows(self, key: tuple, member_rows: np.ndarray, is_body: np.ndarray, phrases: list[str],
+                     pairs: list[tuple[str, float]], mean_idf: float, multi, value: int
+                     ) -> list[tuple[float, float]]:
+        """(bonus, factor) of each of ``member_rows``, kept under ``key`` (at most
+        ``RERANKED_ROWS`` rows kept in all, the least recently used sets of terms dropped
+        first; the newest set always stays)."""
+        t = self.table
+        with self._lock:
+            kept = self._reranked.get(key) or {}
+            wanted = [r for r in member_rows.tolist() if r not in kept]
+        made: dict[int, tuple[float, float]] = {}
+        if wanted:
+            wanted_rows = np.array(wanted, dtype=np.int64)
+            body_rows = is_body[wanted_rows]
+            leads = self.lead_lengths(wanted_rows[body_rows]) if LEAD_WEIGHT else {}
+            # each row's bonus and factor in Python floats (the same arithmetic, in the
+            # same order, as on the array's elements)
+            for r, body in zip(wanted, body_rows.tolist()):
                 n = leads.get(r, 0)
                 text = t.norm(r)
                 b = 0.0 + mean_idf * substance(lambda r=r: t.text(r), text, phrases, body,
@@ -425,11 +454,21 @@ class Ranker:
                     span = shortest_span(text, found) if len(found) > 1 and PROXIMITY_WEIGHT else None
                     if span is not None:
                         b += PROXIMITY_WEIGHT * mean_idf * min(1.0, PROXIMITY_CHARS / max(span, 1))
-                bonuses.append(b)
-                factors.append(f)
-            bonus[members] = bonuses
-            factor[members] = factors
-        return bonus, factor
+                made[r] = (b, f)
+        with self._lock:
+            known = self._reranked.pop(key, None)
+            if known is None:
+                known = {}
+            self._reranked_rows -= len(known)
+            if len(known) + len(made) > RERANKED_ROWS:  # one set of terms alone over the bound: its newest rows
+                known = {r: known[r] for r in member_rows.tolist() if r in known}
+            known.update(made)
+            self._reranked[key] = known
+            self._reranked_rows += len(known)
+            while len(self._reranked) > 1 and self._reranked_rows > RERANKED_ROWS:
+                _, dropped = self._reranked.popitem(last=False)
+                self._reranked_rows -= len(dropped)
+            return [known[r] for r in member_rows.tolist()]
 
     def topic_shares(self) -> np.ndarray:
         """Per topic facet, the share of the live passages that carry it (once per generation)."""
@@ -455,11 +494,14 @@ class Ranker:
         out = np.zeros(len(rows), dtype=np.float64)
         if not len(shares) or not len(rows):
             return out
-        bits = np.asarray(self.table.topics[rows]).astype(np.int64)
-        lift = [float(((bits >> k) & 1).mean()) / s if s > 0 else 0.0 for k, s in enumerate(shares.tolist())]
+        bits = np.asarray(self.table.topics[rows]).astype(np.uint64, copy=False)
+        # a topic's share among the rows: its count over their number (what the mean of
+        # its 0/1 bits comes to, exactly)
+        lift = [np.count_nonzero(bits & np.uint64(1 << k)) / len(rows) / s if s > 0 else 0.0
+                for k, s in enumerate(shares.tolist())]
         best = max(range(len(lift)), key=lift.__getitem__)
         if lift[best] >= TOPIC_LIFT:
-            out[:] = (bits >> best) & 1
+            out[:] = (bits & np.uint64(1 << best)) != 0
         return out
 
     def numbers(self, r: int, norm: str) -> int:

@@ -427,15 +427,65 @@ def test_cache_mib_sets_both_bounds(sample_index):
     assert default._ranker_for(t).max_bytes == ranking.CACHED_BYTES
 
 
+@pytest.mark.parametrize("spare, kept", [(0, 2), (-1, 1)])
+def test_kept_chars_hit_parts_up_to_exactly_the_budget(sample_index, monkeypatch, spare, kept):
+    """search.hit_parts.KEPT_CHARS: the parts of two hits holding exactly the budget's
+    characters (text, normalized text, snippet, lead-in) stay; one less drops the older."""
+    from search import engine, hit_parts
+
+    t = engine.Searcher(sample_index).current_table()
+    parts = [hit_parts.parts_of(t, r, ["五星"]) for r in (0, 1)]
+    size = sum(len(p.row.text) + len(p.row.norm) + len(p.snippet) + len(p.lead_in or "") for p in parts)
+    assert hit_parts.KEPT_CHARS == 1 << 20
+    monkeypatch.setattr(hit_parts, "KEPT_CHARS", size + spare)
+    fresh = engine.Searcher(sample_index).current_table()
+    for r in (0, 1):
+        assert hit_parts.parts_of(fresh, r, ["五星"]) == parts[r]
+    assert len(hit_parts.kept_parts(fresh)) == kept and hit_parts.kept_parts(fresh).chars <= size
+
+
+@pytest.mark.parametrize("spare, kept", [(0, [("五星",), ("支部",)]), (-1, [("支部",)])])
+def test_reranked_rows_kept_up_to_exactly_the_bound(sample_index, monkeypatch, spare, kept):
+    """search.ranking.RERANKED_ROWS: the rerank values of exactly the bound's rows (two
+    sets of query terms) stay; one row less drops the least recently used set."""
+    from search import engine, ranking
+
+    s = engine.Searcher(sample_index)
+    t = s.current_table()
+    rows = {w: s._containing(t, w) for w in ("五星", "支部")}
+    assert all(0 < len(r) <= ranking.RERANK for r in rows.values())
+    assert ranking.RERANKED_ROWS == 16384
+    monkeypatch.setattr(ranking, "RERANKED_ROWS", sum(len(r) for r in rows.values()) + spare)
+    ranker = ranking.Ranker(t, lambda w: s._containing(t, w))
+    scores = {w: ranker.score(r, [w], [w]) for w, r in rows.items()}
+    assert [key[0] for key in ranker._reranked] == kept
+    for w, r in rows.items():  # kept or made again, the same scores
+        assert ranker.score(r, [w], [w]).tolist() == scores[w].tolist()
+
+
+def test_reranked_rows_one_set_of_terms_over_the_bound_keeps_its_newest_rows(sample_index, monkeypatch):
+    from search import engine, ranking
+
+    s = engine.Searcher(sample_index)
+    t = s.current_table()
+    rows = s._containing(t, "支部")
+    assert len(rows) >= 4
+    monkeypatch.setattr(ranking, "RERANKED_ROWS", len(rows) - 1)
+    ranker = ranking.Ranker(t, lambda w: s._containing(t, w))
+    ranker.score(rows[:2], ["支部"], ["支部"])
+    ranker.score(rows[2:], ["支部"], ["支部"])
+    assert sorted(ranker._reranked[(("支部",), None)]) == rows[2:].tolist()
+
+
 @pytest.mark.parametrize("query", ["五星支部", "支部 党建", "发展", "乡村振兴 建设", "\"五星\""])
 def test_the_caches_never_change_an_answer(sample_index, monkeypatch, query):
     """Caches that keep only the newest entry (every other lookup recomputed) give the
     same results as the default bounds, on the first run and on a repeat."""
-    from search import engine, ranking
+    from search import engine, hit_parts, ranking
 
     def answer(s):
         res = s.search(query)
-        return (res.total, [(h.passage_id, h.score, h.snippet) for h in res.hits], res.facets)
+        return (res.total, [h.to_dict() for h in res.hits], [(k, list(v.items())) for k, v in res.facets.items()])
 
     roomy = engine.Searcher(sample_index)
     expected = answer(roomy)
@@ -443,6 +493,8 @@ def test_the_caches_never_change_an_answer(sample_index, monkeypatch, query):
     monkeypatch.setattr(engine, "CACHE_BYTES", 0)
     monkeypatch.setattr(ranking, "CACHED_BYTES", 0)
     monkeypatch.setattr(engine, "CACHE_CEILING", 0)
+    monkeypatch.setattr(ranking, "RERANKED_ROWS", 0)
+    monkeypatch.setattr(hit_parts, "KEPT_CHARS", 0)
     tight = engine.Searcher(sample_index)
     assert answer(tight) == expected
     assert answer(tight) == expected
