@@ -65,7 +65,7 @@ def test_the_master_freezes_its_objects_before_forking(monkeypatch):
     gc.unfreeze()
     master = serve_module.Master(app=None, sock=None, workers=2, threads=1)
     # the real wait joins every other thread of the process for up to 600 s: in a pytest
-    # worker some never end (xdist's channel to the controller, a session's servers)
+    # worker some never end (the servers of the browser tests' session-scoped fixtures)
     waited_with_frozen = []
     monkeypatch.setattr(master, "_finish_background_work", lambda: waited_with_frozen.append(gc.get_freeze_count()))
     try:
