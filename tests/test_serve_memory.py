@@ -58,16 +58,22 @@ def test_serve_bounds_the_heaps_before_the_app_starts(monkeypatch):
     assert order == ["heaps", "app"]
 
 
-def test_the_master_freezes_its_objects_before_forking():
+def test_the_master_freezes_its_objects_before_forking(monkeypatch):
     import gc
     import shutil
 
     gc.unfreeze()
     master = serve_module.Master(app=None, sock=None, workers=2, threads=1)
+    # the real wait joins every other thread of the process for up to 600 s: in a pytest
+    # worker some never end (the servers of the browser tests' session-scoped fixtures)
+    waited_with_frozen = []
+    monkeypatch.setattr(master, "_finish_background_work", lambda: waited_with_frozen.append(gc.get_freeze_count()))
     try:
         assert gc.get_freeze_count() == 0
         master._before_forking()
+        assert waited_with_frozen == [0]  # the background work ended first, then the freeze
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
         shutil.rmtree(master.metrics_dir, ignore_errors=True)
+
