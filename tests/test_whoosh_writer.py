@@ -130,3 +130,55 @@ def test_the_word_field_indexes_a_list_as_whooshs_existence_format_does():
     assert sorted(ours.index(words)) == sorted(plain.index(words))
     assert len(sorted(ours.index(words))) == 3
     assert sorted(ours.index("五星支部创建")) == sorted(plain.index("五星支部创建"))  # text: Whoosh's own path
+
+
+def _terms_in_full(ix) -> dict:
+    """Every term's postings (document, weight, value bytes) and its statistics."""
+    with ix.searcher() as s:
+        r = s.reader()
+        out = {}
+        for f, t in r.all_terms():
+            m = r.postings(f, t)
+            postings = []
+            while m.is_active():
+                postings.append((m.id(), m.weight(), m.value()))
+                m.next()
+            info = r.term_info(f, t)
+            out[(f, t)] = (postings, info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                           info.max_weight())
+        lengths = {(d, name): r.doc_field_length(d, name) for d in range(r.doc_count_all())
+                   for name, field in ix.schema.items() if field.scorable}
+        return {"terms": out, "lengths": lengths, "stored": [f for _, f in r.iter_docs()]}
+
+
+def test_each_posting_and_term_statistic_is_whooshs_own(tmp_path):
+    """Documents added and committed by this writer and by Whoosh's: the same postings with
+    the same weights and values (the heading path's positions), the same per-term
+    statistics, also for a term in more documents than a block holds, and the same values
+    when a report's values and heading words come again (kept from the passage before)."""
+    from index.analysis import Analyzer
+    from index.generation.schema import make_schema
+
+    schema = make_schema(Analyzer([]))
+    docs = []
+    for n in range(300):  # "党建" in every passage: three blocks of postings
+        words = ["党建", f"词{n % 17}", f"项目{n % 5}"] + (["长词" * (n % 4 + 1)] if n % 3 else [])
+        section = ["一", "抓好", "党建"] if n % 2 else ["二", f"项目{n % 5}", "建设", "项目1"]
+        docs.append({"row": n, "seq": n % 9, "doc_id": f"d{n // 9}", "kind": "body" if n % 4 else "heading",
+                     "town": f"镇{n // 30}", "county": None if n % 7 == 0 else "某县", "year": 2000 + n % 3,
+                     "topics": "党建,环境" if n % 2 else "", "title": f"题{n // 9}", "visibility": "public",
+                     "words": words, "section": section, "_stored_section": " > ".join(section), "text": f"正文{n}"})
+    written = {}
+    for name, make in (("ours", whoosh_writer.writer), ("whoosh", lambda ix: ix.writer())):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), schema)
+        w = make(ix)
+        for doc in docs:
+            w.add_document(**{k: v for k, v in doc.items() if v is not None})
+        w.commit()
+        written[name] = _terms_in_full(whoosh_index.open_dir(str(folder)))
+    ours, theirs = written["ours"], written["whoosh"]
+    assert len(ours["terms"][("words", "党建".encode())][0]) == 300
+    assert any(v for postings, *_ in ours["terms"].values() for _, _, v in postings)  # positions were compared
+    assert ours == theirs

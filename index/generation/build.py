@@ -179,10 +179,10 @@ def _analyze(source: SourceFile, doc_id: str, overrides: dict[str, str], analyze
     norms: list[str] = []
     heading_words: dict[str, list[str]] = {}  # a report's passages share few heading paths
     for n, (kind, section, text) in enumerate(structure.blocks):
-        topics = lexicon.classify(text, section)
+        norm = normalize(text)
+        topics = lexicon.classify(text, section, norm)
         passage = Passage(f"{doc_id}:{n}", kind, section, text, topics)
         passages.append(passage)
-        norm = normalize(text)
         norms.append(norm)
         words.append(analyzer.passage_words(norm))
         path = passage.section_path

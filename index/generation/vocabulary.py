@@ -100,20 +100,22 @@ def passage_terms(kind: str, text: str, norm: str, words: list[str]) -> tuple[se
     text: where the first one is (found by walking ``norm`` from left to right) or, in a
     passage of at most :data:`LONG_PASSAGE` characters, anywhere in it. Looking anywhere
     in a passage of millions of characters would cost a scan of it per pair."""
-    ws = {w for w in set(words) if _useful(w)}
+    useful = _useful
+    ws = {w for w in set(words) if useful(w)}
     heads = set(heading_pieces(text)) if kind in ("heading", "title") else set()
     phrases = set()
     short = len(norm) <= LONG_PASSAGE
     cursor = 0
+    find, starts = norm.find, norm.startswith
     for a, b in zip(words, words[1:]):
-        at = norm.find(a, cursor)
+        at = find(a, cursor)
         if at >= 0:
             cursor = at + len(a)
         if len(a) + len(b) > MAX_PHRASE_CHARS:
             continue
         p = a + b
-        if p not in phrases and _useful(p) and (
-                (at >= 0 and norm.startswith(b, cursor)) or (short and p in norm)):
+        # the cheap tests of the text first: most pairs do not stand together in it
+        if p not in phrases and ((at >= 0 and starts(b, cursor)) or (short and p in norm)) and useful(p):
             phrases.add(p)
     return ws, heads, phrases
 

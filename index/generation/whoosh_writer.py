@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pickle
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.base import OutOfOrderError
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
 from whoosh.multiproc import MpWriter, SubWriterTask, finish_subsegment
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
@@ -66,6 +67,16 @@ class _Pool(PostingPool):
             self.save()
         self.current.append(item)
 
+    def add_field(self, fieldname: str, postings: list, size: int) -> None:
+        """The postings of one field of one document at once (``size``: the sum of
+        :meth:`add`'s estimates). The run spills before them rather than between them:
+        the runs are merged in sorted order, so what is written is the same."""
+        self.fieldnames.add(fieldname)
+        if self.currentsize > self.limit:
+            self.save()
+        self.currentsize += size
+        self.current.extend(postings)
+
     # A run (this pool's own temporary file) is written as lists of RUN_BATCH postings,
     # one pickle each, where Whoosh pickles every posting on its own: a sixth of
     # Whoosh's part of a build went to those calls. Read back one list at a time, the
@@ -95,6 +106,58 @@ class _Pool(PostingPool):
             self._remove_run(path)
 
 
+def add_postings(fieldwriter, schema, lengths, items) -> None:
+    """``fieldwriter.add_postings(schema, lengths, items)``: the sorted postings
+    ``(fieldname, tbytes, docnum, weight, vbytes)`` of a segment written term by term.
+    For Whoosh's own (W3) field writer, each posting goes into the term's current block
+    here, as ``W3PostingsWriter.add_posting`` puts it there, without its three calls
+    and four type checks a posting (the pool was given bytes terms and values, int
+    document numbers and float weights): a quarter of a segment's commit."""
+    if type(fieldwriter) is not W3FieldWriter or lengths is None:
+        fieldwriter.add_postings(schema, lengths, items)
+        return
+    dfl = lengths.doc_field_length
+    lastfn = lasttext = pw = None
+    for fieldname, btext, docnum, weight, value in items:
+        if fieldname != lastfn:
+            if lastfn is not None and fieldname < lastfn:
+                raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+            if lasttext is not None:
+                fieldwriter.finish_term()
+            if lastfn is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            lastfn, lasttext = fieldname, None
+        elif lasttext and btext < lasttext:
+            raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
+        if docnum == -1:  # Whoosh's mark of a spelling word: not a posting
+            continue
+        if btext != lasttext:
+            if lasttext is not None:
+                fieldwriter.finish_term()
+            fieldwriter.start_term(btext)
+            lasttext = btext
+            pw = fieldwriter._postwriter
+        length = dfl(docnum, fieldname)
+        if len(pw._ids) >= pw._blocklimit:
+            pw._write_block()
+        pw._ids.append(docnum)
+        pw._weights.append(weight)
+        if weight > pw._maxweight:
+            pw._maxweight = weight
+        if value:
+            pw._values.append(value)
+        if length:
+            if pw._minlength is None or length < pw._minlength:
+                pw._minlength = length
+            if length > pw._maxlength:
+                pw._maxlength = length
+    if lasttext is not None:
+        fieldwriter.finish_term()
+    if lastfn is not None:
+        fieldwriter.finish_field()
+
+
 class LengthsInMemoryWriter(SegmentWriter):
     """A :class:`whoosh.writing.SegmentWriter` whose commit reads field lengths from memory."""
 
@@ -102,10 +165,77 @@ class LengthsInMemoryWriter(SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
+    # Whoosh's add_document with the postings of each field handed to the pool as one
+    # list: a method call per posting was a fifth of Whoosh's part of a build. The same
+    # postings, weights, lengths and stored values as SegmentWriter.add_document.
+    def add_document(self, **fields):
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    items = self._index(fieldname, field, value)
+                    if items:
+                        if field.scorable:
+                            length = sum(item[1] for item in items)
+                        size = (150 + len(fieldname)) * len(items) + sum(2 * len(t) + len(v or b"") for t, _, _, v in items)
+                        pool.add_field(fieldname, [(fieldname, t, docnum, w * fieldboost, v) for t, _, w, v in items],
+                                       size)
+                if field.separate_spelling():  # as Whoosh: the field's last value bytes go along
+                    spellfield = field.spelling_fieldname(fieldname)
+                    for word in field.spellable_words(value):
+                        pool.add((spellfield, word.encode("utf-8"), 0, 1, items[-1][3] if items else None))
+                if field.vector:
+                    raise NotImplementedError("term vectors are not written by this writer")
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    # A report's values (its id, places, visibility) and a heading path's words come
+    # with each of its passages: their postings are made once and kept for the next
+    # passages. What a field makes of a value depends on the value alone.
+    _INDEXED_KEPT = 4096
+
+    def _index(self, fieldname: str, field, value) -> list:
+        if type(value) is str or type(value) is int:
+            key = (fieldname, value)
+        elif type(value) is list and len(value) <= 32 and field.format.supports("positions"):  # a heading's words
+            key = (fieldname, tuple(value))
+        else:
+            return list(field.index(value))
+        kept = self.__dict__.setdefault("_indexed", {})
+        items = kept.get(key)
+        if items is None:
+            if len(kept) >= self._INDEXED_KEPT:
+                kept.clear()
+            items = kept[key] = list(field.index(value))
+        return items
+
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = _LengthsInMemory(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        add_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
         if lengths is not None:
             lengths.close()

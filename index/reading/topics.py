@@ -114,8 +114,11 @@ class TopicLexicon:
                 start = text.find(word, start + 1)
         return found
 
-    def classify(self, text: str, headings: list[str] | tuple[str, ...] = ()) -> list[str]:
-        norm = normalize(text)
+    def classify(self, text: str, headings: list[str] | tuple[str, ...] = (), norm: str | None = None) -> list[str]:
+        """The topics of a passage of ``text`` under ``headings``; ``norm``, when given,
+        is ``normalize(text)`` (the builder has it already)."""
+        if norm is None:
+            norm = normalize(text)
         in_text = {} if SUMMARY_FRAME.search(norm) else self._mentions(norm)
         in_heads = self._mentions(normalize("".join(headings))) if headings else {}
         total = sum(n for word, n in in_text.items() if word not in self.neutral)
