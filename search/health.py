@@ -44,6 +44,7 @@ from pathlib import Path
 
 from index.errors import GovsearchError, IndexDamaged
 from index.generation import store
+from search import hit_parts
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 PROBE_CHARS = 4  # long enough to be rare, short enough to sit inside any passage's run of characters
@@ -184,7 +185,10 @@ class HealthCheck:
                 # term rows: the passage the phrase was taken from must be found
                 found = _rows_containing(table, phrase)
                 results = self.searcher.search(f'"{phrase}"', page_size=20, group="none")
-                hits = results.hits  # the rows, texts and snippets a user's hits are made of
+                hits = results.hits
+                # the rows, texts, offsets and snippet a user's hit is made of, read afresh:
+                # the searcher keeps a shown hit's parts (search/hit_parts.py)
+                hit_parts.make(table, row, [phrase])
             except GovsearchError as exc:
                 raise IndexDamaged(f"a test search for {phrase!r} failed: {exc.message}",
                                    **_repair_of(exc)) from None

@@ -74,10 +74,16 @@ def parts_of(t, r: int, needles: list[str]) -> Parts:
     key = (r, tuple(needles))
     got = kept.get(key)
     if got is None:
-        row = t.row(r)
-        found = Matches.find(row.text, needles, row.norm, t.source_offsets(r))
-        lead = lead_in(t, r)
-        got = Parts(row, HTML.snippet(found, _FRAGMENTER.pieces(found)), found.runs,
-                    None if lead is None else t.text(lead))
+        got = make(t, r, needles)
         kept.put(key, got)
     return got
+
+
+def make(t, r: int, needles: list[str]) -> Parts:
+    """Row ``r``'s parts made afresh from the generation's files (the health probe reads
+    them so, past what is kept: damage under a kept hit must still show)."""
+    row = t.row(r)
+    found = Matches.find(row.text, needles, row.norm, t.source_offsets(r))
+    lead = lead_in(t, r)
+    return Parts(row, HTML.snippet(found, _FRAGMENTER.pieces(found)), found.runs,
+                 None if lead is None else t.text(lead))
