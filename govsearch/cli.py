@@ -14,9 +14,7 @@ from pathlib import Path
 
 import click
 
-from index import build as build_index
 from index import fields as field_model
-from index import update as update_index
 from index import visibility
 from index.defaults import DEFAULT_CORPUS, DEFAULT_INDEX
 from index.errors import BadParameter, GovsearchError, QueryError, command
@@ -354,6 +352,8 @@ def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, m
     Example:
       govsearch index build --corpus corpus --index var/index
     """
+    from index.generation.build import build as build_index  # the build machinery only when it runs
+
     _run_build(build_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
                follow_symlinks, ocr, ocr_cache, _limits(limit_values))
 
@@ -374,6 +374,8 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
     Example:
       govsearch index update --corpus corpus
     """
+    from index.generation.build import update as update_index
+
     _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
                follow_symlinks, ocr, ocr_cache, _limits(limit_values))
 

@@ -4,9 +4,26 @@ Public API::
 
     from index import build, update, BuildReport
     report = build("corpus", "var/index")
+
+The names are imported on first use (PEP 562): a command that needs none of the
+build machinery (``govsearch --version``, a search) does not load Whoosh's writer,
+numpy and the structure parser by importing a module of this package.
 """
 
 from index.errors import GovsearchError
-from index.generation.build import BuildReport, build, update
 
 __all__ = ["BuildReport", "GovsearchError", "build", "update"]
+
+_LAZY = {"BuildReport": "index.generation.build", "build": "index.generation.build",
+         "update": "index.generation.build"}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
