@@ -118,7 +118,7 @@ def build_view(comparison: Comparison, state: SearchState, documents: list[dict]
     rows = comparison.rows[:MAX_BARS]
     bar = charts.bar_chart(
         "chart-bar", [(label(row_field, r.value), r.passages) for r in rows],
-        f"各{field_model.current().labels.get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
+        f"各{field_labels().get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
     picks = picks_for(comparison, state)
     line = None
     gaps: dict[int, set[int]] = {}  # row position → column positions without any report of that row

@@ -77,6 +77,15 @@ def test_compare_charts_are_accessible_svg(corpus_client):
     assert "<script" not in html.split("</head>")[1]
 
 
+@pytest.mark.parametrize("by", ["place", "town", "county", "level", "year", "topic"])
+def test_the_bar_chart_names_its_rows_by_their_label(corpus_client, by):
+    # by=place (the default when the matched reports are of different levels) read 各place
+    doc = parse(corpus_client.get(f"/compare?q=人居环境&by={by}").get_data(as_text=True))
+    title = doc.find_all("svg")[0].find("title").text()
+    assert title.startswith("各") and "匹配段落数" in title
+    assert not re.search(r"[A-Za-z]", title), title
+
+
 def test_compare_default_picks_and_no_line_for_other_columns(corpus_client):
     doc = parse(corpus_client.get("/compare?q=人居环境").get_data(as_text=True))
     boxes = [i for i in doc.find("fieldset", cls="compare-picks").find_all("input") if "checked" in i.attrs]
