@@ -685,11 +685,12 @@ def _check_paging(page, page_size, max_page_size) -> tuple[int, int]:
         page = int(page)
         page_size = int(page_size)
     except (TypeError, ValueError):
-        raise BadParameter("page and page_size must be whole numbers") from None
+        raise BadParameter(f"页码和每页条数应为正整数，收到 {page!r}、{page_size!r} (page and page_size must be whole numbers)") from None
     if page < 1:
-        raise BadParameter(f"page must be 1 or more, not {page}")
+        raise BadParameter(f"页码从 1 开始，收到 {page} (page must be 1 or more, not {page})")
     if not 1 <= page_size <= max_page_size:
-        raise BadParameter(f"page_size must be between 1 and {max_page_size}, not {page_size}")
+        raise BadParameter(f"每页条数应在 1 到 {max_page_size} 之间，收到 {page_size} "
+                           f"(page_size must be between 1 and {max_page_size}, not {page_size})")
     return page, page_size
 
 

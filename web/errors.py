@@ -41,6 +41,14 @@ ADVICE = {
 }
 
 
+# a page's HTTP errors (no route, a method it does not take …) as people read them; a
+# report that is not in the index is the engine's not_found, with ADVICE's words
+PAGE_MESSAGES = {404: "没有这个页面。", 405: "这个页面不接受这种请求方式。", 413: "请求的内容太大。",
+                 414: "地址太长。"}
+PAGE_ADVICE = {404: "请检查地址，或回到首页重新检索。", 413: "请缩短检索词或减少筛选条件。",
+               414: "请缩短检索词或减少筛选条件。"}
+
+
 def json_error(status: int, code: str, message: str, hint: str = "") -> Response:
     error = {"code": code, "message": message}
     if hint:
@@ -96,6 +104,8 @@ def handle_http_error(exc: HTTPException):
         if status == 405 and exc.get_response().headers.get("Allow"):
             response.headers["Allow"] = exc.get_response().headers["Allow"]
         return response
+    if status in PAGE_MESSAGES:  # Werkzeug's own words are English and, for 404, about a URL typed by hand
+        return _html_error(status, code, PAGE_MESSAGES[status], PAGE_ADVICE.get(status, ""))
     return _html_error(status, code, exc.description or exc.name)
 
 

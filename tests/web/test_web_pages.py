@@ -7,6 +7,8 @@ import csv
 import io
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from web.export import safe_cell
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 from webhelpers import assert_no_active_markup, parse
@@ -299,6 +301,21 @@ def test_unknown_document_is_a_friendly_404(client):
     html = r.get_data(as_text=True)
     assert "找不到" in html or "删除" in html
     assert "Traceback" not in html
+
+
+def test_an_unknown_page_is_a_404_about_the_page_not_a_report(client):
+    r = client.get("/no-such-page")
+    assert r.status_code == 404
+    text = parse(r.get_data(as_text=True)).find("section", cls="error-box").text()
+    assert "没有这个页面" in text and "请检查地址" in text
+    assert "报告" not in text and "requested URL" not in text  # not Werkzeug's English, not a report's advice
+
+
+@pytest.mark.parametrize("page, said", [("0", "页码从 1 开始，收到 0"), ("abc", "页码和每页条数应为正整数")])
+def test_a_bad_page_number_is_said_in_chinese_first(client, page, said):
+    r = client.get(f"/?q=五星支部&page={page}")
+    assert r.status_code == 400
+    assert said in parse(r.get_data(as_text=True)).find("div", role="alert").text()
 
 
 def test_embed_is_compact_keeps_filters_and_opens_reports_in_new_tab(client):
