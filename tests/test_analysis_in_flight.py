@@ -47,3 +47,41 @@ def test_a_parallel_build_keeps_the_files_in_flight_bounded(tmp_path, monkeypatc
     report = build(corpus, tmp_path / "i", workers=2)
     assert len(report.indexed) == n
     assert len(outstanding) == n and max(outstanding) <= 2 * 4  # one chunk of four files per worker
+
+
+def _spy_pools(monkeypatch) -> list[list[str]]:
+    """Every pool the build makes, with the calls made on it (close, terminate, join)."""
+    import multiprocessing.pool
+
+    calls: list[list[str]] = []
+    real = multiprocessing.pool.Pool
+
+    class Spied(real):
+        def __init__(self, *a, **k):
+            self.calls = []
+            calls.append(self.calls)
+            super().__init__(*a, **k)
+
+        def close(self):
+            self.calls.append("close")
+            super().close()
+
+        def terminate(self):
+            self.calls.append("terminate")
+            super().terminate()
+
+        def join(self):
+            self.calls.append("join")
+            super().join()
+
+    monkeypatch.setattr(multiprocessing.pool, "Pool", Spied)
+    return calls
+
+
+def test_a_finished_parallel_build_lets_its_workers_end(tmp_path, monkeypatch):
+    calls = _spy_pools(monkeypatch)
+    n = build_module.PARALLEL_THRESHOLD * 2
+    corpus = write_corpus(tmp_path / "c", {f"r{i:02d}.txt": f"第{i}镇2022年工作总结\n\n一、党建\n支部{i}号扎实推动创建。\n"
+                                           for i in range(n)})
+    assert len(build(corpus, tmp_path / "i", workers=2).indexed) == n
+    assert calls == [["close", "join"]]  # never killed when done: one might hold the task queue's lock

@@ -272,14 +272,20 @@ def _analyze_in_workers(tasks, analyzer, lexicon, workers, boilerplate, ocr, lim
     pool = ctx.Pool(workers, initializer=_init_worker, initargs=(analyzer, lexicon, boilerplate, ocr, limits, True))
     chunk = 4 if len(tasks) >= PARALLEL_THRESHOLD else 1  # a few scans: one at a time, so that each worker OCRs its own
     window = InFlight(IN_FLIGHT_CHUNKS * workers * chunk)
+    finished = False
     try:
         for result in pool.imap(_analyze_task, window.feed(tasks), chunksize=chunk):
             window.done()
             yield result
         pool.close()
+        finished = True
     finally:
         window.stop()  # the pool's feeding thread must not wait for a slot while the pool is stopped
-        pool.terminate()  # also when the build is interrupted or fails: no worker outlives it
+        if not finished:
+            pool.terminate()  # the build is interrupted or fails: no worker outlives it
+        # Finished, each worker ends on reading its end marker. Killing them then (terminate)
+        # could kill one holding the task queue's read lock: another waited on that lock for
+        # ever, and this join with it (seen once in the suite, a build of 2 workers).
         pool.join()
 
 
