@@ -41,7 +41,7 @@ from search.query import ParsedQuery, check_years, parse_query, year_matches
 from search.ranking import Ranker
 from search.results import Hit, Results
 from search.synonyms import SynonymSource, expand_query
-from search.table import PassageTable, Row  # noqa: F401  (Row is part of the public API)
+from search.table import PassageTable, Row, per_generation  # noqa: F401  (Row is part of the public API)
 from search.visibility import ScopedTable, audience_of, freeze, scoped
 
 DEFAULT_PAGE_SIZE = 20
@@ -747,8 +747,7 @@ def _name_ranks(t, attr: str, names) -> np.ndarray:
     """Per code of the value table ``names`` (attribute ``attr``), its place in the
     names' order (ties by code): what a facet's values of equal counts are sorted by,
     found once per generation."""
-    owner = t.base if isinstance(t, ScopedTable) else t
-    known = owner.__dict__.setdefault("_name_ranks", {})
+    known = per_generation(t, "_name_ranks", dict)
     ranks = known.get(attr)
     if ranks is None or len(ranks) != len(names):
         ranks = np.empty(len(names), dtype=np.int64)
@@ -769,9 +768,9 @@ def _report_values(t, attr: str) -> np.ndarray | None:
     """Per report code, the value of column ``attr`` in its passages, or None when the
     passages of some report hold different values (the column is the passage's own).
     Found once per generation, on the first facet count that reads it."""
-    owner = t.base if isinstance(t, ScopedTable) else t
-    known = owner.__dict__.setdefault("_report_values", {})
+    known = per_generation(t, "_report_values", dict)
     if attr not in known:
+        owner = getattr(t, "base", t)
         doc, column = np.asarray(owner.doc), np.asarray(getattr(owner, attr))
         has = doc >= 0
         values = np.zeros(int(doc.max()) + 1 if has.any() else 0, dtype=column.dtype)

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from search.highlight import HTML, Fragmenter, Matches
+from search.table import per_generation
 from search.tiers import lead_in
 
 KEPT_CHARS = 1 << 20  # characters of passage text, normalized text, snippet and lead-in kept per generation (5–7 MiB)
@@ -61,11 +62,7 @@ class KeptParts:
 
 def kept_parts(t) -> KeptParts:
     """The parts kept for the generation of table ``t`` (a view of it shares them)."""
-    owner = getattr(t, "base", t)
-    kept = owner.__dict__.get("_hit_parts")
-    if kept is None:
-        kept = owner.__dict__.setdefault("_hit_parts", KeptParts())
-    return kept
+    return per_generation(t, "_hit_parts", KeptParts)
 
 
 def parts_of(t, r: int, needles: list[str]) -> Parts:

@@ -420,6 +420,17 @@ class PassageTable:
         self.columns.close()
 
 
+def per_generation(t, name: str, make):
+    """What ``make()`` gives, made once per index generation and kept on the table that
+    owns ``t`` (a visibility view, search/visibility.py, shares its base table's): a new
+    generation's table starts without it."""
+    owner = getattr(t, "base", t)
+    kept = owner.__dict__.get(name)
+    if kept is None:
+        kept = owner.__dict__.setdefault(name, make())
+    return kept
+
+
 def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
     """The bigram segments, mapped with their sizes checked (a truncated segment is an
     IndexMissing error naming the file)."""
