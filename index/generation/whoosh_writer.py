@@ -164,6 +164,7 @@ class LengthsInMemoryWriter(SegmentWriter):
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._indexed: dict = {}  # (field, value) → its postings (:meth:`_index`)
 
     # Whoosh's add_document with the postings of each field handed to the pool as one
     # list: a method call per posting was a fifth of Whoosh's part of a build. The same
@@ -224,7 +225,7 @@ class LengthsInMemoryWriter(SegmentWriter):
             key = (fieldname, tuple(value))
         else:
             return list(field.index(value))
-        kept = self.__dict__.setdefault("_indexed", {})
+        kept = self._indexed
         items = kept.get(key)
         if items is None:
             if len(kept) >= self._INDEXED_KEPT:
