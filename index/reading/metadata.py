@@ -661,6 +661,12 @@ RECENT = re.compile(r"^[^。！？!?，,\n\d]{0,24}?(?:近日|日前)[，,]", re
 CHROME_DATE = re.compile(_DATE)  # a day written in full among a page's chrome: 内容详情 2020年07月22日 返回该版首页
 
 
+def _posted(chrome: str, opening: str = ""):
+    """The page's posting date (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
+    12:44``) in its chrome, else in ``opening`` (a byline of the text): the match, or None."""
+    return POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+
+
 def news_year(text: str, chrome: str) -> int | None:
     """The year of a news item that opens with its day but no year (``7月27日上午，…``), from
     the day its page was posted (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
@@ -670,7 +676,7 @@ def news_year(text: str, chrome: str) -> int | None:
     None (a page posted long after the event says nothing of its year)."""
     opening = "\n".join([x for x in text.split("\n") if x.strip()][:NEWS_LINES])
     day = NEWS_DAY.search(opening)
-    posted = POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+    posted = _posted(chrome, opening)
     if not day and RECENT.search(opening):
         # 近日，…召开: the item says it happened days before it was written, so its page's
         # date is its year's (a posting date, or the e-edition's date among the chrome)
@@ -773,7 +779,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     if year is None and reviewed and CONGRESS.search(text):
         # a people's congress's news whose only year is the one it reviews, on a page posted
         # the year after: the session met in the year it plans (對2007年的政府工作進行了回顧, 2008-03-06)
-        posted = POSTED.search(chrome) or POSTED_TIME.search(chrome)
+        posted = _posted(chrome)
         if posted and int(posted.group(1)) == max(reviewed) + 1:
             year = int(posted.group(1))
     if year is None:
