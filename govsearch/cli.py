@@ -439,7 +439,8 @@ def index_check(index_dir):
 @index_group.command("stats")
 @index_option
 @as_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: the fields of /api/stats under the same names, plus the skipped files (skipped).")
 @handle_errors
 def index_stats(index_dir, as_token, as_json):
     """Show what the index holds.

@@ -560,13 +560,21 @@ class Searcher:
                 for d in t.documents.values()]
 
     def stats(self) -> dict:
+        """The index's figures: ``govsearch index stats --json`` prints them as they are,
+        ``/api/stats`` without what names the server's files (web/api.py public_stats), so
+        every figure has one name in both."""
         t = self._current()
         info = t.info
+        skipped = info.get("skipped") or []
+        reasons: dict[str, int] = {}  # every skipped file counted, one without a reason under ""
+        for item in skipped:
+            reason = str(item.get("reason", "")) if isinstance(item, dict) else ""
+            reasons[reason] = reasons.get(reason, 0) + 1
         return {
             "documents": len(t.documents), "passages": t.count, "built_at": info.get("built_at"),
             "characters": info.get("characters"), "generation": t.path.name, "index": str(self.index_dir),
             "corpus": info.get("corpus"), "topics": info.get("topics", []), "mode": info.get("mode"),
-            "skipped": info.get("skipped", []),
+            "skipped": skipped, "skipped_count": len(skipped), "skipped_reasons": reasons,
             "towns": sorted({d["town"] for d in t.documents.values() if d.get("town")}),
             "counties": sorted({d["county"] for d in t.documents.values() if d.get("county")}),
             "years": sorted({d["year"] for d in t.documents.values() if d.get("year")}),

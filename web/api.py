@@ -192,16 +192,13 @@ def stats():
 
 
 def public_stats(stats: dict) -> dict:
+    """``Searcher.stats()`` with its names for every figure, less what names the server's
+    files: the skipped files' list (``skipped_count`` and ``skipped_reasons`` stay) and the
+    folders' paths (``index`` and ``corpus`` keep their last part)."""
     out = {k: v for k, v in stats.items() if k != "skipped"}
     for key in ("index", "corpus"):
         if out.get(key):
             out[key] = PurePath(str(out[key]).replace("\\", "/")).name
-    reasons: dict[str, int] = {}
-    for item in stats.get("skipped") or []:
-        reason = str(item.get("reason", "")) if isinstance(item, dict) else ""
-        reasons[reason] = reasons.get(reason, 0) + 1
-    out["skipped_count"] = sum(reasons.values())
-    out["skipped_reasons"] = reasons
     return out
 
 

@@ -98,6 +98,26 @@ def test_stats_name_no_folder_and_no_skipped_file(tmp_path):
     assert stats["documents"] == 3
 
 
+def test_stats_of_the_api_and_the_cli_agree_field_for_field(tmp_path):
+    """One name for one figure: `/api/stats` is `govsearch index stats --json` less the
+    skipped files' names, with the folders named by their last part."""
+    from click.testing import CliRunner
+
+    from govsearch.cli import main
+
+    corpus = write_reports(tmp_path / "corpus", {**TINY_REPORTS, "empty-a.txt": "", "empty-b.txt": ""})
+    build(corpus, tmp_path / "index", workers=1)
+    api = create_app({"index": str(tmp_path / "index"), "TESTING": True}).test_client().get("/api/stats").get_json()
+    run = CliRunner().invoke(main, ["index", "stats", "--json", "--index", str(tmp_path / "index")])
+    cli = json.loads(run.output)
+    assert set(cli) - set(api) == {"skipped"} and set(api) <= set(cli)
+    assert cli["skipped_count"] == len(cli["skipped"]) == 2 and sum(cli["skipped_reasons"].values()) == 2
+    for key in set(api) - {"index", "corpus"}:
+        assert api[key] == cli[key], key
+    assert (api["index"], api["corpus"]) == ("index", "corpus")
+    assert cli["index"].endswith("index") and cli["corpus"].endswith("corpus") and cli["corpus"] != "corpus"
+
+
 def test_healthz_ok(client):
     r = client.get("/healthz")
     assert r.status_code == 200
