@@ -13,7 +13,9 @@ single-valued columns of the passage table (``town``, ``county``, ``year``, and
 passages can carry several topics (a passage is then counted under each, so a row of
 topics does not add up to the total — the totals are always distinct passages).
 Passages without a value (town unknown, year unknown) are counted in a ``None`` row or
-column so that nothing is lost. When no passage of the result has any place (provincial
+column so that nothing is lost; those of a place field whose reports stand above its level
+(a county's report by town) are lines of their own, named by their place as the result
+groups name them (search/places_label.py), their value still ``None``. When no passage of the result has any place (provincial
 or national reports), ``auto`` rows fall back to years × topics, with a warning.
 """
 
@@ -28,7 +30,7 @@ from index import fields as field_model
 from index.errors import BadParameter, EmptyQuery
 from index.reading.places import level_label
 from search.engine import split_filters
-from search.places_label import place_key, place_label
+from search.places_label import above_field, place_key, place_label
 from search.query import ParsedQuery, parse_query
 
 #: place levels, finest first: ``auto`` picks the first with two or more values
@@ -58,11 +60,15 @@ class Line:
     # the filters that select exactly this line's passages (a place line: its place and
     # the reports' level); None: the value itself, under the dimension's own name
     filters: dict[str, str] | None = None
+    # a line of reports above the place field's level (value None): their place as people read it
+    label: str | None = None
 
     def to_dict(self, field: str | None = None) -> dict:
         """``field``: the dimension this line is a value of (its ``label`` is the value as
-        people read it: 乡镇/街道 for the level township, else the value itself)."""
-        out = {"value": self.value, "label": field_model.current().shown(field, self.value) if field else self.value,
+        people read it: 乡镇/街道 for the level township, else the value itself; for
+        reports above the level of a place field, their place: 东山县, 河南省, 全国)."""
+        shown = field_model.current().shown(field, self.value) if field else self.value
+        out = {"value": self.value, "label": self.label if self.label is not None else shown,
                "passages": self.passages, "reports": self.reports}
         if self.cells:
             out["cells"] = [c.to_dict() for c in self.cells]
@@ -194,13 +200,35 @@ def _tell_apart(labels: list, filters: list) -> None:
             labels[i] = f"{labels[i]}（{told or level_label(f.get('level')) or '另一处'}）"
 
 
-def _pairs(t, name: str, rows: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
-    """For positions ``idx`` into ``rows``: (positions, value codes, labels) with one pair
-    per (passage, value). Code ``len(labels)`` … stands for "no value" (label None)."""
+def _pairs(t, name: str, rows: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, list, list, list]:
+    """For positions ``idx`` into ``rows``: (positions, value codes, values, labels,
+    filters) with one pair per (passage, value); per code, its value (None: no value, the
+    last code), and the label and filters of a line that has them (else None)."""
     r = rows[idx]
     if name == PLACE:
-        codes, labels, _ = place_lines(t, r)
-        return idx, codes, labels
+        codes, labels, filters = place_lines(t, r)
+        return idx, codes, labels, [None] * len(labels), filters
+    pos, codes, values = _values(t, name, r, idx)
+    labels, filters = [None] * len(values), [None] * len(values)
+    if name in PLACE_LEVELS and "level" in _place_columns(t):
+        level_names = [str(n) for n in t.level_names]
+        above = np.isin(t.level[r], [i for i, n in enumerate(level_names) if above_field(n, name)])
+        above &= codes == len(values) - 1
+        if np.any(above):
+            sub_codes, sub_labels, sub_filters = place_lines(t, r[above], at=name)
+            n = len(sub_labels) - 1  # every one has a level: none falls on place_lines' unknown line
+            codes = codes.copy()
+            codes[codes == len(values) - 1] = len(values) - 1 + n
+            codes[above] = len(values) - 1 + sub_codes
+            values = [*values[:-1], *[None] * n, None]
+            labels = [*labels[:-1], *sub_labels[:-1], None]
+            filters = [*filters[:-1], *sub_filters[:-1], None]
+    return pos, codes, values, labels, filters
+
+
+def _values(t, name: str, r: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
+    """(positions, value codes, values) of a field of the model; the last code stands
+    for "no value" (None)."""
     f = t.model.by_filter[name]
     if f.column == "bits":  # a passage can have several values
         bits = getattr(t, f.column_attr)[r]
@@ -280,11 +308,9 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
     """Row lines (each with cells aligned to the column lines) and column lines."""
     idx = np.arange(len(rows), dtype=np.int64)
     docs = t.doc[rows].astype(np.int64)
-    a_pos, a_code, a_labels = _pairs(t, row_field, rows, idx)
-    b_pos, b_code, b_labels = _pairs(t, col_field, rows, idx)
-    a_filters = place_lines(t, rows)[2] if row_field == PLACE else [None] * len(a_labels)
-    b_filters = place_lines(t, rows)[2] if col_field == PLACE else [None] * len(b_labels)
-    na, nb = len(a_labels), len(b_labels)
+    a_pos, a_code, a_values, a_labels, a_filters = _pairs(t, row_field, rows, idx)
+    b_pos, b_code, b_values, b_labels, b_filters = _pairs(t, col_field, rows, idx)
+    na, nb = len(a_values), len(b_values)
 
     # join the two dimensions on the passage (position into rows)
     if _column(t, col_field) == "bits":
@@ -311,22 +337,28 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
     col_passages = np.bincount(b_code, minlength=nb)
     col_reports = _distinct_docs(docs[b_pos], b_code, nb) if len(b_code) else np.zeros(nb, dtype=np.int64)
 
-    def order_of(labels, passages, field_name):
-        present = [i for i in range(len(labels)) if passages[i]]
-        known = [i for i in present if labels[i] is not None]
-        unknown = [i for i in present if labels[i] is None]
+    def order_of(values, labels, passages, field_name):
+        """Values (years in order, else most passages first), then the lines of reports
+        above the field's level, then the line without a value."""
+        present = [i for i in range(len(values)) if passages[i]]
+        known = [i for i in present if values[i] is not None]
+        above = sorted((i for i in present if values[i] is None and labels[i] is not None),
+                       key=lambda i: (-int(passages[i]), labels[i]))
+        unknown = [i for i in present if values[i] is None and labels[i] is None]
         if _column(t, field_name) == "year":
-            known.sort(key=lambda i: labels[i])
+            known.sort(key=lambda i: values[i])
         else:
-            known.sort(key=lambda i: (-int(passages[i]), str(labels[i])))
-        return known + unknown
+            known.sort(key=lambda i: (-int(passages[i]), str(values[i])))
+        return known + above + unknown
 
-    col_order = order_of(b_labels, col_passages, col_field)
-    columns = [Line(b_labels[j], int(col_passages[j]), int(col_reports[j]), filters=b_filters[j]) for j in col_order]
+    col_order = order_of(b_values, b_labels, col_passages, col_field)
+    columns = [Line(b_values[j], int(col_passages[j]), int(col_reports[j]), filters=b_filters[j], label=b_labels[j])
+               for j in col_order]
     lines = []
-    for i in order_of(a_labels, row_passages, row_field):
+    for i in order_of(a_values, a_labels, row_passages, row_field):
         cells = [Cell(int(cell_passages[i * nb + j]), int(cell_reports[i * nb + j])) for j in col_order]
-        lines.append(Line(a_labels[i], int(row_passages[i]), int(row_reports[i]), cells, filters=a_filters[i]))
+        lines.append(Line(a_values[i], int(row_passages[i]), int(row_reports[i]), cells, filters=a_filters[i],
+                          label=a_labels[i]))
     return lines, columns
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from index.reading.places import LEVEL_LABELS, NATIONAL
+from index.reading.places import LEVEL_LABELS, LEVELS, NATIONAL
 
 # place fields, finest first, with the stored level each stands for
 PLACE_FIELDS = ("town", "county", "city", "province")
@@ -56,6 +56,13 @@ def finest(values, at: str | None = None) -> tuple[str, str] | None:
             if name:
                 return f, name
     return None
+
+
+def above_field(level: str | None, field: str) -> bool:
+    """Whether a report of the stored ``level`` stands above the place field ``field``: a
+    county's report has no town because it is above towns, not because its town is
+    unknown, and is named by :func:`place_label` ``at`` that field, never as unknown."""
+    return level in LEVELS and LEVELS.index(level) > LEVELS.index(FIELD_LEVEL[field])
 
 
 def place_label(values, at: str | None = None) -> str:

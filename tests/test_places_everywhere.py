@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import write_corpus
 from govsearch.cli import main
 from index import build
-from search.places_label import UNKNOWN, place_chain, place_label
+from search.places_label import UNKNOWN, above_field, place_chain, place_label
 from web import create_app
 
 REPORTS = {
@@ -135,3 +135,49 @@ def test_comparison_page_draws_gaps_for_years_without_a_report(client):
     # columns 2020, 2021, 2022, then the undated reports: 红星镇 has reports in 2020 and 2022 only
     assert cells[:3] == ["heat-5", "gap", "heat-0"] and "undated" in cells[3]
     assert re.findall(r'<td class="([^"]*)"', rows["全国"])[:3] == ["gap", "heat-5", "gap"]
+
+
+BY_TOWN = {
+    "town.md": "# 红星镇2020年工作总结\n\n## 环保\n\n红星镇人居环境整治成效明显。\n",
+    "county.md": "# 东山县2021年政府工作报告\n\n## 生态\n\n全县人居环境整治全面推进。\n",
+    "notown.md": "# 2022年工作总结\n\n## 环保\n\n本镇人居环境持续改善。\n",
+    "metadata.tsv": "file\ttown\tcounty\tcity\tprovince\tlevel\tyear\n"
+                    "town.md\t红星镇\t东山县\t\t\ttownship\t2020\n"
+                    "county.md\t\t东山县\t\t\tcounty\t2021\n"
+                    "notown.md\t\t东山县\t\t\ttownship\t2022\n",
+}
+
+
+@pytest.fixture(scope="module")
+def town_client(tmp_path_factory):
+    base = tmp_path_factory.mktemp("by-town")
+    build(write_corpus(base / "corpus", BY_TOWN), base / "index", workers=1)
+    return create_app({"TESTING": True, "index": str(base / "index")}).test_client()
+
+
+@pytest.mark.parametrize("level, field, above", [
+    ("township", "town", False), ("county", "town", True), ("national", "town", True),
+    ("county", "county", False), ("city", "county", True), ("province", "city", True),
+    ("province", "province", False), ("national", "province", True), (None, "town", False), ("乡镇", "town", False),
+])
+def test_above_field_is_a_level_coarser_than_the_field(level, field, above):
+    assert above_field(level, field) is above
+
+
+def test_comparison_by_town_names_a_county_report_by_its_place_not_as_a_missing_town(town_client):
+    """未注明乡镇 is kept for a town-level report without a town; a county's report is
+    named as the result groups name it at the town level (place_label(…, at="town"))."""
+    data = town_client.get("/api/compare?q=人居环境&by=town&by=year").get_json()
+    rows = [(r["value"], r["label"], r["passages"], r.get("filters")) for r in data["rows"]]
+    assert rows == [("红星镇", "红星镇", 1, None),
+                    (None, place_label({"county": "东山县", "level": "county"}, "town"), 1,
+                     {"county": "东山县", "city": "漳州市", "province": "福建省", "level": "county"}),
+                    (None, None, 1, None)]
+    assert rows[1][1] == "东山县"
+    found = town_client.get("/api/search", query_string={"q": "人居环境", **rows[1][3]}).get_json()
+    assert [h["doc_id"] for h in found["hits"]] == ["county"]
+    page = town_client.get("/compare?q=人居环境&by=town&by=year").get_data(as_text=True)
+    assert re.findall(r'<th scope="row">([^<]+)</th>', page) == ["红星镇", "东山县", "未注明乡镇", "合计"]
+    columns = town_client.get("/compare.csv?q=人居环境&by=year&by=town").get_data(as_text=True).splitlines()[0]
+    assert columns.lstrip("\ufeff").split(",")[1:7] == ["红星镇 段落", "红星镇 报告", "东山县 段落", "东山县 报告",
+                                                        "未注明乡镇 段落", "未注明乡镇 报告"]

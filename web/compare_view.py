@@ -44,6 +44,12 @@ def label(field: str, value) -> str:
     return model.shown(field, str(value)) or str(value)
 
 
+def line_label(field: str, line: Line) -> str:
+    """A row or column as people read it: the reports above a place field's level by
+    their place (a county's report by town: 东山县, not 未注明乡镇), else :func:`label`."""
+    return line.label if line.label is not None else label(field, line.value)
+
+
 @dataclass
 class CompareView:
     comparison: Comparison
@@ -117,7 +123,7 @@ def build_view(comparison: Comparison, state: SearchState, documents: list[dict]
     row_field, col_field = comparison.by
     rows = comparison.rows[:MAX_BARS]
     bar = charts.bar_chart(
-        "chart-bar", [(label(row_field, r.value), r.passages) for r in rows],
+        "chart-bar", [(line_label(row_field, r), r.passages) for r in rows],
         f"各{field_labels().get(row_field, row_field)}匹配段落数" + (f"（前 {MAX_BARS} 个）" if len(comparison.rows) > MAX_BARS else ""))
     picks = picks_for(comparison, state)
     line = None
@@ -158,14 +164,14 @@ def to_csv(comparison: Comparison) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     head = [field_model.current().labels.get(row_field, row_field)]
     for c in comparison.columns:
-        name = label(col_field, c.value)
+        name = line_label(col_field, c)
         head += [safe_cell(f"{name} 段落"), safe_cell(f"{name} 报告")]  # column values are report text too
     writer.writerow(head + ["合计 段落", "合计 报告"])
     for r in comparison.rows:
         cells = []
         for c in r.cells:
             cells += [c.passages, c.reports]
-        writer.writerow([safe_cell(label(row_field, r.value)), *cells, r.passages, r.reports])
+        writer.writerow([safe_cell(line_label(row_field, r)), *cells, r.passages, r.reports])
     totals = []
     for c in comparison.columns:
         totals += [c.passages, c.reports]

@@ -180,12 +180,14 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "value": {"type": ["string", "null"], "description": "The town, county, year … of this row or column; null: passages without a value."},
             "label": {"type": ["string", "null"], "description": "The value as people read it: for by=level the "
-                      "Chinese label (township 乡镇/街道 …), else the value itself."},
+                      "Chinese label (township 乡镇/街道 …), else the value itself; for a line of reports above the "
+                      "level of a place field (value null: a county's report by town), their place (东山县, 全国)."},
             "passages": {"type": "integer", "minimum": 0, "description": "Distinct matching passages."},
             "reports": {"type": "integer", "minimum": 0, "description": "Distinct reports they are in."},
             "filters": {"type": "object", "additionalProperties": {"type": "string"},
-                        "description": "by=place only: the filters (place and level) that select exactly this line's "
-                                       "passages; absent for the line of reports without any known place or level."},
+                        "description": "by=place, and the lines of reports above the level of a place field: the "
+                                       "filters (place and level) that select exactly this line's passages; absent "
+                                       "for the line of reports without any known place or level."},
             "cells": {"type": "array", "description": "Rows only: one cell per column, in the order of columns.",
                       "items": {"type": "object", "required": ["passages", "reports"],
                                 "properties": {"passages": {"type": "integer", "minimum": 0},

@@ -163,7 +163,7 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
             error = exc
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,
                            fixed=state.fixed_facets(default_all=embed), FIELD_LABELS=compare_view.field_labels(),
-                           field_label=compare_view.label)
+                           line_label=compare_view.line_label)
     return body, status_of(error) if error else 200
 
 
