@@ -149,3 +149,8 @@ class BadParameter(GovsearchError):
 
 class DocumentNotFound(GovsearchError):
     code = "not_found"
+
+    @classmethod
+    def of(cls, doc_id) -> "DocumentNotFound":
+        return cls(f"索引中没有编号为 {doc_id!r} 的报告 (no document {doc_id!r} in the index)",
+                   "请核对检索结果中的报告编号 (check the id in the search results)")

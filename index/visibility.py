@@ -215,16 +215,16 @@ class TokenStore:
         """The groups of an API token, or :class:`BadToken`."""
         m = re.fullmatch(rf"{TOKEN_PREFIX}([0-9a-f]{{8}})_[A-Za-z0-9_\-]+", token or "")
         if not m:
-            raise BadToken("the token is not a govsearch token")
+            raise BadToken("这不是 govsearch 的令牌 (the token is not a govsearch token)")
         digest = _hash(token)
         for r in self.records():
             if r.id == m.group(1) and hmac.compare_digest(r.hash, digest):
                 if r.revoked:
-                    raise BadToken("the token was revoked")
+                    raise BadToken("令牌已撤销 (the token was revoked)")
                 if r.expires is not None and (now or time.time()) >= r.expires:
-                    raise BadToken("the token has expired")
+                    raise BadToken("令牌已过期 (the token has expired)")
                 return tuple(r.groups)
-        raise BadToken("the token is not known to this server")
+        raise BadToken("本服务器没有这个令牌 (the token is not known to this server)")
 
 
 # --------------------------------------------------------------------------- embed tokens
@@ -275,17 +275,19 @@ def verify_embed(secret: bytes | None, token: str, now: float | None = None) -> 
     """The grant of an embed token, or :class:`BadToken`."""
     body, _, signature = (token or "").partition(".")
     if not secret or not body or not signature:
-        raise BadToken("the embed token is malformed" if secret else "this server has no embed secret")
+        raise BadToken("嵌入令牌格式有误 (the embed token is malformed)" if secret
+                       else "本服务器没有设置嵌入密钥 (this server has no embed secret)")
     expected = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
     if not hmac.compare_digest(expected, signature):
-        raise BadToken("the embed token's signature does not match")
+        raise BadToken("嵌入令牌的签名不符 (the embed token's signature does not match)")
     try:
         payload = json.loads(_unb64(body))
         grant = EmbedGrant(tuple(check_groups(payload.get("g") or [])), dict(payload.get("f") or {}), int(payload["exp"]))
     except (ValueError, KeyError, TypeError, VisibilityError):
-        raise BadToken("the embed token is malformed") from None
+        raise BadToken("嵌入令牌格式有误 (the embed token is malformed)") from None
     if (now or time.time()) >= grant.expires:
-        raise BadToken("the embed token has expired", "ask the site that embeds the search for a fresh page")
+        raise BadToken("嵌入令牌已过期 (the embed token has expired)",
+                       "请重新打开嵌入检索的页面 (ask the site that embeds the search for a fresh page)")
     return grant
 
 

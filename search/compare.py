@@ -282,12 +282,14 @@ def _check_by(by, allowed: list[str]) -> list[str]:
         by = [by] if by else []
     by = [str(b).strip() for b in by if b is not None and str(b).strip()]
     if len(by) > MAX_DIMENSIONS:
-        raise BadParameter(f"by takes at most {MAX_DIMENSIONS} fields (rows, columns), got {len(by)}")
+        raise BadParameter(f"对比最多按 {MAX_DIMENSIONS} 项（行、列），收到 {len(by)} 项 "
+                           f"(by takes at most {MAX_DIMENSIONS} fields (rows, columns), got {len(by)})")
     for b in by:
         if b != AUTO and b not in allowed:
-            raise BadParameter(f"by must be one of {AUTO}, {', '.join(allowed)}; not {b!r}")
+            raise BadParameter(f"对比项应为 {AUTO}、{'、'.join(allowed)} 之一，收到 {b!r} "
+                               f"(by must be one of {AUTO}, {', '.join(allowed)}; not {b!r})")
     if len(by) == 2 and by[0] == by[1]:
-        raise BadParameter(f"by names {by[0]!r} twice: give two different fields")
+        raise BadParameter(f"行和列都是 {by[0]!r}：请选两个不同的对比项 (by names {by[0]!r} twice: give two different fields)")
     while len(by) < 2:
         by.append(AUTO if not by else ("year" if by[0] != "year" else AUTO))
     return by

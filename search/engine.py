@@ -409,9 +409,11 @@ class Searcher:
         started = time.perf_counter()
         page, page_size = _check_paging(page, page_size, max_page_size)
         if sort not in SORTS:
-            raise BadParameter(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+            raise BadParameter(f"排序方式应为 {'、'.join(SORTS)} 之一，收到 {sort!r} "
+                               f"(sort must be one of {', '.join(SORTS)}, not {sort!r})")
         if group not in GROUPS:
-            raise BadParameter(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
+            raise BadParameter(f"分组方式应为 {'、'.join(GROUPS)} 之一，收到 {group!r} "
+                               f"(group must be one of {', '.join(GROUPS)}, not {group!r})")
         q = query if isinstance(query, ParsedQuery) else parse_query(query, split_filters(filters, {})[0])
         if q.is_empty and not any((fixed or {}).values()):
             raise EmptyQuery()
@@ -526,7 +528,7 @@ class Searcher:
         t.verify()
         doc = t.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
-            raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
+            raise DocumentNotFound.of(doc_id)
         bulk = getattr(t, "document_passages", None)
         if bulk is not None and "rows" in doc:
             passages, norms = bulk(*doc["rows"])  # the report's consecutive rows, read in bulk

@@ -79,7 +79,7 @@ def caller() -> Caller:
         scheme, _, token = auth.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            raise BadToken("the Authorization header must be 'Bearer <token>'")
+            raise BadToken("Authorization 头应为 'Bearer <令牌>' (the Authorization header must be 'Bearer <token>')")
         found = _from_token(web, token, anonymous, "token")
     elif header and request.headers.get(header, "").strip():
         found = _from_token(web, request.headers[header].strip(), anonymous, "proxy")
@@ -94,8 +94,10 @@ def _from_token(web, token: str, anonymous: tuple[str, ...], how: str) -> Caller
         grant = verify_embed(secret_of(web), token)
         return Caller(tuple(dict.fromkeys((*anonymous, *grant.groups))), "embed", grant.filters)
     if how == "embed":
-        raise BadToken("embed_token must be a signed embed token (govsearch token embed), not an API token",
-                       "never put an API token in a page's address: send it as 'Authorization: Bearer <token>'")
+        raise BadToken("embed_token 应为签名的嵌入令牌（govsearch token embed），不能是 API 令牌 "
+                       "(embed_token must be a signed embed token (govsearch token embed), not an API token)",
+                       "API 令牌不要写进网页地址，请用 'Authorization: Bearer <令牌>' 发送 "
+                       "(never put an API token in a page's address: send it as 'Authorization: Bearer <token>')")
     groups = _stores(web).groups_of(token)
     return Caller(tuple(dict.fromkeys((*anonymous, *groups))), how)
 

@@ -77,9 +77,11 @@ def check_choices(path: str) -> None:
             if longest is not None and len(value) > longest:
                 # an over-long query stays bad_query, as the engine has always said it
                 error = QueryError if name == "q" else BadParameter
-                raise error(f"{name} is too long: {len(value)} characters, at most {longest}")
+                raise error(f"参数 {name} 过长：{len(value)} 个字符，最多 {longest} 个 "
+                            f"({name} is too long: {len(value)} characters, at most {longest})")
             if choices is not None and value not in choices:
-                raise BadParameter(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+                raise BadParameter(f"参数 {name} 应为 {'、'.join(choices)} 之一，收到 {value!r} "
+                                   f"({name} must be one of {', '.join(choices)}, not {value!r})")
 
 
 def check_levels() -> None:
@@ -94,7 +96,8 @@ def check_levels() -> None:
         for piece in re.split(r"[,，]", value):
             if piece.strip() and piece.strip() not in known and normalize(piece) not in known:
                 levels = ", ".join(dict.fromkeys(LEVEL_ALIASES.values()))
-                raise BadParameter(f"level must be one of {levels} (or 乡镇, 县, 市, 省, 全国 …), not {piece.strip()!r}")
+                raise BadParameter(f"级别应为 {levels} 或 乡镇、县、市、省、全国 …，收到 {piece.strip()!r} "
+                                   f"(level must be one of {levels} (or 乡镇, 县, 市, 省, 全国 …), not {piece.strip()!r})")
 
 
 @bp.get("/api/search")
@@ -137,9 +140,11 @@ def suggest():
     q = request.args.get("q", "")
     raw_limit = request.args.get("limit", "8").strip()
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-        raise BadParameter(f"limit must be a whole number between 1 and {MAX_LIMIT}, not {raw_limit!r}")
+        raise BadParameter(f"条数应为 1 到 {MAX_LIMIT} 之间的整数，收到 {raw_limit!r} "
+                           f"(limit must be a whole number between 1 and {MAX_LIMIT}, not {raw_limit!r})")
     if len(q) > 100:
-        raise BadParameter(f"q is too long for a suggestion: {len(q)} characters, at most 100")
+        raise BadParameter(f"输入过长，无法提示：{len(q)} 个字符，最多 100 个 "
+                           f"(q is too long for a suggestion: {len(q)} characters, at most 100)")
     items = complete(access.searcher(), q, int(raw_limit)) if q.strip() else []
     response = jsonify({"query": q, "suggestions": items, "hot": web.query_log.hot()})
     response.headers["Cache-Control"] = "private, max-age=30"
@@ -155,7 +160,8 @@ def compare():
     check_levels()
     by = request.args.getlist("by")
     if len(set(by)) < len(by):
-        raise BadParameter(f"by names a field twice ({', '.join(by)}): give two different fields")
+        raise BadParameter(f"对比项重复（{'、'.join(by)}）：请选两个不同的对比项 "
+                           f"(by names a field twice ({', '.join(by)}): give two different fields)")
     state = SearchState.from_args(request.args)
     try:
         comparison = run_compare(access.searcher(), state)

@@ -119,5 +119,5 @@ def check_doc_id(doc_id: str) -> str:
     digits, ``.`` ``_`` ``-``, not starting with a dot): no path. The engine only looks ids up in its
     table, never on disk; this keeps odd input from getting that far."""
     if not isinstance(doc_id, str) or not DOC_ID.match(doc_id):
-        raise DocumentNotFound(f"no document {doc_id!r} in the index", "check the id in the search results")
+        raise DocumentNotFound.of(doc_id)
     return doc_id

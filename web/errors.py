@@ -45,6 +45,9 @@ ADVICE = {
 # report that is not in the index is the engine's not_found, with ADVICE's words
 PAGE_MESSAGES = {404: "没有这个页面。", 405: "这个页面不接受这种请求方式。", 413: "请求的内容太大。",
                  414: "地址太长。"}
+# the same under /api/ and /healthz, in both languages as the engine's messages
+JSON_MESSAGES = {404: "没有这个地址 (no such path)", 405: "只接受 GET 请求 (method not allowed: use GET)",
+                 413: "请求的内容太大 (request too large)", 414: "地址太长 (URI too long)"}
 PAGE_ADVICE = {404: "请检查地址，或回到首页重新检索。", 413: "请缩短检索词或减少筛选条件。",
                414: "请缩短检索词或减少筛选条件。"}
 
@@ -100,7 +103,7 @@ def handle_http_error(exc: HTTPException):
     status = exc.code or 500
     code = HTTP_CODES.get(status, "http_error")
     if _wants_json():
-        response = json_error(status, code, exc.description or exc.name)
+        response = json_error(status, code, JSON_MESSAGES.get(status) or exc.description or exc.name)
         if status == 405 and exc.get_response().headers.get("Allow"):
             response.headers["Allow"] = exc.get_response().headers["Allow"]
         return response

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from werkzeug.datastructures import MultiDict
 
 from index import fields as field_model
+from index.errors import QueryError
 
 # the facets of the shipped field model as people see them, and their labels (index/fields.py);
 # a state reads the model in use (index.fields.current())
@@ -22,6 +23,7 @@ SORT_LABELS = {"relevance": "相关度", "year": "年份（新→旧）"}
 
 
 YEAR_RANGE_MIN, YEAR_RANGE_MAX = "1000", "9999"  # an open end of the from–to range
+YEAR_INPUTS = {"year_from": "起始年份", "year_to": "截止年份"}
 NO_FIXED = "none"
 
 
@@ -209,6 +211,10 @@ class SearchState:
     def filter_kwargs(self, fixed_default_all: bool = False) -> dict:
         """Only the filters ({facet: [values]}) and the fixed filters: what search,
         the comparison and the facet counts take as ``filters`` and ``fixed``."""
+        for name, label in YEAR_INPUTS.items():  # each named as typed, not as the range made of them
+            value = getattr(self, name)
+            if value and not re.fullmatch(r"\d{4}", value):
+                raise QueryError(f"{label}应为四位数字，如 2020，收到 {value!r} ({name} must be YYYY, not {value!r})")
         fixed_names = self.fixed_facets(fixed_default_all)
         filters = {f: list(self.values_of(f)) for f in facets() if f not in fixed_names and self.values_of(f)}
         fixed = {f: list(self.values_of(f)) for f in fixed_names if self.values_of(f)}

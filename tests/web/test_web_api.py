@@ -4,6 +4,7 @@ and errors that are always JSON with the right status."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -180,6 +181,32 @@ def test_wrong_method_is_json_405(client):
     r = client.post("/api/search?q=五星支部")
     assert r.status_code == 405 and r.get_json()["error"]["code"] == "method_not_allowed"
     assert "GET" in r.headers["Allow"]
+
+
+@pytest.mark.parametrize("method, url, english", [
+    ("get", "/api/search?q=五星支部&sort=bad", "sort must be one of"),
+    ("get", "/api/search?q=五星支部&group=x", "group must be one of"),
+    ("get", "/api/search?q=五星支部&synonyms=maybe", "synonyms must be one of"),
+    ("get", "/api/search?q=" + "五" * 1001, "q is too long"),
+    ("get", "/api/suggest?q=人居&limit=21", "limit must be a whole number"),
+    ("get", "/api/suggest?q=" + "人" * 101, "too long for a suggestion"),
+    ("get", "/api/compare?q=五星支部&by=bogus", "by must be one of"),
+    ("get", "/api/compare?q=五星支部&by=town&by=town", "twice"),
+    ("get", "/api/compare?q=五星支部&level=村", "level must be one of"),
+    ("get", "/api/docs/no-such-report", "no document 'no-such-report'"),
+    ("get", "/api/no-such-path", "no such path"),
+    ("post", "/api/search?q=五星支部", "method not allowed"),
+    ("get", "/api/search?q=五星支部&embed_token=gs_abc", "not an API token"),
+    ("get", "/api/search?q=五星支部&year_from=abc", "year_from must be YYYY, not 'abc'"),
+    ("get", "/api/search?q=五星支部&year_to=20x", "year_to must be YYYY, not '20x'"),
+])
+def test_api_errors_say_it_in_chinese_then_english(client, method, url, english):
+    """Every message a user of the pages or the API can meet is Chinese first, the
+    English in brackets after it (the form of the query errors)."""
+    error = getattr(client, method)(url).get_json()["error"]
+    chinese, _, rest = error["message"].partition(" (")
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and english in rest, error["message"]
+    assert "-9999" not in error["message"]  # the year inputs are named as typed, not as the range made of them
 
 
 def test_unexpected_error_is_json_500_without_traceback(app, monkeypatch):

@@ -338,7 +338,7 @@
       link.target = self.target;
       if (self.target === "_blank") link.rel = "noopener";
       var meta = el("p", "gsw-meta");
-      meta.textContent = [hit.place_label || hit.town || "未注明地区", hit.year ? hit.year + "年" : "年份未注明", hit.section || "正文开头"]
+      meta.textContent = [hit.place_label || hit.town || "未注明地区", hit.year ? hit.year + "年" : "年份不详", hit.section || "正文开头"]
         .join(" · ");
       if (hit.match === "words") meta.appendChild(el("span", "gsw-badge", "词匹配"));
       var text = el("p", "gsw-snippet");
