@@ -181,3 +181,13 @@ def test_comparison_by_town_names_a_county_report_by_its_place_not_as_a_missing_
     columns = town_client.get("/compare.csv?q=人居环境&by=year&by=town").get_data(as_text=True).splitlines()[0]
     assert columns.lstrip("\ufeff").split(",")[1:7] == ["红星镇 段落", "红星镇 报告", "东山县 段落", "东山县 报告",
                                                         "未注明乡镇 段落", "未注明乡镇 报告"]
+
+
+def test_comparison_by_town_or_province_names_the_national_and_provincial_reports(client):
+    by_town = client.get("/api/compare?q=人居环境&by=town&by=year").get_json()
+    assert [(r["value"], r["label"], r.get("filters")) for r in by_town["rows"]] == [
+        ("红星镇", "红星镇", None), (None, "全国", {"level": "national"}),
+        (None, "河南省", {"province": "河南省", "level": "province"}), (None, None, None)]  # None: nowhere.md
+    by_province = client.get("/api/compare?q=人居环境&by=province&by=year").get_json()
+    assert [(r["value"], r["label"], r["passages"]) for r in by_province["rows"]] == [
+        ("河南省", "河南省", 1), (None, "全国", 1), (None, None, 2)]  # the town's province is not known
