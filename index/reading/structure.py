@@ -89,6 +89,9 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+# a part of a report named before its motto: 2025年工作回顾:总结成效、砥砺奋进, 2026年工作部署:聚焦重点…
+SECTION_LABEL = re.compile(r"^(?:(?:19|20)\d\d\s*年度?)?[\u4e00-\u9fff]{0,6}"
+                           r"(?:回顾|回顧|部署|安排|计划|計劃|打算|展望|思路|举措|舉措|成效|目标|目標|任务|任務)[:：](?=[^\s:：])")
 SPACES = re.compile(r"[ \u3000]+")
 DATED_ITEM = re.compile(r"^[\s\-—•]*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[\u4e00-\u9fff]")
 MIN_ITEMS = 3  # numbered paragraphs in a row that make a list whose items are alike
@@ -324,6 +327,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             i > 0
             and unit.gap >= CAPTION_GAP
             and not numbered_heading(unit.text)  # a numbered heading after a gap is still a heading
+            and not SECTION_LABEL.match(unit.text)  # …and so is a part of a report named (2025年工作回顾:…)
             and len(unit.text) <= MAX_CAPTION
             and not HARD_PUNCT.search(unit.text)
             and unit.text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",")
@@ -391,7 +395,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue  # under a numbered heading a short line is a label or a table cell, not a sub-heading
         lead = False
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
-            lead = _lead_heading(unit, prev, nxt, analyzer) and not fragmented
+            lead = (_lead_heading(unit, prev, nxt, analyzer) or _labelled_part(unit, nxt, analyzer)) and not fragmented
             if not lead:
                 continue
         unit.kind = "heading"
@@ -457,6 +461,14 @@ def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) 
             and not is_numbered(nxt.text) and analyzer.junction_score(unit.text, nxt.text) == 0)
 
 
+def _labelled_part(unit: Unit, nxt: Unit, analyzer: Analyzer) -> bool:
+    """``2025年工作回顾:总结成效、砥砺奋进`` over a finished paragraph: a line that names a part
+    of a report before its motto (:data:`SECTION_LABEL`) heads it, unless a word runs on
+    across the break (a junction no weaker than :func:`_lead_heading` allows of a label)."""
+    return (bool(SECTION_LABEL.match(unit.text)) and ends_sentence(nxt.text) and not is_numbered(nxt.text)
+            and analyzer.junction_score(unit.text, nxt.text) < 2)
+
+
 # a review's group heading written as a sentence: 一年来，我们全力以赴稳增长，经济回升的步伐迈得更沉稳。
 LEAD_SENTENCE = re.compile(r"^(?:一年来|一年來|过去的?一年|過去的?一年|[二三四五六七八九十]年来|[二三四五六七八九十]年來"
                            r"|过去的?[二三四五]年|過去的?[二三四五]年)[，,]我们|^(?:一年来|一年來)[，,]我們")
@@ -491,6 +503,8 @@ def _set_inline(unit: Unit) -> None:
 
 
 DASH_LEAD = re.compile(r"^(?:——|—|--|－－)\s*")
+# …or a short phrase, no pause in it, as its whole first sentence: ——综合实力更强。荣登…
+DASHED_PHRASE = re.compile(r"^[\u4e00-\u9fff]{4,12}。$")
 
 
 def _own_words(units: list[Unit], i: int, analyzer: Analyzer) -> bool:
@@ -519,6 +533,8 @@ def _dashed_lead(text: str) -> str:
         return ""
     head = text[: end + 1]
     sentence = head[dash.end():]
+    if DASHED_PHRASE.match(sentence):
+        return head  # ——综合实力更强。荣登…: a short phrase of its own, the group's name
     if (not LEAD_SENTENCE.match(sentence) or len(sentence) > MAX_HEADING + 1 or HARD_PUNCT.search(sentence[:-1])
             or unbalanced(sentence) or len(re.split(r"[，,]", sentence[:-1])) > 3):
         return ""
