@@ -195,3 +195,27 @@ def test_a_session_held_late_in_the_year_is_of_the_year_it_reviews():
     # a session early in the year meets in the year it plans
     assert meta.years("", news.replace("12月27日", "10月27日"), "")[0] == 2018
     assert meta.LATE_MONTHS == (11, 12)
+
+
+# ------------------------------------------------------------------ a part of a report named by its year
+
+
+def test_a_part_named_by_its_year_is_a_heading_though_jieba_reads_a_word_across_the_break():
+    # 回顾 / 过去的一年: jieba reads 回顾过去 across the break, the label is whole all the same
+    text = "青禾镇政府工作报告\n各位代表：\n现在，我代表镇人民政府向大会报告工作，请予审议。\n2013年工作回顾\n" + (
+        "过去的一年，是经济形势错综复杂、发展任务十分繁重的一年，全镇上下坚持稳中求进，各项事业全面进步。\n")
+    assert "2013年工作回顾" in _headings(text)
+    assert "200*年政府工作回顾" in _headings(text.replace("2013年工作回顾", "200*年政府工作回顾"))
+    # without the year before it, or a word after the label: the junction rules
+    for line in ("工作回顾", "全镇认真回顾"):
+        assert line not in _headings(text.replace("2013年工作回顾", line)), line
+
+
+def test_opening_chairing_or_speaking_at_the_session_is_a_caption():
+    for scene in ("乡党委书记陈某宣布大会开幕", "镇人大主席主持会议", "县委书记张某讲话", "镇党委书记张某致辞"):
+        text = "青禾乡召开人代会\n" + PARAGRAPH + "\n" + scene + "\n" + LONG
+        assert ("caption", scene) in _kinds(text), scene
+    # a speech's own title (…的讲话) stays a title
+    speech = "在全镇经济工作会议上的讲话\n" + LONG + PARAGRAPH
+    assert parse(speech, ANALYZER).title == "在全镇经济工作会议上的讲话"
+    assert ("caption", "在全镇经济工作会议上的讲话") not in _kinds("青禾乡召开人代会\n" + PARAGRAPH + "\n在全镇经济工作会议上的讲话\n" + LONG)

@@ -89,6 +89,10 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+# a part of a report named by its year, a whole line: 2013年工作回顾, 2024年六大工作计划 (its last
+# word never runs on into the next line's: 回顾 / 过去的一年 reads no 回顾过去)
+PART_LABEL = re.compile(r"^[\dXx*＊]{4}\s*年度?[\u4e00-\u9fff]{0,8}"
+                        r"(?:回顾|回顧|总结|總結|计划|計劃|計畫|安排|打算|部署|展望|亮点|亮點|情况|情況)$")
 # a part of a report named before its motto: 2025年工作回顾:总结成效、砥砺奋进, 2026年工作部署:聚焦重点…
 SECTION_LABEL = re.compile(r"^(?:(?:19|20)\d\d\s*年度?)?[\u4e00-\u9fff]{0,6}"
                            r"(?:回顾|回顧|部署|安排|计划|計劃|打算|展望|思路|举措|舉措|成效|目标|目標|任务|任務)[:：](?=[^\s:：])")
@@ -386,7 +390,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             if not (headline and heading_like(nxt.text)):
                 continue
         if not numbered:
-            if analyzer.junction_score(unit.text, nxt.text) == 2 and not _own_words(units, i, analyzer):
+            if (analyzer.junction_score(unit.text, nxt.text) == 2 and not _own_words(units, i, analyzer)
+                    and not PART_LABEL.match(unit.text)):
                 continue  # a word runs on into the next line: 各领域改 / 革，…
             if fragmented and i > 0 and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
                 continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
