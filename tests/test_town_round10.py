@@ -97,7 +97,7 @@ def test_a_speakers_unit_then_name_is_a_byline_not_the_title():
 
 
 def test_scenes_of_a_session_between_paragraphs_are_captions():
-    scenes = ("第一次全体会议(开幕)现场", "青禾镇2024年民生实事项目票决现场", "蓉城代表团", "新河·朱备·部队代表团",
+    scenes = ("第一次全体会议(开幕)现场", "青禾镇第二次全体会议(闭幕)现场", "蓉城代表团", "新河·朱备·部队代表团",
               "各代表团热烈讨论、认真审议酝酿", "与会人员进行投票选举", "镇人大主席作《2022年人大工作报告》",
               "副镇长作关于2022年度民生实事项目实施情况的报告")
     for scene in scenes:
@@ -105,10 +105,10 @@ def test_scenes_of_a_session_between_paragraphs_are_captions():
         assert ("caption", scene) in _kinds(text), scene
         assert scene not in _headings(text), scene
     # a sentence, a phrase after the scene's words, a line longer than a caption: no caption
-    for line in ("与会人员进行投票选举。", "现场办公，解决难题", "青" * 21 + "现场"):
+    for line in ("与会人员进行投票选举。", "现场办公，解决难题", "青" * 13 + "(开幕)现场", "青禾镇(开幕式上的讲话)现场"):
         text = "青禾镇召开人代会\n" + PARAGRAPH + "\n" + line + "\n\n" + LONG
         assert ("caption", line) not in _kinds(text), line
-    edge = "青" * 20 + "现场"
+    edge = "青" * 12 + "(开幕)现场"
     assert ("caption", edge) in _kinds("青禾镇召开人代会\n" + PARAGRAPH + "\n" + edge + "\n\n" + LONG)
 
 
