@@ -122,7 +122,7 @@ COUNTER = re.compile(r"^(?:阅读|閱讀|浏览|瀏覽|点击|點擊|访问|訪�
                      r"|^(?:创建于|創建於|发布于|發布於|更新于|更新於|发表于|發表於)\s*(?:19|20)\d\d[-./年]\d{1,2}[-./月]\d{1,2}日?$")
 SCAN_TO_PHONE = re.compile(r"(?:扫码|掃碼|扫一扫|掃一掃|扫描二维码|掃描二維碼)[^。！？]{0,10}(?:手机|手機)")
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
-FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y ")
+FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$")
 # a telephone number alone on its line (400-6060-805, 0371-6789 1234): a site's contact box
 PHONE = re.compile(r"^[(（]?\d{3,4}[)）]?[-－\s]\d{3,4}[-－\s]?\d{3,4}$")
 # a sharing site's blurb addressed to its reader: 以下是…为您整理的《…》，欢迎阅读！

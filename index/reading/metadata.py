@@ -659,8 +659,6 @@ MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？
 CONGRESS = re.compile(r"(?:人民代表大会|人大)第[一二三四五六七八九十\d]+次会议|人代会")
 # the budget a session approves, of the year it plans and meets in: 2023年财政预算(草案), 2020年预算草案
 BUDGET_YEAR = re.compile(_YEAR + r"\s*年度?(?:财政|本级)?预算\s*[（(]?草案")
-# the months of a session held late in the year, for the year it reviews (12月27日上午，某某县…开幕)
-LATE_MONTHS = (11, 12)
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 # a title's year this much later than its session line's: a session held late in the year
@@ -810,11 +808,6 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         if budgets:
             # it looks back on the year its reports name most, when that is earlier
             return max(budgets), (counted if counted is not None and counted < max(budgets) else max(budgets))
-    if year is None and reviewed and congress:
-        # …else a session held late in the year (its news opens with 12月27日) meets in the year it reviews
-        day = NEWS_DAY.search("\n".join([x for x in text.split("\n") if x.strip()][:NEWS_LINES]))
-        if day and int(day.group(1)) in LATE_MONTHS:
-            year = max(reviewed)
     if year is None:
         candidates = {y: n for y, n in counts.items() if y not in reviewed}
         if candidates and max(candidates.values()) >= MIN_YEAR_MENTIONS:
