@@ -508,8 +508,6 @@ def _set_inline(unit: Unit) -> None:
 
 
 DASH_LEAD = re.compile(r"^(?:——|—|--|－－)\s*")
-# …or a short phrase, no pause in it, as its whole first sentence: ——综合实力更强。荣登…
-DASHED_PHRASE = re.compile(r"^[\u4e00-\u9fff]{4,12}。$")
 
 
 def _own_words(units: list[Unit], i: int, analyzer: Analyzer) -> bool:
@@ -538,8 +536,6 @@ def _dashed_lead(text: str) -> str:
         return ""
     head = text[: end + 1]
     sentence = head[dash.end():]
-    if DASHED_PHRASE.match(sentence):
-        return head  # ——综合实力更强。荣登…: a short phrase of its own, the group's name
     if (not LEAD_SENTENCE.match(sentence) or len(sentence) > MAX_HEADING + 1 or HARD_PUNCT.search(sentence[:-1])
             or unbalanced(sentence) or len(re.split(r"[，,]", sentence[:-1])) > 3):
         return ""
