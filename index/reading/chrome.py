@@ -89,7 +89,9 @@ PUBLICATION_KEYS = (
     # an open-information page's table written out as words: 生成日期 2023-01-17 效力状况 有效
     "生成日期 公开日期 效力状况 "
     # a disclosure page's name and number fields (名称: … 文号:); a newspaper's masthead (国内统一刊号: 邮发代号: 总编辑:)
-    "名称 名稱 文号 文號 国内统一刊号 邮发代号 总编辑"
+    "名称 名稱 文号 文號 国内统一刊号 邮发代号 总编辑 "
+    # a site's footer: who runs it and where (主办单位:某某县人大常委会 地址:… 电话:…)
+    "主办单位 主辦單位 承办单位 承辦單位 协办单位 協辦單位 地址 联系地址 電話 电话 邮编 郵編"
 ).split()
 # a key may be spaced out (索 引 号); longer keys first
 _KEYS = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(PUBLICATION_KEYS, key=len, reverse=True))
@@ -114,8 +116,13 @@ SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下�
 MAX_NOTICE = 120
 # a box's close button left alone on its line (a forum's sign-up box: x)
 CLOSE_BUTTON = re.compile(r"^[x×✕✖]$")
+# a page's counters and posting line without a colon (阅读 461, 浏览 20, 创建于2024-03-27), and its
+# button to read it on a phone (需扫码在手机上打开)
+COUNTER = re.compile(r"^(?:阅读|閱讀|浏览|瀏覽|点击|點擊|访问|訪問|点赞|點讚|评论|評論)(?:量|数|數|次数|次數)?\s*\d+$"
+                     r"|^(?:创建于|創建於|发布于|發布於|更新于|更新於|发表于|發表於)\s*(?:19|20)\d\d[-./年]\d{1,2}[-./月]\d{1,2}日?$")
+SCAN_TO_PHONE = re.compile(r"(?:扫码|掃碼|扫一扫|掃一掃|扫描二维码|掃描二維碼)[^。！？]{0,10}(?:手机|手機)")
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
-FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y ")
+FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$")
 # a telephone number alone on its line (400-6060-805, 0371-6789 1234): a site's contact box
 PHONE = re.compile(r"^[(（]?\d{3,4}[)）]?[-－\s]\d{3,4}[-－\s]?\d{3,4}$")
 # a sharing site's blurb addressed to its reader: 以下是…为您整理的《…》，欢迎阅读！
@@ -278,6 +285,8 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True
     if len(text) <= MAX_CHROME_LINE and RETURN_LINK.search(text) and not FULL_STOP.search(text):
         return True
+    if COUNTER.match(text) or len(text) <= MAX_CHROME_LINE and SCAN_TO_PHONE.search(text) and not FULL_STOP.search(text):
+        return True
     if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
             or IMAGE_NAME.match(text) or FILE_NAME.match(text)):
         return True
@@ -422,10 +431,21 @@ def site_header(lines: list[str]) -> set[int]:
         if (BREADCRUMB.match(text[:MAX_TITLE].translate(_simplified())) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text)
                 or PAPER_PAGE.match(text) or titled):
             above = [k for k in range(i) if lines[k].strip()]
-            if not all(len(lines[k].strip()) <= MAX_TITLE or is_chrome(lines[k]) for k in above):
+            if not all(len(lines[k].strip()) <= MAX_TITLE or is_chrome(lines[k]) or _ticker_item(lines[k]) for k in above):
                 return set()
             return set(above) | ({i} if titled else set())
     return set()
+
+
+# an item of a site's menu or slogan ticker: a bulleted line that is no sentence (• 坚持一切为了人民 …)
+TICKER_ITEM = re.compile(r"^[•·▪◆●■]\s*\S")
+
+
+def _ticker_item(line: str) -> bool:
+    """A bulleted line without a full stop above a breadcrumb: an item of the site's menu or
+    slogan ticker, however long the slogan."""
+    text = line.strip()
+    return bool(TICKER_ITEM.match(text)) and len(text) <= MAX_NOTICE and not FULL_STOP.search(text)
 
 
 CRUMB_START = re.compile(r"^(?:网站首页|首页|首頁|主页|主頁)[\s\u3000]+(?=\S)")

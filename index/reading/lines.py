@@ -45,6 +45,10 @@ OFFICE = (r"(?:总理|副总理|主席|副主席|省长|代省长|副省长|市�
 SPEAKER = re.compile(
     rf"^[\u4e00-\u9fff、]{{0,16}}{OFFICE}(?:[\s\u3000]+[\u4e00-\u9fff·](?:[\s\u3000]?[\u4e00-\u9fff·]){{1,4}})?$"
     r"|^[\u4e00-\u9fff、]{0,16}(?:总理|省长|市长|县长|区长|主席|主任|鄉長|鎮長|縣長)[\u4e00-\u9fff]{2,3}$"
+    # the unit a speaker or author writes for, then the name apart: 某某镇人民政府 张某某 (a name,
+    # never the name of a document: 某某镇人民政府 工作报告 is a title)
+    r"|^[\u4e00-\u9fff]{2,16}(?:人民政府|政府|办事处|辦事處|人大工委|人大主席团|人大主席團)[\s\u3000]+"
+    r"(?![\u4e00-\u9fff]{0,2}(?:报告|報告|总结|總結|计划|計劃|要点|要點|通知|公告|方案)$)[\u4e00-\u9fff·]{2,4}$"
 )
 # a session line: "——2024年1月23日在某某镇第二十届人民代表大会第八次会议上", "（2019年6月）"
 # (在 before the date or after it: ——在2008年1月19日某某镇第十一届…, ——2024年1月23日在某某镇…)
@@ -84,6 +88,19 @@ PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]"
                            r"|^[（(](?:[^()（）\d：:。！？]|[（(][^()（）\d]{1,6}[)）]){2,40}[)）]$"
                            # …or a scene's name alone, a few characters ending in 现场 (大會現場, 会议现场)
                            r"|^[\u4e00-\u9fff]{0,6}(?:现场|現場)$"
+                           # …or a scene's name with its moment in brackets: 第一次全体会议(开幕)现场
+                           r"|^[\u4e00-\u9fff]{2,12}[（(][\u4e00-\u9fff]{1,6}[)）](?:现场|現場)$"
+                           # …or a scene of a session, no sentence: a delegation's name (某某代表团), the
+                           # delegates at work (各代表团热烈讨论…, 与会人员进行投票选举), someone giving a
+                           # report (苏木人大主席作《2022年人大工作报告》)
+                           r"|^[^。！？!?，,：:；;]{2,20}(?:代表团|代表團)$"
+                           r"|^(?:各|全体|全體|与会|與會|参会|參會|列席)(?:人员|人員|代表团|代表團|代表|人大代表)[^。！？!?，,：:；;]{2,24}$"
+                           r"|^[^。！？!?，,：:；;《》]{2,24}(?<![工合创写制操动运])(?:作|做)(?:了)?"
+                           r"(?:《[^》]{2,40}》|关于[^。！？!?，,：:；;]{2,40}的(?:报告|報告)|(?:政府|人大)?(?:工作)?(?:报告|報告))$"
+                           # …or opening the session, chairing it, speaking at it (乡党委书记某某宣布大会开幕;
+                           # a speech's title says 的讲话)
+                           r"|^[^。！？!?，,：:；;《》]{2,24}(?:宣布(?:大会|会议|大會|會議)(?:开幕|闭幕|開幕|閉幕)"
+                           r"|主持(?:会议|大会|會議|大會)|(?<!的)(?:讲话|講話)|致辞|致辭)$"
                            # …or after the photo's file name: 1703827772338.png?x-oss-process=style/w10镇区全景图
                            r"|^[A-Za-z0-9_./-]{1,60}\.(?:jpe?g|png|gif|bmp|webp)(?:\?[A-Za-z0-9_=/.&%,-]*)?(?=[\u4e00-\u9fff])",
                            re.I)

@@ -461,6 +461,19 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
         # the unit whose people's congress the opening names, when the text speaks as that
         # unit (全县, 我县) at least as much as as any other: 桃源县第十五届人民代表大会…开幕
         return congress
+    bare = BARE_CONGRESS.search(simplified(raw_text or text)[:OPENING_CHARS]) if not said["township"] else None
+    if bare:
+        # a session of the text's own level, its unit unnamed there (出席县十六届人大二次会议…, a
+        # text that never speaks as a town's): the one unit of that level it names anywhere (the
+        # site's footer too: 主办单位:某某县人大常委会), else the level alone
+        level = SUFFIX_LEVEL[bare.group(1)]
+        # (市: a city's, or a county-level city's: 瑞安市)
+        levels = (level, "county") if bare.group(1) == "市" else (level,)
+        named = {m.name for m in body_mentions if gazetteer.level_of(m.name) & set(levels)}
+        if len(named) == 1:
+            name = named.pop()
+            return name, next(x for x in levels if x in gazetteer.level_of(name))
+        return "", level
     for level in PLACE_LEVELS:
         least = MIN_TOWN_MENTIONS if level == "township" else MIN_PLACE_MENTIONS
         top = _top(body_mentions, counts, level, gazetteer, least)
@@ -481,7 +494,10 @@ def _subject(head_mentions: list[Mention], body_mentions: list[Mention], counts:
 
 
 # a unit's people's congress, its name right before it: 桃源县第十五届人民代表大会
-CONGRESS_OF = re.compile(r"第[一二三四五六七八九十\d]{1,3}届人民代表大会")
+CONGRESS_OF = re.compile(r"第[一二三四五六七八九十\d]{1,3}届(?:人民代表大会|人大)")  # (人大: its short name)
+# a session named by its level alone, no unit's name before it: 出席县十六届人大二次会议的代表, 县第十七届人大…
+BARE_CONGRESS = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=出席|召开|参加|列席|举行))(县|旗|市|区)第?"
+                           r"[一二三四五六七八九十]{1,3}届(?:人民代表大会|人大)")
 
 
 def _congress_unit(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> tuple[str, str] | None:
@@ -640,7 +656,9 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
 # labelled by that year even when the meeting looks back on it)
 MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？；;\n]{0,24}?(?:会议|大会|会)")
 # a session of a people's congress: 第六届人民代表大会第三次会议, 人代会
-CONGRESS = re.compile(r"人民代表大会第[一二三四五六七八九十\d]+次会议|人代会")
+CONGRESS = re.compile(r"(?:人民代表大会|人大)第[一二三四五六七八九十\d]+次会议|人代会")
+# the budget a session approves, of the year it plans and meets in: 2023年财政预算(草案), 2020年预算草案
+BUDGET_YEAR = re.compile(_YEAR + r"\s*年度?(?:财政|本级)?预算\s*[（(]?草案")
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
 SELF_LABEL = re.compile(r"现将[^。！？!?\n]{0,30}?" + _YEAR + r"\s*年[^。！？!?\n]{0,30}?如下")
 # a title's year this much later than its session line's: a session held late in the year
@@ -776,12 +794,20 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         year = int(issued.group(1)) if issued else None
     if year is None:
         year = posted_news
-    if year is None and reviewed and CONGRESS.search(text):
+    congress = CONGRESS.search(text)
+    if year is None and reviewed and congress:
         # a people's congress's news whose only year is the one it reviews, on a page posted
         # the year after: the session met in the year it plans (對2007年的政府工作進行了回顧, 2008-03-06)
         posted = _posted(chrome)
         if posted and int(posted.group(1)) == max(reviewed) + 1:
             year = int(posted.group(1))
+    if year is None and congress:
+        # …else the year of the budget it approves (2022年财政预算执行情况及2023年财政预算(草案)):
+        # the session meets in the year it plans, whichever year its reports name most
+        budgets = [int(y) for y in BUDGET_YEAR.findall(text)]
+        if budgets:
+            # it looks back on the year its reports name most, when that is earlier
+            return max(budgets), (counted if counted is not None and counted < max(budgets) else max(budgets))
     if year is None:
         candidates = {y: n for y, n in counts.items() if y not in reviewed}
         if candidates and max(candidates.values()) >= MIN_YEAR_MENTIONS:

@@ -89,6 +89,13 @@ from index.reading.lines import (
 )
 
 MAX_CAPTION = 100
+# a part of a report named by its year, a whole line: 2013年工作回顾, 2024年六大工作计划 (its last
+# word never runs on into the next line's: 回顾 / 过去的一年 reads no 回顾过去)
+PART_LABEL = re.compile(r"^[\dXx*＊]{4}\s*年度?[\u4e00-\u9fff]{0,8}"
+                        r"(?:回顾|回顧|总结|總結|计划|計劃|計畫|安排|打算|部署|展望|亮点|亮點|情况|情況)$")
+# a part of a report named before its motto: 2025年工作回顾:总结成效、砥砺奋进, 2026年工作部署:聚焦重点…
+SECTION_LABEL = re.compile(r"^(?:(?:19|20)\d\d\s*年度?)?[\u4e00-\u9fff]{0,6}"
+                           r"(?:回顾|回顧|部署|安排|计划|計劃|打算|展望|思路|举措|舉措|成效|目标|目標|任务|任務)[:：](?=[^\s:：])")
 SPACES = re.compile(r"[ \u3000]+")
 DATED_ITEM = re.compile(r"^[\s\-—•]*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[\u4e00-\u9fff]")
 MIN_ITEMS = 3  # numbered paragraphs in a row that make a list whose items are alike
@@ -324,6 +331,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             i > 0
             and unit.gap >= CAPTION_GAP
             and not numbered_heading(unit.text)  # a numbered heading after a gap is still a heading
+            and not SECTION_LABEL.match(unit.text)  # …and so is a part of a report named (2025年工作回顾:…)
             and len(unit.text) <= MAX_CAPTION
             and not HARD_PUNCT.search(unit.text)
             and unit.text.rstrip(CLOSERS)[-1:] not in ("，", "、", ",")
@@ -382,7 +390,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             if not (headline and heading_like(nxt.text)):
                 continue
         if not numbered:
-            if analyzer.junction_score(unit.text, nxt.text) == 2 and not _own_words(units, i, analyzer):
+            if (analyzer.junction_score(unit.text, nxt.text) == 2 and not _own_words(units, i, analyzer)
+                    and not PART_LABEL.match(unit.text)):
                 continue  # a word runs on into the next line: 各领域改 / 革，…
             if fragmented and i > 0 and not (len(nxt.text) > 2 * MAX_HEADING or ends_sentence(nxt.text)):
                 continue  # a link fragment among others: 党的十八届六中全会 / 正式明确 / …
@@ -391,7 +400,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue  # under a numbered heading a short line is a label or a table cell, not a sub-heading
         lead = False
         if ("，" in unit.text or "、" in unit.text or "," in unit.text) and not (numbered or after_heading):
-            lead = _lead_heading(unit, prev, nxt, analyzer) and not fragmented
+            lead = (_lead_heading(unit, prev, nxt, analyzer) or _labelled_part(unit, nxt, analyzer)) and not fragmented
             if not lead:
                 continue
         unit.kind = "heading"
@@ -455,6 +464,14 @@ def _lead_heading(unit: Unit, prev: Unit | None, nxt: Unit, analyzer: Analyzer) 
             and (prev.kind != "body" or ends_sentence(prev.text))
             and len(nxt.text) >= MIN_LEAD_PARAGRAPH and nxt.text.rstrip(CLOSERS)[-1:] in "。！？!?"
             and not is_numbered(nxt.text) and analyzer.junction_score(unit.text, nxt.text) == 0)
+
+
+def _labelled_part(unit: Unit, nxt: Unit, analyzer: Analyzer) -> bool:
+    """``2025年工作回顾:总结成效、砥砺奋进`` over a finished paragraph: a line that names a part
+    of a report before its motto (:data:`SECTION_LABEL`) heads it, unless a word runs on
+    across the break (a junction no weaker than :func:`_lead_heading` allows of a label)."""
+    return (bool(SECTION_LABEL.match(unit.text)) and ends_sentence(nxt.text) and not is_numbered(nxt.text)
+            and analyzer.junction_score(unit.text, nxt.text) < 2)
 
 
 # a review's group heading written as a sentence: 一年来，我们全力以赴稳增长，经济回升的步伐迈得更沉稳。
