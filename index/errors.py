@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 from pathlib import Path
 
 from index.defaults import DEFAULT_INDEX
@@ -149,3 +150,18 @@ class BadParameter(GovsearchError):
 
 class DocumentNotFound(GovsearchError):
     code = "not_found"
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """A build stopped by a signal (SIGINT, SIGTERM, SIGHUP)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def signal_name(self) -> str:
+        try:
+            return signal.Signals(self.signum).name
+        except ValueError:
+            return str(self.signum)
