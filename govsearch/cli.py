@@ -363,14 +363,14 @@ def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, m
 def _update(corpus, index_dir, **options):
     """``index.update``, whose machinery (Whoosh, numpy, jieba, the readers) is imported
     only when the live generation's records do not show that nothing changed."""
-    from index.generation.unchanged import update_if_unchanged
+    from index.generation.unchanged import decide
 
-    report = update_if_unchanged(corpus, index_dir, **options)
-    if report is None:
-        from index.generation.build import update
+    decided = decide(corpus, index_dir, **options)
+    if decided.report is not None:
+        return decided.report
+    from index.generation.build import update
 
-        report = update(corpus, index_dir, **options)
-    return report
+    return update(corpus, index_dir, decided=decided, **options)
 
 
 @index_group.command("update")

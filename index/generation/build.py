@@ -47,6 +47,7 @@ from index.generation.generation_format import GENERATION_FORMAT
 from index.generation.schema import FORMAT, make_schema
 from index.generation.unchanged import (  # noqa: F401  (BuildReport, recorded_build: this module's API)
     BuildReport,
+    Decision,
     decided_from,
     quick_report,
     recorded_build,
@@ -429,12 +430,17 @@ def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | P
            userdict: str | Path | None = None, workers: int | None = None,
            progress: Progress | None = None, replace_corpus: bool = False,
            walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None,
-           limits: Limits | None = None, visibility: Rules | None = None) -> BuildReport:
+           limits: Limits | None = None, visibility: Rules | None = None,
+           decided: Decision | None = None) -> BuildReport:
     """Re-index new and changed files, drop removed ones; a full build when there is no
     index yet, the current one is damaged, or the dictionary or topic lexicon changed.
-    Same corpus rules as :func:`build`."""
+    Same corpus rules as :func:`build`. ``decided``: what
+    :func:`index.generation.unchanged.decide` found with the same arguments just before
+    (something to do): its walk of the corpus is taken and the records are not compared
+    again (a file added since is the next update's)."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
-                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits, visibility=visibility)
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits, visibility=visibility,
+                decided=decided)
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -538,7 +544,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
 def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
          incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None,
          ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None,
-         visibility: Rules | None = None) -> BuildReport:
+         visibility: Rules | None = None, decided: Decision | None = None) -> BuildReport:
     started = time.perf_counter()
     ocr = ocr or ocr_reader.OcrOptions()
     if ocr.cache_dir is None:  # beside the generations: builds and updates share it
@@ -574,11 +580,14 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     try:
         with lifecycle.stop_on_signals():
             live, info = recorded_build(index_dir)  # again, under the lock
-            walked = walk_tree(corpus, walk)
+            if decided is not None and decided.walked is not None and decided.corpus == corpus.resolve():
+                walked = decided.walked  # and the records were compared: something changed
+            else:
+                walked, decided = walk_tree(corpus, walk), None
             sources, walk_skipped = walked.files, walked.skipped
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
-            if incremental and live is not None:
+            if incremental and live is not None and decided is None:
                 store.trust_verified(live)
                 quick = quick_report(index_dir, corpus, live, info, stamp, walked, notes)
                 if quick is not None:

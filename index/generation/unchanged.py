@@ -6,7 +6,7 @@ build.json, its manifest and its corpus state (index/generation/corpus_state.py:
 file's size and time, and for a file whose time changed, its bytes) — and a stamp of the
 settings (:func:`settings_stamp`). This module imports none of Whoosh, numpy, jieba or
 the readers' parsers, so ``govsearch index update`` with nothing changed costs a walk of
-the corpus folder and a few small reads (:func:`update_if_unchanged`); the build
+the corpus folder and a few small reads (:func:`decide`); the build
 (index/generation/build.py) makes the same decision with the same functions, under its
 lock, before it loads the analyzer.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from index.errors import GovsearchError, IndexDamaged
 from index.generation import corpus_state, store
 from index.generation.generation_format import GENERATION_FORMAT
-from index.reading.ingest import SkipFile, WalkOptions, walk_tree
+from index.reading.ingest import SkipFile, Walk, WalkOptions, walk_tree
 from index.reading.limits import Limits
 from index.visibility import Rules, rules_from_settings
 
@@ -193,39 +193,50 @@ def quick_report(index_dir: Path, corpus: Path, live: Path, info: dict | None, s
     return report
 
 
-def update_if_unchanged(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
-                        userdict: str | Path | None = None, walk: WalkOptions | None = None,
-                        ocr=None, limits: Limits | None = None, visibility: Rules | None = None,
-                        **_build_options) -> BuildReport | None:
-    """The report of ``index.update(...)`` with the same arguments when it has nothing to
-    do, decided as the update decides it (under the build lock, from the live
-    generation's records), recorded as such an update records it; None when there is
-    anything to do or it cannot be told so here (no index yet, another corpus folder, a
-    file gone, a settings file given): then run the update. Loads nothing of the build."""
+@dataclass
+class Decision:
+    """What :func:`decide` found: ``report``, the update's report when it has nothing to
+    do (None otherwise), and ``walked``, the corpus as walked for the decision (None when
+    it was decided without a walk), which the update then takes instead of walking the
+    corpus again (:func:`index.generation.build.update`'s ``decided``)."""
+    report: BuildReport | None
+    walked: Walk | None = None
+    corpus: Path | None = None  # the corpus folder walked (resolved)
+
+
+def decide(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | Path | None = None,
+           userdict: str | Path | None = None, walk: WalkOptions | None = None,
+           ocr=None, limits: Limits | None = None, visibility: Rules | None = None,
+           **_build_options) -> Decision:
+    """Whether ``index.update(...)`` with the same arguments has nothing to do, decided as
+    the update decides it (under the build lock, from the live generation's records) and
+    recorded as such an update records it; its report is None when there is anything to
+    do or it cannot be told so here (no index yet, another corpus folder, a file gone, a
+    settings file given): then run the update. Loads nothing of the build."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     _, info = recorded_build(index_dir)
     if not info or not info.get("corpus"):
-        return None
+        return Decision(None)
     corpus = Path(corpus) if corpus is not None else Path(info["corpus"])
     if not corpus.is_dir():
-        return None
+        return Decision(None)
     notes: list[str] = []
     rules = visibility_rules(visibility, info)
     lexicon = recorded_file(info, "lexicon", lexicon, notes, "topic lexicon")
     userdict = recorded_file(info, "userdict", userdict, notes, "user dictionary")
     if notes:  # a file the index was built with is gone: the update says so and rebuilds
-        return None
+        return Decision(None)
     stamp = settings_stamp(lexicon, userdict, limits, getattr(ocr, "enabled", True), rules)
     try:
         lock = store.build_lock(index_dir)
         lock.__enter__()
     except OSError:
-        return None  # the update says why it cannot write the index
+        return Decision(None)  # the update says why it cannot write the index
     try:
         live, info = recorded_build(index_dir)  # again, under the lock
         if live is None:
-            return None
+            return Decision(None)
         walked = walk_tree(corpus, walk)
         store.trust_verified(live)
         report = quick_report(index_dir, corpus, live, info, stamp, walked, notes)
@@ -233,6 +244,6 @@ def update_if_unchanged(corpus: str | Path | None, index_dir: str | Path, *, lex
             store.record_verified(live)
             store.record_last_build(index_dir, "ok", report.mode, live.name)
             report.seconds = round(time.perf_counter() - started, 3)
-        return report
+        return Decision(report, walked, corpus.resolve())
     finally:
         lock.__exit__(None, None, None)
