@@ -399,3 +399,29 @@ def test_settings_changed_back_are_recorded_once_more_and_then_the_generation_st
     assert back.generation != other.generation and not back.indexed
     stays = update(corpus, index, workers=1)
     assert stays.generation == back.generation and not stays.indexed
+
+
+def test_the_command_walks_the_corpus_once_whether_or_not_something_changed(built, monkeypatch):
+    """The nothing-changed decision's walk is the update's: the corpus is walked once."""
+    from click.testing import CliRunner
+
+    from govsearch.cli import main
+    from index.generation import unchanged
+
+    corpus, index = built
+    walks = []
+
+    def counted(real):
+        def walk(*args, **kwargs):
+            walks.append(args[0])
+            return real(*args, **kwargs)
+        return walk
+
+    monkeypatch.setattr(unchanged, "walk_tree", counted(unchanged.walk_tree))
+    monkeypatch.setattr(build_module, "walk_tree", counted(build_module.walk_tree))
+    args = ["index", "update", "--index", str(index), "--workers", "1"]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0 and "Nothing to update" in done.output and len(walks) == 1, done.output
+    (corpus / "r3.txt").write_text(report("青山镇", "五星支部创建见效明显"), encoding="utf-8")
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0 and "r3.txt" in done.output and len(walks) == 2, done.output
