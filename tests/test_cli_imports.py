@@ -34,7 +34,9 @@ def _loaded(*args: str) -> tuple[int, set[str], str]:
 
 # what neither --version nor an update with nothing to do needs
 HEAVY_MODULES = ("numpy", "jieba", "pypinyin", "index.analysis", "index.reading.metadata", "search.engine",
-                 "index.generation.lifecycle", "multiprocessing", "index.reading.formats.page_image")
+                 "index.generation.lifecycle", "multiprocessing", "index.reading.formats.page_image",
+                 "index.reading.formats.pdf", "index.reading.formats.docx", "index.reading.formats.html",
+                 "index.reading.formats.image", "index.reading.formats.legacy")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["index", "--help"], ["index", "update", "--help"],
