@@ -16,6 +16,21 @@ from index.defaults import DEFAULT_INDEX
 _COMMAND = re.compile(r"`govsearch index (build|update)([^`]*)`")
 
 
+class BuildInterrupted(KeyboardInterrupt):
+    """A build stopped by a signal (SIGINT, SIGTERM, SIGHUP)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def signal_name(self) -> str:
+        try:
+            return signal.Signals(self.signum).name
+        except ValueError:
+            return str(self.signum)
+
+
 def is_default_index(index_dir) -> bool:
     """True when a bare ``govsearch index …`` (no ``--index``, as typed in this shell)
     works on ``index_dir``: it is ``var/index`` of the current folder and
@@ -150,18 +165,3 @@ class BadParameter(GovsearchError):
 
 class DocumentNotFound(GovsearchError):
     code = "not_found"
-
-
-class BuildInterrupted(KeyboardInterrupt):
-    """A build stopped by a signal (SIGINT, SIGTERM, SIGHUP)."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-    @property
-    def signal_name(self) -> str:
-        try:
-            return signal.Signals(self.signum).name
-        except ValueError:
-            return str(self.signum)
