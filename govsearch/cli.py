@@ -14,18 +14,16 @@ from pathlib import Path
 
 import click
 
-from index import fields as field_model
+# Only what the options are made from is imported here (no numpy, Whoosh, jieba): the
+# search engine, the build and the readers are imported by the commands that use them,
+# so that --version, --help and an update with nothing to do start fast.
 from index import visibility
 from index.defaults import DEFAULT_CORPUS, DEFAULT_INDEX
-from index.errors import BadParameter, GovsearchError, QueryError, command
-from index.generation.lifecycle import BuildInterrupted
-from index.reading.formats.ocr import OcrOptions
+from index.errors import BadParameter, BuildInterrupted, GovsearchError, QueryError, command
 from index.reading.ingest import DEFAULT_MAX_FILE_MB, SYMLINK_POLICIES, WalkOptions
 from index.reading.limits import Limits
-from index.reading.places import level_label
 from index.wording import count, plural
-from search.engine import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS, Searcher
-from search.highlight import Fragmenter, Matches, TextFormatter
+from search.options import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS
 from search.places_label import PLACE_FIELDS, place_chain, place_key, place_label, places_above
 
 MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
@@ -138,8 +136,10 @@ as_option = click.option(
 )
 
 
-def _searcher(index_dir, as_token=None, **options) -> Searcher:
+def _searcher(index_dir, as_token=None, **options):
     """The index as the operator sees it, or as the holder of ``as_token`` does."""
+    from search.engine import Searcher
+
     searcher = Searcher(index_dir, **options)
     if not as_token:
         return searcher
@@ -278,6 +278,8 @@ def _build_options(func):
 def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus=False,
                max_file_mb=DEFAULT_MAX_FILE_MB, follow_symlinks="inside", ocr=True, ocr_cache=None,
                limits: Limits | None = None):
+    from index.reading.formats.ocr import OcrOptions
+
     bar = None
     progress = None
     if sys.stderr.isatty() and not as_json:
@@ -358,6 +360,19 @@ def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, m
                follow_symlinks, ocr, ocr_cache, _limits(limit_values))
 
 
+def _update(corpus, index_dir, **options):
+    """``index.update``, whose machinery (Whoosh, numpy, jieba, the readers) is imported
+    only when the live generation's records do not show that nothing changed."""
+    from index.generation.unchanged import decide
+
+    decided = decide(corpus, index_dir, **options)
+    if decided.report is not None:
+        return decided.report
+    from index.generation.build import update
+
+    return update(corpus, index_dir, decided=decided, **options)
+
+
 @index_group.command("update")
 @_build_options
 @handle_errors
@@ -374,9 +389,7 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
     Example:
       govsearch index update --corpus corpus
     """
-    from index.generation.build import update as update_index
-
-    _run_build(update_index, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
+    _run_build(_update, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
                follow_symlinks, ocr, ocr_cache, _limits(limit_values))
 
 
@@ -449,6 +462,8 @@ def index_stats(index_dir, as_token, as_json):
     Example:
       govsearch index stats --json
     """
+    from index.reading.places import level_label
+
     stats = _searcher(index_dir, as_token).stats()
     if as_json:
         _echo_json(stats)
@@ -476,10 +491,11 @@ class FilterCommand(click.Command):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._own, self._model = list(self.params), None
-        self._sync()
+        self._own, self._model = list(self.params), None  # the filters' options: when parsed or shown
 
     def _sync(self) -> None:
+        from index import fields as field_model
+
         model = field_model.current()
         if self._model is not model:
             self._model = model
@@ -490,6 +506,7 @@ class FilterCommand(click.Command):
         return super().get_params(ctx)
 
     def invoke(self, ctx):
+        self._sync()
         names = {f.filter for f in self._model.filters if f.api}
         ctx.params["filters"] = {name: list(ctx.params.pop(name, ())) for name in list(ctx.params) if name in names}
         return super().invoke(ctx)
@@ -558,6 +575,8 @@ def search_command(query, filters, page_size, page, sort, group, places_at, as_j
 
 def _shown(field: str, value: str) -> str:
     """A filter value as people read it: a stored level in Chinese (township → 乡镇/街道)."""
+    from index import fields as field_model
+
     return field_model.current().shown(field, value) or value
 
 
@@ -575,6 +594,8 @@ def _marked(text: str, runs, color: bool) -> str:
 
 
 def _print_results(results, color: bool, index_dir=None, places_at: str | None = None) -> None:
+    from search.highlight import Fragmenter, Matches, TextFormatter
+
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
     click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"

@@ -8,11 +8,27 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 from pathlib import Path
 
 from index.defaults import DEFAULT_INDEX
 
 _COMMAND = re.compile(r"`govsearch index (build|update)([^`]*)`")
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """A build stopped by a signal (SIGINT, SIGTERM, SIGHUP)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def signal_name(self) -> str:
+        try:
+            return signal.Signals(self.signum).name
+        except ValueError:
+            return str(self.signum)
 
 
 def is_default_index(index_dir) -> bool:

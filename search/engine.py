@@ -36,6 +36,7 @@ from index.reading.places import level_label
 from search import assist as _assist
 from search import boundaries, grouping, hit_parts, ranking, relaxed, tiers
 from search.highlight import HTML, Fragmenter, Matches, match_runs  # noqa: F401  (match_runs: public API)
+from search.options import DEFAULT_PAGE_SIZE, GROUPS, MAX_PAGE_SIZE, SORTS  # noqa: F401  (the engine's API)
 from search.places_label import place_label
 from search.query import ParsedQuery, check_years, parse_query, year_matches
 from search.ranking import Ranker
@@ -44,10 +45,6 @@ from search.synonyms import SynonymSource, expand_query
 from search.table import PassageTable, Row, per_generation  # noqa: F401  (Row is part of the public API)
 from search.visibility import ScopedTable, audience_of, freeze, scoped
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-SORTS = ("relevance", "year")
-GROUPS = ("none", "report")
 CACHE_TERMS = 512
 CACHE_BYTES = 32 << 20  # the term cache holds at least this many bytes of row arrays (the newest always)
 # A cache's working set grows with the table (a frequent word's rows are a share of all

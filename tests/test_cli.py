@@ -163,7 +163,7 @@ def test_an_unexpected_error_is_a_message(built, runner, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("govsearch.cli.Searcher.search", broken)
+    monkeypatch.setattr("search.engine.Searcher.search", broken)
     monkeypatch.delenv("GOVSEARCH_DEBUG", raising=False)
     result = runner.invoke(main, ["search", "五星支部", "--index", str(index)])
     assert result.exit_code == 1

@@ -462,3 +462,24 @@ def test_mixed_folder_builds_and_the_summary_names_every_skipped_file(tmp_path, 
         "notes.txt", "plan.md", "word/report.docx", "pdf/report.pdf", "web/page.html"}
     assert {h.doc_id for h in all_hits(searcher, "万人助万企")} == {
         d["doc_id"] for d in searcher.documents() if d["source"] != "plan.md"}
+
+
+def test_each_format_module_reads_the_suffixes_the_package_lists_and_is_imported_for_its_files(tmp_path):
+    """``index.reading.formats.FORMATS`` is the one list of suffixes (a walk of the corpus
+    imports no extractor); each module's ``SUFFIXES`` is its entry, and reading a file of
+    a format imports that format's module."""
+    import importlib
+
+    from index.reading import formats
+
+    for name, suffixes in formats.FORMATS.items():
+        assert importlib.import_module(f"index.reading.formats.{name}").SUFFIXES == suffixes
+    assert formats.SUFFIXES == tuple(s for suffixes in formats.FORMATS.values() for s in suffixes)
+    (tmp_path / "a.txt").write_text("某镇工作总结\n\n正文。\n", encoding="utf-8")
+    code = ("import sys; from pathlib import Path; from index.reading.ingest import walk_tree, extract_source; "
+            f"w = walk_tree(Path({str(tmp_path)!r})); "
+            "others = ['pdf', 'docx', 'html', 'legacy', 'image']; "
+            "assert not [n for n in others if 'index.reading.formats.' + n in sys.modules]; "
+            "print(extract_source(w.files[0]).text.splitlines()[0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "某镇工作总结", done.stderr

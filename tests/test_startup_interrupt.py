@@ -113,8 +113,10 @@ def test_ctrl_c_while_modules_load(index, workers):
         proc, lambda: _touched(proc.pid, "_multiarray_umath") and not _touched(proc.pid, str(index)))
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert status == 130, err
+    # the command line imports no numpy: it loads with the server (Flask, the engine), once
+    # `serve` has started, so the message is the server's
     assert err.strip().splitlines() == [
-        "interrupted (Ctrl+C): govsearch stopped before it had finished starting; nothing was changed"]
+        "interrupted (Ctrl+C): the server had not started yet; nothing was changed"]
     assert "serving on" not in out
 
 
@@ -140,3 +142,22 @@ def test_ctrl_c_once_it_serves_is_an_ordinary_stop(index, workers):
     assert "Traceback" not in err
     assert proc.returncode == 0
     assert out.strip().splitlines()[-1] == "stopped"
+
+
+def test_ctrl_c_while_the_command_line_loads():
+    """The command line's own modules load in a moment now (click and the option bounds:
+    no numpy), too short to hit with a signal: the interrupt is raised by the import."""
+    code = ("import builtins, sys\n"
+            "real = builtins.__import__\n"
+            "def interrupted(name, *args, **kwargs):\n"
+            "    if name == 'click':\n"
+            "        raise KeyboardInterrupt\n"
+            "    return real(name, *args, **kwargs)\n"
+            "builtins.__import__ = interrupted\n"
+            "sys.argv = ['govsearch', '--version']\n"
+            "from govsearch.launch import main\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=120)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "interrupted (Ctrl+C): govsearch stopped before it had finished starting; nothing was changed"]

@@ -7,6 +7,7 @@ build of the same corpus gives."""
 from __future__ import annotations
 
 import os
+from dataclasses import fields, replace
 
 import pytest
 
@@ -16,6 +17,7 @@ from index.generation import build as build_module
 from index.generation import corpus_state, store
 from index.generation.vocabulary import read_counts, read_vocabulary
 from index.reading import ingest
+from index.reading.limits import Limits
 from index.reading.structure import BLOCK_LINES, boilerplate_lines
 from search import Searcher
 
@@ -330,3 +332,96 @@ def test_a_vocabulary_of_version_1_is_read_and_replaced(built):
     assert new != gen and (new / VOCABULARY_FREQ).is_file()
     assert not os.path.samefile(new / VOCABULARY, gen / VOCABULARY)
     assert read_vocabulary(new)["terms"] == table["terms"]
+
+
+# ------------------------------------------------------- the settings an update compares
+
+
+def _no_analyzer(monkeypatch):
+    def no_analyzer():
+        raise AssertionError("the update went the long way (it loaded the analyzer)")
+
+    monkeypatch.setattr(build_module, "default_userdict", no_analyzer)
+
+
+def test_the_same_limits_written_as_ints_or_floats_give_one_stamp_and_one_more_gives_another():
+    """The CLI's options give floats (256.0) where Limits' defaults are ints (256): one
+    setting, one stamp; a limit changed by one is another setting."""
+    from index.generation.unchanged import limits_key, settings_stamp
+
+    as_floats = Limits(**{f.name: float(getattr(Limits(), f.name)) for f in fields(Limits)})
+    assert settings_stamp(None, None, as_floats, True) == settings_stamp(None, None, None, True)
+    assert limits_key(as_floats) == limits_key(Limits())
+    for f in fields(Limits):
+        other = replace(Limits(), **{f.name: getattr(Limits(), f.name) + 1})
+        assert settings_stamp(None, None, other, True) != settings_stamp(None, None, None, True), f.name
+    assert settings_stamp(None, None, None, False) != settings_stamp(None, None, None, True)
+
+
+def test_an_index_built_by_the_command_is_updated_from_python_without_the_long_way(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from govsearch.cli import main
+
+    corpus = write_corpus(tmp_path / "c", REPORTS)
+    index = tmp_path / "i"
+    done = CliRunner().invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index),
+                                     "--workers", "1"])
+    assert done.exit_code == 0, done.output
+    live = store.current_generation(index)
+    _no_analyzer(monkeypatch)
+    result = update(None, index, workers=1)
+    assert result.generation == live.name and any("nothing changed" in n for n in result.notes)
+
+
+def test_an_update_with_other_settings_and_the_same_reports_records_them_once(built, monkeypatch):
+    """Other settings that change no report (a limit no file reaches) make the update go
+    the long way once; it then switches to a generation that records them, so that the
+    next update with the same settings decides from the records again."""
+    corpus, index = built
+    before = store.current_generation(index)
+    other = Limits(max_passages=Limits().max_passages + 1)
+    first = update(corpus, index, workers=1, limits=other)
+    assert not first.indexed and not first.removed
+    assert first.generation != before.name and store.current_generation(index).name == first.generation
+    assert any("record of the settings" in n for n in first.notes)
+    _no_analyzer(monkeypatch)
+    again = update(corpus, index, workers=1, limits=other)
+    assert again.generation == first.generation and any("nothing changed" in n for n in again.notes)
+
+
+def test_settings_changed_back_are_recorded_once_more_and_then_the_generation_stays(built):
+    corpus, index = built
+    before = store.current_generation(index)
+    other = update(corpus, index, workers=1, limits=Limits(max_passages=Limits().max_passages + 1))
+    assert other.generation != before.name
+    back = update(corpus, index, workers=1)  # the defaults again: the live record is of the other limits
+    assert back.generation != other.generation and not back.indexed
+    stays = update(corpus, index, workers=1)
+    assert stays.generation == back.generation and not stays.indexed
+
+
+def test_the_command_walks_the_corpus_once_whether_or_not_something_changed(built, monkeypatch):
+    """The nothing-changed decision's walk is the update's: the corpus is walked once."""
+    from click.testing import CliRunner
+
+    from govsearch.cli import main
+    from index.generation import unchanged
+
+    corpus, index = built
+    walks = []
+
+    def counted(real):
+        def walk(*args, **kwargs):
+            walks.append(args[0])
+            return real(*args, **kwargs)
+        return walk
+
+    monkeypatch.setattr(unchanged, "walk_tree", counted(unchanged.walk_tree))
+    monkeypatch.setattr(build_module, "walk_tree", counted(build_module.walk_tree))
+    args = ["index", "update", "--index", str(index), "--workers", "1"]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0 and "Nothing to update" in done.output and len(walks) == 1, done.output
+    (corpus / "r3.txt").write_text(report("青山镇", "五星支部创建见效明显"), encoding="utf-8")
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0 and "r3.txt" in done.output and len(walks) == 2, done.output

@@ -37,12 +37,13 @@ from pathlib import Path
 import numpy as np
 
 from index.generation import pinyin_readings
+from index.generation.generation_format import ASSIST_VERSION
 from index.generation.keyindex import DeletionIndex, KeyIndex, blob
 
 DATA = "assist.bin"
 INFO = "assist.json"
 FILES = (DATA, INFO)
-VERSION = 2  # 2: pypinyin's readings (index/generation/pinyin_readings.py) are part of the file
+VERSION = ASSIST_VERSION  # bumped in generation_format.py
 MAX_WINDOW = 8  # did-you-mean looks at stretches of 2 … MAX_WINDOW characters of a term
 STRINGS = ("terms", "pinyin", "tags")
 _ALIGN = 8

@@ -15,7 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
@@ -45,6 +45,16 @@ from index.generation import (
 )
 from index.generation.generation_format import GENERATION_FORMAT
 from index.generation.schema import FORMAT, make_schema
+from index.generation.unchanged import (  # noqa: F401  (BuildReport, recorded_build: this module's API)
+    BuildReport,
+    Decision,
+    decided_from,
+    quick_report,
+    recorded_build,
+    recorded_file,
+    settings_stamp,
+    visibility_rules,
+)
 from index.model import Passage, Report
 from index.normalize import normalize
 from index.normalize import signature as normalize_signature
@@ -65,7 +75,7 @@ from index.reading.limits import (
 )
 from index.reading.structure import parse
 from index.reading.topics import TopicLexicon
-from index.visibility import Rules, rules_from_settings
+from index.visibility import Rules
 from index.wording import count
 
 WRITER_MEMORY_MB = 256
@@ -73,35 +83,6 @@ PARALLEL_THRESHOLD = 24  # files; below this one process is faster than starting
 PARALLEL_BYTES = 4 << 20  # or this much to read: Whoosh's writer then runs in sub-processes
 OCR_CACHE = "ocr-cache"  # folder of the index: OCR results by file content (index/reading/formats/ocr.py)
 OCR_DOCUMENTS = "ocr.json"
-
-
-@dataclass
-class BuildReport:
-    index: str
-    generation: str
-    mode: str  # "build" or "update"
-    indexed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    documents: int = 0
-    passages: int = 0
-    characters: int = 0
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    corpus: str = ""  # the corpus folder (absolute) the generation was built from
-    # scans read by OCR in this run: pages OCR'd, pages taken from the OCR cache, and the
-    # pages whose mean confidence is under ocr.LOW_PAGE_CONFIDENCE ({"file", "page", "confidence"})
-    ocr_pages: int = 0
-    ocr_cached: int = 0
-    low_confidence: list[dict] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["skipped"] = [{"file": f, "reason": r} for f, r in self.skipped]
-        d["failed"] = [{"file": f, "reason": r} for f, r in self.failed]
-        return d
 
 
 @dataclass
@@ -449,70 +430,17 @@ def update(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | P
            userdict: str | Path | None = None, workers: int | None = None,
            progress: Progress | None = None, replace_corpus: bool = False,
            walk: WalkOptions | None = None, ocr: ocr_reader.OcrOptions | None = None,
-           limits: Limits | None = None, visibility: Rules | None = None) -> BuildReport:
+           limits: Limits | None = None, visibility: Rules | None = None,
+           decided: Decision | None = None) -> BuildReport:
     """Re-index new and changed files, drop removed ones; a full build when there is no
     index yet, the current one is damaged, or the dictionary or topic lexicon changed.
-    Same corpus rules as :func:`build`."""
+    Same corpus rules as :func:`build`. ``decided``: what
+    :func:`index.generation.unchanged.decide` found with the same arguments just before
+    (something to do): its walk of the corpus is taken and the records are not compared
+    again (a file added since is the next update's)."""
     return _run(corpus, Path(index_dir), lexicon, userdict, workers, progress, incremental=True,
-                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits, visibility=visibility)
-
-
-def recorded_build(index_dir: Path) -> tuple[Path | None, dict | None]:
-    """The live generation and its build.json, or ``(gen or None, None)`` when there is
-    none or it cannot be read. When the live build.json is damaged (or CURRENT is),
-    the newest readable build.json of another generation says where the index came
-    from. Never raises."""
-    try:
-        gen = store.current_generation(index_dir)
-    except GovsearchError:
-        gen = None
-    if gen is not None:
-        info = _read_info(gen)
-        if info is not None:
-            return gen, info
-    others = sorted((g for g in index_dir.glob("gen-*") if g.is_dir() and g != gen),
-                    key=lambda g: g.stat().st_mtime, reverse=True) if index_dir.is_dir() else []
-    for other in others:
-        info = _read_info(other)
-        if info is not None:
-            return gen, info
-    return gen, None
-
-
-def _read_info(gen: Path) -> dict | None:
-    """A generation's build.json when it is as written (size and checksum against the
-    manifest): a damaged record never names the corpus."""
-    if not store.record_is_sound(gen, store.BUILD_INFO):
-        return None
-    try:
-        info = store.read_json(gen / store.BUILD_INFO)
-    except (OSError, ValueError):
-        return None
-    return info if isinstance(info, dict) else None
-
-
-def _recorded_file(info: dict | None, key: str, given, notes: list[str], what: str):
-    """An option given now, or the file the index was built with."""
-    if given is not None or not info or not info.get(key):
-        return given
-    path = Path(info[key])
-    if path.is_file():
-        return path
-    notes.append(f"the {what} the index was built with ({path}) is gone: using the shipped one")
-    return None
-
-
-def _visibility_rules(given: Rules | None, info: dict | None) -> Rules:
-    """The rules given, else those of the settings file (GOVSEARCH_CONFIG), else those the
-    index was built with: an update run without the settings (from cron) never turns
-    restricted reports public."""
-    if given is not None:
-        return given
-    if os.environ.get("GOVSEARCH_CONFIG"):
-        return rules_from_settings()
-    if info and isinstance(info.get("visibility"), dict):
-        return Rules.from_mapping(info["visibility"])
-    return Rules()
+                replace_corpus=replace_corpus, walk=walk, ocr=ocr, limits=limits, visibility=visibility,
+                decided=decided)
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -616,7 +544,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
 def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, progress,
          incremental: bool, replace_corpus: bool = False, walk: WalkOptions | None = None,
          ocr: ocr_reader.OcrOptions | None = None, limits: Limits | None = None,
-         visibility: Rules | None = None) -> BuildReport:
+         visibility: Rules | None = None, decided: Decision | None = None) -> BuildReport:
     started = time.perf_counter()
     ocr = ocr or ocr_reader.OcrOptions()
     if ocr.cache_dir is None:  # beside the generations: builds and updates share it
@@ -635,14 +563,14 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     if not corpus.is_dir():
         raise _missing_corpus(corpus, corpus_arg is not None, bool(info and info.get("corpus")), index_dir,
                               "update" if incremental else "build")
-    visibility = _visibility_rules(visibility, info)
-    lexicon_path = _recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
-    userdict_path = _recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
+    visibility = visibility_rules(visibility, info)
+    lexicon_path = recorded_file(info, "lexicon", lexicon_path, notes, "topic lexicon")
+    userdict_path = recorded_file(info, "userdict", userdict_path, notes, "user dictionary")
     # read now (a file that cannot be read is an error before anything is locked); the
     # analyzer (jieba and the gazetteer: a second or more) only once something changed
     extra_words = read_userdict(Path(userdict_path).read_text(encoding="utf-8")) if userdict_path else []
     lexicon = TopicLexicon.load(lexicon_path)
-    stamp = _settings_stamp(lexicon_path, userdict_path, limits, ocr, visibility)
+    stamp = settings_stamp(lexicon_path, userdict_path, limits, ocr.enabled, visibility)
     workers = workers or os.cpu_count() or 1
     try:
         lock = store.build_lock(index_dir)
@@ -652,13 +580,16 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     try:
         with lifecycle.stop_on_signals():
             live, info = recorded_build(index_dir)  # again, under the lock
-            walked = walk_tree(corpus, walk)
+            if decided is not None and decided.walked is not None and decided.corpus == corpus.resolve():
+                walked = decided.walked  # and the records were compared: something changed
+            else:
+                walked, decided = walk_tree(corpus, walk), None
             sources, walk_skipped = walked.files, walked.skipped
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
-            if incremental and live is not None:
+            if incremental and live is not None and decided is None:
                 store.trust_verified(live)
-                quick = _quick_nothing_changed(index_dir, corpus, live, info, stamp, walked, notes)
+                quick = quick_report(index_dir, corpus, live, info, stamp, walked, notes)
                 if quick is not None:
                     store.record_verified(live)
                     store.record_last_build(index_dir, "ok", quick.mode, live.name)
@@ -699,7 +630,15 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             except BaseException:  # interrupted (Ctrl+C, SIGTERM) or a bug: the live index stays as it was
                 _discard(gen)
                 raise
-            if previous is not None and _nothing_changed(previous, report):
+            settled = previous is not None and _nothing_changed(previous, report)
+            if settled and not decided_from(previous, stamp) and decided_from(gen, stamp):
+                # the same reports, but the live generation's record of its settings is
+                # not today's (other limits, a touched table): without the new record every
+                # later update would re-read the corpus to find that nothing changed
+                settled = False
+                report.notes.append(f"nothing changed since {previous.name}, but its record of the settings "
+                                    "differs from the settings now in use: the new generation records them")
+            if settled:
                 # an update that found nothing to do (as from cron): no new generation,
                 # so servers keep their loaded index and caches
                 _discard(gen)
@@ -728,64 +667,6 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
     finally:
         lock.__exit__(None, None, None)
     report.seconds = round(time.perf_counter() - started, 3)
-    return report
-
-
-def _settings_stamp(lexicon_path, userdict_path, limits: Limits | None, ocr: ocr_reader.OcrOptions,
-                    visibility: Rules | None = None) -> str:
-    """What a build's result depends on besides the corpus, by file times rather than
-    contents (corpus_state: an update compares it before loading anything): the formats,
-    the shipped tables, the lexicon and dictionary files, the limits and OCR options, and
-    the visibility rules (changed rules must reach every report they now cover)."""
-    data = Path(__file__).resolve().parent.parent / "data"
-    parts: list = [GENERATION_FORMAT, FORMAT, columns.FORMAT, repr(limits or Limits()), ocr.enabled,
-                   [f.name for f in field_model.current().fields], (visibility or Rules()).to_dict()]
-    for path in sorted(data.rglob("*")) if data.is_dir() else []:
-        if path.is_file():
-            parts.append([path.relative_to(data).as_posix(), corpus_state.stat_of(path)])
-    for path in (lexicon_path, userdict_path):
-        parts.append([str(Path(path).resolve()), corpus_state.stat_of(Path(path))] if path else None)
-    return hashlib.sha1(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def _quick_nothing_changed(index_dir: Path, corpus: Path, live: Path, info: dict | None, stamp: str,
-                           walked, notes: list[str]) -> BuildReport | None:
-    """The report of an update that has nothing to do, decided from the live generation's
-    corpus state (index/generation/corpus_state.py) without reading the corpus or the
-    index: the same files with the same size and time (a file whose time changed: the
-    same bytes), the same sidecar tables and settings, and a generation whose files are as
-    its manifest says. None when anything differs or cannot be told so: then the update
-    goes the long way (which also says what is damaged and repairs it)."""
-    if not info or info.get("format") != GENERATION_FORMAT or info.get("corpus") != str(corpus.resolve()):
-        return None
-    state = corpus_state.read(live)
-    if state is None or state.get("stamp") != stamp or not state.get("complete"):
-        return None
-    try:
-        store.check_unchanged_since_manifest(live)
-        written = (live / store.MANIFEST).stat().st_mtime_ns
-    except (IndexDamaged, OSError):
-        return None
-    changed = corpus_state.changed_files(state, walked.files, walked.sidecars, written)
-    if changed is None:
-        return None
-    by_rel = {s.relpath: s for s in walked.files}
-    for rel in changed:
-        recorded = state["files"][rel].get("sha1")
-        try:
-            if not recorded or corpus_state.content_hash(by_rel[rel].read_bytes()) != recorded:
-                return None
-        except (SkipFile, OSError):
-            return None
-    report = BuildReport(str(index_dir), live.name, "update", notes=notes)
-    report.corpus = str(corpus.resolve())
-    report.skipped.extend(walked.skipped)
-    report.skipped.extend((f, r) for f, r in state.get("skipped", []))
-    report.notes.extend(state.get("notes", []))
-    report.unchanged = [s.relpath for s in walked.files if "skipped" not in state["files"][s.relpath]]
-    report.documents, report.passages = info.get("documents", 0), info.get("passages", 0)
-    report.characters = info.get("characters", 0)
-    report.notes.append(f"nothing changed since {live.name}: the index stays as it is")
     return report
 
 

@@ -40,11 +40,12 @@ from index import fields as field_model
 from index.errors import IndexMissing
 from index.fields import Field
 from index.generation import source_text, store
+from index.generation.generation_format import COLUMNS_FORMAT
 from index.normalize import normalize
 
 MANIFEST = "columns.json"
 VALUES = "values.json"
-FORMAT = 1
+FORMAT = COLUMNS_FORMAT  # bumped in generation_format.py
 ORDER_SHIFT = 20  # reading order = report rank << 20 | position in the report
 DEAD_ORDER = 1 << 40
 

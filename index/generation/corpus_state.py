@@ -29,9 +29,8 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
-
-from index.reading.structure import line_key, repeated_in_blocks
+# numpy and the structure parser are imported by the functions that hash lines and
+# write or read lines.npy: an update that finds nothing changed reads only the JSON record.
 
 STATE = "corpus-state.json"
 LINES = "lines.npy"
@@ -59,6 +58,8 @@ def line_hashes(text: str, keys: dict[int, str] | None = None) -> array:
     lines left out, lines under two characters as 0: they never count); ``keys`` collects
     hash → line. An array of 8 bytes a line: a build holds those of every plain-text file
     until its end (a list took 44 bytes a line, 160 MB for a corpus of 1 GB)."""
+    from index.reading.structure import line_key
+
     out = array("Q")
     for raw in text.split("\n"):
         key = line_key(raw)
@@ -78,6 +79,8 @@ def boilerplate_hashes(docs: Iterable[Sequence[int]], min_files: int = 5, min_sh
     """:func:`index.reading.structure.boilerplate_lines` over line hashes (the same rule,
     tested against it): the hashes of the boilerplate lines (0, a line too short to
     count, never is one)."""
+    from index.reading.structure import repeated_in_blocks
+
     return repeated_in_blocks(list(docs), bool, min_files, min_share)
 
 
@@ -130,6 +133,8 @@ def write(gen: Path, files: dict[str, dict], sidecars: dict[str, tuple[int, int]
     tables, said again by an update that finds nothing changed; ``complete``: every file
     was indexed or skipped for a lasting reason (none failed), so that such an update may
     be decided from this record."""
+    import numpy as np
+
     order = sorted(lines)
     offsets, at = {}, 0
     for rel in order:
@@ -164,6 +169,8 @@ def read(gen: Path) -> dict | None:
 
 def read_lines(gen: Path, state: dict) -> dict[str, array]:
     """relpath → line hashes of the plain-text files recorded in ``state``."""
+    import numpy as np
+
     try:
         flat = np.load(gen / LINES, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError):

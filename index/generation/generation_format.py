@@ -11,11 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.errors import IndexMissing, fix_hint
-from index.generation import assist_tables, columns, schema
 
-# the Whoosh schema's, the mapped columns' and the query-assistance tables' versions: a
-# change to any of them changes it
-GENERATION_FORMAT = f"{schema.FORMAT}.{columns.FORMAT}.{assist_tables.VERSION}"
+# The versions of the parts, kept here (and read by the modules that write them) so that
+# an update can tell the format in use without loading Whoosh, numpy or the writers.
+SCHEMA_FORMAT = 7  # the Whoosh schema and the files beside Whoosh (index/generation/schema.py)
+COLUMNS_FORMAT = 1  # the mapped columns (index/generation/columns.py)
+ASSIST_VERSION = 2  # the query-assistance tables (assist_tables.py); 2: pypinyin's readings are part of them
+# a change to any of them changes it
+GENERATION_FORMAT = f"{SCHEMA_FORMAT}.{COLUMNS_FORMAT}.{ASSIST_VERSION}"
 
 
 class OlderIndex(IndexMissing):

@@ -20,25 +20,11 @@ import sys
 import threading
 from contextlib import contextmanager
 
+from index.errors import BuildInterrupted  # noqa: F401  (raised here; defined with the errors the CLI shows)
 from index.generation import store
 
 PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
-
-
-class BuildInterrupted(KeyboardInterrupt):
-    """A build stopped by a signal (SIGINT, SIGTERM, SIGHUP)."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-    @property
-    def signal_name(self) -> str:
-        try:
-            return signal.Signals(self.signum).name
-        except ValueError:
-            return str(self.signum)
 
 
 def die_with_parent() -> bool:

@@ -16,9 +16,11 @@ from whoosh import fields
 
 from index import fields as field_model
 from index.analysis import Analyzer
+from index.generation.generation_format import SCHEMA_FORMAT
 
-# Bumped whenever the schema or the files beside Whoosh change: an update then rebuilds.
-FORMAT = 7
+# Bumped (in generation_format.py) whenever the schema or the files beside Whoosh change:
+# an update then rebuilds.
+FORMAT = SCHEMA_FORMAT
 
 
 def make_schema(analyzer: Analyzer) -> fields.Schema:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from index.reading.formats import SUFFIXES, Extracted, SkipFile, extract
 from index.reading.formats.text import decode
-from index.reading.metadata import SIDECAR_NAMES
 from index.reading.safe_open import read_file
 
 __all__ = ["SUFFIXES", "Extracted", "SkipFile", "SourceFile", "Walk", "decode", "extract_source", "find_files",
@@ -33,6 +32,7 @@ class SourceFile:
         return read_file(self.real or self.path, None, self.cap)
 
 
+SIDECAR_NAMES = ("metadata.tsv", "MANIFEST.tsv")  # the metadata tables (index/reading/metadata.py)
 DEFAULT_MAX_FILE_MB = 64  # a report larger than this is skipped (and said so)
 SYMLINK_POLICIES = ("inside", "never", "any")
 

@@ -40,7 +40,6 @@ from index.reading.places import COUNTRY_WORDS, LEVELS, NATIONAL, PLACE_LEVELS, 
 from index.visibility import VisibilityError
 from index.visibility import check_value as _check_visibility
 
-SIDECAR_NAMES = ("metadata.tsv", "MANIFEST.tsv")
 PLACE_FIELDS = ("town", "county", "city", "province")  # lowest first, as places.PLACE_LEVELS
 FIELDS = ("title", "year", "level") + PLACE_FIELDS
 ALIASES = {"region": "province"}  # the real corpus's MANIFEST.tsv names provinces "region"

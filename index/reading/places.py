@@ -82,10 +82,7 @@ class Gazetteer:
     short_names: dict[str, str] = field(default_factory=dict)  # "安徽" → "安徽省"
 
     def __post_init__(self):
-        by_name: dict[str, list[str]] = {}
-        for code, place in self.places.items():
-            by_name.setdefault(place.name, []).append(code)
-        self.by_name = {n: tuple(c) for n, c in by_name.items()}
+        self.by_name = _codes_by_name(self.places)
         self._ends = frozenset(n[-1] for n in self.by_name)
         self._lengths = sorted({len(n) for n in self.by_name}, reverse=True)
         self._end_chars = re.compile("[" + re.escape("".join(sorted(self._ends))) + "]")
@@ -118,35 +115,9 @@ class Gazetteer:
                 places[code] = Place(code, name, "county", city_code or province_code)
                 for entry in towns.split():
                     places[code + entry[:3]] = Place(code + entry[:3], entry[3:], "township", code)
-        gazetteer = cls(places, pinyin=pinyin, short_names=short)
-        if local:
-            gazetteer = gazetteer._with_local(local)
-        return gazetteer
-
-    def _with_local(self, text: str) -> "Gazetteer":
-        places = dict(self.places)
-        towns_of: dict[str, set[str]] = {}  # county code → names of the units below it (one pass, not one a line)
-        for place in places.values():
-            if place.parent is not None:
-                towns_of.setdefault(place.parent, set()).add(place.name)
-        for number, raw in enumerate(text.splitlines(), 1):
-            line = raw.split("#", 1)[0].strip()
-            if not line or ":" not in line:
-                continue
-            county, _, rest = line.partition(":")
-            county = county.strip()
-            found = [c for c in self.by_name.get(county, ()) if self.places[c].level == "county"]
-            if len(found) == 1:
-                code = found[0]
-            else:
-                code = f"L{number}"
-                places[code] = Place(code, county, "county", None)
-            existing = set(towns_of.get(code, ())) if len(found) == 1 else set()
-            for i, town in enumerate(rest.split()):
-                if town not in existing:
-                    places[f"{code}L{number}.{i}"] = Place(f"{code}L{number}.{i}", town, "township", code)
-                    towns_of.setdefault(code, set()).add(town)
-        return Gazetteer(places, pinyin=dict(self.pinyin), short_names=dict(self.short_names))
+        if local:  # one Gazetteer made, of both: its name tables are made once
+            places = _with_local(places, local)
+        return cls(places, pinyin=pinyin, short_names=short)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -262,3 +233,42 @@ def short_name(province: str) -> str:
         if province.endswith(suffix) and len(province) > len(suffix) + 1:
             return province[: -len(suffix)]
     return province
+
+
+def _codes_by_name(places: dict[str, Place]) -> dict[str, tuple[str, ...]]:
+    """Each place name → the codes of the places of that name, in the order of ``places``."""
+    by_name: dict[str, tuple[str, ...]] = {}
+    get = by_name.get
+    for code, place in places.items():
+        codes = get(place.name)
+        by_name[place.name] = (code,) if codes is None else (*codes, code)
+    return by_name
+
+
+def _with_local(national: dict[str, Place], text: str) -> dict[str, Place]:
+    """``national`` with the counties and towns of the local list (``places.txt``: a
+    county's name, a colon, its towns) that it does not hold."""
+    places = dict(national)
+    national_names = _codes_by_name(national)
+    towns_of: dict[str, set[str]] = {}  # county code → names of the units below it (one pass, not one a line)
+    for place in places.values():
+        if place.parent is not None:
+            towns_of.setdefault(place.parent, set()).add(place.name)
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line or ":" not in line:
+            continue
+        county, _, rest = line.partition(":")
+        county = county.strip()
+        found = [c for c in national_names.get(county, ()) if national[c].level == "county"]
+        if len(found) == 1:
+            code = found[0]
+        else:
+            code = f"L{number}"
+            places[code] = Place(code, county, "county", None)
+        existing = set(towns_of.get(code, ())) if len(found) == 1 else set()
+        for i, town in enumerate(rest.split()):
+            if town not in existing:
+                places[f"{code}L{number}.{i}"] = Place(f"{code}L{number}.{i}", town, "township", code)
+                towns_of.setdefault(code, set()).add(town)
+    return places

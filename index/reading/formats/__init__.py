@@ -10,33 +10,41 @@ Scans (image-only PDF pages, .png/.jpg/.tif images) are read by OCR (:mod:`.ocr`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from pathlib import Path
 
-from index.reading.formats import docx, html, image, legacy, pdf, text
 from index.reading.formats.base import Extracted, SkipFile
 
-EXTRACTORS: dict[str, Callable[[bytes, Path], Extracted]] = {}
-for _module in (text, docx, pdf, html, legacy, image):
-    for _suffix in _module.SUFFIXES:
-        EXTRACTORS[_suffix] = _module.extract
+# Each format's module (of this package) and the suffixes it reads, which the module
+# takes from here as its SUFFIXES. A module is imported when a file of its format is
+# first read: walking a corpus, or deciding that nothing changed, imports none of them
+# (nor what they need: OCR's image code and numpy, zip and XML parsing).
+FORMATS: dict[str, tuple[str, ...]] = {
+    "text": (".txt", ".md", ".markdown"),
+    "docx": (".docx",),
+    "pdf": (".pdf",),
+    "html": (".html", ".htm", ".shtml", ".xhtml"),
+    "legacy": (".doc", ".wps"),
+    "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff"),
+}
+FORMAT_OF = {suffix: name for name, suffixes in FORMATS.items() for suffix in suffixes}
+SUFFIXES = tuple(FORMAT_OF)
 
-SUFFIXES = tuple(EXTRACTORS)
-
-__all__ = ["EXTRACTORS", "SUFFIXES", "Extracted", "SkipFile", "extract", "apply_hints"]
+__all__ = ["FORMATS", "SUFFIXES", "Extracted", "SkipFile", "extract", "apply_hints"]
 
 
 def extract(path: Path, data: bytes, max_pdf_pages: int = 0) -> Extracted:
     """``max_pdf_pages``: a PDF with more pages is skipped before any is read (0: no limit)."""
     suffix = path.suffix.lower()
-    extractor = EXTRACTORS.get(suffix)
-    if extractor is None:
+    name = FORMAT_OF.get(suffix)
+    if name is None:
         raise SkipFile(f"unsupported file type {suffix or '(no suffix)'}")
     if path.name.startswith("~$"):
         raise SkipFile("an Office lock file (~$…), left beside a document while it is open: not a report")
-    if extractor is pdf.extract and max_pdf_pages:
-        return pdf.extract(data, path, max_pages=max_pdf_pages)
-    return extractor(data, path)
+    module = importlib.import_module(f"{__name__}.{name}")
+    if name == "pdf" and max_pdf_pages:
+        return module.extract(data, path, max_pages=max_pdf_pages)
+    return module.extract(data, path)
 
 
 def hint_values(hints: dict[str, str], title_year: int | None, year: int | None) -> dict[str, str]:

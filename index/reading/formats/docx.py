@@ -16,6 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from index.reading.formats import FORMATS
 from index.reading.formats.base import (
     HEADING,
     PARAGRAPH,
@@ -29,7 +30,7 @@ from index.reading.formats.base import (
 )
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-SUFFIXES = (".docx",)
+SUFFIXES = FORMATS["docx"]
 
 
 def _w(tag: str) -> str:

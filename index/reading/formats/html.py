@@ -20,6 +20,7 @@ import codecs
 import re
 from pathlib import Path
 
+from index.reading.formats import FORMATS
 from index.reading.formats.base import (
     HEADING,
     PARAGRAPH,
@@ -34,7 +35,7 @@ from index.reading.formats.base import (
 )
 from index.reading.formats.text import looks_wrong_cjk
 
-SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+SUFFIXES = FORMATS["html"]
 MAX_CELL = 150  # a table whose cells hold more, or hold paragraphs, lays out the page: it is no data table
 MIN_BODY_CHARS = 20
 LINK_LABEL = 6  # characters of plain text a list of links may carry (上一篇：, 相关链接：)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from index.reading.formats import ocr
+from index.reading.formats import FORMATS, ocr
 from index.reading.formats.base import Extracted, SkipFile
 
-SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUFFIXES = FORMATS["image"]
 
 
 def extract(data: bytes, path: Path) -> Extracted:

@@ -16,9 +16,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from index.reading.formats import FORMATS
 from index.reading.formats.base import PARAGRAPH, Extracted, SkipFile, clean_line, render, table_text
 
-SUFFIXES = (".doc", ".wps")
+SUFFIXES = FORMATS["legacy"]
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TIMEOUT = 120  # seconds one conversion may take
 

@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from index.reading.formats import page_image
 from index.reading.formats.base import SkipFile
 
 LANGUAGES = "chi_sim"
@@ -228,7 +227,10 @@ def ocr_page(data: bytes, page: int, render, info: OcrInfo, label: str, total: i
 
 def _tesseract(image, dpi: int | None = None) -> tuple[list[Word], dict, int, int]:
     """Tesseract's words of an image, made ready by ``page_image.for_ocr`` (red ink and a grey
-    seal left out, uneven light flattened, specks removed)."""
+    seal left out, uneven light flattened, specks removed). Imported here: it needs numpy,
+    which walking the corpus or deciding that nothing changed never does."""
+    from index.reading.formats import page_image
+
     gray = page_image.for_ocr(image)
     buffer = io.BytesIO()
     gray.save(buffer, format="PPM")  # a PGM: Tesseract reads it with no decompressing

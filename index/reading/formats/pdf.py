@@ -27,7 +27,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from index.reading.formats import ocr
+from index.reading.formats import FORMATS, ocr
 from index.reading.formats.base import Extracted, SkipFile, iso_date, useful_title
 from index.reading.formats.page_layout import (  # noqa: F401  (Line and the rules: the PDF reader's API)
     HEADING_NUMBER,
@@ -38,7 +38,7 @@ from index.reading.formats.page_layout import (  # noqa: F401  (Line and the rul
     remove_running_lines,
 )
 
-SUFFIXES = (".pdf",)
+SUFFIXES = FORMATS["pdf"]
 MIN_TEXT_CHARS = 10  # fewer readable characters in the whole file (or on a page with a picture): no text layer
 NO_TEXT_LAYER = "no text layer (a scanned PDF: add one with OCR first, e.g. ocrmypdf -l chi_sim)"
 DATA = Path(__file__).resolve().parents[2] / "data" / "cjk_radicals.txt"

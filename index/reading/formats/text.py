@@ -6,9 +6,10 @@ import codecs
 import re
 from pathlib import Path
 
+from index.reading.formats import FORMATS
 from index.reading.formats.base import Extracted, SkipFile
 
-SUFFIXES = (".txt", ".md", ".markdown")
+SUFFIXES = FORMATS["text"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
