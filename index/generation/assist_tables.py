@@ -167,7 +167,7 @@ def write(gen: Path, arrays: dict[str, np.ndarray]) -> None:
             f.write(b"\0" * pad)
             pos += pad
             where[name] = [a.dtype.str, pos, int(a.size)]
-            f.write(a.tobytes())
+            f.write(a.data if a.size else b"")  # the buffer itself: a mapped table is not copied first
             pos += a.nbytes
     info = {"version": VERSION, "bytes": pos, "arrays": where}
     if pinyin_readings.present(arrays):

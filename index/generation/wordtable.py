@@ -103,7 +103,8 @@ class WordTable:
         self._watched = [store.watch(folder / name) for name in (BLOB, OFFSETS, FREQS)]
         self.total = info["total"]
         self._offsets = offsets
-        self._keys = _Keys(data, offsets)
+        # a memoryview: indexing it gives a plain int, a bisect probe makes no numpy scalar
+        self._keys = _Keys(data, memoryview(np.ascontiguousarray(offsets)))
         self._cache: dict[str, int | None] = {}
 
     def verify(self) -> None:
