@@ -71,3 +71,25 @@ def test_the_dictionary_table_is_written_alike_from_the_kept_copy(tmp_path):
     import numpy as np
 
     assert np.load(tmp_path / "d" / wordtable.FREQS).tolist() == [1, 0, 0, 2, 3, 7]  # 五 … 五星支部, 党, 党建
+
+
+def test_the_dictionary_table_is_read_alike_whatever_byte_order_its_offsets_have(tmp_path):
+    """The table's lookups index its offsets as plain ints (a memoryview): offsets saved
+    in the other byte order (an index copied from such a machine) give the same entries."""
+    import numpy as np
+
+    from index.generation import wordtable
+
+    freq = {"党建": 7, "党": 3, "五星支部": 2, "五": 1, "五星": 0, "五星支": 0, "镇": 4}
+    for folder in ("native", "swapped"):
+        (tmp_path / folder).mkdir()
+        wordtable.write(tmp_path / folder, freq, sum(freq.values()))
+    offsets = np.load(tmp_path / "swapped" / wordtable.OFFSETS)
+    swapped = offsets.astype(offsets.dtype.newbyteorder("S"))
+    np.save(tmp_path / "swapped" / wordtable.OFFSETS, swapped, allow_pickle=False)
+    assert np.load(tmp_path / "swapped" / wordtable.OFFSETS).dtype.byteorder != offsets.dtype.byteorder
+    probes = [*freq, "五星支部创建", "党建引领", "乡", "", "五星乡"]
+    for folder in ("native", "swapped"):
+        table = wordtable.WordTable(tmp_path / folder)
+        assert [table.get(w) for w in probes] == [7, 3, 2, 1, 0, 0, 4, None, None, None, None, None], folder
+        assert table.entries_in("五星支部党建") == {"五": 1, "五星": 0, "五星支": 0, "五星支部": 2, "党": 3, "党建": 7}

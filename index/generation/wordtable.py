@@ -103,8 +103,9 @@ class WordTable:
         self._watched = [store.watch(folder / name) for name in (BLOB, OFFSETS, FREQS)]
         self.total = info["total"]
         self._offsets = offsets
-        # a memoryview: indexing it gives a plain int, a bisect probe makes no numpy scalar
-        self._keys = _Keys(data, memoryview(np.ascontiguousarray(offsets)))
+        # a memoryview (of native byte order, which it can index; a view of the mapped file
+        # when it is already that): indexing it gives a plain int, a probe makes no numpy scalar
+        self._keys = _Keys(data, memoryview(np.ascontiguousarray(offsets, dtype=offsets.dtype.newbyteorder("="))))
         self._cache: dict[str, int | None] = {}
 
     def verify(self) -> None:
