@@ -23,6 +23,10 @@ PDF text), never by which site it came from:
   evidence), an essay site's collection names (``…工作报告(三篇)``, ``…总结5篇``, ``…(精选多篇)``,
   ``…总结篇1``), a site's name alone on its line (``某某范文站``, ``某某文库``) or as a piece of its
   slogan (``…— — 某某文库◆…``);
+* **a site's list of its sub-sites** — five or more places side by side, maybe after a label
+  (``乡镇(街道)分站: 某镇 某镇 某街道 …``);
+* **a news platform's furniture** — its disclaimer (``…仅代表该作者或机构观点…``) with the
+  ``特此声明`` line above it, ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``);
 * **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
   (``内容详情 2020年07月22日 返回该版首页``), its masthead's keys (``国内统一刊号:`` ``邮发代号:``).
 
@@ -35,7 +39,8 @@ boxes, page counters, bracketed keys (``[ 索引号 ]``), image file names and a
 document file names, counters and upload line (``….docxVIP``, ``• 约 11页``, ``• 2026-01-22
 发布于四川``) are chrome too;
 a site's name after a page's title (``…工作总结_某某县人民政府网``), the day it was posted
-(``… 2016-03-07``) and a site's marks around it (``(内蒙古)…报告(全文)``) are cut off it
+(``… 2016-03-07``), a site's marks around it (``(内蒙古)…报告(全文)``) and its photo mark
+(``…胜利召开[图]``) are cut off it
 (:func:`clean`). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
