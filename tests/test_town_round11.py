@@ -132,3 +132,17 @@ def test_a_numbered_line_after_its_sibling_heading_is_a_heading_though_its_phras
     # …nor when it is two sentences
     two = second.replace("，推动", "。推动")
     assert two not in _headings("一、2024年工作回顾\n" + LONG + first + "\n" + MORE + two + "\n" + AGAIN)
+
+
+# ------------------------------------------------------------------ a lead sentence without its full stop
+
+
+def test_a_review_lead_sentence_heads_its_group_with_or_without_its_full_stop():
+    lead = "一年来，我们以稳定发展为要务，推动镇域经济保持健康发展"
+    under = "经济运行稳中有进。全年完成财政收入四百余万元，较上年增长两成，超额完成县政府下达的目标任务。\n"
+    for line in (lead, lead + "。"):
+        assert line in _headings("一、2024年工作回顾\n" + LONG + line + "\n" + under + AGAIN)
+    # a line cut off after a comma goes on in the next: no heading
+    assert lead + "，" not in _headings("一、2024年工作回顾\n" + LONG + lead + "，\n" + under + AGAIN)
+    # …nor one the paragraph under it does not open with a short lead sentence of its own
+    assert lead not in _headings("一、2024年工作回顾\n" + LONG + lead + "\n" + AGAIN)

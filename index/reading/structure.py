@@ -524,6 +524,7 @@ def _labelled_part(unit: Unit, nxt: Unit, analyzer: Analyzer) -> bool:
 # a review's group heading written as a sentence: 一年来，我们全力以赴稳增长，经济回升的步伐迈得更沉稳。
 LEAD_SENTENCE = re.compile(r"^(?:一年来|一年來|过去的?一年|過去的?一年|[二三四五六七八九十]年来|[二三四五六七八九十]年來"
                            r"|过去的?[二三四五]年|過去的?[二三四五]年)[，,]我们|^(?:一年来|一年來)[，,]我們")
+CJK_END = re.compile(r"[\u4e00-\u9fff]$")  # a line that ends on a word, no punctuation after it
 # …the paragraph under it opens with its own short lead sentence: 经济总量持续增长。全镇…
 LEAD_OPENING = re.compile(r"^[^，,。；;：:、！？!?\s]{4,14}。(?=\S)")
 
@@ -531,13 +532,16 @@ LEAD_OPENING = re.compile(r"^[^，,。；;：:、！？!?\s]{4,14}。(?=\S)")
 def _lead_sentence(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
     """A one-sentence line of a report's review, ``一年来，我们…，…。`` (the time, then what
     was done, then what came of it: no more parts), at most a heading's length, heads the
-    paragraphs after it when the paragraph right under it opens with a short lead sentence
+    paragraphs after it, its full stop written or left off as a heading's may be, when the
+    paragraph right under it opens with a short lead sentence
     of its own (``经济总量持续增长。…``) and the paragraph before ends its sentence: the
     document shows its groups so. A line introducing a list (主要做了以下工作。) heads nothing."""
     text = unit.text.rstrip(CLOSERS)
     if prev is None or nxt is None or not LEAD_SENTENCE.match(text) or len(text) > MAX_HEADING + 1:
         return False
-    if text[-1:] != "。" or HARD_PUNCT.search(text[:-1]) or len(re.split(r"[，,]", text[:-1])) != 3:
+    # a heading line may leave its full stop off: 一年来，我们以…为要务，推动经济…发展 / 经济持续…。
+    core = text[:-1] if text[-1:] == "。" else text
+    if not CJK_END.search(core) or HARD_PUNCT.search(core) or len(re.split(r"[，,]", core)) != 3:
         return False
     if "以下" in text or "如下" in text:
         return False
