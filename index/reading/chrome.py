@@ -23,6 +23,10 @@ PDF text), never by which site it came from:
   evidence), an essay site's collection names (``…工作报告(三篇)``, ``…总结5篇``, ``…(精选多篇)``,
   ``…总结篇1``), a site's name alone on its line (``某某范文站``, ``某某文库``) or as a piece of its
   slogan (``…— — 某某文库◆…``);
+* **a site's list of its sub-sites** — five or more places side by side, maybe after a label
+  (``乡镇(街道)分站: 某镇 某镇 某街道 …``);
+* **a news platform's furniture** — its disclaimer (``…仅代表该作者或机构观点…``) with the
+  ``特此声明`` line above it, ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``);
 * **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
   (``内容详情 2020年07月22日 返回该版首页``), its masthead's keys (``国内统一刊号:`` ``邮发代号:``).
 
@@ -35,7 +39,8 @@ boxes, page counters, bracketed keys (``[ 索引号 ]``), image file names and a
 document file names, counters and upload line (``….docxVIP``, ``• 约 11页``, ``• 2026-01-22
 发布于四川``) are chrome too;
 a site's name after a page's title (``…工作总结_某某县人民政府网``), the day it was posted
-(``… 2016-03-07``) and a site's marks around it (``(内蒙古)…报告(全文)``) are cut off it
+(``… 2016-03-07``), a site's marks around it (``(内蒙古)…报告(全文)``) and its photo mark
+(``…胜利召开[图]``) are cut off it
 (:func:`clean`). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
@@ -62,7 +67,9 @@ SITE_WORDS = (
     # a sharing site's tip button (收藏 分享(赏)); a site's contact box: 洽谈电话 / 400-…
     "打赏 赏 洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹 "
     # a document shop's widgets: 购物车 我的足迹, 加入Vip免费下载 立即下载
-    "购物车 購物車 我的足迹 我的足跡 立即下载 立即下載 免费下载 免費下載 加入VIP 加入Vip 加入vip"
+    "购物车 購物車 我的足迹 我的足跡 立即下载 立即下載 免费下载 免費下載 加入VIP 加入Vip 加入vip "
+    # a news platform's share button: 分享至
+    "分享至"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -115,14 +122,24 @@ SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下�
                             r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
 # a box's close button left alone on its line (a forum's sign-up box: x)
-CLOSE_BUTTON = re.compile(r"^[x×✕✖]$")
+CLOSE_BUTTON = re.compile(r"^(?:关闭|關閉)?\s*[x×✕✖]$")  # …or the box's or page's: 关闭×
 # a page's counters and posting line without a colon (阅读 461, 浏览 20, 创建于2024-03-27), and its
 # button to read it on a phone (需扫码在手机上打开)
 COUNTER = re.compile(r"^(?:阅读|閱讀|浏览|瀏覽|点击|點擊|访问|訪問|点赞|點讚|评论|評論)(?:量|数|數|次数|次數)?\s*\d+$"
                      r"|^(?:创建于|創建於|发布于|發布於|更新于|更新於|发表于|發表於)\s*(?:19|20)\d\d[-./年]\d{1,2}[-./月]\d{1,2}日?$")
 SCAN_TO_PHONE = re.compile(r"(?:扫码|掃碼|扫一扫|掃一掃|扫描二维码|掃描二維碼)[^。！？]{0,10}(?:手机|手機)")
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
-FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$")
+FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$"
+                    # a platform's disclaimer under an article (本文为…上传并发布，仅代表该作者或机构观点，不代表…的观点和立场)
+                    # and its comment box (还没有评论，快来抢沙发吧！)
+                    r"|仅代表(?:该|本文)?作者(?:或机构)?(?:本人)?(?:的)?观点|快来抢沙发|^(?:还没有|暂无)评论")
+# the heading of such a disclaimer, alone on its line above it (特此声明 / 特别声明)
+DISCLAIMER_HEAD = re.compile(r"^(?:特此声明|特别声明)[:：]?$")
+# a site's list of its sub-sites or columns: places side by side, maybe after a label
+# (乡镇(街道)分站: 苏湾镇 栏杆集镇 柘皋镇 … 亚父街道) — a list of sibling places is no sentence
+PLACE_CELL = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:镇|乡|街道|苏木|区|县|市|旗)$")
+PLACE_LIST_LABEL = re.compile(r"^[^:：。！？，,]{1,12}[:：]\s*")
+MIN_PLACE_CELLS = 5
 # a telephone number alone on its line (400-6060-805, 0371-6789 1234): a site's contact box
 PHONE = re.compile(r"^[(（]?\d{3,4}[)）]?[-－\s]\d{3,4}[-－\s]?\d{3,4}$")
 # a sharing site's blurb addressed to its reader: 以下是…为您整理的《…》，欢迎阅读！
@@ -154,6 +171,8 @@ TITLE_SESSION = re.compile(r"^([^。！？，,\s]{2,38}?(?:报告|報告|总结|
                            r"[\s\u3000]*(?:[—-]+\s*)?在[^。！？，,]{2,40}(?:会议|會議|大会|大會)上[)）]?$")
 # the day a page was posted, after its title on the same line: …工作安排 2016-03-07
 POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
+# a site's mark after a headline that its story has photos or a video: …胜利召开[图], …(组图)
+PHOTO_MARK = re.compile(r"\s*[\[【（(](?:组图|組圖|图|圖|多图|多圖|图文|圖文|视频|視頻)[\]】）)]$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
 # a sharing site's mark after a report's name: its length (…述职报告2150字)
 COLLECTION_SUFFIX = re.compile(r"(?<=报告|報告|总结|總結|计划|計劃|汇报|匯報|讲话|講話|范文|範文)\d{3,5}字$")
@@ -252,6 +271,9 @@ def clean(line: str) -> str:
     if (m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line)
             and line[:m.start()].rstrip()[-1:] not in ":："):  # (发布日期: 2024-12-19 is the key's value)
         line = line[:m.start()]  # a page's title with the day it was posted after it
+    m = PHOTO_MARK.search(line) if line[-1:] in "]】)）" else None
+    if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
+        line = line[:m.start()]  # a headline with its site's mark for a photo story: …胜利召开[图]
     m = SITE_SUFFIX.search(line)
     if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
         return line[:m.start()]  # a page's name: the report's title, then its site's (…工作总结_某某县人民政府网)
@@ -302,6 +324,10 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True
     if PHONE.match(text) and "-" in text:
         return True
+    if not FULL_STOP.search(text) and (" " in text or "\u3000" in text):
+        cells = PLACE_LIST_LABEL.sub("", text).split()
+        if len(cells) >= MIN_PLACE_CELLS and all(PLACE_CELL.match(c) for c in cells):
+            return True  # a site's list of its sub-sites: 乡镇(街道)分站: 苏湾镇 栏杆集镇 …
     if PIPE.search(text) and not tables and not text.endswith(ROW_END):
         cells = [c.strip() for c in PIPE.split(text)]
         if all(len(c) <= MAX_CELL for c in cells) and not FULL_STOP.search(text):
@@ -328,9 +354,15 @@ VALUE_GAP = 2  # blank lines a page may leave between a bare key and its value
 
 def key_values(lines: list[str], tables: bool = False) -> set[int]:
     """Indexes of chrome lines, with the value standing on the line after a bare key
-    (``• 索引号:`` / ``6107280000/2024-001005``), up to :data:`VALUE_GAP` blank lines below it."""
+    (``• 索引号:`` / ``6107280000/2024-001005``), up to :data:`VALUE_GAP` blank lines below it,
+    and with the heading of a platform's disclaimer above it (``特此声明`` / ``本文为…仅代表该作者或机构观点…``)."""
     out: set[int] = set()
     for i, line in enumerate(lines):
+        if line and DISCLAIMER_HEAD.match(line.strip().translate(_simplified())):
+            k = next((k for k in range(i + 1, min(len(lines), i + 2 + VALUE_GAP)) if lines[k].strip()), None)
+            if k is not None and is_chrome(lines[k], tables):
+                out.add(i)
+            continue
         if not line or not is_chrome(line, tables):
             continue
         out.add(i)

@@ -672,6 +672,7 @@ POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时
                     + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 # …or the page's posting time alone, a date with its time of day: 2021年01月18日 12:44:23来源:…
 POSTED_TIME = re.compile(_YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s+\d{1,2}[:：]\d{2}")
+NEAR_POSTING = 1  # years from the posting year a text may name and still be posted the year it happened
 MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
 # …or opens with "recently" instead of its day: 近日，眉山市…召开… (日前, 近期)
 RECENT = re.compile(r"^[^。！？!?，,\n\d]{0,24}?(?:近日|日前)[，,]", re.M)
@@ -688,9 +689,11 @@ def news_year(text: str, chrome: str) -> int | None:
     """The year of a news item that opens with its day but no year (``7月27日上午，…``), from
     the day its page was posted (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
     12:44``, in the chrome or a byline of the text) when that is the same day or up to :data:`MAX_POSTING_DELAY` days after it (a news
-    item of 12月30日 posted 2025-01-02 is of 2024); an item that opens with 近日 or 日前 (:data:`RECENT`)
+    item of 12月30日 posted 2025-01-02 is of 2024), or later in the same year when the text names
+    no year more than :data:`NEAR_POSTING` from that one (3月28日 posted 2017-10-26, no year in its
+    text, is of 2017); an item that opens with 近日 or 日前 (:data:`RECENT`)
     instead of its day is of the year its page was posted or dated (:data:`CHROME_DATE`); else
-    None (a page posted long after the event says nothing of its year)."""
+    None (a page posted long after the event, or whose text speaks of other years, says nothing of its year)."""
     opening = "\n".join([x for x in text.split("\n") if x.strip()][:NEWS_LINES])
     day = NEWS_DAY.search(opening)
     posted = _posted(chrome, opening)
@@ -711,6 +714,12 @@ def news_year(text: str, chrome: str) -> int | None:
         except ValueError:
             continue
         if 0 <= delay <= MAX_POSTING_DELAY:
+            return year
+        if year == when.year and delay > 0 and all(
+                abs(int(y) - year) <= NEAR_POSTING for y in YEAR_IN_TEXT.findall(text)):
+            # posted later in the same year, and the text names no year but that one or its
+            # neighbours (2021年的成绩, 2022年的任务): the item is of the year it was posted;
+            # a page of 2022 about a day whose text speaks of 2013 and 2014 is an old story put up again
             return year
     return None
 

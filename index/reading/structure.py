@@ -65,6 +65,7 @@ from index.reading.lines import (
     MAX_HEADING,
     MAX_NUMBERED_HEADING,
     MAX_SESSION,
+    MODAL,
     PHOTO_CAPTION,
     SECTION_OPENING,
     SENTENCE_OPENER,
@@ -365,6 +366,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         numbered = numbered_heading(unit.text) or _opens_numbered_items(unit.text, nxt, units[i + 2] if i + 2 < len(units) else None) or parallel_heading(unit.text) and not (
             numbered_rank(nxt.text) == numbered_rank(unit.text)
             or prev is not None and prev.kind == "body" and numbered_rank(prev.text) == numbered_rank(unit.text))
+        if not numbered and _next_sibling(units, i):
+            numbered = True  # 2、大力抓好…工作，保持…发展。 after the heading 1、有序推进…，…发展。
         if numbered and unit.text.rstrip(CLOSERS)[-1:] in "。." and prev is not None and (
             prev.text.rstrip(CLOSERS)[-1:] in "；;"
             or (prev.text.rstrip(CLOSERS)[-1:] in "：:"
@@ -416,6 +419,50 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
     _plain_items(units)
     _number_levels(units)
     return markdown
+
+
+_CN_VALUES = {c: k for k, c in enumerate("零一二三四五六七八九十")}
+NUMBER_TOKEN = re.compile(r"^[（(]?([一二三四五六七八九十]{1,3}|\d{1,2})")
+
+
+def _number_value(text: str) -> int | None:
+    """The number a numbered line opens with: ``2、`` → 2, ``（十二）`` → 12."""
+    m = NUMBER_TOKEN.match(text)
+    if not m:
+        return None
+    token = m.group(1)
+    if token.isdigit():
+        return int(token)
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + _CN_VALUES.get(token[1], 0)
+    if len(token) == 1:
+        return _CN_VALUES.get(token)
+    tens = _CN_VALUES.get(token[0], 0) * 10
+    return tens + (_CN_VALUES.get(token[2], 0) if len(token) == 3 else 0) if token[1] == "十" else None
+
+
+def _next_sibling(units: list[Unit], i: int) -> bool:
+    """A numbered line of its own ending with a full stop, too long in its phrases for a
+    heading by its shape alone (``2、大力抓好招商引资、项目建设和工业经济运行工作，保持全镇经济平稳
+    发展。``), is a heading when the line numbered one before it in the same style is a heading
+    line of the same kind (ending with a full stop) and the paragraph above it is finished:
+    the document heads its sections alike."""
+    unit, prev = units[i], units[i - 1] if i else None
+    text = unit.text.rstrip(CLOSERS)
+    rank = numbered_rank(text)
+    if (rank is None or prev is None or ENUMERATION.match(text) or text[-1:] not in "。."
+            or len(text) > MAX_NUMBERED_HEADING or HARD_PUNCT.search(text[:-1]) or MODAL.search(text)
+            or prev.kind != "body" or not ends_sentence(prev.text) or unit.inline):
+        return False
+    value = _number_value(text)
+    for earlier in reversed(units[:i]):
+        if numbered_rank(earlier.text) != rank:
+            continue
+        return (earlier.kind == "heading" and earlier.text.rstrip(CLOSERS)[-1:] in "。."
+                and value is not None and _number_value(earlier.text) == value - 1)
+    return False
 
 
 def _plain_items(units: list[Unit]) -> None:
@@ -477,6 +524,7 @@ def _labelled_part(unit: Unit, nxt: Unit, analyzer: Analyzer) -> bool:
 # a review's group heading written as a sentence: 一年来，我们全力以赴稳增长，经济回升的步伐迈得更沉稳。
 LEAD_SENTENCE = re.compile(r"^(?:一年来|一年來|过去的?一年|過去的?一年|[二三四五六七八九十]年来|[二三四五六七八九十]年來"
                            r"|过去的?[二三四五]年|過去的?[二三四五]年)[，,]我们|^(?:一年来|一年來)[，,]我們")
+CJK_END = re.compile(r"[\u4e00-\u9fff]$")  # a line that ends on a word, no punctuation after it
 # …the paragraph under it opens with its own short lead sentence: 经济总量持续增长。全镇…
 LEAD_OPENING = re.compile(r"^[^，,。；;：:、！？!?\s]{4,14}。(?=\S)")
 
@@ -484,13 +532,16 @@ LEAD_OPENING = re.compile(r"^[^，,。；;：:、！？!?\s]{4,14}。(?=\S)")
 def _lead_sentence(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
     """A one-sentence line of a report's review, ``一年来，我们…，…。`` (the time, then what
     was done, then what came of it: no more parts), at most a heading's length, heads the
-    paragraphs after it when the paragraph right under it opens with a short lead sentence
+    paragraphs after it, its full stop written or left off as a heading's may be, when the
+    paragraph right under it opens with a short lead sentence
     of its own (``经济总量持续增长。…``) and the paragraph before ends its sentence: the
     document shows its groups so. A line introducing a list (主要做了以下工作。) heads nothing."""
     text = unit.text.rstrip(CLOSERS)
     if prev is None or nxt is None or not LEAD_SENTENCE.match(text) or len(text) > MAX_HEADING + 1:
         return False
-    if text[-1:] != "。" or HARD_PUNCT.search(text[:-1]) or len(re.split(r"[，,]", text[:-1])) != 3:
+    # a heading line may leave its full stop off: 一年来，我们以…为要务，推动经济…发展 / 经济持续…。
+    core = text[:-1] if text[-1:] == "。" else text
+    if not CJK_END.search(core) or HARD_PUNCT.search(core) or len(re.split(r"[，,]", core)) != 3:
         return False
     if "以下" in text or "如下" in text:
         return False
@@ -699,7 +750,7 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         after = units[top + 1] if top + 1 < len(units) else None
         if (len(first) <= 2 * MAX_HEADING and heading_like(first.replace("，", " ").replace("、", " ")) or (
             len(first) <= 2 * MAX_HEADING and not HARD_PUNCT.search(first) and first[-1:] not in "，、,：:"
-        )) and not (after is not None and _opens_first_sentence(first, after)):
+        )) and not (after is not None and _opens_first_sentence(first, after)) and not QUOTED_SPEECH.match(first):
             title_lines.append(first)
             units[top].kind = "title"
         else:
@@ -722,6 +773,9 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
     return title_lines
 
 
+# a news item's opening line that is someone's words in quotes, trailing off or ending inside
+# them (“各位代表，现在开始表决…，请认真填写手中的表决票……”): a quotation, never the title
+QUOTED_SPEECH = re.compile(r"^[“「『\"].*(?:…|[，,！!？?。])[”」』\"]$")
 MIN_PARALLEL = 2  # later headings of the same form that make a first line one of them
 PHRASE_SEP = re.compile(r"[，,]")
 
