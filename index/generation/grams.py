@@ -472,23 +472,6 @@ def _merged_ranges(segments: "list[Segment | PackedSegment]"):
                 pieces.append(_slice(s, i, j))
                 at[k] = j
         yield merge_segments(pieces)
-        _drop_pages(segments)
-
-
-def _drop_pages(segments: "list[Segment | PackedSegment]") -> None:
-    """Let go of the pages of the segments' mapped files read so far (their keys and
-    offsets, looked up through the maps). A page of a map, once read, counts in the
-    process's memory until the map goes: a build's final merge reads every chunk's, so
-    its peak grew with the number of chunks (with the corpus). The files stay in the
-    page cache; a page read again is mapped again from it."""
-    for s in segments:
-        for values in (s.keys, s.offsets, getattr(s, "gaps", None), getattr(s, "rows", None)):
-            base = getattr(values, "base", None)
-            if isinstance(base, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-                try:
-                    base.madvise(mmap.MADV_DONTNEED)
-                except (OSError, ValueError):  # closed, or not allowed here: only memory is at stake
-                    pass
 
 
 def _slice(segment: "Segment | PackedSegment", i: int, j: int) -> Segment:
