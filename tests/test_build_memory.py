@@ -114,3 +114,25 @@ def test_a_build_whose_rows_spill_at_the_edge_writes_the_same_columns(sample_col
     gen = store.current_generation(tmp_path / "index")
     assert _column_files(gen) == files
     assert not list(gen.glob("*.rows.tmp"))
+
+
+def test_an_update_whose_rows_spill_writes_the_same_columns(tmp_path, monkeypatch):
+    """An update starts the columns with the previous generation's rows (kept or dead) and
+    adds the re-analyzed reports' rows after them: with SPILL_ROWS at 7 (the previous rows'
+    text offsets go to the file at once, the new rows in many pieces) the columns are
+    those of the same update holding every row."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    build.build(corpus, tmp_path / "a", workers=1)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    first = sorted(p for p in corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n新增一段：农村人居环境整治持续推进。\n", encoding="utf-8")
+    build.update(corpus, tmp_path / "a", workers=1)
+    monkeypatch.setattr(columns, "SPILL_ROWS", 7)
+    build.update(corpus, tmp_path / "b", workers=1)
+    a, b = (store.current_generation(tmp_path / x) for x in "ab")
+    assert store.read_json(a / columns.MANIFEST)["rows"] > store.read_json(a / columns.MANIFEST)["live"] > 7
+    assert _column_files(a) == _column_files(b)
+    assert not list(b.glob("*.rows.tmp"))
