@@ -10,8 +10,7 @@ build's ``_write_generation`` by walking its objects (``sys.getsizeof`` of each 
 reached once, NumPy arrays with their data; objects shared by two holders counted with
 the first). Prints the build process's RSS then, glibc's heap figures (``mallinfo2``)
 and every holder over 1 MiB, with the vocabulary's counters, the word-key cache and the
-column writer's per-row arrays apart, then the RSS once glibc has given back the free
-memory of its heaps (``malloc_trim(0)``: what is free but kept). A holder that grows with the corpus shows as a
+column writer's per-row arrays apart. A holder that grows with the corpus shows as a
 larger figure on a larger corpus.
 """
 
@@ -108,11 +107,6 @@ def report(local: dict) -> None:
         rows = sum(len(c.rows) * c.rows.itemsize if hasattr(c.rows, "itemsize") else len(c.rows.buffer) * c.rows.buffer.itemsize
                    for c in cells)
         print(f"| column writer: per-row values in memory, {writer.rows:,} rows | {_mib(rows)} | |")
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        print(f"\nafter glibc's malloc_trim(0): RSS {_rss()} MiB; {_malloc()}")
-    except (OSError, AttributeError):
-        pass
 
 
 def main() -> int:
