@@ -4,9 +4,11 @@
     .venv/bin/python bench/held_tables.py [--rows 200000] [--lines 400000]
     PYTHONPATH=bench/out/engine-<sha> .venv/bin/python bench/held_tables.py   # a commit's engine
 
-Two tables grow with the corpus in the build process: the column writer's rows (every
+Two tables grew with the corpus in the build process: the column writer's rows (every
 passage's codes, topics, year, position, length, liveness and text offsets, written at
-the end) and the line hashes of every plain-text file (found for the boilerplate at the
+the end; now held in memory up to ``columns.SPILL_ROWS`` rows, the earlier ones in
+files of the generation, so that ``--rows`` past that bound shows a few bytes a row)
+and the line hashes of every plain-text file (found for the boilerplate at the
 start, written into the generation's record at the end). Each is filled here through its
 public interface with made-up values shaped like a report's (a report's places, year and
 kind shared by its passages; a fresh position, length and topic list per passage) and

@@ -1,14 +1,18 @@
 """What a build holds while it runs, bounded where it grew with the corpus: the line
 hashes of every plain-text file held as 8 bytes a line (index/generation/corpus_state.py),
 the query-assistance tables' key hashes computed a batch of keys at a time
-(index/generation/keyindex.py) with the hashes of all keys at once."""
+(index/generation/keyindex.py) with the hashes of all keys at once, the column writer's
+per-row arrays (index/generation/columns.py) held in memory up to ``SPILL_ROWS`` rows and
+the earlier rows in files of the generation, which give the same columns."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from index.generation import corpus_state, keyindex
+from conftest import SAMPLE_CORPUS
+from index import fields as field_model
+from index.generation import build, columns, corpus_state, keyindex, store
 
 TEXT = "第一行正文\n\n版权所有\n甲\n第一行正文\n"
 
@@ -38,3 +42,97 @@ def test_keys_hashed_a_batch_at_a_time_hash_as_one_at_a_time(n):
     assert int(got[n // 2]) == 0
     table = keyindex.KeyIndex(keys=keys, ids=np.arange(n, dtype=np.int32))
     assert table.get(keys[-1]) == [n - 1] and table.get(keys[at[3]]) == [at[3]]
+
+
+def _column_files(gen) -> dict[str, bytes]:
+    names = [*store.read_json(gen / columns.MANIFEST)["files"], columns.MANIFEST]
+    return {name: (gen / name).read_bytes() for name in names}
+
+
+def _rows(i: int) -> dict:
+    values = {f.name: None for f in field_model.current().columns}
+    values.update(doc_id=f"d{i // 50}", kind="body", section=f"一、第{i // 7}节", seq=i % 50,
+                  year=2000 + i % 9 if i % 5 else None, topics=["经济"] if i % 3 else ["经济", "民生"])
+    return values
+
+
+def _write_rows(folder, n: int, check=None) -> dict[str, bytes]:
+    folder.mkdir()
+    w = columns.ColumnWriter(folder, ["民生"])
+    for i in range(n):
+        if i % 11 == 10:
+            w.add_dead()
+        else:
+            w.add(_rows(i), f"第{i}段：某某" * (i % 4), f"第{i}段某某" * (i % 4))
+    if check:
+        check(folder)
+    w.finish({f"d{k}": f"报告{k}" for k in range(n // 50 + 1)})
+    assert not list(folder.glob("*.rows.tmp"))  # the rows' files are gone with the build's end
+    return _column_files(folder)
+
+
+def test_the_column_writer_holds_at_most_SPILL_ROWS_rows_and_writes_the_same_columns(tmp_path, monkeypatch):
+    """Up to SPILL_ROWS rows a column's values stay in memory; the row after them sends
+    them to its file in the folder; what is written at the end is what the writer wrote
+    with every row in memory. 65,536 rows: 256 KiB of a code column, 512 KiB of the
+    topics' masks."""
+    n = 1 << 16
+
+    def before_edge(folder):  # n - 1 rows: none of a column's rows has left memory yet
+        assert not list(folder.glob("col.*.rows.tmp"))
+
+    def at_edge(folder):  # n rows: every column's n rows are in its file
+        assert (folder / "col.year.rows.tmp").stat().st_size == 4 * n
+        assert (folder / "col.topics.rows.tmp").stat().st_size == 8 * n
+        assert (folder / "col.live.rows.tmp").stat().st_size == n
+
+    spilled = _write_rows(tmp_path / "at", n, at_edge)
+    below = _write_rows(tmp_path / "below", n - 1, before_edge)
+    monkeypatch.setattr(columns, "SPILL_ROWS", 1 << 30)
+    assert _write_rows(tmp_path / "whole", n) == spilled
+    assert _write_rows(tmp_path / "whole-1", n - 1) == below
+
+
+@pytest.fixture(scope="module")
+def sample_columns(tmp_path_factory):
+    index = tmp_path_factory.mktemp("spill") / "index"
+    build.build(SAMPLE_CORPUS, index, workers=1)
+    gen = store.current_generation(index)
+    return _column_files(gen), store.read_json(gen / columns.MANIFEST)["rows"]
+
+
+@pytest.mark.parametrize("edge", [-1, 0, 1, None])
+def test_a_build_whose_rows_spill_at_the_edge_writes_the_same_columns(sample_columns, tmp_path, monkeypatch, edge):
+    """The sample corpus built with SPILL_ROWS one under its number of rows, at it and one
+    over (rows spilled once with one left in memory, once with none, never), and at 7
+    (many pieces): every column file and the manifest byte for byte those of a build
+    that held every row."""
+    files, rows = sample_columns
+    assert rows > 8
+    monkeypatch.setattr(columns, "SPILL_ROWS", 7 if edge is None else rows + edge)
+    build.build(SAMPLE_CORPUS, tmp_path / "index", workers=1)
+    gen = store.current_generation(tmp_path / "index")
+    assert _column_files(gen) == files
+    assert not list(gen.glob("*.rows.tmp"))
+
+
+def test_an_update_whose_rows_spill_writes_the_same_columns(tmp_path, monkeypatch):
+    """An update starts the columns with the previous generation's rows (kept or dead) and
+    adds the re-analyzed reports' rows after them: with SPILL_ROWS at 7 (the previous rows'
+    text offsets go to the file at once, the new rows in many pieces) the columns are
+    those of the same update holding every row."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    build.build(corpus, tmp_path / "a", workers=1)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    first = sorted(p for p in corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n新增一段：农村人居环境整治持续推进。\n", encoding="utf-8")
+    build.update(corpus, tmp_path / "a", workers=1)
+    monkeypatch.setattr(columns, "SPILL_ROWS", 7)
+    build.update(corpus, tmp_path / "b", workers=1)
+    a, b = (store.current_generation(tmp_path / x) for x in "ab")
+    assert store.read_json(a / columns.MANIFEST)["rows"] > store.read_json(a / columns.MANIFEST)["live"] > 7
+    assert _column_files(a) == _column_files(b)
+    assert not list(b.glob("*.rows.tmp"))

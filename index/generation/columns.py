@@ -32,6 +32,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -71,12 +72,77 @@ def _array_columns() -> list[Field]:
 # --------------------------------------------------------------------------- writing
 
 
+SPILL_ROWS = 1 << 16  # rows of a per-row array held in memory; the earlier ones wait in a file
+
+
+class _Spill:
+    """One per-row array of a column writer, in the order its values are added: the last
+    up to :data:`SPILL_ROWS` in memory, the others appended to a file of the folder being
+    written (``path``), read back a piece at a time when the columns are written and then
+    removed. A build of 1 GB adds millions of rows: held whole, the arrays of all columns
+    took about 80 bytes a row of the build's memory until its end."""
+
+    def __init__(self, path: Path, dtype):
+        self.path, self.dtype = path, np.dtype(dtype)
+        self.buffer = array(self.dtype.char)
+        self.file = None
+        self.spilled = 0
+
+    def __len__(self) -> int:
+        return self.spilled + len(self.buffer)
+
+    def append(self, value: int) -> None:
+        self.buffer.append(value)
+        if len(self.buffer) >= SPILL_ROWS:
+            self._spill()
+
+    def extend(self, values: np.ndarray) -> None:
+        self._spill()
+        self._write(np.ascontiguousarray(values, dtype=self.dtype))
+
+    def _spill(self) -> None:
+        if self.buffer:
+            self._write(self.buffer)
+            self.buffer = array(self.dtype.char)
+
+    def _write(self, values) -> None:
+        if self.file is None:
+            self.file = open(_fresh(self.path), "wb")
+        self.file.write(memoryview(values).cast("B"))
+        self.spilled += len(values)
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        """The values in order, at most :data:`SPILL_ROWS` at a time."""
+        if self.file is not None:
+            self.file.flush()
+            with open(self.path, "rb") as f:
+                while True:
+                    piece = np.fromfile(f, dtype=self.dtype, count=SPILL_ROWS)
+                    if not len(piece):
+                        break
+                    yield piece
+        if self.buffer:
+            yield np.array(self.buffer, dtype=self.dtype)
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+            self.path.unlink(missing_ok=True)
+        self.buffer, self.spilled = array(self.dtype.char), 0
+
+
+def _spill_path(folder: Path, name: str) -> Path:
+    return folder / f"{name}.rows.tmp"
+
+
 class _BlobWriter:
     def __init__(self, folder: Path, name: str):
         self.folder, self.name = folder, name
         blob, _ = blob_files(name)
         self.file = open(_fresh(folder / blob), "wb")
-        self.offsets = array("q", [0])  # 8 bytes a row, not a list of ints (a build of 1 GB has millions)
+        self.offsets = _Spill(_spill_path(folder, f"{name}.offsets"), np.int64)
+        self.offsets.append(0)
         self.size = 0
 
     def add(self, text: str) -> None:
@@ -92,7 +158,21 @@ class _BlobWriter:
 
     def close(self) -> None:
         self.file.close()
-        np.save(_fresh(self.folder / blob_files(self.name)[1]), np.asarray(self.offsets, dtype=np.int64), allow_pickle=False)
+        _save_chunks(self.folder / blob_files(self.name)[1], np.int64, self.offsets.chunks())
+        self.offsets.discard()
+
+
+def _save_chunks(path: Path, dtype, chunks) -> None:
+    """``np.save(path, np.concatenate(chunks))`` (the same bytes), one chunk at a time."""
+    from index.generation.grams import NpyWriter
+
+    writer = NpyWriter(_fresh(path), dtype)
+    try:
+        for chunk in chunks:
+            writer.append(chunk)
+        writer.close()
+    finally:
+        writer.discard()
 
 
 def _copy_runs(source: Path, data, runs: list[tuple[int, int]], out) -> None:
@@ -121,16 +201,16 @@ def _copy_runs(source: Path, data, runs: list[tuple[int, int]], out) -> None:
 
 
 class _Cells:
-    """One column's values as rows are added, held as 4 or 8 bytes a row (a build of
-    1 GB adds millions of rows: a list of the values took about ten times that): a code
-    column as the index of its value among the distinct values in the order first seen
-    (``seen``; -1 for None), a bit-set column as a mask over those values, a number
-    column as the number (0 for None)."""
+    """One column's values as rows are added, held as 4 or 8 bytes a row (the last
+    :data:`SPILL_ROWS` in memory, see :class:`_Spill`): a code column as the index of its
+    value among the distinct values in the order first seen (``seen``; -1 for None), a
+    bit-set column as a mask over those values, a number column as the number (0 for
+    None)."""
 
-    def __init__(self, column: str):
+    def __init__(self, column: str, path: Path):
         self.column = column
         self.seen: dict = {}  # value (a topic, for a bit set) -> its index, in the order first seen
-        self.rows = array("Q") if column == "bits" else array("i")
+        self.rows = _Spill(path, np.uint64 if column == "bits" else np.int32)
 
     def append(self, v) -> None:
         if self.column == "code":
@@ -144,19 +224,16 @@ class _Cells:
         else:
             self.rows.append(int(v or 0))
 
-    def array(self) -> np.ndarray:
-        return np.frombuffer(self.rows, dtype=np.uint64 if self.column == "bits" else np.int32) if self.rows \
-            else np.zeros(0, dtype=np.uint64 if self.column == "bits" else np.int32)
-
-    def bits(self, positions: list[int]) -> np.ndarray:
-        """The masks with the bit of the value seen ``k``-th moved to ``positions[k]``."""
+    def bits(self, positions: list[int]) -> Iterator[np.ndarray]:
+        """The masks, a piece at a time, with the bit of the value seen ``k``-th moved to
+        ``positions[k]``."""
         if any(p >= 64 for p in positions):  # as a Python int past 64 bits would not fit either
             raise OverflowError(f"{max(positions) + 1} values in a bit-set column: at most 64")
-        local = self.array()
-        out = np.zeros(len(local), dtype=np.uint64)
-        for k, position in enumerate(positions):
-            out |= ((local >> np.uint64(k)) & np.uint64(1)) << np.uint64(position)
-        return out
+        for local in self.rows.chunks():
+            out = np.zeros(len(local), dtype=np.uint64)
+            for k, position in enumerate(positions):
+                out |= ((local >> np.uint64(k)) & np.uint64(1)) << np.uint64(position)
+            yield out
 
 
 class ColumnWriter:
@@ -164,14 +241,16 @@ class ColumnWriter:
     without a passage (removed by an update) is added with :meth:`add_dead`.
 
     ``values`` of a row are those of the field model (index/fields.py,
-    ``Model.row_values``): topics as a list, report-level values included."""
+    ``Model.row_values``): topics as a list, report-level values included. The per-row
+    arrays wait in files of ``folder`` (``*.rows.tmp``) until :meth:`finish`, which
+    removes them."""
 
     def __init__(self, folder: Path, topic_names: list[str]):
         self.folder = folder
         self.topic_names = list(topic_names)
-        self.cells = {f.name: _Cells(f.column) for f in _array_columns()}
-        self.live = bytearray()
-        self.lengths = array("i")
+        self.cells = {f.name: _Cells(f.column, _spill_path(folder, f"col.{f.name}")) for f in _array_columns()}
+        self.live = _Spill(_spill_path(folder, "col.live"), np.uint8)
+        self.lengths = _Spill(_spill_path(folder, "col.length"), np.int32)
         self.edits = _BlobWriter(folder, "edits")  # the source text: norm + edits (index/generation/source_text.py)
         self.norm = _BlobWriter(folder, "norm")
         self.base: tuple[Columns, np.ndarray] | None = None  # (previous generation, rows kept)
@@ -196,7 +275,8 @@ class ColumnWriter:
             runs = [(int(offsets[a]), int(offsets[b])) for a, b in zip(edges[::2].tolist(), edges[1::2].tolist())]
             _copy_runs(old.folder / blob_files(blob)[0], data, runs, writer.file)
             offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64) + writer.size
-            writer.offsets = array("q", offsets.tobytes())
+            writer.offsets.discard()
+            writer.offsets.extend(offsets)
             writer.size = int(offsets[-1])
 
     def _base_column(self, f: Field, table: list | None, names: list | None) -> np.ndarray:
@@ -247,23 +327,36 @@ class ColumnWriter:
         self.norm.add("")
 
     def finish(self, titles: dict[str, str]) -> None:
-        """Write everything; ``titles`` maps each report id to its title."""
+        """Write everything; ``titles`` maps each report id to its title. Each column is
+        written a piece at a time from its rows' file, then the file is removed."""
+        try:
+            self._finish(titles)
+        finally:
+            for spill in (*(c.rows for c in self.cells.values()), self.live, self.lengths,
+                          self.edits.offsets, self.norm.offsets):
+                spill.discard()
+
+    def _finish(self, titles: dict[str, str]) -> None:
         self.edits.close()
         self.norm.close()
         files: dict[str, str] = {}
         values: dict[str, list] = {}
-        arrays: dict[str, np.ndarray] = {}
+        written: list[str] = []
         n = self.rows
+
+        def save(name: str, dtype, base, chunks) -> None:
+            pieces = chunks if base is None else chain([base], chunks)
+            _save_chunks(self.folder / column_file(name), dtype, pieces)
+            written.append(name)
+
         for f in _array_columns():
             cells = self.cells[f.name]
             if f.column == "code":
                 table = _value_table(f, list(cells.seen) + self._base_values(f))
                 index = {v: i for i, v in enumerate(table)}
                 remap = np.asarray([index[v] for v in cells.seen] + [-1], dtype=np.int32)  # [-1]: None stays -1
-                arrays[f.column_attr] = remap[cells.array()]
-                if self.base is not None:
-                    arrays[f.column_attr] = np.concatenate([self._base_column(f, table, None),
-                                                            arrays[f.column_attr]])
+                base = self._base_column(f, table, None) if self.base is not None else None
+                save(f.column_attr, np.int32, base, (remap[c] for c in cells.rows.chunks()))
                 if f.names_blob:  # searched by the query side (headings): a blob and its normalized copy
                     _write_strings(self.folder, f.names_blob, table)
                     _write_strings(self.folder, f"{f.names_blob}_norm", [normalize(s) for s in table])
@@ -274,31 +367,31 @@ class ColumnWriter:
                 for t in [*cells.seen, *self._base_values(f)]:
                     if t and t not in names:
                         names.append(t)
-                arrays[f.column_attr] = cells.bits([names.index(t) for t in cells.seen])
-                if self.base is not None:
-                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, names), arrays[f.column_attr]])
+                base = self._base_column(f, None, names) if self.base is not None else None
+                save(f.column_attr, np.uint64, base, cells.bits([names.index(t) for t in cells.seen]))
                 values[f.names_attr] = names
             else:  # year, int
-                arrays[f.column_attr] = cells.array()
-                if self.base is not None:
-                    arrays[f.column_attr] = np.concatenate([self._base_column(f, None, None), arrays[f.column_attr]])
-        live = np.asarray(self.live, dtype=np.bool_)
-        length = np.asarray(self.lengths, dtype=np.int32)
+                base = self._base_column(f, None, None) if self.base is not None else None
+                save(f.column_attr, np.int32, base, cells.rows.chunks())
+        keep = self.base[1] if self.base is not None else None
+        save("live", np.bool_, keep, self.live.chunks())
+        old_length = None
         if self.base is not None:
             old, keep = self.base
-            live = np.concatenate([keep, live])
-            length = np.concatenate([np.where(keep, np.asarray(old.array("length")), 0).astype(np.int32), length])
-        arrays["live"] = live
-        arrays["length"] = length
-        doc, seq = arrays["doc"], arrays["seq"]
+            old_length = np.where(keep, np.asarray(old.array("length")), 0).astype(np.int32)
+        save("length", np.int32, old_length, self.lengths.chunks())
         # report codes are the ranks of the sorted report ids: reading order is code, then position
-        arrays["reading_order"] = np.where(doc >= 0, doc.astype(np.int64) << ORDER_SHIFT | seq, DEAD_ORDER)
+        save("reading_order", np.int64, None,
+             (np.where(doc >= 0, doc.astype(np.int64) << ORDER_SHIFT | seq, DEAD_ORDER)
+              for doc, seq in zip(self._written("doc"), self._written("seq"))))
+        total = live_rows = 0  # the mean length of live rows, summed as NumPy's mean sums them
+        for live, length in zip(self._written("live"), self._written("length")):
+            total += int(length[live].sum(dtype=np.int64))
+            live_rows += int(live.sum())
         _write_strings(self.folder, "titles_norm", [normalize(titles.get(d) or "") for d in values["doc_ids"]])
         _write_strings(self.folder, "titles", [titles.get(d) or "" for d in values["doc_ids"]])
-        for name, a in arrays.items():
-            np.save(_fresh(self.folder / column_file(name)), a, allow_pickle=False)
         store.write_json(self.folder / VALUES, values)
-        for name in arrays:
+        for name in written:
             files[column_file(name)] = None
         for name in BLOBS:
             for part in blob_files(name):
@@ -308,12 +401,24 @@ class ColumnWriter:
             path = self.folder / name
             files[name] = path.stat().st_size
             _read_only(path)
-        lengths = arrays["length"][live]
         store.write_json(self.folder / MANIFEST, {
-            "format": FORMAT, "rows": n, "live": int(live.sum()),
-            "avg_length": float(lengths.mean()) if len(lengths) else 1.0, "files": files,
+            "format": FORMAT, "rows": n, "live": live_rows,
+            "avg_length": total / live_rows if live_rows else 1.0, "files": files,
         })
         _read_only(self.folder / MANIFEST)
+
+    def _written(self, name: str) -> Iterator[np.ndarray]:
+        """A column file just written, read back :data:`SPILL_ROWS` rows at a time (not
+        mapped: a map's pages read would stay in this process's memory)."""
+        with open(self.folder / column_file(name), "rb") as f:
+            fmt = np.lib.format
+            read_header = fmt.read_array_header_1_0 if fmt.read_magic(f) == (1, 0) else fmt.read_array_header_2_0
+            shape, _, dtype = read_header(f)
+            left = shape[0]
+            while left:
+                piece = np.fromfile(f, dtype=dtype, count=min(left, SPILL_ROWS))
+                left -= len(piece)
+                yield piece
 
 
 def _value_table(f: Field, cells: list) -> list:

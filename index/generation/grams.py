@@ -425,7 +425,7 @@ def merge_into(folder: Path, name: str, segments: "list[Segment | PackedSegment]
     under temporary names and renamed: a file linked from another generation is never
     written over."""
     parts = {part: folder / f"{name}.{part}.npy" for part in ("keys", "offsets", "gaps")}
-    writers = {part: _NpyWriter(path.with_name(path.name + ".tmp"), dtype)
+    writers = {part: NpyWriter(path.with_name(path.name + ".tmp"), dtype)
                for (part, path), dtype in zip(parts.items(), (np.uint64, np.uint32, np.uint16))}
     try:
         done = 0  # gaps written so far
@@ -499,7 +499,7 @@ def _read(values: np.ndarray, a: int, b: int) -> np.ndarray:
     return np.array(values[a:b])
 
 
-class _NpyWriter:
+class NpyWriter:
     """A one-dimensional ``.npy`` file written piece by piece, the same bytes as
     ``np.save`` of the whole array (NumPy pads the header so that the length can be
     written again in place)."""
