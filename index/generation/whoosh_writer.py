@@ -20,6 +20,7 @@ import pickle
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
 from whoosh.multiproc import MpWriter, SubWriterTask, finish_subsegment
+from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -385,9 +386,33 @@ class _SubWriterTask(SubWriterTask):
             runname, fieldnames, segment = finish_subsegment(writer, self.kwargs.get("k", 64))
         self.resultqueue.put((runname, fieldnames, segment), timeout=5)
 
+    def _process_file(self, filename, doc_count):
+        # a job file holds its documents as one pickle (ParallelWriter._enqueue)
+        writer = self.writer
+        tempstorage = writer.temp_storage()
+        with tempstorage.open_file(filename).raw_file() as f:
+            jobs = pickle.load(f)
+        for code, fields in jobs:
+            assert code == 0
+            writer.add_document(**fields)
+        tempstorage.delete_file(filename)
+
 
 class ParallelWriter(MpWriter):
     """Whoosh's multi-process writer whose sub-processes write as :func:`writer` does."""
+
+    # The documents of a job file are pickled together, not one by one as Whoosh does: a
+    # report's values and the words its passages share are then written once (the
+    # pickle's memo) and read back as one object each.
+    def _enqueue(self):
+        docbuffer = self.docbuffer
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            pickle.dump(docbuffer, f, pickle.HIGHEST_PROTOCOL)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self.jobqueue.put((filename, len(docbuffer)))
+        self.docbuffer = []
 
     def _new_task(self):
         task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
