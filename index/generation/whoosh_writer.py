@@ -7,9 +7,10 @@ posting, asks the segment's per-document reader for that document's field length
 file-system lookup per posting for a field without a lengths column. On the reports
 that is about a quarter of Whoosh's share of a build. Here each field's lengths are read
 once, as one byte string, and answered from memory. The pool gets postings built by
-Whoosh's own field types (bytes terms and values, as it asserts for each); it counts
-their size exactly as Whoosh's pool does, so it sorts and spills the same runs. What is
-written is unchanged (a test compares the postings with those of Whoosh's own writer).
+Whoosh's own field types (bytes terms and values, as it asserts for each) and keeps
+them by term, in document order, so that only the terms are sorted (:class:`_Pool`);
+it counts their size as Whoosh's pool does, so it spills runs at the same points. What
+is written is unchanged (a test compares the postings with those of Whoosh's own writer).
 """
 
 from __future__ import annotations
