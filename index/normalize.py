@@ -121,6 +121,19 @@ _SEEN: set[str] = set()
 _DROPPED: set[str] = set()  # characters that normalize to nothing
 _MULTI: set[str] = set()  # characters that normalize to several (NFKC: ㎓ → ghz)
 
+# The same, as lists by code point over the Basic Multilingual Plane, with every
+# character seen so far (those that stay as they are too): ``str.translate`` looks a
+# list up about twice as fast as a dict that lacks most characters, and a character not
+# seen yet comes out as _UNSEEN, a noncharacter that normalization drops (so it stands
+# in no translated text otherwise), which tells that the text must be learned first —
+# cheaper than checking each character against _SEEN. A text with characters beyond the
+# plane goes the dict's way.
+_UNSEEN = "\uffff"
+_PLANE = 0x10000
+_OUT: list[str] = [_UNSEEN] * _PLANE  # code point → its normalized form
+_MARK: list[str] = [_UNSEEN] * _PLANE  # code point → "\x00" when normalization changes it, else itself
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
 
 def _learn(text: str) -> None:
     if _SEEN.issuperset(text):
@@ -128,14 +141,18 @@ def _learn(text: str) -> None:
     new = set(text) - _SEEN
     for char in new:
         mapped = _normalize_char(char)
+        code = ord(char)
         if mapped != char:
-            _TABLE[ord(char)] = mapped
-            _MARKS[ord(char)] = "\x00"
+            _TABLE[code] = mapped
+            _MARKS[code] = "\x00"
             if not mapped:
                 _DROPPED.add(char)
-                _DROP_MARKS[ord(char)] = "\x00"
+                _DROP_MARKS[code] = "\x00"
             elif len(mapped) > 1:
                 _MULTI.add(char)
+        if code < _PLANE:
+            _OUT[code] = mapped
+            _MARK[code] = "\x00" if mapped != char else char
         _SEEN.add(char)
 
 
@@ -148,8 +165,11 @@ _RUN = re.compile("\x00+")
 def changed_runs(text: str):
     """``(start, end)`` of each run of characters of ``text`` that normalization
     changes (drops, folds or expands)."""
-    _learn(text)
-    return (m.span() for m in _RUN.finditer(text.translate(_MARKS)))
+    marked = text.translate(_MARK)
+    if _UNSEEN in marked or _ASTRAL.search(text):
+        _learn(text)
+        marked = text.translate(_MARKS)
+    return (m.span() for m in _RUN.finditer(marked))
 
 
 def translate(text: str) -> str:
@@ -159,8 +179,11 @@ def translate(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Return the matching form of ``text`` (see module docstring)."""
-    _learn(text)
-    return text.translate(_TABLE)
+    out = text.translate(_OUT)
+    if _UNSEEN in out or _ASTRAL.search(text):
+        _learn(text)
+        return text.translate(_TABLE)
+    return out
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -12,6 +12,7 @@ import reference_normalize as ref
 from index.normalize import (
     STEPS,
     casefold,
+    changed_runs,
     drop_unmatched,
     fold_variants,
     nfkc,
@@ -125,3 +126,21 @@ def test_the_pipeline_agrees_with_the_independent_reference(text):
 def test_the_offsets_agree_with_the_independent_reference(text):
     norm, offsets = normalize_with_offsets(text)
     assert list(zip(norm, offsets)) == ref.chars(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_the_changed_runs_are_the_characters_the_reference_changes(text):
+    runs = list(changed_runs(text))  # characters met here for the first time, as often as not
+    changed = [i for i, c in enumerate(text) if ref.normalize(c) != c]
+    assert [i for start, end in runs for i in range(start, end)] == changed
+    assert all(end < start2 for (_, end), (start2, _) in zip(runs, runs[1:]))  # runs as long as they go
+    assert normalize(text) == ref.normalize(text)  # met before now
+
+
+def test_a_noncharacter_and_characters_beyond_the_first_plane_are_normalized_by_the_rules():
+    # U+FFFF marks a character not met yet in the translation lists: as text it is dropped
+    assert normalize("五\uffff星") == "五星" and normalize("\uffff") == ""
+    text = "五\uffff星\U0001d400\U0001d54f\U000f0000支部"  # 𝐀 𝕏 (NFKC: A X), private use
+    assert normalize(text) == "五星ax支部" == normalize(text)
+    assert list(changed_runs(text)) == [(1, 2), (3, 6)]

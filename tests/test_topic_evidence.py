@@ -52,3 +52,14 @@ def test_the_shipped_lexicon_keeps_its_topics_and_its_neutral_line():
     assert "人民生活" in lexicon.neutral
     assert lexicon.classify("在国民生产总值增长的同时，人民生活不断改善。") == []
     assert lexicon.classify("招商引资成效明显，签约项目四个，完成固定资产投资三亿元。") == ["项目"]
+
+
+def test_a_heading_paths_keywords_found_again_are_the_same(monkeypatch):
+    """The keywords of a heading path are kept for the next passages under it; a full
+    store starts again, and what a passage is about never depends on what came before."""
+    monkeypatch.setattr(TopicLexicon, "_HEADS_KEPT", 1)
+    lexicon = TopicLexicon.parse("民生: 民生^2 就业 养老\n环保: 环保^2 生态 污水\n")
+    under = [["（一）民生保障"], ["（二）生态环保"], ["（一）民生保障"]]
+    text = "服务载体深拓展，受理中心建成。"
+    assert [lexicon.classify(text, h) for h in under] == [["民生"], ["环保"], ["民生"]]
+    assert [lexicon.classify(text, h) for h in under] == [["民生"], ["环保"], ["民生"]]

@@ -182,3 +182,40 @@ def test_each_posting_and_term_statistic_is_whooshs_own(tmp_path):
     assert len(ours["terms"][("words", "党建".encode())][0]) == 300
     assert any(v for postings, *_ in ours["terms"].values() for _, _, v in postings)  # positions were compared
     assert ours == theirs
+
+
+def test_the_pool_merges_a_terms_postings_from_every_run_in_document_order(tmp_path, monkeypatch):
+    """Postings given in document order (as documents are added) spill into many runs; more
+    runs than are read at once are first merged into one; every posting comes back once,
+    in Whoosh's order, and each term's postings are grouped as written."""
+    from whoosh.filedb.filestore import FileStorage
+
+    monkeypatch.setattr(whoosh_writer, "RUN_BATCH", 5)
+    monkeypatch.setattr(whoosh_writer, "MAX_OPEN_RUNS", 3)
+    storage = FileStorage(str(tmp_path)).create()
+    pool = whoosh_writer._Pool(storage, None, limitmb=1)
+    pool.limit = 150 * 30
+    items = []
+    for doc in range(120):
+        fields = {"words": [(f"词{(doc * 7 + k) % 11}".encode(), 1, 1.0, None) for k in range(3)],
+                  "kind": [(b"body" if doc % 3 else b"heading", 1, 1.0, b"\x01")]}
+        for name, postings in fields.items():
+            size = sum(150 + len(name) + 2 * len(t) + len(v or b"") for t, _, _, v in postings)
+            pool.add_field(name, postings, doc, 2.0, size)
+            items += [(name, t, doc, w * 2.0, v) for t, _, w, v in postings]
+    assert len(pool.runs) > whoosh_writer.MAX_OPEN_RUNS
+    terms = list(pool.iter_terms())
+    assert [(f, t) for f, t, _ in terms] == sorted({(f, t) for f, t, *_ in items})
+    assert [(f, t, *p) for f, t, ps in terms for p in ps] == sorted(items)
+    assert not list(tmp_path.glob("*.run"))
+
+
+def test_a_posting_given_out_of_document_order_is_sorted_as_whoosh_sorts(tmp_path):
+    from whoosh.filedb.filestore import FileStorage
+
+    pool = whoosh_writer._Pool(FileStorage(str(tmp_path)).create(), None, limitmb=1)
+    pool.add_field("words", [(b"a", 1, 1.0, None), (b"b", 1, 1.0, None)], 5, 1.0, 400)
+    pool.add(("words", b"a", 2, 1.0, None))  # a merged segment's posting, numbered before
+    pool.add_field("words", [(b"a", 1, 1.0, None)], 3, 1.0, 200)
+    assert list(pool.iter_postings()) == [("words", b"a", 2, 1.0, None), ("words", b"a", 3, 1.0, None),
+                                          ("words", b"a", 5, 1.0, None), ("words", b"b", 5, 1.0, None)]

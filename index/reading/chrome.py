@@ -248,7 +248,7 @@ def clean(line: str) -> str:
     # the site's words are read in simplified characters (one for one, so the places
     # found are the same in the line as written): 傾情為你奉上 is 倾情为你奉上
     m = LEADING_SLOGAN.match(line)
-    if m and BLURB.search(m.group(1).translate(_simplified())):
+    if m and BLURB.search(simplified(m.group(1))):
         line = line[m.end():]
     if line.endswith("字"):
         line = COLLECTION_SUFFIX.sub("", line)
@@ -257,7 +257,7 @@ def clean(line: str) -> str:
         named = [c.strip() for c in m.groups() if REPORT_NAME.search(c.strip())]
         if named:
             return max(named, key=len)
-    m = TITLE_FIELD.match(line.translate(_simplified()))
+    m = TITLE_FIELD.match(simplified(line))
     if m:
         return line[m.start(1):m.end(1)]
     if len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and ("全文" in line or line[:1] in "(（【["):
@@ -287,17 +287,35 @@ def _simplified() -> dict[int, str]:
     return str.maketrans(_t2s())
 
 
+# The same table as a list by code point over the Basic Multilingual Plane, filled with
+# each character as it is first met (itself when it is no traditional one): a list is
+# looked up about twice as fast as a dict that lacks most characters. A character not
+# met yet comes out as _UNSEEN, a noncharacter; a text holding one, or characters beyond
+# the plane (the table has some), goes the dict's way.
+_UNSEEN = "\uffff"
+_ONE_FOR_ONE: list[str] = [_UNSEEN] * 0x10000
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def simplified(text: str) -> str:
     """``text`` in simplified characters, one character for one (so a match's place in
     it is its place in the text as written)."""
-    return text.translate(_simplified())
+    if _UNSEEN in text or _ASTRAL.search(text):
+        return text.translate(_simplified())
+    out = text.translate(_ONE_FOR_ONE)
+    if _UNSEEN in out:
+        table = _t2s()
+        for char in set(text):
+            _ONE_FOR_ONE[ord(char)] = table.get(char, char)
+        out = text.translate(_ONE_FOR_ONE)
+    return out
 
 
 def is_chrome(line: str, tables: bool = False) -> bool:
     """Whether one line is site chrome (see the module doc), in either script (a
     traditional line is read in simplified characters: 發布時間 is 发布时间). ``tables``:
     the document has Markdown tables, whose ``|`` rows are content."""
-    text = line.strip().translate(_simplified())
+    text = simplified(line.strip())
     if not text:
         return False
     if (TIMESTAMP.search(text) and len(text) <= 2 * MAX_CHROME_LINE and not FULL_STOP.search(text)
@@ -366,13 +384,13 @@ def key_values(lines: list[str], tables: bool = False) -> set[int]:
         if not line or not is_chrome(line, tables):
             continue
         out.add(i)
-        bare = KEY_FIRST.match(line.translate(_simplified()))
+        bare = KEY_FIRST.match(simplified(line))
         if bare and not line[bare.end():].strip():
             # the value on the next line, a blank line or two between them at most
             k = next((k for k in range(i + 1, min(len(lines), i + 2 + VALUE_GAP)) if lines[k].strip()), None)
             value = lines[k].strip() if k is not None else ""
             if (value and len(value) <= MAX_VALUE and not FULL_STOP.search(value)
-                    and not KEY_FIRST.match(value.translate(_simplified()))):
+                    and not KEY_FIRST.match(simplified(value))):
                 out.add(k)
     return out
 
@@ -437,7 +455,7 @@ def blurb_page(lines: list[str]) -> set[int]:
     title after the blurb. A blurb with the text right after it leaves the title above; a
     blurb under a text (``…欢迎阅读…``) is chrome alone."""
     for i, text in _opening(lines):
-        if not (len(text) <= MAX_NOTICE and BLURB.search(text.translate(_simplified()))):
+        if not (len(text) <= MAX_NOTICE and BLURB.search(simplified(text))):
             continue
         above = [k for k in range(i) if lines[k].strip()]
         if any(len(lines[k].strip()) > MAX_TITLE for k in above):
@@ -460,7 +478,7 @@ def site_header(lines: list[str]) -> set[int]:
     opening = list(_opening(lines))
     for n, (i, text) in enumerate(opening):
         titled = n + 1 < len(opening) and _titled_crumbs(text, opening[n + 1][1])
-        if (BREADCRUMB.match(text[:MAX_TITLE].translate(_simplified())) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text)
+        if (BREADCRUMB.match(simplified(text[:MAX_TITLE])) or len(text) <= MAX_CHROME_LINE * 2 and _crumbs(text)
                 or PAPER_PAGE.match(text) or titled):
             above = [k for k in range(i) if lines[k].strip()]
             if not all(len(lines[k].strip()) <= MAX_TITLE or is_chrome(lines[k]) or _ticker_item(lines[k]) for k in above):
@@ -510,7 +528,7 @@ def table_of_contents(lines: list[str]) -> set[int]:
     characters or fewer, no full stop), up to a line of dots (``……``) that closes it, if
     one stands within :data:`MAX_TOC` lines; the headings listed are not the text's."""
     for i, text in _opening(lines):
-        if len(text) > MAX_CELL or not TOC_START.match(text.translate(_simplified())):
+        if len(text) > MAX_CELL or not TOC_START.match(simplified(text)):
             continue
         out = {i}
         for k in range(i + 1, min(len(lines), i + 1 + MAX_TOC)):
@@ -566,7 +584,7 @@ def page_title(lines: list[str]) -> str:
         if not part or not PAGE_NAME.search(text):
             continue
         name = COUNT_PART.sub("", text[:part.start()]).strip()
-        if REPORT_NAME.search(name.translate(_simplified())) and CJK.search(name):
+        if REPORT_NAME.search(simplified(name)) and CJK.search(name):
             return name
     return ""
 

@@ -114,13 +114,30 @@ class TopicLexicon:
                 start = text.find(word, start + 1)
         return found
 
+    @cached_property
+    def _kept_heads(self) -> dict[tuple[str, ...], dict[str, int]]:
+        return {}
+
+    _HEADS_KEPT = 4096
+
+    def _heading_mentions(self, headings: tuple[str, ...]) -> dict[str, int]:
+        """:meth:`_mentions` of a heading path, kept: a report's passages share a few
+        heading paths (what it finds depends on the headings alone; never changed)."""
+        kept = self._kept_heads
+        found = kept.get(headings)
+        if found is None:
+            if len(kept) >= self._HEADS_KEPT:
+                kept.clear()
+            found = kept[headings] = self._mentions(normalize("".join(headings)))
+        return found
+
     def classify(self, text: str, headings: list[str] | tuple[str, ...] = (), norm: str | None = None) -> list[str]:
         """The topics of a passage of ``text`` under ``headings``; ``norm``, when given,
         is ``normalize(text)`` (the builder has it already)."""
         if norm is None:
             norm = normalize(text)
         in_text = {} if SUMMARY_FRAME.search(norm) else self._mentions(norm)
-        in_heads = self._mentions(normalize("".join(headings))) if headings else {}
+        in_heads = self._heading_mentions(tuple(headings)) if headings else {}
         total = sum(n for word, n in in_text.items() if word not in self.neutral)
         found = []
         for name, keywords in self.topics:
