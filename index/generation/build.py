@@ -49,7 +49,7 @@ from index.generation.unchanged import (  # noqa: F401  (BuildReport, recorded_b
     BuildReport,
     Decision,
     decided_from,
-    quick_report,
+    nothing_to_do,
     recorded_build,
     recorded_file,
     settings_stamp,
@@ -588,12 +588,8 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             if not replace_corpus:
                 _check_same_corpus(index_dir, corpus, info, live, sources, incremental)
             if incremental and live is not None and decided is None:
-                store.trust_verified(live)
-                quick = quick_report(index_dir, corpus, live, info, stamp, walked, notes)
+                quick = nothing_to_do(index_dir, corpus, live, info, stamp, walked, notes, started)
                 if quick is not None:
-                    store.record_verified(live)
-                    store.record_last_build(index_dir, "ok", quick.mode, live.name)
-                    quick.seconds = round(time.perf_counter() - started, 3)
                     return quick
             analyzer = Analyzer(default_userdict() + extra_words)
             signature = _config_signature(analyzer, lexicon)

@@ -193,6 +193,21 @@ def quick_report(index_dir: Path, corpus: Path, live: Path, info: dict | None, s
     return report
 
 
+def nothing_to_do(index_dir: Path, corpus: Path, live: Path, info: dict | None, stamp: str,
+                  walked, notes: list[str], started: float) -> BuildReport | None:
+    """:func:`quick_report` under the build lock, recorded as an update that had nothing
+    to do records itself (the live generation verified, the last build ok); None when
+    there is something to do. The one place both the CLI's early decision and
+    ``index.update()`` decide it."""
+    store.trust_verified(live)
+    report = quick_report(index_dir, corpus, live, info, stamp, walked, notes)
+    if report is not None:
+        store.record_verified(live)
+        store.record_last_build(index_dir, "ok", report.mode, live.name)
+        report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
 @dataclass
 class Decision:
     """What :func:`decide` found: ``report``, the update's report when it has nothing to
@@ -238,12 +253,7 @@ def decide(corpus: str | Path | None, index_dir: str | Path, *, lexicon: str | P
         if live is None:
             return Decision(None)
         walked = walk_tree(corpus, walk)
-        store.trust_verified(live)
-        report = quick_report(index_dir, corpus, live, info, stamp, walked, notes)
-        if report is not None:
-            store.record_verified(live)
-            store.record_last_build(index_dir, "ok", report.mode, live.name)
-            report.seconds = round(time.perf_counter() - started, 3)
+        report = nothing_to_do(index_dir, corpus, live, info, stamp, walked, notes, started)
         return Decision(report, walked, corpus.resolve())
     finally:
         lock.__exit__(None, None, None)
