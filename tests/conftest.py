@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sample_corpus import SAMPLE_CORPUS, SAMPLE_FILES, copy_samples  # noqa: F401  (the tests' names)
 
 from index import build
 from search.engine import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_CORPUS = ROOT / "corpus"
 REAL_CORPUS = ROOT.parent / "shared" / "corpus-real"
 
 # A Flask app refers to itself (its views, its config), so the searcher of an app a test
@@ -67,9 +67,7 @@ def make_index(tmp_path):
 def sample_index(tmp_path_factory) -> Path:
     """The five sample reports of corpus/, indexed once per test session."""
     base = tmp_path_factory.mktemp("sample")
-    corpus = base / "corpus"
-    shutil.copytree(SAMPLE_CORPUS, corpus)
-    build(corpus, base / "index")
+    build(copy_samples(base / "corpus"), base / "index")
     return base / "index"
 
 

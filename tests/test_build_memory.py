@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import SAMPLE_CORPUS
+from conftest import copy_samples
 from index import fields as field_model
 from index.generation import build, columns, corpus_state, keyindex, store
 
@@ -95,8 +95,9 @@ def test_the_column_writer_holds_at_most_SPILL_ROWS_rows_and_writes_the_same_col
 
 @pytest.fixture(scope="module")
 def sample_columns(tmp_path_factory):
-    index = tmp_path_factory.mktemp("spill") / "index"
-    build.build(SAMPLE_CORPUS, index, workers=1)
+    base = tmp_path_factory.mktemp("spill")
+    index = base / "index"
+    build.build(copy_samples(base / "corpus"), index, workers=1)
     gen = store.current_generation(index)
     return _column_files(gen), store.read_json(gen / columns.MANIFEST)["rows"]
 
@@ -110,7 +111,7 @@ def test_a_build_whose_rows_spill_at_the_edge_writes_the_same_columns(sample_col
     files, rows = sample_columns
     assert rows > 8
     monkeypatch.setattr(columns, "SPILL_ROWS", 7 if edge is None else rows + edge)
-    build.build(SAMPLE_CORPUS, tmp_path / "index", workers=1)
+    build.build(copy_samples(tmp_path / "corpus"), tmp_path / "index", workers=1)
     gen = store.current_generation(tmp_path / "index")
     assert _column_files(gen) == files
     assert not list(gen.glob("*.rows.tmp"))
@@ -124,7 +125,7 @@ def test_an_update_whose_rows_spill_writes_the_same_columns(tmp_path, monkeypatc
     import shutil
 
     corpus = tmp_path / "corpus"
-    shutil.copytree(SAMPLE_CORPUS, corpus)
+    copy_samples(corpus)
     build.build(corpus, tmp_path / "a", workers=1)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     first = sorted(p for p in corpus.glob("*.txt"))[0]

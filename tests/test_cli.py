@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE_CORPUS, write_corpus
+from conftest import copy_samples, write_corpus
 from govsearch.cli import main
 
 
@@ -28,7 +28,7 @@ def built(sample_index):
 
 def test_build_summary(runner, tmp_path):
     corpus = tmp_path / "corpus"
-    shutil.copytree(SAMPLE_CORPUS, corpus)
+    copy_samples(corpus)
     index = tmp_path / "index"
     first = runner.invoke(main, ["index", "build", "--corpus", str(corpus), "--index", str(index)])
     assert first.exit_code == 0, first.output

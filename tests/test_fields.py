@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, docs_text, write_corpus
+from conftest import SAMPLE_CORPUS, SAMPLE_FILES, docs_text, write_corpus
 from index import build, update
 from index.errors import IndexMissing, QueryError
 from index.fields import FACETS, FIELDS
@@ -251,7 +251,7 @@ def test_query_segmentation_from_the_mapped_dictionary_equals_jieba(sample_index
     gen = _gen(sample_index)
     table = WordTable(gen)
     full = Analyzer()
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    texts = [p.read_text(encoding="utf-8") for p in (SAMPLE_CORPUS / n for n in SAMPLE_FILES)]
     samples = [normalize(line) for text in texts for line in text.splitlines() if line.strip()][:400]
     samples += ["五星支部", "万人助万企", "回郭镇党委", "大隗镇", "设项目", "乡村振兴abc123", "专精特新企业", "x"]
     assert len(samples) > 100

@@ -147,3 +147,15 @@ def test_jieba_sensitive_substrings(sample):
         assert all(q in h.passage.replace("“", "").replace("”", "") for h in hits)
     # 回郭镇 inside 回郭镇党委
     assert any("回郭镇党委" in h.passage for h in all_hits(sample, "回郭镇"))
+
+
+def test_the_tests_take_only_the_shipped_samples_from_corpus(tmp_path):
+    """A user's own report added to corpus/ (as the README invites) changes no test's
+    counts: the tests copy the five samples and their metadata rows, nothing else."""
+    from conftest import SAMPLE_CORPUS, SAMPLE_FILES, copy_samples
+
+    assert len(SAMPLE_FILES) == 5 and all((SAMPLE_CORPUS / n).is_file() for n in SAMPLE_FILES)
+    copied = copy_samples(tmp_path / "c")
+    assert sorted(p.name for p in copied.iterdir()) == sorted([*SAMPLE_FILES, "metadata.tsv"])
+    rows = (copied / "metadata.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("file\t") and {r.split("\t")[0] for r in rows[1:]} <= set(SAMPLE_FILES)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_CORPUS
+from conftest import copy_samples
 from index import build
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self").exists(),
@@ -65,7 +65,7 @@ def _get(port: int, path: str):
 
 @pytest.fixture
 def workers_server(tmp_path):
-    build(SAMPLE_CORPUS, tmp_path / "index", workers=1)
+    build(copy_samples(tmp_path / "corpus"), tmp_path / "index", workers=1)
     port = _free_port()
     proc = subprocess.Popen([str(GOVSEARCH), "serve", "--workers", "2", "--threads", "2", "--port", str(port),
                              "--index", str(tmp_path / "index")],
@@ -176,7 +176,7 @@ def test_hot_queries_count_the_searches_of_every_worker(tmp_path, with_file):
     running one): either worker lists the query, counted 3 times, and the file holds
     every search after the server stops. Each worker saving its own counts over the
     same file (before) lost one worker's; each listing its own never reached 3."""
-    build(SAMPLE_CORPUS, tmp_path / "index", workers=1)
+    build(copy_samples(tmp_path / "corpus"), tmp_path / "index", workers=1)
     hot_file = tmp_path / "hot" / "queries.json"
     env = dict(os.environ, GOVSEARCH_REQUEST_LOG="false", GOVSEARCH_QUERY_LOG="true",
                GOVSEARCH_HOT_QUERIES_MIN_VISITORS="3", GOVSEARCH_QUERY_LOG_FILE=str(hot_file) if with_file else "")

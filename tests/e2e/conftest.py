@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sample_corpus import copy_samples
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -56,7 +57,7 @@ def e2e_index(tmp_path_factory) -> Path:
     from index import build
 
     base = tmp_path_factory.mktemp("e2e")
-    shutil.copytree(ROOT / "corpus", base / "corpus")
+    copy_samples(base / "corpus")
     (base / "corpus" / "hostile.md").write_text(HOSTILE_REPORT, encoding="utf-8")
     build(base / "corpus", base / "index", workers=1)
     return base / "index"
