@@ -162,7 +162,7 @@ def to_csv(comparison: Comparison) -> str:
     row_field, col_field = comparison.by
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    head = [field_model.current().labels.get(row_field, row_field)]
+    head = [field_labels().get(row_field, row_field)]
     for c in comparison.columns:
         name = line_label(col_field, c)
         head += [safe_cell(f"{name} 段落"), safe_cell(f"{name} 报告")]  # column values are report text too

@@ -132,6 +132,8 @@ def test_compare_csv(corpus_client):
     by_town = {row[0]: row for row in rows[1:]}
     assert by_town["大隗镇"][-2:] == ["2", "1"] and by_town["合计"][-2:] == ["5", "3"]
     assert corpus_client.get("/compare.csv?q=").status_code == 400
+    by_place = corpus_client.get("/compare.csv?q=五星支部&by=place").get_data(as_text=True)
+    assert by_place[1:].split(",", 1)[0] == "地区"  # the page's name of the field, not its key
 
 
 def test_api_compare(corpus_client):
