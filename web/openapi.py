@@ -399,7 +399,7 @@ def openapi_document(script_root: str, config: WebConfig, dimensions: list[str] 
         "openapi": "3.1.0",
         "info": {"title": "govsearch API", "version": "1",
                  "description": "Full-text search of Chinese local-government reports. "
-                                "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 404 or 503."},
+                                "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 401, 403, 404, 405, 503 or 500 (the table in docs/api.md)."},
         "servers": [{"url": script_root or "/"}],
         "paths": {
             "/api/search": {"get": {

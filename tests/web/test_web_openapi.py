@@ -113,3 +113,13 @@ def test_max_page_size_follows_the_setting(tiny_index):
     spec = create_app({"index": str(tiny_index), "max_page_size": 40}).test_client().get("/api/openapi.json").get_json()
     page_size = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "page_size")
     assert page_size["schema"]["maximum"] == 40
+
+
+def test_the_documents_error_statuses_are_those_of_the_api_docs_table(spec):
+    """The OpenAPI description names every status of docs/api.md's error table, and no other."""
+    from pathlib import Path
+
+    table = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| (\d{3}) \| `", table, re.M))
+    named = re.search(r"with status ([\d, or]+)", spec["info"]["description"]).group(1)
+    assert set(re.findall(r"\d{3}", named)) == documented and len(documented) >= 7
