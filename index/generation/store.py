@@ -47,6 +47,12 @@ def _stat_key(st: os.stat_result) -> tuple:
     return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def no_index_message(index_dir: Path) -> str:
+    """What a reader is told where no index stands, in Chinese then English (as every
+    message a user meets)."""
+    return f"{index_dir} 处没有索引 (no index at {index_dir})"
+
+
 def current_generation(index_dir: Path) -> Path:
     """The live generation's folder (the one ``CURRENT`` names). The pointer is read
     again only when its ``stat`` changed (``switch_to`` replaces it: a new inode), or
@@ -58,7 +64,7 @@ def current_generation(index_dir: Path) -> Path:
         st = os.stat(pointer)
     except FileNotFoundError:
         _POINTERS.pop(key, None)
-        raise IndexMissing(f"no index at {index_dir}") from None
+        raise IndexMissing(no_index_message(index_dir)) from None
     except OSError as exc:
         raise IndexMissing(f"cannot read {pointer}: {exc.strerror or exc}") from None
     stat_key = _stat_key(st)
@@ -78,7 +84,7 @@ def _read_pointer(index_dir: Path, pointer: Path) -> Path:
     try:
         raw = pointer.read_bytes()
     except FileNotFoundError:
-        raise IndexMissing(f"no index at {index_dir}") from None
+        raise IndexMissing(no_index_message(index_dir)) from None
     except OSError as exc:
         raise IndexMissing(f"cannot read {pointer}: {exc.strerror or exc}") from None
     try:

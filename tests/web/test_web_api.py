@@ -237,6 +237,7 @@ def test_healthz_503_says_why(empty_client):
     body = r.get_json()
     assert body["status"] == "unavailable" and body["error"]["code"] == "no_index"
     assert "no index" in body["error"]["message"]
+    assert "处没有索引" in body["error"]["message"].split("(no index")[0]  # Chinese first
 
 
 def test_no_index_html_page_is_friendly_503(empty_client):
