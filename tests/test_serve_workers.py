@@ -136,6 +136,7 @@ def _metric(text: str, name: str) -> int:
 
 def test_metrics_count_the_requests_of_every_worker(workers_server):
     proc, port = workers_server
+    started = time.time()
     searches = 'govsearch_requests_total{route="/api/search",status="200"}'
     for _ in range(20):  # a new connection each: the kernel hands them to either worker
         assert _get(port, "/api/search?q=%E4%BA%94%E6%98%9F%E6%94%AF%E9%83%A8")[0] == 200
@@ -147,8 +148,19 @@ def test_metrics_count_the_requests_of_every_worker(workers_server):
         seen.add(_metric(text, searches))
     assert seen == {20}
     workers = {f"worker-{pid}.json" for pid in _children(proc.pid)}
-    shared = [p for p in Path(tempfile.gettempdir()).glob("govsearch-metrics-*")
-              if workers & {f.name for f in p.iterdir()}]
+    # this server's folder: both workers' files written during this test (a folder left by
+    # a killed server elsewhere may name a worker whose pid was since reused)
+    def written_now(folder: Path) -> set[str]:
+        names = set()
+        for f in folder.glob("worker-*.json"):
+            try:
+                if f.stat().st_mtime >= started - 1:
+                    names.add(f.name)
+            except FileNotFoundError:  # another server's folder going away as it stops
+                pass
+        return names
+
+    shared = [p for p in Path(tempfile.gettempdir()).glob("govsearch-metrics-*") if workers <= written_now(p)]
     assert len(shared) == 1
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(60) == 0
