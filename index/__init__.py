@@ -11,19 +11,11 @@ numpy and the structure parser by importing a module of this package.
 """
 
 from index.errors import GovsearchError
+from index.lazy import lazy_names
 
 __all__ = ["BuildReport", "GovsearchError", "build", "update"]
 
 _LAZY = {"BuildReport": "index.generation.build", "build": "index.generation.build",
          "update": "index.generation.build"}
 
-
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'index' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("index", _LAZY, globals())

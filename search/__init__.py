@@ -11,19 +11,12 @@ its own (``search.options`` for the CLI's option bounds, ``search.places_label``
 not load the engine, numpy and Whoosh with it.
 """
 
+from index.lazy import lazy_names
+
 __all__ = ["Hit", "ParsedQuery", "Results", "Searcher", "parse_query", "search", "searcher_for"]
 
 _LAZY = {"Searcher": "search.engine", "search": "search.engine", "searcher_for": "search.engine",
          "ParsedQuery": "search.query", "parse_query": "search.query", "Hit": "search.results",
          "Results": "search.results"}
 
-
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'search' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("search", _LAZY, globals())
