@@ -17,8 +17,6 @@ from web import create_app
 __all__ = ["XSS_IMG", "XSS_SCRIPT", "TINY_REPORTS", "write_reports", "tiny_index", "corpus_index", "app",
            "client", "corpus_client", "empty_client"]
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_CORPUS = ROOT / "corpus"
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
