@@ -58,6 +58,7 @@ DEPTH = 10
 BM25_K1 = 1.2
 BM25_B = 0.75
 RELEVANT = 1.5  # mean grade at which a passage counts for P@10
+REORDER = 30  # the reorder ceiling puts the graded passages of our top REORDER in the ideal order
 KINDS = ("phrase", "topic", "question", "restricted", "rare", "frequent")
 
 
@@ -145,6 +146,15 @@ def ceiling(judgements: dict) -> dict[str, float]:
     (the ideal list is the one nDCG divides by)."""
     ideal = sorted(judgements, key=lambda k: -grade_of(judgements[k]))
     return measures(ideal, judgements)
+
+
+def reorder_ceiling(keys: list[str], judgements: dict) -> dict[str, float]:
+    """The figures of our own top ``REORDER`` passages (``keys``, best first) put in the
+    ideal order: what a better ranking of what the engine already lists there could
+    reach, without finding anything new (unjudged passages count as 0, so it is a
+    floor of that). nDCG still divides by the ideal list of every
+    graded passage, so it stays below 1 when a relevant passage is not in those ``keys``."""
+    return measures(sorted(keys[:REORDER], key=lambda k: -grade_of(judgements.get(k, 0))), judgements)
 
 
 def kappa(pairs: list[tuple[int, int]], weighted: bool = False) -> float:
@@ -307,7 +317,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
            unjudged_out: list[dict] | None = None) -> None:
     """Print the figures; ``unjudged_out`` (a list) receives, as blind pool lines, the
     passages of our top 10s that no judge graded."""
-    ours, theirs = {}, {}
+    ours, theirs, reorder = {}, {}, {}
     left_out = [n["id"] for n in needs if not answerable(n)]
     needs = [n for n in needs if answerable(n)]
     print(f"{len(needs)} needs scored; {len(left_out)} left out (no passage with a mean grade of {RELEVANT}): "
@@ -316,8 +326,11 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
     for need in needs:
         j = need.get("judgements", {})
         depth = 3 * DEPTH if judged_only else DEPTH
-        mine_hits = engine_keys(searcher, need, group, depth)
+        mine_hits = engine_keys(searcher, need, group, max(depth, REORDER))
         mine = [k for k, _ in mine_hits]
+        reorder[need["id"]] = reorder_ceiling(mine, j)
+        mine_hits = mine_hits[:depth]
+        mine = mine[:depth]
         peers = [k for k, _ in peer_keys(peer, need, depth)]
         if judged_only:  # condensed lists: the unjudged passages left out, the next ones moving up
             mine, peers = [k for k in mine if k in j][:DEPTH], [k for k in peers if k in j][:DEPTH]
@@ -342,6 +355,7 @@ def report(searcher, peer, needs: list[dict], group: str, verbose: bool, judged_
         print(_line("govsearch", [ours[n["id"]] for n in chosen]))
         print(_line("bm25 peer", [theirs[n["id"]] for n in chosen]))
         print(_line("ceiling (ideal order)", [ceiling(n.get("judgements", {})) for n in chosen]))
+        print(_line(f"reorder ceiling (top {REORDER})", [reorder[n["id"]] for n in chosen]))
         for kind in KINDS:
             of_kind = [n for n in chosen if n["kind"] == kind]
             print(_line(f"  {kind} govsearch", [ours[n["id"]] for n in of_kind]))

@@ -132,6 +132,19 @@ def test_ceiling_is_the_ideal_order_of_the_graded_passages():
     assert relevance2.ceiling({"a": [1, 1]})["p10"] == 0.0
 
 
+def test_reorder_ceiling_orders_only_our_own_top_passages():
+    assert relevance2.REORDER == 30
+    grades = {"a": [2, 2], "b": [0, 0], "c": [2, 2], "far": [2, 2]}
+    # b above a and c; "far" stands at 31, beyond what a reordering may use; z is unjudged (0)
+    keys = ["b", "a", "z"] + [f"u{i}" for i in range(26)] + ["c", "far"]
+    got = relevance2.reorder_ceiling(keys, grades)
+    assert got["p10"] == pytest.approx(0.2) and got["mrr"] == 1.0
+    best = relevance2.measures(["a", "c"], grades)["ndcg10"]
+    assert got["ndcg10"] == pytest.approx(best) and best < 1.0  # "far" is relevant and out of reach
+    assert relevance2.reorder_ceiling(keys[:29] + ["far"], grades)["p10"] == pytest.approx(0.2)  # far at 30
+    assert relevance2.reorder_ceiling(keys[:29], grades)["p10"] == pytest.approx(0.1)  # c left out
+
+
 def test_extra_grades_fill_only_ungraded_passages_of_answerable_needs(tmp_path):
     needs = [{"id": "m001", "judgements": {"a": [2, 2]}}, {"id": "m002", "judgements": {"a": [1, 0]}}]
     one, two = tmp_path / "d.jsonl", tmp_path / "e.jsonl"
