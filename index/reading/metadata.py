@@ -655,10 +655,6 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
                            r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)"
                            # a review of a period and of a year: “十一五”期间工作回顾和2010年工作情况
                            r"|(?:回顾|回顧)(?:和|及|与|與)" + _YEAR + r"\s*年")
-# a year's part, not the whole year: 2022年上半年工作回顾 (a mid-year session reviews its own year)
-PART_OF_YEAR = re.compile(r"半年|季度|前三季|1-\d+月|1—\d+月")
-# the salutation of a report given to a people's congress
-SESSION_SALUTE = re.compile(r"各位代表")
 # a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
 # labelled by that year even when the meeting looks back on it)
 MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？；;\n]{0,24}?(?:会议|大会|会)")
@@ -781,9 +777,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     ``自2018年5月1日起施行``), or of a meeting it says was held (``召开了2020年度…总结会``,
     though the meeting looks back on that year); else the only year the text names. A year the report only looks back on
     (``2017年工作回顾``, ``對2020年度…做了總結``, ``…回顾和2010年工作情况``) does not label it, its
-    session's year does, and a year before it (a past figure: ``2009年度先进单位``) labels it in no
-    rule; a report to a session (``各位代表``) that looks back on a whole year (not 上半年) and is
-    labelled by none of these is the year after's (its session meets early that year).
+    session's year does (None when it gives none), and a year before it (a past figure:
+    ``2009年度先进单位``) labels it in no rule.
     Every rule reads the text in simplified characters. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
@@ -794,8 +789,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
     session = session_year(head, text)
     counts = Counter(int(y) for y in YEAR_IN_TEXT.findall(text))
-    review_matches = list(REVIEWED_YEAR.finditer(text))
-    reviewed = {int(next(g for g in m.groups() if g)) for m in review_matches}
+    reviewed = {int(next(g for g in m.groups() if g)) for m in REVIEWED_YEAR.finditer(text)}
     # a year before one the report looks back on is a past year's figure, never its label
     past = max(reviewed) if reviewed else 0
     labelled = [int(next(g for g in m.groups() if g)) for m in LABELLED_YEAR.finditer(text)]
@@ -852,11 +846,6 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         # the only year a text names, once: most likely its own (a figure of that year, a deadline)
         only = [y for y in counts if y not in reviewed and y >= past]
         year = only[0] if len(only) == 1 else None
-    if (year is None and reviewed and SESSION_SALUTE.search(text)
-            and not any(PART_OF_YEAR.search(m.group(0)) for m in review_matches)):
-        # a report to a people's congress (各位代表) that looks back on a whole year and is
-        # labelled by no other: given at the session early in the year after
-        return past + 1, past
     if year is None:
         return None, None
     before = [y for y in in_title if y <= year]

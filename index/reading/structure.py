@@ -271,7 +271,8 @@ SIGNER_END = re.compile(r"(?:部|会|局|委|厅|办|院|署|处|所|站|府|司
 
 def _spaced_heading(text: str, prev: Unit, nxt: Unit) -> bool:
     """A letter-spaced line of :data:`MIN_SPACED_HEADING` to :data:`MAX_SPACED_HEADING`
-    characters between paragraphs (the one before or the one after ends its sentence) that
+    characters after a paragraph (it or the one after the line ends its sentence; a byline
+    before it makes the line names: 来源：… / 李 青 山 王 小 明) that
     names no office, no body that signs (:data:`SIGNER_END`) and no kind of document (a
     title's): a subhead (会 议 流 程), not a signature (乡 长 司 玮, 科 技 部)."""
     if not SPACED_SIGNATURE.match(text):
@@ -279,7 +280,7 @@ def _spaced_heading(text: str, prev: Unit, nxt: Unit) -> bool:
     plain = chrome.simplified(SPACES.sub("", text))
     return (MIN_SPACED_HEADING <= len(plain) <= MAX_SPACED_HEADING and not OFFICE_WORD.search(plain)
             and not SIGNER_END.search(plain) and not DOCUMENT_END.search(plain)
-            and (ends_sentence(prev.text) or ends_sentence(nxt.text)))
+            and prev.kind == "body" and (ends_sentence(prev.text) or ends_sentence(nxt.text)))
 
 
 def _signs(units: list[Unit], i: int) -> bool:
