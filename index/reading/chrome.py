@@ -6,7 +6,7 @@ thumbnails. Such a line is recognised by its own shape, in any format (.txt, .ht
 PDF text), never by which site it came from:
 
 * **site vocabulary** — a short line (at most :data:`MAX_CHROME_LINE` characters) that
-  is nothing but site words (首页, 关怀版, 无障碍, 打印, 分享到, 扫一扫在手机打开当前页,
+  is nothing but site words (首页, 关怀版, 无障碍, 打印, 分享到, 扫一扫在手机打开当前页, 微信扫一扫分享, 我要投稿,
   返回 下载 相关 举报 …) and separators (``•`` ``|`` ``>`` ``/`` ``【】`` spaces);
 * **breadcrumbs** — ``您的位置:`` / ``当前位置:`` lines, and short cells joined by two or
   more ``>``; a site's welcome line (``欢迎访问…网站``);
@@ -17,7 +17,9 @@ PDF text), never by which site it came from:
   (``索引号 | K16059504/2024-117342 | ||``);
 * **publication data** — a line of ``key: value`` pairs whose keys are publication
   fields (索引号, 发布机构, 发文日期, 来源, 发布时间, 浏览次数, 上传人, 文档编号 …): two
-  keys or more, or one key on a line without a full stop;
+  keys or more, or one key on a line without a full stop; or written as a list, each key and
+  value on a line of its own (``- 索引号`` / ``- 0152…/2021-0415002`` / ``- 发文机构`` / …), two
+  bare keys or more in the run (:func:`key_list`);
 * **page names** — ``…_第1页``, ``第1页 / 共13页``, a page of a collection
   (``…工作报告-35篇(第3/65页)``: no title, though :func:`page_title` gives its year and level
   evidence), an essay site's collection names (``…工作报告(三篇)``, ``…总结5篇``, ``…(精选多篇)``,
@@ -68,8 +70,8 @@ SITE_WORDS = (
     "打赏 赏 洽谈电话 联系电话 咨询电话 服务热线 客服热线 【概述】 复制 正文复制 栏目 广告 新浪微博 APP 客户端 设为首页 加入收藏 加入收藏夹 "
     # a document shop's widgets: 购物车 我的足迹, 加入Vip免费下载 立即下载
     "购物车 購物車 我的足迹 我的足跡 立即下载 立即下載 免费下载 免費下載 加入VIP 加入Vip 加入vip "
-    # a news platform's share button: 分享至
-    "分享至"
+    # a news platform's share button: 分享至; a share prompt (微信扫一扫分享), a contribution link (我要投稿)
+    "分享至 扫一扫 掃一掃 我要投稿"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -392,6 +394,40 @@ def key_values(lines: list[str], tables: bool = False) -> set[int]:
             if (value and len(value) <= MAX_VALUE and not FULL_STOP.search(value)
                     and not KEY_FIRST.match(simplified(value))):
                 out.add(k)
+    return out
+
+
+# a page's publication data written as a list, each key and each value on a line of its own
+# (- 索引号 / - 01525762-6-/2021-0415002 / - 发文机构 / - 隆阳区某某乡人民政府 / … / - 日期 / - 2021-04-15)
+LIST_ITEM = re.compile(r"^[-•·]\s*(\S.*)$")
+MIN_LIST_KEYS = 2  # bare keys (no colon) among a run of list lines that make the run a page's data
+
+
+def key_list(lines: list[str]) -> set[int]:
+    """Indexes of the lines of a run of short list lines (``- …``, ``• …``; blank lines
+    between them allowed, none longer than :data:`MAX_VALUE` nor a sentence) in which at
+    least :data:`MIN_LIST_KEYS` lines are a publication key alone (``- 索引号``, ``- 文 号``):
+    a page's data as a list, its values on the lines between the keys."""
+    out: set[int] = set()
+    run: list[int] = []
+    keys = 0
+
+    def close() -> None:
+        if keys >= MIN_LIST_KEYS:
+            out.update(run)
+
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        m = LIST_ITEM.match(text)
+        if m and len(m.group(1)) <= MAX_VALUE and not FULL_STOP.search(m.group(1)):
+            run.append(i)
+            keys += bool(KEY_CELL.match(simplified(m.group(1).strip())))
+            continue
+        close()
+        run, keys = [], 0
+    close()
     return out
 
 

@@ -57,7 +57,9 @@ SESSION_START = re.compile(rf"^[—\-–－\s（(]*(?:在\s*{_SESSION_DATE}\s*�
 SESSION_LINE = re.compile(SESSION_START.pattern + r"[^。！？!?]{0,60}(?:会议|會議|大会|大會)上?[)）]?$"
                           # its date on a line of its own: ——在某某镇第四届人民代表大会第三次会议上 / （2023年4月20日）
                           r"|^[—\-–－]+\s*在[^。！？!?，,]{2,60}(?:会议|會議|大会|大會)上$"
-                          rf"|^[（(]\s*{_SESSION_DATE}\s*[)）]$")
+                          rf"|^[（(]\s*{_SESSION_DATE}\s*[)）]$"
+                          # the date and the session in brackets, no 在…上: （2017年2月10日某某镇十七届人大二次会议）
+                          rf"|^[（(]\s*{_SESSION_DATE}\s*[^。！？!?，,（）()]{{2,40}}(?:会议|會議|大会|大會)\s*[)）]$")
 MAX_SESSION = 70
 # a session line naming the report it gives, under the title and speaker: 在某某镇第十七届人民代表大会
 # 第五次会议上的报告 (only a people's congress's: 在…会议上的讲话 alone may title a speech)

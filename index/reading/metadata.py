@@ -64,7 +64,9 @@ SUFFIX_LEVEL = {"省": "province", "自治区": "province", "市": "city", "州"
                 "自治旗": "county", "区": "county", "镇": "township", "乡": "township", "街道": "township"}
 # Words a report uses for the place it speaks for: many 全镇 and few 全县 → a town's report.
 SELF_TOWN = re.compile(r"[全我本该](?:镇|乡|街道)")
-SELF_ABOVE = re.compile(r"[全我本该](?:县|市|区|省|旗)")
+# …but a ranking within the unit above is a town's own boast, not that unit's voice:
+# 建立全区首个…中心, 排名全市第一, 位居全县前列
+SELF_ABOVE = re.compile(r"[全我本该](?:县|市|区|省|旗)(?![首第]|前列|排名|领先|率先)")
 SELF_WORDS = {"township": re.compile(r"(?:全|我|本)(?:镇|乡|街道)"), "county": re.compile(r"(?:全|我|本)(?:县|旗)"),
               "city": re.compile(r"(?:全|我|本)市"), "province": re.compile(r"(?:全|我|本)省"),
               NATIONAL: re.compile(r"全国|我国")}
@@ -650,7 +652,9 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
                            # a meeting's news: 回顾总结了2013年的工作, 对2011年度各项工作进行了总结
                            # …回顾总结了双沟镇2019年工作 (whose work between them)
                            r"|(?:总结|總結)(?:了)?(?:[^，,。！？；;\n\d年]{0,6}?(?:镇|乡|街道|鎮|鄉))?" + _YEAR + r"\s*年"
-                           r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)")
+                           r"|对" + _YEAR + r"\s*年[^，,。！？；;\n]{0,10}?(?:进行了?|作了?|做了?)(?:总结|回顾|總結|回顧)"
+                           # a review of a period and of a year: “十一五”期间工作回顾和2010年工作情况
+                           r"|(?:回顾|回顧)(?:和|及|与|與)" + _YEAR + r"\s*年")
 # a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
 # labelled by that year even when the meeting looks back on it)
 MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？；;\n]{0,24}?(?:会议|大会|会)")
@@ -772,7 +776,9 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     the text (``召开2021年半年工作总结会``, ``2024年经济社会发展的总体要求``,
     ``自2018年5月1日起施行``), or of a meeting it says was held (``召开了2020年度…总结会``,
     though the meeting looks back on that year); else the only year the text names. A year the report only looks back on
-    (``2017年工作回顾``, ``對2020年度…做了總結``) does not label it, its session's year does.
+    (``2017年工作回顾``, ``對2020年度…做了總結``, ``…回顾和2010年工作情况``) does not label it, its
+    session's year does (None when it gives none), and a year before it (a past figure:
+    ``2009年度先进单位``) labels it in no rule.
     Every rule reads the text in simplified characters. ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
@@ -784,6 +790,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     session = session_year(head, text)
     counts = Counter(int(y) for y in YEAR_IN_TEXT.findall(text))
     reviewed = {int(next(g for g in m.groups() if g)) for m in REVIEWED_YEAR.finditer(text)}
+    # a year before one the report looks back on is a past year's figure, never its label
+    past = max(reviewed) if reviewed else 0
     labelled = [int(next(g for g in m.groups() if g)) for m in LABELLED_YEAR.finditer(text)]
     counted = None
     if counts:
@@ -817,7 +825,7 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
             # it looks back on the year its reports name most, when that is earlier
             return max(budgets), (counted if counted is not None and counted < max(budgets) else max(budgets))
     if year is None:
-        candidates = {y: n for y, n in counts.items() if y not in reviewed}
+        candidates = {y: n for y, n in counts.items() if y not in reviewed and y >= past}
         if candidates and max(candidates.values()) >= MIN_YEAR_MENTIONS:
             top = max(candidates.values())
             tied = sorted(y for y, n in candidates.items() if n == top)
@@ -830,13 +838,13 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
         signed = [int(next(g for g in m.groups() if g)) for m in DATED_LINE.finditer(text)]
         year = signed[-1] if signed else None
     if year is None:
-        year = next((y for y in labelled if y not in reviewed), None)
+        year = next((y for y in labelled if y not in reviewed and y >= past), None)
     if year is None:
         held = MEETING_YEAR.search(text)
         year = int(held.group(1)) if held else None
     if year is None:
         # the only year a text names, once: most likely its own (a figure of that year, a deadline)
-        only = [y for y in counts if y not in reviewed]
+        only = [y for y in counts if y not in reviewed and y >= past]
         year = only[0] if len(only) == 1 else None
     if year is None:
         return None, None

@@ -66,6 +66,7 @@ from index.reading.lines import (
     MAX_NUMBERED_HEADING,
     MAX_SESSION,
     MODAL,
+    OFFICE,
     PHOTO_CAPTION,
     SECTION_OPENING,
     SENTENCE_OPENER,
@@ -147,6 +148,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     site |= chrome.blurb_page(cleaned)
     site |= chrome.site_header(cleaned)
     site |= chrome.table_of_contents(cleaned)
+    site |= chrome.key_list(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
@@ -260,6 +262,27 @@ def _in_table(units: list[Unit], i: int) -> bool:
     return _short_cell(units[i]) and run >= 3
 
 
+OFFICE_WORD = re.compile(OFFICE)
+MIN_SPACED_HEADING = 4  # characters of a letter-spaced subhead (a name spaced out has two or three)
+MAX_SPACED_HEADING = 8
+# who signs: an office, a body or a person's post at the end of a spaced line (科 技 部, 镇 长 某 某)
+SIGNER_END = re.compile(r"(?:部|会|局|委|厅|办|院|署|处|所|站|府|司|中心|长|记|任|员|人)$")
+
+
+def _spaced_heading(text: str, prev: Unit, nxt: Unit) -> bool:
+    """A letter-spaced line of :data:`MIN_SPACED_HEADING` to :data:`MAX_SPACED_HEADING`
+    characters after a paragraph (it or the one after the line ends its sentence; a byline
+    before it makes the line names: 来源：… / 李 青 山 王 小 明) that
+    names no office, no body that signs (:data:`SIGNER_END`) and no kind of document (a
+    title's): a subhead (会 议 流 程), not a signature (乡 长 司 玮, 科 技 部)."""
+    if not SPACED_SIGNATURE.match(text):
+        return False
+    plain = chrome.simplified(SPACES.sub("", text))
+    return (MIN_SPACED_HEADING <= len(plain) <= MAX_SPACED_HEADING and not OFFICE_WORD.search(plain)
+            and not SIGNER_END.search(plain) and not DOCUMENT_END.search(plain)
+            and prev.kind == "body" and (ends_sentence(prev.text) or ends_sentence(nxt.text)))
+
+
 def _signs(units: list[Unit], i: int) -> bool:
     """Whether units[i] is one of the SIGNATURE_LINES short, unnumbered lines standing
     right above the date line that ends the document: the issuers' signature."""
@@ -312,6 +335,11 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             and LONE_NAME.match(SPACES.sub("", unit.text))
         ) or (prev is not None and prev.kind == "byline" and prev.text[-1:] in "：:" and heading_like(unit.text)):
             unit.kind = "byline"
+            continue
+        if 0 < i < last and _spaced_heading(unit.text, prev, nxt):
+            # 会 议 流 程 between paragraphs: a news item's letter-spaced subhead
+            unit.kind, unit.level, unit.text = "heading", 1, SPACES.sub("", unit.text)
+            seen_heading = True
             continue
         if i > 0 and SPACED_SIGNATURE.match(unit.text) and (len(unit.text) >= 5 or i >= last - 3):
             unit.kind = "byline"  # 乡 长 司 玮; 政 府 工 作 报 告 is one too, unless it is the title (_title_block)
@@ -718,6 +746,12 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
             break  # one item or page of a site's collection (…工作总结1, …年终总结(9)): a heading
         if title_lines:
             previous = title_lines[-1]
+            if _wrapped_about(previous, unit.text):
+                # an official title wrapped at 关于 and at 的: 某某镇第十七届人民代表大会第二次会议 /
+                # 关于《某某镇政府工作报告》 / 的决议（草案）
+                title_lines[-1] = previous + unit.text
+                unit.kind = "title"
+                continue
             if unbalanced(previous):
                 # a title wrapped over two lines: 关于印发《…与 / 示范…》的通知
                 title_lines[-1] = previous + layouts.joiner(previous, unit.text) + unit.text
@@ -737,6 +771,10 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 break
         title_lines.append(unit.text)
         unit.kind = "title"
+    if len(title_lines) > 1 and SERIES_LABEL.search(chrome.simplified(title_lines[0])):
+        # a session's papers numbered by its site (某某镇十七届人大二次会议文件(12)) above the
+        # paper's own title: the title is the paper's
+        title_lines[0], title_lines[1] = title_lines[1], title_lines[0]
     if title_lines:
         _own_title(units, title_lines)
     # a page's publication lines (来源：… 发布时间：…) may stand above a title run into its text
@@ -753,6 +791,13 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         )) and not (after is not None and _opens_first_sentence(first, after)) and not QUOTED_SPEECH.match(first):
             title_lines.append(first)
             units[top].kind = "title"
+        elif (spaced := SPACED_INLINE_TITLE.match(first)) and re.search(
+                REPORT_NOUNS + "$", SPACES.sub("", spaced.group(1))):
+            # a one-line text that opens with its letter-spaced title: 政 府 工 作 报 告 2010年1月29日在…
+            title = SPACES.sub("", spaced.group(1))
+            title_lines.append(title)
+            units.insert(top, Unit(title, units[top].gap, "title"))
+            units[top + 1].text = first[spaced.end():]
         else:
             inline = INLINE_TITLE.match(first)
             later = None if inline else next(
@@ -771,6 +816,24 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
                 units.insert(top, Unit(title, units[top].gap, "title"))
                 units[top + 1].text = rest
     return title_lines
+
+
+# one of a set of papers with its number: 某某会议文件(12), 会议材料之三
+SERIES_LABEL = re.compile(r"(?:文件|材料)\s*(?:[（(]\d{1,3}[)）]|之[一二三四五六七八九十\d]{1,3})$")
+SESSION_NAME_END = re.compile(r"(?:会议|大会)$")
+
+
+def _wrapped_about(previous: str, line: str) -> bool:
+    """A title line that goes on an official title wrapped over lines (read in simplified
+    characters): ``关于…`` under the session that issues it (``…会议`` / ``关于《…》``), or
+    ``的…`` under a line holding ``关于`` (``关于《…》`` / ``的决议（草案）``); short lines, no
+    sentence's punctuation."""
+    prev, text = chrome.simplified(previous), chrome.simplified(line)
+    if HARD_PUNCT.search(text) or len(prev) + len(text) > 3 * MAX_HEADING:
+        return False
+    if text.startswith("关于") and SESSION_NAME_END.search(prev) and not HARD_PUNCT.search(prev):
+        return True
+    return text.startswith("的") and len(text) <= MAX_HEADING and "关于" in prev and "的" not in prev.split("关于")[-1]
 
 
 # a news item's opening line that is someone's words in quotes, trailing off or ending inside
@@ -846,6 +909,8 @@ INLINE_TITLE = re.compile(
     rf"^([^\s，,。！？：:、；;]{{4,{MAX_HEADING}}}?{REPORT_NOUNS})"
     rf"(?=各位|同志们|{SECTION_OPENING}|[一二三四五六七八九十]、|[\s\u3000]|(?:工作)?{REPORT_NOUNS}[\s\u3000])"
 )
+# …or its letter-spaced title, a space after it: 政 府 工 作 报 告 2010年1月29日在…
+SPACED_INLINE_TITLE = re.compile(r"^((?:[\u4e00-\u9fff][ \u3000]){3,11}[\u4e00-\u9fff])[ \u3000]+(?=\S)")
 # the same after a site's words ending with a sentence (MAX_PREAMBLE characters at most
 # before it), only when the salutation follows it
 MAX_PREAMBLE = 120
