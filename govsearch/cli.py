@@ -580,6 +580,13 @@ def _shown(field: str, value: str) -> str:
     return field_model.current().shown(field, value) or value
 
 
+def _unknown(field: str) -> str:
+    """What a missing value is called (年份不详), in the field model's words as on the pages."""
+    from index import fields as field_model
+
+    return field_model.current().unknown_labels[field]
+
+
 def _marked(text: str, runs, color: bool) -> str:
     """``text`` with its highlight runs in colour on a terminal, 【】 around them elsewhere."""
     if not runs:
@@ -627,7 +634,7 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
         click.secho(f"■ {place_label(first, places_at)}" + (f"（{above}）" if above else ""), bold=color)
         for doc_id, hits in docs.items():
             h0 = hits[0]
-            click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
+            click.echo(f"  {h0.title} · {h0.year or _unknown('year')}  [{doc_id}]")
             for hit in hits:
                 where = hit.section or "（正文开头）"
                 tag = {"exact": "", "synonym": "  [同义词 synonym]",
@@ -721,7 +728,7 @@ def show_command(doc_id, query, as_json, index_dir, as_token):
     click.secho(doc["title"], bold=True)
     if doc.get("subtitle"):
         click.echo(doc["subtitle"])
-    click.echo(f"{place_chain(doc)} · {doc['year'] or '年份不详'} · {doc['source']}"
+    click.echo(f"{place_chain(doc)} · {doc['year'] or _unknown('year')} · {doc['source']}"
                + (f" · 可见范围 {doc['visibility']}" if doc.get("visibility") else ""))
     if doc.get("ocr"):
         click.echo(f"text read by OCR from pages {', '.join(map(str, doc['ocr']['pages']))} "
