@@ -11,11 +11,11 @@ import shutil
 import signal
 import socket
 import sys
-import tempfile
 import time
 
 import click
 
+from govsearch import metrics_folders
 from index.errors import index_command
 from index.wording import count
 
@@ -97,6 +97,8 @@ def serve(host, port, index_dir, threads, workers, config_file):
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
         click.secho(f"注意 note: {exc.message} — pages answer 503 until "
                     f"`{index_command('build', web.config.index, always=True)}` has run", fg="yellow", err=True)
+    # those a server killed outright (SIGKILL) left behind: never a live server's
+    metrics_folders.remove_abandoned()
     if workers > 1:
         sys.exit(_serve_workers(app, host, port, workers, threads, web.config.url_prefix))
     try:
@@ -159,7 +161,8 @@ class Master:
         self._forking = self._stop_requested = False
         # each worker's /metrics counters, summed by whichever worker answers /metrics, and
         # the hot queries' shared log when no query_log_file is set
-        self.metrics_dir = tempfile.mkdtemp(prefix="govsearch-metrics-")
+        # (govsearch/metrics_folders.py: with its owner's record, for the next start to judge)
+        self.metrics_dir = metrics_folders.make()
 
     def _spawn(self) -> None:
         # a SIGINT/SIGTERM arriving while forking is only noted (raised inside fork's own
