@@ -6,6 +6,7 @@ Only click is imported here; Flask, waitress and the engine load when the comman
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -104,8 +105,7 @@ def serve(host, port, index_dir, threads, workers, config_file):
     try:
         server = make_server(app, host, port, threads)
     except OSError as exc:
-        click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
-                    "(is another server using the port? try --port)", fg="red", err=True)
+        _listen_error(host, port, exc)
         sys.exit(1)
     shown = f"[{host}]" if ":" in host else host
     try:
@@ -119,9 +119,19 @@ def serve(host, port, index_dir, threads, workers, config_file):
     click.echo("stopped")
 
 
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """Why the server cannot listen, in Chinese first, the system's English in brackets."""
+    why = {errno.EADDRINUSE: f"端口 {port} 已被占用，可能另一个服务器正在使用它；请先停止它，或用 --port 换一个端口",
+           errno.EACCES: f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请用 --port 换一个端口",
+           errno.EADDRNOTAVAIL: f"本机没有地址 {host}；请检查 --host"}.get(exc.errno, "请检查 --host 和 --port")
+    # the system's words for the errno: socket.create_server's own strerror adds the address again
+    english = os.strerror(exc.errno) if exc.errno else str(exc)
+    return (f"无法监听 {host}:{port}：{why} "
+            f"(cannot listen on {host}:{port}: {english}; is another server using the port? try --port)")
+
+
 def _listen_error(host, port, exc) -> None:
-    click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
-                "(is another server using the port? try --port)", fg="red", err=True)
+    click.secho(f"错误 Error: {listen_error(host, port, exc)}", fg="red", err=True)
 
 
 def _serve_workers(app, host: str, port: int, workers: int, threads: int, prefix: str) -> int:
