@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from govsearch.usage import in_chinese
+
 # Only what the options are made from is imported here (no numpy, Whoosh, jieba): the
 # search engine, the build and the readers are imported by the commands that use them,
 # so that --version, --help and an update with nothing to do start fast.
@@ -164,12 +166,21 @@ class Commands(click.Group):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # `govsearch --bogus`
+            raise in_chinese(exc) from None
+
     def invoke(self, ctx):
         """Ctrl+C while a command starts (``serve`` opening its index, say) or runs
         outside a build's own handling: one line and exit status 130, no traceback
-        (click alone would print "Aborted!" and exit 1)."""
+        (click alone would print "Aborted!" and exit 1). Usage errors of every command
+        (an unknown option, a missing argument …) are said in Chinese first."""
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise in_chinese(exc) from None
         except KeyboardInterrupt:
             from govsearch.interrupt import interrupted
 
@@ -561,8 +572,9 @@ def search_command(query, filters, page_size, page, sort, group, places_at, as_j
     unknown = [word for word in query if word.startswith("--") and len(word) > 2]
     if unknown:  # -word excludes a word; --word is a mistyped option, not query text
         word = unknown[0]
-        hint = "" if word[2:].isascii() else f" (an exclusion is written with one dash: -{word[2:]})"
-        raise click.UsageError(f"no such option: {word}{hint}; see `govsearch search --help`")
+        zh, hint = ("", "") if word[2:].isascii() else (f"；排除词只用一个减号：-{word[2:]}",
+                                                        f" (an exclusion is written with one dash: -{word[2:]})")
+        raise click.UsageError(f"没有选项 {word}{zh} (no such option: {word}{hint}; see `govsearch search --help`)")
     raw = " ".join(query)
     results = _searcher(index_dir, as_token, synonyms_file=synonyms_file).search(
         raw, filters, page=page,
