@@ -128,17 +128,15 @@ def unknown_filter_warning(name: str, colon: str, value: str, filter_fields: dic
     if not value:
         return None
     known = " ".join(f"{f}:" for f in dict.fromkeys(filter_fields.values()))
+    listed = (f"未知的筛选条件 {name}:，已按文字检索；可用 {known} "
+              f"(unknown filter {name!r}: searched as text; filters are {known})")
     if name.isascii():
-        if value.startswith("//"):
-            return None
-        return (f"未知的筛选条件 {name}:，已按文字检索；可用 {known} "
-                f"(unknown filter {name!r}: searched as text; filters are {known})")
-    meant = meant_filters(name, filter_fields)
+        return None if value.startswith("//") else listed
     if colon != ":" and not set(name) <= {c for a in filter_fields if _is_chinese(a) for c in a}:
         return None
+    meant = meant_filters(name, filter_fields)
     if not meant:
-        return (f"未知的筛选条件 {name}:，已按文字检索；可用 {known} "
-                f"(unknown filter {name!r}: searched as text; filters are {known})")
+        return listed
     written = {f: next((a for a, g in sorted(filter_fields.items(), key=lambda kv: len(kv[0]))
                         if g == f and _is_chinese(a)), f) for f in meant}
     zh = " 或 ".join(f"{written[f]}:（{f}:）" for f in meant)
