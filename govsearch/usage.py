@@ -15,7 +15,8 @@ import sys
 import click
 
 _NO_COMMAND = re.compile(r"No such command '([^']*)'")
-_MEANT = re.compile(r"Did you mean '([^']*)'")
+_MEANT = re.compile(r"Did you mean(?: one of:)? ([^?]*)\?")  # 'search' / 'search', 'serve'
+_QUOTED = re.compile(r"'([^']*)'")
 _EXTRA = re.compile(r"Got unexpected extra arguments? \((.*)\)")
 
 
@@ -57,7 +58,8 @@ def chinese(exc: click.UsageError) -> str:
     command = _NO_COMMAND.search(english)
     if command:
         meant = _MEANT.search(english)
-        return f"没有命令 {command.group(1)}" + (f"，您是不是要用 {meant.group(1)}" if meant else "")
+        names = _QUOTED.findall(meant.group(1)) if meant else []
+        return f"没有命令 {command.group(1)}" + (f"，您是不是要用 {'、'.join(names)}" if names else "")
     extra = _EXTRA.search(english)
     if extra:
         return f"多余的参数 {extra.group(1)}"
