@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from govsearch.usage import in_chinese
+
 # Only what the options are made from is imported here (no numpy, Whoosh, jieba): the
 # search engine, the build and the readers are imported by the commands that use them,
 # so that --version, --help and an update with nothing to do start fast.
@@ -164,12 +166,21 @@ class Commands(click.Group):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # `govsearch --bogus`
+            raise in_chinese(exc) from None
+
     def invoke(self, ctx):
         """Ctrl+C while a command starts (``serve`` opening its index, say) or runs
         outside a build's own handling: one line and exit status 130, no traceback
-        (click alone would print "Aborted!" and exit 1)."""
+        (click alone would print "Aborted!" and exit 1). Usage errors of every command
+        (an unknown option, a missing argument …) are said in Chinese first."""
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise in_chinese(exc) from None
         except KeyboardInterrupt:
             from govsearch.interrupt import interrupted
 
@@ -306,35 +317,47 @@ def _run_build(fn, index_dir, corpus, lexicon, userdict, workers, as_json, repla
     if as_json:
         _echo_json(report.to_dict())
         return
-    for note in report.notes:
-        click.echo(f"note: {note}")
-    if report.mode == "build":
-        verb = "Indexed"
-    elif report.indexed or report.removed:
-        verb = "Updated"
-    else:  # the counts then describe the index as it stays, not work done
-        verb = "Nothing to update:"
-    click.echo(f"{verb} {count(report.documents, 'report')} ({count(report.passages, 'passage')}, "
-               f"{count(report.characters, 'character', fmt=',')}) "
-               f"in {report.seconds:.1f} s → {report.index} ({report.generation})")
-    click.echo(f"  from {report.corpus}")
-    if report.mode == "update":
-        click.echo(f"  re-indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}")
-        for rel in report.indexed:
-            click.echo(f"  + {rel}")
-        for rel in report.removed:
-            click.echo(f"  - {rel}")
-    click.echo(f"  indexed {len(report.indexed)} / skipped {len(report.skipped)} / failed {len(report.failed)}")
-    if report.ocr_pages:
-        click.echo(f"  OCR: {count(report.ocr_pages, 'page')} read from scans, {report.ocr_cached} of them "
-                   "from the OCR cache")
-    for low in report.low_confidence:
-        click.echo(f"  low OCR confidence: {low['file']} page {low['page']} ({low['confidence']:.0f}%): "
-                   "check its text")
+    for line in build_summary(report):
+        click.echo(line)
     for rel, why in report.skipped:
-        click.secho(f"  skipped {rel}: {why}", fg="yellow", err=True)
+        click.secho(f"  跳过 skipped {rel}: {why}", fg="yellow", err=True)
     for rel, why in report.failed:
-        click.secho(f"  failed  {rel}: {why}", fg="red", err=True)
+        click.secho(f"  失败 failed  {rel}: {why}", fg="red", err=True)
+
+
+def build_summary(report) -> list[str]:
+    """What a build or an update did, in Chinese first, the English kept in brackets (the
+    English lines as they were, so that scripts matching them still match)."""
+    lines = [f"注意 note: {note}" for note in report.notes]
+    if report.mode == "build":
+        zh, verb = "已建索引", "Indexed"
+    elif report.indexed or report.removed:
+        zh, verb = "已更新索引", "Updated"
+    else:  # the counts then describe the index as it stays, not work done
+        zh, verb = "无需更新，索引保持不变", "Nothing to update:"
+    lines.append(f"{zh}：{report.documents} 份报告，{report.passages} 段，{report.characters:,} 字，"
+                 f"用时 {report.seconds:.1f} 秒 ({verb} {count(report.documents, 'report')} "
+                 f"({count(report.passages, 'passage')}, {count(report.characters, 'character', fmt=',')}) "
+                 f"in {report.seconds:.1f} s) → {report.index} ({report.generation})")
+    lines.append(f"  语料 from {report.corpus}")
+    if report.mode == "update":
+        indexed, unchanged, removed = len(report.indexed), len(report.unchanged), len(report.removed)
+        lines.append(f"  重新索引 {indexed}，未变 {unchanged}，删除 {removed} "
+                     f"(re-indexed {indexed}, unchanged {unchanged}, removed {removed})")
+        lines += [f"  + {rel}" for rel in report.indexed]
+        lines += [f"  - {rel}" for rel in report.removed]
+    indexed, skipped, failed = len(report.indexed), len(report.skipped), len(report.failed)
+    lines.append(f"  已索引 {indexed} / 跳过 {skipped} / 失败 {failed} "
+                 f"(indexed {indexed} / skipped {skipped} / failed {failed})")
+    if report.ocr_pages:
+        lines.append(f"  OCR：从扫描件识别了 {report.ocr_pages} 页，其中 {report.ocr_cached} 页取自 OCR 缓存 "
+                     f"(OCR: {count(report.ocr_pages, 'page')} read from scans, {report.ocr_cached} of them "
+                     "from the OCR cache)")
+    for low in report.low_confidence:
+        where = f"{low['file']} 第 {low['page']} 页（{low['confidence']:.0f}%）"
+        lines.append(f"  OCR 置信度低：{where}，请核对其文字 (low OCR confidence: {low['file']} page {low['page']} "
+                     f"({low['confidence']:.0f}%): check its text)")
+    return lines
 
 
 @index_group.command("build")
@@ -416,13 +439,14 @@ def index_pull(source, index_dir):
 
     report = pull(source, index_dir)
     if not report.switched:
-        click.echo(f"{report.generation} is live already: nothing to do")
+        click.echo(f"{report.generation} 已在使用中，无需更新 ({report.generation} is live already: nothing to do)")
         return
-    how = (f"copied {count(report.files, 'file')}, {report.bytes / 1048576:.1f} MiB, checked against its manifest"
-           if report.copied else "was here already, checked against its manifest")
-    click.echo(f"{report.generation}: {how}; live now")
+    zh, how = ((f"复制了 {report.files} 个文件（{report.bytes / 1048576:.1f} MiB）并与清单核对",
+                f"copied {count(report.files, 'file')}, {report.bytes / 1048576:.1f} MiB, checked against its manifest")
+               if report.copied else ("本地已有，已与清单核对", "was here already, checked against its manifest"))
+    click.echo(f"{report.generation}：{zh}，现已启用 ({report.generation}: {how}; live now)")
     if report.removed:
-        click.echo(f"removed older generations: {', '.join(report.removed)}")
+        click.echo(f"删除了较旧的索引代 {', '.join(report.removed)} (removed older generations: {', '.join(report.removed)})")
 
 
 @index_group.command("check")
@@ -445,8 +469,18 @@ def index_check(index_dir):
     from index.generation import store
 
     gen, files, size = store.check_index(Path(index_dir))
-    click.echo(f"{gen.name}: sound ({count(files, 'file')}, {size / 1048576:.1f} MiB read and checked "
-               "against its manifest)")
+    click.echo(f"{gen.name}：完好，{files} 个文件（{size / 1048576:.1f} MiB）已全部读过并与清单核对 "
+               f"({gen.name}: sound ({count(files, 'file')}, {size / 1048576:.1f} MiB read and checked "
+               "against its manifest))")
+
+
+STATS_ZH_CELLS = 6  # the Chinese labels' column, in terminal cells (a Chinese character takes two)
+
+
+def stats_line(zh: str, en: str, value) -> str:
+    """``省份   provinces  河南省``: the Chinese label, then the English one in its column of
+    old, so a script reading ``provinces  …`` still finds it."""
+    return f"{zh}{' ' * (STATS_ZH_CELLS - 2 * len(zh))} {en:<10} {value}"
 
 
 @index_group.command("stats")
@@ -468,20 +502,22 @@ def index_stats(index_dir, as_token, as_json):
     if as_json:
         _echo_json(stats)
         return
-    click.echo(f"index      {stats['index']} ({stats['generation']})")
-    click.echo(f"built at   {stats['built_at']} from {stats['corpus']}")
-    click.echo(f"documents  {stats['documents']}")
-    click.echo(f"passages   {stats['passages']}")
-    click.echo(f"characters {stats['characters']:,}")
-    click.echo(f"topics     {' '.join(stats['topics'])}")
-    click.echo(f"towns      {' '.join(stats['towns'])}")
-    click.echo(f"counties   {' '.join(stats['counties'])}")
-    click.echo(f"cities     {' '.join(stats['cities'])}")
-    click.echo(f"provinces  {' '.join(stats['provinces'])}")
-    click.echo("levels     " + " ".join(f"{level_label(k)}:{n}" for k, n in stats["levels"].items()))
-    click.echo(f"years      {' '.join(map(str, stats['years']))}")
-    for item in stats["skipped"]:
-        click.echo(f"skipped    {item['file']}: {item['reason']}")
+    for zh, en, value in (
+        ("索引", "index", f"{stats['index']} ({stats['generation']})"),
+        ("建于", "built at", f"{stats['built_at']} from {stats['corpus']}"),
+        ("报告", "documents", stats["documents"]),
+        ("段落", "passages", stats["passages"]),
+        ("字数", "characters", f"{stats['characters']:,}"),
+        ("主题", "topics", " ".join(stats["topics"])),
+        ("乡镇", "towns", " ".join(stats["towns"])),
+        ("县市区", "counties", " ".join(stats["counties"])),
+        ("地市", "cities", " ".join(stats["cities"])),
+        ("省份", "provinces", " ".join(stats["provinces"])),
+        ("级别", "levels", " ".join(f"{level_label(k)}:{n}" for k, n in stats["levels"].items())),
+        ("年份", "years", " ".join(map(str, stats["years"]))),
+        *(("跳过", "skipped", f"{item['file']}: {item['reason']}") for item in stats["skipped"]),
+    ):
+        click.echo(stats_line(zh, en, value))
 
 
 class FilterCommand(click.Command):
@@ -561,8 +597,9 @@ def search_command(query, filters, page_size, page, sort, group, places_at, as_j
     unknown = [word for word in query if word.startswith("--") and len(word) > 2]
     if unknown:  # -word excludes a word; --word is a mistyped option, not query text
         word = unknown[0]
-        hint = "" if word[2:].isascii() else f" (an exclusion is written with one dash: -{word[2:]})"
-        raise click.UsageError(f"no such option: {word}{hint}; see `govsearch search --help`")
+        zh, hint = ("", "") if word[2:].isascii() else (f"；排除词只用一个减号：-{word[2:]}",
+                                                        f" (an exclusion is written with one dash: -{word[2:]})")
+        raise click.UsageError(f"没有选项 {word}{zh} (no such option: {word}{hint}; see `govsearch search --help`)")
     raw = " ".join(query)
     results = _searcher(index_dir, as_token, synonyms_file=synonyms_file).search(
         raw, filters, page=page,
@@ -578,6 +615,13 @@ def _shown(field: str, value: str) -> str:
     from index import fields as field_model
 
     return field_model.current().shown(field, value) or value
+
+
+def _unknown(field: str) -> str:
+    """What a missing value is called (年份不详), in the field model's words as on the pages."""
+    from index import fields as field_model
+
+    return field_model.current().unknown_labels[field]
 
 
 def _marked(text: str, runs, color: bool) -> str:
@@ -627,7 +671,7 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
         click.secho(f"■ {place_label(first, places_at)}" + (f"（{above}）" if above else ""), bold=color)
         for doc_id, hits in docs.items():
             h0 = hits[0]
-            click.echo(f"  {h0.title} · {h0.year or '年份不详'}  [{doc_id}]")
+            click.echo(f"  {h0.title} · {h0.year or _unknown('year')}  [{doc_id}]")
             for hit in hits:
                 where = hit.section or "（正文开头）"
                 tag = {"exact": "", "synonym": "  [同义词 synonym]",
@@ -721,7 +765,7 @@ def show_command(doc_id, query, as_json, index_dir, as_token):
     click.secho(doc["title"], bold=True)
     if doc.get("subtitle"):
         click.echo(doc["subtitle"])
-    click.echo(f"{place_chain(doc)} · {doc['year'] or '年份不详'} · {doc['source']}"
+    click.echo(f"{place_chain(doc)} · {doc['year'] or _unknown('year')} · {doc['source']}"
                + (f" · 可见范围 {doc['visibility']}" if doc.get("visibility") else ""))
     if doc.get("ocr"):
         click.echo(f"text read by OCR from pages {', '.join(map(str, doc['ocr']['pages']))} "

@@ -6,16 +6,17 @@ Only click is imported here; Flask, waitress and the engine load when the comman
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
 import socket
 import sys
-import tempfile
 import time
 
 import click
 
+from govsearch import metrics_folders
 from index.errors import index_command
 from index.wording import count
 
@@ -97,13 +98,14 @@ def serve(host, port, index_dir, threads, workers, config_file):
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
         click.secho(f"注意 note: {exc.message} — pages answer 503 until "
                     f"`{index_command('build', web.config.index, always=True)}` has run", fg="yellow", err=True)
+    # those a server killed outright (SIGKILL) left behind: never a live server's
+    metrics_folders.remove_abandoned()
     if workers > 1:
         sys.exit(_serve_workers(app, host, port, workers, threads, web.config.url_prefix))
     try:
         server = make_server(app, host, port, threads)
     except OSError as exc:
-        click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
-                    "(is another server using the port? try --port)", fg="red", err=True)
+        _listen_error(host, port, exc)
         sys.exit(1)
     shown = f"[{host}]" if ":" in host else host
     try:
@@ -117,9 +119,19 @@ def serve(host, port, index_dir, threads, workers, config_file):
     click.echo("stopped")
 
 
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """Why the server cannot listen, in Chinese first, the system's English in brackets."""
+    why = {errno.EADDRINUSE: f"端口 {port} 已被占用，可能另一个服务器正在使用它；请先停止它，或用 --port 换一个端口",
+           errno.EACCES: f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请用 --port 换一个端口",
+           errno.EADDRNOTAVAIL: f"本机没有地址 {host}；请检查 --host"}.get(exc.errno, "请检查 --host 和 --port")
+    # the system's words for the errno: socket.create_server's own strerror adds the address again
+    english = os.strerror(exc.errno) if exc.errno else str(exc)
+    return (f"无法监听 {host}:{port}：{why} "
+            f"(cannot listen on {host}:{port}: {english}; is another server using the port? try --port)")
+
+
 def _listen_error(host, port, exc) -> None:
-    click.secho(f"错误 Error: cannot listen on {host}:{port}: {exc.strerror or exc} "
-                "(is another server using the port? try --port)", fg="red", err=True)
+    click.secho(f"错误 Error: {listen_error(host, port, exc)}", fg="red", err=True)
 
 
 def _serve_workers(app, host: str, port: int, workers: int, threads: int, prefix: str) -> int:
@@ -159,7 +171,8 @@ class Master:
         self._forking = self._stop_requested = False
         # each worker's /metrics counters, summed by whichever worker answers /metrics, and
         # the hot queries' shared log when no query_log_file is set
-        self.metrics_dir = tempfile.mkdtemp(prefix="govsearch-metrics-")
+        # (govsearch/metrics_folders.py: with its owner's record, for the next start to judge)
+        self.metrics_dir = metrics_folders.make()
 
     def _spawn(self) -> None:
         # a SIGINT/SIGTERM arriving while forking is only noted (raised inside fork's own

@@ -155,8 +155,14 @@ class EmptyQuery(QueryError):
 
     EMPTY_MESSAGE = "请输入检索词或筛选条件 (empty query: give a term or a filter)"
 
-    def __init__(self, message: str = EMPTY_MESSAGE, hint: str | None = None):
+    def __init__(self, message: str = EMPTY_MESSAGE, hint: str | None = None, warnings=()):
         super().__init__(message, hint)
+        self.warnings = list(warnings)  # the parser's, saying why nothing was left (q=*: wildcards)
+
+    @property
+    def all_warnings(self) -> list[str]:
+        """What an empty answer says: why the query named nothing, then that it did."""
+        return [*self.warnings, self.message]
 
 
 class BadParameter(GovsearchError):

@@ -364,14 +364,14 @@ def crosstab(t, rows: np.ndarray, row_field: str, col_field: str) -> tuple[list[
     return lines, columns
 
 
-def empty_comparison(searcher, by=None, warning: str = "") -> Comparison:
+def empty_comparison(searcher, by=None, warning: str | list[str] = "") -> Comparison:
     """What :func:`compare` answers when there is nothing to compare (no term, no
     filter) and the caller wants an empty answer rather than an error (``/api/compare``,
     whose parameters are all optional): ``by`` is still checked."""
     allowed = dimension_fields(searcher.current_table())
     by = _check_by(by, allowed)
     return Comparison(query="", by=by, auto=AUTO in by, rows=[], columns=[], total=0, total_docs=0, filters={},
-                      fields=allowed, warnings=[warning] if warning else [])
+                      fields=allowed, warnings=[warning] if isinstance(warning, str) and warning else list(warning or []))
 
 
 def compare(searcher, query: str | ParsedQuery = "", filters: dict[str, list[str]] | None = None, *, by=None,
@@ -384,7 +384,7 @@ def compare(searcher, query: str | ParsedQuery = "", filters: dict[str, list[str
         raise TypeError(f"compare() got unexpected keyword arguments: {', '.join(unknown)}")
     q = query if isinstance(query, ParsedQuery) else parse_query(query, filters)
     if q.is_empty and not any((fixed or {}).values()):
-        raise EmptyQuery()
+        raise EmptyQuery(warnings=q.warnings)
     t = searcher.current_table()
     allowed = dimension_fields(t)
     by = _check_by(by, allowed)

@@ -413,7 +413,7 @@ class Searcher:
                                f"(group must be one of {', '.join(GROUPS)}, not {group!r})")
         q = query if isinstance(query, ParsedQuery) else parse_query(query, split_filters(filters, {})[0])
         if q.is_empty and not any((fixed or {}).values()):
-            raise EmptyQuery()
+            raise EmptyQuery(warnings=q.warnings)
         t = self._current()
         t.verify()
         mask = self.selection_mask(t, q, fixed)

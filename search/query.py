@@ -34,7 +34,7 @@ MAX_TERMS = 32
 # parsing reads the model in use (index.fields.current())
 FILTER_FIELDS = field_model.MODEL.filter_names()
 FILTERS = tuple(dict.fromkeys(FILTER_FIELDS.values()))
-_FILTER = re.compile(r"^(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：](?P<value>.*)$")
+_FILTER = re.compile(r"^(?P<field>[A-Za-z\u4e00-\u9fff]+)(?P<colon>[:：])(?P<value>.*)$")
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
 _SPACE = re.compile(r"\s")
 QUOTES = '"＂'
@@ -103,6 +103,48 @@ def _lex(raw: str, warnings: list[str]) -> list[tuple[str, bool, bool]]:
     return tokens
 
 
+def _is_chinese(text: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def meant_filters(name: str, filter_fields: dict[str, str]) -> list[str]:
+    """The filters an unknown Chinese prefix may mean: those with a Chinese name sharing a
+    character with it (乡 → town, by 乡镇; 区 → county, by 区县; 地区 → county and city)."""
+    return list(dict.fromkeys(f for alias, f in filter_fields.items()
+                              if _is_chinese(alias) and set(alias) & set(name)))
+
+
+def unknown_filter_warning(name: str, colon: str, value: str, filter_fields: dict[str, str]) -> str | None:
+    """The warning for ``name:value`` whose name is no filter (the token is searched as text),
+    or None when it reads as ordinary text with a colon.
+
+    * a Latin name (``foo:bar``): always, unless the value starts with ``//`` (a URL);
+    * a Chinese name with the half-width colon filters are written with (``乡:大隗镇``,
+      ``地区:郑州``): always;
+    * with the full-width colon of Chinese prose, only when the name is made of characters
+      of the Chinese filter names alone (``乡：大隗镇``, ``地区：郑州``, ``乡镇街道：…``):
+      ``时间：2023``, ``全市：完成…`` or ``年度：2023`` stay ordinary text.
+    """
+    if not value:
+        return None
+    known = " ".join(f"{f}:" for f in dict.fromkeys(filter_fields.values()))
+    listed = (f"未知的筛选条件 {name}:，已按文字检索；可用 {known} "
+              f"(unknown filter {name!r}: searched as text; filters are {known})")
+    if name.isascii():
+        return None if value.startswith("//") else listed
+    if colon != ":" and not set(name) <= {c for a in filter_fields if _is_chinese(a) for c in a}:
+        return None
+    meant = meant_filters(name, filter_fields)
+    if not meant:
+        return listed
+    written = {f: next((a for a, g in sorted(filter_fields.items(), key=lambda kv: len(kv[0]))
+                        if g == f and _is_chinese(a)), f) for f in meant}
+    zh = " 或 ".join(f"{written[f]}:（{f}:）" for f in meant)
+    en = " or ".join(f"{written[f]}: ({f}:)" for f in meant)
+    return (f"未知的筛选条件 {name}:，已按文字检索；要筛选请用 {zh} "
+            f"(unknown filter {name!r}: searched as text; did you mean {en}?)")
+
+
 def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> ParsedQuery:
     """Parse ``raw`` (plus filters given separately, e.g. CLI options)."""
     if raw is None:
@@ -135,10 +177,10 @@ def parse_query(raw: str, filters: dict[str, list[str]] | None = None) -> Parsed
                     q.warnings.append(f"筛选条件 {text} 没有值，已忽略 (filter without a value ignored)")
                 pending_or = False
                 continue
-            if m and m.group("field").isascii() and m.group("value") and not m.group("value").startswith("//"):
-                known = " ".join(f"{f}:" for f in dict.fromkeys(filter_fields.values()))
-                q.warnings.append(f"未知的筛选条件 {m.group('field')}:，已按文字检索；可用 {known} "
-                                  f"(unknown filter {m.group('field')!r}: searched as text; filters are {known})")
+            if m and m.group("field").lower() not in filter_fields:
+                warning = unknown_filter_warning(m.group("field"), m.group("colon"), m.group("value"), filter_fields)
+                if warning:
+                    q.warnings.append(warning)
         required = not quoted and not negated and len(text) > 1 and text[0] in "+＋"
         if required:
             text = text[1:]

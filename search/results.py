@@ -133,3 +133,11 @@ def facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]
     model = field_model.current()
     return {name: {v: model.by_filter[name].shown(v) for v in facets.get(name, {})}
             for name in model.facets if model.by_filter[name].value_label}
+
+
+def empty_results(page: int, page_size: int, sort: str = "relevance", warnings: list[str] | None = None) -> Results:
+    """The answer to a query that names nothing once parsed (``q=*``, ``town=,``): no hits,
+    and the warnings saying why. The API and the pages answer it alike (200, not an error)."""
+    return Results(query="", total=0, total_docs=0, page=page, page_size=page_size,
+                   facets={k: {} for k in field_model.current().facets}, hits=[], sort=sort,
+                   warnings=list(warnings or []))

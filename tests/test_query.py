@@ -20,6 +20,39 @@ def test_parse_terms_phrases_exclusions_or_filters():
     assert q.warnings == []
 
 
+@pytest.mark.parametrize("raw, meant", [
+    ("乡:大隗镇", "did you mean 镇: (town:)?"),  # 乡 is no alias of town (镇 乡镇 街道 are): not mapped
+    ("乡：大隗镇", "did you mean 镇: (town:)?"),  # the full-width colon a Chinese input method types
+    ("区:金水区", "did you mean 县: (county:)?"),
+    ("地区:郑州", "did you mean 县: (county:) or 市: (city:)?"),
+    ("区县市：金水", "did you mean 县: (county:) or 市: (city:)?"),  # every character one of a filter name's
+    ("年度:2023", "did you mean 年: (year:)?"),  # half-width: any Chinese name
+    ("时间:2023", "filters are section: topic: town: county: city: province: level: year:"),  # nothing it resembles
+])
+def test_an_unknown_chinese_filter_is_searched_as_text_with_a_warning(raw, meant):
+    q = parse_query(f"五星支部 {raw}")
+    name = raw.replace("：", ":").split(":")[0]
+    assert q.filters == {} and [t.norm for t in q.terms][1:] == [raw.replace(":", "").replace("：", "")]
+    assert len(q.warnings) == 1 and q.warnings[0].startswith(f"未知的筛选条件 {name}:")
+    assert q.warnings[0].endswith(f"(unknown filter {name!r}: searched as text; {meant})"), q.warnings[0]
+
+
+@pytest.mark.parametrize("raw", [
+    "时间：2023",  # the full-width colon of prose, a name with a character (时) of no filter name
+    "全市：完成投资",  # 全 is in no filter name, 市 is: one character outside is enough to stay text
+    "年度：2023",
+    "主要任务：党建",
+    "乡:",  # no value: nothing was asked of a filter
+    "http://example.org",
+])
+def test_a_colon_in_ordinary_text_is_no_unknown_filter(raw):
+    assert parse_query(f"五星支部 {raw}").warnings == []
+
+
+def test_known_filter_names_are_still_filters_with_either_colon():
+    assert parse_query("五星支部 镇:大隗镇 县市区：新密市").filters == {"town": ["大隗镇"], "county": ["新密市"]}
+
+
 @pytest.mark.parametrize("raw,warning", [
     ('"五星支部', "quote"),
     ("五星支部 -", "lone '-'"),

@@ -85,9 +85,11 @@ def test_the_cli_pulls_and_says_so(writer, tmp_path):
     cmd = [sys.executable, "-m", "govsearch", "index", "pull", str(writer), "--index", str(tmp_path / "r")]
     first = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith(f"{_live(writer)}: copied ") and "checked against its manifest; live now" in first.stdout
+    # Chinese first, the English kept in brackets
+    assert first.stdout.startswith(f"{_live(writer)}：复制了 ") and "并与清单核对，现已启用 (" in first.stdout
+    assert f"({_live(writer)}: copied " in first.stdout and "checked against its manifest; live now)" in first.stdout
     second = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    assert second.stdout.strip() == f"{_live(writer)} is live already: nothing to do"
+    assert second.stdout.strip() == f"{_live(writer)} 已在使用中，无需更新 ({_live(writer)} is live already: nothing to do)"
     missing = subprocess.run(cmd[:5] + [str(tmp_path / "nowhere")] + cmd[6:], capture_output=True, text=True, env=env)
     assert missing.returncode == 1 and "no index folder at" in missing.stderr
 

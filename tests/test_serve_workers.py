@@ -111,6 +111,48 @@ def test_a_killed_worker_is_replaced_and_workers_die_with_the_master(workers_ser
     assert _wait_for(lambda: not any(_alive(c) for c in children))
 
 
+def _serve_in(tmp: Path, index: Path) -> subprocess.Popen:
+    """A `serve --workers 2` whose temporary folder is ``tmp`` (TMPDIR), once it serves."""
+    proc = subprocess.Popen([str(GOVSEARCH), "serve", "--workers", "2", "--threads", "1", "--port", str(_free_port()),
+                             "--index", str(index)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, TMPDIR=str(tmp), GOVSEARCH_REQUEST_LOG="false"))
+    line = ""
+    while "serving on" not in line:
+        line = proc.stdout.readline()
+        assert line, "the server ended before serving"
+    return proc
+
+
+def test_the_metrics_folder_of_a_killed_master_goes_at_the_next_start(tmp_path):
+    """SIGKILL leaves the master no time to remove its folder; the next server removes it,
+    and never the folder of a server still running."""
+    build(copy_samples(tmp_path / "corpus"), tmp_path / "index", workers=1)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    killed = _serve_in(tmp, tmp_path / "index")
+    first = list(tmp.glob("govsearch-metrics-*"))
+    assert len(first) == 1
+    children = _children(killed.pid)
+    killed.kill()
+    killed.wait(30)
+    assert _wait_for(lambda: not any(_alive(c) for c in children))
+    assert first[0].is_dir()  # left behind
+    running = _serve_in(tmp, tmp_path / "index")
+    try:
+        second = list(tmp.glob("govsearch-metrics-*"))
+        assert not first[0].exists() and len(second) == 1
+        third = _serve_in(tmp, tmp_path / "index")  # a live server's folder is kept
+        try:
+            assert set(tmp.glob("govsearch-metrics-*")) > set(second)
+        finally:
+            third.send_signal(signal.SIGTERM)
+            assert third.wait(60) == 0
+    finally:
+        running.send_signal(signal.SIGTERM)
+        assert running.wait(60) == 0
+    assert not list(tmp.glob("govsearch-metrics-*"))
+
+
 def test_completions_answer_in_every_worker(workers_server):
     """The master forked its workers while a background thread of the app (jieba's
     part-of-speech warm-up) held a lock: the workers inherited it locked and

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from index import fields as field_model
 from index.errors import BadParameter, EmptyQuery, GovsearchError, QueryError
-from search.results import Results
+from search.results import empty_results
 from web import access
 from web.compare_view import run_compare
 from web.document import check_doc_id
@@ -113,9 +113,8 @@ def search():
         # nothing to search for (only `sort`, `town=,`, or a q with nothing searchable such
         # as q=*): every parameter is optional in the OpenAPI document, so this is an empty
         # answer that says why, not an error
-        results = Results(query="", total=0, total_docs=0, page=int(state.page) if state.page.isdigit() else 1,
-                          page_size=int(kwargs["page_size"]), facets={k: {} for k in field_model.current().facets},
-                          hits=[], sort=state.sort, warnings=[exc.message])
+        results = empty_results(int(state.page) if state.page.isdigit() else 1, int(kwargs["page_size"]),
+                                state.sort, exc.all_warnings)
     else:
         if results.page == 1 and access.caller().anonymous:  # hot queries: what anonymous visitors found
             web.query_log.record(state.q, results.total, visitor_key())
@@ -168,7 +167,7 @@ def compare():
     except EmptyQuery as exc:
         # nothing to compare (say only `synonyms=0`): every parameter is optional in the
         # OpenAPI document, so this is an empty answer that says why, as /api/search does
-        comparison = empty_comparison(access.searcher(), list(state.by) or None, exc.message)
+        comparison = empty_comparison(access.searcher(), list(state.by) or None, exc.all_warnings)
     return jsonify(comparison.to_dict())
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from index import fields as field_model
-from search.compare import Comparison, Line, compare
+from search.compare import AUTO, Comparison, Line, compare
 from search.places_label import UNKNOWN as UNKNOWN_PLACE
 from web import charts
 from web.export import safe_cell
@@ -32,7 +32,8 @@ def run_compare(searcher, state: SearchState, fixed_default_all: bool = False) -
 
 def field_labels() -> dict[str, str]:
     """Row and column field → its label (地区, 乡镇, 年份 …), from the field model in use."""
-    return {"place": PLACE_LABEL, **field_model.current().labels}
+    # "auto" stays unresolved only in an empty comparison (q=*): it would have been a place
+    return {"place": PLACE_LABEL, AUTO: PLACE_LABEL, **field_model.current().labels}
 
 
 def label(field: str, value) -> str:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
 
 from index import fields as field_model
-from index.errors import BadParameter, GovsearchError, IndexMissing, QueryError
+from index.errors import BadParameter, EmptyQuery, GovsearchError, IndexMissing, QueryError
 from index.reading.places import level_label
+from search.compare import empty_comparison
 from search.facets import multi_select_facets
 from search.places_label import place_label, places_above
-from search.results import Hit, Results
+from search.results import Hit, Results, empty_results
 from web import access, compare_view, export, home
 from web.document import KIND_LABELS, build_view, check_doc_id
 from web.errors import status_of
@@ -82,7 +83,8 @@ def _require_index() -> None:
 
 def _results_page(template: str, endpoint: str, embed: bool = False):
     """A results page; a query the engine refuses is explained on the page itself
-    (status 400), a missing index goes to the error handler (503)."""
+    (status 400), one that names nothing (``q=*``) is an empty result with its warnings
+    (200, as the API), a missing index goes to the error handler (503)."""
     state = SearchState.from_args(request.args)
     results = groups = error = multi = None
     if state.is_empty:
@@ -92,6 +94,11 @@ def _results_page(template: str, endpoint: str, embed: bool = False):
             results = run_search(state, embed=embed, related=endpoint == "views.search")
             if not embed and state.active:
                 multi = multi_select_facets(access.searcher(), state.q, **_facet_args(state))
+        except EmptyQuery as exc:
+            # as /api/search: a query naming nothing once parsed (q=*, town=,) is an empty
+            # answer with warnings saying why, not an error
+            results = empty_results(1, _web().config.page_size, state.sort, exc.all_warnings)
+            groups = []
         except (QueryError, BadParameter) as exc:
             error = exc
         else:
@@ -157,8 +164,11 @@ def _compare_page(template: str, endpoint: str, embed: bool = False):
         _require_index()
     else:
         try:
-            view = compare_view.build_view(compare_view.run_compare(access.searcher(), state, embed), state,
-                                           documents=access.searcher().documents())
+            try:
+                comparison = compare_view.run_compare(access.searcher(), state, embed)
+            except EmptyQuery as exc:  # as /api/compare: an empty answer that says why
+                comparison = empty_comparison(access.searcher(), list(state.by) or None, exc.all_warnings)
+            view = compare_view.build_view(comparison, state, documents=access.searcher().documents())
         except (QueryError, BadParameter) as exc:
             error = exc
     body = render_template(template, state=state, view=view, error=error, endpoint=endpoint, embed=embed,

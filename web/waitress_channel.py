@@ -36,6 +36,9 @@ _CODES = {400: "bad_request", 413: "too_large", 414: "uri_too_long", 431: "heade
 LINE_START = 4096  # bytes of a request kept to tell an API request from a page when parsing fails
 LINGER_SECONDS = 2.0  # after an error response: how long to read and drop what the client still sends
 OVERFLOW_SECONDS = 5.0  # an over-limit connection that sends nothing is closed after this
+# what a person reads of waitress's errors, in Chinese first; waitress's English follows in brackets
+ZH_ERRORS = {400: "请求格式有误，服务器无法解析（请求行或请求头不合规范）", 413: "请求内容过大",
+             414: "请求地址过长", 431: "请求行或请求头过长", 503: "连接过多，服务器正忙，请稍后再试"}
 
 
 def overflow_band(limit: int) -> int:
@@ -88,6 +91,12 @@ class OverLimitParser(RequestParser):
             self.completed = True
 
 
+def error_message(error) -> str:
+    """``请求格式有误… (Bad Request: Malformed HTTP request line)``: Chinese, then waitress's words."""
+    zh = ZH_ERRORS.get(error.code, "服务器无法处理这个请求")
+    return f"{zh} ({error.reason}: {error.body})"
+
+
 def _first_line(request) -> bytes:
     return re.split(rb"[\r\n]", getattr(request, "line_start", b"") or b"", maxsplit=1)[0]
 
@@ -105,12 +114,16 @@ class JsonErrorTask(ErrorTask):
         error = self.request.error
         if error.code == 503:
             self.response_headers.append(("Retry-After", "1"))
-        if not _is_api_target(_first_line(self.request)):
-            return super().execute()
-        body = json.dumps({"error": {"code": _CODES.get(error.code, "bad_request"),
-                                     "message": f"{error.reason}: {error.body}"}}, ensure_ascii=False).encode("utf-8")
+        message = error_message(error)
         self.status = f"{error.code} {error.reason}"
-        self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
+        if _is_api_target(_first_line(self.request)):
+            body = json.dumps({"error": {"code": _CODES.get(error.code, "bad_request"), "message": message}},
+                              ensure_ascii=False).encode("utf-8")
+            self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
+        else:  # a page: plain text, as waitress's own, in the words of the app's pages
+            body = f"{error.code} {message}\r\n".encode("utf-8")
+            self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"),
+                                          ("X-Content-Type-Options", "nosniff")])
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)

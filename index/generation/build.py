@@ -509,9 +509,9 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
         gen = store.current_generation(index_dir)
     except IndexMissing as exc:
         if (index_dir / store.CURRENT).exists():
-            notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
+            notes.append(f"索引已损坏，从头重建 (the index is damaged ({exc.message}): rebuilding it from scratch)")
         else:
-            notes.append("no index yet: building one")
+            notes.append("还没有索引，现在建立 (no index yet: building one)")
         return None, None
     try:
         store.check_unchanged_since_manifest(gen)
@@ -521,8 +521,8 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
         elif "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
             absent.append("edits.bin")
         if absent:
-            notes.append(f"the index was written by an older version of govsearch ({gen.name} has no "
-                         f"{' or '.join(absent)}): every file is re-indexed")
+            notes.append(f"索引由旧版 govsearch 写成，每个文件都重新索引 (the index was written by an older version "
+                         f"of govsearch ({gen.name} has no {' or '.join(absent)}): every file is re-indexed)")
             return None, None
         for name in (grams.MANIFEST, wordrows.MANIFEST):
             store.read_json(gen / name)
@@ -533,10 +533,11 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
         finally:
             ix.close()
     except IndexDamaged as exc:
-        notes.append(f"the index is damaged ({exc.message}): rebuilding it from scratch")
+        notes.append(f"索引已损坏，从头重建 (the index is damaged ({exc.message}): rebuilding it from scratch)")
         return None, None
     except Exception as exc:  # Whoosh's own errors for a damaged segment, bad JSON …
-        notes.append(f"the index is damaged ({gen.name}: {type(exc).__name__}: {exc}): rebuilding it from scratch")
+        notes.append(f"索引已损坏，从头重建 (the index is damaged ({gen.name}: {type(exc).__name__}: {exc}): "
+                     "rebuilding it from scratch)")
         return None, None
     return gen, counts
 
@@ -597,10 +598,12 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
             if previous is not None:
                 old_info = store.read_json(previous / store.BUILD_INFO)
                 if old_info.get("format") != GENERATION_FORMAT:
-                    notes.append("the index was written by another version of govsearch: every file is re-indexed")
+                    notes.append("索引由另一版本的 govsearch 写成，每个文件都重新索引 "
+                                 "(the index was written by another version of govsearch: every file is re-indexed)")
                     previous = None
                 elif old_info.get("signature") != signature:
-                    notes.append("the dictionary or topic lexicon changed: every file is re-indexed")
+                    notes.append("词典或主题词表已改变，每个文件都重新索引 "
+                                 "(the dictionary or topic lexicon changed: every file is re-indexed)")
                     previous = None
             try:
                 gen = store.new_generation(index_dir)
@@ -632,14 +635,16 @@ def _run(corpus_arg, index_dir: Path, lexicon_path, userdict_path, workers, prog
                 # not today's (other limits, a touched table): without the new record every
                 # later update would re-read the corpus to find that nothing changed
                 settled = False
-                report.notes.append(f"nothing changed since {previous.name}, but its record of the settings "
-                                    "differs from the settings now in use: the new generation records them")
+                report.notes.append(f"自 {previous.name} 以来报告没有变化，但设置与当时记录的不同：新的一代记下现在的设置 "
+                                    f"(nothing changed since {previous.name}, but its record of the settings "
+                                    "differs from the settings now in use: the new generation records them)")
             if settled:
                 # an update that found nothing to do (as from cron): no new generation,
                 # so servers keep their loaded index and caches
                 _discard(gen)
                 report.generation = previous.name
-                report.notes.append(f"nothing changed since {previous.name}: the index stays as it is")
+                report.notes.append(f"自 {previous.name} 以来没有变化，索引保持不变 "
+                                    f"(nothing changed since {previous.name}: the index stays as it is)")
                 store.record_verified(previous)
                 store.record_last_build(index_dir, "ok", report.mode, previous.name)
             else:

@@ -94,6 +94,9 @@ def read_info(gen: Path) -> dict | None:
     return info if isinstance(info, dict) else None
 
 
+FILE_NAMES = {"topic lexicon": "主题词表", "user dictionary": "用户词典"}  # what the notes call them in Chinese
+
+
 def recorded_file(info: dict | None, key: str, given, notes: list[str], what: str):
     """An option given now, or the file the index was built with."""
     if given is not None or not info or not info.get(key):
@@ -101,7 +104,8 @@ def recorded_file(info: dict | None, key: str, given, notes: list[str], what: st
     path = Path(info[key])
     if path.is_file():
         return path
-    notes.append(f"the {what} the index was built with ({path}) is gone: using the shipped one")
+    notes.append(f"建索引时用的{FILE_NAMES.get(what, what)}（{path}）已不存在，改用自带的 "
+                 f"(the {what} the index was built with ({path}) is gone: using the shipped one)")
     return None
 
 
@@ -189,7 +193,7 @@ def quick_report(index_dir: Path, corpus: Path, live: Path, info: dict | None, s
     report.unchanged = [s.relpath for s in walked.files if "skipped" not in state["files"][s.relpath]]
     report.documents, report.passages = info.get("documents", 0), info.get("passages", 0)
     report.characters = info.get("characters", 0)
-    report.notes.append(f"nothing changed since {live.name}: the index stays as it is")
+    report.notes.append(f"自 {live.name} 以来没有变化，索引保持不变 (nothing changed since {live.name}: the index stays as it is)")
     return report
 
 

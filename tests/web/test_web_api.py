@@ -138,6 +138,9 @@ def test_nothing_to_search_is_an_empty_answer_with_a_warning(client, url):
 def test_unknown_filters_and_parameters_are_warnings(client):
     body = client.get("/api/search", query_string={"q": "foo:bar"}).get_json()
     assert body["total"] == 0 and any("unknown filter 'foo'" in w for w in body["warnings"])
+    body = client.get("/api/search", query_string={"q": "五星支部 乡:红星镇"}).get_json()
+    assert body["filters"] == {}  # searched as text, not as a filter
+    assert any("unknown filter '乡'" in w and "did you mean 镇: (town:)?" in w for w in body["warnings"])
     body = client.get("/api/search", query_string={"q": "五星支部", "bogus": "1", "limit": "5"}).get_json()
     assert body["total"] > 0 and any("unknown parameters ignored: bogus, limit" in w for w in body["warnings"])
     star = client.get("/api/search?q=*")  # nothing searchable: the empty answer with its warning

@@ -92,6 +92,7 @@ def test_exactly_at_the_limit_is_served_one_over_gets_503_json(served):
         assert json.loads(body)["error"]["code"] == "too_many_connections"
         status, headers, body = request(served, b"/")  # a page: plain text, same status
         assert status == 503 and b"too many connections" in body
+        assert body.decode("utf-8").startswith("503 连接过多，服务器正忙")
     finally:
         for c in idle:
             c.close()

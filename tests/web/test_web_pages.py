@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from index.errors import EmptyQuery
 from web.export import safe_cell
 from webfixtures import *  # noqa: F401,F403  (pytest fixtures)
 from webhelpers import assert_no_active_markup, parse
@@ -232,13 +233,30 @@ def test_pagination_keeps_state_and_marks_current_page(client):
 
 def test_bad_parameters_are_explained_on_the_page(client):
     for url, words in (("/?q=五星支部&page=abc", "page"), ("/?q=五星支部&sort=oldest", "sort"),
-                       ("/?q=五星支部&year=22", "年份"), ('/?q="', "检索词")):
+                       ("/?q=五星支部&year=22", "年份"), ("/?q=-五星支部", "排除词")):
         r = client.get(url)
         assert r.status_code == 400, url
         html = r.get_data(as_text=True)
         alert = parse(html).find("div", role="alert")
         assert words in alert.text(), (url, alert.text())
         assert "Traceback" not in html
+
+
+@pytest.mark.parametrize("url, api_url, why", [
+    ("/?q=*", "/api/search?q=*", "通配符"), ("/embed?q=*", "/api/search?q=*", "通配符"),
+    ("/compare?q=*", "/api/compare?q=*", "通配符"), ('/?q="', '/api/search?q="', "引号没有闭合"),
+    ("/?q=，，", "/api/search?q=，，", "没有可检索的文字"), ("/?q=-", "/api/search?q=-", "单独的“-”"),
+])
+def test_a_query_naming_nothing_is_an_empty_answer_with_its_warnings_as_in_the_api(client, url, api_url, why):
+    """q=* names nothing once parsed: the page says why (the parser's warning, then the
+    empty query's), status 200, as /api/search and /api/compare answer it; not an error."""
+    r = client.get(url)
+    doc = parse(r.get_data(as_text=True))
+    warnings = [li.text() for li in doc.find("ul", cls="warnings").find_all("li")]
+    assert r.status_code == 200 and not doc.find_all("div", role="alert"), url
+    assert len(warnings) == 2 and why in warnings[0] and warnings[1] == EmptyQuery.EMPTY_MESSAGE, warnings
+    api = client.get(api_url)
+    assert api.status_code == 200 and api.get_json()["warnings"] == warnings
 
 
 def test_document_page_has_metadata_toc_and_kinds(client):

@@ -65,12 +65,20 @@ def test_what_waitress_rejects_under_api_is_json(server, request_bytes):
     assert status == 400
     assert headers["content-type"] == "application/json"
     error = json.loads(body)["error"]
-    assert error["code"] == "bad_request" and error["message"]
+    assert error["code"] == "bad_request"
+    # in Chinese first, as every message a user meets; waitress's English kept in brackets
+    assert error["message"].startswith("请求格式有误，服务器无法解析") and "(Bad Request: " in error["message"]
 
 
-def test_what_waitress_rejects_elsewhere_stays_plain(server):
-    status, headers, _ = raw(server, b"GET /?q=x HTTP/1.1\r\nHost: x\r\nBad Header\r\nConnection: close\r\n\r\n")
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /?q=x HTTP/1.1\r\nHost: x\r\nBad Header\r\nConnection: close\r\n\r\n",
+    b"GARBAGE\r\nHost: x\r\n\r\n",  # a malformed request line
+], ids=["bad header", "malformed request line"])
+def test_what_waitress_rejects_elsewhere_stays_plain_text_in_chinese_first(server, request_bytes):
+    status, headers, body = raw(server, request_bytes)
+    text = body.decode("utf-8")
     assert status == 400 and headers["content-type"].startswith("text/plain")
+    assert text.startswith("400 请求格式有误，服务器无法解析") and "(Bad Request: " in text, text
 
 
 @pytest.mark.parametrize("cell", ["＝HYPERLINK(\"http://evil\",\"点击\")", "﹦1+1", "＋1", "－1", "＠SUM(A1)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -125,10 +126,31 @@ def test_serve_without_index_warns_and_still_starts(monkeypatch, tmp_path):
     assert "govsearch index build" in result.output
 
 
-def test_port_in_use_is_a_message(running, tiny_index):
-    result = CliRunner().invoke(main, ["serve", "--port", str(running), "--index", str(tiny_index)])
-    assert result.exit_code == 1
-    assert "cannot listen" in result.output and "Traceback" not in result.output
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_port_in_use_is_a_message(running, tiny_index, workers):
+    """In Chinese first, the system's English kept in brackets (`dev.py run` runs this
+    same command, so it says the same)."""
+    if workers == "2" and not hasattr(os, "fork"):
+        pytest.skip("--workers above 1 needs fork")
+    result = CliRunner().invoke(main, ["serve", "--port", str(running), "--index", str(tiny_index),
+                                       "--workers", workers])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("错误 Error: "))
+    assert line.startswith(f"错误 Error: 无法监听 127.0.0.1:{running}：端口 {running} 已被占用"), line
+    assert line.endswith(f"(cannot listen on 127.0.0.1:{running}: Address already in use; "
+                         "is another server using the port? try --port)"), line
+
+
+def test_other_listening_errors_name_their_cause_in_chinese_too():
+    import errno
+
+    from govsearch.serve import listen_error
+
+    assert listen_error("10.9.9.9", 8000, OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address")) \
+        .startswith("无法监听 10.9.9.9:8000：本机没有地址 10.9.9.9")
+    assert "没有权限使用端口 80" in listen_error("0.0.0.0", 80, OSError(errno.EACCES, "Permission denied"))
+    other = listen_error("x", 1, OSError(errno.EINVAL, "Invalid argument"))
+    assert other.startswith("无法监听 x:1：请检查 --host 和 --port (cannot listen on x:1: Invalid argument;")
 
 
 def test_server_thread_stops_cleanly(tiny_index):
