@@ -3,8 +3,8 @@
 Passages are numbered by their *row* in the bigram index (index/generation/grams.py). The
 table maps, rather than reads, what queries need (index/generation/columns.py): NumPy columns
 for liveness, report, kind, section, town, county, city, province, level, year,
-topics, length and reading order, and the original and normalized passage texts as
-blobs. Opening costs a few small JSON reads and ``mmap`` calls whatever the size of
+topics, length and reading order; the original and normalized passage texts are
+blobs read a row (or a span of rows) at a time, not mapped (columns.BlobFile). Opening costs a few small JSON reads and ``mmap`` calls whatever the size of
 the index; the OS page cache shares the mapped files between processes.
 
 Passage text and fields are read through accessors: ``t.text(r)``, ``t.norm(r)`` and
@@ -326,21 +326,25 @@ class PassageTable:
 
     def contains(self, rows: np.ndarray, needle: str) -> np.ndarray:
         """Which of ``rows`` have ``needle`` in their normalized text (a byte search in
-        the mapped blob: UTF-8 matches only at character boundaries)."""
-        data, offsets = self.norms.data, self.norms.offsets
+        the blob's bytes, read a span of rows at a time: UTF-8 matches only at character
+        boundaries)."""
         nb = needle.encode("utf-8")
-        find = data.find
-        starts, ends = offsets[rows].tolist(), offsets[rows + 1].tolist()
-        return np.fromiter((find(nb, a, b) >= 0 for a, b in zip(starts, ends)), dtype=bool, count=len(rows))
+        out = np.zeros(len(rows), dtype=bool)
+        for positions, data, starts, ends in self.norms.chunks(rows):
+            find = data.find
+            out[positions] = [find(nb, a, b) >= 0 for a, b in zip(starts, ends)]
+        return out
 
     def occurrences(self, rows: np.ndarray, needle: str) -> np.ndarray:
         """How often ``needle`` occurs (without overlaps, as ``str.count``) in the
-        normalized text of each of ``rows``: counted in the mapped bytes, nothing decoded
+        normalized text of each of ``rows``: counted in the blob's bytes, nothing decoded
         (UTF-8 matches only at character boundaries, so the counts are the same)."""
-        data, offsets = self.norms.data, self.norms.offsets
         nb = needle.encode("utf-8")
-        starts, ends = offsets[rows].tolist(), offsets[rows + 1].tolist()
-        return np.fromiter((data[a:b].count(nb) for a, b in zip(starts, ends)), dtype=np.float64, count=len(rows))
+        out = np.zeros(len(rows), dtype=np.float64)
+        for positions, data, starts, ends in self.norms.chunks(rows):
+            count = data.count
+            out[positions] = [count(nb, a, b) for a, b in zip(starts, ends)]
+        return out
 
     def heading_occurrences(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """Occurrences of ``needle`` in each report title (by report code) and in each
