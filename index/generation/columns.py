@@ -60,7 +60,7 @@ DEAD_ORDER = 1 << 40
 # the string blobs: name -> (blob file, offsets file)
 BLOBS = ("edits", "norm", "sections", "sections_norm", "titles_norm", "titles")
 READ_BLOBS = ("edits", "norm")  # read by positioned reads (BlobFile), the others mapped
-SPAN_GAP = 4096  # bytes between two wanted texts up to which one read takes both (and the bytes between)
+SPAN_GAP = 16384  # bytes between two wanted texts up to which one read takes both (and the bytes between)
 SPAN_BYTES = 1 << 20  # a read of several texts starts a new one past this many bytes from its start
 
 _DTYPES = {"code": np.int32, "bits": np.uint64, "year": np.int32, "int": np.int32}
