@@ -640,6 +640,7 @@ class BlobFile:
     def __init__(self, path: Path, size: int):
         self.path, self.size = Path(path), size
         self._file = open(path, "rb", buffering=0)  # closed when the last reader drops it
+        self._fd = self._file.fileno()
         got = os.fstat(self._file.fileno()).st_size
         if got != size:
             self._file.close()
@@ -654,10 +655,23 @@ class BlobFile:
         a, b, _ = key.indices(self.size)
         return self.read(a, b)
 
+    def read_into(self, view: memoryview, a: int) -> None:
+        """Fill ``view`` with the bytes from ``a`` on."""
+        at, size = 0, len(view)
+        while at < size:
+            got = os.preadv(self._fd, [view[at:]], a + at)
+            if not got:
+                raise IndexMissing(f"the index file {self.path} is damaged: it ends before byte {a + size}",
+                                   fix="rebuild")
+            at += got
+
     def read(self, a: int, b: int) -> bytes:
         if b <= a:
             return b""
-        fd, parts, at = self._file.fileno(), [], a
+        got = os.pread(self._fd, b - a, a)
+        if len(got) == b - a:
+            return got
+        fd, parts, at = self._fd, [got], a + len(got)
         while at < b:
             got = os.pread(fd, b - at, at)
             if not got:
@@ -687,7 +701,8 @@ class Texts:
     def chunks(self, rows: np.ndarray) -> Iterator[tuple[np.ndarray, bytes, list[int], list[int]]]:
         """The encoded texts of ``rows`` (any order) in few reads (:func:`spans`):
         ``(positions, data, starts, ends)`` per read, the text of ``rows[positions[k]]``
-        being ``data[starts[k]:ends[k]]``."""
+        being ``data[starts[k]:ends[k]]`` (``data`` is valid until the next read: one
+        buffer is read into again)."""
         rows = np.asarray(rows, dtype=np.int64)
         if not len(rows):
             return
@@ -695,8 +710,16 @@ class Texts:
         ordered = rows[order]
         starts, ends = self.offsets[ordered].astype(np.int64), self.offsets[ordered + 1].astype(np.int64)
         data = self.data
-        for lo, hi, first, end in spans(starts, ends):
-            chunk = data[lo:hi]
+        plan = spans(starts, ends)
+        if isinstance(data, BlobFile):  # one buffer for all the reads: fresh memory for each costs its page faults
+            buffer = bytearray(max(hi - lo for lo, hi, _, _ in plan))
+            view = memoryview(buffer)
+        for lo, hi, first, end in plan:
+            if isinstance(data, BlobFile):
+                data.read_into(view[:hi - lo], lo)
+                chunk = buffer  # its first hi - lo bytes
+            else:
+                chunk = data[lo:hi]
             yield (order[first:end], chunk, (starts[first:end] - lo).tolist(), (ends[first:end] - lo).tolist())
 
     def heads(self, rows: np.ndarray, size: int) -> tuple[bytes, np.ndarray, np.ndarray]:
