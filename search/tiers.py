@@ -116,13 +116,17 @@ def lead_in(t, r: int, needle: str | None = None) -> int | None:
     doc = t.doc[r]
     blob = _norm_blob(t) if needle is not None else None
     nb = needle.encode("utf-8") if blob is not None else b""
+    block, base = None, 0  # the normalized bytes of the rows before r, read once when first needed
     for k in range(1, LIST_REACH + 1):
         p = r - k
         if p < 0 or t.doc[p] != doc:
             return None
         if blob is not None:  # the normalized bytes: nothing decoded
             data, offsets = blob
-            chunk = data[int(offsets[p]):int(offsets[p + 1])]
+            if block is None:
+                base = int(offsets[max(r - LIST_REACH, 0)])
+                block = data[base:int(offsets[r])]
+            chunk = block[int(offsets[p]) - base:int(offsets[p + 1]) - base]
             if chunk.find(nb) < 0:
                 if _numeral_at(chunk, 0, len(chunk)):
                     continue
