@@ -19,6 +19,7 @@ import bisect
 import functools
 import heapq
 import math
+import os
 import re
 import threading
 from collections import Counter
@@ -112,7 +113,9 @@ class Vocabulary:
         self.kinds: np.ndarray = a["kinds"]
         self.pinyin = Strings(a["pinyin.data"], a["pinyin.offsets"])
         self.tags = Strings(a["tags.data"], a["tags.offsets"]) if a.get("tags.data") is not None else None
-        paged = getattr(a, "paged", None)  # a generation's tables: the lookup tables read a block at a time
+        # a generation's tables: the lookup tables read a block at a time (mapped where the
+        # system has no positioned reads)
+        paged = getattr(a, "paged", None) if hasattr(os, "pread") else None
 
         def table(name: str) -> KeyIndex:
             if paged is not None:

@@ -147,3 +147,24 @@ def test_a_lookup_reads_one_page_of_hashes_and_its_ids(tmp_path):
         assert (hashes[1] - hashes[0]) * 8 <= 4096 and ids[1] - ids[0] == 1
         log.clear()
     assert FENCE * 8 == 4096  # a block of hashes is one page
+
+
+def test_without_positioned_reads_the_texts_are_mapped_and_answer_the_same(tmp_path, monkeypatch):
+    """Windows has no ``os.pread``: there the blobs are mapped, as before; a system with
+    ``pread`` but no ``preadv`` reads the spans with ``pread``."""
+    build(write_corpus(tmp_path / "c", {"a.txt": A, "b.txt": B}), tmp_path / "i", workers=1)
+
+    def answers():
+        s = Searcher(tmp_path / "i")
+        t = s.current_table()
+        res = s.search("人居环境")
+        return (type(t.norms.data).__name__, [(h.passage_id, h.score, h.snippet) for h in res.hits],
+                t.occurrences(t.live_rows, "五星").tolist(), s.search("五心支部").did_you_mean[0]["query"])
+
+    read = answers()
+    monkeypatch.setattr(columns, "_PREADV", None)
+    assert answers() == read
+    monkeypatch.setattr(BlobFile, "supported", staticmethod(lambda: False))
+    mapped = answers()
+    assert read[0] == "BlobFile" and mapped[0] == "mmap"
+    assert mapped[1:] == read[1:]

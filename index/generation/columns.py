@@ -570,7 +570,7 @@ class Columns:
                 raise IndexMissing(f"the index file {self.folder / offsets_name} does not match {blob_name}", fix="rebuild")
             inode = self._check_size(blob_name, size)
             try:
-                data = (BlobFile(self.folder / blob_name, size) if name in READ_BLOBS
+                data = (BlobFile(self.folder / blob_name, size) if name in READ_BLOBS and BlobFile.supported()
                         else store.map_exactly(self.folder / blob_name, size))
             except ValueError:
                 raise IndexMissing(f"the index file {self.folder / blob_name} is damaged", fix="rebuild") from None
@@ -631,6 +631,9 @@ def spans(starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int, int, int
     return list(zip(starts[firsts].tolist(), ends[lasts - 1].tolist(), firsts.tolist(), lasts.tolist()))
 
 
+_PREADV = getattr(os, "preadv", None)
+
+
 class BlobFile:
     """A blob of passage texts read with ``os.pread`` rather than mapped (see the module
     docstring). ``blob[a:b]`` is the bytes ``[a, b)``; a read that comes back short (the
@@ -646,6 +649,11 @@ class BlobFile:
             self._file.close()
             raise ValueError(f"{self.path.name} has {got} bytes, {size} expected")
 
+    @staticmethod
+    def supported() -> bool:
+        """Whether the system has positioned reads (not Windows: there the blob is mapped)."""
+        return hasattr(os, "pread")
+
     def __len__(self) -> int:
         return self.size
 
@@ -659,7 +667,12 @@ class BlobFile:
         """Fill ``view`` with the bytes from ``a`` on."""
         at, size = 0, len(view)
         while at < size:
-            got = os.preadv(self._fd, [view[at:]], a + at)
+            if _PREADV is not None:
+                got = _PREADV(self._fd, [view[at:]], a + at)
+            else:
+                piece = os.pread(self._fd, size - at, a + at)
+                view[at:at + len(piece)] = piece
+                got = len(piece)
             if not got:
                 raise IndexMissing(f"the index file {self.path} is damaged: it ends before byte {a + size}",
                                    fix="rebuild")
