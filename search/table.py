@@ -26,7 +26,8 @@ from index import fields as field_model
 from index.analysis import multichar_words
 from index.errors import IndexMissing
 from index.generation import generation_format, grams, source_text, store, wordrows, wordtable
-from index.generation.columns import Columns, SourceTexts, Texts
+from index.generation.columns import BlobFile, Columns, SourceTexts, Texts
+from index.generation.keyindex import FileArray
 from index.normalize import normalize
 from search.model_values import ModelValues
 
@@ -447,6 +448,9 @@ def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows:
 
 
 def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:
+    """The segments, their keys and offsets mapped; a key's gap-coded rows are read from
+    the file when it is looked up (keyindex.FileArray: a mapped page faulted in maps the
+    64 KiB around it, and varied queries' keys are spread over the whole file)."""
     segments = []
     for name in manifest["segments"]:
         parts = []
@@ -455,7 +459,21 @@ def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:
             c._expected.setdefault(part, path.stat().st_size if path.exists() else -1)
             parts.append(c._load_npy(part))
         keys, offsets, data = parts
+        if data.dtype == np.uint16 and len(data) and BlobFile.supported():
+            data = _read_by_slices(gen / grams.segment_files(name, gen)[2], data)
         if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(data)):
             raise IndexMissing(f"the index files of segment {gen / name} do not match", fix="rebuild")
         segments.append(grams.segment_of(keys, offsets, data))
     return segments
+
+
+def _read_by_slices(path: Path, mapped: np.ndarray) -> FileArray:
+    """The ``.npy`` array at ``path`` (mapped as ``mapped``, whose size was checked) as a
+    keyindex.FileArray over the same bytes."""
+    f = open(path, "rb", buffering=0)  # closed when the segment drops it
+    version = np.lib.format.read_magic(f)
+    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, _, dtype = header(f)
+    if shape != mapped.shape or dtype != mapped.dtype:
+        raise IndexMissing(f"the index file {path} changed while it was opened", fix="rebuild")
+    return FileArray(f, f.tell(), shape[0], dtype)

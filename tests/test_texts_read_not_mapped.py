@@ -1,5 +1,6 @@
-"""The passage texts (norm.bin, edits.bin) and the assistance lookup tables are read with
-``pread``, not mapped (index/generation/columns.py, index/generation/keyindex.py): a
+"""The passage texts (norm.bin, edits.bin), the postings' gap-coded rows and the
+assistance lookup tables are read with ``pread``, not mapped (index/generation/columns.py,
+index/generation/keyindex.py, search/table.py): a
 mapped page faulted in maps the 64 KiB around it into the process, so searches that
 read a few hundred bytes of thousands of rows made whole files each worker's memory.
 The reads: how rows are grouped into reads (the edges of ``SPAN_GAP`` and
@@ -101,8 +102,9 @@ def test_a_search_and_a_correction_map_no_passage_text_and_no_lookup_table(tmp_p
     gen = str(s.generation_path())
     mapped = {line.split()[-1].rsplit("/", 1)[-1] for line in open("/proc/self/maps")
               if len(line.split()) > 5 and line.split()[-1].startswith(gen)}
-    assert "assist.bin" in mapped  # its strings and frequencies are still mapped …
+    assert "assist.bin" in mapped and any(n.endswith(".keys.npy") for n in mapped)  # still mapped …
     assert not mapped & {"norm.bin", "edits.bin"}  # … not the passage texts
+    assert not [n for n in mapped if n.endswith(".gaps.npy")]  # nor the postings' rows
 
 
 def _table(tmp_path, hashes: list[int]) -> tuple[KeyIndex, KeyIndex, list[tuple[int, int]]]:
@@ -168,3 +170,15 @@ def test_without_positioned_reads_the_texts_are_mapped_and_answer_the_same(tmp_p
     mapped = answers()
     assert read[0] == "BlobFile" and mapped[0] == "mmap"
     assert mapped[1:] == read[1:]
+
+
+def test_an_array_read_from_a_truncated_file_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "t.gaps.npy"
+    path.write_bytes(np.arange(100, dtype=np.uint16).tobytes())
+    f = open(path, "rb", buffering=0)
+    values = FileArray(f, 0, 100, np.uint16)
+    assert values.read(98, 200).tolist() == [98, 99] and values.every(10).tolist() == list(range(0, 100, 10))
+    with open(path, "r+b") as g:
+        g.truncate(100)
+    with pytest.raises(IndexMissing, match="t.gaps.npy"):
+        values.read(40, 60)

@@ -35,7 +35,7 @@ class FileArray:
     here and there, and a mapped page faulted in maps 64 KiB around it into the process
     (index/generation/columns.py says more), so a few thousand lookups made a whole table
     the process's. A read that comes back short (the file truncated under a running
-    search) raises ``OSError``."""
+    search) is an ``IndexMissing`` error naming the file."""
 
     def __init__(self, file, offset: int, count: int, dtype):
         self._file, self._offset, self._count, self.dtype = file, offset, count, np.dtype(dtype)
@@ -51,7 +51,10 @@ class FileArray:
         want = (b - a) * size
         got = os.pread(self._file.fileno(), want, self._offset + a * size)
         if len(got) != want:
-            raise OSError(f"{self._file.name} ends before the array it holds")
+            from index.errors import IndexMissing
+
+            raise IndexMissing(f"the index file {self._file.name} is damaged: it ends before the array it holds",
+                               fix="rebuild")
         return np.frombuffer(got, dtype=self.dtype)
 
     def every(self, step: int, chunk: int = 1 << 17) -> np.ndarray:
