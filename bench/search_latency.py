@@ -17,9 +17,10 @@ system time, every process's, over ``--rounds`` rounds of ``GET /api/search`` fo
 query by one client per worker, after one round that warms it), its RSS when it starts
 serving, after the warm-up round and after the rounds, and after the rounds its memory
 apart: anonymous (each process's own heap and caches, by process: the master first
-with ``--workers`` above 1), the pages of mapped index files (RSS less anonymous: shared
-by the workers through the page cache, and reclaimable) and PSS (shared pages shared
-out among the processes: the server's real share of memory). ``--distinct N`` then asks
+with ``--workers`` above 1), the pages of mapped files (RSS less anonymous: the index's
+and the libraries', shared by the workers through the page cache, and reclaimable), PSS
+(shared pages shared out among the processes: the server's real share of memory) and
+the index files with the most pages mapped. ``--distinct N`` then asks
 N different queries drawn from the index's own text (each once: what fills the
 per-query caches, as varied traffic does) and prints the memory after each quarter.
 
@@ -100,6 +101,28 @@ def _memory(pids: list[int]) -> list[tuple[float, float, float]]:
     return out
 
 
+def _mapped_files(pids: list[int], folder: str, top: int = 6) -> str:
+    """The index files with the most pages mapped in the processes (Rss of their
+    mappings in ``/proc/PID/smaps``, summed over the processes): ``name MiB, …``."""
+    per: dict[str, int] = {}
+    root = str(Path(folder).resolve())
+    for pid in pids:
+        name = None
+        try:
+            lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if parts and not parts[0].endswith(":") and "-" in parts[0]:
+                name = parts[5] if len(parts) > 5 and parts[5].startswith(root) else None
+            elif name and parts[0] == "Rss:":
+                per[Path(name).name] = per.get(Path(name).name, 0) + int(parts[1])
+    ranked = sorted(per.items(), key=lambda kv: -kv[1])
+    shown = ", ".join(f"{n} {kb / 1024:.1f}" for n, kb in ranked[:top])
+    return f"{shown}; all index files {sum(per.values()) / 1024:.1f} MiB"
+
+
 def distinct_queries(index: str, n: int, seed: int = 22) -> list[str]:
     """``n`` different queries of the index's own text: 2–4 Chinese characters from a
     passage drawn at random, three in ten with two characters of the same passage added
@@ -177,6 +200,7 @@ def serve_figures(index: str, port: int, rounds: int, workers: int = 1, distinct
         print("|---|---|---|---|---|---|")
         print(f"| {cpu * 1000 / n:.1f} | {statistics.median(walls):.1f} / {_pct(walls, 95):.1f} "
               f"| {rss_start:.0f} → {rss_before:.0f} → {rss:.0f} | {anon:.0f} ({each}) | {rss - anon:.0f} | {pss:.0f} |")
+        print(f"\nmapped index files, MiB: {_mapped_files(server.pids(), index)}")
         if distinct:
             paths = [f"/api/search?q={quote(q)}" for q in distinct_queries(index, distinct)]
             rows = []
@@ -198,6 +222,7 @@ def serve_figures(index: str, port: int, rounds: int, workers: int = 1, distinct
                 rss, pss, anon = (sum(m[i] for m in mem) for i in range(3))
                 each = " / ".join(f"{m[2]:.0f}" for m in mem)
                 print(f"| {count} | {rss:.0f} | {anon:.0f} ({each}) | {rss - anon:.0f} | {pss:.0f} |")
+            print(f"\nmapped index files, MiB: {_mapped_files(server.pids(), index)}")
     finally:
         server.stop()
     return 0

@@ -19,6 +19,7 @@ import bisect
 import functools
 import heapq
 import math
+import os
 import re
 import threading
 from collections import Counter
@@ -112,18 +113,27 @@ class Vocabulary:
         self.kinds: np.ndarray = a["kinds"]
         self.pinyin = Strings(a["pinyin.data"], a["pinyin.offsets"])
         self.tags = Strings(a["tags.data"], a["tags.offsets"]) if a.get("tags.data") is not None else None
-        self.index = HashedTerms(self.terms, KeyIndex.of_arrays(a["term.h"], a["term.i"]))
+        # a generation's tables: the lookup tables read a block at a time (mapped where the
+        # system has no positioned reads)
+        paged = getattr(a, "paged", None) if hasattr(os, "pread") else None
+
+        def table(name: str) -> KeyIndex:
+            if paged is not None:
+                return KeyIndex.of_files(paged(f"{name}.h"), paged(f"{name}.i"))
+            return KeyIndex.of_arrays(a[f"{name}.h"], a[f"{name}.i"])
+
+        self.index = HashedTerms(self.terms, table("term"))
         pinyin = self.pinyin  # the key functions hold the strings, not the vocabulary: no reference cycle
         # keeps a dropped vocabulary's mapping alive until the garbage collector runs
         self._pinyin_keys = (
             PrefixIndex.of_ids(a["prefix_full"], lambda i: assist_tables.full_pinyin(pinyin[i])),
             PrefixIndex.of_ids(a["prefix_initials"], lambda i: assist_tables.initials(pinyin[i])),
-            KeyIndex.of_arrays(a["by_full.h"], a["by_full.i"]),
-            KeyIndex.of_arrays(a["by_initials.h"], a["by_initials.i"]),
+            table("by_full"),
+            table("by_initials"),
         )
-        self.by_pinyin = KeyIndex.of_arrays(a["by_pinyin.h"], a["by_pinyin.i"])
-        self.by_fuzzy = KeyIndex.of_arrays(a["by_fuzzy.h"], a["by_fuzzy.i"])
-        self.deletions = KeyIndex.of_arrays(a["deletions.h"], a["deletions.i"])
+        self.by_pinyin = table("by_pinyin")
+        self.by_fuzzy = table("by_fuzzy")
+        self.deletions = table("deletions")
         self._reversed = a["reversed"]
         self._readings = pinyin_readings.Readings(a) if pinyin_readings.present(a) else None
 

@@ -3,8 +3,8 @@
 Passages are numbered by their *row* in the bigram index (index/generation/grams.py). The
 table maps, rather than reads, what queries need (index/generation/columns.py): NumPy columns
 for liveness, report, kind, section, town, county, city, province, level, year,
-topics, length and reading order, and the original and normalized passage texts as
-blobs. Opening costs a few small JSON reads and ``mmap`` calls whatever the size of
+topics, length and reading order; the original and normalized passage texts are
+blobs read a row (or a span of rows) at a time, not mapped (columns.BlobFile). Opening costs a few small JSON reads and ``mmap`` calls whatever the size of
 the index; the OS page cache shares the mapped files between processes.
 
 Passage text and fields are read through accessors: ``t.text(r)``, ``t.norm(r)`` and
@@ -26,7 +26,8 @@ from index import fields as field_model
 from index.analysis import multichar_words
 from index.errors import IndexMissing
 from index.generation import generation_format, grams, source_text, store, wordrows, wordtable
-from index.generation.columns import Columns, SourceTexts, Texts
+from index.generation.columns import BlobFile, Columns, SourceTexts, Texts
+from index.generation.keyindex import FileArray
 from index.normalize import normalize
 from search.model_values import ModelValues
 
@@ -326,21 +327,25 @@ class PassageTable:
 
     def contains(self, rows: np.ndarray, needle: str) -> np.ndarray:
         """Which of ``rows`` have ``needle`` in their normalized text (a byte search in
-        the mapped blob: UTF-8 matches only at character boundaries)."""
-        data, offsets = self.norms.data, self.norms.offsets
+        the blob's bytes, read a span of rows at a time: UTF-8 matches only at character
+        boundaries)."""
         nb = needle.encode("utf-8")
-        find = data.find
-        starts, ends = offsets[rows].tolist(), offsets[rows + 1].tolist()
-        return np.fromiter((find(nb, a, b) >= 0 for a, b in zip(starts, ends)), dtype=bool, count=len(rows))
+        out = np.zeros(len(rows), dtype=bool)
+        for positions, data, starts, ends in self.norms.chunks(rows):
+            find = data.find
+            out[positions] = [find(nb, a, b) >= 0 for a, b in zip(starts, ends)]
+        return out
 
     def occurrences(self, rows: np.ndarray, needle: str) -> np.ndarray:
         """How often ``needle`` occurs (without overlaps, as ``str.count``) in the
-        normalized text of each of ``rows``: counted in the mapped bytes, nothing decoded
+        normalized text of each of ``rows``: counted in the blob's bytes, nothing decoded
         (UTF-8 matches only at character boundaries, so the counts are the same)."""
-        data, offsets = self.norms.data, self.norms.offsets
         nb = needle.encode("utf-8")
-        starts, ends = offsets[rows].tolist(), offsets[rows + 1].tolist()
-        return np.fromiter((data[a:b].count(nb) for a, b in zip(starts, ends)), dtype=np.float64, count=len(rows))
+        out = np.zeros(len(rows), dtype=np.float64)
+        for positions, data, starts, ends in self.norms.chunks(rows):
+            count = data.count
+            out[positions] = [count(nb, a, b) for a, b in zip(starts, ends)]
+        return out
 
     def heading_occurrences(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """Occurrences of ``needle`` in each report title (by report code) and in each
@@ -443,6 +448,9 @@ def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows:
 
 
 def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:
+    """The segments, their keys and offsets mapped; a key's gap-coded rows are read from
+    the file when it is looked up (keyindex.FileArray: a mapped page faulted in maps the
+    64 KiB around it, and varied queries' keys are spread over the whole file)."""
     segments = []
     for name in manifest["segments"]:
         parts = []
@@ -451,7 +459,21 @@ def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:
             c._expected.setdefault(part, path.stat().st_size if path.exists() else -1)
             parts.append(c._load_npy(part))
         keys, offsets, data = parts
+        if data.dtype == np.uint16 and len(data) and BlobFile.supported():
+            data = _read_by_slices(gen / grams.segment_files(name, gen)[2], data)
         if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(data)):
             raise IndexMissing(f"the index files of segment {gen / name} do not match", fix="rebuild")
         segments.append(grams.segment_of(keys, offsets, data))
     return segments
+
+
+def _read_by_slices(path: Path, mapped: np.ndarray) -> FileArray:
+    """The ``.npy`` array at ``path`` (mapped as ``mapped``, whose size was checked) as a
+    keyindex.FileArray over the same bytes."""
+    f = open(path, "rb", buffering=0)  # closed when the segment drops it
+    version = np.lib.format.read_magic(f)
+    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, _, dtype = header(f)
+    if shape != mapped.shape or dtype != mapped.dtype:
+        raise IndexMissing(f"the index file {path} changed while it was opened", fix="rebuild")
+    return FileArray(f, f.tell(), shape[0], dtype)

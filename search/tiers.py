@@ -116,15 +116,19 @@ def lead_in(t, r: int, needle: str | None = None) -> int | None:
     doc = t.doc[r]
     blob = _norm_blob(t) if needle is not None else None
     nb = needle.encode("utf-8") if blob is not None else b""
+    block, base = None, 0  # the normalized bytes of the rows before r, read once when first needed
     for k in range(1, LIST_REACH + 1):
         p = r - k
         if p < 0 or t.doc[p] != doc:
             return None
-        if blob is not None:  # the mapped normalized bytes: nothing decoded
+        if blob is not None:  # the normalized bytes: nothing decoded
             data, offsets = blob
-            a, b = int(offsets[p]), int(offsets[p + 1])
-            if data.find(nb, a, b) < 0:
-                if _numeral_at(data, a, b):
+            if block is None:
+                base = int(offsets[max(r - LIST_REACH, 0)])
+                block = data[base:int(offsets[r])]
+            chunk = block[int(offsets[p]) - base:int(offsets[p + 1]) - base]
+            if chunk.find(nb) < 0:
+                if _numeral_at(chunk, 0, len(chunk)):
                     continue
                 return None
         elif needle is not None:
@@ -297,8 +301,12 @@ def _after_the_term(t, rows: np.ndarray, term_rows: np.ndarray, open_: np.ndarra
     blob = _norm_blob(t)
     if blob is None:
         return [k for k in picked.tolist() if t.norm(int(rows[k]))[:1] in _NUMERALS]
-    data, offsets = blob
     chosen = rows[picked]
+    heads = getattr(t.norms, "heads", None)
+    if heads is not None:  # a blob read, not mapped: the first bytes of the chosen rows only
+        data, starts, ends = heads(chosen, 3)
+        return picked[_numerals_at(data, starts, ends)].tolist()
+    data, offsets = blob
     return picked[_numerals_at(data, offsets[chosen], offsets[chosen + 1])].tolist()
 
 
@@ -306,8 +314,9 @@ _NUMERAL_BYTES = frozenset(c.encode("utf-8") for c in _NUMERALS)
 
 
 def _norm_blob(t):
-    """(mapped bytes, offsets) of the normalized passage texts of ``t``, or None for a
-    table without them (then each text is decoded)."""
+    """(bytes, offsets) of the normalized passage texts of ``t`` (the bytes mapped or
+    read by slices, columns.BlobFile), or None for a table without them (then each text
+    is decoded)."""
     norms = getattr(t, "norms", None)
     data, offsets = getattr(norms, "data", None), getattr(norms, "offsets", None)
     return None if data is None or offsets is None else (data, offsets)

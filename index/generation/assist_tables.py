@@ -38,7 +38,7 @@ import numpy as np
 
 from index.generation import pinyin_readings
 from index.generation.generation_format import ASSIST_VERSION
-from index.generation.keyindex import DeletionIndex, KeyIndex, blob
+from index.generation.keyindex import DeletionIndex, FileArray, KeyIndex, blob
 
 DATA = "assist.bin"
 INFO = "assist.json"
@@ -208,6 +208,7 @@ class AssistTables:
                 raise ValueError(f"version {info.get('version')!r}, expected {VERSION}")
             size = int(info["bytes"])
             data = store.map_exactly(gen / DATA, size)
+            self._file = open(gen / DATA, "rb", buffering=0)  # the lookup tables' blocks: read, not mapped
             self._arrays: dict[str, np.ndarray] = {}
             for name, (dtype, offset, count) in info["arrays"].items():
                 dt = np.dtype(dtype)
@@ -222,6 +223,11 @@ class AssistTables:
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self._arrays[name]
+
+    def paged(self, name: str) -> FileArray:
+        """Array ``name`` read from the file by slices (keyindex.FileArray), not mapped."""
+        dtype, offset, count = self.info["arrays"][name]
+        return FileArray(self._file, offset, count, dtype)
 
     def get(self, name: str) -> np.ndarray | None:
         return self._arrays.get(name)

@@ -14,7 +14,14 @@ For every passage row (the row of the bigram index, grams.py) a generation holds
   manifest (``columns.json``) giving the size of every file.
 
 Opening is ``np.load(..., mmap_mode="r")``, ``mmap`` and two small JSON reads: no
-iteration over stored documents, no normalization. Every file's size is checked
+iteration over stored documents, no normalization. The passage texts (``norm.bin``,
+``edits.bin``) are the exception: they are read, not mapped (:class:`BlobFile`). A
+query reads a few hundred bytes of each of thousands of rows spread over the whole
+file, and a mapped page faulted in brings its neighbours along (the kernel maps up to
+64 KiB around it, whatever ``madvise`` says): a thousand rows read made 47 MiB of an
+89 MiB ``norm.bin`` part of each process, as if it were the process's own memory.
+Read with ``pread``, the page cache still holds what was read, shared by every
+process and given back under pressure, and a process holds only the bytes it copies. Every file's size is checked
 against the manifest before it is mapped, so a truncated file is reported by name
 (:class:`~index.errors.IndexMissing`) instead of crashing the process with SIGBUS.
 Files are written once into a new generation and never modified (they are made
@@ -52,6 +59,9 @@ DEAD_ORDER = 1 << 40
 
 # the string blobs: name -> (blob file, offsets file)
 BLOBS = ("edits", "norm", "sections", "sections_norm", "titles_norm", "titles")
+READ_BLOBS = ("edits", "norm")  # read by positioned reads (BlobFile), the others mapped
+SPAN_GAP = 16384  # bytes between two wanted texts up to which one read takes both (and the bytes between)
+SPAN_BYTES = 1 << 20  # a read of several texts starts a new one past this many bytes from its start
 
 _DTYPES = {"code": np.int32, "bits": np.uint64, "year": np.int32, "int": np.int32}
 EXTRA_COLUMNS = {"live": np.bool_, "length": np.int32, "reading_order": np.int64}
@@ -547,7 +557,8 @@ class Columns:
         return a.view(np.ndarray) if isinstance(a, np.memmap) else a
 
     def blob(self, name: str) -> tuple[object, np.ndarray]:
-        """(bytes-like data, offsets) of a string blob."""
+        """(data, offsets) of a string blob: the data mapped (bytes-like), or for the
+        passage texts (:data:`READ_BLOBS`) a :class:`BlobFile`."""
         got = self._blobs.get(name)
         if got is None:
             blob_name, offsets_name = blob_files(name)
@@ -559,7 +570,8 @@ class Columns:
                 raise IndexMissing(f"the index file {self.folder / offsets_name} does not match {blob_name}", fix="rebuild")
             inode = self._check_size(blob_name, size)
             try:
-                data = store.map_exactly(self.folder / blob_name, size)
+                data = (BlobFile(self.folder / blob_name, size) if name in READ_BLOBS and BlobFile.supported()
+                        else store.map_exactly(self.folder / blob_name, size))
             except ValueError:
                 raise IndexMissing(f"the index file {self.folder / blob_name} is damaged", fix="rebuild") from None
             if size:
@@ -596,8 +608,95 @@ class Columns:
         """Nothing to close: the mappings go when the last array or blob using them does."""
 
 
+def spans(starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """How to read the byte ranges ``[starts[i], ends[i])`` (ascending, not overlapping:
+    rows of a blob in row order) in few reads: ``(lo, hi, first, end)`` per read, the
+    bytes ``[lo, hi)`` holding ranges ``first`` … ``end - 1``. One read takes the next
+    range while the bytes between them are at most :data:`SPAN_GAP` (a system call costs
+    what copying a few KiB does), and a run of such ranges is cut where a range starts
+    :data:`SPAN_BYTES` or more further on than the run's first (no read grows past about
+    a MiB plus one text)."""
+    n = len(starts)
+    if not n:
+        return []
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    new = np.ones(n, dtype=bool)
+    new[1:] = starts[1:] - ends[:-1] > SPAN_GAP
+    run = np.cumsum(new) - 1
+    bucket = (starts - starts[np.flatnonzero(new)][run]) // SPAN_BYTES
+    new[1:] |= bucket[1:] != bucket[:-1]
+    firsts = np.flatnonzero(new)
+    lasts = np.append(firsts[1:], n)
+    return list(zip(starts[firsts].tolist(), ends[lasts - 1].tolist(), firsts.tolist(), lasts.tolist()))
+
+
+_PREADV = getattr(os, "preadv", None)
+
+
+class BlobFile:
+    """A blob of passage texts read with ``os.pread`` rather than mapped (see the module
+    docstring). ``blob[a:b]`` is the bytes ``[a, b)``; a read that comes back short (the
+    file truncated under a running search) is an :class:`IndexMissing` naming it, as a
+    truncated mapped file is (never SIGBUS)."""
+
+    def __init__(self, path: Path, size: int):
+        self.path, self.size = Path(path), size
+        self._file = open(path, "rb", buffering=0)  # closed when the last reader drops it
+        self._fd = self._file.fileno()
+        got = os.fstat(self._file.fileno()).st_size
+        if got != size:
+            self._file.close()
+            raise ValueError(f"{self.path.name} has {got} bytes, {size} expected")
+
+    @staticmethod
+    def supported() -> bool:
+        """Whether the system has positioned reads (not Windows: there the blob is mapped)."""
+        return hasattr(os, "pread")
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key) -> bytes:
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("a BlobFile is read by slices of bytes")
+        a, b, _ = key.indices(self.size)
+        return self.read(a, b)
+
+    def read_into(self, view: memoryview, a: int) -> None:
+        """Fill ``view`` with the bytes from ``a`` on."""
+        at, size = 0, len(view)
+        while at < size:
+            if _PREADV is not None:
+                got = _PREADV(self._fd, [view[at:]], a + at)
+            else:
+                piece = os.pread(self._fd, size - at, a + at)
+                view[at:at + len(piece)] = piece
+                got = len(piece)
+            if not got:
+                raise IndexMissing(f"the index file {self.path} is damaged: it ends before byte {a + size}",
+                                   fix="rebuild")
+            at += got
+
+    def read(self, a: int, b: int) -> bytes:
+        if b <= a:
+            return b""
+        got = os.pread(self._fd, b - a, a)
+        if len(got) == b - a:
+            return got
+        fd, parts, at = self._fd, [got], a + len(got)
+        while at < b:
+            got = os.pread(fd, b - at, at)
+            if not got:
+                raise IndexMissing(f"the index file {self.path} is damaged: it ends before byte {b}",
+                                   fix="rebuild")
+            parts.append(got)
+            at += len(got)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 class Texts:
-    """The strings of a mapped blob by row (``texts[r]``), decoded one at a time."""
+    """The strings of a blob by row (``texts[r]``), decoded one at a time."""
 
     def __init__(self, columns: Columns, name: str):
         self.data, self.offsets = columns.blob(name)
@@ -611,6 +710,42 @@ class Texts:
 
     def __iter__(self):
         return (self[r] for r in range(len(self)))
+
+    def chunks(self, rows: np.ndarray) -> Iterator[tuple[np.ndarray, bytes, list[int], list[int]]]:
+        """The encoded texts of ``rows`` (any order) in few reads (:func:`spans`):
+        ``(positions, data, starts, ends)`` per read, the text of ``rows[positions[k]]``
+        being ``data[starts[k]:ends[k]]`` (``data`` is valid until the next read: one
+        buffer is read into again)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return
+        order = np.argsort(rows, kind="stable")
+        ordered = rows[order]
+        starts, ends = self.offsets[ordered].astype(np.int64), self.offsets[ordered + 1].astype(np.int64)
+        data = self.data
+        plan = spans(starts, ends)
+        if isinstance(data, BlobFile):  # one buffer for all the reads: fresh memory for each costs its page faults
+            buffer = bytearray(max(hi - lo for lo, hi, _, _ in plan))
+            view = memoryview(buffer)
+        for lo, hi, first, end in plan:
+            if isinstance(data, BlobFile):
+                data.read_into(view[:hi - lo], lo)
+                chunk = buffer  # its first hi - lo bytes
+            else:
+                chunk = data[lo:hi]
+            yield (order[first:end], chunk, (starts[first:end] - lo).tolist(), (ends[first:end] - lo).tolist())
+
+    def heads(self, rows: np.ndarray, size: int) -> tuple[bytes, np.ndarray, np.ndarray]:
+        """The first ``size`` bytes (at most) of the texts of ``rows``, one after the
+        other: ``(data, starts, ends)`` as the blob's bytes and offsets would give them."""
+        rows = np.asarray(rows, dtype=np.int64)
+        pieces: list[bytes] = [b""] * len(rows)
+        for positions, chunk, starts, ends in self.chunks(rows):
+            for k, a, b in zip(positions.tolist(), starts, ends):
+                pieces[k] = chunk[a:min(b, a + size)]
+        lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+        ends = np.cumsum(lengths)
+        return b"".join(pieces), ends - lengths, ends
 
 
 class SourceTexts:

@@ -153,6 +153,13 @@ def _unpack(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndar
     return (rows if kept is None else rows[kept]).astype(np.uint32), kept
 
 
+def _values(values, a: int, b: int) -> np.ndarray:
+    """``values[a:b]``: sliced from an array, or read from the file of a
+    keyindex.FileArray (the query side reads a key's gaps, it does not map them)."""
+    read = getattr(values, "read", None)
+    return read(a, b) if read is not None else values[a:b]
+
+
 @dataclass
 class PackedSegment:
     """Postings gap-coded (see :func:`pack`), decoded per lookup."""
@@ -169,7 +176,7 @@ class PackedSegment:
         if i < 0:
             return np.zeros(0, dtype=np.uint32)
         a, b = int(self.offsets[i]), int(self.offsets[i + 1])
-        return _unpack(self.gaps[a:b], np.zeros(1, dtype=np.int64))[0]
+        return _unpack(_values(self.gaps, a, b), np.zeros(1, dtype=np.int64))[0]
 
     def lookup_range(self, lo: int, hi: int) -> np.ndarray:
         i, j = (int(x) for x in np.searchsorted(self.keys, [lo, hi]))
@@ -177,7 +184,7 @@ class PackedSegment:
             return np.zeros(0, dtype=np.uint32)
         starts = np.asarray(self.offsets[i:j], dtype=np.int64)
         a, b = int(starts[0]), int(self.offsets[j])
-        return rowsets.unique(_unpack(self.gaps[a:b], starts - a)[0])
+        return rowsets.unique(_unpack(_values(self.gaps, a, b), starts - a)[0])
 
     def count(self, key: int) -> int:
         """About how many rows the key has (exact unless its list has long gaps): for

@@ -16,6 +16,7 @@ the generation; the query side maps them (:meth:`KeyIndex.of_arrays`,
 from __future__ import annotations
 
 import bisect
+import os
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 
@@ -25,26 +26,95 @@ _P = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
 _MASK = (1 << 64) - 1
 
 
+FENCE = 512  # hashes per block of a table read from its file: a lookup reads one block (4 KiB) and its ids
+
+
+class FileArray:
+    """A 1-D array stored in a file at ``offset``, read by slices with ``os.pread``
+    (``read(a, b)``) rather than mapped: a lookup table's binary search touches a page
+    here and there, and a mapped page faulted in maps 64 KiB around it into the process
+    (index/generation/columns.py says more), so a few thousand lookups made a whole table
+    the process's. A read that comes back short (the file truncated under a running
+    search) is an ``IndexMissing`` error naming the file."""
+
+    def __init__(self, file, offset: int, count: int, dtype):
+        self._file, self._offset, self._count, self.dtype = file, offset, count, np.dtype(dtype)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def read(self, a: int, b: int) -> np.ndarray:
+        a, b = max(a, 0), min(b, self._count)
+        if b <= a:
+            return np.zeros(0, dtype=self.dtype)
+        size = self.dtype.itemsize
+        want = (b - a) * size
+        got = os.pread(self._file.fileno(), want, self._offset + a * size)
+        if len(got) != want:
+            from index.errors import IndexMissing
+
+            raise IndexMissing(f"the index file {self._file.name} is damaged: it ends before the array it holds",
+                               fix="rebuild")
+        return np.frombuffer(got, dtype=self.dtype)
+
+    def every(self, step: int, chunk: int = 1 << 17) -> np.ndarray:
+        """Elements ``0, step, 2 * step …``, read ``chunk`` elements at a time."""
+        chunk -= chunk % step
+        return np.concatenate([self.read(a, a + chunk)[::step] for a in range(0, self._count, chunk)]
+                              or [np.zeros(0, dtype=self.dtype)])
+
+
 class _HashTable:
     """Sorted key hashes (int64) and the ids beside them; ``get`` looks a key up."""
 
     _hashes: np.ndarray
     _ids: np.ndarray
+    _files: tuple[FileArray, FileArray] | None = None  # the table read from its file (:meth:`of_files`)
+    _fence: np.ndarray | None = None  # every FENCE-th hash of such a table, in memory
 
     def get(self, key: str, default=()) -> Sequence[int]:
         h = _signed(string_hash(key))
+        if self._files is not None:
+            return self._get_by_blocks(h, default)
         lo = int(np.searchsorted(self._hashes, h, side="left"))
         if lo >= len(self._hashes) or self._hashes[lo] != h:
             return default
         hi = int(np.searchsorted(self._hashes, h, side="right"))
         return self._ids[lo:hi].tolist()
 
+    def _get_by_blocks(self, h: int, default):
+        """:meth:`get` of a table read from its file: the fence (every FENCE-th hash,
+        read once) says which block of FENCE hashes can hold ``h``; that block is read,
+        then the ids of its matches."""
+        hashes, ids = self._files
+        fence = self._fence
+        if fence is None:
+            fence = self._fence = hashes.every(FENCE)
+        i = int(np.searchsorted(fence, h, side="left"))  # fence[i - 1] < h: matches start after (i - 1) * FENCE
+        j = int(np.searchsorted(fence, h, side="right"))  # fence[j] > h: matches end before j * FENCE
+        a = max(i - 1, 0) * FENCE
+        block = hashes.read(a, j * FENCE)
+        lo, hi = np.searchsorted(block, h, side="left"), np.searchsorted(block, h, side="right")
+        if lo == hi:
+            return default
+        return ids.read(a + int(lo), a + int(hi)).tolist()
+
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._files[1]) if self._files is not None else len(self._ids)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(sorted key hashes, ids): what :meth:`of_arrays` takes back."""
+        if self._files is not None:
+            hashes, ids = self._files
+            return hashes.read(0, len(hashes)), ids.read(0, len(ids))
         return self._hashes, self._ids
+
+    @classmethod
+    def of_files(cls, hashes: FileArray, ids: FileArray) -> "_HashTable":
+        """The table over arrays of a generation's file, read a block at a time."""
+        table = cls.__new__(cls)
+        table._files = (hashes, ids)
+        return table
 
     @classmethod
     def of_arrays(cls, hashes: np.ndarray, ids: np.ndarray) -> "_HashTable":
