@@ -28,7 +28,11 @@ PDF text), never by which site it came from:
 * **a site's list of its sub-sites** — five or more places side by side, maybe after a label
   (``乡镇(街道)分站: 某镇 某镇 某街道 …``);
 * **a news platform's furniture** — its disclaimer (``…仅代表该作者或机构观点…``) with the
-  ``特此声明`` line above it, ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``);
+  ``特此声明`` line above it, a channel's terms (``某某网某某频道版权与免责声明 |``) and their
+  clauses speaking of the site (``1、本网所载…``), ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``),
+  its login box (``账号+密码登录``, ``手机免密登录``, ``立即注册``), an image left as an empty mark (``![]() |``);
+* **a banner of links** — a run of short lines at the top that shows one of its items again
+  (a carousel, a menu: :func:`banner`);
 * **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
   (``内容详情 2020年07月22日 返回该版首页``), its masthead's keys (``国内统一刊号:`` ``邮发代号:``).
 

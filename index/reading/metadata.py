@@ -820,7 +820,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     (``2017年工作回顾``, ``對2020年度…做了總結``, ``…回顾和2010年工作情况``) does not label it, its
     session's year does (None when it gives none), and a year before it (a past figure:
     ``2009年度先进单位``) labels it in no rule.
-    Every rule reads the text in simplified characters. ``review_year`` is
+    Every rule reads the text in simplified characters (a text in traditional script reads
+    113年度 as 2024年: :data:`ROC_ARABIC`). ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
     # read in simplified characters, one for one: 現將…如下 is 现将…如下 (any script, one rule set)

@@ -14,13 +14,19 @@ Every unit is classified as one of:
   files without Markdown headings, a short standalone line without sentence punctuation
   (``转型升级 建设一流强镇``), a short line right under a heading being its sub-heading.
   A numbered line that goes on after a short first sentence (``（一）指导思想。坚持…``)
-  stays one body passage, whose section is that heading;
+  stays one body passage, whose section is that heading; a numbered line of one sentence
+  between the headings numbered one before and one after it is a heading too; a headline
+  ending with one exclamation mark (``…会议顺利闭幕!``) is a title line;
 * ``caption``  – a short line without sentence punctuation after an image gap
   (two or more blank lines), e.g. ``巩义市产业集聚区(回郭镇)俯瞰``;
-* ``byline``   – ``记者 … 通讯员 … 文/图`` lines, ``来源：`` lines, speaker lines
+* ``byline``   – ``记者 … 通讯员 … 文/图`` lines, a correspondent's credit (``…特派員…/某縣報導``;
+  a news item it opens has no headline below it, and a line of fewer than four
+  characters in it labels a photo), ``来源：`` lines, speaker lines
   (``国务院总理 李克强``), and a lone name closing the report; a byline at the end of a
   paragraph is split off it;
-* ``body``     – everything else. Never headings: enumerations (``一是`` ``第一，``),
+* ``body``     – everything else. Never headings: the items of a numbered list (three or more
+  lines numbered in order one under the other, most ending a sentence: an agenda's
+  ``1、听取…报告。`` ``2、…``), enumerations (``一是`` ``第一，``),
   articles (``第一条``), dates, a line that continues an unfinished sentence (a link or
   quote fragment such as ``》，制定《``, a line after one that does not end a sentence),
   and lines repeated across many documents of the corpus (``boilerplate``: licence
@@ -504,7 +510,7 @@ def _list_items(units: list[Unit]) -> None:
 
 
 def _sequence_headings(units: list[Unit]) -> None:
-    """A numbered line of one sentence (at most :data:`MAX_SEQUENCE_HEADING` characters) between
+    """A numbered line of one finished sentence (at most :data:`MAX_SEQUENCE_HEADING` characters) between
     the headings numbered one before and one after it in the same style (``一、会议时间`` /
     …  / ``二、参加这次会议的代表51人,…,合计92名。`` / ``三、开会地点:…``) is the heading of
     its section too: the document numbers its sections so, whatever their wording."""
@@ -512,8 +518,9 @@ def _sequence_headings(units: list[Unit]) -> None:
         text = unit.text.rstrip(CLOSERS)
         rank = numbered_rank(text) if unit.kind == "body" and not unit.inline else None
         value = _number_value(text) if rank is not None and not ENUMERATION.match(text) else None
-        if value is None or len(text) > MAX_SEQUENCE_HEADING or HARD_PUNCT.search(text[:-1]):
-            continue
+        if (value is None or len(text) > MAX_SEQUENCE_HEADING or HARD_PUNCT.search(text[:-1])
+                or text[-1:] not in "。！？!?"):
+            continue  # (a line that goes on in the next, ending with a comma or a colon, is no sentence)
         before = _sibling(units, i, rank, range(i - 1, -1, -1))
         after = _sibling(units, i, rank, range(i + 1, len(units)))
         if (before is not None and after is not None and before.kind == after.kind == "heading"
