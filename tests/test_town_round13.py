@@ -108,6 +108,7 @@ def test_a_channels_disclaimer_and_its_clauses_are_chrome():
     assert is_chrome("1、本网所载的文/图等稿件均出于为公众传播有益资讯信息之目的,并不意味着赞同")
     assert is_chrome("2.本站转载的稿件版权归原作者所有")
     assert not is_chrome("1、本镇所载的文件均已按时公开。")
+    assert not is_chrome("1、本站全年推广新品种12个")  # a station's own report (农技站): its text
     # the site's name before it: a short one
     assert is_chrome("青" * 20 + "版权与免责声明")
     assert not is_chrome("青" * 21 + "版权与免责声明")
@@ -180,6 +181,7 @@ def test_a_headline_ending_with_an_exclamation_mark_is_the_title():
     assert parse("青禾会闭幕！\n" + LONG, ANALYZER).title == ""
     # a salutation, a clause, or longer than a heading: no headline
     assert parse("各位代表同志们好!\n" + LONG, ANALYZER).title == ""
+    assert parse("乡亲们、朋友们大家好!\n" + LONG, ANALYZER).title == ""
     assert parse("会议闭幕了，大家辛苦了!\n" + LONG, ANALYZER).title == ""
     assert parse("青" * MAX_HEADING + "!\n" + LONG, ANALYZER).title == "青" * MAX_HEADING + "!"
     assert parse("青" * (MAX_HEADING + 1) + "!\n" + LONG, ANALYZER).title == ""

@@ -99,9 +99,9 @@ from index.reading.lines import (
 
 MAX_CAPTION = 100
 # a news headline ending with one exclamation mark, no other punctuation of a sentence or a
-# clause (…第一次会议顺利闭幕!), above the rest; not a salutation (各位代表!, 同志们!)
+# clause (…第一次会议顺利闭幕!), above the rest; not a salutation (各位代表!, 同志们!, 乡亲们、朋友们!)
 MIN_EXCLAIMED = 6
-EXCLAIMED = re.compile(rf"^(?!各位|同志|亲爱|親愛|尊敬)[^。！？!?；;，,：:]{{{MIN_EXCLAIMED},{MAX_HEADING}}}[！!]$")
+EXCLAIMED = re.compile(rf"^(?!各位|同志|亲爱|親愛|尊敬|乡亲|鄉親|朋友)[^。！？!?；;，,：:]{{{MIN_EXCLAIMED},{MAX_HEADING}}}[！!]$")
 # a reporter's byline (记者…, 通讯员…, 特派員…, …/花蓮縣報導), not a page's publication line (来源：…):
 # a news item's headline stands above it
 REPORTER = re.compile(r"记者|記者|通讯员|通訊員|特派员|特派員|(?:报导|報導|报道|報道)$")
