@@ -187,22 +187,30 @@ def same_place(a: str | None, b: str | None) -> bool:
 def completion(truth: Truth, gazetteer) -> dict:
     """The places above truth's lowest place that the gazetteer decides (one unit of that
     name): truth leaves them empty when the text does not state them, the index fills
-    them in from the gazetteer; such a value counts as right."""
-    lowest = next((f for f in PLACES if truth.values[f]), None)
-    if lowest is None:
-        return {}
+    them in from the gazetteer; such a value counts as right. A town the gazetteer does
+    not list (merged away) leaves it to truth's next place up (its county)."""
+    given = [f for f in PLACES if truth.values[f]]
+    for lowest in given:
+        done = _completion_from(truth, lowest, gazetteer)
+        if done or lowest == given[-1]:
+            return done
+    return {}
+
+
+def _completion_from(truth: Truth, lowest: str, gazetteer) -> dict:
     level = {"town": "township"}.get(lowest, lowest)
     units = gazetteer.units(truth.values[lowest], level)
     if not units and lowest != "province":  # 芷江县 for 芷江侗族自治县
         units = [p for p in gazetteer.places.values()
                  if p.level == level and p.name != truth.values[lowest] and same_place(p.name, truth.values[lowest])]
-    named = {f: truth.values[f] for f in PLACES if truth.values[f] and f != lowest}
+    above = PLACES[PLACES.index(lowest) + 1:]
+    named = {f: truth.values[f] for f in above if truth.values[f]}
     units = [u for u in units if all(same_place(gazetteer.chain(u.code).get({"town": "township"}.get(f, f)), v)
                                      for f, v in named.items())]
     if len(units) != 1:
         return {}
     chain = gazetteer.chain(units[0].code)
-    return {f: chain.get({"town": "township"}.get(f, f)) for f in PLACES}
+    return {f: chain.get({"town": "township"}.get(f, f)) for f in above}
 
 
 def score_file(searcher, doc: dict, truth: Truth, raw: str, gazetteer=None) -> Score:

@@ -28,7 +28,11 @@ PDF text), never by which site it came from:
 * **a site's list of its sub-sites** — five or more places side by side, maybe after a label
   (``乡镇(街道)分站: 某镇 某镇 某街道 …``);
 * **a news platform's furniture** — its disclaimer (``…仅代表该作者或机构观点…``) with the
-  ``特此声明`` line above it, ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``);
+  ``特此声明`` line above it, a channel's terms (``某某网某某频道版权与免责声明 |``) and their
+  clauses speaking of the site (``1、本网所载…``), ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``),
+  its login box (``账号+密码登录``, ``手机免密登录``, ``立即注册``), an image left as an empty mark (``![]() |``);
+* **a banner of links** — a run of short lines at the top that shows one of its items again
+  (a carousel, a menu: :func:`banner`);
 * **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
   (``内容详情 2020年07月22日 返回该版首页``), its masthead's keys (``国内统一刊号:`` ``邮发代号:``).
 
@@ -123,6 +127,11 @@ SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下�
                             # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
                             r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
+# a site's login box, one control to a line: 账号+密码登录, 手机免密登录, 立即注册, 忘记密码?
+LOGIN_BOX = re.compile(r"^(?:(?:账号|帐号|手机号?|邮箱|用户名|短信)\s*[+＋]?\s*)?(?:密码|验证码|免密|扫码)?(?:登录|登陆)$"
+                       r"|^(?:立即|免费|马上)注册$|^忘记密码[?？]?$")
+# an image left as its mark with no words (![]() |): nothing of the text
+EMPTY_IMAGE = re.compile(r"^[|｜\s]*!\[\s*\]\([^)]*\)[|｜\s]*$")
 # a box's close button left alone on its line (a forum's sign-up box: x)
 CLOSE_BUTTON = re.compile(r"^(?:关闭|關閉)?\s*[x×✕✖]$")  # …or the box's or page's: 关闭×
 # a page's counters and posting line without a colon (阅读 461, 浏览 20, 创建于2024-03-27), and its
@@ -132,6 +141,9 @@ COUNTER = re.compile(r"^(?:阅读|閱讀|浏览|瀏覽|点击|點擊|访问|訪�
 SCAN_TO_PHONE = re.compile(r"(?:扫码|掃碼|扫一扫|掃一掃|扫描二维码|掃描二維碼)[^。！？]{0,10}(?:手机|手機)")
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
 FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$"
+                    # a site's terms under its name (某某网某某频道版权与免责声明 |) and their clauses, which
+                    # speak of the site itself (1、本网所载的文/图等稿件…)
+                    r"|^[^。！？!?，,]{0,20}(?:版权|免责)(?:与|和|及)?(?:免责)?声明[\s|｜:：]*$|^\d{1,2}[、.．]\s*(?:本网|本站(?:所载|转载|刊载|刊登|所刊|稿件|原创|文章|图片))"
                     # a platform's disclaimer under an article (本文为…上传并发布，仅代表该作者或机构观点，不代表…的观点和立场)
                     # and its comment box (还没有评论，快来抢沙发吧！)
                     r"|仅代表(?:该|本文)?作者(?:或机构)?(?:本人)?(?:的)?观点|快来抢沙发|^(?:还没有|暂无)评论")
@@ -323,11 +335,13 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     if (TIMESTAMP.search(text) and len(text) <= 2 * MAX_CHROME_LINE and not FULL_STOP.search(text)
             and CJK.search(TIMESTAMP.sub("", text))):
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
-    if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text) or PAPER_PAGE.match(text):
+    if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text) or PAPER_PAGE.match(text) or LOGIN_BOX.match(text):
+        return True
+    if EMPTY_IMAGE.match(text):
         return True
     if len(text) <= MAX_CHROME_LINE and RETURN_LINK.search(text) and not FULL_STOP.search(text):
         return True
-    if COUNTER.match(text) or len(text) <= MAX_CHROME_LINE and SCAN_TO_PHONE.search(text) and not FULL_STOP.search(text):
+    if COUNTER.match(text) or len(text) <= MAX_CHROME_LINE and SCAN_TO_PHONE.search(text) and not FULL_STOP.search(text.rstrip("!！")):
         return True
     if (BREADCRUMB.match(text) or WELCOME.match(text) or SITE_NAME.match(text) or SITE_ADDRESS.match(text)
             or IMAGE_NAME.match(text) or FILE_NAME.match(text)):
@@ -600,6 +614,33 @@ def page_names(lines: list[str], window: int = 6) -> set[int]:
                 out.add(i)
                 break
     return out
+
+
+MIN_BANNER = 5  # short lines in a row above a repeat of one of them: a site's banner of links
+MAX_BANNER_LINE = 24
+
+
+def banner(lines: list[str]) -> set[int]:
+    """Indexes of a site's banner of links at the top of a page: a run of short lines
+    (:data:`MAX_BANNER_LINE` characters or fewer, no sentence's punctuation, blank lines
+    between them allowed) among the first :data:`MARK_WINDOW` non-blank lines, in which a
+    line other than the run's first comes again (a carousel or a menu shows an item twice)
+    after at least :data:`MIN_BANNER` such lines (chrome lines among them not counted): the
+    run up to the repeat. A title written twice (a page's name, then the document's own)
+    repeats the run's first line or names a kind of report, and a title block is shorter."""
+    run: list[int] = []  # the run's lines that are no chrome by themselves
+    seen: dict[str, int] = {}
+    for i, text in _opening(lines):
+        if is_chrome(text):
+            continue  # a breadcrumb or a publication line among them: neither banner nor text
+        if len(text) > MAX_BANNER_LINE or FULL_STOP.search(text) or re.search(r"[，,；;：:]$", text):
+            return set()
+        key = re.sub(r"\s+", "", text)
+        if key in seen and seen[key] != run[0] and len(run) >= MIN_BANNER and not REPORT_NAME.search(simplified(key)):
+            return set(range(run[0], i + 1))
+        seen.setdefault(key, i)
+        run.append(i)
+    return set()
 
 
 # what makes a page name of a name: the page (_第1页, (第3/65页)), the file's extension, the count

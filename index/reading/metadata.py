@@ -341,8 +341,10 @@ def resolve_places(head: str, text: str, path: str, gazetteer: Gazetteer,
     name, level = _subject(head_mentions, body_mentions, counts, head, text, gazetteer, raw_text, analyzer)
     if unlisted and _unlisted_wins(unlisted, name, level, {m.name for m in head_mentions}, text):
         county = unlisted.after if unlisted.after and "county" in gazetteer.level_of(unlisted.after) else None
-        result.update(town=unlisted.name, county=county or _county_before(unlisted.name, head + "\n" + text),
-                      level="township")
+        # (read as written, lines apart: a line's end runs into no unit, 花蓮縣報導 / 花蓮縣萬榮鄉 names no 报导花莲县)
+        county = (county or _county_before(unlisted.name, simplified(raw_head + "\n" + raw_text))
+                  or _county_of_bodies(body_mentions, text, gazetteer))
+        result.update(town=unlisted.name, county=county, level="township")
         if result["county"]:
             result.update(_complete_county(result["county"], counts, gazetteer))
         elif unlisted.after:  # a city or province right before the town
@@ -615,6 +617,22 @@ def _county_written_before(town: str, text: str, gazetteer: Gazetteer) -> str | 
     return None
 
 
+# a county's own bodies, named right after it: 江油市人大常委会, 潜山市委, 某某县人民政府
+COUNTY_BODY = re.compile(r"人大常委会|人民代表大会|人民政府|政府|党委|委(?!托)")
+
+
+def _county_of_bodies(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> str | None:
+    """The county of a town the gazetteer does not list, named nowhere before it: the one
+    county-level unit the text names, named with one of its bodies (``请示江油市人大常委会``,
+    ``潜山市委、市政府``: the unit above the town, whose bodies a town answers to); None
+    when it names another county-level unit too, or that one only in passing."""
+    counties = {m.name for m in mentions if "county" in gazetteer.level_of(m.name)}
+    if len(counties) != 1:
+        return None
+    name = counties.pop()
+    return name if any(m.name == name and COUNTY_BODY.match(text, m.end) for m in mentions) else None
+
+
 def _county_before(town: str, text: str) -> str | None:
     """"巩义市回郭镇": the unit written right before the town."""
     before = Counter(re.findall(r"([\u4e00-\u9fff]{2,4}[市区县])" + re.escape(town), text))
@@ -658,8 +676,9 @@ REVIEWED_YEAR = re.compile(_YEAR + r"\s*年[^，,。！？；;\n]{0,6}?(?:回顾
 # a meeting the text says was held, named by a year: 召开了2020年度年终工作总结、…部署会 (its news is
 # labelled by that year even when the meeting looks back on it)
 MEETING_YEAR = re.compile(r"召开(?:了)?\s*" + _YEAR + r"\s*年[^，,。！？；;\n]{0,24}?(?:会议|大会|会)")
-# a session of a people's congress: 第六届人民代表大会第三次会议, 人代会
-CONGRESS = re.compile(r"(?:人民代表大会|人大)第[一二三四五六七八九十\d]+次会议|人代会")
+# a session of a people's congress: 第六届人民代表大会第三次会议, 人代会; or of the council a 街道,
+# which has no congress, holds in its stead to hear its reports and vote its budget (议政会, 议政代表)
+CONGRESS = re.compile(r"(?:人民代表大会|人大)第[一二三四五六七八九十\d]+次会议|人代会|议政(?:会|代表)")
 # the budget a session approves, of the year it plans and meets in: 2023年财政预算(草案), 2020年预算草案
 BUDGET_YEAR = re.compile(_YEAR + r"\s*年度?(?:财政|本级)?预算\s*[（(]?草案")
 # the sentence in which a text says what it is: 现将2022年度工作具体汇报如下
@@ -749,9 +768,31 @@ ROC_BASE = 1911
 CN_YEAR_HINT = re.compile(rf"{_CN_DIGIT}{{3}}\s*年|民[国國]")
 
 
-def arabic_years(text: str) -> str:
+# …or in Arabic numerals in a text in traditional script, as a fiscal year (113年度) or with its
+# month (113年3月): 100 to 119, the years 2011 to 2030 (a mainland text counts no such years)
+ROC_ARABIC = re.compile(r"(?<![\d.])(1[01]\d)(?=\s*年(?:度|\s*\d{1,2}\s*月))")
+MIN_TRADITIONAL = 0.05  # share of a text's Chinese characters in traditional form that makes it a traditional text
+TRADITIONAL_SAMPLE = 2000  # characters of a text looked at for its script
+
+
+def traditional(text: str) -> bool:
+    """Whether a text is written in traditional characters: at least :data:`MIN_TRADITIONAL`
+    of the Chinese characters of its first :data:`TRADITIONAL_SAMPLE` differ from their
+    simplified form."""
+    sample = text[:TRADITIONAL_SAMPLE]
+    chinese = len(_HAS_CJK.findall(sample))
+    if not chinese:
+        return False
+    changed = sum(a != b for a, b in zip(sample, simplified(sample)))
+    return changed >= MIN_TRADITIONAL * chinese
+
+
+def arabic_years(text: str, roc: bool = False) -> str:
     """Years written in Chinese numerals and Taiwan (ROC) years as the years the other
-    rules read: 二〇一九年 → 2019年, 民國103年 and 一〇三年 → 2014年."""
+    rules read: 二〇一九年 → 2019年, 民國103年 and 一〇三年 → 2014年; with ``roc`` (a text in
+    traditional script) 113年度 and 113年3月 → 2024年."""
+    if roc:
+        text = ROC_ARABIC.sub(lambda m: str(ROC_BASE + int(m.group(1))), text)
     if not CN_YEAR_HINT.search(text):
         return text  # the common case, checked at once
     def roc(m: re.Match) -> str:
@@ -779,11 +820,13 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     (``2017年工作回顾``, ``對2020年度…做了總結``, ``…回顾和2010年工作情况``) does not label it, its
     session's year does (None when it gives none), and a year before it (a past figure:
     ``2009年度先进单位``) labels it in no rule.
-    Every rule reads the text in simplified characters. ``review_year`` is
+    Every rule reads the text in simplified characters (a text in traditional script reads
+    113年度 as 2024年: :data:`ROC_ARABIC`). ``review_year`` is
     the year it looks back on: the title's year, else the most mentioned year before
     the session year, else a reviewed year, else the same year."""
     # read in simplified characters, one for one: 現將…如下 is 现将…如下 (any script, one rule set)
-    head, text, chrome = (arabic_years(simplified(x)) for x in (head, text, chrome))
+    roc = traditional(text)  # (judged on the text as written)
+    head, text, chrome = (arabic_years(simplified(x), roc) for x in (head, text, chrome))
     posted_news = news_year(text, chrome)
     text = TIMESTAMP.sub(" ", text)  # a posting time is never the report's year
     in_title = [int(y) for y in YEAR_IN_TITLE.findall(head)]
@@ -819,9 +862,11 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
             year = int(posted.group(1))
     if year is None and congress:
         # …else the year of the budget it approves (2022年财政预算执行情况及2023年财政预算(草案)):
-        # the session meets in the year it plans, whichever year its reports name most
+        # the session meets in the year it plans, whichever year its reports name most; a
+        # budget of a year the report looks back on is a paper's stale name (府城镇2014年财政预算
+        # 执行情况和2015年财政预算(草案) at a session whose report 总结了2015年以来的工作)
         budgets = [int(y) for y in BUDGET_YEAR.findall(text)]
-        if budgets:
+        if budgets and max(budgets) > past:
             # it looks back on the year its reports name most, when that is earlier
             return max(budgets), (counted if counted is not None and counted < max(budgets) else max(budgets))
     if year is None:

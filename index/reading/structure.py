@@ -14,13 +14,19 @@ Every unit is classified as one of:
   files without Markdown headings, a short standalone line without sentence punctuation
   (``转型升级 建设一流强镇``), a short line right under a heading being its sub-heading.
   A numbered line that goes on after a short first sentence (``（一）指导思想。坚持…``)
-  stays one body passage, whose section is that heading;
+  stays one body passage, whose section is that heading; a numbered line of one sentence
+  between the headings numbered one before and one after it is a heading too; a headline
+  ending with one exclamation mark (``…会议顺利闭幕!``) is a title line;
 * ``caption``  – a short line without sentence punctuation after an image gap
   (two or more blank lines), e.g. ``巩义市产业集聚区(回郭镇)俯瞰``;
-* ``byline``   – ``记者 … 通讯员 … 文/图`` lines, ``来源：`` lines, speaker lines
+* ``byline``   – ``记者 … 通讯员 … 文/图`` lines, a correspondent's credit (``…特派員…/某縣報導``;
+  a news item it opens has no headline below it, and a line of fewer than four
+  characters in it labels a photo), ``来源：`` lines, speaker lines
   (``国务院总理 李克强``), and a lone name closing the report; a byline at the end of a
   paragraph is split off it;
-* ``body``     – everything else. Never headings: enumerations (``一是`` ``第一，``),
+* ``body``     – everything else. Never headings: the items of a numbered list (three or more
+  lines numbered in order one under the other, most ending a sentence: an agenda's
+  ``1、听取…报告。`` ``2、…``), enumerations (``一是`` ``第一，``),
   articles (``第一条``), dates, a line that continues an unfinished sentence (a link or
   quote fragment such as ``》，制定《``, a line after one that does not end a sentence),
   and lines repeated across many documents of the corpus (``boilerplate``: licence
@@ -87,10 +93,18 @@ from index.reading.lines import (
     parallel_heading,
     shape,
     standalone_line,
+    strip_trailing_notes,
     unbalanced,
 )
 
 MAX_CAPTION = 100
+# a news headline ending with one exclamation mark, no other punctuation of a sentence or a
+# clause (…第一次会议顺利闭幕!), above the rest; not a salutation (各位代表!, 同志们!, 乡亲们、朋友们!)
+MIN_EXCLAIMED = 6
+EXCLAIMED = re.compile(rf"^(?!各位|同志|亲爱|親愛|尊敬|乡亲|鄉親|朋友)[^。！？!?；;，,：:]{{{MIN_EXCLAIMED},{MAX_HEADING}}}[！!]$")
+# a reporter's byline (记者…, 通讯员…, 特派員…, …/花蓮縣報導), not a page's publication line (来源：…):
+# a news item's headline stands above it
+REPORTER = re.compile(r"记者|記者|通讯员|通訊員|特派员|特派員|(?:报导|報導|报道|報道)$")
 # a part of a report named by its year, a whole line: 2013年工作回顾, 2024年六大工作计划 (its last
 # word never runs on into the next line's: 回顾 / 过去的一年 reads no 回顾过去)
 PART_LABEL = re.compile(r"^[\dXx*＊]{4}\s*年度?[\u4e00-\u9fff]{0,8}"
@@ -121,6 +135,8 @@ class Unit:
     glued: bool = False
     # follows a body unit that does not end a sentence
     cont: bool = False
+    # an item of a numbered list (:func:`_list_items`): never joined to the item before
+    item: bool = False
 
 
 @dataclass
@@ -149,6 +165,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     site |= chrome.site_header(cleaned)
     site |= chrome.table_of_contents(cleaned)
     site |= chrome.key_list(cleaned)
+    site |= chrome.banner(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
@@ -307,6 +324,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
     numbered_document = sum(1 for u in units if numbered_heading(u.text)) >= 2
     repeated = Counter(u.text for u in units)
     seen_heading = False
+    reported = False  # a reporter's byline opens the text: a news item, its headline left above it
     last = len(units) - 1
     for i, unit in enumerate(units):
         prev = units[i - 1] if i else None
@@ -323,6 +341,11 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             continue
         if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
+            # a reporter's byline that opens the text (nothing of the story above it)
+            reported = reported or bool(REPORTER.search(unit.text)) and all(u.kind in ("byline", "caption") for u in units[:i])
+            continue
+        if i < LOOKAHEAD and EXCLAIMED.match(unit.text) and all(u.kind in ("byline", "caption") for u in units[:i]):
+            unit.kind, unit.level = "heading", 1  # a headline that cheers: …第一次会议顺利闭幕!
             continue
         if SESSION_LINE.match(unit.text) and len(unit.text) <= MAX_SESSION or (
                 i > 0 and SESSION_REPORT.match(unit.text) and len(unit.text) <= MAX_SESSION):
@@ -350,8 +373,8 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if FIGURE.match(unit.text) and len(unit.text) <= MAX_CAPTION and not HARD_PUNCT.search(unit.text):
             unit.kind = "caption"
             continue
-        if i > 0 and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION:
-            unit.kind = "caption"
+        if i > 0 and PHOTO_CAPTION.match(unit.text) and len(unit.text) <= MAX_CAPTION and not is_numbered(unit.text):
+            unit.kind = "caption"  # (a numbered line is an item of the text: 2、听取某某作《…报告》)
             continue
         if i == last and i > 0 and LONE_NAME.match(unit.text):
             unit.kind = "byline"
@@ -369,7 +392,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.kind = "caption"
             continue
         if (i == last and i > 0 and not markdown and numbered_heading(unit.text) and ends_sentence(prev.text)
-                and unit.text.rstrip(CLOSERS)[-1:] not in "。."):
+                and unit.text.rstrip(CLOSERS)[-1:] not in "。." and not _open_bracket(unit.text)):
             unit.kind, unit.level = "heading", -1  # a text cut right after its next heading (a page's excerpt)
             continue
         if markdown or i == last:
@@ -416,7 +439,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         # a line that continues a broken paragraph is no heading (the first line of a
         # report may be an unfinished headline with the heading group after it)
         if prev is not None and prev.kind == "body" and not ends_sentence(prev.text) and not numbered:
-            headline = (not seen_heading and not prev.cont and not HARD_PUNCT.search(prev.text)
+            headline = (not seen_heading and not reported and not prev.cont and not HARD_PUNCT.search(prev.text)
                         and not any(c in prev.text for c in "，,"))
             if not (headline and heading_like(nxt.text)):
                 continue
@@ -434,6 +457,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             lead = (_lead_heading(unit, prev, nxt, analyzer) or _labelled_part(unit, nxt, analyzer)) and not fragmented
             if not lead:
                 continue
+        if reported and not numbered and len(SPACES.sub("", unit.text)) < MIN_SPACED_HEADING:
+            unit.kind = "caption"  # a news item's subheads are phrases; a word or two alone labels a photo (場次)
+            continue
         unit.kind = "heading"
         seen_heading = seen_heading or i > 0
         if numbered:
@@ -444,9 +470,79 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
             unit.level = prev.level + 1
         else:
             unit.level = 1
+    _list_items(units)
+    _sequence_headings(units)
     _plain_items(units)
     _number_levels(units)
     return markdown
+
+
+def _open_bracket(text: str) -> bool:
+    """A bracket left open, in either width (综合评价(参加测评的市人): a line cut in its sentence."""
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
+
+
+ITEM_END = re.compile(r"[。！？!?；;]$")
+
+
+def _list_items(units: list[Unit]) -> None:
+    """A run of :data:`MIN_ITEMS` or more lines numbered in one style and in order (1、2、3、),
+    one right under the other with no text of their own between them, more than half of
+    them ending a sentence (``1、听取某某作《…的报告》。`` / ``2、…`` / ``3、…。``, ``（1）…；``)
+    and fewer than half opening a paragraph with a heading run in (``1.实施…行动。围绕…``: sections):
+    the items of a list, none a heading, nor opening with one (4、大会分团讨论:审议…。)."""
+    k = 0
+    while k < len(units):
+        end = k
+        rank = numbered_rank(units[k].text) if units[k].kind in ("heading", "body", "caption") else None
+        if rank is not None and not ENUMERATION.match(units[k].text) and _number_value(units[k].text) is not None:
+            while (end + 1 < len(units) and units[end + 1].kind in ("heading", "body", "caption")
+                   and numbered_rank(units[end + 1].text) == rank and not ENUMERATION.match(units[end + 1].text)
+                   and _number_value(units[end + 1].text) == _number_value(units[end].text) + 1):
+                end += 1
+        run = units[k:end + 1]
+        ended = sum(1 for u in run if ITEM_END.search(strip_trailing_notes(u.text).rstrip(CLOSERS)))
+        headed = sum(1 for u in run if u.inline)  # paragraphs with their headings run in: sections
+        if len(run) >= MIN_ITEMS and 2 * ended > len(run) and 2 * headed < len(run):
+            for u in run:
+                u.kind, u.level, u.inline, u.item = "body", 0, "", True
+        k = end + 1
+
+
+def _sequence_headings(units: list[Unit]) -> None:
+    """A numbered line of one finished sentence (at most :data:`MAX_SEQUENCE_HEADING` characters) between
+    the headings numbered one before and one after it in the same style (``一、会议时间`` /
+    …  / ``二、参加这次会议的代表51人,…,合计92名。`` / ``三、开会地点:…``) is the heading of
+    its section too: the document numbers its sections so, whatever their wording."""
+    for i, unit in enumerate(units):
+        text = unit.text.rstrip(CLOSERS)
+        rank = numbered_rank(text) if unit.kind == "body" and not unit.inline else None
+        value = _number_value(text) if rank is not None and not ENUMERATION.match(text) else None
+        if (value is None or len(text) > MAX_SEQUENCE_HEADING or HARD_PUNCT.search(text[:-1])
+                or text[-1:] not in "。！？!?"):
+            continue  # (a line that goes on in the next, ending with a comma or a colon, is no sentence)
+        before = _sibling(units, i, rank, range(i - 1, -1, -1))
+        after = _sibling(units, i, rank, range(i + 1, len(units)))
+        if (before is not None and after is not None and before.kind == after.kind == "heading"
+                and _number_value(before.text) == value - 1 and _number_value(after.text) == value + 1):
+            unit.kind, unit.level = "heading", -1
+
+
+MAX_SEQUENCE_HEADING = 2 * MAX_HEADING
+
+
+def _sibling(units: list[Unit], i: int, rank: int, order: range) -> Unit | None:
+    """The nearest line numbered in the style ``rank`` in ``order`` from ``units[i]``, unless a
+    line numbered in a higher style (a section above it) comes first."""
+    for k in order:
+        other = numbered_rank(units[k].text)
+        if other is None or units[k].kind not in ("heading", "body"):
+            continue
+        if other == rank:
+            return units[k]
+        if other < rank:
+            return None
+    return None
 
 
 _CN_VALUES = {c: k for k, c in enumerate("零一二三四五六七八九十")}
@@ -696,8 +792,8 @@ def _join_broken_paragraphs(units: list[Unit], analyzer: Analyzer, fragmented: b
                 kind = units[k].kind
                 if kind in ("caption", "byline"):
                     continue
-                if kind != "body" or units[k].inline:
-                    break
+                if kind != "body" or units[k].inline or units[k].item:
+                    break  # (an item of a list starts its own passage, its item before unfinished or not)
                 bodies.append(k)
                 if len(bodies) == 2:
                     break
@@ -783,6 +879,8 @@ def _title_block(units: list[Unit], markdown: bool, analyzer: Analyzer) -> list[
         later = next(u for u in units[top + 1:] if u.kind == "heading" and _form(u.text) == _form(units[top].text))
         units[top].kind, units[top].level = "heading", later.level
         return title_lines
+    if top is not None and any(u.kind == "byline" and REPORTER.search(u.text) for u in units[:top]):
+        return title_lines  # under a reporter's byline the story begins: its headline stood above it
     if not title_lines and top is not None and units[top].kind == "body" and not SERIAL_NAME.search(units[top].text):
         first = units[top].text
         after = units[top + 1] if top + 1 < len(units) else None
