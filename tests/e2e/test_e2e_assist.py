@@ -3,12 +3,10 @@ switch, and suggestions as you type driven by the keyboard (page, /embed, widget
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from .conftest import ROOT
+from sample_corpus import copy_samples
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +23,7 @@ def assist_url(tmp_path_factory):
     from web import create_app
 
     base = tmp_path_factory.mktemp("e2e-assist")
-    shutil.copytree(ROOT / "corpus", base / "corpus")
+    copy_samples(base / "corpus")
     (base / "corpus" / "river.md").write_text(RIVER_REPORT, encoding="utf-8")
     build(base / "corpus", base / "index", workers=1)
     with ServerThread(create_app({"index": str(base / "index")}), threads=4) as server:
