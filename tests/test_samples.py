@@ -159,3 +159,18 @@ def test_the_tests_take_only_the_shipped_samples_from_corpus(tmp_path):
     assert sorted(p.name for p in copied.iterdir()) == sorted([*SAMPLE_FILES, "metadata.tsv"])
     rows = (copied / "metadata.tsv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("file\t") and {r.split("\t")[0] for r in rows[1:]} <= set(SAMPLE_FILES)
+
+
+def test_no_test_reads_the_whole_corpus_folder():
+    """Only ``copy_samples`` takes from corpus/: a test that copied or indexed the whole
+    folder would count a user's own reports (three browser tests once did)."""
+    import re
+    from pathlib import Path
+
+    whole = re.compile(r"(copytree|build|index_corpus)\(\s*(ROOT|SAMPLE_CORPUS|PROJECT)\s*/\s*[\"']corpus[\"']\s*[,)]")
+    here = Path(__file__).resolve().parent
+    offenders = [f"{p.relative_to(here)}:{n}" for p in sorted(here.rglob("*.py"))
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if whole.search(line)]
+    assert offenders == []
+    once = "    shutil.copytree(ROOT / " + '"corpus", base / "corpus")'  # how the browser tests did it
+    assert whole.search(once)
