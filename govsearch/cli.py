@@ -85,6 +85,8 @@ def handle_errors(func):
             return _unexpected(exc)
         except GovsearchError as exc:
             exc.for_index(kwargs.get("index_dir"))  # hints name --index when it is not the default
+            for w in getattr(exc, "warnings", ()):  # why the query named nothing (`*`: no wildcards)
+                click.secho(f"注意 note: {w}", fg="yellow", err=True)
             click.secho(f"错误 Error: {exc.message}", fg="red", err=True)
             if exc.hint:
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
