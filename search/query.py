@@ -262,7 +262,7 @@ def unknown_value_warning(f: field_model.Field, value: str) -> str | None:
     label = f.label or f.filter
     zh = "、".join(f"{s}（{first_alias[s]}）" for s in stored)
     en = ", ".join(stored)
-    return (f"{label}没有“{value}”这个值，无结果；可用 {zh} "
+    return (f"{label}没有“{value}”这个值，按它筛选不到报告；可用 {zh} "
             f"(unknown {f.filter} {value!r}: valid values are {en})")
 
 
