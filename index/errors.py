@@ -138,7 +138,7 @@ class IndexUnwritable(GovsearchError):
 
 class BuildLocked(GovsearchError):
     code = "build_running"
-    hint = "wait for it to finish"
+    hint = "请等它完成 (wait for it to finish)"
 
 
 class NothingIndexed(GovsearchError):

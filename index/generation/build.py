@@ -455,11 +455,13 @@ def index_exists(index_dir: Path) -> bool:
 def _unknown_corpus(index_dir: Path, verb: str) -> IndexDamaged:
     """An existing index whose record of its corpus (build.json) is damaged everywhere:
     rebuilding from a guessed folder (./corpus) could replace every report with a few."""
+    name = f"`{index_command(verb, index_dir, '--corpus', '<folder>')}`"
     return IndexDamaged(
-        f"the index at {index_dir} cannot say which corpus folder it was built from: its record "
-        f"({store.BUILD_INFO}) is missing or damaged, and no folder was given",
-        f"name the folder of its reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
-        "(or set GOVSEARCH_CORPUS)")
+        f"{index_dir} 的索引说不出它是用哪个语料文件夹建立的：记录（{store.BUILD_INFO}）缺失或损坏，也没有给出文件夹 "
+        f"(the index at {index_dir} cannot say which corpus folder it was built from: its record "
+        f"({store.BUILD_INFO}) is missing or damaged, and no folder was given)",
+        f"请指明它的报告所在的文件夹：{name}（或设置 GOVSEARCH_CORPUS） "
+        f"(name the folder of its reports: {name} (or set GOVSEARCH_CORPUS))")
 
 
 def _missing_corpus(corpus: Path, given: bool, recorded: bool, index_dir: Path, verb: str) -> NothingIndexed:
