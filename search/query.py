@@ -258,9 +258,12 @@ def unknown_value_warning(f: field_model.Field, value: str) -> str | None:
     stored = tuple(dict.fromkeys(f.value_aliases.values()))
     if not wanted or wanted in f.value_aliases or any(normalize(s).startswith(wanted) for s in stored):
         return None
-    first_alias = {s: next(a for a, t in f.value_aliases.items() if t == s) for s in stored}
+    # each value with its Chinese as the pages show it (县级), or its first alias when that
+    # label is no filter value itself (乡镇/街道 → 乡镇)
+    written = {s: shown if normalize(shown := f.shown(s) or s) in f.value_aliases
+               else next(a for a, t in f.value_aliases.items() if t == s) for s in stored}
     label = f.label or f.filter
-    zh = "、".join(f"{s}（{first_alias[s]}）" for s in stored)
+    zh = "、".join(f"{s}（{written[s]}）" for s in stored)
     en = ", ".join(stored)
     return (f"{label}没有“{value}”这个值，按它筛选不到报告；可用 {zh} "
             f"(unknown {f.filter} {value!r}: valid values are {en})")

@@ -4,6 +4,7 @@ filter has, a query of a wildcard alone — each said, not silently turned into 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -52,3 +53,13 @@ def test_a_wildcard_alone_says_why_nothing_is_searched(sample_index, runner):
     result = runner.invoke(main, ["search", "*", "--index", str(sample_index)])
     assert result.exit_code == 2
     assert "wildcards are not supported" in result.output and "empty query" in result.output
+
+
+def test_every_value_the_warning_lists_is_a_value_the_filter_takes():
+    warning = parse_query("x", {"level": ["village"]}).warnings[0]
+    listed = re.findall(r"(\w+)（([^）]+)）", warning)
+    assert [v for v, _ in listed] == ["township", "county", "city", "province", "national"]
+    assert [zh for _, zh in listed] == ["乡镇", "县级", "地级", "省级", "全国"]  # the pages' labels where they filter
+    for value, zh in listed:
+        assert parse_query("x", {"level": [value]}).warnings == []
+        assert parse_query("x", {"level": [zh]}).warnings == []
