@@ -17,7 +17,8 @@ which before it starts. Without them those tests skip and say why.
 worker; ``python3 dev.py test -n 0`` runs them in one process.
 
 Extra arguments after ``test`` go to pytest (``python3 dev.py test -k query``);
-after ``run`` they go to ``govsearch serve`` (``python3 dev.py run --port 8080``).
+after ``run`` they go to ``govsearch serve`` (``python3 dev.py run --port 8080``), which
+checks them before the index is updated (a bad option is refused at once).
 """
 
 from __future__ import annotations
@@ -191,6 +192,30 @@ def format_duration(seconds: float) -> str:
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
+# `govsearch serve`'s options read as serve reads them, nothing run: a bad option is said
+# (in Chinese first, as the command says it) before `run` spends time updating the index
+CHECK_SERVE_OPTIONS = """
+import sys, click
+from govsearch.cli import main
+from govsearch.usage import in_chinese
+serve = main.get_command(click.Context(main, info_name="govsearch"), "serve")
+try:
+    serve.make_context("govsearch serve", sys.argv[1:])
+except click.exceptions.Exit as exc:  # --help: shown, nothing more to do
+    sys.exit(exc.exit_code or 3)
+except click.UsageError as exc:
+    in_chinese(exc).show()
+    sys.exit(exc.exit_code)
+"""
+
+
+def serve_options_error(rest: list[str]) -> int | None:
+    """None when ``rest`` are valid ``govsearch serve`` options; else the status to exit
+    with (0 after --help, which has been shown), the error having been said."""
+    status = subprocess.run([str(PY), "-c", CHECK_SERVE_OPTIONS, *rest]).returncode
+    return None if status == 0 else (0 if status == 3 else status)
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help", "help"):
         print(__doc__)
@@ -228,6 +253,9 @@ def main(argv: list[str]) -> int:
     ensure_doc_converter()
     ensure_ocr()
     govsearch = BIN / ("govsearch.exe" if os.name == "nt" else "govsearch")
+    refused = serve_options_error(rest)
+    if refused is not None:
+        return refused
     # an existing index is updated (only new, changed and removed reports are read); the
     # first run builds it (update builds when there is no index)
     sh(govsearch, "index", "update", "--corpus", "corpus")

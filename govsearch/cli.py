@@ -85,6 +85,8 @@ def handle_errors(func):
             return _unexpected(exc)
         except GovsearchError as exc:
             exc.for_index(kwargs.get("index_dir"))  # hints name --index when it is not the default
+            for w in getattr(exc, "warnings", ()):  # why the query named nothing (`*`: no wildcards)
+                click.secho(f"注意 note: {w}", fg="yellow", err=True)
             click.secho(f"错误 Error: {exc.message}", fg="red", err=True)
             if exc.hint:
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
@@ -642,17 +644,26 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
 
     for w in results.warnings:
         click.secho(f"注意 note: {w}", fg="yellow", err=True)
-    click.echo(f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
-               f" (exact {results.total_exact}, words only {results.total_words}"
-               + (f", in context {results.total_context}" if results.total_context else "")
-               + (f", partial {results.total_partial}" if results.total_partial else "")
-               + (f", synonyms only {synonym_hits}" if (synonym_hits := results.total - results.total_exact - results.total_words
-                                                         - results.total_context - results.total_partial) else "")
-               + ")"
-               + (f" — page {results.page}/{results.pages}" if results.page <= max(results.pages, 1) else "")
-               + f", {results.took_ms:.0f} ms")
+    synonym_hits = (results.total - results.total_exact - results.total_words
+                    - results.total_context - results.total_partial)
+    on_page = results.page <= max(results.pages, 1)
+    zh = (f"“{results.query}”：{results.total_docs} 篇报告中 {results.total} 段"
+          f"（完全匹配 {results.total_exact}，分词匹配 {results.total_words}"
+          + (f"，上下文匹配 {results.total_context}" if results.total_context else "")
+          + (f"，部分匹配 {results.total_partial}" if results.total_partial else "")
+          + (f"，仅同义词 {synonym_hits}" if synonym_hits else "")
+          + "）"
+          + (f"，第 {results.page}/{results.pages} 页" if on_page else ""))
+    en = (f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
+          f" (exact {results.total_exact}, words only {results.total_words}"
+          + (f", in context {results.total_context}" if results.total_context else "")
+          + (f", partial {results.total_partial}" if results.total_partial else "")
+          + (f", synonyms only {synonym_hits}" if synonym_hits else "")
+          + ")"
+          + (f" — page {results.page}/{results.pages}" if on_page else ""))
+    click.echo(f"{zh} ({en})，{results.took_ms:.0f} ms")
     if results.filters:
-        click.echo("filters: " + "  ".join(f"{k}={','.join(_shown(k, x) for x in v)}" for k, v in results.filters.items()))
+        click.echo("筛选 filters: " + "  ".join(f"{k}={','.join(_shown(k, x) for x in v)}" for k, v in results.filters.items()))
     for line in assist_lines(results):
         click.echo(line)
     if not results.hits:
@@ -772,7 +783,7 @@ def show_command(doc_id, query, as_json, index_dir, as_token):
                    f"(mean confidence {doc['ocr']['confidence']:.0f}%, {len(doc['ocr']['uncertain'])} uncertain words)")
     color = sys.stdout.isatty()
     if query:
-        click.echo(f"“{query}”: {count(doc['matches'], 'match')}")
+        click.echo(f"“{query}”：{doc['matches']} 处匹配 (“{query}”: {count(doc['matches'], 'match')})")
     section = None
     for p in doc["passages"]:
         if p["kind"] == "title":

@@ -96,8 +96,9 @@ def serve(host, port, index_dir, threads, workers, config_file):
         click.echo(f"index {web.config.index}: {count(stats['documents'], 'report')}, "
                    f"{count(stats['passages'], 'passage')} ({stats['generation']})")
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
-        click.secho(f"注意 note: {exc.message} — pages answer 503 until "
-                    f"`{index_command('build', web.config.index, always=True)}` has run", fg="yellow", err=True)
+        build = f"`{index_command('build', web.config.index, always=True)}`"
+        click.secho(f"注意 note: {exc.message}；运行 {build} 之前，页面都回答 503 "
+                    f"(pages answer 503 until {build} has run)", fg="yellow", err=True)
     # those a server killed outright (SIGKILL) left behind: never a live server's
     metrics_folders.remove_abandoned()
     if workers > 1:

@@ -31,6 +31,23 @@ def _hint(exc: click.UsageError) -> str:
     return (hint or "").replace("'", "")
 
 
+# click's IntRange says this of a value that is no number at all (--port abc), which reads
+# as if the range were wrong: it is said as "not a whole number 1-65535" instead
+_NOT_A_NUMBER = "is not a valid integer range"
+
+
+def _whole_numbers(t: click.IntRange) -> tuple[str, str]:
+    """The whole numbers an IntRange takes, in Chinese and in English (1–65535, 1 or more)."""
+    lo, hi = t.min, t.max
+    if lo is not None and hi is not None:
+        return f"{lo}–{hi} 的整数", f"{lo}-{hi}"
+    if lo is not None:
+        return f"不小于 {lo} 的整数", f"{lo} or more"
+    if hi is not None:
+        return f"不大于 {hi} 的整数", f"{hi} or less"
+    return "整数", ""
+
+
 def chinese(exc: click.UsageError) -> str:
     """What went wrong, in Chinese (without the English)."""
     if isinstance(exc, click.NoSuchOption):
@@ -45,6 +62,9 @@ def chinese(exc: click.UsageError) -> str:
         if choices:
             return f"{which} 的值无效，应为 {'、'.join(map(str, choices))} 之一"
         describe = getattr(getattr(exc.param, "type", None), "_describe_range", None)  # IntRange, FloatRange
+        if _NOT_A_NUMBER in exc.format_message() and isinstance(exc.param.type, click.IntRange):
+            zh, _ = _whole_numbers(exc.param.type)
+            return f"{which} 的值不是整数，应为{' ' if zh[0].isdigit() else ''}{zh}"
         if describe is not None:
             return f"{which} 的值无效，取值范围 {describe()}"
         return f"{which} 的值无效"
@@ -73,6 +93,9 @@ class UsageError(click.UsageError):
 
     def __init__(self, original: click.UsageError):
         english = original.format_message()
+        if (_NOT_A_NUMBER in english and isinstance(original, click.BadParameter)
+                and isinstance(getattr(original.param, "type", None), click.IntRange)):
+            english = english.replace(_NOT_A_NUMBER, f"is not a whole number {_whole_numbers(original.param.type)[1]}".rstrip())
         # an error the commands raise themselves is already written Chinese first
         message = english if not english.isascii() else f"{chinese(original)} ({english})"
         super().__init__(message, original.ctx)

@@ -65,9 +65,10 @@ def index_command(verb: str, index_dir=None, *more: str, always: bool = False) -
 # its hint is worded here, with the command as the user types it for that index
 # (:func:`index_command`). The modules that raise say what repairs, never how it is typed.
 FIXES = {
-    "build": "run {build} first",  # no index yet
-    "rebuild": "rebuild it with {build}",  # a damaged file or another version's format
-    "repair": "run {update} to repair it (it re-reads damaged files), or {build} to rebuild it",
+    "build": "请先运行 {build} 建立索引 (run {build} first)",  # no index yet
+    "rebuild": "请用 {build} 重建索引 (rebuild it with {build})",  # a damaged file or another version's format
+    "repair": ("请运行 {update} 修复（重读损坏的文件），或用 {build} 重建 "
+               "(run {update} to repair it (it re-reads damaged files), or {build} to rebuild it)"),
 }
 
 
@@ -137,7 +138,7 @@ class IndexUnwritable(GovsearchError):
 
 class BuildLocked(GovsearchError):
     code = "build_running"
-    hint = "wait for it to finish"
+    hint = "请等它完成 (wait for it to finish)"
 
 
 class NothingIndexed(GovsearchError):

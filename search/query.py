@@ -223,11 +223,50 @@ def _add_filter(q: ParsedQuery, name: str, value: str) -> None:
             if part and not _YEAR.match(part):
                 raise QueryError(f"年份应为四位数字或范围，如 2022 或 2020-2022，收到 {part!r} (year must be YYYY or YYYY-YYYY)")
             if part:
+                reversed_range = reversed_years(part)
+                if reversed_range:
+                    q.warnings.append(reversed_range)
                 q.filters.setdefault(name, []).append(part)
         return
     values = [v.strip() for v in re.split(r"[,，]", value) if v.strip()]
+    for v in values:
+        unknown = unknown_value_warning(model.by_filter[name], v)
+        if unknown:
+            q.warnings.append(unknown)
     if values:  # "town=," names no town: no filter, as "town=" (and "year=," before)
         q.filters.setdefault(name, []).extend(values)
+
+
+def reversed_years(spec: str) -> str | None:
+    """The warning for a range written high to low (``2022-2018``), which is searched as
+    ``2018-2022``; None for any other spec."""
+    m = _YEAR.match(spec)
+    if not m or not m.group(2) or int(m.group(2)) >= int(m.group(1)):
+        return None
+    lo, hi = m.group(2), m.group(1)
+    return (f"年份范围 {spec} 起止颠倒，已按 {lo}–{hi} 年检索 "
+            f"(year range {spec} is reversed: read as {lo}-{hi})")
+
+
+def unknown_value_warning(f: field_model.Field, value: str) -> str | None:
+    """The warning for a value of a closed filter (one whose values the model lists, as
+    ``level``'s) that selects none of them: it finds nothing, so the valid values are named.
+    A value matches as the engine matches it: an alias, a stored value, or its start."""
+    if not f.value_aliases:
+        return None
+    wanted = normalize(value)
+    stored = tuple(dict.fromkeys(f.value_aliases.values()))
+    if not wanted or wanted in f.value_aliases or any(normalize(s).startswith(wanted) for s in stored):
+        return None
+    # each value with its Chinese as the pages show it (县级), or its first alias when that
+    # label is no filter value itself (乡镇/街道 → 乡镇)
+    written = {s: shown if normalize(shown := f.shown(s) or s) in f.value_aliases
+               else next(a for a, t in f.value_aliases.items() if t == s) for s in stored}
+    label = f.label or f.filter
+    zh = "、".join(f"{s}（{written[s]}）" for s in stored)
+    en = ", ".join(stored)
+    return (f"{label}没有“{value}”这个值，按它筛选不到报告；可用 {zh} "
+            f"(unknown {f.filter} {value!r}: valid values are {en})")
 
 
 def check_years(specs: list[str]) -> None:

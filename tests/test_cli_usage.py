@@ -60,3 +60,17 @@ def test_click_s_words_for_a_command_are_read_for_the_names_only(english, chines
 
     assert chinese(click.UsageError(english)) == chinese_text
     assert UsageError(click.UsageError(english)).message == f"{chinese_text} ({english})"
+
+
+@pytest.mark.parametrize("args, chinese, english", [
+    (["serve", "--port", "abc"], "--port 的值不是整数，应为 1–65535 的整数", "'abc' is not a whole number 1-65535."),
+    (["search", "x", "--page", "abc"], "--page 的值不是整数，应为不小于 1 的整数", "'abc' is not a whole number 1 or more."),
+])
+def test_a_value_that_is_no_number_is_said_to_be_no_whole_number(args, chinese, english):
+    message, _ = _error(args)
+    assert message.startswith(chinese + " (") and english in message and "integer range" not in message, message
+
+
+def test_a_number_out_of_range_still_names_the_range():
+    message, _ = _error(["serve", "--port", "0"])
+    assert message.startswith("--port 的值无效，取值范围 1<=x<=65535") and "not in the range" in message

@@ -42,6 +42,7 @@ def test_search_summary_singular_and_plural(built, tmp_path):
     one = runner.invoke(main, ["search", "五星支部", "--index", str(base / "one")])
     assert one.exit_code == 0, one.output
     assert "“五星支部”: 1 passage in 1 report" in one.output
+    assert one.output.startswith("“五星支部”：1 篇报告中 1 段（完全匹配 1，分词匹配 0），第 1/1 页 (“五星支部”: 1 passage")
     page2 = runner.invoke(main, ["search", "五星支部", "--page", "2", "--index", str(base / "one")])
     assert "there is 1 page" in page2.output and "page(s)" not in page2.output
     write_corpus(tmp_path / "corpus", REPORTS)
@@ -56,6 +57,7 @@ def test_show_one_match(built):
     result = CliRunner().invoke(main, ["show", "a", "--query", "五星支部", "--index", str(base / "one")])
     assert result.exit_code == 0, result.output
     assert "“五星支部”: 1 match" in result.output and "1 matches" not in result.output
+    assert "“五星支部”：1 处匹配 (“五星支部”: 1 match)" in result.output
 
 
 def test_a_page_past_the_last_says_how_many_pages_there_are(built):

@@ -126,6 +126,7 @@ def test_cli_refuses_with_exit_1_and_a_hint_then_force_works(two_corpora):
     refused = runner.invoke(main, ["index", "update", "--corpus", str(samples), "--index", str(index)])
     assert refused.exit_code == 1
     assert "would remove 3 of them" in refused.output and "--replace-corpus" in refused.output
+    assert "这次更新会删去其中 3 篇" in refused.output and "提示 Hint: 去掉 --corpus 即用" in refused.output
     assert "Internal error" not in refused.output
     refused = runner.invoke(main, ["index", "build", "--corpus", str(samples), "--index", str(index)])
     assert refused.exit_code == 1 and "would remove 3" in refused.output

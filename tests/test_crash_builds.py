@@ -179,6 +179,7 @@ def test_two_writers_one_waits_out_with_a_message(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "govsearch.cli", "index", "update", "--corpus", str(corpus),
                                "--index", str(tmp_path / "index")], capture_output=True, env=ENV, text=True)
         assert proc.returncode == 1 and "another build or update is running" in proc.stderr
+        assert "上已有另一次建立或更新在运行" in proc.stderr and "提示 Hint: 请等它完成 (wait for it to finish)" in proc.stderr
         assert not (tmp_path / "index" / "CURRENT").exists()
     finally:
         holder.kill()

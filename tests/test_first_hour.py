@@ -50,6 +50,23 @@ def test_run_updates_the_index_instead_of_rebuilding_it(dev, monkeypatch):
     assert served[0][0] == "exec" and served[0][-3:] == ("serve", "--port", "8080")
 
 
+@pytest.mark.parametrize("options, said", [
+    (["--bogus"], "没有选项 --bogus"),
+    (["--port", "abc"], "is not a whole number 1-65535"),
+])
+def test_run_refuses_a_bad_serve_option_before_updating_the_index(dev, monkeypatch, capfd, options, said):
+    ran = []
+    monkeypatch.setattr(dev, "setup", lambda extras: None)
+    monkeypatch.setattr(dev, "ensure_doc_converter", lambda: None)
+    monkeypatch.setattr(dev, "ensure_ocr", lambda: None)
+    monkeypatch.setattr(dev, "sh", lambda *cmd, **kw: ran.append(tuple(str(c) for c in cmd)))
+    monkeypatch.setattr(dev.os, "execv", lambda path, args: ran.append(("exec", *args[1:])))
+    monkeypatch.setattr(dev.os, "chdir", lambda path: None)
+    assert dev.main(["run", *options]) == 2
+    assert ran == []  # neither the index update nor the server
+    assert said in capfd.readouterr().err
+
+
 def test_test_says_what_it_installs_and_how_long_it_took(dev, monkeypatch, capsys):
     monkeypatch.setattr(dev, "missing_tools", lambda: ["nginx-light (the deploy config check)"])
     for name in ("setup", "ensure_chromium", "ensure_doc_converter", "ensure_nginx"):

@@ -37,6 +37,8 @@ def test_missing_corpus_given_is_named_not_asked_for(runner, tmp_path):
     assert result.exit_code == 1
     hint = _hint(result.output)
     assert str(missing) in hint and "does not exist" in hint
+    assert f"错误 Error: 语料文件夹 {missing} 不存在 (corpus folder {missing} does not exist)" in result.output
+    assert hint.startswith(f"提示 Hint: 作为语料给出的文件夹 {missing}") and "请检查名称" in hint
     assert "pass --corpus" not in result.output and "set GOVSEARCH_CORPUS" not in result.output
 
 
@@ -100,6 +102,7 @@ def test_damaged_index_hint_names_the_index(runner, tmp_path):
     result = runner.invoke(main, ["search", "五星支部", "--index", str(index)])
     assert result.exit_code == 1
     assert f"`govsearch index build --index '{index}'`" in _hint(result.output)
+    assert _hint(result.output).startswith("提示 Hint: 请用 `govsearch index build")  # Chinese first
 
 
 def test_server_hints_name_its_index_in_full(tmp_path):
@@ -108,9 +111,13 @@ def test_server_hints_name_its_index_in_full(tmp_path):
     health = client.get("/healthz")
     assert health.status_code == 503
     assert f"govsearch index build --index {index.resolve()}" in health.get_json()["error"]["hint"]
+    assert health.get_json()["error"]["hint"].startswith("请先运行 `govsearch index build")
+    assert health.get_json()["error"]["hint"].endswith("(run `govsearch index build "
+                                                       f"--index {index.resolve()}` first)")
     api = client.get("/api/search?q=五星支部")
     assert api.status_code == 503
     assert f"govsearch index build --index {index.resolve()}" in api.get_json()["error"]["hint"]
+    assert api.get_json()["error"]["hint"].startswith("请先运行 `govsearch index build")
     page = client.get("/")
     assert page.status_code == 503
     assert f"govsearch index build --index {index.resolve()}" in page.get_data(as_text=True)
@@ -151,3 +158,4 @@ def test_serve_start_note_names_the_index_quoted(monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["serve", "--port", "8301", "--index", str(index)])
     assert result.exit_code == 0, result.output
     assert f"`govsearch index build --index '{index}'` has run" in result.output
+    assert f"；运行 `govsearch index build --index '{index}'` 之前，页面都回答 503 (pages answer 503" in result.output

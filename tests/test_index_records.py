@@ -82,6 +82,7 @@ def test_a_damaged_build_json_never_makes_a_build_guess_the_corpus(three, tmp_pa
     result = CliRunner().invoke(main, ["index", verb, "--index", str(index)])
     assert result.exit_code == 1, result.output
     assert "cannot say which corpus folder it was built from" in result.output
+    assert "的索引说不出它是用哪个语料文件夹建立的" in result.output and "提示 Hint: 请指明它的报告所在的文件夹" in result.output
     assert f"govsearch index {verb} --corpus <folder> --index {index}" in result.output
     assert _live(index) == gen  # nothing switched
     assert len(store.read_json(gen / "documents.json")) == 3

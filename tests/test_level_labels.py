@@ -82,7 +82,7 @@ def test_cli_filters_line_and_json(index_dir):
     runner = CliRunner()
     out = runner.invoke(main, ["search", "人居环境", "level:township", "--index", str(index_dir)])
     assert out.exit_code == 0, out.output
-    assert "filters: level=乡镇/街道" in out.output
+    assert "筛选 filters: level=乡镇/街道" in out.output
     data = json.loads(runner.invoke(main, ["search", "人居环境", "level:township", "--json",
                                            "--index", str(index_dir)]).output)
     assert data["filters"] == {"level": ["township"]}

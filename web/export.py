@@ -46,6 +46,8 @@ COLUMNS = tuple(columns())  # those of the shipped model
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FILENAME = "govsearch-results.csv"
 FILENAME_ZH = "检索结果.csv"
+COMPARE_FILENAME = "govsearch-compare.csv"
+COMPARE_FILENAME_ZH = "对比.csv"
 
 
 def looks_like_formula(text: str) -> bool:
@@ -78,5 +80,6 @@ def to_csv(hits: Iterable[Hit], link: Callable[[Hit], str] = lambda hit: "") -> 
     return "\ufeff" + out.getvalue()
 
 
-def content_disposition() -> str:
-    return f"attachment; filename=\"{FILENAME}\"; filename*=UTF-8''{quote(FILENAME_ZH)}"
+def content_disposition(name: str = FILENAME, name_zh: str = FILENAME_ZH) -> str:
+    """An attachment named ``name_zh`` (browsers take filename*), ``name`` for older clients."""
+    return f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name_zh)}"

@@ -25,6 +25,7 @@ SORT_LABELS = {"relevance": "相关度", "year": "年份（新→旧）"}
 YEAR_RANGE_MIN, YEAR_RANGE_MAX = "1000", "9999"  # an open end of the from–to range
 YEAR_INPUTS = {"year_from": "起始年份", "year_to": "截止年份"}
 NO_FIXED = "none"
+_YEAR_RANGE = re.compile(r"(\d{4})\s*[-–~至]\s*(\d{4})")
 
 
 def facets() -> tuple[str, ...]:
@@ -88,10 +89,21 @@ class SearchState:
         if "fixed" in args:
             names = [n.strip() for v in args.getlist("fixed") for n in re.split(r"[,，\s]+", v) if n.strip()]
             fixed = tuple(dict.fromkeys(n for n in names if n in facets()))
+        chosen = {f: v for f in facets() if (v := values(f))}
+        year_from, year_to = args.get("year_from", "").strip(), args.get("year_to", "").strip()
+        # one range written as a year value (year=2018-2022) is the from–to range, as the
+        # boxes would give it (not a facet entry of its own); kept as written, so that a
+        # reversed range is still named by the parser's warning
+        ranges = [v for v in chosen.get("year", ()) if _YEAR_RANGE.fullmatch(v)]
+        if len(ranges) == 1 and not year_from and not year_to:
+            year_from, year_to = _YEAR_RANGE.fullmatch(ranges[0]).groups()
+            chosen["year"] = tuple(v for v in chosen["year"] if v != ranges[0])
+            if not chosen["year"]:
+                del chosen["year"]
         return cls(
             q=args.get("q", "").strip(),
-            chosen={f: v for f in facets() if (v := values(f))},
-            year_from=args.get("year_from", "").strip(), year_to=args.get("year_to", "").strip(),
+            chosen=chosen,
+            year_from=year_from, year_to=year_to,
             sort=args.get("sort", "").strip() or "relevance",
             page=args.get("page", "").strip() or "1",
             page_size=args.get("page_size", "").strip(),

@@ -188,8 +188,8 @@ def compare_csv():
     state = SearchState.from_args(request.args)
     comparison = compare_view.run_compare(access.searcher(), state, fixed_default_all=request.args.get("embed") == "1")
     response = Response(compare_view.to_csv(comparison), mimetype="text/csv")
-    response.headers["Content-Disposition"] = export.content_disposition().replace(
-        export.FILENAME, "govsearch-compare.csv")
+    response.headers["Content-Disposition"] = export.content_disposition(export.COMPARE_FILENAME,
+                                                                         export.COMPARE_FILENAME_ZH)
     return response
 
 

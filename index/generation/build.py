@@ -455,29 +455,35 @@ def index_exists(index_dir: Path) -> bool:
 def _unknown_corpus(index_dir: Path, verb: str) -> IndexDamaged:
     """An existing index whose record of its corpus (build.json) is damaged everywhere:
     rebuilding from a guessed folder (./corpus) could replace every report with a few."""
+    name = f"`{index_command(verb, index_dir, '--corpus', '<folder>')}`"
     return IndexDamaged(
-        f"the index at {index_dir} cannot say which corpus folder it was built from: its record "
-        f"({store.BUILD_INFO}) is missing or damaged, and no folder was given",
-        f"name the folder of its reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
-        "(or set GOVSEARCH_CORPUS)")
+        f"{index_dir} 的索引说不出它是用哪个语料文件夹建立的：记录（{store.BUILD_INFO}）缺失或损坏，也没有给出文件夹 "
+        f"(the index at {index_dir} cannot say which corpus folder it was built from: its record "
+        f"({store.BUILD_INFO}) is missing or damaged, and no folder was given)",
+        f"请指明它的报告所在的文件夹：{name}（或设置 GOVSEARCH_CORPUS） "
+        f"(name the folder of its reports: {name} (or set GOVSEARCH_CORPUS))")
 
 
 def _missing_corpus(corpus: Path, given: bool, recorded: bool, index_dir: Path, verb: str) -> NothingIndexed:
     """The error for a corpus folder that is not there, with a hint that fits how it was
     chosen: given (``--corpus``/``GOVSEARCH_CORPUS``), recorded in the index, or the default."""
-    what = "is not a folder" if corpus.exists() else "does not exist"
+    what, zh_what = ("is not a folder", "不是文件夹") if corpus.exists() else ("does not exist", "不存在")
     where = "" if corpus.is_absolute() else f" (relative to the current folder {Path.cwd()})"
+    zh_where = "" if corpus.is_absolute() else f"（相对于当前文件夹 {Path.cwd()}）"
     if given:
-        return NothingIndexed(f"corpus folder {corpus} {what}",
-                              f"the folder {corpus} given as the corpus (--corpus or GOVSEARCH_CORPUS) {what}{where}: "
-                              "check its name")
+        return NothingIndexed(f"语料文件夹 {corpus} {zh_what} (corpus folder {corpus} {what})",
+                              f"作为语料给出的文件夹 {corpus}（--corpus 或 GOVSEARCH_CORPUS）{zh_what}{zh_where}：请检查名称 "
+                              f"(the folder {corpus} given as the corpus (--corpus or GOVSEARCH_CORPUS) {what}{where}: "
+                              "check its name)")
+    move = f"`{index_command(verb, index_dir, '--corpus', '<folder>', '--replace-corpus')}`"
     if recorded:
-        return NothingIndexed(f"corpus folder {corpus} {what} (recorded in the index)",
-                              "if the reports have moved, name their new folder: "
-                              f"`{index_command(verb, index_dir, '--corpus', '<folder>', '--replace-corpus')}`")
-    return NothingIndexed(f"corpus folder {corpus} {what}{where}",
-                          f"name the folder of reports: `{index_command(verb, index_dir, '--corpus', '<folder>')}` "
-                          "(or set GOVSEARCH_CORPUS)")
+        return NothingIndexed(f"索引记录的语料文件夹 {corpus} {zh_what} (corpus folder {corpus} {what} (recorded in the index))",
+                              f"如果报告已移走，请指明新的文件夹：{move} "
+                              f"(if the reports have moved, name their new folder: {move})")
+    name = f"`{index_command(verb, index_dir, '--corpus', '<folder>')}`"
+    return NothingIndexed(f"语料文件夹 {corpus} {zh_what}{zh_where} (corpus folder {corpus} {what}{where})",
+                          f"请指明报告所在的文件夹：{name}（或设置 GOVSEARCH_CORPUS） "
+                          f"(name the folder of reports: {name} (or set GOVSEARCH_CORPUS))")
 
 
 def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: Path | None,
@@ -493,12 +499,16 @@ def _check_same_corpus(index_dir: Path, corpus: Path, info: dict | None, live: P
     gone = [rel for rel in old if rel not in new]
     shown = ", ".join(gone[:10]) + (f" … and {len(gone) - 10} more" if len(gone) > 10 else "")
     verb = "update" if incremental else "build"
+    zh_verb = "更新" if incremental else "建立"
     raise CorpusMismatch(
-        f"the index at {index_dir} was built from {recorded} ({count(len(old), 'report')}), not from {corpus.resolve()}: "
+        f"{index_dir} 的索引是用 {recorded} 的 {len(old)} 篇报告建立的，不是 {corpus.resolve()}：这次{zh_verb}会删去其中 "
+        f"{len(gone)} 篇，并索引 {corpus.resolve()} 的 {len(new)} 个文件 "
+        f"(the index at {index_dir} was built from {recorded} ({count(len(old), 'report')}), not from {corpus.resolve()}: "
         f"this {verb} would remove {len(gone)} of them" + (f" ({shown})" if gone else "")
-        + f" and index {count(len(new), 'file')} from {corpus.resolve()}",
-        f"leave out --corpus to use {recorded}, or add --replace-corpus to replace the index's reports "
-        f"with those of {corpus}",
+        + f" and index {count(len(new), 'file')} from {corpus.resolve()})",
+        f"去掉 --corpus 即用 {recorded}；或加上 --replace-corpus，用 {corpus} 的报告替换索引中的报告 "
+        f"(leave out --corpus to use {recorded}, or add --replace-corpus to replace the index's reports "
+        f"with those of {corpus})",
     )
 
 

@@ -650,14 +650,14 @@ def build_lock(index_dir: Path):
             try:
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise BuildLocked(f"another build or update is running on {index_dir}") from None
+                raise BuildLocked(f"{index_dir} 上已有另一次建立或更新在运行 (another build or update is running on {index_dir})") from None
         except ImportError:  # Windows: msvcrt
             import msvcrt
 
             try:
                 msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
             except OSError:
-                raise BuildLocked(f"another build or update is running on {index_dir}") from None
+                raise BuildLocked(f"{index_dir} 上已有另一次建立或更新在运行 (another build or update is running on {index_dir})") from None
         _HELD.append(f)
         yield
     finally:

@@ -125,6 +125,8 @@ def test_compare_csv(corpus_client):
     r = corpus_client.get("/compare.csv?q=人居环境")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert "govsearch-compare.csv" in r.headers["Content-Disposition"]
+    # browsers name the file by filename*: its own name, not the results export's
+    assert r.headers["Content-Disposition"].endswith("filename*=UTF-8''%E5%AF%B9%E6%AF%94.csv")  # 对比.csv
     body = r.get_data(as_text=True)
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))

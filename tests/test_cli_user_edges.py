@@ -1,0 +1,65 @@
+"""What a new user met on the command line: a reversed year range, a value no closed
+filter has, a query of a wildcard alone — each said, not silently turned into zero hits."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from govsearch.cli import main
+from search.query import parse_query
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_reversed_year_range_is_searched_swapped_with_a_warning(sample_index, runner):
+    args = ["search", "五星支部", "--index", str(sample_index), "--json"]
+    swapped = json.loads(runner.invoke(main, [*args, "--year", "2022-2018"]).output)
+    straight = json.loads(runner.invoke(main, [*args, "--year", "2018-2022"]).output)
+    assert swapped["total"] == straight["total"] > 0
+    assert any("read as 2018-2022" in w and "2018–2022" in w for w in swapped["warnings"])
+    assert not any("reversed" in w for w in straight["warnings"])
+    human = runner.invoke(main, args[:-1] + ["--year", "2022-2018"])
+    assert human.exit_code == 0 and "read as 2018-2022" in human.output
+
+
+def test_a_year_range_of_one_year_is_not_reversed():
+    assert parse_query("x year:2022-2022").warnings == []
+    assert parse_query("x year:2022-2021").warnings  # the edge: one year below is reversed
+
+
+def test_unknown_value_of_a_closed_filter_names_the_valid_ones(sample_index, runner):
+    args = ["search", "五星支部", "--index", str(sample_index), "--json"]
+    data = json.loads(runner.invoke(main, [*args, "--level", "village"]).output)
+    assert data["total"] == 0
+    warning = next(w for w in data["warnings"] if "village" in w)
+    for value in ("township", "county", "city", "province", "national", "乡镇", "全国"):
+        assert value in warning
+    for known in ("township", "乡镇", "town", "县级"):  # a value, an alias, a start of a value
+        assert not json.loads(runner.invoke(main, [*args, "--level", known]).output)["warnings"], known
+
+
+def test_open_filters_take_any_value_without_a_warning():
+    assert parse_query("x", {"town": ["没有这个镇"]}).warnings == []
+
+
+def test_a_wildcard_alone_says_why_nothing_is_searched(sample_index, runner):
+    result = runner.invoke(main, ["search", "*", "--index", str(sample_index)])
+    assert result.exit_code == 2
+    assert "wildcards are not supported" in result.output and "empty query" in result.output
+
+
+def test_every_value_the_warning_lists_is_a_value_the_filter_takes():
+    warning = parse_query("x", {"level": ["village"]}).warnings[0]
+    listed = re.findall(r"(\w+)（([^）]+)）", warning)
+    assert [v for v, _ in listed] == ["township", "county", "city", "province", "national"]
+    assert [zh for _, zh in listed] == ["乡镇", "县级", "地级", "省级", "全国"]  # the pages' labels where they filter
+    for value, zh in listed:
+        assert parse_query("x", {"level": [value]}).warnings == []
+        assert parse_query("x", {"level": [zh]}).warnings == []
