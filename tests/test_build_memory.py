@@ -237,3 +237,27 @@ def test_counts_removed_after_their_terms_were_spilled_are_subtracted_from_the_r
     # passages: A twice, B, less B
     assert counts["人居"] == [4, 0, 0] and counts["乡村"] == [2, 0, 0] and counts["人居环境"] == [0, 0, 4]
     assert "提升" not in counts and "战略" not in counts  # B's alone: back to 0, no row
+
+
+def test_a_run_is_written_and_read_back_RUN_BLOCK_terms_at_a_time(tmp_path, monkeypatch):
+    """The merge holds one piece of each run at a time: a run of RUN_BLOCK + 1 terms is
+    two pieces, RUN_BLOCK terms and one (70 runs of the slice with pieces of 16,384
+    terms added 218 MiB to the vocabulary's write, with 1,024 37)."""
+    import pickle
+
+    monkeypatch.setattr(vocabulary, "SPILL_TERMS", 0)
+    n = vocabulary.RUN_BLOCK + 1
+    words = [chr(0x4E00 + i // 100) + chr(0x4E00 + i % 100) for i in range(n)]
+    text = "，".join(words)  # apart: no two words stand together as a phrase
+    builder = vocabulary.VocabularyBuilder(_Analyzer(), folder=tmp_path)
+    builder.add([_Passage(text)], [text], [words])
+    (run,) = builder.runs
+    pieces = []
+    with open(run, "rb") as f:
+        while True:
+            try:
+                pieces.append(pickle.load(f))
+            except EOFError:
+                break
+    assert [len(p) for p in pieces] == [vocabulary.RUN_BLOCK, 1]
+    assert [t for p in pieces for t, *_ in p] == sorted(words)

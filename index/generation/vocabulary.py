@@ -206,7 +206,7 @@ class CountTable:
 
 PENDING_CHARS = 5_000_000  # characters of removed passages an update holds until it writes (about 20 MB)
 SPILL_TERMS = 1 << 18  # candidate-term entries (of the three counters) a build holds; past it they go to a run
-RUN_BLOCK = 16_384  # terms a run's piece holds: what the merge reads of each run at a time
+RUN_BLOCK = 1024  # terms a run's piece holds: what the merge holds of each run at a time (about 170 KiB)
 RUN_FILE = "vocabulary-run-{}.tmp"
 
 
