@@ -98,6 +98,9 @@ def report(local: dict) -> None:
     vocab = local.get("vocab")
     for kind, counter in (getattr(vocab, "counts", None) or {}).items():
         print(f"| vocab.counts[{kind}]: {len(counter):,} terms | {_mib(deep_size(counter, set()))} | |")
+    runs = getattr(vocab, "runs", None) or []
+    if runs:
+        print(f"| vocab's runs on disk (not in memory): {len(runs)} | {_mib(sum(r.stat().st_size for r in runs))} | |")
     cache = getattr(local.get("word_writer"), "_cache", None)
     if cache is not None:
         print(f"| word_writer's word keys: {len(cache):,} words | {_mib(deep_size(cache, set()))} | |")

@@ -36,6 +36,7 @@ def _status(field: str) -> int:
 
 
 def _child(folder: Path, module: str) -> None:
+    import threading
     import time
     import tracemalloc
 
@@ -43,13 +44,27 @@ def _child(folder: Path, module: str) -> None:
 
     names = sorted({p.name.split(".")[0] for p in folder.glob("*.gaps.npy")})
     rss = _status("VmRSS")
+    split = {"RssAnon": _status("RssAnon"), "RssFile": _status("RssFile")}
+    before = dict(split)
+    done = threading.Event()
+
+    def sample() -> None:  # pages of mapped files (RssFile) apart from the heap's (RssAnon)
+        while not done.wait(0.05):
+            for field in split:
+                split[field] = max(split[field], _status(field))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     tracemalloc.start()
     cpu = time.process_time()
     grams.merge_smallest(folder, names, "merged", keep=1)
     cpu = time.process_time() - cpu
     traced = tracemalloc.get_traced_memory()[1] // 2**20
+    done.set()
+    sampler.join()
     peak = _status("VmHWM")  # not ru_maxrss: that is the parent's too, kept across exec
     print(json.dumps({"rss_before": rss, "max_rss": peak, "traced_peak": traced, "cpu": round(cpu, 1),
+                      "anon": split["RssAnon"] - before["RssAnon"], "file": split["RssFile"] - before["RssFile"],
                       "module": grams.__file__}))
 
 
@@ -93,8 +108,9 @@ def main() -> int:
         pristine.mkdir()
         expected = _split(gen, args.what, args.parts, pristine)
         print(f"{args.what}: {args.parts} parts of {gen}")
-        print("| engine | memory before MiB | largest − before MiB | traced peak MiB | CPU s | same files |")
-        print("|---|---|---|---|---|---|")
+        print("| engine | memory before MiB | largest − before MiB | of it, heap / mapped files (sampled) "
+              "| traced peak MiB | CPU s | same files |")
+        print("|---|---|---|---|---|---|---|")
         for _ in range(args.rounds):
             for engine in engines:
                 work = Path(tmp) / "work"
@@ -107,7 +123,8 @@ def main() -> int:
                                      env=env, capture_output=True, text=True, check=True, cwd=str(engine))
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 got = [zlib.crc32((work / f"merged.{p}.npy").read_bytes()) for p in ("keys", "offsets", "gaps")]
-                print(f"| {engine} | {r['rss_before']} | {r['max_rss'] - r['rss_before']} | {r['traced_peak']} "
+                print(f"| {engine} | {r['rss_before']} | {r['max_rss'] - r['rss_before']} | +{r['anon']} / +{r['file']} "
+                      f"| {r['traced_peak']} "
                       f"| {r['cpu']} | {'yes' if got == expected else 'NO'} |", flush=True)
     return 0
 

@@ -3,7 +3,9 @@ hashes of every plain-text file held as 8 bytes a line (index/generation/corpus_
 the query-assistance tables' key hashes computed a batch of keys at a time
 (index/generation/keyindex.py) with the hashes of all keys at once, the column writer's
 per-row arrays (index/generation/columns.py) held in memory up to ``SPILL_ROWS`` rows and
-the earlier rows in files of the generation, which give the same columns."""
+the earlier rows in files of the generation, which give the same columns, and the
+vocabulary's term counters (index/generation/vocabulary.py) held up to ``SPILL_TERMS``
+entries, the earlier ones in sorted runs merged at the end into the same files."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 
 from conftest import copy_samples
 from index import fields as field_model
-from index.generation import build, columns, corpus_state, keyindex, store
+from index.generation import build, columns, corpus_state, keyindex, store, vocabulary
 
 TEXT = "第一行正文\n\n版权所有\n甲\n第一行正文\n"
 
@@ -137,3 +139,125 @@ def test_an_update_whose_rows_spill_writes_the_same_columns(tmp_path, monkeypatc
     assert store.read_json(a / columns.MANIFEST)["rows"] > store.read_json(a / columns.MANIFEST)["live"] > 7
     assert _column_files(a) == _column_files(b)
     assert not list(b.glob("*.rows.tmp"))
+
+
+VOCABULARY_FILES = (vocabulary.COUNTS, vocabulary.COUNT_TERMS, vocabulary.VOCABULARY_FREQ, "assist.bin", "assist.json")
+
+
+def _vocabulary_files(gen) -> dict[str, bytes]:
+    import gzip
+
+    out = {name: (gen / name).read_bytes() for name in VOCABULARY_FILES}
+    out[vocabulary.VOCABULARY] = gzip.decompress((gen / vocabulary.VOCABULARY).read_bytes())  # its time stamp aside
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_vocabulary(tmp_path_factory):
+    base = tmp_path_factory.mktemp("vocabulary")
+    build.build(copy_samples(base / "corpus"), base / "index", workers=1)
+    gen = store.current_generation(base / "index")
+    counts = vocabulary.CountTable.read(gen).counts
+    return _vocabulary_files(gen), int((counts > 0).sum())  # a counter's entry a count above 0
+
+
+def _count_spills(monkeypatch) -> list[int]:
+    spills = []
+    spill = vocabulary.VocabularyBuilder._spill
+
+    def counted(self):
+        spills.append(sum(map(len, self.counts.values())))
+        spill(self)
+
+    monkeypatch.setattr(vocabulary.VocabularyBuilder, "_spill", counted)
+    return spills
+
+
+@pytest.mark.parametrize("edge", [-1, 0, None])
+def test_a_build_whose_term_counts_spill_at_the_edge_writes_the_same_vocabulary(sample_vocabulary, tmp_path,
+                                                                              monkeypatch, edge):
+    """The sample corpus built with SPILL_TERMS at the number of entries its counters reach
+    (never spilled), one under it (spilled: the entries went past it), and at 5 (a run
+    almost every report): the counts, the vocabulary and the query-assistance tables are
+    byte for byte those of the build that held every count, and no run is left."""
+    files, entries = sample_vocabulary
+    assert entries > 100
+    monkeypatch.setattr(vocabulary, "SPILL_TERMS", 5 if edge is None else entries + edge)
+    monkeypatch.setattr(vocabulary, "RUN_BLOCK", 3)  # a run read back in many pieces
+    spills = _count_spills(monkeypatch)
+    build.build(copy_samples(tmp_path / "corpus"), tmp_path / "index", workers=1)
+    gen = store.current_generation(tmp_path / "index")
+    assert _vocabulary_files(gen) == files
+    assert not list(gen.glob("vocabulary-run-*"))
+    if edge == 0:
+        assert spills == []
+    else:
+        assert spills and all(n > vocabulary.SPILL_TERMS for n in spills)
+        assert len(spills) > 1 if edge is None else len(spills) == 1
+
+
+class _Analyzer:
+    userdict = [("人居环境", 5)]
+
+    @staticmethod
+    def passage_words(norm: str) -> list[str]:
+        return [norm[i : i + 2] for i in range(0, len(norm) - 1, 2)]
+
+
+class _Passage:
+    def __init__(self, text: str, kind: str = "body"):
+        self.kind, self.text = kind, text
+
+
+REPORT_A = ["人居环境整治持续推进", "人居环境整治", "乡村振兴"]
+REPORT_B = ["人居环境整治提升", "乡村振兴战略", "乡村振兴"]
+
+
+def _counts_after(folder, tmp_path, name: str) -> dict[str, bytes]:
+    builder = vocabulary.VocabularyBuilder(_Analyzer(), folder=folder)
+    for report in (REPORT_A, REPORT_B, REPORT_A):
+        builder.add([_Passage(t) for t in report], report, [_Analyzer.passage_words(t) for t in report])
+    builder.remove([("body", t, t) for t in REPORT_B])  # counts removed after their terms went to a run
+    gen = tmp_path / name
+    gen.mkdir()
+    builder.write(gen)
+    return {n: (gen / n).read_bytes() for n in (vocabulary.COUNTS, vocabulary.COUNT_TERMS, vocabulary.VOCABULARY_FREQ)}
+
+
+def test_counts_removed_after_their_terms_were_spilled_are_subtracted_from_the_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(vocabulary, "SPILL_TERMS", 0)
+    spills = _count_spills(monkeypatch)
+    (tmp_path / "runs").mkdir()
+    spilled = _counts_after(tmp_path / "runs", tmp_path, "spilled")
+    assert len(spills) == 3 and not list((tmp_path / "runs").iterdir())
+    held = _counts_after(None, tmp_path, "held")
+    assert len(spills) == 3 and spilled == held
+    table = vocabulary.CountTable.read(tmp_path / "held")
+    counts = dict(zip(table.terms, table.counts.tolist()))
+    # passages: A twice, B, less B
+    assert counts["人居"] == [4, 0, 0] and counts["乡村"] == [2, 0, 0] and counts["人居环境"] == [0, 0, 4]
+    assert "提升" not in counts and "战略" not in counts  # B's alone: back to 0, no row
+
+
+def test_a_run_is_written_and_read_back_RUN_BLOCK_terms_at_a_time(tmp_path, monkeypatch):
+    """The merge holds one piece of each run at a time: a run of RUN_BLOCK + 1 terms is
+    two pieces, RUN_BLOCK terms and one (70 runs of the slice with pieces of 16,384
+    terms added 218 MiB to the vocabulary's write, with 1,024 37)."""
+    import pickle
+
+    monkeypatch.setattr(vocabulary, "SPILL_TERMS", 0)
+    n = vocabulary.RUN_BLOCK + 1
+    words = [chr(0x4E00 + i // 100) + chr(0x4E00 + i % 100) for i in range(n)]
+    text = "，".join(words)  # apart: no two words stand together as a phrase
+    builder = vocabulary.VocabularyBuilder(_Analyzer(), folder=tmp_path)
+    builder.add([_Passage(text)], [text], [words])
+    (run,) = builder.runs
+    pieces = []
+    with open(run, "rb") as f:
+        while True:
+            try:
+                pieces.append(pickle.load(f))
+            except EOFError:
+                break
+    assert [len(p) for p in pieces] == [vocabulary.RUN_BLOCK, 1]
+    assert [t for p in pieces for t, *_ in p] == sorted(words)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,10 +157,12 @@ segment_postings = st.dictionaries(st.integers(0, 30),
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(segment_postings, max_size=5), st.booleans(), st.integers(1, 12),
-       st.sampled_from(["memory", "gap-coded", "plain"]))
-def test_a_merge_a_range_of_keys_at_a_time_writes_the_files_of_the_whole_merge(parts, in_ranges, chunk, stored):
+       st.sampled_from(["memory", "gap-coded", "plain"]), st.sampled_from([2, 3, 5, grams.MERGE_WINDOW]))
+def test_a_merge_a_range_of_keys_at_a_time_writes_the_files_of_the_whole_merge(parts, in_ranges, chunk, stored,
+                                                                              window):
     """However few postings a range holds (a key's rows straddling where a range would
-    end, gaps above 65,535, empty segments, one segment), the streamed merge writes
+    end, gaps above 65,535, empty segments, one segment) and however few keys of each
+    input are read at a time (2, the least that moves on), the streamed merge writes
     exactly the bytes of merging every posting at once and writing the result."""
     import tempfile
     from pathlib import Path
@@ -180,12 +183,12 @@ def test_a_merge_a_range_of_keys_at_a_time_writes_the_files_of_the_whole_merge(p
             segments = [grams.read_segment(folder, f"in{n}") for n in range(len(segments))]
             assert all(isinstance(s, grams.PackedSegment) == (stored == "gap-coded") for s in segments)
         grams.write_segment(folder, "whole", grams.merge_segments(segments))
-        saved = grams.MERGE_CHUNK
+        saved = grams.MERGE_CHUNK, grams.MERGE_WINDOW
         try:
-            grams.MERGE_CHUNK = chunk
+            grams.MERGE_CHUNK, grams.MERGE_WINDOW = chunk, window
             grams.merge_into(folder, "streamed", segments)
         finally:
-            grams.MERGE_CHUNK = saved
+            grams.MERGE_CHUNK, grams.MERGE_WINDOW = saved
         assert _files(folder, "streamed") == _files(folder, "whole")
         assert not list(folder.glob("*.tmp"))
 
@@ -208,6 +211,50 @@ def test_a_merge_reads_a_range_of_keys_at_a_time(tmp_path, monkeypatch):
     grams.merge_into(tmp_path, "streamed", segments)
     assert _files(tmp_path, "streamed") == _files(tmp_path, "whole")
     assert max(sizes) == 2 + 30 and sorted(sizes)[-2] <= 4 and sum(sizes) == 80 + 20 + 30
+
+
+@pytest.mark.parametrize("window", [2, None])
+def test_a_merge_reads_each_inputs_keys_a_window_at_a_time_from_its_files(tmp_path, monkeypatch, window):
+    """Each input's keys and offsets are read MERGE_WINDOW keys at a time (and one
+    offset more), from the file, never searched through the map: a search of a mapped
+    array brings its pages into the process, a build's merge every chunk's whole."""
+    if window is not None:
+        monkeypatch.setattr(grams, "MERGE_WINDOW", window)
+    n = grams.MERGE_WINDOW * 2 + 1
+    first = {k: [k] for k in range(n)}
+    second = {k: [n + k] for k in range(0, n, 3)}
+    segments = []
+    for name, p in (("s0", first), ("s1", second)):
+        grams.write_segment(tmp_path, name, _segment(p))
+        segments.append(grams.read_segment(tmp_path, name))
+    grams.write_segment(tmp_path, "whole", grams.merge_segments(segments))
+    reads = []
+    read = grams._read
+    monkeypatch.setattr(grams, "_read", lambda values, a, b: reads.append((values.dtype, b - a)) or read(values, a, b))
+    monkeypatch.setattr(np, "searchsorted", _no_maps(np.searchsorted))
+    grams.merge_into(tmp_path, "streamed", segments)
+    assert _files(tmp_path, "streamed") == _files(tmp_path, "whole")
+    keys = [size for dtype, size in reads if dtype == np.uint64]
+    offsets = [size for dtype, size in reads if dtype == np.uint32]
+    assert max(keys) == grams.MERGE_WINDOW and max(offsets) == grams.MERGE_WINDOW + 1
+    assert sum(keys) >= n  # every key read, a window at a time
+    assert len(keys) > 2
+
+
+def _no_maps(searchsorted):
+    def checked(values, *args, **kwargs):
+        assert not isinstance(values, np.memmap), "a mapped array searched"
+        return searchsorted(values, *args, **kwargs)
+    return checked
+
+
+def test_a_search_takes_the_value_as_one_of_the_arrays_type():
+    values = np.array([0, 3, 3, 2**32 - 1], dtype=np.uint32)
+    for x in (0, 3, 4, 2**32 - 1):
+        for side in ("left", "right"):
+            assert grams.search(values, x, side) == int(np.searchsorted(values, x, side=side))
+    assert grams.search(values, 2**32) == grams.search(values, 2**40, "right") == 4  # past the type: the end
+    assert grams.search(values, -1) == grams.search(values, -1, "right") == 0
 
 
 def test_merging_the_segments_of_earlier_updates_keeps_the_other_generation_files(tmp_path):

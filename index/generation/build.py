@@ -812,7 +812,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         word_manifest = store.read_json(previous / wordrows.MANIFEST)
     word_writer = wordrows.WordRowsWriter(gen, word_manifest)
-    vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts)
+    vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts, folder=gen)
     column_writer = columns.ColumnWriter(gen, lexicon.names)
     if previous is not None:
         keep = {d["doc_id"] for d in documents.values()}

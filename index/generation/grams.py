@@ -33,6 +33,16 @@ MAX_SEGMENTS = 8
 CHUNK_CHARS = 4_000_000  # characters per segment written by a build: bounds its memory
 
 
+def search(values: np.ndarray, x: int, side: str = "left") -> int:
+    """``np.searchsorted(values, x, side)`` for an integer ``x``, searched as a value of
+    ``values``'s type: given a Python int NumPy converts the whole array to int64 first,
+    a copy of it a search (of a mapped file: every page read into the process)."""
+    info = np.iinfo(values.dtype)
+    if x > info.max or x < info.min:
+        return len(values) if x > info.max else 0
+    return int(np.searchsorted(values, values.dtype.type(x), side=side))
+
+
 @dataclass
 class Segment:
     """Postings as plain arrays (what a build makes and a merge works on; also how an
@@ -42,17 +52,17 @@ class Segment:
     rows: np.ndarray  # uint32, ascending within each key
 
     def lookup(self, key: int) -> np.ndarray:
-        i = int(np.searchsorted(self.keys, key))
+        i = search(self.keys, key)
         if i < len(self.keys) and self.keys[i] == key:
             return self.rows[self.offsets[i] : self.offsets[i + 1]]
         return self.rows[:0]
 
     def lookup_range(self, lo: int, hi: int) -> np.ndarray:
-        i, j = np.searchsorted(self.keys, [lo, hi])
+        i, j = search(self.keys, lo), search(self.keys, hi)
         return rowsets.unique(self.rows[self.offsets[i] : self.offsets[j]])
 
     def count(self, key: int) -> int:
-        i = int(np.searchsorted(self.keys, key))
+        i = search(self.keys, key)
         if i < len(self.keys) and self.keys[i] == key:
             return int(self.offsets[i + 1] - self.offsets[i])
         return 0
@@ -168,7 +178,7 @@ class PackedSegment:
     gaps: np.ndarray  # uint16
 
     def _find(self, key: int) -> int:
-        i = int(np.searchsorted(self.keys, key))
+        i = search(self.keys, key)
         return i if i < len(self.keys) and self.keys[i] == key else -1
 
     def lookup(self, key: int) -> np.ndarray:
@@ -179,7 +189,7 @@ class PackedSegment:
         return _unpack(_values(self.gaps, a, b), np.zeros(1, dtype=np.int64))[0]
 
     def lookup_range(self, lo: int, hi: int) -> np.ndarray:
-        i, j = (int(x) for x in np.searchsorted(self.keys, [lo, hi]))
+        i, j = search(self.keys, lo), search(self.keys, hi)
         if i >= j:
             return np.zeros(0, dtype=np.uint32)
         starts = np.asarray(self.offsets[i:j], dtype=np.int64)
@@ -452,47 +462,75 @@ def merge_into(folder: Path, name: str, segments: "list[Segment | PackedSegment]
         path.with_name(path.name + ".tmp").replace(path)
 
 
+MERGE_WINDOW = 4096  # keys of each input a merge reads at a time (with their offsets: 48 KiB); at least 2
+
+
 def _merged_ranges(segments: "list[Segment | PackedSegment]"):
     """The merged segment as pieces, each the merge of one range of keys (keys in
-    order; a key's rows all in one piece)."""
-    segments = [s for s in segments if len(s.keys)]
-    at = [0] * len(segments)  # the next key of each segment
-    budget = max(1, MERGE_CHUNK // max(1, len(segments)))
+    order; a key's rows all in one piece). Each input's keys and offsets are read
+    :data:`MERGE_WINDOW` at a time from its files (:class:`_Window`), not searched
+    through its maps."""
+    windows = [_Window(s) for s in segments if len(s.keys)]
+    budget = max(1, MERGE_CHUNK // max(1, len(windows)))
     while True:
-        live = [k for k, s in enumerate(segments) if at[k] < len(s.keys)]
+        live = [w for w in windows if w.at < w.n]
         if not live:
             return
-        # the range ends at the first key past some segment's share of the budget
-        # (each segment gives at most its share, or one key when a key alone is more)
+        # the range ends at the first key past some input's share of the budget (each
+        # input gives at most its share, or one key when a key alone is more, and at
+        # most the keys of its window)
         hi = None
-        for k in live:
-            s, i = segments[k], at[k]
-            j = int(np.searchsorted(s.offsets, int(s.offsets[i]) + budget, side="right")) - 1
-            j = max(i + 1, j)
-            if j < len(s.keys) and (hi is None or int(s.keys[j]) < hi):
-                hi = int(s.keys[j])
+        for w in live:
+            w.load()
+            i, keys, offsets = w.at - w.lo, w.keys, w.offsets
+            j = max(i + 1, search(offsets, int(offsets[i]) + budget, side="right") - 1)
+            if w.lo + len(keys) < w.n:
+                j = min(j, len(keys) - 1)
+            if j < len(keys) and (hi is None or int(keys[j]) < hi):
+                hi = int(keys[j])
         pieces = []
-        for k in live:
-            s, i = segments[k], at[k]
-            j = len(s.keys) if hi is None else int(np.searchsorted(s.keys, hi))
+        for w in live:
+            i = w.at - w.lo
+            j = len(w.keys) if hi is None else search(w.keys, hi)
             if j > i:
-                pieces.append(_slice(s, i, j))
-                at[k] = j
+                pieces.append(w.piece(i, j))
+                w.at = w.lo + j
         yield merge_segments(pieces)
 
 
-def _slice(segment: "Segment | PackedSegment", i: int, j: int) -> Segment:
-    """Keys ``i`` to ``j`` of a segment, decoded."""
-    offsets = np.asarray(segment.offsets[i : j + 1], dtype=np.int64)
-    a, b = int(offsets[0]), int(offsets[-1])
-    offsets = offsets - a
-    if isinstance(segment, Segment):
-        return Segment(np.asarray(segment.keys[i:j]), offsets.astype(np.uint32), _read(segment.rows, a, b))
-    starts = offsets[:-1][np.diff(offsets) > 0]
-    rows, kept = _unpack(_read(segment.gaps, a, b), starts) if b > a else (np.zeros(0, np.uint32), None)
-    if kept is not None:
-        offsets = np.concatenate([[0], np.cumsum(kept)])[offsets]
-    return Segment(np.asarray(segment.keys[i:j]), offsets.astype(np.uint32), rows)
+class _Window:
+    """An input of a merge: its next key (``at``), and :data:`MERGE_WINDOW` keys from
+    there with their offsets read into memory (``keys`` and ``offsets`` from key
+    ``lo``). Binary searches of mapped keys and offsets brought every page of them into
+    the process (each page fault maps its neighbours too): 12 bytes a key of every
+    input, a build's chunks growing with the corpus."""
+
+    def __init__(self, segment: "Segment | PackedSegment"):
+        self.segment, self.n, self.at, self.lo = segment, len(segment.keys), 0, 0
+        self.keys = self.offsets = None
+
+    def load(self) -> None:
+        """Hold at least half a window of keys from ``at`` on (two at the least, fewer
+        only at the end): when fewer are left, read the next :data:`MERGE_WINDOW`."""
+        if self.keys is not None and self.lo + len(self.keys) >= min(self.at + max(2, MERGE_WINDOW // 2), self.n):
+            return
+        self.lo, end = self.at, min(self.at + MERGE_WINDOW, self.n)
+        self.keys = _read(self.segment.keys, self.at, end)
+        self.offsets = _read(self.segment.offsets, self.at, end + 1)
+
+    def piece(self, i: int, j: int) -> Segment:
+        """Keys ``i`` to ``j`` of the window, decoded."""
+        offsets = self.offsets[i : j + 1].astype(np.int64)
+        a, b = int(offsets[0]), int(offsets[-1])
+        offsets -= a
+        keys = self.keys[i:j]
+        if isinstance(self.segment, Segment):
+            return Segment(keys, offsets.astype(np.uint32), _read(self.segment.rows, a, b))
+        starts = offsets[:-1][np.diff(offsets) > 0]
+        rows, kept = _unpack(_read(self.segment.gaps, a, b), starts) if b > a else (np.zeros(0, np.uint32), None)
+        if kept is not None:
+            offsets = np.concatenate([[0], np.cumsum(kept)])[offsets]
+        return Segment(keys, offsets.astype(np.uint32), rows)
 
 
 def _read(values: np.ndarray, a: int, b: int) -> np.ndarray:

@@ -41,9 +41,12 @@ Three files go into the generation folder:
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 import os
+import pickle
 import re
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from itertools import chain
@@ -132,19 +135,6 @@ class CountTable:
         self.counts = counts
 
     @classmethod
-    def from_counters(cls, counters: dict[str, Counter]) -> "CountTable":
-        every = sorted(dict.fromkeys(chain.from_iterable(counters[k] for k in KINDS)))
-        counts = np.zeros((len(every), len(KINDS)), dtype=np.int32)
-        for j, kind in enumerate(KINDS):
-            c = counters[kind]
-            counts[:, j] = [c.get(t, 0) for t in every]
-        keep = counts.any(axis=1)
-        if not keep.all():
-            every = [t for t, k in zip(every, keep.tolist()) if k]
-            counts = counts[keep]
-        return cls(every, counts)
-
-    @classmethod
     def read(cls, gen: Path) -> "CountTable":
         """ValueError or OSError when the files are missing or damaged."""
         gen = Path(gen)
@@ -215,6 +205,9 @@ class CountTable:
 
 
 PENDING_CHARS = 5_000_000  # characters of removed passages an update holds until it writes (about 20 MB)
+SPILL_TERMS = 1 << 18  # candidate-term entries (of the three counters) a build holds; past it they go to a run
+RUN_BLOCK = 1024  # terms a run's piece holds: what the merge holds of each run at a time (about 170 KiB)
+RUN_FILE = "vocabulary-run-{}.tmp"
 
 
 class VocabularyBuilder:
@@ -223,10 +216,16 @@ class VocabularyBuilder:
     for every report it drops or re-indexes and :meth:`add` for every report it
     analyzes: only the terms of those reports change, in the counts and in the table."""
 
-    def __init__(self, analyzer, previous: Path | None = None, counts: "CountTable | None" = None):
+    def __init__(self, analyzer, previous: Path | None = None, counts: "CountTable | None" = None,
+                 folder: Path | None = None):
         self.analyzer = analyzer
         self._dictionary: set[str] | None = None
         self.counts: dict[str, Counter] = {k: Counter() for k in KINDS}
+        # a build's counters grow with the corpus (about 110 bytes a candidate term, a
+        # million of them at 1 GB of reports): past SPILL_TERMS entries they are written
+        # to ``folder`` as a run sorted by term, and :meth:`write` merges the runs
+        self.folder = Path(folder) if folder is not None else None
+        self.runs: list[Path] = []
         self.previous = Path(previous) if previous is not None else None
         self.table: CountTable | None = None
         self.delta: dict[str, list[int]] = {}
@@ -287,7 +286,46 @@ class VocabularyBuilder:
             return
         # straight into the build's counters: a report's own counters added to them term
         # by term cost a Python loop a term
-        self._terms(passages, norms, words, into=tuple(self.counts[k] for k in KINDS))
+        counters = tuple(self.counts[k] for k in KINDS)
+        self._terms(passages, norms, words, into=counters)
+        if self.folder is not None and sum(map(len, counters)) > SPILL_TERMS:
+            self._spill()
+
+    def _spill(self) -> None:
+        """The counters written as a run (``(term, word, heading, phrase)`` tuples sorted by
+        term, pickled :data:`RUN_BLOCK` at a time) and emptied."""
+        path = self.folder / RUN_FILE.format(len(self.runs))
+        with open(path, "wb") as f:
+            for block in _blocks(self._sorted_counts()):
+                pickle.dump(block, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.runs.append(path)
+        self.counts = {k: Counter() for k in KINDS}
+
+    def _sorted_counts(self):
+        """(term, word, heading, phrase) of every term of the counters, by term."""
+        words, heads, phrases = (self.counts[k] for k in KINDS)
+        for t in sorted(dict.fromkeys(chain(words, heads, phrases))):
+            yield t, words.get(t, 0), heads.get(t, 0), phrases.get(t, 0)
+
+    def _merged_counts(self):
+        """(term, word, heading, phrase) of every candidate term with a count, by term: the
+        runs and the counters summed (a count removed after its term was spilled is a
+        negative entry of the counters; a sum never goes under 0, as without runs)."""
+        sources = [_read_run(path) for path in self.runs]
+        sources.append(self._sorted_counts())
+        if len(sources) == 1:
+            yield from sources[0]
+            return
+        cur, w, h, p = None, 0, 0, 0
+        for t, a, b, c in heapq.merge(*sources):
+            if t == cur:
+                w, h, p = w + a, h + b, p + c
+                continue
+            if cur is not None and (w > 0 or h > 0 or p > 0):
+                yield cur, max(w, 0), max(h, 0), max(p, 0)
+            cur, w, h, p = t, a, b, c
+        if cur is not None and (w > 0 or h > 0 or p > 0):
+            yield cur, max(w, 0), max(h, 0), max(p, 0)
 
     def remove(self, passages) -> None:
         """A report of the previous generation that the update drops or re-indexes:
@@ -319,7 +357,7 @@ class VocabularyBuilder:
             counts = self.counts[kind]
             for term, n in counter.items():
                 left = counts.get(term, 0) - n
-                if left > 0:
+                if left > 0 or (self.runs and left < 0):  # spilled: the run holds the rest
                     counts[term] = left
                 else:
                     counts.pop(term, None)
@@ -342,9 +380,7 @@ class VocabularyBuilder:
         if self.table is not None:
             rows = zip(self.table.terms, self.table.counts.tolist())
         else:
-            words, heads, phrases = (self.counts[k] for k in KINDS)
-            rows = ((t, (words.get(t, 0), heads.get(t, 0), phrases.get(t, 0)))
-                    for t in dict.fromkeys(chain(words, heads, phrases)))
+            rows = ((t, (w, h, p)) for t, w, h, p in self._merged_counts())
         out: dict[str, tuple[int, int]] = {}
         for term, (w, h, p) in rows:
             entry = self._entry(term, w, h, p)
@@ -411,11 +447,10 @@ class VocabularyBuilder:
             updated = self._updated_table(changed)
             table = self.table
         else:
-            table = CountTable.from_counters(self.counts)
-            # the same counts as the table: the counters (a dict entry a term, the largest
-            # thing a build holds) go before the tables are made
-            self.counts = {k: Counter() for k in KINDS}
-            self.table = table
+            # the counts go to their files as they come out of the merge, and only the
+            # terms of the table stay; the counters go before the tables are made
+            updated = self._write_counts(gen)
+            table = None
         if updated is None:
             totals = self.totals()
             terms = sorted(totals)
@@ -441,8 +476,48 @@ class VocabularyBuilder:
         _write_vocabulary(gen, data, freq, kinds, self._kept_vocabulary(gen, terms, data["pinyin"]))
         for name in (COUNTS, COUNT_TERMS):  # linked from the previous generation: replaced, never written through
             (gen / name).unlink(missing_ok=True)
-        table.write(gen)
+        if table is not None:
+            table.write(gen)
+        else:
+            for name in (COUNT_TERMS, COUNTS):
+                os.replace(gen / (name + ".tmp"), gen / name)
         return len(terms)
+
+    def _write_counts(self, gen: Path):
+        """A build's counts written as :meth:`CountTable.write` writes them (under
+        temporary names, see :meth:`write`), merged from the runs and the counters one
+        term at a time; returns (terms, freq, kinds, [None] * terms) of the table."""
+        terms: list[str] = []
+        freq: list[int] = []
+        kinds: list[int] = []
+        entry_of = self._entry
+        rows = array("i")
+        out = NpyRows(gen / (COUNTS + ".tmp"), np.int32, len(KINDS))
+        try:
+            with open(gen / (COUNT_TERMS + ".tmp"), "w", encoding="utf-8", newline="") as f:
+                f.write(f"{COUNTS_MAGIC} {COUNTS_VERSION}\n")
+                first = True
+                for term, w, h, p in self._merged_counts():
+                    f.write(term if first else "\n" + term)
+                    first = False
+                    rows.extend((w, h, p))
+                    if len(rows) >= 3 * RUN_BLOCK:
+                        out.append(rows)
+                        rows = array("i")
+                    entry = entry_of(term, w, h, p)
+                    if entry is not None:
+                        terms.append(term)
+                        freq.append(entry[0])
+                        kinds.append(entry[1])
+            out.append(rows)
+            out.close()
+        finally:
+            out.discard()
+        self.counts = {k: Counter() for k in KINDS}
+        for path in self.runs:
+            path.unlink(missing_ok=True)
+        self.runs = []
+        return terms, freq, kinds, [None] * len(terms)
 
 
     def _in_place(self, changed: dict[str, tuple[int, int, int]], gen: Path):
@@ -528,6 +603,64 @@ class VocabularyBuilder:
         out["freq"] = np.asarray(freq, dtype=np.int64).reshape(-1)
         out["kinds"] = np.asarray(kinds, dtype=np.int64).reshape(-1)
         return out
+
+
+def _blocks(items, size: int | None = None):
+    """``items`` as lists of ``size`` (default :data:`RUN_BLOCK`)."""
+    size = size or RUN_BLOCK
+    block = []
+    for item in items:
+        block.append(item)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _read_run(path: Path):
+    """The tuples of a run, a piece at a time."""
+    with open(path, "rb") as f:
+        while True:
+            try:
+                block = pickle.load(f)
+            except EOFError:
+                return
+            yield from block
+
+
+class NpyRows:
+    """A two-dimensional ``.npy`` file of ``width`` columns written rows at a time, the
+    same bytes as ``np.save`` of the whole array (NumPy pads the header so that the
+    number of rows can be written again in place)."""
+
+    def __init__(self, path: Path, dtype, width: int):
+        self.path, self.dtype, self.width, self.count = path, np.dtype(dtype), width, 0
+        self.file = open(path, "wb")
+        self._header()
+        self.start = self.file.tell()
+
+    def _header(self) -> None:
+        np.lib.format.write_array_header_1_0(self.file, {
+            "descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
+            "shape": (self.count, self.width)})
+
+    def append(self, values) -> None:
+        values = np.asarray(values, dtype=self.dtype).reshape(-1, self.width)
+        self.file.write(np.ascontiguousarray(values).data)
+        self.count += len(values)
+
+    def close(self) -> None:
+        self.file.seek(0)
+        self._header()
+        if self.file.tell() != self.start:
+            raise ValueError("npy header changed length")
+        self.file.close()
+
+    def discard(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+            self.path.unlink(missing_ok=True)
 
 
 class _Stored:
