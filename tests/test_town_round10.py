@@ -6,15 +6,14 @@ the year of a late session. Invented report text in the style of town government
 
 from __future__ import annotations
 
-from index.analysis import Analyzer
+from town_text import ANALYZER, PARAGRAPH, headings
+
 from index.reading import metadata as meta
 from index.reading.chrome import MAX_CHROME_LINE, MAX_NOTICE, is_chrome, site_header
 from index.reading.places import Gazetteer
 from index.reading.structure import LEAD_LEVEL, parse
 
-ANALYZER = Analyzer()
 GAZ = Gazetteer.load()
-PARAGRAPH = "会议听取了政府工作报告，审议了财政预算报告，选举产生了新一届领导班子，与会代表积极建言献策。\n"
 LONG = ("会议指出，过去一年全镇上下坚持稳中求进工作总基调，统筹推进乡村振兴、基础设施建设和民生保障，"
         "各项事业取得了新进展、新成效，群众获得感不断增强。\n")
 
@@ -22,16 +21,6 @@ LONG = ("会议指出，过去一年全镇上下坚持稳中求进工作总基�
 def _kinds(text: str) -> list[tuple[str, str]]:
     return [(k, t) for k, _, t in parse(text, ANALYZER).blocks]
 
-
-def _headings(text: str) -> list[str]:
-    """Heading passages and the headings that open a paragraph (its section's last name)."""
-    out: list[str] = []
-    for kind, path, text_ in parse(text, ANALYZER).blocks:
-        if kind == "heading":
-            out.append(text_)
-        elif path and path[-1] not in out:
-            out.append(path[-1])
-    return out
 
 
 # ------------------------------------------------------------------ a slogan ticker above a breadcrumb
@@ -105,7 +94,7 @@ def test_scenes_of_a_session_between_paragraphs_are_captions():
     for scene in scenes:
         text = "青禾镇召开人代会\n" + PARAGRAPH + "\n" + scene + "\n\n" + LONG
         assert ("caption", scene) in _kinds(text), scene
-        assert scene not in _headings(text), scene
+        assert scene not in headings(text), scene
     # a sentence, a phrase after the scene's words, a line longer than a caption: no caption
     for line in ("列席人员认真听取报告。", "现场办公，解决难题", "青" * 13 + "(开幕)现场", "青禾镇(开幕式上的讲话)现场"):
         text = "青禾镇召开人代会\n" + PARAGRAPH + "\n" + line + "\n\n" + LONG
@@ -122,10 +111,10 @@ def test_a_dashed_short_phrase_opening_a_paragraph_is_an_item_not_a_heading():
     # national reports' ——就业增长超出预期。 so), unlike the dashed lead sentence ——四年来，我们…。
     para = "——综合实力更强。全县生产总值迈上新台阶，规模以上工业增加值增长百分之七，财政收入稳步增长。"
     text = "一、2022年工作回顾\n" + LONG + para + "\n" + PARAGRAPH
-    assert "——综合实力更强。" not in _headings(text)
+    assert "——综合实力更强。" not in headings(text)
     assert [path for _, path, t in parse(text, ANALYZER).blocks if t == para] == [("一、2022年工作回顾",)]
     lead = "——四年来，我们始终坚持真抓实干、久久为功，交出了一份合格答卷。" + para[9:]
-    assert "——四年来，我们始终坚持真抓实干、久久为功，交出了一份合格答卷。" in _headings(
+    assert "——四年来，我们始终坚持真抓实干、久久为功，交出了一份合格答卷。" in headings(
         "一、过去四年工作回顾\n" + LONG + lead + "\n" + PARAGRAPH)
     assert LEAD_LEVEL == 6
 
@@ -136,14 +125,14 @@ def test_a_dashed_short_phrase_opening_a_paragraph_is_an_item_not_a_heading():
 def test_a_part_of_a_report_named_after_a_photos_gap_is_a_heading():
     label = "2024年工作回顾:凝心聚力、实干争先"
     text = "青禾乡召开年度工作总结会\n" + PARAGRAPH + "\n\n\n" + label + "\n" + LONG
-    assert label in _headings(text)
+    assert label in headings(text)
     assert ("caption", label) not in _kinds(text)
     # a line after the gap that names no part of a report is the photo's caption
     scene = "全乡干部职工参加会议"
     assert ("caption", scene) in _kinds(text.replace(label, scene))
     # the label needs its motto after the colon
     bare = "2024年工作回顾:"
-    assert bare not in _headings(text.replace(label, bare))
+    assert bare not in headings(text.replace(label, bare))
 
 
 # ------------------------------------------------------------------ a session named by its level alone
@@ -204,11 +193,11 @@ def test_a_part_named_by_its_year_is_a_heading_though_jieba_reads_a_word_across_
     # 回顾 / 过去的一年: jieba reads 回顾过去 across the break, the label is whole all the same
     text = "青禾镇政府工作报告\n各位代表：\n现在，我代表镇人民政府向大会报告工作，请予审议。\n2013年工作回顾\n" + (
         "过去的一年，面对多重困难和挑战，全镇干部群众团结一心、攻坚克难，经济社会保持平稳发展。\n")
-    assert "2013年工作回顾" in _headings(text)
-    assert "20XX年政府工作回顾" in _headings(text.replace("2013年工作回顾", "20XX年政府工作回顾"))
+    assert "2013年工作回顾" in headings(text)
+    assert "20XX年政府工作回顾" in headings(text.replace("2013年工作回顾", "20XX年政府工作回顾"))
     # without the year before it, or a word after the label: the junction rules
     for line in ("工作回顾", "全镇认真回顾"):
-        assert line not in _headings(text.replace("2013年工作回顾", line)), line
+        assert line not in headings(text.replace("2013年工作回顾", line)), line
 
 
 def test_opening_chairing_or_speaking_at_the_session_is_a_caption():

@@ -6,26 +6,11 @@ style of town governments."""
 
 from __future__ import annotations
 
-from index.analysis import Analyzer
+from town_text import ANALYZER, LONG, PARAGRAPH, headings
+
 from index.reading import metadata as meta
 from index.reading.chrome import MAX_NOTICE, MIN_PLACE_CELLS, clean, is_chrome
 from index.reading.structure import parse
-
-ANALYZER = Analyzer()
-PARAGRAPH = "会议听取了政府工作报告，审议了财政预算报告，选举产生了新一届领导班子，与会代表积极建言献策。\n"
-LONG = ("过去一年，全镇上下坚持稳中求进工作总基调，统筹推进乡村振兴、基础设施建设和民生保障，"
-        "各项事业取得了新进展、新成效，群众获得感不断增强。\n")
-
-
-def _headings(text: str) -> list[str]:
-    out: list[str] = []
-    for kind, path, text_ in parse(text, ANALYZER).blocks:
-        if kind == "heading":
-            out.append(text_)
-        elif path and path[-1] not in out:
-            out.append(path[-1])
-    return out
-
 
 # ------------------------------------------------------------------ a site's list of its sub-sites
 
@@ -56,7 +41,7 @@ def test_a_platforms_disclaimer_its_heading_share_button_and_comment_box_are_chr
     text = "青禾街道召开居民议事会\n" + LONG + "特此声明\n" + disclaimer + "\n分享至\n"
     s = parse(text, ANALYZER)
     assert {"特此声明", disclaimer, "分享至"} <= set(s.chrome)
-    assert "特此声明" not in _headings(text)
+    assert "特此声明" not in headings(text)
     # the words alone, over a line of the text, are the text's
     plain = "青禾街道召开居民议事会\n" + LONG + "特此声明\n" + PARAGRAPH
     assert "特此声明" not in parse(plain, ANALYZER).chrome
@@ -121,17 +106,17 @@ def test_a_numbered_line_after_its_sibling_heading_is_a_heading_though_its_phras
     first = "1、稳步推进特色产业提质增效，着力改善村容村貌，农村面貌明显改观。"
     second = "2、全力做好项目招引、园区建设和规模以上企业培育工作，推动镇域经济稳中有进。"
     text = "一、2024年工作回顾\n" + LONG + first + "\n" + MORE + second + "\n" + AGAIN
-    assert first in _headings(text) and second in _headings(text)
+    assert first in headings(text) and second in headings(text)
     # the sibling alone is no heading by its shape (a phrase of more than twenty characters)
-    assert second not in _headings("一、2024年工作回顾\n" + LONG + second + "\n" + AGAIN)
+    assert second not in headings("一、2024年工作回顾\n" + LONG + second + "\n" + AGAIN)
     # …nor after a sibling that is a paragraph, nor when the numbers skip one
     plain_first = "1、稳步推进特色产业提质增效，" + MORE
-    assert second not in _headings("一、2024年工作回顾\n" + LONG + plain_first + second + "\n" + AGAIN)
+    assert second not in headings("一、2024年工作回顾\n" + LONG + plain_first + second + "\n" + AGAIN)
     third = "3" + second[1:]
-    assert third not in _headings("一、2024年工作回顾\n" + LONG + first + "\n" + MORE + third + "\n" + AGAIN)
+    assert third not in headings("一、2024年工作回顾\n" + LONG + first + "\n" + MORE + third + "\n" + AGAIN)
     # …nor when it is two sentences
     two = second.replace("，推动", "。推动")
-    assert two not in _headings("一、2024年工作回顾\n" + LONG + first + "\n" + MORE + two + "\n" + AGAIN)
+    assert two not in headings("一、2024年工作回顾\n" + LONG + first + "\n" + MORE + two + "\n" + AGAIN)
 
 
 # ------------------------------------------------------------------ a lead sentence without its full stop
@@ -141,8 +126,8 @@ def test_a_review_lead_sentence_heads_its_group_with_or_without_its_full_stop():
     lead = "一年来，我们以稳定发展为要务，推动镇域经济保持健康发展"
     under = "经济运行稳中有进。全年完成财政收入四百余万元，较上年增长两成，超额完成县政府下达的目标任务。\n"
     for line in (lead, lead + "。"):
-        assert line in _headings("一、2024年工作回顾\n" + LONG + line + "\n" + under + AGAIN)
+        assert line in headings("一、2024年工作回顾\n" + LONG + line + "\n" + under + AGAIN)
     # a line cut off after a comma goes on in the next: no heading
-    assert lead + "，" not in _headings("一、2024年工作回顾\n" + LONG + lead + "，\n" + under + AGAIN)
+    assert lead + "，" not in headings("一、2024年工作回顾\n" + LONG + lead + "，\n" + under + AGAIN)
     # …nor one the paragraph under it does not open with a short lead sentence of its own
-    assert lead not in _headings("一、2024年工作回顾\n" + LONG + lead + "\n" + AGAIN)
+    assert lead not in headings("一、2024年工作回顾\n" + LONG + lead + "\n" + AGAIN)

@@ -8,27 +8,15 @@ gazetteer names."""
 
 from __future__ import annotations
 
-from index.analysis import Analyzer
+from town_text import ANALYZER, LONG, PARAGRAPH, headings
+
 from index.reading import metadata as meta
 from index.reading.chrome import MAX_VALUE, MIN_LIST_KEYS, is_chrome, key_list
 from index.reading.places import Gazetteer
 from index.reading.structure import MAX_SPACED_HEADING, MIN_SPACED_HEADING, parse
 
-ANALYZER = Analyzer()
 GAZ = Gazetteer.load()
-PARAGRAPH = "会议听取了政府工作报告，审议了财政预算报告，选举产生了新一届领导班子，与会代表积极建言献策。\n"
-LONG = ("过去一年，全镇上下坚持稳中求进工作总基调，统筹推进乡村振兴、基础设施建设和民生保障，"
-        "各项事业取得了新进展、新成效，群众获得感不断增强。\n")
 
-
-def _headings(text: str) -> list[str]:
-    out: list[str] = []
-    for kind, path, text_ in parse(text, ANALYZER).blocks:
-        if kind == "heading":
-            out.append(text_)
-        elif path and path[-1] not in out:
-            out.append(path[-1])
-    return out
 
 
 # ------------------------------------------------------------------ publication data as a list
@@ -77,7 +65,7 @@ def test_a_share_prompt_and_a_contribution_link_are_site_words():
 def test_a_bracketed_date_and_session_is_a_byline_not_a_heading():
     line = "(2017年2月10日青禾镇十七届人大二次会议)"
     text = "关于青禾镇政府工作报告的决议\n" + line + "\n" + PARAGRAPH + LONG
-    assert line not in _headings(text)
+    assert line not in headings(text)
     assert any(k == "byline" and t == line for k, _, t in parse(text, ANALYZER).blocks)
     # no date at its head: a bracketed line of another kind
     other = "(青禾镇十七届人大二次会议)"
@@ -131,14 +119,14 @@ def test_a_letter_spaced_line_between_paragraphs_is_a_subhead_unless_it_signs():
     def text(line: str) -> str:
         return "青禾街道召开居民议事会\n" + LONG + line + "\n" + PARAGRAPH + LONG
 
-    assert "会议流程" in _headings(text("会 议 流 程"))
-    assert "会议流程" not in _headings(text("会 议 流 程").replace(LONG, LONG.replace("。", "，"), 1).replace(
+    assert "会议流程" in headings(text("会 议 流 程"))
+    assert "会议流程" not in headings(text("会 议 流 程").replace(LONG, LONG.replace("。", "，"), 1).replace(
         PARAGRAPH, PARAGRAPH.replace("。", "，")))  # no sentence ends on either side
-    assert "分组谈" not in _headings(text("分 组 谈"))  # three characters or fewer: a name spaced out
-    assert "分组讨论会议发言" in _headings(text("分 组 讨 论 会 议 发 言"))  # eight
-    assert "分组讨论会议发言交" not in _headings(text("分 组 讨 论 会 议 发 言 交"))  # nine
+    assert "分组谈" not in headings(text("分 组 谈"))  # three characters or fewer: a name spaced out
+    assert "分组讨论会议发言" in headings(text("分 组 讨 论 会 议 发 言"))  # eight
+    assert "分组讨论会议发言交" not in headings(text("分 组 讨 论 会 议 发 言 交"))  # nine
     for signature in ("镇 长 司 马 某", "青 禾 镇 人 民 政 府", "青 禾 科 技 部", "政 府 工 作 报 告"):
-        assert SPACES_OUT(signature) not in _headings(text(signature))
+        assert SPACES_OUT(signature) not in headings(text(signature))
 
 
 def SPACES_OUT(text: str) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from index.analysis import Analyzer
+from town_text import ANALYZER, LONG, PARAGRAPH, headings
+
 from index.reading import metadata as meta
 from index.reading.chrome import MAX_BANNER_LINE, MIN_BANNER, banner, is_chrome
 from index.reading.lines import BYLINE, MAX_HEADING
@@ -26,21 +27,8 @@ from index.reading.structure import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-ANALYZER = Analyzer()
 GAZ = Gazetteer.load()
-PARAGRAPH = "会议听取了政府工作报告，审议了财政预算报告，选举产生了新一届领导班子，与会代表积极建言献策。\n"
-LONG = ("过去一年，全镇上下坚持稳中求进工作总基调，统筹推进乡村振兴、基础设施建设和民生保障，"
-        "各项事业取得了新进展、新成效，群众获得感不断增强。\n")
 
-
-def _headings(text: str) -> list[str]:
-    out: list[str] = []
-    for kind, path, text_ in parse(text, ANALYZER).blocks:
-        if kind == "heading":
-            out.append(text_)
-        elif path and path[-1] not in out:
-            out.append(path[-1])
-    return out
 
 
 def _kinds(text: str) -> dict[str, str]:
@@ -164,7 +152,7 @@ def test_a_credit_after_the_lead_leaves_a_headline_below_it():
     text = ("青禾镇环境越来越好\n\n律回春晖，万象更新。青禾镇不忘初心\n\n某某晚报记者 王某某\n通讯员 李某某\n\n"
             "建成党群中心8个、签约项目14个…… 青禾镇“十大攻坚”结硕果\n\n实施党的建设提升攻坚\n\n"
             "坚持举旗铸魂、固本强基，基层党建工作实现整体提升\n\n" + LONG)
-    assert "实施党的建设提升攻坚" in _headings(text)
+    assert "实施党的建设提升攻坚" in headings(text)
 
 
 # ------------------------------------------------------------------ a cheering headline
@@ -197,7 +185,7 @@ AGENDA = ["1、听取乡长某某作《青禾乡人民政府工作报告》。",
 def test_numbered_lines_one_under_the_other_ending_sentences_are_a_list():
     assert MIN_ITEMS == 3
     text = "青禾乡人大主席团关于召开会议的汇报\n" + PARAGRAPH + "一、会议议程\n" + "\n".join(AGENDA) + "\n二、会议成效\n" + LONG
-    heads = _headings(text)
+    heads = headings(text)
     assert heads == ["一、会议议程", "二、会议成效"]
     blocks = parse(text, ANALYZER).blocks
     # each item its own passage (the one left unfinished is not run into the next), none a caption
@@ -205,18 +193,18 @@ def test_numbered_lines_one_under_the_other_ending_sentences_are_a_list():
     assert ("body", ("一、会议议程",), AGENDA[3]) in blocks
     # three items make a list, two do not
     three = text.replace("\n".join(AGENDA), "\n".join(AGENDA[:3]))
-    assert "1、听取乡长某某作《青禾乡人民政府工作报告》。" not in _headings(three)
+    assert "1、听取乡长某某作《青禾乡人民政府工作报告》。" not in headings(three)
     two = text.replace("\n".join(AGENDA), "\n".join(AGENDA[:2]))
-    assert "1、听取乡长某某作《青禾乡人民政府工作报告》。" in _headings(two)
+    assert "1、听取乡长某某作《青禾乡人民政府工作报告》。" in headings(two)
 
 
 def test_a_list_needs_more_than_half_its_items_ending_sentences():
     items = ["1、听取乡长某某作《政府工作报告》。", "2、听取副乡长某某作专题报告", "3、大会分组讨论各项报告",
              "4、大会表决通过各项决议。"]
     text = "青禾乡会议情况汇报\n" + PARAGRAPH + "一、会议议程\n" + "\n".join(items) + "\n二、会议成效\n" + LONG
-    assert "3、大会分组讨论各项报告" in _headings(text)  # two of four: half is not enough
+    assert "3、大会分组讨论各项报告" in headings(text)  # two of four: half is not enough
     more = text.replace("3、大会分组讨论各项报告", "3、大会分组讨论各项报告。")
-    assert "3、大会分组讨论各项报告。" not in _headings(more)
+    assert "3、大会分组讨论各项报告。" not in headings(more)
 
 
 def test_numbered_paragraphs_with_their_headings_run_in_are_sections_not_items():
@@ -237,30 +225,30 @@ def test_a_numbered_sentence_between_its_numbered_sibling_headings_is_one():
     two = "二、参加这次会议的乡人大代表51人,列席代表28名,合计79名。"
     text = ("青禾乡关于召开人代会的汇报\n" + PARAGRAPH + "一、会议时间\n2017年10月13日,共计1天时间。\n"
             + two + "\n三、开会地点:乡政府三楼会议室\n四、会议议程\n" + LONG)
-    assert two in _headings(text)
+    assert two in headings(text)
     # the sibling after it no heading (a sentence too): it stays text
     alone = text.replace("三、开会地点:乡政府三楼会议室", "三、会议在乡政府三楼会议室召开,全体代表出席。")
-    assert two not in _headings(alone)
+    assert two not in headings(alone)
     # a heading's length, at most two
     assert MAX_SEQUENCE_HEADING == 2 * MAX_HEADING
     fill = "二、参加这次会议的代表" + "青" * (MAX_SEQUENCE_HEADING - 12) + "。"
-    assert len(fill) == MAX_SEQUENCE_HEADING and fill in _headings(text.replace(two, fill))
+    assert len(fill) == MAX_SEQUENCE_HEADING and fill in headings(text.replace(two, fill))
     over = fill[:-1] + "青。"
-    assert over not in _headings(text.replace(two, over))
+    assert over not in headings(text.replace(two, over))
     # a line that goes on in the next (a comma or a colon at its end): no sentence of its own
     for cut in ("二、参加这次会议的乡人大代表51人,", "二、参加这次会议的代表如下:"):
-        assert cut not in _headings(text.replace(two, cut))
+        assert cut not in headings(text.replace(two, cut))
     # two sentences: a paragraph numbered, not a heading
     both = "二、参加会议的代表51人。列席代表28名。"
-    assert both not in _headings(text.replace(two, both))
+    assert both not in headings(text.replace(two, both))
 
 
 def test_a_last_numbered_line_cut_inside_a_bracket_is_no_heading():
     text = ("青禾乡测评会议情况\n" + PARAGRAPH + "五、召开了测评会议\n" + LONG
             + "(4)发放测评表,作出综合评价(参加测评的市人")
-    assert not any(h.startswith("(4)") for h in _headings(text))
+    assert not any(h.startswith("(4)") for h in headings(text))
     closed = text + "大代表)"
-    assert any(h.startswith("(4)") for h in _headings(closed))
+    assert any(h.startswith("(4)") for h in headings(closed))
 
 
 def test_a_numbered_line_naming_who_gives_a_report_is_no_photo_caption():
