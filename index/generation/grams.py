@@ -545,22 +545,25 @@ def _read(values: np.ndarray, a: int, b: int) -> np.ndarray:
 
 
 class NpyWriter:
-    """A one-dimensional ``.npy`` file written piece by piece, the same bytes as
-    ``np.save`` of the whole array (NumPy pads the header so that the length can be
-    written again in place)."""
+    """A ``.npy`` file written piece by piece, the same bytes as ``np.save`` of the whole
+    array (NumPy pads the header so that the length can be written again in place): one
+    dimension, or rows of ``width`` columns."""
 
-    def __init__(self, path: Path, dtype):
-        self.path, self.dtype, self.count = path, np.dtype(dtype), 0
+    def __init__(self, path: Path, dtype, width: int | None = None):
+        self.path, self.dtype, self.width, self.count = path, np.dtype(dtype), width, 0
         self.file = open(path, "wb")
         self._header()
         self.start = self.file.tell()
 
     def _header(self) -> None:
+        shape = (self.count,) if self.width is None else (self.count, self.width)
         np.lib.format.write_array_header_1_0(self.file, {
-            "descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": (self.count,)})
+            "descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": shape})
 
-    def append(self, values: np.ndarray) -> None:
+    def append(self, values) -> None:
         values = np.ascontiguousarray(values, dtype=self.dtype)
+        if self.width is not None:
+            values = values.reshape(-1, self.width)
         self.file.write(values.data)
         self.count += len(values)
 

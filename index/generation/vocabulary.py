@@ -55,6 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from index.generation import assist_tables, keyindex, pinyin_readings
+from index.generation.grams import NpyWriter
 from index.normalize import normalize
 
 VOCABULARY = "vocabulary.json.gz"
@@ -492,7 +493,7 @@ class VocabularyBuilder:
         kinds: list[int] = []
         entry_of = self._entry
         rows = array("i")
-        out = NpyRows(gen / (COUNTS + ".tmp"), np.int32, len(KINDS))
+        out = NpyWriter(gen / (COUNTS + ".tmp"), np.int32, width=len(KINDS))
         try:
             with open(gen / (COUNT_TERMS + ".tmp"), "w", encoding="utf-8", newline="") as f:
                 f.write(f"{COUNTS_MAGIC} {COUNTS_VERSION}\n")
@@ -627,40 +628,6 @@ def _read_run(path: Path):
             except EOFError:
                 return
             yield from block
-
-
-class NpyRows:
-    """A two-dimensional ``.npy`` file of ``width`` columns written rows at a time, the
-    same bytes as ``np.save`` of the whole array (NumPy pads the header so that the
-    number of rows can be written again in place)."""
-
-    def __init__(self, path: Path, dtype, width: int):
-        self.path, self.dtype, self.width, self.count = path, np.dtype(dtype), width, 0
-        self.file = open(path, "wb")
-        self._header()
-        self.start = self.file.tell()
-
-    def _header(self) -> None:
-        np.lib.format.write_array_header_1_0(self.file, {
-            "descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
-            "shape": (self.count, self.width)})
-
-    def append(self, values) -> None:
-        values = np.asarray(values, dtype=self.dtype).reshape(-1, self.width)
-        self.file.write(np.ascontiguousarray(values).data)
-        self.count += len(values)
-
-    def close(self) -> None:
-        self.file.seek(0)
-        self._header()
-        if self.file.tell() != self.start:
-            raise ValueError("npy header changed length")
-        self.file.close()
-
-    def discard(self) -> None:
-        if not self.file.closed:
-            self.file.close()
-            self.path.unlink(missing_ok=True)
 
 
 class _Stored:
