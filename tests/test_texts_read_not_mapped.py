@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 import pytest
+from test_assist_tables import A, B  # the same two small reports
 
 from conftest import write_corpus
 from index import build
@@ -21,21 +22,6 @@ from index.generation import columns, keyindex
 from index.generation.columns import SPAN_BYTES, SPAN_GAP, BlobFile, spans
 from index.generation.keyindex import FENCE, FileArray, KeyIndex
 from search.engine import Searcher
-
-A = """大隗镇2022年工作总结
-
-一、党建引领
-全面推进五星支部创建，五星支部创建覆盖全部村。持续开展人居环境整治，人居环境整治见效。
-二、项目建设
-重点项目建设提速，银行贷款支持项目建设，五星支部带动项目建设。人居环境整治持续推进。
-"""
-B = """来集镇2023年工作总结
-
-一、乡村振兴
-乡村振兴稳步推进，人居环境整治提升，五星支部创建深入开展。河湖长制落实到位。
-二、民生保障
-养老服务中心建成，银行网点延伸到村，河湖长制全面推行，乡村振兴示范村建设。
-"""
 
 
 def test_two_texts_at_most_span_gap_apart_are_one_read():
