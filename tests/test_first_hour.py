@@ -100,3 +100,12 @@ def test_test_runs_one_worker_per_core_unless_the_arguments_choose(dev, monkeypa
     for own in (["-n", "0"], ["-n0"], ["--numprocesses=3"], ["--dist", "load"], ["--pdb"], ["-p", "no:xdist"]):
         dev.main(["test", *own])
         assert "auto" not in ran[-1] and ran[-1][-len(own):] == own, own
+
+
+def test_the_suite_keeps_only_failed_tests_temporary_folders():
+    """A whole run's passed tests left ~9 GB of indexes in the temporary folder (three runs
+    kept: a full disk); pytest keeps only a failed test's folder."""
+    import tomllib
+
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert options["tmp_path_retention_policy"] == "failed"
