@@ -647,19 +647,16 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
     synonym_hits = (results.total - results.total_exact - results.total_words
                     - results.total_context - results.total_partial)
     on_page = results.page <= max(results.pages, 1)
+    # each tier in both languages; the first two always, the others when they hold passages
+    tiers = [(zh, en, n) for zh, en, n, always in (
+        ("完全匹配", "exact", results.total_exact, True), ("分词匹配", "words only", results.total_words, True),
+        ("上下文匹配", "in context", results.total_context, False), ("部分匹配", "partial", results.total_partial, False),
+        ("仅同义词", "synonyms only", synonym_hits, False)) if always or n]
     zh = (f"“{results.query}”：{results.total_docs} 篇报告中 {results.total} 段"
-          f"（完全匹配 {results.total_exact}，分词匹配 {results.total_words}"
-          + (f"，上下文匹配 {results.total_context}" if results.total_context else "")
-          + (f"，部分匹配 {results.total_partial}" if results.total_partial else "")
-          + (f"，仅同义词 {synonym_hits}" if synonym_hits else "")
-          + "）"
+          f"（{'，'.join(f'{z} {n}' for z, _, n in tiers)}）"
           + (f"，第 {results.page}/{results.pages} 页" if on_page else ""))
     en = (f"“{results.query}”: {count(results.total, 'passage')} in {count(results.total_docs, 'report')}"
-          f" (exact {results.total_exact}, words only {results.total_words}"
-          + (f", in context {results.total_context}" if results.total_context else "")
-          + (f", partial {results.total_partial}" if results.total_partial else "")
-          + (f", synonyms only {synonym_hits}" if synonym_hits else "")
-          + ")"
+          f" ({', '.join(f'{e} {n}' for _, e, n in tiers)})"
           + (f" — page {results.page}/{results.pages}" if on_page else ""))
     click.echo(f"{zh} ({en})，{results.took_ms:.0f} ms")
     if results.filters:
