@@ -39,6 +39,7 @@ from whoosh import fields as wf
 from whoosh import formats
 
 from index.model import KINDS, Report, report_value
+from index.normalize import normalize
 from index.reading.places import LEVEL_ALIASES, level_label
 from index.visibility import PUBLIC
 
@@ -112,6 +113,21 @@ class Field:
         if value is None:
             return None
         return self.value_label(value) if self.value_label else str(value)
+
+    def selecting(self, values) -> list[str]:
+        """What filter ``values`` select stored values by, normalized: each value, and the
+        stored value its alias names (level:乡镇 also selects township); see :meth:`selects`."""
+        wanted = [normalize(v) for v in values]
+        if self.value_aliases:
+            wanted += [normalize(self.value_aliases[w]) for w in wanted if w in self.value_aliases]
+        return wanted
+
+    @staticmethod
+    def selects(stored: str, wanted: list[str]) -> bool:
+        """Whether a stored value is selected by :meth:`selecting`'s values: it is one of
+        them or starts with one (大隗 → 大隗镇)."""
+        s = normalize(stored)
+        return any(s.startswith(w) for w in wanted)
 
     def to_whoosh(self, value):
         """The value as Whoosh takes it (a topic list as one comma-separated string)."""

@@ -252,9 +252,7 @@ class Searcher:
             if not wanted:
                 continue
             if f.match == "value":  # a stored value, or one starting with what was written (大隗 → 大隗镇)
-                if f.value_aliases:  # level:乡镇 also finds level township
-                    wanted = [*wanted, *(f.value_aliases[normalize(v)] for v in wanted if normalize(v) in f.value_aliases)]
-                mask &= np.isin(getattr(t, f.column_attr), _codes(getattr(t, f.names_attr), wanted))
+                mask &= np.isin(getattr(t, f.column_attr), _codes(getattr(t, f.names_attr), f.selecting(wanted)))
             elif f.match == "bits":  # any of the values
                 names = list(getattr(t, f.names_attr))
                 bits = sum(1 << names.index(v) for v in set(wanted) if v in names)
@@ -655,14 +653,8 @@ def _top_candidates(keys: list[np.ndarray], wanted: int) -> np.ndarray:
 
 
 def _codes(names: list[str], wanted: list[str]) -> list[int]:
-    """Codes of the stored values matching any wanted value (exactly, or as a prefix: 大隗 → 大隗镇)."""
-    wanted_norm = [normalize(w) for w in wanted]
-    return [i for i, name in enumerate(names) if any(_place_match(name, w) for w in wanted_norm)]
-
-
-def _place_match(stored: str, wanted: str) -> bool:
-    s = normalize(stored)
-    return s == wanted or s.startswith(wanted)
+    """Codes of the stored values that ``wanted`` (:meth:`Field.selecting`) selects."""
+    return [i for i, name in enumerate(names) if field_model.Field.selects(name, wanted)]
 
 
 def split_filters(filters: dict | None, options: dict) -> tuple[dict[str, list[str]], dict]:

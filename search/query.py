@@ -251,12 +251,12 @@ def reversed_years(spec: str) -> str | None:
 def unknown_value_warning(f: field_model.Field, value: str) -> str | None:
     """The warning for a value of a closed filter (one whose values the model lists, as
     ``level``'s) that selects none of them: it finds nothing, so the valid values are named.
-    A value matches as the engine matches it: an alias, a stored value, or its start."""
+    A value selects as it does in the engine (:meth:`Field.selecting`, :meth:`Field.selects`)."""
     if not f.value_aliases:
         return None
-    wanted = normalize(value)
+    wanted = f.selecting([value])
     stored = tuple(dict.fromkeys(f.value_aliases.values()))
-    if not wanted or wanted in f.value_aliases or any(normalize(s).startswith(wanted) for s in stored):
+    if not wanted[0] or any(f.selects(s, wanted) for s in stored):
         return None
     # each value with its Chinese as the pages show it (县级), or its first alias when that
     # label is no filter value itself (乡镇/街道 → 乡镇)
