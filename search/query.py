@@ -237,13 +237,20 @@ def _add_filter(q: ParsedQuery, name: str, value: str) -> None:
         q.filters.setdefault(name, []).extend(values)
 
 
+def year_range(spec: str) -> tuple[str, str] | None:
+    """The two ends of a year value written as a range (``2018-2022``, ``2018至2022``), as
+    written; None for one year or anything else."""
+    m = _YEAR.match(spec)
+    return (m.group(1), m.group(2)) if m and m.group(2) else None
+
+
 def reversed_years(spec: str) -> str | None:
     """The warning for a range written high to low (``2022-2018``), which is searched as
     ``2018-2022``; None for any other spec."""
-    m = _YEAR.match(spec)
-    if not m or not m.group(2) or int(m.group(2)) >= int(m.group(1)):
+    ends = year_range(spec)
+    if not ends or int(ends[1]) >= int(ends[0]):
         return None
-    lo, hi = m.group(2), m.group(1)
+    hi, lo = ends
     return (f"年份范围 {spec} 起止颠倒，已按 {lo}–{hi} 年检索 "
             f"(year range {spec} is reversed: read as {lo}-{hi})")
 

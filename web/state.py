@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from index import fields as field_model
 from index.errors import QueryError
+from search.query import year_range
 
 # the facets of the shipped field model as people see them, and their labels (index/fields.py);
 # a state reads the model in use (index.fields.current())
@@ -25,7 +26,6 @@ SORT_LABELS = {"relevance": "相关度", "year": "年份（新→旧）"}
 YEAR_RANGE_MIN, YEAR_RANGE_MAX = "1000", "9999"  # an open end of the from–to range
 YEAR_INPUTS = {"year_from": "起始年份", "year_to": "截止年份"}
 NO_FIXED = "none"
-_YEAR_RANGE = re.compile(r"(\d{4})\s*[-–~至]\s*(\d{4})")
 
 
 def facets() -> tuple[str, ...]:
@@ -94,9 +94,9 @@ class SearchState:
         # one range written as a year value (year=2018-2022) is the from–to range, as the
         # boxes would give it (not a facet entry of its own); kept as written, so that a
         # reversed range is still named by the parser's warning
-        ranges = [v for v in chosen.get("year", ()) if _YEAR_RANGE.fullmatch(v)]
+        ranges = [v for v in chosen.get("year", ()) if year_range(v)]
         if len(ranges) == 1 and not year_from and not year_to:
-            year_from, year_to = _YEAR_RANGE.fullmatch(ranges[0]).groups()
+            year_from, year_to = year_range(ranges[0])
             chosen["year"] = tuple(v for v in chosen["year"] if v != ranges[0])
             if not chosen["year"]:
                 del chosen["year"]
