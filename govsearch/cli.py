@@ -665,8 +665,8 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
         click.echo(line)
     if not results.hits:
         if results.total:
-            click.echo(f"no hits on page {results.page}: there {plural(results.pages, 'is')} "
-                       f"{count(results.pages, 'page')}")
+            click.echo(f"第 {results.page} 页没有结果：共 {results.pages} 页 (no hits on page {results.page}: "
+                       f"there {plural(results.pages, 'is')} {count(results.pages, 'page')})")
         return
     groups: OrderedDict = OrderedDict()
     for hit in results.hits:

@@ -64,9 +64,24 @@ def test_a_page_past_the_last_says_how_many_pages_there_are(built):
     base, _ = built
     result = CliRunner().invoke(main, ["search", "五星支部", "--index", str(base / "one"), "--page", "5"])
     assert result.exit_code == 0, result.output
-    assert "page 5/1" not in result.output and "no hits on page 5: there is 1 page" in result.output
+    assert "page 5/1" not in result.output
+    assert "第 5 页没有结果：共 1 页 (no hits on page 5: there is 1 page)" in result.output
     first = CliRunner().invoke(main, ["search", "五星支部", "--index", str(base / "one")])
-    assert "page 1/1" in first.output
+    assert "page 1/1" in first.output and "没有结果" not in first.output
+
+
+def test_the_first_page_past_the_end_says_it_in_chinese_first_with_the_plural(tmp_path):
+    write_corpus(tmp_path / "corpus", REPORTS)
+    index = tmp_path / "two"
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build", "--corpus", str(tmp_path / "corpus"), "--index", str(index),
+                                "--workers", "1"]).exit_code == 0
+    # two passages a page apart: page 2 is the last with a hit, page 3 the first past the end
+    last = runner.invoke(main, ["search", "人居环境", "--limit", "1", "--page", "2", "--index", str(index)])
+    assert last.exit_code == 0 and "没有结果" not in last.output and "第 2/2 页" in last.output
+    past = runner.invoke(main, ["search", "人居环境", "--limit", "1", "--page", "3", "--index", str(index)])
+    assert past.exit_code == 0, past.output
+    assert "第 3 页没有结果：共 2 页 (no hits on page 3: there are 2 pages)" in past.output
 
 
 def test_a_mistyped_option_gets_the_exclusion_hint_only_when_it_reads_as_a_word(built):
