@@ -551,8 +551,12 @@ class FilterCommand(click.Command):
 
 
 def _filter_option(f) -> click.Option:
+    # a closed filter (level) names its values, each with the Chinese names it takes
+    values = "; ".join(f"{v} ({'、'.join(n[:4])}…)" if len(n) > 4 else f"{v} ({'、'.join(n)})"
+                       for v, n in f.value_names().items())
     return click.Option([f"--{f.filter}"], multiple=True,
-                        help=f"Only this {f.description} (filter {f.filter}:); repeat for several.")
+                        help=f"Only this {f.description} (filter {f.filter}:); repeat for several."
+                             + (f" One of: {values}." if values else ""))
 
 
 @main.command("search", cls=FilterCommand, context_settings={"ignore_unknown_options": True})

@@ -262,18 +262,15 @@ def unknown_value_warning(f: field_model.Field, value: str) -> str | None:
     if not f.value_aliases:
         return None
     wanted = f.selecting([value])
-    stored = tuple(dict.fromkeys(f.value_aliases.values()))
-    if not wanted[0] or any(f.selects(s, wanted) for s in stored):
+    names = f.value_names()
+    if not wanted[0] or any(f.selects(s, wanted) for s in names):
         return None
-    # each value with its Chinese as the pages show it (县级), or its first alias when that
-    # label is no filter value itself (乡镇/街道 → 乡镇)
-    written = {s: shown if normalize(shown := f.shown(s) or s) in f.value_aliases
-               else next(a for a, t in f.value_aliases.items() if t == s) for s in stored}
+    # each value with every name it may be written with, the pages' label first
     label = f.label or f.filter
-    zh = "、".join(f"{s}（{written[s]}）" for s in stored)
-    en = ", ".join(stored)
+    zh = "；".join(f"{s}（{'、'.join(n)}）" for s, n in names.items())
+    en = ", ".join(names)
     return (f"{label}没有“{value}”这个值，按它筛选不到报告；可用 {zh} "
-            f"(unknown {f.filter} {value!r}: valid values are {en})")
+            f"(unknown {f.filter} {value!r}: valid values are {en}, or their Chinese names)")
 
 
 def check_years(specs: list[str]) -> None:

@@ -86,18 +86,20 @@ def check_choices(path: str) -> None:
 
 def check_levels() -> None:
     """``level`` values of the comparison name a level (township … national) or one of
-    its Chinese names (乡镇, 县, 市, 省, 全国 …): 400 ``bad_parameter`` otherwise, as for
-    ``by``; empty pieces name nothing, as for every filter."""
+    its Chinese names (乡镇, 街道, 县级, 省级, 全国 …, the field model's): 400
+    ``bad_parameter`` otherwise, as for ``by``; empty pieces name nothing, as for every filter."""
     from index.normalize import normalize
-    from index.reading.places import LEVEL_ALIASES
 
-    known = {*LEVEL_ALIASES, *LEVEL_ALIASES.values()}
+    level = field_model.current().by_filter["level"]
+    names = level.value_names()
     for value in request.args.getlist("level"):
         for piece in re.split(r"[,，]", value):
-            if piece.strip() and piece.strip() not in known and normalize(piece) not in known:
-                levels = ", ".join(dict.fromkeys(LEVEL_ALIASES.values()))
-                raise BadParameter(f"级别应为 {levels} 或 乡镇、县、市、省、全国 …，收到 {piece.strip()!r} "
-                                   f"(level must be one of {levels} (or 乡镇, 县, 市, 省, 全国 …), not {piece.strip()!r})")
+            piece = piece.strip()
+            if piece and normalize(piece) not in names and level.aliased(piece) is None:
+                zh = "；".join(f"{v}（{'、'.join(n)}）" for v, n in names.items())
+                levels = ", ".join(names)
+                raise BadParameter(f"级别应为 {zh} 之一，收到 {piece!r} "
+                                   f"(level must be one of {levels} or their Chinese names, not {piece!r})")
 
 
 @bp.get("/api/search")

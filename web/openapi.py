@@ -7,9 +7,10 @@ them; a test also checks that every ``/api/`` route and ``/healthz`` is describe
 from __future__ import annotations
 
 import copy
+import re
 
 from index import fields as field_model
-from index.reading.places import LEVEL_ALIASES, LEVEL_LABELS
+from index.reading.places import LEVEL_LABELS
 from web.config import WebConfig
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -338,9 +339,11 @@ SWITCH_VALUES = ("0", "1", "true", "false", "on", "off", "yes", "no")
 _YEAR_ITEM = "[0-9]{4}( *- *[0-9]{4})?"
 YEAR_PATTERN = f"^ *({_YEAR_ITEM})? *((,|，) *({_YEAR_ITEM})? *)*$"
 DIMENSIONS = ("auto", "place", *(f.filter for f in field_model.MODEL.filters if f.facet))
-LEVEL_VALUES = sorted({*LEVEL_ALIASES, *LEVEL_ALIASES.values()}, key=lambda v: (-len(v), v))
+# the levels and every name the field model takes for them, longest first (a regex alternation)
+LEVEL_VALUES = sorted({name for value, names in field_model.MODEL.by_filter["level"].value_names().items()
+                       for name in (value, *names)}, key=lambda v: (-len(v), v))
 # level values of /api/compare: levels or their Chinese names, separated by commas (empty pieces name nothing)
-_LEVEL = "(?:" + "|".join(LEVEL_VALUES) + ")?"
+_LEVEL = "(?:" + "|".join(map(re.escape, LEVEL_VALUES)) + ")?"
 LEVEL_LIST = rf"^\s*{_LEVEL}\s*(?:[,，]\s*{_LEVEL}\s*)*$"
 
 
