@@ -17,6 +17,7 @@ import time
 import click
 
 from govsearch import metrics_folders
+from govsearch.help import Command
 from index.errors import index_command
 from index.wording import count
 
@@ -44,7 +45,7 @@ def bound_malloc_heaps(libc=None) -> bool:
     return mallopt(_M_ARENA_MAX, MALLOC_HEAPS) == 1
 
 
-@click.command("serve")
+@click.command("serve", cls=Command)
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVSEARCH_HOST",
               help="Address to listen on; 0.0.0.0 for every interface (env GOVSEARCH_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, envvar="GOVSEARCH_PORT",
@@ -60,14 +61,16 @@ def bound_malloc_heaps(libc=None) -> bool:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
               help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see docs/operating.md, section 'Settings'.")
 def serve(host, port, index_dir, threads, workers, config_file):
-    """Serve the search pages and the JSON API on waitress (a production WSGI server).
+    """提供检索页面和 JSON API。
+
+    Serve the search pages and the JSON API on waitress (a production WSGI server).
 
     \b
     Settings come from defaults, the config file, GOVSEARCH_* environment
     variables, then these options (see docs/operating.md, section "Settings").
 
     \b
-    Example:
+    示例 Example:
       govsearch serve --port 8000 --index var/index
       govsearch serve --workers 2 --threads 8     # one process per core
       open http://127.0.0.1:8000/
