@@ -35,7 +35,9 @@ MAX_TERMS = 32
 FILTER_FIELDS = field_model.MODEL.filter_names()
 FILTERS = tuple(dict.fromkeys(FILTER_FIELDS.values()))
 _FILTER = re.compile(r"^(?P<field>[A-Za-z\u4e00-\u9fff]+)(?P<colon>[:：])(?P<value>.*)$")
-_YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
+# a year or a range as people type it: 2022, 2022年, 2020-2022, 2020年至2022年, 2020——2022
+# (the dash a Chinese input method gives), 2020－2022, 2020～2022, 2020到2022
+_YEAR = re.compile(r"^(\d{4})\s*年?(?:\s*[-–—－~～〜至到]+\s*(\d{4})\s*年?)?$")
 _SPACE = re.compile(r"\s")
 QUOTES = '"＂'
 

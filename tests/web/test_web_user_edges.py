@@ -50,3 +50,17 @@ def test_unknown_level_value_warns_with_the_valid_ones(client):
     warning = next(w for w in body["warnings"] if "village" in w)
     assert "township" in warning and "national" in warning and "乡镇" in warning
     assert not client.get("/api/search?q=五星支部&level=乡镇").get_json()["warnings"]
+
+
+def test_a_year_written_with_its_character_in_the_range_boxes_and_values(client):
+    plain = client.get("/api/search?q=五星支部&year_from=2021&year_to=2021").get_json()
+    assert plain["total"] > 0
+    typed = client.get("/api/search?q=五星支部&year_from=2021年&year_to=2021 年").get_json()
+    assert typed["total"] == plain["total"] and typed["filters"] == plain["filters"]
+    value = client.get("/api/search?q=五星支部&year=2021年").get_json()
+    assert value["total"] == plain["total"]
+    as_range = client.get("/api/search?q=五星支部&year=2021年至2021年").get_json()
+    assert as_range["total"] == plain["total"]
+    for wrong in ("2021年年", "年", "21年"):
+        body = client.get(f"/api/search?q=五星支部&year_from={wrong}").get_json()
+        assert body["error"]["code"] == "bad_query", wrong
