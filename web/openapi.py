@@ -336,7 +336,7 @@ YEAR_RANGE_PARAMS = [
 # what the API takes for an on/off parameter (web/api.py refuses anything else)
 SWITCH_VALUES = ("0", "1", "true", "false", "on", "off", "yes", "no")
 # a year filter value: YYYY or YYYY-YYYY, several separated by commas (search/query.py)
-_YEAR_ITEM = "[0-9]{4}( *- *[0-9]{4})?"
+_YEAR_ITEM = "[0-9]{4} *年?( *[-–—－~～〜至到]+ *[0-9]{4} *年?)?"
 YEAR_PATTERN = f"^ *({_YEAR_ITEM})? *((,|，) *({_YEAR_ITEM})? *)*$"
 DIMENSIONS = ("auto", "place", *(f.filter for f in field_model.MODEL.filters if f.facet))
 # the levels and every name the field model takes for them, longest first (a regex alternation)

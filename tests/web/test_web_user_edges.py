@@ -64,3 +64,14 @@ def test_a_year_written_with_its_character_in_the_range_boxes_and_values(client)
     for wrong in ("2021年年", "年", "21年"):
         body = client.get(f"/api/search?q=五星支部&year_from={wrong}").get_json()
         assert body["error"]["code"] == "bad_query", wrong
+
+
+def test_the_openapi_year_pattern_takes_the_years_as_people_type_them(client):
+    import re
+
+    params = client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"]["parameters"]
+    pattern = next(p for p in params if p["name"] == "year")["schema"]["items"]["pattern"]
+    for typed in ("2022", "2022年", "2020-2022", "2020年至2022年", "2020——2022", "2020～2022", "2020,2022年"):
+        assert re.search(pattern, typed), typed
+    for wrong in ("2022年年", "21年", "2020-"):
+        assert not re.search(pattern, wrong), wrong
