@@ -111,3 +111,13 @@ def test_a_value_one_character_past_a_name_warns_and_lists_every_name(searcher, 
     assert refused.status_code == 400
     message = refused.get_json()["error"]["message"]
     assert all(name in message for name, _ in _every_name()) and message.startswith("级别应为")
+
+
+def test_api_fields_lists_each_level_with_every_name_it_takes(client):
+    filters = {f["name"]: f for f in client.get("/api/fields").get_json()["filters"]}
+    values = filters["level"]["values"]
+    assert [v["value"] for v in values] == list(LEVEL.value_names())
+    for v in values:
+        assert v["label"] == LEVEL.shown(v["value"]) == v["names"][0]
+        assert all(LEVEL.aliased(name) == v["value"] for name in v["names"])
+    assert "values" not in filters["town"]  # an open filter: any town

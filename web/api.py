@@ -186,7 +186,9 @@ def fields():
     model = field_model.current()
     return jsonify({"filters": [
         {"name": f.filter, "label": f.label or f.filter, "unknown": f.unknown or None, "aliases": list(f.aliases),
-         "facet": f.facet, "parameter": f.api, "description": f.description}
+         "facet": f.facet, "parameter": f.api, "description": f.description,
+         **({"values": [{"value": v, "label": f.shown(v), "names": list(names)} for v, names in f.value_names().items()]}
+            if f.value_aliases else {})}
         for f in sorted(model.filters, key=lambda f: (not f.facet, f.order))]})
 
 

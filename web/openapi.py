@@ -285,7 +285,12 @@ SCHEMAS: dict[str, dict] = {
                            "unknown": NULLABLE_STRING, "aliases": STRINGS,
                            "facet": {"type": "boolean", "description": "Counted in facets."},
                            "parameter": {"type": "boolean", "description": "A parameter of /api/search (else only written in q)."},
-                           "description": {"type": "string"}}}}},
+                           "description": {"type": "string"},
+                           "values": {"type": "array", "description": "A closed filter's values (level): each stored value, "
+                                      "its label and every name it may be written with (乡镇, 街道 …).",
+                                      "items": {"type": "object", "required": ["value", "label", "names"],
+                                                "properties": {"value": {"type": "string"}, "label": {"type": "string"},
+                                                               "names": STRINGS}}}}}}},
     },
 }
 
