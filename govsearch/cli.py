@@ -93,10 +93,10 @@ def handle_errors(func):
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
             sys.exit(EXIT_USAGE if isinstance(exc, (QueryError, BadParameter)) else EXIT_FAILURE)
         except BuildInterrupted as exc:
-            click.echo(f"stopped by {exc.signal_name}: {_left_as(exc)}", err=True)
+            click.echo(f"已停止 stopped by {exc.signal_name}: {_left_as(exc)}", err=True)
             _exit_now(128 + exc.signum)
         except KeyboardInterrupt as exc:
-            click.echo(f"interrupted: {_left_as(exc)}", err=True)
+            click.echo(f"已中断 interrupted: {_left_as(exc)}", err=True)
             _exit_now(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
@@ -767,7 +767,7 @@ def suggest_command(prefix, limit, as_json, index_dir, as_token):
         _echo_json({"query": text, "suggestions": items})
         return
     if not items:
-        click.echo(f"no suggestions for “{text}”")
+        click.echo(f"“{text}”没有补全建议 (no suggestions for “{text}”)")
         return
     for item in items:
         click.echo(f"{item['text']}\t{item['count']}")
@@ -869,7 +869,7 @@ def token_list(as_json, index_dir):
         _echo_json({"tokens": records})
         return
     if not records:
-        click.echo("no tokens")
+        click.echo("没有令牌 (no tokens)")
     for r in records:
         state = "revoked" if r["revoked"] else ("expired" if r["expires"] and r["expires"] <= time.time() else "active")
         click.echo(f"{r['id']}\t{state}\t{','.join(r['groups'])}\t{r['name']}\t{r['created']}")
@@ -884,7 +884,7 @@ def token_revoke(token_id, index_dir):
 
     Revoke a token by its id (or name): it is refused from then on."""
     record = visibility.TokenStore(index_dir).revoke(token_id)
-    click.echo(f"revoked {record.id} ({record.name})")
+    click.echo(f"已吊销 {record.id}（{record.name}） (revoked {record.id} ({record.name}))")
 
 
 @token_group.command("embed", cls=FilterCommand)

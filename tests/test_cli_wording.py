@@ -118,3 +118,14 @@ def test_dev_py_help_exits_zero():
     done = subprocess.run([sys.executable, str(ROOT / "dev.py"), "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "dev.py run" in done.stdout
     assert subprocess.run([sys.executable, str(ROOT / "dev.py"), "nonsense"], capture_output=True).returncode == 2
+
+
+def test_the_serving_line_counts_processes_and_threads_in_both_languages():
+    from govsearch.serve import STOPPED, serving_line
+
+    one = serving_line("http://127.0.0.1:8000/", "1 个线程", count(1, "thread"))
+    assert one == ("govsearch 正在 http://127.0.0.1:8000/ 提供服务（waitress，1 个线程；Ctrl+C 停止） "
+                   "(govsearch serving on http://127.0.0.1:8000/ (waitress, 1 thread; Ctrl+C stops))")
+    assert "serving on" in one and STOPPED == "已停止 (stopped)"
+    two = serving_line("http://x/", "2 个进程 × 8 个线程", f"{count(2, 'process', 'processes')} × {count(8, 'thread')}")
+    assert "(waitress, 2 processes × 8 threads; Ctrl+C stops)" in two
