@@ -113,6 +113,9 @@ def serve(host, port, index_dir, threads, workers, config_file):
         _listen_error(host, port, exc)
         sys.exit(1)
     shown = f"[{host}]" if ":" in host else host
+    # SIGTERM (systemctl stop) stops it as Ctrl+C does: waitress lets the requests being
+    # answered finish, then "stopped" and status 0, as the master of --workers does
+    signal.signal(signal.SIGTERM, _raise_stop)
     try:
         click.echo(serving_line(f"http://{shown}:{server.effective_port}{web.config.url_prefix}/",
                                 f"{threads} 个线程", count(threads, "thread")))

@@ -131,13 +131,15 @@ def test_ctrl_c_while_the_index_opens(index, workers):
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_once_it_serves_is_an_ordinary_stop(index, workers):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_once_it_serves_is_an_ordinary_stop(index, workers, signum):
+    # SIGTERM is what `systemctl stop` sends the shipped unit's one process
     proc = _serve(index, "--workers", workers)
     line = ""
     while "serving on" not in line:
         line = proc.stdout.readline()
         assert line, "the server ended before serving: " + proc.stderr.read()
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
     assert proc.returncode == 0
