@@ -107,6 +107,10 @@ def test_a_value_one_character_past_a_name_warns_and_lists_every_name(searcher, 
     warning = off.warnings[0]
     for value, names in LEVEL.value_names().items():
         assert f"{value}（{'、'.join(names)}）" in warning
+    # the comparison takes what the search takes without a warning, and refuses the rest
+    for taken in ("街道办事处", "town", "Township"):
+        assert client.get("/api/compare", query_string={"q": "五星支部", "level": taken}).status_code == 200, taken
+    assert client.get("/api/compare", query_string={"q": "五星支部", "level": "街道办事处处"}).status_code == 400
     refused = client.get("/api/compare", query_string={"q": "五星支部", "level": "村"})
     assert refused.status_code == 400
     message = refused.get_json()["error"]["message"]

@@ -86,16 +86,17 @@ def check_choices(path: str) -> None:
 
 def check_levels() -> None:
     """``level`` values of the comparison name a level (township … national) or one of
-    its Chinese names (乡镇, 街道, 县级, 省级, 全国 …, the field model's): 400
+    its Chinese names (乡镇, 街道, 县级, 省级, 全国 …, the field model's), selected as the
+    search selects them (a value without search's unknown-value warning): 400
     ``bad_parameter`` otherwise, as for ``by``; empty pieces name nothing, as for every filter."""
-    from index.normalize import normalize
+    from search.query import unknown_value_warning
 
     level = field_model.current().by_filter["level"]
-    names = level.value_names()
     for value in request.args.getlist("level"):
         for piece in re.split(r"[,，]", value):
             piece = piece.strip()
-            if piece and normalize(piece) not in names and level.aliased(piece) is None:
+            if piece and unknown_value_warning(level, piece):
+                names = level.value_names()
                 zh = "；".join(f"{v}（{'、'.join(n)}）" for v, n in names.items())
                 levels = ", ".join(names)
                 raise BadParameter(f"级别应为 {zh} 之一，收到 {piece!r} "
