@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from govsearch.help import Command, Group
 from govsearch.usage import in_chinese
 
 # Only what the options are made from is imported here (no numpy, Whoosh, jieba): the
@@ -92,10 +93,10 @@ def handle_errors(func):
                 click.echo(f"提示 Hint: {exc.hint}", err=True)
             sys.exit(EXIT_USAGE if isinstance(exc, (QueryError, BadParameter)) else EXIT_FAILURE)
         except BuildInterrupted as exc:
-            click.echo(f"stopped by {exc.signal_name}: {_left_as(exc)}", err=True)
+            click.echo(f"已停止 stopped by {exc.signal_name}: {_left_as(exc)}", err=True)
             _exit_now(128 + exc.signum)
         except KeyboardInterrupt as exc:
-            click.echo(f"interrupted: {_left_as(exc)}", err=True)
+            click.echo(f"已中断 interrupted: {_left_as(exc)}", err=True)
             _exit_now(130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
@@ -158,7 +159,7 @@ corpus_option = click.option(
 )
 
 
-class Commands(click.Group):
+class Commands(Group):
     """The command group; commands of other layers (``serve`` of the web layer) are
     imported only when they are run or listed, so this module imports nothing of
     ``web`` (no import cycle between the search and web packages)."""
@@ -201,10 +202,12 @@ class Commands(click.Group):
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govsearch")
 def main():
-    """govsearch: full-text search of Chinese local-government reports.
+    """govsearch：地方政府报告全文检索。
+
+    govsearch: full-text search of Chinese local-government reports.
 
     \b
-    Quick start:
+    快速上手 Quick start:
       govsearch index build --corpus corpus
       govsearch search 五星支部
       govsearch search 人居环境 --county 新密市 --json
@@ -214,10 +217,12 @@ def main():
 
 @main.group("index")
 def index_group():
-    """Build, update and inspect the index.
+    """建立、更新和检查索引。
+
+    Build, update and inspect the index.
 
     \b
-    Examples:
+    示例 Examples:
       govsearch index build --corpus corpus          # the first time, or to start over
       govsearch index update                          # after adding, changing or removing reports
       govsearch index stats                           # reports, places, levels and years it holds
@@ -367,7 +372,9 @@ def build_summary(report) -> list[str]:
 @handle_errors
 def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
                 ocr, ocr_cache, as_json, **limit_values):
-    """Index every report (.txt .md .docx .pdf .html .doc .wps, scans by OCR) below the corpus folder.
+    """为语料中的每篇报告建立索引。
+
+    Index every report (.txt .md .docx .pdf .html .doc .wps, scans by OCR) below the corpus folder.
 
     Writes a new index beside the live one and switches to it atomically: searches
     running meanwhile keep working. Unreadable files are skipped and listed; the exit
@@ -376,7 +383,7 @@ def index_build(index_dir, corpus, lexicon, userdict, workers, replace_corpus, m
     built from another folder is refused unless --replace-corpus is given.
 
     \b
-    Example:
+    示例 Example:
       govsearch index build --corpus corpus --index var/index
     """
     from index.generation.build import build as build_index  # the build machinery only when it runs
@@ -403,7 +410,9 @@ def _update(corpus, index_dir, **options):
 @handle_errors
 def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, max_file_mb, follow_symlinks,
                  ocr, ocr_cache, as_json, **limit_values):
-    """Re-index only new and changed reports, and drop removed ones.
+    """只重新索引新增和改动的报告。
+
+    Re-index only new and changed reports, and drop removed ones.
 
     A full build happens instead when there is no index yet, the current one is
     damaged, or the dictionary or the topic lexicon changed since the last build.
@@ -411,7 +420,7 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
     used; another corpus folder is refused unless --replace-corpus is given.
 
     \b
-    Example:
+    示例 Example:
       govsearch index update --corpus corpus
     """
     _run_build(_update, index_dir, corpus, lexicon, userdict, workers, as_json, replace_corpus, max_file_mb,
@@ -423,7 +432,9 @@ def index_update(index_dir, corpus, lexicon, userdict, workers, replace_corpus, 
 @index_option
 @handle_errors
 def index_pull(source, index_dir):
-    """Make this index (a read replica) serve SOURCE's live generation.
+    """只读副本取得写入端的当前索引。
+
+    Make this index (a read replica) serve SOURCE's live generation.
 
     SOURCE is the writer's index folder: a local path (a mount) or host:/path (copied
     with rsync over ssh). The generation is copied beside the live one, every file
@@ -433,7 +444,7 @@ def index_pull(source, index_dir):
     the replica serves that generation already.
 
     \b
-    Example:
+    示例 Example:
       govsearch index pull writer:/srv/govsearch/index --index /srv/govsearch/index
       govsearch index pull /mnt/writer/index --index var/index
     """
@@ -455,7 +466,9 @@ def index_pull(source, index_dir):
 @index_option
 @handle_errors
 def index_check(index_dir):
-    """Read every file of the live generation and check it against its manifest.
+    """逐个文件检查当前索引。
+
+    Read every file of the live generation and check it against its manifest.
 
     Sizes and CRC-32 checksums of every file, read through (the whole index, not only
     what changed since the last check), and the JSON records parsed. `index update`
@@ -465,7 +478,7 @@ def index_check(index_dir):
     `index update` then repairs it.
 
     \b
-    Example:
+    示例 Example:
       govsearch index check --index var/index
     """
     from index.generation import store
@@ -492,10 +505,12 @@ def stats_line(zh: str, en: str, value) -> str:
               help="Print JSON: the fields of /api/stats under the same names, plus the skipped files (skipped).")
 @handle_errors
 def index_stats(index_dir, as_token, as_json):
-    """Show what the index holds.
+    """显示索引收录的内容。
+
+    Show what the index holds.
 
     \b
-    Example:
+    示例 Example:
       govsearch index stats --json
     """
     from index.reading.places import level_label
@@ -522,7 +537,7 @@ def index_stats(index_dir, as_token, as_json):
         click.echo(stats_line(zh, en, value))
 
 
-class FilterCommand(click.Command):
+class FilterCommand(Command):
     """A command with one option per filter of the field model (``--town``, ``--province``,
     ``--topic``, ``--year`` … and any field added to it), made from the model in use when
     the command runs; the callback gets them as ``filters`` ({name: [values]})."""
@@ -551,8 +566,12 @@ class FilterCommand(click.Command):
 
 
 def _filter_option(f) -> click.Option:
+    # a closed filter (level) names its values, each with the Chinese names it takes
+    values = "; ".join(f"{v} ({'、'.join(n[:4])}…)" if len(n) > 4 else f"{v} ({'、'.join(n)})"
+                       for v, n in f.value_names().items())
     return click.Option([f"--{f.filter}"], multiple=True,
-                        help=f"Only this {f.description} (filter {f.filter}:); repeat for several.")
+                        help=f"Only this {f.description} (filter {f.filter}:); repeat for several."
+                             + (f" One of: {values}." if values else ""))
 
 
 @main.command("search", cls=FilterCommand, context_settings={"ignore_unknown_options": True})
@@ -576,10 +595,12 @@ def _filter_option(f) -> click.Option:
 @handle_errors
 def search_command(query, filters, page_size, page, sort, group, places_at, as_json, synonyms, synonyms_file,
                    index_dir, as_token):
-    """Search the index. Every passage containing the query is found.
+    """检索：找出含检索词的每一段。
+
+    Search the index. Every passage containing the query is found.
 
     \b
-    Query syntax:
+    检索语法 Query syntax:
       五星支部 人居环境     both must occur (AND)
       "五星 支部"          exact phrase; never relaxed
       -来集镇              exclude passages containing it (also as a CLI word:
@@ -591,7 +612,7 @@ def search_command(query, filters, page_size, page, sort, group, places_at, as_j
     are ignored when matching: “五星”支部 matches 五星支部.
 
     \b
-    Examples:
+    示例 Examples:
       govsearch search 五星支部
       govsearch search 人居环境 --topic 环保 --year 2022
       govsearch search '万人助万企 OR 四上企业' --json
@@ -665,8 +686,8 @@ def _print_results(results, color: bool, index_dir=None, places_at: str | None =
         click.echo(line)
     if not results.hits:
         if results.total:
-            click.echo(f"no hits on page {results.page}: there {plural(results.pages, 'is')} "
-                       f"{count(results.pages, 'page')}")
+            click.echo(f"第 {results.page} 页没有结果：共 {results.pages} 页 (no hits on page {results.page}: "
+                       f"there {plural(results.pages, 'is')} {count(results.pages, 'page')})")
         return
     groups: OrderedDict = OrderedDict()
     for hit in results.hits:
@@ -727,12 +748,14 @@ def assist_lines(results) -> list[str]:
 @as_option
 @handle_errors
 def suggest_command(prefix, limit, as_json, index_dir, as_token):
-    """Complete a search term from the index's vocabulary (headings, dictionary terms,
+    """补全检索词（也可输入拼音）。
+
+    Complete a search term from the index's vocabulary (headings, dictionary terms,
     frequent phrases), with the number of passages each finds. A prefix of Latin
     letters is also read as pinyin or pinyin initials.
 
     \b
-    Examples:
+    示例 Examples:
       govsearch suggest 人居
       govsearch suggest wxzb --json
     """
@@ -744,7 +767,7 @@ def suggest_command(prefix, limit, as_json, index_dir, as_token):
         _echo_json({"query": text, "suggestions": items})
         return
     if not items:
-        click.echo(f"no suggestions for “{text}”")
+        click.echo(f"“{text}”没有补全建议 (no suggestions for “{text}”)")
         return
     for item in items:
         click.echo(f"{item['text']}\t{item['count']}")
@@ -759,10 +782,12 @@ def suggest_command(prefix, limit, as_json, index_dir, as_token):
 @as_option
 @handle_errors
 def show_command(doc_id, query, as_json, index_dir, as_token):
-    """Show one report, passage by passage, from the index.
+    """逐段显示一篇报告。
+
+    Show one report, passage by passage, from the index.
 
     \b
-    Example:
+    示例 Example:
       govsearch show xinmi-dawei-2022
       govsearch show xinmi-dawei-2022 --query 五星支部
     """
@@ -799,11 +824,13 @@ def show_command(doc_id, query, as_json, index_dir, as_token):
 
 @main.group("token")
 def token_group():
-    """API tokens and signed embed tokens: who may see restricted reports.
+    """API 令牌和嵌入令牌：谁能看到受限报告。
+
+    API tokens and signed embed tokens: who may see restricted reports.
 
     \b
     Tokens are kept hashed in tokens.json beside the index; a token is shown once.
-    Examples:
+    示例 Examples:
       govsearch token create --name 财政局 --groups dept:财政局
       govsearch token list
       govsearch token revoke 3f2a9c1b
@@ -819,7 +846,9 @@ def token_group():
 @index_option
 @handle_errors
 def token_create(name, groups, days, index_dir):
-    """Make an API token; it is printed once (only its hash is kept)."""
+    """创建 API 令牌。
+
+    Make an API token; it is printed once (only its hash is kept)."""
     secret, record = visibility.TokenStore(index_dir).create(name, groups, days)
     click.echo(secret)
     click.echo(f"id {record.id} · groups {', '.join(record.groups)}"
@@ -832,13 +861,15 @@ def token_create(name, groups, days, index_dir):
 @index_option
 @handle_errors
 def token_list(as_json, index_dir):
-    """List the tokens (never their secrets)."""
+    """列出令牌。
+
+    List the tokens (never their secrets)."""
     records = [r.public() for r in visibility.TokenStore(index_dir).records()]
     if as_json:
         _echo_json({"tokens": records})
         return
     if not records:
-        click.echo("no tokens")
+        click.echo("没有令牌 (no tokens)")
     for r in records:
         state = "revoked" if r["revoked"] else ("expired" if r["expires"] and r["expires"] <= time.time() else "active")
         click.echo(f"{r['id']}\t{state}\t{','.join(r['groups'])}\t{r['name']}\t{r['created']}")
@@ -849,9 +880,11 @@ def token_list(as_json, index_dir):
 @index_option
 @handle_errors
 def token_revoke(token_id, index_dir):
-    """Revoke a token by its id (or name): it is refused from then on."""
+    """吊销令牌。
+
+    Revoke a token by its id (or name): it is refused from then on."""
     record = visibility.TokenStore(index_dir).revoke(token_id)
-    click.echo(f"revoked {record.id} ({record.name})")
+    click.echo(f"已吊销 {record.id}（{record.name}） (revoked {record.id} ({record.name}))")
 
 
 @token_group.command("embed", cls=FilterCommand)
@@ -862,7 +895,9 @@ def token_revoke(token_id, index_dir):
 @index_option
 @handle_errors
 def token_embed(filters, groups, days, index_dir):
-    """Print a signed embed token for an <iframe src=".../embed?embed_token=…"> or the
+    """生成签名的嵌入令牌。
+
+    Print a signed embed token for an <iframe src=".../embed?embed_token=…"> or the
     widget's data-token: its groups and filters (--town, --topic … as for search) are
     fixed inside it, signed with the secret beside the index (embed-secret, made now
     if missing; or the server's embed_secret setting, given here as GOVSEARCH_EMBED_SECRET)."""

@@ -12,7 +12,7 @@ def interrupted(what: str = "nothing was changed") -> None:
     """Say so on one line and end now, status 130. ``os._exit``: a background thread
     (the index opening, a warm-up) or a worker pool must not hold the exit up."""
     try:
-        sys.stderr.write(f"interrupted (Ctrl+C): {what}\n")
+        sys.stderr.write(f"已中断 interrupted (Ctrl+C): {what}\n")
         sys.stderr.flush()
         sys.stdout.flush()
     except Exception:

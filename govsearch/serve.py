@@ -17,6 +17,7 @@ import time
 import click
 
 from govsearch import metrics_folders
+from govsearch.help import Command
 from index.errors import index_command
 from index.wording import count
 
@@ -44,7 +45,7 @@ def bound_malloc_heaps(libc=None) -> bool:
     return mallopt(_M_ARENA_MAX, MALLOC_HEAPS) == 1
 
 
-@click.command("serve")
+@click.command("serve", cls=Command)
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVSEARCH_HOST",
               help="Address to listen on; 0.0.0.0 for every interface (env GOVSEARCH_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, envvar="GOVSEARCH_PORT",
@@ -60,14 +61,16 @@ def bound_malloc_heaps(libc=None) -> bool:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), envvar="GOVSEARCH_CONFIG",
               help="TOML or JSON settings file (env GOVSEARCH_CONFIG); see docs/operating.md, section 'Settings'.")
 def serve(host, port, index_dir, threads, workers, config_file):
-    """Serve the search pages and the JSON API on waitress (a production WSGI server).
+    """提供检索页面和 JSON API。
+
+    Serve the search pages and the JSON API on waitress (a production WSGI server).
 
     \b
     Settings come from defaults, the config file, GOVSEARCH_* environment
     variables, then these options (see docs/operating.md, section "Settings").
 
     \b
-    Example:
+    示例 Example:
       govsearch serve --port 8000 --index var/index
       govsearch serve --workers 2 --threads 8     # one process per core
       open http://127.0.0.1:8000/
@@ -93,8 +96,9 @@ def serve(host, port, index_dir, threads, workers, config_file):
     log_to_stderr()
     try:
         stats = web.searcher.stats()
-        click.echo(f"index {web.config.index}: {count(stats['documents'], 'report')}, "
-                   f"{count(stats['passages'], 'passage')} ({stats['generation']})")
+        click.echo(f"索引 {web.config.index}：{stats['documents']} 篇报告，{stats['passages']} 段，{stats['generation']} "
+                   f"(index {web.config.index}: {count(stats['documents'], 'report')}, "
+                   f"{count(stats['passages'], 'passage')} ({stats['generation']}))")
     except GovsearchError as exc:  # the app still starts; /healthz says 503 until an index appears
         build = f"`{index_command('build', web.config.index, always=True)}`"
         click.secho(f"注意 note: {exc.message}；运行 {build} 之前，页面都回答 503 "
@@ -109,15 +113,27 @@ def serve(host, port, index_dir, threads, workers, config_file):
         _listen_error(host, port, exc)
         sys.exit(1)
     shown = f"[{host}]" if ":" in host else host
+    # SIGTERM (systemctl stop) stops it as Ctrl+C does: waitress lets the requests being
+    # answered finish, then "stopped" and status 0, as the master of --workers does
+    signal.signal(signal.SIGTERM, _raise_stop)
     try:
-        click.echo(f"govsearch serving on http://{shown}:{server.effective_port}{web.config.url_prefix}/ "
-                   f"(waitress, {threads} threads; Ctrl+C stops)")
+        click.echo(serving_line(f"http://{shown}:{server.effective_port}{web.config.url_prefix}/",
+                                f"{threads} 个线程", count(threads, "thread")))
         server.run()  # waitress's run() ends quietly on Ctrl+C
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
-    click.echo("stopped")
+    click.echo(STOPPED)
+
+
+STOPPED = "已停止 (stopped)"  # the server's last line after Ctrl+C or SIGTERM
+
+
+def serving_line(url: str, zh: str, en: str) -> str:
+    """The line that says the server is up: where, with how many processes and threads."""
+    return (f"govsearch 正在 {url} 提供服务（waitress，{zh}；Ctrl+C 停止） "
+            f"(govsearch serving on {url} (waitress, {en}; Ctrl+C stops))")
 
 
 def listen_error(host: str, port: int, exc: OSError) -> str:
@@ -150,8 +166,9 @@ def _serve_workers(app, host: str, port: int, workers: int, threads: int, prefix
         return 1
     shown = f"[{host}]" if ":" in host else host
     master = Master(app, sock, workers, threads)
-    return master.run(f"govsearch serving on http://{shown}:{sock.getsockname()[1]}{prefix}/ "
-                      f"(waitress, {workers} processes × {threads} threads; Ctrl+C stops)")
+    return master.run(serving_line(f"http://{shown}:{sock.getsockname()[1]}{prefix}/",
+                                   f"{workers} 个进程 × {threads} 个线程",
+                                   f"{count(workers, 'process', 'processes')} × {count(threads, 'thread')}"))
 
 
 class _Stop(KeyboardInterrupt):
@@ -266,7 +283,7 @@ class Master:
             self._stop_children()
             self.sock.close()
             shutil.rmtree(self.metrics_dir, ignore_errors=True)
-        click.echo("stopped")
+        click.echo(STOPPED)
         return 0
 
     def _stop_children(self) -> None:

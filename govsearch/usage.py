@@ -108,7 +108,7 @@ class UsageError(click.UsageError):
             file = sys.stderr
         color = self.ctx.color if self.ctx is not None else None
         if self.ctx is not None:
-            click.echo(f"用法 {self.ctx.get_usage()}", file=file, color=color)
+            click.echo(self.ctx.get_usage(), file=file, color=color)  # 用法 Usage: (govsearch/help.py)
             if self.ctx.command.get_help_option(self.ctx) is not None:
                 names = max(self.ctx.command.get_help_option_names(self.ctx), key=len)
                 help_command = f"{self.ctx.command_path} {names}"

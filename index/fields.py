@@ -30,6 +30,7 @@ tables and the CSV export. A new field is one line in :data:`FIELDS`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -114,12 +115,28 @@ class Field:
             return None
         return self.value_label(value) if self.value_label else str(value)
 
+    def aliased(self, value: str) -> str | None:
+        """The stored value that ``value`` names as an alias, compared normalized
+        (乡镇/街道, 鄉鎮 and ``街道`` name township); None when it names none."""
+        return _normalized_aliases(self.value_aliases).get(normalize(value)) if self.value_aliases else None
+
+    def value_names(self) -> dict[str, tuple[str, ...]]:
+        """Each stored value of a closed filter (one with :attr:`value_aliases`) → the
+        names users may write for it, its label first (township → 乡镇/街道, 乡镇, 镇 …)."""
+        out: dict[str, list[str]] = {}
+        for alias, stored in (self.value_aliases or {}).items():
+            out.setdefault(stored, [])
+            if alias != stored:
+                out[stored].append(alias)
+        label = self.shown
+        return {v: tuple(sorted(names, key=lambda a: a != label(v))) for v, names in out.items()}
+
     def selecting(self, values) -> list[str]:
         """What filter ``values`` select stored values by, normalized: each value, and the
         stored value its alias names (level:乡镇 also selects township); see :meth:`selects`."""
         wanted = [normalize(v) for v in values]
         if self.value_aliases:
-            wanted += [normalize(self.value_aliases[w]) for w in wanted if w in self.value_aliases]
+            wanted += [normalize(stored) for v in values if (stored := self.aliased(v)) is not None]
         return wanted
 
     @staticmethod
@@ -140,6 +157,16 @@ class Field:
         if self.column == "bits":
             return [v for v in (stored or "").split(",") if v]
         return self.empty if stored is None else stored
+
+
+@functools.cache
+def _normalized_aliases_of(items: tuple) -> dict[str, str]:
+    return {normalize(alias): stored for alias, stored in items}
+
+
+def _normalized_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
+    """An alias table keyed by the normalized aliases (what a filter value is compared as)."""
+    return _normalized_aliases_of(tuple(aliases.items()))
 
 
 def _place(name: str, label: str, description: str, aliases: tuple[str, ...], example: str, order: int,

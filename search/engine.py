@@ -253,9 +253,9 @@ class Searcher:
                 continue
             if f.match == "value":  # a stored value, or one starting with what was written (大隗 → 大隗镇)
                 mask &= np.isin(getattr(t, f.column_attr), _codes(getattr(t, f.names_attr), f.selecting(wanted)))
-            elif f.match == "bits":  # any of the values
-                names = list(getattr(t, f.names_attr))
-                bits = sum(1 << names.index(v) for v in set(wanted) if v in names)
+            elif f.match == "bits":  # any of the values, compared normalized (黨建 is 党建)
+                chosen = {normalize(v) for v in wanted}
+                bits = sum(1 << i for i, name in enumerate(getattr(t, f.names_attr)) if normalize(name) in chosen)
                 mask &= (getattr(t, f.column_attr) & np.uint64(bits)) != 0
             elif f.match == "year":
                 check_years(wanted)
@@ -264,6 +264,24 @@ class Searcher:
             elif f.match == "heading":
                 mask &= self._section_mask(t, wanted)
         return mask
+
+    @staticmethod
+    def _unknown_values(t: PassageTable, filters: dict[str, list[str]]) -> list[str]:
+        """Warnings for the values of a filter over a table of values the index holds
+        (topic: the lexicon's topics) that name none of them: such a value finds nothing,
+        so the values it could be are said."""
+        out = []
+        for f in t.model.filters:
+            if f.match != "bits" or not filters.get(f.filter):
+                continue
+            names = list(getattr(t, f.names_attr))
+            known = {normalize(n) for n in names}
+            for value in filters[f.filter]:
+                if normalize(value) not in known:
+                    label = f.label or f.filter
+                    out.append(f"{label}没有“{value}”这个值，按它筛选不到段落；可用 {'、'.join(names)} "
+                               f"(unknown {f.filter} {value!r}: valid values are {', '.join(names)})")
+        return out
 
     def selection_mask(self, t: PassageTable, q: ParsedQuery, fixed: dict | None = None,
                        without: str | None = None) -> np.ndarray:
@@ -506,7 +524,7 @@ class Searcher:
             total_words=len(relaxed), total_context=len(loose.context), total_partial=len(loose.partial),
             group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
-            sort=sort, warnings=q.warnings, generation=t.path.name,
+            sort=sort, warnings=[*q.warnings, *self._unknown_values(t, q.filters)], generation=t.path.name,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             expanded={"synonyms": applied, "synonym_hits": int(len(synonym_rows)), "synonyms_off": bool(applied) and not synonyms,
                       "pinyin": None},

@@ -35,7 +35,9 @@ MAX_TERMS = 32
 FILTER_FIELDS = field_model.MODEL.filter_names()
 FILTERS = tuple(dict.fromkeys(FILTER_FIELDS.values()))
 _FILTER = re.compile(r"^(?P<field>[A-Za-z\u4e00-\u9fff]+)(?P<colon>[:：])(?P<value>.*)$")
-_YEAR = re.compile(r"^(\d{4})(?:\s*[-–~至]\s*(\d{4}))?$")
+# a year or a range as people type it: 2022, 2022年, 2020-2022, 2020年至2022年, 2020——2022
+# (the dash a Chinese input method gives), 2020－2022, 2020～2022, 2020到2022
+_YEAR = re.compile(r"^(\d{4})\s*年?(?:\s*[-–—－~～〜至到]+\s*(\d{4})\s*年?)?$")
 _SPACE = re.compile(r"\s")
 QUOTES = '"＂'
 
@@ -262,18 +264,15 @@ def unknown_value_warning(f: field_model.Field, value: str) -> str | None:
     if not f.value_aliases:
         return None
     wanted = f.selecting([value])
-    stored = tuple(dict.fromkeys(f.value_aliases.values()))
-    if not wanted[0] or any(f.selects(s, wanted) for s in stored):
+    names = f.value_names()
+    if not wanted[0] or any(f.selects(s, wanted) for s in names):
         return None
-    # each value with its Chinese as the pages show it (县级), or its first alias when that
-    # label is no filter value itself (乡镇/街道 → 乡镇)
-    written = {s: shown if normalize(shown := f.shown(s) or s) in f.value_aliases
-               else next(a for a, t in f.value_aliases.items() if t == s) for s in stored}
+    # each value with every name it may be written with, the pages' label first
     label = f.label or f.filter
-    zh = "、".join(f"{s}（{written[s]}）" for s in stored)
-    en = ", ".join(stored)
+    zh = "；".join(f"{s}（{'、'.join(n)}）" for s, n in names.items())
+    en = ", ".join(names)
     return (f"{label}没有“{value}”这个值，按它筛选不到报告；可用 {zh} "
-            f"(unknown {f.filter} {value!r}: valid values are {en})")
+            f"(unknown {f.filter} {value!r}: valid values are {en}, or their Chinese names)")
 
 
 def check_years(specs: list[str]) -> None:

@@ -59,7 +59,26 @@ def test_every_value_the_warning_lists_is_a_value_the_filter_takes():
     warning = parse_query("x", {"level": ["village"]}).warnings[0]
     listed = re.findall(r"(\w+)（([^）]+)）", warning)
     assert [v for v, _ in listed] == ["township", "county", "city", "province", "national"]
-    assert [zh for _, zh in listed] == ["乡镇", "县级", "地级", "省级", "全国"]  # the pages' labels where they filter
+    # the pages' labels first, then every other Chinese name the filter takes
+    assert [zh.split("、")[0] for _, zh in listed] == ["乡镇/街道", "县级", "地级", "省级", "全国"]
     for value, zh in listed:
         assert parse_query("x", {"level": [value]}).warnings == []
-        assert parse_query("x", {"level": [zh]}).warnings == []
+        for name in zh.split("、"):
+            assert parse_query("x", {"level": [name]}).warnings == [], name
+
+
+def test_a_topic_the_lexicon_lacks_warns_with_the_topics_and_a_variant_form_is_the_topic(sample_index, runner):
+    args = ["search", "五星支部", "--index", str(sample_index), "--json"]
+    known = json.loads(runner.invoke(main, [*args, "--topic", "党建"]).output)
+    assert known["total"] > 0 and known["warnings"] == []
+    # written in traditional characters or full width it is the same topic
+    variant = json.loads(runner.invoke(main, [*args, "--topic", "黨建"]).output)
+    assert variant["total"] == known["total"] and variant["warnings"] == []
+    unknown = json.loads(runner.invoke(main, [*args, "--topic", "不存在"]).output)
+    assert unknown["total"] == 0 and len(unknown["warnings"]) == 1
+    assert "不存在" in unknown["warnings"][0] and all(t in unknown["warnings"][0] for t in known["facets"]["topic"])
+    # one known and one unknown value: the known one still selects, the other is named
+    both = json.loads(runner.invoke(main, [*args, "--topic", "党建", "--topic", "党"]).output)
+    assert both["total"] == known["total"] and len(both["warnings"]) == 1 and "“党”" in both["warnings"][0]
+    inline = json.loads(runner.invoke(main, ["search", "五星支部 主题:不存在", "--index", str(sample_index), "--json"]).output)
+    assert inline["warnings"] == unknown["warnings"]

@@ -64,9 +64,24 @@ def test_a_page_past_the_last_says_how_many_pages_there_are(built):
     base, _ = built
     result = CliRunner().invoke(main, ["search", "五星支部", "--index", str(base / "one"), "--page", "5"])
     assert result.exit_code == 0, result.output
-    assert "page 5/1" not in result.output and "no hits on page 5: there is 1 page" in result.output
+    assert "page 5/1" not in result.output
+    assert "第 5 页没有结果：共 1 页 (no hits on page 5: there is 1 page)" in result.output
     first = CliRunner().invoke(main, ["search", "五星支部", "--index", str(base / "one")])
-    assert "page 1/1" in first.output
+    assert "page 1/1" in first.output and "没有结果" not in first.output
+
+
+def test_the_first_page_past_the_end_says_it_in_chinese_first_with_the_plural(tmp_path):
+    write_corpus(tmp_path / "corpus", REPORTS)
+    index = tmp_path / "two"
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build", "--corpus", str(tmp_path / "corpus"), "--index", str(index),
+                                "--workers", "1"]).exit_code == 0
+    # two passages a page apart: page 2 is the last with a hit, page 3 the first past the end
+    last = runner.invoke(main, ["search", "人居环境", "--limit", "1", "--page", "2", "--index", str(index)])
+    assert last.exit_code == 0 and "没有结果" not in last.output and "第 2/2 页" in last.output
+    past = runner.invoke(main, ["search", "人居环境", "--limit", "1", "--page", "3", "--index", str(index)])
+    assert past.exit_code == 0, past.output
+    assert "第 3 页没有结果：共 2 页 (no hits on page 3: there are 2 pages)" in past.output
 
 
 def test_a_mistyped_option_gets_the_exclusion_hint_only_when_it_reads_as_a_word(built):
@@ -103,3 +118,14 @@ def test_dev_py_help_exits_zero():
     done = subprocess.run([sys.executable, str(ROOT / "dev.py"), "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "dev.py run" in done.stdout
     assert subprocess.run([sys.executable, str(ROOT / "dev.py"), "nonsense"], capture_output=True).returncode == 2
+
+
+def test_the_serving_line_counts_processes_and_threads_in_both_languages():
+    from govsearch.serve import STOPPED, serving_line
+
+    one = serving_line("http://127.0.0.1:8000/", "1 个线程", count(1, "thread"))
+    assert one == ("govsearch 正在 http://127.0.0.1:8000/ 提供服务（waitress，1 个线程；Ctrl+C 停止） "
+                   "(govsearch serving on http://127.0.0.1:8000/ (waitress, 1 thread; Ctrl+C stops))")
+    assert "serving on" in one and STOPPED == "已停止 (stopped)"
+    two = serving_line("http://x/", "2 个进程 × 8 个线程", f"{count(2, 'process', 'processes')} × {count(8, 'thread')}")
+    assert "(waitress, 2 processes × 8 threads; Ctrl+C stops)" in two

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 from pypinyin import Style, pinyin
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
@@ -102,3 +103,31 @@ def test_an_update_reuses_the_readings_only_when_the_installed_pypinyin_made_the
     tables = assist_tables.AssistTables(store.current_generation(index))
     assert tables.info["readings"]["pypinyin"] == "0.0.other"
     assert Readings(tables).pinyin("五心支部") == _pypinyin("五心支部")
+
+
+class _TypedSearch(np.ndarray):
+    """A chars array that records the type of each value it is searched for."""
+
+    searched: list = []
+
+    def searchsorted(self, v, side="left", sorter=None):
+        type(self).searched.append(np.asarray(v).dtype)
+        return np.asarray(self).searchsorted(v, side=side, sorter=sorter)
+
+
+def test_a_character_is_searched_as_a_value_of_the_chars_array_at_its_first_and_last_entry():
+    tables = dict(pinyin_readings.arrays())
+    chars = tables["py.chars"]
+    assert chars.dtype == np.int32
+    tables["py.chars"] = chars.view(_TypedSearch)
+    _TypedSearch.searched = []
+    readings = Readings(tables)
+    first, last = chr(int(chars[0])), chr(int(chars[-1]))  # the smallest and the largest code
+    # both ends are read from the arrays, as pypinyin reads them
+    assert readings.pinyin(first) == _pypinyin(first) and readings.pinyin(first) != own(first)
+    assert readings.pinyin(last) == _pypinyin(last) and readings.pinyin(last) != own(last)
+    # one past either end, and the largest code point there is, stand for themselves
+    for c in (chr(int(chars[0]) - 1), chr(int(chars[-1]) + 1), chr(0x10FFFF)):
+        assert int(chars[0]) > ord(c) or ord(c) > int(chars[-1])
+        assert readings._char(c) == own(c)
+    assert _TypedSearch.searched and set(_TypedSearch.searched) == {np.dtype(np.int32)}

@@ -15,7 +15,7 @@ from index.normalize import normalize
 from index.reading.lines import heading_like, inline_heading
 from index.reading.structure import boilerplate_lines, parse
 from search.highlight import Matches, fragments, snippet
-from search.query import parse_query, year_matches
+from search.query import parse_query, year_matches, year_range
 from search.ranking import lead_sentence
 
 # the rules' values, as the README and the judged set fixed them
@@ -499,3 +499,22 @@ def test_the_caches_never_change_an_answer(sample_index, monkeypatch, query):
     assert answer(tight) == expected
     assert answer(tight) == expected
     assert len(tight._cache) <= 1 and len(tight._ranker_for(tight.current_table())._stats) <= 1
+
+
+@pytest.mark.parametrize("written", ["2020年-2022年", "2020年至2022年", "2020——2022", "2020—2022", "2020－2022",
+                                     "2020～2022", "2020到2022", "2020 年 - 2022 年"])
+def test_year_ranges_as_people_type_them(written):
+    # as an option or parameter value (--year, year=), and in the query where it is one word
+    for q in (parse_query("五星支部", {"year": [written]}), *([parse_query(f"五星支部 year:{written}")] * (" " not in written))):
+        assert year_matches(2020, q.filters["year"]) and year_matches(2022, q.filters["year"])
+        assert not year_matches(2019, q.filters["year"]) and not year_matches(2023, q.filters["year"])
+    assert year_range(written) == ("2020", "2022")
+
+
+def test_a_year_with_its_character_is_the_year_and_nothing_more_is():
+    q = parse_query("五星支部 年:2022年")
+    assert year_matches(2022, q.filters["year"]) and not year_matches(2021, q.filters["year"])
+    assert parse_query("五星支部", {"year": ["2022年"]}).filters == {"year": ["2022年"]}
+    for wrong in ("2022年年", "22年", "年2022", "2020-", "2020年-", "20222年", "2020至至"):
+        with pytest.raises(QueryError, match="year must be"):
+            parse_query(f"五星支部 year:{wrong}")

@@ -116,7 +116,7 @@ def test_ctrl_c_while_modules_load(index, workers):
     # the command line imports no numpy: it loads with the server (Flask, the engine), once
     # `serve` has started, so the message is the server's
     assert err.strip().splitlines() == [
-        "interrupted (Ctrl+C): the server had not started yet; nothing was changed"]
+        "已中断 interrupted (Ctrl+C): the server had not started yet; nothing was changed"]
     assert "serving on" not in out
 
 
@@ -127,21 +127,23 @@ def test_ctrl_c_while_the_index_opens(index, workers):
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert "serving on" not in out, "the index opened before the signal: nothing was tested"
     assert status == 130, err
-    assert len(err.strip().splitlines()) == 1 and err.startswith("interrupted (Ctrl+C): "), err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("已中断 interrupted (Ctrl+C): "), err
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_once_it_serves_is_an_ordinary_stop(index, workers):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_once_it_serves_is_an_ordinary_stop(index, workers, signum):
+    # SIGTERM is what `systemctl stop` sends the shipped unit's one process
     proc = _serve(index, "--workers", workers)
     line = ""
     while "serving on" not in line:
         line = proc.stdout.readline()
         assert line, "the server ended before serving: " + proc.stderr.read()
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
     assert proc.returncode == 0
-    assert out.strip().splitlines()[-1] == "stopped"
+    assert out.strip().splitlines()[-1] == "已停止 (stopped)"
 
 
 def test_ctrl_c_while_the_command_line_loads():
@@ -160,4 +162,4 @@ def test_ctrl_c_while_the_command_line_loads():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=120)
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip().splitlines() == [
-        "interrupted (Ctrl+C): govsearch stopped before it had finished starting; nothing was changed"]
+        "已中断 interrupted (Ctrl+C): govsearch stopped before it had finished starting; nothing was changed"]

@@ -38,7 +38,7 @@ def test_suggest_command(index):
     data = json.loads(run("suggest", "wxzb", "--json", "--index", index).output)
     assert data["suggestions"][0] == {"text": "五星支部", "count": 3, "kind": ["word", "dictionary"]}
     none = run("suggest", "量子", "--index", index)
-    assert none.exit_code == 0 and "no suggestions" in none.output
+    assert none.exit_code == 0 and none.output.strip() == "“量子”没有补全建议 (no suggestions for “量子”)"
     assert run("suggest", "--index", index).exit_code == 2  # a prefix is required
 
 

@@ -131,7 +131,9 @@ def test_cli_token_commands(tmp_path):
     tokens = json.loads(out)["tokens"]
     assert [(t["name"], t["groups"], t["revoked"]) for t in tokens] == [("财政局", ["dept:财政局"], False)]
     assert token not in out
-    assert _run("token", "revoke", tokens[0]["id"], "--index", tmp_path)[0] == 0
+    assert _run("token", "list", "--index", tmp_path / "none")[1].strip() == "没有令牌 (no tokens)"
+    code, out = _run("token", "revoke", tokens[0]["id"], "--index", tmp_path)
+    assert code == 0 and out.strip() == f"已吊销 {tokens[0]['id']}（财政局） (revoked {tokens[0]['id']} (财政局))"
     assert "revoked" in _run("token", "list", "--index", tmp_path)[1]
     code, out = _run("token", "embed", "--groups", "internal", "--town", "青松镇", "--index", tmp_path)
     assert code == 0

@@ -86,18 +86,21 @@ def check_choices(path: str) -> None:
 
 def check_levels() -> None:
     """``level`` values of the comparison name a level (township … national) or one of
-    its Chinese names (乡镇, 县, 市, 省, 全国 …): 400 ``bad_parameter`` otherwise, as for
-    ``by``; empty pieces name nothing, as for every filter."""
-    from index.normalize import normalize
-    from index.reading.places import LEVEL_ALIASES
+    its Chinese names (乡镇, 街道, 县级, 省级, 全国 …, the field model's), selected as the
+    search selects them (a value without search's unknown-value warning): 400
+    ``bad_parameter`` otherwise, as for ``by``; empty pieces name nothing, as for every filter."""
+    from search.query import unknown_value_warning
 
-    known = {*LEVEL_ALIASES, *LEVEL_ALIASES.values()}
+    level = field_model.current().by_filter["level"]
     for value in request.args.getlist("level"):
         for piece in re.split(r"[,，]", value):
-            if piece.strip() and piece.strip() not in known and normalize(piece) not in known:
-                levels = ", ".join(dict.fromkeys(LEVEL_ALIASES.values()))
-                raise BadParameter(f"级别应为 {levels} 或 乡镇、县、市、省、全国 …，收到 {piece.strip()!r} "
-                                   f"(level must be one of {levels} (or 乡镇, 县, 市, 省, 全国 …), not {piece.strip()!r})")
+            piece = piece.strip()
+            if piece and unknown_value_warning(level, piece):
+                names = level.value_names()
+                zh = "；".join(f"{v}（{'、'.join(n)}）" for v, n in names.items())
+                levels = ", ".join(names)
+                raise BadParameter(f"级别应为 {zh} 之一，收到 {piece!r} "
+                                   f"(level must be one of {levels} or their Chinese names, not {piece!r})")
 
 
 @bp.get("/api/search")
@@ -184,7 +187,9 @@ def fields():
     model = field_model.current()
     return jsonify({"filters": [
         {"name": f.filter, "label": f.label or f.filter, "unknown": f.unknown or None, "aliases": list(f.aliases),
-         "facet": f.facet, "parameter": f.api, "description": f.description}
+         "facet": f.facet, "parameter": f.api, "description": f.description,
+         **({"values": [{"value": v, "label": f.shown(v), "names": list(names)} for v, names in f.value_names().items()]}
+            if f.value_aliases else {})}
         for f in sorted(model.filters, key=lambda f: (not f.facet, f.order))]})
 
 

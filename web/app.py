@@ -20,6 +20,7 @@ from search.health import HealthCheck
 from search.querylog import QueryLog
 from web.config import WebConfig, load_config
 from web.prefix import PrefixMiddleware
+from web.query_encoding import QueryEncoding
 
 
 @dataclass
@@ -59,7 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ops.init_app(app)
     access.init_app(app)
 
-    wsgi = app.wsgi_app
+    wsgi = QueryEncoding(app.wsgi_app)  # a GBK form's query read as GBK
     if settings.url_prefix:
         wsgi = PrefixMiddleware(wsgi, settings.url_prefix)
     if settings.proxy_hops:

@@ -7,9 +7,10 @@ them; a test also checks that every ``/api/`` route and ``/healthz`` is describe
 from __future__ import annotations
 
 import copy
+import re
 
 from index import fields as field_model
-from index.reading.places import LEVEL_ALIASES, LEVEL_LABELS
+from index.reading.places import LEVEL_LABELS
 from web.config import WebConfig
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -284,7 +285,12 @@ SCHEMAS: dict[str, dict] = {
                            "unknown": NULLABLE_STRING, "aliases": STRINGS,
                            "facet": {"type": "boolean", "description": "Counted in facets."},
                            "parameter": {"type": "boolean", "description": "A parameter of /api/search (else only written in q)."},
-                           "description": {"type": "string"}}}}},
+                           "description": {"type": "string"},
+                           "values": {"type": "array", "description": "A closed filter's values (level): each stored value, "
+                                      "its label and every name it may be written with (乡镇, 街道 …).",
+                                      "items": {"type": "object", "required": ["value", "label", "names"],
+                                                "properties": {"value": {"type": "string"}, "label": {"type": "string"},
+                                                               "names": STRINGS}}}}}}},
     },
 }
 
@@ -335,12 +341,14 @@ YEAR_RANGE_PARAMS = [
 # what the API takes for an on/off parameter (web/api.py refuses anything else)
 SWITCH_VALUES = ("0", "1", "true", "false", "on", "off", "yes", "no")
 # a year filter value: YYYY or YYYY-YYYY, several separated by commas (search/query.py)
-_YEAR_ITEM = "[0-9]{4}( *- *[0-9]{4})?"
+_YEAR_ITEM = "[0-9]{4} *年?( *[-–—－~～〜至到]+ *[0-9]{4} *年?)?"
 YEAR_PATTERN = f"^ *({_YEAR_ITEM})? *((,|，) *({_YEAR_ITEM})? *)*$"
 DIMENSIONS = ("auto", "place", *(f.filter for f in field_model.MODEL.filters if f.facet))
-LEVEL_VALUES = sorted({*LEVEL_ALIASES, *LEVEL_ALIASES.values()}, key=lambda v: (-len(v), v))
+# the levels and every name the field model takes for them, longest first (a regex alternation)
+LEVEL_VALUES = sorted({name for value, names in field_model.MODEL.by_filter["level"].value_names().items()
+                       for name in (value, *names)}, key=lambda v: (-len(v), v))
 # level values of /api/compare: levels or their Chinese names, separated by commas (empty pieces name nothing)
-_LEVEL = "(?:" + "|".join(LEVEL_VALUES) + ")?"
+_LEVEL = "(?:" + "|".join(map(re.escape, LEVEL_VALUES)) + ")?"
 LEVEL_LIST = rf"^\s*{_LEVEL}\s*(?:[,，]\s*{_LEVEL}\s*)*$"
 
 

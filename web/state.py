@@ -90,7 +90,8 @@ class SearchState:
             names = [n.strip() for v in args.getlist("fixed") for n in re.split(r"[,，\s]+", v) if n.strip()]
             fixed = tuple(dict.fromkeys(n for n in names if n in facets()))
         chosen = {f: v for f in facets() if (v := values(f))}
-        year_from, year_to = args.get("year_from", "").strip(), args.get("year_to", "").strip()
+        # a box's year as people type it too (2020年): the year
+        year_from, year_to = (re.sub(r"(?<=\d)\s*年$", "", args.get(name, "").strip()) for name in ("year_from", "year_to"))
         # one range written as a year value (year=2018-2022) is the from–to range, as the
         # boxes would give it (not a facet entry of its own); kept as written, so that a
         # reversed range is still named by the parser's warning

@@ -36,6 +36,7 @@ import functools
 
 import numpy as np
 
+from index.generation.grams import search
 from index.generation.keyindex import KeyIndex, blob
 
 PREFIX = "py."
@@ -156,7 +157,9 @@ class Readings:
 
     def _char(self, c: str) -> list[list[str]]:
         code = ord(c)
-        i = int(np.searchsorted(self._chars, code))
+        # searched as a value of the array's type: a Python int would have NumPy copy the
+        # whole (mapped) array to int64 on every character
+        i = search(self._chars, code)
         if i < len(self._chars) and int(self._chars[i]) == code:
             return self._decode(self._char_data, self._char_offsets, i)
         return own(c)

@@ -24,17 +24,20 @@ from importlib import resources
 
 LEVELS = ("township", "county", "city", "province", "national")
 PLACE_LEVELS = LEVELS[:4]  # levels that have places in the gazetteer, lowest first
-# what users write for a level in a filter (level:乡镇, 级别:省级) → the stored value
-LEVEL_ALIASES = {alias: level for level, aliases in {
-    "township": ("乡镇", "镇", "乡", "街道", "乡镇级", "乡级", "镇级"),
-    "county": ("县", "县级", "区县", "县区", "县市区", "县级市"),
-    "city": ("市", "地市", "市级", "地级", "地级市"),
-    "province": ("省", "省级", "省份"),
-    "national": ("全国", "国家", "国家级", "中央"),
-}.items() for alias in aliases}
-NATIONAL = "national"
 # how a stored level is shown to people (pages, CLI, comparison, CSV); JSON keeps the stored value
 LEVEL_LABELS = {"township": "乡镇/街道", "county": "县级", "city": "地级", "province": "省级", "national": "全国"}
+# what users write for a level in a filter (level:乡镇, 级别:省级, --level 街道) → the stored
+# value: its label as the pages show it, then the names people use for units of that level
+# (the field model's value_aliases: the query, the CLI, the API, the comparison and the
+# warnings all read them from there)
+LEVEL_ALIASES = {alias: level for level, aliases in {
+    "township": ("乡镇", "镇", "乡", "街道", "乡镇级", "乡级", "镇级", "街道办", "街道办事处", "苏木"),
+    "county": ("县", "县级", "区县", "县区", "县市区", "县级市", "区", "区级", "县区级", "市辖区", "旗"),
+    "city": ("市", "地市", "市级", "地级", "地级市", "地市级", "州", "自治州", "地区", "盟"),
+    "province": ("省", "省级", "省份", "自治区", "直辖市"),
+    "national": ("全国", "国家", "国家级", "中央", "国务院"),
+}.items() for alias in (LEVEL_LABELS[level], *aliases)}
+NATIONAL = "national"
 
 
 def level_label(value: str | None) -> str | None:

@@ -50,3 +50,28 @@ def test_unknown_level_value_warns_with_the_valid_ones(client):
     warning = next(w for w in body["warnings"] if "village" in w)
     assert "township" in warning and "national" in warning and "乡镇" in warning
     assert not client.get("/api/search?q=五星支部&level=乡镇").get_json()["warnings"]
+
+
+def test_a_year_written_with_its_character_in_the_range_boxes_and_values(client):
+    plain = client.get("/api/search?q=五星支部&year_from=2021&year_to=2021").get_json()
+    assert plain["total"] > 0
+    typed = client.get("/api/search?q=五星支部&year_from=2021年&year_to=2021 年").get_json()
+    assert typed["total"] == plain["total"] and typed["filters"] == plain["filters"]
+    value = client.get("/api/search?q=五星支部&year=2021年").get_json()
+    assert value["total"] == plain["total"]
+    as_range = client.get("/api/search?q=五星支部&year=2021年至2021年").get_json()
+    assert as_range["total"] == plain["total"]
+    for wrong in ("2021年年", "年", "21年"):
+        body = client.get(f"/api/search?q=五星支部&year_from={wrong}").get_json()
+        assert body["error"]["code"] == "bad_query", wrong
+
+
+def test_the_openapi_year_pattern_takes_the_years_as_people_type_them(client):
+    import re
+
+    params = client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"]["parameters"]
+    pattern = next(p for p in params if p["name"] == "year")["schema"]["items"]["pattern"]
+    for typed in ("2022", "2022年", "2020-2022", "2020年至2022年", "2020——2022", "2020～2022", "2020,2022年"):
+        assert re.search(pattern, typed), typed
+    for wrong in ("2022年年", "21年", "2020-"):
+        assert not re.search(pattern, wrong), wrong
