@@ -127,6 +127,10 @@ SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下�
                             # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
                             r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
+# an open-information page's index number, its key cut off or wrapped away (索引 / 号: cxs039-/2023-0407001 …):
+# a code of letters and digits, a slash, the year and a serial, at the start of the line
+INDEX_NUMBER = re.compile(r"^(?:[号號]\s*[:：]\s*)?[A-Za-z0-9][A-Za-z0-9-]*\s*/\s*(?:19|20)\d\d\s*-\s*\d{3,}")
+MAX_KEY_PIECE = 4  # characters of a publication key's first part wrapped onto a line of its own (索 引)
 # a site's login box, one control to a line: 账号+密码登录, 手机免密登录, 立即注册, 忘记密码?
 LOGIN_BOX = re.compile(r"^(?:(?:账号|帐号|手机号?|邮箱|用户名|短信)\s*[+＋]?\s*)?(?:密码|验证码|免密|扫码)?(?:登录|登陆)$"
                        r"|^(?:立即|免费|马上)注册$|^忘记密码[?？]?$")
@@ -138,6 +142,12 @@ CLOSE_BUTTON = re.compile(r"^(?:关闭|關閉)?\s*[x×✕✖]$")  # …or the bo
 # button to read it on a phone (需扫码在手机上打开)
 COUNTER = re.compile(r"^(?:阅读|閱讀|浏览|瀏覽|点击|點擊|访问|訪問|点赞|點讚|评论|評論)(?:量|数|數|次数|次數)?\s*\d+$"
                      r"|^(?:创建于|創建於|发布于|發布於|更新于|更新於|发表于|發表於)\s*(?:19|20)\d\d[-./年]\d{1,2}[-./月]\d{1,2}日?$")
+# a share widget's prompt to its reader: 微信扫一扫 分享到朋友圈, 用微信扫描二维码分享, 打开微信“扫一扫”即可将网页
+# 分享至朋友圈, 打开微信，点击底部的“发现”， (each line of it)
+SHARE_PROMPT = re.compile(r"(?:扫一扫|扫码|二维码|扫描)[^。！？]{0,24}(?:分享|朋友圈|网页|本页|本文|当前页)"
+                          r"|分享(?:到|至|给)?(?:微信)?(?:朋友圈|好友)|打开微信[^。！？]{0,6}(?:点击|扫一扫|发现)"
+                          r"|点击(?:底部|右上角|下方)的?[“\"「]?(?:发现|分享)"
+                          r"|^(?:请)?(?:用|使用|打开)?(?:手机)?微信[“\"「]?(?:扫一扫|扫描(?:二维码)?|扫码)")
 SCAN_TO_PHONE = re.compile(r"(?:扫码|掃碼|扫一扫|掃一掃|扫描二维码|掃描二維碼)[^。！？]{0,10}(?:手机|手機)")
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
 FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$"
@@ -185,6 +195,10 @@ TITLE_SESSION = re.compile(r"^([^。！？，,\s]{2,38}?(?:报告|報告|总结|
                            r"[\s\u3000]*(?:[—-]+\s*)?在[^。！？，,]{2,40}(?:会议|會議|大会|大會)上[)）]?$")
 # the day a page was posted, after its title on the same line: …工作安排 2016-03-07
 POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
+# the day a site posted a page, in brackets after its title: …工作总结（2023-04-07）, …报告 [2021-03-02],
+# …报告【2021年3月2日】 (cut off the title by :func:`title_day`; the day stays evidence of the year)
+TITLE_DAY = re.compile(r"[ \u3000]*[（(【\[]\s*(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
+                       r"|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[)）】\]]$")
 # a site's mark after a headline that its story has photos or a video: …胜利召开[图], …(组图)
 PHOTO_MARK = re.compile(r"\s*[\[【（(](?:组图|組圖|图|圖|多图|多圖|图文|圖文|视频|視頻)[\]】）)]$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
@@ -239,6 +253,18 @@ PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[（(][a-z\u00e0-\u00fc\u0101-\u
                           r"[\u00e0-\u00fc\u0101-\u01dc][a-z\u00e0-\u00fc\u0101-\u01dc]*[)）]")
 
 
+def title_day(line: str) -> tuple[str, str]:
+    """``(title, day)``: a line that names something (:data:`MIN_TITLE_BEFORE_SITE` to
+    :data:`MAX_TITLE` characters, no sentence) with the day it was posted in brackets after
+    it, cut in two (``…工作总结（2023-04-07）`` → ``…工作总结``, ``（2023-04-07）``); else
+    ``(line, "")``. A date in brackets alone (a session's ``（2024年1月23日）``) stays a line."""
+    m = TITLE_DAY.search(line) if line[-1:] in ")）】]" else None
+    if (m and MIN_TITLE_BEFORE_SITE <= m.start() <= MAX_TITLE and CJK.search(line[:m.start()])
+            and not FULL_STOP.search(line[:m.start()]) and line[:m.start()].rstrip()[-1:] not in ":：,，"):
+        return line[:m.start()].rstrip(), line[m.start():].strip()
+    return line, ""
+
+
 def clean(line: str) -> str:
     """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``) and
     without pinyin glosses (``鎮(zhèn)``), a sharing site's ``(…省略686字…)`` and the
@@ -257,6 +283,9 @@ def clean(line: str) -> str:
         if m and m.start() > 0 and FULL_STOP.search(line[:m.start()]):
             line = line[:m.start()]  # a text run together with its page's links
     line = COLLECTION_ITEM.sub("", line)
+    m = INDEX_NUMBER.match(line) if line[:1].isascii() or line[:1] in "号號" else None
+    if m and line[m.end():].strip() and not FULL_STOP.search(line):
+        line = line[m.end():].lstrip(" \u3000…")  # an index number run into what follows it: the rest is judged alone
     if CODE_FENCE.match(line):
         return ""  # Markdown's code-quote debris (``) is no text
     # the site's words are read in simplified characters (one for one, so the places
@@ -337,9 +366,11 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
     if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text) or PAPER_PAGE.match(text) or LOGIN_BOX.match(text):
         return True
-    if EMPTY_IMAGE.match(text):
+    if EMPTY_IMAGE.match(text) or INDEX_NUMBER.match(text) and not FULL_STOP.search(text):
         return True
     if len(text) <= MAX_CHROME_LINE and RETURN_LINK.search(text) and not FULL_STOP.search(text):
+        return True
+    if len(text) <= MAX_CHROME_LINE and SHARE_PROMPT.search(text) and not FULL_STOP.search(text[:-1]):
         return True
     if COUNTER.match(text) or len(text) <= MAX_CHROME_LINE and SCAN_TO_PHONE.search(text) and not FULL_STOP.search(text.rstrip("!！")):
         return True
@@ -348,7 +379,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
-    if _crumbs(text) or text[:1] in ">＞»" and _crumbs(text, least=2):
+    if _crumbs(text) or text[:1] in ">＞»" and _crumbs(text, least=2) or _channel_crumbs(text):
         return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇; a breadcrumb's wrapped end: > 政府动态 > 镇街动态
     if len(text) <= MAX_CHROME_LINE and not FULL_STOP.search(text):
         cells = [c for c in SLOGAN_SEP.split(text) if c]
@@ -397,7 +428,15 @@ def key_values(lines: list[str], tables: bool = False) -> set[int]:
             if k is not None and is_chrome(lines[k], tables):
                 out.add(i)
             continue
-        if not line or not is_chrome(line, tables):
+        if not line:
+            continue
+        if not is_chrome(line, tables):
+            # a key wrapped over two lines: 索 引 / 号: cxs039-/2023-0407001
+            piece = re.sub(r"\s+", "", line)
+            k = next((k for k in range(i + 1, min(len(lines), i + 2)) if lines[k].strip()), None)
+            if (k is not None and len(piece) <= MAX_KEY_PIECE and CJK.search(piece)
+                    and KEY_FIRST.match(simplified(piece + lines[k].strip())) and is_chrome(lines[k], tables)):
+                out.add(i)
             continue
         out.add(i)
         bare = KEY_FIRST.match(simplified(line))
@@ -559,11 +598,36 @@ def _titled_crumbs(text: str, nxt: str) -> bool:
 
 
 MIN_CRUMBS = 3  # cells of a breadcrumb line; 2 on a line that opens with its separator (the crumb before it wrapped)
+# the name of a site's channel or column: 宜昌频道, 伍家乡热点, 市內資訊, 乡镇动态, 政务要闻 (a few words before it at most)
+CHANNEL = re.compile(r"^[\u4e00-\u9fff]{0,5}(?:频道|资讯|快讯|要闻|热点|头条|新闻|动态|专题|专栏|公告|播报)(?:中心)?$")
 
 
 def _crumbs(text: str, least: int = MIN_CRUMBS) -> bool:
     crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
     return len(crumbs) >= least and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text)
+
+
+def _channel_crumbs(text: str) -> bool:
+    """Two short cells with a ``>`` between them (a breadcrumb of a channel and its column,
+    ``宜昌频道 > 伍家乡热点``): the separator spaced out, or a cell a channel's name."""
+    if not _crumbs(text, least=2) or not CRUMB_SEP.search(text.strip("> ＞»")):
+        return False
+    cells = CRUMB_SEP.split(text.strip("> ＞»"))
+    return bool(re.search(r"\s[>＞»]|[>＞»]\s", text)) or any(CHANNEL.match(c) for c in cells)
+
+
+def channel_names(lines: list[str]) -> set[int]:
+    """Indexes of the names of a site's channels or columns (:data:`CHANNEL`, read in
+    simplified characters: ``市內資訊``, ``伍家乡热点``) alone on their lines in the opening,
+    above the text's first sentence or long line (:data:`MAX_TITLE` characters): the page's
+    place in its site, never its title. Below that a short line so named may be a heading."""
+    out: set[int] = set()
+    for i, text in _opening(lines):
+        if len(text) > MAX_TITLE or FULL_STOP.search(text):
+            break
+        if CHANNEL.match(simplified(re.sub(r"[\s\u3000]+", "", text))):
+            out.add(i)
+    return out
 
 
 # a sharing site's table of contents above the text: 目录/提纲:…… / 一、… / 二、… / ……

@@ -72,6 +72,16 @@ BYLINE = re.compile(
     r"|[/／][^/／\s。！？，,]{2,8}(?:报导|報導|报道|報道)$"
     r"|^[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"  # a document number: 镇政发〔2024〕7号
 )
+# a line of credits under a web page's text, read in simplified characters: 責編：王小明, 编辑 张三,
+# 来源 某某镇政府, 文字：张三 图片：李四, 初审：… 复审：… 终审：…, 【责任编辑：李四】 — one role after
+# another, each with its name (a role of one character only with a colon: 图 1 … is a figure)
+CREDIT_ROLE = (r"(?:责任编辑|值班编辑|责编|编辑|主编|美编|编审|校对|审核|审校|审签|初审|复审|终审|签发|来源|作者|撰稿|供稿"
+               r"|文字|图片|摄影|摄像|视频|通讯员|监制)")
+_CREDIT_NAME = r"[^\s:：。！？!?，,；;|｜【】\[\]（）()]{1,20}"
+_CREDIT = rf"(?:{CREDIT_ROLE}\s*(?:[:：]\s*|[\s\u3000]+)|文\s*[:：]\s*){_CREDIT_NAME}"
+# …图： only after another credit (图：某某镇全景 alone is a photo's caption)
+_LATER_CREDIT = rf"(?:{_CREDIT}|图\s*[:：]\s*{_CREDIT_NAME})"
+CREDITS = re.compile(rf"^[【\[（(]?\s*{_CREDIT}(?:[\s\u3000|｜/／、，,]+{_LATER_CREDIT})*\s*[】\]）)]?$")
 TRAILING_BYLINE = re.compile(
     r"(?<=[。！？”])\s*((?:本报)?记者[\s\u3000]*[\u4e00-\u9fff]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,8})*"
     r"(?:[\s\u3000]*(?:文/图|文／图|摄|报道))?)\s*$"

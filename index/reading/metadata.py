@@ -695,6 +695,8 @@ POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时
                     + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 # …or the page's posting time alone, a date with its time of day: 2021年01月18日 12:44:23来源:…
 POSTED_TIME = re.compile(_YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s+\d{1,2}[:：]\d{2}")
+# …or the day a site wrote in brackets after the page's title (cut off it: chrome.title_day)
+TITLE_POSTED = re.compile(r"^[（(【\[]\s*" + _YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*[)）】\]]$", re.M)
 NEAR_POSTING = 1  # years from the posting year a text may name and still be posted the year it happened
 MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
 # …or opens with "recently" instead of its day: 近日，眉山市…召开… (日前, 近期)
@@ -705,7 +707,8 @@ CHROME_DATE = re.compile(_DATE)  # a day written in full among a page's chrome: 
 def _posted(chrome: str, opening: str = ""):
     """The page's posting date (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
     12:44``) in its chrome, else in ``opening`` (a byline of the text): the match, or None."""
-    return POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+    return (POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+            or TITLE_POSTED.search(chrome))
 
 
 def news_year(text: str, chrome: str) -> int | None:

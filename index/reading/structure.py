@@ -63,6 +63,7 @@ from index.reading.lines import (
     CLOSERS,
     CONTACT,
     CONTINUES,
+    CREDITS,
     DATE_LINE,
     ENUMERATION,
     FIGURE,
@@ -166,6 +167,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     site |= chrome.table_of_contents(cleaned)
     site |= chrome.key_list(cleaned)
     site |= chrome.banner(cleaned)
+    site |= chrome.channel_names(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
@@ -185,6 +187,9 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
         if after_chrome:
             gap = 1
         after_chrome = False
+        stripped, day = chrome.title_day(stripped)
+        if day and chrome_out is not None:
+            chrome_out.append(day)  # the day a site posted the page: evidence of its year, no text
         lines.append(stripped)
         gaps.append(gap)
         indents.append(line[:1].isspace())
@@ -339,7 +344,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         unit.cont = prev is not None and prev.kind == "body" and not ends_sentence(prev.text)
         if unit.glued:
             continue
-        if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
+        if len(unit.text) <= 80 and (BYLINE.search(unit.text) or CREDITS.match(chrome.simplified(unit.text))) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
             # a reporter's byline that opens the text (nothing of the story above it)
             reported = reported or bool(REPORTER.search(unit.text)) and all(u.kind in ("byline", "caption") for u in units[:i])
