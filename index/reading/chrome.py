@@ -431,12 +431,13 @@ def key_values(lines: list[str], tables: bool = False) -> set[int]:
         if not line:
             continue
         if not is_chrome(line, tables):
-            # a key wrapped over two lines: 索 引 / 号: cxs039-/2023-0407001
+            # a key wrapped over two lines: 索 引 / 号: cxs039-/2023-0407001, 发布 / 机构: 某某镇人民政府
             piece = re.sub(r"\s+", "", line)
-            k = next((k for k in range(i + 1, min(len(lines), i + 2)) if lines[k].strip()), None)
-            if (k is not None and len(piece) <= MAX_KEY_PIECE and CJK.search(piece)
-                    and KEY_FIRST.match(simplified(piece + lines[k].strip())) and is_chrome(lines[k], tables)):
-                out.add(i)
+            k = i + 1 if i + 1 < len(lines) and lines[i + 1].strip() else None
+            if k is not None and len(piece) <= MAX_KEY_PIECE and CJK.search(piece):
+                joined = piece + lines[k].strip()
+                if KEY_FIRST.match(simplified(joined)) and is_chrome(joined, tables):
+                    out.update((i, k))
             continue
         out.add(i)
         bare = KEY_FIRST.match(simplified(line))

@@ -1,0 +1,190 @@
+"""Town text as it really comes, fourteenth round (issue 18): a channel's breadcrumb and its
+column names above a page's title, an index number whose key was cut off or wrapped away, the
+day a site posted a page in brackets after its title, credit lines under a page's text
+(責編, 编辑 某某, 来源 …) in any script, and a share widget's prompts. Invented report text in
+the style of town governments; real gazetteer names."""
+
+from __future__ import annotations
+
+from town_text import ANALYZER, LONG, PARAGRAPH, headings
+
+from index.reading import metadata as meta
+from index.reading.chrome import (
+    MAX_CELL,
+    MAX_CHROME_LINE,
+    MAX_KEY_PIECE,
+    MAX_TITLE,
+    MIN_TITLE_BEFORE_SITE,
+    channel_names,
+    is_chrome,
+    key_values,
+    title_day,
+)
+from index.reading.lines import CREDITS
+from index.reading.places import Gazetteer
+from index.reading.structure import parse
+
+GAZ = Gazetteer.load()
+REVIEW = "一、经济发展\n" + LONG + "二、社会事业\n" + PARAGRAPH
+
+
+def _describe(text: str):
+    s = parse(text, ANALYZER)
+    body = "\n".join(t for k, _, t in s.blocks if k != "title")
+    return s, meta.describe(s.title, s.subtitle, body, "x", ANALYZER, gazetteer=GAZ, chrome="\n".join(s.chrome))
+
+
+def _kinds(text: str) -> dict[str, str]:
+    return {t: k for k, _, t in parse(text, ANALYZER).blocks}
+
+
+# ------------------------------------------------------------------ a channel's breadcrumb and names
+
+
+def test_two_crumbs_are_a_breadcrumb_when_spaced_or_naming_a_channel():
+    assert is_chrome("宜昌频道 > 伍家乡热点")
+    assert is_chrome("宜昌频道>伍家乡热点")  # unspaced, though a cell names a channel
+    assert is_chrome("政务公开 > 乡镇信息")  # spaced, no channel named
+    assert not is_chrome("增速>全省平均")  # unspaced, no channel: a comparison
+    # a cell longer than a crumb's is no breadcrumb
+    assert MAX_CELL == 12
+    assert is_chrome("宜昌频道 > " + "伍" * (MAX_CELL - 2) + "热点")
+    assert not is_chrome("宜昌频道 > " + "伍" * (MAX_CELL - 1) + "热点")
+
+
+def test_a_channels_breadcrumb_is_no_title():
+    text = "宜昌频道 > 伍家乡热点\n伍家乡召开2023年工作总结会\n" + PARAGRAPH + LONG
+    s, m = _describe(text)
+    assert s.title == "伍家乡召开2023年工作总结会"
+    assert "宜昌频道 > 伍家乡热点" in s.chrome
+    assert m.town == "伍家乡"
+
+
+def test_a_columns_name_above_the_title_is_chrome_in_any_script():
+    lines = ["市內資訊", "", "青禾鎮2022年工作總結", LONG.strip()]
+    assert channel_names(lines) == {0}
+    s, m = _describe("\n".join(lines))
+    assert s.title == "青禾鎮2022年工作總結" and m.year == 2022
+    # a few words before the channel's word at most
+    assert channel_names(["青禾镇乡村新闻", "青禾镇2022年工作总结"]) == {0}
+    assert channel_names(["青禾镇乡村振兴新闻", "青禾镇2022年工作总结"]) == set()
+    # below the text's first sentence such a line is the text's own (a heading may be so named)
+    assert channel_names(["青禾镇2022年工作总结", LONG.strip(), "乡镇动态"]) == set()
+    # …or below a long line
+    assert channel_names(["青" * (MAX_TITLE + 1), "乡镇动态"]) == set()
+    assert channel_names(["青" * MAX_TITLE, "乡镇动态"]) == {1}
+
+
+# ------------------------------------------------------------------ an index number without its key
+
+
+def test_an_index_number_whose_key_was_cut_off_is_chrome():
+    assert is_chrome("号: cxs039-/2023-0407001")
+    assert is_chrome("cxs039-/2023-0407001")
+    assert is_chrome("11410182MB1C/2021-00082 主题分类: 综合政务")
+    # a serial of three digits or more: a number of two is no index number's
+    assert not is_chrome("号: cxs039-/2023-04")
+    assert not is_chrome("cxs039-/2023-04 青禾镇")
+    # a sentence is the text's
+    assert not is_chrome("号: cxs039-/2023-0407001 公开。")
+
+
+def test_an_index_number_run_into_the_title_leaves_the_title():
+    text = "号: cxs039-/2023-0407001 青禾镇2022年工作总结\n" + LONG + REVIEW
+    s, m = _describe(text)
+    assert s.title == "青禾镇2022年工作总结"
+    assert m.year == 2022
+
+
+def test_a_key_wrapped_over_two_lines_is_chrome_with_its_value():
+    assert MAX_KEY_PIECE == 4
+    lines = ["索 引", "号: cxs039-/2023-0407001", "青禾镇2022年工作总结"]
+    assert key_values(lines) == {0, 1}
+    assert key_values(["发布", "机构: 青禾镇人民政府", "青禾镇2022年工作总结"]) == {0, 1}
+    # a piece longer than a key's first part is a line of its own
+    assert key_values(["国内统一", "刊号: CN41-0001"]) == {0, 1}
+    assert key_values(["国内统一刊", "号: CN41-0001"]) == set()
+    s, _ = _describe("索 引\n号: cxs039-/2023-0407001\n青禾镇2022年工作总结\n" + LONG + REVIEW)
+    assert s.title == "青禾镇2022年工作总结"
+
+
+# ------------------------------------------------------------------ the posting day after a title
+
+
+def test_the_day_in_brackets_after_a_title_is_cut_off_it():
+    assert title_day("青禾镇2022年工作总结（2023-04-07）") == ("青禾镇2022年工作总结", "（2023-04-07）")
+    assert title_day("青禾镇政府工作报告 [2021-03-02]") == ("青禾镇政府工作报告", "[2021-03-02]")
+    assert title_day("青禾镇政府工作报告【2021年3月2日】") == ("青禾镇政府工作报告", "【2021年3月2日】")
+    # a date alone in brackets is a session's date line
+    assert title_day("（2024年1月23日）") == ("（2024年1月23日）", "")
+    # a name of MIN_TITLE_BEFORE_SITE characters at least, MAX_TITLE at most, before it
+    assert MIN_TITLE_BEFORE_SITE == 4
+    assert title_day("青禾总结(2021-03-02)")[1] == "(2021-03-02)"
+    assert title_day("青禾结(2021-03-02)")[1] == ""
+    assert title_day("青" * MAX_TITLE + "(2021-03-02)")[1] == "(2021-03-02)"
+    assert title_day("青" * (MAX_TITLE + 1) + "(2021-03-02)")[1] == ""
+    # a sentence, or a key and its value, keeps its date
+    assert title_day("会议于今日召开。（2021-03-02）")[1] == ""
+    assert title_day("发布日期：（2021-03-02）")[1] == ""
+    # a month alone is no posting day
+    assert title_day("青禾镇政府工作报告（2021年3月）")[1] == ""
+
+
+def test_a_titles_posting_day_is_chrome_and_dates_a_news_item():
+    text = "青禾镇召开人大会议 [2021-03-02]\n3月1日，青禾镇第十八届人民代表大会第五次会议召开。" + LONG
+    s, m = _describe(text)
+    assert s.title == "青禾镇召开人大会议"
+    assert "[2021-03-02]" in s.chrome
+    assert m.year == 2021  # the news item's day (3月1日) a day before the page was posted
+    # a posting day is no label by itself: a report naming no year has none
+    s, m = _describe("青禾镇政府工作报告 [2021-03-02]\n" + LONG + REVIEW)
+    assert s.title == "青禾镇政府工作报告" and m.year is None
+
+
+# ------------------------------------------------------------------ credits under a page's text
+
+
+def test_credit_lines_in_either_script():
+    for line in ("責編：王小明", "责编：王小明", "编辑 张三", "审核 李四", "来源 青禾镇人民政府", "（责编：王小明）",
+                 "【责任编辑：李四】", "編輯：張三", "文字：张三 图片：李四", "初审：王五 复审：赵六 终审：钱七",
+                 "编辑：张三 | 审核：李四", "文：张三 图：李四"):
+        assert CREDITS.match(meta.simplified(line)), line
+    # 图： alone is a photo's caption; a role of one character needs its colon
+    assert not CREDITS.match("图：青禾镇全景")
+    assert not CREDITS.match("文 张三")
+    # a name of 20 characters at most; a sentence is no credit
+    assert CREDITS.match("来源：" + "青" * 20)
+    assert not CREDITS.match("来源：" + "青" * 21)
+    assert not CREDITS.match("来源：青禾镇，人民政府")
+
+
+def test_credit_lines_are_bylines_never_headings():
+    text = ("青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "責編：王小明\n"
+            "二、社会事业\n" + LONG + "\n编辑 张三\n审核 李四\n来源 青禾镇政府\n")
+    kinds = _kinds(text)
+    assert kinds["責編：王小明"] == "byline"
+    assert kinds["编辑 张三"] == kinds["审核 李四"] == kinds["来源 青禾镇政府"] == "byline"
+    assert headings(text) == ["一、经济发展", "二、社会事业"]
+
+
+# ------------------------------------------------------------------ a share widget
+
+
+def test_a_share_widgets_prompts_are_chrome():
+    for line in ("微信扫一扫 分享到朋友圈", "用微信扫描二维码", "打开微信“扫一扫”即可将网页分享至朋友圈",
+                 "打开微信，点击底部的“发现”，", "使用“扫一扫”即可将网页分享至朋友圈。", "分享到微信朋友圈"):
+        assert is_chrome(line), line
+    # a report's sentences about WeChat are its own
+    assert not is_chrome("群众用微信扫码即可缴纳医保费用。")
+    assert not is_chrome("开通微信公众号，推送惠民政策。")
+    # a share prompt is short
+    assert MAX_CHROME_LINE == 40
+    prompt = "微信扫一扫分享到朋友圈"
+    assert is_chrome(prompt + "青" * (MAX_CHROME_LINE - len(prompt)))
+    assert not is_chrome(prompt + "青" * (MAX_CHROME_LINE - len(prompt) + 1))
+
+
+def test_a_share_widget_under_the_text_gives_no_heading():
+    text = ("青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "微信扫一扫 分享到朋友圈\n用微信扫描二维码\n"
+            "二、社会事业\n" + LONG)
+    assert headings(text) == ["一、经济发展", "二、社会事业"]
