@@ -75,7 +75,9 @@ SITE_WORDS = (
     # a document shop's widgets: 购物车 我的足迹, 加入Vip免费下载 立即下载
     "购物车 購物車 我的足迹 我的足跡 立即下载 立即下載 免费下载 免費下載 加入VIP 加入Vip 加入vip "
     # a news platform's share button: 分享至; a share prompt (微信扫一扫分享), a contribution link (我要投稿)
-    "分享至 扫一扫 掃一掃 我要投稿"
+    "分享至 扫一扫 掃一掃 我要投稿 "
+    # the head of a list of links to other pages under a text (相关文章, 推荐阅读: :func:`related_links`)
+    "相关文章 相关新闻 相关推荐 相关内容 延伸阅读 热点推荐 热门推荐 热门文章 精彩推荐 往期回顾 猜你喜欢 最新文章 更多"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -615,6 +617,35 @@ def _channel_crumbs(text: str) -> bool:
         return False
     cells = CRUMB_SEP.split(text.strip("> ＞»"))
     return bool(re.search(r"\s[>＞»]|[>＞»]\s", text)) or any(CHANNEL.match(c) for c in cells)
+
+
+# the head of a list of links to other pages (相关链接：, 【推荐阅读】), in simplified characters
+RELATED = re.compile(r"^[【\[]?\s*(?:相关(?:链接|文章|新闻|阅读|推荐|内容)|推荐阅读|延伸阅读|热点推荐|热门推荐|热门文章"
+                     r"|精彩推荐|往期回顾|猜你喜欢|最新文章)\s*[】\]]?\s*[:：]?$")
+MAX_LINK = 60  # a linked page's title, maybe with its date
+
+
+def related_links(lines: list[str]) -> set[int]:
+    """Indexes of a list of links under its head (:data:`RELATED`: ``相关文章`` / ``青禾镇召开…`` /
+    ``青禾镇开展…``): the head and the short lines right after it (:data:`MAX_LINK` characters
+    or fewer, none a sentence; blank lines between them allowed), up to the first other line.
+    The pages it names are other pages', not headings of the text above it."""
+    out: set[int] = set()
+    k = 0
+    while k < len(lines):
+        if not RELATED.match(simplified(lines[k].strip())):
+            k += 1
+            continue
+        out.add(k)
+        k += 1
+        while k < len(lines):
+            text = lines[k].strip()
+            if text and (len(text) > MAX_LINK or FULL_STOP.search(text)):
+                break
+            if text:
+                out.add(k)
+            k += 1
+    return out
 
 
 def channel_names(lines: list[str]) -> set[int]:

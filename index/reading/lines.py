@@ -81,7 +81,10 @@ _CREDIT_NAME = r"[^\s:：。！？!?，,；;|｜【】\[\]（）()]{1,20}"
 _CREDIT = rf"(?:{CREDIT_ROLE}\s*(?:[:：]\s*|[\s\u3000]+)|文\s*[:：]\s*){_CREDIT_NAME}"
 # …图： only after another credit (图：某某镇全景 alone is a photo's caption)
 _LATER_CREDIT = rf"(?:{_CREDIT}|图\s*[:：]\s*{_CREDIT_NAME})"
-CREDITS = re.compile(rf"^[【\[（(]?\s*{_CREDIT}(?:[\s\u3000|｜/／、，,]+{_LATER_CREDIT})*\s*[】\]）)]?$")
+# …or written with slashes: 文/张三 图/李四, 摄影/王五
+_SLASHED = rf"(?:[文图]|{CREDIT_ROLE})\s*[/／]\s*{_CREDIT_NAME}"
+CREDITS = re.compile(rf"^[【\[（(]?\s*(?:{_CREDIT}(?:[\s\u3000|｜/／、，,]+{_LATER_CREDIT})*"
+                     rf"|{_SLASHED}(?:[\s\u3000|｜、，,]+{_SLASHED})*)\s*[】\]）)]?$")
 TRAILING_BYLINE = re.compile(
     r"(?<=[。！？”])\s*((?:本报)?记者[\s\u3000]*[\u4e00-\u9fff]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,8})*"
     r"(?:[\s\u3000]*(?:文/图|文／图|摄|报道))?)\s*$"
@@ -90,7 +93,10 @@ TRAILING_BYLINE = re.compile(
 SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
 # a short line that only says who speaks (会议指出, 镇长强调), its colon lost: it opens the
 # paragraph after it, it heads nothing
-SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$")
+SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$"
+                         # …or that says what follows (现将有关情况报告如下), and a note after its key
+                         # (注：…, 备注：…): none heads a section (an attachment's name, 附件：1.…, heads its text)
+                         r"|^[^。！？!?；;]{2,30}如下$|^(?:注|备注|備註|说明|說明)\s*\d{0,2}\s*[:：]")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
 FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)"
@@ -98,7 +104,7 @@ FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七�
                     r"|^[图圖][\s\u3000]*\d{1,2}(?=[\u4e00-\u9fff])")
 # a photo's caption in a news item: ▲ before it, 图/圖 and a colon, or the whole line in
 # brackets without digits or colons ((大會現場), （代表审议报告现场）)
-PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]"
+PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]|^(?:[上下左右][图圖]|[图圖][为為])"
                            r"|^[（(](?:[^()（）\d：:。！？]|[（(][^()（）\d]{1,6}[)）]){2,40}[)）]$"
                            # …or a scene's name alone, a few characters ending in 现场 (大會現場, 会议现场)
                            r"|^[\u4e00-\u9fff]{0,6}(?:现场|現場)$"

@@ -168,6 +168,7 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     site |= chrome.key_list(cleaned)
     site |= chrome.banner(cleaned)
     site |= chrome.channel_names(cleaned)
+    site |= chrome.related_links(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
