@@ -13,11 +13,13 @@ from index.reading.chrome import (
     MAX_CELL,
     MAX_CHROME_LINE,
     MAX_KEY_PIECE,
+    MAX_LINK,
     MAX_TITLE,
     MIN_TITLE_BEFORE_SITE,
     channel_names,
     is_chrome,
     key_values,
+    related_links,
     title_day,
 )
 from index.reading.lines import CREDITS
@@ -25,6 +27,7 @@ from index.reading.places import Gazetteer
 from index.reading.structure import parse
 
 GAZ = Gazetteer.load()
+END = "新的一年，全镇将继续加大项目建设力度，持续改善群众生产生活条件，推动各项事业再上新台阶。\n"
 REVIEW = "一、经济发展\n" + LONG + "二、社会事业\n" + PARAGRAPH
 
 
@@ -160,7 +163,7 @@ def test_credit_lines_in_either_script():
 
 def test_credit_lines_are_bylines_never_headings():
     text = ("青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "責編：王小明\n"
-            "二、社会事业\n" + LONG + "\n编辑 张三\n审核 李四\n来源 青禾镇政府\n")
+            "二、社会事业\n" + END + "\n编辑 张三\n审核 李四\n来源 青禾镇政府\n")
     kinds = _kinds(text)
     assert kinds["責編：王小明"] == "byline"
     assert kinds["编辑 张三"] == kinds["审核 李四"] == kinds["来源 青禾镇政府"] == "byline"
@@ -186,5 +189,68 @@ def test_a_share_widgets_prompts_are_chrome():
 
 def test_a_share_widget_under_the_text_gives_no_heading():
     text = ("青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "微信扫一扫 分享到朋友圈\n用微信扫描二维码\n"
-            "二、社会事业\n" + LONG)
+            "二、社会事业\n" + END)
     assert headings(text) == ["一、经济发展", "二、社会事业"]
+
+
+def test_credits_written_with_slashes():
+    assert CREDITS.match("文/张三 图/李四")
+    assert CREDITS.match("摄影／王五")
+    assert not CREDITS.match("文/张三 青禾镇全景")  # the second piece names no role
+    text = "青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "文/张三 图/李四\n二、社会事业\n" + END
+    assert _kinds(text)["文/张三 图/李四"] == "byline"
+
+
+# ------------------------------------------------------------------ lines that head nothing
+
+
+def test_a_photos_caption_opening_with_tuwei_is_a_caption_without_a_gap():
+    text = "青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "图为青禾镇新建的文化广场\n二、社会事业\n" + END
+    assert _kinds(text)["图为青禾镇新建的文化广场"] == "caption"
+    assert _kinds(text.replace("图为", "上图："))["上图：青禾镇新建的文化广场"] == "caption"
+    assert headings(text) == ["一、经济发展", "二、社会事业"]
+    # 图表, 图书馆 … open no caption
+    assert _kinds(text.replace("图为青禾镇新建的文化广场", "图书馆建设"))["图书馆建设"] == "heading"
+
+
+def test_a_line_saying_what_follows_heads_nothing():
+    text = "青禾镇2022年工作总结\n" + LONG + "现将有关情况报告如下\n一、经济发展\n" + PARAGRAPH + "二、社会事业\n" + END
+    assert _kinds(text)["现将有关情况报告如下"] == "body"
+    assert headings(text) == ["一、经济发展", "二、社会事业"]
+    # a note after its key is no heading; an attachment's name heads its text
+    note = "青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "{}\n二、社会事业\n" + END
+    assert _kinds(note.format("备注：数据截至年底"))["备注：数据截至年底"] == "body"
+    assert _kinds(note.format("附件：1.重点项目清单"))["附件：1.重点项目清单"] == "heading"
+
+
+def test_a_list_of_links_under_its_head_is_chrome():
+    lines = ["一、经济发展", LONG.strip(), "相关文章：", "· 青禾镇召开2023年经济工作会议", "", "· 青禾镇开展安全检查 2023-04-07"]
+    assert related_links(lines) == {2, 3, 5}
+    # a link as long as MAX_LINK at most; a sentence ends the list
+    assert MAX_LINK == 60
+    assert related_links(["推荐阅读", "青" * MAX_LINK, "青" * (MAX_LINK + 1), "青禾"]) == {0, 1}
+    assert related_links(["【相关链接】", "青禾镇召开会议。", "青禾镇开展检查"]) == {0}
+    text = "青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "相关链接\n青禾镇2021年工作总结\n青禾镇2020年工作总结\n"
+    assert headings(text) == ["一、经济发展"]
+
+
+# ------------------------------------------------------------------ the year: title over a date alone
+
+
+def test_a_date_alone_under_a_title_gives_way_to_the_titles_year():
+    text = "2023.04.07\n2022年，全镇完成投资3亿元。2023年，全镇将新建道路。\n"
+    assert meta.years("青禾镇2022年工作总结", text)[0] == 2022
+    # without a year in the title the date line labels the text
+    assert meta.years("青禾镇工作总结", text)[0] == 2023
+    # beside a meeting it is the session's date, which labels the report over its title's year
+    session = "——在青禾镇第十八届人民代表大会第三次会议上\n（2023年1月5日）\n2022年，全镇完成投资3亿元。\n"
+    assert meta.years("青禾镇2022年政府工作报告", session) == (2023, 2022)
+
+
+def test_the_date_that_signs_a_short_text_is_no_opening():
+    body = "全镇完成投资3亿元。\n青禾镇人民政府\n2023年1月5日 青禾镇召开大会"
+    assert len(body) < meta.SESSION_CHARS
+    # the title's year, not the day it was signed (a session line by its words: 召开)
+    assert meta.years("青禾镇2022年工作总结", body)[0] == 2022
+    # a session line that opens the short text is its date
+    assert meta.years("青禾镇2022年工作总结", "2023年1月5日 青禾镇召开大会\n" + body)[0] == 2023
