@@ -85,7 +85,9 @@ ONLY_SITE_WORDS = re.compile(rf"^(?:(?:{_WORDS})|[{SEPARATORS}])+$")
 SITE_WORD = re.compile(_WORDS)
 BREADCRUMB = re.compile(r"^[\s•·]*(?:(?:您|你)(?:的|所在的|当前的|现在的|目前的|当前|现在|所在)|当前的?|所在)(?:位置|页面)\s*[:：]")
 WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
-CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
+CRUMB_SEP = re.compile(r"\s*[>＞»›→]\s*")
+# a breadcrumb parted by slashes: three cells or more of words only (首页 / 新闻中心 / 乡镇动态; 2023/04/07 is a date)
+SLASH_CRUMBS = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:\s*[/／]\s*[\u4e00-\u9fff]{2,12}){2,}$")
 PIPE = re.compile(r"[|｜]")
 ROW_END = ("；", ";")  # a table row as the format readers write it (index/reading/formats/base.py): content
 # publication fields of government open-information pages and document-sharing sites
@@ -186,7 +188,7 @@ REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|�
 # a site's name after a page's title, as a browser shows it: …_某某县人民政府网, … - 某某文库
 MAX_SITE_NAME = 20
 MIN_TITLE_BEFORE_SITE = 4
-SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$"
+SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶|人民政府|政府|办事处|辦事處)$"
                          rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
 # what a site writes around a report's name in its page's title: the province before it,
 # (全文) after it — (内蒙古)2022年某某旗人民政府工作报告(全文)
@@ -228,7 +230,9 @@ PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+
                        # a collection's name: …述职报告十二篇, …范文三篇
                        r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
 # a site's name alone on its line: 某某范文站, 某某文库
-SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
+SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$"
+                       # …or a government's site by its full name: 某某镇人民政府门户网站, 某某县政府网
+                       r"|^[\u4e00-\u9fff]{2,16}(?:门户网站|门户网|政府网站|政府网|政务网|信息网|新闻网)$")
 # a document site's name as one piece of its slogan line (文似观山不喜平 — — 观山文库◆记住我,来上我~):
 # only a library's or essay site's name (a word ending 网 or 站 may be a facility: 管网, 卫生站)
 SITE_BRAND = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:文库|文庫|范文网|範文網|文档网|文檔網)$")
@@ -356,6 +360,10 @@ def simplified(text: str) -> str:
     return out
 
 
+# a day before a page's publication data on its line: 2023-04-07 来源：青禾镇, 2023年04月07日 来源:…
+DAY_FIRST = re.compile(r"^(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[\s\u3000]+")
+
+
 def is_chrome(line: str, tables: bool = False) -> bool:
     """Whether one line is site chrome (see the module doc), in either script (a
     traditional line is read in simplified characters: 發布時間 is 发布时间). ``tables``:
@@ -369,6 +377,11 @@ def is_chrome(line: str, tables: bool = False) -> bool:
     if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text) or PAPER_PAGE.match(text) or LOGIN_BOX.match(text):
         return True
     if EMPTY_IMAGE.match(text) or INDEX_NUMBER.match(text) and not FULL_STOP.search(text):
+        return True
+    day = DAY_FIRST.match(text) if text[:1] in "12" else None
+    if day and KEY_FIRST.match(text[day.end():]) and not FULL_STOP.search(text) and len(text) <= MAX_NOTICE:
+        return True  # the day it was posted, then its source
+    if SLASH_CRUMBS.match(text):
         return True
     if len(text) <= MAX_CHROME_LINE and RETURN_LINK.search(text) and not FULL_STOP.search(text):
         return True
@@ -657,7 +670,7 @@ def channel_names(lines: list[str]) -> set[int]:
     for i, text in _opening(lines):
         if len(text) > MAX_TITLE or FULL_STOP.search(text):
             break
-        if CHANNEL.match(simplified(re.sub(r"[\s\u3000]+", "", text))):
+        if CHANNEL.match(simplified(re.sub(r"[\s\u3000【】\[\]]+", "", text))):
             out.add(i)
     return out
 

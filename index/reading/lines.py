@@ -71,6 +71,8 @@ BYLINE = re.compile(
     # a news agency's credit: the reporter, then where from (…/花蓮縣報導, …／台北报道)
     r"|[/／][^/／\s。！？，,]{2,8}(?:报导|報導|报道|報道)$"
     r"|^[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"  # a document number: 镇政发〔2024〕7号
+    # who printed a document and when, at its foot: 某某镇党政办公室 2023年4月7日印发
+    r"|\d{1,2}\s*日\s*(?:印发|印發)$"
 )
 # a line of credits under a web page's text, read in simplified characters: 責編：王小明, 编辑 张三,
 # 来源 某某镇政府, 文字：张三 图片：李四, 初审：… 复审：… 终审：…, 【责任编辑：李四】 — one role after
@@ -83,7 +85,7 @@ _CREDIT = rf"(?:{CREDIT_ROLE}\s*(?:[:：]\s*|[\s\u3000]+)|文\s*[:：]\s*){_CRED
 _LATER_CREDIT = rf"(?:{_CREDIT}|图\s*[:：]\s*{_CREDIT_NAME})"
 # …or written with slashes: 文/张三 图/李四, 摄影/王五
 _SLASHED = rf"(?:[文图]|{CREDIT_ROLE})\s*[/／]\s*{_CREDIT_NAME}"
-CREDITS = re.compile(rf"^[【\[（(]?\s*(?:{_CREDIT}(?:[\s\u3000|｜/／、，,]+{_LATER_CREDIT})*"
+CREDITS = re.compile(rf"^[【\[（(]?\s*(?:{_CREDIT}(?:(?:[\s\u3000|｜/／、，,]|[】\]）)]\s*[【\[（(])+{_LATER_CREDIT})*"
                      rf"|{_SLASHED}(?:[\s\u3000|｜、，,]+{_SLASHED})*)\s*[】\]）)]?$")
 TRAILING_BYLINE = re.compile(
     r"(?<=[。！？”])\s*((?:本报)?记者[\s\u3000]*[\u4e00-\u9fff]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,8})*"
@@ -96,7 +98,11 @@ SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今�
 SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$"
                          # …or that says what follows (现将有关情况报告如下), and a note after its key
                          # (注：…, 备注：…): none heads a section (an attachment's name, 附件：1.…, heads its text)
-                         r"|^[^。！？!?；;]{2,30}如下$|^(?:注|备注|備註|说明|說明)\s*\d{0,2}\s*[:：]")
+                         r"|^[^。！？!?；;]{2,30}如下$|^(?:注|备注|備註|说明|說明)\s*\d{0,2}\s*[:：]"
+                         # …or who chaired or attended a meeting, its full stop lost (会议由某某主持)
+                         r"|^[^。！？!?；;]{2,30}(?:主持|出席|列席)(?:会议|大会|會議|大會|了会议|了大会)?$"
+                         # …or a table's head row (序号 项目名称 建设内容)
+                         r"|^序号[\s\u3000|｜]+\S")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
 FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)"
