@@ -216,6 +216,7 @@ def test_a_photos_caption_opening_with_tuwei_is_a_caption_without_a_gap():
 def test_a_line_saying_what_follows_heads_nothing():
     text = "青禾镇2022年工作总结\n" + LONG + "现将有关情况报告如下\n一、经济发展\n" + PARAGRAPH + "二、社会事业\n" + END
     assert _kinds(text)["现将有关情况报告如下"] == "body"
+    assert _kinds(text.replace("现将有关情况报告如下\n一、", "一、现将情况报告如下\n（一）"))["一、现将情况报告如下"] == "heading"
     assert headings(text) == ["一、经济发展", "二、社会事业"]
     # a note after its key is no heading; an attachment's name heads its text
     note = "青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "{}\n二、社会事业\n" + END
@@ -254,3 +255,56 @@ def test_the_date_that_signs_a_short_text_is_no_opening():
     assert meta.years("青禾镇2022年工作总结", body)[0] == 2022
     # a session line that opens the short text is its date
     assert meta.years("青禾镇2022年工作总结", "2023年1月5日 青禾镇召开大会\n" + body)[0] == 2023
+
+
+# ------------------------------------------------------------------ more of a page's opening
+
+
+def test_breadcrumbs_parted_by_arrows_or_slashes():
+    assert is_chrome("首页→政务公开→乡镇动态")
+    assert is_chrome("首页 › 新闻中心 › 乡镇动态")
+    assert is_chrome("首页 / 新闻中心 / 乡镇动态")
+    assert is_chrome("首页/新闻中心/乡镇动态")
+    # two cells parted by a slash, or cells of digits, are no breadcrumb: a date, a ratio
+    assert not is_chrome("首页/新闻中心")
+    assert not is_chrome("2023/04/07")
+    text = "首页 / 新闻中心 / 乡镇动态\n青禾镇召开2023年经济工作会议\n" + PARAGRAPH + LONG
+    assert parse(text, ANALYZER).title == "青禾镇召开2023年经济工作会议"
+
+
+def test_a_government_sites_full_name_is_chrome():
+    assert is_chrome("青禾镇人民政府门户网站")
+    assert is_chrome("青禾县人民政府网")
+    assert not is_chrome("青禾县人民政府")  # a body's name, which may head a document
+    assert not is_chrome("推进政府网站集约化建设")
+    text = "青禾镇人民政府门户网站\n【乡镇动态】\n青禾镇召开2023年经济工作会议\n" + PARAGRAPH + LONG
+    s = parse(text, ANALYZER)
+    assert s.title == "青禾镇召开2023年经济工作会议"
+    assert "【乡镇动态】" in s.chrome
+
+
+def test_a_units_name_after_a_title_is_the_sites():
+    s = parse("青禾镇2022年工作总结_青禾镇人民政府\n" + LONG + REVIEW, ANALYZER)
+    assert s.title == "青禾镇2022年工作总结"
+
+
+def test_a_day_before_a_pages_source_is_chrome():
+    assert is_chrome("2023-04-07 来源：青禾镇")
+    assert is_chrome("2023年04月07日 来源:青禾镇人民政府")
+    assert not is_chrome("2023-04-07 青禾镇召开大会")  # no publication key after the day
+    text = "青禾镇召开2023年经济工作会议\n2023-04-07 来源：青禾镇\n" + PARAGRAPH + LONG
+    s = parse(text, ANALYZER)
+    assert "2023-04-07 来源：青禾镇" in s.chrome
+    assert [t for k, _, t in s.blocks if k == "body"][0] == PARAGRAPH.strip()  # not joined to the text
+
+
+def test_a_meetings_chair_a_tables_head_and_a_printing_line_head_nothing():
+    text = "青禾镇召开2023年经济工作会议\n" + PARAGRAPH + "会议由镇党委副书记张三主持\n" + LONG + END
+    assert headings(text) == []
+    text = "青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "序号 项目名称 建设内容\n二、社会事业\n" + END
+    assert headings(text) == ["一、经济发展", "二、社会事业"]
+    text = "青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "青禾镇党政办公室 2023年4月7日印发\n" + END
+    assert _kinds(text)["青禾镇党政办公室 2023年4月7日印发"] == "byline"
+    # a numbered line is the text's own: it may head a section
+    assert headings("青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "二、镇长主持会议\n" + END) == [
+        "一、经济发展", "二、镇长主持会议"]

@@ -98,11 +98,12 @@ SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今�
 SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$"
                          # …or that says what follows (现将有关情况报告如下), and a note after its key
                          # (注：…, 备注：…): none heads a section (an attachment's name, 附件：1.…, heads its text)
-                         r"|^[^。！？!?；;]{2,30}如下$|^(?:注|备注|備註|说明|說明)\s*\d{0,2}\s*[:：]"
+                         # (a numbered line is its own: 二、镇长主持会议 may head a section)
+                         r"|^(?![一二三四五六七八九十]+、|[（(]|\d)(?:[^。！？!?；;]{2,30}如下$|(?:注|备注|備註|说明|說明)\s*\d{0,2}\s*[:：]"
                          # …or who chaired or attended a meeting, its full stop lost (会议由某某主持)
-                         r"|^[^。！？!?；;]{2,30}(?:主持|出席|列席)(?:会议|大会|會議|大會|了会议|了大会)?$"
+                         r"|[^。！？!?；;]{2,30}(?:主持|出席|列席)(?:会议|大会|會議|大會|了会议|了大会)?$"
                          # …or a table's head row (序号 项目名称 建设内容)
-                         r"|^序号[\s\u3000|｜]+\S")
+                         r"|序号[\s\u3000|｜]+\S)")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
 FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)"
