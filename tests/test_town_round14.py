@@ -308,3 +308,13 @@ def test_a_meetings_chair_a_tables_head_and_a_printing_line_head_nothing():
     # a numbered line is the text's own: it may head a section
     assert headings("青禾镇2022年工作总结\n" + LONG + "一、经济发展\n" + PARAGRAPH + "二、镇长主持会议\n" + END) == [
         "一、经济发展", "二、镇长主持会议"]
+
+
+def test_a_pages_buttons_and_a_news_sites_source_keys_are_chrome():
+    for line in ("附件下载：", "【我要纠错】", "收藏本页", "返回列表", "查看更多>>", "用手机扫描二维码", "视频 图片",
+                 "点击量：123", "本文来源：青禾镇", "（稿件来源：青禾镇人民政府）", "原标题：青禾镇召开会议"):
+        assert is_chrome(line), line
+    assert not is_chrome("本文来源于群众的呼声")  # a key needs its colon
+    # the posting day after a title may name its key
+    assert title_day("青禾镇2022年工作总结（发布时间：2023-04-07）") == ("青禾镇2022年工作总结", "（发布时间：2023-04-07）")
+    assert title_day("青禾镇2022年工作总结（来源：2023-04-07）")[1] == ""

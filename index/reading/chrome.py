@@ -77,7 +77,9 @@ SITE_WORDS = (
     # a news platform's share button: 分享至; a share prompt (微信扫一扫分享), a contribution link (我要投稿)
     "分享至 扫一扫 掃一掃 我要投稿 "
     # the head of a list of links to other pages under a text (相关文章, 推荐阅读: :func:`related_links`)
-    "相关文章 相关新闻 相关推荐 相关内容 延伸阅读 热点推荐 热门推荐 热门文章 精彩推荐 往期回顾 猜你喜欢 最新文章 更多"
+    "相关文章 相关新闻 相关推荐 相关内容 延伸阅读 热点推荐 热门推荐 热门文章 精彩推荐 往期回顾 猜你喜欢 最新文章 更多 查看更多 "
+    # a page's buttons and tabs: 附件下载, 我要纠错, 收藏本页, 返回列表, 关注我们, 手机扫一扫, 在手机上查看
+    "附件下载 相关附件 我要纠错 政府网站找错 收藏本页 返回列表 关注我们 网站声明 手机扫一扫 用手机扫描二维码 在手机上查看 视频 图片"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -107,6 +109,8 @@ PUBLICATION_KEYS = (
     "生成日期 公开日期 效力状况 "
     # a disclosure page's name and number fields (名称: … 文号:); a newspaper's masthead (国内统一刊号: 邮发代号: 总编辑:)
     "名称 名稱 文号 文號 国内统一刊号 邮发代号 总编辑 "
+    # where a story comes from, as a news site writes it: 本文来源: 稿件来源: 转载自: 原标题: 点击量:
+    "本文来源 文章来源 稿件来源 消息来源 转载自 原标题 点击量 "
     # a site's footer: who runs it and where (主办单位:某某县人大常委会 地址:… 电话:…)
     "主办单位 主辦單位 承办单位 承辦單位 协办单位 協辦單位 地址 联系地址 電話 电话 邮编 郵編"
 ).split()
@@ -201,7 +205,7 @@ TITLE_SESSION = re.compile(r"^([^。！？，,\s]{2,38}?(?:报告|報告|总结|
 POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # the day a site posted a page, in brackets after its title: …工作总结（2023-04-07）, …报告 [2021-03-02],
 # …报告【2021年3月2日】 (cut off the title by :func:`title_day`; the day stays evidence of the year)
-TITLE_DAY = re.compile(r"[ \u3000]*[（(【\[]\s*(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
+TITLE_DAY = re.compile(r"[ \u3000]*[（(【\[]\s*(?:(?:发布|發布|更新)?(?:时间|時間|日期)\s*[:：]\s*)?(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
                        r"|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[)）】\]]$")
 # a site's mark after a headline that its story has photos or a video: …胜利召开[图], …(组图)
 PHOTO_MARK = re.compile(r"\s*[\[【（(](?:组图|組圖|图|圖|多图|多圖|图文|圖文|视频|視頻)[\]】）)]$")
