@@ -318,3 +318,25 @@ def test_a_pages_buttons_and_a_news_sites_source_keys_are_chrome():
     # the posting day after a title may name its key
     assert title_day("青禾镇2022年工作总结（发布时间：2023-04-07）") == ("青禾镇2022年工作总结", "（发布时间：2023-04-07）")
     assert title_day("青禾镇2022年工作总结（来源：2023-04-07）")[1] == ""
+
+
+# ------------------------------------------------------------------ a list numbered on across chapters
+
+
+def _rules(after_chapter: str) -> str:
+    return ("青禾县人民政府工作规则\n第一章 总则\n"
+            "一、为规范县政府工作，根据有关法律法规，结合本县实际，制定本规则。\n"
+            "二、县政府工作坚持以人民为中心，依法全面履行政府职能，建设人民满意的政府。\n"
+            "三、县政府工作人员要坚持依法行政，严格遵守纪律，自觉接受各方面监督。\n"
+            "第二章 组成人员和职能\n"
+            "四、县政府由县长、副县长和各工作部门主要负责人组成，依法履行职责。\n"
+            + after_chapter + "县政府实行县长负责制。县长主持县政府全面工作，副县长协助县长工作。\n")
+
+
+def test_a_list_numbered_on_across_a_chapter_heading_is_one_list():
+    text = _rules("五、")
+    assert headings(text) == ["第一章 总则", "第二章 组成人员和职能"]
+    # numbers that start again under the chapter are a list of the chapter's own: its short
+    # first sentence heads its paragraph
+    again = _rules("一、").replace("四、县政府由", "县政府由")
+    assert "一、县政府实行县长负责制" in headings(again)

@@ -597,20 +597,37 @@ def _next_sibling(units: list[Unit], i: int) -> bool:
 
 def _plain_items(units: list[Unit]) -> None:
     """Items of one numbered list are alike: when most of a run of body units numbered in
-    one style (``1.`` ``2.`` ``3.``, nothing between them but their own lines) are plain
+    one style (``1.`` ``2.`` ``3.``, nothing between them but their own lines, or a heading
+    of a higher numbering that the list's numbers go on across: ``三、…`` / ``第二章 …`` /
+    ``四、…``) are plain
     numbered paragraphs, one whose first sentence happens to be short
     (``3. 联合消防部门…安装单点报警器1440处。持续开展…``) is a plain paragraph too."""
     run: list[Unit] = []
+    crossed = False  # a heading of a higher numbering (第二章) since the run's last item
     for unit in [*units, None]:
         rank = numbered_rank(unit.text) if unit is not None and unit.kind == "body" else None
-        if run and rank is not None and rank == numbered_rank(run[0].text):
+        if run and rank is not None and rank == numbered_rank(run[0].text) and (
+                not crossed or _follows(run[-1].text, unit.text)):
             run.append(unit)
+            crossed = False
             continue
+        if run and unit is not None and unit.kind == "heading" and not crossed:
+            higher = numbered_rank(unit.text)
+            if higher is not None and higher < numbered_rank(run[0].text):
+                crossed = True  # 三、… / 第二章 … / 四、…: a list numbered on across its chapters is one list
+                continue
+        crossed = False
         inline = [u for u in run if u.inline]
         if len(run) >= MIN_ITEMS and 2 * len(inline) < len(run):
             for u in inline:
                 u.inline = ""
         run = [unit] if rank is not None else []
+
+
+def _follows(before: str, after: str) -> bool:
+    """Whether ``after`` is numbered one after ``before`` (``三、`` then ``四、``)."""
+    a, b = _number_value(before), _number_value(after)
+    return a is not None and b == a + 1
 
 
 LEAD_LEVEL = 6
