@@ -340,3 +340,22 @@ def test_a_list_numbered_on_across_a_chapter_heading_is_one_list():
     # first sentence heads its paragraph
     again = _rules("一、").replace("四、县政府由", "县政府由")
     assert "一、县政府实行县长负责制" in headings(again)
+
+
+# ------------------------------------------------------------------ a news item's sentences without their stops
+
+
+NEWS = "青禾镇召开第十八届人民代表大会第三次会议\n" + PARAGRAPH + "{}\n" + LONG + END
+
+
+def test_a_news_items_sentence_without_its_stop_heads_nothing():
+    for line in ("会议审议通过了政府工作报告", "全镇共有23名人大代表参加会议", "“我们要把好事办好”", "会议号召", "据了解"):
+        assert headings(NEWS.format(line)) == [], line
+    # 为了, 除了 and 了解 are no verb done; a heading may hold them
+    for line in ("为了群众的美好生活", "深入了解群众需求"):
+        assert headings(NEWS.format(line)) == [line], line
+    # a numbered line is the text's own
+    assert headings(NEWS.format("一、全年完成了各项任务")) == ["一、全年完成了各项任务"]
+    # a headline above the text may tell what was done
+    s = parse("青禾镇圆满完成了换届选举工作\n" + PARAGRAPH + LONG, ANALYZER)
+    assert s.title == "青禾镇圆满完成了换届选举工作"

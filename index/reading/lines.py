@@ -104,6 +104,14 @@ SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表�
                          r"|[^。！？!?；;]{2,30}(?:主持|出席|列席)(?:会议|大会|會議|大會|了会议|了大会)?$"
                          # …or a table's head row (序号 项目名称 建设内容)
                          r"|序号[\s\u3000|｜]+\S)")
+# a sentence of a news item left without its full stop, never a heading (a heading names, it
+# tells nothing done): a verb with 了 (会议审议通过了政府工作报告; not 为了, 除了, 了解), who
+# took part (全镇23名代表参加会议), a quotation alone on its line (“我们要把好事办好”), a
+# lead alone (会议号召, 据了解, 据悉)
+NEWS_SENTENCE = re.compile(r"^(?![一二三四五六七八九十]+、|[（(]|\d)(?:[^。！？!?；;]*?(?<![为除罢])了(?![解])"
+                           r"|[^。！？!?；;]{2,30}参加(?:了)?(?:会议|大会|會議|大會)$"
+                           r"|[“「『][^“”「」『』\"]{2,40}[”」』]$"
+                           r"|[\u4e00-\u9fff、]{1,12}(?:号召|號召)$|据(?:了解|悉|介绍|統計|统计)$)")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
 FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)"

@@ -73,6 +73,7 @@ from index.reading.lines import (
     MAX_NUMBERED_HEADING,
     MAX_SESSION,
     MODAL,
+    NEWS_SENTENCE,
     OFFICE,
     PHOTO_CAPTION,
     SECTION_OPENING,
@@ -409,8 +410,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
             unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
             continue
-        if SPEECH_LEAD.match(unit.text):
-            continue  # 会议指出 / 今年以来，…: the paragraph it opens follows
+        if SPEECH_LEAD.match(unit.text) or (prev is not None and prev.kind == "body" and NEWS_SENTENCE.match(unit.text)
+                                            and not HARD_PUNCT.search(unit.text)):
+            continue  # 会议指出 / 今年以来，…: the paragraph it opens follows; a news sentence without its stop, in the text
         if _lead_sentence(unit, prev, nxt):
             unit.kind, unit.level = "heading", LEAD_LEVEL  # 一年来，我们全力以赴稳增长，…。 over 经济总量持续增长。…
             seen_heading = True
