@@ -359,3 +359,32 @@ def test_a_news_items_sentence_without_its_stop_heads_nothing():
     # a headline above the text may tell what was done
     s = parse("青禾镇圆满完成了换届选举工作\n" + PARAGRAPH + LONG, ANALYZER)
     assert s.title == "青禾镇圆满完成了换届选举工作"
+
+
+# ------------------------------------------------------------------ a title and the page's words around it
+
+
+def test_a_sites_name_before_or_after_a_reports_title_is_cut_off():
+    for line in ("青禾县人民政府-青禾镇2022年工作总结", "青禾镇人民政府门户网站 | 青禾镇2022年工作总结",
+                 "青禾镇2022年工作总结 - 青禾镇人民政府"):
+        assert parse(line + "\n" + LONG + REVIEW, ANALYZER).title == "青禾镇2022年工作总结", line
+    # what follows must name a report: a page's name of something else keeps its words
+    assert parse("青禾县人民政府-青禾镇召开会议\n" + LONG + REVIEW, ANALYZER).title == "青禾县人民政府-青禾镇召开会议"
+
+
+def test_a_day_after_a_reports_name_and_a_space_is_its_posting_day():
+    assert title_day("青禾镇2022年工作总结 2023/04/07") == ("青禾镇2022年工作总结", "2023/04/07")
+    assert title_day("青禾镇2022年工作总结 2023年04月07日") == ("青禾镇2022年工作总结", "2023年04月07日")
+    # no report named before it: a signature and its date stay one line
+    assert title_day("青禾镇人民政府 2023年1月5日")[1] == ""
+    assert title_day("青禾镇2022年工作总结2023年04月07日")[1] == ""  # no space before it
+
+
+def test_a_place_above_what_it_reports_is_one_title():
+    s = parse("青禾镇\n2022年工作总结\n" + LONG + REVIEW, ANALYZER)
+    assert s.title == "青禾镇2022年工作总结" and s.subtitle == ""
+    # a second line naming a place of its own is a title by itself under the page's place
+    s = parse("青禾县\n青禾镇2022年工作总结\n" + LONG + REVIEW, ANALYZER)
+    assert s.title != "青禾县青禾镇2022年工作总结"
+    # …and one naming no kind of document is no title's second half
+    assert parse("青禾镇\n经济发展稳中向好\n" + LONG + REVIEW, ANALYZER).title != "青禾镇经济发展稳中向好"

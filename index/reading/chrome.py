@@ -193,7 +193,9 @@ REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|�
 MAX_SITE_NAME = 20
 MIN_TITLE_BEFORE_SITE = 4
 SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶|人民政府|政府|办事处|辦事處)$"
-                         rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
+                         rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶|人民政府|办事处|辦事處)$")
+# …or before it: 某某县人民政府-某某镇2022年工作总结, 某某网 | …报告 (what follows names a report)
+SITE_PREFIX = re.compile(rf"^[^-—–_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|门户|門戶|人民政府|办事处|辦事處)[ \u3000]*[-—–_|｜][ \u3000]*(?=\S)")
 # what a site writes around a report's name in its page's title: the province before it,
 # (全文) after it — (内蒙古)2022年某某旗人民政府工作报告(全文)
 TITLE_MARKS = re.compile(r"^[（(【\[](?![一二三四五六七八九十百零〇]+[)）】\]])[\u4e00-\u9fff]{2,8}[)）】\]]\s*|\s*[（(【\[](?:附|含)?全文(?:下载|發布|发布)?[)）】\]]$")
@@ -205,6 +207,8 @@ TITLE_SESSION = re.compile(r"^([^。！？，,\s]{2,38}?(?:报告|報告|总结|
 POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # the day a site posted a page, in brackets after its title: …工作总结（2023-04-07）, …报告 [2021-03-02],
 # …报告【2021年3月2日】 (cut off the title by :func:`title_day`; the day stays evidence of the year)
+# …or after a space, with no brackets, when what stands before it names a report (…工作总结 2023/04/07)
+SPACED_DAY = re.compile(r"[ \u3000]+(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
 TITLE_DAY = re.compile(r"[ \u3000]*[（(【\[]\s*(?:(?:发布|發布|更新)?(?:时间|時間|日期)\s*[:：]\s*)?(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
                        r"|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[)）】\]]$")
 # a site's mark after a headline that its story has photos or a video: …胜利召开[图], …(组图)
@@ -267,8 +271,13 @@ def title_day(line: str) -> tuple[str, str]:
     """``(title, day)``: a line that names something (:data:`MIN_TITLE_BEFORE_SITE` to
     :data:`MAX_TITLE` characters, no sentence) with the day it was posted in brackets after
     it, cut in two (``…工作总结（2023-04-07）`` → ``…工作总结``, ``（2023-04-07）``); else
-    ``(line, "")``. A date in brackets alone (a session's ``（2024年1月23日）``) stays a line."""
+    ``(line, "")``; so also a day after a space, no brackets, after a report's name
+    (``…工作总结 2023/04/07``). A date in brackets alone (a session's ``（2024年1月23日）``) stays a line."""
     m = TITLE_DAY.search(line) if line[-1:] in ")）】]" else None
+    if m is None and line[-1:] in "0123456789日":
+        m = SPACED_DAY.search(line)
+        if m and not REPORT_NAME.search(simplified(line[:m.start()])):
+            m = None
     if (m and MIN_TITLE_BEFORE_SITE <= m.start() <= MAX_TITLE and CJK.search(line[:m.start()])
             and not FULL_STOP.search(line[:m.start()]) and line[:m.start()].rstrip()[-1:] not in ":：,，"):
         return line[:m.start()].rstrip(), line[m.start():].strip()
@@ -327,6 +336,10 @@ def clean(line: str) -> str:
     m = PHOTO_MARK.search(line) if line[-1:] in "]】)）" else None
     if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
         line = line[:m.start()]  # a headline with its site's mark for a photo story: …胜利召开[图]
+    m = SITE_PREFIX.match(line)
+    if (m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line)
+            and len(line) - m.end() >= MIN_TITLE_BEFORE_SITE and REPORT_NAME.search(simplified(line))):
+        line = line[m.end():]  # a page's name: its site's name, then the report's title
     m = SITE_SUFFIX.search(line)
     if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
         return line[:m.start()]  # a page's name: the report's title, then its site's (…工作总结_某某县人民政府网)

@@ -696,7 +696,7 @@ POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时
 # …or the page's posting time alone, a date with its time of day: 2021年01月18日 12:44:23来源:…
 POSTED_TIME = re.compile(_YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s+\d{1,2}[:：]\d{2}")
 # …or the day a site wrote in brackets after the page's title (cut off it: chrome.title_day)
-TITLE_POSTED = re.compile(r"^[（(【\[]\s*" + _YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*[)）】\]]$", re.M)
+TITLE_POSTED = re.compile(r"^[（(【\[]?\s*" + _YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*[)）】\]]?$", re.M)
 NEAR_POSTING = 1  # years from the posting year a text may name and still be posted the year it happened
 MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
 # …or opens with "recently" instead of its day: 近日，眉山市…召开… (日前, 近期)

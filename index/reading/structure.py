@@ -1154,7 +1154,8 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
             break
         if not (unbalanced(first.text) and len(second.text) <= MAX_HEADING
                 or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2
-                or _title_tail(first.text, second.text) or _issuer_and_subject(first.text, second.text)):
+                or _title_tail(first.text, second.text) or _issuer_and_subject(first.text, second.text)
+                or _place_and_subject(first.text, second.text)):
             break
         first.text += layouts.joiner(first.text, second.text) + second.text
         del units[1]
@@ -1185,6 +1186,22 @@ def _issuer_and_subject(first: str, second: str) -> bool:
     body, the second opens with 关于 and names a kind of document."""
     return (bool(ISSUER.search(first)) and bool(ABOUT.match(second)) and bool(DOCUMENT_END.search(second))
             and not HARD_PUNCT.search(second) and len(first) + len(second) <= 2 * MAX_HEADING)
+
+
+# a place's name alone on a line, read in simplified characters: 青禾镇, 某某县, 某某街道
+PLACE_ALONE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:镇|乡|街道|苏木|县|旗|区|市)$")
+PLACE_INSIDE = re.compile(r"[\u4e00-\u9fff](?:镇|乡|街道|苏木|县|旗)")  # (乡村振兴 after a word too: kept apart)
+
+
+def _place_and_subject(first: str, second: str) -> bool:
+    """A title written over two lines, the place above what it reports: ``青禾镇`` /
+    ``2022年工作总结``: the first line is a place's name alone, the second names a kind of
+    document (:data:`DOCUMENT_END`), no sentence, unnumbered, and names no place of its own
+    (the first line would be a page's place above a title complete in itself)."""
+    plain = chrome.simplified(second)
+    return (bool(PLACE_ALONE.match(chrome.simplified(first))) and bool(DOCUMENT_END.search(plain))
+            and not HARD_PUNCT.search(second) and not is_numbered(second) and len(first) + len(second) <= MAX_HEADING
+            and not PLACE_INSIDE.search(plain))
 
 
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
