@@ -9,7 +9,9 @@ PDF text), never by which site it came from:
   is nothing but site words (首页, 关怀版, 无障碍, 打印, 分享到, 扫一扫在手机打开当前页, 微信扫一扫分享, 我要投稿,
   返回 下载 相关 举报 …) and separators (``•`` ``|`` ``>`` ``/`` ``【】`` spaces);
 * **breadcrumbs** — ``您的位置:`` / ``当前位置:`` lines, and short cells joined by two or
-  more ``>``; a site's welcome line (``欢迎访问…网站``);
+  more ``>`` (or arrows), two with a spaced ``>`` or naming a channel (``宜昌频道 > 伍家乡热点``),
+  three or more cells of words parted by slashes; a channel's or column's name in the opening
+  (:func:`channel_names`: ``市內資訊``); a site's welcome line (``欢迎访问…网站``);
 * **``|`` rows** — a line cut by ``|`` into cells that are all short
   (:data:`MAX_CELL` characters or fewer): ``中央人民政府网站 | 省委 | 省人大``,
   ``[ 主题分类 ] | 综合政务 |``, ``浏览量:1 | |``; or a row of publication data, a
@@ -31,6 +33,10 @@ PDF text), never by which site it came from:
   ``特此声明`` line above it, a channel's terms (``某某网某某频道版权与免责声明 |``) and their
   clauses speaking of the site (``1、本网所载…``), ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``),
   its login box (``账号+密码登录``, ``手机免密登录``, ``立即注册``), an image left as an empty mark (``![]() |``);
+* **an index number without its key** (``号: cxs039-/2023-0407001``, cut off a line it runs
+  into) and a key wrapped over two lines (``索 引`` / ``号: …``); a day before a source line
+  (``2023-04-07 来源：…``); a share widget's prompts (``微信扫一扫 分享到朋友圈``); a list of links
+  under ``相关文章`` / ``推荐阅读`` (:func:`related_links`); a site's full name (``…人民政府门户网站``);
 * **a banner of links** — a run of short lines at the top that shows one of its items again
   (a carousel, a menu: :func:`banner`);
 * **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
@@ -47,7 +53,8 @@ document file names, counters and upload line (``….docxVIP``, ``• 约 11页`
 a site's name after a page's title (``…工作总结_某某县人民政府网``), the day it was posted
 (``… 2016-03-07``), a site's marks around it (``(内蒙古)…报告(全文)``) and its photo mark
 (``…胜利召开[图]``) are cut off it
-(:func:`clean`). Site words are read in simplified characters, whatever the script.
+(:func:`clean`), as are a site's or unit's name before it (``某某县人民政府-…总结``) and the day it
+was posted in brackets or after a report's name (:func:`title_day`, which hands it to the chrome). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
 still evidence of the place a page is about (``欢迎访问常州市金坛区人民政府网站``), so the

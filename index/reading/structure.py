@@ -22,7 +22,8 @@ Every unit is classified as one of:
 * ``byline``   – ``记者 … 通讯员 … 文/图`` lines, a correspondent's credit (``…特派員…/某縣報導``;
   a news item it opens has no headline below it, and a line of fewer than four
   characters in it labels a photo), ``来源：`` lines, speaker lines
-  (``国务院总理 李克强``), and a lone name closing the report; a byline at the end of a
+  (``国务院总理 李克强``), credit lines in any script (``責編：某某``, ``编辑 某某``, ``文/某某``),
+  and a lone name closing the report; a byline at the end of a
   paragraph is split off it;
 * ``body``     – everything else. Never headings: the items of a numbered list (three or more
   lines numbered in order one under the other, most ending a sentence: an agenda's
