@@ -9,7 +9,9 @@ PDF text), never by which site it came from:
   is nothing but site words (首页, 关怀版, 无障碍, 打印, 分享到, 扫一扫在手机打开当前页, 微信扫一扫分享, 我要投稿,
   返回 下载 相关 举报 …) and separators (``•`` ``|`` ``>`` ``/`` ``【】`` spaces);
 * **breadcrumbs** — ``您的位置:`` / ``当前位置:`` lines, and short cells joined by two or
-  more ``>``; a site's welcome line (``欢迎访问…网站``);
+  more ``>`` (or arrows), two with a spaced ``>`` or naming a channel (``宜昌频道 > 伍家乡热点``),
+  three or more cells of words parted by slashes; a channel's or column's name in the opening
+  (:func:`channel_names`: ``市內資訊``); a site's welcome line (``欢迎访问…网站``);
 * **``|`` rows** — a line cut by ``|`` into cells that are all short
   (:data:`MAX_CELL` characters or fewer): ``中央人民政府网站 | 省委 | 省人大``,
   ``[ 主题分类 ] | 综合政务 |``, ``浏览量:1 | |``; or a row of publication data, a
@@ -31,6 +33,10 @@ PDF text), never by which site it came from:
   ``特此声明`` line above it, a channel's terms (``某某网某某频道版权与免责声明 |``) and their
   clauses speaking of the site (``1、本网所载…``), ``分享至``, its comment box (``还没有评论，快来抢沙发吧！``),
   its login box (``账号+密码登录``, ``手机免密登录``, ``立即注册``), an image left as an empty mark (``![]() |``);
+* **an index number without its key** (``号: cxs039-/2023-0407001``, cut off a line it runs
+  into) and a key wrapped over two lines (``索 引`` / ``号: …``); a day before a source line
+  (``2023-04-07 来源：…``); a share widget's prompts (``微信扫一扫 分享到朋友圈``); a list of links
+  under ``相关文章`` / ``推荐阅读`` (:func:`related_links`); a site's full name (``…人民政府门户网站``);
 * **a banner of links** — a run of short lines at the top that shows one of its items again
   (a carousel, a menu: :func:`banner`);
 * **a newspaper's e-edition** — its page line (``第A06版:金湖新闻``), its link back to the page
@@ -47,7 +53,8 @@ document file names, counters and upload line (``….docxVIP``, ``• 约 11页`
 a site's name after a page's title (``…工作总结_某某县人民政府网``), the day it was posted
 (``… 2016-03-07``), a site's marks around it (``(内蒙古)…报告(全文)``) and its photo mark
 (``…胜利召开[图]``) are cut off it
-(:func:`clean`). Site words are read in simplified characters, whatever the script.
+(:func:`clean`), as are a site's or unit's name before it (``某某县人民政府-…总结``) and the day it
+was posted in brackets or after a report's name (:func:`title_day`, which hands it to the chrome). Site words are read in simplified characters, whatever the script.
 
 Chrome lines are kept out of the title, the headings and the passages; their text is
 still evidence of the place a page is about (``欢迎访问常州市金坛区人民政府网站``), so the
@@ -75,7 +82,11 @@ SITE_WORDS = (
     # a document shop's widgets: 购物车 我的足迹, 加入Vip免费下载 立即下载
     "购物车 購物車 我的足迹 我的足跡 立即下载 立即下載 免费下载 免費下載 加入VIP 加入Vip 加入vip "
     # a news platform's share button: 分享至; a share prompt (微信扫一扫分享), a contribution link (我要投稿)
-    "分享至 扫一扫 掃一掃 我要投稿"
+    "分享至 扫一扫 掃一掃 我要投稿 "
+    # the head of a list of links to other pages under a text (相关文章, 推荐阅读: :func:`related_links`)
+    "相关文章 相关新闻 相关推荐 相关内容 延伸阅读 热点推荐 热门推荐 热门文章 精彩推荐 往期回顾 猜你喜欢 最新文章 更多 查看更多 "
+    # a page's buttons and tabs: 附件下载, 我要纠错, 收藏本页, 返回列表, 关注我们, 手机扫一扫, 在手机上查看
+    "附件下载 相关附件 我要纠错 政府网站找错 收藏本页 返回列表 关注我们 网站声明 手机扫一扫 用手机扫描二维码 在手机上查看 视频 图片"
 ).split()
 _WORDS = "|".join(sorted((re.escape(w) for w in SITE_WORDS), key=len, reverse=True))
 SEPARATORS = r"\s\u3000•·|｜>＞/／\\【】\[\]（）()：:，,、!！*\-—_="  # \- : no range
@@ -83,7 +94,9 @@ ONLY_SITE_WORDS = re.compile(rf"^(?:(?:{_WORDS})|[{SEPARATORS}])+$")
 SITE_WORD = re.compile(_WORDS)
 BREADCRUMB = re.compile(r"^[\s•·]*(?:(?:您|你)(?:的|所在的|当前的|现在的|目前的|当前|现在|所在)|当前的?|所在)(?:位置|页面)\s*[:：]")
 WELCOME = re.compile(r"^[\s•·]*欢迎(?:访问|光临|来到|您访问)[^。！？]{0,30}网站?[!！。]?$")
-CRUMB_SEP = re.compile(r"\s*[>＞»]\s*")
+CRUMB_SEP = re.compile(r"\s*[>＞»›→]\s*")
+# a breadcrumb parted by slashes: three cells or more of words only (首页 / 新闻中心 / 乡镇动态; 2023/04/07 is a date)
+SLASH_CRUMBS = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:\s*[/／]\s*[\u4e00-\u9fff]{2,12}){2,}$")
 PIPE = re.compile(r"[|｜]")
 ROW_END = ("；", ";")  # a table row as the format readers write it (index/reading/formats/base.py): content
 # publication fields of government open-information pages and document-sharing sites
@@ -103,6 +116,8 @@ PUBLICATION_KEYS = (
     "生成日期 公开日期 效力状况 "
     # a disclosure page's name and number fields (名称: … 文号:); a newspaper's masthead (国内统一刊号: 邮发代号: 总编辑:)
     "名称 名稱 文号 文號 国内统一刊号 邮发代号 总编辑 "
+    # where a story comes from, as a news site writes it: 本文来源: 稿件来源: 转载自: 原标题: 点击量:
+    "本文来源 文章来源 稿件来源 消息来源 转载自 原标题 点击量 "
     # a site's footer: who runs it and where (主办单位:某某县人大常委会 地址:… 电话:…)
     "主办单位 主辦單位 承办单位 承辦單位 协办单位 協辦單位 地址 联系地址 電話 电话 邮编 郵編"
 ).split()
@@ -127,6 +142,10 @@ SHARING_NOTICE = re.compile(r"本文档|本站不保证|网站客服|付费下�
                             # its counters above a text, one to a line: • 0, • 约4.99千字, • 约 11页
                             r"|^[•·]\s*(?:\d+|约\s*[\d.]+\s*[千万]?字|约\s*\d+\s*页)$")
 MAX_NOTICE = 120
+# an open-information page's index number, its key cut off or wrapped away (索引 / 号: cxs039-/2023-0407001 …):
+# a code of letters and digits, a slash, the year and a serial, at the start of the line
+INDEX_NUMBER = re.compile(r"^(?:[号號]\s*[:：]\s*)?[A-Za-z0-9][A-Za-z0-9-]*\s*/\s*(?:19|20)\d\d\s*-\s*\d{3,}")
+MAX_KEY_PIECE = 4  # characters of a publication key's first part wrapped onto a line of its own (索 引)
 # a site's login box, one control to a line: 账号+密码登录, 手机免密登录, 立即注册, 忘记密码?
 LOGIN_BOX = re.compile(r"^(?:(?:账号|帐号|手机号?|邮箱|用户名|短信)\s*[+＋]?\s*)?(?:密码|验证码|免密|扫码)?(?:登录|登陆)$"
                        r"|^(?:立即|免费|马上)注册$|^忘记密码[?？]?$")
@@ -138,6 +157,12 @@ CLOSE_BUTTON = re.compile(r"^(?:关闭|關閉)?\s*[x×✕✖]$")  # …or the bo
 # button to read it on a phone (需扫码在手机上打开)
 COUNTER = re.compile(r"^(?:阅读|閱讀|浏览|瀏覽|点击|點擊|访问|訪問|点赞|點讚|评论|評論)(?:量|数|數|次数|次數)?\s*\d+$"
                      r"|^(?:创建于|創建於|发布于|發布於|更新于|更新於|发表于|發表於)\s*(?:19|20)\d\d[-./年]\d{1,2}[-./月]\d{1,2}日?$")
+# a share widget's prompt to its reader: 微信扫一扫 分享到朋友圈, 用微信扫描二维码分享, 打开微信“扫一扫”即可将网页
+# 分享至朋友圈, 打开微信，点击底部的“发现”， (each line of it)
+SHARE_PROMPT = re.compile(r"(?:扫一扫|扫码|二维码|扫描)[^。！？]{0,24}(?:分享|朋友圈|网页|本页|本文|当前页)"
+                          r"|分享(?:到|至|给)?(?:微信)?(?:朋友圈|好友)|打开微信[^。！？]{0,6}(?:点击|扫一扫|发现)"
+                          r"|点击(?:底部|右上角|下方)的?[“\"「]?(?:发现|分享)"
+                          r"|^(?:请)?(?:用|使用|打开)?(?:手机)?微信[“\"「]?(?:扫一扫|扫描(?:二维码)?|扫码)")
 SCAN_TO_PHONE = re.compile(r"(?:扫码|掃碼|扫一扫|掃一掃|扫描二维码|掃描二維碼)[^。！？]{0,10}(?:手机|手機)")
 # a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
 FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$"
@@ -174,8 +199,10 @@ REPORT_NAME = re.compile(r"(?:报告|報告|总结|總結|计划|計劃|汇报|�
 # a site's name after a page's title, as a browser shows it: …_某某县人民政府网, … - 某某文库
 MAX_SITE_NAME = 20
 MIN_TITLE_BEFORE_SITE = 4
-SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$"
-                         rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶)$")
+SITE_SUFFIX = re.compile(rf"[ \u3000]*[_|｜][ \u3000]*[^_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶|人民政府|政府|办事处|辦事處)$"
+                         rf"|[ \u3000]+[-—–][ \u3000]+[^-—–\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|文库|文庫|门户|門戶|人民政府|办事处|辦事處)$")
+# …or before it: 某某县人民政府-某某镇2022年工作总结, 某某网 | …报告 (what follows names a report)
+SITE_PREFIX = re.compile(rf"^[^-—–_|｜\s]{{2,{MAX_SITE_NAME}}}?(?:网站|網站|网|網|门户|門戶|人民政府|办事处|辦事處)[ \u3000]*[-—–_|｜][ \u3000]*(?=\S)")
 # what a site writes around a report's name in its page's title: the province before it,
 # (全文) after it — (内蒙古)2022年某某旗人民政府工作报告(全文)
 TITLE_MARKS = re.compile(r"^[（(【\[](?![一二三四五六七八九十百零〇]+[)）】\]])[\u4e00-\u9fff]{2,8}[)）】\]]\s*|\s*[（(【\[](?:附|含)?全文(?:下载|發布|发布)?[)）】\]]$")
@@ -185,6 +212,12 @@ TITLE_SESSION = re.compile(r"^([^。！？，,\s]{2,38}?(?:报告|報告|总结|
                            r"[\s\u3000]*(?:[—-]+\s*)?在[^。！？，,]{2,40}(?:会议|會議|大会|大會)上[)）]?$")
 # the day a page was posted, after its title on the same line: …工作安排 2016-03-07
 POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
+# the day a site posted a page, in brackets after its title: …工作总结（2023-04-07）, …报告 [2021-03-02],
+# …报告【2021年3月2日】 (cut off the title by :func:`title_day`; the day stays evidence of the year)
+# …or after a space, with no brackets, when what stands before it names a report (…工作总结 2023/04/07)
+SPACED_DAY = re.compile(r"[ \u3000]+(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+TITLE_DAY = re.compile(r"[ \u3000]*[（(【\[]\s*(?:(?:发布|發布|更新)?(?:时间|時間|日期)\s*[:：]\s*)?(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
+                       r"|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[)）】\]]$")
 # a site's mark after a headline that its story has photos or a video: …胜利召开[图], …(组图)
 PHOTO_MARK = re.compile(r"\s*[\[【（(](?:组图|組圖|图|圖|多图|多圖|图文|圖文|视频|視頻)[\]】）)]$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
@@ -212,7 +245,9 @@ PAGE_NAME = re.compile(r"_第\s*\d+\s*页$|^第\s*\d+\s*页\s*[/／]\s*共\s*\d+
                        # a collection's name: …述职报告十二篇, …范文三篇
                        r"|(?:报告|总结|计划|汇报|讲话|范文|材料)[一二三四五六七八九十]{1,3}篇$")
 # a site's name alone on its line: 某某范文站, 某某文库
-SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$")
+SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范文网|範文網)$"
+                       # …or a government's site by its full name: 某某镇人民政府门户网站, 某某县政府网
+                       r"|^[\u4e00-\u9fff]{2,16}(?:门户网站|门户网|政府网站|政府网|政务网|信息网|新闻网)$")
 # a document site's name as one piece of its slogan line (文似观山不喜平 — — 观山文库◆记住我,来上我~):
 # only a library's or essay site's name (a word ending 网 or 站 may be a facility: 管网, 卫生站)
 SITE_BRAND = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:文库|文庫|范文网|範文網|文档网|文檔網)$")
@@ -239,6 +274,23 @@ PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[（(][a-z\u00e0-\u00fc\u0101-\u
                           r"[\u00e0-\u00fc\u0101-\u01dc][a-z\u00e0-\u00fc\u0101-\u01dc]*[)）]")
 
 
+def title_day(line: str) -> tuple[str, str]:
+    """``(title, day)``: a line that names something (:data:`MIN_TITLE_BEFORE_SITE` to
+    :data:`MAX_TITLE` characters, no sentence) with the day it was posted in brackets after
+    it, cut in two (``…工作总结（2023-04-07）`` → ``…工作总结``, ``（2023-04-07）``); else
+    ``(line, "")``; so also a day after a space, no brackets, after a report's name
+    (``…工作总结 2023/04/07``). A date in brackets alone (a session's ``（2024年1月23日）``) stays a line."""
+    m = TITLE_DAY.search(line) if line[-1:] in ")）】]" else None
+    if m is None and line[-1:] in "0123456789日":
+        m = SPACED_DAY.search(line)
+        if m and not REPORT_NAME.search(simplified(line[:m.start()])):
+            m = None
+    if (m and MIN_TITLE_BEFORE_SITE <= m.start() <= MAX_TITLE and CJK.search(line[:m.start()])
+            and not FULL_STOP.search(line[:m.start()]) and line[:m.start()].rstrip()[-1:] not in ":：,，"):
+        return line[:m.start()].rstrip(), line[m.start():].strip()
+    return line, ""
+
+
 def clean(line: str) -> str:
     """A line without the HTML tags left in saved text (``<br>``, ``<p class=…>``) and
     without pinyin glosses (``鎮(zhèn)``), a sharing site's ``(…省略686字…)`` and the
@@ -257,6 +309,9 @@ def clean(line: str) -> str:
         if m and m.start() > 0 and FULL_STOP.search(line[:m.start()]):
             line = line[:m.start()]  # a text run together with its page's links
     line = COLLECTION_ITEM.sub("", line)
+    m = INDEX_NUMBER.match(line) if line[:1].isascii() or line[:1] in "号號" else None
+    if m and line[m.end():].strip() and not FULL_STOP.search(line):
+        line = line[m.end():].lstrip(" \u3000…")  # an index number run into what follows it: the rest is judged alone
     if CODE_FENCE.match(line):
         return ""  # Markdown's code-quote debris (``) is no text
     # the site's words are read in simplified characters (one for one, so the places
@@ -288,6 +343,10 @@ def clean(line: str) -> str:
     m = PHOTO_MARK.search(line) if line[-1:] in "]】)）" else None
     if m and m.start() >= MIN_TITLE_BEFORE_SITE and m.start() <= MAX_TITLE and not FULL_STOP.search(line):
         line = line[:m.start()]  # a headline with its site's mark for a photo story: …胜利召开[图]
+    m = SITE_PREFIX.match(line)
+    if (m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line)
+            and len(line) - m.end() >= MIN_TITLE_BEFORE_SITE and REPORT_NAME.search(simplified(line))):
+        line = line[m.end():]  # a page's name: its site's name, then the report's title
     m = SITE_SUFFIX.search(line)
     if m and len(line) <= MAX_TITLE + MAX_SITE_NAME and not FULL_STOP.search(line) and m.start() >= MIN_TITLE_BEFORE_SITE:
         return line[:m.start()]  # a page's name: the report's title, then its site's (…工作总结_某某县人民政府网)
@@ -325,6 +384,10 @@ def simplified(text: str) -> str:
     return out
 
 
+# a day before a page's publication data on its line: 2023-04-07 来源：青禾镇, 2023年04月07日 来源:…
+DAY_FIRST = re.compile(r"^(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[\s\u3000]+")
+
+
 def is_chrome(line: str, tables: bool = False) -> bool:
     """Whether one line is site chrome (see the module doc), in either script (a
     traditional line is read in simplified characters: 發布時間 is 发布时间). ``tables``:
@@ -337,9 +400,16 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True  # a posting time with its source: 2024-02-18 10:20  来源：青禾镇 (alone, a date line)
     if PAGE_NAME.search(text) or CLOSE_BUTTON.match(text) or PAPER_PAGE.match(text) or LOGIN_BOX.match(text):
         return True
-    if EMPTY_IMAGE.match(text):
+    if EMPTY_IMAGE.match(text) or INDEX_NUMBER.match(text) and not FULL_STOP.search(text):
+        return True
+    day = DAY_FIRST.match(text) if text[:1] in "12" else None
+    if day and KEY_FIRST.match(text[day.end():]) and not FULL_STOP.search(text) and len(text) <= MAX_NOTICE:
+        return True  # the day it was posted, then its source
+    if SLASH_CRUMBS.match(text):
         return True
     if len(text) <= MAX_CHROME_LINE and RETURN_LINK.search(text) and not FULL_STOP.search(text):
+        return True
+    if len(text) <= MAX_CHROME_LINE and SHARE_PROMPT.search(text) and not FULL_STOP.search(text[:-1]):
         return True
     if COUNTER.match(text) or len(text) <= MAX_CHROME_LINE and SCAN_TO_PHONE.search(text) and not FULL_STOP.search(text.rstrip("!！")):
         return True
@@ -348,7 +418,7 @@ def is_chrome(line: str, tables: bool = False) -> bool:
         return True
     if len(text) <= MAX_CHROME_LINE and ONLY_SITE_WORDS.match(text) and SITE_WORD.search(text):
         return True
-    if _crumbs(text) or text[:1] in ">＞»" and _crumbs(text, least=2):
+    if _crumbs(text) or text[:1] in ">＞»" and _crumbs(text, least=2) or _channel_crumbs(text):
         return True  # 首页 > 政务公开 > 乡镇公开目录 > 乌镇镇; a breadcrumb's wrapped end: > 政府动态 > 镇街动态
     if len(text) <= MAX_CHROME_LINE and not FULL_STOP.search(text):
         cells = [c for c in SLOGAN_SEP.split(text) if c]
@@ -397,7 +467,16 @@ def key_values(lines: list[str], tables: bool = False) -> set[int]:
             if k is not None and is_chrome(lines[k], tables):
                 out.add(i)
             continue
-        if not line or not is_chrome(line, tables):
+        if not line:
+            continue
+        if not is_chrome(line, tables):
+            # a key wrapped over two lines: 索 引 / 号: cxs039-/2023-0407001, 发布 / 机构: 某某镇人民政府
+            piece = re.sub(r"\s+", "", line)
+            k = i + 1 if i + 1 < len(lines) and lines[i + 1].strip() else None
+            if k is not None and len(piece) <= MAX_KEY_PIECE and CJK.search(piece):
+                joined = piece + lines[k].strip()
+                if KEY_FIRST.match(simplified(joined)) and is_chrome(joined, tables):
+                    out.update((i, k))
             continue
         out.add(i)
         bare = KEY_FIRST.match(simplified(line))
@@ -559,11 +638,65 @@ def _titled_crumbs(text: str, nxt: str) -> bool:
 
 
 MIN_CRUMBS = 3  # cells of a breadcrumb line; 2 on a line that opens with its separator (the crumb before it wrapped)
+# the name of a site's channel or column: 宜昌频道, 伍家乡热点, 市內資訊, 乡镇动态, 政务要闻 (a few words before it at most)
+CHANNEL = re.compile(r"^[\u4e00-\u9fff]{0,5}(?:频道|资讯|快讯|要闻|热点|头条|新闻|动态|专题|专栏|公告|播报)(?:中心)?$")
 
 
 def _crumbs(text: str, least: int = MIN_CRUMBS) -> bool:
     crumbs = CRUMB_SEP.split(text.strip("> ＞»"))
     return len(crumbs) >= least and all(len(c) <= MAX_CELL for c in crumbs) and not FULL_STOP.search(text)
+
+
+def _channel_crumbs(text: str) -> bool:
+    """Two short cells with a ``>`` between them (a breadcrumb of a channel and its column,
+    ``宜昌频道 > 伍家乡热点``): the separator spaced out, or a cell a channel's name."""
+    if not _crumbs(text, least=2) or not CRUMB_SEP.search(text.strip("> ＞»")):
+        return False
+    cells = CRUMB_SEP.split(text.strip("> ＞»"))
+    return bool(re.search(r"\s[>＞»]|[>＞»]\s", text)) or any(CHANNEL.match(c) for c in cells)
+
+
+# the head of a list of links to other pages (相关链接：, 【推荐阅读】), in simplified characters
+RELATED = re.compile(r"^[【\[]?\s*(?:相关(?:链接|文章|新闻|阅读|推荐|内容)|推荐阅读|延伸阅读|热点推荐|热门推荐|热门文章"
+                     r"|精彩推荐|往期回顾|猜你喜欢|最新文章)\s*[】\]]?\s*[:：]?$")
+MAX_LINK = 60  # a linked page's title, maybe with its date
+
+
+def related_links(lines: list[str]) -> set[int]:
+    """Indexes of a list of links under its head (:data:`RELATED`: ``相关文章`` / ``青禾镇召开…`` /
+    ``青禾镇开展…``): the head and the short lines right after it (:data:`MAX_LINK` characters
+    or fewer, none a sentence; blank lines between them allowed), up to the first other line.
+    The pages it names are other pages', not headings of the text above it."""
+    out: set[int] = set()
+    k = 0
+    while k < len(lines):
+        if not RELATED.match(simplified(lines[k].strip())):
+            k += 1
+            continue
+        out.add(k)
+        k += 1
+        while k < len(lines):
+            text = lines[k].strip()
+            if text and (len(text) > MAX_LINK or FULL_STOP.search(text)):
+                break
+            if text:
+                out.add(k)
+            k += 1
+    return out
+
+
+def channel_names(lines: list[str]) -> set[int]:
+    """Indexes of the names of a site's channels or columns (:data:`CHANNEL`, read in
+    simplified characters: ``市內資訊``, ``伍家乡热点``) alone on their lines in the opening,
+    above the text's first sentence or long line (:data:`MAX_TITLE` characters): the page's
+    place in its site, never its title. Below that a short line so named may be a heading."""
+    out: set[int] = set()
+    for i, text in _opening(lines):
+        if len(text) > MAX_TITLE or FULL_STOP.search(text):
+            break
+        if CHANNEL.match(simplified(re.sub(r"[\s\u3000【】\[\]]+", "", text))):
+            out.add(i)
+    return out
 
 
 # a sharing site's table of contents above the text: 目录/提纲:…… / 一、… / 二、… / ……

@@ -71,7 +71,22 @@ BYLINE = re.compile(
     # a news agency's credit: the reporter, then where from (…/花蓮縣報導, …／台北报道)
     r"|[/／][^/／\s。！？，,]{2,8}(?:报导|報導|报道|報道)$"
     r"|^[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"  # a document number: 镇政发〔2024〕7号
+    # who printed a document and when, at its foot: 某某镇党政办公室 2023年4月7日印发
+    r"|\d{1,2}\s*日\s*(?:印发|印發)$"
 )
+# a line of credits under a web page's text, read in simplified characters: 責編：王小明, 编辑 张三,
+# 来源 某某镇政府, 文字：张三 图片：李四, 初审：… 复审：… 终审：…, 【责任编辑：李四】 — one role after
+# another, each with its name (a role of one character only with a colon: 图 1 … is a figure)
+CREDIT_ROLE = (r"(?:责任编辑|值班编辑|责编|编辑|主编|美编|编审|校对|审核|审校|审签|初审|复审|终审|签发|来源|作者|撰稿|供稿"
+               r"|文字|图片|摄影|摄像|视频|通讯员|监制)")
+_CREDIT_NAME = r"[^\s:：。！？!?，,；;|｜【】\[\]（）()]{1,20}"
+_CREDIT = rf"(?:{CREDIT_ROLE}\s*(?:[:：]\s*|[\s\u3000]+)|文\s*[:：]\s*){_CREDIT_NAME}"
+# …图： only after another credit (图：某某镇全景 alone is a photo's caption)
+_LATER_CREDIT = rf"(?:{_CREDIT}|图\s*[:：]\s*{_CREDIT_NAME})"
+# …or written with slashes: 文/张三 图/李四, 摄影/王五
+_SLASHED = rf"(?:[文图]|{CREDIT_ROLE})\s*[/／]\s*{_CREDIT_NAME}"
+CREDITS = re.compile(rf"^[【\[（(]?\s*(?:{_CREDIT}(?:(?:[\s\u3000|｜/／、，,]|[】\]）)]\s*[【\[（(])+{_LATER_CREDIT})*"
+                     rf"|{_SLASHED}(?:[\s\u3000|｜、，,]+{_SLASHED})*)\s*[】\]）)]?$")
 TRAILING_BYLINE = re.compile(
     r"(?<=[。！？”])\s*((?:本报)?记者[\s\u3000]*[\u4e00-\u9fff]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,8})*"
     r"(?:[\s\u3000]*(?:文/图|文／图|摄|报道))?)\s*$"
@@ -80,7 +95,23 @@ TRAILING_BYLINE = re.compile(
 SENTENCE_OPENER = re.compile(r"^(?:(?:19|20)\d\d年(?:以来|来|初|底)?|今年以来|去年以来|近年来|目前|同时|此外|其中)[，,]")
 # a short line that only says who speaks (会议指出, 镇长强调), its colon lost: it opens the
 # paragraph after it, it heads nothing
-SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$")
+SPEECH_LEAD = re.compile(r"^[\u4e00-\u9fff、]{1,12}(?:指出|强调|强調|表示|认为|認為)$"
+                         # …or that says what follows (现将有关情况报告如下), and a note after its key
+                         # (注：…, 备注：…): none heads a section (an attachment's name, 附件：1.…, heads its text)
+                         # (a numbered line is its own: 二、镇长主持会议 may head a section)
+                         r"|^(?![一二三四五六七八九十]+、|[（(]|\d)(?:[^。！？!?；;]{2,30}如下$|(?:注|备注|備註|说明|說明)\s*\d{0,2}\s*[:：]"
+                         # …or who chaired or attended a meeting, its full stop lost (会议由某某主持)
+                         r"|[^。！？!?；;]{2,30}(?:主持|出席|列席)(?:会议|大会|會議|大會|了会议|了大会)?$"
+                         # …or a table's head row (序号 项目名称 建设内容)
+                         r"|序号[\s\u3000|｜]+\S)")
+# a sentence of a news item left without its full stop, never a heading (a heading names, it
+# tells nothing done): a verb with 了 (会议审议通过了政府工作报告; not 为了, 除了, 了解), who
+# took part (全镇23名代表参加会议), a quotation alone on its line (“我们要把好事办好”), a
+# lead alone (会议号召, 据了解, 据悉)
+NEWS_SENTENCE = re.compile(r"^(?![一二三四五六七八九十]+、|[（(]|\d)(?:[^。！？!?；;]*?(?<![为除罢])了(?![解])"
+                           r"|[^。！？!?；;]{2,30}参加(?:了)?(?:会议|大会|會議|大會)$"
+                           r"|[“「『][^“”「」『』\"]{2,40}[”」』]$"
+                           r"|[\u4e00-\u9fff、]{1,12}(?:号召|號召)$|据(?:了解|悉|介绍|統計|统计)$)")
 LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # a figure or table title: 图 1 人工智能标准体系结构图, 表2 …
 FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?(?:[\s\u3000：:]|$)"
@@ -88,7 +119,7 @@ FIGURE = re.compile(r"^(?:附图|附表|图|圖|表)\s*[\d一二三四五六七�
                     r"|^[图圖][\s\u3000]*\d{1,2}(?=[\u4e00-\u9fff])")
 # a photo's caption in a news item: ▲ before it, 图/圖 and a colon, or the whole line in
 # brackets without digits or colons ((大會現場), （代表审议报告现场）)
-PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]"
+PHOTO_CAPTION = re.compile(r"^[▲△]|^[图圖][\s\u3000]*[:：]|^(?:[上下左右][图圖]|[图圖][为為])"
                            r"|^[（(](?:[^()（）\d：:。！？]|[（(][^()（）\d]{1,6}[)）]){2,40}[)）]$"
                            # …or a scene's name alone, a few characters ending in 现场 (大會現場, 会议现场)
                            r"|^[\u4e00-\u9fff]{0,6}(?:现场|現場)$"

@@ -695,6 +695,8 @@ POSTED = re.compile(r"(?:发布日期|发布时间|发表时间|更新时间|时
                     + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 # …or the page's posting time alone, a date with its time of day: 2021年01月18日 12:44:23来源:…
 POSTED_TIME = re.compile(_YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s+\d{1,2}[:：]\d{2}")
+# …or the day a site wrote in brackets after the page's title (cut off it: chrome.title_day)
+TITLE_POSTED = re.compile(r"^[（(【\[]?\s*" + _YEAR + r"\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*[)）】\]]?$", re.M)
 NEAR_POSTING = 1  # years from the posting year a text may name and still be posted the year it happened
 MAX_POSTING_DELAY = 31  # days between a news item's day and its posting that make them one year's
 # …or opens with "recently" instead of its day: 近日，眉山市…召开… (日前, 近期)
@@ -705,7 +707,8 @@ CHROME_DATE = re.compile(_DATE)  # a day written in full among a page's chrome: 
 def _posted(chrome: str, opening: str = ""):
     """The page's posting date (``发布日期:2018-07-30``, else a posting time ``2021年01月18日
     12:44``) in its chrome, else in ``opening`` (a byline of the text): the match, or None."""
-    return POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+    return (POSTED.search(chrome) or POSTED.search(opening) or POSTED_TIME.search(chrome) or POSTED_TIME.search(opening)
+            or TITLE_POSTED.search(chrome))
 
 
 def news_year(text: str, chrome: str) -> int | None:
@@ -747,12 +750,27 @@ def news_year(text: str, chrome: str) -> int | None:
     return None
 
 
-def session_year(head: str, text: str) -> int | None:
-    """The year of the session or date line in the title lines or the opening, if any."""
-    for part in (head, text[:SESSION_CHARS]):
+# a meeting the opening says a report was given at: ——在某某镇第四届人民代表大会第三次会议上
+AT_MEETING = re.compile(r"在[^。！？!?\n]{2,60}(?:会议|會議|大会|大會)上")
+
+
+def _opening(text: str) -> str:
+    """The first :data:`SESSION_CHARS` characters of a text, without its last line when the
+    text is no longer: the date that signs a short text closes it, it opens nothing."""
+    if len(text) > SESSION_CHARS:
+        return text[:SESSION_CHARS]
+    lines = text.rstrip().split("\n")
+    return "\n".join(lines[:-1]) if len(lines) > 1 else text
+
+
+def session_year(head: str, text: str, dates: bool = True) -> int | None:
+    """The year of the session or date line in the title lines or the opening, if any;
+    with ``dates`` false, of a session line only, or a date line beside a meeting the
+    opening names (``——在…会议上`` / ``（2024年12月23日）``)."""
+    for part in (head, _opening(text)):
         for pattern in (SESSION_LINE, DATED_LINE, DATE_FIRST):
             m = pattern.search(part)
-            if m:
+            if m and (dates or pattern is SESSION_LINE or AT_MEETING.search(part)):
                 return int(next(g for g in m.groups() if g))
     return None
 
@@ -804,7 +822,8 @@ def arabic_years(text: str, roc: bool = False) -> str:
 
 def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | None]:
     """``(year, review_year)``: a report is labelled by, in this order, its session or
-    date line (in the opening), unless its title names the next year (a session held late in
+    date line (in the opening; a date line alone, with no meeting beside it, only when the title
+    names no year: a day under a title is when it was posted or signed), unless its title names the next year (a session held late in
     the year before: the title's year, :data:`LATE_SESSION`); the first year of its title; the date its page says it
     was issued (``发文日期``, in ``chrome``); the year of a news item's day from the day its
     page was posted (:func:`news_year`), or of a people's congress's news whose only year is
@@ -840,6 +859,8 @@ def years(head: str, text: str, chrome: str = "") -> tuple[int | None, int | Non
     if counts:
         top = max(counts.values())
         counted = min(y for y, n in counts.items() if n == top)
+    if session and in_title and session_year(head, text, dates=False) is None:
+        session = None  # a date alone under a title (a posting or signing day): the title's year labels it
     year = session or (in_title[0] if in_title else None)
     if session and in_title and in_title[0] == session + LATE_SESSION:
         # a session held late in the year before the one its report is titled by: 青禾乡2025年

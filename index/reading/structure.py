@@ -22,7 +22,8 @@ Every unit is classified as one of:
 * ``byline``   – ``记者 … 通讯员 … 文/图`` lines, a correspondent's credit (``…特派員…/某縣報導``;
   a news item it opens has no headline below it, and a line of fewer than four
   characters in it labels a photo), ``来源：`` lines, speaker lines
-  (``国务院总理 李克强``), and a lone name closing the report; a byline at the end of a
+  (``国务院总理 李克强``), credit lines in any script (``責編：某某``, ``编辑 某某``, ``文/某某``),
+  and a lone name closing the report; a byline at the end of a
   paragraph is split off it;
 * ``body``     – everything else. Never headings: the items of a numbered list (three or more
   lines numbered in order one under the other, most ending a sentence: an agenda's
@@ -63,6 +64,7 @@ from index.reading.lines import (
     CLOSERS,
     CONTACT,
     CONTINUES,
+    CREDITS,
     DATE_LINE,
     ENUMERATION,
     FIGURE,
@@ -72,6 +74,7 @@ from index.reading.lines import (
     MAX_NUMBERED_HEADING,
     MAX_SESSION,
     MODAL,
+    NEWS_SENTENCE,
     OFFICE,
     PHOTO_CAPTION,
     SECTION_OPENING,
@@ -166,6 +169,8 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
     site |= chrome.table_of_contents(cleaned)
     site |= chrome.key_list(cleaned)
     site |= chrome.banner(cleaned)
+    site |= chrome.channel_names(cleaned)
+    site |= chrome.related_links(cleaned)
     kept = [i for i, c in enumerate(cleaned) if c and i not in site]
     repeats = {kept[k] for k in chrome.page_names([cleaned[i] for i in kept])}
     left_out = set(range(len(raw))) - set(kept) | repeats
@@ -185,6 +190,9 @@ def _split_lines(text: str, chrome_out: list[str] | None = None) -> list[Unit]:
         if after_chrome:
             gap = 1
         after_chrome = False
+        stripped, day = chrome.title_day(stripped)
+        if day and chrome_out is not None:
+            chrome_out.append(day)  # the day a site posted the page: evidence of its year, no text
         lines.append(stripped)
         gaps.append(gap)
         indents.append(line[:1].isspace())
@@ -339,7 +347,7 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         unit.cont = prev is not None and prev.kind == "body" and not ends_sentence(prev.text)
         if unit.glued:
             continue
-        if len(unit.text) <= 80 and BYLINE.search(unit.text) and not HARD_PUNCT.search(unit.text):
+        if len(unit.text) <= 80 and (BYLINE.search(unit.text) or CREDITS.match(chrome.simplified(unit.text))) and not HARD_PUNCT.search(unit.text):
             unit.kind = "byline"
             # a reporter's byline that opens the text (nothing of the story above it)
             reported = reported or bool(REPORTER.search(unit.text)) and all(u.kind in ("byline", "caption") for u in units[:i])
@@ -403,8 +411,9 @@ def _classify(units: list[Unit], boilerplate: frozenset[str], analyzer: Analyzer
         if DATE_LINE.match(unit.text.lstrip("•·- \u3000")):
             unit.kind = "byline"  # the date of a speech or an item: never a heading, never joined to the text
             continue
-        if SPEECH_LEAD.match(unit.text):
-            continue  # 会议指出 / 今年以来，…: the paragraph it opens follows
+        if SPEECH_LEAD.match(unit.text) or (prev is not None and prev.kind == "body" and NEWS_SENTENCE.match(unit.text)
+                                            and not HARD_PUNCT.search(unit.text)):
+            continue  # 会议指出 / 今年以来，…: the paragraph it opens follows; a news sentence without its stop, in the text
         if _lead_sentence(unit, prev, nxt):
             unit.kind, unit.level = "heading", LEAD_LEVEL  # 一年来，我们全力以赴稳增长，…。 over 经济总量持续增长。…
             seen_heading = True
@@ -591,20 +600,37 @@ def _next_sibling(units: list[Unit], i: int) -> bool:
 
 def _plain_items(units: list[Unit]) -> None:
     """Items of one numbered list are alike: when most of a run of body units numbered in
-    one style (``1.`` ``2.`` ``3.``, nothing between them but their own lines) are plain
+    one style (``1.`` ``2.`` ``3.``, nothing between them but their own lines, or a heading
+    of a higher numbering that the list's numbers go on across: ``三、…`` / ``第二章 …`` /
+    ``四、…``) are plain
     numbered paragraphs, one whose first sentence happens to be short
     (``3. 联合消防部门…安装单点报警器1440处。持续开展…``) is a plain paragraph too."""
     run: list[Unit] = []
+    crossed = False  # a heading of a higher numbering (第二章) since the run's last item
     for unit in [*units, None]:
         rank = numbered_rank(unit.text) if unit is not None and unit.kind == "body" else None
-        if run and rank is not None and rank == numbered_rank(run[0].text):
+        if run and rank is not None and rank == numbered_rank(run[0].text) and (
+                not crossed or _follows(run[-1].text, unit.text)):
             run.append(unit)
+            crossed = False
             continue
+        if run and unit is not None and unit.kind == "heading" and not crossed:
+            higher = numbered_rank(unit.text)
+            if higher is not None and higher < numbered_rank(run[0].text):
+                crossed = True  # 三、… / 第二章 … / 四、…: a list numbered on across its chapters is one list
+                continue
+        crossed = False
         inline = [u for u in run if u.inline]
         if len(run) >= MIN_ITEMS and 2 * len(inline) < len(run):
             for u in inline:
                 u.inline = ""
         run = [unit] if rank is not None else []
+
+
+def _follows(before: str, after: str) -> bool:
+    """Whether ``after`` is numbered one after ``before`` (``三、`` then ``四、``)."""
+    a, b = _number_value(before), _number_value(after)
+    return a is not None and b == a + 1
 
 
 LEAD_LEVEL = 6
@@ -1129,7 +1155,8 @@ def _rejoin_title(units: list[Unit], analyzer: Analyzer) -> list[Unit]:
             break
         if not (unbalanced(first.text) and len(second.text) <= MAX_HEADING
                 or len(second.text) <= 4 and analyzer.junction_score(first.text, second.text) == 2
-                or _title_tail(first.text, second.text) or _issuer_and_subject(first.text, second.text)):
+                or _title_tail(first.text, second.text) or _issuer_and_subject(first.text, second.text)
+                or _place_and_subject(first.text, second.text)):
             break
         first.text += layouts.joiner(first.text, second.text) + second.text
         del units[1]
@@ -1160,6 +1187,22 @@ def _issuer_and_subject(first: str, second: str) -> bool:
     body, the second opens with 关于 and names a kind of document."""
     return (bool(ISSUER.search(first)) and bool(ABOUT.match(second)) and bool(DOCUMENT_END.search(second))
             and not HARD_PUNCT.search(second) and len(first) + len(second) <= 2 * MAX_HEADING)
+
+
+# a place's name alone on a line, read in simplified characters: 青禾镇, 某某县, 某某街道
+PLACE_ALONE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:镇|乡|街道|苏木|县|旗|区|市)$")
+PLACE_INSIDE = re.compile(r"[\u4e00-\u9fff](?:镇|乡|街道|苏木|县|旗)")  # (乡村振兴 after a word too: kept apart)
+
+
+def _place_and_subject(first: str, second: str) -> bool:
+    """A title written over two lines, the place above what it reports: ``青禾镇`` /
+    ``2022年工作总结``: the first line is a place's name alone, the second names a kind of
+    document (:data:`DOCUMENT_END`), no sentence, unnumbered, and names no place of its own
+    (the first line would be a page's place above a title complete in itself)."""
+    plain = chrome.simplified(second)
+    return (bool(PLACE_ALONE.match(chrome.simplified(first))) and bool(DOCUMENT_END.search(plain))
+            and not HARD_PUNCT.search(second) and not is_numbered(second) and len(first) + len(second) <= MAX_HEADING
+            and not PLACE_INSIDE.search(plain))
 
 
 def parse(text: str, analyzer: Analyzer, boilerplate: Iterable[str] = frozenset()) -> Structure:
