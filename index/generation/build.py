@@ -37,6 +37,7 @@ from index.generation import (
     corpus_state,
     grams,
     lifecycle,
+    repeats,
     store,
     vocabulary,
     whoosh_writer,
@@ -525,7 +526,8 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
         return None, None
     try:
         store.check_unchanged_since_manifest(gen)
-        absent = [name for name in (vocabulary.COUNTS, vocabulary.COUNT_TERMS, wordrows.MANIFEST) if not (gen / name).is_file()]
+        absent = [name for name in (vocabulary.COUNTS, vocabulary.COUNT_TERMS, wordrows.MANIFEST, repeats.MANIFEST)
+                  if not (gen / name).is_file()]
         if not (gen / columns.MANIFEST).is_file():
             absent.append(columns.MANIFEST)
         elif "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
@@ -534,7 +536,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
             notes.append(f"索引由旧版 govsearch 写成，每个文件都重新索引 (the index was written by an older version "
                          f"of govsearch ({gen.name} has no {' or '.join(absent)}): every file is re-indexed)")
             return None, None
-        for name in (grams.MANIFEST, wordrows.MANIFEST):
+        for name in (grams.MANIFEST, wordrows.MANIFEST, repeats.MANIFEST):
             store.read_json(gen / name)
         counts = vocabulary.CountTable.read(gen)  # an update starts from them
         ix = whoosh_index.open_dir(str(gen))
@@ -812,6 +814,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         word_manifest = store.read_json(previous / wordrows.MANIFEST)
     word_writer = wordrows.WordRowsWriter(gen, word_manifest)
+    repeat_writer = repeats.RepeatsWriter(gen, store.read_json(previous / repeats.MANIFEST) if previous is not None else None)
     vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts, folder=gen)
     column_writer = columns.ColumnWriter(gen, lexicon.names)
     if previous is not None:
@@ -863,6 +866,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                                 "fingerprint": item.fingerprint, "overrides": ov_hashes[rel]}
             first_row = gram_writer.add(item.norms)
             word_writer.add(first_row, item.words)
+            repeat_writer.add(first_row, item.norms)
             vocab.add(item.report.passages, item.norms, item.words)
             _add_columns(column_writer, item, first_row)
             for doc in _whoosh_docs(item, first_row):
@@ -890,6 +894,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
 
     gram_writer.finish()
     word_writer.finish(gram_writer.next_row)
+    repeat_writer.finish(gram_writer.next_row)
     vocab.write(gen)
     column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
     wordtable.copy_or_write(gen, previous, analyzer)
