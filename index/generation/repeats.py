@@ -57,6 +57,7 @@ def repeated_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Seg
         return segment_of_postings(keys, np.concatenate([p.rows for p in parts]))
     joined = "\x00".join(norm_texts) + "\x00"
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    del joined
     lengths = np.fromiter((len(t) + 1 for t in norm_texts), dtype=np.int64, count=len(norm_texts))
     row_of = np.repeat(rows - np.uint32(first_row), lengths)
     keep = (codes[:-1] != 0) & (codes[1:] != 0)  # a bigram inside one passage
@@ -67,10 +68,12 @@ def repeated_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Seg
     packed |= row_of[:-1][keep]
     del row_of, keep, codes
     packed.sort()
-    values, starts = rowsets.run_starts(packed)
-    counts = np.diff(np.append(starts, len(packed)))
-    repeated = counts > 1
-    values, counts = values[repeated], np.minimum(counts[repeated], COUNT_MAX).astype(np.uint64)
+    # only the repeats are gathered (a small share of the postings): a value's later
+    # copies, whose runs give its count less one
+    copies = packed[np.flatnonzero(packed[1:] == packed[:-1]) + 1]
+    del packed
+    values, starts = rowsets.run_starts(copies)
+    counts = np.minimum(np.diff(np.append(starts, len(copies))) + 1, COUNT_MAX).astype(np.uint64)
     owners = (values & np.uint64((1 << LOCAL_ROW_BITS) - 1)).astype(np.uint32) + np.uint32(first_row)
     keys = ((values >> np.uint64(LOCAL_ROW_BITS)) << np.uint64(COUNT_BITS)) | counts
     return segment_of_postings(keys, owners)
