@@ -160,3 +160,29 @@ def test_a_damaged_or_missing_repeats_file_is_named_and_an_update_repairs_it(rep
     assert any(name in note for note in report.notes), report.notes
     store.verify_generation(_gen(index))
     assert Searcher(index).search("建设").total >= 2
+
+
+def test_an_index_written_before_the_repeats_is_searched_and_updated_without_re_indexing(repeating, tmp_path):
+    """A generation without repeat files (its manifest never named them) ranks from the
+    texts; an update derives them from its mapped texts and re-indexes only what changed."""
+    corpus, built = repeating
+    index = tmp_path / "idx"
+    shutil.copytree(built, index)
+    gen = _gen(index)
+    before = [(h.passage_id, h.score) for h in Searcher(index).search("建设", page_size=50).hits]
+    for f in gen.iterdir():
+        if f.name.startswith("repeats"):
+            f.unlink()
+    store.forget_verified(gen)
+    store.write_manifest(gen)
+    old = Searcher(index)
+    assert old._current().repeats is None
+    assert [(h.passage_id, h.score) for h in old.search("建设", page_size=50).hits] == before
+    work = tmp_path / "c"
+    shutil.copytree(corpus, work)
+    (work / "n.txt").write_text("北岭镇工作总结\n\n北岭镇建设建设再建设。\n", encoding="utf-8")
+    report = update(work, index, workers=1, replace_corpus=True)
+    assert report.indexed == ["n.txt"] and len(report.unchanged) == 2, report.notes
+    s = Searcher(index)
+    assert s._current().repeats is not None
+    assert _postings(_gen(index), np.asarray(s._current().live)) == _from_texts(s)

@@ -526,8 +526,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
         return None, None
     try:
         store.check_unchanged_since_manifest(gen)
-        absent = [name for name in (vocabulary.COUNTS, vocabulary.COUNT_TERMS, wordrows.MANIFEST, repeats.MANIFEST)
-                  if not (gen / name).is_file()]
+        absent = [name for name in (vocabulary.COUNTS, vocabulary.COUNT_TERMS, wordrows.MANIFEST) if not (gen / name).is_file()]
         if not (gen / columns.MANIFEST).is_file():
             absent.append(columns.MANIFEST)
         elif "edits.bin" not in store.read_json(gen / columns.MANIFEST).get("files", {}):
@@ -536,7 +535,7 @@ def _usable_previous(index_dir: Path, notes: list[str]) -> tuple[Path | None, di
             notes.append(f"索引由旧版 govsearch 写成，每个文件都重新索引 (the index was written by an older version "
                          f"of govsearch ({gen.name} has no {' or '.join(absent)}): every file is re-indexed)")
             return None, None
-        for name in (grams.MANIFEST, wordrows.MANIFEST, repeats.MANIFEST):
+        for name in (grams.MANIFEST, wordrows.MANIFEST):
             store.read_json(gen / name)
         counts = vocabulary.CountTable.read(gen)  # an update starts from them
         ix = whoosh_index.open_dir(str(gen))
@@ -814,7 +813,12 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         word_manifest = store.read_json(previous / wordrows.MANIFEST)
     word_writer = wordrows.WordRowsWriter(gen, word_manifest)
-    repeat_writer = repeats.RepeatsWriter(gen, store.read_json(previous / repeats.MANIFEST) if previous is not None else None)
+    repeat_manifest = None
+    if previous is not None:
+        if not (gen / repeats.MANIFEST).is_file():  # a generation written before them
+            repeats.derive_from_columns(gen)
+        repeat_manifest = store.read_json(gen / repeats.MANIFEST)
+    repeat_writer = repeats.RepeatsWriter(gen, repeat_manifest)
     vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts, folder=gen)
     column_writer = columns.ColumnWriter(gen, lexicon.names)
     if previous is not None:

@@ -178,6 +178,19 @@ def exact(word: str) -> bool:
     return len(word) == 2 and word[0] != word[1]
 
 
+def write_from_texts(folder: Path, texts, size: int) -> None:
+    """Write the repeat segments of ``(row, normalized text)`` pairs, rows ascending,
+    into ``folder`` (its earlier repeat files removed); ``size``: the bigram index's
+    number of rows."""
+    for old in folder.glob("repeats-*.npy"):
+        old.unlink()
+    writer = RepeatsWriter(folder)
+    for r, norm in texts:
+        writer.skip_to(r)
+        writer.add(r, [norm])
+    writer.finish(size)
+
+
 def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
     """Write the repeat segments of generation ``gen`` again from the passage texts
     Whoosh stores (the index of record) into ``folder`` (default: ``gen``)."""
@@ -188,7 +201,6 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
 
     folder = folder or gen
     folder.mkdir(parents=True, exist_ok=True)
-    size = store.read_json(gen / grams.MANIFEST)["next_row"]
     texts: dict[int, str] = {}
     ix = whoosh_index.open_dir(str(gen))
     with ix.searcher() as s:
@@ -196,11 +208,20 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
         row_of = reader.column_reader("row")
         for docnum, f in reader.iter_docs():
             texts[row_of[docnum]] = f["text"]
-    for old in folder.glob("repeats-*.npy"):
-        old.unlink()
-    writer = RepeatsWriter(folder)
-    for r in sorted(texts):
-        writer.skip_to(r)
-        writer.add(r, [normalize(texts[r])])
-    writer.finish(size)
+    write_from_texts(folder, ((r, normalize(texts[r])) for r in sorted(texts)),
+                     store.read_json(gen / grams.MANIFEST)["next_row"])
     return folder
+
+
+def derive_from_columns(gen: Path) -> None:
+    """Write the repeat segments of a generation written before them, from its mapped
+    normalized texts (the columns, themselves derived from Whoosh), live rows only and
+    one at a time: an update of a large index never holds its texts."""
+    from index.generation import grams
+    from index.generation.columns import Columns
+
+    columns = Columns(gen)
+    norms = columns.texts("norm")
+    live = columns.array("live")
+    write_from_texts(gen, ((r, norms[r]) for r in np.flatnonzero(live).tolist()),
+                     store.read_json(gen / grams.MANIFEST)["next_row"])
