@@ -73,6 +73,13 @@ def main() -> int:
     _wrap(wordrows.WordRowsWriter, "_flush", "word-row chunk")
     _wrap(grams.GramWriter, "finish", "bigram merge")
     _wrap(wordrows.WordRowsWriter, "finish", "word-row merge")
+    try:
+        from index.generation import repeats
+    except ImportError:  # an engine before the counts of repeated bigrams
+        pass
+    else:
+        _wrap(repeats.RepeatsWriter, "_flush", "repeated-bigram chunk")
+        _wrap(repeats.RepeatsWriter, "finish", "repeated-bigram merge")
     _wrap(vocabulary.VocabularyBuilder, "write", "vocabulary and assistance tables")
     _wrap(vocabulary, "_pinyin_all", "— pinyin")
     _wrap(assist_tables, "pos_tags", "— part-of-speech tags")

@@ -85,6 +85,17 @@ def count_clear(norm: str, needle: str) -> int | None:
     return n
 
 
+def holds(norm: str, text, needle: str) -> bool:
+    """:func:`contains` of a passage that holds ``needle`` in its normalized text
+    ``norm``, read from ``norm`` alone when :func:`count_clear` can tell; ``text()``
+    gives the source text only when it cannot (a match of ``GDP`` over hundreds of
+    passages then restores and normalizes none of them again)."""
+    clear = count_clear(norm, needle)
+    if clear is not None:
+        return clear > 0
+    return contains(text(), needle)
+
+
 def count(text: str, needle: str) -> int:
     norm, offsets = normalize_with_offsets(text)
     if not bounded(needle):

@@ -216,7 +216,7 @@ class Searcher:
             rows = rows[t.contains(rows, needle)]
         # one- and two-character needles: the bigram (or character range) is the needle itself
         if boundaries.bounded(needle) and len(rows):  # Latin letters / digits: word boundaries
-            rows = rows[np.fromiter((boundaries.contains(t.text(r), needle) for r in rows.tolist()),
+            rows = rows[np.fromiter((boundaries.holds(t.norm(r), lambda r=r: t.text(r), needle) for r in rows.tolist()),
                                     dtype=bool, count=len(rows))]
         return self._keep(key, rows)
 

@@ -63,7 +63,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.generation import rowsets
+from index.generation import repeats, rowsets
 from index.normalize import normalize, normalize_with_offsets
 from search import boundaries
 from search.table import PassageTable
@@ -152,10 +152,23 @@ def _count(t: PassageTable, r: int, word: str) -> int:
 
 
 def _counts(t: PassageTable, rows: np.ndarray, word: str) -> np.ndarray:
-    """:func:`_count` for each of ``rows``."""
+    """:func:`_count` for each of ``rows``, every one of which holds ``word``. Read from
+    the counts of repeated bigrams (index/generation/repeats.py) where they decide it: a
+    two-character word's count is its bigram's; a longer word occurs once where one of
+    its bigrams does. Only the other rows' texts are read."""
     if boundaries.bounded(word):
         return np.fromiter((_count(t, r, word) for r in rows.tolist()), dtype=np.float64, count=len(rows))
-    return t.occurrences(rows, word)
+    table_repeats = getattr(t, "repeats", None)
+    if table_repeats is None or len(word) < 2 or not len(rows):
+        return t.occurrences(rows, word)
+    least = table_repeats.bound(word, rows)
+    if repeats.exact(word):
+        return least.astype(np.float64)
+    out = np.ones(len(rows), dtype=np.float64)
+    more = np.flatnonzero(least > 1)
+    if len(more):
+        out[more] = t.occurrences(rows[more], word)
+    return out
 
 
 class Ranker:

@@ -25,7 +25,7 @@ import numpy as np
 from index import fields as field_model
 from index.analysis import multichar_words
 from index.errors import IndexMissing
-from index.generation import generation_format, grams, source_text, store, wordrows, wordtable
+from index.generation import generation_format, grams, repeats, source_text, store, wordrows, wordtable
 from index.generation.columns import BlobFile, Columns, SourceTexts, Texts
 from index.generation.keyindex import FileArray
 from index.normalize import normalize
@@ -175,6 +175,7 @@ class PassageTable:
         self.columns = c = Columns(gen)
         self.grams = _map_grams(gen, c)
         self.word_rows = _map_word_rows(gen, c)
+        self.repeats = _map_repeats(gen, c, names)
         self.model = model = field_model.current()
         for f in model.columns:
             if f.column in ("code", "bits", "year", "int"):
@@ -445,6 +446,16 @@ def _map_grams(gen: Path, c: Columns) -> grams.GramIndex:
 def _map_word_rows(gen: Path, c: Columns) -> wordrows.WordRows:
     """The word segments (index/generation/wordrows.py), mapped like the bigram ones."""
     return wordrows.WordRows(_map_segments(gen, c, store.read_json(gen / wordrows.MANIFEST)))
+
+
+def _map_repeats(gen: Path, c: Columns, checked: list[str]) -> repeats.Repeats | None:
+    """The repeated bigrams' counts (index/generation/repeats.py), mapped like the bigram
+    segments; None for a generation written before them (the ranking then counts in the
+    texts). ``checked``: the files of the generation's manifest, whose sizes were checked
+    (one it names is never taken for absent)."""
+    if repeats.MANIFEST not in checked and not (gen / repeats.MANIFEST).is_file():
+        return None
+    return repeats.Repeats(_map_segments(gen, c, store.read_json(gen / repeats.MANIFEST)))
 
 
 def _map_segments(gen: Path, c: Columns, manifest: dict) -> list[grams.Segment]:

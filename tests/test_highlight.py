@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from search.highlight import mark, match_runs, snippet
 
 
@@ -181,3 +183,23 @@ def test_a_count_from_the_normalized_text_leaves_latin_neighbours_to_the_offsets
     assert boundaries.count_clear(normalize("AI-driven"), "ai") is None  # the hyphen is gone: the offsets decide (a match)
     assert boundaries.count("AID", "ai") == 0 and boundaries.count("AI-driven", "ai") == 1
     assert boundaries.count_clear(normalize("5G网络"), "5g") == 1 and boundaries.count_clear("", "5g") == 0
+
+
+@pytest.mark.parametrize("text, needle, found, reads_source", [
+    ("ＧＤＰ增长", "gdp", True, False),  # no Latin neighbour: the normalized text decides
+    ("AI技术，AID工业", "ai", True, True),  # one occurrence touches a letter: the source decides (AI技术 holds)
+    ("AID工业", "ai", False, True),
+    ("AI-driven", "ai", True, True),  # the hyphen is gone from the normalized text: the source keeps the boundary
+    ("编号12022", "2022", False, True),
+    ("建设5G基站", "5g", True, False),
+])
+def test_a_match_reads_the_source_only_where_the_normalized_text_cannot_tell(text, needle, found, reads_source):
+    """search.boundaries.holds, what a match of a Latin or numeric term runs on each
+    passage holding it: the same answer as the rule on the source (boundaries.contains)."""
+    from index.normalize import normalize
+    from search import boundaries
+
+    read = []
+    assert boundaries.holds(normalize(text), lambda: read.append(1) or text, needle) is found
+    assert boundaries.contains(text, needle) is found
+    assert bool(read) is reads_source

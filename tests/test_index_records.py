@@ -117,7 +117,7 @@ def test_a_damaged_live_record_falls_back_to_a_sound_one_of_another_generation(m
 # ----------------------------------------------------------------- mapped files (item 3)
 
 MAPPED = ["jieba.bin", "jieba.offsets.npy", "jieba.freq.npy", "norm.bin", "col.doc.npy"]
-RECORDS = ["build.json", "columns.json", "grams.json", "documents.json", "jieba.json", "jieba.pairs.npy"]
+RECORDS = ["build.json", "columns.json", "grams.json", "repeats.json", "documents.json", "jieba.json", "jieba.pairs.npy"]
 
 
 def _damage(path: Path, how: str) -> None:

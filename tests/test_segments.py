@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import write_corpus
 from index import build, update
-from index.generation import grams, rowsets, wordrows
+from index.generation import grams, repeats, rowsets, wordrows
 from search.engine import Searcher
 
 
@@ -62,14 +62,16 @@ def test_rowsets_unique_is_numpy_unique(values):
 def test_a_full_build_leaves_one_segment_and_updates_add_their_own(tmp_path, monkeypatch):
     monkeypatch.setattr(grams, "CHUNK_CHARS", 40)  # many chunks while building
     monkeypatch.setattr(wordrows, "CHUNK_POSTINGS", 20)
-    files = {f"r{n}.txt": f"第{n}镇工作总结\n\n第{n}镇推进五星支部创建，建设项目{n}个。\n\n人居环境持续改善。\n" for n in range(12)}
+    monkeypatch.setattr(repeats, "CHUNK_CHARS", 40)
+    files = {f"r{n}.txt": f"第{n}镇工作总结\n\n第{n}镇推进五星支部创建，建设项目{n}个，项目建设提速。\n\n人居环境持续改善。\n"
+             for n in range(12)}
     corpus = write_corpus(tmp_path / "c", files)
     build(corpus, tmp_path / "i")
     gen = tmp_path / "i" / (tmp_path / "i" / "CURRENT").read_text().strip()
-    for manifest in (grams.MANIFEST, wordrows.MANIFEST):
+    for manifest in (grams.MANIFEST, wordrows.MANIFEST, repeats.MANIFEST):
         segments = json.loads((gen / manifest).read_text())["segments"]
         assert len(segments) == 1, (manifest, segments)
-        assert len(list(gen.glob("*.gaps.npy"))) == 2  # the chunks' files are gone
+        assert len(list(gen.glob("*.gaps.npy"))) == 3  # the chunks' files are gone
     searcher = Searcher(tmp_path / "i")
     assert searcher.search("五星支部").total == 12
     apart = searcher.search("推进 改善")  # the two terms stand in different passages

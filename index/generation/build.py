@@ -37,6 +37,7 @@ from index.generation import (
     corpus_state,
     grams,
     lifecycle,
+    repeats,
     store,
     vocabulary,
     whoosh_writer,
@@ -812,6 +813,12 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
     if previous is not None:
         word_manifest = store.read_json(previous / wordrows.MANIFEST)
     word_writer = wordrows.WordRowsWriter(gen, word_manifest)
+    repeat_manifest = None
+    if previous is not None:
+        if not (gen / repeats.MANIFEST).is_file():  # a generation written before them
+            repeats.derive_from_columns(gen)
+        repeat_manifest = store.read_json(gen / repeats.MANIFEST)
+    repeat_writer = repeats.RepeatsWriter(gen, repeat_manifest)
     vocab = vocabulary.VocabularyBuilder(analyzer, previous, previous_counts, folder=gen)
     column_writer = columns.ColumnWriter(gen, lexicon.names)
     if previous is not None:
@@ -863,6 +870,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
                                 "fingerprint": item.fingerprint, "overrides": ov_hashes[rel]}
             first_row = gram_writer.add(item.norms)
             word_writer.add(first_row, item.words)
+            repeat_writer.add(first_row, item.norms)
             vocab.add(item.report.passages, item.norms, item.words)
             _add_columns(column_writer, item, first_row)
             for doc in _whoosh_docs(item, first_row):
@@ -890,6 +898,7 @@ def _write_generation(corpus: Path, gen: Path, previous: Path | None, analyzer: 
 
     gram_writer.finish()
     word_writer.finish(gram_writer.next_row)
+    repeat_writer.finish(gram_writer.next_row)
     vocab.write(gen)
     column_writer.finish({d["doc_id"]: d["title"] for d in documents.values()})
     wordtable.copy_or_write(gen, previous, analyzer)
