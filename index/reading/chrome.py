@@ -46,7 +46,7 @@ A repeated page name (the report's title written again as the page's name, or
 ``永顺县人民政府-`` before it) is handled by :func:`page_names`, which looks at the
 lines of the opening together; so are a sharing site's blurb and the page above it
 (:func:`blurb_page`), a site's header above its breadcrumb (:func:`site_header`) and a
-table of contents (:func:`table_of_contents`). Footers (``…ICP备…``, ``版权所有``), contact
+table of contents (:func:`table_of_contents`). Footers (``…ICP备…`` with its number, ``版权所有``), contact
 boxes, page counters, bracketed keys (``[ 索引号 ]``), image file names and a sharing site's
 document file names, counters and upload line (``….docxVIP``, ``• 约 11页``, ``• 2026-01-22
 发布于四川``) are chrome too;
@@ -164,8 +164,11 @@ SHARE_PROMPT = re.compile(r"(?:扫一扫|扫码|二维码|扫描)[^。！？]{0,
                           r"|点击(?:底部|右上角|下方)的?[“\"「]?(?:发现|分享)"
                           r"|^(?:请)?(?:用|使用|打开)?(?:手机)?微信[“\"「]?(?:扫一扫|扫描(?:二维码)?|扫码)")
 SCAN_TO_PHONE = re.compile(r"(?:扫码|掃碼|扫一扫|掃一掃|扫描二维码|掃描二維碼)[^。！？]{0,10}(?:手机|手機)")
-# a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified)
-FOOTER = re.compile(r"ICP[备证]|网站标识码|公网安备|版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$"
+# a site's footer: 鄂ICP备12009549号 版权所有:… 技术支持:… Produced By …系统 (either script, judged simplified);
+# a registration key is a footer only with its number (within REGISTRATION_REACH characters): a form in a
+# policy's body lists the bare keys (ICP备案号 / 公网安备号 as fields to fill), and its lines are text
+REGISTRATION_REACH = 12
+FOOTER = re.compile(r"(?:ICP[备证]|网站标识码|公网安备)[^\n]{0,%d}?\d|" % (REGISTRATION_REACH - 1) + r"版权所有|技术支持[:：]|^(?:Produced|Powered) [Bb]y |^(?:版权声明|免责声明)[:：]?$"
                     # a site's terms under its name (某某网某某频道版权与免责声明 |) and their clauses, which
                     # speak of the site itself (1、本网所载的文/图等稿件…)
                     r"|^[^。！？!?，,]{0,20}(?:版权|免责)(?:与|和|及)?(?:免责)?声明[\s|｜:：]*$|^\d{1,2}[、.．]\s*(?:本网|本站(?:所载|转载|刊载|刊登|所刊|稿件|原创|文章|图片))"
