@@ -791,9 +791,8 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
     report titles are stored with each passage. Besides Whoosh it reads only the
     number of rows (the bigram manifest: rows removed by updates have no Whoosh
     document) and the topic lexicon's order of names (build.json)."""
-    from whoosh import index as whoosh_index
-
     from index.generation import grams
+    from index.generation.schema import stored_by_row
 
     folder = folder or gen
     folder.mkdir(parents=True, exist_ok=True)
@@ -801,13 +800,7 @@ def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
     size = store.read_json(gen / grams.MANIFEST)["next_row"]
     model = field_model.current()
     fields = [f for f in model.columns if f.column != "text" and f.name != "seq"]
-    stored: dict[int, dict] = {}
-    ix = whoosh_index.open_dir(str(gen))
-    with ix.searcher() as s:
-        reader = s.reader()
-        row_of = reader.column_reader("row")
-        for docnum, f in reader.iter_docs():
-            stored[row_of[docnum]] = f
+    stored = stored_by_row(gen)
     writer = ColumnWriter(folder, info.get("topics", []))
     titles: dict[str, str] = {}
     for r in range(size):

@@ -194,21 +194,14 @@ def write_from_texts(folder: Path, texts, size: int) -> None:
 def rebuild_from_whoosh(gen: Path, folder: Path | None = None) -> Path:
     """Write the repeat segments of generation ``gen`` again from the passage texts
     Whoosh stores (the index of record) into ``folder`` (default: ``gen``)."""
-    from whoosh import index as whoosh_index
-
     from index.generation import grams
+    from index.generation.schema import stored_by_row
     from index.normalize import normalize
 
     folder = folder or gen
     folder.mkdir(parents=True, exist_ok=True)
-    texts: dict[int, str] = {}
-    ix = whoosh_index.open_dir(str(gen))
-    with ix.searcher() as s:
-        reader = s.reader()
-        row_of = reader.column_reader("row")
-        for docnum, f in reader.iter_docs():
-            texts[row_of[docnum]] = f["text"]
-    write_from_texts(folder, ((r, normalize(texts[r])) for r in sorted(texts)),
+    stored = stored_by_row(gen)
+    write_from_texts(folder, ((r, normalize(stored[r]["text"])) for r in sorted(stored)),
                      store.read_json(gen / grams.MANIFEST)["next_row"])
     return folder
 

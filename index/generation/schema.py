@@ -37,3 +37,18 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
 def analyzer_of(schema: fields.Schema) -> Analyzer:
     """The analyzer stored with an index (the query side uses exactly this one)."""
     return schema["words"].analyzer.analyzer
+
+
+def stored_by_row(gen) -> dict[int, dict]:
+    """The stored values of every live passage in generation ``gen``'s Whoosh index, by
+    the row the mapped files number it with: what a derived file is rebuilt from."""
+    from whoosh import index as whoosh_index
+
+    stored: dict[int, dict] = {}
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.searcher() as s:
+        reader = s.reader()
+        row_of = reader.column_reader("row")
+        for docnum, values in reader.iter_docs():
+            stored[row_of[docnum]] = values
+    return stored
