@@ -376,15 +376,56 @@ def _sorted_union(parts: list[np.ndarray]) -> np.ndarray:
     return np.sort(np.concatenate(parts))
 
 
-class GramWriter:
-    """Writes the bigram segments of one build or update into a generation folder,
-    a segment every :data:`CHUNK_CHARS` characters, then the manifest."""
+class SegmentsWriter:
+    """What every writer of row-numbered segments (the bigrams, the word rows, the repeats)
+    keeps: the segments of the manifest it goes on from, the rows written, and at the end
+    the merge of the smallest segments and its manifest. A subclass gathers its postings
+    and writes each chunk with :meth:`_write` from its ``_flush``."""
 
-    def __init__(self, folder: Path, manifest: dict):
+    PREFIX = ""  # of the segments' names: <prefix>-<first row>-<next row>, <prefix>-merged-<next row>
+    MANIFEST = ""
+
+    def __init__(self, folder: Path, manifest: dict | None = None):
+        manifest = manifest or {"segments": [], "next_row": 0}
         self.folder = folder
         self.segments: list[str] = list(manifest["segments"])
         self._full = not self.segments  # a full build: its chunks become one segment at the end
-        self.next_row = manifest["next_row"]
+        self.next_row = int(manifest["next_row"])
+        self._first = self.next_row  # the first row of the chunk being gathered
+
+    def _flush(self) -> None:
+        raise NotImplementedError
+
+    def _write(self, segment: "Segment") -> None:
+        name = f"{self.PREFIX}-{self._first}-{self.next_row}"
+        write_segment(self.folder, name, segment)
+        self.segments.append(name)
+
+    def skip_to(self, row: int) -> None:
+        """Rows before ``row`` hold nothing of this writer's (removed by updates, or
+        passages without words)."""
+        if row > self.next_row:
+            self._flush()
+            self.next_row = self._first = row
+
+    def finish(self, next_row: int | None = None) -> None:
+        """``next_row``: the bigram index's, where this writer's rows end before it."""
+        self.skip_to(next_row if next_row is not None else self.next_row)
+        self._flush()
+        self.segments = merge_smallest(self.folder, self.segments, f"{self.PREFIX}-merged-{self.next_row}",
+                                       keep=1 if self._full else MAX_SEGMENTS)
+        store.write_json(self.folder / self.MANIFEST, {"segments": self.segments, "next_row": self.next_row})
+
+
+class GramWriter(SegmentsWriter):
+    """Writes the bigram segments of one build or update into a generation folder,
+    a segment every :data:`CHUNK_CHARS` characters, then the manifest."""
+
+    PREFIX = "grams"
+    MANIFEST = MANIFEST
+
+    def __init__(self, folder: Path, manifest: dict):
+        super().__init__(folder, manifest)
         self._norms: list[str] = []
         self._rows: list[int] = []
         self._chars = 0
@@ -402,16 +443,9 @@ class GramWriter:
 
     def _flush(self) -> None:
         if self._norms:
-            name = f"grams-{self._rows[0]}-{self.next_row}"
-            write_segment(self.folder, name, build_segment(self._norms, self._rows))
-            self.segments.append(name)
+            self._write(build_segment(self._norms, self._rows))
         self._norms, self._rows, self._chars = [], [], 0
-
-    def finish(self) -> None:
-        self._flush()
-        self.segments = merge_smallest(self.folder, self.segments, f"grams-merged-{self.next_row}",
-                                       keep=1 if self._full else MAX_SEGMENTS)
-        store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
+        self._first = self.next_row
 
 
 def merge_smallest(folder: Path, segments: list[str], name: str, keep: int = MAX_SEGMENTS) -> list[str]:

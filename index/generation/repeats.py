@@ -29,13 +29,11 @@ from index.generation import rowsets, store
 from index.generation.grams import (
     CHUNK_CHARS,
     LOCAL_ROW_BITS,
-    MAX_SEGMENTS,
     SHIFT,
     Segment,
-    merge_smallest,
+    SegmentsWriter,
     read_segment,
     segment_of_postings,
-    write_segment,
 )
 
 MANIFEST = "repeats.json"
@@ -79,17 +77,15 @@ def repeated_segment(norm_texts: list[str], rows: list[int] | np.ndarray) -> Seg
     return segment_of_postings(keys, owners)
 
 
-class RepeatsWriter:
+class RepeatsWriter(SegmentsWriter):
     """Writes the repeat segments of one build or update (rows as the bigram index
     numbers them), then the manifest."""
 
+    PREFIX = "repeats"
+    MANIFEST = MANIFEST
+
     def __init__(self, folder: Path, manifest: dict | None = None):
-        manifest = manifest or {"segments": [], "next_row": 0}
-        self.folder = folder
-        self.segments: list[str] = list(manifest["segments"])
-        self._full = not self.segments  # a full build: its chunks become one segment at the end
-        self.next_row = int(manifest["next_row"])
-        self._first = self.next_row
+        super().__init__(folder, manifest)
         self._norms: list[str] = []
         self._chars = 0
 
@@ -103,29 +99,13 @@ class RepeatsWriter:
         if self._chars >= CHUNK_CHARS:
             self._flush()
 
-    def skip_to(self, row: int) -> None:
-        """Rows before ``row`` hold no passage (removed by updates: no text)."""
-        if row > self.next_row:
-            self._flush()
-            self.next_row = self._first = row
-
     def _flush(self) -> None:
         if self._norms:
             segment = repeated_segment(self._norms, np.arange(self._first, self.next_row, dtype=np.uint32))
             if len(segment.rows):
-                name = f"repeats-{self._first}-{self.next_row}"
-                write_segment(self.folder, name, segment)
-                self.segments.append(name)
+                self._write(segment)
         self._norms, self._chars = [], 0
         self._first = self.next_row
-
-    def finish(self, next_row: int | None = None) -> None:
-        """``next_row``: the bigram index's."""
-        self.skip_to(next_row if next_row is not None else self.next_row)
-        self._flush()
-        self.segments = merge_smallest(self.folder, self.segments, f"repeats-merged-{self.next_row}",
-                                       keep=1 if self._full else MAX_SEGMENTS)
-        store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
 
 
 class Repeats:

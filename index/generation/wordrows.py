@@ -26,10 +26,9 @@ import numpy as np
 
 from index.generation import store
 from index.generation.grams import (
-    MAX_SEGMENTS,
     Segment,
+    SegmentsWriter,
     _sorted_union,
-    merge_smallest,
     read_segment,
     segment_of_postings,
     write_segment,
@@ -43,18 +42,16 @@ def word_key(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-class WordRowsWriter:
+class WordRowsWriter(SegmentsWriter):
     """Writes the word segments of one build or update (rows as the bigram index numbers
     them), then the manifest."""
 
+    PREFIX = "wordrows"
+    MANIFEST = MANIFEST
+
     def __init__(self, folder: Path, manifest: dict | None = None):
-        manifest = manifest or {"segments": [], "next_row": 0}
-        self.folder = folder
-        self.segments: list[str] = list(manifest["segments"])
-        self._full = not self.segments  # a full build: its chunks become one segment at the end
-        self.next_row = int(manifest["next_row"])
+        super().__init__(folder, manifest)
         self._keys, self._rows = array("Q"), array("I")
-        self._first = self.next_row
         self._cache: dict[str, int] = {}
 
     def add(self, first_row: int, words: list[list[str]]) -> None:
@@ -75,22 +72,10 @@ class WordRowsWriter:
 
     def _flush(self) -> None:
         if len(self._keys):
-            name = f"wordrows-{self._first}-{self.next_row}"
-            write_segment(self.folder, name, segment_of_postings(np.frombuffer(self._keys, dtype=np.uint64),
-                                                           np.frombuffer(self._rows, dtype=np.uint32)))
-            self.segments.append(name)
+            self._write(segment_of_postings(np.frombuffer(self._keys, dtype=np.uint64),
+                                            np.frombuffer(self._rows, dtype=np.uint32)))
         self._keys, self._rows = array("Q"), array("I")
         self._first = self.next_row
-
-    def finish(self, next_row: int | None = None) -> None:
-        """``next_row``: the bigram index's (rows of reports without words count too)."""
-        if next_row is not None and next_row > self.next_row:
-            self._flush()
-            self.next_row = self._first = next_row
-        self._flush()
-        self.segments = merge_smallest(self.folder, self.segments, f"wordrows-merged-{self.next_row}",
-                                       keep=1 if self._full else MAX_SEGMENTS)
-        store.write_json(self.folder / MANIFEST, {"segments": self.segments, "next_row": self.next_row})
 
 
 class WordRows:
