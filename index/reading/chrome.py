@@ -219,8 +219,9 @@ POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # …报告【2021年3月2日】 (cut off the title by :func:`title_day`; the day stays evidence of the year)
 # …or after a space, with no brackets, when what stands before it names a report (…工作总结 2023/04/07)
 SPACED_DAY = re.compile(r"[ \u3000]+(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+# …or written as eight digits (…政府工作报告(20230113)), a month 01–12 and a day 01–31
 TITLE_DAY = re.compile(r"[ \u3000]*[（(【\[]\s*(?:(?:发布|發布|更新)?(?:时间|時間|日期)\s*[:：]\s*)?(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
-                       r"|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[)）】\]]$")
+                       r"|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\s*[)）】\]]$")
 # a site's mark after a headline that its story has photos or a video: …胜利召开[图], …(组图)
 PHOTO_MARK = re.compile(r"\s*[\[【（(](?:组图|組圖|图|圖|多图|多圖|图文|圖文|视频|視頻)[\]】）)]$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
@@ -256,9 +257,11 @@ SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:网|網|站|文库|文庫|范�
 SITE_BRAND = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:文库|文庫|范文网|範文網|文档网|文檔網)$")
 SLOGAN_SEP = re.compile(r"[\s\u3000◆◇★☆●■|｜—–~～-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# a newspaper's page line on its e-edition (第A06版:金湖新闻, 第03版：要闻) and the link back to
-# the page's contents (内容详情 2020年07月22日 返回该版首页)
-PAPER_PAGE = re.compile(r"^第\s*[A-Z]?\d{1,3}\s*版\s*[:：]?\s*[\u4e00-\u9fff]{0,10}$")
+# a newspaper's page line on its e-edition (第A06版:金湖新闻, 第03版：要闻, 第2b版:本地 with its
+# links to the pages before and after, 上一版 下一版) and the link back to the page's contents
+# (内容详情 2020年07月22日 返回该版首页)
+PAPER_PAGE = re.compile(r"^第\s*[A-Za-z]?\d{1,3}[A-Za-z]?\s*版\s*[:：]?\s*[\u4e00-\u9fff]{0,10}"
+                        r"(?:\s+上一版)?(?:\s+下一版)?$")
 RETURN_LINK = re.compile(r"返回(?:该版|本版)?(?:首页|目录)$")
 # an image's file name left where the image stood: 微信图片_20210118124246.jpg
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$", re.I)
