@@ -269,10 +269,23 @@ class Searcher:
     def _unknown_values(t: PassageTable, filters: dict[str, list[str]]) -> list[str]:
         """Warnings for the values of a filter over a table of values the index holds
         (topic: the lexicon's topics) that name none of them: such a value finds nothing,
-        so the values it could be are said."""
+        so the values it could be are said; and for a value of an open place filter
+        (town, county …: no list of values in the model) that selects no report of the
+        index, as the engine selects (大隗 → 大隗镇), said without the list (thousands)."""
         out = []
         for f in t.model.filters:
-            if f.match != "bits" or not filters.get(f.filter):
+            if not filters.get(f.filter):
+                continue
+            if f.match == "value" and not f.value_aliases:
+                stored = list(getattr(t, f.names_attr))
+                for value in filters[f.filter]:
+                    wanted = f.selecting([value])
+                    if wanted[0] and not any(s and f.selects(s, wanted) for s in stored):
+                        label = f.label or f.filter
+                        out.append(f"索引中没有{label}“{value}”的报告，按它筛选不到段落 "
+                                   f"(no report of the index has {f.filter} {value!r})")
+                continue
+            if f.match != "bits":
                 continue
             names = list(getattr(t, f.names_attr))
             known = {normalize(n) for n in names}

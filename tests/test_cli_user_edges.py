@@ -82,3 +82,25 @@ def test_a_topic_the_lexicon_lacks_warns_with_the_topics_and_a_variant_form_is_t
     assert both["total"] == known["total"] and len(both["warnings"]) == 1 and "“党”" in both["warnings"][0]
     inline = json.loads(runner.invoke(main, ["search", "五星支部 主题:不存在", "--index", str(sample_index), "--json"]).output)
     assert inline["warnings"] == unknown["warnings"]
+
+
+def test_a_place_no_report_has_warns_and_a_prefix_of_one_does_not(sample_index, runner):
+    """A town or county no report of the index has found nothing without a word; now it is
+    named (without the list of places: an archive has thousands). A value that selects a
+    stored one as the engine selects (大隗 → 大隗镇) warns of nothing."""
+    args = ["search", "五星支部", "--index", str(sample_index), "--json"]
+    known = json.loads(runner.invoke(main, [*args, "--town", "大隗镇"]).output)
+    assert known["total"] > 0 and known["warnings"] == []
+    prefix = json.loads(runner.invoke(main, [*args, "--town", "大隗"]).output)
+    assert prefix["total"] == known["total"] and prefix["warnings"] == []
+    # one character past the stored value selects none
+    unknown = json.loads(runner.invoke(main, [*args, "--town", "大隗镇镇"]).output)
+    assert unknown["total"] == 0 and len(unknown["warnings"]) == 1
+    assert "大隗镇镇" in unknown["warnings"][0] and "town" in unknown["warnings"][0]
+    county = json.loads(runner.invoke(main, [*args, "--county", "不存在县"]).output)
+    assert county["total"] == 0 and len(county["warnings"]) == 1 and "不存在县" in county["warnings"][0]
+    # one known and one unknown value: the known one still selects, the other is named
+    both = json.loads(runner.invoke(main, [*args, "--town", "大隗镇", "--town", "不存在镇"]).output)
+    assert both["total"] == known["total"] and len(both["warnings"]) == 1 and "不存在镇" in both["warnings"][0]
+    inline = json.loads(runner.invoke(main, ["search", "五星支部 镇:大隗镇镇", "--index", str(sample_index), "--json"]).output)
+    assert inline["warnings"] == unknown["warnings"]
