@@ -115,7 +115,9 @@ def serve(host, port, index_dir, threads, workers, config_file):
     shown = f"[{host}]" if ":" in host else host
     # SIGTERM (systemctl stop) stops it as Ctrl+C does: waitress lets the requests being
     # answered finish, then "stopped" and status 0, as the master of --workers does
-    signal.signal(signal.SIGTERM, _raise_stop)
+    # (the handler before is put back when it returns: a process that serves in-process,
+    # a test's, must not keep it, nor its forked children)
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         click.echo(serving_line(f"http://{shown}:{server.effective_port}{web.config.url_prefix}/",
                                 f"{threads} 个线程", count(threads, "thread")))
@@ -124,6 +126,7 @@ def serve(host, port, index_dir, threads, workers, config_file):
         pass
     finally:
         server.close()
+        signal.signal(signal.SIGTERM, previous)
     click.echo(STOPPED)
 
 
@@ -257,6 +260,10 @@ class Master:
             raise _Stop()
 
     def run(self, banner: str = "") -> int:
+        # the handlers before are put back when it returns (ignored meanwhile while the
+        # children stop): a process that ran a master in-process, a test's, must not keep
+        # SIGTERM ignored, nor pass that on to the processes it forks later
+        previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         restarts = 0
@@ -283,6 +290,8 @@ class Master:
             self._stop_children()
             self.sock.close()
             shutil.rmtree(self.metrics_dir, ignore_errors=True)
+            for s, handler in previous.items():
+                signal.signal(s, handler)
         click.echo(STOPPED)
         return 0
 

@@ -88,6 +88,9 @@ def test_the_parallel_writers_sub_processes_write_with_lengths_in_memory(tmp_pat
         for task in w.tasks:
             task.terminate()
             task.join(5)
+            if task.is_alive():  # never left behind: it would hold every pipe of this worker open
+                task.kill()
+                task.join(5)
 
 
 def test_the_pool_spilling_runs_in_batches_gives_every_posting_in_order(tmp_path, monkeypatch):

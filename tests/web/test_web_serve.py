@@ -85,6 +85,32 @@ def test_serve_runs_waitress_with_the_options(monkeypatch, tiny_index):
     assert "http://127.0.0.1:8123/" in result.output and "3 reports" in result.output
 
 
+def test_serve_puts_back_the_sigterm_handler_it_found(monkeypatch, tiny_index):
+    """SIGTERM stops a serving process as Ctrl+C does, while it serves; once serve returns
+    the handler before is back: a process that served in-process (this test's worker) would
+    otherwise pass the handler on to every process it forks later (a build's sub-writers,
+    which then outlived their terminate and kept a browser driver's pipe open)."""
+    import signal
+
+    seen = {}
+
+    class FakeServer:
+        effective_port = 8124
+
+        def run(self):
+            seen["during"] = signal.getsignal(signal.SIGTERM)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(govsearch.serve, "make_server", lambda app, host, port, threads: FakeServer())
+    before = signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(main, ["serve", "--port", "8124", "--index", str(tiny_index)])
+    assert result.exit_code == 0, result.output
+    assert seen["during"] is govsearch.serve._raise_stop
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_serve_defaults_and_env(monkeypatch, tiny_index):
     seen = {}
 
