@@ -270,17 +270,20 @@ class Searcher:
         """Warnings for the values of a filter over a table of values the index holds
         (topic: the lexicon's topics) that name none of them: such a value finds nothing,
         so the values it could be are said; and for a value of an open place filter
-        (town, county …: no list of values in the model) that selects no report of the
-        index, as the engine selects (大隗 → 大隗镇), said without the list (thousands)."""
+        (town, county …: no list of values in the model) that selects no report the caller
+        may see (``t.live``: a report hidden from it counts as absent, or the warning's
+        absence would confirm it), as the engine selects (大隗 → 大隗镇), said without the
+        list (thousands)."""
         out = []
         for f in t.model.filters:
             if not filters.get(f.filter):
                 continue
             if f.match == "value" and not f.value_aliases:
-                stored = list(getattr(t, f.names_attr))
+                column = getattr(t, f.column_attr)[np.asarray(t.live, dtype=bool)]
                 for value in filters[f.filter]:
                     wanted = f.selecting([value])
-                    if wanted[0] and not any(s and f.selects(s, wanted) for s in stored):
+                    codes = _codes(getattr(t, f.names_attr), wanted)
+                    if wanted[0] and not (codes and np.isin(column, codes).any()):
                         label = f.label or f.filter
                         out.append(f"索引中没有{label}“{value}”的报告，按它筛选不到段落 "
                                    f"(no report of the index has {f.filter} {value!r})")
