@@ -266,24 +266,27 @@ class Searcher:
         return mask
 
     @staticmethod
-    def _unknown_values(t: PassageTable, filters: dict[str, list[str]]) -> list[str]:
+    def _unknown_values(t: PassageTable, filters: dict[str, list[str]], found: bool) -> list[str]:
         """Warnings for the values of a filter over a table of values the index holds
         (topic: the lexicon's topics) that name none of them: such a value finds nothing,
         so the values it could be are said; and for a value of an open place filter
         (town, county …: no list of values in the model) that selects no report the caller
         may see (``t.live``: a report hidden from it counts as absent, or the warning's
         absence would confirm it), as the engine selects (大隗 → 大隗镇), said without the
-        list (thousands)."""
+        list (thousands). ``found``: the query found passages, so a filter of one value
+        selected some (the common case, a place clicked in the facets: no scan of the rows)."""
         out = []
         for f in t.model.filters:
             if not filters.get(f.filter):
                 continue
             if f.match == "value" and not f.value_aliases:
-                column = getattr(t, f.column_attr)[np.asarray(t.live, dtype=bool)]
+                if found and len(filters[f.filter]) == 1:
+                    continue
+                column = getattr(t, f.column_attr)
                 for value in filters[f.filter]:
                     wanted = f.selecting([value])
                     codes = _codes(getattr(t, f.names_attr), wanted)
-                    if wanted[0] and not (codes and np.isin(column, codes).any()):
+                    if wanted[0] and not (codes and np.asarray(t.live, dtype=bool)[np.isin(column, codes)].any()):
                         label = f.label or f.filter
                         out.append(f"索引中没有{label}“{value}”的报告，按它筛选不到段落 "
                                    f"(no report of the index has {f.filter} {value!r})")
@@ -540,7 +543,7 @@ class Searcher:
             total_words=len(relaxed), total_context=len(loose.context), total_partial=len(loose.partial),
             group=group, listed=n_listed if listed is not None else None,
             filters=q.filters, fixed_filters={k: list(v) for k, v in (fixed or {}).items() if v},
-            sort=sort, warnings=[*q.warnings, *self._unknown_values(t, q.filters)], generation=t.path.name,
+            sort=sort, warnings=[*q.warnings, *self._unknown_values(t, q.filters, found=len(rows) > 0)], generation=t.path.name,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             expanded={"synonyms": applied, "synonym_hits": int(len(synonym_rows)), "synonyms_off": bool(applied) and not synonyms,
                       "pinyin": None},
