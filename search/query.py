@@ -267,12 +267,18 @@ def unknown_value_warning(f: field_model.Field, value: str) -> str | None:
     names = f.value_names()
     if not wanted[0] or any(f.selects(s, wanted) for s in names):
         return None
-    # each value with every name it may be written with, the pages' label first
     label = f.label or f.filter
-    zh = "；".join(f"{s}（{'、'.join(n)}）" for s, n in names.items())
-    en = ", ".join(names)
+    zh, en = listed_values(f)
     return (f"{label}没有“{value}”这个值，按它筛选不到报告；可用 {zh} "
             f"(unknown {f.filter} {value!r}: valid values are {en}, or their Chinese names)")
+
+
+def listed_values(f: field_model.Field) -> tuple[str, str]:
+    """A closed filter's values as a message lists them: in Chinese each value with every
+    name it may be written with, the pages' label first (``township（乡镇/街道、乡镇 …）；…``),
+    in English the values."""
+    names = f.value_names()
+    return "；".join(f"{s}（{'、'.join(n)}）" for s, n in names.items()), ", ".join(names)
 
 
 def check_years(specs: list[str]) -> None:

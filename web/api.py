@@ -89,16 +89,14 @@ def check_levels() -> None:
     its Chinese names (乡镇, 街道, 县级, 省级, 全国 …, the field model's), selected as the
     search selects them (a value without search's unknown-value warning): 400
     ``bad_parameter`` otherwise, as for ``by``; empty pieces name nothing, as for every filter."""
-    from search.query import unknown_value_warning
+    from search.query import listed_values, unknown_value_warning
 
     level = field_model.current().by_filter["level"]
     for value in request.args.getlist("level"):
         for piece in re.split(r"[,，]", value):
             piece = piece.strip()
             if piece and unknown_value_warning(level, piece):
-                names = level.value_names()
-                zh = "；".join(f"{v}（{'、'.join(n)}）" for v, n in names.items())
-                levels = ", ".join(names)
+                zh, levels = listed_values(level)
                 raise BadParameter(f"级别应为 {zh} 之一，收到 {piece!r} "
                                    f"(level must be one of {levels} or their Chinese names, not {piece!r})")
 
