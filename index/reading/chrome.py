@@ -218,10 +218,12 @@ POSTED_AFTER = re.compile(r"[ \u3000]+(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
 # the day a site posted a page, in brackets after its title: …工作总结（2023-04-07）, …报告 [2021-03-02],
 # …报告【2021年3月2日】 (cut off the title by :func:`title_day`; the day stays evidence of the year)
 # …or after a space, with no brackets, when what stands before it names a report (…工作总结 2023/04/07)
-SPACED_DAY = re.compile(r"[ \u3000]+(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+# a day as a page gives it: 2023-04-07, 2023/4/7, 2023.04.07, 2023年4月7日
+DAY = r"(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+SPACED_DAY = re.compile(rf"[ \u3000]+{DAY}$")
 # …or written as eight digits (…政府工作报告(20230113)), a month 01–12 and a day 01–31
-TITLE_DAY = re.compile(r"[ \u3000]*[（(【\[]\s*(?:(?:发布|發布|更新)?(?:时间|時間|日期)\s*[:：]\s*)?(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
-                       r"|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\s*[)）】\]]$")
+TITLE_DAY = re.compile(rf"[ \u3000]*[（(【\[]\s*(?:(?:发布|發布|更新)?(?:时间|時間|日期)\s*[:：]\s*)?"
+                       rf"(?:{DAY}|(?:19|20)\d\d\s*(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\s*[)）】\]]$")
 # a site's mark after a headline that its story has photos or a video: …胜利召开[图], …(组图)
 PHOTO_MARK = re.compile(r"\s*[\[【（(](?:组图|組圖|图|圖|多图|多圖|图文|圖文|视频|視頻)[\]】）)]$")
 # a sharing site's slogan opening a one-line text: 精选优质文档-倾情为你奉上 …
@@ -391,7 +393,7 @@ def simplified(text: str) -> str:
 
 
 # a day before a page's publication data on its line: 2023-04-07 来源：青禾镇, 2023年04月07日 来源:…
-DAY_FIRST = re.compile(r"^(?:19|20)\d\d\s*(?:[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[\s\u3000]+")
+DAY_FIRST = re.compile(rf"^{DAY}[\s\u3000]+")
 
 
 def is_chrome(line: str, tables: bool = False) -> bool:
